@@ -1,0 +1,1 @@
+//! wirelens library
