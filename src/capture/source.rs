@@ -1,0 +1,84 @@
+//! Where capture bytes live: a read-only memory map of a regular file, or an
+//! owned buffer for standard input and gzip-compressed captures.
+
+use super::CaptureError;
+use std::io::Read;
+use std::path::Path;
+
+/// The bytes of a capture, mapped or owned.
+pub enum CaptureBytes {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl CaptureBytes {
+    /// Maps a regular file; falls back to reading it when it cannot be mapped
+    /// (pipes, special files, empty files).
+    pub fn open(path: &Path) -> Result<CaptureBytes, CaptureError> {
+        let io = |source| CaptureError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
+        if meta.is_file() && meta.len() > 0 {
+            if let Ok(map) = map_file(&file) {
+                return Ok(CaptureBytes::Mapped(map));
+            }
+        }
+        let mut buf = Vec::new();
+        file.read_to_end(&mut buf).map_err(io)?;
+        Ok(CaptureBytes::Owned(buf))
+    }
+
+    /// Reads all of standard input.
+    pub fn from_stdin() -> Result<CaptureBytes, CaptureError> {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|source| CaptureError::Io {
+                path: "-".into(),
+                source,
+            })?;
+        Ok(CaptureBytes::Owned(buf))
+    }
+
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            CaptureBytes::Mapped(m) => m,
+            CaptureBytes::Owned(v) => v,
+        }
+    }
+
+    /// Decompresses a gzip stream (detected by its magic bytes, not by the
+    /// file name); anything else is returned unchanged.
+    pub fn gunzip_if_needed(self) -> Result<CaptureBytes, CaptureError> {
+        let data = self.as_slice();
+        if data.len() < 2 || data[0] != 0x1f || data[1] != 0x8b {
+            return Ok(self);
+        }
+        let mut out = Vec::with_capacity(data.len().saturating_mul(4));
+        let mut decoder = flate2::read::MultiGzDecoder::new(data);
+        match decoder.read_to_end(&mut out) {
+            Ok(_) => Ok(CaptureBytes::Owned(out)),
+            // A gzip stream cut short still yields what was decompressed; the
+            // capture reader then reports the cut-off record.
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !out.is_empty() => {
+                Ok(CaptureBytes::Owned(out))
+            }
+            Err(e) => Err(CaptureError::Gzip(e)),
+        }
+    }
+}
+
+/// The one place wirelens uses `unsafe`: mapping a file read-only.
+///
+/// Safety: the map is only read. If another process truncates the file while it is
+/// mapped, reads may fault (SIGBUS); this is the accepted trade-off of every
+/// memory-mapping packet tool (tshark reads instead, at a large cost in speed).
+#[allow(unsafe_code)]
+fn map_file(file: &std::fs::File) -> std::io::Result<memmap2::Mmap> {
+    // SAFETY: read-only mapping of a file we opened; see the function doc.
+    unsafe { memmap2::Mmap::map(file) }
+}
