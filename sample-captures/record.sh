@@ -109,6 +109,7 @@ teardown() {
     if ((RESOLV_CREATED)) || [[ -f $RESOLV_DIR/resolv.conf && $(head -n1 "$RESOLV_DIR/resolv.conf") == "# wirelens record.sh" ]]; then
         rm -f "$RESOLV_DIR/resolv.conf"
         rmdir "$RESOLV_DIR" 2>/dev/null || true
+        rmdir /etc/netns 2>/dev/null || true   # only if now empty
     fi
     if [[ -n $RUN_DIR && -d $RUN_DIR ]]; then
         rm -rf "$RUN_DIR"
@@ -155,6 +156,11 @@ setup_net() {
         ip -n "$ns" addr add "$ip/24" dev "$ifc"
         ip -n "$ns" link set "$ifc" up
     done
+    # The server acknowledges every segment at once (route metric quickack),
+    # instead of delaying the ACK of the client's FIN and piggybacking it on
+    # its own FIN. That gives the four-packet teardown of the textbooks:
+    # FIN (client), ACK (server), FIN (server), ACK (client).
+    ip -n $NS_S route replace 10.77.0.0/24 dev $IF_S proto kernel scope link src $IP_S quickack 1
     # Permanent neighbour entries: no ARP exchange in the captures.
     ip -n $NS_C neigh replace $IP_S lladdr $MAC_S dev $IF_C nud permanent
     ip -n $NS_S neigh replace $IP_C lladdr $MAC_C dev $IF_S nud permanent
@@ -250,7 +256,7 @@ record() { # record NAME FILE
 # --------------------------------------------------------------------------
 scenario_textbook() {
     # DNS A query, handshake, GET /, ~11 KB response, teardown.
-    in_client curl -4 --http1.1 -sS --limit-rate 20k -o "$RUN_DIR/textbook.body" "$BASE/"
+    in_client curl -4 --http1.1 -sS -o "$RUN_DIR/textbook.body" "$BASE/"
     cmp "$RUN_DIR/textbook.body" "$CONTENT_DIR/index.html"
 }
 
