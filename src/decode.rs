@@ -161,7 +161,10 @@ pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
         NextLayer::Unknown => None,
     };
     let Some(sliced) = sliced else {
-        if matches!(decoded.link.next, NextLayer::Ip | NextLayer::EtherType(0x0800 | 0x86dd)) {
+        if matches!(
+            decoded.link.next,
+            NextLayer::Ip | NextLayer::EtherType(0x0800 | 0x86dd)
+        ) {
             decoded.header_truncated = true;
         }
         return decoded;
@@ -179,7 +182,8 @@ pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
             let payload = ip.payload();
             decoded.ip_protocol = Some(payload.ip_number.0);
             let header_len = usize::from(header.ihl()) * 4;
-            decoded.l4_wire_len = Some(u32::from(header.total_len()).saturating_sub(header_len as u32));
+            decoded.l4_wire_len =
+                Some(u32::from(header.total_len()).saturating_sub(header_len as u32));
             if header.total_len() == 0 {
                 // TSO captures leave the length at zero: use what was captured.
                 decoded.l4_wire_len = Some(payload.payload.len() as u32);
@@ -232,10 +236,11 @@ mod tests {
     use super::*;
 
     fn tcp_packet(payload: &[u8]) -> Vec<u8> {
-        let builder = etherparse::PacketBuilder::ethernet2([1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12])
-            .ipv4([10, 0, 0, 1], [10, 0, 0, 2], 64)
-            .tcp(1234, 80, 1000, 64240)
-            .syn();
+        let builder =
+            etherparse::PacketBuilder::ethernet2([1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12])
+                .ipv4([10, 0, 0, 1], [10, 0, 0, 2], 64)
+                .tcp(1234, 80, 1000, 64240)
+                .syn();
         let mut out = Vec::new();
         builder.write(&mut out, payload).expect("write");
         out

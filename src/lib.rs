@@ -8,4 +8,11 @@
 //! the same calls.
 
 pub mod capture;
+pub mod cli;
+pub mod columns;
 pub mod decode;
+pub mod fields;
+pub mod flow;
+pub mod store;
+pub mod text;
+pub mod trace;

@@ -4,8 +4,8 @@
 //! pcap-file parses the file header; records are walked here because its checked
 //! packet API rejects records longer than the snaplen, which tshark accepts.
 
-use super::{read_u32, CaptureError, CaptureWarning, Interface, LinkType, Record, RecordKind};
 use super::MAX_RECORD_LEN;
+use super::{read_u32, CaptureError, CaptureWarning, Interface, LinkType, Record, RecordKind};
 
 const FILE_HEADER_LEN: usize = 24;
 const RECORD_HEADER_LEN: usize = 16;

@@ -160,10 +160,11 @@ impl<'a> PcapNgReader<'a> {
             EPB => Some(self.enhanced_packet(body, at)?),
             SPB => Some(self.simple_packet(body, at)?),
             OBSOLETE_PB => Some(self.obsolete_packet(body, at)?),
-            CB_COPY | CB_NOCOPY => Some(Record {
-                data_offset: at as u64,
-                cap_len: block_len,
-                orig_len: block_len,
+            // Wireshark's record is the custom data after the PEN, padding included.
+            CB_COPY | CB_NOCOPY if block_len >= 16 => Some(Record {
+                data_offset: at as u64 + 12,
+                cap_len: block_len - 16,
+                orig_len: block_len - 16,
                 ts_ns: NO_TIMESTAMP,
                 interface: 0,
                 kind: RecordKind::CustomBlock {
@@ -214,7 +215,10 @@ impl<'a> PcapNgReader<'a> {
                         1u64.checked_shl(u32::from(v & 0x7f)).unwrap_or(0)
                     };
                     if units == 0 {
-                        return Err(Self::corrupt(at, format!("if_tsresol {v:#x} is out of range")));
+                        return Err(Self::corrupt(
+                            at,
+                            format!("if_tsresol {v:#x} is out of range"),
+                        ));
                     }
                 }
                 OPT_IF_TSOFFSET if value.len() >= 8 => {
@@ -305,7 +309,15 @@ impl<'a> PcapNgReader<'a> {
         let cap_len = read_u32(body, 12, be);
         let orig_len = read_u32(body, 16, be);
         let body_at = at + 8;
-        self.packet_record(body_at, body_at + 20, cap_len, orig_len, ts, iface, body.len())
+        self.packet_record(
+            body_at,
+            body_at + 20,
+            cap_len,
+            orig_len,
+            ts,
+            iface,
+            body.len(),
+        )
     }
 
     fn obsolete_packet(&self, body: &[u8], at: usize) -> Result<Record, CaptureError> {
@@ -318,7 +330,15 @@ impl<'a> PcapNgReader<'a> {
         let cap_len = read_u32(body, 12, be);
         let orig_len = read_u32(body, 16, be);
         let body_at = at + 8;
-        self.packet_record(body_at, body_at + 20, cap_len, orig_len, ts, iface, body.len())
+        self.packet_record(
+            body_at,
+            body_at + 20,
+            cap_len,
+            orig_len,
+            ts,
+            iface,
+            body.len(),
+        )
     }
 
     fn simple_packet(&self, body: &[u8], at: usize) -> Result<Record, CaptureError> {
@@ -334,7 +354,15 @@ impl<'a> PcapNgReader<'a> {
             cap_len = cap_len.min(snaplen);
         }
         let body_at = at + 8;
-        self.packet_record(body_at, body_at + 4, cap_len, orig_len, NO_TIMESTAMP, iface, body.len())
+        self.packet_record(
+            body_at,
+            body_at + 4,
+            cap_len,
+            orig_len,
+            NO_TIMESTAMP,
+            iface,
+            body.len(),
+        )
     }
 }
 
@@ -360,7 +388,10 @@ impl<'a> Iterator for Options<'a> {
     type Item = (u16, &'a [u8]);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let code = self.data.get(self.pos..self.pos + 4).map(|_| read_u16(self.data, self.pos, self.big_endian))?;
+        let code = self
+            .data
+            .get(self.pos..self.pos + 4)
+            .map(|_| read_u16(self.data, self.pos, self.big_endian))?;
         if code == OPT_END {
             return None;
         }
@@ -441,7 +472,10 @@ mod tests {
     #[test]
     fn sections_interfaces_and_resolution() {
         for be in [false, true] {
-            let mut b = Builder { out: Vec::new(), be };
+            let mut b = Builder {
+                out: Vec::new(),
+                be,
+            };
             b.shb();
             b.idb(1, 0, None);
             b.idb(0, 0, Some(9));
@@ -467,19 +501,31 @@ mod tests {
 
     #[test]
     fn unknown_interface_is_corrupt_and_cut_block_warns() {
-        let mut b = Builder { out: Vec::new(), be: false };
+        let mut b = Builder {
+            out: Vec::new(),
+            be: false,
+        };
         b.shb();
         b.epb(3, 0, &[1], 1);
         let mut r = PcapNgReader::new(&b.out).expect("open");
-        assert!(matches!(r.next(), Some(Err(CaptureError::CorruptBlock { .. }))));
+        assert!(matches!(
+            r.next(),
+            Some(Err(CaptureError::CorruptBlock { .. }))
+        ));
 
-        let mut b = Builder { out: Vec::new(), be: false };
+        let mut b = Builder {
+            out: Vec::new(),
+            be: false,
+        };
         b.shb();
         b.idb(1, 0, None);
         b.epb(0, 0, &[1; 40], 40);
         b.out.truncate(b.out.len() - 5);
         let mut r = PcapNgReader::new(&b.out).expect("open");
         assert!(r.next().is_none());
-        assert!(matches!(r.warning(), Some(CaptureWarning::CutShort { packet: 1, .. })));
+        assert!(matches!(
+            r.warning(),
+            Some(CaptureWarning::CutShort { packet: 1, .. })
+        ));
     }
 }

@@ -9,7 +9,10 @@ use super::{Decoded, Network, Transport};
 pub enum ChecksumStatus {
     Correct,
     /// The stored value and the value it should have been.
-    Incorrect { stored: u16, computed: u16 },
+    Incorrect {
+        stored: u16,
+        computed: u16,
+    },
     /// Not all bytes were captured, or UDP over IPv4 with checksum 0.
     Unverified,
 }
@@ -42,8 +45,12 @@ pub fn transport(decoded: &Decoded<'_>) -> Option<ChecksumStatus> {
                 return Some(ChecksumStatus::Unverified);
             }
             let computed = match net {
-                Network::Ipv4 { header, .. } => t.calc_checksum_ipv4(header.source(), header.destination()).ok()?,
-                Network::Ipv6 { header, .. } => t.calc_checksum_ipv6(header.source(), header.destination()).ok()?,
+                Network::Ipv4 { header, .. } => t
+                    .calc_checksum_ipv4(header.source(), header.destination())
+                    .ok()?,
+                Network::Ipv6 { header, .. } => t
+                    .calc_checksum_ipv6(header.source(), header.destination())
+                    .ok()?,
                 _ => return None,
             };
             Some(status(t.checksum(), computed))
@@ -58,11 +65,13 @@ pub fn transport(decoded: &Decoded<'_>) -> Option<ChecksumStatus> {
                     if u.checksum() == 0 {
                         return Some(ChecksumStatus::Unverified);
                     }
-                    header.calc_checksum_ipv4_raw(ip.source(), ip.destination(), u.payload()).ok()?
+                    header
+                        .calc_checksum_ipv4_raw(ip.source(), ip.destination(), u.payload())
+                        .ok()?
                 }
-                Network::Ipv6 { header: ip, .. } => {
-                    header.calc_checksum_ipv6_raw(ip.source(), ip.destination(), u.payload()).ok()?
-                }
+                Network::Ipv6 { header: ip, .. } => header
+                    .calc_checksum_ipv6_raw(ip.source(), ip.destination(), u.payload())
+                    .ok()?,
                 _ => return None,
             };
             Some(status(u.checksum(), computed))
@@ -92,8 +101,14 @@ mod tests {
         p[n - 1] ^= 0xff;
         p[24] ^= 0x01;
         let d = decode(LinkType::ETHERNET, &p, p.len() as u32);
-        assert!(matches!(ipv4_header(&d), Some(ChecksumStatus::Incorrect { .. })));
-        assert!(matches!(transport(&d), Some(ChecksumStatus::Incorrect { .. })));
+        assert!(matches!(
+            ipv4_header(&d),
+            Some(ChecksumStatus::Incorrect { .. })
+        ));
+        assert!(matches!(
+            transport(&d),
+            Some(ChecksumStatus::Incorrect { .. })
+        ));
         let d = decode(LinkType::ETHERNET, &p[..n - 2], p.len() as u32);
         assert_eq!(transport(&d), Some(ChecksumStatus::Unverified));
     }

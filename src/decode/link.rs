@@ -65,7 +65,8 @@ const ETHERTYPE_QINQ: u16 = 0x88a8;
 const ETHERTYPE_QINQ_OLD: u16 = 0x9100;
 
 fn be16(data: &[u8], at: usize) -> Option<u16> {
-    data.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]))
+    data.get(at..at + 2)
+        .map(|b| u16::from_be_bytes([b[0], b[1]]))
 }
 
 fn mac(data: &[u8], at: usize) -> Option<[u8; 6]> {
@@ -100,7 +101,10 @@ fn ethernet(link: &mut LinkLayer, data: &[u8]) {
     link.eth_src = Some(src);
     let mut at = 14;
     let mut tags = 0;
-    while matches!(ether_type, ETHERTYPE_VLAN | ETHERTYPE_QINQ | ETHERTYPE_QINQ_OLD) {
+    while matches!(
+        ether_type,
+        ETHERTYPE_VLAN | ETHERTYPE_QINQ | ETHERTYPE_QINQ_OLD
+    ) {
         let (Some(tci), Some(inner)) = (be16(data, at), be16(data, at + 2)) else {
             link.truncated = true;
             link.header_len = data.len();
@@ -185,7 +189,11 @@ fn loopback(link: &mut LinkLayer, data: &[u8]) {
     let le = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
     let be = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
     // The writer's byte order is unknown for NULL: the small value is right.
-    let family = if link.link_type == LinkType::LOOP || be < le { be } else { le };
+    let family = if link.link_type == LinkType::LOOP || be < le {
+        be
+    } else {
+        le
+    };
     link.loopback_family = Some(family);
     link.header_len = 4;
     link.next = match family {

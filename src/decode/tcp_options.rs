@@ -130,7 +130,9 @@ mod tests {
 
     #[test]
     fn linux_syn_options() {
-        let o = [2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 7, 0, 0, 0, 0, 1, 3, 3, 7];
+        let o = [
+            2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 7, 0, 0, 0, 0, 1, 3, 3, 7,
+        ];
         let v: Vec<_> = TcpOptions::new(&o).collect();
         assert_eq!(
             v,
@@ -150,9 +152,18 @@ mod tests {
 
     #[test]
     fn malformed_lengths_stop() {
-        assert_eq!(TcpOptions::new(&[2, 0]).collect::<Vec<_>>(), vec![TcpOption::Malformed]);
-        assert_eq!(TcpOptions::new(&[2, 40, 1]).collect::<Vec<_>>(), vec![TcpOption::Malformed]);
-        assert_eq!(TcpOptions::new(&[5]).collect::<Vec<_>>(), vec![TcpOption::Malformed]);
+        assert_eq!(
+            TcpOptions::new(&[2, 0]).collect::<Vec<_>>(),
+            vec![TcpOption::Malformed]
+        );
+        assert_eq!(
+            TcpOptions::new(&[2, 40, 1]).collect::<Vec<_>>(),
+            vec![TcpOption::Malformed]
+        );
+        assert_eq!(
+            TcpOptions::new(&[5]).collect::<Vec<_>>(),
+            vec![TcpOption::Malformed]
+        );
         assert_eq!(TcpOptions::new(&[0, 2, 4]).count(), 0);
     }
 }

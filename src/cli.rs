@@ -1,0 +1,71 @@
+//! The headless commands (`wirelens list | flows | follow | ladder | http |
+//! export`): argument definitions and one module per command, each a thin
+//! layer that prints what the library computes.
+
+pub mod list;
+
+use crate::trace::Trace;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// wirelens: see what really happened on the wire, in the terminal.
+#[derive(Debug, Parser)]
+#[command(name = "wirelens", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Capture to open in the interactive view (pcap, pcapng, .gz, or - for
+    /// standard input). Without one, the bundled textbook-visit sample opens.
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// One line per packet (No., Time, Source, Destination, Protocol, Length,
+    /// Info), or tab-separated field values with -e.
+    List(list::ListArgs),
+}
+
+/// What a command ends with, for the process exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// Output was produced, but the capture is damaged (exit status 2).
+    Damaged,
+}
+
+/// Opens a trace, turning a failure into a one-line error naming the file.
+pub fn open_trace(path: &Path) -> anyhow::Result<Trace> {
+    Trace::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// Reports damage found while loading, after the command's output.
+pub fn report_damage(path: &Path, trace: &Trace) -> Outcome {
+    if let Some(w) = &trace.warning {
+        eprintln!("wirelens: warning: {}: {w}", path.display());
+    }
+    if let Some(e) = &trace.error {
+        eprintln!("wirelens: {}: {e}", path.display());
+        return Outcome::Damaged;
+    }
+    Outcome::Ok
+}
+
+/// Writes to stdout, treating a closed pipe (`| head`) as a normal end.
+pub fn finish_output(result: std::io::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// Standard output, buffered.
+pub fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())
+}
+
+/// Flushes a writer, for `finish_output`.
+pub fn flush(mut w: impl Write) -> std::io::Result<()> {
+    w.flush()
+}

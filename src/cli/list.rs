@@ -1,0 +1,98 @@
+//! `wirelens list`: the packet list, or tshark-style field values.
+
+use super::{finish_output, open_trace, report_damage, stdout, Outcome};
+use crate::columns;
+use crate::fields::{self, FieldDef, PacketView, Value};
+use crate::text::sanitize;
+use anyhow::{bail, Result};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Capture file (pcap, pcapng, gzip-compressed, or - for standard input).
+    pub file: PathBuf,
+    /// Print this field's values instead of the columns (repeatable), as
+    /// `tshark -T fields -e FIELD`.
+    #[arg(short = 'e', long = "field", value_name = "FIELD")]
+    pub fields: Vec<String>,
+    /// tshark-style output options; `header=y` prints the field names first.
+    #[arg(short = 'E', value_name = "OPTION=VALUE")]
+    pub options: Vec<String>,
+    /// Print the field names as a first line (same as -E header=y).
+    #[arg(long)]
+    pub header: bool,
+}
+
+pub fn run(args: &ListArgs) -> Result<Outcome> {
+    let mut header = args.header;
+    for o in &args.options {
+        match o.split_once('=') {
+            Some(("header", v)) => header = matches!(v, "y" | "yes" | "1" | "true"),
+            _ => bail!("unknown -E option {o:?} (known: header=y|n)"),
+        }
+    }
+    let defs: Vec<&'static FieldDef> = args
+        .fields
+        .iter()
+        .map(|name| {
+            fields::lookup(name).ok_or_else(|| match fields::suggest(name) {
+                Some(s) => anyhow::anyhow!("unknown field {name:?} (did you mean {s:?}?)"),
+                None => anyhow::anyhow!("unknown field {name:?}"),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let trace = open_trace(&args.file)?;
+    let mut out = stdout();
+    let written = (|| -> std::io::Result<()> {
+        if defs.is_empty() {
+            for index in 0..trace.store.len() {
+                let view = PacketView::new(&trace, index);
+                let r = columns::row(&view);
+                writeln!(
+                    out,
+                    "{:>6} {:>12} {:>22} \u{2192} {:<22} {:<6} {:>6} {}",
+                    r.number,
+                    r.time,
+                    sanitize(&r.source),
+                    sanitize(&r.destination),
+                    r.protocol,
+                    r.length,
+                    sanitize(&r.info)
+                )?;
+            }
+        } else {
+            if header {
+                let names: Vec<&str> = defs.iter().map(|d| d.name).collect();
+                writeln!(out, "{}", names.join("\t"))?;
+            }
+            let mut values: Vec<Value<'_>> = Vec::new();
+            let mut line = String::new();
+            let mut cell = String::new();
+            for index in 0..trace.store.len() {
+                let view = PacketView::new(&trace, index);
+                line.clear();
+                for (i, def) in defs.iter().enumerate() {
+                    if i > 0 {
+                        line.push('\t');
+                    }
+                    values.clear();
+                    view.values(def.id, &mut values);
+                    for (j, v) in values.iter().enumerate() {
+                        if j > 0 {
+                            line.push(',');
+                        }
+                        cell.clear();
+                        v.write_tshark(&mut cell);
+                        line.push_str(&sanitize(&cell));
+                    }
+                }
+                writeln!(out, "{line}")?;
+            }
+        }
+        out.flush()
+    })();
+    finish_output(written)?;
+    Ok(report_damage(&args.file, &trace))
+}

@@ -1,0 +1,269 @@
+//! The packet list's columns as Wireshark shows them by default: No., Time,
+//! Source, Destination, Protocol, Length, Info. Computed on demand for the rows
+//! on screen (or printed), never stored.
+
+use crate::decode::tcp_options::{TcpOption, TcpOptions};
+use crate::decode::{Network, Transport};
+use crate::fields::PacketView;
+use crate::flow::analysis::flags as af;
+use crate::store::PacketKind;
+use std::fmt::Write as _;
+
+/// The seven columns of one row, as text (not yet sanitised for a terminal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub number: u64,
+    pub time: String,
+    pub source: String,
+    pub destination: String,
+    pub protocol: String,
+    pub length: u32,
+    pub info: String,
+}
+
+fn mac(m: [u8; 6]) -> String {
+    format!(
+        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+        m[0], m[1], m[2], m[3], m[4], m[5]
+    )
+}
+
+/// Builds the row of a packet.
+pub fn row(view: &PacketView<'_>) -> Row {
+    let store = &view.trace.store;
+    let entry = store.entry(view.index).copied();
+    let d = &view.decoded;
+    let custom = entry.is_some_and(|e| e.kind == PacketKind::CustomBlock);
+    let time = match store.relative_ns(view.index) {
+        Some(ns) => {
+            let sign = if ns < 0 { "-" } else { "" };
+            let a = ns.unsigned_abs();
+            format!(
+                "{sign}{}.{:06}",
+                a / 1_000_000_000,
+                (a % 1_000_000_000) / 1000
+            )
+        }
+        None => String::new(),
+    };
+    let (source, destination) = if custom {
+        (String::new(), String::new())
+    } else if let (Some(s), Some(t)) = (d.ip_src(), d.ip_dst()) {
+        (s.to_string(), t.to_string())
+    } else {
+        (
+            d.link.eth_src.map(mac).unwrap_or_default(),
+            d.link.eth_dst.map(mac).unwrap_or_default(),
+        )
+    };
+    let (protocol, info) = protocol_and_info(view, custom);
+    Row {
+        number: view.index as u64 + 1,
+        time,
+        source,
+        destination,
+        protocol,
+        length: entry.map(|e| e.orig_len).unwrap_or(0),
+        info,
+    }
+}
+
+fn protocol_and_info(view: &PacketView<'_>, custom: bool) -> (String, String) {
+    let d = &view.decoded;
+    if custom {
+        return ("PCAPNG".into(), "Custom Block".into());
+    }
+    match &d.transport {
+        Transport::Tcp(_) => ("TCP".into(), tcp_info(view)),
+        Transport::Udp(u) => {
+            let (s, t) = (u.source_port(), u.destination_port());
+            let proto = if [53, 5353].contains(&s) || [53, 5353].contains(&t) {
+                "DNS"
+            } else {
+                "UDP"
+            };
+            let len = u.length().saturating_sub(8);
+            (proto.into(), format!("{s} \u{2192} {t} Len={len}"))
+        }
+        Transport::Icmpv4(i) => (
+            "ICMP".into(),
+            format!("type={} code={}", i.type_u8(), i.code_u8()),
+        ),
+        Transport::Icmpv6(i) => (
+            "ICMPv6".into(),
+            format!("type={} code={}", i.type_u8(), i.code_u8()),
+        ),
+        Transport::None => match &d.network {
+            Network::Arp(a) => {
+                let op = a.operation().0;
+                let ip = |b: &[u8]| {
+                    if b.len() == 4 {
+                        format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3])
+                    } else {
+                        String::new()
+                    }
+                };
+                let info = match op {
+                    1 => format!(
+                        "Who has {}? Tell {}",
+                        ip(a.target_protocol_addr()),
+                        ip(a.sender_protocol_addr())
+                    ),
+                    2 => format!(
+                        "{} is at {}",
+                        ip(a.sender_protocol_addr()),
+                        a.sender_hw_addr()
+                            .iter()
+                            .map(|b| format!("{b:02x}"))
+                            .collect::<Vec<_>>()
+                            .join(":")
+                    ),
+                    _ => format!("opcode {op}"),
+                };
+                ("ARP".into(), info)
+            }
+            Network::Ipv4 { header, fragment } => {
+                let mut info = format!("IP protocol {}", header.protocol().0);
+                if *fragment {
+                    info = format!(
+                        "Fragmented IP protocol (proto={}, off={}, ID={:04x})",
+                        header.protocol().0,
+                        u32::from(header.fragments_offset().value()) * 8,
+                        header.identification()
+                    );
+                }
+                ("IPv4".into(), info)
+            }
+            Network::Ipv6 { header, .. } => (
+                "IPv6".into(),
+                format!("IPv6 next header {}", header.next_header().0),
+            ),
+            Network::None => {
+                let lt = d.link.link_type;
+                (lt.name().into(), format!("{} bytes", d.data.len()))
+            }
+        },
+    }
+}
+
+/// Names of the TCP flags, in Wireshark's order.
+pub fn tcp_flag_names(flags: u16) -> String {
+    const NAMES: [(u16, &str); 9] = [
+        (0x001, "FIN"),
+        (0x002, "SYN"),
+        (0x004, "RST"),
+        (0x008, "PSH"),
+        (0x010, "ACK"),
+        (0x020, "URG"),
+        (0x040, "ECE"),
+        (0x080, "CWR"),
+        (0x100, "NS"),
+    ];
+    let names: Vec<&str> = NAMES
+        .iter()
+        .filter(|(b, _)| flags & b != 0)
+        .map(|(_, n)| *n)
+        .collect();
+    if names.is_empty() {
+        "<None>".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Wireshark's Info text for a TCP segment.
+pub fn tcp_info(view: &PacketView<'_>) -> String {
+    let d = &view.decoded;
+    let Some(t) = d.tcp() else {
+        return String::new();
+    };
+    let store = &view.trace.store;
+    let entry = store.entry(view.index).copied();
+    let analysis = entry.map(|e| e.analysis).unwrap_or(0);
+    let mut s = String::new();
+    for (bit, _, label) in af::ALL {
+        if analysis & bit != 0 {
+            if bit == af::DUPLICATE_ACK {
+                let _ = write!(
+                    s,
+                    "[{label} {}#{}] ",
+                    view.index + 1,
+                    entry.map(|e| e.dup_ack_num).unwrap_or(0)
+                );
+            } else {
+                let _ = write!(s, "[{label}] ");
+            }
+        }
+    }
+    let flags = u16::from(t.slice()[13]) | if t.ns() { 0x100 } else { 0 };
+    let (seq, ack) = view
+        .trace
+        .conversations
+        .of_packet(store, view.index)
+        .map(|(c, dir)| {
+            view.trace.conversations.relative(
+                c,
+                dir,
+                t.sequence_number(),
+                t.acknowledgment_number(),
+                t.ack(),
+            )
+        })
+        .unwrap_or((t.sequence_number(), t.acknowledgment_number()));
+    let _ = write!(
+        s,
+        "{} \u{2192} {} [{}] Seq={}",
+        t.source_port(),
+        t.destination_port(),
+        tcp_flag_names(flags),
+        seq
+    );
+    if flags & 0x10 != 0 {
+        let _ = write!(s, " Ack={ack}");
+    }
+    let _ = write!(
+        s,
+        " Win={} Len={}",
+        view.scaled_window(t.window_size()),
+        d.tcp_len().unwrap_or(0)
+    );
+    if flags & 0x20 != 0 {
+        let _ = write!(s, " Urg={}", t.urgent_pointer());
+    }
+    let base_rev = view
+        .trace
+        .conversations
+        .of_packet(store, view.index)
+        .and_then(|(c, dir)| {
+            c.tcp
+                .as_ref()
+                .and_then(|tc| tc.dirs[dir.reverse().index()].base_seq)
+        });
+    for o in TcpOptions::new(t.options()) {
+        match o {
+            TcpOption::Mss(m) => {
+                let _ = write!(s, " MSS={m}");
+            }
+            TcpOption::WindowScale(w) => {
+                let _ = write!(s, " WS={}", 1u32 << w.min(14));
+            }
+            TcpOption::SackPermitted => s.push_str(" SACK_PERM"),
+            TcpOption::Timestamps { value, echo } => {
+                let _ = write!(s, " TSval={value} TSecr={echo}");
+            }
+            TcpOption::Sack { blocks, count } => {
+                for (l, r) in blocks.iter().take(usize::from(count)) {
+                    let base = base_rev.unwrap_or(0);
+                    let _ = write!(
+                        s,
+                        " SLE={} SRE={}",
+                        l.wrapping_sub(base),
+                        r.wrapping_sub(base)
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    s
+}

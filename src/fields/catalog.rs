@@ -1,0 +1,214 @@
+//! The catalogue of fields: names, types and descriptions.
+
+/// The type of a field's values, for display-filter type checking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// A protocol or marker: only present or absent.
+    Protocol,
+    UInt,
+    Bool,
+    Str,
+    Ether,
+    Ipv4,
+    Ipv6,
+    /// Seconds with a fraction (times).
+    Time,
+    Bytes,
+}
+
+macro_rules! fields {
+    ($($id:ident $name:literal $ty:ident $desc:literal;)*) => {
+        /// Every field wirelens knows.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[allow(non_camel_case_types)]
+        pub enum FieldId { $($id),* }
+
+        /// A field's definition.
+        #[derive(Debug, Clone, Copy)]
+        pub struct FieldDef {
+            pub id: FieldId,
+            pub name: &'static str,
+            pub ty: FieldType,
+            pub description: &'static str,
+        }
+
+        /// The catalogue, in display order.
+        pub const FIELDS: &[FieldDef] = &[
+            $(FieldDef { id: FieldId::$id, name: $name, ty: FieldType::$ty, description: $desc }),*
+        ];
+    };
+}
+
+fields! {
+    Frame "frame" Protocol "Frame";
+    FrameNumber "frame.number" UInt "Frame number (1-based)";
+    FrameTimeEpoch "frame.time_epoch" Time "Seconds since the Unix epoch";
+    FrameTimeRelative "frame.time_relative" Time "Seconds since the first packet";
+    FrameTimeDelta "frame.time_delta" Time "Seconds since the previous packet";
+    FrameLen "frame.len" UInt "Length on the wire";
+    FrameCapLen "frame.cap_len" UInt "Captured length";
+    FrameInterfaceId "frame.interface_id" UInt "Capture interface";
+    FrameProtocols "frame.protocols" Str "Protocols in the frame";
+    FrameBytes "frame.bytes" Bytes "The frame's captured bytes";
+    Eth "eth" Protocol "Ethernet";
+    EthSrc "eth.src" Ether "Ethernet source";
+    EthDst "eth.dst" Ether "Ethernet destination";
+    EthAddr "eth.addr" Ether "Ethernet source or destination";
+    EthType "eth.type" UInt "Ethernet type";
+    Vlan "vlan" Protocol "802.1Q VLAN";
+    VlanId "vlan.id" UInt "VLAN identifier";
+    Sll "sll" Protocol "Linux cooked capture";
+    Arp "arp" Protocol "ARP";
+    ArpOpcode "arp.opcode" UInt "ARP opcode";
+    Ip "ip" Protocol "IPv4";
+    IpSrc "ip.src" Ipv4 "IPv4 source";
+    IpDst "ip.dst" Ipv4 "IPv4 destination";
+    IpAddr "ip.addr" Ipv4 "IPv4 source or destination";
+    IpProto "ip.proto" UInt "IPv4 protocol";
+    IpTtl "ip.ttl" UInt "IPv4 time to live";
+    IpLen "ip.len" UInt "IPv4 total length";
+    IpId "ip.id" UInt "IPv4 identification";
+    IpChecksumStatus "ip.checksum.status" UInt "IPv4 header checksum: 0 bad, 1 good, 2 unverified";
+    IpFlagsMf "ip.flags.mf" Bool "More fragments";
+    IpFragOffset "ip.frag_offset" UInt "Fragment offset";
+    Ipv6 "ipv6" Protocol "IPv6";
+    Ipv6Src "ipv6.src" Ipv6 "IPv6 source";
+    Ipv6Dst "ipv6.dst" Ipv6 "IPv6 destination";
+    Ipv6Addr "ipv6.addr" Ipv6 "IPv6 source or destination";
+    Ipv6Nxt "ipv6.nxt" UInt "IPv6 next header";
+    Ipv6Hlim "ipv6.hlim" UInt "IPv6 hop limit";
+    Icmp "icmp" Protocol "ICMP";
+    IcmpType "icmp.type" UInt "ICMP type";
+    IcmpCode "icmp.code" UInt "ICMP code";
+    Icmpv6 "icmpv6" Protocol "ICMPv6";
+    Icmpv6Type "icmpv6.type" UInt "ICMPv6 type";
+    Icmpv6Code "icmpv6.code" UInt "ICMPv6 code";
+    Tcp "tcp" Protocol "TCP";
+    TcpSrcport "tcp.srcport" UInt "TCP source port";
+    TcpDstport "tcp.dstport" UInt "TCP destination port";
+    TcpPort "tcp.port" UInt "TCP source or destination port";
+    TcpStream "tcp.stream" UInt "TCP stream index";
+    TcpLen "tcp.len" UInt "TCP segment length";
+    TcpSeq "tcp.seq" UInt "Relative sequence number";
+    TcpSeqRaw "tcp.seq_raw" UInt "Sequence number";
+    TcpNxtseq "tcp.nxtseq" UInt "Next relative sequence number";
+    TcpAck "tcp.ack" UInt "Relative acknowledgment number";
+    TcpAckRaw "tcp.ack_raw" UInt "Acknowledgment number";
+    TcpHdrLen "tcp.hdr_len" UInt "TCP header length";
+    TcpFlags "tcp.flags" UInt "TCP flags";
+    TcpFlagsStr "tcp.flags.str" Str "TCP flags as text";
+    TcpFlagsNs "tcp.flags.ns" Bool "Nonce";
+    TcpFlagsCwr "tcp.flags.cwr" Bool "Congestion window reduced";
+    TcpFlagsEce "tcp.flags.ece" Bool "ECN echo";
+    TcpFlagsUrg "tcp.flags.urg" Bool "Urgent";
+    TcpFlagsAck "tcp.flags.ack" Bool "Acknowledgment";
+    TcpFlagsPush "tcp.flags.push" Bool "Push";
+    TcpFlagsReset "tcp.flags.reset" Bool "Reset";
+    TcpFlagsSyn "tcp.flags.syn" Bool "Syn";
+    TcpFlagsFin "tcp.flags.fin" Bool "Fin";
+    TcpWindowSizeValue "tcp.window_size_value" UInt "Window (as sent)";
+    TcpWindowSize "tcp.window_size" UInt "Window (scaled)";
+    TcpChecksumStatus "tcp.checksum.status" UInt "TCP checksum: 0 bad, 1 good, 2 unverified";
+    TcpOptionsMss "tcp.options.mss_val" UInt "MSS option";
+    TcpOptionsWscale "tcp.options.wscale.shift" UInt "Window scale option";
+    TcpPayload "tcp.payload" Bytes "TCP payload";
+    TcpAnalysisFlags "tcp.analysis.flags" Protocol "Any TCP analysis flag";
+    TcpAnalysisRetransmission "tcp.analysis.retransmission" Protocol "Retransmission";
+    TcpAnalysisFastRetransmission "tcp.analysis.fast_retransmission" Protocol "Fast retransmission";
+    TcpAnalysisSpuriousRetransmission "tcp.analysis.spurious_retransmission" Protocol "Spurious retransmission";
+    TcpAnalysisOutOfOrder "tcp.analysis.out_of_order" Protocol "Out-of-order segment";
+    TcpAnalysisLostSegment "tcp.analysis.lost_segment" Protocol "Previous segment not captured";
+    TcpAnalysisAckLostSegment "tcp.analysis.ack_lost_segment" Protocol "ACKed unseen segment";
+    TcpAnalysisDuplicateAck "tcp.analysis.duplicate_ack" Protocol "Duplicate ACK";
+    TcpAnalysisDuplicateAckNum "tcp.analysis.duplicate_ack_num" UInt "Duplicate ACK number";
+    TcpAnalysisZeroWindow "tcp.analysis.zero_window" Protocol "Zero window";
+    TcpAnalysisWindowFull "tcp.analysis.window_full" Protocol "Window full";
+    TcpAnalysisKeepAlive "tcp.analysis.keep_alive" Protocol "Keep-alive";
+    TcpAnalysisKeepAliveAck "tcp.analysis.keep_alive_ack" Protocol "Keep-alive ACK";
+    TcpAnalysisWindowUpdate "tcp.analysis.window_update" Protocol "Window update";
+    TcpAnalysisZeroWindowProbe "tcp.analysis.zero_window_probe" Protocol "Zero window probe";
+    TcpAnalysisZeroWindowProbeAck "tcp.analysis.zero_window_probe_ack" Protocol "Zero window probe ACK";
+    TcpAnalysisReusedPorts "tcp.analysis.reused_ports" Protocol "Port numbers reused";
+    TcpAnalysisInitialRtt "tcp.analysis.initial_rtt" Time "Handshake round-trip time";
+    Udp "udp" Protocol "UDP";
+    UdpSrcport "udp.srcport" UInt "UDP source port";
+    UdpDstport "udp.dstport" UInt "UDP destination port";
+    UdpPort "udp.port" UInt "UDP source or destination port";
+    UdpLength "udp.length" UInt "UDP length";
+    UdpStream "udp.stream" UInt "UDP stream index";
+    UdpChecksumStatus "udp.checksum.status" UInt "UDP checksum: 0 bad, 1 good, 2 unverified";
+    Dns "dns" Protocol "DNS (UDP port 53 or 5353)";
+    Http "http" Protocol "HTTP";
+    HttpRequest "http.request" Protocol "An HTTP request starts in this packet";
+    HttpResponse "http.response" Protocol "An HTTP response starts in this packet";
+    HttpRequestMethod "http.request.method" Str "HTTP request method";
+    HttpRequestUri "http.request.uri" Str "HTTP request URI";
+    HttpRequestVersion "http.request.version" Str "HTTP request version";
+    HttpHost "http.host" Str "HTTP Host header";
+    HttpUserAgent "http.user_agent" Str "HTTP User-Agent header";
+    HttpResponseCode "http.response.code" UInt "HTTP status code";
+    HttpResponsePhrase "http.response.phrase" Str "HTTP reason phrase";
+    HttpContentType "http.content_type" Str "HTTP Content-Type header";
+    HttpContentLength "http.content_length" UInt "HTTP Content-Length header";
+    HttpContentEncoding "http.content_encoding" Str "HTTP Content-Encoding header";
+    HttpTransferEncoding "http.transfer_encoding" Str "HTTP Transfer-Encoding header";
+}
+
+/// Finds a field by its Wireshark name.
+pub fn lookup(name: &str) -> Option<&'static FieldDef> {
+    FIELDS.iter().find(|f| f.name == name)
+}
+
+/// The known field closest to a misspelt name (edit distance ≤ 2).
+pub fn suggest(name: &str) -> Option<&'static str> {
+    FIELDS
+        .iter()
+        .map(|f| (distance(name, f.name), f.name))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+impl FieldId {
+    pub fn def(self) -> &'static FieldDef {
+        // The table is generated in enum order.
+        &FIELDS[self as usize]
+    }
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_order_matches_enum() {
+        for (i, f) in FIELDS.iter().enumerate() {
+            assert_eq!(f.id as usize, i, "{}", f.name);
+        }
+    }
+
+    #[test]
+    fn lookup_and_suggest() {
+        assert_eq!(lookup("tcp.port").map(|f| f.ty), Some(FieldType::UInt));
+        assert!(lookup("tcp.prot").is_none());
+        assert_eq!(suggest("tcp.prot"), Some("tcp.port"));
+        assert_eq!(suggest("zzzzzz"), None);
+    }
+}

@@ -1,0 +1,488 @@
+//! Field values of one packet, and their tshark text form.
+
+use super::FieldId;
+use crate::capture::LinkType;
+use crate::decode::checksum::{self, ChecksumStatus};
+use crate::decode::tcp_options::SynOptions;
+use crate::decode::{Decoded, Network, Transport};
+use crate::flow::{analysis::flags as af, Direction, Protocol};
+use crate::store::{bits, PacketKind};
+use crate::trace::Trace;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+/// One value of a field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    UInt(u64),
+    /// An unsigned value tshark prints in hex with this many digits.
+    Hex(u64, u8),
+    Bool(bool),
+    Str(Cow<'a, str>),
+    Ether([u8; 6]),
+    Ip(IpAddr),
+    /// Nanoseconds.
+    Time(i64),
+    Bytes(&'a [u8]),
+    /// A protocol or marker field that is present.
+    Present,
+}
+
+impl Value<'_> {
+    /// The value as `tshark -T fields` prints it.
+    pub fn tshark(&self) -> String {
+        let mut s = String::new();
+        self.write_tshark(&mut s);
+        s
+    }
+
+    pub fn write_tshark(&self, out: &mut String) {
+        match self {
+            Value::UInt(v) => {
+                let _ = write!(out, "{v}");
+            }
+            Value::Hex(v, width) => {
+                let _ = write!(out, "0x{:0w$x}", v, w = usize::from(*width));
+            }
+            Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
+            Value::Str(s) => out.push_str(s),
+            Value::Ether(m) => {
+                let _ = write!(
+                    out,
+                    "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+                    m[0], m[1], m[2], m[3], m[4], m[5]
+                );
+            }
+            Value::Ip(ip) => {
+                let _ = write!(out, "{ip}");
+            }
+            Value::Time(ns) => {
+                let sign = if *ns < 0 { "-" } else { "" };
+                let a = ns.unsigned_abs();
+                let _ = write!(out, "{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000);
+            }
+            Value::Bytes(b) => {
+                for (i, x) in b.iter().enumerate() {
+                    if i > 0 {
+                        out.push(':');
+                    }
+                    let _ = write!(out, "{x:02x}");
+                }
+            }
+            Value::Present => out.push('1'),
+        }
+    }
+}
+
+/// A packet of a trace, decoded once, whose fields can be asked for.
+pub struct PacketView<'t> {
+    pub trace: &'t Trace,
+    /// 0-based index.
+    pub index: usize,
+    pub decoded: Decoded<'t>,
+}
+
+fn checksum_code(s: ChecksumStatus) -> u64 {
+    match s {
+        ChecksumStatus::Incorrect { .. } => 0,
+        ChecksumStatus::Correct => 1,
+        ChecksumStatus::Unverified => 2,
+    }
+}
+
+impl<'t> PacketView<'t> {
+    pub fn new(trace: &'t Trace, index: usize) -> PacketView<'t> {
+        PacketView {
+            trace,
+            index,
+            decoded: trace.store.decode(index),
+        }
+    }
+
+    /// Appends the values of `field` in this packet to `out` (none when absent).
+    pub fn values(&self, field: FieldId, out: &mut Vec<Value<'t>>) {
+        use FieldId as F;
+        let store = &self.trace.store;
+        let Some(entry) = store.entry(self.index) else {
+            return;
+        };
+        let d = &self.decoded;
+        let custom = entry.kind == PacketKind::CustomBlock;
+        let conv = self.trace.conversations.of_packet(store, self.index);
+        let tcp = if custom { None } else { d.tcp() };
+        let udp = match &d.transport {
+            Transport::Udp(u) if !custom => Some(u),
+            _ => None,
+        };
+        let ipv4 = match &d.network {
+            Network::Ipv4 { header, .. } if !custom => Some(header),
+            _ => None,
+        };
+        let ipv6 = match &d.network {
+            Network::Ipv6 { header, .. } if !custom => Some(header),
+            _ => None,
+        };
+        let ethernet = d.link.link_type == LinkType::ETHERNET && !custom;
+        let tcp_conv = conv.filter(|(c, _)| c.protocol == Protocol::Tcp && tcp.is_some());
+        let flags = u16::from(entry.tcp_flags)
+            | if entry.bits & bits::TCP_NS != 0 {
+                0x100
+            } else {
+                0
+            }
+            | tcp
+                .map(|t| u16::from(t.slice()[12] & 0x0e) << 8)
+                .unwrap_or(0);
+        let analysis = if tcp.is_some() { entry.analysis } else { 0 };
+        let mut push = |v: Value<'t>| out.push(v);
+        let flag =
+            |bit: u16| -> Option<Value<'t>> { (analysis & bit != 0).then_some(Value::Present) };
+        let rel = || {
+            let (c, dir) = tcp_conv?;
+            let t = tcp?;
+            Some(self.trace.conversations.relative(
+                c,
+                dir,
+                t.sequence_number(),
+                t.acknowledgment_number(),
+                t.ack(),
+            ))
+        };
+        let one: Option<Value<'t>> = match field {
+            F::Frame => Some(Value::Present),
+            F::FrameNumber => Some(Value::UInt(self.index as u64 + 1)),
+            F::FrameTimeEpoch => entry.has_timestamp().then_some(Value::Time(entry.ts_ns)),
+            F::FrameTimeRelative => store.relative_ns(self.index).map(Value::Time),
+            F::FrameTimeDelta => {
+                let prev = self.index.checked_sub(1).and_then(|i| store.entry(i));
+                match prev {
+                    Some(p) if p.has_timestamp() && entry.has_timestamp() => {
+                        Some(Value::Time(entry.ts_ns - p.ts_ns))
+                    }
+                    None if entry.has_timestamp() => Some(Value::Time(0)),
+                    _ => None,
+                }
+            }
+            F::FrameLen => Some(Value::UInt(u64::from(entry.orig_len))),
+            F::FrameCapLen => Some(Value::UInt(u64::from(entry.cap_len))),
+            F::FrameInterfaceId => Some(Value::UInt(u64::from(entry.interface))),
+            F::FrameProtocols => Some(Value::Str(Cow::Owned(protocols(d, custom)))),
+            F::FrameBytes => Some(Value::Bytes(if custom {
+                store.data(self.index)
+            } else {
+                d.data
+            })),
+            F::Eth => ethernet.then_some(Value::Present),
+            F::EthSrc => d.link.eth_src.filter(|_| ethernet).map(Value::Ether),
+            F::EthDst => d.link.eth_dst.filter(|_| ethernet).map(Value::Ether),
+            F::EthAddr => {
+                if ethernet {
+                    if let Some(s) = d.link.eth_src {
+                        push(Value::Ether(s));
+                    }
+                    if let Some(s) = d.link.eth_dst {
+                        push(Value::Ether(s));
+                    }
+                }
+                None
+            }
+            F::EthType => match d.link.next {
+                crate::decode::NextLayer::EtherType(t) if ethernet => {
+                    Some(Value::Hex(u64::from(t), 4))
+                }
+                _ => None,
+            },
+            F::Vlan => d.link.vlans[0].map(|_| Value::Present),
+            F::VlanId => {
+                for v in d.link.vlans.iter().flatten() {
+                    push(Value::UInt(u64::from(v.id)));
+                }
+                None
+            }
+            F::Sll => matches!(d.link.link_type, LinkType::LINUX_SLL | LinkType::LINUX_SLL2)
+                .then_some(Value::Present),
+            F::Arp => matches!(d.network, Network::Arp(_)).then_some(Value::Present),
+            F::ArpOpcode => match &d.network {
+                Network::Arp(a) => Some(Value::UInt(u64::from(a.operation().0))),
+                _ => None,
+            },
+            F::Ip => ipv4.map(|_| Value::Present),
+            F::IpSrc => ipv4.map(|h| Value::Ip(IpAddr::V4(h.source_addr()))),
+            F::IpDst => ipv4.map(|h| Value::Ip(IpAddr::V4(h.destination_addr()))),
+            F::IpAddr => {
+                if let Some(h) = ipv4 {
+                    push(Value::Ip(IpAddr::V4(h.source_addr())));
+                    push(Value::Ip(IpAddr::V4(h.destination_addr())));
+                }
+                None
+            }
+            F::IpProto => ipv4.map(|h| Value::UInt(u64::from(h.protocol().0))),
+            F::IpTtl => ipv4.map(|h| Value::UInt(u64::from(h.ttl()))),
+            F::IpLen => ipv4.map(|h| Value::UInt(u64::from(h.total_len()))),
+            F::IpId => ipv4.map(|h| Value::Hex(u64::from(h.identification()), 4)),
+            F::IpChecksumStatus => checksum::ipv4_header(d).map(|s| Value::UInt(checksum_code(s))),
+            F::IpFlagsMf => ipv4.map(|h| Value::Bool(h.more_fragments())),
+            F::IpFragOffset => {
+                ipv4.map(|h| Value::UInt(u64::from(h.fragments_offset().value()) * 8))
+            }
+            F::Ipv6 => ipv6.map(|_| Value::Present),
+            F::Ipv6Src => ipv6.map(|h| Value::Ip(IpAddr::V6(h.source_addr()))),
+            F::Ipv6Dst => ipv6.map(|h| Value::Ip(IpAddr::V6(h.destination_addr()))),
+            F::Ipv6Addr => {
+                if let Some(h) = ipv6 {
+                    push(Value::Ip(IpAddr::V6(h.source_addr())));
+                    push(Value::Ip(IpAddr::V6(h.destination_addr())));
+                }
+                None
+            }
+            F::Ipv6Nxt => ipv6.map(|h| Value::UInt(u64::from(h.next_header().0))),
+            F::Ipv6Hlim => ipv6.map(|h| Value::UInt(u64::from(h.hop_limit()))),
+            F::Icmp => matches!(d.transport, Transport::Icmpv4(_)).then_some(Value::Present),
+            F::IcmpType => match &d.transport {
+                Transport::Icmpv4(i) => Some(Value::UInt(u64::from(i.type_u8()))),
+                _ => None,
+            },
+            F::IcmpCode => match &d.transport {
+                Transport::Icmpv4(i) => Some(Value::UInt(u64::from(i.code_u8()))),
+                _ => None,
+            },
+            F::Icmpv6 => matches!(d.transport, Transport::Icmpv6(_)).then_some(Value::Present),
+            F::Icmpv6Type => match &d.transport {
+                Transport::Icmpv6(i) => Some(Value::UInt(u64::from(i.type_u8()))),
+                _ => None,
+            },
+            F::Icmpv6Code => match &d.transport {
+                Transport::Icmpv6(i) => Some(Value::UInt(u64::from(i.code_u8()))),
+                _ => None,
+            },
+            F::Tcp => tcp.map(|_| Value::Present),
+            F::TcpSrcport => tcp.map(|t| Value::UInt(u64::from(t.source_port()))),
+            F::TcpDstport => tcp.map(|t| Value::UInt(u64::from(t.destination_port()))),
+            F::TcpPort => {
+                if let Some(t) = tcp {
+                    push(Value::UInt(u64::from(t.source_port())));
+                    push(Value::UInt(u64::from(t.destination_port())));
+                }
+                None
+            }
+            F::TcpStream => tcp_conv.map(|(c, _)| Value::UInt(u64::from(c.stream))),
+            F::TcpLen => d
+                .tcp_len()
+                .filter(|_| tcp.is_some())
+                .map(|l| Value::UInt(u64::from(l))),
+            F::TcpSeq => rel().map(|(s, _)| Value::UInt(u64::from(s))),
+            F::TcpSeqRaw => tcp.map(|t| Value::UInt(u64::from(t.sequence_number()))),
+            F::TcpNxtseq => {
+                let len = d.tcp_len().unwrap_or(0);
+                let syn_fin = u32::from(entry.tcp_flags & 0x03 != 0);
+                rel()
+                    .filter(|_| len > 0 || syn_fin > 0)
+                    .map(|(s, _)| Value::UInt(u64::from(s.wrapping_add(len).wrapping_add(syn_fin))))
+            }
+            F::TcpAck => rel().map(|(_, a)| Value::UInt(u64::from(a))),
+            F::TcpAckRaw => tcp.map(|t| Value::UInt(u64::from(t.acknowledgment_number()))),
+            F::TcpHdrLen => tcp.map(|t| Value::UInt(u64::from(t.data_offset()) * 4)),
+            F::TcpFlags => tcp.map(|_| Value::Hex(u64::from(flags), 4)),
+            F::TcpFlagsStr => tcp.map(|_| Value::Str(Cow::Owned(flags_str(flags)))),
+            F::TcpFlagsNs => tcp.map(|_| Value::Bool(flags & 0x100 != 0)),
+            F::TcpFlagsCwr => tcp.map(|_| Value::Bool(flags & 0x80 != 0)),
+            F::TcpFlagsEce => tcp.map(|_| Value::Bool(flags & 0x40 != 0)),
+            F::TcpFlagsUrg => tcp.map(|_| Value::Bool(flags & 0x20 != 0)),
+            F::TcpFlagsAck => tcp.map(|_| Value::Bool(flags & 0x10 != 0)),
+            F::TcpFlagsPush => tcp.map(|_| Value::Bool(flags & 0x08 != 0)),
+            F::TcpFlagsReset => tcp.map(|_| Value::Bool(flags & 0x04 != 0)),
+            F::TcpFlagsSyn => tcp.map(|_| Value::Bool(flags & 0x02 != 0)),
+            F::TcpFlagsFin => tcp.map(|_| Value::Bool(flags & 0x01 != 0)),
+            F::TcpWindowSizeValue => tcp.map(|t| Value::UInt(u64::from(t.window_size()))),
+            F::TcpWindowSize => {
+                tcp.map(|t| Value::UInt(u64::from(self.scaled_window(t.window_size()))))
+            }
+            F::TcpChecksumStatus => match &d.transport {
+                Transport::Tcp(_) => checksum::transport(d).map(|s| Value::UInt(checksum_code(s))),
+                _ => None,
+            },
+            F::TcpOptionsMss => tcp
+                .and_then(|t| SynOptions::parse(t.options()).mss)
+                .map(|m| Value::UInt(u64::from(m))),
+            F::TcpOptionsWscale => tcp
+                .and_then(|t| SynOptions::parse(t.options()).window_scale)
+                .map(|m| Value::UInt(u64::from(m))),
+            F::TcpPayload => tcp
+                .map(|t| t.payload())
+                .filter(|p| !p.is_empty())
+                .map(Value::Bytes),
+            F::TcpAnalysisFlags => (analysis != 0).then_some(Value::Present),
+            F::TcpAnalysisRetransmission => {
+                flag(af::RETRANSMISSION | af::FAST_RETRANSMISSION | af::SPURIOUS_RETRANSMISSION)
+            }
+            F::TcpAnalysisFastRetransmission => flag(af::FAST_RETRANSMISSION),
+            F::TcpAnalysisSpuriousRetransmission => flag(af::SPURIOUS_RETRANSMISSION),
+            F::TcpAnalysisOutOfOrder => flag(af::OUT_OF_ORDER),
+            F::TcpAnalysisLostSegment => flag(af::LOST_SEGMENT),
+            F::TcpAnalysisAckLostSegment => flag(af::ACK_LOST_SEGMENT),
+            F::TcpAnalysisDuplicateAck => flag(af::DUPLICATE_ACK),
+            F::TcpAnalysisDuplicateAckNum => (analysis & af::DUPLICATE_ACK != 0)
+                .then_some(Value::UInt(u64::from(entry.dup_ack_num))),
+            F::TcpAnalysisZeroWindow => flag(af::ZERO_WINDOW),
+            F::TcpAnalysisWindowFull => flag(af::WINDOW_FULL),
+            F::TcpAnalysisKeepAlive => flag(af::KEEP_ALIVE),
+            F::TcpAnalysisKeepAliveAck => flag(af::KEEP_ALIVE_ACK),
+            F::TcpAnalysisWindowUpdate => flag(af::WINDOW_UPDATE),
+            F::TcpAnalysisZeroWindowProbe => flag(af::ZERO_WINDOW_PROBE),
+            F::TcpAnalysisZeroWindowProbeAck => flag(af::ZERO_WINDOW_PROBE_ACK),
+            F::TcpAnalysisReusedPorts => flag(af::REUSED_PORTS),
+            F::TcpAnalysisInitialRtt => tcp_conv
+                .and_then(|(c, _)| c.tcp.as_ref()?.initial_rtt_ns)
+                .map(Value::Time),
+            F::Udp => udp.map(|_| Value::Present),
+            F::UdpSrcport => udp.map(|u| Value::UInt(u64::from(u.source_port()))),
+            F::UdpDstport => udp.map(|u| Value::UInt(u64::from(u.destination_port()))),
+            F::UdpPort => {
+                if let Some(u) = udp {
+                    push(Value::UInt(u64::from(u.source_port())));
+                    push(Value::UInt(u64::from(u.destination_port())));
+                }
+                None
+            }
+            F::UdpLength => udp.map(|u| Value::UInt(u64::from(u.length()))),
+            F::UdpStream => conv
+                .filter(|(c, _)| c.protocol == Protocol::Udp && udp.is_some())
+                .map(|(c, _)| Value::UInt(u64::from(c.stream))),
+            F::UdpChecksumStatus => match &d.transport {
+                Transport::Udp(_) => checksum::transport(d).map(|s| Value::UInt(checksum_code(s))),
+                _ => None,
+            },
+            F::Dns => udp
+                .filter(|u| {
+                    [53, 5353].contains(&u.source_port())
+                        || [53, 5353].contains(&u.destination_port())
+                })
+                .map(|_| Value::Present),
+            F::Http
+            | F::HttpRequest
+            | F::HttpResponse
+            | F::HttpRequestMethod
+            | F::HttpRequestUri
+            | F::HttpRequestVersion
+            | F::HttpHost
+            | F::HttpUserAgent
+            | F::HttpResponseCode
+            | F::HttpResponsePhrase
+            | F::HttpContentType
+            | F::HttpContentLength
+            | F::HttpContentEncoding
+            | F::HttpTransferEncoding => self.http_value(field),
+        };
+        if let Some(v) = one {
+            out.push(v);
+        }
+    }
+
+    /// HTTP fields come from the HTTP layer (see `crate::http`).
+    fn http_value(&self, _field: FieldId) -> Option<Value<'t>> {
+        None
+    }
+
+    /// The window after scaling, as `tcp.window_size` and the Info column show it.
+    pub fn scaled_window(&self, raw: u16) -> u32 {
+        let Some(entry) = self.trace.store.entry(self.index) else {
+            return u32::from(raw);
+        };
+        if entry.tcp_flags & 0x02 != 0 {
+            return u32::from(raw);
+        }
+        let shift = self
+            .trace
+            .conversations
+            .of_packet(&self.trace.store, self.index)
+            .and_then(|(c, dir)| c.tcp.as_ref().map(|t| t.dirs[dir.index()].window_shift))
+            .flatten();
+        match shift {
+            Some(s) => u32::from(raw) << s,
+            None => u32::from(raw),
+        }
+    }
+
+    /// The packet's direction within its conversation.
+    pub fn direction(&self) -> Option<Direction> {
+        self.trace
+            .conversations
+            .of_packet(&self.trace.store, self.index)
+            .map(|(_, d)| d)
+    }
+}
+
+/// Wireshark's `tcp.flags.str`: 12 positions, a letter where a flag is set.
+pub fn flags_str(flags: u16) -> String {
+    const LETTERS: [(u16, char); 12] = [
+        (0x800, 'R'),
+        (0x400, 'R'),
+        (0x200, 'R'),
+        (0x100, 'N'),
+        (0x080, 'C'),
+        (0x040, 'E'),
+        (0x020, 'U'),
+        (0x010, 'A'),
+        (0x008, 'P'),
+        (0x004, 'R'),
+        (0x002, 'S'),
+        (0x001, 'F'),
+    ];
+    LETTERS
+        .iter()
+        .map(|&(bit, c)| if flags & bit != 0 { c } else { '\u{b7}' })
+        .collect()
+}
+
+fn protocols(d: &Decoded<'_>, custom: bool) -> String {
+    if custom {
+        return "pcapng".into();
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    match d.link.link_type {
+        LinkType::ETHERNET => parts.push("eth:ethertype"),
+        LinkType::LINUX_SLL => parts.push("sll:ethertype"),
+        LinkType::LINUX_SLL2 => parts.push("sll2:ethertype"),
+        LinkType::NULL | LinkType::LOOP => parts.push("null"),
+        _ => parts.push("raw"),
+    }
+    if d.link.vlans[0].is_some() {
+        parts.push("vlan:ethertype");
+    }
+    match d.network {
+        Network::Ipv4 { .. } => parts.push("ip"),
+        Network::Ipv6 { .. } => parts.push("ipv6"),
+        Network::Arp(_) => parts.push("arp"),
+        Network::None => {}
+    }
+    match d.transport {
+        Transport::Tcp(_) => parts.push("tcp"),
+        Transport::Udp(_) => parts.push("udp"),
+        Transport::Icmpv4(_) => parts.push("icmp"),
+        Transport::Icmpv6(_) => parts.push("icmpv6"),
+        Transport::None => {}
+    }
+    parts.join(":")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tshark_formats() {
+        assert_eq!(Value::Hex(2, 4).tshark(), "0x0002");
+        assert_eq!(Value::Time(30_107_000).tshark(), "0.030107000");
+        assert_eq!(Value::Time(-1_500_000_000).tshark(), "-1.500000000");
+        assert_eq!(
+            Value::Ether([0, 0x0b, 0x82, 1, 0xfc, 0x42]).tshark(),
+            "00:0b:82:01:fc:42"
+        );
+        assert_eq!(
+            flags_str(0x012),
+            "\u{b7}\u{b7}\u{b7}\u{b7}\u{b7}\u{b7}\u{b7}A\u{b7}\u{b7}S\u{b7}"
+        );
+        assert_eq!(Value::Bytes(&[0x47, 0x45]).tshark(), "47:45");
+    }
+}

@@ -1,0 +1,290 @@
+//! Conversations: TCP and UDP packets grouped by address/port pair and numbered
+//! as Wireshark numbers `tcp.stream` and `udp.stream`, built in the same pass as
+//! the packet store. Each TCP conversation keeps, per direction, the base of its
+//! relative sequence numbers, the window scale and the analysis state, plus the
+//! packets that mark its life (SYN, SYN/ACK, ACK, FINs, RST).
+//!
+//! Memory is bounded per conversation (a fixed-size record); the packets of a
+//! conversation are chained through the store's `next_in_conversation`, so one
+//! stream can be walked without scanning the file.
+
+pub mod analysis;
+pub mod builder;
+pub mod reassembly;
+pub mod seq;
+
+pub use builder::FlowBuilder;
+
+use crate::decode::tcp_options::SynOptions;
+use crate::store::{PacketStore, NONE};
+use std::net::{IpAddr, SocketAddr};
+
+/// Transport protocol of a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+}
+
+impl Protocol {
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+        }
+    }
+}
+
+/// Direction within a conversation: from A (the first packet's source) to B, or back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    AtoB = 0,
+    BtoA = 1,
+}
+
+impl Direction {
+    pub fn index(self) -> usize {
+        self as usize
+    }
+    pub fn reverse(self) -> Direction {
+        match self {
+            Direction::AtoB => Direction::BtoA,
+            Direction::BtoA => Direction::AtoB,
+        }
+    }
+}
+
+/// TCP state of one direction of a conversation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TcpDirection {
+    /// Raw sequence number that is relative 0 (`tcp.seq` = raw - base).
+    pub base_seq: Option<u32>,
+    /// The first SYN sent in this direction (0-based packet index), if any.
+    pub syn: Option<u32>,
+    /// Time of that SYN.
+    pub syn_ts: i64,
+    /// Options offered in that SYN.
+    pub syn_options: SynOptions,
+    /// The first FIN sent in this direction.
+    pub fin: Option<u32>,
+    /// The first RST sent in this direction.
+    pub rst: Option<u32>,
+    /// The first packet with data sent after this direction's FIN or the other's.
+    pub data_after_fin: Option<u32>,
+    /// Window scale shift in effect, once both SYNs agreed on scaling.
+    pub window_shift: Option<u8>,
+    /// Payload bytes sent (`tcp.len` summed, retransmissions included).
+    pub payload_bytes: u64,
+    pub analysis: analysis::DirectionAnalysis,
+}
+
+/// TCP-specific part of a conversation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TcpConversation {
+    pub dirs: [TcpDirection; 2],
+    /// The ACK completing the handshake.
+    pub handshake_ack: Option<u32>,
+    /// Handshake round-trip time (SYN to the ACK of the SYN/ACK), in ns.
+    pub initial_rtt_ns: Option<i64>,
+    /// Analysis flags seen on any segment, ORed.
+    pub analysis_seen: u16,
+}
+
+/// One conversation.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub protocol: Protocol,
+    /// `tcp.stream` or `udp.stream`.
+    pub stream: u32,
+    /// The first packet's source and destination.
+    pub a: SocketAddr,
+    pub b: SocketAddr,
+    pub first_packet: u32,
+    pub last_packet: u32,
+    pub first_ts: i64,
+    pub last_ts: i64,
+    /// Frames and frame bytes per [`Direction`].
+    pub packets: [u32; 2],
+    pub bytes: [u64; 2],
+    pub tcp: Option<Box<TcpConversation>>,
+}
+
+impl Conversation {
+    /// The direction of a packet from `src`.
+    pub fn direction_from(&self, src: SocketAddr) -> Direction {
+        if src == self.a {
+            Direction::AtoB
+        } else {
+            Direction::BtoA
+        }
+    }
+
+    /// Which side is the client: the sender of the first SYN, else the receiver
+    /// of the first SYN/ACK, else (capture started mid-connection) side A, the
+    /// first packet's source, as Wireshark picks it.
+    pub fn client_direction(&self) -> (Direction, bool) {
+        let Some(tcp) = &self.tcp else {
+            return (Direction::AtoB, true);
+        };
+        match (tcp.dirs[0].syn, tcp.dirs[1].syn) {
+            (Some(a), Some(b)) if b < a => (Direction::BtoA, false),
+            (Some(_), _) => (Direction::AtoB, false),
+            (None, Some(_)) => (Direction::BtoA, false),
+            (None, None) => (Direction::AtoB, true),
+        }
+    }
+
+    pub fn client(&self) -> SocketAddr {
+        match self.client_direction().0 {
+            Direction::AtoB => self.a,
+            Direction::BtoA => self.b,
+        }
+    }
+
+    pub fn server(&self) -> SocketAddr {
+        match self.client_direction().0 {
+            Direction::AtoB => self.b,
+            Direction::BtoA => self.a,
+        }
+    }
+
+    pub fn duration_ns(&self) -> i64 {
+        self.last_ts.saturating_sub(self.first_ts)
+    }
+
+    /// The packets of this conversation, in capture order (0-based indices).
+    pub fn packets<'s>(&self, store: &'s PacketStore) -> ConversationPackets<'s> {
+        ConversationPackets {
+            store,
+            next: self.first_packet,
+        }
+    }
+}
+
+/// Iterator over a conversation's packet indices.
+pub struct ConversationPackets<'s> {
+    store: &'s PacketStore,
+    next: u32,
+}
+
+impl Iterator for ConversationPackets<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        if self.next == NONE {
+            return None;
+        }
+        let current = self.next as usize;
+        self.next = self
+            .store
+            .entry(current)
+            .map(|e| e.next_in_conversation)
+            .unwrap_or(NONE);
+        Some(current)
+    }
+}
+
+/// Every conversation of a capture.
+#[derive(Debug, Default)]
+pub struct Conversations {
+    list: Vec<Conversation>,
+    tcp_ids: Vec<u32>,
+    udp_ids: Vec<u32>,
+}
+
+impl Conversations {
+    pub fn all(&self) -> &[Conversation] {
+        &self.list
+    }
+
+    pub fn get(&self, index: u32) -> Option<&Conversation> {
+        self.list.get(index as usize)
+    }
+
+    /// The conversation with `tcp.stream == n`.
+    pub fn tcp_stream(&self, n: u32) -> Option<&Conversation> {
+        self.tcp_ids.get(n as usize).and_then(|&i| self.get(i))
+    }
+
+    /// The conversation with `udp.stream == n`.
+    pub fn udp_stream(&self, n: u32) -> Option<&Conversation> {
+        self.udp_ids.get(n as usize).and_then(|&i| self.get(i))
+    }
+
+    pub fn tcp_count(&self) -> usize {
+        self.tcp_ids.len()
+    }
+
+    pub fn udp_count(&self) -> usize {
+        self.udp_ids.len()
+    }
+
+    /// The conversation of packet `index`, with the packet's direction.
+    pub fn of_packet(
+        &self,
+        store: &PacketStore,
+        index: usize,
+    ) -> Option<(&Conversation, Direction)> {
+        let e = store.entry(index)?;
+        let c = self.get(e.conversation)?;
+        let dir = if e.is_reverse() {
+            Direction::BtoA
+        } else {
+            Direction::AtoB
+        };
+        Some((c, dir))
+    }
+
+    /// Relative (`tcp.seq`, `tcp.ack`) of a segment's raw numbers in a
+    /// direction; the ACK is 0 when the ACK flag is not set, as in Wireshark.
+    pub fn relative(
+        &self,
+        conv: &Conversation,
+        dir: Direction,
+        seq: u32,
+        ack: u32,
+        ack_flag: bool,
+    ) -> (u32, u32) {
+        let Some(tcp) = &conv.tcp else {
+            return (seq, ack);
+        };
+        let base = tcp.dirs[dir.index()].base_seq.unwrap_or(seq);
+        let rev = tcp.dirs[dir.reverse().index()].base_seq.unwrap_or(ack);
+        let ack = if ack_flag { ack.wrapping_sub(rev) } else { 0 };
+        (seq.wrapping_sub(base), ack)
+    }
+
+    fn push(&mut self, conv: Conversation) -> u32 {
+        let id = self.list.len() as u32;
+        match conv.protocol {
+            Protocol::Tcp => self.tcp_ids.push(id),
+            Protocol::Udp => self.udp_ids.push(id),
+        }
+        self.list.push(conv);
+        id
+    }
+
+    fn get_mut(&mut self, index: u32) -> Option<&mut Conversation> {
+        self.list.get_mut(index as usize)
+    }
+}
+
+/// An endpoint pair in canonical order, the key of the conversation map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct ConversationKey {
+    protocol: Protocol,
+    low: (IpAddr, u16),
+    high: (IpAddr, u16),
+}
+
+impl ConversationKey {
+    pub(crate) fn new(protocol: Protocol, src: SocketAddr, dst: SocketAddr) -> ConversationKey {
+        let s = (src.ip(), src.port());
+        let d = (dst.ip(), dst.port());
+        let (low, high) = if s <= d { (s, d) } else { (d, s) };
+        ConversationKey {
+            protocol,
+            low,
+            high,
+        }
+    }
+}

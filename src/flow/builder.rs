@@ -1,0 +1,269 @@
+//! Builds [`Conversations`] packet by packet, in the store's single pass:
+//! assigns stream numbers (a new stream when a port pair is reused by a new
+//! SYN), chains each conversation's packets, and runs the TCP analysis.
+
+use super::analysis::{self, Segment};
+use super::{
+    Conversation, ConversationKey, Conversations, Direction, Protocol, TcpConversation,
+    TcpDirection,
+};
+use crate::decode::tcp_options::SynOptions;
+use crate::decode::{Decoded, Transport};
+use crate::store::{bits, PacketEntry, NONE};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::net::SocketAddr;
+
+const FIN: u8 = 0x01;
+const SYN: u8 = 0x02;
+const RST: u8 = 0x04;
+const ACK: u8 = 0x10;
+
+/// FNV-1a: a fast, deterministic hash for the small conversation keys
+/// (no untrusted-input flooding concern beyond a slower lookup).
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Groups packets into conversations as they are read.
+#[derive(Default)]
+pub struct FlowBuilder {
+    conversations: Conversations,
+    map: HashMap<ConversationKey, u32, BuildHasherDefault<Fnv>>,
+}
+
+impl FlowBuilder {
+    pub fn new() -> FlowBuilder {
+        FlowBuilder::default()
+    }
+
+    pub fn finish(self) -> Conversations {
+        self.conversations
+    }
+
+    /// Adds packet `index` (already in `entries`) to its conversation.
+    pub fn observe(&mut self, entries: &mut [PacketEntry], index: u32, decoded: &Decoded<'_>) {
+        let (Some(src_ip), Some(dst_ip), Some((sport, dport))) =
+            (decoded.ip_src(), decoded.ip_dst(), decoded.ports())
+        else {
+            return;
+        };
+        let protocol = match decoded.transport {
+            Transport::Tcp(_) => Protocol::Tcp,
+            _ => Protocol::Udp,
+        };
+        let src = SocketAddr::new(src_ip, sport);
+        let dst = SocketAddr::new(dst_ip, dport);
+        let Some(entry) = entries.get(index as usize).copied() else {
+            return;
+        };
+        let key = ConversationKey::new(protocol, src, dst);
+        let tcp = decoded.tcp();
+        let flags = entry.tcp_flags;
+        let mut reused = false;
+        let id = match self.map.get(&key).copied() {
+            Some(id) => {
+                let reuse = tcp.is_some_and(|t| {
+                    flags & (SYN | ACK) == SYN
+                        && self.conversations.get(id).is_some_and(|c| {
+                            let dir = c.direction_from(src);
+                            c.tcp
+                                .as_ref()
+                                .and_then(|s| s.dirs[dir.index()].base_seq)
+                                .is_some_and(|base| base != t.sequence_number())
+                        })
+                });
+                if reuse {
+                    reused = true;
+                    self.new_conversation(key, protocol, src, dst, index, &entry)
+                } else {
+                    id
+                }
+            }
+            None => self.new_conversation(key, protocol, src, dst, index, &entry),
+        };
+        let Some(conv) = self.conversations.get_mut(id) else {
+            return;
+        };
+        let dir = conv.direction_from(src);
+        if conv.last_packet != index {
+            let last = conv.last_packet as usize;
+            if let Some(prev) = entries.get_mut(last) {
+                prev.next_in_conversation = index;
+            }
+            conv.last_packet = index;
+        }
+        conv.packets[dir.index()] += 1;
+        conv.bytes[dir.index()] += u64::from(entry.orig_len);
+        if entry.has_timestamp() {
+            conv.last_ts = entry.ts_ns;
+        }
+        let mut verdict = analysis::Verdict::default();
+        if let (Some(t), Some(state)) = (tcp, conv.tcp.as_deref_mut()) {
+            verdict = observe_tcp(state, dir, index, &entry, t, decoded);
+            if reused {
+                verdict.flags |= analysis::flags::REUSED_PORTS;
+            }
+            state.analysis_seen |= verdict.flags;
+        }
+        if let Some(e) = entries.get_mut(index as usize) {
+            e.conversation = id;
+            e.next_in_conversation = NONE;
+            if dir == Direction::BtoA {
+                e.bits |= bits::REVERSE;
+            }
+            e.analysis = verdict.flags;
+            e.dup_ack_num = verdict.dup_ack_num;
+        }
+    }
+
+    fn new_conversation(
+        &mut self,
+        key: ConversationKey,
+        protocol: Protocol,
+        src: SocketAddr,
+        dst: SocketAddr,
+        index: u32,
+        entry: &PacketEntry,
+    ) -> u32 {
+        let stream = match protocol {
+            Protocol::Tcp => self.conversations.tcp_count(),
+            Protocol::Udp => self.conversations.udp_count(),
+        } as u32;
+        let ts = if entry.has_timestamp() {
+            entry.ts_ns
+        } else {
+            0
+        };
+        let id = self.conversations.push(Conversation {
+            protocol,
+            stream,
+            a: src,
+            b: dst,
+            first_packet: index,
+            last_packet: index,
+            first_ts: ts,
+            last_ts: ts,
+            packets: [0; 2],
+            bytes: [0; 2],
+            tcp: (protocol == Protocol::Tcp).then(Box::<TcpConversation>::default),
+        });
+        self.map.insert(key, id);
+        id
+    }
+}
+
+/// Updates a TCP conversation with one segment; returns its analysis verdict.
+fn observe_tcp(
+    state: &mut TcpConversation,
+    dir: Direction,
+    index: u32,
+    entry: &PacketEntry,
+    tcp: &etherparse::TcpSlice<'_>,
+    decoded: &Decoded<'_>,
+) -> analysis::Verdict {
+    let flags = entry.tcp_flags;
+    let seq = tcp.sequence_number();
+    let ack = tcp.acknowledgment_number();
+    let len = decoded.tcp_len().unwrap_or(0);
+    let (fwd, rev) = split(&mut state.dirs, dir);
+
+    if fwd.base_seq.is_none() {
+        fwd.base_seq = Some(if flags & SYN != 0 {
+            seq
+        } else {
+            seq.wrapping_sub(1)
+        });
+    }
+    if flags & ACK != 0 && rev.base_seq.is_none() {
+        rev.base_seq = Some(ack.wrapping_sub(1));
+    }
+    if flags & SYN != 0 && fwd.syn.is_none() {
+        fwd.syn = Some(index);
+        fwd.syn_ts = entry.ts_ns;
+        fwd.syn_options = SynOptions::parse(tcp.options());
+        if flags & ACK != 0 {
+            if let (Some(a), Some(b)) = (fwd.syn_options.window_scale, rev.syn_options.window_scale)
+            {
+                if rev.syn.is_some() {
+                    fwd.window_shift = Some(a.min(14));
+                    rev.window_shift = Some(b.min(14));
+                }
+            }
+        }
+    }
+    if len > 0 && fwd.data_after_fin.is_none() && (fwd.fin.is_some() || rev.fin.is_some()) {
+        fwd.data_after_fin = Some(index);
+    }
+    if flags & FIN != 0 && fwd.fin.is_none() {
+        fwd.fin = Some(index);
+    }
+    if flags & RST != 0 && fwd.rst.is_none() {
+        fwd.rst = Some(index);
+    }
+    fwd.payload_bytes += u64::from(len);
+
+    // The ACK that completes the handshake: the first non-SYN ACK from the
+    // SYN's sender after a SYN/ACK was seen.
+    if flags & (SYN | ACK) == ACK
+        && state.handshake_ack.is_none()
+        && fwd.syn.is_some()
+        && rev.syn.is_some()
+    {
+        state.handshake_ack = Some(index);
+        state.initial_rtt_ns = Some(entry.ts_ns.saturating_sub(fwd.syn_ts));
+    }
+    let first_rtt = state.initial_rtt_ns;
+    let base = fwd.base_seq.unwrap_or(seq);
+    let rev_base = rev.base_seq.unwrap_or(ack);
+    let rel_seq = seq.wrapping_sub(base);
+    let rel_ack = if flags & ACK != 0 {
+        ack.wrapping_sub(rev_base)
+    } else {
+        ack
+    };
+    let raw_window = u32::from(tcp.window_size());
+    let window = match (flags & SYN, fwd.window_shift) {
+        (0, Some(shift)) => raw_window << shift,
+        _ => raw_window,
+    };
+    let verdict = analysis::analyse(
+        &mut fwd.analysis,
+        &mut rev.analysis,
+        Segment {
+            seq: rel_seq,
+            ack: rel_ack,
+            len,
+            flags,
+            window,
+            ts_ns: entry.ts_ns,
+        },
+        first_rtt,
+    );
+    verdict
+}
+
+fn split(dirs: &mut [TcpDirection; 2], dir: Direction) -> (&mut TcpDirection, &mut TcpDirection) {
+    let [a, b] = dirs;
+    match dir {
+        Direction::AtoB => (a, b),
+        Direction::BtoA => (b, a),
+    }
+}

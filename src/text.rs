@@ -1,0 +1,65 @@
+//! Making wire bytes safe to show: control characters and escape sequences
+//! never reach the terminal raw, so a packet cannot move the cursor, clear the
+//! screen or change the window title.
+
+use std::borrow::Cow;
+
+/// Escapes control characters (C0, DEL, C1) in `s` as `\xNN` (and `\n`, `\r`,
+/// `\t`, `\e` by name). Returns `s` unchanged when it has none.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\x1b' => out.push_str("\\e"),
+                c => {
+                    use std::fmt::Write;
+                    let _ = write!(out, "\\x{:02x}", c as u32);
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Bytes as text: valid UTF-8 kept, anything else as `\xNN`, then sanitised.
+pub fn bytes_to_safe_text(bytes: &[u8]) -> String {
+    let lossy = String::from_utf8_lossy(bytes);
+    sanitize(&lossy).into_owned()
+}
+
+/// One byte as Wireshark's ASCII pane shows it: printable ASCII or `.`.
+pub fn ascii_or_dot(b: u8) -> char {
+    if (0x20..0x7f).contains(&b) {
+        b as char
+    } else {
+        '.'
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_title_and_clear_sequences() {
+        let s = "a\x1b]0;pwned\x07b\x1b[2J\u{9b}c";
+        let out = sanitize(s);
+        assert!(!out.chars().any(|c| c.is_control()));
+        assert_eq!(out, "a\\e]0;pwned\\x07b\\e[2J\\x9bc");
+        assert!(matches!(sanitize("plain"), Cow::Borrowed(_)));
+    }
+}

@@ -1,0 +1,113 @@
+//! A loaded capture: the packet store and its conversations, built together in
+//! one sequential pass over the records. This is the entry point of the
+//! library: the CLI and the TUI both open a [`Trace`].
+//!
+//! ```no_run
+//! let trace = wirelens::trace::Trace::open(std::path::Path::new("sample-captures/textbook-visit.pcap"))?;
+//! println!("{} packets, {} TCP streams", trace.store.len(), trace.conversations.tcp_count());
+//! # Ok::<(), wirelens::capture::CaptureError>(())
+//! ```
+
+use crate::capture::{Capture, CaptureError, CaptureWarning, Interface, LinkType, RecordKind};
+use crate::decode::decode;
+use crate::flow::{Conversations, FlowBuilder};
+use crate::store::{entry_from, PacketEntry, PacketStore};
+use std::path::Path;
+
+/// Progress of a load, reported every few thousand packets.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    pub bytes_read: u64,
+    pub bytes_total: u64,
+    pub packets: u64,
+}
+
+/// The store and conversations of one capture.
+pub struct Trace {
+    pub store: PacketStore,
+    pub conversations: Conversations,
+    /// The file ended in the middle of a record: everything before it is here.
+    pub warning: Option<CaptureWarning>,
+    /// Reading stopped at corrupt data: everything before it is here.
+    pub error: Option<CaptureError>,
+}
+
+const PROGRESS_EVERY: u64 = 16_384;
+
+impl Trace {
+    /// Opens and loads a capture file (`-` for standard input).
+    pub fn open(path: &Path) -> Result<Trace, CaptureError> {
+        Trace::load(Capture::open(path)?, |_| true)
+    }
+
+    /// Loads every record of `capture`. `progress` is called every 16384
+    /// packets and at the end; returning `false` stops the load early.
+    /// Fails only when the file header is unreadable; damage later on is kept
+    /// in [`Trace::error`] / [`Trace::warning`] with everything before it.
+    pub fn load(
+        capture: Capture,
+        mut progress: impl FnMut(Progress) -> bool,
+    ) -> Result<Trace, CaptureError> {
+        let total = capture.len();
+        let mut entries: Vec<PacketEntry> =
+            Vec::with_capacity((total / 400).min(50_000_000) as usize);
+        let interfaces: Vec<Interface>;
+        let mut flows = FlowBuilder::new();
+        let warning;
+        let mut error = None;
+        {
+            let bytes = capture.bytes();
+            let mut reader = capture.records()?;
+            let mut count: u64 = 0;
+            while let Some(item) = reader.next() {
+                let record = match item {
+                    Ok(r) => r,
+                    Err(e) => {
+                        error = Some(e);
+                        break;
+                    }
+                };
+                let index = entries.len() as u32;
+                if record.kind == RecordKind::Packet {
+                    let start = record.data_offset as usize;
+                    let data = bytes
+                        .get(start..start + record.cap_len as usize)
+                        .unwrap_or(&[]);
+                    let link = reader
+                        .interfaces()
+                        .get(record.interface as usize)
+                        .map(|i| i.link_type)
+                        .unwrap_or(LinkType(u16::MAX));
+                    let decoded = decode(link, data, record.orig_len);
+                    entries.push(entry_from(&record, Some(&decoded)));
+                    flows.observe(&mut entries, index, &decoded);
+                } else {
+                    entries.push(entry_from(&record, None));
+                }
+                count += 1;
+                if count % PROGRESS_EVERY == 0
+                    && !progress(Progress {
+                        bytes_read: record.data_offset,
+                        bytes_total: total,
+                        packets: count,
+                    })
+                {
+                    break;
+                }
+            }
+            warning = reader.warning().cloned();
+            interfaces = reader.interfaces().to_vec();
+            progress(Progress {
+                bytes_read: reader.position(),
+                bytes_total: total,
+                packets: count,
+            });
+        }
+        Ok(Trace {
+            store: PacketStore::from_parts(capture, entries, interfaces),
+            conversations: flows.finish(),
+            warning,
+            error,
+        })
+    }
+}
