@@ -265,27 +265,31 @@ impl<'a> PcapNgReader<'a> {
             .saturating_add(frac)
     }
 
+    /// A packet record whose data starts `data_rel` bytes into the body of
+    /// the block at `at`; `lens` is (captured, original) length.
     fn packet_record(
         &self,
-        body_at: usize,
-        data_at: usize,
-        cap_len: u32,
-        orig_len: u32,
+        at: usize,
+        data_rel: usize,
+        lens: (u32, u32),
         ts_ns: i64,
         iface: usize,
         body_len: usize,
     ) -> Result<Record, CaptureError> {
+        let (cap_len, orig_len) = lens;
+        let body_at = at + 8;
+        let data_at = body_at + data_rel;
         if cap_len > MAX_RECORD_LEN {
             return Err(CaptureError::AbsurdRecordLength {
                 packet: self.records + 1,
-                offset: body_at as u64 - 8,
+                offset: at as u64,
                 len: cap_len,
                 max: MAX_RECORD_LEN,
             });
         }
-        if data_at - body_at + cap_len as usize > body_len {
+        if data_rel + cap_len as usize > body_len {
             return Err(Self::corrupt(
-                body_at - 8,
+                at,
                 format!("packet claims {cap_len} captured bytes, more than its block holds"),
             ));
         }
@@ -308,16 +312,7 @@ impl<'a> PcapNgReader<'a> {
         let ts = self.timestamp(iface, read_u32(body, 4, be), read_u32(body, 8, be));
         let cap_len = read_u32(body, 12, be);
         let orig_len = read_u32(body, 16, be);
-        let body_at = at + 8;
-        self.packet_record(
-            body_at,
-            body_at + 20,
-            cap_len,
-            orig_len,
-            ts,
-            iface,
-            body.len(),
-        )
+        self.packet_record(at, 20, (cap_len, orig_len), ts, iface, body.len())
     }
 
     fn obsolete_packet(&self, body: &[u8], at: usize) -> Result<Record, CaptureError> {
@@ -329,16 +324,7 @@ impl<'a> PcapNgReader<'a> {
         let ts = self.timestamp(iface, read_u32(body, 4, be), read_u32(body, 8, be));
         let cap_len = read_u32(body, 12, be);
         let orig_len = read_u32(body, 16, be);
-        let body_at = at + 8;
-        self.packet_record(
-            body_at,
-            body_at + 20,
-            cap_len,
-            orig_len,
-            ts,
-            iface,
-            body.len(),
-        )
+        self.packet_record(at, 20, (cap_len, orig_len), ts, iface, body.len())
     }
 
     fn simple_packet(&self, body: &[u8], at: usize) -> Result<Record, CaptureError> {
@@ -353,16 +339,7 @@ impl<'a> PcapNgReader<'a> {
         if snaplen != 0 {
             cap_len = cap_len.min(snaplen);
         }
-        let body_at = at + 8;
-        self.packet_record(
-            body_at,
-            body_at + 4,
-            cap_len,
-            orig_len,
-            NO_TIMESTAMP,
-            iface,
-            body.len(),
-        )
+        self.packet_record(at, 4, (cap_len, orig_len), NO_TIMESTAMP, iface, body.len())
     }
 }
 

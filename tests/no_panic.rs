@@ -1,0 +1,88 @@
+//! No input may panic: truncations and byte flips of real captures are loaded,
+//! and every packet's fields, columns and conversations are computed.
+
+use wirelens::capture::{Capture, CaptureBytes};
+use wirelens::columns;
+use wirelens::fields::{PacketView, FIELDS};
+use wirelens::trace::Trace;
+
+fn exercise(bytes: Vec<u8>) {
+    let Ok(capture) = Capture::from_bytes(CaptureBytes::Owned(bytes), "fuzz".into()) else {
+        return;
+    };
+    let Ok(trace) = Trace::load(capture, |_| true) else {
+        return;
+    };
+    let mut values = Vec::new();
+    for i in 0..trace.store.len() {
+        let view = PacketView::new(&trace, i);
+        let _ = columns::row(&view);
+        for f in FIELDS {
+            values.clear();
+            view.values(f.id, &mut values);
+        }
+    }
+}
+
+fn samples() -> Vec<Vec<u8>> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in [
+        root.join("sample-captures"),
+        root.join("../shared/captures"),
+    ] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            let is_capture = p.extension().is_some_and(|x| x == "pcap" || x == "pcapng");
+            if let (true, Ok(b)) = (is_capture, std::fs::read(&p)) {
+                if b.len() <= 200_000 {
+                    out.push(b);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn truncations_and_byte_flips_never_panic() {
+    let samples = samples();
+    assert!(!samples.is_empty(), "no sample captures found");
+    let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let mut runs = 0;
+    for sample in &samples {
+        // Truncations at every header boundary region and at random points.
+        for cut in (0..sample.len().min(200))
+            .chain((0..20).map(|_| (next() as usize) % sample.len().max(1)))
+        {
+            exercise(sample[..cut].to_vec());
+            runs += 1;
+        }
+        // Random byte flips.
+        for _ in 0..30 {
+            let mut b = sample.clone();
+            for _ in 0..1 + next() % 16 {
+                let at = (next() as usize) % b.len().max(1);
+                if let Some(x) = b.get_mut(at) {
+                    *x ^= (next() & 0xff) as u8 | 1;
+                }
+            }
+            exercise(b);
+            runs += 1;
+        }
+    }
+    println!(
+        "no-panic: {} captures, {runs} mutated inputs",
+        samples.len()
+    );
+}
