@@ -242,6 +242,8 @@ const F_ACK: u8 = 16;
 const O_NONE: u8 = 0;
 const O_SYN: u8 = 1;
 const O_TS: u8 = 2;
+/// Timestamps plus one SACK block (`sack_l..sack_r`), on duplicate ACKs.
+const O_SACK: u8 = 3;
 
 const P_NONE: u8 = 0;
 const P_REQ: u8 = 1;
@@ -623,6 +625,9 @@ struct Pkt {
     off: u32,
     len: u16,
     win: u16,
+    /// SACK block edges, used with `O_SACK`.
+    sack_l: u32,
+    sack_r: u32,
     dir: u8,
     flags: u8,
     opt: u8,
@@ -638,6 +643,7 @@ impl Pkt {
                 20 + match self.opt {
                     O_SYN => 20,
                     O_TS => 12,
+                    O_SACK => 24,
                     _ => 0,
                 }
             }
@@ -895,6 +901,8 @@ impl Conn {
             off: 0,
             len: 0,
             win: self.win[dir],
+            sack_l: 0,
+            sack_r: 0,
             dir: dir as u8,
             flags,
             opt,
@@ -922,6 +930,8 @@ impl Conn {
                 off: 0,
                 len: dns.query.len() as u16,
                 win: 0,
+                sack_l: 0,
+                sack_r: 0,
                 dir: C2S as u8,
                 flags: 0,
                 opt: O_NONE,
@@ -1262,20 +1272,25 @@ impl Conn {
                 off: off as u32,
                 len: mss.min(total - off) as u16,
                 win: win_d,
+                sack_l: 0,
+                sack_r: 0,
                 dir: dir as u8,
                 flags: if k + 1 == nseg { F_ACK | F_PSH } else { F_ACK },
                 opt: O_TS,
                 src,
             }
         };
+        let edge = move |k: usize| base.wrapping_add((k * mss).min(total) as u32);
         let ackp = move |at: u64, cum: usize| -> Pkt {
             Pkt {
                 at,
                 seq: peer,
-                ack: base.wrapping_add((cum * mss).min(total) as u32),
+                ack: edge(cum),
                 off: 0,
                 len: 0,
                 win: win_r,
+                sack_l: 0,
+                sack_r: 0,
                 dir: rdir as u8,
                 flags: F_ACK,
                 opt: O_TS,
@@ -1307,7 +1322,7 @@ impl Conn {
             if x.lossy && w >= 3 && self.rng.chance(REORDER_RATE * w as f64) {
                 let k = self.rng.below(w as u64 - 1) as usize;
                 let (s0, s1) = (ctx.round[k].1, ctx.round[k + 1].1);
-                if lost != Some(s0) && lost != Some(s1) && s0 != 0 {
+                if lost != Some(s0) && lost != Some(s1) && s0 != 0 && s1 + 1 != nseg {
                     let tk = ctx.round[k].0;
                     ctx.round[k] = (tk, s1);
                     ctx.round[k + 1] = (tk + gap / 2, s0);
@@ -1353,9 +1368,22 @@ impl Conn {
                         }
                     }
                 } else {
-                    // Out of order: immediate (duplicate) ACK.
+                    // Out of order: immediate (duplicate) ACK with a SACK
+                    // block covering the contiguous run around `s`.
                     ooo = true;
-                    ctx.phase.push(ackp(at + a, cum));
+                    let (mut lo, mut hi) = (s, s + 1);
+                    while lo > cum && ctx.got[lo - 1 - i] {
+                        lo -= 1;
+                    }
+                    while hi < i + w && ctx.got[hi - i] {
+                        hi += 1;
+                    }
+                    ctx.phase.push(Pkt {
+                        opt: O_SACK,
+                        sack_l: edge(lo),
+                        sack_r: edge(hi),
+                        ..ackp(at + a, cum)
+                    });
                     unacked = 0;
                     ndup += 1;
                     if ndup == 3 {
@@ -1572,6 +1600,17 @@ impl<W: Write> Emitter<W> {
                         TcpOptionElement::WindowScale(7),
                     ]),
                     O_TS => tcp.options(&[TcpOptionElement::Noop, TcpOptionElement::Noop, ts]),
+                    O_SACK => tcp.options(&[
+                        TcpOptionElement::Noop,
+                        TcpOptionElement::Noop,
+                        ts,
+                        TcpOptionElement::Noop,
+                        TcpOptionElement::Noop,
+                        TcpOptionElement::SelectiveAcknowledgement(
+                            (p.sack_l, p.sack_r),
+                            [None; 3],
+                        ),
+                    ]),
                     _ => Ok(tcp),
                 }
                 .map_err(io::Error::other)?;
