@@ -1309,10 +1309,12 @@ impl Conn {
             for k in 0..w {
                 ctx.round.push((t + k as u64 * gap, i + k));
             }
-            // Loss after the capture point (never the first segment of the
-            // message, so HTTP headers are always seen in order).
+            // Loss after the capture point. Never the first segment of the
+            // message (HTTP headers are always seen in order) and never in
+            // the message's last round: a retransmission seen after the
+            // message completed makes Wireshark report a reassembly error.
             let mut lost = None;
-            if x.lossy && self.rng.chance(LOSS_RATE * w as f64) {
+            if x.lossy && i + w < nseg && self.rng.chance(LOSS_RATE * w as f64) {
                 let k = i + self.rng.below(w as u64) as usize;
                 if k != 0 {
                     lost = Some(k);
