@@ -263,9 +263,7 @@ struct Server {
 }
 
 const fn v6(last: u8, sub: u8) -> [u8; 16] {
-    [
-        0xfd, 0x00, 0, sub, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, last,
-    ]
+    [0xfd, 0x00, 0, sub, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, last]
 }
 
 const SERVERS: [Server; 6] = [
@@ -338,11 +336,11 @@ const USER_AGENTS: [&str; 6] = [
 ];
 
 const WORDS: [&str; 48] = [
-    "packet", "stream", "capture", "latency", "window", "segment", "header", "payload",
-    "server", "client", "request", "response", "buffer", "socket", "kernel", "network",
-    "the", "a", "of", "and", "to", "in", "is", "for", "with", "on", "that", "by", "this",
-    "data", "value", "table", "index", "query", "cache", "proxy", "route", "frame", "filter",
-    "checksum", "timeout", "session", "cookie", "token", "module", "widget", "render", "layout",
+    "packet", "stream", "capture", "latency", "window", "segment", "header", "payload", "server",
+    "client", "request", "response", "buffer", "socket", "kernel", "network", "the", "a", "of",
+    "and", "to", "in", "is", "for", "with", "on", "that", "by", "this", "data", "value", "table",
+    "index", "query", "cache", "proxy", "route", "frame", "filter", "checksum", "timeout",
+    "session", "cookie", "token", "module", "widget", "render", "layout",
 ];
 
 // ---------------------------------------------------------------------------
@@ -496,11 +494,7 @@ impl Bodies {
         if let Some(b) = cached {
             return Ok(b.clone());
         }
-        let src: Rc<[u8]> = if gz {
-            self.gzip(k)?
-        } else {
-            self.text.clone()
-        };
+        let src: Rc<[u8]> = if gz { self.gzip(k)? } else { self.text.clone() };
         let len = if gz { src.len() } else { self.classes[k] };
         // Chunk sizes vary like a server flushing its output buffers.
         let mut rng = Rng::new(k as u64 * 7 + u64::from(gz));
@@ -771,7 +765,10 @@ impl Conn {
         let id = ctx.next_id;
         ctx.next_id += 1;
         ctx.connections += 1;
-        let mut rng = Rng::new(ctx.seed.wrapping_add(id.wrapping_mul(0xA24B_AED4_963E_E407)));
+        let mut rng = Rng::new(
+            ctx.seed
+                .wrapping_add(id.wrapping_mul(0xA24B_AED4_963E_E407)),
+        );
 
         let cidx = ctx.rng.below(N_CLIENTS as u64) as usize;
         let cport = ctx.ports[cidx];
@@ -1050,9 +1047,14 @@ impl Conn {
         } else if size > 200_000 && self.rng.chance(0.5) {
             *self.rng.pick(&[Kind::Font, Kind::Wasm, Kind::Download])
         } else if size < 2000 {
-            *self
-                .rng
-                .pick(&[Kind::Json, Kind::Json, Kind::Json, Kind::Html, Kind::Css, Kind::Js])
+            *self.rng.pick(&[
+                Kind::Json,
+                Kind::Json,
+                Kind::Json,
+                Kind::Html,
+                Kind::Css,
+                Kind::Js,
+            ])
         } else {
             *self.rng.pick(&[
                 Kind::Html,
@@ -1155,7 +1157,8 @@ impl Conn {
 
         // --- response ---
         let gz = kind.is_text() && status == 200 && self.rng.chance(0.45);
-        let chunked = kind.is_text() && status == 200 && self.rng.chance(if gz { 0.33 } else { 0.18 });
+        let chunked =
+            kind.is_text() && status == 200 && self.rng.chance(if gz { 0.33 } else { 0.18 });
         let (body, body_len): (Option<Rc<[u8]>>, usize) = match status {
             304 => (None, 0),
             301 | 404 => (
@@ -1608,10 +1611,7 @@ impl<W: Write> Emitter<W> {
                         ts,
                         TcpOptionElement::Noop,
                         TcpOptionElement::Noop,
-                        TcpOptionElement::SelectiveAcknowledgement(
-                            (p.sack_l, p.sack_r),
-                            [None; 3],
-                        ),
+                        TcpOptionElement::SelectiveAcknowledgement((p.sack_l, p.sack_r), [None; 3]),
                     ]),
                     _ => Ok(tcp),
                 }
