@@ -20,10 +20,13 @@
 //!   data segments carry the TCP timestamp option), the sender uses a simple
 //!   slow-start (window doubles every round trip, capped), the receiver ACKs
 //!   every second segment, PSH is set on the last segment of each message.
-//! * Anomalies: ~1% of response segments are "lost" after the capture point,
-//!   which produces duplicate ACKs followed by a fast retransmission (or an
-//!   RTO retransmission on tail loss); a few segment pairs arrive
-//!   out of order (with the immediate duplicate ACK the receiver sends).
+//! * Anomalies: ~1% of response data segments are "lost" after the capture
+//!   point, which produces duplicate ACKs with SACK blocks followed by a fast
+//!   retransmission (or an RTO retransmission when fewer than three segments
+//!   follow the loss in its window); losses are never placed in a message's
+//!   last window, so every retransmission precedes the end of its message.
+//!   A few segment pairs arrive out of order (with the immediate duplicate
+//!   ACK + SACK the receiver sends).
 //! * Teardowns are four-way FIN/ACK (client or server first), three-way
 //!   (FIN piggybacked on the ACK of the peer's FIN) or RST; ~1% of
 //!   connection attempts are refused (SYN answered by RST/ACK).
