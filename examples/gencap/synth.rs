@@ -1367,7 +1367,8 @@ impl Conn {
                         // Hole filled: ACK immediately.
                         ctx.phase.push(ackp(at + a, cum));
                         unacked = 0;
-                        ooo = cum < i + w && lost.is_some_and(|l| l >= cum);
+                        // Still out of order if data beyond a hole remains.
+                        ooo = ctx.got[cum - i..].iter().any(|&g| g);
                     } else {
                         unacked += 1;
                         if unacked == 2 {
