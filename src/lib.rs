@@ -16,3 +16,4 @@ pub mod flow;
 pub mod store;
 pub mod text;
 pub mod trace;
+pub mod ui;

@@ -8,9 +8,18 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     let result = match &args.command {
         Some(Command::List(a)) => cli::list::run(a),
-        None => Err(anyhow::anyhow!(
-            "the interactive view is not built yet; use `wirelens list FILE`"
-        )),
+        None => {
+            let path = args.file.clone().unwrap_or_else(|| {
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/sample-captures/textbook-visit.pcap"
+                )
+                .into()
+            });
+            wirelens::ui::run(path)
+                .map(|()| Outcome::Ok)
+                .map_err(anyhow::Error::from)
+        }
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

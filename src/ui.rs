@@ -1,0 +1,66 @@
+//! The interactive view: a ratatui front end over the same library calls as the
+//! headless commands. State lives in [`app::App`] (no drawing), drawing in
+//! [`render`] (pure functions of the state), and the loop here turns terminal
+//! input, ticks and background progress into events for the app.
+//!
+//! The capture loads in a background thread; the status bar shows its progress
+//! and keys work throughout. ratatui's `init` installs a panic hook, so the
+//! terminal is restored even after a panic.
+
+pub mod app;
+pub mod details;
+pub mod render;
+
+use crate::capture::{Capture, CaptureError};
+use crate::trace::{Progress, Trace};
+use app::App;
+use crossterm::event::{self, Event as TermEvent};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// What the loader thread reports.
+pub enum LoadEvent {
+    Progress(Progress),
+    Done(Result<Box<Trace>, CaptureError>),
+}
+
+/// Starts loading `path` in a background thread.
+pub fn spawn_loader(path: PathBuf) -> mpsc::Receiver<LoadEvent> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let result = Capture::open(&path)
+            .and_then(|capture| Trace::load(capture, |p| tx.send(LoadEvent::Progress(p)).is_ok()));
+        let _ = tx.send(LoadEvent::Done(result.map(Box::new)));
+    });
+    rx
+}
+
+/// Runs the TUI on `path` until the user quits.
+pub fn run(path: PathBuf) -> std::io::Result<()> {
+    let loader = spawn_loader(path.clone());
+    let mut app = App::new(path.display().to_string());
+    let mut terminal = ratatui::try_init()?;
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    let result = (|| -> std::io::Result<()> {
+        while !app.should_quit {
+            while let Ok(ev) = loader.try_recv() {
+                app.on_load(ev);
+            }
+            terminal.draw(|frame| render::draw(frame, &mut app))?;
+            if event::poll(Duration::from_millis(100))? {
+                match event::read()? {
+                    TermEvent::Key(key) if key.kind == event::KeyEventKind::Press => {
+                        app.on_key(key)
+                    }
+                    TermEvent::Mouse(m) => app.on_mouse(m),
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    })();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    ratatui::restore();
+    result
+}

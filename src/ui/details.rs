@@ -1,0 +1,275 @@
+//! The details pane's model: the selected packet's layers as a tree of lines,
+//! each with the byte range it describes (for the bytes pane), built from the
+//! decoder and the conversations. No drawing here.
+
+use crate::decode::checksum::{self, ChecksumStatus};
+use crate::decode::{Network, Transport};
+use crate::fields::PacketView;
+use crate::text::sanitize;
+use std::ops::Range;
+
+/// One line of the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 0 for a layer heading, 1 for its fields.
+    pub depth: u8,
+    pub text: String,
+    /// Bytes of the packet this line describes.
+    pub bytes: Range<usize>,
+}
+
+fn status(s: Option<ChecksumStatus>) -> &'static str {
+    match s {
+        Some(ChecksumStatus::Correct) => "correct",
+        Some(ChecksumStatus::Incorrect { .. }) => "incorrect",
+        Some(ChecksumStatus::Unverified) | None => "unverified",
+    }
+}
+
+/// Builds the detail lines of a packet.
+pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
+    let d = &view.decoded;
+    let len = d.data.len();
+    let mut out = Vec::new();
+    let mut push = |depth: u8, text: String, bytes: Range<usize>| {
+        out.push(Line {
+            depth,
+            text: sanitize(&text).into_owned(),
+            bytes,
+        })
+    };
+    push(
+        0,
+        format!(
+            "Frame {}: {} bytes on wire, {} bytes captured",
+            view.index + 1,
+            d.orig_len,
+            len
+        ),
+        0..len,
+    );
+    let link_len = d.link.header_len.min(len);
+    push(0, format!("Link: {}", d.link.link_type.name()), 0..link_len);
+    if let (Some(s), Some(t)) = (d.link.eth_src, d.link.eth_dst) {
+        let mac = |m: [u8; 6]| {
+            m.iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(":")
+        };
+        push(1, format!("Destination: {}", mac(t)), 0..6.min(len));
+        push(1, format!("Source: {}", mac(s)), 6.min(len)..12.min(len));
+    }
+    for v in d.link.vlans.iter().flatten() {
+        push(
+            1,
+            format!("802.1Q VLAN: ID {} priority {}", v.id, v.priority),
+            0..link_len,
+        );
+    }
+    let net_end = d.transport_offset.unwrap_or(len).min(len);
+    let net = d.network_offset.min(len)..net_end;
+    match &d.network {
+        Network::Ipv4 { header, fragment } => {
+            push(
+                0,
+                format!(
+                    "Internet Protocol Version 4, Src: {}, Dst: {}",
+                    header.source_addr(),
+                    header.destination_addr()
+                ),
+                net.clone(),
+            );
+            push(
+                1,
+                format!("Total Length: {}", header.total_len()),
+                net.clone(),
+            );
+            push(
+                1,
+                format!(
+                    "Identification: 0x{:04x}{}",
+                    header.identification(),
+                    if *fragment { " (fragment)" } else { "" }
+                ),
+                net.clone(),
+            );
+            push(1, format!("Time to Live: {}", header.ttl()), net.clone());
+            push(1, format!("Protocol: {}", header.protocol().0), net.clone());
+            push(
+                1,
+                format!(
+                    "Header Checksum: 0x{:04x} [{}]",
+                    header.header_checksum(),
+                    status(checksum::ipv4_header(d))
+                ),
+                net.clone(),
+            );
+        }
+        Network::Ipv6 { header, .. } => {
+            push(
+                0,
+                format!(
+                    "Internet Protocol Version 6, Src: {}, Dst: {}",
+                    header.source_addr(),
+                    header.destination_addr()
+                ),
+                net.clone(),
+            );
+            push(
+                1,
+                format!("Payload Length: {}", header.payload_length()),
+                net.clone(),
+            );
+            push(
+                1,
+                format!("Next Header: {}", header.next_header().0),
+                net.clone(),
+            );
+            push(1, format!("Hop Limit: {}", header.hop_limit()), net.clone());
+        }
+        Network::Arp(a) => {
+            push(
+                0,
+                format!("Address Resolution Protocol (opcode {})", a.operation().0),
+                net.clone(),
+            );
+        }
+        Network::None => {}
+    }
+    let t_start = d.transport_offset.unwrap_or(len).min(len);
+    let payload_start = d.payload_offset().unwrap_or(len).min(len).max(t_start);
+    let th = t_start..payload_start;
+    match &d.transport {
+        Transport::Tcp(t) => {
+            let (seq, ack) = view
+                .trace
+                .conversations
+                .of_packet(&view.trace.store, view.index)
+                .map(|(c, dir)| {
+                    view.trace.conversations.relative(
+                        c,
+                        dir,
+                        t.sequence_number(),
+                        t.acknowledgment_number(),
+                        t.ack(),
+                    )
+                })
+                .unwrap_or((t.sequence_number(), t.acknowledgment_number()));
+            let stream = view
+                .trace
+                .conversations
+                .of_packet(&view.trace.store, view.index)
+                .map(|(c, _)| c.stream);
+            push(0, format!("Transmission Control Protocol, Src Port: {}, Dst Port: {}, Seq: {seq}, Len: {}", t.source_port(), t.destination_port(), d.tcp_len().unwrap_or(0)), th.clone());
+            if let Some(s) = stream {
+                push(1, format!("[Stream index: {s}]"), th.clone());
+            }
+            push(
+                1,
+                format!(
+                    "Sequence Number: {seq} (relative)   raw: {}",
+                    t.sequence_number()
+                ),
+                th.clone(),
+            );
+            push(
+                1,
+                format!(
+                    "Acknowledgment Number: {ack} (relative)   raw: {}",
+                    t.acknowledgment_number()
+                ),
+                th.clone(),
+            );
+            let flags = u16::from(t.slice()[13]) | if t.ns() { 0x100 } else { 0 };
+            push(
+                1,
+                format!(
+                    "Flags: 0x{flags:03x} ({})",
+                    crate::columns::tcp_flag_names(flags)
+                ),
+                th.clone(),
+            );
+            push(
+                1,
+                format!(
+                    "Window: {}  [scaled: {}]",
+                    t.window_size(),
+                    view.scaled_window(t.window_size())
+                ),
+                th.clone(),
+            );
+            push(
+                1,
+                format!(
+                    "Checksum: 0x{:04x} [{}]",
+                    t.checksum(),
+                    status(checksum::transport(d))
+                ),
+                th.clone(),
+            );
+            let analysis = view
+                .trace
+                .store
+                .entry(view.index)
+                .map(|e| e.analysis)
+                .unwrap_or(0);
+            for (bit, _, label) in crate::flow::analysis::flags::ALL {
+                if analysis & bit != 0 {
+                    push(1, format!("[Expert: {label}]"), th.clone());
+                }
+            }
+        }
+        Transport::Udp(u) => {
+            push(
+                0,
+                format!(
+                    "User Datagram Protocol, Src Port: {}, Dst Port: {}",
+                    u.source_port(),
+                    u.destination_port()
+                ),
+                th.clone(),
+            );
+            push(1, format!("Length: {}", u.length()), th.clone());
+            push(
+                1,
+                format!(
+                    "Checksum: 0x{:04x} [{}]",
+                    u.checksum(),
+                    status(checksum::transport(d))
+                ),
+                th.clone(),
+            );
+        }
+        Transport::Icmpv4(i) => push(
+            0,
+            format!(
+                "Internet Control Message Protocol, type {} code {}",
+                i.type_u8(),
+                i.code_u8()
+            ),
+            th.clone(),
+        ),
+        Transport::Icmpv6(i) => push(
+            0,
+            format!(
+                "Internet Control Message Protocol v6, type {} code {}",
+                i.type_u8(),
+                i.code_u8()
+            ),
+            th.clone(),
+        ),
+        Transport::None => {}
+    }
+    if payload_start < len && d.transport_offset.is_some() {
+        push(
+            0,
+            format!("Data ({} bytes)", len - payload_start),
+            payload_start..len,
+        );
+    }
+    if d.is_cut_by_snaplen() || d.header_truncated {
+        push(0, "[Packet size limited during capture]".into(), len..len);
+    }
+    out
+}
