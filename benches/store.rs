@@ -130,6 +130,8 @@ fn main() {
     let mut packets = 0;
     let mut streams = 0;
     let mut index_bytes = 0;
+    let mut conv_bytes = 0;
+    let mut conversations = 0;
     for _ in 0..3 {
         let t = Instant::now();
         let capture = Capture::open(&path).expect("open bench capture");
@@ -139,6 +141,8 @@ fn main() {
         packets = trace.store.len();
         streams = trace.conversations.tcp_count();
         index_bytes = trace.store.index_bytes();
+        conv_bytes = trace.conversations.heap_bytes();
+        conversations = trace.conversations.all().len();
         assert!(trace.error.is_none(), "generated capture must read cleanly");
     }
     println!(
@@ -155,6 +159,25 @@ fn main() {
         index_bytes as f64 / packets.max(1) as f64,
         peak_rss_kib().unwrap_or(0) / 1024
     );
+    println!(
+        "{:<24} {conversations} conversations, {:.1} MB ({:.0} bytes each, {:.1} bytes/packet); store + conversations {:.1} bytes/packet",
+        "",
+        conv_bytes as f64 / 1e6,
+        conv_bytes as f64 / conversations.max(1) as f64,
+        conv_bytes as f64 / packets.max(1) as f64,
+        (index_bytes + conv_bytes) as f64 / packets.max(1) as f64
+    );
+    println!(
+        "{:<24} {conversations} conversations, {:.1} MB ({:.0} bytes each, {:.1} bytes/packet); store + conversations {:.1} bytes/packet",
+        "",
+        conv_bytes as f64 / 1e6,
+        conv_bytes as f64 / conversations.max(1) as f64,
+        conv_bytes as f64 / packets.max(1) as f64,
+        (index_bytes + conv_bytes) as f64 / packets.max(1) as f64
+    );
+    if std::env::var_os("WIRELENS_BENCH_SKIP_TOOLS").is_some() {
+        return;
+    }
     time_tool("tcpdump", &["-nn", "-r"], &path, bytes, packets);
     time_tool("tshark", &["-r"], &path, bytes, packets);
 }

@@ -253,6 +253,14 @@ impl Conversations {
         (seq.wrapping_sub(base), ack)
     }
 
+    /// Heap bytes held by the conversation table (records, TCP state, ids).
+    pub fn heap_bytes(&self) -> usize {
+        let tcp = self.list.iter().filter(|c| c.tcp.is_some()).count();
+        self.list.capacity() * std::mem::size_of::<Conversation>()
+            + tcp * std::mem::size_of::<TcpConversation>()
+            + (self.tcp_ids.capacity() + self.udp_ids.capacity()) * 4
+    }
+
     fn push(&mut self, conv: Conversation) -> u32 {
         let id = self.list.len() as u32;
         match conv.protocol {

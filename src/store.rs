@@ -92,9 +92,11 @@ impl PacketStore {
     /// Puts together a store from a capture and the entries built for it.
     pub fn from_parts(
         capture: Capture,
-        entries: Vec<PacketEntry>,
+        mut entries: Vec<PacketEntry>,
         interfaces: Vec<Interface>,
     ) -> PacketStore {
+        // The vector was sized from a guess of the average packet size.
+        entries.shrink_to_fit();
         let first_ts = entries.iter().find(|e| e.has_timestamp()).map(|e| e.ts_ns);
         PacketStore {
             capture,

@@ -54,8 +54,14 @@ impl FlowBuilder {
         FlowBuilder::default()
     }
 
+    /// The conversations; the lookup map is dropped.
     pub fn finish(self) -> Conversations {
         self.conversations
+    }
+
+    /// Heap bytes of the lookup map while building (peak, not kept).
+    pub fn map_bytes(&self) -> usize {
+        self.map.capacity() * (std::mem::size_of::<ConversationKey>() + 4 + 8)
     }
 
     /// Adds packet `index` (already in `entries`) to its conversation.
