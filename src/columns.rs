@@ -187,7 +187,11 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
                 let _ = write!(
                     s,
                     "[{label} {}#{}] ",
-                    view.index + 1,
+                    view.trace
+                        .conversations
+                        .duplicate_ack_of(view.index as u32)
+                        .map(|p| p as usize + 1)
+                        .unwrap_or(view.index + 1),
                     entry.map(|e| e.dup_ack_num).unwrap_or(0)
                 );
             } else {
@@ -248,6 +252,8 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
                 let _ = write!(s, " WS={}", 1u32 << w.min(14));
             }
             TcpOption::SackPermitted => s.push_str(" SACK_PERM"),
+            TcpOption::FastOpen { cookie_len: 0 } => s.push_str(" TFO=R"),
+            TcpOption::FastOpen { .. } => s.push_str(" TFO=C"),
             TcpOption::Timestamps { value, echo } => {
                 let _ = write!(s, " TSval={value} TSecr={echo}");
             }

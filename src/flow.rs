@@ -189,6 +189,8 @@ pub struct Conversations {
     list: Vec<Conversation>,
     tcp_ids: Vec<u32>,
     udp_ids: Vec<u32>,
+    /// (duplicate ACK packet, the packet it duplicates), in packet order.
+    dup_acks: Vec<(u32, u32)>,
 }
 
 impl Conversations {
@@ -253,12 +255,23 @@ impl Conversations {
         (seq.wrapping_sub(base), ack)
     }
 
+    /// For a duplicate ACK (0-based packet index), the packet it duplicates
+    /// (`tcp.analysis.duplicate_ack_frame`, 0-based).
+    pub fn duplicate_ack_of(&self, packet: u32) -> Option<u32> {
+        let i = self
+            .dup_acks
+            .binary_search_by_key(&packet, |&(p, _)| p)
+            .ok()?;
+        self.dup_acks.get(i).map(|&(_, of)| of)
+    }
+
     /// Heap bytes held by the conversation table (records, TCP state, ids).
     pub fn heap_bytes(&self) -> usize {
         let tcp = self.list.iter().filter(|c| c.tcp.is_some()).count();
         self.list.capacity() * std::mem::size_of::<Conversation>()
             + tcp * std::mem::size_of::<TcpConversation>()
             + (self.tcp_ids.capacity() + self.udp_ids.capacity()) * 4
+            + self.dup_acks.capacity() * 8
     }
 
     fn push(&mut self, conv: Conversation) -> u32 {

@@ -17,8 +17,10 @@ pub enum TcpOption {
         value: u32,
         echo: u32,
     },
-    /// TCP Fast Open cookie (kind 34).
-    FastOpen,
+    /// TCP Fast Open (kind 34): a cookie request when `cookie_len` is 0.
+    FastOpen {
+        cookie_len: u8,
+    },
     Other(u8),
     /// The option list ends in a malformed option at this offset.
     Malformed,
@@ -90,7 +92,9 @@ impl Iterator for TcpOptions<'_> {
                         value: be32(body, 0),
                         echo: be32(body, 4),
                     },
-                    (34, _) => TcpOption::FastOpen,
+                    (34, n) => TcpOption::FastOpen {
+                        cookie_len: n.min(255) as u8,
+                    },
                     (2..=5 | 8, _) => TcpOption::Malformed,
                     (k, _) => TcpOption::Other(k),
                 })

@@ -111,6 +111,8 @@ pub struct DirectionAnalysis {
     pub window: u32,
     dup_ack_count: u16,
     last_segment_flags: u16,
+    /// The last packet (0-based) in this direction that was not a duplicate ACK.
+    last_non_dup_ack: u32,
 }
 
 /// One segment as the analysis sees it.
@@ -130,6 +132,8 @@ pub struct Segment {
 pub struct Verdict {
     pub flags: u16,
     pub dup_ack_num: u16,
+    /// For a duplicate ACK: the packet (0-based) it duplicates.
+    pub dup_ack_of: u32,
 }
 
 /// Analyses `seg` travelling in direction `fwd`; `rev` is the other direction.
@@ -139,6 +143,7 @@ pub fn analyse(
     rev: &mut DirectionAnalysis,
     seg: Segment,
     first_rtt_ns: Option<i64>,
+    packet: u32,
 ) -> Verdict {
     let Segment {
         seq,
@@ -199,8 +204,10 @@ pub fn analyse(
             dup_ack_num = fwd.dup_ack_count;
         }
     }
+    let dup_ack_of = fwd.last_non_dup_ack;
     if f & DUPLICATE_ACK == 0 {
         fwd.dup_ack_count = 0;
+        fwd.last_non_dup_ack = packet;
     }
     // tshark flags only the first ACK past unseen data: a segment repeating
     // this direction's previous ACK is not flagged again (seen on the shared
@@ -226,7 +233,12 @@ pub fn analyse(
         }
         let since_next = ts_ns.saturating_sub(fwd.next_seq_time);
         let threshold = first_rtt_ns.filter(|&r| r > 0).unwrap_or(3_000_000);
-        if not_advanced && since_next < threshold && fwd.next_seq != seq.wrapping_add(len) {
+        // A copy of the last segment (same end, SYN and FIN counting one)
+        // is a retransmission, however soon it comes.
+        let end = seq
+            .wrapping_add(len)
+            .wrapping_add(u32::from(th & (TH_SYN | TH_FIN) != 0));
+        if not_advanced && since_next < threshold && fwd.next_seq != end {
             f |= OUT_OF_ORDER;
             break 'retrans;
         }
@@ -258,6 +270,11 @@ pub fn analyse(
     Verdict {
         flags: f,
         dup_ack_num,
+        dup_ack_of: if f & DUPLICATE_ACK != 0 {
+            dup_ack_of
+        } else {
+            0
+        },
     }
 }
 
@@ -280,28 +297,35 @@ mod tests {
     fn lost_then_acked_unseen_then_retransmission() {
         let (mut c, mut s) = (DirectionAnalysis::default(), DirectionAnalysis::default());
         assert_eq!(
-            analyse(&mut c, &mut s, seg(0, 0, 0, TH_SYN, 0), None).flags,
+            analyse(&mut c, &mut s, seg(0, 0, 0, TH_SYN, 0), None, 0).flags,
             0
         );
         assert_eq!(
-            analyse(&mut s, &mut c, seg(0, 1, 0, TH_SYN | TH_ACK, 1), None).flags,
+            analyse(&mut s, &mut c, seg(0, 1, 0, TH_SYN | TH_ACK, 1), None, 0).flags,
             0
         );
-        analyse(&mut c, &mut s, seg(1, 1, 0, TH_ACK, 2), None);
-        analyse(&mut s, &mut c, seg(1, 1, 100, TH_ACK, 3), None);
-        let v = analyse(&mut s, &mut c, seg(201, 1, 100, TH_ACK, 4), None);
+        analyse(&mut c, &mut s, seg(1, 1, 0, TH_ACK, 2), None, 2);
+        analyse(&mut s, &mut c, seg(1, 1, 100, TH_ACK, 3), None, 3);
+        let v = analyse(&mut s, &mut c, seg(201, 1, 100, TH_ACK, 4), None, 4);
         assert_eq!(v.flags, LOST_SEGMENT);
-        let v = analyse(&mut c, &mut s, seg(1, 201, 0, TH_ACK, 5), None);
+        let v = analyse(&mut c, &mut s, seg(1, 201, 0, TH_ACK, 5), None, 5);
         assert_eq!(v.flags, ACK_LOST_SEGMENT);
-        let v = analyse(&mut c, &mut s, seg(1, 201, 0, TH_ACK, 6), None);
+        let v = analyse(&mut c, &mut s, seg(1, 201, 0, TH_ACK, 6), None, 6);
         assert_eq!(
             v,
             Verdict {
                 flags: DUPLICATE_ACK,
-                dup_ack_num: 1
+                dup_ack_num: 1,
+                dup_ack_of: 5
             }
         );
-        let v = analyse(&mut s, &mut c, seg(1, 1, 100, TH_ACK, 1_000_000_000), None);
+        let v = analyse(
+            &mut s,
+            &mut c,
+            seg(1, 1, 100, TH_ACK, 1_000_000_000),
+            None,
+            8,
+        );
         assert_eq!(v.flags, SPURIOUS_RETRANSMISSION);
     }
 }

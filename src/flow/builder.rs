@@ -128,6 +128,11 @@ impl FlowBuilder {
                 verdict.flags |= analysis::flags::REUSED_PORTS;
             }
             state.analysis_seen |= verdict.flags;
+            if verdict.flags & analysis::flags::DUPLICATE_ACK != 0 {
+                self.conversations
+                    .dup_acks
+                    .push((index, verdict.dup_ack_of));
+            }
         }
         if let Some(e) = entries.get_mut(index as usize) {
             e.conversation = id;
@@ -205,14 +210,15 @@ fn observe_tcp(
         fwd.syn = Some(index);
         fwd.syn_ts = entry.ts_ns;
         fwd.syn_options = SynOptions::parse(tcp.options());
-        if flags & ACK != 0 {
-            if let (Some(a), Some(b)) = (fwd.syn_options.window_scale, rev.syn_options.window_scale)
-            {
-                if rev.syn.is_some() {
-                    fwd.window_shift = Some(a.min(14));
-                    rev.window_shift = Some(b.min(14));
-                }
-            }
+        // Each side scales by the shift its own SYN offered; when one SYN
+        // offered none, neither side scales (RFC 7323). A side whose SYN was
+        // not captured keeps what is known, as Wireshark does.
+        fwd.window_shift = fwd.syn_options.window_scale.map(|s| s.min(14));
+        if rev.syn.is_some()
+            && (fwd.window_shift.is_none() || rev.syn_options.window_scale.is_none())
+        {
+            fwd.window_shift = None;
+            rev.window_shift = None;
         }
     }
     if len > 0 && fwd.data_after_fin.is_none() && (fwd.fin.is_some() || rev.fin.is_some()) {
@@ -262,6 +268,7 @@ fn observe_tcp(
             ts_ns: entry.ts_ns,
         },
         first_rtt,
+        index,
     )
 }
 
