@@ -272,3 +272,214 @@ pub fn life(store: &PacketStore, conv: &Conversation) -> Option<Life> {
         closed_first_by,
     })
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::capture::{Capture, CaptureBytes};
+    use crate::trace::Trace;
+    use etherparse::PacketBuilder;
+
+    /// One synthetic segment: from the client?, flags (FIN SYN RST ACK bits),
+    /// raw seq, raw ack, payload.
+    pub(crate) type Seg<'a> = (bool, u8, u32, u32, &'a [u8]);
+
+    /// A classic pcap of the segments, 10 ms apart, client 10.0.0.1:40000,
+    /// server 10.0.0.2:80, with SYN options MSS/SACK_PERM/TS/WS on SYNs.
+    pub(crate) fn pcap(segs: &[Seg<'_>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for v in [0xa1b2_c3d4u32, 0x0004_0002, 0, 0, 262_144, 1] {
+            match v {
+                0x0004_0002 => {
+                    out.extend_from_slice(&2u16.to_le_bytes());
+                    out.extend_from_slice(&4u16.to_le_bytes());
+                }
+                _ => out.extend_from_slice(&v.to_le_bytes()),
+            }
+        }
+        for (i, &(from_client, flags, seq, ack, payload)) in segs.iter().enumerate() {
+            let (sa, da, sp, dp) = if from_client {
+                ([10, 0, 0, 1], [10, 0, 0, 2], 40000, 80)
+            } else {
+                ([10, 0, 0, 2], [10, 0, 0, 1], 80, 40000)
+            };
+            let mut b = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+                .ipv4(sa, da, 64)
+                .tcp(sp, dp, seq, 1000);
+            if flags & SYN != 0 {
+                b = b.syn();
+            }
+            if flags & FIN != 0 {
+                b = b.fin();
+            }
+            if flags & RST != 0 {
+                b = b.rst();
+            }
+            if flags & ACK != 0 {
+                b = b.ack(ack);
+            }
+            if flags & SYN != 0 {
+                use etherparse::TcpOptionElement as O;
+                b = b
+                    .options(&[
+                        O::MaximumSegmentSize(1460),
+                        O::SelectiveAcknowledgementPermitted,
+                        O::Timestamp(1, 0),
+                        O::Noop,
+                        O::WindowScale(7),
+                    ])
+                    .expect("options fit");
+            }
+            let mut pkt = Vec::new();
+            b.write(&mut pkt, payload).expect("write packet");
+            let us = 10_000 * i as u32;
+            out.extend_from_slice(&1u32.to_le_bytes());
+            out.extend_from_slice(&us.to_le_bytes());
+            out.extend_from_slice(&(pkt.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(pkt.len() as u32).to_le_bytes());
+            out.extend_from_slice(&pkt);
+        }
+        out
+    }
+
+    pub(crate) fn trace(segs: &[Seg<'_>]) -> Trace {
+        let capture = Capture::from_bytes(CaptureBytes::Owned(pcap(segs)), "test.pcap".into())
+            .expect("valid pcap");
+        Trace::load(capture, |_| true).expect("loads")
+    }
+
+    fn life_of(segs: &[Seg<'_>]) -> Life {
+        let t = trace(segs);
+        let conv = t.conversations.tcp_stream(0).expect("one stream");
+        life(&t.store, conv).expect("tcp")
+    }
+
+    const C: bool = true;
+    const S: bool = false;
+    const FA: u8 = FIN | ACK;
+    const SA: u8 = SYN | ACK;
+
+    fn open() -> Vec<Seg<'static>> {
+        vec![
+            (C, SYN, 100, 0, b""),
+            (S, SA, 500, 101, b""),
+            (C, ACK, 101, 501, b""),
+            (C, ACK, 101, 501, b"GET"),
+            (S, ACK, 501, 104, b"OK"),
+        ]
+    }
+
+    #[test]
+    fn handshake_and_four_way() {
+        let mut s = open();
+        s.extend([
+            (C, FA, 104, 503, &b""[..]),
+            (S, ACK, 503, 105, b""),
+            (S, FA, 503, 105, b""),
+            (C, ACK, 105, 504, b""),
+        ]);
+        let l = life_of(&s);
+        assert_eq!(l.handshake.syn.map(|s| s.packet), Some(0));
+        assert_eq!(l.handshake.syn_ack.map(|s| s.packet), Some(1));
+        assert_eq!(l.handshake.ack.map(|s| s.packet), Some(2));
+        assert_eq!(l.handshake.initial_rtt_ns, Some(20_000_000));
+        assert_eq!(l.handshake.client_options.mss, Some(1460));
+        assert!(l.handshake.server_options.sack_permitted);
+        assert_eq!(l.handshake.server_options.window_scale, Some(7));
+        assert!(l.anomalies.is_empty());
+        assert!(matches!(
+            l.teardown,
+            Teardown::FourWay {
+                first_fin: Step { packet: 5, .. },
+                second_fin: Step { packet: 7, .. },
+                last_ack: Some(Step { packet: 8, .. })
+            }
+        ));
+        assert_eq!(l.closed_first_by, Some(Side::Client));
+        assert_eq!(l.ending(), "four-way close (client first)");
+    }
+
+    #[test]
+    fn three_way_server_first() {
+        let mut s = open();
+        s.extend([
+            (S, FA, 503, 104, &b""[..]),
+            (C, FA, 104, 504, b""),
+            (S, ACK, 504, 105, b""),
+        ]);
+        let l = life_of(&s);
+        assert!(matches!(l.teardown, Teardown::ThreeWay { .. }), "{l:?}");
+        assert_eq!(l.closed_first_by, Some(Side::Server));
+    }
+
+    #[test]
+    fn simultaneous() {
+        let mut s = open();
+        s.extend([
+            (C, FA, 104, 503, &b""[..]),
+            (S, FA, 503, 104, b""),
+            (C, ACK, 105, 504, b""),
+            (S, ACK, 504, 105, b""),
+        ]);
+        assert!(matches!(
+            life_of(&s).teardown,
+            Teardown::Simultaneous { .. }
+        ));
+    }
+
+    #[test]
+    fn half_close() {
+        let mut s = open();
+        s.extend([
+            (C, FA, 104, 503, &b""[..]),
+            (S, ACK, 503, 105, b"more data"),
+            (S, FA, 512, 105, b""),
+            (C, ACK, 105, 513, b""),
+        ]);
+        let l = life_of(&s);
+        assert!(
+            matches!(
+                l.teardown,
+                Teardown::HalfClose {
+                    data_after: Step { packet: 6, .. },
+                    ..
+                }
+            ),
+            "{l:?}"
+        );
+    }
+
+    #[test]
+    fn refused_and_syn_retransmitted() {
+        let l = life_of(&[
+            (C, SYN, 100, 0, b""),
+            (C, SYN, 100, 0, b""),
+            (S, RST | ACK, 0, 101, b""),
+        ]);
+        assert!(l
+            .anomalies
+            .contains(&Anomaly::SynRetransmitted { count: 2 }));
+        assert!(l.anomalies.iter().any(|a| matches!(
+            a,
+            Anomaly::Refused {
+                rst: Step { packet: 2, .. }
+            }
+        )));
+        assert!(matches!(
+            l.teardown,
+            Teardown::Reset {
+                by: Side::Server,
+                at: Step { packet: 2, .. }
+            }
+        ));
+        assert_eq!(l.ending(), "reset by server");
+    }
+
+    #[test]
+    fn mid_connection_still_open() {
+        let l = life_of(&[(C, ACK, 101, 501, b"GET"), (S, ACK, 501, 104, b"OK")]);
+        assert_eq!(l.anomalies, vec![Anomaly::NoSynSeen]);
+        assert_eq!(l.teardown, Teardown::StillOpen { first_fin: None });
+        assert_eq!(l.handshake.syn, None);
+    }
+}
