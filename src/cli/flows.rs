@@ -95,9 +95,8 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
     match args.sort {
         SortKey::Start => {}
         SortKey::Bytes => rows.sort_by_key(|r| std::cmp::Reverse(r.bytes[0] + r.bytes[1])),
-        SortKey::Packets => {
-            rows.sort_by_key(|r| std::cmp::Reverse(u64::from(r.packets[0]) + u64::from(r.packets[1])))
-        }
+        SortKey::Packets => rows
+            .sort_by_key(|r| std::cmp::Reverse(u64::from(r.packets[0]) + u64::from(r.packets[1]))),
         SortKey::Duration => rows.sort_by_key(|r| std::cmp::Reverse(r.duration_ns)),
     }
     let mut out = stdout();
@@ -128,11 +127,23 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
             writeln!(
                 out,
                 "{:>6} {:<5} {:>23} {:>23} {:>7} {:>7} {:>10} {:>10} {:>11} {:>10} {:>9}  Ended",
-                "Stream", "Proto", "Client", "Server", "Pkts>", "<Pkts", "Bytes>", "<Bytes",
-                "Start", "Duration", "RTT"
+                "Stream",
+                "Proto",
+                "Client",
+                "Server",
+                "Pkts>",
+                "<Pkts",
+                "Bytes>",
+                "<Bytes",
+                "Start",
+                "Duration",
+                "RTT"
             )?;
             for r in &rows {
-                let rtt = r.rtt_ns.map(|n| format!("{:.6}", secs(n))).unwrap_or_default();
+                let rtt = r
+                    .rtt_ns
+                    .map(|n| format!("{:.6}", secs(n)))
+                    .unwrap_or_default();
                 writeln!(
                     out,
                     "{:>6} {:<5} {:>23} {:>23} {:>7} {:>7} {:>10} {:>10} {:>11.6} {:>10.6} {:>9}  {}",

@@ -121,7 +121,11 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
                                 )?;
                             }
                         }
-                        Piece::Gap { offset, len, reason } => writeln!(
+                        Piece::Gap {
+                            offset,
+                            len,
+                            reason,
+                        } => writeln!(
                             out,
                             "{indent}{offset:08X}  [{len} bytes {}]",
                             gap_reason(reason)
@@ -131,7 +135,10 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
             }
         }
         if args.format != Format::Raw {
-            for side in [Side::Client, Side::Server].into_iter().filter(|&s| wanted(s)) {
+            for side in [Side::Client, Side::Server]
+                .into_iter()
+                .filter(|&s| wanted(s))
+            {
                 let t = stream.totals(side);
                 eprintln!(
                     "wirelens: {}: {} bytes, {} gaps ({} missing, {} cut by snaplen, {} dropped)",
