@@ -265,6 +265,7 @@ impl<'a> PcapNgReader<'a> {
             .saturating_add(frac)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn packet_record(
         &self,
         body_at: usize,

@@ -244,7 +244,7 @@ fn observe_tcp(
         (0, Some(shift)) => raw_window << shift,
         _ => raw_window,
     };
-    let verdict = analysis::analyse(
+    analysis::analyse(
         &mut fwd.analysis,
         &mut rev.analysis,
         Segment {
@@ -256,8 +256,7 @@ fn observe_tcp(
             ts_ns: entry.ts_ns,
         },
         first_rtt,
-    );
-    verdict
+    )
 }
 
 fn split(dirs: &mut [TcpDirection; 2], dir: Direction) -> (&mut TcpDirection, &mut TcpDirection) {
