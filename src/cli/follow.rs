@@ -91,9 +91,9 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
                                 .iter()
                                 .map(|&b| if b == b'\n' { '\n' } else { ascii_or_dot(b) })
                                 .collect();
-                            out.write_all(text.as_bytes())?;
-                            if !text.ends_with('\n') {
-                                writeln!(out)?;
+                            // Already printable ASCII and newlines; sanitised anyway.
+                            for line in text.strip_suffix('\n').unwrap_or(&text).split('\n') {
+                                writeln!(out, "{}", sanitize(line))?;
                             }
                         }
                         Piece::Gap { len, reason, .. } => {

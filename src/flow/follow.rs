@@ -166,3 +166,50 @@ pub fn follow<'t>(trace: &'t Trace, conv: &Conversation) -> FollowedStream<'t> {
         totals,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::life::tests::trace;
+
+    #[test]
+    fn both_directions_in_delivery_order_with_gap() {
+        const SYN: u8 = 0x02;
+        const ACK: u8 = 0x10;
+        let t = trace(&[
+            (true, SYN, 100, 0, b""),
+            (false, SYN | ACK, 500, 101, b""),
+            (true, ACK, 101, 501, b""),
+            // "world" arrives before "hello ": held until the hole fills.
+            (true, ACK, 107, 501, b"world"),
+            (true, ACK, 101, 501, b"hello "),
+            (false, ACK, 501, 112, b"ok"),
+            // server bytes 2..4 never captured
+            (false, ACK, 505, 112, b"!"),
+        ]);
+        let conv = t.conversations.tcp_stream(0).expect("stream");
+        let f = follow(&t, conv);
+        let summary: Vec<(Side, Option<&[u8]>, u64)> = f
+            .chunks
+            .iter()
+            .map(|c| match c.piece {
+                Piece::Data { bytes, .. } => (c.side, Some(bytes), bytes.len() as u64),
+                Piece::Gap { len, .. } => (c.side, None, len),
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (Side::Client, Some(&b"hello "[..]), 6),
+                (Side::Client, Some(&b"world"[..]), 5),
+                (Side::Server, Some(&b"ok"[..]), 2),
+                (Side::Server, None, 2),
+                (Side::Server, Some(&b"!"[..]), 1),
+            ]
+        );
+        assert_eq!(f.totals(Side::Client).bytes, 11);
+        assert_eq!(f.totals(Side::Server).missing_bytes, 2);
+        assert_eq!(f.totals(Side::Server).gaps, 1);
+        assert_eq!(f.client.to_string(), "10.0.0.1:40000");
+    }
+}

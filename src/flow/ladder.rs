@@ -348,3 +348,87 @@ fn fat_arrow(from: Side, gap: usize) -> String {
         Side::Server => format!("│<{body}│"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::life::tests::trace;
+
+    const SA: u8 = SYN | ACK;
+    const FA: u8 = FIN | ACK;
+
+    fn segs() -> Vec<crate::flow::life::tests::Seg<'static>> {
+        vec![
+            (true, SYN, 100, 0, b""),
+            (false, SA, 500, 101, b""),
+            (true, ACK, 101, 501, b""),
+            (true, ACK, 101, 501, b"GET"),
+            (false, ACK, 501, 104, b"aaaa"),
+            (true, ACK, 104, 505, b""),
+            (false, ACK, 505, 104, b"bbbb"),
+            (false, ACK | PSH, 509, 104, b"cc"),
+            (true, FA, 104, 511, b""),
+            (false, FA, 511, 105, b""),
+            (true, ACK, 105, 512, b""),
+        ]
+    }
+
+    #[test]
+    fn phases_and_folding() {
+        let t = trace(&segs());
+        let conv = t.conversations.tcp_stream(0).expect("stream");
+        let l = ladder(&t, conv, false);
+        assert_eq!(l.client.to_string(), "10.0.0.1:40000");
+        let phases: Vec<Phase> = l
+            .rows
+            .iter()
+            .filter_map(|r| match r {
+                Row::Phase(p) => Some(*p),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            phases,
+            vec![
+                Phase::Handshake,
+                Phase::Data,
+                Phase::Teardown(TeardownLabel::ThreeWay)
+            ]
+        );
+        let fold = l.rows.iter().find_map(|r| match r {
+            Row::Fold(f) => Some(*f),
+            _ => None,
+        });
+        assert_eq!(
+            fold,
+            Some(Fold {
+                from: Side::Server,
+                first_packet: 4,
+                last_packet: 7,
+                segments: 3,
+                bytes: 10,
+                acks: 1,
+                start_ns: 40_000_000,
+                end_ns: 70_000_000,
+            })
+        );
+        let Some(Row::Segment(syn_ack)) = l.rows.get(2) else {
+            panic!("SYN/ACK row expected: {:?}", l.rows)
+        };
+        assert_eq!(syn_ack.flag_names(), "SYN, ACK");
+        assert_eq!((syn_ack.seq, syn_ack.ack), (0, Some(1)));
+        assert_eq!(syn_ack.from, Side::Server);
+        let all = ladder(&t, conv, true);
+        assert_eq!(
+            all.rows
+                .iter()
+                .filter(|r| matches!(r, Row::Segment(_)))
+                .count(),
+            11
+        );
+        let text = render_text(&l, 80);
+        assert!(text.contains("[SYN, ACK] Seq=0 Ack=1"));
+        assert!(text.contains("3 segments, 10 bytes"));
+        assert!(text.contains("──>│") && text.contains("│<──"));
+    }
+}
