@@ -138,6 +138,18 @@ fn follow_matches_tshark() {
                 continue;
             };
             let ours = follow(&trace, conv);
+            for side in [Side::Client, Side::Server] {
+                let t = ours.totals(side);
+                if t.gaps > 0 {
+                    println!(
+                        "  {name} stream {n} {}: {} gaps ({} bytes missing, {} cut by snaplen)",
+                        side.name(),
+                        t.gaps,
+                        t.missing_bytes,
+                        t.cut_bytes
+                    );
+                }
+            }
             // Node 0 is the first packet's source (side A of the conversation).
             let node0 = if oracle.nodes[0] == ours.server.to_string() {
                 Side::Server
