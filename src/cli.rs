@@ -2,6 +2,9 @@
 //! export`): argument definitions and one module per command, each a thin
 //! layer that prints what the library computes.
 
+pub mod flows;
+pub mod follow;
+pub mod ladder;
 pub mod list;
 
 use crate::trace::Trace;
@@ -25,6 +28,13 @@ pub enum Command {
     /// One line per packet (No., Time, Source, Destination, Protocol, Length,
     /// Info), or tab-separated field values with -e.
     List(list::ListArgs),
+    /// One row per conversation: endpoints, packets and bytes each way, start,
+    /// duration, handshake RTT and how it ended.
+    Flows(flows::FlowsArgs),
+    /// The bytes of one TCP stream, both directions in order of delivery.
+    Follow(follow::FollowArgs),
+    /// The ladder (sequence) diagram of one TCP stream.
+    Ladder(ladder::LadderArgs),
 }
 
 /// What a command ends with, for the process exit status.

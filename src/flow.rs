@@ -10,6 +10,9 @@
 
 pub mod analysis;
 pub mod builder;
+pub mod follow;
+pub mod ladder;
+pub mod life;
 pub mod reassembly;
 pub mod seq;
 

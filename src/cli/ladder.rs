@@ -1,0 +1,46 @@
+//! `wirelens ladder`: the ladder diagram of one TCP stream, as text.
+
+use super::{finish_output, open_trace, report_damage, stdout, Outcome};
+use crate::flow::ladder::{ladder, render_text};
+use crate::text::sanitize;
+use anyhow::{anyhow, Result};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct LadderArgs {
+    /// Capture file.
+    pub file: PathBuf,
+    /// The `tcp.stream` number.
+    #[arg(long)]
+    pub stream: u32,
+    /// One row per segment: do not fold runs of data segments.
+    #[arg(long)]
+    pub all: bool,
+    /// Width of the diagram in columns.
+    #[arg(long, default_value_t = 100)]
+    pub width: usize,
+}
+
+pub fn run(args: &LadderArgs) -> Result<Outcome> {
+    let trace = open_trace(&args.file)?;
+    let conv = trace.conversations.tcp_stream(args.stream).ok_or_else(|| {
+        anyhow!(
+            "no TCP stream {} in {} (it has {} TCP streams)",
+            args.stream,
+            args.file.display(),
+            trace.conversations.tcp_count()
+        )
+    })?;
+    let text = render_text(&ladder(&trace, conv, args.all), args.width);
+    let mut out = stdout();
+    let written = (|| -> std::io::Result<()> {
+        for line in text.lines() {
+            writeln!(out, "{}", sanitize(line))?;
+        }
+        out.flush()
+    })();
+    finish_output(written)?;
+    Ok(report_damage(&args.file, &trace))
+}

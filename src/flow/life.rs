@@ -1,0 +1,485 @@
+//! The life of a TCP connection as data: how it opened (the handshake, its
+//! timing and the options each side offered), what went wrong on the way in
+//! (retransmitted SYN, refusal, capture started mid-connection) and how it
+//! ended (four-way, three-way, simultaneous or half close, reset, or still
+//! open), computed from one walk over the conversation's packets.
+
+use super::follow::Side;
+use super::{Conversation, Direction};
+use crate::decode::tcp_options::SynOptions;
+use crate::store::PacketStore;
+
+const FIN: u8 = 0x01;
+const SYN: u8 = 0x02;
+const RST: u8 = 0x04;
+const ACK: u8 = 0x10;
+
+/// A packet that marks a step: 0-based index and capture time (ns since epoch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub packet: u32,
+    pub ts_ns: i64,
+}
+
+/// The three-way handshake, as far as the capture shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Handshake {
+    pub syn: Option<Step>,
+    pub syn_ack: Option<Step>,
+    pub ack: Option<Step>,
+    /// SYN to the ACK of the SYN/ACK.
+    pub initial_rtt_ns: Option<i64>,
+    pub client_options: SynOptions,
+    pub server_options: SynOptions,
+}
+
+/// Something unusual about the connection's opening.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anomaly {
+    /// The client sent `count` SYNs (more than one).
+    SynRetransmitted { count: u32 },
+    /// The SYN was answered by a reset.
+    Refused { rst: Step },
+    /// No SYN in the capture: it started mid-connection.
+    NoSynSeen,
+}
+
+/// How the connection ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Teardown {
+    /// FIN, ACK, FIN, ACK.
+    FourWay {
+        first_fin: Step,
+        second_fin: Step,
+        last_ack: Option<Step>,
+    },
+    /// FIN, FIN/ACK, ACK: the second FIN carries the ACK of the first.
+    ThreeWay {
+        first_fin: Step,
+        second_fin: Step,
+        last_ack: Option<Step>,
+    },
+    /// Both sides sent FIN before seeing the other's.
+    Simultaneous { first_fin: Step, second_fin: Step },
+    /// The side that did not close first kept sending data after the first FIN.
+    HalfClose {
+        first_fin: Step,
+        data_after: Step,
+        second_fin: Option<Step>,
+    },
+    /// Ended by a reset.
+    Reset { by: Side, at: Step },
+    /// No reset and not both FINs by the end of the capture.
+    StillOpen { first_fin: Option<Step> },
+}
+
+impl Teardown {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Teardown::FourWay { .. } => "four-way close",
+            Teardown::ThreeWay { .. } => "three-way close",
+            Teardown::Simultaneous { .. } => "simultaneous close",
+            Teardown::HalfClose { .. } => "half close",
+            Teardown::Reset { .. } => "reset",
+            Teardown::StillOpen { .. } => "still open",
+        }
+    }
+}
+
+/// The whole summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Life {
+    pub handshake: Handshake,
+    pub anomalies: Vec<Anomaly>,
+    pub teardown: Teardown,
+    /// Who sent the first FIN (or the RST when there was no FIN).
+    pub closed_first_by: Option<Side>,
+}
+
+impl Life {
+    /// A short description of the end, e.g. `four-way close (client first)`
+    /// or `reset by server`.
+    pub fn ending(&self) -> String {
+        match (&self.teardown, self.closed_first_by) {
+            (Teardown::Reset { by, .. }, _) => format!("reset by {}", by.name()),
+            (Teardown::StillOpen { first_fin: None }, _) => "still open".into(),
+            (t, Some(s)) => format!("{} ({} first)", t.name(), s.name()),
+            (t, None) => t.name().into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Fin {
+    step: Step,
+    /// Raw sequence number just past the FIN.
+    end: u32,
+    /// The FIN segment acknowledged the other side's FIN.
+    acks_other_fin: bool,
+}
+
+/// Summarises a TCP conversation; `None` for UDP.
+pub fn life(store: &PacketStore, conv: &Conversation) -> Option<Life> {
+    let tcp = conv.tcp.as_ref()?;
+    let (client_dir, _) = conv.client_direction();
+    let side_of = |dir: Direction| {
+        if dir == client_dir {
+            Side::Client
+        } else {
+            Side::Server
+        }
+    };
+    let mut hs = Handshake {
+        client_options: tcp.dirs[client_dir.index()].syn_options,
+        server_options: tcp.dirs[client_dir.reverse().index()].syn_options,
+        initial_rtt_ns: tcp.initial_rtt_ns,
+        ..Handshake::default()
+    };
+    let mut syns = 0u32;
+    let mut refused = None;
+    let mut fins: [Option<Fin>; 2] = [None, None];
+    let mut first_fin_side: Option<Side> = None;
+    let mut fin_acked_separately = false;
+    let mut data_after: Option<Step> = None;
+    let mut last_ack: Option<Step> = None;
+    let mut rst: Option<(Side, Step)> = None;
+    let mut closed_before_rst = false;
+    for index in conv.packets(store) {
+        let Some(e) = store.entry(index) else {
+            continue;
+        };
+        let dir = if e.is_reverse() {
+            Direction::BtoA
+        } else {
+            Direction::AtoB
+        };
+        let side = side_of(dir);
+        let step = Step {
+            packet: index as u32,
+            ts_ns: e.ts_ns,
+        };
+        let flags = e.tcp_flags;
+        let decoded = store.decode(index);
+        let Some(t) = decoded.tcp() else {
+            continue;
+        };
+        let (seq, ack) = (t.sequence_number(), t.acknowledgment_number());
+        let len = decoded.tcp_len().unwrap_or(0);
+        if flags & SYN != 0 {
+            match side {
+                Side::Client if flags & ACK == 0 => {
+                    syns += 1;
+                    hs.syn.get_or_insert(step);
+                }
+                Side::Server if flags & ACK != 0 => {
+                    hs.syn_ack.get_or_insert(step);
+                }
+                _ => {}
+            }
+        }
+        if tcp.handshake_ack == Some(index as u32) {
+            hs.ack = Some(step);
+        }
+        if flags & RST != 0 {
+            if side == Side::Server && hs.syn.is_some() && hs.syn_ack.is_none() {
+                refused.get_or_insert(step);
+            }
+            if rst.is_none() {
+                rst = Some((side, step));
+                closed_before_rst = fins.iter().all(|f| f.is_some());
+            }
+            continue;
+        }
+        let other = side.other();
+        // Data or FIN from the side that did not close first, after the first FIN.
+        if let (Some(first), true) = (first_fin_side, len > 0) {
+            if side != first && data_after.is_none() && fins[side.index()].is_none() {
+                data_after = Some(step);
+            }
+        }
+        if flags & ACK != 0 {
+            if let Some(of) = fins[other.index()] {
+                let acks_fin = (ack.wrapping_sub(of.end) as i32) >= 0;
+                if acks_fin {
+                    if flags & FIN == 0 && fins[side.index()].is_none() && len == 0 {
+                        fin_acked_separately = true;
+                    }
+                    if fins[side.index()].is_some() {
+                        last_ack.get_or_insert(step);
+                    }
+                }
+            }
+        }
+        if flags & FIN != 0 && fins[side.index()].is_none() {
+            let acks_other_fin = flags & ACK != 0
+                && fins[other.index()].is_some_and(|of| (ack.wrapping_sub(of.end) as i32) >= 0);
+            fins[side.index()] = Some(Fin {
+                step,
+                end: seq.wrapping_add(len).wrapping_add(1),
+                acks_other_fin,
+            });
+            first_fin_side.get_or_insert(side);
+        }
+    }
+    let mut anomalies = Vec::new();
+    if syns > 1 {
+        anomalies.push(Anomaly::SynRetransmitted { count: syns });
+    }
+    if let Some(rst) = refused {
+        anomalies.push(Anomaly::Refused { rst });
+    }
+    if tcp.dirs[0].syn.is_none() && tcp.dirs[1].syn.is_none() {
+        anomalies.push(Anomaly::NoSynSeen);
+    }
+    let first = first_fin_side.and_then(|s| fins[s.index()].map(|f| (s, f)));
+    let second = first_fin_side.and_then(|s| fins[s.other().index()]);
+    let teardown = match (rst, first, second) {
+        (Some((by, at)), _, _) if !closed_before_rst => Teardown::Reset { by, at },
+        (_, Some((_, f1)), second) if data_after.is_some() => Teardown::HalfClose {
+            first_fin: f1.step,
+            data_after: data_after.unwrap_or(f1.step),
+            second_fin: second.map(|f| f.step),
+        },
+        (_, Some((_, f1)), Some(f2)) => {
+            if !f2.acks_other_fin {
+                Teardown::Simultaneous {
+                    first_fin: f1.step,
+                    second_fin: f2.step,
+                }
+            } else if fin_acked_separately {
+                Teardown::FourWay {
+                    first_fin: f1.step,
+                    second_fin: f2.step,
+                    last_ack,
+                }
+            } else {
+                Teardown::ThreeWay {
+                    first_fin: f1.step,
+                    second_fin: f2.step,
+                    last_ack,
+                }
+            }
+        }
+        (_, f1, _) => Teardown::StillOpen {
+            first_fin: f1.map(|(_, f)| f.step),
+        },
+    };
+    let closed_first_by = first_fin_side.or(rst.map(|(s, _)| s));
+    Some(Life {
+        handshake: hs,
+        anomalies,
+        teardown,
+        closed_first_by,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::capture::{Capture, CaptureBytes};
+    use crate::trace::Trace;
+    use etherparse::PacketBuilder;
+
+    /// One synthetic segment: from the client?, flags (FIN SYN RST ACK bits),
+    /// raw seq, raw ack, payload.
+    pub(crate) type Seg<'a> = (bool, u8, u32, u32, &'a [u8]);
+
+    /// A classic pcap of the segments, 10 ms apart, client 10.0.0.1:40000,
+    /// server 10.0.0.2:80, with SYN options MSS/SACK_PERM/TS/WS on SYNs.
+    pub(crate) fn pcap(segs: &[Seg<'_>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for v in [0xa1b2_c3d4u32, 0x0004_0002, 0, 0, 262_144, 1] {
+            match v {
+                0x0004_0002 => {
+                    out.extend_from_slice(&2u16.to_le_bytes());
+                    out.extend_from_slice(&4u16.to_le_bytes());
+                }
+                _ => out.extend_from_slice(&v.to_le_bytes()),
+            }
+        }
+        for (i, &(from_client, flags, seq, ack, payload)) in segs.iter().enumerate() {
+            let (sa, da, sp, dp) = if from_client {
+                ([10, 0, 0, 1], [10, 0, 0, 2], 40000, 80)
+            } else {
+                ([10, 0, 0, 2], [10, 0, 0, 1], 80, 40000)
+            };
+            let mut b = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+                .ipv4(sa, da, 64)
+                .tcp(sp, dp, seq, 1000);
+            if flags & SYN != 0 {
+                b = b.syn();
+            }
+            if flags & FIN != 0 {
+                b = b.fin();
+            }
+            if flags & RST != 0 {
+                b = b.rst();
+            }
+            if flags & ACK != 0 {
+                b = b.ack(ack);
+            }
+            if flags & SYN != 0 {
+                use etherparse::TcpOptionElement as O;
+                b = b
+                    .options(&[
+                        O::MaximumSegmentSize(1460),
+                        O::SelectiveAcknowledgementPermitted,
+                        O::Timestamp(1, 0),
+                        O::Noop,
+                        O::WindowScale(7),
+                    ])
+                    .expect("options fit");
+            }
+            let mut pkt = Vec::new();
+            b.write(&mut pkt, payload).expect("write packet");
+            let us = 10_000 * i as u32;
+            out.extend_from_slice(&1u32.to_le_bytes());
+            out.extend_from_slice(&us.to_le_bytes());
+            out.extend_from_slice(&(pkt.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(pkt.len() as u32).to_le_bytes());
+            out.extend_from_slice(&pkt);
+        }
+        out
+    }
+
+    pub(crate) fn trace(segs: &[Seg<'_>]) -> Trace {
+        let capture = Capture::from_bytes(CaptureBytes::Owned(pcap(segs)), "test.pcap".into())
+            .expect("valid pcap");
+        Trace::load(capture, |_| true).expect("loads")
+    }
+
+    fn life_of(segs: &[Seg<'_>]) -> Life {
+        let t = trace(segs);
+        let conv = t.conversations.tcp_stream(0).expect("one stream");
+        life(&t.store, conv).expect("tcp")
+    }
+
+    const C: bool = true;
+    const S: bool = false;
+    const FA: u8 = FIN | ACK;
+    const SA: u8 = SYN | ACK;
+
+    fn open() -> Vec<Seg<'static>> {
+        vec![
+            (C, SYN, 100, 0, b""),
+            (S, SA, 500, 101, b""),
+            (C, ACK, 101, 501, b""),
+            (C, ACK, 101, 501, b"GET"),
+            (S, ACK, 501, 104, b"OK"),
+        ]
+    }
+
+    #[test]
+    fn handshake_and_four_way() {
+        let mut s = open();
+        s.extend([
+            (C, FA, 104, 503, &b""[..]),
+            (S, ACK, 503, 105, b""),
+            (S, FA, 503, 105, b""),
+            (C, ACK, 105, 504, b""),
+        ]);
+        let l = life_of(&s);
+        assert_eq!(l.handshake.syn.map(|s| s.packet), Some(0));
+        assert_eq!(l.handshake.syn_ack.map(|s| s.packet), Some(1));
+        assert_eq!(l.handshake.ack.map(|s| s.packet), Some(2));
+        assert_eq!(l.handshake.initial_rtt_ns, Some(20_000_000));
+        assert_eq!(l.handshake.client_options.mss, Some(1460));
+        assert!(l.handshake.server_options.sack_permitted);
+        assert_eq!(l.handshake.server_options.window_scale, Some(7));
+        assert!(l.anomalies.is_empty());
+        assert!(matches!(
+            l.teardown,
+            Teardown::FourWay {
+                first_fin: Step { packet: 5, .. },
+                second_fin: Step { packet: 7, .. },
+                last_ack: Some(Step { packet: 8, .. })
+            }
+        ));
+        assert_eq!(l.closed_first_by, Some(Side::Client));
+        assert_eq!(l.ending(), "four-way close (client first)");
+    }
+
+    #[test]
+    fn three_way_server_first() {
+        let mut s = open();
+        s.extend([
+            (S, FA, 503, 104, &b""[..]),
+            (C, FA, 104, 504, b""),
+            (S, ACK, 504, 105, b""),
+        ]);
+        let l = life_of(&s);
+        assert!(matches!(l.teardown, Teardown::ThreeWay { .. }), "{l:?}");
+        assert_eq!(l.closed_first_by, Some(Side::Server));
+    }
+
+    #[test]
+    fn simultaneous() {
+        let mut s = open();
+        s.extend([
+            (C, FA, 104, 503, &b""[..]),
+            (S, FA, 503, 104, b""),
+            (C, ACK, 105, 504, b""),
+            (S, ACK, 504, 105, b""),
+        ]);
+        assert!(matches!(
+            life_of(&s).teardown,
+            Teardown::Simultaneous { .. }
+        ));
+    }
+
+    #[test]
+    fn half_close() {
+        let mut s = open();
+        s.extend([
+            (C, FA, 104, 503, &b""[..]),
+            (S, ACK, 503, 105, b"more data"),
+            (S, FA, 512, 105, b""),
+            (C, ACK, 105, 513, b""),
+        ]);
+        let l = life_of(&s);
+        assert!(
+            matches!(
+                l.teardown,
+                Teardown::HalfClose {
+                    data_after: Step { packet: 6, .. },
+                    ..
+                }
+            ),
+            "{l:?}"
+        );
+    }
+
+    #[test]
+    fn refused_and_syn_retransmitted() {
+        let l = life_of(&[
+            (C, SYN, 100, 0, b""),
+            (C, SYN, 100, 0, b""),
+            (S, RST | ACK, 0, 101, b""),
+        ]);
+        assert!(l
+            .anomalies
+            .contains(&Anomaly::SynRetransmitted { count: 2 }));
+        assert!(l.anomalies.iter().any(|a| matches!(
+            a,
+            Anomaly::Refused {
+                rst: Step { packet: 2, .. }
+            }
+        )));
+        assert!(matches!(
+            l.teardown,
+            Teardown::Reset {
+                by: Side::Server,
+                at: Step { packet: 2, .. }
+            }
+        ));
+        assert_eq!(l.ending(), "reset by server");
+    }
+
+    #[test]
+    fn mid_connection_still_open() {
+        let l = life_of(&[(C, ACK, 101, 501, b"GET"), (S, ACK, 501, 104, b"OK")]);
+        assert_eq!(l.anomalies, vec![Anomaly::NoSynSeen]);
+        assert_eq!(l.teardown, Teardown::StillOpen { first_fin: None });
+        assert_eq!(l.handshake.syn, None);
+    }
+}
