@@ -2,6 +2,8 @@
 //! export`): argument definitions and one module per command, each a thin
 //! layer that prints what the library computes.
 
+pub mod export;
+pub mod http;
 pub mod list;
 
 use crate::trace::Trace;
@@ -25,6 +27,11 @@ pub enum Command {
     /// One line per packet (No., Time, Source, Destination, Protocol, Length,
     /// Info), or tab-separated field values with -e.
     List(list::ListArgs),
+    /// One row per HTTP transaction: frames, method, host, URI, status,
+    /// content type and length, encodings, body sizes and timings.
+    Http(http::HttpArgs),
+    /// Write HTTP bodies (decoded) into a directory.
+    Export(export::ExportArgs),
 }
 
 /// What a command ends with, for the process exit status.

@@ -8,6 +8,8 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     let result = match &args.command {
         Some(Command::List(a)) => cli::list::run(a),
+        Some(Command::Http(a)) => cli::http::run(a),
+        Some(Command::Export(a)) => cli::export::run(a),
         None => Err(anyhow::anyhow!(
             "the interactive view is not built yet; use `wirelens list FILE`"
         )),
