@@ -61,12 +61,19 @@ fn row(trace: &Trace, t: &Transaction) -> Row {
         .unwrap_or(0);
     Row {
         stream: t.stream,
-        req_frame: req.map(|m| (m.last_packet + 1).to_string()).unwrap_or_default(),
-        resp_frame: resp.map(|m| (m.last_packet + 1).to_string()).unwrap_or_default(),
+        req_frame: req
+            .map(|m| (m.last_packet + 1).to_string())
+            .unwrap_or_default(),
+        resp_frame: resp
+            .map(|m| (m.last_packet + 1).to_string())
+            .unwrap_or_default(),
         method,
         host: h(req, "host"),
         uri,
-        status: resp.and_then(Message::code).map(|c| c.to_string()).unwrap_or_default(),
+        status: resp
+            .and_then(Message::code)
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
         content_type: h(resp, "content-type"),
         content_length: h(resp, "content-length"),
         encodings: [h(resp, "content-encoding"), h(resp, "transfer-encoding")]
