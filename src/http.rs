@@ -29,7 +29,8 @@ pub struct Message {
     pub end: u64,
     /// Packet (0-based) carrying the first byte.
     pub first_packet: u32,
-    /// Packet where the message is complete (where tshark shows it).
+    /// Packet where the message is complete (where tshark shows it); for an
+    /// incomplete message, the last packet that carried part of it.
     pub last_packet: u32,
     /// Packet carrying the first body byte, if there is a body.
     pub body_first_packet: Option<u32>,
@@ -162,7 +163,11 @@ impl HttpIndex {
 
     fn push(&mut self, t: Transaction) {
         let id = self.transactions.len() as u32;
+        // Like tshark, a message shows in a packet only once it is complete.
         let mut add = |m: &Message, role: Role| {
+            if m.partial() {
+                return;
+            }
             self.by_packet
                 .entry(m.last_packet)
                 .or_default()
@@ -294,7 +299,10 @@ fn parse_requests(s: &DirStream) -> Vec<Message> {
 fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Transaction> {
     let (mut cdir, _) = conv.client_direction();
     let looks_c = |d: crate::flow::Direction| parse::looks_like_request(&streams[d.index()].bytes);
-    if !looks_c(cdir) && looks_c(cdir.reverse()) {
+    let looks_s = |d: crate::flow::Direction| parse::looks_like_response(&streams[d.index()].bytes);
+    if (!looks_c(cdir) && looks_c(cdir.reverse()))
+        || (!looks_c(cdir) && looks_s(cdir) && !looks_s(cdir.reverse()))
+    {
         cdir = cdir.reverse();
     }
     let cs = &streams[cdir.index()];

@@ -136,10 +136,7 @@ fn conformance_with_tshark() {
             .lines()
             .filter_map(|l| l.split_whitespace().next().map(str::to_string))
             .collect();
-        let opts = ExportOptions {
-            all: true,
-            ..ExportOptions::default()
-        };
+        let opts = ExportOptions::default();
         let mut got: Vec<String> = plan(trace.http(), &opts)
             .iter()
             .map(|i| hex(&Sha256::digest(&i.data)))
