@@ -470,27 +470,6 @@ fn protocols(d: &Decoded<'_>, custom: bool) -> String {
     parts.join(":")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tshark_formats() {
-        assert_eq!(Value::Hex(2, 4).tshark(), "0x0002");
-        assert_eq!(Value::Time(30_107_000).tshark(), "0.030107000");
-        assert_eq!(Value::Time(-1_500_000_000).tshark(), "-1.500000000");
-        assert_eq!(
-            Value::Ether([0, 0x0b, 0x82, 1, 0xfc, 0x42]).tshark(),
-            "00:0b:82:01:fc:42"
-        );
-        assert_eq!(
-            flags_str(0x012),
-            "\u{b7}\u{b7}\u{b7}\u{b7}\u{b7}\u{b7}\u{b7}A\u{b7}\u{b7}S\u{b7}"
-        );
-        assert_eq!(Value::Bytes(&[0x47, 0x45]).tshark(), "47:45");
-    }
-}
-
 /// An HTTP field of one message (from `crate::http`), as tshark gives it for
 /// the packet where the message completes.
 fn http_value<'t>(m: &crate::http::Message, field: FieldId) -> Option<Value<'t>> {
@@ -515,5 +494,26 @@ fn http_value<'t>(m: &crate::http::Message, field: FieldId) -> Option<Value<'t>>
         (F::HttpContentEncoding, _) => m.header("content-encoding").and_then(text),
         (F::HttpTransferEncoding, _) => m.header("transfer-encoding").and_then(text),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tshark_formats() {
+        assert_eq!(Value::Hex(2, 4).tshark(), "0x0002");
+        assert_eq!(Value::Time(30_107_000).tshark(), "0.030107000");
+        assert_eq!(Value::Time(-1_500_000_000).tshark(), "-1.500000000");
+        assert_eq!(
+            Value::Ether([0, 0x0b, 0x82, 1, 0xfc, 0x42]).tshark(),
+            "00:0b:82:01:fc:42"
+        );
+        assert_eq!(
+            flags_str(0x012),
+            "\u{b7}\u{b7}\u{b7}\u{b7}\u{b7}\u{b7}\u{b7}A\u{b7}\u{b7}S\u{b7}"
+        );
+        assert_eq!(Value::Bytes(&[0x47, 0x45]).tshark(), "47:45");
     }
 }

@@ -201,7 +201,7 @@ pub fn is_chunked(head: &Head) -> bool {
         .filter(|(n, _)| n.eq_ignore_ascii_case("transfer-encoding"))
         .flat_map(|(_, v)| v.split(','))
         .map(str::trim)
-        .last()
+        .next_back()
         .is_some_and(|c| c.eq_ignore_ascii_case("chunked"))
 }
 
@@ -293,7 +293,7 @@ pub fn read_body(buf: &[u8], framing: Framing, closed: bool) -> Body {
 
 /// Parses a chunk-size line (`hex[;ext]CRLF`): the size and the line length.
 /// `Ok(None)` when the line is not complete in `buf`.
-pub fn chunk_size_line(buf: &[u8]) -> Result<Option<(u64, usize)>, ()> {
+fn chunk_size_line(buf: &[u8]) -> Result<Option<(u64, usize)>, ()> {
     let window = &buf[..buf.len().min(MAX_CHUNK_LINE)];
     let Some(nl) = window.iter().position(|&b| b == b'\n') else {
         return if buf.len() >= MAX_CHUNK_LINE {
