@@ -163,9 +163,10 @@ impl HttpIndex {
 
     fn push(&mut self, t: Transaction) {
         let id = self.transactions.len() as u32;
-        // Like tshark, a message shows in a packet only once it is complete.
+        // Like tshark, a message shows in a packet only once it is complete
+        // (or found malformed, e.g. an overflowing chunk size).
         let mut add = |m: &Message, role: Role| {
-            if m.partial() {
+            if m.partial() && !m.body.malformed {
                 return;
             }
             self.by_packet

@@ -50,12 +50,12 @@ pub struct ExportItem {
 /// Errors while writing.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("cannot create directory {path}: {source}")]
+    #[error("cannot create directory {path}")]
     CreateDir {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} is not a usable directory: {source}")]
+    #[error("{path} is not a usable directory")]
     BadDir {
         path: PathBuf,
         source: std::io::Error,
@@ -64,7 +64,7 @@ pub enum ExportError {
     Exists { path: PathBuf },
     #[error("{path} is a symbolic link or not a regular file; refusing to write")]
     NotRegular { path: PathBuf },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write {
         path: PathBuf,
         source: std::io::Error,
