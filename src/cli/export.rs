@@ -26,6 +26,9 @@ pub struct ExportArgs {
     /// Replace existing regular files.
     #[arg(long)]
     pub force: bool,
+    /// Stop decoding a body past this many bytes (decompression bombs).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::http::content::DEFAULT_DECODED_LIMIT)]
+    pub max_decoded: u64,
 }
 
 pub fn run(args: &ExportArgs) -> Result<Outcome> {
@@ -34,7 +37,7 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
         stream: args.stream,
         all: args.all,
         raw: args.raw,
-        ..ExportOptions::default()
+        limit: args.max_decoded,
     };
     let items = plan(trace.http(), &opts);
     let dir = prepare_dir(&args.dir).context("export")?;
