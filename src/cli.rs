@@ -2,8 +2,10 @@
 //! export`): argument definitions and one module per command, each a thin
 //! layer that prints what the library computes.
 
+pub mod export;
 pub mod flows;
 pub mod follow;
+pub mod http;
 pub mod ladder;
 pub mod list;
 
@@ -35,6 +37,11 @@ pub enum Command {
     Follow(follow::FollowArgs),
     /// The ladder (sequence) diagram of one TCP stream.
     Ladder(ladder::LadderArgs),
+    /// One row per HTTP transaction: frames, method, host, URI, status,
+    /// content type and length, encodings, body sizes and timings.
+    Http(http::HttpArgs),
+    /// Write HTTP bodies (decoded) into a directory.
+    Export(export::ExportArgs),
 }
 
 /// What a command ends with, for the process exit status.

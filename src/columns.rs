@@ -74,7 +74,15 @@ fn protocol_and_info(view: &PacketView<'_>, custom: bool) -> (String, String) {
         return ("PCAPNG".into(), "Custom Block".into());
     }
     match &d.transport {
-        Transport::Tcp(_) => ("TCP".into(), tcp_info(view)),
+        Transport::Tcp(_) => {
+            let messages = view.trace.http().at_packet(view.index);
+            if messages.is_empty() {
+                ("TCP".into(), tcp_info(view))
+            } else {
+                let info: Vec<String> = messages.iter().map(|m| m.info()).collect();
+                ("HTTP".into(), info.join(" , "))
+            }
+        }
         Transport::Udp(u) => {
             let (s, t) = (u.source_port(), u.destination_port());
             let proto = if [53, 5353].contains(&s) || [53, 5353].contains(&t) {

@@ -3,7 +3,7 @@
 //! The library is a pipeline, data flowing one way:
 //! [`capture`] (read records) → [`store`] (compact per-packet index) →
 //! [`decode`] (layers on demand) → [`flow`] (TCP/UDP conversations and
-//! reassembly) → `http` (transactions and bodies) → `filter` (display filters).
+//! reassembly) → [`http`] (transactions and bodies) → `filter` (display filters).
 //! [`fields`] names values as Wireshark does; [`cli`] and `ui` are two faces over
 //! the same calls.
 
@@ -13,6 +13,7 @@ pub mod columns;
 pub mod decode;
 pub mod fields;
 pub mod flow;
+pub mod http;
 pub mod store;
 pub mod text;
 pub mod trace;

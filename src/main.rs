@@ -8,6 +8,8 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     let result = match &args.command {
         Some(Command::List(a)) => cli::list::run(a),
+        Some(Command::Http(a)) => cli::http::run(a),
+        Some(Command::Export(a)) => cli::export::run(a),
         Some(Command::Flows(a)) => cli::flows::run(a),
         Some(Command::Follow(a)) => cli::follow::run(a),
         Some(Command::Ladder(a)) => cli::ladder::run(a),

@@ -11,8 +11,10 @@
 use crate::capture::{Capture, CaptureError, CaptureWarning, Interface, LinkType, RecordKind};
 use crate::decode::decode;
 use crate::flow::{Conversations, FlowBuilder};
+use crate::http::HttpIndex;
 use crate::store::{entry_from, PacketEntry, PacketStore};
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// Progress of a load, reported every few thousand packets.
 #[derive(Debug, Clone, Copy, Default)]
@@ -30,6 +32,15 @@ pub struct Trace {
     pub warning: Option<CaptureWarning>,
     /// Reading stopped at corrupt data: everything before it is here.
     pub error: Option<CaptureError>,
+    /// HTTP transactions, built on first use (see [`Trace::http`]).
+    http: OnceLock<HttpIndex>,
+}
+
+impl Trace {
+    /// The trace's HTTP transactions, parsed on the first call and kept.
+    pub fn http(&self) -> &HttpIndex {
+        self.http.get_or_init(|| HttpIndex::build(self))
+    }
 }
 
 const PROGRESS_EVERY: u64 = 16_384;
@@ -108,6 +119,7 @@ impl Trace {
             conversations: flows.finish(),
             warning,
             error,
+            http: OnceLock::new(),
         })
     }
 }

@@ -372,16 +372,20 @@ impl<'t> PacketView<'t> {
             | F::HttpContentType
             | F::HttpContentLength
             | F::HttpContentEncoding
-            | F::HttpTransferEncoding => self.http_value(field),
+            | F::HttpTransferEncoding => {
+                if tcp.is_some() {
+                    for m in self.trace.http().at_packet(self.index) {
+                        if let Some(v) = http_value(m, field) {
+                            push(v);
+                        }
+                    }
+                }
+                None
+            }
         };
         if let Some(v) = one {
             out.push(v);
         }
-    }
-
-    /// HTTP fields come from the HTTP layer (see `crate::http`).
-    fn http_value(&self, _field: FieldId) -> Option<Value<'t>> {
-        None
     }
 
     /// The window after scaling, as `tcp.window_size` and the Info column show it.
@@ -464,6 +468,33 @@ fn protocols(d: &Decoded<'_>, custom: bool) -> String {
         Transport::None => {}
     }
     parts.join(":")
+}
+
+/// An HTTP field of one message (from `crate::http`), as tshark gives it for
+/// the packet where the message completes.
+fn http_value<'t>(m: &crate::http::Message, field: FieldId) -> Option<Value<'t>> {
+    use crate::http::parse::StartLine;
+    use FieldId as F;
+    let text = |s: &str| Some(Value::Str(Cow::Owned(s.to_string())));
+    match (field, &m.head.start) {
+        (F::Http, _) => Some(Value::Present),
+        (F::HttpRequest, StartLine::Request { .. }) => Some(Value::Present),
+        (F::HttpResponse, StartLine::Response { .. }) => Some(Value::Present),
+        (F::HttpRequestMethod, StartLine::Request { method, .. }) => text(method),
+        (F::HttpRequestUri, StartLine::Request { uri, .. }) => text(uri),
+        (F::HttpRequestVersion, StartLine::Request { version, .. }) => text(version),
+        (F::HttpResponseCode, StartLine::Response { code, .. }) => {
+            Some(Value::UInt(u64::from(*code)))
+        }
+        (F::HttpResponsePhrase, StartLine::Response { reason, .. }) => text(reason),
+        (F::HttpHost, _) => m.header("host").and_then(text),
+        (F::HttpUserAgent, _) => m.header("user-agent").and_then(text),
+        (F::HttpContentType, _) => m.header("content-type").and_then(text),
+        (F::HttpContentLength, _) => crate::http::parse::content_length(&m.head).map(Value::UInt),
+        (F::HttpContentEncoding, _) => m.header("content-encoding").and_then(text),
+        (F::HttpTransferEncoding, _) => m.header("transfer-encoding").and_then(text),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

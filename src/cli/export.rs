@@ -1,0 +1,86 @@
+//! `wirelens export`: writes HTTP bodies into a directory.
+
+use super::{open_trace, report_damage, Outcome};
+use crate::http::export::{plan, prepare_dir, write_item, ExportOptions};
+use crate::text::sanitize;
+use anyhow::{Context, Result};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Capture file.
+    pub file: PathBuf,
+    /// Directory to write into (created if missing).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Only this TCP stream.
+    #[arg(long)]
+    pub stream: Option<u32>,
+    /// Also bodies of incomplete messages (capture ended, gaps).
+    #[arg(long)]
+    pub all: bool,
+    /// Keep the Content-Encoding (do not decompress).
+    #[arg(long)]
+    pub raw: bool,
+    /// Replace existing regular files.
+    #[arg(long)]
+    pub force: bool,
+    /// Stop decoding a body past this many bytes (decompression bombs).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::http::content::DEFAULT_DECODED_LIMIT)]
+    pub max_decoded: u64,
+}
+
+pub fn run(args: &ExportArgs) -> Result<Outcome> {
+    let trace = open_trace(&args.file)?;
+    let opts = ExportOptions {
+        stream: args.stream,
+        all: args.all,
+        raw: args.raw,
+        limit: args.max_decoded,
+    };
+    let items = plan(trace.http(), &opts);
+    let dir = prepare_dir(&args.dir).context("export")?;
+    let mut bytes = 0u64;
+    let mut failed = 0usize;
+    for item in &items {
+        match write_item(&dir, item, args.force) {
+            Ok(_) => {
+                bytes += item.data.len() as u64;
+                let mut note = String::new();
+                if item.partial {
+                    note.push_str(" (partial)");
+                }
+                if let Some(n) = &item.note {
+                    note.push_str(&format!(" ({})", sanitize(n)));
+                }
+                println!(
+                    "{}\t{} bytes\tframe {}{}",
+                    sanitize(&item.name),
+                    item.data.len(),
+                    item.frame,
+                    note
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("wirelens: {}", sanitize(&e.to_string()));
+            }
+        }
+    }
+    println!(
+        "{} files, {} bytes written to {}{}",
+        items.len() - failed,
+        bytes,
+        sanitize(&dir.display().to_string()),
+        if failed > 0 {
+            format!("; {failed} failed")
+        } else {
+            String::new()
+        }
+    );
+    if failed > 0 && failed == items.len() {
+        anyhow::bail!("no file could be written");
+    }
+    Ok(report_damage(&args.file, &trace))
+}

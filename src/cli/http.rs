@@ -1,0 +1,147 @@
+//! `wirelens http`: one row per HTTP transaction (or JSON with `--json`).
+
+use super::{finish_output, open_trace, report_damage, stdout, Outcome};
+use crate::http::content::DEFAULT_DECODED_LIMIT;
+use crate::http::parse::StartLine;
+use crate::http::{Message, Transaction};
+use crate::text::sanitize;
+use crate::trace::Trace;
+use anyhow::Result;
+use clap::Args;
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct HttpArgs {
+    /// Capture file.
+    pub file: PathBuf,
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One transaction's row, as text (not yet sanitised).
+struct Row {
+    stream: u32,
+    req_frame: String,
+    resp_frame: String,
+    method: String,
+    host: String,
+    uri: String,
+    status: String,
+    content_type: String,
+    content_length: String,
+    encodings: String,
+    wire: u64,
+    decoded: u64,
+    partial: bool,
+    sent: Option<f64>,
+    first: Option<f64>,
+    last: Option<f64>,
+}
+
+fn secs(trace: &Trace, t: &Transaction, packet: u32) -> Option<f64> {
+    let conv = trace.conversations.get(t.conversation)?;
+    let e = trace.store.entry(packet as usize)?;
+    e.has_timestamp()
+        .then(|| (e.ts_ns - conv.first_ts) as f64 / 1e9)
+}
+
+fn row(trace: &Trace, t: &Transaction) -> Row {
+    let req = t.request.as_ref();
+    let resp = t.response.as_ref();
+    let (method, uri) = match req.map(|m| &m.head.start) {
+        Some(StartLine::Request { method, uri, .. }) => (method.clone(), uri.clone()),
+        _ => (String::new(), String::new()),
+    };
+    let h = |m: Option<&Message>, n: &str| m.and_then(|m| m.header(n)).unwrap_or("").to_string();
+    let decoded = resp
+        .map(|m| m.decoded_body(DEFAULT_DECODED_LIMIT).bytes.len() as u64)
+        .unwrap_or(0);
+    Row {
+        stream: t.stream,
+        req_frame: req
+            .map(|m| (m.last_packet + 1).to_string())
+            .unwrap_or_default(),
+        resp_frame: resp
+            .map(|m| (m.last_packet + 1).to_string())
+            .unwrap_or_default(),
+        method,
+        host: h(req, "host"),
+        uri,
+        status: resp
+            .and_then(Message::code)
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        content_type: h(resp, "content-type"),
+        content_length: h(resp, "content-length"),
+        encodings: [h(resp, "content-encoding"), h(resp, "transfer-encoding")]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(","),
+        wire: resp.map(|m| m.body.bytes.len() as u64).unwrap_or(0),
+        decoded,
+        partial: req.is_some_and(Message::partial) || resp.is_some_and(Message::partial),
+        sent: req.and_then(|m| secs(trace, t, m.first_packet)),
+        first: resp.and_then(|m| secs(trace, t, m.first_packet)),
+        last: resp.and_then(|m| secs(trace, t, m.last_packet)),
+    }
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.6}")).unwrap_or_else(|| "-".into())
+}
+
+pub fn run(args: &HttpArgs) -> Result<Outcome> {
+    let trace = open_trace(&args.file)?;
+    let index = trace.http();
+    let mut out = stdout();
+    let written = (|| -> std::io::Result<()> {
+        if !args.json {
+            writeln!(
+                out,
+                "stream\treq\tresp\tmethod\thost\turi\tstatus\ttype\tlength\tencodings\twire\tdecoded\tsent\tfirst\tlast"
+            )?;
+        }
+        for t in &index.transactions {
+            let r = row(&trace, t);
+            if args.json {
+                let v = json!({
+                    "stream": r.stream, "request_frame": r.req_frame, "response_frame": r.resp_frame,
+                    "method": sanitize(&r.method), "host": sanitize(&r.host), "uri": sanitize(&r.uri),
+                    "status": r.status, "content_type": sanitize(&r.content_type),
+                    "content_length": sanitize(&r.content_length), "encodings": sanitize(&r.encodings),
+                    "wire_body_bytes": r.wire, "decoded_body_bytes": r.decoded, "partial": r.partial,
+                    "request_sent": r.sent, "response_first_byte": r.first, "response_last_byte": r.last,
+                });
+                writeln!(out, "{v}")?;
+            } else {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}{}\t{}\t{}\t{}",
+                    r.stream,
+                    r.req_frame,
+                    r.resp_frame,
+                    sanitize(&r.method),
+                    sanitize(&r.host),
+                    sanitize(&r.uri),
+                    r.status,
+                    sanitize(&r.content_type),
+                    sanitize(&r.content_length),
+                    sanitize(&r.encodings),
+                    r.wire,
+                    r.decoded,
+                    if r.partial { " (partial)" } else { "" },
+                    opt(r.sent),
+                    opt(r.first),
+                    opt(r.last)
+                )?;
+            }
+        }
+        out.flush()
+    })();
+    finish_output(written)?;
+    Ok(report_damage(&args.file, &trace))
+}

@@ -1,0 +1,500 @@
+//! HTTP/1.x over TCP: requests and responses parsed from each reassembled
+//! direction of every TCP conversation (on any port: HTTP is recognised by its
+//! content), paired in order into [`Transaction`]s, with bodies de-chunked and,
+//! on demand, decoded.
+//!
+//! [`HttpIndex::build`] does the work once per trace ([`crate::trace::Trace::http`]
+//! caches it); fields, the Info column and the `http` / `export` commands read
+//! it. Message bodies are kept de-chunked but still content-coded; decoding is
+//! bounded (see [`content`]).
+
+pub mod content;
+pub mod export;
+pub mod media;
+pub mod parse;
+pub mod stream;
+
+use crate::flow::{Conversation, Protocol};
+use crate::trace::Trace;
+use parse::{Framing, Head, HeadError, StartLine};
+use std::collections::HashMap;
+use stream::DirStream;
+
+/// One HTTP message as found in a direction's stream.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub head: Head,
+    /// Stream offsets of the message's first byte and one past its last.
+    pub start: u64,
+    pub end: u64,
+    /// Packet (0-based) carrying the first byte.
+    pub first_packet: u32,
+    /// Packet where the message is complete (where tshark shows it); for an
+    /// incomplete message, the last packet that carried part of it.
+    pub last_packet: u32,
+    /// Packet carrying the first body byte, if there is a body.
+    pub body_first_packet: Option<u32>,
+    pub framing: Framing,
+    pub body: parse::Body,
+    /// Bytes of the message lost to capture gaps (filled with zeros).
+    pub gap_bytes: u64,
+}
+
+impl Message {
+    /// Whether the message is incomplete (capture ended, gaps, malformed).
+    pub fn partial(&self) -> bool {
+        !self.body.complete || self.body.malformed || self.gap_bytes > 0
+    }
+
+    /// Bytes known to be missing.
+    pub fn missing(&self) -> u64 {
+        self.body.missing + self.gap_bytes
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.header(name)
+    }
+
+    pub fn is_request(&self) -> bool {
+        matches!(self.head.start, StartLine::Request { .. })
+    }
+
+    pub fn method(&self) -> Option<&str> {
+        match &self.head.start {
+            StartLine::Request { method, .. } => Some(method),
+            StartLine::Response { .. } => None,
+        }
+    }
+
+    pub fn code(&self) -> Option<u16> {
+        match &self.head.start {
+            StartLine::Response { code, .. } => Some(*code),
+            StartLine::Request { .. } => None,
+        }
+    }
+
+    /// The Content-Encoding codings, in the order applied.
+    pub fn codings(&self) -> Vec<String> {
+        self.header("content-encoding")
+            .map(content::codings)
+            .unwrap_or_default()
+    }
+
+    /// The body with its content codings undone, bounded by `limit`.
+    pub fn decoded_body(&self, limit: u64) -> content::DecodedBody {
+        content::decode(&self.body.bytes, &self.codings(), limit)
+    }
+
+    /// The start line as Wireshark's Info column shows it.
+    pub fn info(&self) -> String {
+        let mut s = match &self.head.start {
+            StartLine::Request {
+                method,
+                uri,
+                version,
+            } => format!("{method} {uri} {version} "),
+            StartLine::Response {
+                version,
+                code,
+                reason,
+            } => format!("{version} {code} {reason} "),
+        };
+        if !self.body.bytes.is_empty() {
+            if let Some(ct) = self.header("content-type") {
+                s.push_str(&format!(" ({})", media::essence(ct)));
+            }
+        }
+        s
+    }
+}
+
+/// A request and its response (either may be missing), with interim 1xx
+/// responses.
+#[derive(Debug, Clone)]
+pub struct Transaction {
+    /// `tcp.stream` of the connection.
+    pub stream: u32,
+    /// Index of the conversation in [`crate::flow::Conversations::all`].
+    pub conversation: u32,
+    /// Number of the transaction within its connection (0-based).
+    pub number: u32,
+    pub request: Option<Message>,
+    pub interim: Vec<Message>,
+    pub response: Option<Message>,
+}
+
+/// Which message of a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Request,
+    Interim(u32),
+    Response,
+}
+
+/// Reference to one message of the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageRef {
+    pub transaction: u32,
+    pub role: Role,
+}
+
+/// Every HTTP transaction of a trace, and which packets complete which message.
+#[derive(Debug, Default)]
+pub struct HttpIndex {
+    pub transactions: Vec<Transaction>,
+    by_packet: HashMap<u32, Vec<MessageRef>>,
+}
+
+impl HttpIndex {
+    /// Parses every TCP conversation of `trace`.
+    pub fn build(trace: &Trace) -> HttpIndex {
+        let mut index = HttpIndex::default();
+        for (ci, conv) in trace.conversations.all().iter().enumerate() {
+            if conv.protocol != Protocol::Tcp {
+                continue;
+            }
+            let streams = stream::reassemble(trace, conv);
+            for t in connection(conv, ci as u32, &streams) {
+                index.push(t);
+            }
+        }
+        index
+    }
+
+    fn push(&mut self, t: Transaction) {
+        let id = self.transactions.len() as u32;
+        // Like tshark, a message shows in a packet only once it is complete
+        // (or found malformed, e.g. an overflowing chunk size).
+        let mut add = |m: &Message, role: Role| {
+            if m.partial() && !m.body.malformed {
+                return;
+            }
+            self.by_packet
+                .entry(m.last_packet)
+                .or_default()
+                .push(MessageRef {
+                    transaction: id,
+                    role,
+                });
+        };
+        if let Some(m) = &t.request {
+            add(m, Role::Request);
+        }
+        for (k, m) in t.interim.iter().enumerate() {
+            add(m, Role::Interim(k as u32));
+        }
+        if let Some(m) = &t.response {
+            add(m, Role::Response);
+        }
+        self.transactions.push(t);
+    }
+
+    /// The message a reference points to.
+    pub fn message(&self, r: MessageRef) -> Option<&Message> {
+        let t = self.transactions.get(r.transaction as usize)?;
+        match r.role {
+            Role::Request => t.request.as_ref(),
+            Role::Response => t.response.as_ref(),
+            Role::Interim(k) => t.interim.get(k as usize),
+        }
+    }
+
+    /// The messages completed in packet `index` (0-based), in stream order.
+    pub fn at_packet(&self, index: usize) -> Vec<&Message> {
+        let mut v: Vec<&Message> = self
+            .by_packet
+            .get(&(index as u32))
+            .map(|refs| refs.iter().filter_map(|r| self.message(*r)).collect())
+            .unwrap_or_default();
+        v.sort_by_key(|m| (m.start, !m.is_request()));
+        v
+    }
+}
+
+fn message_at(s: &DirStream, start: u64, head: Head, framing: Framing, closed: bool) -> Message {
+    let body_start = start + head.len as u64;
+    let rest = s.bytes.get(body_start as usize..).unwrap_or(&[]);
+    let body = parse::read_body(rest, framing, closed);
+    let end = body_start + body.wire_len;
+    let first_packet = s.packet_at(start).unwrap_or(0);
+    let mut last_packet = s
+        .packet_at(end.saturating_sub(1).max(start))
+        .unwrap_or(first_packet);
+    if framing == Framing::Close && body.complete {
+        if let Some(p) = s.end_packet {
+            last_packet = last_packet.max(p);
+        }
+    }
+    Message {
+        gap_bytes: s.missing_in(start, end),
+        body_first_packet: (body.wire_len > 0)
+            .then(|| s.packet_at(body_start))
+            .flatten(),
+        head,
+        start,
+        end,
+        first_packet,
+        last_packet,
+        framing,
+        body,
+    }
+}
+
+/// Where to look for the next message after a failure at `pos`: the first
+/// line start after the next gap (or after `pos`) that looks like a message.
+fn resync(s: &DirStream, pos: u64, looks: fn(&[u8]) -> bool) -> Option<u64> {
+    let from = match s.next_gap_after(pos) {
+        Some((o, l)) => (o + l).max(pos + 1),
+        None => return None,
+    };
+    let bytes = &s.bytes;
+    let mut p = from as usize;
+    while p < bytes.len() {
+        if (p == 0 || bytes[p - 1] == b'\n') && looks(&bytes[p..]) {
+            return Some(p as u64);
+        }
+        p += 1;
+    }
+    None
+}
+
+fn parse_requests(s: &DirStream) -> Vec<Message> {
+    let mut out = Vec::new();
+    let mut pos = 0u64;
+    let closed = s.end_packet.is_some();
+    while (pos as usize) < s.bytes.len() {
+        let buf = &s.bytes[pos as usize..];
+        match parse::parse_request(buf) {
+            Ok(head) => {
+                let framing = parse::request_framing(&head);
+                let m = message_at(s, pos, head, framing, closed);
+                let next = m.end;
+                let stop = !m.body.complete || m.body.malformed;
+                out.push(m);
+                if stop {
+                    match resync(s, next, parse::looks_like_request) {
+                        Some(p) => pos = p,
+                        None => break,
+                    }
+                } else {
+                    pos = next;
+                }
+            }
+            Err(HeadError::Incomplete) | Err(HeadError::TooLarge) | Err(HeadError::Invalid) => {
+                // Skip blank lines between messages (RFC 9112 2.2).
+                if buf.starts_with(b"\r\n") || buf.starts_with(b"\n") {
+                    pos += if buf[0] == b'\r' { 2 } else { 1 };
+                    continue;
+                }
+                match resync(s, pos, parse::looks_like_request) {
+                    Some(p) => pos = p,
+                    None => break,
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Parses one connection into transactions.
+fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Transaction> {
+    let (mut cdir, _) = conv.client_direction();
+    let looks_c = |d: crate::flow::Direction| parse::looks_like_request(&streams[d.index()].bytes);
+    let looks_s = |d: crate::flow::Direction| parse::looks_like_response(&streams[d.index()].bytes);
+    if (!looks_c(cdir) && looks_c(cdir.reverse()))
+        || (!looks_c(cdir) && looks_s(cdir) && !looks_s(cdir.reverse()))
+    {
+        cdir = cdir.reverse();
+    }
+    let cs = &streams[cdir.index()];
+    let ss = &streams[cdir.reverse().index()];
+    let mut requests = parse_requests(cs);
+    let server_http = parse::looks_like_response(&ss.bytes);
+    if requests.is_empty() && !server_http {
+        return Vec::new();
+    }
+    // Responses, paired with requests in order.
+    let mut txns: Vec<Transaction> = Vec::new();
+    let mut interim: Vec<Message> = Vec::new();
+    let mut responses: Vec<(Vec<Message>, Message)> = Vec::new();
+    let mut pos = 0u64;
+    let closed = ss.end_packet.is_some();
+    let mut upgraded_at: Option<usize> = None;
+    while (pos as usize) < ss.bytes.len() {
+        let buf = &ss.bytes[pos as usize..];
+        let head = match parse::parse_response(buf) {
+            Ok(h) => h,
+            Err(_) => {
+                if buf.starts_with(b"\r\n") {
+                    pos += 2;
+                    continue;
+                }
+                match resync(ss, pos, parse::looks_like_response) {
+                    Some(p) => {
+                        pos = p;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+        };
+        let k = responses.len();
+        let method = requests.get(k).and_then(|r| r.method()).map(str::to_string);
+        let framing = parse::response_framing(&head, method.as_deref());
+        let code = match head.start {
+            StartLine::Response { code, .. } => code,
+            StartLine::Request { .. } => 0,
+        };
+        let m = message_at(ss, pos, head, framing, closed);
+        let next = m.end;
+        let incomplete = !m.body.complete || m.body.malformed;
+        if (100..200).contains(&code) && code != 101 {
+            interim.push(m);
+        } else {
+            responses.push((std::mem::take(&mut interim), m));
+        }
+        let tunnel =
+            code == 101 || (method.as_deref() == Some("CONNECT") && (200..300).contains(&code));
+        if tunnel {
+            upgraded_at = Some(k);
+            break;
+        }
+        if incomplete {
+            match resync(ss, next, parse::looks_like_response) {
+                Some(p) => pos = p,
+                None => break,
+            }
+        } else {
+            pos = next;
+        }
+    }
+    if let Some(k) = upgraded_at {
+        requests.truncate(k + 1);
+    }
+    let mut requests = requests.into_iter();
+    let mut responses = responses.into_iter();
+    let mut number = 0u32;
+    loop {
+        let req = requests.next();
+        let resp = responses.next();
+        if req.is_none() && resp.is_none() {
+            break;
+        }
+        let (interim, response) = match resp {
+            Some((i, r)) => (i, Some(r)),
+            None => (Vec::new(), None),
+        };
+        txns.push(Transaction {
+            stream: conv.stream,
+            conversation: ci,
+            number,
+            request: req,
+            interim,
+            response,
+        });
+        number += 1;
+    }
+    if !interim.is_empty() {
+        if let Some(last) = txns.last_mut() {
+            last.interim.append(&mut interim);
+        }
+    }
+    txns
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir(bytes: &[u8], closed: bool) -> DirStream {
+        DirStream {
+            bytes: bytes.to_vec(),
+            packets: vec![(0, 0)],
+            gaps: Vec::new(),
+            lost_tail: 0,
+            end_packet: closed.then_some(1),
+        }
+    }
+
+    fn conv() -> Conversation {
+        let a: std::net::SocketAddr = "10.0.0.1:1234".parse().expect("addr");
+        let b: std::net::SocketAddr = "10.0.0.2:80".parse().expect("addr");
+        Conversation {
+            protocol: Protocol::Tcp,
+            stream: 0,
+            a,
+            b,
+            first_packet: 0,
+            last_packet: 0,
+            first_ts: 0,
+            last_ts: 0,
+            packets: [0, 0],
+            bytes: [0, 0],
+            tcp: None,
+        }
+    }
+
+    fn run(c: &[u8], s: &[u8], closed: bool) -> Vec<Transaction> {
+        connection(&conv(), 0, &[dir(c, closed), dir(s, closed)])
+    }
+
+    #[test]
+    fn pipelined_and_head() {
+        let t = run(
+            b"HEAD /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+            false,
+        );
+        assert_eq!(t.len(), 2);
+        let r1 = t[1].response.as_ref().expect("resp");
+        assert_eq!(r1.body.bytes, b"hello");
+        assert!(!r1.partial());
+        assert_eq!(
+            t[1].request.as_ref().and_then(|m| m.header("host")),
+            Some("x")
+        );
+    }
+
+    #[test]
+    fn continue_and_304_and_close() {
+        let t = run(
+            b"POST /u HTTP/1.1\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\nabcGET /c HTTP/1.1\r\n\r\nGET /d HTTP/1.0\r\n\r\n",
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\nHTTP/1.0 200 OK\r\n\r\nto the end",
+            true,
+        );
+        assert_eq!(t.len(), 3);
+        assert_eq!(t[0].interim.len(), 1);
+        assert_eq!(
+            t[0].request.as_ref().map(|m| m.body.bytes.clone()),
+            Some(b"abc".to_vec())
+        );
+        assert_eq!(t[1].response.as_ref().and_then(Message::code), Some(304));
+        let last = t[2].response.as_ref().expect("resp");
+        assert_eq!(last.body.bytes, b"to the end");
+        assert!(!last.partial());
+    }
+
+    #[test]
+    fn switching_protocols_ends_http() {
+        let t = run(
+            b"GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\nGET /not-http HTTP/1.1\r\n\r\n",
+            b"HTTP/1.1 101 Switching Protocols\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
+            false,
+        );
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].response.as_ref().and_then(Message::code), Some(101));
+    }
+
+    #[test]
+    fn non_http_is_ignored_and_partial_is_marked() {
+        assert!(run(b"SSH-2.0-OpenSSH\r\n", b"SSH-2.0-x\r\n", true).is_empty());
+        let t = run(
+            b"GET / HTTP/1.1\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort",
+            false,
+        );
+        let r = t[0].response.as_ref().expect("resp");
+        assert!(r.partial());
+        assert_eq!(r.missing(), 95);
+    }
+}

@@ -1,0 +1,147 @@
+//! Content codings (gzip, x-gzip, deflate zlib-wrapped or raw, br, stacked)
+//! undone with a bound on the decoded size, so a decompression bomb stops at
+//! the limit and is reported instead of filling memory.
+
+use std::io::Read;
+
+/// Default bound on one decoded body.
+pub const DEFAULT_DECODED_LIMIT: u64 = 256 * 1024 * 1024;
+
+/// Why a body could not be fully decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContentError {
+    #[error("decoded body exceeds the limit of {limit} bytes (decompression bomb?)")]
+    TooLarge { limit: u64 },
+    #[error("unsupported content coding {0:?}")]
+    Unsupported(String),
+    #[error("corrupt {coding} data after {decoded} decoded bytes: {message}")]
+    Corrupt {
+        coding: String,
+        decoded: u64,
+        message: String,
+    },
+}
+
+/// A decoded body: what could be decoded, and why it stopped early if it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedBody {
+    pub bytes: Vec<u8>,
+    pub error: Option<ContentError>,
+}
+
+/// The codings of a Content-Encoding value, in the order they were applied.
+pub fn codings(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(|c| c.trim().to_ascii_lowercase())
+        .filter(|c| !c.is_empty() && c != "identity")
+        .collect()
+}
+
+fn read_bounded(mut r: impl Read, limit: u64, coding: &str) -> DecodedBody {
+    let mut out = Vec::new();
+    let res = (&mut r).take(limit.saturating_add(1)).read_to_end(&mut out);
+    let error = match res {
+        Err(e) => Some(ContentError::Corrupt {
+            coding: coding.into(),
+            decoded: out.len() as u64,
+            message: e.to_string(),
+        }),
+        Ok(_) if out.len() as u64 > limit => {
+            out.truncate(limit as usize);
+            Some(ContentError::TooLarge { limit })
+        }
+        Ok(_) => None,
+    };
+    DecodedBody { bytes: out, error }
+}
+
+fn decode_one(data: &[u8], coding: &str, limit: u64) -> DecodedBody {
+    match coding {
+        "gzip" | "x-gzip" => read_bounded(flate2::read::MultiGzDecoder::new(data), limit, coding),
+        "deflate" => {
+            // zlib-wrapped when the two header bytes check out, raw otherwise.
+            let zlib = data.len() >= 2
+                && data[0] & 0x0f == 8
+                && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0;
+            if zlib {
+                read_bounded(flate2::read::ZlibDecoder::new(data), limit, coding)
+            } else {
+                read_bounded(flate2::read::DeflateDecoder::new(data), limit, coding)
+            }
+        }
+        "br" => read_bounded(brotli::Decompressor::new(data, 4096), limit, coding),
+        other => DecodedBody {
+            bytes: data.to_vec(),
+            error: Some(ContentError::Unsupported(other.into())),
+        },
+    }
+}
+
+/// Undoes `codings` (as listed in Content-Encoding, so the last applied is
+/// undone first), each step bounded by `limit` bytes.
+pub fn decode(data: &[u8], codings: &[String], limit: u64) -> DecodedBody {
+    let mut current = DecodedBody {
+        bytes: data.to_vec(),
+        error: None,
+    };
+    for coding in codings.iter().rev() {
+        let next = decode_one(&current.bytes, coding, limit);
+        let stop = next.error.is_some();
+        current = next;
+        if stop {
+            break;
+        }
+    }
+    current
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(d: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(d).expect("write");
+        e.finish().expect("finish")
+    }
+
+    #[test]
+    fn gzip_deflate_and_brotli() {
+        let text = b"hello hello hello world".repeat(10);
+        assert_eq!(decode(&gzip(&text), &codings("gzip"), 1 << 20).bytes, text);
+        assert_eq!(
+            decode(&gzip(&text), &codings("x-gzip"), 1 << 20).bytes,
+            text
+        );
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&text).expect("write");
+        let z = z.finish().expect("finish");
+        assert_eq!(decode(&z, &codings("deflate"), 1 << 20).bytes, text);
+        let mut r = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        r.write_all(&text).expect("write");
+        let r = r.finish().expect("finish");
+        let d = decode(&r, &codings("deflate"), 1 << 20);
+        assert_eq!((d.bytes, d.error), (text.clone(), None));
+        let mut b = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut b, 4096, 5, 22);
+            w.write_all(&text).expect("write");
+        }
+        assert_eq!(decode(&b, &codings("br"), 1 << 20).bytes, text);
+        // Stacked: gzip applied first, then gzip again.
+        let twice = gzip(&gzip(&text));
+        assert_eq!(decode(&twice, &codings("gzip, gzip"), 1 << 20).bytes, text);
+    }
+
+    #[test]
+    fn bomb_is_bounded() {
+        let zeros = vec![0u8; 10 << 20];
+        let g = gzip(&zeros);
+        assert!(g.len() < 100_000);
+        let d = decode(&g, &codings("gzip"), 1 << 20);
+        assert_eq!(d.bytes.len(), 1 << 20);
+        assert_eq!(d.error, Some(ContentError::TooLarge { limit: 1 << 20 }));
+    }
+}

@@ -1,0 +1,321 @@
+//! Writing message bodies to files, as Wireshark's Export Objects does, but
+//! safely: names come from the capture, so they are reduced to one harmless
+//! path component, files are created only inside the chosen directory, never
+//! through a symlink, and never over an existing file unless forced.
+
+use super::{media, HttpIndex, Message};
+use std::collections::HashSet;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What to export.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// Only this `tcp.stream`.
+    pub stream: Option<u32>,
+    /// Also bodies of incomplete (partial) messages.
+    pub all: bool,
+    /// Keep the content coding instead of decoding.
+    pub raw: bool,
+    /// Bound on one decoded body.
+    pub limit: u64,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            stream: None,
+            all: false,
+            raw: false,
+            limit: super::content::DEFAULT_DECODED_LIMIT,
+        }
+    }
+}
+
+/// A body chosen for export.
+#[derive(Debug, Clone)]
+pub struct ExportItem {
+    /// Safe file name (one component).
+    pub name: String,
+    pub data: Vec<u8>,
+    /// 1-based frame number where the message completes.
+    pub frame: u64,
+    pub stream: u32,
+    pub partial: bool,
+    /// Why decoding stopped early, if it did.
+    pub note: Option<String>,
+}
+
+/// Errors while writing.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot create directory {path}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a usable directory")]
+    BadDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} exists (use --force to overwrite)")]
+    Exists { path: PathBuf },
+    #[error("{path} is a symbolic link or not a regular file; refusing to write")]
+    NotRegular { path: PathBuf },
+    #[error("cannot write {path}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Reduces `raw` to a safe file name: no path separator, `..`, control
+/// character, NUL or leading dot; at most 120 characters. `None` if nothing
+/// is left.
+pub fn sanitize_name(raw: &str) -> Option<String> {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let mut s: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | ':' | '\0'))
+        .collect();
+    while s.contains("..") {
+        s = s.replace("..", ".");
+    }
+    let s = s.trim().trim_start_matches('.').trim();
+    let s: String = s.chars().take(120).collect();
+    (!s.is_empty()).then_some(s)
+}
+
+/// The filename parameter of a Content-Disposition value.
+pub fn disposition_filename(value: &str) -> Option<String> {
+    for part in value.split(';').skip(1) {
+        let (k, v) = part.split_once('=')?;
+        if k.trim().eq_ignore_ascii_case("filename") {
+            let v = v.trim();
+            let v = v
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v);
+            return Some(v.to_string());
+        }
+    }
+    None
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The name a body gets before collisions are resolved.
+pub fn base_name(msg: &Message, uri: Option<&str>, stream: u32, txn: u32) -> String {
+    let from_disp = msg
+        .header("content-disposition")
+        .and_then(disposition_filename)
+        .and_then(|n| sanitize_name(&n));
+    let from_uri = || {
+        let u = uri?;
+        let path = u.split(['?', '#']).next().unwrap_or("");
+        let path = path.rsplit('/').next().unwrap_or("");
+        sanitize_name(&percent_decode(path))
+    };
+    let mut name = from_disp
+        .or_else(from_uri)
+        .unwrap_or_else(|| format!("stream{stream}-{txn}"));
+    if !name.contains('.') {
+        if let Some(ext) = msg.header("content-type").and_then(media::extension) {
+            name.push('.');
+            name.push_str(ext);
+        }
+    }
+    if msg.is_request() {
+        // Keep request bodies apart from the response to the same URI.
+        name = format!("request-{name}");
+    }
+    name
+}
+
+/// Chooses the bodies to export: response bodies and request bodies that
+/// exist, complete ones only unless `all`.
+pub fn plan(index: &HttpIndex, opts: &ExportOptions) -> Vec<ExportItem> {
+    let mut items = Vec::new();
+    let mut used: HashSet<String> = HashSet::new();
+    for t in &index.transactions {
+        if opts.stream.is_some_and(|s| s != t.stream) {
+            continue;
+        }
+        let uri = t.request.as_ref().and_then(|r| match &r.head.start {
+            super::StartLine::Request { uri, .. } => Some(uri.as_str()),
+            super::StartLine::Response { .. } => None,
+        });
+        for msg in [t.request.as_ref(), t.response.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if msg.body.bytes.is_empty() || (msg.partial() && !opts.all) {
+                continue;
+            }
+            let (data, note) = if opts.raw {
+                (msg.body.bytes.clone(), None)
+            } else {
+                let d = msg.decoded_body(opts.limit);
+                (d.bytes, d.error.map(|e| e.to_string()))
+            };
+            let base = base_name(msg, uri, t.stream, t.number);
+            let name = unique(&base, &used);
+            used.insert(name.clone());
+            items.push(ExportItem {
+                name,
+                data,
+                frame: u64::from(msg.last_packet) + 1,
+                stream: t.stream,
+                partial: msg.partial(),
+                note,
+            });
+        }
+    }
+    items
+}
+
+fn unique(base: &str, used: &HashSet<String>) -> String {
+    if !used.contains(base) {
+        return base.to_string();
+    }
+    let (stem, ext) = match base.rfind('.') {
+        Some(i) if i > 0 => (&base[..i], &base[i..]),
+        _ => (base, ""),
+    };
+    (1..)
+        .map(|n| format!("{stem}-{n}{ext}"))
+        .find(|c| !used.contains(c))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// Creates (if needed) and canonicalises the output directory.
+pub fn prepare_dir(dir: &Path) -> Result<PathBuf, ExportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ExportError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let canon = dir.canonicalize().map_err(|source| ExportError::BadDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    Ok(canon)
+}
+
+/// Writes one item into `dir` (already canonical). Without `force`, an
+/// existing file is an error; with it, only a regular file is replaced.
+pub fn write_item(dir: &Path, item: &ExportItem, force: bool) -> Result<PathBuf, ExportError> {
+    let path = dir.join(&item.name);
+    if path.parent() != Some(dir) {
+        return Err(ExportError::NotRegular { path });
+    }
+    match std::fs::symlink_metadata(&path) {
+        Ok(meta) if !meta.file_type().is_file() => return Err(ExportError::NotRegular { path }),
+        Ok(_) if !force => return Err(ExportError::Exists { path }),
+        Ok(_) => std::fs::remove_file(&path).map_err(|source| ExportError::Write {
+            path: path.clone(),
+            source,
+        })?,
+        Err(_) => {}
+    }
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::AlreadyExists => ExportError::Exists { path: path.clone() },
+            _ => ExportError::Write {
+                path: path.clone(),
+                source,
+            },
+        })?;
+    f.write_all(&item.data)
+        .map_err(|source| ExportError::Write {
+            path: path.clone(),
+            source,
+        })?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names() {
+        assert_eq!(sanitize_name("../../etc/passwd").as_deref(), Some("passwd"));
+        assert_eq!(sanitize_name("..").as_deref(), None);
+        assert_eq!(sanitize_name("/abs/x.txt").as_deref(), Some("x.txt"));
+        assert_eq!(
+            sanitize_name("a\x1b[2J\0b\r\n.txt").as_deref(),
+            Some("a[2Jb.txt")
+        );
+        assert_eq!(sanitize_name(".hidden").as_deref(), Some("hidden"));
+        assert_eq!(sanitize_name("a..b").as_deref(), Some("a.b"));
+        assert_eq!(
+            sanitize_name("C:\\win\\evil.exe").as_deref(),
+            Some("evil.exe")
+        );
+        let d = disposition_filename("attachment; filename=\"../../x/../secret.txt\"");
+        assert_eq!(
+            d.as_deref().and_then(sanitize_name).as_deref(),
+            Some("secret.txt")
+        );
+        let d = disposition_filename("attachment; filename=..");
+        assert_eq!(d.as_deref().and_then(sanitize_name), None);
+    }
+
+    #[test]
+    fn writes_only_inside_and_never_overwrites() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = prepare_dir(&tmp.path().join("new")).expect("dir");
+        let item = ExportItem {
+            name: "a.txt".into(),
+            data: b"x".to_vec(),
+            frame: 1,
+            stream: 0,
+            partial: false,
+            note: None,
+        };
+        write_item(&dir, &item, false).expect("write");
+        assert!(matches!(
+            write_item(&dir, &item, false),
+            Err(ExportError::Exists { .. })
+        ));
+        write_item(&dir, &item, true).expect("force");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc/passwd", dir.join("l.txt")).expect("symlink");
+            let l = ExportItem {
+                name: "l.txt".into(),
+                ..item.clone()
+            };
+            assert!(matches!(
+                write_item(&dir, &l, true),
+                Err(ExportError::NotRegular { .. })
+            ));
+        }
+        assert_eq!(
+            unique("a.txt", &HashSet::from(["a.txt".to_string()])),
+            "a-1.txt"
+        );
+    }
+}

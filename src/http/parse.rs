@@ -1,0 +1,451 @@
+//! HTTP/1.x message framing (RFC 9112): start line and headers with
+//! `httparse`, then the body's length (no body, chunked, Content-Length, or to
+//! the end of the connection), all over one reassembled direction.
+//!
+//! Everything is bounded: a head larger than [`MAX_HEAD`] is not HTTP, a chunk
+//! size that overflows `u64` is malformed, and nothing is read past the buffer.
+
+/// The largest message head (start line and headers) accepted.
+pub const MAX_HEAD: usize = 64 * 1024;
+/// The most headers accepted in one head.
+const MAX_HEADERS: usize = 256;
+/// The longest chunk-size line (with extensions) accepted.
+const MAX_CHUNK_LINE: usize = 4096;
+
+const METHODS: &[&str] = &[
+    "GET",
+    "HEAD",
+    "POST",
+    "PUT",
+    "DELETE",
+    "CONNECT",
+    "OPTIONS",
+    "TRACE",
+    "PATCH",
+    "PROPFIND",
+    "PROPPATCH",
+    "MKCOL",
+    "COPY",
+    "MOVE",
+    "LOCK",
+    "UNLOCK",
+    "SEARCH",
+    "REPORT",
+];
+
+/// Whether `buf` starts like a request (a known method and a space).
+pub fn looks_like_request(buf: &[u8]) -> bool {
+    METHODS
+        .iter()
+        .any(|m| buf.len() > m.len() && buf.starts_with(m.as_bytes()) && buf[m.len()] == b' ')
+}
+
+/// Whether `buf` starts like a response status line.
+pub fn looks_like_response(buf: &[u8]) -> bool {
+    buf.starts_with(b"HTTP/1.") && buf.len() > 9 && buf[8] == b' '
+}
+
+/// The start line of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartLine {
+    Request {
+        method: String,
+        uri: String,
+        /// `HTTP/1.0` or `HTTP/1.1`.
+        version: String,
+    },
+    Response {
+        version: String,
+        code: u16,
+        reason: String,
+    },
+}
+
+/// A parsed head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub start: StartLine,
+    /// Header names and values, in order (non-UTF-8 bytes replaced).
+    pub headers: Vec<(String, String)>,
+    /// Length of the head, blank line included.
+    pub len: usize,
+}
+
+impl Head {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header(&self.headers, name)
+    }
+}
+
+/// The first value of header `name` in `headers` (case-insensitive).
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Why a head could not be parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadError {
+    /// The buffer ends before the blank line.
+    Incomplete,
+    /// Larger than [`MAX_HEAD`] without ending.
+    TooLarge,
+    /// Not an HTTP/1.x head.
+    Invalid,
+}
+
+fn version_text(v: Option<u8>) -> String {
+    match v {
+        Some(0) => "HTTP/1.0".into(),
+        _ => "HTTP/1.1".into(),
+    }
+}
+
+fn collect(headers: &[httparse::Header<'_>]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_string(),
+                String::from_utf8_lossy(h.value).trim().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn config() -> httparse::ParserConfig {
+    let mut c = httparse::ParserConfig::default();
+    c.allow_spaces_after_header_name_in_responses(true)
+        .allow_obsolete_multiline_headers_in_responses(true)
+        .allow_multiple_spaces_in_request_line_delimiters(true)
+        .allow_multiple_spaces_in_response_status_delimiters(true)
+        .ignore_invalid_headers_in_responses(true)
+        .ignore_invalid_headers_in_requests(true);
+    c
+}
+
+fn status<T>(
+    r: Result<httparse::Status<usize>, httparse::Error>,
+    full: bool,
+    f: impl FnOnce(usize) -> T,
+) -> Result<T, HeadError> {
+    match r {
+        Ok(httparse::Status::Complete(n)) => Ok(f(n)),
+        Ok(httparse::Status::Partial) if full => Err(HeadError::TooLarge),
+        Ok(httparse::Status::Partial) => Err(HeadError::Incomplete),
+        Err(_) => Err(HeadError::Invalid),
+    }
+}
+
+/// Parses a request head at the start of `buf`.
+pub fn parse_request(buf: &[u8]) -> Result<Head, HeadError> {
+    if !looks_like_request(buf) {
+        return Err(HeadError::Invalid);
+    }
+    let full = buf.len() >= MAX_HEAD;
+    let buf = &buf[..buf.len().min(MAX_HEAD)];
+    let mut storage = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut req = httparse::Request::new(&mut storage);
+    let r = config().parse_request(&mut req, buf);
+    let n = status(r, full, |n| n)?;
+    Ok(Head {
+        start: StartLine::Request {
+            method: req.method.unwrap_or_default().to_string(),
+            uri: req.path.unwrap_or_default().to_string(),
+            version: version_text(req.version),
+        },
+        headers: collect(req.headers),
+        len: n,
+    })
+}
+
+/// Parses a response head at the start of `buf`.
+pub fn parse_response(buf: &[u8]) -> Result<Head, HeadError> {
+    if !looks_like_response(buf) {
+        return Err(HeadError::Invalid);
+    }
+    let full = buf.len() >= MAX_HEAD;
+    let buf = &buf[..buf.len().min(MAX_HEAD)];
+    let mut storage = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut resp = httparse::Response::new(&mut storage);
+    let r = config().parse_response(&mut resp, buf);
+    let n = status(r, full, |n| n)?;
+    Ok(Head {
+        start: StartLine::Response {
+            version: version_text(resp.version),
+            code: resp.code.unwrap_or(0),
+            reason: resp.reason.unwrap_or_default().to_string(),
+        },
+        headers: collect(resp.headers),
+        len: n,
+    })
+}
+
+/// How a message's body is delimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    NoBody,
+    Chunked,
+    Length(u64),
+    /// Runs to the end of the connection.
+    Close,
+}
+
+/// Whether Transfer-Encoding ends in `chunked`.
+pub fn is_chunked(head: &Head) -> bool {
+    head.headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("transfer-encoding"))
+        .flat_map(|(_, v)| v.split(','))
+        .map(str::trim)
+        .next_back()
+        .is_some_and(|c| c.eq_ignore_ascii_case("chunked"))
+}
+
+/// Content-Length, when present and valid.
+pub fn content_length(head: &Head) -> Option<u64> {
+    head.header("content-length")
+        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// The framing of a request's body.
+pub fn request_framing(head: &Head) -> Framing {
+    if is_chunked(head) {
+        Framing::Chunked
+    } else {
+        match content_length(head) {
+            Some(0) | None => Framing::NoBody,
+            Some(n) => Framing::Length(n),
+        }
+    }
+}
+
+/// The framing of a response's body, given the request's method.
+pub fn response_framing(head: &Head, request_method: Option<&str>) -> Framing {
+    let code = match head.start {
+        StartLine::Response { code, .. } => code,
+        StartLine::Request { .. } => 0,
+    };
+    if (100..200).contains(&code) || code == 204 || code == 304 || request_method == Some("HEAD") {
+        return Framing::NoBody;
+    }
+    if request_method == Some("CONNECT") && (200..300).contains(&code) {
+        return Framing::NoBody;
+    }
+    if is_chunked(head) {
+        return Framing::Chunked;
+    }
+    match content_length(head) {
+        Some(0) => Framing::NoBody,
+        Some(n) => Framing::Length(n),
+        None => Framing::Close,
+    }
+}
+
+/// A body taken from the stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Body {
+    /// De-chunked body bytes (content codings still applied).
+    pub bytes: Vec<u8>,
+    /// Stream bytes the body used (chunk framing and trailers included).
+    pub wire_len: u64,
+    /// Whether the body ended as its framing says.
+    pub complete: bool,
+    /// Bytes known to be missing (declared but not captured), when known.
+    pub missing: u64,
+    /// Chunked trailers.
+    pub trailers: Vec<(String, String)>,
+    /// The chunked coding was malformed (e.g. a chunk size overflowing).
+    pub malformed: bool,
+}
+
+/// Reads a body delimited by `framing` at the start of `buf`; `closed` says
+/// whether the connection's end was seen in this direction.
+pub fn read_body(buf: &[u8], framing: Framing, closed: bool) -> Body {
+    match framing {
+        Framing::NoBody => Body {
+            complete: true,
+            ..Body::default()
+        },
+        Framing::Length(n) => {
+            let have = (buf.len() as u64).min(n);
+            Body {
+                bytes: buf[..have as usize].to_vec(),
+                wire_len: have,
+                complete: have == n,
+                missing: n - have,
+                ..Body::default()
+            }
+        }
+        Framing::Close => Body {
+            bytes: buf.to_vec(),
+            wire_len: buf.len() as u64,
+            complete: closed,
+            ..Body::default()
+        },
+        Framing::Chunked => read_chunked(buf),
+    }
+}
+
+/// Parses a chunk-size line (`hex[;ext]CRLF`): the size and the line length.
+/// `Ok(None)` when the line is not complete in `buf`.
+fn chunk_size_line(buf: &[u8]) -> Result<Option<(u64, usize)>, ()> {
+    let window = &buf[..buf.len().min(MAX_CHUNK_LINE)];
+    let Some(nl) = window.iter().position(|&b| b == b'\n') else {
+        return if buf.len() >= MAX_CHUNK_LINE {
+            Err(())
+        } else {
+            Ok(None)
+        };
+    };
+    let line = &window[..nl];
+    let mut size: u64 = 0;
+    let mut digits = 0;
+    for &b in line {
+        let v = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => break,
+        };
+        size = size
+            .checked_mul(16)
+            .and_then(|s| s.checked_add(u64::from(v)))
+            .ok_or(())?;
+        digits += 1;
+    }
+    if digits == 0 {
+        return Err(());
+    }
+    let rest = &line[digits..];
+    let rest = rest.strip_suffix(b"\r").unwrap_or(rest);
+    let rest_trim = rest.iter().skip_while(|b| **b == b' ' || **b == b'\t');
+    match rest_trim.clone().next() {
+        None | Some(b';') => {}
+        Some(_) => return Err(()),
+    }
+    Ok(Some((size, nl + 1)))
+}
+
+fn read_chunked(buf: &[u8]) -> Body {
+    let mut body = Body::default();
+    let mut pos = 0usize;
+    loop {
+        let rest = &buf[pos..];
+        let (size, line) = match chunk_size_line(rest) {
+            Ok(Some(x)) => x,
+            Ok(None) => break,
+            Err(()) => {
+                body.malformed = true;
+                break;
+            }
+        };
+        pos += line;
+        if size == 0 {
+            // Trailers up to an empty line.
+            loop {
+                let rest = &buf[pos..];
+                let Some(nl) = rest.iter().take(MAX_HEAD).position(|&b| b == b'\n') else {
+                    body.wire_len = pos as u64;
+                    return body;
+                };
+                let l = &rest[..nl];
+                let l = l.strip_suffix(b"\r").unwrap_or(l);
+                pos += nl + 1;
+                if l.is_empty() {
+                    body.complete = true;
+                    body.wire_len = pos as u64;
+                    return body;
+                }
+                let text = String::from_utf8_lossy(l);
+                if let Some((n, v)) = text.split_once(':') {
+                    body.trailers.push((n.trim().into(), v.trim().into()));
+                }
+            }
+        }
+        let avail = (buf.len() - pos) as u64;
+        if size > avail {
+            body.bytes.extend_from_slice(&buf[pos..]);
+            body.missing = size - avail;
+            pos = buf.len();
+            break;
+        }
+        let end = pos + size as usize;
+        body.bytes.extend_from_slice(&buf[pos..end]);
+        pos = end;
+        // The CRLF after the data.
+        if buf[pos..].starts_with(b"\r\n") {
+            pos += 2;
+        } else if buf[pos..].starts_with(b"\n") {
+            pos += 1;
+        } else if buf.len() - pos < 2 {
+            pos = buf.len();
+            break;
+        } else {
+            body.malformed = true;
+            break;
+        }
+    }
+    body.wire_len = pos as u64;
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunked_with_extensions_and_trailers() {
+        let b = read_body(
+            b"4;name=val\r\nWiki\r\n5 ; x\r\npedia\r\n0\r\nExpires: never\r\n\r\nGET",
+            Framing::Chunked,
+            false,
+        );
+        assert!(b.complete);
+        assert_eq!(b.bytes, b"Wikipedia");
+        assert_eq!(b.trailers, vec![("Expires".into(), "never".into())]);
+        assert_eq!(b.wire_len, 53);
+    }
+
+    #[test]
+    fn huge_chunk_size_does_not_overflow() {
+        let b = read_body(b"ffffffffffffffff\r\nabc", Framing::Chunked, true);
+        assert!(!b.complete);
+        assert_eq!(b.bytes, b"abc");
+        let b = read_body(b"10000000000000000\r\nabc", Framing::Chunked, true);
+        assert!(b.malformed && !b.complete);
+    }
+
+    #[test]
+    fn megabyte_header_line_is_bounded() {
+        let mut m = b"GET / HTTP/1.1\r\nX: ".to_vec();
+        m.resize(1 << 20, b'a');
+        assert_eq!(parse_request(&m), Err(HeadError::TooLarge));
+        assert_eq!(
+            parse_request(b"GET / HTTP/1.1\r\nHost: a"),
+            Err(HeadError::Incomplete)
+        );
+        assert_eq!(parse_request(b"\x16\x03\x01hello"), Err(HeadError::Invalid));
+    }
+
+    #[test]
+    fn framing_rules() {
+        let h = parse_response(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
+        )
+        .expect("head");
+        assert_eq!(response_framing(&h, Some("GET")), Framing::Chunked);
+        assert_eq!(response_framing(&h, Some("HEAD")), Framing::NoBody);
+        let h = parse_response(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n")
+            .expect("head");
+        assert_eq!(response_framing(&h, Some("GET")), Framing::NoBody);
+        let h = parse_response(b"HTTP/1.0 200 OK\r\n\r\n").expect("head");
+        assert_eq!(response_framing(&h, Some("GET")), Framing::Close);
+        let b = read_body(b"all of it", Framing::Close, true);
+        assert!(b.complete && b.bytes == b"all of it");
+    }
+}

@@ -1,0 +1,113 @@
+//! The byte stream of one direction of a TCP conversation, for the HTTP
+//! parser: reassembled with [`Reassembler`], copied into one buffer (holes
+//! filled with zeros and remembered as gaps), with the packet that carried
+//! each byte so a message can be mapped back to frame numbers.
+
+use crate::flow::reassembly::{Piece, Reassembler};
+use crate::flow::{Conversation, Direction};
+use crate::trace::Trace;
+
+/// The largest hole filled with zeros; beyond it the stream stops.
+const MAX_GAP_FILL: u64 = 16 * 1024 * 1024;
+
+/// One reassembled direction.
+#[derive(Debug, Default, Clone)]
+pub struct DirStream {
+    /// The stream's bytes, holes zero-filled.
+    pub bytes: Vec<u8>,
+    /// `(offset, packet)` where each delivered piece starts, ascending.
+    pub packets: Vec<(u64, u32)>,
+    /// `(offset, len)` of the holes.
+    pub gaps: Vec<(u64, u64)>,
+    /// Bytes that were missing and not filled (the stream stopped there).
+    pub lost_tail: u64,
+    /// The packet carrying this direction's FIN or RST, if any.
+    pub end_packet: Option<u32>,
+}
+
+impl DirStream {
+    /// The packet carrying the byte at `offset` (the last one for an offset
+    /// at or past the end).
+    pub fn packet_at(&self, offset: u64) -> Option<u32> {
+        let i = self.packets.partition_point(|&(o, _)| o <= offset);
+        i.checked_sub(1)
+            .and_then(|i| self.packets.get(i))
+            .map(|&(_, p)| p)
+    }
+
+    /// Missing bytes within `start..end`.
+    pub fn missing_in(&self, start: u64, end: u64) -> u64 {
+        self.gaps
+            .iter()
+            .map(|&(o, l)| {
+                let s = o.max(start);
+                let e = (o + l).min(end);
+                e.saturating_sub(s)
+            })
+            .sum()
+    }
+
+    /// The first gap starting at or after `offset`.
+    pub fn next_gap_after(&self, offset: u64) -> Option<(u64, u64)> {
+        self.gaps.iter().copied().find(|&(o, l)| o + l > offset)
+    }
+
+    fn push(&mut self, piece: Piece<'_>) {
+        if self.lost_tail > 0 {
+            self.lost_tail += piece.len();
+            return;
+        }
+        match piece {
+            Piece::Data { packet, bytes, .. } => {
+                self.packets.push((self.bytes.len() as u64, packet));
+                self.bytes.extend_from_slice(bytes);
+            }
+            Piece::Gap { len, .. } => {
+                if len > MAX_GAP_FILL {
+                    self.lost_tail = len;
+                    return;
+                }
+                self.gaps.push((self.bytes.len() as u64, len));
+                self.bytes.resize(self.bytes.len() + len as usize, 0);
+            }
+        }
+    }
+}
+
+/// Reassembles both directions of a TCP conversation, indexed by
+/// [`Direction::index`].
+pub fn reassemble(trace: &Trace, conv: &Conversation) -> [DirStream; 2] {
+    let mut out = [DirStream::default(), DirStream::default()];
+    let mut rs = [Reassembler::default(), Reassembler::default()];
+    for index in conv.packets(&trace.store) {
+        let Some(entry) = trace.store.entry(index) else {
+            continue;
+        };
+        let d = trace.store.decode(index);
+        let Some(tcp) = d.tcp() else {
+            continue;
+        };
+        let dir = if entry.is_reverse() {
+            Direction::BtoA
+        } else {
+            Direction::AtoB
+        };
+        let i = dir.index();
+        let stream = &mut out[i];
+        rs[i].push(
+            index as u32,
+            tcp.sequence_number(),
+            tcp.syn(),
+            d.payload(),
+            d.tcp_len().unwrap_or(0),
+            &mut |p| stream.push(p),
+        );
+        if (tcp.fin() || tcp.rst()) && stream.end_packet.is_none() {
+            stream.end_packet = Some(index as u32);
+        }
+    }
+    for (r, s) in rs.iter_mut().zip(out.iter_mut()) {
+        r.finish(&mut |p| s.push(p));
+    }
+    out
+}
