@@ -85,13 +85,17 @@ fn protocol_and_info(view: &PacketView<'_>, custom: bool) -> (String, String) {
         }
         Transport::Udp(u) => {
             let (s, t) = (u.source_port(), u.destination_port());
-            let proto = if [53, 5353].contains(&s) || [53, 5353].contains(&t) {
-                "DNS"
-            } else {
-                "UDP"
-            };
-            let len = u.length().saturating_sub(8);
-            (proto.into(), format!("{s} \u{2192} {t} Len={len}"))
+            let dns_port = |p: u16| p == 53 || p == 5353;
+            let dns = (dns_port(s) || dns_port(t))
+                .then(|| crate::decode::dns::info(u.payload()))
+                .flatten();
+            match dns {
+                Some(info) => ("DNS".into(), info),
+                None => {
+                    let len = u.length().saturating_sub(8);
+                    ("UDP".into(), format!("{s} \u{2192} {t} Len={len}"))
+                }
+            }
         }
         Transport::Icmpv4(i) => (
             "ICMP".into(),
