@@ -43,7 +43,11 @@ fn capture_path() -> PathBuf {
     let size = parse_size(&std::env::var("WIRELENS_BENCH_SIZE").unwrap_or_else(|_| "1GiB".into()));
     let path = std::env::temp_dir().join(format!("wirelens-bench-{size}.pcap"));
     if !path.exists() {
-        eprintln!("generating {} ({} bytes) with examples/gencap ...", path.display(), size);
+        eprintln!(
+            "generating {} ({} bytes) with examples/gencap ...",
+            path.display(),
+            size
+        );
         let t = Instant::now();
         let tmp = path.with_extension("partial");
         let file = std::fs::File::create(&tmp).expect("create bench capture");
@@ -95,16 +99,20 @@ fn time_tool(name: &str, args: &[&str], path: &Path, bytes: u64, packets: usize)
         .stderr(Stdio::piped())
         .output();
     let secs = t.elapsed().as_secs_f64();
-    let rss = status
-        .ok()
-        .and_then(|o| String::from_utf8_lossy(&o.stderr).lines().last().and_then(|l| l.trim().parse::<u64>().ok()));
+    let rss = status.ok().and_then(|o| {
+        String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse::<u64>().ok())
+    });
     println!(
         "{:<24} {:>8.2} s {:>9.1} MB/s {:>12.0} packets/s   peak RSS {}",
         format!("{name} {}", args.join(" ")),
         secs,
         bytes as f64 / 1e6 / secs,
         packets as f64 / secs,
-        rss.map(|k| format!("{} MiB", k / 1024)).unwrap_or_else(|| "?".into())
+        rss.map(|k| format!("{} MiB", k / 1024))
+            .unwrap_or_else(|| "?".into())
     );
 }
 
@@ -133,7 +141,11 @@ fn main() {
         index_bytes = trace.store.index_bytes();
         assert!(trace.error.is_none(), "generated capture must read cleanly");
     }
-    println!("capture: {} ({:.1} MB, {packets} packets, {streams} TCP streams)", path.display(), bytes as f64 / 1e6);
+    println!(
+        "capture: {} ({:.1} MB, {packets} packets, {streams} TCP streams)",
+        path.display(),
+        bytes as f64 / 1e6
+    );
     println!(
         "{:<24} {:>8.2} s {:>9.1} MB/s {:>12.0} packets/s   store {:.1} bytes/packet, peak RSS {} MiB (file mapped)",
         "wirelens store+flows",
