@@ -49,6 +49,8 @@ const ATOMS: &[&str] = &[
     "frame matches \"host: \"",
     "tcp.payload contains 47:45:54",
     "udp.port == 53",
+    "tcp.srcport > tcp.dstport",
+    "ip.src != ip.dst",
     "eth.addr == ff:ff:ff:ff:ff:ff",
 ];
 

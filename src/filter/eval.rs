@@ -178,6 +178,27 @@ pub fn eval(node: &Node, packet: &Packet<'_>) -> bool {
                     .any(|v| matches!(order(v, c), Some(Ordering::Less | Ordering::Equal))),
             }
         }
+        Node::CompareFields(a, op, b) => {
+            let (va, vb) = (values(packet, *a), values(packet, *b));
+            let pairs = || {
+                va.iter()
+                    .flat_map(|x| vb.iter().map(move |y| order_values(x, y)))
+            };
+            let nonempty = !va.is_empty() && !vb.is_empty();
+            let e = Some(Ordering::Equal);
+            match op {
+                CmpOp::Eq => pairs().any(|o| o == e),
+                CmpOp::AllNe => nonempty && pairs().all(|o| o != e),
+                CmpOp::AnyNe => pairs().any(|o| o != e),
+                CmpOp::AllEq => nonempty && pairs().all(|o| o == e),
+                CmpOp::Gt => pairs().any(|o| o == Some(Ordering::Greater)),
+                CmpOp::Lt => pairs().any(|o| o == Some(Ordering::Less)),
+                CmpOp::Ge => {
+                    pairs().any(|o| matches!(o, Some(Ordering::Greater | Ordering::Equal)))
+                }
+                CmpOp::Le => pairs().any(|o| matches!(o, Some(Ordering::Less | Ordering::Equal))),
+            }
+        }
         Node::Contains(f, pattern) => values(packet, *f).iter().any(|v| {
             let hay = bytes_of(v);
             pattern.is_empty() || hay.windows(pattern.len()).any(|w| w == pattern.as_slice())
@@ -242,6 +263,19 @@ fn order(v: &Value<'_>, c: &Const) -> Option<Ordering> {
         (Value::Ip(IpAddr::V4(a)), Const::Ipv4(b, _)) => a.cmp(b),
         (Value::Ip(IpAddr::V6(a)), Const::Ipv6(b, _)) => a.cmp(b),
         (Value::Time(a), Const::Time(b)) => a.cmp(b),
+        _ => return None,
+    })
+}
+
+fn order_values(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
+    Some(match (a, b) {
+        (Value::UInt(x) | Value::Hex(x, _), Value::UInt(y) | Value::Hex(y, _)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        (Value::Str(x), Value::Str(y)) => x.cmp(y),
+        (Value::Bytes(x), Value::Bytes(y)) => x.cmp(y),
+        (Value::Ether(x), Value::Ether(y)) => x.cmp(y),
+        (Value::Ip(x), Value::Ip(y)) => x.cmp(y),
+        (Value::Time(x), Value::Time(y)) => x.cmp(y),
         _ => return None,
     })
 }

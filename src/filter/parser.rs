@@ -115,6 +115,8 @@ pub enum Expr {
     /// A field or protocol alone: is it present?
     Present(FieldRef),
     Compare(FieldRef, CmpOp, Literal),
+    /// A field compared with another field (`frame.cap_len < frame.len`).
+    CompareFields(FieldRef, CmpOp, FieldRef),
     Contains(FieldRef, Literal),
     Matches(FieldRef, Literal),
     In(FieldRef, Vec<SetItem>),
@@ -286,6 +288,16 @@ impl Parser<'_> {
         if let Some(op) = CmpOp::from_token(&t.tok) {
             self.pos += 1;
             let lit = self.literal(&format!("after \"{}\"", op.symbol()))?;
+            if let LitKind::Word(w) = &lit.kind {
+                if let Some(def) = fields::lookup(w) {
+                    let other = FieldRef {
+                        id: def.id,
+                        column: lit.column,
+                        width: lit.width,
+                    };
+                    return Ok(Expr::CompareFields(field, op, other));
+                }
+            }
             return Ok(Expr::Compare(field, op, lit));
         }
         if is_word(&t.tok, &["contains"]) {
@@ -402,6 +414,9 @@ impl fmt::Display for Expr {
             Expr::Not(a) => write!(f, "not {a}"),
             Expr::Present(r) => f.write_str(r.id.name()),
             Expr::Compare(r, op, l) => write!(f, "{} {} {}", r.id.name(), op.symbol(), l.kind),
+            Expr::CompareFields(a, op, b) => {
+                write!(f, "{} {} {}", a.id.name(), op.symbol(), b.id.name())
+            }
             Expr::Contains(r, l) => write!(f, "{} contains {}", r.id.name(), l.kind),
             Expr::Matches(r, l) => write!(f, "{} matches {}", r.id.name(), l.kind),
             Expr::In(r, items) => {

@@ -32,6 +32,7 @@ pub enum Node {
     Not(Box<Node>),
     Present(FieldId),
     Compare(FieldId, CmpOp, Const),
+    CompareFields(FieldId, CmpOp, FieldId),
     Contains(FieldId, Vec<u8>),
     Matches(FieldId, Regex),
     In(FieldId, Vec<(Const, Const)>),
@@ -72,6 +73,37 @@ pub fn check(text: &str, expr: &Expr) -> Result<Node, FilterError> {
                 ));
             }
             Node::Compare(f.id, *op, constant(text, f, ty, lit)?)
+        }
+        Expr::CompareFields(a, op, b) => {
+            let ta = ty_of(text, a, "compared")?;
+            let tb = ty_of(text, b, "compared")?;
+            if ta != tb {
+                return Err(err(
+                    text,
+                    b.column,
+                    b.width,
+                    format!(
+                        "{} is {} but {} is {}: expected fields of the same type",
+                        a.id.name(),
+                        type_name(ta),
+                        b.id.name(),
+                        type_name(tb)
+                    ),
+                ));
+            }
+            if op.is_ordering() && ta == FieldType::Bool {
+                return Err(err(
+                    text,
+                    a.column,
+                    a.width,
+                    format!(
+                        "{} is a boolean: expected \"==\" or \"!=\", not \"{}\"",
+                        a.id.name(),
+                        op.symbol()
+                    ),
+                ));
+            }
+            Node::CompareFields(a.id, *op, b.id)
         }
         Expr::Contains(f, lit) => {
             let (id, ty) = bytes_field(text, f, "contains")?;
@@ -367,7 +399,7 @@ mod tests {
             ("ip.src == 1.2.3.0/33", 10, "expected an address"),
             ("ipv6.src == \"::1\"", 12, "not a string"),
             ("ipv6.src == zz::1", 12, "expected an address"),
-            ("tcp.port == http", 12, "expected an unsigned integer"),
+            ("tcp.port == www", 12, "expected an unsigned integer"),
             ("tcp.flags.syn > 0", 0, "boolean"),
             ("tcp.flags.syn == 2", 17, "1, 0, true or false"),
             ("tcp == 1", 0, "is a protocol"),
@@ -380,6 +412,9 @@ mod tests {
             ("eth.src == 00:11", 11, "expected an address"),
             ("tcp.payload == 4745", 15, "bytes such as"),
             ("frame.time_relative > 1.5x", 22, "seconds"),
+            ("ip.src == eth.src", 10, "same type"),
+            ("tcp.flags.syn < tcp.flags.ack", 0, "boolean"),
+            ("frame.len == tcp", 13, "is a protocol"),
         ];
         for (s, column, text) in cases {
             let e = checked(s).expect_err(s);
@@ -401,6 +436,7 @@ mod tests {
             "http.request.method == GET",
             "frame.len in {60 0x4a 0100..0200}",
             "frame.time_delta >= 0.5",
+            "frame.cap_len < frame.len",
         ] {
             checked(s).expect(s);
         }
