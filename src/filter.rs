@@ -7,6 +7,26 @@
 //! is read, then evaluated per packet ([`eval`]), decoding a packet only when
 //! a field cannot be answered from the store entry.
 //!
+//! The language, as tshark 4.0 reads it unless said otherwise:
+//! - a field or protocol alone tests presence: `tcp`, `tcp.analysis.flags`;
+//! - comparisons `== != > < >= <=` (or `eq ne gt lt ge le`) against a value
+//!   or another field; on multi-valued fields (`ip.addr`, `tcp.port`,
+//!   `eth.addr`) `==` and the orderings hold if ANY value does, `!=` only if
+//!   ALL values differ (`~=` / `any_ne`: any differs; `===` / `all_eq`);
+//! - values: integers in decimal, `0x` hex or `0` octal; `1`/`0` (and, as in
+//!   later Wireshark, `true`/`false`) for flags; IPv4/IPv6 addresses with an
+//!   optional `/prefix`; `aa:bb:cc` byte strings and Ethernet addresses
+//!   (`-` or `.` separators too); seconds for times; `"strings"` with `\n \t
+//!   \\ \" \xhh \ooo` escapes;
+//! - `contains` (bytes or string, case-sensitive; `frame contains` searches
+//!   the frame's bytes), `matches` (a `regex` crate expression, case-insensitive
+//!   as in tshark 4.0), `in {80, 443, 8000..8080}` (commas optional);
+//! - `not`/`!` binds tightest, then `and`/`&&`, `xor`/`^^` (not in 4.0; as in
+//!   later Wireshark), `or`/`||`; parentheses group.
+//!
+//! Not supported: slices (`frame[0:4]`), functions (`len()`), arithmetic,
+//! layer operators (`ip.src#2`), macros, raw strings.
+//!
 //! ```no_run
 //! use wirelens::filter::Filter;
 //! let trace = wirelens::trace::Trace::open(std::path::Path::new("sample-captures/textbook-visit.pcap"))?;
@@ -103,6 +123,11 @@ impl Filter {
     /// Whether packet `index` (0-based) of `trace` passes the filter.
     pub fn matches(&self, trace: &Trace, index: usize) -> bool {
         eval::eval(&self.root, &eval::Packet::new(trace, index))
+    }
+
+    /// The 0-based indices of the packets of `trace` that pass.
+    pub fn select<'a>(&'a self, trace: &'a Trace) -> impl Iterator<Item = usize> + 'a {
+        (0..trace.store.len()).filter(move |&i| self.matches(trace, i))
     }
 
     /// Like [`Filter::matches`], also telling whether the packet was decoded.

@@ -4,6 +4,7 @@
 use super::parser::CmpOp;
 use super::typecheck::{Const, Node};
 use crate::fields::{FieldId, PacketView, Value};
+use crate::flow::analysis::flags as af;
 use crate::flow::Protocol;
 use crate::store::{bits, PacketKind};
 use crate::trace::Trace;
@@ -58,7 +59,8 @@ pub fn fast_values<'t>(
     let v6 = e.bits & bits::IPV6 != 0;
     let is_tcp = e.kind == K::Tcp;
     let is_udp = e.kind == K::Udp;
-    let flag = |bit: u8| (is_tcp).then_some(Value::Bool(e.tcp_flags & bit != 0));
+    let flag = |bit: u8| is_tcp.then_some(Value::Bool(e.tcp_flags & bit != 0));
+    let analysis = |bits: u16| (is_tcp && e.analysis & bits != 0).then_some(Value::Present);
     let conv = || {
         trace
             .conversations
@@ -100,6 +102,26 @@ pub fn fast_values<'t>(
         F::TcpFlagsReset => flag(0x04),
         F::TcpFlagsSyn => flag(0x02),
         F::TcpFlagsFin => flag(0x01),
+        F::TcpAnalysisFlags => (is_tcp && e.analysis != 0).then_some(Value::Present),
+        F::TcpAnalysisRetransmission => {
+            analysis(af::RETRANSMISSION | af::FAST_RETRANSMISSION | af::SPURIOUS_RETRANSMISSION)
+        }
+        F::TcpAnalysisFastRetransmission => analysis(af::FAST_RETRANSMISSION),
+        F::TcpAnalysisSpuriousRetransmission => analysis(af::SPURIOUS_RETRANSMISSION),
+        F::TcpAnalysisOutOfOrder => analysis(af::OUT_OF_ORDER),
+        F::TcpAnalysisLostSegment => analysis(af::LOST_SEGMENT),
+        F::TcpAnalysisAckLostSegment => analysis(af::ACK_LOST_SEGMENT),
+        F::TcpAnalysisDuplicateAck => analysis(af::DUPLICATE_ACK),
+        F::TcpAnalysisDuplicateAckNum => (is_tcp && e.analysis & af::DUPLICATE_ACK != 0)
+            .then_some(Value::UInt(u64::from(e.dup_ack_num))),
+        F::TcpAnalysisZeroWindow => analysis(af::ZERO_WINDOW),
+        F::TcpAnalysisWindowFull => analysis(af::WINDOW_FULL),
+        F::TcpAnalysisKeepAlive => analysis(af::KEEP_ALIVE),
+        F::TcpAnalysisKeepAliveAck => analysis(af::KEEP_ALIVE_ACK),
+        F::TcpAnalysisWindowUpdate => analysis(af::WINDOW_UPDATE),
+        F::TcpAnalysisZeroWindowProbe => analysis(af::ZERO_WINDOW_PROBE),
+        F::TcpAnalysisZeroWindowProbeAck => analysis(af::ZERO_WINDOW_PROBE_ACK),
+        F::TcpAnalysisReusedPorts => analysis(af::REUSED_PORTS),
         F::TcpStream | F::UdpStream => {
             if (field == F::TcpStream) != is_tcp {
                 None

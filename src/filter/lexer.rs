@@ -87,6 +87,8 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, FilterError> {
             None => {
                 let message = if c == '=' {
                     "unexpected \"=\": expected \"==\" to compare".to_string()
+                } else if c == '[' {
+                    "field slices (frame[0:4]) are not supported: expected an operator".to_string()
                 } else {
                     format!("unexpected character {c:?}: expected a field, a value or an operator")
                 };
@@ -214,6 +216,9 @@ mod tests {
         let e = tokenize("a == \"x").expect_err("unterminated");
         assert_eq!(e.column, 5);
         assert!(tokenize("a == $").is_err());
+        let e = tokenize("frame[0:2] == 1").expect_err("slice");
+        assert_eq!(e.column, 5);
+        assert!(e.message.contains("slices"));
         assert!(tokenize(r#"a == "\xg""#).is_err());
     }
 }
