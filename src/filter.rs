@@ -20,7 +20,8 @@
 //!   \\ \" \xhh \ooo` escapes;
 //! - `contains` (bytes or string, case-sensitive; `frame contains` searches
 //!   the frame's bytes), `matches` (a `regex` crate expression, case-insensitive
-//!   as in tshark 4.0), `in {80, 443, 8000..8080}` (commas optional);
+//!   as in tshark 4.0), `in {80, 443, 8000..8080}` (commas optional here;
+//!   tshark 4.0 requires them);
 //! - `not`/`!` binds tightest, then `and`/`&&`, `xor`/`^^` (not in 4.0; as in
 //!   later Wireshark), `or`/`||`; parentheses group.
 //!
