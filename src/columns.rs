@@ -85,12 +85,12 @@ fn protocol_and_info(view: &PacketView<'_>, custom: bool) -> (String, String) {
         }
         Transport::Udp(u) => {
             let (s, t) = (u.source_port(), u.destination_port());
-            let dns_port = |p: u16| p == 53 || p == 5353;
-            let dns = (dns_port(s) || dns_port(t))
+            let (dns, mdns) = (s == 53 || t == 53, s == 5353 || t == 5353);
+            let info = (dns || mdns)
                 .then(|| crate::decode::dns::info(u.payload()))
                 .flatten();
-            match dns {
-                Some(info) => ("DNS".into(), info),
+            match info {
+                Some(info) => ((if dns { "DNS" } else { "MDNS" }).into(), info),
                 None => {
                     let len = u.length().saturating_sub(8);
                     ("UDP".into(), format!("{s} \u{2192} {t} Len={len}"))
