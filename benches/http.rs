@@ -7,6 +7,7 @@
 //! cargo bench --bench http
 //! ```
 
+#[allow(dead_code)]
 mod support;
 
 use std::time::Instant;

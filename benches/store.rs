@@ -9,6 +9,7 @@
 //! WIRELENS_BENCH_SIZE=256MiB WIRELENS_BENCH_SKIP_TOOLS=1 cargo bench --bench store
 //! ```
 
+#[allow(dead_code)]
 mod support;
 
 use std::time::Instant;

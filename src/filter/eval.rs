@@ -223,7 +223,7 @@ pub fn eval(node: &Node, packet: &Packet<'_>) -> bool {
         }
         Node::Contains(f, pattern) => values(packet, *f).iter().any(|v| {
             let hay = bytes_of(v);
-            pattern.is_empty() || hay.windows(pattern.len()).any(|w| w == pattern.as_slice())
+            memchr::memmem::find(&hay, pattern).is_some()
         }),
         Node::Matches(f, re) => values(packet, *f).iter().any(|v| re.is_match(&bytes_of(v))),
         Node::In(f, set) => values(packet, *f).iter().any(|v| {
