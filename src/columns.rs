@@ -77,7 +77,15 @@ fn protocol_and_info(view: &PacketView<'_>, custom: bool) -> (String, String) {
         Transport::Tcp(_) => {
             let messages = view.trace.http().at_packet(view.index);
             if messages.is_empty() {
-                ("TCP".into(), tcp_info(view))
+                const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
+                let has_data = d.tcp_len().unwrap_or(0) > 0;
+                match view.trace.http().segment_of(view.trace, view.index) {
+                    Some((m, true)) if has_data => {
+                        ("TCP".into(), format!("{} {SEGMENT}", m.start_line_info()))
+                    }
+                    Some(_) if has_data => ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))),
+                    _ => ("TCP".into(), tcp_info(view)),
+                }
             } else {
                 let info: Vec<String> = messages.iter().map(|m| m.info()).collect();
                 ("HTTP".into(), info.join(" , "))
