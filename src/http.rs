@@ -229,7 +229,7 @@ impl HttpIndex {
                     .flatten()
                     .chain(t.interim.iter())
             })
-            .filter(|m| m.is_request() == from_client && !(m.partial() && !m.body.malformed))
+            .filter(|m| (m.body.malformed || !m.partial()) && m.is_request() == from_client)
             .find(|m| m.first_packet <= packet && packet < m.last_packet)
             .map(|m| (m, m.first_packet == packet))
     }
