@@ -30,6 +30,7 @@ fn main() {
     let index = trace.http();
     let parsed = t.elapsed().as_secs_f64();
     let items = plan(index, &ExportOptions::default());
+    let planned = t.elapsed().as_secs_f64();
     let dir = prepare_dir(&out).expect("export dir");
     let mut written = 0u64;
     for item in &items {
@@ -48,6 +49,7 @@ fn main() {
     );
     support::report("wirelens load", loaded, bytes, packets, "");
     support::report("wirelens load+http parse", parsed, bytes, packets, "");
+    support::report("wirelens +decode bodies", planned, bytes, packets, "");
     support::report(
         "wirelens http export",
         total,

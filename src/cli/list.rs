@@ -56,7 +56,7 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
         .transpose()
         .map_err(|e| anyhow::anyhow!("invalid display filter:\n{e}"))?;
     let shown = |trace: &crate::trace::Trace, index: usize| {
-        filter.as_ref().map_or(true, |f| f.matches(trace, index))
+        filter.as_ref().is_none_or(|f| f.matches(trace, index))
     };
     let trace = open_trace(&args.file)?;
     let mut out = stdout();
