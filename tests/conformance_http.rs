@@ -199,7 +199,7 @@ fn exported_bodies(capture: &str) -> Vec<Vec<u8>> {
     let trace = Trace::open(&sample(capture)).expect("open sample");
     plan(trace.http(), &ExportOptions::default())
         .into_iter()
-        .map(|i| i.data)
+        .map(|i| i.data.into_owned())
         .collect()
 }
 

@@ -4,6 +4,7 @@
 //! through a symlink, and never over an existing file unless forced.
 
 use super::{media, HttpIndex, Message};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -35,10 +36,11 @@ impl Default for ExportOptions {
 
 /// A body chosen for export.
 #[derive(Debug, Clone)]
-pub struct ExportItem {
+pub struct ExportItem<'a> {
     /// Safe file name (one component).
     pub name: String,
-    pub data: Vec<u8>,
+    /// The body, borrowed from the HTTP index when it needs no decoding.
+    pub data: Cow<'a, [u8]>,
     /// 1-based frame number where the message completes.
     pub frame: u64,
     pub stream: u32,
@@ -153,7 +155,7 @@ pub fn base_name(msg: &Message, uri: Option<&str>, stream: u32, txn: u32) -> Str
 
 /// Chooses the bodies to export: response bodies and request bodies that
 /// exist, complete ones only unless `all`.
-pub fn plan(index: &HttpIndex, opts: &ExportOptions) -> Vec<ExportItem> {
+pub fn plan<'a>(index: &'a HttpIndex, opts: &ExportOptions) -> Vec<ExportItem<'a>> {
     let mut items = Vec::new();
     plan_each(index, opts, |item| {
         items.push(item);
@@ -165,10 +167,10 @@ pub fn plan(index: &HttpIndex, opts: &ExportOptions) -> Vec<ExportItem> {
 
 /// Like [`plan`], but hands each body to `each` as soon as it is decoded, so
 /// only one body is in memory at a time; stops at the first error.
-pub fn plan_each<E>(
-    index: &HttpIndex,
+pub fn plan_each<'a, E>(
+    index: &'a HttpIndex,
     opts: &ExportOptions,
-    mut each: impl FnMut(ExportItem) -> Result<(), E>,
+    mut each: impl FnMut(ExportItem<'a>) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut names = Names::default();
     for t in &index.transactions {
@@ -186,11 +188,11 @@ pub fn plan_each<E>(
             if msg.body.bytes.is_empty() || (msg.partial() && !opts.all) {
                 continue;
             }
-            let (data, note) = if opts.raw {
-                (msg.body.bytes.clone(), None)
+            let (data, note) = if opts.raw || msg.codings().is_empty() {
+                (Cow::Borrowed(msg.body.bytes.as_slice()), None)
             } else {
                 let d = msg.decoded_body(opts.limit);
-                (d.bytes, d.error.map(|e| e.to_string()))
+                (Cow::Owned(d.bytes), d.error.map(|e| e.to_string()))
             };
             let name = names.unique(&base_name(msg, uri, t.stream, t.number));
             each(ExportItem {
@@ -317,7 +319,7 @@ mod tests {
         let dir = prepare_dir(&tmp.path().join("new")).expect("dir");
         let item = ExportItem {
             name: "a.txt".into(),
-            data: b"x".to_vec(),
+            data: b"x".to_vec().into(),
             frame: 1,
             stream: 0,
             partial: false,
