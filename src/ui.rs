@@ -15,6 +15,8 @@ pub mod ladder_pane;
 pub mod packets_pane;
 pub mod prompt;
 pub mod render;
+#[cfg(test)]
+mod tests;
 
 use crate::capture::{Capture, CaptureError};
 use crate::trace::{Progress, Trace};
