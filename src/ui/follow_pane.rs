@@ -48,8 +48,10 @@ pub struct FollowState {
     /// Lines holding a match, and the current one (index into `matches`).
     pub matches: Vec<usize>,
     pub current: usize,
-    /// Summary of bytes per side, for the title.
-    pub summary: String,
+    /// Bytes per side.
+    pub bytes: [u64; 2],
+    /// Gaps in both directions.
+    pub gaps: u32,
 }
 
 fn gap_text(len: u64, reason: GapReason) -> String {
@@ -73,16 +75,6 @@ impl FollowState {
         };
         let c = followed.totals(Side::Client);
         let s = followed.totals(Side::Server);
-        let summary = format!(
-            "client {} bytes, server {} bytes{}",
-            c.bytes,
-            s.bytes,
-            if c.gaps + s.gaps > 0 {
-                format!(", {} gaps", c.gaps + s.gaps)
-            } else {
-                String::new()
-            }
-        );
         Some(FollowState {
             conversation,
             stream: conv.stream,
@@ -94,7 +86,8 @@ impl FollowState {
             query: None,
             matches: Vec::new(),
             current: 0,
-            summary,
+            bytes: [c.bytes, s.bytes],
+            gaps: c.gaps + s.gaps,
         })
     }
 
@@ -298,46 +291,62 @@ fn highlighted(text: &str, query: Option<&str>, style: Style, current: bool) -> 
     Line::from(spans)
 }
 
-/// Draws the follow view into `area`.
+/// Draws the follow view into `area`: a legend line, then the stream.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     app.areas.follow = area;
     let Some(state) = app.follow.as_mut() else {
         return;
     };
-    let height = usize::from(area.height.saturating_sub(2)).max(1);
+    let height = usize::from(area.height.saturating_sub(3)).max(1);
     state.offset = state.offset.min(state.lines.len().saturating_sub(height));
     let state = &*state;
     let current_line = state.matches.get(state.current).copied();
-    let lines: Vec<Line<'static>> = state
-        .lines
-        .iter()
-        .enumerate()
-        .skip(state.offset)
-        .take(height)
-        .map(|(i, l)| {
-            let style = match l.side {
-                Some(side) => Style::default().fg(side_color(side)),
-                None => Style::default()
-                    .fg(Color::Yellow)
-                    .add_modifier(Modifier::BOLD),
-            };
-            // Lines are printable ASCII already; sanitised anyway.
-            let text = sanitize(&l.text);
-            highlighted(
-                &text,
-                state.query.as_deref(),
-                style,
-                Some(i) == current_line,
-            )
-        })
-        .collect();
+    let mut legend = vec![
+        Span::styled(
+            format!("client {} ({} bytes)", state.client, state.bytes[0]),
+            Style::default().fg(side_color(Side::Client)),
+        ),
+        Span::raw(" → "),
+        Span::styled(
+            format!("server {} ({} bytes)", state.server, state.bytes[1]),
+            Style::default().fg(side_color(Side::Server)),
+        ),
+    ];
+    if state.gaps > 0 {
+        legend.push(Span::styled(
+            format!(", {} gaps", state.gaps),
+            Style::default().fg(Color::Yellow),
+        ));
+    }
+    let mut lines = vec![Line::from(legend)];
+    lines.extend(
+        state
+            .lines
+            .iter()
+            .enumerate()
+            .skip(state.offset)
+            .take(height)
+            .map(|(i, l)| {
+                let style = match l.side {
+                    Some(side) => Style::default().fg(side_color(side)),
+                    None => Style::default()
+                        .fg(Color::Yellow)
+                        .add_modifier(Modifier::BOLD),
+                };
+                // Lines are printable ASCII already; sanitised anyway.
+                let text = sanitize(&l.text);
+                highlighted(
+                    &text,
+                    state.query.as_deref(),
+                    style,
+                    Some(i) == current_line,
+                )
+            }),
+    );
     let title = format!(
-        "Follow TCP stream {}: {} → {} ({}; {}) x: {}, /: search, e: export",
+        "Follow TCP stream {} ({}) x: {}, /: search, e: export",
         state.stream,
-        state.client,
-        state.server,
         if state.hex { "hex" } else { "ASCII" },
-        state.summary,
         if state.hex { "ASCII" } else { "hex" },
     );
     frame.render_widget(Paragraph::new(lines).block(block(&title, true)), area);

@@ -245,7 +245,7 @@ const MARGIN: usize = 16;
 
 /// One row of the diagram as a line `width` columns wide.
 fn row_line(row: &Row, width: usize, selected: bool) -> Line<'static> {
-    let gap = width.saturating_sub(MARGIN + 2).max(8);
+    let gap = width.saturating_sub(MARGIN + 3).max(8);
     let (left, mid, style) = match row {
         Row::Phase(p) => {
             let label = format!(" {} ", p.label());
@@ -301,7 +301,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     scroll_into_view(&mut state.offset, state.selected, height);
     let state = &*state;
     let width = usize::from(area.width.saturating_sub(2));
-    let gap = width.saturating_sub(MARGIN + 2).max(8);
+    let gap = width.saturating_sub(MARGIN + 3).max(8);
     let names = format!(
         "{:<w$}{}",
         state.client,

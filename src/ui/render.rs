@@ -163,14 +163,25 @@ fn draw_prompt(frame: &mut Frame<'_>, area: Rect, app: &App) {
 fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let text = match (&app.trace, &app.load_error) {
         (_, Some(e)) => format!(" error: {}", sanitize(e)),
-        (Some(t), None) => format!(
-            " {} │ {} packets │ {} TCP / {} UDP streams │ {} │ ? help  q quit",
-            sanitize(&app.name),
-            t.store.len(),
-            t.conversations.tcp_count(),
-            t.conversations.udp_count(),
-            sanitize(&app.status)
-        ),
+        (Some(t), None) => {
+            // The message first: on a narrow screen the end is cut off.
+            let message = if app.status.is_empty() {
+                String::new()
+            } else {
+                format!(" {} │", sanitize(&app.status))
+            };
+            let name = std::path::Path::new(&app.name)
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_else(|| app.name.as_str().into());
+            format!(
+                "{message} {} │ {} packets │ {} TCP / {} UDP streams │ ? help  q quit",
+                sanitize(&name),
+                t.store.len(),
+                t.conversations.tcp_count(),
+                t.conversations.udp_count(),
+            )
+        }
         (None, None) => {
             let p = app.progress;
             let pct = (p.bytes_read * 100).checked_div(p.bytes_total).unwrap_or(0);
