@@ -1,183 +1,126 @@
-//! Store + conversations benchmark: builds the packet store and the TCP/UDP
-//! conversations for a generated capture (default 1 GiB) and prints MB/s,
-//! packets/s, bytes per packet and peak memory; then times `tcpdump -nn -r`
-//! and `tshark -r` on the same file when they are installed, for the ratio.
+//! Store + conversations + reassembly benchmark on a generated capture
+//! (default 1 GiB, see `support`): prints MB/s, packets/s, bytes per packet
+//! and peak memory; reassembles every TCP stream; shows that following one
+//! stream costs time proportional to that stream; then times `tcpdump -nn -r`
+//! and `tshark -r` on the same file when they are installed.
 //!
 //! ```text
-//! cargo bench --bench store                      # 1 GiB capture in $TMPDIR
-//! WIRELENS_BENCH_SIZE=256MiB cargo bench --bench store
-//! WIRELENS_BENCH_CAPTURE=/path/to/file.pcap cargo bench --bench store
+//! cargo bench --bench store
+//! WIRELENS_BENCH_SIZE=256MiB WIRELENS_BENCH_SKIP_TOOLS=1 cargo bench --bench store
 //! ```
-//!
-//! The capture comes from the generator of `examples/gencap` (same code), so
-//! every benchmark measures the same traffic.
 
-#[path = "../examples/gencap/synth.rs"]
-#[allow(dead_code, unused_imports)]
-mod synth;
+#[allow(dead_code)]
+mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Instant;
 use wirelens::capture::Capture;
+use wirelens::flow::follow::follow;
+use wirelens::flow::Protocol;
 use wirelens::trace::Trace;
 
-fn parse_size(s: &str) -> u64 {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: u64 = num.parse().unwrap_or(1);
-    n * match unit.to_ascii_lowercase().as_str() {
-        "k" | "kib" => 1 << 10,
-        "m" | "mib" => 1 << 20,
-        "g" | "gib" => 1 << 30,
-        _ => 1,
-    }
-}
-
-/// The capture to measure: given, or generated once and kept in the temp dir.
-fn capture_path() -> PathBuf {
-    if let Ok(p) = std::env::var("WIRELENS_BENCH_CAPTURE") {
-        return PathBuf::from(p);
-    }
-    let size = parse_size(&std::env::var("WIRELENS_BENCH_SIZE").unwrap_or_else(|_| "1GiB".into()));
-    let path = std::env::temp_dir().join(format!("wirelens-bench-{size}.pcap"));
-    if !path.exists() {
-        eprintln!(
-            "generating {} ({} bytes) with examples/gencap ...",
-            path.display(),
-            size
-        );
-        let t = Instant::now();
-        let tmp = path.with_extension("partial");
-        let file = std::fs::File::create(&tmp).expect("create bench capture");
-        let stats = synth::generate(
-            &synth::SynthConfig {
-                target_bytes: size,
-                seed: 1,
-            },
-            std::io::BufWriter::with_capacity(1 << 20, file),
-        )
-        .expect("generate bench capture");
-        std::fs::rename(&tmp, &path).expect("rename bench capture");
-        eprintln!(
-            "generated {} packets, {} TCP connections, {} HTTP transactions in {:.1} s",
-            stats.packets,
-            stats.tcp_connections,
-            stats.http_transactions,
-            t.elapsed().as_secs_f64()
-        );
-    }
-    path
-}
-
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-fn time_tool(name: &str, args: &[&str], path: &Path, bytes: u64, packets: usize) {
-    let available = Command::new(name)
-        .arg(if name == "tcpdump" { "--version" } else { "-v" })
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !available {
-        println!("{name:<24} not installed; skipped");
-        return;
-    }
-    let t = Instant::now();
-    let status = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%M")
-        .arg(name)
-        .args(args)
-        .arg(path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output();
-    let secs = t.elapsed().as_secs_f64();
-    let rss = status.ok().and_then(|o| {
-        String::from_utf8_lossy(&o.stderr)
-            .lines()
-            .last()
-            .and_then(|l| l.trim().parse::<u64>().ok())
-    });
-    println!(
-        "{:<24} {:>8.2} s {:>9.1} MB/s {:>12.0} packets/s   peak RSS {}",
-        format!("{name} {}", args.join(" ")),
-        secs,
-        bytes as f64 / 1e6 / secs,
-        packets as f64 / secs,
-        rss.map(|k| format!("{} MiB", k / 1024))
-            .unwrap_or_else(|| "?".into())
-    );
-}
-
 fn main() {
-    // `cargo bench` passes --bench; `cargo test --benches` passes nothing useful.
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let path = capture_path();
+    let path = support::capture_path();
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    // Warm the page cache so the figure is CPU, not disk.
-    let _ = std::fs::read(&path).map(|b| b.len());
 
     let mut best = f64::MAX;
-    let mut packets = 0;
-    let mut streams = 0;
-    let mut index_bytes = 0;
-    let mut conv_bytes = 0;
-    let mut conversations = 0;
+    let mut trace = None;
     for _ in 0..3 {
+        drop(trace.take());
         let t = Instant::now();
         let capture = Capture::open(&path).expect("open bench capture");
-        let trace = Trace::load(capture, |_| true).expect("load bench capture");
-        let secs = t.elapsed().as_secs_f64();
-        best = best.min(secs);
-        packets = trace.store.len();
-        streams = trace.conversations.tcp_count();
-        index_bytes = trace.store.index_bytes();
-        conv_bytes = trace.conversations.heap_bytes();
-        conversations = trace.conversations.all().len();
-        assert!(trace.error.is_none(), "generated capture must read cleanly");
+        let loaded = Trace::load(capture, |_| true).expect("load bench capture");
+        best = best.min(t.elapsed().as_secs_f64());
+        assert!(
+            loaded.error.is_none(),
+            "generated capture must read cleanly"
+        );
+        trace = Some(loaded);
     }
+    let Some(trace) = trace else { return };
+    let packets = trace.store.len();
+    let index = trace.store.index_bytes();
+    let convs = trace.conversations.heap_bytes();
     println!(
-        "capture: {} ({:.1} MB, {packets} packets, {streams} TCP streams)",
+        "capture: {} ({:.1} MB, {packets} packets, {} TCP streams, {} UDP streams)",
         path.display(),
-        bytes as f64 / 1e6
+        bytes as f64 / 1e6,
+        trace.conversations.tcp_count(),
+        trace.conversations.udp_count()
     );
-    println!(
-        "{:<24} {:>8.2} s {:>9.1} MB/s {:>12.0} packets/s   store {:.1} bytes/packet, peak RSS {} MiB (file mapped)",
+    support::report(
         "wirelens store+flows",
         best,
-        bytes as f64 / 1e6 / best,
-        packets as f64 / best,
-        index_bytes as f64 / packets.max(1) as f64,
-        peak_rss_kib().unwrap_or(0) / 1024
+        bytes,
+        packets,
+        &format!(
+            "store {:.1} B/packet, conversations {:.1} B/packet ({:.0} B each), peak RSS {} MiB incl. the mapped file",
+            index as f64 / packets.max(1) as f64,
+            convs as f64 / packets.max(1) as f64,
+            convs as f64 / trace.conversations.all().len().max(1) as f64,
+            support::peak_rss_kib() / 1024
+        ),
     );
-    println!(
-        "{:<24} {conversations} conversations, {:.1} MB ({:.0} bytes each, {:.1} bytes/packet); store + conversations {:.1} bytes/packet",
-        "",
-        conv_bytes as f64 / 1e6,
-        conv_bytes as f64 / conversations.max(1) as f64,
-        conv_bytes as f64 / packets.max(1) as f64,
-        (index_bytes + conv_bytes) as f64 / packets.max(1) as f64
+
+    // Reassemble every TCP stream, as `follow` does for one.
+    let t = Instant::now();
+    let mut reassembled = 0u64;
+    let mut sizes: Vec<(u64, f64, u32)> = Vec::new();
+    for conv in trace
+        .conversations
+        .all()
+        .iter()
+        .filter(|c| c.protocol == Protocol::Tcp)
+    {
+        let s = Instant::now();
+        let f = follow(&trace, conv);
+        let n: u64 = f.totals.iter().map(|t| t.bytes).sum();
+        sizes.push((n, s.elapsed().as_secs_f64(), conv.stream));
+        reassembled += n;
+    }
+    let secs = t.elapsed().as_secs_f64();
+    support::report(
+        "wirelens reassemble all",
+        secs,
+        bytes,
+        packets,
+        &format!(
+            "{:.1} MB of stream payload, peak RSS {} MiB",
+            reassembled as f64 / 1e6,
+            support::peak_rss_kib() / 1024
+        ),
     );
-    println!(
-        "{:<24} {conversations} conversations, {:.1} MB ({:.0} bytes each, {:.1} bytes/packet); store + conversations {:.1} bytes/packet",
-        "",
-        conv_bytes as f64 / 1e6,
-        conv_bytes as f64 / conversations.max(1) as f64,
-        conv_bytes as f64 / packets.max(1) as f64,
-        (index_bytes + conv_bytes) as f64 / packets.max(1) as f64
-    );
-    if std::env::var_os("WIRELENS_BENCH_SKIP_TOOLS").is_some() {
+    sizes.sort_by_key(|s| s.0);
+    if let (Some(small), Some(big)) = (sizes.iter().find(|s| s.0 > 0), sizes.last()) {
+        println!(
+            "follow one stream: tcp.stream {} ({} bytes) in {:.1} µs; tcp.stream {} ({} bytes) in {:.1} µs ({:.0} MB/s): cost follows the stream, not the file",
+            small.2,
+            small.0,
+            small.1 * 1e6,
+            big.2,
+            big.0,
+            big.1 * 1e6,
+            big.0 as f64 / 1e6 / big.1
+        );
+    }
+    if !support::tools_enabled() {
         return;
     }
-    time_tool("tcpdump", &["-nn", "-r"], &path, bytes, packets);
-    time_tool("tshark", &["-r"], &path, bytes, packets);
+    for (tool, args) in [("tcpdump", &["-nn", "-r"][..]), ("tshark", &["-r"][..])] {
+        if let Some((secs, rss)) = support::time_tool(tool, args, &path) {
+            support::report(
+                &format!("{tool} {}", args.join(" ")),
+                secs,
+                bytes,
+                packets,
+                &format!(
+                    "peak RSS {} MiB; wirelens is {:.0}x faster",
+                    rss / 1024,
+                    secs / best
+                ),
+            );
+        }
+    }
 }

@@ -86,3 +86,28 @@ pub fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
 pub fn flush(mut w: impl Write) -> std::io::Result<()> {
     w.flush()
 }
+
+/// Compiles a `-Y` display filter, with the error (caret and all) as the message.
+pub fn compile_filter(text: Option<&str>) -> anyhow::Result<Option<crate::filter::Filter>> {
+    text.map(crate::filter::Filter::compile)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("invalid display filter:\n{e}"))
+}
+
+/// Per conversation, the packets (0-based, ascending) that `filter` selects;
+/// `None` when there is no filter (everything is kept).
+pub fn matching_by_conversation(
+    trace: &Trace,
+    filter: Option<&crate::filter::Filter>,
+) -> Option<std::collections::HashMap<u32, Vec<u32>>> {
+    let filter = filter?;
+    let mut map: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
+    for index in filter.select(trace) {
+        if let Some(e) = trace.store.entry(index) {
+            if e.conversation != crate::store::NONE {
+                map.entry(e.conversation).or_default().push(index as u32);
+            }
+        }
+    }
+    Some(map)
+}

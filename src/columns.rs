@@ -77,7 +77,15 @@ fn protocol_and_info(view: &PacketView<'_>, custom: bool) -> (String, String) {
         Transport::Tcp(_) => {
             let messages = view.trace.http().at_packet(view.index);
             if messages.is_empty() {
-                ("TCP".into(), tcp_info(view))
+                const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
+                let has_data = d.tcp_len().unwrap_or(0) > 0;
+                match view.trace.http().segment_of(view.trace, view.index) {
+                    Some((m, true)) if has_data => {
+                        ("TCP".into(), format!("{} {SEGMENT}", m.start_line_info()))
+                    }
+                    Some(_) if has_data => ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))),
+                    _ => ("TCP".into(), tcp_info(view)),
+                }
             } else {
                 let info: Vec<String> = messages.iter().map(|m| m.info()).collect();
                 ("HTTP".into(), info.join(" , "))
@@ -85,13 +93,17 @@ fn protocol_and_info(view: &PacketView<'_>, custom: bool) -> (String, String) {
         }
         Transport::Udp(u) => {
             let (s, t) = (u.source_port(), u.destination_port());
-            let proto = if [53, 5353].contains(&s) || [53, 5353].contains(&t) {
-                "DNS"
-            } else {
-                "UDP"
-            };
-            let len = u.length().saturating_sub(8);
-            (proto.into(), format!("{s} \u{2192} {t} Len={len}"))
+            let (dns, mdns) = (s == 53 || t == 53, s == 5353 || t == 5353);
+            let info = (dns || mdns)
+                .then(|| crate::decode::dns::info(u.payload()))
+                .flatten();
+            match info {
+                Some(info) => ((if dns { "DNS" } else { "MDNS" }).into(), info),
+                None => {
+                    let len = u.length().saturating_sub(8);
+                    ("UDP".into(), format!("{s} \u{2192} {t} Len={len}"))
+                }
+            }
         }
         Transport::Icmpv4(i) => (
             "ICMP".into(),

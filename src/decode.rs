@@ -7,6 +7,7 @@
 //! snaplen still reports what was sent.
 
 pub mod checksum;
+pub mod dns;
 pub mod link;
 pub mod tcp_options;
 

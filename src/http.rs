@@ -85,9 +85,9 @@ impl Message {
         content::decode(&self.body.bytes, &self.codings(), limit)
     }
 
-    /// The start line as Wireshark's Info column shows it.
-    pub fn info(&self) -> String {
-        let mut s = match &self.head.start {
+    /// The start line as Wireshark's Info column shows it, with a trailing space.
+    pub fn start_line_info(&self) -> String {
+        match &self.head.start {
             StartLine::Request {
                 method,
                 uri,
@@ -98,7 +98,12 @@ impl Message {
                 code,
                 reason,
             } => format!("{version} {code} {reason} "),
-        };
+        }
+    }
+
+    /// The start line as Wireshark's Info column shows it.
+    pub fn info(&self) -> String {
+        let mut s = self.start_line_info();
         if !self.body.bytes.is_empty() {
             if let Some(ct) = self.header("content-type") {
                 s.push_str(&format!(" ({})", media::essence(ct)));
@@ -197,6 +202,36 @@ impl HttpIndex {
             Role::Response => t.response.as_ref(),
             Role::Interim(k) => t.interim.get(k as usize),
         }
+    }
+
+    /// For a packet that carries part of a message completed in a later
+    /// packet: that message, and whether this packet carries its first byte
+    /// (Wireshark then shows the start line with "[TCP segment of a
+    /// reassembled PDU]"). Costs a search of the packet's connection only.
+    pub fn segment_of(&self, trace: &Trace, index: usize) -> Option<(&Message, bool)> {
+        let entry = trace.store.entry(index)?;
+        let conv = trace.conversations.get(entry.conversation)?;
+        let from_client = (if entry.is_reverse() {
+            crate::flow::Direction::BtoA
+        } else {
+            crate::flow::Direction::AtoB
+        }) == conv.client_direction().0;
+        let first = self
+            .transactions
+            .partition_point(|t| t.conversation < entry.conversation);
+        let packet = index as u32;
+        self.transactions[first..]
+            .iter()
+            .take_while(|t| t.conversation == entry.conversation)
+            .flat_map(|t| {
+                [t.request.as_ref(), t.response.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .chain(t.interim.iter())
+            })
+            .filter(|m| (m.body.malformed || !m.partial()) && m.is_request() == from_client)
+            .find(|m| m.first_packet <= packet && packet < m.last_packet)
+            .map(|m| (m, m.first_packet == packet))
     }
 
     /// The messages completed in packet `index` (0-based), in stream order.

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod columns;
 pub mod decode;
 pub mod fields;
+pub mod filter;
 pub mod flow;
 pub mod http;
 pub mod store;

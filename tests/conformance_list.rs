@@ -42,6 +42,42 @@ const KNOWN: &[(&str, u64, &str, &str)] = &[
     ),
 ];
 
+/// Reports (without failing) how many Info cells equal tshark's, per protocol
+/// column value: the Info text is Wireshark's free-form summary, compared here
+/// as a progress measure, not a contract.
+fn info_column_report(oracles: &[PathBuf]) {
+    let mut per: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    for oracle in oracles {
+        let capture = oracle.with_extension("");
+        let Ok(tsv) = std::fs::read_to_string(oracle.join("packets.tsv")) else {
+            continue;
+        };
+        let out = Command::new(env!("CARGO_BIN_EXE_wirelens"))
+            .arg("list")
+            .arg(&capture)
+            .output();
+        let Ok(out) = out else { continue };
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let ours: Vec<&str> = stdout.lines().collect();
+        for (row, line) in tsv.lines().skip(1).enumerate() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let (Some(proto), Some(info)) = (cols.get(23), cols.get(24)) else {
+                continue;
+            };
+            let e = per.entry(proto.to_string()).or_default();
+            e.1 += 1;
+            if ours.get(row).is_some_and(|l| l.ends_with(info)) {
+                e.0 += 1;
+            }
+        }
+    }
+    let (eq, all) = per.values().fold((0, 0), |a, v| (a.0 + v.0, a.1 + v.1));
+    println!("Info column (informative): {eq} of {all} rows equal tshark's");
+    for (proto, (eq, all)) in per.iter().filter(|(_, v)| v.1 >= 5) {
+        println!("    {proto:<12} {eq:>6} / {all}");
+    }
+}
+
 fn shared() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures");
     dir.is_dir().then_some(dir)
@@ -130,6 +166,7 @@ fn list_fields_match_tshark() {
             println!("    {m}");
         }
     }
+    info_column_report(&oracles);
     assert!(files > 0, "no oracles found");
     assert!(
         mismatches.is_empty(),

@@ -39,6 +39,9 @@ pub struct FlowsArgs {
     /// Only this protocol.
     #[arg(long, value_enum)]
     pub proto: Option<ProtoFilter>,
+    /// Keep only conversations with a packet matching this display filter.
+    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
+    pub display_filter: Option<String>,
 }
 
 /// One row of the table.
@@ -80,11 +83,20 @@ fn secs(ns: i64) -> f64 {
 }
 
 pub fn run(args: &FlowsArgs) -> Result<Outcome> {
+    let filter = super::compile_filter(args.display_filter.as_deref())?;
     let trace = open_trace(&args.file)?;
+    let matching = super::matching_by_conversation(&trace, filter.as_ref());
     let mut rows: Vec<FlowRow> = trace
         .conversations
         .all()
         .iter()
+        .enumerate()
+        .filter(|(id, _)| {
+            matching
+                .as_ref()
+                .is_none_or(|m| m.contains_key(&(*id as u32)))
+        })
+        .map(|(_, c)| c)
         .filter(|c| match args.proto {
             Some(ProtoFilter::Tcp) => c.protocol == Protocol::Tcp,
             Some(ProtoFilter::Udp) => c.protocol == Protocol::Udp,

@@ -19,6 +19,28 @@ pub struct HttpArgs {
     /// One JSON object per line instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Keep only transactions with a packet matching this display filter.
+    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
+    pub display_filter: Option<String>,
+}
+
+/// Whether a transaction spans a packet of `matching` (its connection's
+/// selected packets, ascending).
+fn spans_match(t: &crate::http::Transaction, matching: &[u32]) -> bool {
+    let messages = || {
+        [t.request.as_ref(), t.response.as_ref()]
+            .into_iter()
+            .flatten()
+            .chain(t.interim.iter())
+    };
+    let (Some(first), Some(last)) = (
+        messages().map(|m| m.first_packet).min(),
+        messages().map(|m| m.last_packet).max(),
+    ) else {
+        return false;
+    };
+    let i = matching.partition_point(|&p| p < first);
+    matching.get(i).is_some_and(|&p| p <= last)
 }
 
 /// One transaction's row, as text (not yet sanitised).
@@ -95,7 +117,9 @@ fn opt(v: Option<f64>) -> String {
 }
 
 pub fn run(args: &HttpArgs) -> Result<Outcome> {
+    let filter = super::compile_filter(args.display_filter.as_deref())?;
     let trace = open_trace(&args.file)?;
+    let matching = super::matching_by_conversation(&trace, filter.as_ref());
     let index = trace.http();
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
@@ -106,6 +130,11 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
             )?;
         }
         for t in &index.transactions {
+            if let Some(m) = &matching {
+                if !m.get(&t.conversation).is_some_and(|p| spans_match(t, p)) {
+                    continue;
+                }
+            }
             let r = row(&trace, t);
             if args.json {
                 let v = json!({

@@ -3,6 +3,7 @@
 use super::{finish_output, open_trace, report_damage, stdout, Outcome};
 use crate::columns;
 use crate::fields::{self, FieldDef, PacketView, Value};
+use crate::filter::Filter;
 use crate::text::sanitize;
 use anyhow::{bail, Result};
 use clap::Args;
@@ -23,6 +24,11 @@ pub struct ListArgs {
     /// Print the field names as a first line (same as -E header=y).
     #[arg(long)]
     pub header: bool,
+    /// Print only the packets matching this display filter (Wireshark
+    /// syntax, e.g. `tcp.port == 80 and ip.src == 10.0.0.0/8`); frame
+    /// numbers are unchanged.
+    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
+    pub display_filter: Option<String>,
 }
 
 pub fn run(args: &ListArgs) -> Result<Outcome> {
@@ -43,11 +49,20 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
             })
         })
         .collect::<Result<_>>()?;
+    let filter = args
+        .display_filter
+        .as_deref()
+        .map(Filter::compile)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("invalid display filter:\n{e}"))?;
+    let shown = |trace: &crate::trace::Trace, index: usize| {
+        filter.as_ref().is_none_or(|f| f.matches(trace, index))
+    };
     let trace = open_trace(&args.file)?;
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
         if defs.is_empty() {
-            for index in 0..trace.store.len() {
+            for index in (0..trace.store.len()).filter(|&i| shown(&trace, i)) {
                 let view = PacketView::new(&trace, index);
                 let r = columns::row(&view);
                 writeln!(
@@ -70,7 +85,7 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
             let mut values: Vec<Value<'_>> = Vec::new();
             let mut line = String::new();
             let mut cell = String::new();
-            for index in 0..trace.store.len() {
+            for index in (0..trace.store.len()).filter(|&i| shown(&trace, i)) {
                 let view = PacketView::new(&trace, index);
                 line.clear();
                 for (i, def) in defs.iter().enumerate() {

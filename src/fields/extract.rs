@@ -353,11 +353,9 @@ impl<'t> PacketView<'t> {
                 Transport::Udp(_) => checksum::transport(d).map(|s| Value::UInt(checksum_code(s))),
                 _ => None,
             },
+            // Port 5353 is mDNS, a protocol of its own for Wireshark's `dns`.
             F::Dns => udp
-                .filter(|u| {
-                    [53, 5353].contains(&u.source_port())
-                        || [53, 5353].contains(&u.destination_port())
-                })
+                .filter(|u| u.source_port() == 53 || u.destination_port() == 53)
                 .map(|_| Value::Present),
             F::Http
             | F::HttpRequest
