@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod details;
+pub mod filter_bar;
 pub mod follow_pane;
 pub mod http_pane;
 pub mod ladder_pane;

@@ -6,6 +6,7 @@
 //! (ladder, follow, HTTP) keep their own state structs, built from library
 //! calls when the view opens, so drawing only reads them.
 
+use super::filter_bar::{self, ActiveFilter};
 use super::follow_pane::FollowState;
 use super::http_pane::{HttpFocus, HttpState};
 use super::ladder_pane::LadderState;
@@ -49,7 +50,7 @@ pub const KEYMAP: &[(&str, &str)] = &[
     ("a", "ladder: unfold / fold every data run"),
     ("f", "follow the packet's TCP stream"),
     ("x", "follow: ASCII / hex"),
-    ("/", "follow: search"),
+    ("/", "display filter (packet list) / search (Follow)"),
     ("n N", "follow: next / previous match"),
     ("h", "HTTP transactions of the packet's TCP stream"),
     ("e", "export the HTTP body (HTTP) or stream bytes (Follow)"),
@@ -104,6 +105,10 @@ pub struct App {
     pub prompt: Option<Prompt>,
     /// Where exports are written (the current directory unless a test says otherwise).
     pub export_dir: PathBuf,
+    /// The display filter applied to the packet list.
+    pub filter: Option<ActiveFilter>,
+    /// Filters applied before, oldest first.
+    pub filter_history: Vec<String>,
 }
 
 impl App {
@@ -130,6 +135,8 @@ impl App {
             http: None,
             prompt: None,
             export_dir: PathBuf::from("."),
+            filter: None,
+            filter_history: Vec::new(),
         }
     }
 
@@ -156,6 +163,34 @@ impl App {
                 self.trace = Some(trace);
             }
             LoadEvent::Done(Err(e)) => self.load_error = Some(e.to_string()),
+        }
+    }
+
+    /// Rows of the packet list (the filter's matches, or every packet).
+    pub fn list_len(&self) -> usize {
+        match &self.filter {
+            Some(f) => f.matches.len(),
+            None => self.packet_count(),
+        }
+    }
+
+    /// The packet shown on row `pos` of the packet list.
+    pub fn list_packet(&self, pos: usize) -> Option<usize> {
+        match &self.filter {
+            Some(f) => f.matches.get(pos).map(|&i| i as usize),
+            None => (pos < self.packet_count()).then_some(pos),
+        }
+    }
+
+    /// The row of the selected packet in the packet list (or of the next
+    /// packet shown, when the filter hides it).
+    pub fn selected_pos(&self) -> usize {
+        match &self.filter {
+            Some(f) => f
+                .matches
+                .partition_point(|&i| (i as usize) < self.selected)
+                .min(f.matches.len().saturating_sub(1)),
+            None => self.selected,
         }
     }
 
@@ -193,8 +228,11 @@ impl App {
                 self.detail_selected = self.detail_selected.saturating_add_signed(delta);
             }
             (View::Packets, _) => {
-                self.selected = step(self.selected, delta, self.packet_count());
-                self.detail_selected = 0;
+                let pos = step(self.selected_pos(), delta, self.list_len());
+                if let Some(packet) = self.list_packet(pos) {
+                    self.selected = packet;
+                    self.detail_selected = 0;
+                }
             }
             (View::Ladder, _) => {
                 if let Some(packet) = self.ladder.as_mut().and_then(|l| l.move_by(delta)) {
@@ -308,6 +346,14 @@ impl App {
                     .and_then(|f| f.query.clone())
                     .unwrap_or_default();
                 self.prompt = Some(Prompt::new(PromptKind::Search, input));
+            }
+            (View::Packets, KeyCode::Char('/')) => {
+                let input = self
+                    .filter
+                    .as_ref()
+                    .map(|f| f.text().to_string())
+                    .unwrap_or_default();
+                self.prompt = Some(Prompt::new(PromptKind::Filter, input));
             }
             (View::Follow, KeyCode::Char('n')) => self.next_match(true),
             (View::Follow, KeyCode::Char('N')) => self.next_match(false),
@@ -455,7 +501,7 @@ impl App {
             KeyCode::Esc => {
                 self.status = match prompt.kind {
                     PromptKind::Export(_) => "export cancelled".into(),
-                    PromptKind::Search => String::new(),
+                    PromptKind::Search | PromptKind::Filter => String::new(),
                 };
                 self.prompt = None;
             }
@@ -465,14 +511,61 @@ impl App {
             KeyCode::Backspace => {
                 prompt.input.pop();
                 prompt.error = None;
+                check_filter(prompt);
             }
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
                 prompt.input.push(c);
                 prompt.error = None;
+                check_filter(prompt);
+            }
+            KeyCode::Up | KeyCode::Down if matches!(prompt.kind, PromptKind::Filter) => {
+                let n = self.filter_history.len();
+                let next = match (prompt.history, key.code) {
+                    (None, KeyCode::Up) => n.checked_sub(1),
+                    (Some(i), KeyCode::Up) => Some(i.saturating_sub(1)),
+                    (Some(i), _) if i + 1 < n => Some(i + 1),
+                    _ => None,
+                };
+                prompt.history = next;
+                prompt.input = next
+                    .and_then(|i| self.filter_history.get(i).cloned())
+                    .unwrap_or_default();
+                check_filter(prompt);
             }
             KeyCode::Enter => self.submit_prompt(),
             _ => {}
         }
+    }
+
+    /// Applies the display filter `text` (empty clears it); keeps the
+    /// selection when it still shows, else selects the nearest match.
+    fn apply_filter(&mut self, text: &str) -> Result<(), crate::filter::FilterError> {
+        let compiled = filter_bar::compile(text)?;
+        filter_bar::remember(&mut self.filter_history, text);
+        let Some(trace) = self.trace.as_deref() else {
+            return Ok(());
+        };
+        match compiled {
+            None => {
+                self.filter = None;
+                self.status = "filter cleared".into();
+            }
+            Some(f) => {
+                let active = ActiveFilter::new(trace, f);
+                self.status = format!(
+                    "{} of {} packets match",
+                    active.matches.len(),
+                    trace.store.len()
+                );
+                self.filter = Some(active);
+                let pos = self.selected_pos();
+                if let Some(packet) = self.list_packet(pos) {
+                    self.select_packet(packet);
+                }
+            }
+        }
+        self.offset = 0;
+        Ok(())
     }
 
     fn submit_prompt(&mut self) {
@@ -483,6 +576,14 @@ impl App {
             PromptKind::Search => {
                 if let Some(f) = self.follow.as_mut() {
                     self.status = f.search(&prompt.input);
+                }
+            }
+            PromptKind::Filter => {
+                if let Err(e) = self.apply_filter(&prompt.input) {
+                    self.prompt = Some(Prompt {
+                        filter_error: Some(e),
+                        ..prompt
+                    });
                 }
             }
             PromptKind::Export(ref item) => {
@@ -555,9 +656,8 @@ impl App {
         match self.view {
             View::Packets => {
                 if let Some(r) = row_in(a.list, 1) {
-                    let target = self.offset + r;
-                    if target < self.packet_count() {
-                        self.select_packet(target);
+                    if let Some(packet) = self.list_packet(self.offset + r) {
+                        self.select_packet(packet);
                     }
                 } else if let Some(r) = row_in(a.details, 0) {
                     self.detail_selected = self.detail_first + r;
@@ -596,7 +696,15 @@ impl App {
 
     /// Keeps the selection visible in a list of `height` rows.
     pub fn scroll_to_selection(&mut self, height: usize) {
-        scroll_into_view(&mut self.offset, self.selected, height);
+        let pos = self.selected_pos();
+        scroll_into_view(&mut self.offset, pos, height);
+    }
+}
+
+/// Compiles a filter prompt's input as it is typed, to show the error.
+fn check_filter(prompt: &mut Prompt) {
+    if matches!(prompt.kind, PromptKind::Filter) {
+        prompt.filter_error = filter_bar::compile(&prompt.input).err();
     }
 }
 

@@ -57,7 +57,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     };
     let selected_conv = trace.store.entry(app.selected).map(|e| e.conversation);
     let narrow = list_area.width < 110;
-    let rows: Vec<Row<'_>> = (app.offset..(app.offset + height).min(trace.store.len()))
+    let rows: Vec<Row<'_>> = (app.offset..(app.offset + height).min(app.list_len()))
+        .filter_map(|pos| app.list_packet(pos))
         .map(|i| {
             let view = PacketView::new(trace, i);
             let r = columns::row(&view);
@@ -128,9 +129,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
             ],
         )
     };
+    let title = match &app.filter {
+        Some(f) => format!(
+            "Packets: {} of {} match \"{}\" (/: edit filter)",
+            f.matches.len(),
+            trace.store.len(),
+            sanitize(f.text())
+        ),
+        None => "Packets (/: filter)".to_string(),
+    };
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
-        .block(block("Packets", app.focus == Pane::List));
+        .block(block(&title, app.focus == Pane::List));
     frame.render_widget(table, list_area);
 
     if app.selected >= trace.store.len() {

@@ -1,9 +1,10 @@
 //! The one-line prompt at the bottom of the screen (export file name, follow
-//! search) and the export actions behind it. Exports use the same library
+//! search, display filter) and the export actions behind it. Exports use the same library
 //! rules as `wirelens export`: names reduced by `http::export::sanitize_name`,
 //! files created by `write_item` inside the prepared directory only, never
 //! over an existing file.
 
+use crate::filter::FilterError;
 use crate::flow::follow::follow;
 use crate::flow::reassembly::Piece;
 use crate::http::export::{plan, prepare_dir, sanitize_name, write_item, ExportError};
@@ -19,6 +20,8 @@ pub enum PromptKind {
     Export(Box<ExportItem>),
     /// A search in the Follow view.
     Search,
+    /// A display filter for the packet list.
+    Filter,
 }
 
 /// An open prompt.
@@ -28,6 +31,10 @@ pub struct Prompt {
     pub input: String,
     /// Why the last Enter did not succeed.
     pub error: Option<String>,
+    /// The filter typed so far does not compile: why and where.
+    pub filter_error: Option<FilterError>,
+    /// Position in the filter history while walking it with Up/Down.
+    pub history: Option<usize>,
 }
 
 impl Prompt {
@@ -36,6 +43,8 @@ impl Prompt {
             kind,
             input,
             error: None,
+            filter_error: None,
+            history: None,
         }
     }
 
@@ -44,6 +53,7 @@ impl Prompt {
         match self.kind {
             PromptKind::Export(_) => "Export as (in the current directory): ",
             PromptKind::Search => "Search: ",
+            PromptKind::Filter => "Filter: ",
         }
     }
 }

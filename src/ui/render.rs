@@ -5,7 +5,7 @@
 //! `text::sanitize` first.
 
 use super::app::{App, View, KEYMAP};
-use super::{follow_pane, http_pane, ladder_pane, packets_pane};
+use super::{filter_bar, follow_pane, http_pane, ladder_pane, packets_pane};
 use crate::text::sanitize;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -16,6 +16,7 @@ use ratatui::Frame;
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
     let bottom = match &app.prompt {
+        Some(p) if p.filter_error.is_some() => 3,
         Some(p) if p.error.is_some() => 2,
         _ => 1,
     };
@@ -157,6 +158,9 @@ fn draw_prompt(frame: &mut Frame<'_>, area: Rect, app: &App) {
         Span::raw(shown),
         Span::styled("█", Style::default().add_modifier(Modifier::SLOW_BLINK)),
     ]));
+    if let Some(e) = &prompt.filter_error {
+        lines.extend(filter_bar::error_lines(e, label.chars().count() + 1, skip));
+    }
     frame.render_widget(Paragraph::new(lines), area);
 }
 

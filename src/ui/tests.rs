@@ -504,3 +504,78 @@ fn escape_sequences_render_escaped_in_every_view() {
     assert_eq!(name, "a]0;tb.txt");
     assert_clean(&screen(&mut app, 80, 24), "export prompt");
 }
+
+#[test]
+fn filter_bar_shows_errors_applies_and_remembers() {
+    let mut app = sample();
+    key(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "tcp.prot == 80");
+    let s = screen(&mut app, 80, 24);
+    let lines: Vec<&str> = s.lines().collect();
+    let input = lines
+        .iter()
+        .position(|l| l.contains("Filter: tcp.prot == 80"))
+        .expect("input line");
+    let column = lines[input].find("tcp.prot").unwrap_or(0);
+    assert_eq!(lines[input + 1].find('^'), Some(column), "{s}");
+    assert!(lines[input + 1].contains("^~~~~~~"), "{s}");
+    assert!(lines[input + 2].contains("unknown field"), "{s}");
+    assert!(
+        lines[input + 1].contains("did you mean \"tcp.port\""),
+        "{s}"
+    );
+    // Enter on an error keeps the prompt open.
+    key(&mut app, KeyCode::Enter);
+    assert!(app.prompt.is_some());
+    for _ in 0.."tcp.prot == 80".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "http");
+    assert!(app
+        .prompt
+        .as_ref()
+        .is_some_and(|p| p.filter_error.is_none()));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.prompt.is_none());
+    assert_eq!(app.status, "2 of 27 packets match");
+    assert_eq!(app.selected, 5, "the nearest match is selected");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("2 of 27 match \"http\""), "{s}");
+    assert!(s.contains("GET / HTTP/1.1"), "{s}");
+    assert!(s.contains("HTTP/1.1 200 OK"), "{s}");
+    assert!(!s.contains("DNS"), "{s}");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.selected, 21);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.selected, 21);
+    // A click on the first row selects frame 6.
+    let list = app.areas.list;
+    click(&mut app, list.x + 3, list.y + 2);
+    assert_eq!(app.selected, 5);
+    // Another filter, then the history brings both back.
+    key(&mut app, KeyCode::Char('/'));
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "tcp.flags.syn == 1");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.status, "2 of 27 packets match");
+    assert_eq!(app.selected, 3, "frame 4 is the match nearest frame 6");
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Up);
+    assert_eq!(
+        app.prompt.as_ref().map(|p| p.input.as_str()),
+        Some("tcp.flags.syn == 1")
+    );
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.prompt.as_ref().map(|p| p.input.as_str()), Some("http"));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.prompt.as_ref().map(|p| p.input.as_str()), Some(""));
+    // An empty filter clears.
+    key(&mut app, KeyCode::Enter);
+    assert!(app.filter.is_none());
+    assert_eq!(app.status, "filter cleared");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("DNS"), "{s}");
+}
