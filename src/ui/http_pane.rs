@@ -2,6 +2,7 @@
 //! sizes) from the trace's `HttpIndex`, and for the selected one the request
 //! and response heads and decoded bodies: text (JSON pretty-printed), a hex
 //! dump for binary, sizes and encodings shown, partial bodies flagged.
+//! JSON is re-indented keeping its key order (serde_json only validates it).
 //!
 //! The message lines are built in [`HttpState`] when the selection changes
 //! (decoding is bounded), so drawing only slices them.
@@ -262,10 +263,7 @@ fn body_lines(kind: MediaKind, bytes: &[u8]) -> Vec<String> {
             .collect()
     };
     match kind {
-        MediaKind::Json => match serde_json::from_slice::<serde_json::Value>(bytes)
-            .ok()
-            .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        {
+        MediaKind::Json => match pretty_json(bytes) {
             Some(pretty) => text(&pretty),
             None => text(&String::from_utf8_lossy(bytes)),
         },
@@ -281,6 +279,60 @@ fn body_lines(kind: MediaKind, bytes: &[u8]) -> Vec<String> {
             })
             .collect(),
     }
+}
+
+/// Valid JSON re-indented, two spaces a level, keys and numbers kept as
+/// written (serde_json checks it; the original text is only re-spaced).
+pub fn pretty_json(bytes: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    serde_json::from_str::<serde_json::Value>(text).ok()?;
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut depth = 0usize;
+    let mut chars = text.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push(c);
+                while let Some(s) = chars.next() {
+                    out.push(s);
+                    match s {
+                        '\\' => out.extend(chars.next()),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' | '[' => {
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+                out.push(c);
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    out.extend(chars.next());
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// Draws the HTTP view into `area`.
@@ -378,4 +430,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         )),
         message_area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pretty_json;
+
+    #[test]
+    fn json_is_reindented_in_its_own_order() {
+        let pretty = pretty_json(br#"{"b":1,"a":[1, 2,{}],"s":"x,{\"y\":[]}","e":[]}"#);
+        assert_eq!(
+            pretty.as_deref(),
+            Some(
+                "{\n  \"b\": 1,\n  \"a\": [\n    1,\n    2,\n    {}\n  ],\n  \"s\": \"x,{\\\"y\\\":[]}\",\n  \"e\": []\n}"
+            )
+        );
+        assert_eq!(pretty_json(b"{not json"), None);
+    }
 }

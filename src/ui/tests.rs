@@ -579,3 +579,92 @@ fn filter_bar_shows_errors_applies_and_remembers() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("DNS"), "{s}");
 }
+
+fn open_http_at(file: &str, frame: usize) -> App {
+    let trace = Trace::open(&manifest().join("sample-captures").join(file)).expect("capture");
+    let mut app = App::with_trace(file.into(), trace);
+    for _ in 1..frame {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Char('h'));
+    app
+}
+
+/// Every line of the HTTP message pane, scrolled through.
+fn message_text(app: &App) -> String {
+    app.http
+        .as_ref()
+        .map(|h| {
+            h.message
+                .iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn http_view_pretty_prints_json_and_shows_encodings() {
+    let mut app = open_http_at("keepalive-3-requests.pcap", 31);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("/data.json"), "{s}");
+    assert!(s.contains("application/json"), "{s}");
+    let text = message_text(&app);
+    assert!(
+        text.contains("Response (frames 31-31): HTTP/1.1 200 OK"),
+        "{text}"
+    );
+    assert!(text.contains("  \"name\": \"wirelens\","), "{text}");
+
+    let mut app = open_http_at("chunked-gzip.pcap", 14);
+    let text = message_text(&app);
+    assert!(
+        text.contains("(chunked)") && text.contains("Content-Encoding gzip → 31315 bytes decoded"),
+        "{text}"
+    );
+    let report = std::fs::read_to_string(manifest().join("sample-captures/content/report.txt"))
+        .expect("report");
+    let first = report.lines().next().unwrap_or("").trim_end();
+    assert!(text.contains(first), "{first:?} in {text}");
+    // The export writes the decoded body.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    app.export_dir = tmp.path().to_path_buf();
+    key(&mut app, KeyCode::Char('e'));
+    assert_eq!(
+        app.prompt.as_ref().map(|p| p.input.as_str()),
+        Some("report.txt")
+    );
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        std::fs::read(tmp.path().join("report.txt")).expect("written"),
+        report.as_bytes()
+    );
+}
+
+#[test]
+fn http_view_flags_partial_bodies_and_dumps_binary() {
+    let body: Vec<u8> = (0u8..40).collect();
+    let mut resp = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+        body.len() + 100
+    )
+    .into_bytes();
+    resp.extend_from_slice(&body);
+    let t = connection(b"GET /blob HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
+    let mut app = App::with_trace("partial.pcap".into(), t);
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Char('h'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("40*"), "partial size flagged in the list:\n{s}");
+    let text = message_text(&app);
+    assert!(text.contains("PARTIAL body: 100 bytes missing"), "{text}");
+    assert!(
+        text.contains(
+            "00000000  00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f  ................"
+        ),
+        "{text}"
+    );
+}
