@@ -1,7 +1,8 @@
 //! End to end: the real binary in a pseudo-terminal (tmux, on a private
 //! server socket), driven by keys: the ladder, follow and HTTP views of the
-//! sample capture, an export written into the current directory, and a clean
-//! exit that leaves no TUI on the screen. Skipped when tmux is not installed.
+//! sample capture, an export written into the current directory, the filter
+//! bar, and a clean exit that leaves no TUI on the screen. Skipped when tmux
+//! is not installed.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -142,6 +143,13 @@ fn ladder_follow_http_export_and_clean_exit() {
     tmux.wait_for("wrote 11088 bytes");
     let written = std::fs::read(dir.path().join("stream0-0.html")).expect("exported file");
     assert_eq!(written, expected);
+
+    // The display-filter bar.
+    tmux.keys(&["Escape", "/"]);
+    tmux.wait_for("Filter:");
+    tmux.keys(&["tcp.flags.syn == 1", "Enter"]);
+    let s = tmux.wait_for("2 of 27 match");
+    assert!(!s.contains("DNS"), "{s}");
 
     tmux.keys(&["q"]);
     let s = tmux.wait_for("EXITED 0");

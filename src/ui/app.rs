@@ -325,13 +325,13 @@ impl App {
         match (self.view, key.code) {
             (View::Conversations, KeyCode::Enter) => self.open_conversation(),
             (View::Ladder, KeyCode::Enter | KeyCode::Char(' ')) => {
-                if let Some(l) = self.ladder.as_mut() {
-                    l.toggle_selected();
+                if let (Some(trace), Some(l)) = (self.trace.as_deref(), self.ladder.as_mut()) {
+                    l.toggle_selected(trace);
                 }
             }
             (View::Ladder, KeyCode::Char('a')) => {
-                if let Some(l) = self.ladder.as_mut() {
-                    l.toggle_all();
+                if let (Some(trace), Some(l)) = (self.trace.as_deref(), self.ladder.as_mut()) {
+                    l.toggle_all(trace);
                 }
             }
             (View::Follow, KeyCode::Char('x')) => {

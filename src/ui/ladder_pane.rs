@@ -4,8 +4,8 @@
 //! runs of data folded into one row that Enter/Space unfolds.
 //!
 //! The model is the library's [`crate::flow::ladder::Ladder`], built folded
-//! and unfolded once when the view opens; [`LadderState`] merges the two
-//! according to which folds are open. Drawing formats the visible rows only.
+//! when the view opens and unfolded on the first unfold; [`LadderState`]
+//! merges the two according to which folds are open. Drawing formats the visible rows only.
 
 use super::app::{scroll_into_view, step, App};
 use super::render::block;
@@ -42,7 +42,8 @@ pub struct LadderState {
     pub client: String,
     pub server: String,
     folded: Vec<Row>,
-    every: Vec<Row>,
+    /// One row per segment, built on the first unfold.
+    every: Option<Vec<Row>>,
     /// First packets of the folds shown unfolded.
     open: BTreeSet<u32>,
     /// Every fold unfolded.
@@ -59,35 +60,47 @@ impl LadderState {
     pub fn new(trace: &Trace, conversation: u32, packet: u32) -> Option<LadderState> {
         let conv = trace.conversations.get(conversation)?;
         let folded = ladder(trace, conv, false);
-        let every = ladder(trace, conv, true);
         let mut state = LadderState {
             conversation,
             stream: folded.stream,
             client: sanitize(&folded.client.to_string()).into_owned(),
             server: sanitize(&folded.server.to_string()).into_owned(),
             folded: folded.rows,
-            every: every.rows,
+            every: None,
             open: BTreeSet::new(),
             all: false,
             rows: Vec::new(),
             selected: 0,
             offset: 0,
         };
-        state.rebuild();
+        state.rebuild(trace);
         state.select_packet(packet);
         Some(state)
     }
 
-    fn rebuild(&mut self) {
+    fn rebuild(&mut self, trace: &Trace) {
+        let every = match &self.every {
+            Some(every) => every,
+            None if !self.all && self.open.is_empty() => {
+                self.rows = self.folded.clone();
+                return;
+            }
+            None => {
+                let Some(conv) = trace.conversations.get(self.conversation) else {
+                    return;
+                };
+                self.every.insert(ladder(trace, conv, true).rows)
+            }
+        };
         if self.all {
-            self.rows = self.every.clone();
+            self.rows = every.clone();
             return;
         }
         let mut rows = Vec::with_capacity(self.folded.len());
         for row in &self.folded {
             match row {
                 Row::Fold(f) if self.open.contains(&f.first_packet) => {
-                    rows.extend(self.every.iter().filter(|r| in_fold(r, f)).cloned());
+                    rows.extend(every.iter().filter(|r| in_fold(r, f)).cloned());
                 }
                 r => rows.push(r.clone()),
             }
@@ -133,7 +146,7 @@ impl LadderState {
 
     /// Unfolds the selected fold, or folds the run the selected segment
     /// belongs to.
-    pub fn toggle_selected(&mut self) {
+    pub fn toggle_selected(&mut self, trace: &Trace) {
         let key = match self.rows.get(self.selected) {
             Some(Row::Fold(f)) => Some(f.first_packet),
             Some(Row::Segment(s)) => self.folded.iter().find_map(|r| match r {
@@ -157,18 +170,18 @@ impl LadderState {
         if !self.open.remove(&key) {
             self.open.insert(key);
         }
-        self.rebuild();
+        self.rebuild(trace);
         if let Some(p) = packet {
             self.select_packet(p);
         }
     }
 
     /// Unfolds every fold, or folds them all back.
-    pub fn toggle_all(&mut self) {
+    pub fn toggle_all(&mut self, trace: &Trace) {
         let packet = self.packet_of(self.selected);
         self.all = !self.all;
         self.open.clear();
-        self.rebuild();
+        self.rebuild(trace);
         if let Some(p) = packet {
             self.select_packet(p);
         }
