@@ -55,8 +55,8 @@ pub const KEYMAP: &[(&str, &str)] = &[
     ("h", "HTTP transactions of the packet's TCP stream"),
     ("e", "export the HTTP body (HTTP) or stream bytes (Follow)"),
     (
-        "Enter/Esc/⌫",
-        "prompt: confirm / cancel / delete a character",
+        "Enter Esc ⌫ ↑↓",
+        "prompt: confirm / cancel / delete; filter history",
     ),
     ("Esc", "back to the packet list"),
     ("?", "this help"),
