@@ -12,7 +12,7 @@ mod support;
 
 use std::time::Instant;
 use wirelens::capture::Capture;
-use wirelens::http::export::{plan, prepare_dir, write_item, ExportOptions};
+use wirelens::http::export::{plan_each, prepare_dir, write_item, ExportOptions};
 use wirelens::trace::Trace;
 
 fn main() {
@@ -29,14 +29,15 @@ fn main() {
     let loaded = t.elapsed().as_secs_f64();
     let index = trace.http();
     let parsed = t.elapsed().as_secs_f64();
-    let items = plan(index, &ExportOptions::default());
-    let planned = t.elapsed().as_secs_f64();
     let dir = prepare_dir(&out).expect("export dir");
-    let mut written = 0u64;
-    for item in &items {
-        write_item(&dir, item, false).expect("write body");
-        written += item.data.len() as u64;
-    }
+    let (mut written, mut bodies) = (0u64, 0usize);
+    plan_each(index, &ExportOptions::default(), |item| {
+        write_item(&dir, &item, false).map(|_| {
+            written += item.data.len() as u64;
+            bodies += 1;
+        })
+    })
+    .expect("write body");
     let total = t.elapsed().as_secs_f64();
     let packets = trace.store.len();
     println!(
@@ -44,12 +45,11 @@ fn main() {
         path.display(),
         bytes as f64 / 1e6,
         index.transactions.len(),
-        items.len(),
+        bodies,
         written as f64 / 1e6
     );
     support::report("wirelens load", loaded, bytes, packets, "");
     support::report("wirelens load+http parse", parsed, bytes, packets, "");
-    support::report("wirelens +decode bodies", planned, bytes, packets, "");
     support::report(
         "wirelens http export",
         total,

@@ -151,17 +151,66 @@ pub struct HttpIndex {
 }
 
 impl HttpIndex {
-    /// Parses every TCP conversation of `trace`.
+    /// Parses every TCP conversation of `trace`, spreading the connections
+    /// over the machine's cores (each connection is independent); the result
+    /// is in conversation order whatever the number of threads.
     pub fn build(trace: &Trace) -> HttpIndex {
+        let convs = trace.conversations.all();
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let parse = |range: std::ops::Range<usize>| -> Vec<Transaction> {
+            let mut out = Vec::new();
+            for ci in range {
+                let Some(conv) = convs.get(ci) else { continue };
+                if conv.protocol != Protocol::Tcp {
+                    continue;
+                }
+                let streams = stream::reassemble(trace, conv);
+                out.extend(connection(conv, ci as u32, &streams));
+            }
+            out
+        };
+        // Interleaved blocks balance big and small connections between threads.
+        const BLOCK: usize = 64;
+        let blocks: Vec<std::ops::Range<usize>> = (0..convs.len())
+            .step_by(BLOCK)
+            .map(|s| s..(s + BLOCK).min(convs.len()))
+            .collect();
+        let mut parts: Vec<Vec<Transaction>> = Vec::with_capacity(blocks.len());
+        if threads == 1 || blocks.len() < 2 {
+            parts.extend(blocks.into_iter().map(parse));
+        } else {
+            let results: Vec<Vec<(usize, Vec<Transaction>)>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|k| {
+                        let blocks = &blocks;
+                        let parse = &parse;
+                        scope.spawn(move || {
+                            blocks
+                                .iter()
+                                .enumerate()
+                                .skip(k)
+                                .step_by(threads)
+                                .map(|(i, r)| (i, parse(r.clone())))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            let mut ordered: Vec<(usize, Vec<Transaction>)> =
+                results.into_iter().flatten().collect();
+            ordered.sort_by_key(|(i, _)| *i);
+            parts.extend(ordered.into_iter().map(|(_, v)| v));
+        }
         let mut index = HttpIndex::default();
-        for (ci, conv) in trace.conversations.all().iter().enumerate() {
-            if conv.protocol != Protocol::Tcp {
-                continue;
-            }
-            let streams = stream::reassemble(trace, conv);
-            for t in connection(conv, ci as u32, &streams) {
-                index.push(t);
-            }
+        for t in parts.into_iter().flatten() {
+            index.push(t);
         }
         index
     }

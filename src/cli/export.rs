@@ -1,7 +1,7 @@
 //! `wirelens export`: writes HTTP bodies into a directory.
 
 use super::{open_trace, report_damage, Outcome};
-use crate::http::export::{plan, prepare_dir, write_item, ExportOptions};
+use crate::http::export::{plan_each, prepare_dir, write_item, ExportOptions};
 use crate::text::sanitize;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -39,14 +39,14 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
         raw: args.raw,
         limit: args.max_decoded,
     };
-    let items = plan(trace.http(), &opts);
     let dir = prepare_dir(&args.dir).context("export")?;
-    let mut bytes = 0u64;
-    let mut failed = 0usize;
-    for item in &items {
-        match write_item(&dir, item, args.force) {
+    let (mut bytes, mut written, mut failed) = (0u64, 0usize, 0usize);
+    // One body in memory at a time: decoded, written, dropped.
+    plan_each(trace.http(), &opts, |item| {
+        match write_item(&dir, &item, args.force) {
             Ok(_) => {
                 bytes += item.data.len() as u64;
+                written += 1;
                 let mut note = String::new();
                 if item.partial {
                     note.push_str(" (partial)");
@@ -67,11 +67,11 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
                 eprintln!("wirelens: {}", sanitize(&e.to_string()));
             }
         }
-    }
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {});
     println!(
-        "{} files, {} bytes written to {}{}",
-        items.len() - failed,
-        bytes,
+        "{written} files, {bytes} bytes written to {}{}",
         sanitize(&dir.display().to_string()),
         if failed > 0 {
             format!("; {failed} failed")
@@ -79,7 +79,7 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
             String::new()
         }
     );
-    if failed > 0 && failed == items.len() {
+    if failed > 0 && written == 0 {
         anyhow::bail!("no file could be written");
     }
     Ok(report_damage(&args.file, &trace))

@@ -4,7 +4,7 @@
 //! through a symlink, and never over an existing file unless forced.
 
 use super::{media, HttpIndex, Message};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -155,7 +155,22 @@ pub fn base_name(msg: &Message, uri: Option<&str>, stream: u32, txn: u32) -> Str
 /// exist, complete ones only unless `all`.
 pub fn plan(index: &HttpIndex, opts: &ExportOptions) -> Vec<ExportItem> {
     let mut items = Vec::new();
-    let mut used: HashSet<String> = HashSet::new();
+    plan_each(index, opts, |item| {
+        items.push(item);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {});
+    items
+}
+
+/// Like [`plan`], but hands each body to `each` as soon as it is decoded, so
+/// only one body is in memory at a time; stops at the first error.
+pub fn plan_each<E>(
+    index: &HttpIndex,
+    opts: &ExportOptions,
+    mut each: impl FnMut(ExportItem) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut names = Names::default();
     for t in &index.transactions {
         if opts.stream.is_some_and(|s| s != t.stream) {
             continue;
@@ -177,34 +192,47 @@ pub fn plan(index: &HttpIndex, opts: &ExportOptions) -> Vec<ExportItem> {
                 let d = msg.decoded_body(opts.limit);
                 (d.bytes, d.error.map(|e| e.to_string()))
             };
-            let base = base_name(msg, uri, t.stream, t.number);
-            let name = unique(&base, &used);
-            used.insert(name.clone());
-            items.push(ExportItem {
+            let name = names.unique(&base_name(msg, uri, t.stream, t.number));
+            each(ExportItem {
                 name,
                 data,
                 frame: u64::from(msg.last_packet) + 1,
                 stream: t.stream,
                 partial: msg.partial(),
                 note,
-            });
+            })?;
         }
     }
-    items
+    Ok(())
 }
 
-fn unique(base: &str, used: &HashSet<String>) -> String {
-    if !used.contains(base) {
-        return base.to_string();
+/// Names handed out so far; a repeated name gets `-1`, `-2`, ... before its
+/// extension. Each base remembers its next suffix, so thousands of
+/// `index.html` cost linear time.
+#[derive(Default)]
+struct Names {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, u32>,
+}
+
+impl Names {
+    fn unique(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let (stem, ext) = match base.rfind('.') {
+            Some(i) if i > 0 => (&base[..i], &base[i..]),
+            _ => (base, ""),
+        };
+        let n = self.next_suffix.entry(base.to_string()).or_insert(1);
+        loop {
+            let candidate = format!("{stem}-{n}{ext}");
+            *n += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
-    let (stem, ext) = match base.rfind('.') {
-        Some(i) if i > 0 => (&base[..i], &base[i..]),
-        _ => (base, ""),
-    };
-    (1..)
-        .map(|n| format!("{stem}-{n}{ext}"))
-        .find(|c| !used.contains(c))
-        .unwrap_or_else(|| base.to_string())
 }
 
 /// Creates (if needed) and canonicalises the output directory.
@@ -313,9 +341,12 @@ mod tests {
                 Err(ExportError::NotRegular { .. })
             ));
         }
-        assert_eq!(
-            unique("a.txt", &HashSet::from(["a.txt".to_string()])),
-            "a-1.txt"
-        );
+        let mut names = Names::default();
+        assert_eq!(names.unique("a.txt"), "a.txt");
+        assert_eq!(names.unique("a-1.txt"), "a-1.txt");
+        assert_eq!(names.unique("a.txt"), "a-2.txt");
+        assert_eq!(names.unique("a.txt"), "a-3.txt");
+        assert_eq!(names.unique("noext"), "noext");
+        assert_eq!(names.unique("noext"), "noext-1");
     }
 }
