@@ -247,6 +247,9 @@ impl App {
             (View::Http, _) => {
                 if let (Some(trace), Some(h)) = (self.trace.as_deref(), self.http.as_mut()) {
                     h.move_by(trace, delta);
+                    if let Some(packet) = h.first_packet(trace) {
+                        self.select_packet(packet as usize);
+                    }
                 }
             }
             (View::Help, _) => {
@@ -687,6 +690,9 @@ impl App {
                 if let Some(r) = row_in(a.http_list, 1) {
                     if let (Some(trace), Some(h)) = (self.trace.as_deref(), self.http.as_mut()) {
                         h.click(trace, r);
+                        if let Some(packet) = h.first_packet(trace) {
+                            self.select_packet(packet as usize);
+                        }
                     }
                 }
             }

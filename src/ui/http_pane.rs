@@ -80,6 +80,16 @@ impl HttpState {
         self.transactions.get(self.selected).copied()
     }
 
+    /// The first packet of the selected transaction (of its request, else
+    /// its response), which the packet list then selects.
+    pub fn first_packet(&self, trace: &Trace) -> Option<u32> {
+        let t = trace.http().transactions.get(self.current()?)?;
+        t.request
+            .as_ref()
+            .or(t.response.as_ref())
+            .map(|m| m.first_packet)
+    }
+
     /// Selects the transaction one of whose messages `packet` carries.
     pub fn select_packet(&mut self, trace: &Trace, packet: u32) {
         let all = &trace.http().transactions;

@@ -7,7 +7,7 @@
 use crate::filter::FilterError;
 use crate::flow::follow::follow;
 use crate::flow::reassembly::Piece;
-use crate::http::export::{plan, prepare_dir, sanitize_name, write_item, ExportError};
+use crate::http::export::{plan_each, prepare_dir, sanitize_name, write_item, ExportError};
 use crate::http::export::{ExportItem, ExportOptions};
 use crate::text::sanitize;
 use crate::trace::Trace;
@@ -74,9 +74,15 @@ pub fn http_item(trace: &Trace, index: Option<usize>) -> Option<ExportItem> {
         all: true,
         ..ExportOptions::default()
     };
-    plan(http, &opts)
-        .into_iter()
-        .find(|i| i.frame == frame && i.stream == t.stream)
+    // Stop at the body wanted: the bodies after it are never decoded.
+    let found = plan_each(http, &opts, |item| {
+        if item.frame == frame && item.stream == t.stream {
+            Err(item)
+        } else {
+            Ok(())
+        }
+    });
+    found.err()
 }
 
 /// The raw bytes of a TCP conversation, both directions concatenated in the

@@ -607,6 +607,11 @@ fn message_text(app: &App) -> String {
 #[test]
 fn http_view_pretty_prints_json_and_shows_encodings() {
     let mut app = open_http_at("keepalive-3-requests.pcap", 31);
+    // Moving in the list selects the transaction's first packet.
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.selected, 23, "the request of /style.css is frame 24");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.selected, 28);
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("/data.json"), "{s}");
     assert!(s.contains("application/json"), "{s}");
