@@ -1,6 +1,6 @@
 //! The interactive view: a ratatui front end over the same library calls as the
 //! headless commands. State lives in [`app::App`] (no drawing), drawing in
-//! [`render`] (pure functions of the state), and the loop here turns terminal
+//! [`render`] and one `*_pane` file per view (pure functions of the state), and the loop here turns terminal
 //! input, ticks and background progress into events for the app.
 //!
 //! The capture loads in a background thread; the status bar shows its progress
@@ -9,7 +9,15 @@
 
 pub mod app;
 pub mod details;
+pub mod filter_bar;
+pub mod follow_pane;
+pub mod http_pane;
+pub mod ladder_pane;
+pub mod packets_pane;
+pub mod prompt;
 pub mod render;
+#[cfg(test)]
+mod tests;
 
 use crate::capture::{Capture, CaptureError};
 use crate::trace::{Progress, Trace};

@@ -1,16 +1,31 @@
 //! The TUI's state and how events change it. Knows nothing about drawing: the
 //! renderer reads this state, and tests drive it with key events.
+//!
+//! Keys go first to an open prompt (export name, search), then to the global
+//! keys (quit, help, views), then to the view being shown. The stream views
+//! (ladder, follow, HTTP) keep their own state structs, built from library
+//! calls when the view opens, so drawing only reads them.
 
+use super::filter_bar::{self, ActiveFilter};
+use super::follow_pane::FollowState;
+use super::http_pane::{HttpFocus, HttpState};
+use super::ladder_pane::LadderState;
+use super::prompt::{Prompt, PromptKind};
 use super::LoadEvent;
+use crate::flow::Protocol;
 use crate::trace::{Progress, Trace};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
-use ratatui::layout::Rect;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+use std::path::PathBuf;
 
 /// The screen being shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Packets,
     Conversations,
+    Ladder,
+    Follow,
+    Http,
     Help,
 }
 
@@ -24,17 +39,44 @@ pub enum Pane {
 
 /// Every key the app knows, for the help screen (and nothing else reads it).
 pub const KEYMAP: &[(&str, &str)] = &[
-    ("↑/k ↓/j", "previous / next row"),
+    ("↑/k ↓/j", "previous / next row (Follow: scroll)"),
     ("PgUp PgDn", "page up / down"),
-    ("g G", "first / last row"),
+    ("g/Home G/End", "first / last row"),
     ("Tab Shift-Tab", "next / previous pane"),
     ("c", "conversations"),
-    ("Enter", "open the selected conversation's packets"),
+    ("Enter", "open a conversation; fold/unfold a ladder run"),
+    ("l", "ladder diagram of the packet's TCP stream"),
+    ("Space", "ladder: fold / unfold the selected run"),
+    ("a", "ladder: unfold / fold every data run"),
+    ("f", "follow the packet's TCP stream"),
+    ("x", "follow: ASCII / hex"),
+    ("/", "display filter (packet list) / search (Follow)"),
+    ("n N", "follow: next / previous match"),
+    ("h", "HTTP transactions of the packet's TCP stream"),
+    ("e", "export the HTTP body (HTTP) or stream bytes (Follow)"),
+    (
+        "Enter Esc ⌫ ↑↓",
+        "prompt: confirm / cancel / delete; filter history",
+    ),
     ("Esc", "back to the packet list"),
     ("?", "this help"),
-    ("q", "quit"),
-    ("mouse", "click selects a row, wheel scrolls"),
+    ("q Ctrl-C", "quit"),
+    ("mouse", "click selects a row or pane, wheel scrolls"),
 ];
+
+/// Where each pane was last drawn (for mouse clicks and paging).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Areas {
+    pub list: Rect,
+    pub details: Rect,
+    pub bytes: Rect,
+    pub conversations: Rect,
+    pub ladder: Rect,
+    pub follow: Rect,
+    pub http_list: Rect,
+    pub http_message: Rect,
+    pub help: Rect,
+}
 
 /// The whole state of the TUI.
 pub struct App {
@@ -48,11 +90,25 @@ pub struct App {
     pub selected: usize,
     pub offset: usize,
     pub detail_selected: usize,
+    /// First details line shown (set by the renderer).
+    pub detail_first: usize,
     pub conversation_selected: usize,
+    /// First conversation shown (set by the renderer).
+    pub conversation_first: usize,
+    pub help_offset: usize,
     pub status: String,
     pub should_quit: bool,
-    /// Where the packet list was last drawn (for mouse clicks and paging).
-    pub list_area: Rect,
+    pub areas: Areas,
+    pub ladder: Option<LadderState>,
+    pub follow: Option<FollowState>,
+    pub http: Option<HttpState>,
+    pub prompt: Option<Prompt>,
+    /// Where exports are written (the current directory unless a test says otherwise).
+    pub export_dir: PathBuf,
+    /// The display filter applied to the packet list.
+    pub filter: Option<ActiveFilter>,
+    /// Filters applied before, oldest first.
+    pub filter_history: Vec<String>,
 }
 
 impl App {
@@ -67,10 +123,20 @@ impl App {
             selected: 0,
             offset: 0,
             detail_selected: 0,
+            detail_first: 0,
             conversation_selected: 0,
+            conversation_first: 0,
+            help_offset: 0,
             status: String::new(),
             should_quit: false,
-            list_area: Rect::default(),
+            areas: Areas::default(),
+            ladder: None,
+            follow: None,
+            http: None,
+            prompt: None,
+            export_dir: PathBuf::from("."),
+            filter: None,
+            filter_history: Vec::new(),
         }
     }
 
@@ -100,8 +166,52 @@ impl App {
         }
     }
 
+    /// Rows of the packet list (the filter's matches, or every packet).
+    pub fn list_len(&self) -> usize {
+        match &self.filter {
+            Some(f) => f.matches.len(),
+            None => self.packet_count(),
+        }
+    }
+
+    /// The packet shown on row `pos` of the packet list.
+    pub fn list_packet(&self, pos: usize) -> Option<usize> {
+        match &self.filter {
+            Some(f) => f.matches.get(pos).map(|&i| i as usize),
+            None => (pos < self.packet_count()).then_some(pos),
+        }
+    }
+
+    /// The row of the selected packet in the packet list (or of the next
+    /// packet shown, when the filter hides it).
+    pub fn selected_pos(&self) -> usize {
+        match &self.filter {
+            Some(f) => f
+                .matches
+                .partition_point(|&i| (i as usize) < self.selected)
+                .min(f.matches.len().saturating_sub(1)),
+            None => self.selected,
+        }
+    }
+
+    /// Rows inside the pane that paging moves by.
     fn page(&self) -> usize {
-        usize::from(self.list_area.height.saturating_sub(2)).max(1)
+        let area = match self.view {
+            View::Packets => match self.focus {
+                Pane::List => self.areas.list,
+                Pane::Details => self.areas.details,
+                Pane::Bytes => self.areas.bytes,
+            },
+            View::Conversations => self.areas.conversations,
+            View::Ladder => self.areas.ladder,
+            View::Follow => self.areas.follow,
+            View::Http => match self.http.as_ref().map(|h| h.focus) {
+                Some(HttpFocus::Message) => self.areas.http_message,
+                _ => self.areas.http_list,
+            },
+            View::Help => self.areas.help,
+        };
+        usize::from(area.height.saturating_sub(3)).max(1)
     }
 
     fn move_selection(&mut self, delta: isize) {
@@ -118,45 +228,228 @@ impl App {
                 self.detail_selected = self.detail_selected.saturating_add_signed(delta);
             }
             (View::Packets, _) => {
-                self.selected = step(self.selected, delta, self.packet_count());
-                self.detail_selected = 0;
+                let pos = step(self.selected_pos(), delta, self.list_len());
+                if let Some(packet) = self.list_packet(pos) {
+                    self.selected = packet;
+                    self.detail_selected = 0;
+                }
             }
-            (View::Help, _) => {}
+            (View::Ladder, _) => {
+                if let Some(packet) = self.ladder.as_mut().and_then(|l| l.move_by(delta)) {
+                    self.select_packet(packet as usize);
+                }
+            }
+            (View::Follow, _) => {
+                if let Some(f) = self.follow.as_mut() {
+                    f.scroll_by(delta);
+                }
+            }
+            (View::Http, _) => {
+                if let (Some(trace), Some(h)) = (self.trace.as_deref(), self.http.as_mut()) {
+                    h.move_by(trace, delta);
+                    if let Some(packet) = h.first_packet(trace) {
+                        self.select_packet(packet as usize);
+                    }
+                }
+            }
+            (View::Help, _) => {
+                self.help_offset = self
+                    .help_offset
+                    .saturating_add_signed(delta)
+                    .min(KEYMAP.len().saturating_sub(1));
+            }
+        }
+    }
+
+    /// Selects packet `index` in the packet list.
+    fn select_packet(&mut self, index: usize) {
+        if index < self.packet_count() {
+            self.selected = index;
+            self.detail_selected = 0;
         }
     }
 
     pub fn on_key(&mut self, key: KeyEvent) {
+        if self.prompt.is_some() {
+            self.on_prompt_key(key);
+            return;
+        }
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.should_quit = true;
+            return;
+        }
         let page = self.page() as isize;
         match key.code {
             KeyCode::Char('q') => self.should_quit = true,
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.should_quit = true
+            KeyCode::Char('?') => {
+                self.view = View::Help;
+                self.help_offset = 0;
             }
-            KeyCode::Char('?') => self.view = View::Help,
             KeyCode::Esc => self.view = View::Packets,
             KeyCode::Char('c') => self.view = View::Conversations,
+            KeyCode::Char('l') => self.open_ladder(),
+            KeyCode::Char('f') => self.open_follow(),
+            KeyCode::Char('h') => self.open_http(),
             KeyCode::Down | KeyCode::Char('j') => self.move_selection(1),
             KeyCode::Up | KeyCode::Char('k') => self.move_selection(-1),
             KeyCode::PageDown => self.move_selection(page),
             KeyCode::PageUp => self.move_selection(-page),
             KeyCode::Char('g') | KeyCode::Home => self.move_selection(isize::MIN / 2),
             KeyCode::Char('G') | KeyCode::End => self.move_selection(isize::MAX / 2),
-            KeyCode::Tab => {
-                self.focus = match self.focus {
-                    Pane::List => Pane::Details,
-                    Pane::Details => Pane::Bytes,
-                    Pane::Bytes => Pane::List,
+            KeyCode::Tab => self.cycle_pane(true),
+            KeyCode::BackTab => self.cycle_pane(false),
+            _ => self.on_view_key(key),
+        }
+    }
+
+    fn cycle_pane(&mut self, forward: bool) {
+        match self.view {
+            View::Packets => {
+                self.focus = match (self.focus, forward) {
+                    (Pane::List, true) | (Pane::Bytes, false) => Pane::Details,
+                    (Pane::Details, true) | (Pane::List, false) => Pane::Bytes,
+                    (Pane::Bytes, true) | (Pane::Details, false) => Pane::List,
                 }
             }
-            KeyCode::BackTab => {
-                self.focus = match self.focus {
-                    Pane::List => Pane::Bytes,
-                    Pane::Details => Pane::List,
-                    Pane::Bytes => Pane::Details,
+            View::Http => {
+                if let Some(h) = self.http.as_mut() {
+                    h.focus = match h.focus {
+                        HttpFocus::List => HttpFocus::Message,
+                        HttpFocus::Message => HttpFocus::List,
+                    }
                 }
             }
-            KeyCode::Enter if self.view == View::Conversations => self.open_conversation(),
             _ => {}
+        }
+    }
+
+    /// Keys that mean something in one view only.
+    fn on_view_key(&mut self, key: KeyEvent) {
+        match (self.view, key.code) {
+            (View::Conversations, KeyCode::Enter) => self.open_conversation(),
+            (View::Ladder, KeyCode::Enter | KeyCode::Char(' ')) => {
+                if let (Some(trace), Some(l)) = (self.trace.as_deref(), self.ladder.as_mut()) {
+                    l.toggle_selected(trace);
+                }
+            }
+            (View::Ladder, KeyCode::Char('a')) => {
+                if let (Some(trace), Some(l)) = (self.trace.as_deref(), self.ladder.as_mut()) {
+                    l.toggle_all(trace);
+                }
+            }
+            (View::Follow, KeyCode::Char('x')) => {
+                if let (Some(trace), Some(f)) = (self.trace.as_deref(), self.follow.as_mut()) {
+                    f.toggle_hex(trace);
+                }
+            }
+            (View::Follow, KeyCode::Char('/')) => {
+                let input = self
+                    .follow
+                    .as_ref()
+                    .and_then(|f| f.query.clone())
+                    .unwrap_or_default();
+                self.prompt = Some(Prompt::new(PromptKind::Search, input));
+            }
+            (View::Packets, KeyCode::Char('/')) => {
+                let input = self
+                    .filter
+                    .as_ref()
+                    .map(|f| f.text().to_string())
+                    .unwrap_or_default();
+                self.prompt = Some(Prompt::new(PromptKind::Filter, input));
+            }
+            (View::Follow, KeyCode::Char('n')) => self.next_match(true),
+            (View::Follow, KeyCode::Char('N')) => self.next_match(false),
+            (View::Follow, KeyCode::Char('e')) => self.start_stream_export(),
+            (View::Http, KeyCode::Char('e')) => self.start_http_export(),
+            _ => {}
+        }
+    }
+
+    fn next_match(&mut self, forward: bool) {
+        if let Some(f) = self.follow.as_mut() {
+            self.status = f.next_match(forward);
+        }
+    }
+
+    /// The conversation (index in `Conversations::all`) the stream views
+    /// open: the selected conversation in the conversations list, otherwise
+    /// the selected packet's, if it is TCP.
+    fn target_conversation(&mut self) -> Option<u32> {
+        let trace = self.trace.as_deref()?;
+        if self.view == View::Conversations {
+            let c = trace.conversations.all().get(self.conversation_selected)?;
+            let index = self.conversation_selected as u32;
+            let first = c.first_packet as usize;
+            let tcp = c.protocol == Protocol::Tcp;
+            self.select_packet(first);
+            if !tcp {
+                self.status = "not a TCP conversation".into();
+                return None;
+            }
+            return Some(index);
+        }
+        let found = trace
+            .store
+            .entry(self.selected)
+            .and_then(|e| Some((e.conversation, trace.conversations.get(e.conversation)?)))
+            .filter(|(_, c)| c.protocol == Protocol::Tcp)
+            .map(|(i, _)| i);
+        if found.is_none() {
+            self.status = format!("frame {} is not part of a TCP stream", self.selected + 1);
+        }
+        found
+    }
+
+    fn open_ladder(&mut self) {
+        let Some(conv) = self.target_conversation() else {
+            return;
+        };
+        let Some(trace) = self.trace.as_deref() else {
+            return;
+        };
+        match self.ladder.as_mut() {
+            Some(l) if l.conversation == conv => l.select_packet(self.selected as u32),
+            _ => {
+                self.ladder = LadderState::new(trace, conv, self.selected as u32);
+            }
+        }
+        if self.ladder.is_some() {
+            self.view = View::Ladder;
+        }
+    }
+
+    fn open_follow(&mut self) {
+        let Some(conv) = self.target_conversation() else {
+            return;
+        };
+        let Some(trace) = self.trace.as_deref() else {
+            return;
+        };
+        if self.follow.as_ref().map(|f| f.conversation) != Some(conv) {
+            self.follow = FollowState::new(trace, conv, false);
+        }
+        if self.follow.is_some() {
+            self.view = View::Follow;
+        }
+    }
+
+    fn open_http(&mut self) {
+        let Some(conv) = self.target_conversation() else {
+            return;
+        };
+        let Some(trace) = self.trace.as_deref() else {
+            return;
+        };
+        match self.http.as_mut() {
+            Some(h) if h.conversation == conv => h.select_packet(trace, self.selected as u32),
+            _ => self.http = HttpState::new(trace, conv, self.selected as u32),
+        }
+        if let Some(h) = &self.http {
+            if h.transactions.is_empty() {
+                self.status = format!("no HTTP in TCP stream {}", h.stream);
+            }
+            self.view = View::Http;
         }
     }
 
@@ -176,22 +469,176 @@ impl App {
         }
     }
 
+    fn start_http_export(&mut self) {
+        let Some(trace) = self.trace.as_deref() else {
+            return;
+        };
+        let Some(h) = self.http.as_ref() else { return };
+        match super::prompt::http_item(trace, h.current()) {
+            Some(item) => {
+                let name = item.name.clone();
+                self.prompt = Some(Prompt::new(PromptKind::Export(Box::new(item)), name));
+            }
+            None => self.status = "the selected transaction has no body to export".into(),
+        }
+    }
+
+    fn start_stream_export(&mut self) {
+        let Some(trace) = self.trace.as_deref() else {
+            return;
+        };
+        let Some(f) = self.follow.as_ref() else {
+            return;
+        };
+        if let Some(item) = super::prompt::stream_item(trace, f.conversation) {
+            let name = item.name.clone();
+            self.prompt = Some(Prompt::new(PromptKind::Export(Box::new(item)), name));
+        }
+    }
+
+    fn on_prompt_key(&mut self, key: KeyEvent) {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => {
+                self.status = match prompt.kind {
+                    PromptKind::Export(_) => "export cancelled".into(),
+                    PromptKind::Search | PromptKind::Filter => String::new(),
+                };
+                self.prompt = None;
+            }
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.prompt = None;
+            }
+            KeyCode::Backspace => {
+                prompt.input.pop();
+                prompt.error = None;
+                check_filter(prompt);
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                prompt.input.push(c);
+                prompt.error = None;
+                check_filter(prompt);
+            }
+            KeyCode::Up | KeyCode::Down if matches!(prompt.kind, PromptKind::Filter) => {
+                let n = self.filter_history.len();
+                let next = match (prompt.history, key.code) {
+                    (None, KeyCode::Up) => n.checked_sub(1),
+                    (Some(i), KeyCode::Up) => Some(i.saturating_sub(1)),
+                    (Some(i), _) if i + 1 < n => Some(i + 1),
+                    _ => None,
+                };
+                prompt.history = next;
+                prompt.input = next
+                    .and_then(|i| self.filter_history.get(i).cloned())
+                    .unwrap_or_default();
+                check_filter(prompt);
+            }
+            KeyCode::Enter => self.submit_prompt(),
+            _ => {}
+        }
+    }
+
+    /// Applies the display filter `text` (empty clears it); keeps the
+    /// selection when it still shows, else selects the nearest match.
+    fn apply_filter(&mut self, text: &str) -> Result<(), crate::filter::FilterError> {
+        let compiled = filter_bar::compile(text)?;
+        filter_bar::remember(&mut self.filter_history, text);
+        let Some(trace) = self.trace.as_deref() else {
+            return Ok(());
+        };
+        match compiled {
+            None => {
+                self.filter = None;
+                self.status = "filter cleared".into();
+            }
+            Some(f) => {
+                let active = ActiveFilter::new(trace, f);
+                self.status = format!(
+                    "{} of {} packets match",
+                    active.matches.len(),
+                    trace.store.len()
+                );
+                self.filter = Some(active);
+                let pos = self.selected_pos();
+                if let Some(packet) = self.list_packet(pos) {
+                    self.select_packet(packet);
+                }
+            }
+        }
+        self.offset = 0;
+        Ok(())
+    }
+
+    fn submit_prompt(&mut self) {
+        let Some(prompt) = self.prompt.take() else {
+            return;
+        };
+        match prompt.kind {
+            PromptKind::Search => {
+                if let Some(f) = self.follow.as_mut() {
+                    self.status = f.search(&prompt.input);
+                }
+            }
+            PromptKind::Filter => {
+                if let Err(e) = self.apply_filter(&prompt.input) {
+                    self.prompt = Some(Prompt {
+                        filter_error: Some(e),
+                        ..prompt
+                    });
+                }
+            }
+            PromptKind::Export(ref item) => {
+                match super::prompt::write(&self.export_dir, &prompt.input, item) {
+                    Ok(message) => self.status = message,
+                    Err(error) => {
+                        // Keep the prompt so the name can be changed.
+                        self.prompt = Some(Prompt {
+                            error: Some(error),
+                            ..prompt
+                        });
+                    }
+                }
+            }
+        }
+    }
+
     pub fn on_mouse(&mut self, m: MouseEvent) {
+        let at = Position::new(m.column, m.row);
         match m.kind {
-            MouseEventKind::ScrollDown => self.move_selection(3),
-            MouseEventKind::ScrollUp => self.move_selection(-3),
-            MouseEventKind::Down(_) => {
-                let a = self.list_area;
-                let inside = m.column >= a.x
-                    && m.column < a.x + a.width
-                    && m.row > a.y + 1
-                    && m.row < a.y + a.height.saturating_sub(1);
-                if inside && self.view == View::Packets {
-                    let row = usize::from(m.row - a.y - 2);
-                    let target = self.offset + row;
-                    if target < self.packet_count() {
-                        self.selected = target;
-                        self.focus = Pane::List;
+            MouseEventKind::ScrollDown => {
+                self.focus_at(at);
+                self.move_selection(3);
+            }
+            MouseEventKind::ScrollUp => {
+                self.focus_at(at);
+                self.move_selection(-3);
+            }
+            MouseEventKind::Down(MouseButton::Left) => self.click(at),
+            _ => {}
+        }
+    }
+
+    /// Focuses the pane under the pointer, if the view has several.
+    fn focus_at(&mut self, at: Position) {
+        let a = self.areas;
+        match self.view {
+            View::Packets => {
+                if a.list.contains(at) {
+                    self.focus = Pane::List;
+                } else if a.details.contains(at) {
+                    self.focus = Pane::Details;
+                } else if a.bytes.contains(at) {
+                    self.focus = Pane::Bytes;
+                }
+            }
+            View::Http => {
+                if let Some(h) = self.http.as_mut() {
+                    if a.http_list.contains(at) {
+                        h.focus = HttpFocus::List;
+                    } else if a.http_message.contains(at) {
+                        h.focus = HttpFocus::Message;
                     }
                 }
             }
@@ -199,18 +646,86 @@ impl App {
         }
     }
 
+    /// A click: focuses the pane and selects the row under the pointer.
+    fn click(&mut self, at: Position) {
+        self.focus_at(at);
+        let a = self.areas;
+        // Row inside a bordered pane with `header` lines above the rows.
+        let row_in = |area: Rect, header: u16| -> Option<usize> {
+            let top = area.y + 1 + header;
+            (area.contains(at) && at.y >= top && at.y + 1 < area.y + area.height)
+                .then(|| usize::from(at.y - top))
+        };
+        match self.view {
+            View::Packets => {
+                if let Some(r) = row_in(a.list, 1) {
+                    if let Some(packet) = self.list_packet(self.offset + r) {
+                        self.select_packet(packet);
+                    }
+                } else if let Some(r) = row_in(a.details, 0) {
+                    self.detail_selected = self.detail_first + r;
+                }
+            }
+            View::Conversations => {
+                if let Some(r) = row_in(a.conversations, 1) {
+                    let n = self
+                        .trace
+                        .as_ref()
+                        .map(|t| t.conversations.all().len())
+                        .unwrap_or(0);
+                    let target = self.conversation_first + r;
+                    if target < n {
+                        self.conversation_selected = target;
+                    }
+                }
+            }
+            View::Ladder => {
+                if let Some(r) = row_in(a.ladder, 1) {
+                    if let Some(packet) = self.ladder.as_mut().and_then(|l| l.click(r)) {
+                        self.select_packet(packet as usize);
+                    }
+                }
+            }
+            View::Http => {
+                if let Some(r) = row_in(a.http_list, 1) {
+                    if let (Some(trace), Some(h)) = (self.trace.as_deref(), self.http.as_mut()) {
+                        h.click(trace, r);
+                        if let Some(packet) = h.first_packet(trace) {
+                            self.select_packet(packet as usize);
+                        }
+                    }
+                }
+            }
+            View::Follow | View::Help => {}
+        }
+    }
+
     /// Keeps the selection visible in a list of `height` rows.
     pub fn scroll_to_selection(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + height {
-            self.offset = self.selected + 1 - height;
-        }
+        let pos = self.selected_pos();
+        scroll_into_view(&mut self.offset, pos, height);
     }
 }
 
-fn step(current: usize, delta: isize, len: usize) -> usize {
+/// Compiles a filter prompt's input as it is typed, to show the error.
+fn check_filter(prompt: &mut Prompt) {
+    if matches!(prompt.kind, PromptKind::Filter) {
+        prompt.filter_error = filter_bar::compile(&prompt.input).err();
+    }
+}
+
+/// Moves `offset` so that `selected` is inside `offset..offset + height`.
+pub fn scroll_into_view(offset: &mut usize, selected: usize, height: usize) {
+    let height = height.max(1);
+    if selected < *offset {
+        *offset = selected;
+    } else if selected >= *offset + height {
+        *offset = selected + 1 - height;
+    }
+}
+
+/// `current` moved by `delta` inside `0..len`.
+pub fn step(current: usize, delta: isize, len: usize) -> usize {
     if len == 0 {
         return 0;
     }

@@ -1,32 +1,44 @@
-//! Drawing: pure functions from the [`App`] state to ratatui widgets. Only the
-//! rows on screen are built (the packet list is virtual), and every string from
-//! the wire goes through `text::sanitize` first.
+//! Drawing: pure functions from the [`App`] state to ratatui widgets. This
+//! file lays out the screen and draws the small screens (conversations, help,
+//! status and prompt lines); each bigger pane has its own file. Only the rows
+//! on screen are built, and every string from the wire goes through
+//! `text::sanitize` first.
 
-use super::app::{App, Pane, View, KEYMAP};
-use super::details;
-use crate::columns;
-use crate::fields::PacketView;
-use crate::store::PacketKind;
-use crate::text::{ascii_or_dot, sanitize};
+use super::app::{App, View, KEYMAP};
+use super::{filter_bar, follow_pane, http_pane, ladder_pane, packets_pane};
+use crate::text::sanitize;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 use ratatui::Frame;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
+    let bottom = match &app.prompt {
+        Some(p) if p.filter_error.is_some() => 3,
+        Some(p) if p.error.is_some() => 2,
+        _ => 1,
+    };
     let [main, status] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
+        Layout::vertical([Constraint::Min(3), Constraint::Length(bottom)]).areas(frame.area());
     match app.view {
-        View::Packets => draw_packets(frame, main, app),
+        View::Packets => packets_pane::draw(frame, main, app),
         View::Conversations => draw_conversations(frame, main, app),
-        View::Help => draw_help(frame, main),
+        View::Ladder => ladder_pane::draw(frame, main, app),
+        View::Follow => follow_pane::draw(frame, main, app),
+        View::Http => http_pane::draw(frame, main, app),
+        View::Help => draw_help(frame, main, app),
     }
-    draw_status(frame, status, app);
+    if app.prompt.is_some() {
+        draw_prompt(frame, status, app);
+    } else {
+        draw_status(frame, status, app);
+    }
 }
 
-fn block(title: &str, focused: bool) -> Block<'_> {
+/// A bordered pane, bold when focused.
+pub fn block(title: &str, focused: bool) -> Block<'_> {
     let style = if focused {
         Style::default().add_modifier(Modifier::BOLD)
     } else {
@@ -38,195 +50,8 @@ fn block(title: &str, focused: bool) -> Block<'_> {
         .border_style(style)
 }
 
-/// Wireshark-like colouring: SYN/FIN grey, RST red, analysis problems black on red, HTTP green.
-fn row_style(kind: PacketKind, tcp_flags: u8, analysis: u16, protocol: &str) -> Style {
-    if analysis & !(crate::flow::analysis::flags::WINDOW_UPDATE) != 0 {
-        return Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
-    }
-    match kind {
-        PacketKind::Tcp if tcp_flags & 0x04 != 0 => Style::default().fg(Color::Red),
-        PacketKind::Tcp if tcp_flags & 0x03 != 0 => Style::default()
-            .fg(Color::DarkGray)
-            .add_modifier(Modifier::BOLD),
-        _ if protocol == "HTTP" => Style::default().fg(Color::Green),
-        PacketKind::Udp => Style::default().fg(Color::Cyan),
-        PacketKind::Arp | PacketKind::Icmp | PacketKind::Icmpv6 => {
-            Style::default().fg(Color::Yellow)
-        }
-        _ => Style::default(),
-    }
-}
-
-fn draw_packets(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
-    let [list_area, details_area, bytes_area] = Layout::vertical([
-        Constraint::Percentage(50),
-        Constraint::Percentage(30),
-        Constraint::Percentage(20),
-    ])
-    .areas(area);
-    app.list_area = list_area;
-    let height = usize::from(list_area.height.saturating_sub(3));
-    app.scroll_to_selection(height);
-    let Some(trace) = app.trace.as_deref() else {
-        let msg = match &app.load_error {
-            Some(e) => format!("cannot open {}: {}", app.name, sanitize(e)),
-            None => format!("loading {} …", app.name),
-        };
-        frame.render_widget(Paragraph::new(msg).block(block("Packets", true)), list_area);
-        return;
-    };
-    let selected_conv = trace.store.entry(app.selected).map(|e| e.conversation);
-    let narrow = list_area.width < 110;
-    let rows: Vec<Row<'_>> = (app.offset..(app.offset + height).min(trace.store.len()))
-        .map(|i| {
-            let view = PacketView::new(trace, i);
-            let r = columns::row(&view);
-            let e = trace.store.entry(i).copied();
-            let mut style = e
-                .map(|e| row_style(e.kind, e.tcp_flags, e.analysis, &r.protocol))
-                .unwrap_or_default();
-            if i == app.selected {
-                style = style.add_modifier(Modifier::REVERSED);
-            } else if e.is_some_and(|e| {
-                Some(e.conversation) == selected_conv && e.conversation != crate::store::NONE
-            }) {
-                style = style.add_modifier(Modifier::UNDERLINED);
-            }
-            let cells = if narrow {
-                vec![
-                    Cell::from(r.number.to_string()),
-                    Cell::from(sanitize(&r.source).into_owned()),
-                    Cell::from(sanitize(&r.destination).into_owned()),
-                    Cell::from(r.protocol),
-                    Cell::from(sanitize(&r.info).into_owned()),
-                ]
-            } else {
-                vec![
-                    Cell::from(r.number.to_string()),
-                    Cell::from(r.time),
-                    Cell::from(sanitize(&r.source).into_owned()),
-                    Cell::from(sanitize(&r.destination).into_owned()),
-                    Cell::from(r.protocol),
-                    Cell::from(r.length.to_string()),
-                    Cell::from(sanitize(&r.info).into_owned()),
-                ]
-            };
-            Row::new(cells).style(style)
-        })
-        .collect();
-    // Narrow terminals (under 110 columns) drop Time and Length to keep Info readable.
-    let (widths, header): (Vec<Constraint>, Vec<&str>) = if narrow {
-        (
-            vec![
-                Constraint::Length(5),
-                Constraint::Length(15),
-                Constraint::Length(15),
-                Constraint::Length(6),
-                Constraint::Min(10),
-            ],
-            vec!["No.", "Source", "Destination", "Proto", "Info"],
-        )
-    } else {
-        (
-            vec![
-                Constraint::Length(7),
-                Constraint::Length(11),
-                Constraint::Length(16),
-                Constraint::Length(16),
-                Constraint::Length(8),
-                Constraint::Length(6),
-                Constraint::Min(10),
-            ],
-            vec![
-                "No.",
-                "Time",
-                "Source",
-                "Destination",
-                "Protocol",
-                "Length",
-                "Info",
-            ],
-        )
-    };
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
-        .block(block("Packets", app.focus == Pane::List));
-    frame.render_widget(table, list_area);
-
-    if app.selected >= trace.store.len() {
-        return;
-    }
-    let view = PacketView::new(trace, app.selected);
-    let lines = details::lines(&view);
-    app.detail_selected = app.detail_selected.min(lines.len().saturating_sub(1));
-    let highlight = lines
-        .get(app.detail_selected)
-        .map(|l| l.bytes.clone())
-        .unwrap_or(0..0);
-    let detail_height = usize::from(details_area.height.saturating_sub(2)).max(1);
-    let first = app
-        .detail_selected
-        .saturating_sub(detail_height.saturating_sub(1));
-    let text: Vec<Line<'_>> = lines
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(detail_height)
-        .map(|(i, l)| {
-            let indent = if l.depth == 0 { "▸ " } else { "    " };
-            let mut style = if l.depth == 0 {
-                Style::default().add_modifier(Modifier::BOLD)
-            } else {
-                Style::default()
-            };
-            if i == app.detail_selected && app.focus == Pane::Details {
-                style = style.add_modifier(Modifier::REVERSED);
-            }
-            Line::from(Span::styled(format!("{indent}{}", l.text), style))
-        })
-        .collect();
-    frame.render_widget(
-        Paragraph::new(text).block(block("Details", app.focus == Pane::Details)),
-        details_area,
-    );
-
-    let data = view.decoded.data;
-    let bytes_height = usize::from(bytes_area.height.saturating_sub(2));
-    let hl = if app.focus == Pane::Details {
-        highlight
-    } else {
-        0..0
-    };
-    let hex_lines: Vec<Line<'_>> = data
-        .chunks(16)
-        .enumerate()
-        .take(bytes_height.max(1))
-        .map(|(row, chunk)| {
-            let mut spans = vec![Span::raw(format!("{:04x}  ", row * 16))];
-            for (i, b) in chunk.iter().enumerate() {
-                let at = row * 16 + i;
-                let style = if hl.contains(&at) {
-                    Style::default().add_modifier(Modifier::REVERSED)
-                } else {
-                    Style::default()
-                };
-                spans.push(Span::styled(format!("{b:02x} "), style));
-            }
-            spans.push(Span::raw("   ".repeat(16 - chunk.len())));
-            spans.push(Span::raw(" "));
-            spans.push(Span::raw(
-                chunk.iter().map(|&b| ascii_or_dot(b)).collect::<String>(),
-            ));
-            Line::from(spans)
-        })
-        .collect();
-    frame.render_widget(
-        Paragraph::new(hex_lines).block(block("Bytes", app.focus == Pane::Bytes)),
-        bytes_area,
-    );
-}
-
 fn draw_conversations(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
+    app.areas.conversations = area;
     let Some(trace) = app.trace.as_deref() else {
         frame.render_widget(
             Paragraph::new("loading …").block(block("Conversations", true)),
@@ -237,6 +62,7 @@ fn draw_conversations(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     let all = trace.conversations.all();
     let height = usize::from(area.height.saturating_sub(3)).max(1);
     let first = app.conversation_selected.saturating_sub(height - 1);
+    app.conversation_first = first;
     let rows: Vec<Row<'_>> = all
         .iter()
         .enumerate()
@@ -276,13 +102,20 @@ fn draw_conversations(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         ])
         .style(Style::default().add_modifier(Modifier::BOLD)),
     )
-    .block(block("Conversations (Enter: open, Esc: back)", true));
+    .block(block(
+        "Conversations (Enter: packets, l: ladder, f: follow, h: HTTP, Esc: back)",
+        true,
+    ));
     frame.render_widget(table, area);
 }
 
-fn draw_help(frame: &mut Frame<'_>, area: Rect) {
+fn draw_help(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
+    app.areas.help = area;
+    let height = usize::from(area.height.saturating_sub(2)).max(1);
+    app.help_offset = app.help_offset.min(KEYMAP.len().saturating_sub(height));
     let lines: Vec<Line<'_>> = KEYMAP
         .iter()
+        .skip(app.help_offset)
         .map(|(k, what)| {
             Line::from(vec![
                 Span::styled(
@@ -299,17 +132,60 @@ fn draw_help(frame: &mut Frame<'_>, area: Rect) {
     );
 }
 
+/// The prompt line, with the last error above it.
+fn draw_prompt(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let Some(prompt) = &app.prompt else { return };
+    let mut lines = Vec::new();
+    if let Some(e) = &prompt.error {
+        lines.push(Line::from(Span::styled(
+            format!(" {}", sanitize(e)),
+            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        )));
+    }
+    // Show the end of a long input.
+    let label = prompt.label();
+    let room = usize::from(area.width)
+        .saturating_sub(label.chars().count() + 3)
+        .max(1);
+    let input = sanitize(&prompt.input);
+    let skip = input.chars().count().saturating_sub(room);
+    let shown: String = input.chars().skip(skip).collect();
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!(" {label}"),
+            Style::default().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(shown),
+        Span::styled("█", Style::default().add_modifier(Modifier::SLOW_BLINK)),
+    ]));
+    if let Some(e) = &prompt.filter_error {
+        lines.extend(filter_bar::error_lines(e, label.chars().count() + 1, skip));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
 fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let text = match (&app.trace, &app.load_error) {
         (_, Some(e)) => format!(" error: {}", sanitize(e)),
-        (Some(t), None) => format!(
-            " {} │ {} packets │ {} TCP / {} UDP streams │ {} │ ? help  q quit",
-            sanitize(&app.name),
-            t.store.len(),
-            t.conversations.tcp_count(),
-            t.conversations.udp_count(),
-            sanitize(&app.status)
-        ),
+        (Some(t), None) => {
+            // The message first: on a narrow screen the end is cut off.
+            let message = if app.status.is_empty() {
+                String::new()
+            } else {
+                format!(" {} │", sanitize(&app.status))
+            };
+            let name = std::path::Path::new(&app.name)
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_else(|| app.name.as_str().into());
+            format!(
+                "{message} {} │ {} packets │ {} TCP / {} UDP streams │ ? help  q quit",
+                sanitize(&name),
+                t.store.len(),
+                t.conversations.tcp_count(),
+                t.conversations.udp_count(),
+            )
+        }
         (None, None) => {
             let p = app.progress;
             let pct = (p.bytes_read * 100).checked_div(p.bytes_total).unwrap_or(0);

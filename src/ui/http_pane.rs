@@ -1,0 +1,460 @@
+//! The HTTP pane: a TCP stream's transactions (method, URI, status, type,
+//! sizes) from the trace's `HttpIndex`, and for the selected one the request
+//! and response heads and decoded bodies: text (JSON pretty-printed), a hex
+//! dump for binary, sizes and encodings shown, partial bodies flagged.
+//! JSON is re-indented keeping its key order (serde_json only validates it).
+//!
+//! The message lines are built in [`HttpState`] when the selection changes
+//! (decoding is bounded), so drawing only slices them.
+
+use super::app::{scroll_into_view, step, App};
+use super::render::block;
+use crate::http::media::{self, MediaKind};
+use crate::http::parse::{Framing, StartLine};
+use crate::http::{Message, Transaction};
+use crate::text::{ascii_or_dot, sanitize};
+use crate::trace::Trace;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::Frame;
+
+/// Bound on a body decoded for display.
+pub const DISPLAY_DECODE_LIMIT: u64 = 64 * 1024 * 1024;
+/// Bound on the lines shown for one body.
+pub const MAX_BODY_LINES: usize = 20_000;
+
+/// Which half of the HTTP view has the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpFocus {
+    List,
+    Message,
+}
+
+/// The HTTP view's state.
+#[derive(Debug, Clone)]
+pub struct HttpState {
+    /// Index of the conversation in `Conversations::all`.
+    pub conversation: u32,
+    pub stream: u32,
+    /// Indices into `HttpIndex::transactions` of this stream's transactions.
+    pub transactions: Vec<usize>,
+    pub selected: usize,
+    pub list_offset: usize,
+    /// The selected transaction's messages, ready to draw.
+    pub message: Vec<Line<'static>>,
+    pub message_offset: usize,
+    pub focus: HttpFocus,
+}
+
+impl HttpState {
+    /// The transactions of conversation `conversation`, with the one holding
+    /// `packet` selected.
+    pub fn new(trace: &Trace, conversation: u32, packet: u32) -> Option<HttpState> {
+        let conv = trace.conversations.get(conversation)?;
+        let transactions = trace
+            .http()
+            .transactions
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.conversation == conversation)
+            .map(|(i, _)| i)
+            .collect();
+        let mut state = HttpState {
+            conversation,
+            stream: conv.stream,
+            transactions,
+            selected: 0,
+            list_offset: 0,
+            message: Vec::new(),
+            message_offset: 0,
+            focus: HttpFocus::List,
+        };
+        state.select_packet(trace, packet);
+        Some(state)
+    }
+
+    /// Index in `HttpIndex::transactions` of the selected transaction.
+    pub fn current(&self) -> Option<usize> {
+        self.transactions.get(self.selected).copied()
+    }
+
+    /// The first packet of the selected transaction (of its request, else
+    /// its response), which the packet list then selects.
+    pub fn first_packet(&self, trace: &Trace) -> Option<u32> {
+        let t = trace.http().transactions.get(self.current()?)?;
+        t.request
+            .as_ref()
+            .or(t.response.as_ref())
+            .map(|m| m.first_packet)
+    }
+
+    /// Selects the transaction one of whose messages `packet` carries.
+    pub fn select_packet(&mut self, trace: &Trace, packet: u32) {
+        let all = &trace.http().transactions;
+        if let Some(i) = self.transactions.iter().position(|&t| {
+            all.get(t).is_some_and(|t| {
+                [t.request.as_ref(), t.response.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|m| (m.first_packet..=m.last_packet).contains(&packet))
+            })
+        }) {
+            self.selected = i;
+        }
+        self.rebuild(trace);
+    }
+
+    fn rebuild(&mut self, trace: &Trace) {
+        self.message_offset = 0;
+        self.message = match self
+            .current()
+            .and_then(|i| trace.http().transactions.get(i))
+        {
+            Some(t) => transaction_lines(t),
+            None => vec![Line::from("no HTTP transaction in this stream")],
+        };
+    }
+
+    /// Moves the selection (list focused) or scrolls the messages.
+    pub fn move_by(&mut self, trace: &Trace, delta: isize) {
+        match self.focus {
+            HttpFocus::List => {
+                let next = step(self.selected, delta, self.transactions.len());
+                if next != self.selected {
+                    self.selected = next;
+                    self.rebuild(trace);
+                }
+            }
+            HttpFocus::Message => {
+                self.message_offset = self
+                    .message_offset
+                    .saturating_add_signed(delta)
+                    .min(self.message.len().saturating_sub(1));
+            }
+        }
+    }
+
+    /// Selects the `row`-th visible transaction (a click).
+    pub fn click(&mut self, trace: &Trace, row: usize) {
+        let target = self.list_offset + row;
+        if target < self.transactions.len() && target != self.selected {
+            self.selected = target;
+            self.rebuild(trace);
+        }
+    }
+}
+
+fn uri(t: &Transaction) -> Option<&str> {
+    match &t.request.as_ref()?.head.start {
+        StartLine::Request { uri, .. } => Some(uri),
+        StartLine::Response { .. } => None,
+    }
+}
+
+fn size(m: Option<&Message>) -> String {
+    match m {
+        Some(m) if m.partial() => format!("{}*", m.body.bytes.len()),
+        Some(m) => m.body.bytes.len().to_string(),
+        None => "-".into(),
+    }
+}
+
+fn heading(text: String) -> Line<'static> {
+    Line::from(Span::styled(
+        text,
+        Style::default()
+            .fg(Color::Yellow)
+            .add_modifier(Modifier::BOLD),
+    ))
+}
+
+fn note(text: String) -> Line<'static> {
+    Line::from(Span::styled(
+        text,
+        Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+    ))
+}
+
+/// Both messages (and interim responses) of a transaction as lines.
+fn transaction_lines(t: &Transaction) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    match &t.request {
+        Some(m) => message_lines(&mut out, "Request", m),
+        None => out.push(note("Request: not in the capture".into())),
+    }
+    for m in &t.interim {
+        out.push(Line::from(""));
+        message_lines(&mut out, "Interim response", m);
+    }
+    out.push(Line::from(""));
+    match &t.response {
+        Some(m) => message_lines(&mut out, "Response", m),
+        None => out.push(note("Response: not in the capture".into())),
+    }
+    out
+}
+
+fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
+    out.push(heading(format!(
+        "{what} (frames {}-{}): {}",
+        m.first_packet + 1,
+        m.last_packet + 1,
+        sanitize(m.info().trim_end())
+    )));
+    for (name, value) in &m.head.headers {
+        out.push(Line::from(vec![
+            Span::styled(
+                format!("  {}: ", sanitize(name)),
+                Style::default().fg(Color::Cyan),
+            ),
+            Span::raw(sanitize(value).into_owned()),
+        ]));
+    }
+    if m.body.bytes.is_empty() && !m.partial() {
+        out.push(Line::from("  (no body)"));
+        return;
+    }
+    let framing = match m.framing {
+        Framing::NoBody => "no body".to_string(),
+        Framing::Chunked => "chunked".to_string(),
+        Framing::Length(n) => format!("Content-Length {n}"),
+        Framing::Close => "until the connection closed".to_string(),
+    };
+    let decoded = m.decoded_body(DISPLAY_DECODE_LIMIT);
+    let codings = m.codings();
+    let mut summary = format!(
+        "Body: {} bytes on the wire ({framing}), {} bytes de-chunked",
+        m.body.wire_len,
+        m.body.bytes.len()
+    );
+    if !codings.is_empty() {
+        summary.push_str(&format!(
+            ", Content-Encoding {} → {} bytes decoded",
+            sanitize(&codings.join(", ")),
+            decoded.bytes.len()
+        ));
+    }
+    out.push(Line::from(Span::styled(
+        summary,
+        Style::default().add_modifier(Modifier::BOLD),
+    )));
+    if m.partial() {
+        let mut why = format!("PARTIAL body: {} bytes missing", m.missing());
+        if m.body.malformed {
+            why.push_str(", malformed chunked coding");
+        }
+        out.push(note(why));
+    }
+    if let Some(e) = &decoded.error {
+        out.push(note(format!(
+            "decoding stopped: {}",
+            sanitize(&e.to_string())
+        )));
+    }
+    let kind = media::kind(m.header("content-type"), &decoded.bytes);
+    let body_lines = body_lines(kind, &decoded.bytes);
+    let total = body_lines.len();
+    out.extend(body_lines.into_iter().take(MAX_BODY_LINES).map(Line::from));
+    if total > MAX_BODY_LINES {
+        out.push(note(format!(
+            "[{} more lines; e exports the whole body]",
+            total - MAX_BODY_LINES
+        )));
+    }
+}
+
+/// A body as display lines: pretty JSON, text, or a hex dump.
+fn body_lines(kind: MediaKind, bytes: &[u8]) -> Vec<String> {
+    let text = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| sanitize(&l.replace('\t', "    ")).into_owned())
+            .collect()
+    };
+    match kind {
+        MediaKind::Json => match pretty_json(bytes) {
+            Some(pretty) => text(&pretty),
+            None => text(&String::from_utf8_lossy(bytes)),
+        },
+        MediaKind::Text | MediaKind::Html => text(&String::from_utf8_lossy(bytes)),
+        MediaKind::Image | MediaKind::Binary => bytes
+            .chunks(16)
+            .take(MAX_BODY_LINES + 1)
+            .enumerate()
+            .map(|(i, row)| {
+                let hex: String = row.iter().map(|b| format!("{b:02x} ")).collect();
+                let ascii: String = row.iter().map(|&b| ascii_or_dot(b)).collect();
+                format!("{:08x}  {hex:<48} {ascii}", i * 16)
+            })
+            .collect(),
+    }
+}
+
+/// Valid JSON re-indented, two spaces a level, keys and numbers kept as
+/// written (serde_json checks it; the original text is only re-spaced).
+pub fn pretty_json(bytes: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    serde_json::from_str::<serde_json::Value>(text).ok()?;
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut depth = 0usize;
+    let mut chars = text.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push(c);
+                while let Some(s) = chars.next() {
+                    out.push(s);
+                    match s {
+                        '\\' => out.extend(chars.next()),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' | '[' => {
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+                out.push(c);
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    out.extend(chars.next());
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// Draws the HTTP view into `area`.
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
+    let Some(state) = app.http.as_mut() else {
+        return;
+    };
+    let wanted = u16::try_from(state.transactions.len() + 3).unwrap_or(u16::MAX);
+    let list_height = wanted.clamp(4, (area.height / 3).max(4));
+    let [list_area, message_area] =
+        Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
+    app.areas.http_list = list_area;
+    app.areas.http_message = message_area;
+    let rows_height = usize::from(list_area.height.saturating_sub(3)).max(1);
+    scroll_into_view(&mut state.list_offset, state.selected, rows_height);
+    let message_height = usize::from(message_area.height.saturating_sub(2)).max(1);
+    state.message_offset = state
+        .message_offset
+        .min(state.message.len().saturating_sub(message_height));
+    let state = &*state;
+    let Some(trace) = app.trace.as_deref() else {
+        return;
+    };
+    let all = &trace.http().transactions;
+    let rows: Vec<Row<'static>> = state
+        .transactions
+        .iter()
+        .enumerate()
+        .skip(state.list_offset)
+        .take(rows_height)
+        .filter_map(|(i, &t)| Some((i, all.get(t)?)))
+        .map(|(i, t)| {
+            let req = t.request.as_ref();
+            let resp = t.response.as_ref();
+            let mut style = Style::default();
+            if i == state.selected {
+                style = style.add_modifier(Modifier::REVERSED);
+                if state.focus == HttpFocus::List {
+                    style = style.add_modifier(Modifier::BOLD);
+                }
+            }
+            Row::new(vec![
+                t.number.to_string(),
+                sanitize(req.and_then(|m| m.method()).unwrap_or("-")).into_owned(),
+                resp.and_then(|m| m.code())
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                sanitize(
+                    &resp
+                        .and_then(|m| m.header("content-type"))
+                        .map(media::essence)
+                        .unwrap_or_else(|| "-".into()),
+                )
+                .into_owned(),
+                size(req),
+                size(resp),
+                sanitize(uri(t).unwrap_or("-")).into_owned(),
+            ])
+            .style(style)
+        })
+        .collect();
+    let title = format!(
+        "HTTP in TCP stream {} (Tab: pane, e: export, Esc: back)",
+        state.stream
+    );
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(3),
+            Constraint::Length(7),
+            Constraint::Length(6),
+            Constraint::Length(18),
+            Constraint::Length(8),
+            Constraint::Length(9),
+            Constraint::Min(8),
+        ],
+    )
+    .header(
+        Row::new(vec!["#", "Method", "Status", "Type", "Req", "Resp", "URI"])
+            .style(Style::default().add_modifier(Modifier::BOLD)),
+    )
+    .block(block(&title, state.focus == HttpFocus::List));
+    frame.render_widget(table, list_area);
+    let lines: Vec<Line<'static>> = state
+        .message
+        .iter()
+        .skip(state.message_offset)
+        .take(message_height)
+        .cloned()
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(block(
+            "Request / response",
+            state.focus == HttpFocus::Message,
+        )),
+        message_area,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pretty_json;
+
+    #[test]
+    fn json_is_reindented_in_its_own_order() {
+        let pretty = pretty_json(br#"{"b":1,"a":[1, 2,{}],"s":"x,{\"y\":[]}","e":[]}"#);
+        assert_eq!(
+            pretty.as_deref(),
+            Some(
+                "{\n  \"b\": 1,\n  \"a\": [\n    1,\n    2,\n    {}\n  ],\n  \"s\": \"x,{\\\"y\\\":[]}\",\n  \"e\": []\n}"
+            )
+        );
+        assert_eq!(pretty_json(b"{not json"), None);
+    }
+}

@@ -1,0 +1,153 @@
+//! The one-line prompt at the bottom of the screen (export file name, follow
+//! search, display filter) and the export actions behind it. Exports use the same library
+//! rules as `wirelens export`: names reduced by `http::export::sanitize_name`,
+//! files created by `write_item` inside the prepared directory only, never
+//! over an existing file.
+
+use crate::filter::FilterError;
+use crate::flow::follow::follow;
+use crate::flow::reassembly::Piece;
+use crate::http::export::{plan_each, prepare_dir, sanitize_name, write_item, ExportError};
+use crate::http::export::{ExportItem, ExportOptions};
+use crate::text::sanitize;
+use crate::trace::Trace;
+use std::path::Path;
+
+/// What the prompt's input is for.
+#[derive(Debug, Clone)]
+pub enum PromptKind {
+    /// A file name for this item (its `name` is the suggestion).
+    Export(Box<ExportItem>),
+    /// A search in the Follow view.
+    Search,
+    /// A display filter for the packet list.
+    Filter,
+}
+
+/// An open prompt.
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: String,
+    /// Why the last Enter did not succeed.
+    pub error: Option<String>,
+    /// The filter typed so far does not compile: why and where.
+    pub filter_error: Option<FilterError>,
+    /// Position in the filter history while walking it with Up/Down.
+    pub history: Option<usize>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, input: String) -> Prompt {
+        Prompt {
+            kind,
+            input,
+            error: None,
+            filter_error: None,
+            history: None,
+        }
+    }
+
+    /// The label before the input.
+    pub fn label(&self) -> &'static str {
+        match self.kind {
+            PromptKind::Export(_) => "Export as (in the current directory): ",
+            PromptKind::Search => "Search: ",
+            PromptKind::Filter => "Filter: ",
+        }
+    }
+}
+
+/// The body of transaction `index` of the trace's HTTP index as `plan` names
+/// it: the response's body, or the request's when the response has none.
+/// Partial bodies are included (flagged in the item).
+pub fn http_item(trace: &Trace, index: Option<usize>) -> Option<ExportItem> {
+    let http = trace.http();
+    let t = http.transactions.get(index?)?;
+    let msg = [t.response.as_ref(), t.request.as_ref()]
+        .into_iter()
+        .flatten()
+        .find(|m| !m.body.bytes.is_empty())?;
+    let frame = u64::from(msg.last_packet) + 1;
+    let opts = ExportOptions {
+        stream: Some(t.stream),
+        all: true,
+        ..ExportOptions::default()
+    };
+    // Stop at the body wanted: the bodies after it are never decoded.
+    let found = plan_each(http, &opts, |item| {
+        if item.frame == frame && item.stream == t.stream {
+            Err(item)
+        } else {
+            Ok(())
+        }
+    });
+    found.err()
+}
+
+/// The raw bytes of a TCP conversation, both directions concatenated in the
+/// order they were delivered (gaps left out, and counted in the note).
+pub fn stream_item(trace: &Trace, conversation: u32) -> Option<ExportItem> {
+    let conv = trace.conversations.get(conversation)?;
+    let followed = follow(trace, conv);
+    let mut data = Vec::new();
+    let mut missing = 0u64;
+    for c in &followed.chunks {
+        match c.piece {
+            Piece::Data { bytes, .. } => data.extend_from_slice(bytes),
+            Piece::Gap { len, .. } => missing += len,
+        }
+    }
+    Some(ExportItem {
+        name: format!("stream-{}.bin", conv.stream),
+        data,
+        frame: u64::from(conv.last_packet) + 1,
+        stream: conv.stream,
+        partial: missing > 0,
+        note: (missing > 0).then(|| format!("{missing} bytes missing in the capture")),
+    })
+}
+
+/// Writes `item` as `name` into `dir`. Returns the status message, or why
+/// nothing was written.
+pub fn write(dir: &Path, name: &str, item: &ExportItem) -> Result<String, String> {
+    let Some(safe) = sanitize_name(name) else {
+        return Err(format!("\"{}\" is not a usable file name", sanitize(name)));
+    };
+    let dir = prepare_dir(dir).map_err(|e| error_text(&e))?;
+    let item = ExportItem {
+        name: safe,
+        ..item.clone()
+    };
+    let path = write_item(&dir, &item, false).map_err(|e| match e {
+        ExportError::Exists { path } => format!(
+            "{} exists: not overwritten (edit the name, or Esc)",
+            sanitize(&path.display().to_string())
+        ),
+        e => error_text(&e),
+    })?;
+    let mut message = format!(
+        "wrote {} bytes to {}",
+        item.data.len(),
+        sanitize(&path.display().to_string())
+    );
+    if item.partial {
+        message.push_str(" (partial)");
+    }
+    if let Some(n) = &item.note {
+        message.push_str(&format!(" ({})", sanitize(n)));
+    }
+    Ok(message)
+}
+
+/// An error with its causes, made safe to show.
+fn error_text(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        s.push_str(": ");
+        s.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    sanitize(&s).into_owned()
+}
