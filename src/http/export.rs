@@ -49,6 +49,20 @@ pub struct ExportItem<'a> {
     pub note: Option<String>,
 }
 
+impl ExportItem<'_> {
+    /// The item with its own copy of the body (to keep it beyond the index).
+    pub fn into_owned(self) -> ExportItem<'static> {
+        ExportItem {
+            name: self.name,
+            data: Cow::Owned(self.data.into_owned()),
+            frame: self.frame,
+            stream: self.stream,
+            partial: self.partial,
+            note: self.note,
+        }
+    }
+}
+
 /// Errors while writing.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {

@@ -477,7 +477,10 @@ impl App {
         match super::prompt::http_item(trace, h.current()) {
             Some(item) => {
                 let name = item.name.clone();
-                self.prompt = Some(Prompt::new(PromptKind::Export(Box::new(item)), name));
+                self.prompt = Some(Prompt::new(
+                    PromptKind::Export(Box::new(item.into_owned())),
+                    name,
+                ));
             }
             None => self.status = "the selected transaction has no body to export".into(),
         }
@@ -492,7 +495,10 @@ impl App {
         };
         if let Some(item) = super::prompt::stream_item(trace, f.conversation) {
             let name = item.name.clone();
-            self.prompt = Some(Prompt::new(PromptKind::Export(Box::new(item)), name));
+            self.prompt = Some(Prompt::new(
+                PromptKind::Export(Box::new(item.into_owned())),
+                name,
+            ));
         }
     }
 

@@ -17,7 +17,7 @@ use std::path::Path;
 #[derive(Debug, Clone)]
 pub enum PromptKind {
     /// A file name for this item (its `name` is the suggestion).
-    Export(Box<ExportItem>),
+    Export(Box<ExportItem<'static>>),
     /// A search in the Follow view.
     Search,
     /// A display filter for the packet list.
@@ -61,7 +61,7 @@ impl Prompt {
 /// The body of transaction `index` of the trace's HTTP index as `plan` names
 /// it: the response's body, or the request's when the response has none.
 /// Partial bodies are included (flagged in the item).
-pub fn http_item(trace: &Trace, index: Option<usize>) -> Option<ExportItem> {
+pub fn http_item(trace: &Trace, index: Option<usize>) -> Option<ExportItem<'_>> {
     let http = trace.http();
     let t = http.transactions.get(index?)?;
     let msg = [t.response.as_ref(), t.request.as_ref()]
@@ -87,7 +87,7 @@ pub fn http_item(trace: &Trace, index: Option<usize>) -> Option<ExportItem> {
 
 /// The raw bytes of a TCP conversation, both directions concatenated in the
 /// order they were delivered (gaps left out, and counted in the note).
-pub fn stream_item(trace: &Trace, conversation: u32) -> Option<ExportItem> {
+pub fn stream_item(trace: &Trace, conversation: u32) -> Option<ExportItem<'static>> {
     let conv = trace.conversations.get(conversation)?;
     let followed = follow(trace, conv);
     let mut data = Vec::new();
@@ -100,7 +100,7 @@ pub fn stream_item(trace: &Trace, conversation: u32) -> Option<ExportItem> {
     }
     Some(ExportItem {
         name: format!("stream-{}.bin", conv.stream),
-        data,
+        data: data.into(),
         frame: u64::from(conv.last_packet) + 1,
         stream: conv.stream,
         partial: missing > 0,
