@@ -30,6 +30,12 @@ fn mac(m: [u8; 6]) -> String {
 
 /// Builds the row of a packet.
 pub fn row(view: &PacketView<'_>) -> Row {
+    row_with_http(view, Some(view.trace.http()))
+}
+
+/// Builds the row of a packet with the HTTP index if there is one yet (a UI
+/// that builds it in the background shows TCP rows until it is ready).
+pub fn row_with_http(view: &PacketView<'_>, http: Option<&crate::http::HttpIndex>) -> Row {
     let store = &view.trace.store;
     let entry = store.entry(view.index).copied();
     let d = &view.decoded;
@@ -56,7 +62,7 @@ pub fn row(view: &PacketView<'_>) -> Row {
             d.link.eth_dst.map(mac).unwrap_or_default(),
         )
     };
-    let (protocol, info) = protocol_and_info(view, custom);
+    let (protocol, info) = protocol_and_info(view, custom, http);
     Row {
         number: view.index as u64 + 1,
         time,
@@ -68,18 +74,25 @@ pub fn row(view: &PacketView<'_>) -> Row {
     }
 }
 
-fn protocol_and_info(view: &PacketView<'_>, custom: bool) -> (String, String) {
+fn protocol_and_info(
+    view: &PacketView<'_>,
+    custom: bool,
+    http: Option<&crate::http::HttpIndex>,
+) -> (String, String) {
     let d = &view.decoded;
     if custom {
         return ("PCAPNG".into(), "Custom Block".into());
     }
     match &d.transport {
         Transport::Tcp(_) => {
-            let messages = view.trace.http().at_packet(view.index);
+            let Some(http) = http else {
+                return ("TCP".into(), tcp_info(view));
+            };
+            let messages = http.at_packet(view.index);
             if messages.is_empty() {
                 const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
                 let has_data = d.tcp_len().unwrap_or(0) > 0;
-                match view.trace.http().segment_of(view.trace, view.index) {
+                match http.segment_of(view.trace, view.index) {
                     Some((m, true)) if has_data => {
                         ("TCP".into(), format!("{} {SEGMENT}", m.start_line_info()))
                     }

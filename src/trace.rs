@@ -41,6 +41,12 @@ impl Trace {
     pub fn http(&self) -> &HttpIndex {
         self.http.get_or_init(|| HttpIndex::build(self))
     }
+
+    /// The HTTP index if it has been built (never blocks), for a UI that
+    /// builds it in the background.
+    pub fn http_if_ready(&self) -> Option<&HttpIndex> {
+        self.http.get()
+    }
 }
 
 const PROGRESS_EVERY: u64 = 16_384;

@@ -24,13 +24,13 @@ use crate::trace::{Progress, Trace};
 use app::App;
 use crossterm::event::{self, Event as TermEvent};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 /// What the loader thread reports.
 pub enum LoadEvent {
     Progress(Progress),
-    Done(Result<Box<Trace>, CaptureError>),
+    Done(Result<Arc<Trace>, CaptureError>),
 }
 
 /// Starts loading `path` in a background thread.
@@ -38,8 +38,16 @@ pub fn spawn_loader(path: PathBuf) -> mpsc::Receiver<LoadEvent> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let result = Capture::open(&path)
-            .and_then(|capture| Trace::load(capture, |p| tx.send(LoadEvent::Progress(p)).is_ok()));
-        let _ = tx.send(LoadEvent::Done(result.map(Box::new)));
+            .and_then(|capture| Trace::load(capture, |p| tx.send(LoadEvent::Progress(p)).is_ok()))
+            .map(Arc::new);
+        let shared = result.as_ref().ok().map(Arc::clone);
+        let _ = tx.send(LoadEvent::Done(result));
+        // The list shows at once; the HTTP index (for HTTP rows, the HTTP
+        // view and export) is built here meanwhile, and the rows gain their
+        // HTTP Info as soon as it is ready.
+        if let Some(trace) = shared {
+            let _ = trace.http();
+        }
     });
     rx
 }

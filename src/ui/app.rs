@@ -81,7 +81,7 @@ pub struct Areas {
 /// The whole state of the TUI.
 pub struct App {
     pub name: String,
-    pub trace: Option<Box<Trace>>,
+    pub trace: Option<std::sync::Arc<Trace>>,
     pub progress: Progress,
     pub load_error: Option<String>,
     pub view: View,
@@ -143,7 +143,7 @@ impl App {
     /// An app with a trace already loaded (tests, small files).
     pub fn with_trace(name: String, trace: Trace) -> App {
         let mut app = App::new(name);
-        app.on_load(LoadEvent::Done(Ok(Box::new(trace))));
+        app.on_load(LoadEvent::Done(Ok(std::sync::Arc::new(trace))));
         app
     }
 

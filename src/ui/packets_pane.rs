@@ -61,7 +61,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         .filter_map(|pos| app.list_packet(pos))
         .map(|i| {
             let view = PacketView::new(trace, i);
-            let r = columns::row(&view);
+            let r = columns::row_with_http(&view, trace.http_if_ready());
             let e = trace.store.entry(i).copied();
             let mut style = e
                 .map(|e| row_style(e.kind, e.tcp_flags, e.analysis, &r.protocol))
