@@ -1,7 +1,7 @@
 //! `wirelens export`: writes HTTP bodies into a directory.
 
 use super::{open_trace, report_damage, Outcome};
-use crate::http::export::{plan_each, prepare_dir, write_item, ExportOptions};
+use crate::http::export::{export_all, prepare_dir, ExportOptions};
 use crate::text::sanitize;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -41,24 +41,24 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
     };
     let dir = prepare_dir(&args.dir).context("export")?;
     let (mut bytes, mut written, mut failed) = (0u64, 0usize, 0usize);
-    // One body in memory at a time: decoded, written, dropped.
-    plan_each(trace.http(), &opts, |item| {
-        match write_item(&dir, &item, args.force) {
-            Ok(_) => {
-                bytes += item.data.len() as u64;
+    // Bodies are decoded and written in parallel; lines print in capture order.
+    for result in export_all(trace.http(), &opts, &dir, args.force) {
+        match result {
+            Ok(w) => {
+                bytes += w.bytes;
                 written += 1;
                 let mut note = String::new();
-                if item.partial {
+                if w.partial {
                     note.push_str(" (partial)");
                 }
-                if let Some(n) = &item.note {
+                if let Some(n) = &w.note {
                     note.push_str(&format!(" ({})", sanitize(n)));
                 }
                 println!(
                     "{}\t{} bytes\tframe {}{}",
-                    sanitize(&item.name),
-                    item.data.len(),
-                    item.frame,
+                    sanitize(&w.name),
+                    w.bytes,
+                    w.frame,
                     note
                 );
             }
@@ -67,9 +67,7 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
                 eprintln!("wirelens: {}", sanitize(&e.to_string()));
             }
         }
-        Ok::<(), std::convert::Infallible>(())
-    })
-    .unwrap_or_else(|never| match never {});
+    }
     println!(
         "{written} files, {bytes} bytes written to {}{}",
         sanitize(&dir.display().to_string()),

@@ -97,15 +97,31 @@ pub struct Life {
 }
 
 impl Life {
-    /// A short description of the end, e.g. `four-way close (client first)`
-    /// or `reset by server`.
+    /// A short description of the end, e.g. `four-way close (client first)`,
+    /// `reset by server` or `refused (SYN answered by RST)`, followed by the
+    /// opening's anomalies (`; no SYN seen`, `; SYN sent 3 times`).
     pub fn ending(&self) -> String {
-        match (&self.teardown, self.closed_first_by) {
+        let refused = self
+            .anomalies
+            .iter()
+            .any(|a| matches!(a, Anomaly::Refused { .. }));
+        let mut s = match (&self.teardown, self.closed_first_by) {
+            _ if refused => "refused (SYN answered by RST)".to_string(),
             (Teardown::Reset { by, .. }, _) => format!("reset by {}", by.name()),
             (Teardown::StillOpen { first_fin: None }, _) => "still open".into(),
             (t, Some(s)) => format!("{} ({} first)", t.name(), s.name()),
             (t, None) => t.name().into(),
+        };
+        for a in &self.anomalies {
+            match a {
+                Anomaly::NoSynSeen => s.push_str("; no SYN seen (capture started mid-connection)"),
+                Anomaly::SynRetransmitted { count } => {
+                    s.push_str(&format!("; SYN sent {count} times"))
+                }
+                Anomaly::Refused { .. } => {}
+            }
         }
+        s
     }
 }
 
@@ -472,7 +488,10 @@ pub(crate) mod tests {
                 at: Step { packet: 2, .. }
             }
         ));
-        assert_eq!(l.ending(), "reset by server");
+        assert_eq!(
+            l.ending(),
+            "refused (SYN answered by RST); SYN sent 2 times"
+        );
     }
 
     #[test]

@@ -179,14 +179,17 @@ pub fn plan<'a>(index: &'a HttpIndex, opts: &ExportOptions) -> Vec<ExportItem<'a
     items
 }
 
-/// Like [`plan`], but hands each body to `each` as soon as it is decoded, so
-/// only one body is in memory at a time; stops at the first error.
-pub fn plan_each<'a, E>(
-    index: &'a HttpIndex,
-    opts: &ExportOptions,
-    mut each: impl FnMut(ExportItem<'a>) -> Result<(), E>,
-) -> Result<(), E> {
+/// A body chosen for export, not yet decoded.
+struct Chosen<'a> {
+    name: String,
+    msg: &'a Message,
+    stream: u32,
+}
+
+/// Chooses the bodies and their unique names, in transaction order.
+fn choose<'a>(index: &'a HttpIndex, opts: &ExportOptions) -> Vec<Chosen<'a>> {
     let mut names = Names::default();
+    let mut chosen = Vec::new();
     for t in &index.transactions {
         if opts.stream.is_some_and(|s| s != t.stream) {
             continue;
@@ -202,24 +205,112 @@ pub fn plan_each<'a, E>(
             if msg.body.bytes.is_empty() || (msg.partial() && !opts.all) {
                 continue;
             }
-            let (data, note) = if opts.raw || msg.codings().is_empty() {
-                (Cow::Borrowed(msg.body.bytes.as_slice()), None)
-            } else {
-                let d = msg.decoded_body(opts.limit);
-                (Cow::Owned(d.bytes), d.error.map(|e| e.to_string()))
-            };
             let name = names.unique(&base_name(msg, uri, t.stream, t.number));
-            each(ExportItem {
+            chosen.push(Chosen {
                 name,
-                data,
-                frame: u64::from(msg.last_packet) + 1,
+                msg,
                 stream: t.stream,
-                partial: msg.partial(),
-                note,
-            })?;
+            });
         }
     }
+    chosen
+}
+
+/// Decodes a chosen body (borrowed when it needs no decoding).
+fn materialize<'a>(c: &Chosen<'a>, opts: &ExportOptions) -> ExportItem<'a> {
+    let msg = c.msg;
+    let (data, note) = if opts.raw || msg.codings().is_empty() {
+        (Cow::Borrowed(msg.body.bytes.as_slice()), None)
+    } else {
+        let d = msg.decoded_body(opts.limit);
+        (Cow::Owned(d.bytes), d.error.map(|e| e.to_string()))
+    };
+    ExportItem {
+        name: c.name.clone(),
+        data,
+        frame: u64::from(msg.last_packet) + 1,
+        stream: c.stream,
+        partial: msg.partial(),
+        note,
+    }
+}
+
+/// Like [`plan`], but hands each body to `each` as soon as it is decoded, so
+/// only one body is in memory at a time; stops at the first error.
+pub fn plan_each<'a, E>(
+    index: &'a HttpIndex,
+    opts: &ExportOptions,
+    mut each: impl FnMut(ExportItem<'a>) -> Result<(), E>,
+) -> Result<(), E> {
+    for c in choose(index, opts) {
+        each(materialize(&c, opts))?;
+    }
     Ok(())
+}
+
+/// What [`export_all`] wrote for one body.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub name: String,
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub frame: u64,
+    pub partial: bool,
+    pub note: Option<String>,
+}
+
+/// Decodes and writes every chosen body into `dir` (already prepared with
+/// [`prepare_dir`]), spreading the bodies over the machine's cores; one
+/// result per body, in the order [`plan`] gives them. Each thread holds one
+/// decoded body at a time.
+pub fn export_all(
+    index: &HttpIndex,
+    opts: &ExportOptions,
+    dir: &Path,
+    force: bool,
+) -> Vec<Result<Written, ExportError>> {
+    let chosen = choose(index, opts);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(chosen.len().max(1));
+    let one = |c: &Chosen<'_>| {
+        let item = materialize(c, opts);
+        write_item(dir, &item, force).map(|path| Written {
+            name: item.name.clone(),
+            path,
+            bytes: item.data.len() as u64,
+            frame: item.frame,
+            partial: item.partial,
+            note: item.note.clone(),
+        })
+    };
+    if threads <= 1 {
+        return chosen.iter().map(one).collect();
+    }
+    let mut results: Vec<(usize, Result<Written, ExportError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                let (chosen, one) = (&chosen, &one);
+                scope.spawn(move || {
+                    chosen
+                        .iter()
+                        .enumerate()
+                        .skip(k)
+                        .step_by(threads)
+                        .map(|(i, c)| (i, one(c)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Names handed out so far; a repeated name gets `-1`, `-2`, ... before its
