@@ -111,3 +111,18 @@ pub fn matching_by_conversation(
     }
     Some(map)
 }
+
+/// The conversation with `tcp.stream == n`, or an error saying how many there are.
+pub fn tcp_stream<'t>(
+    trace: &'t Trace,
+    file: &Path,
+    n: u32,
+) -> anyhow::Result<&'t crate::flow::Conversation> {
+    trace.conversations.tcp_stream(n).ok_or_else(|| {
+        anyhow::anyhow!(
+            "no TCP stream {n} in {} (it has {} TCP streams)",
+            file.display(),
+            trace.conversations.tcp_count()
+        )
+    })
+}

@@ -41,15 +41,7 @@ pub fn row_with_http(view: &PacketView<'_>, http: Option<&crate::http::HttpIndex
     let d = &view.decoded;
     let custom = entry.is_some_and(|e| e.kind == PacketKind::CustomBlock);
     let time = match store.relative_ns(view.index) {
-        Some(ns) => {
-            let sign = if ns < 0 { "-" } else { "" };
-            let a = ns.unsigned_abs();
-            format!(
-                "{sign}{}.{:06}",
-                a / 1_000_000_000,
-                (a % 1_000_000_000) / 1000
-            )
-        }
+        Some(ns) => crate::text::seconds(ns),
         None => String::new(),
     };
     let (source, destination) = if custom {
@@ -234,18 +226,7 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
     }
     let flags = u16::from(t.slice()[13]) | if t.ns() { 0x100 } else { 0 };
     let (seq, ack) = view
-        .trace
-        .conversations
-        .of_packet(store, view.index)
-        .map(|(c, dir)| {
-            view.trace.conversations.relative(
-                c,
-                dir,
-                t.sequence_number(),
-                t.acknowledgment_number(),
-                t.ack(),
-            )
-        })
+        .relative_seq_ack()
         .unwrap_or((t.sequence_number(), t.acknowledgment_number()));
     let _ = write!(
         s,

@@ -41,6 +41,18 @@ pub fn bytes_to_safe_text(bytes: &[u8]) -> String {
     sanitize(&lossy).into_owned()
 }
 
+/// Nanoseconds as seconds with six decimals, as Wireshark's Time column
+/// shows them (`-0.000001`, `12.345678`).
+pub fn seconds(ns: i64) -> String {
+    let sign = if ns < 0 { "-" } else { "" };
+    let a = ns.unsigned_abs();
+    format!(
+        "{sign}{}.{:06}",
+        a / 1_000_000_000,
+        (a % 1_000_000_000) / 1000
+    )
+}
+
 /// One byte as Wireshark's ASCII pane shows it: printable ASCII or `.`.
 pub fn ascii_or_dot(b: u8) -> char {
     if (0x20..0x7f).contains(&b) {

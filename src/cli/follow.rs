@@ -5,7 +5,7 @@ use super::{finish_output, open_trace, report_damage, Outcome};
 use crate::flow::follow::{follow, Side};
 use crate::flow::reassembly::{GapReason, Piece};
 use crate::text::{ascii_or_dot, sanitize};
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -49,14 +49,7 @@ fn gap_reason(r: GapReason) -> &'static str {
 
 pub fn run(args: &FollowArgs) -> Result<Outcome> {
     let trace = open_trace(&args.file)?;
-    let conv = trace.conversations.tcp_stream(args.stream).ok_or_else(|| {
-        anyhow!(
-            "no TCP stream {} in {} (it has {} TCP streams)",
-            args.stream,
-            args.file.display(),
-            trace.conversations.tcp_count()
-        )
-    })?;
+    let conv = super::tcp_stream(&trace, &args.file, args.stream)?;
     let stream = follow(&trace, conv);
     let wanted = |s: Side| match args.direction {
         Which::Both => true,

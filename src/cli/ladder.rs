@@ -3,7 +3,7 @@
 use super::{finish_output, open_trace, report_damage, stdout, Outcome};
 use crate::flow::ladder::{ladder, render_text};
 use crate::text::sanitize;
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,14 +25,7 @@ pub struct LadderArgs {
 
 pub fn run(args: &LadderArgs) -> Result<Outcome> {
     let trace = open_trace(&args.file)?;
-    let conv = trace.conversations.tcp_stream(args.stream).ok_or_else(|| {
-        anyhow!(
-            "no TCP stream {} in {} (it has {} TCP streams)",
-            args.stream,
-            args.file.display(),
-            trace.conversations.tcp_count()
-        )
-    })?;
+    let conv = super::tcp_stream(&trace, &args.file, args.stream)?;
     let text = render_text(&ladder(&trace, conv, args.all), args.width);
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {

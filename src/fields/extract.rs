@@ -138,17 +138,7 @@ impl<'t> PacketView<'t> {
         let mut push = |v: Value<'t>| out.push(v);
         let flag =
             |bit: u16| -> Option<Value<'t>> { (analysis & bit != 0).then_some(Value::Present) };
-        let rel = || {
-            let (c, dir) = tcp_conv?;
-            let t = tcp?;
-            Some(self.trace.conversations.relative(
-                c,
-                dir,
-                t.sequence_number(),
-                t.acknowledgment_number(),
-                t.ack(),
-            ))
-        };
+        let rel = || tcp_conv.and(tcp).and_then(|_| self.relative_seq_ack());
         let one: Option<Value<'t>> = match field {
             F::Frame => Some(Value::Present),
             F::FrameNumber => Some(Value::UInt(self.index as u64 + 1)),
@@ -384,6 +374,22 @@ impl<'t> PacketView<'t> {
         if let Some(v) = one {
             out.push(v);
         }
+    }
+
+    /// Relative (`tcp.seq`, `tcp.ack`) of a TCP packet in a conversation.
+    pub fn relative_seq_ack(&self) -> Option<(u32, u32)> {
+        let t = self.decoded.tcp()?;
+        let (c, dir) = self
+            .trace
+            .conversations
+            .of_packet(&self.trace.store, self.index)?;
+        Some(self.trace.conversations.relative(
+            c,
+            dir,
+            t.sequence_number(),
+            t.acknowledgment_number(),
+            t.ack(),
+        ))
     }
 
     /// The window after scaling, as `tcp.window_size` and the Info column show it.

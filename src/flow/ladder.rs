@@ -255,13 +255,7 @@ fn flush(run: &mut Vec<Segment>, rows: &mut Vec<Row>, all: bool) {
 }
 
 fn secs(ns: i64) -> String {
-    let sign = if ns < 0 { "-" } else { "" };
-    let a = ns.unsigned_abs();
-    format!(
-        "{sign}{}.{:06}",
-        a / 1_000_000_000,
-        (a % 1_000_000_000) / 1000
-    )
+    crate::text::seconds(ns)
 }
 
 /// Draws the ladder as text, `width` columns wide (at least 60): time and frame

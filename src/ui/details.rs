@@ -143,18 +143,7 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
     match &d.transport {
         Transport::Tcp(t) => {
             let (seq, ack) = view
-                .trace
-                .conversations
-                .of_packet(&view.trace.store, view.index)
-                .map(|(c, dir)| {
-                    view.trace.conversations.relative(
-                        c,
-                        dir,
-                        t.sequence_number(),
-                        t.acknowledgment_number(),
-                        t.ack(),
-                    )
-                })
+                .relative_seq_ack()
                 .unwrap_or((t.sequence_number(), t.acknowledgment_number()));
             let stream = view
                 .trace

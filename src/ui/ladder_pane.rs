@@ -204,13 +204,7 @@ fn in_fold(row: &Row, f: &Fold) -> bool {
 }
 
 fn secs(ns: i64) -> String {
-    let sign = if ns < 0 { "-" } else { "" };
-    let a = ns.unsigned_abs();
-    format!(
-        "{sign}{}.{:06}",
-        a / 1_000_000_000,
-        (a % 1_000_000_000) / 1000
-    )
+    crate::text::seconds(ns)
 }
 
 fn truncate(s: &str, max: usize) -> String {
