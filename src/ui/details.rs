@@ -3,6 +3,7 @@
 //! decoder and the conversations. No drawing here.
 
 use crate::decode::checksum::{self, ChecksumStatus};
+use crate::decode::tcp_options::{TcpOption, TcpOptions};
 use crate::decode::{Network, Transport};
 use crate::fields::PacketView;
 use crate::text::sanitize;
@@ -197,6 +198,40 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
                 ),
                 th.clone(),
             );
+            let options_at = (t_start + 20).min(th.end)..th.end;
+            for o in TcpOptions::new(t.options()) {
+                let text = match o {
+                    TcpOption::Mss(m) => format!("Option: Maximum segment size: {m} bytes"),
+                    TcpOption::WindowScale(w) => {
+                        format!(
+                            "Option: Window scale: {w} (multiply by {})",
+                            1u32 << w.min(14)
+                        )
+                    }
+                    TcpOption::SackPermitted => "Option: SACK permitted".into(),
+                    TcpOption::Sack { blocks, count } => {
+                        let list: Vec<String> = blocks
+                            .iter()
+                            .take(usize::from(count))
+                            .map(|(l, r)| format!("{l}-{r}"))
+                            .collect();
+                        format!("Option: SACK {}", list.join(" "))
+                    }
+                    TcpOption::Timestamps { value, echo } => {
+                        format!("Option: Timestamps: TSval {value}, TSecr {echo}")
+                    }
+                    TcpOption::FastOpen { cookie_len: 0 } => {
+                        "Option: TCP Fast Open cookie request".into()
+                    }
+                    TcpOption::FastOpen { cookie_len } => {
+                        format!("Option: TCP Fast Open cookie ({cookie_len} bytes)")
+                    }
+                    TcpOption::Nop => continue,
+                    TcpOption::Other(k) => format!("Option: kind {k}"),
+                    TcpOption::Malformed => "Option: malformed".into(),
+                };
+                push(1, text, options_at.clone());
+            }
             let analysis = view
                 .trace
                 .store
@@ -250,12 +285,70 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
         ),
         Transport::None => {}
     }
-    if payload_start < len && d.transport_offset.is_some() {
+    // HTTP, once the background index is ready (the pane never waits for it).
+    let http = view.trace.http_if_ready();
+    let messages = http.map(|h| h.at_packet(view.index)).unwrap_or_default();
+    if messages.is_empty() {
+        if let Some((m, _)) = http.and_then(|h| h.segment_of(view.trace, view.index)) {
+            push(
+                0,
+                format!(
+                    "[TCP segment of a reassembled PDU: {}, completed in frame {}]",
+                    m.start_line_info().trim_end(),
+                    m.last_packet + 1
+                ),
+                payload_start..len,
+            );
+        } else if payload_start < len && d.transport_offset.is_some() {
+            push(
+                0,
+                format!("Data ({} bytes)", len - payload_start),
+                payload_start..len,
+            );
+        }
+    }
+    for m in messages {
+        push(0, "Hypertext Transfer Protocol".into(), payload_start..len);
         push(
-            0,
-            format!("Data ({} bytes)", len - payload_start),
+            1,
+            m.start_line_info().trim_end().to_string(),
             payload_start..len,
         );
+        for (name, value) in &m.head.headers {
+            push(1, format!("{name}: {value}"), payload_start..len);
+        }
+        if m.first_packet != view.index as u32 {
+            push(
+                1,
+                format!(
+                    "[Reassembled from frame {} to {}]",
+                    m.first_packet + 1,
+                    m.last_packet + 1
+                ),
+                payload_start..len,
+            );
+        }
+        if !m.body.bytes.is_empty() {
+            let codings = m.codings();
+            push(
+                1,
+                format!(
+                    "Body: {} bytes{}{}",
+                    m.body.bytes.len(),
+                    if codings.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", codings.join(", "))
+                    },
+                    if m.partial() {
+                        format!(", partial: {} bytes missing", m.missing())
+                    } else {
+                        String::new()
+                    }
+                ),
+                payload_start..len,
+            );
+        }
     }
     if d.is_cut_by_snaplen() || d.header_truncated {
         push(0, "[Packet size limited during capture]".into(), len..len);

@@ -673,3 +673,86 @@ fn http_view_flags_partial_bodies_and_dumps_binary() {
         "{text}"
     );
 }
+
+#[test]
+fn details_show_tcp_options_and_the_http_layer_once_indexed() {
+    let path = manifest().join("sample-captures/textbook-visit.pcap");
+    let trace = Trace::open(&path).expect("sample capture");
+    let text = |index: usize| -> String {
+        let view = crate::fields::PacketView::new(&trace, index);
+        super::details::lines(&view)
+            .iter()
+            .map(|l| l.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let syn = text(2);
+    assert!(
+        syn.contains("Option: Maximum segment size: 1460 bytes"),
+        "{syn}"
+    );
+    assert!(syn.contains("Option: SACK permitted"), "{syn}");
+    // Before the background index is built, no HTTP layer (and no waiting).
+    assert!(!text(21).contains("Hypertext Transfer Protocol"));
+    let _ = trace.http();
+    let response = text(21);
+    assert!(
+        response.contains("Hypertext Transfer Protocol"),
+        "{response}"
+    );
+    assert!(response.contains("HTTP/1.1 200 OK"), "{response}");
+    assert!(
+        response.contains("[Reassembled from frame 8 to 22]"),
+        "{response}"
+    );
+    assert!(response.contains("Body: 11088 bytes"), "{response}");
+    let segment = text(9);
+    assert!(
+        segment
+            .contains("[TCP segment of a reassembled PDU: HTTP/1.1 200 OK, completed in frame 22]"),
+        "{segment}"
+    );
+}
+
+#[test]
+fn packet_list_details_and_bytes_at_80x24() {
+    let mut app = sample();
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("No."), "{s}");
+    assert!(s.contains("DNS"), "{s}");
+    assert!(s.contains("Frame 1:"), "{s}");
+    assert!(s.contains("0000  "), "{s}");
+    assert!(s.contains("27 packets"), "{s}");
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("[SYN]"), "{s}");
+    assert!(s.contains("Frame 3:"), "{s}");
+}
+
+#[test]
+fn conversations_then_open_and_help() {
+    let mut app = sample();
+    key(&mut app, KeyCode::Char('c'));
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("TCP 0"), "{s}");
+    assert!(s.contains("10.77.0.2:80"), "{s}");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view, View::Packets);
+    key(&mut app, KeyCode::Char('?'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("quit"), "{s}");
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit);
+}
+
+#[test]
+fn escape_sequences_from_the_wire_render_escaped() {
+    let info = crate::text::sanitize("GET /\x1b]0;title\x07\x1b[2J HTTP/1.1");
+    assert!(!info.contains('\x1b'));
+    let mut app = App::new("evil\x1b[2J.pcap".into());
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains('\x1b'), "{s}");
+    assert!(s.contains("evil\\e[2J.pcap"), "{s}");
+}
