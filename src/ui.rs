@@ -63,6 +63,7 @@ pub fn run(path: PathBuf) -> std::io::Result<()> {
             while let Ok(ev) = loader.try_recv() {
                 app.on_load(ev);
             }
+            app.poll_jobs();
             terminal.draw(|frame| render::draw(frame, &mut app))?;
             if event::poll(Duration::from_millis(100))? {
                 match event::read()? {

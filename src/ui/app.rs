@@ -18,6 +18,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use ratatui::layout::{Position, Rect};
 use std::path::PathBuf;
 
+/// By default, captures with more packets than this are filtered in a
+/// worker thread.
+const FOREGROUND_FILTER_PACKETS: usize = 200_000;
+
 /// The screen being shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -107,6 +111,10 @@ pub struct App {
     pub export_dir: PathBuf,
     /// The display filter applied to the packet list.
     pub filter: Option<ActiveFilter>,
+    /// A filter being applied in the background (big captures), if any.
+    filter_job: Option<std::sync::mpsc::Receiver<ActiveFilter>>,
+    /// Captures with more packets than this are filtered in the background.
+    pub foreground_filter_packets: usize,
     /// Filters applied before, oldest first.
     pub filter_history: Vec<String>,
 }
@@ -136,6 +144,8 @@ impl App {
             prompt: None,
             export_dir: PathBuf::from("."),
             filter: None,
+            filter_job: None,
+            foreground_filter_packets: FOREGROUND_FILTER_PACKETS,
             filter_history: Vec::new(),
         }
     }
@@ -551,6 +561,8 @@ impl App {
     fn apply_filter(&mut self, text: &str) -> Result<(), crate::filter::FilterError> {
         let compiled = filter_bar::compile(text)?;
         filter_bar::remember(&mut self.filter_history, text);
+        // A newer filter wins over one still running in the background.
+        self.filter_job = None;
         let Some(trace) = self.trace.as_deref() else {
             return Ok(());
         };
@@ -559,22 +571,61 @@ impl App {
                 self.filter = None;
                 self.status = "filter cleared".into();
             }
-            Some(f) => {
+            Some(f) if trace.store.len() <= self.foreground_filter_packets => {
                 let active = ActiveFilter::new(trace, f);
-                self.status = format!(
-                    "{} of {} packets match",
-                    active.matches.len(),
-                    trace.store.len()
-                );
-                self.filter = Some(active);
-                let pos = self.selected_pos();
-                if let Some(packet) = self.list_packet(pos) {
-                    self.select_packet(packet);
-                }
+                self.install_filter(active);
+            }
+            Some(f) => {
+                // Big captures are filtered by a worker thread; keys keep
+                // working and the list switches when the result arrives.
+                let (tx, rx) = std::sync::mpsc::channel();
+                let shared = self.trace.clone();
+                std::thread::spawn(move || {
+                    if let Some(trace) = shared {
+                        let _ = tx.send(ActiveFilter::new(&trace, f));
+                    }
+                });
+                self.filter_job = Some(rx);
+                self.status = format!("filtering {} packets …", trace.store.len());
             }
         }
         self.offset = 0;
         Ok(())
+    }
+
+    /// Takes the result of a background filter when it is ready; the event
+    /// loop calls this before every draw.
+    pub fn poll_jobs(&mut self) {
+        let Some(job) = &self.filter_job else {
+            return;
+        };
+        match job.try_recv() {
+            Ok(active) => {
+                self.filter_job = None;
+                self.install_filter(active);
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.filter_job = None;
+                self.status = "filtering stopped".into();
+            }
+        }
+    }
+
+    /// Shows only the packets of `active`, keeping the selection when it
+    /// still shows, else selecting the nearest match.
+    fn install_filter(&mut self, active: ActiveFilter) {
+        self.status = format!(
+            "{} of {} packets match",
+            active.matches.len(),
+            self.packet_count()
+        );
+        self.filter = Some(active);
+        let pos = self.selected_pos();
+        if let Some(packet) = self.list_packet(pos) {
+            self.select_packet(packet);
+        }
+        self.offset = 0;
     }
 
     fn submit_prompt(&mut self) {

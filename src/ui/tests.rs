@@ -756,3 +756,25 @@ fn escape_sequences_from_the_wire_render_escaped() {
     assert!(!s.contains('\x1b'), "{s}");
     assert!(s.contains("evil\\e[2J.pcap"), "{s}");
 }
+
+#[test]
+fn big_captures_are_filtered_in_the_background() {
+    let mut app = sample();
+    app.foreground_filter_packets = 0;
+    key(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "tcp.flags.fin == 1");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.status.contains("filtering"), "{}", app.status);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.filter.is_none() && std::time::Instant::now() < deadline {
+        app.poll_jobs();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let matches = app.filter.as_ref().map(|f| f.matches.clone());
+    assert_eq!(matches, Some(vec![23, 25]));
+    assert!(
+        app.status.contains("2 of 27 packets match"),
+        "{}",
+        app.status
+    );
+}
