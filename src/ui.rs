@@ -30,13 +30,32 @@ use std::time::Duration;
 /// What the loader thread reports.
 pub enum LoadEvent {
     Progress(Progress),
+    /// The first packets of a big file, shown while the whole file loads.
+    Preview(Arc<Trace>),
     Done(Result<Arc<Trace>, CaptureError>),
 }
+
+/// Packets in the preview of a big file (a few milliseconds of work).
+const PREVIEW_PACKETS: u64 = 65_536;
 
 /// Starts loading `path` in a background thread.
 pub fn spawn_loader(path: PathBuf) -> mpsc::Receiver<LoadEvent> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
+        // A regular file can be mapped twice: first its beginning, so the
+        // list shows at once, then all of it.
+        if path.as_os_str() != "-" {
+            let mut more = false;
+            let preview = Capture::open(&path).and_then(|c| {
+                Trace::load(c, |p| {
+                    more = p.bytes_read < p.bytes_total;
+                    p.packets < PREVIEW_PACKETS
+                })
+            });
+            if let (Ok(trace), true) = (preview, more) {
+                let _ = tx.send(LoadEvent::Preview(Arc::new(trace)));
+            }
+        }
         let result = Capture::open(&path)
             .and_then(|capture| Trace::load(capture, |p| tx.send(LoadEvent::Progress(p)).is_ok()))
             .map(Arc::new);

@@ -111,6 +111,8 @@ pub struct App {
     pub export_dir: PathBuf,
     /// The display filter applied to the packet list.
     pub filter: Option<ActiveFilter>,
+    /// A preview is shown while the whole file is still loading.
+    pub loading: bool,
     /// A filter being applied in the background (big captures), if any.
     filter_job: Option<std::sync::mpsc::Receiver<ActiveFilter>>,
     /// Captures with more packets than this are filtered in the background.
@@ -144,6 +146,7 @@ impl App {
             prompt: None,
             export_dir: PathBuf::from("."),
             filter: None,
+            loading: false,
             filter_job: None,
             foreground_filter_packets: FOREGROUND_FILTER_PACKETS,
             filter_history: Vec::new(),
@@ -164,15 +167,28 @@ impl App {
     pub fn on_load(&mut self, ev: LoadEvent) {
         match ev {
             LoadEvent::Progress(p) => self.progress = p,
+            LoadEvent::Preview(trace) => {
+                self.loading = true;
+                self.trace = Some(trace);
+            }
             LoadEvent::Done(Ok(trace)) => {
+                self.loading = false;
                 self.status = match (&trace.error, &trace.warning) {
                     (Some(e), _) => format!("capture damaged: {e}"),
                     (None, Some(w)) => format!("warning: {w}"),
                     _ => String::new(),
                 };
                 self.trace = Some(trace);
+                // A filter applied to the preview now covers the whole file.
+                if let Some(active) = self.filter.take() {
+                    let text = active.text().to_string();
+                    let _ = self.apply_filter(&text);
+                }
             }
-            LoadEvent::Done(Err(e)) => self.load_error = Some(e.to_string()),
+            LoadEvent::Done(Err(e)) => {
+                self.loading = false;
+                self.load_error = Some(e.to_string());
+            }
         }
     }
 

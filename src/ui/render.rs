@@ -178,8 +178,15 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 .file_name()
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_else(|| app.name.as_str().into());
+            let loading = if app.loading {
+                let p = app.progress;
+                let pct = (p.bytes_read * 100).checked_div(p.bytes_total).unwrap_or(0);
+                format!(" loading {pct}% ({} packets so far) │", p.packets)
+            } else {
+                String::new()
+            };
             format!(
-                "{message} {} │ {} packets │ {} TCP / {} UDP streams │ ? help  q quit",
+                "{message}{loading} {} │ {} packets │ {} TCP / {} UDP streams │ ? help  q quit",
                 sanitize(&name),
                 t.store.len(),
                 t.conversations.tcp_count(),

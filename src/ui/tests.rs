@@ -778,3 +778,31 @@ fn big_captures_are_filtered_in_the_background() {
         app.status
     );
 }
+
+#[test]
+fn a_preview_shows_while_the_whole_file_loads() {
+    let path = manifest().join("sample-captures/textbook-visit.pcap");
+    let preview = Trace::load(crate::capture::Capture::open(&path).expect("open"), |p| {
+        p.packets < 1
+    })
+    .expect("preview");
+    let mut app = App::new("big.pcap".into());
+    app.on_load(super::LoadEvent::Progress(crate::trace::Progress {
+        bytes_read: 500,
+        bytes_total: 1000,
+        packets: 9,
+    }));
+    app.on_load(super::LoadEvent::Preview(std::sync::Arc::new(preview)));
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("loading 50% (9 packets so far)"), "{s}");
+    assert!(s.contains("Standard query 0x29ef"), "{s}");
+    key(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "tcp");
+    key(&mut app, KeyCode::Enter);
+    let full = Trace::open(&path).expect("full");
+    app.on_load(super::LoadEvent::Done(Ok(std::sync::Arc::new(full))));
+    assert!(!app.loading);
+    assert_eq!(app.list_len(), 25, "the filter now covers the whole file");
+    let s = screen(&mut app, 120, 30);
+    assert!(!s.contains("loading"), "{s}");
+}
