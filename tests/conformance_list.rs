@@ -173,3 +173,142 @@ fn list_fields_match_tshark() {
         "fields differ from tshark (see above)"
     );
 }
+
+/// Info labels tshark prepends for each analysis flag, and our field for it.
+const ANALYSIS_LABELS: &[(&str, &str)] = &[
+    ("TCP Retransmission", "tcp.analysis.retransmission"),
+    (
+        "TCP Fast Retransmission",
+        "tcp.analysis.fast_retransmission",
+    ),
+    (
+        "TCP Spurious Retransmission",
+        "tcp.analysis.spurious_retransmission",
+    ),
+    ("TCP Out-Of-Order", "tcp.analysis.out_of_order"),
+    (
+        "TCP Previous segment not captured",
+        "tcp.analysis.lost_segment",
+    ),
+    ("TCP ACKed unseen segment", "tcp.analysis.ack_lost_segment"),
+    ("TCP Dup ACK", "tcp.analysis.duplicate_ack"),
+    ("TCP ZeroWindow", "tcp.analysis.zero_window"),
+    ("TCP Window Full", "tcp.analysis.window_full"),
+    ("TCP Keep-Alive", "tcp.analysis.keep_alive"),
+    ("TCP Keep-Alive ACK", "tcp.analysis.keep_alive_ack"),
+    ("TCP Window Update", "tcp.analysis.window_update"),
+    ("TCP ZeroWindowProbe", "tcp.analysis.zero_window_probe"),
+    (
+        "TCP ZeroWindowProbeAck",
+        "tcp.analysis.zero_window_probe_ack",
+    ),
+    ("TCP Port numbers reused", "tcp.analysis.reused_ports"),
+];
+
+/// The analysis fields named by the `[TCP ...]` labels of a tshark Info text.
+fn tshark_flags(info: &str) -> std::collections::BTreeSet<&'static str> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut rest = info;
+    while let Some(start) = rest.find("[TCP ") {
+        let Some(len) = rest[start..].find(']') else {
+            break;
+        };
+        let label = &rest[start + 1..start + len];
+        // "TCP Dup ACK 5#1" names the duplicated frame and the count.
+        let label = match label.rfind(' ') {
+            Some(i) if label[i + 1..].contains('#') => &label[..i],
+            _ => label,
+        };
+        if let Some((_, field)) = ANALYSIS_LABELS.iter().find(|(l, _)| *l == label) {
+            out.insert(*field);
+            // Wireshark also sets tcp.analysis.retransmission for these two.
+            if label == "TCP Fast Retransmission" || label == "TCP Spurious Retransmission" {
+                out.insert("tcp.analysis.retransmission");
+            }
+        }
+        rest = &rest[start + len..];
+    }
+    out
+}
+
+#[test]
+fn every_analysis_flag_matches_tshark() {
+    let Some(dir) = shared() else {
+        eprintln!("shared captures not found at ../shared/captures; conformance skipped");
+        return;
+    };
+    let mut oracles: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("read shared captures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "oracle"))
+        .collect();
+    oracles.sort();
+    let fields: Vec<&str> = ANALYSIS_LABELS.iter().map(|(_, f)| *f).collect();
+    let mut per: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+    let mut mismatches = Vec::new();
+    let mut segments = 0;
+    for oracle in &oracles {
+        let capture = oracle.with_extension("");
+        let name = capture
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        let tsv = std::fs::read_to_string(oracle.join("packets.tsv")).expect("packets.tsv");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wirelens"));
+        cmd.arg("list").arg(&capture);
+        for f in &fields {
+            cmd.arg("-e").arg(f);
+        }
+        let out = cmd.output().expect("run wirelens");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let ours: Vec<&str> = stdout.lines().collect();
+        for (row, line) in tsv.lines().skip(1).enumerate() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols.get(14).is_none_or(|s| s.is_empty())
+                || known(&name, row as u64 + 1, "tcp.analysis.flags")
+            {
+                continue;
+            }
+            segments += 1;
+            let theirs = tshark_flags(cols.get(24).copied().unwrap_or(""));
+            let mine: std::collections::BTreeSet<&str> = ours
+                .get(row)
+                .map(|l| {
+                    l.split('\t')
+                        .zip(&fields)
+                        .filter(|(v, _)| *v == "1")
+                        .map(|(_, f)| *f)
+                        .collect()
+                })
+                .unwrap_or_default();
+            for f in &fields {
+                let (t, m) = (theirs.contains(f), mine.contains(f));
+                if t || m {
+                    let e = per.entry(f).or_default();
+                    e.1 += 1;
+                    if t == m {
+                        e.0 += 1;
+                    } else {
+                        mismatches.push(format!(
+                            "{name} frame {}: {f}: tshark {t}, wirelens {m}",
+                            row + 1
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    println!("analysis flags: {segments} TCP segments compared, flag by flag");
+    for (f, (eq, all)) in &per {
+        println!("    {f:<40} {eq:>5} / {all}");
+    }
+    for m in mismatches.iter().take(20) {
+        println!("MISMATCH {m}");
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} analysis flags differ from tshark",
+        mismatches.len()
+    );
+}
