@@ -172,7 +172,7 @@ impl PacketStore {
         if !e.has_timestamp() {
             return None;
         }
-        Some(e.ts_ns - self.first_ts.unwrap_or(e.ts_ns))
+        Some(e.ts_ns.saturating_sub(self.first_ts.unwrap_or(e.ts_ns)))
     }
 }
 

@@ -258,11 +258,13 @@ impl<'a> PcapNgReader<'a> {
     fn timestamp(&self, iface: usize, hi: u32, lo: u32) -> i64 {
         let units = (u64::from(hi) << 32) | u64::from(lo);
         let per_sec = self.interfaces[iface].ts_units_per_sec;
-        let secs = (units / per_sec) as i64;
+        let secs = i64::try_from(units / per_sec).unwrap_or(i64::MAX);
         let frac = ((units % per_sec) as u128 * 1_000_000_000 / per_sec as u128) as i64;
         secs.saturating_add(self.ts_offsets[iface])
             .saturating_mul(1_000_000_000)
             .saturating_add(frac)
+            // i64::MIN means "no timestamp".
+            .max(i64::MIN + 1)
     }
 
     /// A packet record whose data starts `data_rel` bytes into the body of

@@ -67,7 +67,7 @@ fn secs(trace: &Trace, t: &Transaction, packet: u32) -> Option<f64> {
     let conv = trace.conversations.get(t.conversation)?;
     let e = trace.store.entry(packet as usize)?;
     e.has_timestamp()
-        .then(|| (e.ts_ns - conv.first_ts) as f64 / 1e9)
+        .then(|| e.ts_ns.saturating_sub(conv.first_ts) as f64 / 1e9)
 }
 
 fn row(trace: &Trace, t: &Transaction) -> Row {

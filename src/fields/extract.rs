@@ -148,7 +148,7 @@ impl<'t> PacketView<'t> {
                 let prev = self.index.checked_sub(1).and_then(|i| store.entry(i));
                 match prev {
                     Some(p) if p.has_timestamp() && entry.has_timestamp() => {
-                        Some(Value::Time(entry.ts_ns - p.ts_ns))
+                        Some(Value::Time(entry.ts_ns.saturating_sub(p.ts_ns)))
                     }
                     None if entry.has_timestamp() => Some(Value::Time(0)),
                     _ => None,

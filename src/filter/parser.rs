@@ -134,7 +134,17 @@ pub fn parse(text: &str) -> Result<Expr, FilterError> {
         text,
         tokens,
         pos: 0,
+        depth: 0,
     };
+    // Every later stage (type check, evaluation, display) recurses over the
+    // tree: bound its size and depth so no filter can exhaust the stack.
+    if let Some(t) = p.tokens.get(MAX_TOKENS) {
+        let t = t.clone();
+        return Err(p.error_tok(
+            &t,
+            &format!("filter too long: at most {MAX_TOKENS} words and symbols"),
+        ));
+    }
     if matches!(p.peek().tok, Tok::End) {
         return Err(p.error_at(0, "empty filter: expected a field or a protocol"));
     }
@@ -156,7 +166,13 @@ struct Parser<'a> {
     text: &'a str,
     tokens: Vec<Token>,
     pos: usize,
+    /// Nesting of `not` and parentheses at the current point.
+    depth: usize,
 }
+
+/// Bounds on a filter's size: tokens, and nesting of `not`/parentheses.
+const MAX_TOKENS: usize = 1024;
+const MAX_DEPTH: usize = 64;
 
 fn describe(tok: &Tok) -> String {
     match tok {
@@ -227,10 +243,21 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<Expr, FilterError> {
-        if self.eat("!", &["not"]) {
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let t = self.peek().clone();
+            return Err(self.error_tok(
+                &t,
+                &format!("filter nested too deeply: at most {MAX_DEPTH} levels of \"not\" and parentheses"),
+            ));
         }
-        self.primary()
+        let e = if self.eat("!", &["not"]) {
+            self.unary().map(|e| Expr::Not(Box::new(e)))
+        } else {
+            self.primary()
+        };
+        self.depth -= 1;
+        e
     }
 
     fn primary(&mut self) -> Result<Expr, FilterError> {
@@ -442,6 +469,21 @@ mod tests {
 
     fn shape(s: &str) -> String {
         parse(s).expect("parses").to_string()
+    }
+
+    #[test]
+    fn hostile_sizes_are_errors_not_stack_overflows() {
+        let deep_not = format!("{}tcp", "!".repeat(500));
+        assert!(parse(&deep_not).is_err_and(|e| e.message.contains("nested too deeply")));
+        let deep_parens = format!("{}tcp{}", "(".repeat(300), ")".repeat(300));
+        assert!(parse(&deep_parens).is_err_and(|e| e.message.contains("nested too deeply")));
+        let long = vec!["tcp"; 2000].join(" or ");
+        assert!(parse(&long).is_err_and(|e| e.message.contains("too long")));
+        let long_not = format!("{}tcp", "!".repeat(5000));
+        assert!(parse(&long_not).is_err_and(|e| e.message.contains("too long")));
+        let fine = format!("{}tcp{}", "(".repeat(30), ")".repeat(30));
+        assert!(parse(&fine).is_ok());
+        assert!(parse(&vec!["tcp"; 300].join(" or ")).is_ok());
     }
 
     #[test]
