@@ -32,6 +32,8 @@ pub enum LoadEvent {
     Progress(Progress),
     /// The first packets of a big file, shown while the whole file loads.
     Preview(Arc<Trace>),
+    /// The loader stopped on an internal error (a bug, not a bad file).
+    Failed(String),
     Done(Result<Arc<Trace>, CaptureError>),
 }
 
@@ -42,33 +44,52 @@ const PREVIEW_PACKETS: u64 = 65_536;
 pub fn spawn_loader(path: PathBuf) -> mpsc::Receiver<LoadEvent> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        // A regular file can be mapped twice: first its beginning, so the
-        // list shows at once, then all of it.
-        if path.as_os_str() != "-" {
-            let mut more = false;
-            let preview = Capture::open(&path).and_then(|c| {
-                Trace::load(c, |p| {
-                    more = p.bytes_read < p.bytes_total;
-                    p.packets < PREVIEW_PACKETS
-                })
-            });
-            if let (Ok(trace), true) = (preview, more) {
-                let _ = tx.send(LoadEvent::Preview(Arc::new(trace)));
-            }
-        }
-        let result = Capture::open(&path)
-            .and_then(|capture| Trace::load(capture, |p| tx.send(LoadEvent::Progress(p)).is_ok()))
-            .map(Arc::new);
-        let shared = result.as_ref().ok().map(Arc::clone);
-        let _ = tx.send(LoadEvent::Done(result));
-        // The list shows at once; the HTTP index (for HTTP rows, the HTTP
-        // view and export) is built here meanwhile, and the rows gain their
-        // HTTP Info as soon as it is ready.
-        if let Some(trace) = shared {
-            let _ = trace.http();
+        // A bug must not leave the screen waiting forever: a panic here is
+        // reported to the app as a failed load.
+        let failed = tx.clone();
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || load(&path, &tx)));
+        if let Err(panic) = outcome {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown error".into());
+            let _ = failed.send(LoadEvent::Failed(format!(
+                "internal error while loading: {what}"
+            )));
         }
     });
     rx
+}
+
+/// The loader thread's work: preview, whole file, then the HTTP index.
+fn load(path: &std::path::Path, tx: &mpsc::Sender<LoadEvent>) {
+    // A regular file can be mapped twice: first its beginning, so the
+    // list shows at once, then all of it.
+    if path.as_os_str() != "-" {
+        let mut more = false;
+        let preview = Capture::open(path).and_then(|c| {
+            Trace::load(c, |p| {
+                more = p.bytes_read < p.bytes_total;
+                p.packets < PREVIEW_PACKETS
+            })
+        });
+        if let (Ok(trace), true) = (preview, more) {
+            let _ = tx.send(LoadEvent::Preview(Arc::new(trace)));
+        }
+    }
+    let result = Capture::open(path)
+        .and_then(|capture| Trace::load(capture, |p| tx.send(LoadEvent::Progress(p)).is_ok()))
+        .map(Arc::new);
+    let shared = result.as_ref().ok().map(Arc::clone);
+    let _ = tx.send(LoadEvent::Done(result));
+    // The list shows at once; the HTTP index (for HTTP rows, the HTTP
+    // view and export) is built here meanwhile, and the rows gain their
+    // HTTP Info as soon as it is ready.
+    if let Some(trace) = shared {
+        let _ = trace.http();
+    }
 }
 
 /// Runs the TUI on `path` until the user quits.
@@ -76,6 +97,16 @@ pub fn run(path: PathBuf) -> std::io::Result<()> {
     let loader = spawn_loader(path.clone());
     let mut app = App::new(path.display().to_string());
     let mut terminal = ratatui::try_init()?;
+    // ratatui's hook restores the terminal on a panic. Only a panic of this
+    // thread ends the TUI; a worker's panic is caught and reported by the
+    // worker, so it must neither restore the terminal nor print over it.
+    let restore_and_report = std::panic::take_hook();
+    let ui_thread = std::thread::current().id();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == ui_thread {
+            restore_and_report(info);
+        }
+    }));
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     let result = (|| -> std::io::Result<()> {
         while !app.should_quit {

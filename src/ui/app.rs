@@ -167,6 +167,10 @@ impl App {
     pub fn on_load(&mut self, ev: LoadEvent) {
         match ev {
             LoadEvent::Progress(p) => self.progress = p,
+            LoadEvent::Failed(message) => {
+                self.loading = false;
+                self.load_error = Some(message);
+            }
             LoadEvent::Preview(trace) => {
                 self.loading = true;
                 self.trace = Some(trace);

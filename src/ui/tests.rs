@@ -806,3 +806,13 @@ fn a_preview_shows_while_the_whole_file_loads() {
     let s = screen(&mut app, 120, 30);
     assert!(!s.contains("loading"), "{s}");
 }
+
+#[test]
+fn a_loader_failure_is_shown_not_waited_for() {
+    let mut app = App::new("x.pcap".into());
+    app.on_load(super::LoadEvent::Failed("internal error while loading: boom".into()));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("internal error while loading: boom"), "{s}");
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit);
+}
