@@ -497,6 +497,7 @@ mod tests {
             gaps: Vec::new(),
             lost_tail: 0,
             end_packet: closed.then_some(1),
+            ..DirStream::default()
         }
     }
 

@@ -27,6 +27,8 @@ pub enum CaptureError {
     CorruptBlock { offset: u64, what: String },
     #[error("gzip-compressed capture cannot be decompressed: {0}")]
     Gzip(std::io::Error),
+    #[error("gzip-compressed capture of {compressed} bytes expands beyond {limit} bytes: refused as a possible decompression bomb")]
+    GzipTooLarge { compressed: u64, limit: u64 },
 }
 
 /// Damage that still lets everything before it be read.

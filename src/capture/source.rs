@@ -5,6 +5,11 @@ use super::CaptureError;
 use std::io::Read;
 use std::path::Path;
 
+/// How much a gzip-compressed capture may expand: this many times its size...
+const MAX_GZIP_RATIO: u64 = 200;
+/// ...and at least this much.
+const MIN_GZIP_LIMIT: u64 = 64 * 1024 * 1024;
+
 /// The bytes of a capture, mapped or owned.
 pub enum CaptureBytes {
     Mapped(memmap2::Mmap),
@@ -58,9 +63,21 @@ impl CaptureBytes {
         if data.len() < 2 || data[0] != 0x1f || data[1] != 0x8b {
             return Ok(self);
         }
+        // A bomb (a few KB expanding to gigabytes) is refused: a capture may
+        // expand to 200 times its compressed size, and at least to 64 MiB.
+        let limit = (data.len() as u64)
+            .saturating_mul(MAX_GZIP_RATIO)
+            .max(MIN_GZIP_LIMIT);
         let mut out = Vec::with_capacity(data.len().saturating_mul(4));
-        let mut decoder = flate2::read::MultiGzDecoder::new(data);
-        match decoder.read_to_end(&mut out) {
+        let decoder = flate2::read::MultiGzDecoder::new(data);
+        let read = decoder.take(limit + 1).read_to_end(&mut out);
+        if out.len() as u64 > limit {
+            return Err(CaptureError::GzipTooLarge {
+                compressed: data.len() as u64,
+                limit,
+            });
+        }
+        match read {
             Ok(_) => Ok(CaptureBytes::Owned(out)),
             // A gzip stream cut short still yields what was decompressed; the
             // capture reader then reports the cut-off record.
@@ -81,4 +98,34 @@ impl CaptureBytes {
 fn map_file(file: &std::fs::File) -> std::io::Result<memmap2::Mmap> {
     // SAFETY: read-only mapping of a file we opened; see the function doc.
     unsafe { memmap2::Mmap::map(file) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(data).expect("compress");
+        e.finish().expect("finish")
+    }
+
+    #[test]
+    fn gzip_is_undone_and_a_bomb_is_refused() {
+        let small = gzip(b"\xd4\xc3\xb2\xa1 and the rest");
+        let out = CaptureBytes::Owned(small)
+            .gunzip_if_needed()
+            .expect("gunzip");
+        assert_eq!(out.as_slice(), b"\xd4\xc3\xb2\xa1 and the rest");
+        let bomb = gzip(&vec![0u8; 80 << 20]);
+        assert!(
+            (bomb.len() as u64) * MAX_GZIP_RATIO < 80 << 20,
+            "the test input is a bomb"
+        );
+        assert!(matches!(
+            CaptureBytes::Owned(bomb).gunzip_if_needed(),
+            Err(CaptureError::GzipTooLarge { .. })
+        ));
+    }
 }

@@ -9,6 +9,10 @@ use crate::trace::Trace;
 
 /// The largest hole filled with zeros; beyond it the stream stops.
 const MAX_GAP_FILL: u64 = 16 * 1024 * 1024;
+/// Zero fill allowed in a direction: this much, plus `FILL_RATIO` times the
+/// bytes actually captured in it.
+const FILL_ALLOWANCE: u64 = 1024 * 1024;
+const FILL_RATIO: u64 = 4;
 
 /// One reassembled direction.
 #[derive(Debug, Default, Clone)]
@@ -23,6 +27,9 @@ pub struct DirStream {
     pub lost_tail: u64,
     /// The packet carrying this direction's FIN or RST, if any.
     pub end_packet: Option<u32>,
+    /// Captured bytes delivered, and zeros filled in for holes.
+    pub(crate) data_bytes: u64,
+    pub(crate) filled: u64,
 }
 
 impl DirStream {
@@ -61,12 +68,18 @@ impl DirStream {
             Piece::Data { packet, bytes, .. } => {
                 self.packets.push((self.bytes.len() as u64, packet));
                 self.bytes.extend_from_slice(bytes);
+                self.data_bytes += bytes.len() as u64;
             }
             Piece::Gap { len, .. } => {
-                if len > MAX_GAP_FILL {
+                // Zeros stand in for lost bytes only while they stay in
+                // proportion to the bytes really captured: a crafted stream of
+                // tiny segments far apart must not turn into gigabytes.
+                let budget = FILL_ALLOWANCE + FILL_RATIO * self.data_bytes;
+                if len > MAX_GAP_FILL || self.filled + len > budget {
                     self.lost_tail = len;
                     return;
                 }
+                self.filled += len;
                 self.gaps.push((self.bytes.len() as u64, len));
                 self.bytes.resize(self.bytes.len() + len as usize, 0);
             }

@@ -810,7 +810,9 @@ fn a_preview_shows_while_the_whole_file_loads() {
 #[test]
 fn a_loader_failure_is_shown_not_waited_for() {
     let mut app = App::new("x.pcap".into());
-    app.on_load(super::LoadEvent::Failed("internal error while loading: boom".into()));
+    app.on_load(super::LoadEvent::Failed(
+        "internal error while loading: boom".into(),
+    ));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("internal error while loading: boom"), "{s}");
     key(&mut app, KeyCode::Char('q'));
