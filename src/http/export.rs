@@ -47,6 +47,9 @@ pub struct ExportItem<'a> {
     pub partial: bool,
     /// Why decoding stopped early, if it did.
     pub note: Option<String>,
+    /// Which message this is: (index in `HttpIndex::transactions`, request
+    /// or response); `None` for bytes that are not an HTTP body.
+    pub message: Option<(u32, bool)>,
 }
 
 impl ExportItem<'_> {
@@ -59,6 +62,7 @@ impl ExportItem<'_> {
             stream: self.stream,
             partial: self.partial,
             note: self.note,
+            message: self.message,
         }
     }
 }
@@ -88,7 +92,7 @@ pub enum ExportError {
 }
 
 /// Reduces `raw` to a safe file name: no path separator, `..`, control
-/// character, NUL or leading dot; at most 120 characters. `None` if nothing
+/// character, NUL or leading dot; at most 120 bytes. `None` if nothing
 /// is left.
 pub fn sanitize_name(raw: &str) -> Option<String> {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
@@ -100,7 +104,12 @@ pub fn sanitize_name(raw: &str) -> Option<String> {
         s = s.replace("..", ".");
     }
     let s = s.trim().trim_start_matches('.').trim();
-    let s: String = s.chars().take(120).collect();
+    // At most 120 bytes (a file name may have 255), cut on a character.
+    let mut cut = s.len().min(120);
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let s = s[..cut].to_string();
     (!s.is_empty()).then_some(s)
 }
 
@@ -184,13 +193,14 @@ struct Chosen<'a> {
     name: String,
     msg: &'a Message,
     stream: u32,
+    transaction: u32,
 }
 
 /// Chooses the bodies and their unique names, in transaction order.
 fn choose<'a>(index: &'a HttpIndex, opts: &ExportOptions) -> Vec<Chosen<'a>> {
     let mut names = Names::default();
     let mut chosen = Vec::new();
-    for t in &index.transactions {
+    for (ti, t) in index.transactions.iter().enumerate() {
         if opts.stream.is_some_and(|s| s != t.stream) {
             continue;
         }
@@ -210,6 +220,7 @@ fn choose<'a>(index: &'a HttpIndex, opts: &ExportOptions) -> Vec<Chosen<'a>> {
                 name,
                 msg,
                 stream: t.stream,
+                transaction: ti as u32,
             });
         }
     }
@@ -232,6 +243,7 @@ fn materialize<'a>(c: &Chosen<'a>, opts: &ExportOptions) -> ExportItem<'a> {
         stream: c.stream,
         partial: msg.partial(),
         note,
+        message: Some((c.transaction, msg.is_request())),
     }
 }
 
@@ -419,6 +431,15 @@ mod tests {
     }
 
     #[test]
+    fn long_names_fit_a_file_system_name() {
+        let name = sanitize_name(&"é".repeat(300)).expect("a name");
+        assert!(
+            name.len() <= 120 && name.chars().all(|c| c == 'é'),
+            "{name}"
+        );
+    }
+
+    #[test]
     fn writes_only_inside_and_never_overwrites() {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = prepare_dir(&tmp.path().join("new")).expect("dir");
@@ -429,6 +450,7 @@ mod tests {
             stream: 0,
             partial: false,
             note: None,
+            message: None,
         };
         write_item(&dir, &item, false).expect("write");
         assert!(matches!(

@@ -24,6 +24,8 @@ use ratatui::Frame;
 pub const DISPLAY_DECODE_LIMIT: u64 = 64 * 1024 * 1024;
 /// Bound on the lines shown for one body.
 pub const MAX_BODY_LINES: usize = 20_000;
+/// Bound on the pretty-printed JSON text.
+const MAX_PRETTY_BYTES: usize = 4 * 1024 * 1024;
 
 /// Which half of the HTTP view has the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,9 +256,8 @@ fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
         )));
     }
     let kind = media::kind(m.header("content-type"), &decoded.bytes);
-    let body_lines = body_lines(kind, &decoded.bytes);
-    let total = body_lines.len();
-    out.extend(body_lines.into_iter().take(MAX_BODY_LINES).map(Line::from));
+    let (body_lines, total) = body_lines(kind, &decoded.bytes);
+    out.extend(body_lines.into_iter().map(Line::from));
     if total > MAX_BODY_LINES {
         out.push(note(format!(
             "[{} more lines; e exports the whole body]",
@@ -266,11 +267,15 @@ fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
 }
 
 /// A body as display lines: pretty JSON, text, or a hex dump.
-fn body_lines(kind: MediaKind, bytes: &[u8]) -> Vec<String> {
-    let text = |s: &str| -> Vec<String> {
-        s.lines()
+/// The first `MAX_BODY_LINES` lines (only those are built) and the total.
+fn body_lines(kind: MediaKind, bytes: &[u8]) -> (Vec<String>, usize) {
+    let text = |s: &str| -> (Vec<String>, usize) {
+        let shown = s
+            .lines()
+            .take(MAX_BODY_LINES)
             .map(|l| sanitize(&l.replace('\t', "    ")).into_owned())
-            .collect()
+            .collect();
+        (shown, s.lines().count())
     };
     match kind {
         MediaKind::Json => match pretty_json(bytes) {
@@ -278,16 +283,19 @@ fn body_lines(kind: MediaKind, bytes: &[u8]) -> Vec<String> {
             None => text(&String::from_utf8_lossy(bytes)),
         },
         MediaKind::Text | MediaKind::Html => text(&String::from_utf8_lossy(bytes)),
-        MediaKind::Image | MediaKind::Binary => bytes
-            .chunks(16)
-            .take(MAX_BODY_LINES + 1)
-            .enumerate()
-            .map(|(i, row)| {
-                let hex: String = row.iter().map(|b| format!("{b:02x} ")).collect();
-                let ascii: String = row.iter().map(|&b| ascii_or_dot(b)).collect();
-                format!("{:08x}  {hex:<48} {ascii}", i * 16)
-            })
-            .collect(),
+        MediaKind::Image | MediaKind::Binary => (
+            bytes
+                .chunks(16)
+                .take(MAX_BODY_LINES)
+                .enumerate()
+                .map(|(i, row)| {
+                    let hex: String = row.iter().map(|b| format!("{b:02x} ")).collect();
+                    let ascii: String = row.iter().map(|&b| ascii_or_dot(b)).collect();
+                    format!("{:08x}  {hex:<48} {ascii}", i * 16)
+                })
+                .collect(),
+            bytes.len().div_ceil(16),
+        ),
     }
 }
 
@@ -295,8 +303,10 @@ fn body_lines(kind: MediaKind, bytes: &[u8]) -> Vec<String> {
 /// written (serde_json checks it; the original text is only re-spaced).
 pub fn pretty_json(bytes: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(bytes).ok()?;
-    serde_json::from_str::<serde_json::Value>(text).ok()?;
-    let mut out = String::with_capacity(text.len() * 2);
+    // Validate without building a tree (a big array of small numbers would
+    // cost many times its size as serde_json::Value).
+    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
+    let mut out = String::with_capacity(text.len().min(MAX_PRETTY_BYTES) * 2);
     let mut depth = 0usize;
     let mut chars = text.chars().peekable();
     let newline = |out: &mut String, depth: usize| {
@@ -304,6 +314,12 @@ pub fn pretty_json(bytes: &[u8]) -> Option<String> {
         out.push_str(&"  ".repeat(depth));
     };
     while let Some(c) = chars.next() {
+        // Indentation can multiply the size (deep nesting, short items):
+        // what is shown is bounded anyway, so stop early.
+        if out.len() > MAX_PRETTY_BYTES {
+            out.push_str("\n… (pretty-printing stopped here)");
+            break;
+        }
         match c {
             '"' => {
                 out.push(c);

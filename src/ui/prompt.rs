@@ -68,7 +68,7 @@ pub fn http_item(trace: &Trace, index: Option<usize>) -> Option<ExportItem<'_>> 
         .into_iter()
         .flatten()
         .find(|m| !m.body.bytes.is_empty())?;
-    let frame = u64::from(msg.last_packet) + 1;
+    let wanted = Some((index? as u32, msg.is_request()));
     let opts = ExportOptions {
         stream: Some(t.stream),
         all: true,
@@ -76,7 +76,7 @@ pub fn http_item(trace: &Trace, index: Option<usize>) -> Option<ExportItem<'_>> 
     };
     // Stop at the body wanted: the bodies after it are never decoded.
     let found = plan_each(http, &opts, |item| {
-        if item.frame == frame && item.stream == t.stream {
+        if item.message == wanted {
             Err(item)
         } else {
             Ok(())
@@ -105,6 +105,7 @@ pub fn stream_item(trace: &Trace, conversation: u32) -> Option<ExportItem<'stati
         stream: conv.stream,
         partial: missing > 0,
         note: (missing > 0).then(|| format!("{missing} bytes missing in the capture")),
+        message: None,
     })
 }
 
