@@ -17,11 +17,66 @@ fn exercise(bytes: Vec<u8>) {
     for i in 0..trace.store.len() {
         let view = PacketView::new(&trace, i);
         let _ = columns::row(&view);
+        let _ = wirelens::ui::details::lines(&view);
         for f in FIELDS {
             values.clear();
             view.values(f.id, &mut values);
         }
     }
+    for conv in trace.conversations.all() {
+        let _ = wirelens::flow::follow::follow(&trace, conv);
+        let _ = wirelens::flow::ladder::ladder(&trace, conv, false);
+        let _ = wirelens::flow::life::life(&trace.store, conv);
+    }
+    for t in &trace.http().transactions {
+        for m in [t.request.as_ref(), t.response.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            let _ = m.decoded_body(1 << 20);
+        }
+    }
+}
+
+/// A pcapng whose timestamps sit at both ends of the 64-bit range (found by
+/// review: time differences overflowed).
+fn extreme_timestamps() -> Vec<u8> {
+    let mut f = Vec::new();
+    let block = |f: &mut Vec<u8>, kind: u32, body: &[u8]| {
+        let len = 12 + body.len() as u32;
+        f.extend_from_slice(&kind.to_le_bytes());
+        f.extend_from_slice(&len.to_le_bytes());
+        f.extend_from_slice(body);
+        f.extend_from_slice(&len.to_le_bytes());
+    };
+    block(
+        &mut f,
+        0x0A0D_0D0A,
+        &[
+            0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        ],
+    );
+    // Ethernet, snaplen 0, if_tsresol = 10^0 (seconds).
+    block(
+        &mut f,
+        1,
+        &[1, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    );
+    for ts in [u64::MAX - 9, 9] {
+        let mut body = vec![0u8; 4];
+        body.extend_from_slice(&((ts >> 32) as u32).to_le_bytes());
+        body.extend_from_slice(&(ts as u32).to_le_bytes());
+        body.extend_from_slice(&4u32.to_le_bytes());
+        body.extend_from_slice(&4u32.to_le_bytes());
+        body.extend_from_slice(&[0xff; 4]);
+        block(&mut f, 6, &body);
+    }
+    f
+}
+
+#[test]
+fn crafted_inputs_from_review() {
+    exercise(extreme_timestamps());
 }
 
 fn samples() -> Vec<Vec<u8>> {

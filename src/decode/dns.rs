@@ -16,6 +16,7 @@ fn be16(b: &[u8], at: usize) -> Option<u16> {
 fn read_name(msg: &[u8], mut at: usize) -> Option<(String, usize)> {
     let mut name = String::new();
     let mut end = None;
+    let mut wire_len = 0usize;
     for _ in 0..128 {
         let len = *msg.get(at)?;
         match len {
@@ -32,6 +33,11 @@ fn read_name(msg: &[u8], mut at: usize) -> Option<(String, usize)> {
                 at = ptr;
             }
             l if l & 0xc0 == 0 => {
+                // A name is at most 255 bytes on the wire (RFC 1035).
+                wire_len += 1 + usize::from(l);
+                if wire_len > 255 {
+                    return None;
+                }
                 let label = msg.get(at + 1..at + 1 + usize::from(l))?;
                 if !name.is_empty() {
                     name.push('.');
