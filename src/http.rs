@@ -148,7 +148,15 @@ pub struct MessageRef {
 pub struct HttpIndex {
     pub transactions: Vec<Transaction>,
     by_packet: HashMap<u32, Vec<MessageRef>>,
+    /// (conversation, first packet, last packet, message) of every complete
+    /// message spanning several packets, sorted: answers `segment_of` by a
+    /// binary search.
+    spans: Vec<(u32, u32, u32, MessageRef)>,
 }
+
+/// How many earlier messages `segment_of` looks back over (messages of one
+/// direction follow each other, so the nearest is nearly always the one).
+const SPAN_LOOKBACK: usize = 64;
 
 impl HttpIndex {
     /// Parses every TCP conversation of `trace`, spreading the connections
@@ -213,23 +221,29 @@ impl HttpIndex {
             index.push(t);
         }
         index
+            .spans
+            .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
+        index
     }
 
     fn push(&mut self, t: Transaction) {
         let id = self.transactions.len() as u32;
         // Like tshark, a message shows in a packet only once it is complete
         // (or found malformed, e.g. an overflowing chunk size).
+        let conversation = t.conversation;
         let mut add = |m: &Message, role: Role| {
             if m.partial() && !m.body.malformed {
                 return;
             }
-            self.by_packet
-                .entry(m.last_packet)
-                .or_default()
-                .push(MessageRef {
-                    transaction: id,
-                    role,
-                });
+            let r = MessageRef {
+                transaction: id,
+                role,
+            };
+            self.by_packet.entry(m.last_packet).or_default().push(r);
+            if m.first_packet < m.last_packet {
+                self.spans
+                    .push((conversation, m.first_packet, m.last_packet, r));
+            }
         };
         if let Some(m) = &t.request {
             add(m, Role::Request);
@@ -265,21 +279,18 @@ impl HttpIndex {
         } else {
             crate::flow::Direction::AtoB
         }) == conv.client_direction().0;
-        let first = self
-            .transactions
-            .partition_point(|t| t.conversation < entry.conversation);
         let packet = index as u32;
-        self.transactions[first..]
+        let end = self
+            .spans
+            .partition_point(|&(c, first, _, _)| (c, first) <= (entry.conversation, packet));
+        self.spans[..end]
             .iter()
-            .take_while(|t| t.conversation == entry.conversation)
-            .flat_map(|t| {
-                [t.request.as_ref(), t.response.as_ref()]
-                    .into_iter()
-                    .flatten()
-                    .chain(t.interim.iter())
-            })
-            .filter(|m| (m.body.malformed || !m.partial()) && m.is_request() == from_client)
-            .find(|m| m.first_packet <= packet && packet < m.last_packet)
+            .rev()
+            .take_while(|&&(c, _, _, _)| c == entry.conversation)
+            .take(SPAN_LOOKBACK)
+            .filter(|&&(_, _, last, _)| packet < last)
+            .filter_map(|&(_, _, _, r)| self.message(r))
+            .find(|m| m.is_request() == from_client)
             .map(|m| (m, m.first_packet == packet))
     }
 
