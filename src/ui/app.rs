@@ -49,6 +49,7 @@ pub const KEYMAP: &[(&str, &str)] = &[
     ("Tab Shift-Tab", "next / previous pane"),
     ("c", "conversations"),
     ("Enter", "open a conversation; fold/unfold a ladder run"),
+    ("Enter ← →", "details: fold / unfold the selected layer"),
     ("l", "ladder diagram of the packet's TCP stream"),
     ("Space", "ladder: fold / unfold the selected run"),
     ("a", "ladder: unfold / fold every data run"),
@@ -94,6 +95,8 @@ pub struct App {
     pub selected: usize,
     pub offset: usize,
     pub detail_selected: usize,
+    /// Layers folded in the details pane (kept from packet to packet).
+    pub details_collapsed: std::collections::HashSet<String>,
     /// First details line shown (set by the renderer).
     pub detail_first: usize,
     pub conversation_selected: usize,
@@ -133,6 +136,7 @@ impl App {
             selected: 0,
             offset: 0,
             detail_selected: 0,
+            details_collapsed: std::collections::HashSet::new(),
             detail_first: 0,
             conversation_selected: 0,
             conversation_first: 0,
@@ -353,9 +357,49 @@ impl App {
         }
     }
 
+    /// Folds or unfolds the layer at the details selection: Enter/Space
+    /// toggle, Left folds (from a field, its layer), Right unfolds.
+    fn toggle_detail(&mut self, code: KeyCode) {
+        let Some(trace) = self.trace.as_deref() else {
+            return;
+        };
+        if self.selected >= trace.store.len() {
+            return;
+        }
+        let view = crate::fields::PacketView::new(trace, self.selected);
+        let all = super::details::lines(&view);
+        let shown = super::details::visible(&all, &self.details_collapsed);
+        // The heading of the selected line's layer, and its position.
+        let Some(heading_at) = (0..=self.detail_selected.min(shown.len().saturating_sub(1)))
+            .rev()
+            .find(|&i| shown.get(i).is_some_and(|(l, _)| l.depth == 0))
+        else {
+            return;
+        };
+        let Some((heading, folded)) = shown.get(heading_at) else {
+            return;
+        };
+        let layer = super::details::layer_of(&heading.text).to_string();
+        let fold = match code {
+            KeyCode::Left => true,
+            KeyCode::Right => false,
+            _ => !folded,
+        };
+        if fold {
+            self.details_collapsed.insert(layer);
+            self.detail_selected = heading_at;
+        } else {
+            self.details_collapsed.remove(&layer);
+        }
+    }
+
     /// Keys that mean something in one view only.
     fn on_view_key(&mut self, key: KeyEvent) {
         match (self.view, key.code) {
+            (
+                View::Packets,
+                KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right,
+            ) if self.focus == Pane::Details => self.toggle_detail(key.code),
             (View::Conversations, KeyCode::Enter) => self.open_conversation(),
             (View::Ladder, KeyCode::Enter | KeyCode::Char(' ')) => {
                 if let (Some(trace), Some(l)) = (self.trace.as_deref(), self.ladder.as_mut()) {

@@ -7,6 +7,7 @@ use crate::decode::tcp_options::{TcpOption, TcpOptions};
 use crate::decode::{Network, Transport};
 use crate::fields::PacketView;
 use crate::text::sanitize;
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// One line of the tree.
@@ -17,6 +18,34 @@ pub struct Line {
     pub text: String,
     /// Bytes of the packet this line describes.
     pub bytes: Range<usize>,
+}
+
+/// The name of the layer a heading line opens ("Frame", "Internet Protocol
+/// Version 4", "Transmission Control Protocol", ...): what stays collapsed
+/// from one packet to the next, as in Wireshark.
+pub fn layer_of(heading: &str) -> &str {
+    let end = heading.find([':', ',', '(', '[']).unwrap_or(heading.len());
+    let name = heading[..end].trim_end();
+    // "Frame 12" and the like: the number is not part of the layer.
+    name.trim_end_matches(|c: char| c.is_ascii_digit())
+        .trim_end()
+}
+
+/// The lines to show when the layers in `collapsed` are folded: their
+/// headings stay, their fields go. Each line comes with whether it is a
+/// folded heading.
+pub fn visible<'l>(lines: &'l [Line], collapsed: &HashSet<String>) -> Vec<(&'l Line, bool)> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut hiding = false;
+    for line in lines {
+        if line.depth == 0 {
+            hiding = collapsed.contains(layer_of(&line.text));
+            out.push((line, hiding));
+        } else if !hiding {
+            out.push((line, false));
+        }
+    }
+    out
 }
 
 fn status(s: Option<ChecksumStatus>) -> &'static str {

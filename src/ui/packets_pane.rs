@@ -147,11 +147,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         return;
     }
     let view = PacketView::new(trace, app.selected);
-    let lines = details::lines(&view);
+    let all_lines = details::lines(&view);
+    let lines = details::visible(&all_lines, &app.details_collapsed);
     app.detail_selected = app.detail_selected.min(lines.len().saturating_sub(1));
     let highlight = lines
         .get(app.detail_selected)
-        .map(|l| l.bytes.clone())
+        .map(|(l, _)| l.bytes.clone())
         .unwrap_or(0..0);
     let detail_height = usize::from(details_area.height.saturating_sub(2)).max(1);
     let first = app
@@ -163,8 +164,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         .enumerate()
         .skip(first)
         .take(detail_height)
-        .map(|(i, l)| {
-            let indent = if l.depth == 0 { "▸ " } else { "    " };
+        .map(|(i, (l, folded))| {
+            let indent = match (l.depth, folded) {
+                (0, true) => "▸ ",
+                (0, false) => "▾ ",
+                _ => "    ",
+            };
             let mut style = if l.depth == 0 {
                 Style::default().add_modifier(Modifier::BOLD)
             } else {

@@ -818,3 +818,35 @@ fn a_loader_failure_is_shown_not_waited_for() {
     key(&mut app, KeyCode::Char('q'));
     assert!(app.should_quit);
 }
+
+#[test]
+fn details_layers_fold_and_stay_folded_from_packet_to_packet() {
+    let mut app = at_frame(3);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, super::app::Pane::Details);
+    let s = screen(&mut app, 120, 60);
+    assert!(
+        s.contains("▾ Link: Ethernet") && s.contains("Source: 02:77:00:00:00:01"),
+        "{s}"
+    );
+    // Frame, then Link: fold it.
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 120, 60);
+    assert!(s.contains("▸ Link: Ethernet"), "{s}");
+    assert!(!s.contains("Source: 02:77:00:00:00:01"), "{s}");
+    // The next packet keeps it folded; Right unfolds it.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Tab);
+    let s = screen(&mut app, 120, 60);
+    assert!(
+        s.contains("Frame 4:") && s.contains("▸ Link: Ethernet"),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Right);
+    let s = screen(&mut app, 120, 60);
+    assert!(s.contains("Source: 02:77:00:00:00:02"), "{s}");
+}
