@@ -112,7 +112,7 @@ pub struct Record {
     pub orig_len: u32,
     /// Nanoseconds since the Unix epoch, or [`NO_TIMESTAMP`].
     pub ts_ns: i64,
-    /// Index into [`Capture::interfaces`].
+    /// Index into the interfaces of [`RecordReader::interfaces`].
     pub interface: u32,
     pub kind: RecordKind,
 }
