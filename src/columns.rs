@@ -173,7 +173,9 @@ fn protocol_and_info(
 
 /// Names of the TCP flags, in Wireshark's order.
 pub fn tcp_flag_names(flags: u16) -> String {
-    const NAMES: [(u16, &str); 9] = [
+    // tshark 4.0's names; the former NS bit is AE, the three bits above it
+    // are "Reserved".
+    const NAMES: [(u16, &str); 10] = [
         (0x001, "FIN"),
         (0x002, "SYN"),
         (0x004, "RST"),
@@ -182,7 +184,8 @@ pub fn tcp_flag_names(flags: u16) -> String {
         (0x020, "URG"),
         (0x040, "ECE"),
         (0x080, "CWR"),
-        (0x100, "NS"),
+        (0x100, "AE"),
+        (0xe00, "Reserved"),
     ];
     let names: Vec<&str> = NAMES
         .iter()
@@ -224,7 +227,7 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
             }
         }
     }
-    let flags = u16::from(t.slice()[13]) | if t.ns() { 0x100 } else { 0 };
+    let flags = u16::from(t.flags()) | t.reserved_and_ns();
     let (seq, ack) = view
         .relative_seq_ack()
         .unwrap_or((t.sequence_number(), t.acknowledgment_number()));

@@ -9,14 +9,16 @@
 pub mod checksum;
 pub mod dns;
 pub mod link;
+pub mod tcp;
 pub mod tcp_options;
 
 pub use link::{decode_link, LinkLayer, NextLayer, VlanTag};
+pub use tcp::TcpView;
 
 use crate::capture::LinkType;
 use etherparse::{
     ArpPacketSlice, EtherType, Icmpv4Slice, Icmpv6Slice, Ipv4HeaderSlice, Ipv6HeaderSlice,
-    LaxNetSlice, LaxSlicedPacket, TcpSlice, TransportSlice, UdpSlice,
+    LaxNetSlice, LaxSlicedPacket, TransportSlice, UdpSlice,
 };
 use std::net::IpAddr;
 
@@ -42,7 +44,7 @@ pub enum Network<'a> {
 #[derive(Debug, Clone)]
 pub enum Transport<'a> {
     None,
-    Tcp(TcpSlice<'a>),
+    Tcp(TcpView<'a>),
     Udp(UdpSlice<'a>),
     Icmpv4(Icmpv4Slice<'a>),
     Icmpv6(Icmpv6Slice<'a>),
@@ -99,7 +101,7 @@ impl<'a> Decoded<'a> {
         }
     }
 
-    pub fn tcp(&self) -> Option<&TcpSlice<'a>> {
+    pub fn tcp(&self) -> Option<&TcpView<'a>> {
         match &self.transport {
             Transport::Tcp(t) => Some(t),
             _ => None,
@@ -173,6 +175,8 @@ pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
     if sliced.stop_err.is_some() {
         decoded.header_truncated = true;
     }
+    // The captured IP payload, for a TCP header etherparse could not take whole.
+    let mut ip_payload: Option<(&[u8], bool)> = None;
     match sliced.net {
         Some(LaxNetSlice::Ipv4(ip)) => {
             let start = offset_in(data, ip.header().slice());
@@ -189,6 +193,7 @@ pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
                 // TSO captures leave the length at zero: use what was captured.
                 decoded.l4_wire_len = Some(payload.payload.len() as u32);
             }
+            ip_payload = Some((payload.payload, payload.fragmented));
             decoded.network = Network::Ipv4 {
                 header,
                 fragment: payload.fragmented,
@@ -206,6 +211,7 @@ pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
             let ext_len = offset_in(data, payload.payload).saturating_sub(fixed_end);
             decoded.l4_wire_len =
                 Some(u32::from(header.payload_length()).saturating_sub(ext_len as u32));
+            ip_payload = Some((payload.payload, payload.fragmented));
             decoded.network = Network::Ipv6 {
                 header,
                 ext_len,
@@ -216,12 +222,24 @@ pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
         None => {}
     }
     decoded.transport = match sliced.transport {
-        Some(TransportSlice::Tcp(t)) => Transport::Tcp(t),
+        Some(TransportSlice::Tcp(t)) => {
+            TcpView::new(t.slice()).map_or(Transport::None, Transport::Tcp)
+        }
         Some(TransportSlice::Udp(u)) => Transport::Udp(u),
         Some(TransportSlice::Icmpv4(i)) => Transport::Icmpv4(i),
         Some(TransportSlice::Icmpv6(i)) => Transport::Icmpv6(i),
         _ => Transport::None,
     };
+    // A TCP header cut inside its options (snaplen 64 with timestamps, say):
+    // its fixed 20 bytes still give ports, numbers, flags and window.
+    if let (Transport::None, Some(6), Some((bytes, false))) =
+        (&decoded.transport, decoded.ip_protocol, ip_payload)
+    {
+        if let Some(t) = TcpView::new(bytes) {
+            decoded.transport = Transport::Tcp(t);
+            decoded.header_truncated = true;
+        }
+    }
     decoded.transport_offset = match &decoded.transport {
         Transport::Tcp(t) => Some(offset_in(data, t.slice())),
         Transport::Udp(u) => Some(offset_in(data, u.slice())),

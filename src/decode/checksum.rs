@@ -41,9 +41,12 @@ pub fn transport(decoded: &Decoded<'_>) -> Option<ChecksumStatus> {
     let wire = decoded.l4_wire_len? as usize;
     match (&decoded.transport, &decoded.network) {
         (Transport::Tcp(t), net) => {
-            if !complete || t.slice().len() != wire {
+            let whole = t
+                .etherparse()
+                .filter(|_| complete && t.slice().len() == wire);
+            let Some(t) = whole else {
                 return Some(ChecksumStatus::Unverified);
-            }
+            };
             let computed = match net {
                 Network::Ipv4 { header, .. } => t
                     .calc_checksum_ipv4(header.source(), header.destination())

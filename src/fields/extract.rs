@@ -427,7 +427,8 @@ pub fn flags_str(flags: u16) -> String {
         (0x800, 'R'),
         (0x400, 'R'),
         (0x200, 'R'),
-        (0x100, 'N'),
+        // tshark 4.0 names the former NS bit AE (Accurate ECN).
+        (0x100, 'A'),
         (0x080, 'C'),
         (0x040, 'E'),
         (0x020, 'U'),

@@ -187,7 +187,7 @@ fn observe_tcp(
     dir: Direction,
     index: u32,
     entry: &PacketEntry,
-    tcp: &etherparse::TcpSlice<'_>,
+    tcp: &crate::decode::TcpView<'_>,
     decoded: &Decoded<'_>,
 ) -> analysis::Verdict {
     let flags = entry.tcp_flags;

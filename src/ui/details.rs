@@ -200,7 +200,7 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
                 ),
                 th.clone(),
             );
-            let flags = u16::from(t.slice()[13]) | if t.ns() { 0x100 } else { 0 };
+            let flags = u16::from(t.flags()) | t.reserved_and_ns();
             push(
                 1,
                 format!(
