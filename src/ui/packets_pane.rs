@@ -16,7 +16,18 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 /// Wireshark-like colouring: SYN/FIN grey, RST red, analysis problems black on red, HTTP green.
-fn row_style(kind: PacketKind, tcp_flags: u8, analysis: u16, protocol: &str) -> Style {
+fn row_style(
+    kind: PacketKind,
+    tcp_flags: u8,
+    analysis: u16,
+    protocol: &str,
+    bad_checksum: bool,
+) -> Style {
+    // Wireshark's "Checksum Errors": red on black; here black on red, which
+    // reads on dark and light terminals alike.
+    if bad_checksum {
+        return Style::default().fg(Color::Black).bg(Color::Red);
+    }
     if analysis & !(crate::flow::analysis::flags::WINDOW_UPDATE) != 0 {
         return Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
     }
@@ -32,6 +43,13 @@ fn row_style(kind: PacketKind, tcp_flags: u8, analysis: u16, protocol: &str) -> 
         }
         _ => Style::default(),
     }
+}
+
+/// An IPv4 header or TCP/UDP checksum that is verifiably wrong.
+fn bad_checksum(view: &PacketView<'_>) -> bool {
+    use crate::decode::checksum::{self, ChecksumStatus};
+    let bad = |s: Option<ChecksumStatus>| matches!(s, Some(ChecksumStatus::Incorrect { .. }));
+    bad(checksum::ipv4_header(&view.decoded)) || bad(checksum::transport(&view.decoded))
 }
 
 /// Draws the packets screen (list, details, bytes) into `area`.
@@ -64,7 +82,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
             let r = columns::row_with_http(&view, trace.http_if_ready());
             let e = trace.store.entry(i).copied();
             let mut style = e
-                .map(|e| row_style(e.kind, e.tcp_flags, e.analysis, &r.protocol))
+                .map(|e| {
+                    row_style(
+                        e.kind,
+                        e.tcp_flags,
+                        e.analysis,
+                        &r.protocol,
+                        bad_checksum(&view),
+                    )
+                })
                 .unwrap_or_default();
             if i == app.selected {
                 style = style.add_modifier(Modifier::REVERSED);

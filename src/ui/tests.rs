@@ -850,3 +850,38 @@ fn details_layers_fold_and_stay_folded_from_packet_to_packet() {
     let s = screen(&mut app, 120, 60);
     assert!(s.contains("Source: 02:77:00:00:00:02"), "{s}");
 }
+
+#[test]
+fn a_bad_checksum_colours_its_row() {
+    let path = manifest().join("sample-captures/textbook-visit.pcap");
+    let mut bytes = std::fs::read(&path).expect("sample");
+    // The last byte of the file is inside frame 27's TCP header; flipping it
+    // breaks that segment's checksum.
+    if let Some(last) = bytes.last_mut() {
+        *last ^= 0x40;
+    }
+    let capture = crate::capture::Capture::from_bytes(
+        crate::capture::CaptureBytes::Owned(bytes),
+        "bad".into(),
+    )
+    .expect("capture");
+    let trace = Trace::load(capture, |_| true).expect("trace");
+    let mut app = App::with_trace("bad".into(), trace);
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Up);
+    let mut terminal = Terminal::new(TestBackend::new(120, 60)).expect("terminal");
+    terminal.draw(|f| draw(f, &mut app)).expect("draw");
+    let buf = terminal.backend().buffer().clone();
+    let row_of = |frame: &str| {
+        (0..60u16).find(|&y| {
+            let line: String = (0..120u16)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            line.starts_with(&format!("│{frame} "))
+        })
+    };
+    let bad = row_of("27").expect("frame 27 on screen");
+    let good = row_of("25").expect("frame 25 on screen");
+    assert_eq!(buf[(3, bad)].bg, ratatui::style::Color::Red);
+    assert_ne!(buf[(3, good)].bg, ratatui::style::Color::Red);
+}
