@@ -22,6 +22,39 @@ use std::path::PathBuf;
 /// worker thread.
 const FOREGROUND_FILTER_PACKETS: usize = 200_000;
 
+/// How the conversations table is ordered (`s` cycles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConversationSort {
+    /// In order of first packet (`tcp.stream` / `udp.stream` order).
+    Stream,
+    /// Most packets first.
+    Packets,
+    /// Most bytes first.
+    Bytes,
+    /// Longest first.
+    Duration,
+}
+
+impl ConversationSort {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConversationSort::Stream => "first packet",
+            ConversationSort::Packets => "packets",
+            ConversationSort::Bytes => "bytes",
+            ConversationSort::Duration => "duration",
+        }
+    }
+
+    fn next(self) -> ConversationSort {
+        match self {
+            ConversationSort::Stream => ConversationSort::Packets,
+            ConversationSort::Packets => ConversationSort::Bytes,
+            ConversationSort::Bytes => ConversationSort::Duration,
+            ConversationSort::Duration => ConversationSort::Stream,
+        }
+    }
+}
+
 /// The screen being shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -48,6 +81,10 @@ pub const KEYMAP: &[(&str, &str)] = &[
     ("g/Home G/End", "first / last row"),
     ("Tab Shift-Tab", "next / previous pane"),
     ("c", "conversations"),
+    (
+        "s",
+        "conversations: sort by packets, bytes, duration, first packet",
+    ),
     ("Enter", "open a conversation; fold/unfold a ladder run"),
     ("Enter ← →", "details: fold / unfold the selected layer"),
     ("l", "ladder diagram of the packet's TCP stream"),
@@ -99,7 +136,13 @@ pub struct App {
     pub details_collapsed: std::collections::HashSet<String>,
     /// First details line shown (set by the renderer).
     pub detail_first: usize,
+    /// Row selected in the conversations table (a position in its order).
     pub conversation_selected: usize,
+    /// The conversations table's order, and its rows' order (empty: by stream).
+    pub conversation_sort: ConversationSort,
+    conversation_order: Vec<u32>,
+    /// How each conversation ended, worked out once for the rows shown.
+    pub conversation_endings: std::collections::HashMap<u32, String>,
     /// First conversation shown (set by the renderer).
     pub conversation_first: usize,
     pub help_offset: usize,
@@ -139,6 +182,9 @@ impl App {
             details_collapsed: std::collections::HashSet::new(),
             detail_first: 0,
             conversation_selected: 0,
+            conversation_sort: ConversationSort::Stream,
+            conversation_order: Vec::new(),
+            conversation_endings: std::collections::HashMap::new(),
             conversation_first: 0,
             help_offset: 0,
             status: String::new(),
@@ -178,6 +224,8 @@ impl App {
             LoadEvent::Preview(trace) => {
                 self.loading = true;
                 self.trace = Some(trace);
+                self.conversation_endings.clear();
+                self.sort_conversations(self.conversation_sort);
             }
             LoadEvent::Done(Ok(trace)) => {
                 self.loading = false;
@@ -187,6 +235,9 @@ impl App {
                     _ => String::new(),
                 };
                 self.trace = Some(trace);
+                self.conversation_endings.clear();
+                let sort = self.conversation_sort;
+                self.sort_conversations(sort);
                 // A filter applied to the preview now covers the whole file.
                 if let Some(active) = self.filter.take() {
                     let text = active.text().to_string();
@@ -393,9 +444,55 @@ impl App {
         }
     }
 
+    /// The conversation (index) on row `pos` of the conversations table.
+    pub fn conversation_at(&self, pos: usize) -> Option<u32> {
+        if self.conversation_sort == ConversationSort::Stream || self.conversation_order.is_empty()
+        {
+            let n = self
+                .trace
+                .as_ref()
+                .map_or(0, |t| t.conversations.all().len());
+            return (pos < n).then_some(pos as u32);
+        }
+        self.conversation_order.get(pos).copied()
+    }
+
+    /// Orders the conversations table by `sort`, keeping the selected row's
+    /// conversation selected.
+    pub fn sort_conversations(&mut self, sort: ConversationSort) {
+        let current = self.conversation_at(self.conversation_selected);
+        self.conversation_sort = sort;
+        self.conversation_order.clear();
+        let Some(trace) = self.trace.as_deref() else {
+            return;
+        };
+        let all = trace.conversations.all();
+        if sort != ConversationSort::Stream {
+            let mut order: Vec<u32> = (0..all.len() as u32).collect();
+            let key = |i: &u32| {
+                let c = &all[*i as usize];
+                std::cmp::Reverse(match sort {
+                    ConversationSort::Packets => u64::from(c.packets[0]) + u64::from(c.packets[1]),
+                    ConversationSort::Bytes => c.bytes[0] + c.bytes[1],
+                    ConversationSort::Duration => c.duration_ns().max(0) as u64,
+                    ConversationSort::Stream => 0,
+                })
+            };
+            order.sort_by_key(key);
+            self.conversation_order = order;
+        }
+        self.conversation_selected = current
+            .and_then(|id| (0..all.len()).find(|&p| self.conversation_at(p) == Some(id)))
+            .unwrap_or(0);
+        self.status = format!("conversations by {}", sort.name());
+    }
+
     /// Keys that mean something in one view only.
     fn on_view_key(&mut self, key: KeyEvent) {
         match (self.view, key.code) {
+            (View::Conversations, KeyCode::Char('s')) => {
+                self.sort_conversations(self.conversation_sort.next())
+            }
             (
                 View::Packets,
                 KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right,
@@ -452,8 +549,8 @@ impl App {
     fn target_conversation(&mut self) -> Option<u32> {
         let trace = self.trace.as_deref()?;
         if self.view == View::Conversations {
-            let c = trace.conversations.all().get(self.conversation_selected)?;
-            let index = self.conversation_selected as u32;
+            let index = self.conversation_at(self.conversation_selected)?;
+            let c = trace.conversations.get(index)?;
             let first = c.first_packet as usize;
             let tcp = c.protocol == Protocol::Tcp;
             self.select_packet(first);
@@ -529,7 +626,8 @@ impl App {
 
     fn open_conversation(&mut self) {
         let Some(trace) = &self.trace else { return };
-        if let Some(c) = trace.conversations.all().get(self.conversation_selected) {
+        let picked = self.conversation_at(self.conversation_selected);
+        if let Some(c) = picked.and_then(|i| trace.conversations.get(i)) {
             self.selected = c.first_packet as usize;
             self.status = format!(
                 "{} stream {}: {} → {}",

@@ -59,17 +59,30 @@ fn draw_conversations(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         );
         return;
     };
-    let all = trace.conversations.all();
+    let count = trace.conversations.all().len();
     let height = usize::from(area.height.saturating_sub(3)).max(1);
     let first = app.conversation_selected.saturating_sub(height - 1);
     app.conversation_first = first;
-    let rows: Vec<Row<'_>> = all
+    let shown: Vec<(usize, u32)> = (first..count.min(first + height))
+        .filter_map(|pos| app.conversation_at(pos).map(|id| (pos, id)))
+        .collect();
+    // How each shown conversation ended: worked out once, then kept.
+    for &(_, id) in &shown {
+        if !app.conversation_endings.contains_key(&id) {
+            let ending = trace
+                .conversations
+                .get(id)
+                .and_then(|c| crate::flow::life::life(&trace.store, c))
+                .map(|l| l.ending())
+                .unwrap_or_default();
+            app.conversation_endings.insert(id, ending);
+        }
+    }
+    let rows: Vec<Row<'_>> = shown
         .iter()
-        .enumerate()
-        .skip(first)
-        .take(height)
-        .map(|(i, c)| {
-            let style = if i == app.conversation_selected {
+        .filter_map(|&(pos, id)| trace.conversations.get(id).map(|c| (pos, id, c)))
+        .map(|(pos, id, c)| {
+            let style = if pos == app.conversation_selected {
                 Style::default().add_modifier(Modifier::REVERSED)
             } else {
                 Style::default()
@@ -81,10 +94,18 @@ fn draw_conversations(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
                 (c.packets[0] + c.packets[1]).to_string(),
                 (c.bytes[0] + c.bytes[1]).to_string(),
                 format!("{:.6}", c.duration_ns() as f64 / 1e9),
+                app.conversation_endings
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_default(),
             ])
             .style(style)
         })
         .collect();
+    let title = format!(
+        "Conversations by {} (s: sort, Enter: packets, l: ladder, f: follow, h: HTTP, Esc: back)",
+        app.conversation_sort.name()
+    );
     let table = Table::new(
         rows,
         [
@@ -94,18 +115,16 @@ fn draw_conversations(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
             Constraint::Length(8),
             Constraint::Length(10),
             Constraint::Length(12),
+            Constraint::Min(12),
         ],
     )
     .header(
         Row::new(vec![
-            "Stream", "Client", "Server", "Packets", "Bytes", "Duration",
+            "Stream", "Client", "Server", "Packets", "Bytes", "Duration", "Ended",
         ])
         .style(Style::default().add_modifier(Modifier::BOLD)),
     )
-    .block(block(
-        "Conversations (Enter: packets, l: ladder, f: follow, h: HTTP, Esc: back)",
-        true,
-    ));
+    .block(block(&title, true));
     frame.render_widget(table, area);
 }
 

@@ -885,3 +885,28 @@ fn a_bad_checksum_colours_its_row() {
     assert_eq!(buf[(3, bad)].bg, ratatui::style::Color::Red);
     assert_ne!(buf[(3, good)].bg, ratatui::style::Color::Red);
 }
+
+#[test]
+fn conversations_sort_and_show_how_they_ended() {
+    let mut app = sample();
+    key(&mut app, KeyCode::Char('c'));
+    let s = screen(&mut app, 140, 24);
+    assert!(s.contains("four-way close (client first)"), "{s}");
+    // By first packet the DNS exchange (UDP 0) comes first; by bytes, TCP 0.
+    assert_eq!(
+        app.conversation_at(0).map(|i| app
+            .trace
+            .as_ref()
+            .map(|t| t.conversations.all()[i as usize].protocol)),
+        Some(Some(crate::flow::Protocol::Udp))
+    );
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.conversation_sort, super::app::ConversationSort::Bytes);
+    let s = screen(&mut app, 140, 24);
+    assert!(s.contains("Conversations by bytes"), "{s}");
+    let first_row = s.lines().nth(2).unwrap_or_default();
+    assert!(first_row.contains("TCP 0"), "{s}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view, View::Packets);
+}
