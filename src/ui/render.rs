@@ -68,14 +68,15 @@ fn draw_conversations(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         .collect();
     // How each shown conversation ended: worked out once, then kept.
     for &(_, id) in &shown {
-        if !app.conversation_endings.contains_key(&id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = app.conversation_endings.entry(id)
+        {
             let ending = trace
                 .conversations
                 .get(id)
                 .and_then(|c| crate::flow::life::life(&trace.store, c))
                 .map(|l| l.ending())
                 .unwrap_or_default();
-            app.conversation_endings.insert(id, ending);
+            slot.insert(ending);
         }
     }
     let rows: Vec<Row<'_>> = shown
