@@ -19,7 +19,7 @@ pub mod seq;
 pub use builder::FlowBuilder;
 
 use crate::decode::tcp_options::SynOptions;
-use crate::store::{PacketStore, NONE};
+use crate::store::{PacketEntry, PacketStore, NONE};
 use std::net::{IpAddr, SocketAddr};
 
 /// Transport protocol of a conversation.
@@ -49,6 +49,15 @@ impl Direction {
     pub fn index(self) -> usize {
         self as usize
     }
+    /// The direction a store entry travels in its conversation.
+    pub fn of(entry: &PacketEntry) -> Direction {
+        if entry.is_reverse() {
+            Direction::BtoA
+        } else {
+            Direction::AtoB
+        }
+    }
+
     pub fn reverse(self) -> Direction {
         match self {
             Direction::AtoB => Direction::BtoA,
@@ -231,11 +240,7 @@ impl Conversations {
     ) -> Option<(&Conversation, Direction)> {
         let e = store.entry(index)?;
         let c = self.get(e.conversation)?;
-        let dir = if e.is_reverse() {
-            Direction::BtoA
-        } else {
-            Direction::AtoB
-        };
+        let dir = Direction::of(e);
         Some((c, dir))
     }
 

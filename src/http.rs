@@ -164,13 +164,9 @@ impl HttpIndex {
     /// is in conversation order whatever the number of threads.
     pub fn build(trace: &Trace) -> HttpIndex {
         let convs = trace.conversations.all();
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 8);
-        let parse = |range: std::ops::Range<usize>| -> Vec<Transaction> {
+        let parse = |range: &std::ops::Range<usize>| -> Vec<Transaction> {
             let mut out = Vec::new();
-            for ci in range {
+            for ci in range.clone() {
                 let Some(conv) = convs.get(ci) else { continue };
                 if conv.protocol != Protocol::Tcp {
                     continue;
@@ -180,42 +176,13 @@ impl HttpIndex {
             }
             out
         };
-        // Interleaved blocks balance big and small connections between threads.
+        // Blocks of connections keep the per-thread bookkeeping small.
         const BLOCK: usize = 64;
         let blocks: Vec<std::ops::Range<usize>> = (0..convs.len())
             .step_by(BLOCK)
             .map(|s| s..(s + BLOCK).min(convs.len()))
             .collect();
-        let mut parts: Vec<Vec<Transaction>> = Vec::with_capacity(blocks.len());
-        if threads == 1 || blocks.len() < 2 {
-            parts.extend(blocks.into_iter().map(parse));
-        } else {
-            let results: Vec<Vec<(usize, Vec<Transaction>)>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|k| {
-                        let blocks = &blocks;
-                        let parse = &parse;
-                        scope.spawn(move || {
-                            blocks
-                                .iter()
-                                .enumerate()
-                                .skip(k)
-                                .step_by(threads)
-                                .map(|(i, r)| (i, parse(r.clone())))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            });
-            let mut ordered: Vec<(usize, Vec<Transaction>)> =
-                results.into_iter().flatten().collect();
-            ordered.sort_by_key(|(i, _)| *i);
-            parts.extend(ordered.into_iter().map(|(_, v)| v));
-        }
+        let parts = crate::parallel::map_in_order(&blocks, parse);
         let mut index = HttpIndex::default();
         for t in parts.into_iter().flatten() {
             index.push(t);
@@ -274,11 +241,7 @@ impl HttpIndex {
     pub fn segment_of(&self, trace: &Trace, index: usize) -> Option<(&Message, bool)> {
         let entry = trace.store.entry(index)?;
         let conv = trace.conversations.get(entry.conversation)?;
-        let from_client = (if entry.is_reverse() {
-            crate::flow::Direction::BtoA
-        } else {
-            crate::flow::Direction::AtoB
-        }) == conv.client_direction().0;
+        let from_client = (crate::flow::Direction::of(entry)) == conv.client_direction().0;
         let packet = index as u32;
         let end = self
             .spans

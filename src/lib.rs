@@ -30,6 +30,7 @@ pub mod fields;
 pub mod filter;
 pub mod flow;
 pub mod http;
+pub mod parallel;
 pub mod store;
 pub mod text;
 pub mod trace;

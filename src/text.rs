@@ -53,6 +53,32 @@ pub fn seconds(ns: i64) -> String {
     )
 }
 
+/// One row of a follow-style hex dump: offset, 16 bytes in two groups of
+/// eight, and their ASCII (`0000001A  47 45 54 … ` ).
+pub fn hex_dump_row(offset: u64, row: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut hex = String::with_capacity(50);
+    for (j, b) in row.iter().enumerate() {
+        if j == 8 {
+            hex.push(' ');
+        }
+        let _ = write!(hex, "{b:02x} ");
+    }
+    let ascii: String = row.iter().map(|&b| ascii_or_dot(b)).collect();
+    format!("{offset:08X}  {hex:<49} {ascii}")
+}
+
+/// `s` cut to at most `max` characters, with `…` when cut.
+pub fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
 /// One byte as Wireshark's ASCII pane shows it: printable ASCII or `.`.
 pub fn ascii_or_dot(b: u8) -> char {
     if (0x20..0x7f).contains(&b) {

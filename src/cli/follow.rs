@@ -4,7 +4,7 @@
 use super::{finish_output, open_trace, report_damage, Outcome};
 use crate::flow::follow::{follow, Side};
 use crate::flow::reassembly::{GapReason, Piece};
-use crate::text::{ascii_or_dot, sanitize};
+use crate::text::{ascii_or_dot, hex_dump_row, sanitize};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -99,19 +99,8 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
                     match c.piece {
                         Piece::Data { bytes, offset, .. } => {
                             for (i, line) in bytes.chunks(16).enumerate() {
-                                let mut hex = String::with_capacity(52);
-                                for (j, b) in line.iter().enumerate() {
-                                    if j == 8 {
-                                        hex.push(' ');
-                                    }
-                                    hex.push_str(&format!("{b:02x} "));
-                                }
-                                let ascii: String = line.iter().map(|&b| ascii_or_dot(b)).collect();
-                                writeln!(
-                                    out,
-                                    "{indent}{:08X}  {hex:<49} {ascii}",
-                                    offset + 16 * i as u64
-                                )?;
+                                let row = hex_dump_row(offset + 16 * i as u64, line);
+                                writeln!(out, "{indent}{row}")?;
                             }
                         }
                         Piece::Gap {

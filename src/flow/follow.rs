@@ -115,11 +115,7 @@ pub fn follow<'t>(trace: &'t Trace, conv: &Conversation) -> FollowedStream<'t> {
         let Some(entry) = store.entry(index) else {
             continue;
         };
-        let dir = if entry.is_reverse() {
-            Direction::BtoA
-        } else {
-            Direction::AtoB
-        };
+        let dir = Direction::of(entry);
         let side = Side::of(conv, dir);
         let decoded = store.decode(index);
         let payload = decoded.payload();

@@ -136,11 +136,7 @@ pub fn ladder(trace: &Trace, conv: &Conversation, all: bool) -> Ladder {
         let Some(t) = view.decoded.tcp() else {
             continue;
         };
-        let dir = if e.is_reverse() {
-            Direction::BtoA
-        } else {
-            Direction::AtoB
-        };
+        let dir = Direction::of(e);
         let flags8 = e.tcp_flags;
         let (seq, ack) = trace.conversations.relative(
             conv,
@@ -294,7 +290,7 @@ pub fn render_text(ladder: &Ladder, width: usize) -> String {
                     let _ = write!(label, " Ack={a}");
                 }
                 let _ = write!(label, " Win={} Len={}", s.win, s.len);
-                lifeline(&mut out, "", &truncate(&label, gap));
+                lifeline(&mut out, "", &crate::text::truncate_chars(&label, gap));
                 let left = format!("{:>10} {:>8}", secs(s.time_ns), s.packet + 1);
                 let _ = writeln!(out, "{left:<MARGIN$}{}", arrow(s.from, gap));
             }
@@ -308,23 +304,13 @@ pub fn render_text(ladder: &Ladder, width: usize) -> String {
                     f.last_packet + 1,
                     secs(f.end_ns.saturating_sub(f.start_ns))
                 );
-                lifeline(&mut out, "", &truncate(&label, gap));
+                lifeline(&mut out, "", &crate::text::truncate_chars(&label, gap));
                 let left = format!("{:>10} {:>8}", secs(f.start_ns), f.first_packet + 1);
                 let _ = writeln!(out, "{left:<MARGIN$}{}", fat_arrow(f.from, gap));
             }
         }
     }
     out
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
 }
 
 fn arrow(from: Side, gap: usize) -> String {

@@ -164,11 +164,7 @@ pub fn life(store: &PacketStore, conv: &Conversation) -> Option<Life> {
         let Some(e) = store.entry(index) else {
             continue;
         };
-        let dir = if e.is_reverse() {
-            Direction::BtoA
-        } else {
-            Direction::AtoB
-        };
+        let dir = Direction::of(e);
         let side = side_of(dir);
         let step = Step {
             packet: index as u32,

@@ -282,12 +282,7 @@ pub fn export_all(
     force: bool,
 ) -> Vec<Result<Written, ExportError>> {
     let chosen = choose(index, opts);
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8)
-        .min(chosen.len().max(1));
-    let one = |c: &Chosen<'_>| {
+    crate::parallel::map_in_order(&chosen, |c| {
         let item = materialize(c, opts);
         write_item(dir, &item, force).map(|path| Written {
             name: item.name.clone(),
@@ -297,32 +292,7 @@ pub fn export_all(
             partial: item.partial,
             note: item.note.clone(),
         })
-    };
-    if threads <= 1 {
-        return chosen.iter().map(one).collect();
-    }
-    let mut results: Vec<(usize, Result<Written, ExportError>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|k| {
-                let (chosen, one) = (&chosen, &one);
-                scope.spawn(move || {
-                    chosen
-                        .iter()
-                        .enumerate()
-                        .skip(k)
-                        .step_by(threads)
-                        .map(|(i, c)| (i, one(c)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    })
 }
 
 /// Names handed out so far; a repeated name gets `-1`, `-2`, ... before its

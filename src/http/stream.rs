@@ -100,11 +100,7 @@ pub fn reassemble(trace: &Trace, conv: &Conversation) -> [DirStream; 2] {
         let Some(tcp) = d.tcp() else {
             continue;
         };
-        let dir = if entry.is_reverse() {
-            Direction::BtoA
-        } else {
-            Direction::AtoB
-        };
+        let dir = Direction::of(entry);
         let i = dir.index();
         let stream = &mut out[i];
         rs[i].push(

@@ -224,17 +224,10 @@ fn hex_lines(chunks: &[crate::flow::follow::Chunk<'_>]) -> Vec<FollowLine> {
         match c.piece {
             Piece::Data { bytes, offset, .. } => {
                 for (i, row) in bytes.chunks(16).enumerate() {
-                    let mut hex = String::with_capacity(50);
-                    for (j, b) in row.iter().enumerate() {
-                        if j == 8 {
-                            hex.push(' ');
-                        }
-                        hex.push_str(&format!("{b:02x} "));
-                    }
-                    let ascii: String = row.iter().map(|&b| ascii_or_dot(b)).collect();
+                    let row = crate::text::hex_dump_row(offset + 16 * i as u64, row);
                     lines.push(FollowLine {
                         side: Some(c.side),
-                        text: format!("{indent}{:08X}  {hex:<49} {ascii}", offset + 16 * i as u64),
+                        text: format!("{indent}{row}"),
                     });
                 }
             }

@@ -207,20 +207,10 @@ fn secs(ns: i64) -> String {
     crate::text::seconds(ns)
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
 /// An arrow `gap` columns wide with `label` in its middle.
 fn arrow(label: &str, gap: usize, from: Side, fill: char) -> String {
     let inner = gap.saturating_sub(1);
-    let label = truncate(label, inner.saturating_sub(4));
+    let label = crate::text::truncate_chars(label, inner.saturating_sub(4));
     let used = label.chars().count() + 2;
     let left = inner.saturating_sub(used) / 2;
     let right = inner.saturating_sub(used + left);
