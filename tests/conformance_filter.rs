@@ -10,17 +10,14 @@ use std::path::Path;
 use wirelens::filter::Filter;
 use wirelens::trace::Trace;
 
+mod common;
+
 #[test]
 fn filters_select_what_tshark_selects() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let captures = root.join("../shared/captures");
-    if !captures.is_dir() {
-        eprintln!(
-            "skipping: {} is absent (the shared captures are not in the repository)",
-            captures.display()
-        );
+    let Some(captures) = common::shared_captures() else {
         return;
-    }
+    };
     let table = std::fs::read_to_string(root.join("tests/fixtures/filters.tsv"))
         .expect("tests/fixtures/filters.tsv");
     let mut traces: HashMap<String, Trace> = HashMap::new();

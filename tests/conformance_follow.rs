@@ -11,6 +11,8 @@ use wirelens::flow::ladder::{ladder, render_text};
 use wirelens::flow::reassembly::{GapReason, Piece};
 use wirelens::trace::Trace;
 
+mod common;
+
 /// Where tshark differs from a correct reassembly: (file, stream, why).
 /// Each entry documents the evidence; keep the list small.
 const ALLOWED: &[(&str, u32, &str)] = &[];
@@ -80,21 +82,13 @@ fn first_difference(a: &[u8], b: &[u8]) -> usize {
 
 #[test]
 fn follow_matches_tshark() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures");
-    if !dir.is_dir() {
-        println!(
-            "shared captures not found at {}; conformance skipped",
-            dir.display()
-        );
+    let Some(dir) = common::shared_captures() else {
         return;
-    }
-    let mut oracles: Vec<_> = std::fs::read_dir(&dir)
-        .expect("read captures dir")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.join("follow").is_dir() && p.extension().is_some_and(|x| x == "oracle"))
+    };
+    let oracles: Vec<_> = common::oracles(&dir)
+        .into_iter()
+        .filter(|p| p.join("follow").is_dir())
         .collect();
-    oracles.sort();
     let (mut files, mut streams, mut bytes_compared) = (0, 0, 0u64);
     let mut mismatches: Vec<String> = Vec::new();
     let mut allowed_hit: HashMap<(String, u32), bool> = HashMap::new();

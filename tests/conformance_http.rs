@@ -10,6 +10,8 @@ use wirelens::fields::{self, PacketView, Value};
 use wirelens::http::export::{plan, ExportOptions};
 use wirelens::trace::Trace;
 
+mod common;
+
 const COLUMNS: &[&str] = &[
     "frame.number",
     "tcp.stream",
@@ -103,14 +105,9 @@ fn allowed(capture: &str, what: &str) -> bool {
 
 #[test]
 fn conformance_with_tshark() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures");
-    if !dir.is_dir() {
-        println!(
-            "shared captures not found at {}; conformance skipped",
-            dir.display()
-        );
+    let Some(dir) = common::shared_captures() else {
         return;
-    }
+    };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("read dir")
         .filter_map(|e| e.ok().map(|e| e.path()))

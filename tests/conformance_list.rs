@@ -5,8 +5,10 @@
 //! Known differences, each with its evidence, are listed in [`KNOWN`].
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
+
+mod common;
 
 /// (capture, frame, field, why tshark's value differs from ours).
 const KNOWN: &[(&str, u64, &str, &str)] = &[
@@ -68,11 +70,6 @@ fn info_column_report(oracles: &[PathBuf]) {
     }
 }
 
-fn shared() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures");
-    dir.is_dir().then_some(dir)
-}
-
 fn known(capture: &str, frame: u64, field: &str) -> bool {
     KNOWN.iter().any(|(c, f, name, _)| {
         *c == capture
@@ -85,16 +82,10 @@ fn known(capture: &str, frame: u64, field: &str) -> bool {
 
 #[test]
 fn list_fields_match_tshark() {
-    let Some(dir) = shared() else {
-        eprintln!("shared captures not found at ../shared/captures; conformance skipped");
+    let Some(dir) = common::shared_captures() else {
         return;
     };
-    let mut oracles: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("read shared captures")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "oracle"))
-        .collect();
-    oracles.sort();
+    let oracles = common::oracles(&dir);
     let (mut files, mut packets, mut values, mut matched) = (0, 0u64, 0u64, 0u64);
     let mut mismatches: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut known_hits = 0;
@@ -223,16 +214,10 @@ fn tshark_flags(info: &str) -> std::collections::BTreeSet<&'static str> {
 
 #[test]
 fn every_analysis_flag_matches_tshark() {
-    let Some(dir) = shared() else {
-        eprintln!("shared captures not found at ../shared/captures; conformance skipped");
+    let Some(dir) = common::shared_captures() else {
         return;
     };
-    let mut oracles: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("read shared captures")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "oracle"))
-        .collect();
-    oracles.sort();
+    let oracles = common::oracles(&dir);
     let fields: Vec<&str> = ANALYSIS_LABELS.iter().map(|(_, f)| *f).collect();
     let mut per: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
     let mut mismatches = Vec::new();
