@@ -1,0 +1,180 @@
+//! Screen tests of the stream views: ladder (phases, folding, selection), follow
+//! (ASCII, hex, search, gaps, export) and their refusal outside TCP.
+
+use super::*;
+
+#[test]
+fn ladder_shows_handshake_data_and_teardown() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = at_frame(22);
+        key(&mut app, KeyCode::Char('l'));
+        assert_eq!(app.view, View::Ladder);
+        let s = screen(&mut app, w, h);
+        assert!(s.contains("Three-way handshake"), "{s}");
+        assert!(s.contains("[SYN] Seq=0"), "{s}");
+        assert!(s.contains("[SYN, ACK] Seq=0 Ack=1"), "{s}");
+        assert!(s.contains("[ACK] Seq=1 Ack=1"), "{s}");
+        assert!(
+            s.contains("10.77.0.1:60918") && s.contains("10.77.0.2:80"),
+            "{s}"
+        );
+        // Frame 22 is inside the folded run: the fold row is selected.
+        assert!(s.contains("8 segments, 11352 bytes"), "{s}");
+        // The teardown may be below the window at 80x24: go to the end.
+        key(&mut app, KeyCode::Char('G'));
+        let s = screen(&mut app, w, h);
+        assert!(s.contains("Four-way teardown"), "{s}");
+        assert!(s.contains("[FIN, ACK] Seq=82 Ack=11353"), "{s}");
+        assert!(s.contains("[FIN, ACK] Seq=11353 Ack=83"), "{s}");
+        assert_eq!(app.selected, 26, "the ladder selects packets in the list");
+        assert!(s.contains("──>│") && s.contains("│<──"), "{s}");
+    }
+}
+
+#[test]
+fn ladder_folds_unfold_and_select_packets() {
+    let mut app = at_frame(22);
+    key(&mut app, KeyCode::Char('l'));
+    let folded = app.ladder.as_ref().map(|l| l.rows.len()).unwrap_or(0);
+    // Enter on the selected fold opens it: 15 segments replace one row.
+    key(&mut app, KeyCode::Enter);
+    let open = app.ladder.as_ref().map(|l| l.rows.len()).unwrap_or(0);
+    assert_eq!(open, folded + 14);
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("Len=1448"), "{s}");
+    assert!(!s.contains("8 segments"), "{s}");
+    // Space on a segment of the opened run folds it back.
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.ladder.as_ref().map(|l| l.rows.len()), Some(folded));
+    // `a` unfolds everything, and again folds everything.
+    key(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.ladder.as_ref().map(|l| l.rows.len()), Some(open));
+    key(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.ladder.as_ref().map(|l| l.rows.len()), Some(folded));
+    // Moving in the ladder moves the packet list's selection.
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.selected, 2, "first segment is frame 3");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.selected, 3);
+    // A click on a row selects it: row 0 of the pane is its header.
+    screen(&mut app, 120, 40);
+    let area = app.areas.ladder;
+    click(&mut app, area.x + 20, area.y + 2 + 3);
+    assert_eq!(app.selected, 4, "the fourth row is the ACK of frame 5");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.view, View::Packets);
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("Frame 5:"), "{s}");
+}
+
+#[test]
+fn follow_shows_both_sides_ascii_hex_and_search() {
+    let mut app = at_frame(22);
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.view, View::Follow);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("GET / HTTP/1.1"), "{s}");
+    assert!(s.contains("HTTP/1.1 200 OK"), "{s}");
+    assert!(s.contains("Follow TCP stream 0"), "{s}");
+    key(&mut app, KeyCode::Char('x'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("00000000  47 45 54 20"), "{s}");
+    key(&mut app, KeyCode::Char('x'));
+    // Search: `/`, a query, Enter, then n / N.
+    key(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "</html");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.prompt.is_none());
+    assert!(app.status.starts_with("match 1 of"), "{}", app.status);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("</html>"), "{s}");
+    key(&mut app, KeyCode::Char('/'));
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "no such text");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.status.contains("not found"), "{}", app.status);
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.prompt.is_none());
+    key(&mut app, KeyCode::Char('/'));
+    for _ in 0..20 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "http/1.1");
+    key(&mut app, KeyCode::Enter);
+    let total = app.follow.as_ref().map(|f| f.matches.len()).unwrap_or(0);
+    assert!(total >= 2, "{total}");
+    assert_eq!(app.status, format!("match 1 of {total} for \"http/1.1\""));
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.status, format!("match 2 of {total} for \"http/1.1\""));
+    key(&mut app, KeyCode::Char('N'));
+    key(&mut app, KeyCode::Char('N'));
+    assert_eq!(
+        app.status,
+        format!("match {total} of {total} for \"http/1.1\"")
+    );
+    // Scrolling works and stays in bounds.
+    key(&mut app, KeyCode::Char('G'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("</html>"), "{s}");
+}
+
+#[test]
+fn follow_marks_gaps() {
+    const SYN: u8 = 0x02;
+    const ACK: u8 = 0x10;
+    let t = synthetic_trace(&[
+        (true, SYN, 100, 0, b""),
+        (false, SYN | ACK, 500, 101, b""),
+        (true, ACK, 101, 501, b""),
+        (true, ACK, 101, 501, b"hello\n"),
+        (false, ACK, 501, 107, b"ok\n"),
+        // Server bytes 3..5 never captured.
+        (false, ACK, 506, 107, b"!\n"),
+    ]);
+    let mut app = App::with_trace("gap.pcap".into(), t);
+    key(&mut app, KeyCode::Char('f'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("hello"), "{s}");
+    assert!(s.contains("[2 bytes missing in capture file]"), "{s}");
+}
+
+#[test]
+fn follow_export_writes_raw_stream_bytes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut app = at_frame(6);
+    app.export_dir = tmp.path().to_path_buf();
+    key(&mut app, KeyCode::Char('f'));
+    key(&mut app, KeyCode::Char('e'));
+    assert_eq!(
+        app.prompt.as_ref().map(|p| p.input.as_str()),
+        Some("stream-0.bin")
+    );
+    key(&mut app, KeyCode::Enter);
+    let data = std::fs::read(tmp.path().join("stream-0.bin")).expect("written");
+    assert!(data.starts_with(b"GET / HTTP/1.1\r\n"));
+    let body =
+        std::fs::read(manifest().join("sample-captures/content/index.html")).expect("index.html");
+    assert!(data.ends_with(&body));
+    assert_eq!(data.len(), 81 + 11352);
+}
+
+#[test]
+fn stream_views_refuse_packets_outside_tcp() {
+    let mut app = sample();
+    key(&mut app, KeyCode::Char('l'));
+    assert_eq!(app.view, View::Packets);
+    assert!(
+        app.status.contains("not part of a TCP stream"),
+        "{}",
+        app.status
+    );
+    // From the conversations list, the selected conversation opens.
+    key(&mut app, KeyCode::Char('c'));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('l'));
+    assert_eq!(app.view, View::Ladder);
+}
