@@ -26,8 +26,8 @@ fn exercise(bytes: Vec<u8>) {
         }
     }
     for conv in trace.conversations.all() {
-        let _ = wirelens::flow::follow::follow(&trace, conv);
-        let _ = wirelens::flow::ladder::ladder(&trace, conv, false);
+        let _ = wirelens::flow::follow::follow(&trace.store, conv);
+        let _ = wirelens::flow::ladder::ladder(&trace.store, &trace.conversations, conv, false);
         let _ = wirelens::flow::life::life(&trace.store, conv);
     }
     for t in &trace.http().transactions {

@@ -51,7 +51,7 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
     let session = open_session(&args.file)?;
     let trace = session.trace();
     let conv = super::tcp_stream(trace, &args.file, args.stream)?;
-    let stream = follow(trace, conv);
+    let stream = follow(&trace.store, conv);
     let wanted = |s: Side| match args.direction {
         Which::Both => true,
         Which::Client => s == Side::Client,

@@ -6,18 +6,11 @@
 use super::analysis::flags as af;
 use super::follow::Side;
 use super::life::{life, Teardown};
-use super::{Conversation, Direction};
-use crate::columns::tcp_flag_names;
-use crate::fields::PacketView;
-use crate::trace::Trace;
+use super::{Conversation, Conversations, Direction};
+use crate::decode::tcp_flags::TcpFlags;
+use crate::store::PacketStore;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
-
-const FIN: u8 = 0x01;
-const SYN: u8 = 0x02;
-const RST: u8 = 0x04;
-const PSH: u8 = 0x08;
-const ACK: u8 = 0x10;
 
 /// A phase of the connection's life, shown as a label across the diagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +54,7 @@ pub struct Segment {
     /// Nanoseconds since the connection's first packet.
     pub time_ns: i64,
     pub from: Side,
-    /// TCP flags (with NS as 0x100), see [`Segment::flag_names`].
-    pub flags: u16,
+    pub flags: TcpFlags,
     /// Relative sequence number.
     pub seq: u32,
     /// Relative acknowledgment number, when ACK is set.
@@ -77,7 +69,7 @@ pub struct Segment {
 impl Segment {
     /// Wireshark's flag names, e.g. `SYN, ACK`.
     pub fn flag_names(&self) -> String {
-        tcp_flag_names(self.flags)
+        self.flags.names()
     }
 }
 
@@ -113,8 +105,12 @@ pub struct Ladder {
 }
 
 /// Builds the ladder of a TCP conversation; data runs are folded unless `all`.
-pub fn ladder(trace: &Trace, conv: &Conversation, all: bool) -> Ladder {
-    let store = &trace.store;
+pub fn ladder(
+    store: &PacketStore,
+    conversations: &Conversations,
+    conv: &Conversation,
+    all: bool,
+) -> Ladder {
     let end_label = match life(store, conv).map(|l| l.teardown) {
         Some(Teardown::FourWay { .. }) => TeardownLabel::FourWay,
         Some(Teardown::ThreeWay { .. }) => TeardownLabel::ThreeWay,
@@ -132,20 +128,20 @@ pub fn ladder(trace: &Trace, conv: &Conversation, all: bool) -> Ladder {
         let Some(e) = store.entry(index) else {
             continue;
         };
-        let view = PacketView::new(trace, index);
-        let Some(t) = view.decoded.tcp() else {
+        let decoded = store.decode(index);
+        let Some(t) = decoded.tcp() else {
             continue;
         };
         let dir = Direction::of(e);
-        let flags8 = e.tcp_flags;
-        let (seq, ack) = trace.conversations.relative(
+
+        let (seq, ack) = conversations.relative(
             conv,
             dir,
             t.sequence_number(),
             t.acknowledgment_number(),
             t.ack(),
         );
-        let flags = u16::from(flags8) | if t.ns() { 0x100 } else { 0 };
+        let flags = t.tcp_flags();
         let seg = Segment {
             packet: index as u32,
             time_ns: if e.has_timestamp() {
@@ -157,20 +153,20 @@ pub fn ladder(trace: &Trace, conv: &Conversation, all: bool) -> Ladder {
             flags,
             seq,
             ack: t.ack().then_some(ack),
-            len: view.decoded.tcp_len().unwrap_or(0),
-            win: view.scaled_window(t.window_size()),
+            len: decoded.tcp_len().unwrap_or(0),
+            win: conversations.scaled_window(store, index, t.window_size()),
             analysis: af::ALL
                 .iter()
                 .filter(|(bit, _, _)| e.analysis & bit != 0)
                 .map(|(_, _, label)| *label)
                 .collect(),
         };
-        if flags8 & (FIN | RST) != 0 {
+        if flags.intersects(TcpFlags::FIN | TcpFlags::RST) {
             closing = true;
         }
         let this_phase = if closing {
             Phase::Teardown(end_label)
-        } else if flags8 & SYN != 0 || Some(index as u32) == handshake_ack {
+        } else if flags.syn() || Some(index as u32) == handshake_ack {
             Phase::Handshake
         } else {
             Phase::Data
@@ -192,11 +188,15 @@ pub fn ladder(trace: &Trace, conv: &Conversation, all: bool) -> Ladder {
 }
 
 fn is_data(s: &Segment) -> bool {
-    s.len > 0 && s.flags & !u16::from(ACK | PSH) == 0 && s.analysis.is_empty()
+    s.len > 0
+        && !s
+            .flags
+            .intersects(TcpFlags::from_bits(!(TcpFlags::ACK | TcpFlags::PSH).bits()))
+        && s.analysis.is_empty()
 }
 
 fn is_pure_ack(s: &Segment) -> bool {
-    s.len == 0 && s.flags == u16::from(ACK) && s.analysis.is_empty()
+    s.len == 0 && s.flags == TcpFlags::ACK && s.analysis.is_empty()
 }
 
 /// Moves the segments of one phase into rows, folding data runs.
@@ -332,7 +332,8 @@ fn fat_arrow(from: Side, gap: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::life::tests::trace;
+    use crate::flow::life::tests::{trace, ACK, FIN, SYN};
+    const PSH: u8 = TcpFlags::PSH.low_byte();
 
     const SA: u8 = SYN | ACK;
     const FA: u8 = FIN | ACK;
@@ -357,7 +358,7 @@ mod tests {
     fn phases_and_folding() {
         let t = trace(&segs());
         let conv = t.conversations.tcp_stream(0).expect("stream");
-        let l = ladder(&t, conv, false);
+        let l = ladder(&t.store, &t.conversations, conv, false);
         assert_eq!(l.client.to_string(), "10.0.0.1:40000");
         let phases: Vec<Phase> = l
             .rows
@@ -398,7 +399,7 @@ mod tests {
         assert_eq!(syn_ack.flag_names(), "SYN, ACK");
         assert_eq!((syn_ack.seq, syn_ack.ack), (0, Some(1)));
         assert_eq!(syn_ack.from, Side::Server);
-        let all = ladder(&t, conv, true);
+        let all = ladder(&t.store, &t.conversations, conv, true);
         assert_eq!(
             all.rows
                 .iter()

@@ -200,13 +200,10 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
                 ),
                 th.clone(),
             );
-            let flags = u16::from(t.flags()) | t.reserved_and_ns();
+            let flags = t.tcp_flags();
             push(
                 1,
-                format!(
-                    "Flags: 0x{flags:03x} ({})",
-                    crate::columns::tcp_flag_names(flags)
-                ),
+                format!("Flags: 0x{:03x} ({})", flags.bits(), flags.names()),
                 th.clone(),
             );
             push(

@@ -67,7 +67,7 @@ impl FollowState {
     /// Follows conversation `conversation`.
     pub fn new(trace: &Session, conversation: u32, hex: bool) -> Option<FollowState> {
         let conv = trace.conversations.get(conversation)?;
-        let followed = follow(trace, conv);
+        let followed = follow(&trace.store, conv);
         let lines = if hex {
             hex_lines(&followed.chunks)
         } else {

@@ -59,7 +59,7 @@ impl LadderState {
     /// selected.
     pub fn new(trace: &Session, conversation: u32, packet: u32) -> Option<LadderState> {
         let conv = trace.conversations.get(conversation)?;
-        let folded = ladder(trace, conv, false);
+        let folded = ladder(&trace.store, &trace.conversations, conv, false);
         let mut state = LadderState {
             conversation,
             stream: folded.stream,
@@ -89,7 +89,8 @@ impl LadderState {
                 let Some(conv) = trace.conversations.get(self.conversation) else {
                     return;
                 };
-                self.every.insert(ladder(trace, conv, true).rows)
+                self.every
+                    .insert(ladder(&trace.store, &trace.conversations, conv, true).rows)
             }
         };
         if self.all {
