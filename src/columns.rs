@@ -22,13 +22,6 @@ pub struct Row {
     pub info: String,
 }
 
-fn mac(m: [u8; 6]) -> String {
-    format!(
-        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        m[0], m[1], m[2], m[3], m[4], m[5]
-    )
-}
-
 /// Builds the row of a packet. HTTP rows need the view's HTTP index: without
 /// one (a UI still building it in the background) they show as TCP rows.
 pub fn row(view: &PacketView<'_>) -> Row {
@@ -47,8 +40,8 @@ pub fn row(view: &PacketView<'_>) -> Row {
         (s.to_string(), t.to_string())
     } else {
         (
-            d.link.eth_src.map(mac).unwrap_or_default(),
-            d.link.eth_dst.map(mac).unwrap_or_default(),
+            d.link.eth_src.map(crate::text::mac).unwrap_or_default(),
+            d.link.eth_dst.map(crate::text::mac).unwrap_or_default(),
         )
     };
     let (protocol, info) = protocol_and_info(view, custom, http);

@@ -11,6 +11,7 @@
 pub mod analysis;
 pub mod builder;
 pub mod follow;
+pub mod follow_text;
 pub mod ladder;
 pub mod life;
 pub mod reassembly;

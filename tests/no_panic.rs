@@ -19,7 +19,7 @@ fn exercise(bytes: Vec<u8>) {
     for i in 0..trace.store.len() {
         let view = trace.packet_with_http(i);
         let _ = columns::row(&view);
-        let _ = wirelens::ui::details::lines(&view);
+        let _ = wirelens::dissect::lines(&view);
         for f in FIELDS {
             values.clear();
             view.values(f.id, &mut values);

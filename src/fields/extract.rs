@@ -49,13 +49,7 @@ impl Value<'_> {
             }
             Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
             Value::Str(s) => out.push_str(s),
-            Value::Ether(m) => {
-                let _ = write!(
-                    out,
-                    "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-                    m[0], m[1], m[2], m[3], m[4], m[5]
-                );
-            }
+            Value::Ether(m) => out.push_str(&crate::text::mac(*m)),
             Value::Ip(ip) => {
                 let _ = write!(out, "{ip}");
             }

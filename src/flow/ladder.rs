@@ -71,6 +71,21 @@ impl Segment {
     pub fn flag_names(&self) -> String {
         self.flags.names()
     }
+
+    /// The arrow's label, in the order of Wireshark's Info column:
+    /// `[TCP Retransmission] [PSH, ACK] Seq=1 Ack=1 Win=64240 Len=517`.
+    pub fn label(&self) -> String {
+        let mut label = String::new();
+        for a in &self.analysis {
+            let _ = write!(label, "[{a}] ");
+        }
+        let _ = write!(label, "[{}] Seq={}", self.flag_names(), self.seq);
+        if let Some(a) = self.ack {
+            let _ = write!(label, " Ack={a}");
+        }
+        let _ = write!(label, " Win={} Len={}", self.win, self.len);
+        label
+    }
 }
 
 /// A run of data segments in one direction (with the other side's pure ACKs
@@ -86,6 +101,21 @@ pub struct Fold {
     pub acks: u32,
     pub start_ns: i64,
     pub end_ns: i64,
+}
+
+impl Fold {
+    /// The folded run's label: `12 segments, 16384 bytes, 6 ACKs, frames 8-25 over 0.002s`.
+    pub fn label(&self) -> String {
+        format!(
+            "{} segments, {} bytes, {} ACKs, frames {}-{} over {}s",
+            self.segments,
+            self.bytes,
+            self.acks,
+            self.first_packet + 1,
+            self.last_packet + 1,
+            secs(self.end_ns.saturating_sub(self.start_ns))
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,30 +311,12 @@ pub fn render_text(ladder: &Ladder, width: usize) -> String {
                 let _ = writeln!(out, "{:MARGIN$}│{label:┄^gap$}│", "");
             }
             Row::Segment(s) => {
-                let mut label = String::new();
-                for a in &s.analysis {
-                    let _ = write!(label, "[{a}] ");
-                }
-                let _ = write!(label, "[{}] Seq={}", s.flag_names(), s.seq);
-                if let Some(a) = s.ack {
-                    let _ = write!(label, " Ack={a}");
-                }
-                let _ = write!(label, " Win={} Len={}", s.win, s.len);
-                lifeline(&mut out, "", &crate::text::truncate_chars(&label, gap));
+                lifeline(&mut out, "", &crate::text::truncate_chars(&s.label(), gap));
                 let left = format!("{:>10} {:>8}", secs(s.time_ns), s.packet + 1);
                 let _ = writeln!(out, "{left:<MARGIN$}{}", arrow(s.from, gap));
             }
             Row::Fold(f) => {
-                let label = format!(
-                    "{} segments, {} bytes, {} ACKs, frames {}-{} over {}s",
-                    f.segments,
-                    f.bytes,
-                    f.acks,
-                    f.first_packet + 1,
-                    f.last_packet + 1,
-                    secs(f.end_ns.saturating_sub(f.start_ns))
-                );
-                lifeline(&mut out, "", &crate::text::truncate_chars(&label, gap));
+                lifeline(&mut out, "", &crate::text::truncate_chars(&f.label(), gap));
                 let left = format!("{:>10} {:>8}", secs(f.start_ns), f.first_packet + 1);
                 let _ = writeln!(out, "{left:<MARGIN$}{}", fat_arrow(f.from, gap));
             }

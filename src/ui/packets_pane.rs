@@ -3,10 +3,10 @@
 //! wire goes through `text::sanitize` first.
 
 use super::app::{App, Pane};
-use super::details;
 use super::render::block;
 use crate::columns;
 use crate::decode::tcp_flags::TcpFlags;
+use crate::dissect as details;
 use crate::fields::PacketView;
 use crate::store::PacketKind;
 use crate::text::{ascii_or_dot, sanitize};
