@@ -3,11 +3,15 @@
 //! colours, as ASCII (non-printables as `.`) or a hex dump, with gaps marked,
 //! and a search (`/`, `n`, `N`).
 //!
-//! The lines are built once per open / mode change in [`FollowState`], made
-//! of printable ASCII only, so drawing just slices the visible window.
+//! The lines are built by a job per open / mode change in [`FollowState`],
+//! made of printable ASCII only, so drawing just slices the visible window;
+//! [`FollowPane`] shows "building…" meanwhile.
 
-use super::app::App;
-use super::ladder_pane::side_color;
+use super::app::{movement, Ctx, Handled, Input, Msg};
+use super::jobs::{JobKind, Output};
+use super::keymap::Action;
+use super::ladder_pane::{building, side_color};
+use super::prompt::{Prompt, PromptKind};
 use super::render::block;
 use crate::flow::follow::{follow, Side};
 use crate::flow::reassembly::{GapReason, Piece};
@@ -91,15 +95,14 @@ impl FollowState {
         })
     }
 
-    /// Switches between ASCII and hex, keeping the search.
-    pub fn toggle_hex(&mut self, trace: &Trace) {
-        if let Some(mut next) = FollowState::new(trace, self.conversation, !self.hex) {
-            if let Some(q) = self.query.take() {
-                next.search(&q);
-                next.offset = 0;
-            }
-            *self = next;
+    /// The same stream in the other mode (ASCII / hex), keeping the search.
+    pub fn toggled(&self, trace: &Trace) -> Option<FollowState> {
+        let mut next = FollowState::new(trace, self.conversation, !self.hex)?;
+        if let Some(q) = &self.query {
+            next.search(q);
+            next.offset = 0;
         }
+        Some(next)
     }
 
     pub fn scroll_by(&mut self, delta: isize) {
@@ -284,12 +287,110 @@ fn highlighted(text: &str, query: Option<&str>, style: Style, current: bool) -> 
     Line::from(spans)
 }
 
-/// Draws the follow view into `area`: a legend line, then the stream.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
-    app.areas.follow = area;
-    let Some(state) = app.follow.as_mut() else {
-        return;
-    };
+/// The follow view: the state once built, and what is being built.
+#[derive(Default)]
+pub struct FollowPane {
+    pub state: Option<FollowState>,
+    /// The conversation a job is following.
+    pub building: Option<u32>,
+    pub area: Rect,
+}
+
+impl FollowPane {
+    /// Follows conversation `conversation` (in a job, unless it is shown).
+    pub fn open(&mut self, cx: &Ctx, conversation: u32) {
+        if self.state.as_ref().map(|f| f.conversation) == Some(conversation) {
+            self.building = None;
+            cx.jobs.cancel(JobKind::Follow);
+            return;
+        }
+        let Some(trace) = cx.trace.clone() else {
+            return;
+        };
+        self.state = None;
+        self.building = Some(conversation);
+        cx.jobs.start(JobKind::Follow, move |_| {
+            FollowState::new(&trace, conversation, false).map(Output::Follow)
+        });
+    }
+
+    pub fn install(&mut self, state: FollowState) {
+        self.building = None;
+        self.state = Some(state);
+    }
+
+    pub fn failed(&mut self) {
+        self.building = None;
+    }
+
+    /// Runs a search over the lines shown; returns the status message.
+    pub fn search(&mut self, query: &str) -> String {
+        self.state
+            .as_mut()
+            .map(|f| f.search(query))
+            .unwrap_or_default()
+    }
+
+    pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
+        let page = usize::from(self.area.height.saturating_sub(3));
+        let Some(state) = self.state.as_mut() else {
+            return Handled::Ignored;
+        };
+        let action = match input {
+            Input::Scroll(_, delta) => {
+                state.scroll_by(delta);
+                return Handled::Consumed;
+            }
+            Input::Click(_) => return Handled::Ignored,
+            Input::Action(a) => a,
+        };
+        if let Some(delta) = movement(action, page) {
+            state.scroll_by(delta);
+            return Handled::Consumed;
+        }
+        match action {
+            Action::Hex => {
+                let (Some(trace), current) = (cx.trace.clone(), state.clone()) else {
+                    return Handled::Consumed;
+                };
+                self.building = Some(current.conversation);
+                cx.jobs
+                    .start(JobKind::Follow, move |_| current.toggled(&trace).map(Output::Follow));
+            }
+            Action::Find => {
+                let input = state.query.clone().unwrap_or_default();
+                cx.post(Msg::OpenPrompt(Prompt::new(PromptKind::Search, input)));
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                cx.post(Msg::Status(state.next_match(action == Action::NextMatch)));
+            }
+            Action::Export => {
+                let (Some(trace), conversation) = (cx.trace.clone(), state.conversation) else {
+                    return Handled::Consumed;
+                };
+                cx.jobs.start(JobKind::ExportPrepare, move |_| {
+                    Some(Output::ExportPrepare(
+                        super::prompt::stream_item(&trace, conversation)
+                            .ok_or_else(|| "no such stream".to_string()),
+                    ))
+                });
+            }
+            _ => return Handled::Ignored,
+        }
+        Handled::Consumed
+    }
+
+    /// Draws the follow view into `area`: a legend line, then the stream.
+    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+        self.area = area;
+        match self.state.as_mut() {
+            Some(state) => draw_state(frame, area, state, self.building.is_some()),
+            None => building(frame, area, cx, "Follow", JobKind::Follow, self.building),
+        }
+    }
+}
+
+fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut FollowState, switching: bool) {
     let height = usize::from(area.height.saturating_sub(3)).max(1);
     state.offset = state.offset.min(state.lines.len().saturating_sub(height));
     let state = &*state;
@@ -337,9 +438,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
             }),
     );
     let title = format!(
-        "Follow TCP stream {} ({}) x: {}, /: search, e: export",
+        "Follow TCP stream {} ({}{}) x: {}, /: search, e: export",
         state.stream,
         if state.hex { "hex" } else { "ASCII" },
+        if switching { ", switching…" } else { "" },
         if state.hex { "ASCII" } else { "hex" },
     );
     frame.render_widget(Paragraph::new(lines).block(block(&title, true)), area);

@@ -1,0 +1,244 @@
+//! The conversations table: one row per TCP or UDP conversation (stream,
+//! client, server, packets, bytes, duration, how it ended), sorted by first
+//! packet, packets, bytes or duration (`s`). How each ended comes from a job
+//! (it walks every conversation); until then the column says so.
+
+use super::app::{movement, row_in, step, Ctx, Handled, Input, Msg, View};
+use super::keymap::Action;
+use super::render::block;
+use crate::text::sanitize;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::Frame;
+use std::sync::Arc;
+
+/// How the conversations table is ordered (`s` cycles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConversationSort {
+    /// In order of first packet (`tcp.stream` / `udp.stream` order).
+    #[default]
+    Stream,
+    /// Most packets first.
+    Packets,
+    /// Most bytes first.
+    Bytes,
+    /// Longest first.
+    Duration,
+}
+
+impl ConversationSort {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConversationSort::Stream => "first packet",
+            ConversationSort::Packets => "packets",
+            ConversationSort::Bytes => "bytes",
+            ConversationSort::Duration => "duration",
+        }
+    }
+
+    fn next(self) -> ConversationSort {
+        match self {
+            ConversationSort::Stream => ConversationSort::Packets,
+            ConversationSort::Packets => ConversationSort::Bytes,
+            ConversationSort::Bytes => ConversationSort::Duration,
+            ConversationSort::Duration => ConversationSort::Stream,
+        }
+    }
+}
+
+/// The conversations table's state.
+#[derive(Default)]
+pub struct ConversationsPane {
+    /// Selected row (a position in the table's order).
+    pub selected: usize,
+    pub sort: ConversationSort,
+    /// The rows' order (empty: by stream).
+    order: Vec<u32>,
+    /// First row shown (set when drawn).
+    pub first: usize,
+    /// How each conversation ended, once the job is done.
+    pub endings: Option<Arc<Vec<String>>>,
+    pub area: Rect,
+}
+
+fn count(cx: &Ctx) -> usize {
+    cx.trace().map_or(0, |t| t.conversations.all().len())
+}
+
+impl ConversationsPane {
+    /// The conversation (index) on row `pos`.
+    pub fn conversation_at(&self, cx: &Ctx, pos: usize) -> Option<u32> {
+        if self.sort == ConversationSort::Stream || self.order.is_empty() {
+            return (pos < count(cx)).then_some(pos as u32);
+        }
+        self.order.get(pos).copied()
+    }
+
+    /// The selected conversation (index).
+    pub fn current(&self, cx: &Ctx) -> Option<u32> {
+        self.conversation_at(cx, self.selected)
+    }
+
+    /// A new trace: its order, no endings yet.
+    pub fn reset(&mut self, cx: &Ctx) {
+        self.endings = None;
+        self.sort(cx, self.sort);
+    }
+
+    /// Orders the table by `sort`, keeping the selected row's conversation
+    /// selected. Returns the status message.
+    pub fn sort(&mut self, cx: &Ctx, sort: ConversationSort) -> String {
+        let current = self.current(cx);
+        self.sort = sort;
+        self.order.clear();
+        let Some(trace) = cx.trace() else {
+            return String::new();
+        };
+        let all = trace.conversations.all();
+        if sort != ConversationSort::Stream {
+            let mut order: Vec<u32> = (0..all.len() as u32).collect();
+            let key = |i: &u32| {
+                let c = &all[*i as usize];
+                std::cmp::Reverse(match sort {
+                    ConversationSort::Packets => u64::from(c.packets[0]) + u64::from(c.packets[1]),
+                    ConversationSort::Bytes => c.bytes[0] + c.bytes[1],
+                    ConversationSort::Duration => c.duration_ns().max(0) as u64,
+                    ConversationSort::Stream => 0,
+                })
+            };
+            order.sort_by_key(key);
+            self.order = order;
+        }
+        self.selected = match (current, sort) {
+            (Some(id), ConversationSort::Stream) => id as usize,
+            (Some(id), _) => self.order.iter().position(|&c| c == id).unwrap_or(0),
+            (None, _) => 0,
+        };
+        format!("conversations by {}", sort.name())
+    }
+
+    fn page(&self) -> usize {
+        usize::from(self.area.height.saturating_sub(3))
+    }
+
+    /// Opens the selected conversation in the packet list.
+    fn open(&self, cx: &Ctx) {
+        let Some(trace) = cx.trace() else { return };
+        if let Some(c) = self.current(cx).and_then(|i| trace.conversations.get(i)) {
+            cx.post(Msg::SelectPacket(c.first_packet as usize));
+            cx.post(Msg::Status(format!(
+                "{} stream {}: {} → {}",
+                c.protocol.name(),
+                c.stream,
+                c.client(),
+                c.server()
+            )));
+            cx.post(Msg::Show(View::Packets));
+        }
+    }
+
+    pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
+        match input {
+            Input::Action(action) => {
+                if let Some(delta) = movement(action, self.page()) {
+                    self.selected = step(self.selected, delta, count(cx));
+                    return Handled::Consumed;
+                }
+                match action {
+                    Action::Sort => {
+                        let status = self.sort(cx, self.sort.next());
+                        cx.post(Msg::Status(status));
+                    }
+                    Action::Activate => self.open(cx),
+                    _ => return Handled::Ignored,
+                }
+                Handled::Consumed
+            }
+            Input::Scroll(_, delta) => {
+                self.selected = step(self.selected, delta, count(cx));
+                Handled::Consumed
+            }
+            Input::Click(at) => {
+                if let Some(r) = row_in(self.area, 1, at) {
+                    let target = self.first + r;
+                    if target < count(cx) {
+                        self.selected = target;
+                    }
+                }
+                Handled::Consumed
+            }
+        }
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+        self.area = area;
+        let Some(trace) = cx.trace() else {
+            frame.render_widget(
+                Paragraph::new("loading …").block(block("Conversations", true)),
+                area,
+            );
+            return;
+        };
+        let count = trace.conversations.all().len();
+        let height = usize::from(area.height.saturating_sub(3)).max(1);
+        let first = self.selected.saturating_sub(height - 1);
+        self.first = first;
+        let pending = if cx.jobs.running(super::jobs::JobKind::Endings) {
+            "…"
+        } else {
+            ""
+        };
+        let rows: Vec<Row<'_>> = (first..count.min(first + height))
+            .filter_map(|pos| {
+                let id = self.conversation_at(cx, pos)?;
+                Some((pos, id, trace.conversations.get(id)?))
+            })
+            .map(|(pos, id, c)| {
+                let style = if pos == self.selected {
+                    Style::default().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::default()
+                };
+                let ending = match &self.endings {
+                    Some(e) => e.get(id as usize).cloned().unwrap_or_default(),
+                    None => pending.to_string(),
+                };
+                Row::new(vec![
+                    format!("{} {}", c.protocol.name(), c.stream),
+                    sanitize(&c.client().to_string()).into_owned(),
+                    sanitize(&c.server().to_string()).into_owned(),
+                    (u64::from(c.packets[0]) + u64::from(c.packets[1])).to_string(),
+                    (c.bytes[0] + c.bytes[1]).to_string(),
+                    format!("{:.6}", c.duration_ns() as f64 / 1e9),
+                    ending,
+                ])
+                .style(style)
+            })
+            .collect();
+        let title = format!(
+            "Conversations by {} (s: sort, Enter: packets, l: ladder, f: follow, h: HTTP, Esc: back)",
+            self.sort.name()
+        );
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(9),
+                Constraint::Min(16),
+                Constraint::Min(16),
+                Constraint::Length(8),
+                Constraint::Length(10),
+                Constraint::Length(12),
+                Constraint::Min(12),
+            ],
+        )
+        .header(
+            Row::new(vec![
+                "Stream", "Client", "Server", "Packets", "Bytes", "Duration", "Ended",
+            ])
+            .style(Style::default().add_modifier(Modifier::BOLD)),
+        )
+        .block(block(&title, true));
+        frame.render_widget(table, area);
+    }
+}
