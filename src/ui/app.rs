@@ -29,6 +29,7 @@ use super::packets_pane::PacketsPane;
 use super::prompt::Prompt;
 use super::render;
 use crate::http::HttpIndex;
+use crate::session::Session;
 use crate::trace::{Progress, Trace};
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::backend::Backend;
@@ -80,7 +81,7 @@ pub enum Msg {
 /// the queue of messages to the app.
 pub struct Ctx {
     pub name: String,
-    pub trace: Option<Arc<Trace>>,
+    pub trace: Option<Arc<Session>>,
     pub progress: Progress,
     /// A preview is shown while the whole file is still loading.
     pub loading: bool,
@@ -92,7 +93,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn trace(&self) -> Option<&Trace> {
+    pub fn trace(&self) -> Option<&Session> {
         self.trace.as_deref()
     }
 
@@ -107,7 +108,7 @@ impl Ctx {
     }
 
     /// Whether `trace` is the one shown (a job's result may be for an older one).
-    pub fn is_current(&self, trace: &Arc<Trace>) -> bool {
+    pub fn is_current(&self, trace: &Arc<Session>) -> bool {
         self.trace.as_ref().is_some_and(|t| Arc::ptr_eq(t, trace))
     }
 }
@@ -179,7 +180,7 @@ impl App {
     pub fn with_trace(name: String, trace: Trace) -> App {
         let mut app = App::headless(name);
         app.handle(Event::Load(super::loader::LoadEvent::Done(Ok(Arc::new(
-            trace,
+            Session::from(trace),
         )))));
         app.settle();
         app
@@ -198,9 +199,11 @@ impl App {
     /// A headless app: handles the jobs' reports until none is running.
     pub fn settle(&mut self) {
         while self.cx.jobs.busy() {
-            let Some(ev) = self.inbox.as_ref().and_then(|rx| {
-                rx.recv_timeout(std::time::Duration::from_secs(60)).ok()
-            }) else {
+            let Some(ev) = self
+                .inbox
+                .as_ref()
+                .and_then(|rx| rx.recv_timeout(std::time::Duration::from_secs(60)).ok())
+            else {
                 return;
             };
             self.handle(ev);

@@ -11,7 +11,6 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Paragraph, Row, Table};
 use ratatui::Frame;
-use std::sync::Arc;
 
 /// How the conversations table is ordered (`s` cycles).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,8 +56,6 @@ pub struct ConversationsPane {
     order: Vec<u32>,
     /// First row shown (set when drawn).
     pub first: usize,
-    /// How each conversation ended, once the job is done.
-    pub endings: Option<Arc<Vec<String>>>,
     pub area: Rect,
 }
 
@@ -82,7 +79,6 @@ impl ConversationsPane {
 
     /// A new trace: its order, no endings yet.
     pub fn reset(&mut self, cx: &Ctx) {
-        self.endings = None;
         self.sort(cx, self.sort);
     }
 
@@ -200,7 +196,7 @@ impl ConversationsPane {
                 } else {
                     Style::default()
                 };
-                let ending = match &self.endings {
+                let ending = match trace.endings_if_ready() {
                     Some(e) => e.get(id as usize).cloned().unwrap_or_default(),
                     None => pending.to_string(),
                 };

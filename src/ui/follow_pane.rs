@@ -15,8 +15,8 @@ use super::prompt::{Prompt, PromptKind};
 use super::render::block;
 use crate::flow::follow::{follow, Side};
 use crate::flow::reassembly::{GapReason, Piece};
+use crate::session::Session;
 use crate::text::{ascii_or_dot, sanitize};
-use crate::trace::Trace;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -69,7 +69,7 @@ fn gap_text(len: u64, reason: GapReason) -> String {
 
 impl FollowState {
     /// Follows conversation `conversation`.
-    pub fn new(trace: &Trace, conversation: u32, hex: bool) -> Option<FollowState> {
+    pub fn new(trace: &Session, conversation: u32, hex: bool) -> Option<FollowState> {
         let conv = trace.conversations.get(conversation)?;
         let followed = follow(trace, conv);
         let lines = if hex {
@@ -96,7 +96,7 @@ impl FollowState {
     }
 
     /// The same stream in the other mode (ASCII / hex), keeping the search.
-    pub fn toggled(&self, trace: &Trace) -> Option<FollowState> {
+    pub fn toggled(&self, trace: &Session) -> Option<FollowState> {
         let mut next = FollowState::new(trace, self.conversation, !self.hex)?;
         if let Some(q) = &self.query {
             next.search(q);
@@ -354,8 +354,9 @@ impl FollowPane {
                     return Handled::Consumed;
                 };
                 self.building = Some(current.conversation);
-                cx.jobs
-                    .start(JobKind::Follow, move |_| current.toggled(&trace).map(Output::Follow));
+                cx.jobs.start(JobKind::Follow, move |_| {
+                    current.toggled(&trace).map(Output::Follow)
+                });
             }
             Action::Find => {
                 let input = state.query.clone().unwrap_or_default();

@@ -16,8 +16,8 @@ use super::render::block;
 use crate::http::media::{self, MediaKind};
 use crate::http::parse::{Framing, StartLine};
 use crate::http::{HttpIndex, Message, Transaction};
+use crate::session::Session;
 use crate::text::{ascii_or_dot, sanitize};
-use crate::trace::Trace;
 use ratatui::layout::Position;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -61,7 +61,7 @@ impl HttpState {
     /// The transactions of conversation `conversation`, with the one holding
     /// `packet` selected and its messages built (a job's work: the trace's
     /// HTTP index is built first if it is not yet).
-    pub fn new(trace: &Trace, conversation: u32, packet: u32) -> Option<HttpState> {
+    pub fn new(trace: &Session, conversation: u32, packet: u32) -> Option<HttpState> {
         let conv = trace.conversations.get(conversation)?;
         let http = trace.http();
         let transactions = http
@@ -387,7 +387,9 @@ impl HttpPane {
     /// selected (the transactions found by a job, unless they are shown).
     pub fn open(&mut self, cx: &Ctx, conversation: u32, packet: u32) {
         if let (Some(s), Some(http)) = (
-            self.state.as_mut().filter(|s| s.conversation == conversation),
+            self.state
+                .as_mut()
+                .filter(|s| s.conversation == conversation),
             cx.http(),
         ) {
             s.select_packet(http, packet);
@@ -415,7 +417,11 @@ impl HttpPane {
 
     /// The messages of `transaction` arrived.
     pub fn body(&mut self, transaction: usize, lines: Vec<Line<'static>>) {
-        if let Some(s) = self.state.as_mut().filter(|s| s.current() == Some(transaction)) {
+        if let Some(s) = self
+            .state
+            .as_mut()
+            .filter(|s| s.current() == Some(transaction))
+        {
             s.message = lines;
             s.message_of = Some(transaction);
             s.message_offset = 0;
@@ -548,7 +554,13 @@ impl HttpPane {
     }
 }
 
-fn draw_state(frame: &mut Frame<'_>, areas: Areas, state: &mut HttpState, http: &HttpIndex, cx: &Ctx) {
+fn draw_state(
+    frame: &mut Frame<'_>,
+    areas: Areas,
+    state: &mut HttpState,
+    http: &HttpIndex,
+    cx: &Ctx,
+) {
     let (list_area, message_area) = (areas.list, areas.message);
     let rows_height = usize::from(list_area.height.saturating_sub(3)).max(1);
     scroll_into_view(&mut state.list_offset, state.selected, rows_height);
@@ -626,8 +638,15 @@ fn draw_state(frame: &mut Frame<'_>, areas: Areas, state: &mut HttpState, http: 
             .cloned()
             .collect()
     } else {
-        let p = cx.jobs.percent(JobKind::Body).map(|p| format!(" {p}%")).unwrap_or_default();
-        vec![Line::from(format!("building… {}{p}", JobKind::Body.describe()))]
+        let p = cx
+            .jobs
+            .percent(JobKind::Body)
+            .map(|p| format!(" {p}%"))
+            .unwrap_or_default();
+        vec![Line::from(format!(
+            "building… {}{p}",
+            JobKind::Body.describe()
+        ))]
     };
     frame.render_widget(
         Paragraph::new(lines).block(block(

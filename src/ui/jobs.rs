@@ -69,8 +69,8 @@ impl JobKind {
 pub enum Output {
     /// The HTTP index is built (the trace keeps it).
     HttpIndex,
-    /// Per conversation (index in `Conversations::all`), how it ended.
-    Endings(Arc<Vec<String>>),
+    /// How every conversation ended is worked out (the session keeps it).
+    Endings,
     Filter(ActiveFilter),
     Follow(FollowState),
     Ladder(LadderState),

@@ -265,7 +265,11 @@ pub fn lookup<A: Copy>(table: &[Binding<A>], key: &KeyEvent) -> Option<A> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     table
         .iter()
-        .find(|b| b.keys.iter().any(|&(code, c)| code == key.code && c == ctrl))
+        .find(|b| {
+            b.keys
+                .iter()
+                .any(|&(code, c)| code == key.code && c == ctrl)
+        })
         .map(|b| b.action)
 }
 

@@ -14,8 +14,8 @@ use super::keymap::Action;
 use super::render::block;
 use crate::flow::follow::Side;
 use crate::flow::ladder::{ladder, Fold, Row, Segment};
+use crate::session::Session;
 use crate::text::sanitize;
-use crate::trace::Trace;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -60,7 +60,7 @@ pub struct LadderState {
 impl LadderState {
     /// The ladder of conversation `conversation`, with the row of `packet`
     /// selected.
-    pub fn new(trace: &Trace, conversation: u32, packet: u32) -> Option<LadderState> {
+    pub fn new(trace: &Session, conversation: u32, packet: u32) -> Option<LadderState> {
         let conv = trace.conversations.get(conversation)?;
         let folded = ladder(trace, conv, false);
         let mut state = LadderState {
@@ -83,7 +83,7 @@ impl LadderState {
 
     /// The rows with every run unfolded (a job builds them: see
     /// [`LadderState::has_every`]).
-    pub fn every(trace: &Trace, conversation: u32) -> Option<Vec<Row>> {
+    pub fn every(trace: &Session, conversation: u32) -> Option<Vec<Row>> {
         let conv = trace.conversations.get(conversation)?;
         Some(ladder(trace, conv, true).rows)
     }
@@ -325,7 +325,11 @@ impl LadderPane {
     /// Shows conversation `conversation`'s ladder with `packet` selected,
     /// building it in a job unless it is the one shown.
     pub fn open(&mut self, cx: &Ctx, conversation: u32, packet: u32) {
-        if let Some(s) = self.state.as_mut().filter(|s| s.conversation == conversation) {
+        if let Some(s) = self
+            .state
+            .as_mut()
+            .filter(|s| s.conversation == conversation)
+        {
             s.select_packet(packet);
             self.building = None;
             cx.jobs.cancel(JobKind::Ladder);
@@ -350,7 +354,11 @@ impl LadderPane {
 
     /// The unfolded rows of `conversation` arrived: the waiting unfold happens.
     pub fn unfolded(&mut self, cx: &Ctx, conversation: u32, rows: Vec<Row>) {
-        let Some(state) = self.state.as_mut().filter(|s| s.conversation == conversation) else {
+        let Some(state) = self
+            .state
+            .as_mut()
+            .filter(|s| s.conversation == conversation)
+        else {
             return;
         };
         state.set_every(rows);

@@ -5,6 +5,7 @@
 use super::event::Event;
 use super::jobs::panic_text;
 use crate::capture::{Capture, CaptureError};
+use crate::session::Session;
 use crate::trace::{Progress, Trace};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
@@ -14,10 +15,10 @@ use std::sync::Arc;
 pub enum LoadEvent {
     Progress(Progress),
     /// The first packets of a big file, shown while the whole file loads.
-    Preview(Arc<Trace>),
+    Preview(Arc<Session>),
     /// The loader stopped on an internal error (a bug, not a bad file).
     Failed(String),
-    Done(Result<Arc<Trace>, CaptureError>),
+    Done(Result<Arc<Session>, CaptureError>),
 }
 
 /// Packets in the preview of a big file (a few milliseconds of work).
@@ -54,11 +55,11 @@ fn load(path: &Path, tx: &Sender<Event>) {
             })
         });
         if let (Ok(trace), true) = (preview, more) {
-            send(LoadEvent::Preview(Arc::new(trace)));
+            send(LoadEvent::Preview(Arc::new(Session::from(trace))));
         }
     }
     let result = Capture::open(path)
         .and_then(|capture| Trace::load(capture, |p| send(LoadEvent::Progress(p))))
-        .map(Arc::new);
+        .map(|trace| Arc::new(Session::from(trace)));
     send(LoadEvent::Done(result));
 }

@@ -13,9 +13,9 @@ use super::prompt::{Prompt, PromptKind};
 use super::render::block;
 use crate::columns;
 use crate::fields::PacketView;
+use crate::session::Session;
 use crate::store::PacketKind;
 use crate::text::{ascii_or_dot, sanitize};
-use crate::trace::Trace;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -144,9 +144,9 @@ fn bad_checksum(view: &PacketView<'_>) -> bool {
 }
 
 /// Decodes packet `index` into a row of the list.
-fn list_row(trace: &Trace, index: usize) -> ListRow {
-    let view = PacketView::new(trace, index);
-    let r = columns::row_with_http(&view, trace.http_if_ready());
+fn list_row(trace: &Session, index: usize) -> ListRow {
+    let view = trace.packet(index);
+    let r = columns::row(&view);
     let e = trace.store.entry(index).copied();
     let style = e
         .map(|e| {
@@ -277,7 +277,7 @@ impl PacketsPane {
         }
         let key = (trace_id(cx), self.selected, http);
         if self.selected < trace.store.len() && self.details.as_ref().map(|d| d.key) != Some(key) {
-            let view = PacketView::new(trace, self.selected);
+            let view = trace.packet(self.selected);
             self.details = Some(Selected {
                 key,
                 lines: details::lines(&view),

@@ -3,6 +3,7 @@
 //! again over the whole file), failures.
 
 use super::*;
+use crate::session::Session;
 use crate::ui::jobs::{JobKind, Output};
 use crate::ui::loader::LoadEvent;
 
@@ -68,8 +69,9 @@ impl App {
     }
 
     /// Shows `trace` (a preview, then the whole file).
-    fn install_trace(&mut self, trace: Arc<Trace>) {
+    fn install_trace(&mut self, trace: Arc<Session>) {
         self.cx.trace = Some(trace);
+        // The endings of the trace before are of no use.
         self.cx.jobs.cancel(JobKind::Endings);
         self.conversations.reset(&self.cx);
         if self.view == View::Conversations {

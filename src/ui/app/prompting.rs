@@ -9,9 +9,6 @@ use crate::ui::keymap::PromptAction;
 use crate::ui::prompt::PromptKind;
 use crossterm::event::{KeyCode, KeyModifiers};
 
-/// Packets between two checks of a filter job's token (and progress reports).
-const FILTER_CHUNK: usize = 65_536;
-
 impl App {
     pub(super) fn on_prompt_key(&mut self, key: KeyEvent) -> bool {
         let Some(prompt) = self.prompt.as_mut() else {
@@ -115,20 +112,7 @@ impl App {
         };
         self.status = format!("filtering {} packets …", trace.store.len());
         self.cx.jobs.start(JobKind::Filter, move |token| {
-            let n = trace.store.len();
-            let mut matches = Vec::new();
-            for start in (0..n).step_by(FILTER_CHUNK) {
-                if token.cancelled() {
-                    return None;
-                }
-                token.progress(start as u64, n as u64);
-                let end = (start + FILTER_CHUNK).min(n);
-                matches.extend(
-                    (start..end)
-                        .filter(|&i| filter.matches(&trace, i))
-                        .map(|i| i as u32),
-                );
-            }
+            let matches = trace.select(&filter, token.flag())?;
             Some(Output::Filter(ActiveFilter { filter, matches }))
         });
         Ok(())

@@ -38,7 +38,7 @@ impl App {
         match output {
             // The rows and the details gain their HTTP layer at the next prepare.
             Output::HttpIndex => {}
-            Output::Endings(endings) => self.conversations.endings = Some(endings),
+            Output::Endings => {}
             Output::Filter(active) => {
                 self.status = self.packets.install_filter(&self.cx, active);
             }

@@ -9,7 +9,7 @@ use crate::ui::jobs::{JobKind, Output};
 impl App {
     pub(super) fn show_conversations(&mut self) {
         self.view = View::Conversations;
-        if self.conversations.endings.is_none() && !self.cx.jobs.running(JobKind::Endings) {
+        if !self.cx.jobs.running(JobKind::Endings) {
             self.start_endings();
         }
     }
@@ -19,23 +19,12 @@ impl App {
         let Some(trace) = self.cx.trace.clone() else {
             return;
         };
-        self.conversations.endings = None;
-        self.cx.jobs.start(JobKind::Endings, move |token| {
-            let all = trace.conversations.all();
-            let mut out = Vec::with_capacity(all.len());
-            for (i, c) in all.iter().enumerate() {
-                if i % 1024 == 0 {
-                    if token.cancelled() {
-                        return None;
-                    }
-                    token.progress(i as u64, all.len() as u64);
-                }
-                let ending = crate::flow::life::life(&trace.store, c)
-                    .map(|l| l.ending())
-                    .unwrap_or_default();
-                out.push(ending);
-            }
-            Some(Output::Endings(Arc::new(out)))
+        if trace.endings_if_ready().is_some() {
+            return;
+        }
+        self.cx.jobs.start(JobKind::Endings, move |_| {
+            let _ = trace.endings();
+            Some(Output::Endings)
         });
     }
 
