@@ -104,5 +104,5 @@ mod escapes;
 mod event_loop;
 mod http;
 mod packets;
-mod snapshots;
+mod screens;
 mod streams;
