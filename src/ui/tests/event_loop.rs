@@ -24,7 +24,12 @@ fn a_scripted_session_runs_through_the_loop() {
     run_loop(&mut app, &mut terminal, &mut events).expect("loop");
     let buf = terminal.backend().buffer().clone();
     let s: String = (0..40u16)
-        .map(|y| (0..120u16).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .map(|y| {
+            (0..120u16)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                + "\n"
+        })
         .collect();
     assert_eq!(app.view, View::Ladder);
     assert!(s.contains("Four-way teardown"), "{s}");

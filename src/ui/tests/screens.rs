@@ -75,7 +75,10 @@ fn a_stream_view_shows_building_until_its_job_is_done() {
     )));
     assert_eq!(app.view, View::Ladder);
     let s = screen(&mut app, 80, 24);
-    assert!(s.contains("building… building the ladder of TCP stream 0"), "{s}");
+    assert!(
+        s.contains("building… building the ladder of TCP stream 0"),
+        "{s}"
+    );
     assert!(s.contains("building the ladder …"), "status: {s}");
     app.settle();
     let s = screen(&mut app, 80, 24);
