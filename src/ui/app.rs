@@ -106,11 +106,6 @@ impl Ctx {
     pub fn post(&self, msg: Msg) {
         self.queue.borrow_mut().push(msg);
     }
-
-    /// Whether `trace` is the one shown (a job's result may be for an older one).
-    pub fn is_current(&self, trace: &Arc<Session>) -> bool {
-        self.trace.as_ref().is_some_and(|t| Arc::ptr_eq(t, trace))
-    }
 }
 
 /// The whole TUI.
@@ -208,15 +203,6 @@ impl App {
             };
             self.handle(ev);
         }
-    }
-
-    /// A headless app: handles the reports that have arrived, without waiting.
-    pub fn poll(&mut self) -> bool {
-        let mut changed = false;
-        while let Some(ev) = self.inbox.as_ref().and_then(|rx| rx.try_recv().ok()) {
-            changed |= self.handle(ev);
-        }
-        changed
     }
 
     pub fn packet_count(&self) -> usize {

@@ -246,9 +246,7 @@ impl Jobs {
 
     /// The last progress of the running job of `kind` (percent), if it reported any.
     pub fn percent(&self, kind: JobKind) -> Option<u64> {
-        let state = self.state.borrow();
-        let (done, total) = state.running.get(&kind)?.progress?;
-        (done * 100).checked_div(total)
+        percent_of(&self.state.borrow(), kind)
     }
 
     /// Whether any job is running.
@@ -263,17 +261,17 @@ impl Jobs {
         kinds.sort_by_key(|k| *k as u8);
         kinds
             .into_iter()
-            .map(|k| match self.percent_of(&state, k) {
+            .map(|k| match percent_of(&state, k) {
                 Some(p) => format!("{} {p}%", k.describe()),
                 None => format!("{} …", k.describe()),
             })
             .collect()
     }
+}
 
-    fn percent_of(&self, state: &State, kind: JobKind) -> Option<u64> {
-        let (done, total) = state.running.get(&kind)?.progress?;
-        (done * 100).checked_div(total)
-    }
+fn percent_of(state: &State, kind: JobKind) -> Option<u64> {
+    let (done, total) = state.running.get(&kind)?.progress?;
+    (done * 100).checked_div(total)
 }
 
 impl Drop for Jobs {

@@ -324,6 +324,15 @@ impl PacketsPane {
         }
     }
 
+    /// Moves the details selection (details focused) or the list's.
+    fn move_by(&mut self, cx: &Ctx, delta: isize) {
+        if self.focus == Pane::Details {
+            self.detail_selected = self.detail_selected.saturating_add_signed(delta);
+        } else {
+            self.move_list(cx, delta);
+        }
+    }
+
     fn move_list(&mut self, cx: &Ctx, delta: isize) {
         let pos = step(self.selected_pos(), delta, self.list_len(cx));
         if let Some(packet) = self.list_packet(cx, pos) {
@@ -356,12 +365,7 @@ impl PacketsPane {
         match input {
             Input::Action(action) => {
                 if let Some(delta) = movement(action, self.page()) {
-                    match self.focus {
-                        Pane::Details => {
-                            self.detail_selected = self.detail_selected.saturating_add_signed(delta)
-                        }
-                        _ => self.move_list(cx, delta),
-                    }
+                    self.move_by(cx, delta);
                     return Handled::Consumed;
                 }
                 match action {
@@ -388,7 +392,7 @@ impl PacketsPane {
             }
             Input::Scroll(at, delta) => {
                 self.focus_at(at);
-                self.move_list(cx, delta);
+                self.move_by(cx, delta);
                 Handled::Consumed
             }
             Input::Click(at) => {
