@@ -2,6 +2,7 @@
 //! Source, Destination, Protocol, Length, Info. Computed on demand for the rows
 //! on screen (or printed), never stored.
 
+use crate::decode::tcp_flags::TcpFlags;
 use crate::decode::tcp_options::{TcpOption, TcpOptions};
 use crate::decode::{Network, Transport};
 use crate::fields::PacketView;
@@ -19,13 +20,6 @@ pub struct Row {
     pub protocol: String,
     pub length: u32,
     pub info: String,
-}
-
-fn mac(m: [u8; 6]) -> String {
-    format!(
-        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        m[0], m[1], m[2], m[3], m[4], m[5]
-    )
 }
 
 /// Builds the row of a packet. HTTP rows need the view's HTTP index: without
@@ -46,8 +40,8 @@ pub fn row(view: &PacketView<'_>) -> Row {
         (s.to_string(), t.to_string())
     } else {
         (
-            d.link.eth_src.map(mac).unwrap_or_default(),
-            d.link.eth_dst.map(mac).unwrap_or_default(),
+            d.link.eth_src.map(crate::text::mac).unwrap_or_default(),
+            d.link.eth_dst.map(crate::text::mac).unwrap_or_default(),
         )
     };
     let (protocol, info) = protocol_and_info(view, custom, http);
@@ -167,34 +161,6 @@ fn protocol_and_info(
     }
 }
 
-/// Names of the TCP flags, in Wireshark's order.
-pub fn tcp_flag_names(flags: u16) -> String {
-    // tshark 4.0's names; the former NS bit is AE, the three bits above it
-    // are "Reserved".
-    const NAMES: [(u16, &str); 10] = [
-        (0x001, "FIN"),
-        (0x002, "SYN"),
-        (0x004, "RST"),
-        (0x008, "PSH"),
-        (0x010, "ACK"),
-        (0x020, "URG"),
-        (0x040, "ECE"),
-        (0x080, "CWR"),
-        (0x100, "AE"),
-        (0xe00, "Reserved"),
-    ];
-    let names: Vec<&str> = NAMES
-        .iter()
-        .filter(|(b, _)| flags & b != 0)
-        .map(|(_, n)| *n)
-        .collect();
-    if names.is_empty() {
-        "<None>".into()
-    } else {
-        names.join(", ")
-    }
-}
-
 /// Wireshark's Info text for a TCP segment.
 pub fn tcp_info(view: &PacketView<'_>) -> String {
     let d = &view.decoded;
@@ -223,7 +189,7 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
             }
         }
     }
-    let flags = u16::from(t.flags()) | t.reserved_and_ns();
+    let flags = t.tcp_flags();
     let (seq, ack) = view
         .relative_seq_ack()
         .unwrap_or((t.sequence_number(), t.acknowledgment_number()));
@@ -232,10 +198,10 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
         "{} \u{2192} {} [{}] Seq={}",
         t.source_port(),
         t.destination_port(),
-        tcp_flag_names(flags),
+        flags.names(),
         seq
     );
-    if flags & 0x10 != 0 {
+    if flags.ack() {
         let _ = write!(s, " Ack={ack}");
     }
     let _ = write!(
@@ -244,7 +210,7 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
         view.scaled_window(t.window_size()),
         d.tcp_len().unwrap_or(0)
     );
-    if flags & 0x20 != 0 {
+    if flags.intersects(TcpFlags::URG) {
         let _ = write!(s, " Urg={}", t.urgent_pointer());
     }
     let base_rev = view

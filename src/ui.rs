@@ -12,7 +12,6 @@
 
 pub mod app;
 pub mod conversations_pane;
-pub mod details;
 pub mod event;
 pub mod filter_bar;
 pub mod follow_pane;

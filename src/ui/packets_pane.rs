@@ -6,12 +6,13 @@
 //! Every string from the wire goes through `text::sanitize` first.
 
 use super::app::{movement, row_in, scroll_into_view, step, Ctx, Handled, Input, Msg};
-use super::details;
 use super::filter_bar::ActiveFilter;
 use super::keymap::Action;
 use super::prompt::{Prompt, PromptKind};
 use super::render::block;
 use crate::columns;
+use crate::decode::tcp_flags::TcpFlags;
+use crate::dissect as details;
 use crate::fields::PacketView;
 use crate::session::Session;
 use crate::store::PacketKind;
@@ -109,7 +110,7 @@ pub struct PacketsPane {
 /// Wireshark-like colouring: SYN/FIN grey, RST red, analysis problems bold red, HTTP green.
 fn row_style(
     kind: PacketKind,
-    tcp_flags: u8,
+    tcp_flags: TcpFlags,
     analysis: u16,
     protocol: &str,
     bad_checksum: bool,
@@ -123,8 +124,8 @@ fn row_style(
         return Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
     }
     match kind {
-        PacketKind::Tcp if tcp_flags & 0x04 != 0 => Style::default().fg(Color::Red),
-        PacketKind::Tcp if tcp_flags & 0x03 != 0 => Style::default()
+        PacketKind::Tcp if tcp_flags.rst() => Style::default().fg(Color::Red),
+        PacketKind::Tcp if tcp_flags.intersects(TcpFlags::SYN | TcpFlags::FIN) => Style::default()
             .fg(Color::DarkGray)
             .add_modifier(Modifier::BOLD),
         _ if protocol == "HTTP" => Style::default().fg(Color::Green),
@@ -152,7 +153,7 @@ fn list_row(trace: &Session, index: usize) -> ListRow {
         .map(|e| {
             row_style(
                 e.kind,
-                e.tcp_flags,
+                e.tcp_flags(),
                 e.analysis,
                 &r.protocol,
                 bad_checksum(&view),
