@@ -230,9 +230,18 @@ impl FollowPane {
         };
         self.state = None;
         self.building = Some(conversation);
-        cx.jobs.start(JobKind::Follow, move |_| {
+        cx.jobs.start(JobKind::Follow, move |token| {
+            if token.cancelled() {
+                return None;
+            }
             FollowState::new(&trace, conversation, false).map(Output::Follow)
         });
+    }
+
+    /// Forgets the stream (shown or being built); returns its conversation.
+    pub fn take(&mut self) -> Option<u32> {
+        let conversation = self.state.take().map(|s| s.conversation);
+        self.building.take().or(conversation)
     }
 
     pub fn install(&mut self, state: FollowState) {

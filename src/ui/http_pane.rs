@@ -404,9 +404,18 @@ impl HttpPane {
         self.state = None;
         self.building = Some(conversation);
         cx.jobs.cancel(JobKind::Body);
-        cx.jobs.start(JobKind::Http, move |_| {
+        cx.jobs.start(JobKind::Http, move |token| {
+            if token.cancelled() {
+                return None;
+            }
             HttpState::new(&trace, conversation, packet).map(Output::Http)
         });
+    }
+
+    /// Forgets the transactions (shown or being found); returns their conversation.
+    pub fn take(&mut self) -> Option<u32> {
+        let conversation = self.state.take().map(|s| s.conversation);
+        self.building.take().or(conversation)
     }
 
     pub fn install(&mut self, cx: &Ctx, state: HttpState) {
@@ -441,7 +450,11 @@ impl HttpPane {
         let (Some(trace), Some(index)) = (cx.trace.clone(), s.current()) else {
             return;
         };
-        cx.jobs.start(JobKind::Body, move |_| {
+        cx.jobs.start(JobKind::Body, move |token| {
+            // Superseded before it could start (the selection moved on).
+            if token.cancelled() {
+                return None;
+            }
             let lines = message(trace.http_if_ready()?, Some(index));
             Some(Output::Body(index, lines))
         });

@@ -322,9 +322,20 @@ impl LadderPane {
         self.waiting = None;
         self.building = Some(conversation);
         cx.jobs.cancel(JobKind::LadderUnfold);
-        cx.jobs.start(JobKind::Ladder, move |_| {
+        cx.jobs.start(JobKind::Ladder, move |token| {
+            // Superseded before it could start (keys faster than the CPU).
+            if token.cancelled() {
+                return None;
+            }
             LadderState::new(&trace, conversation, packet).map(Output::Ladder)
         });
+    }
+
+    /// Forgets the ladder (shown or being built); returns its conversation.
+    pub fn take(&mut self) -> Option<u32> {
+        self.waiting = None;
+        let conversation = self.state.take().map(|s| s.conversation);
+        self.building.take().or(conversation)
     }
 
     pub fn install(&mut self, state: LadderState) {

@@ -70,12 +70,15 @@ impl App {
 
     /// Shows `trace` (a preview, then the whole file).
     fn install_trace(&mut self, trace: Arc<Session>) {
-        self.cx.trace = Some(trace);
+        let replaced = self.cx.trace.replace(trace).is_some();
         // The endings of the trace before are of no use.
         self.cx.jobs.cancel(JobKind::Endings);
         self.conversations.reset(&self.cx);
         if self.view == View::Conversations {
             self.start_endings();
+        }
+        if replaced {
+            self.reopen_stream_views();
         }
     }
 }

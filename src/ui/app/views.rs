@@ -59,6 +59,23 @@ impl App {
         found
     }
 
+    /// The whole file replaced the preview: the stream views built from the
+    /// preview are dropped, and the one shown is built again from the whole
+    /// file (conversation numbers are the same: both come from one pass in
+    /// file order).
+    pub(super) fn reopen_stream_views(&mut self) {
+        let packet = self.packets.selected as u32;
+        let ladder = self.ladder.take();
+        let follow = self.follow.take();
+        let http = self.http.take();
+        match (self.view, ladder, follow, http) {
+            (View::Ladder, Some(c), _, _) => self.ladder.open(&self.cx, c, packet),
+            (View::Follow, _, Some(c), _) => self.follow.open(&self.cx, c),
+            (View::Http, _, _, Some(c)) => self.http.open(&self.cx, c, packet),
+            _ => {}
+        }
+    }
+
     pub(super) fn open_ladder(&mut self) {
         if let Some(conv) = self.target_conversation() {
             self.ladder

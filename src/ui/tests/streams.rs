@@ -195,3 +195,36 @@ fn stream_views_refuse_packets_outside_tcp() {
     key(&mut app, KeyCode::Char('l'));
     assert_eq!(app.view, View::Ladder);
 }
+
+#[test]
+fn a_stream_view_opened_on_the_preview_is_rebuilt_from_the_whole_file() {
+    const SYN: u8 = 0x02;
+    const ACK: u8 = 0x10;
+    // The preview holds the handshake only.
+    let preview = synthetic_trace(&[
+        (true, SYN, 100, 0, b""),
+        (false, SYN | ACK, 500, 101, b""),
+        (true, ACK, 101, 501, b""),
+    ]);
+    let mut app = App::headless("big.pcap".into());
+    load(
+        &mut app,
+        crate::ui::loader::LoadEvent::Preview(std::sync::Arc::new(preview.into())),
+    );
+    key(&mut app, KeyCode::Char('l'));
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("[SYN] Seq=0"), "{s}");
+    assert!(!s.contains("teardown"), "{s}");
+    let full = connection(
+        b"GET / HTTP/1.1\r\n\r\n",
+        b"HTTP/1.1 204 No Content\r\n\r\n",
+    );
+    load(
+        &mut app,
+        crate::ui::loader::LoadEvent::Done(Ok(std::sync::Arc::new(full.into()))),
+    );
+    assert_eq!(app.view, View::Ladder);
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("Three-way teardown"), "{s}");
+    assert!(s.contains("[FIN, ACK] Seq=28 Ack=20"), "{s}");
+}
