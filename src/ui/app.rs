@@ -1,6 +1,6 @@
 //! The app: the panes, what they share ([`Ctx`]), and the routing of events.
 //!
-//! A key is looked up in the [`keymap`](super::keymap) and goes as an action
+//! A key is looked up in the [`keymap`] and goes as an action
 //! to an open prompt first, then to the pane being shown, which says whether
 //! it used it ([`Handled`]); the app handles what is left (quit, help,
 //! switching views). Panes ask for what they cannot do themselves (select a

@@ -1,7 +1,7 @@
 //! The job runner: everything expensive the TUI needs (the HTTP index, how
 //! each conversation ended, filters, follow, the ladder, the HTTP view and
 //! its bodies, exports) runs on a worker thread and posts its progress and
-//! result to the event loop as [`Event::Job`](super::event::Event::Job).
+//! result to the event loop as [`Event::Job`].
 //!
 //! At most one job of each [`JobKind`] is current: starting another cancels
 //! the one before (its [`Token`] says so; the worker checks it and stops),
