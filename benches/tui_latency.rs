@@ -32,6 +32,48 @@ const TARGET: Duration = Duration::from_millis(100);
 /// (about 5 s over the 1 GiB capture here, against 1 s for the load).
 const SLOW_FILTER: &str = "frame matches \"[a-z]{40}q\"";
 
+/// A view's key: its name, the key, what shows at once (the view, or its
+/// "building…"), what shows once it is built.
+type View = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const VIEWS: [View; 5] = [
+    (
+        "h (HTTP view)",
+        "h",
+        &["HTTP in TCP stream", "building… finding HTTP"],
+        &["Request (frames", "Response (frames", "no HTTP transaction"],
+    ),
+    (
+        "f (follow)",
+        "f",
+        &["Follow TCP stream", "building… following"],
+        &["Follow TCP stream"],
+    ),
+    (
+        "l (ladder)",
+        "l",
+        &["Ladder: TCP stream", "building… building the ladder"],
+        &["Ladder: TCP stream"],
+    ),
+    (
+        "c (conversations)",
+        "c",
+        &["Conversations by"],
+        &["Conversations by"],
+    ),
+    (
+        "? (help)",
+        "?",
+        &["Help (Esc: back)"],
+        &["Help (Esc: back)"],
+    ),
+];
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -132,7 +174,11 @@ impl Bench {
         println!(
             "  {phase:<24} {name:<28} {:>7.1} ms{}",
             ms(took),
-            if still { "" } else { "  (phase already over)" }
+            if still || phase.starts_with("starting") {
+                ""
+            } else {
+                "  (phase already over)"
+            }
         );
         self.results.push((name.to_string(), phase, took, still));
         s
@@ -146,30 +192,29 @@ impl Bench {
     }
 
     /// `h`, `f`, `l`, `c`, `?`, each then Esc.
+    /// `key` of `VIEWS`: times the first change, then until the view is built.
+    fn view(&mut self, phase: &'static str, view: &View) {
+        let (name, key, first, built) = *view;
+        let start = Instant::now();
+        self.measure(phase, name, &[key], |s| first.iter().any(|m| s.contains(m)));
+        let (_, _) = self.tmux.wait_within(
+            name,
+            Duration::from_secs(600),
+            Duration::from_millis(2),
+            |s| built.iter().any(|m| s.contains(m)),
+        );
+        println!(
+            "  {:<24} {:<28} {:>7.1} ms until built",
+            "",
+            "",
+            ms(start.elapsed())
+        );
+    }
+
+    /// Every view of `VIEWS`, each then Esc.
     fn views(&mut self, phase: &'static str) {
-        let views: [(&str, &str, &[&str]); 5] = [
-            (
-                "h (HTTP view)",
-                "h",
-                &["HTTP in TCP stream", "building… finding HTTP"],
-            ),
-            (
-                "f (follow)",
-                "f",
-                &["Follow TCP stream", "building… following"],
-            ),
-            (
-                "l (ladder)",
-                "l",
-                &["Ladder: TCP stream", "building… building the ladder"],
-            ),
-            ("c (conversations)", "c", &["Conversations by"]),
-            ("? (help)", "?", &["Help (Esc: back)"]),
-        ];
-        for (name, key, markers) in views {
-            self.measure(phase, name, &[key], |s| {
-                markers.iter().any(|m| s.contains(m))
-            });
+        for view in &VIEWS {
+            self.view(phase, view);
             self.back();
         }
     }
@@ -210,31 +255,10 @@ fn main() {
     // The load takes about a second: each key is measured in a run of its
     // own, pressed as soon as the preview shows.
     let phase = "during the load";
-    let keys: [(&str, &str, &[&str]); 5] = [
-        (
-            "h (HTTP view)",
-            "h",
-            &["HTTP in TCP stream", "building… finding HTTP"],
-        ),
-        (
-            "f (follow)",
-            "f",
-            &["Follow TCP stream", "building… following"],
-        ),
-        (
-            "l (ladder)",
-            "l",
-            &["Ladder: TCP stream", "building… building the ladder"],
-        ),
-        ("c (conversations)", "c", &["Conversations by"]),
-        ("? (help)", "?", &["Help (Esc: back)"]),
-    ];
     let mut results = Vec::new();
-    for (name, key, markers) in keys {
+    for view in &VIEWS {
         let mut bench = Bench::launch(&path, &dir);
-        bench.measure(phase, name, &[key], |s| {
-            markers.iter().any(|m| s.contains(m))
-        });
+        bench.view(phase, view);
         results.append(&mut bench.results);
         bench.quit();
     }
