@@ -1,53 +1,22 @@
 //! The conversations table: one row per TCP or UDP conversation (stream,
 //! client, server, packets, bytes, duration, how it ended), sorted by first
-//! packet, packets, bytes or duration (`s`). How each ended comes from a job
-//! (it walks every conversation); until then the column says so.
+//! packet, packets, bytes or duration (`s`), as the library's
+//! [`crate::flow::table`] builds and orders them for `wirelens flows` too. How
+//! each ended comes from a job (it walks every conversation); until then the
+//! column says so.
 
 use super::app::{movement, row_in, step, Ctx, Handled, Input, Msg, View};
 use super::keymap::Action;
 use super::render::block;
+pub use crate::flow::table::ConversationSort;
+use crate::flow::table::{order, ConversationRow};
 use crate::text::sanitize;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Paragraph, Row, Table};
 use ratatui::Frame;
 
-/// How the conversations table is ordered (`s` cycles).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ConversationSort {
-    /// In order of first packet (`tcp.stream` / `udp.stream` order).
-    #[default]
-    Stream,
-    /// Most packets first.
-    Packets,
-    /// Most bytes first.
-    Bytes,
-    /// Longest first.
-    Duration,
-}
-
-impl ConversationSort {
-    pub fn name(self) -> &'static str {
-        match self {
-            ConversationSort::Stream => "first packet",
-            ConversationSort::Packets => "packets",
-            ConversationSort::Bytes => "bytes",
-            ConversationSort::Duration => "duration",
-        }
-    }
-
-    fn next(self) -> ConversationSort {
-        match self {
-            ConversationSort::Stream => ConversationSort::Packets,
-            ConversationSort::Packets => ConversationSort::Bytes,
-            ConversationSort::Bytes => ConversationSort::Duration,
-            ConversationSort::Duration => ConversationSort::Stream,
-        }
-    }
-}
-
 /// The conversations table's state.
-#[derive(Default)]
 pub struct ConversationsPane {
     /// Selected row (a position in the table's order).
     pub selected: usize,
@@ -59,6 +28,18 @@ pub struct ConversationsPane {
     pub area: Rect,
 }
 
+impl Default for ConversationsPane {
+    fn default() -> ConversationsPane {
+        ConversationsPane {
+            selected: 0,
+            sort: ConversationSort::Start,
+            order: Vec::new(),
+            first: 0,
+            area: Rect::default(),
+        }
+    }
+}
+
 fn count(cx: &Ctx) -> usize {
     cx.trace().map_or(0, |t| t.conversations.all().len())
 }
@@ -66,7 +47,7 @@ fn count(cx: &Ctx) -> usize {
 impl ConversationsPane {
     /// The conversation (index) on row `pos`.
     pub fn conversation_at(&self, cx: &Ctx, pos: usize) -> Option<u32> {
-        if self.sort == ConversationSort::Stream || self.order.is_empty() {
+        if self.sort == ConversationSort::Start || self.order.is_empty() {
             return (pos < count(cx)).then_some(pos as u32);
         }
         self.order.get(pos).copied()
@@ -91,23 +72,11 @@ impl ConversationsPane {
         let Some(trace) = cx.trace() else {
             return String::new();
         };
-        let all = trace.conversations.all();
-        if sort != ConversationSort::Stream {
-            let mut order: Vec<u32> = (0..all.len() as u32).collect();
-            let key = |i: &u32| {
-                let c = &all[*i as usize];
-                std::cmp::Reverse(match sort {
-                    ConversationSort::Packets => u64::from(c.packets[0]) + u64::from(c.packets[1]),
-                    ConversationSort::Bytes => c.bytes[0] + c.bytes[1],
-                    ConversationSort::Duration => c.duration_ns().max(0) as u64,
-                    ConversationSort::Stream => 0,
-                })
-            };
-            order.sort_by_key(key);
-            self.order = order;
+        if sort != ConversationSort::Start {
+            self.order = order(trace.conversations.all(), sort);
         }
         self.selected = match (current, sort) {
-            (Some(id), ConversationSort::Stream) => id as usize,
+            (Some(id), ConversationSort::Start) => id as usize,
             (Some(id), _) => self.order.iter().position(|&c| c == id).unwrap_or(0),
             (None, _) => 0,
         };
@@ -180,6 +149,7 @@ impl ConversationsPane {
         let height = usize::from(area.height.saturating_sub(3)).max(1);
         let first = self.selected.saturating_sub(height - 1);
         self.first = first;
+        let capture_start = trace.store.first_timestamp();
         let pending = if cx.jobs.running(super::jobs::JobKind::Endings) {
             "…"
         } else {
@@ -200,13 +170,14 @@ impl ConversationsPane {
                     Some(e) => e.get(id as usize).cloned().unwrap_or_default(),
                     None => pending.to_string(),
                 };
+                let r = ConversationRow::of(c, capture_start);
                 Row::new(vec![
-                    format!("{} {}", c.protocol.name(), c.stream),
-                    sanitize(&c.client().to_string()).into_owned(),
-                    sanitize(&c.server().to_string()).into_owned(),
-                    (u64::from(c.packets[0]) + u64::from(c.packets[1])).to_string(),
-                    (c.bytes[0] + c.bytes[1]).to_string(),
-                    format!("{:.6}", c.duration_ns() as f64 / 1e9),
+                    format!("{} {}", r.protocol.name(), r.stream),
+                    sanitize(&r.client.to_string()).into_owned(),
+                    sanitize(&r.server.to_string()).into_owned(),
+                    r.total_packets().to_string(),
+                    r.total_bytes().to_string(),
+                    crate::text::seconds(r.duration_ns),
                     ending,
                 ])
                 .style(style)
