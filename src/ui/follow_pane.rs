@@ -10,9 +10,9 @@
 use super::app::{movement, Ctx, Handled, Input, Msg};
 use super::jobs::{JobKind, Output};
 use super::keymap::Action;
-use super::ladder_pane::{building, side_color};
+use super::ladder_pane::side_color;
 use super::prompt::{Prompt, PromptKind};
-use super::render::block;
+use super::render::{block, building};
 use crate::flow::follow::{follow, Side};
 use crate::flow::follow_text::{for_each_line, TextFormat};
 use crate::session::Session;

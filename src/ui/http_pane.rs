@@ -11,8 +11,7 @@
 use super::app::{movement, row_in, scroll_into_view, step, Ctx, Handled, Input, Msg};
 use super::jobs::{JobKind, Output};
 use super::keymap::Action;
-use super::ladder_pane::building;
-use super::render::block;
+use super::render::{block, building};
 use crate::http::media::{self, MediaKind};
 use crate::http::parse::{Framing, StartLine};
 use crate::http::{HttpIndex, Message, Transaction};

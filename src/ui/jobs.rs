@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// What a job computes; one current job per kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -136,7 +137,13 @@ struct Running {
     generation: u64,
     cancel: Arc<AtomicBool>,
     progress: Option<(u64, u64)>,
+    started: Instant,
 }
+
+/// A job running longer than this shows its time in the status bar (the
+/// ticks then move it on; library calls without progress reports say
+/// nothing else).
+const SHOW_ELAPSED_AFTER: Duration = Duration::from_secs(1);
 
 /// The jobs in flight. Used from the UI thread only (a `RefCell` inside, so
 /// components can start jobs through a shared `Ctx`).
@@ -176,6 +183,7 @@ impl Jobs {
                 generation,
                 cancel: Arc::clone(&cancel),
                 progress: None,
+                started: Instant::now(),
             },
         ) {
             old.cancel.store(true, Ordering::Relaxed);
@@ -249,21 +257,36 @@ impl Jobs {
         percent_of(&self.state.borrow(), kind)
     }
 
+    /// How long the job of `kind` has been running, once it is worth saying.
+    pub fn elapsed(&self, kind: JobKind) -> Option<Duration> {
+        let e = self.state.borrow().running.get(&kind)?.started.elapsed();
+        (e >= SHOW_ELAPSED_AFTER).then_some(e)
+    }
+
     /// Whether any job is running.
     pub fn busy(&self) -> bool {
         !self.state.borrow().running.is_empty()
     }
 
-    /// The running jobs, described for the status bar ("filtering 40%").
+    /// The running jobs, described for the status bar ("filtering 40%",
+    /// "indexing HTTP … 3 s").
     pub fn describe(&self) -> Vec<String> {
         let state = self.state.borrow();
         let mut kinds: Vec<JobKind> = state.running.keys().copied().collect();
         kinds.sort_by_key(|k| *k as u8);
         kinds
             .into_iter()
-            .map(|k| match percent_of(&state, k) {
-                Some(p) => format!("{} {p}%", k.describe()),
-                None => format!("{} …", k.describe()),
+            .map(|k| {
+                let elapsed = state
+                    .running
+                    .get(&k)
+                    .map(|r| r.started.elapsed())
+                    .filter(|e| *e >= SHOW_ELAPSED_AFTER);
+                match (percent_of(&state, k), elapsed) {
+                    (Some(p), _) => format!("{} {p}%", k.describe()),
+                    (None, Some(e)) => format!("{} … {} s", k.describe(), e.as_secs()),
+                    (None, None) => format!("{} …", k.describe()),
+                }
             })
             .collect()
     }

@@ -11,7 +11,7 @@
 use super::app::{movement, row_in, scroll_into_view, step, Ctx, Handled, Input, Msg};
 use super::jobs::{JobKind, Output};
 use super::keymap::Action;
-use super::render::block;
+use super::render::{self, block};
 use crate::flow::follow::Side;
 use crate::flow::ladder::{ladder, Fold, Row};
 use crate::session::Session;
@@ -420,32 +420,11 @@ impl LadderPane {
     pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
         self.area = area;
         let Some(state) = self.state.as_mut() else {
-            building(frame, area, cx, "Ladder", JobKind::Ladder, self.building);
+            render::building(frame, area, cx, "Ladder", JobKind::Ladder, self.building);
             return;
         };
         draw_state(frame, area, state, self.waiting.is_some());
     }
-}
-
-/// A pane whose job is still running: what it waits for, with progress.
-pub fn building(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    cx: &Ctx,
-    title: &str,
-    kind: JobKind,
-    conversation: Option<u32>,
-) {
-    let stream = conversation
-        .and_then(|c| cx.trace()?.conversations.get(c))
-        .map(|c| format!(" of TCP stream {}", c.stream))
-        .unwrap_or_default();
-    let text = match (cx.jobs.running(kind), cx.jobs.percent(kind)) {
-        (true, Some(p)) => format!("building… {}{stream}: {p}%", kind.describe()),
-        (true, None) => format!("building… {}{stream}", kind.describe()),
-        (false, _) => "nothing to show (Esc: back)".to_string(),
-    };
-    frame.render_widget(Paragraph::new(text).block(block(title, true)), area);
 }
 
 fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut LadderState, unfolding: bool) {

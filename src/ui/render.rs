@@ -3,8 +3,9 @@
 //! per pane); this file lays the screen out and draws the bottom lines. Every
 //! string from the wire goes through `text::sanitize` first.
 
-use super::app::{App, View};
+use super::app::{App, Ctx, View};
 use super::filter_bar;
+use super::jobs::JobKind;
 use super::prompt::Prompt;
 use crate::text::sanitize;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -56,6 +57,34 @@ pub fn block(title: &str, focused: bool) -> Block<'_> {
         .borders(Borders::ALL)
         .title(title)
         .border_style(style)
+}
+
+/// A pane whose job is still running: what it waits for, with progress.
+pub fn building(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    cx: &Ctx,
+    title: &str,
+    kind: JobKind,
+    conversation: Option<u32>,
+) {
+    let stream = conversation
+        .and_then(|c| cx.trace()?.conversations.get(c))
+        .map(|c| format!(" of TCP stream {}", c.stream))
+        .unwrap_or_default();
+    let text = match (
+        cx.jobs.running(kind),
+        cx.jobs.percent(kind),
+        cx.jobs.elapsed(kind),
+    ) {
+        (true, Some(p), _) => format!("building… {}{stream}: {p}%", kind.describe()),
+        (true, None, Some(e)) => {
+            format!("building… {}{stream} ({} s)", kind.describe(), e.as_secs())
+        }
+        (true, None, None) => format!("building… {}{stream}", kind.describe()),
+        (false, ..) => "nothing to show (Esc: back)".to_string(),
+    };
+    frame.render_widget(Paragraph::new(text).block(block(title, true)), area);
 }
 
 /// The prompt line, with the last error above it.

@@ -107,7 +107,7 @@ impl App {
         };
         self.packets.filter_text = Some(text.to_string());
         let Some(trace) = self.cx.trace.clone() else {
-            // Applied when the first packets arrive.
+            self.status = "the filter applies when the first packets arrive".into();
             return Ok(());
         };
         self.status = format!("filtering {} packets …", trace.store.len());
