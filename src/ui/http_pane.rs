@@ -1,5 +1,5 @@
 //! The HTTP pane: a TCP stream's transactions (method, URI, status, type,
-//! sizes) from the trace's `HttpIndex`, and for the selected one the request
+//! sizes) from the session's `HttpIndex`, and for the selected one the request
 //! and response heads and decoded bodies: text (JSON pretty-printed), a hex
 //! dump for binary, sizes and encodings shown, partial bodies flagged.
 //! JSON is re-indented keeping its key order (serde_json only validates it).

@@ -4,8 +4,8 @@
 //! result to the event loop as [`Event::Job`].
 //!
 //! At most one job of each [`JobKind`] is current: starting another cancels
-//! the one before (its [`Token`] says so; the worker checks it and stops),
-//! and a result whose generation is no longer current is dropped on arrival,
+//! the one before (its [`Token`] says so; the worker checks it where it can:
+//! a filter between packets, the others before they start), and a result whose generation is no longer current is dropped on arrival,
 //! so a stale filter or another stream's ladder never reaches the screen.
 //! Gitui's `asyncjob` works the same way (`gitui-org/gitui:asyncgit/src/asyncjob/mod.rs`).
 
