@@ -6,6 +6,7 @@
 //! column says so.
 
 use super::app::{movement, row_in, step, Ctx, Handled, Input, Msg, View};
+use super::jobs::{JobKind, Output};
 use super::keymap::Action;
 use super::render::block;
 pub use crate::flow::table::ConversationSort;
@@ -23,6 +24,8 @@ pub struct ConversationsPane {
     pub sort: ConversationSort,
     /// The rows' order (empty: by stream).
     order: Vec<u32>,
+    /// The order a job is working out.
+    pub sorting: Option<ConversationSort>,
     /// First row shown (set when drawn).
     pub first: usize,
     pub area: Rect,
@@ -34,6 +37,7 @@ impl Default for ConversationsPane {
             selected: 0,
             sort: ConversationSort::Start,
             order: Vec::new(),
+            sorting: None,
             first: 0,
             area: Rect::default(),
         }
@@ -60,21 +64,33 @@ impl ConversationsPane {
 
     /// A new trace: its order, no endings yet.
     pub fn reset(&mut self, cx: &Ctx) {
-        self.sort(cx, self.sort);
+        let _ = self.sort(cx, self.sorting.unwrap_or(self.sort));
     }
 
-    /// Orders the table by `sort`, keeping the selected row's conversation
-    /// selected. Returns the status message.
-    pub fn sort(&mut self, cx: &Ctx, sort: ConversationSort) -> String {
+    /// Orders the table by `sort`: at once by first packet (then returns the
+    /// status message), else in a job (the table keeps its order until the
+    /// job's is installed).
+    pub fn sort(&mut self, cx: &Ctx, sort: ConversationSort) -> Option<String> {
+        cx.jobs.cancel(JobKind::Sort);
+        self.sorting = None;
+        if sort == ConversationSort::Start {
+            return Some(self.install(cx, sort, Vec::new()));
+        }
+        let trace = cx.trace.clone()?;
+        self.sorting = Some(sort);
+        cx.jobs.start(JobKind::Sort, move |_| {
+            Some(Output::Order(sort, order(trace.conversations.all(), sort)))
+        });
+        None
+    }
+
+    /// Shows the table in `order` (by `sort`), keeping the selected row's
+    /// conversation selected. Returns the status message.
+    pub fn install(&mut self, cx: &Ctx, sort: ConversationSort, order: Vec<u32>) -> String {
         let current = self.current(cx);
         self.sort = sort;
-        self.order.clear();
-        let Some(trace) = cx.trace() else {
-            return String::new();
-        };
-        if sort != ConversationSort::Start {
-            self.order = order(trace.conversations.all(), sort);
-        }
+        self.sorting = None;
+        self.order = order;
         self.selected = match (current, sort) {
             (Some(id), ConversationSort::Start) => id as usize,
             (Some(id), _) => self.order.iter().position(|&c| c == id).unwrap_or(0),
@@ -112,8 +128,10 @@ impl ConversationsPane {
                 }
                 match action {
                     Action::Sort => {
-                        let status = self.sort(cx, self.sort.next());
-                        cx.post(Msg::Status(status));
+                        let next = self.sorting.unwrap_or(self.sort).next();
+                        if let Some(status) = self.sort(cx, next) {
+                            cx.post(Msg::Status(status));
+                        }
                     }
                     Action::Activate => self.open(cx),
                     _ => return Handled::Ignored,
@@ -183,8 +201,12 @@ impl ConversationsPane {
                 .style(style)
             })
             .collect();
+        let sorting = match self.sorting {
+            Some(s) => format!(", sorting by {}…", s.name()),
+            None => String::new(),
+        };
         let title = format!(
-            "Conversations by {} (s: sort, Enter: packets, l: ladder, f: follow, h: HTTP, Esc: back)",
+            "Conversations by {}{sorting} (s: sort, Enter: packets, l: ladder, f: follow, h: HTTP, Esc: back)",
             self.sort.name()
         );
         let table = Table::new(

@@ -16,6 +16,7 @@ use super::http_pane::HttpState;
 use super::ladder_pane::LadderState;
 use super::prompt::Prompt;
 use crate::flow::ladder::Row;
+use crate::flow::table::ConversationSort;
 use crate::http::export::ExportItem;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -31,6 +32,8 @@ pub enum JobKind {
     HttpIndex,
     /// How every conversation ended (the conversations table's last column).
     Endings,
+    /// The conversations table in another order.
+    Sort,
     /// A display filter over every packet.
     Filter,
     /// The reassembled bytes of a TCP stream, as lines.
@@ -55,6 +58,7 @@ impl JobKind {
         match self {
             JobKind::HttpIndex => "indexing HTTP",
             JobKind::Endings => "summarising conversations",
+            JobKind::Sort => "sorting conversations",
             JobKind::Filter => "filtering",
             JobKind::Follow => "following the stream",
             JobKind::Ladder | JobKind::LadderUnfold => "building the ladder",
@@ -72,6 +76,8 @@ pub enum Output {
     HttpIndex,
     /// How every conversation ended is worked out (the session keeps it).
     Endings,
+    /// The conversations (indices) in this order.
+    Order(ConversationSort, Vec<u32>),
     Filter(ActiveFilter),
     Follow(FollowState),
     Ladder(LadderState),

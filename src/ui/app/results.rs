@@ -39,6 +39,9 @@ impl App {
             // The rows and the details gain their HTTP layer at the next prepare.
             Output::HttpIndex => {}
             Output::Endings => {}
+            Output::Order(sort, order) => {
+                self.status = self.conversations.install(&self.cx, sort, order);
+            }
             Output::Filter(active) => {
                 self.status = self.packets.install_filter(&self.cx, active);
             }

@@ -73,3 +73,37 @@ fn nothing_is_redrawn_when_nothing_changed() {
     assert!(app.handle(press(KeyCode::Down)));
     assert!(app.handle(Event::Resize(100, 30)));
 }
+
+#[test]
+fn sorting_runs_in_a_job_and_a_second_s_goes_on_from_the_first() {
+    use crate::ui::conversations_pane::ConversationSort;
+    let mut app = sample();
+    key(&mut app, KeyCode::Char('c'));
+    app.handle(press(KeyCode::Char('s')));
+    app.handle(press(KeyCode::Char('s')));
+    // The table keeps its order until the job's arrives; the title says so.
+    assert_eq!(app.conversations.sort, ConversationSort::Start);
+    let s = screen(&mut app, 140, 24);
+    assert!(s.contains("sorting by bytes…"), "{s}");
+    app.settle();
+    assert_eq!(app.conversations.sort, ConversationSort::Bytes);
+    assert_eq!(app.status, "conversations by bytes");
+}
+
+#[test]
+fn a_damaged_capture_says_so_in_the_status_line() {
+    let path = manifest().join("sample-captures/textbook-visit.pcap");
+    let mut bytes = std::fs::read(&path).expect("sample");
+    // Cut in the middle of the last record: everything before it loads.
+    bytes.truncate(bytes.len() - 10);
+    let capture = crate::capture::Capture::from_bytes(
+        crate::capture::CaptureBytes::Owned(bytes),
+        "cut".into(),
+    )
+    .expect("capture");
+    let trace = Trace::load(capture, |_| true).expect("trace");
+    let mut app = App::with_trace("cut.pcap".into(), trace);
+    assert!(app.status.starts_with("warning: "), "{}", app.status);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("cut short in the middle of a packet"), "{s}");
+}
