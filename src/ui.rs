@@ -50,6 +50,11 @@ pub fn run(path: PathBuf) -> std::io::Result<Exit> {
     let mut events = event::Channel::new(rx);
     app::run_loop(&mut app, guard.terminal(), &mut events)?;
     drop(guard);
+    if let Some(e) = app.input_error.take() {
+        return Err(std::io::Error::other(format!(
+            "cannot read the terminal's input: {e}"
+        )));
+    }
     Ok(match app.cx.load_error.take() {
         Some(e) => Exit::LoadFailed(e),
         None => Exit::Quit,

@@ -123,6 +123,8 @@ pub struct App {
     /// Filters applied before, oldest first.
     pub filter_history: Vec<String>,
     pub should_quit: bool,
+    /// Why the terminal's input stopped, if it did (the app then ends).
+    pub input_error: Option<String>,
     /// The terminal's size.
     size: Rect,
     /// A loader thread is running (its `Done` has not come).
@@ -156,6 +158,7 @@ impl App {
             status: String::new(),
             filter_history: Vec::new(),
             should_quit: false,
+            input_error: None,
             size: Rect::new(0, 0, 80, 24),
             loader_running: false,
             inbox: None,
@@ -222,6 +225,11 @@ impl App {
             Event::Tick => self.cx.jobs.busy() || self.cx.loading,
             Event::Load(ev) => self.on_load(ev),
             Event::Job(ev) => self.on_job(ev),
+            Event::InputLost(e) => {
+                self.input_error = Some(e);
+                self.should_quit = true;
+                false
+            }
         };
         changed |= self.run_queue();
         self.prepare();

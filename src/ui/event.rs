@@ -23,6 +23,8 @@ pub enum Event {
     Tick,
     Load(LoadEvent),
     Job(JobEvent),
+    /// The terminal's input cannot be read any more (the app ends).
+    InputLost(String),
 }
 
 /// How often a tick comes when nothing else happens.
@@ -61,22 +63,25 @@ impl EventSource for Channel {
 }
 
 /// Reads terminal input on a thread of its own and sends it to `tx` until
-/// `stop` is set or the receiver is gone.
+/// `stop` is set or the receiver is gone. If the input cannot be read, says
+/// so ([`Event::InputLost`]) and stops: the app ends rather than wait for
+/// keys that cannot come.
 pub fn spawn_input(tx: Sender<Event>, stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         use crossterm::event::{self, Event as Term, KeyEventKind};
         while !stop.load(Ordering::Relaxed) {
-            match event::poll(Duration::from_millis(50)) {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(_) => return,
-            }
-            let ev = match event::read() {
-                Ok(Term::Key(k)) if k.kind == KeyEventKind::Press => Event::Key(k),
-                Ok(Term::Mouse(m)) => Event::Mouse(m),
-                Ok(Term::Resize(w, h)) => Event::Resize(w, h),
-                Ok(_) => continue,
-                Err(_) => return,
+            let ev = match event::poll(Duration::from_millis(50))
+                .and_then(|ready| ready.then(event::read).transpose())
+            {
+                Ok(None) => continue,
+                Ok(Some(Term::Key(k))) if k.kind == KeyEventKind::Press => Event::Key(k),
+                Ok(Some(Term::Mouse(m))) => Event::Mouse(m),
+                Ok(Some(Term::Resize(w, h))) => Event::Resize(w, h),
+                Ok(Some(_)) => continue,
+                Err(e) => {
+                    let _ = tx.send(Event::InputLost(e.to_string()));
+                    return;
+                }
             };
             if tx.send(ev).is_err() {
                 return;

@@ -107,3 +107,11 @@ fn a_damaged_capture_says_so_in_the_status_line() {
     let s = screen(&mut app, 120, 30);
     assert!(s.contains("cut short in the middle of a packet"), "{s}");
 }
+
+#[test]
+fn lost_terminal_input_ends_the_app() {
+    let mut app = sample();
+    app.handle(Event::InputLost("stdin closed".into()));
+    assert!(app.should_quit);
+    assert_eq!(app.input_error.as_deref(), Some("stdin closed"));
+}
