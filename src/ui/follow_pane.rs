@@ -221,27 +221,54 @@ impl FollowPane {
     /// Follows conversation `conversation` (in a job, unless it is shown).
     pub fn open(&mut self, cx: &Ctx, conversation: u32) {
         if self.state.as_ref().map(|f| f.conversation) == Some(conversation) {
-            self.building = None;
-            cx.jobs.cancel(JobKind::Follow);
+            // Another stream's job is of no use; a rebuild of this one is.
+            if self.building != Some(conversation) {
+                self.building = None;
+                cx.jobs.cancel(JobKind::Follow);
+            }
             return;
         }
+        self.state = None;
+        self.build(cx, conversation, false, None, 0);
+    }
+
+    /// The trace changed (the whole file after its preview): the stream is
+    /// followed again in it (same mode, search and place), the old lines
+    /// shown meanwhile.
+    pub fn refresh(&mut self, cx: &Ctx) {
+        match (&self.state, self.building) {
+            (Some(s), _) => {
+                let (c, hex, query, offset) = (s.conversation, s.hex, s.query.clone(), s.offset);
+                self.build(cx, c, hex, query, offset);
+            }
+            (None, Some(c)) => self.build(cx, c, false, None, 0),
+            (None, None) => {}
+        }
+    }
+
+    fn build(
+        &mut self,
+        cx: &Ctx,
+        conversation: u32,
+        hex: bool,
+        query: Option<String>,
+        offset: usize,
+    ) {
         let Some(trace) = cx.trace.clone() else {
             return;
         };
-        self.state = None;
         self.building = Some(conversation);
         cx.jobs.start(JobKind::Follow, move |token| {
             if token.cancelled() {
                 return None;
             }
-            FollowState::new(&trace, conversation, false).map(Output::Follow)
+            let mut state = FollowState::new(&trace, conversation, hex)?;
+            if let Some(q) = query {
+                state.search(&q);
+            }
+            state.offset = offset;
+            Some(Output::Follow(state))
         });
-    }
-
-    /// Forgets the stream (shown or being built); returns its conversation.
-    pub fn take(&mut self) -> Option<u32> {
-        let conversation = self.state.take().map(|s| s.conversation);
-        self.building.take().or(conversation)
     }
 
     pub fn install(&mut self, state: FollowState) {
@@ -372,7 +399,7 @@ fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut FollowState, switch
         "Follow TCP stream {} ({}{}) x: {}, /: search, e: export",
         state.stream,
         if state.hex { "hex" } else { "ASCII" },
-        if switching { ", switching…" } else { "" },
+        if switching { ", building…" } else { "" },
         if state.hex { "ASCII" } else { "hex" },
     );
     frame.render_widget(Paragraph::new(lines).block(block(&title, true)), area);

@@ -23,6 +23,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 use ratatui::Frame;
+use std::sync::Arc;
 
 /// Bound on a body decoded for display.
 pub const DISPLAY_DECODE_LIMIT: u64 = 64 * 1024 * 1024;
@@ -376,6 +377,9 @@ pub struct Areas {
 #[derive(Default)]
 pub struct HttpPane {
     pub state: Option<HttpState>,
+    /// The session `state` was built from: its HTTP index numbers the
+    /// transactions (a preview's differs from the whole file's).
+    session: Option<Arc<Session>>,
     /// The conversation a job is looking at.
     pub building: Option<u32>,
     pub areas: Areas,
@@ -385,42 +389,61 @@ impl HttpPane {
     /// Shows conversation `conversation`'s transactions with `packet`'s
     /// selected (the transactions found by a job, unless they are shown).
     pub fn open(&mut self, cx: &Ctx, conversation: u32, packet: u32) {
+        let http = self.session.clone();
         if let (Some(s), Some(http)) = (
             self.state
                 .as_mut()
                 .filter(|s| s.conversation == conversation),
-            cx.http(),
+            http.as_deref().and_then(|s| s.http_if_ready()),
         ) {
             s.select_packet(http, packet);
-            self.building = None;
-            cx.jobs.cancel(JobKind::Http);
+            // Another stream's job is of no use; a rebuild of this one is.
+            if self.building != Some(conversation) {
+                self.building = None;
+                cx.jobs.cancel(JobKind::Http);
+            }
             self.load_body(cx);
             return;
         }
+        self.state = None;
+        self.session = None;
+        cx.jobs.cancel(JobKind::Body);
+        self.build(cx, conversation, packet);
+    }
+
+    /// The trace changed (the whole file after its preview): the
+    /// transactions are found again in it, the old ones shown meanwhile.
+    pub fn refresh(&mut self, cx: &Ctx, packet: u32) {
+        let shown = self.state.as_ref().map(|s| s.conversation);
+        if let Some(conversation) = self.building.or(shown) {
+            self.build(cx, conversation, packet);
+        }
+    }
+
+    fn build(&mut self, cx: &Ctx, conversation: u32, packet: u32) {
         let Some(trace) = cx.trace.clone() else {
             return;
         };
-        self.state = None;
         self.building = Some(conversation);
-        cx.jobs.cancel(JobKind::Body);
         cx.jobs.start(JobKind::Http, move |token| {
             if token.cancelled() {
                 return None;
             }
-            HttpState::new(&trace, conversation, packet).map(Output::Http)
+            let state = HttpState::new(&trace, conversation, packet)?;
+            Some(Output::Http(state, trace))
         });
     }
 
-    /// Forgets the transactions (shown or being found); returns their conversation.
-    pub fn take(&mut self) -> Option<u32> {
-        let conversation = self.state.take().map(|s| s.conversation);
-        self.building.take().or(conversation)
-    }
-
-    pub fn install(&mut self, cx: &Ctx, state: HttpState) {
+    pub fn install(&mut self, cx: &Ctx, state: HttpState, session: Arc<Session>) {
         self.building = None;
         self.state = Some(state);
+        self.session = Some(session);
         self.load_body(cx);
+    }
+
+    /// The HTTP index the transactions shown come from.
+    fn index(&self) -> Option<&HttpIndex> {
+        self.session.as_deref()?.http_if_ready()
     }
 
     /// The messages of `transaction` arrived.
@@ -446,7 +469,7 @@ impl HttpPane {
             cx.jobs.cancel(JobKind::Body);
             return;
         };
-        let (Some(trace), Some(index)) = (cx.trace.clone(), s.current()) else {
+        let (Some(trace), Some(index)) = (self.session.clone(), s.current()) else {
             return;
         };
         cx.jobs.start(JobKind::Body, move |token| {
@@ -461,7 +484,7 @@ impl HttpPane {
 
     /// After the selection moved: the packet list follows, the body loads.
     fn selection_moved(&mut self, cx: &Ctx) {
-        if let (Some(s), Some(http)) = (self.state.as_ref(), cx.http()) {
+        if let (Some(s), Some(http)) = (self.state.as_ref(), self.index()) {
             if let Some(p) = s.first_packet(http) {
                 cx.post(Msg::SelectPacket(p as usize));
             }
@@ -527,7 +550,7 @@ impl HttpPane {
     /// Prepares the export of the selected transaction's body (decoded in a job).
     fn export(&self, cx: &Ctx) {
         let (Some(trace), Some(index)) = (
-            cx.trace.clone(),
+            self.session.clone(),
             self.state.as_ref().and_then(|s| s.current()),
         ) else {
             cx.post(Msg::Status(
@@ -546,7 +569,8 @@ impl HttpPane {
 
     /// Draws the HTTP view into `area`.
     pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
-        let (Some(state), Some(http)) = (self.state.as_mut(), cx.http()) else {
+        let http = self.session.as_deref().and_then(|s| s.http_if_ready());
+        let (Some(state), Some(http)) = (self.state.as_mut(), http) else {
             self.areas = Areas {
                 list: area,
                 message: area,
@@ -562,14 +586,15 @@ impl HttpPane {
             list: list_area,
             message: message_area,
         };
-        draw_state(frame, self.areas, state, http, cx);
+        let rebuilding = self.building.is_some();
+        draw_state(frame, self.areas, (state, rebuilding), http, cx);
     }
 }
 
 fn draw_state(
     frame: &mut Frame<'_>,
     areas: Areas,
-    state: &mut HttpState,
+    (state, rebuilding): (&mut HttpState, bool),
     http: &HttpIndex,
     cx: &Ctx,
 ) {
@@ -620,8 +645,9 @@ fn draw_state(
         })
         .collect();
     let title = format!(
-        "HTTP in TCP stream {} (Tab: pane, e: export, Esc: back)",
-        state.stream
+        "HTTP in TCP stream {}{} (Tab: pane, e: export, Esc: back)",
+        state.stream,
+        if rebuilding { ", rebuilding…" } else { "" }
     );
     let table = Table::new(
         rows,

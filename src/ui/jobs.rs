@@ -18,6 +18,7 @@ use super::prompt::Prompt;
 use crate::flow::ladder::Row;
 use crate::flow::table::ConversationSort;
 use crate::http::export::ExportItem;
+use crate::session::Session;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -83,7 +84,8 @@ pub enum Output {
     Ladder(LadderState),
     /// Conversation, and its ladder rows with every run unfolded.
     LadderUnfold(u32, Vec<Row>),
-    Http(HttpState),
+    /// A stream's transactions, and the session whose HTTP index numbers them.
+    Http(HttpState, Arc<Session>),
     /// Transaction index, and its messages as display lines.
     Body(usize, Vec<ratatui::text::Line<'static>>),
     /// The item to export, or why there is none.

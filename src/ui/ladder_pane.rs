@@ -311,14 +311,30 @@ impl LadderPane {
             .filter(|s| s.conversation == conversation)
         {
             s.select_packet(packet);
-            self.building = None;
-            cx.jobs.cancel(JobKind::Ladder);
+            // Another stream's job is of no use; a rebuild of this one is.
+            if self.building != Some(conversation) {
+                self.building = None;
+                cx.jobs.cancel(JobKind::Ladder);
+            }
             return;
         }
+        self.state = None;
+        self.build(cx, conversation, packet);
+    }
+
+    /// The trace changed (the whole file after its preview): the ladder is
+    /// built again from it, the old one shown meanwhile.
+    pub fn refresh(&mut self, cx: &Ctx, packet: u32) {
+        let shown = self.state.as_ref().map(|s| s.conversation);
+        if let Some(conversation) = self.building.or(shown) {
+            self.build(cx, conversation, packet);
+        }
+    }
+
+    fn build(&mut self, cx: &Ctx, conversation: u32, packet: u32) {
         let Some(trace) = cx.trace.clone() else {
             return;
         };
-        self.state = None;
         self.waiting = None;
         self.building = Some(conversation);
         cx.jobs.cancel(JobKind::LadderUnfold);
@@ -329,13 +345,6 @@ impl LadderPane {
             }
             LadderState::new(&trace, conversation, packet).map(Output::Ladder)
         });
-    }
-
-    /// Forgets the ladder (shown or being built); returns its conversation.
-    pub fn take(&mut self) -> Option<u32> {
-        self.waiting = None;
-        let conversation = self.state.take().map(|s| s.conversation);
-        self.building.take().or(conversation)
     }
 
     pub fn install(&mut self, state: LadderState) {
@@ -423,11 +432,18 @@ impl LadderPane {
             render::building(frame, area, cx, "Ladder", JobKind::Ladder, self.building);
             return;
         };
-        draw_state(frame, area, state, self.waiting.is_some());
+        let note = if self.waiting.is_some() {
+            ", unfolding…"
+        } else if self.building.is_some() {
+            ", rebuilding…"
+        } else {
+            ""
+        };
+        draw_state(frame, area, state, note);
     }
 }
 
-fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut LadderState, unfolding: bool) {
+fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut LadderState, note: &str) {
     let height = usize::from(area.height.saturating_sub(3)).max(1);
     scroll_into_view(&mut state.offset, state.selected, height);
     let state = &*state;
@@ -458,8 +474,8 @@ fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut LadderState, unfold
     let title = format!(
         "Ladder: TCP stream {}{} (Enter/Space: fold, a: all, Esc: back)",
         state.stream,
-        if unfolding {
-            ", unfolding…"
+        if !note.is_empty() {
+            note
         } else if state.all {
             ", unfolded"
         } else {

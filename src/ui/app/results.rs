@@ -50,11 +50,11 @@ impl App {
             Output::LadderUnfold(conversation, rows) => {
                 self.ladder.unfolded(&self.cx, conversation, rows)
             }
-            Output::Http(state) => {
+            Output::Http(state, session) => {
                 if state.transactions.is_empty() {
                     self.status = format!("no HTTP in TCP stream {}", state.stream);
                 }
-                self.http.install(&self.cx, state);
+                self.http.install(&self.cx, state, session);
             }
             Output::Body(transaction, lines) => self.http.body(transaction, lines),
             Output::ExportPrepare(Ok(item)) => {

@@ -59,20 +59,27 @@ impl App {
         found
     }
 
-    /// The whole file replaced the preview: the stream views built from the
-    /// preview are dropped, and the one shown is built again from the whole
-    /// file (conversation numbers are the same: both come from one pass in
-    /// file order).
+    /// The whole file replaced the preview: the stream view shown is built
+    /// again from the whole file (and shown from the preview meanwhile); the
+    /// others are dropped, to be built when opened. Conversation numbers
+    /// stay: both traces come from one pass in file order.
     pub(super) fn reopen_stream_views(&mut self) {
         let packet = self.packets.selected as u32;
-        let ladder = self.ladder.take();
-        let follow = self.follow.take();
-        let http = self.http.take();
-        match (self.view, ladder, follow, http) {
-            (View::Ladder, Some(c), _, _) => self.ladder.open(&self.cx, c, packet),
-            (View::Follow, _, Some(c), _) => self.follow.open(&self.cx, c),
-            (View::Http, _, _, Some(c)) => self.http.open(&self.cx, c, packet),
+        let cx = &self.cx;
+        match self.view {
+            View::Ladder => self.ladder.refresh(cx, packet),
+            View::Follow => self.follow.refresh(cx),
+            View::Http => self.http.refresh(cx, packet),
             _ => {}
+        }
+        if self.view != View::Ladder {
+            self.ladder = LadderPane::default();
+        }
+        if self.view != View::Follow {
+            self.follow = FollowPane::default();
+        }
+        if self.view != View::Http {
+            self.http = HttpPane::default();
         }
     }
 

@@ -179,3 +179,38 @@ fn http_view_flags_partial_bodies_and_dumps_binary() {
         "{text}"
     );
 }
+
+#[test]
+fn the_http_view_of_the_preview_is_rebuilt_from_the_whole_file() {
+    const SYN: u8 = 0x02;
+    const ACK: u8 = 0x10;
+    let req: &[u8] = b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
+    // The preview ends after the request.
+    let preview = synthetic_trace(&[
+        (true, SYN, 100, 0, b""),
+        (false, SYN | ACK, 500, 101, b""),
+        (true, ACK, 101, 501, b""),
+        (true, ACK, 101, 501, req),
+    ]);
+    let mut app = App::headless("big.pcap".into());
+    load(
+        &mut app,
+        crate::ui::loader::LoadEvent::Preview(std::sync::Arc::new(preview.into())),
+    );
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Char('h'));
+    let text = message_text(&app);
+    assert!(text.contains("Response: not in the capture"), "{text}");
+    let full = connection(req, b"HTTP/1.1 204 No Content\r\n\r\n");
+    app.handle(Event::Load(crate::ui::loader::LoadEvent::Done(Ok(
+        std::sync::Arc::new(full.into()),
+    ))));
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("rebuilding…") && s.contains("GET"), "{s}");
+    app.settle();
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("204"), "{s}");
+    assert!(message_text(&app).contains("HTTP/1.1 204 No Content"));
+}

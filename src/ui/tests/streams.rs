@@ -219,10 +219,16 @@ fn a_stream_view_opened_on_the_preview_is_rebuilt_from_the_whole_file() {
         b"GET / HTTP/1.1\r\n\r\n",
         b"HTTP/1.1 204 No Content\r\n\r\n",
     );
-    load(
-        &mut app,
-        crate::ui::loader::LoadEvent::Done(Ok(std::sync::Arc::new(full.into()))),
+    app.handle(Event::Load(crate::ui::loader::LoadEvent::Done(Ok(
+        std::sync::Arc::new(full.into()),
+    ))));
+    // The preview's ladder stays until the whole file's is built.
+    let s = screen(&mut app, 120, 40);
+    assert!(
+        s.contains("rebuilding…") && s.contains("[SYN] Seq=0"),
+        "{s}"
     );
+    app.settle();
     assert_eq!(app.view, View::Ladder);
     let s = screen(&mut app, 120, 40);
     assert!(s.contains("Three-way teardown"), "{s}");
