@@ -83,7 +83,7 @@ impl HttpState {
             focus: HttpFocus::List,
         };
         state.select_packet(http, packet);
-        state.message = message(http, state.current());
+        state.message = message(trace, state.current());
         state.message_of = state.current();
         Some(state)
     }
@@ -145,10 +145,11 @@ impl HttpState {
     }
 }
 
-/// The messages of transaction `index` as display lines (bodies decoded).
-pub fn message(http: &HttpIndex, index: Option<usize>) -> Vec<Line<'static>> {
-    match index.and_then(|i| http.transactions.get(i)) {
-        Some(t) => transaction_lines(t),
+/// The messages of transaction `index` of `trace`'s HTTP index as display
+/// lines (bodies read from the connection and decoded).
+pub fn message(trace: &Session, index: Option<usize>) -> Vec<Line<'static>> {
+    match index.and_then(|i| trace.http().transactions.get(i)) {
+        Some(t) => transaction_lines(trace, t),
         None => vec![Line::from("no HTTP transaction in this stream")],
     }
 }
@@ -162,8 +163,8 @@ fn uri(t: &Transaction) -> Option<&str> {
 
 fn size(m: Option<&Message>) -> String {
     match m {
-        Some(m) if m.partial() => format!("{}*", m.body.bytes.len()),
-        Some(m) => m.body.bytes.len().to_string(),
+        Some(m) if m.partial() => format!("{}*", m.body.len),
+        Some(m) => m.body.len.to_string(),
         None => "-".into(),
     }
 }
@@ -185,25 +186,36 @@ fn note(text: String) -> Line<'static> {
 }
 
 /// Both messages (and interim responses) of a transaction as lines.
-fn transaction_lines(t: &Transaction) -> Vec<Line<'static>> {
+fn transaction_lines(trace: &Session, t: &Transaction) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    // The bodies are read again from the connection, reassembled once.
+    let streams = trace
+        .conversations
+        .get(t.conversation)
+        .map(|c| crate::http::stream::reassemble(&trace.store, c))
+        .unwrap_or_default();
     match &t.request {
-        Some(m) => message_lines(&mut out, "Request", m),
+        Some(m) => message_lines(&mut out, "Request", m, &streams),
         None => out.push(note("Request: not in the capture".into())),
     }
     for m in &t.interim {
         out.push(Line::from(""));
-        message_lines(&mut out, "Interim response", m);
+        message_lines(&mut out, "Interim response", m, &streams);
     }
     out.push(Line::from(""));
     match &t.response {
-        Some(m) => message_lines(&mut out, "Response", m),
+        Some(m) => message_lines(&mut out, "Response", m, &streams),
         None => out.push(note("Response: not in the capture".into())),
     }
     out
 }
 
-fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
+fn message_lines(
+    out: &mut Vec<Line<'static>>,
+    what: &str,
+    m: &Message,
+    streams: &[crate::http::stream::DirStream; 2],
+) {
     out.push(heading(format!(
         "{what} (frames {}-{}): {}",
         m.first_packet + 1,
@@ -219,7 +231,7 @@ fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
             Span::raw(sanitize(value).into_owned()),
         ]));
     }
-    if m.body.bytes.is_empty() && !m.partial() {
+    if m.body.is_empty() && !m.partial() {
         out.push(Line::from("  (no body)"));
         return;
     }
@@ -229,12 +241,11 @@ fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
         Framing::Length(n) => format!("Content-Length {n}"),
         Framing::Close => "until the connection closed".to_string(),
     };
-    let decoded = m.decoded_body(DISPLAY_DECODE_LIMIT);
+    let decoded = m.decode_body(&m.body_in(streams), DISPLAY_DECODE_LIMIT);
     let codings = m.codings();
     let mut summary = format!(
         "Body: {} bytes on the wire ({framing}), {} bytes de-chunked",
-        m.body.wire_len,
-        m.body.bytes.len()
+        m.body.wire_len, m.body.len
     );
     if !codings.is_empty() {
         summary.push_str(&format!(
@@ -477,7 +488,7 @@ impl HttpPane {
             if token.cancelled() {
                 return None;
             }
-            let lines = message(trace.http_if_ready()?, Some(index));
+            let lines = message(&trace, Some(index));
             Some(Output::Body(index, lines))
         });
     }
