@@ -64,7 +64,11 @@ fn ladder_follow_http_export_and_clean_exit() {
     assert_eq!(written, expected);
 
     // The display-filter bar.
-    tmux.keys(&["Escape", "/"]);
+    // Escape first, alone: an ESC arriving with the next key in one read
+    // is Alt+key to the terminal.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("┌Packets");
+    tmux.keys(&["/"]);
     tmux.wait_for("Filter:");
     tmux.keys(&["tcp.flags.syn == 1", "Enter"]);
     let s = tmux.wait_for("2 of 27 match");

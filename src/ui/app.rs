@@ -31,7 +31,7 @@ use super::render;
 use crate::http::HttpIndex;
 use crate::session::Session;
 use crate::trace::{Progress, Trace};
-use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::backend::Backend;
 use ratatui::layout::{Position, Rect};
 use ratatui::{Frame, Terminal};
@@ -266,6 +266,14 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) -> bool {
+        // No key is bound with Alt: an Alt+key is an Esc that arrived in one
+        // read with the key after it (a terminal cannot tell them apart),
+        // so it is handled as both, in order.
+        if key.modifiers.contains(KeyModifiers::ALT) {
+            let esc = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            let rest = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
+            return self.on_key(rest) | esc;
+        }
         if self.prompt.is_some() {
             return self.on_prompt_key(key);
         }

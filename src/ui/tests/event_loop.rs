@@ -115,3 +115,17 @@ fn lost_terminal_input_ends_the_app() {
     assert!(app.should_quit);
     assert_eq!(app.input_error.as_deref(), Some("stdin closed"));
 }
+
+#[test]
+fn an_esc_read_together_with_the_next_key_is_both() {
+    let mut app = at_frame(22);
+    key(&mut app, KeyCode::Char('h'));
+    assert_eq!(app.view, View::Http);
+    // ESC then `/` in one read reaches the app as Alt+/.
+    app.handle(Event::Key(KeyEvent::new(
+        KeyCode::Char('/'),
+        KeyModifiers::ALT,
+    )));
+    assert_eq!(app.view, View::Packets);
+    assert!(app.prompt.is_some(), "the filter prompt opened");
+}
