@@ -24,6 +24,8 @@ if [ ${#targets[@]} -eq 0 ]; then
   mapfile -t targets < <(cargo fuzz list)
 fi
 cargo fuzz build -s none -a
+# The binaries are run directly: `cargo fuzz run` would rebuild first.
+bin="target/$(rustc -vV | sed -n 's/^host: //p')/release"
 
 dict_of() {
   case "$1" in
@@ -37,10 +39,10 @@ trap 'rm -rf "$scratch"' EXIT
 summary=()
 status=0
 for t in "${targets[@]}"; do
-  mkdir -p "$scratch/$t" "corpus/$t"
+  mkdir -p "$scratch/$t" "corpus/$t" "artifacts/$t"
   log="$scratch/$t.log"
   # shellcheck disable=SC2046
-  if cargo fuzz run -s none -a "$t" "$scratch/$t" "corpus/$t" -- \
+  if "$bin/$t" "$scratch/$t" "corpus/$t" -artifact_prefix="artifacts/$t/" \
       -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
       -max_len=65536 -print_final_stats=1 $(dict_of "$t") >"$log" 2>&1; then
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')

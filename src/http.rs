@@ -15,8 +15,9 @@ pub mod parse;
 pub mod stream;
 
 use crate::flow::{Conversation, Protocol};
+use crate::limits::{Limit, LimitHit, LimitLog, MAX_HTTP_PIPELINE};
 use crate::trace::Trace;
-use parse::{Framing, Head, HeadError, StartLine};
+use parse::{Framing, Head, StartLine};
 use std::collections::HashMap;
 use stream::DirStream;
 
@@ -80,9 +81,14 @@ impl Message {
             .unwrap_or_default()
     }
 
-    /// The body with its content codings undone, bounded by `limit`.
+    /// The body with its content codings undone, bounded by `limit`; a
+    /// limit reached names this message's last packet.
     pub fn decoded_body(&self, limit: u64) -> content::DecodedBody {
-        content::decode(&self.body.bytes, &self.codings(), limit)
+        let mut d = content::decode(&self.body.bytes, &self.codings(), limit);
+        if let Some(content::ContentError::Limit(hit)) = &mut d.error {
+            hit.packet = Some(self.last_packet);
+        }
+        d
     }
 
     /// The start line as Wireshark's Info column shows it, with a trailing space.
@@ -172,7 +178,7 @@ impl HttpIndex {
                     continue;
                 }
                 let streams = stream::reassemble(trace, conv);
-                out.extend(connection(conv, ci as u32, &streams));
+                out.extend(connection(conv, ci as u32, &streams, &trace.limits));
             }
             out
         };
@@ -269,10 +275,25 @@ impl HttpIndex {
     }
 }
 
-fn message_at(s: &DirStream, start: u64, head: Head, framing: Framing, closed: bool) -> Message {
+/// Records a bound reached by the message parser at stream offset `at`.
+fn report(limits: &LimitLog, s: &DirStream, limit: Limit, at: u64) {
+    limits.report(LimitHit::new(limit, s.packet_at(at)));
+}
+
+fn message_at(
+    s: &DirStream,
+    start: u64,
+    head: Head,
+    framing: Framing,
+    closed: bool,
+    limits: &LimitLog,
+) -> Message {
     let body_start = start + head.len as u64;
     let rest = s.bytes.get(body_start as usize..).unwrap_or(&[]);
     let body = parse::read_body(rest, framing, closed);
+    if let Some(limit) = body.limit {
+        report(limits, s, limit, body_start + body.wire_len);
+    }
     let end = body_start + body.wire_len;
     let first_packet = s.packet_at(start).unwrap_or(0);
     let mut last_packet = s
@@ -316,7 +337,7 @@ fn resync(s: &DirStream, pos: u64, looks: fn(&[u8]) -> bool) -> Option<u64> {
     None
 }
 
-fn parse_requests(s: &DirStream) -> Vec<Message> {
+fn parse_requests(s: &DirStream, limits: &LimitLog) -> Vec<Message> {
     let mut out = Vec::new();
     let mut pos = 0u64;
     let closed = s.end_packet.is_some();
@@ -325,7 +346,7 @@ fn parse_requests(s: &DirStream) -> Vec<Message> {
         match parse::parse_request(buf) {
             Ok(head) => {
                 let framing = parse::request_framing(&head);
-                let m = message_at(s, pos, head, framing, closed);
+                let m = message_at(s, pos, head, framing, closed, limits);
                 let next = m.end;
                 let stop = !m.body.complete || m.body.malformed;
                 out.push(m);
@@ -338,7 +359,10 @@ fn parse_requests(s: &DirStream) -> Vec<Message> {
                     pos = next;
                 }
             }
-            Err(HeadError::Incomplete) | Err(HeadError::TooLarge) | Err(HeadError::Invalid) => {
+            Err(e) => {
+                if let Some(limit) = e.limit() {
+                    report(limits, s, limit, pos);
+                }
                 // Skip blank lines between messages (RFC 9112 2.2).
                 if buf.starts_with(b"\r\n") || buf.starts_with(b"\n") {
                     pos += if buf[0] == b'\r' { 2 } else { 1 };
@@ -355,7 +379,12 @@ fn parse_requests(s: &DirStream) -> Vec<Message> {
 }
 
 /// Parses one connection into transactions.
-fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Transaction> {
+fn connection(
+    conv: &Conversation,
+    ci: u32,
+    streams: &[DirStream; 2],
+    limits: &LimitLog,
+) -> Vec<Transaction> {
     let (mut cdir, _) = conv.client_direction();
     let looks_c = |d: crate::flow::Direction| parse::looks_like_request(&streams[d.index()].bytes);
     let looks_s = |d: crate::flow::Direction| parse::looks_like_response(&streams[d.index()].bytes);
@@ -366,7 +395,7 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
     }
     let cs = &streams[cdir.index()];
     let ss = &streams[cdir.reverse().index()];
-    let mut requests = parse_requests(cs);
+    let mut requests = parse_requests(cs, limits);
     let server_http = parse::looks_like_response(&ss.bytes);
     if requests.is_empty() && !server_http {
         return Vec::new();
@@ -382,7 +411,10 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
         let buf = &ss.bytes[pos as usize..];
         let head = match parse::parse_response(buf) {
             Ok(h) => h,
-            Err(_) => {
+            Err(e) => {
+                if let Some(limit) = e.limit() {
+                    report(limits, ss, limit, pos);
+                }
                 if buf.starts_with(b"\r\n") {
                     pos += 2;
                     continue;
@@ -403,7 +435,7 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
             StartLine::Response { code, .. } => code,
             StartLine::Request { .. } => 0,
         };
-        let m = message_at(ss, pos, head, framing, closed);
+        let m = message_at(ss, pos, head, framing, closed, limits);
         let next = m.end;
         let incomplete = !m.body.complete || m.body.malformed;
         if (100..200).contains(&code) && code != 101 {
@@ -428,6 +460,17 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
     }
     if let Some(k) = upgraded_at {
         requests.truncate(k + 1);
+    }
+    // Requests never answered are kept up to the pipelining bound.
+    let keep = responses.len() + MAX_HTTP_PIPELINE as usize;
+    if requests.len() > keep {
+        if let Some(first_dropped) = requests.get(keep) {
+            limits.report(LimitHit::new(
+                Limit::HttpPipeline,
+                Some(first_dropped.first_packet),
+            ));
+        }
+        requests.truncate(keep);
     }
     let mut requests = requests.into_iter();
     let mut responses = responses.into_iter();
@@ -494,7 +537,12 @@ mod tests {
     }
 
     fn run(c: &[u8], s: &[u8], closed: bool) -> Vec<Transaction> {
-        connection(&conv(), 0, &[dir(c, closed), dir(s, closed)])
+        connection(
+            &conv(),
+            0,
+            &[dir(c, closed), dir(s, closed)],
+            &LimitLog::default(),
+        )
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! [`capture`] (read records) → [`store`] (compact per-packet index) →
 //! [`decode`] (layers on demand) → [`flow`] (TCP/UDP conversations, analysis,
 //! reassembly, follow, ladder) → [`http`] (transactions and bodies) →
-//! [`filter`] (display filters). [`trace`] runs the one pass that builds the
+//! [`filter`] (display filters); [`limits`] names every bound a capture can reach. [`trace`] runs the one pass that builds the
 //! store and the conversations. [`fields`] names values as Wireshark does and
 //! [`columns`] builds the packet list's rows; [`text`] makes wire text safe for
 //! a terminal. [`cli`] (headless commands) and [`ui`] (the TUI) are two faces
@@ -30,6 +30,7 @@ pub mod fields;
 pub mod filter;
 pub mod flow;
 pub mod http;
+pub mod limits;
 pub mod parallel;
 pub mod store;
 pub mod text;

@@ -12,6 +12,7 @@ use crate::capture::{Capture, CaptureError, CaptureWarning, Interface, LinkType,
 use crate::decode::decode;
 use crate::flow::{Conversations, FlowBuilder};
 use crate::http::HttpIndex;
+use crate::limits::LimitLog;
 use crate::store::{entry_from, PacketEntry, PacketStore};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -32,6 +33,9 @@ pub struct Trace {
     pub warning: Option<CaptureWarning>,
     /// Reading stopped at corrupt data: everything before it is here.
     pub error: Option<CaptureError>,
+    /// Bounds reached, by this load and by the stages run later on this
+    /// trace (reassembly, HTTP, DNS): each is reported once.
+    pub limits: LimitLog,
     /// HTTP transactions, built on first use (see [`Trace::http`]).
     http: OnceLock<HttpIndex>,
 }
@@ -120,11 +124,16 @@ impl Trace {
                 packets: count,
             });
         }
+        let limits = LimitLog::default();
+        if let Some(hit) = flows.limit_hit {
+            limits.report(hit);
+        }
         Ok(Trace {
             store: PacketStore::from_parts(capture, entries, interfaces),
             conversations: flows.finish(),
             warning,
             error,
+            limits,
             http: OnceLock::new(),
         })
     }

@@ -1,7 +1,7 @@
 //! `wirelens http`: one row per HTTP transaction (or JSON with `--json`).
 
 use super::{finish_output, open_trace, report_damage, stdout, Outcome};
-use crate::http::content::DEFAULT_DECODED_LIMIT;
+use crate::http::content::{ContentError, DEFAULT_DECODED_LIMIT};
 use crate::http::parse::StartLine;
 use crate::http::{Message, Transaction};
 use crate::text::sanitize;
@@ -79,7 +79,13 @@ fn row(trace: &Trace, t: &Transaction) -> Row {
     };
     let h = |m: Option<&Message>, n: &str| m.and_then(|m| m.header(n)).unwrap_or("").to_string();
     let decoded = resp
-        .map(|m| m.decoded_body(DEFAULT_DECODED_LIMIT).bytes.len() as u64)
+        .map(|m| {
+            let d = m.decoded_body(DEFAULT_DECODED_LIMIT);
+            if let Some(ContentError::Limit(hit)) = d.error {
+                trace.limits.report(hit);
+            }
+            d.bytes.len() as u64
+        })
         .unwrap_or(0);
     Row {
         stream: t.stream,

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::decode::tcp_options::SynOptions;
 use crate::decode::{Decoded, Transport};
+use crate::limits::{Limit, LimitHit, MAX_CONVERSATIONS};
 use crate::store::{bits, PacketEntry, NONE};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -43,15 +44,35 @@ impl Hasher for Fnv {
 }
 
 /// Groups packets into conversations as they are read.
-#[derive(Default)]
 pub struct FlowBuilder {
     conversations: Conversations,
     map: HashMap<ConversationKey, u32, BuildHasherDefault<Fnv>>,
+    max_conversations: u64,
+    /// Set when a packet would have started a conversation past the bound.
+    pub limit_hit: Option<LimitHit>,
+}
+
+impl Default for FlowBuilder {
+    fn default() -> Self {
+        FlowBuilder::with_max_conversations(MAX_CONVERSATIONS)
+    }
 }
 
 impl FlowBuilder {
     pub fn new() -> FlowBuilder {
         FlowBuilder::default()
+    }
+
+    /// A builder that starts at most `max` conversations: packets of further
+    /// ones keep no conversation (no stream number), and the first of them is
+    /// reported in [`FlowBuilder::limit_hit`].
+    pub fn with_max_conversations(max: u64) -> FlowBuilder {
+        FlowBuilder {
+            conversations: Conversations::default(),
+            map: HashMap::default(),
+            max_conversations: max,
+            limit_hit: None,
+        }
     }
 
     /// The conversations; the lookup map is dropped.
@@ -96,14 +117,17 @@ impl FlowBuilder {
                                 .is_some_and(|base| base != t.sequence_number())
                         })
                 });
-                if reuse {
+                if reuse && self.has_room(index) {
                     reused = true;
                     self.new_conversation(key, protocol, src, dst, index, &entry)
                 } else {
                     id
                 }
             }
-            None => self.new_conversation(key, protocol, src, dst, index, &entry),
+            None if self.has_room(index) => {
+                self.new_conversation(key, protocol, src, dst, index, &entry)
+            }
+            None => return,
         };
         let Some(conv) = self.conversations.get_mut(id) else {
             return;
@@ -143,6 +167,20 @@ impl FlowBuilder {
             e.analysis = verdict.flags;
             e.dup_ack_num = verdict.dup_ack_num;
         }
+    }
+
+    /// Whether another conversation may start (at packet `index`); reports
+    /// the bound the first time it is not.
+    fn has_room(&mut self, index: u32) -> bool {
+        if (self.conversations.list.len() as u64) < self.max_conversations {
+            return true;
+        }
+        self.limit_hit.get_or_insert(LimitHit {
+            limit: Limit::Conversations,
+            value: self.max_conversations,
+            packet: Some(index),
+        });
+        false
     }
 
     fn new_conversation(
@@ -251,6 +289,11 @@ fn observe_tcp(
     } else {
         ack
     };
+    // tshark 4.0 stops dissecting a header cut inside its fixed 20 bytes
+    // before the sequence analysis: such a segment gets no analysis flags.
+    if tcp.slice().len() < 20 {
+        return analysis::Verdict::default();
+    }
     let raw_window = u32::from(tcp.window_size());
     let window = match (flags & SYN, fwd.window_shift) {
         (0, Some(shift)) => raw_window << shift,

@@ -150,6 +150,9 @@ pub fn follow<'t>(trace: &'t Trace, conv: &Conversation) -> FollowedStream<'t> {
     }
     for side in [Side::Client, Side::Server] {
         reassemblers[side.index()].finish(&mut |piece| chunks.push(Chunk { side, piece }));
+        if let Some(hit) = reassemblers[side.index()].limit_hit {
+            trace.limits.report(hit);
+        }
     }
     let mut totals = [DirectionTotals::default(); 2];
     for c in &chunks {
