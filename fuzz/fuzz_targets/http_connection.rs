@@ -7,7 +7,6 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wirelens::fields::PacketView;
 use wirelens::http::export::base_name;
 use wirelens_fuzz::Pcap;
 
@@ -37,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
             *seq = seq.wrapping_add(n as u32);
         }
     }
-    let Some(trace) = wirelens_fuzz::trace(pcap.into_bytes()) else {
+    let Some(trace) = wirelens_fuzz::session(pcap.into_bytes()) else {
         return;
     };
     let http = trace.http();
@@ -56,6 +55,6 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     for i in 0..trace.store.len() {
-        let _ = wirelens::columns::row(&PacketView::new(&trace, i));
+        let _ = wirelens::columns::row(&trace.packet_with_http(i));
     }
 });

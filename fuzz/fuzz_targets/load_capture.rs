@@ -5,25 +5,25 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wirelens::fields::{PacketView, FIELDS};
+use wirelens::fields::FIELDS;
 
 fuzz_target!(|data: &[u8]| {
-    let Some(trace) = wirelens_fuzz::trace(data.to_vec()) else {
+    let Some(trace) = wirelens_fuzz::session(data.to_vec()) else {
         return;
     };
     let mut values = Vec::new();
     for i in 0..trace.store.len() {
-        let view = PacketView::new(&trace, i);
+        let view = trace.packet_with_http(i);
         let _ = wirelens::columns::row(&view);
-        let _ = wirelens::ui::details::lines(&view);
+        let _ = wirelens::dissect::lines(&view);
         for f in FIELDS {
             values.clear();
             view.values(f.id, &mut values);
         }
     }
     for conv in trace.conversations.all() {
-        let _ = wirelens::flow::follow::follow(&trace, conv);
-        let _ = wirelens::flow::ladder::ladder(&trace, conv, false);
+        let _ = wirelens::flow::follow::follow(&trace.store, conv);
+        let _ = wirelens::flow::ladder::ladder(&trace.store, &trace.conversations, conv, false);
         let _ = wirelens::flow::life::life(&trace.store, conv);
     }
     for t in &trace.http().transactions {

@@ -101,7 +101,7 @@ fuzz_target!(|input: Input| {
             first_data_seq = Some(if s.syn { starts[i].wrapping_add(1) } else { starts[i] });
         }
         let first = first_data_seq;
-        r.push(i as u32, starts[i], s.syn, &payloads[i], u32::from(s.wire_len), &mut |p| check(p, first));
+        r.push(i as u32, wirelens::flow::seq::Seq(starts[i]), s.syn, &payloads[i], u32::from(s.wire_len), &mut |p| check(p, first));
     }
     let first = first_data_seq;
     r.finish(&mut |p| check(p, first));

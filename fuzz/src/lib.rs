@@ -63,9 +63,12 @@ impl Pcap {
     }
 }
 
-/// Loads capture bytes into a trace, or `None` when the header is unreadable.
-pub fn trace(bytes: Vec<u8>) -> Option<wirelens::trace::Trace> {
+/// Loads capture bytes into a session, or `None` when the header is
+/// unreadable.
+pub fn session(bytes: Vec<u8>) -> Option<wirelens::session::Session> {
     use wirelens::capture::{Capture, CaptureBytes};
     let capture = Capture::from_bytes(CaptureBytes::Owned(bytes), "fuzz".into()).ok()?;
-    wirelens::trace::Trace::load(capture, |_| true).ok()
+    wirelens::trace::Trace::load(capture, |_| true)
+        .ok()
+        .map(wirelens::session::Session::from)
 }

@@ -4,9 +4,10 @@
 //! (chained in the store), and borrows every byte from the capture.
 
 use super::reassembly::{GapReason, Piece, Reassembler};
+use super::seq::Seq;
 use super::{Conversation, Direction};
 use crate::store::PacketKind;
-use crate::trace::Trace;
+use crate::store::PacketStore;
 use std::net::SocketAddr;
 
 /// Which end of the connection sent a chunk.
@@ -91,6 +92,8 @@ pub struct FollowedStream<'a> {
     pub chunks: Vec<Chunk<'a>>,
     /// Indexed by [`Side::index`].
     pub totals: [DirectionTotals; 2],
+    /// Reassembly bounds reached (out-of-order data held), if any.
+    pub limits: Vec<crate::limits::LimitHit>,
 }
 
 impl<'a> FollowedStream<'a> {
@@ -106,9 +109,8 @@ impl<'a> FollowedStream<'a> {
 
 /// Reassembles both directions of `conv` (a TCP conversation of `trace`).
 /// A UDP conversation yields its datagrams' payloads in capture order.
-pub fn follow<'t>(trace: &'t Trace, conv: &Conversation) -> FollowedStream<'t> {
-    let store = &trace.store;
-    let mut chunks: Vec<Chunk<'t>> = Vec::new();
+pub fn follow<'s>(store: &'s PacketStore, conv: &Conversation) -> FollowedStream<'s> {
+    let mut chunks: Vec<Chunk<'s>> = Vec::new();
     let mut reassemblers = [Reassembler::default(), Reassembler::default()];
     let mut udp_offsets = [0u64; 2];
     for index in conv.packets(store) {
@@ -138,21 +140,20 @@ pub fn follow<'t>(trace: &'t Trace, conv: &Conversation) -> FollowedStream<'t> {
             continue;
         };
         let wire_len = decoded.tcp_len().unwrap_or(0);
-        let syn = entry.tcp_flags & 0x02 != 0;
+        let syn = entry.tcp_flags().syn();
         reassemblers[side.index()].push(
             index as u32,
-            tcp.sequence_number(),
+            Seq(tcp.sequence_number()),
             syn,
             payload,
             wire_len,
             &mut |piece| chunks.push(Chunk { side, piece }),
         );
     }
+    let mut limits = Vec::new();
     for side in [Side::Client, Side::Server] {
         reassemblers[side.index()].finish(&mut |piece| chunks.push(Chunk { side, piece }));
-        if let Some(hit) = reassemblers[side.index()].limit_hit {
-            trace.limits.report(hit);
-        }
+        limits.extend(reassemblers[side.index()].limit_hit);
     }
     let mut totals = [DirectionTotals::default(); 2];
     for c in &chunks {
@@ -163,18 +164,17 @@ pub fn follow<'t>(trace: &'t Trace, conv: &Conversation) -> FollowedStream<'t> {
         server: conv.server(),
         chunks,
         totals,
+        limits,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::life::tests::trace;
+    use crate::flow::life::tests::{trace, ACK, SYN};
 
     #[test]
     fn both_directions_in_delivery_order_with_gap() {
-        const SYN: u8 = 0x02;
-        const ACK: u8 = 0x10;
         let t = trace(&[
             (true, SYN, 100, 0, b""),
             (false, SYN | ACK, 500, 101, b""),
@@ -187,7 +187,7 @@ mod tests {
             (false, ACK, 505, 112, b"!"),
         ]);
         let conv = t.conversations.tcp_stream(0).expect("stream");
-        let f = follow(&t, conv);
+        let f = follow(&t.store, conv);
         let summary: Vec<(Side, Option<&[u8]>, u64)> = f
             .chunks
             .iter()

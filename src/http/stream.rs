@@ -4,9 +4,10 @@
 //! each byte so a message can be mapped back to frame numbers.
 
 use crate::flow::reassembly::{Piece, Reassembler};
+use crate::flow::seq::Seq;
 use crate::flow::{Conversation, Direction};
 use crate::limits::{Limit, LimitHit, GAP_FILL_ALLOWANCE, MAX_GAP_FILL, MAX_GAP_FILL_RATIO};
-use crate::trace::Trace;
+use crate::store::PacketStore;
 
 /// One reassembled direction.
 #[derive(Debug, Default, Clone)]
@@ -26,6 +27,8 @@ pub struct DirStream {
     pub(crate) filled: u64,
     /// Why the stream stopped early (a hole too big to fill), if it did.
     pub limit_hit: Option<LimitHit>,
+    /// The reassembler's bound reached in this direction, if one was.
+    pub reassembly_limit: Option<LimitHit>,
 }
 
 impl DirStream {
@@ -94,14 +97,14 @@ impl DirStream {
 
 /// Reassembles both directions of a TCP conversation, indexed by
 /// [`Direction::index`].
-pub fn reassemble(trace: &Trace, conv: &Conversation) -> [DirStream; 2] {
+pub fn reassemble(store: &PacketStore, conv: &Conversation) -> [DirStream; 2] {
     let mut out = [DirStream::default(), DirStream::default()];
     let mut rs = [Reassembler::default(), Reassembler::default()];
-    for index in conv.packets(&trace.store) {
-        let Some(entry) = trace.store.entry(index) else {
+    for index in conv.packets(store) {
+        let Some(entry) = store.entry(index) else {
             continue;
         };
-        let d = trace.store.decode(index);
+        let d = store.decode(index);
         let Some(tcp) = d.tcp() else {
             continue;
         };
@@ -110,7 +113,7 @@ pub fn reassemble(trace: &Trace, conv: &Conversation) -> [DirStream; 2] {
         let stream = &mut out[i];
         rs[i].push(
             index as u32,
-            tcp.sequence_number(),
+            Seq(tcp.sequence_number()),
             tcp.syn(),
             d.payload(),
             d.tcp_len().unwrap_or(0),
@@ -122,9 +125,7 @@ pub fn reassemble(trace: &Trace, conv: &Conversation) -> [DirStream; 2] {
     }
     for (r, s) in rs.iter_mut().zip(out.iter_mut()) {
         r.finish(&mut |p| s.push(p));
-        for hit in [r.limit_hit, s.limit_hit].into_iter().flatten() {
-            trace.limits.report(hit);
-        }
+        s.reassembly_limit = r.limit_hit;
     }
     out
 }
