@@ -329,8 +329,43 @@ fn split(dirs: &mut [TcpDirection; 2], dir: Direction) -> (&mut TcpDirection, &m
 
 #[cfg(test)]
 mod tests {
-    use crate::capture::{Capture, CaptureBytes};
+    use super::FlowBuilder;
+    use crate::capture::{Capture, CaptureBytes, LinkType, Record, RecordKind};
+    use crate::store::{entry_from, NONE};
     use crate::trace::Trace;
+
+    #[test]
+    fn the_conversation_bound_is_reported_and_later_flows_get_no_stream() {
+        let mut flows = FlowBuilder::with_max_conversations(100);
+        let mut entries = Vec::new();
+        for i in 0..300u32 {
+            let mut frame = Vec::new();
+            etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+                .ipv4([10, 1, (i >> 8) as u8, i as u8], [10, 0, 0, 2], 64)
+                .tcp(1024 + i as u16, 80, i, 64240)
+                .syn()
+                .write(&mut frame, b"")
+                .expect("frame");
+            let record = Record {
+                data_offset: 0,
+                cap_len: frame.len() as u32,
+                orig_len: frame.len() as u32,
+                ts_ns: i64::from(i),
+                interface: 0,
+                kind: RecordKind::Packet,
+            };
+            let d = crate::decode::decode(LinkType::ETHERNET, &frame, record.orig_len);
+            entries.push(entry_from(&record, Some(&d)));
+            flows.observe(&mut entries, i, &d);
+        }
+        assert_eq!(
+            flows.limit_hit.map(|h| h.to_string()).as_deref(),
+            Some("limit reached: MAX_CONVERSATIONS (100) at packet 101")
+        );
+        let with_stream = entries.iter().filter(|e| e.conversation != NONE).count();
+        assert_eq!(with_stream, 100);
+        assert_eq!(flows.finish().tcp_count(), 100);
+    }
 
     fn block(kind: u32, body: &[u8]) -> Vec<u8> {
         let len = (12 + body.len()) as u32;
