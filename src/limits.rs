@@ -28,8 +28,10 @@ pub const MAX_HELD_SEGMENTS: u64 = 4096;
 pub const MAX_HELD_BYTES: u64 = 16 * 1024 * 1024;
 /// TCP and UDP conversations in one capture. Packets of further
 /// conversations are still listed and decoded, but get no `tcp.stream` /
-/// `udp.stream` (and no reassembly or analysis).
-pub const MAX_CONVERSATIONS: u64 = 4_000_000;
+/// `udp.stream` (and no reassembly or analysis). A TCP conversation costs
+/// about 400 heap bytes (benches/flood.rs), so a SYN flood stays under
+/// 400 MiB of conversation table.
+pub const MAX_CONVERSATIONS: u64 = 1_000_000;
 /// The largest hole of a TCP stream filled with zeros for the HTTP parser;
 /// past it the rest of the direction is not parsed.
 pub const MAX_GAP_FILL: u64 = 16 * 1024 * 1024;
