@@ -51,7 +51,7 @@ fuzz_target!(|data: &[u8]| {
             });
             let name = base_name(m, uri, t.stream, t.number);
             assert!(!name.contains('/') && !name.contains('\\') && !name.starts_with('.'), "unsafe name {name:?}");
-            assert!(!name.chars().any(char::is_control), "control character in {name:?}");
+            assert!(!name.chars().any(wirelens::text::is_unsafe), "unsafe character in {name:?}");
         }
     }
     for i in 0..trace.store.len() {

@@ -6,6 +6,8 @@
 use libfuzzer_sys::fuzz_target;
 use wirelens::text::{bytes_to_safe_text, sanitize};
 
+/// No C0/DEL/C1 control, no line or paragraph separator, no bidi override
+/// (stated here independently of `text::is_unsafe`).
 fn safe(s: &str) -> bool {
     !s.chars().any(|c| {
         c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
