@@ -6,7 +6,8 @@
 //! reassembly, follow, ladder) → [`http`] (transactions and bodies) →
 //! [`filter`] (display filters). [`trace`] runs the one pass that builds the
 //! store and the conversations. [`fields`] names values as Wireshark does and
-//! [`columns`] builds the packet list's rows; [`text`] makes wire text safe for
+//! [`columns`] builds the packet list's rows; [`stats`] computes Wireshark's
+//! statistics (hierarchy, endpoints, I/O graph, HTTP, DNS, TCP graphs); [`text`] makes wire text safe for
 //! a terminal. [`cli`] (headless commands) and [`ui`] (the TUI) are two faces
 //! over the same calls and own no protocol logic.
 //!
@@ -31,6 +32,7 @@ pub mod filter;
 pub mod flow;
 pub mod http;
 pub mod parallel;
+pub mod stats;
 pub mod store;
 pub mod text;
 pub mod trace;
