@@ -145,6 +145,17 @@ pub fn media_dissector(content_type: &str, body: &[u8]) -> &'static str {
     }
 }
 
+/// Decoded bodies larger than this are not checked for JSON (taken as valid).
+pub const MAX_JSON_CHECK: u64 = 4 * 1024 * 1024;
+
+fn parses_as_json(m: &crate::http::Message) -> bool {
+    let body = m.decoded_body(MAX_JSON_CHECK);
+    if body.bytes.len() as u64 >= MAX_JSON_CHECK {
+        return true;
+    }
+    serde_json::from_slice::<serde::de::IgnoredAny>(&body.bytes).is_ok()
+}
+
 fn udp_app(src: u16, dst: u16) -> Option<&'static str> {
     let by_port = |p: u16| match p {
         53 => Some("dns"),
@@ -158,6 +169,14 @@ fn udp_app(src: u16, dst: u16) -> Option<&'static str> {
         _ => None,
     };
     by_port(src.min(dst)).or_else(|| by_port(src.max(dst)))
+}
+
+/// The TCP ports tshark 4.0's HTTP dissector is registered on.
+fn http_port(p: u16) -> bool {
+    matches!(
+        p,
+        80 | 3128 | 3132 | 5985 | 8080 | 8088 | 11371 | 1900 | 2869 | 2710
+    )
 }
 
 fn tcp_app(src: u16, dst: u16) -> Option<&'static str> {
@@ -244,19 +263,34 @@ fn frame_path(trace: &Trace, http: &HttpView<'_>, index: usize, path: &mut Path)
                     if wire > 0 {
                         if let Some(ct) = m.header("content-type") {
                             let body = m.body.bytes.as_slice();
-                            path.push(media_dissector(ct, body));
+                            let name = media_dissector(ct, body);
+                            path.push(name);
+                            // tshark's JSON dissector hands text it cannot
+                            // parse (an anti-XSSI prefix, say) to the line
+                            // dissector.
+                            if name == "json" && !parses_as_json(m) {
+                                path.push("data-text-lines");
+                            }
                         }
                     }
                     if m.first_packet < m.last_packet {
                         path.push("tcp.segments");
                     }
                 }
-            } else if !http.conversations.contains(&entry.conversation)
-                && d.tcp_len().unwrap_or(0) > 0
-            {
-                app = true;
-                let name = tcp_app(t.source_port(), t.destination_port()).unwrap_or("data");
-                path.push(name);
+            } else if d.tcp_len().unwrap_or(0) > 0 {
+                let ports = (t.source_port(), t.destination_port());
+                if http_port(ports.0) || http_port(ports.1) {
+                    // Bytes on an HTTP port of a connection where no message
+                    // parsed (heads cut short by the snaplen, say): tshark's
+                    // HTTP dissector still claims them.
+                    if !http.conversations.contains(&entry.conversation) {
+                        app = true;
+                        path.push("http");
+                    }
+                } else if !http.conversations.contains(&entry.conversation) {
+                    app = true;
+                    path.push(tcp_app(ports.0, ports.1).unwrap_or("data"));
+                }
             }
         }
         Transport::Udp(u) => {
