@@ -37,7 +37,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ("http10-close-delimited-upload-rst.pcap", "phs", "close-delimited upload cut by RST"),
     ("malformed-oversized-record.pcap", "phs", "tshark reads past the oversized record; wirelens stops there"),
     ("malformed-oversized-record.pcap", "endpoints", "the same: packets after the oversized record"),
-    ("malformed-oversized-record.pcap", "io,stat", "the same: packets after the oversized record"),
     ("malformed-pgsql-file-cut-short.pcap", "phs", "PostgreSQL messages (several per frame) are not dissected"),
     ("nsec-http-get-to-ssh-server-rst.pcap", "phs", "a GET sent to port 22: tshark dissects it as SSH"),
     ("nsec-http-get-to-ssh-server-rst.pcap", "http,tree", "the same GET"),
@@ -50,6 +49,15 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ("zeek-http_09.pcap", "phs", "HTTP/0.9 is not parsed"),
     ("zeek-http_09.pcap", "http,tree", "HTTP/0.9 is not parsed"),
     ("zeek-http_09.pcap", "http_req,tree", "HTTP/0.9 is not parsed"),
+    ("http-ipv6-keepalive-1000req-one-dropped.pcap", "http,tree", "frame 7 after the lost segment: tshark's Continuation counts under Other HTTP Packets"),
+    ("http-pipelined-chunked-with-gap.pcap", "http_req,tree", "Rate only: the tree's clock ends at the last HTTP message, and tshark's last one differs (frame 165 above)"),
+    ("tcp-syn-payload-rawip.pcap", "phs", "a GET head in the SYN between two port-80 ends: tshark dissects it twice (frame.protocols raw:ip:tcp:http:data, Info \"GET ... Continuation\")"),
+    // tshark is wrong here: the capture's own oracle (NAME.oracle/packets.tsv)
+    // gives frames 2, 4, 6 and 7 frame.time_epoch 1340954905.298858 to
+    // .301858 (3 ms), yet tshark's io,stat prints "Duration: 0.000 secs" and no
+    // row, dropping the four frames: the first record is a Custom Block
+    // without a timestamp, from which tshark takes its zero.
+    ("pcapng-bigendian-all-block-types.pcapng", "io,stat", "tshark prints no row although frames 2-7 span 3 ms (see above)"),
     ("pcapng-bigendian-all-block-types.pcapng", "endpoints", "one Ethernet frame of the pcapng test file"),
 ];
 

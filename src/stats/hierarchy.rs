@@ -156,6 +156,21 @@ fn parses_as_json(m: &crate::http::Message) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(&body.bytes).is_ok()
 }
 
+/// Whether tshark hands the message a body: some bytes on the wire that are
+/// still some bytes once the content coding is undone.
+fn has_body(m: &crate::http::Message) -> bool {
+    if m.body.wire_len == 0 {
+        return false;
+    }
+    m.codings().is_empty() || !m.decoded_body(MAX_JSON_CHECK).bytes.is_empty()
+}
+
+/// tshark does not hand retransmitted bytes to a payload dissector again.
+fn retransmitted(e: &crate::store::PacketEntry) -> bool {
+    use crate::flow::analysis::flags as af;
+    e.analysis & (af::RETRANSMISSION | af::FAST_RETRANSMISSION | af::SPURIOUS_RETRANSMISSION) != 0
+}
+
 fn udp_app(src: u16, dst: u16) -> Option<&'static str> {
     let by_port = |p: u16| match p {
         53 => Some("dns"),
@@ -259,8 +274,11 @@ fn frame_path(trace: &Trace, http: &HttpView<'_>, index: usize, path: &mut Path)
                 app = true;
                 for m in messages {
                     path.push("http");
-                    let wire = m.body.wire_len;
-                    if wire > 0 {
+                    if m.body.malformed {
+                        path.push("_ws.malformed");
+                        continue;
+                    }
+                    if has_body(m) {
                         if let Some(ct) = m.header("content-type") {
                             let body = m.body.bytes.as_slice();
                             let name = media_dissector(ct, body);
@@ -277,7 +295,7 @@ fn frame_path(trace: &Trace, http: &HttpView<'_>, index: usize, path: &mut Path)
                         path.push("tcp.segments");
                     }
                 }
-            } else if d.tcp_len().unwrap_or(0) > 0 {
+            } else if d.tcp_len().unwrap_or(0) > 0 && !t.rst() && !retransmitted(entry) {
                 let ports = (t.source_port(), t.destination_port());
                 if http_port(ports.0) || http_port(ports.1) {
                     // Bytes on an HTTP port of a connection where no message

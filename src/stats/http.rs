@@ -111,8 +111,9 @@ fn tapped<'h>(
             .chain(t.interim.iter())
             .chain(t.response.iter());
         for m in msgs {
-            // As the index shows them: complete, or malformed.
-            if (m.partial() && !m.body.malformed) || !selected(m.last_packet) {
+            // Complete messages only: tshark's HTTP tap does not fire on a
+            // message whose dissection ended in an exception (malformed).
+            if m.partial() || m.body.malformed || !selected(m.last_packet) {
                 continue;
             }
             out.push((m.last_packet, m.start, m));
@@ -182,10 +183,11 @@ pub fn requests(trace: &Trace, selection: &Selection) -> Tree {
         let crate::http::parse::StartLine::Request { uri, .. } = &m.head.start else {
             continue;
         };
-        let Some(host) = m.header("host") else {
-            continue;
-        };
-        root.tick(at).child(host).tick(at).child(uri).tick(at);
+        // Every request counts at the top; those with a Host under it.
+        root.tick(at);
+        if let Some(host) = m.header("host") {
+            root.child(host).tick(at).child(uri).tick(at);
+        }
     }
     Tree {
         title: "HTTP/Requests".into(),
