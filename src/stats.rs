@@ -14,7 +14,8 @@
 //! ```no_run
 //! use wirelens::stats::{hierarchy, Selection};
 //! let trace = wirelens::trace::Trace::open(std::path::Path::new("capture.pcap"))?;
-//! let tree = hierarchy::compute(&trace, &Selection::All);
+//! let http = wirelens::http::HttpIndex::build(&trace.store, &trace.conversations);
+//! let tree = hierarchy::compute(&trace, &http, &Selection::All);
 //! for node in &tree.roots {
 //!     println!("{} frames:{} bytes:{}", node.name, node.frames, node.bytes);
 //! }
@@ -31,6 +32,7 @@ pub mod tcp_graph;
 pub mod tree;
 
 use crate::filter::Filter;
+use crate::http::HttpIndex;
 use crate::trace::Trace;
 
 /// The packets a statistic counts: all of them, or those a display filter
@@ -43,14 +45,14 @@ pub enum Selection {
 
 impl Selection {
     /// The packets of `trace` that `filter` passes (all without a filter),
-    /// evaluated on all cores.
-    pub fn of(trace: &Trace, filter: Option<&Filter>) -> Selection {
+    /// evaluated on all cores; `http` answers the filter's `http.*` fields.
+    pub fn of(trace: &Trace, http: Option<&HttpIndex>, filter: Option<&Filter>) -> Selection {
         let Some(filter) = filter else {
             return Selection::All;
         };
         let parts = for_blocks(trace, &Selection::All, |block| {
             block
-                .filter(|&i| filter.matches(trace, i))
+                .filter(|&i| filter.matches(trace, http, i))
                 .map(|i| i as u32)
                 .collect::<Vec<u32>>()
         });

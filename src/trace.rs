@@ -1,6 +1,7 @@
-//! A loaded capture: the packet store and its conversations, built together in
-//! one sequential pass over the records. This is the entry point of the
-//! library: the CLI and the TUI both open a [`Trace`].
+//! A loaded capture as plain data: the packet store, its conversations and the
+//! damage found while reading, built together in one pass over the records.
+//! Everything computed later from a trace (the HTTP index, connection
+//! summaries, filter results) lives one level up, in [`crate::session`].
 //!
 //! ```no_run
 //! let trace = wirelens::trace::Trace::open(std::path::Path::new("sample-captures/textbook-visit.pcap"))?;
@@ -11,10 +12,8 @@
 use crate::capture::{Capture, CaptureError, CaptureWarning, Interface, LinkType, RecordKind};
 use crate::decode::decode;
 use crate::flow::{Conversations, FlowBuilder};
-use crate::http::HttpIndex;
 use crate::store::{entry_from, PacketEntry, PacketStore};
 use std::path::Path;
-use std::sync::OnceLock;
 
 /// Progress of a load, reported every few thousand packets.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,24 +31,14 @@ pub struct Trace {
     pub warning: Option<CaptureWarning>,
     /// Reading stopped at corrupt data: everything before it is here.
     pub error: Option<CaptureError>,
-    /// HTTP transactions, built on first use (see [`Trace::http`]).
-    http: OnceLock<HttpIndex>,
-}
-
-impl Trace {
-    /// The trace's HTTP transactions, parsed on the first call and kept.
-    pub fn http(&self) -> &HttpIndex {
-        self.http.get_or_init(|| HttpIndex::build(self))
-    }
-
-    /// The HTTP index if it has been built (never blocks), for a UI that
-    /// builds it in the background.
-    pub fn http_if_ready(&self) -> Option<&HttpIndex> {
-        self.http.get()
-    }
 }
 
 const PROGRESS_EVERY: u64 = 16_384;
+
+/// The most records one trace holds (4,294,967,294): packet indices are
+/// `u32`, [`crate::store::NONE`] (`u32::MAX`) means "no packet", and one
+/// past the last index must still be a valid `u32`.
+pub const MAX_PACKETS: u64 = crate::store::NONE as u64 - 1;
 
 impl Trace {
     /// Opens and loads a capture file (`-` for standard input).
@@ -84,7 +73,14 @@ impl Trace {
                         break;
                     }
                 };
-                let index = entries.len() as u32;
+                let Some(index) = packet_index(entries.len()) else {
+                    error = Some(CaptureError::TooManyPackets {
+                        packet: count + 1,
+                        offset: record.data_offset,
+                        max: MAX_PACKETS,
+                    });
+                    break;
+                };
                 if record.kind == RecordKind::Packet {
                     let start = record.data_offset as usize;
                     let data = bytes
@@ -125,7 +121,34 @@ impl Trace {
             conversations: flows.finish(),
             warning,
             error,
-            http: OnceLock::new(),
         })
+    }
+}
+
+/// The index of the next record, while the trace can hold it.
+fn packet_index(len: usize) -> Option<u32> {
+    u32::try_from(len)
+        .ok()
+        .filter(|&i| u64::from(i) < MAX_PACKETS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packet_indices_stop_short_of_none() {
+        assert_eq!(packet_index(0), Some(0));
+        assert_eq!(packet_index(4_294_967_293), Some(4_294_967_293));
+        assert_eq!(packet_index(4_294_967_294), None);
+        assert_eq!(packet_index(usize::MAX), None);
+        let e = CaptureError::TooManyPackets {
+            packet: 4_294_967_296,
+            offset: 99,
+            max: MAX_PACKETS,
+        };
+        assert!(e
+            .to_string()
+            .starts_with("packet 4294967296 at byte offset 99: more than 4294967294 packets"));
     }
 }

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use wirelens::http::HttpIndex;
 use wirelens::stats::{self, endpoints, hierarchy, io, tree, Selection};
 use wirelens::trace::Trace;
 
@@ -304,6 +305,7 @@ fn statistics_match_tshark() {
         let dir = fixtures.join(name);
         let trace = Trace::open(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
         let all = Selection::All;
+        let http = HttpIndex::build(&trace.store, &trace.conversations);
         let mut check = |stat: &'static str, theirs: Numbers, ours: Numbers| {
             let bad = compare(&theirs, &ours, per_stat.entry(stat).or_default());
             if bad.is_empty() {
@@ -321,7 +323,7 @@ fn statistics_match_tshark() {
         check(
             "phs",
             tshark_phs(&read(&dir, "io_phs.txt")),
-            our_phs(&hierarchy::compute(&trace, &all)),
+            our_phs(&hierarchy::compute(&trace, &http, &all)),
         );
         let mut theirs = Numbers::new();
         let mut ours = Numbers::new();
@@ -345,17 +347,17 @@ fn statistics_match_tshark() {
             .iter()
             .map(|s| io::Series::parse(s).expect("series"))
             .collect();
-        let s = io::compute(&trace, &all, interval, series).expect("io");
+        let s = io::compute(&trace, Some(&http), &all, interval, series).expect("io");
         check("io,stat", tshark_io(&read(&dir, "io_stat.txt")), our_io(&s));
         check(
             "http,tree",
             tshark_tree(&read(&dir, "http_tree.txt")),
-            our_tree(&stats::http::packet_counter(&trace, &all)),
+            our_tree(&stats::http::packet_counter(&trace, &http, &all)),
         );
         check(
             "http_req,tree",
             tshark_tree(&read(&dir, "http_req_tree.txt")),
-            our_tree(&stats::http::requests(&trace, &all)),
+            our_tree(&stats::http::requests(&trace, &http, &all)),
         );
         // Reported, not asserted.
         let _ = compare(

@@ -2,7 +2,7 @@
 //! tshark's `-z` arguments and laid out as tshark prints them (so the two can
 //! be diffed), or as JSON Lines with `--json`.
 
-use super::{compile_filter, finish_output, open_trace, report_damage, stdout, Outcome};
+use super::{compile_filter, finish_output, open_session, report_damage, stdout, Outcome};
 use crate::flow::Direction;
 use crate::stats::{self, endpoints, hierarchy, io, Selection};
 use anyhow::{bail, Result};
@@ -97,13 +97,19 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
         _ => Vec::new(),
     };
     let filter = compile_filter(args.display_filter.as_deref())?;
-    let trace = open_trace(&args.file)?;
-    let selection = Selection::of(&trace, filter.as_ref());
+    let session = open_session(&args.file)?;
+    let trace = session.trace();
+    // The HTTP index is built only for what reads it.
+    let wants_http = matches!(kind, Kind::Phs | Kind::HttpTree | Kind::HttpReqTree)
+        || filter.as_ref().is_some_and(|f| f.needs_http())
+        || series.iter().any(io::Series::needs_http);
+    let http = wants_http.then(|| session.http());
+    let selection = Selection::of(trace, http, filter.as_ref());
     let filter_text = args.display_filter.as_deref();
     let mut text = String::new();
     match kind {
         Kind::Phs => {
-            let h = hierarchy::compute(&trace, &selection);
+            let h = hierarchy::compute(trace, session.http(), &selection);
             if h.too_deep > 0 {
                 eprintln!(
                     "wirelens: {} frames have more than {} protocols; the rest are not counted",
@@ -118,7 +124,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
             }
         }
         Kind::Endpoints(k) => {
-            let e = endpoints::compute(&trace, &selection, k);
+            let e = endpoints::compute(trace, &selection, k);
             if args.json {
                 endpoints::write_json(&e, &mut text);
             } else {
@@ -126,7 +132,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
             }
         }
         Kind::Io { interval_us, .. } => {
-            let s = io::compute(&trace, &selection, interval_us, series)?;
+            let s = io::compute(trace, http, &selection, interval_us, series)?;
             if args.json {
                 io::write_json(&s, &mut text);
             } else {
@@ -135,9 +141,15 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
         }
         Kind::HttpTree | Kind::HttpReqTree | Kind::DnsTree => {
             let (name, tree) = match kind {
-                Kind::HttpTree => ("http,tree", stats::http::packet_counter(&trace, &selection)),
-                Kind::HttpReqTree => ("http_req,tree", stats::http::requests(&trace, &selection)),
-                _ => ("dns,tree", stats::dns::compute(&trace, &selection)),
+                Kind::HttpTree => (
+                    "http,tree",
+                    stats::http::packet_counter(trace, session.http(), &selection),
+                ),
+                Kind::HttpReqTree => (
+                    "http_req,tree",
+                    stats::http::requests(trace, session.http(), &selection),
+                ),
+                _ => ("dns,tree", stats::dns::compute(trace, &selection)),
             };
             if args.json {
                 stats::tree::write_json(name, &tree, &mut text);
@@ -146,13 +158,13 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
             }
         }
         Kind::TcpGraph { stream, direction } => {
-            let conv = super::tcp_stream(&trace, &args.file, stream)?;
+            let conv = super::tcp_stream(trace, &args.file, stream)?;
             let direction = direction.unwrap_or(if conv.bytes[1] > conv.bytes[0] {
                 Direction::BtoA
             } else {
                 Direction::AtoB
             });
-            let g = stats::tcp_graph::compute(&trace, conv, direction);
+            let g = stats::tcp_graph::compute(trace, conv, direction);
             if args.json {
                 stats::tcp_graph::write_json(&g, &mut text);
             } else {
@@ -169,7 +181,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, &trace))
+    Ok(report_damage(&args.file, trace))
 }
 
 #[cfg(test)]

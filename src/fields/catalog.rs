@@ -191,6 +191,11 @@ impl FieldId {
     pub fn name(self) -> &'static str {
         self.def().name
     }
+    /// Whether the field's values come from the HTTP index.
+    pub fn is_http(self) -> bool {
+        let name = self.name();
+        name == "http" || name.starts_with("http.")
+    }
 }
 
 #[cfg(test)]

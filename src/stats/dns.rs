@@ -134,6 +134,9 @@ fn parse(msg: &[u8]) -> Option<Message> {
     })
 }
 
+/// A query awaiting its response: transaction ID, client, server.
+type QueryKey = (u16, (IpAddr, u16), (IpAddr, u16));
+
 /// A message with its time and endpoints.
 struct Seen {
     at: i64,
@@ -200,7 +203,7 @@ pub fn compute(trace: &Trace, selection: &Selection) -> Tree {
     ] {
         service.child(n).percent = false;
     }
-    let mut pending: HashMap<(u16, (IpAddr, u16), (IpAddr, u16)), i64> = HashMap::new();
+    let mut pending: HashMap<QueryKey, i64> = HashMap::new();
     let (mut first, mut last) = (None, 0);
     for s in parts.iter().flatten() {
         let m = &s.msg;

@@ -333,8 +333,7 @@ fn frame_path(trace: &Trace, http: &HttpView<'_>, index: usize, path: &mut Path)
 }
 
 /// The protocol hierarchy of the selected packets.
-pub fn compute(trace: &Trace, selection: &Selection) -> Hierarchy {
-    let index = trace.http();
+pub fn compute(trace: &Trace, index: &HttpIndex, selection: &Selection) -> Hierarchy {
     let http = HttpView {
         index,
         conversations: index.transactions.iter().map(|t| t.conversation).collect(),

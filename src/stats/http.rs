@@ -133,8 +133,8 @@ fn elapsed(times: &[(i64, &Message)]) -> i64 {
 }
 
 /// `-z http,tree`: HTTP packets by request method and response status.
-pub fn packet_counter(trace: &Trace, selection: &Selection) -> Tree {
-    let messages = tapped(trace, trace.http(), selection);
+pub fn packet_counter(trace: &Trace, http: &HttpIndex, selection: &Selection) -> Tree {
+    let messages = tapped(trace, http, selection);
     let mut total = Item::new("Total HTTP Packets");
     total.child("HTTP Request Packets");
     let responses = total.child("HTTP Response Packets");
@@ -176,8 +176,8 @@ pub fn packet_counter(trace: &Trace, selection: &Selection) -> Tree {
 }
 
 /// `-z http_req,tree`: requests per Host header and URI.
-pub fn requests(trace: &Trace, selection: &Selection) -> Tree {
-    let messages = tapped(trace, trace.http(), selection);
+pub fn requests(trace: &Trace, http: &HttpIndex, selection: &Selection) -> Tree {
+    let messages = tapped(trace, http, selection);
     let mut root = Item::new("HTTP Requests by HTTP Host");
     for &(at, m) in &messages {
         let crate::http::parse::StartLine::Request { uri, .. } = &m.head.start else {

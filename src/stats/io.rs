@@ -14,6 +14,7 @@ use super::scale;
 use super::{for_blocks, frame_len, Selection};
 use crate::fields::{lookup, FieldId, FieldType, PacketView, Value};
 use crate::filter::Filter;
+use crate::http::HttpIndex;
 use crate::trace::Trace;
 use std::fmt::Write as _;
 
@@ -74,6 +75,15 @@ pub struct Series {
 }
 
 impl Series {
+    /// Whether the series reads `http.*` fields (its filter or its field).
+    pub fn needs_http(&self) -> bool {
+        self.filter.as_ref().is_some_and(Filter::needs_http)
+            || self
+                .field
+                .and_then(|f| crate::fields::FIELDS.iter().find(|d| d.id == f))
+                .is_some_and(|d| d.name.starts_with("http"))
+    }
+
     /// Parses tshark's spelling of a series.
     pub fn parse(spec: &str) -> Result<Series, IoError> {
         let err = |why: &str| IoError::Series {
@@ -132,7 +142,7 @@ impl Series {
 pub fn parse_interval(s: &str) -> Result<u64, IoError> {
     let bad = || IoError::Interval(s.to_string());
     let v: f64 = s.trim().parse().map_err(|_| bad())?;
-    if !v.is_finite() || v < 0.0 || v > 1e12 {
+    if !v.is_finite() || !(0.0..=1e12).contains(&v) {
         return Err(bad());
     }
     Ok((v * 1e6).round() as u64)
@@ -233,8 +243,10 @@ fn as_number(v: &Value<'_>) -> Option<u64> {
 type Run = Vec<(u64, Cell)>;
 
 /// Computes the I/O statistics of the selected packets.
+/// `http` answers `http.*` fields in the series' filters and fields.
 pub fn compute(
     trace: &Trace,
+    http: Option<&HttpIndex>,
     selection: &Selection,
     interval_us: u64,
     series: Vec<Series>,
@@ -268,7 +280,7 @@ pub fn compute(
             let mut view: Option<PacketView<'_>> = None;
             for (s, run) in series.iter().zip(runs.iter_mut()) {
                 if let Some(f) = &s.filter {
-                    if !f.matches(trace, i) {
+                    if !f.matches(trace, http, i) {
                         continue;
                     }
                 }
@@ -277,7 +289,7 @@ pub fn compute(
                 }
                 values.clear();
                 if let Some(field) = s.field {
-                    let v = view.get_or_insert_with(|| PacketView::new(trace, i));
+                    let v = view.get_or_insert_with(|| PacketView::with_http(trace, http, i));
                     raw.clear();
                     v.values(field, &mut raw);
                     values.extend(raw.iter().filter_map(as_number));

@@ -177,6 +177,7 @@ pub fn compute(trace: &Trace, conv: &Conversation, direction: Direction) -> TcpG
             let ack = ack_line.next(rel_ack);
             let view = crate::fields::PacketView {
                 trace,
+                http: None,
                 index,
                 decoded: d.clone(),
             };

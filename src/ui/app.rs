@@ -21,6 +21,7 @@ use super::ladder_pane::LadderState;
 use super::prompt::{Prompt, PromptKind};
 use super::LoadEvent;
 use crate::flow::Protocol;
+use crate::session::Session;
 use crate::trace::{Progress, Trace};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
@@ -31,37 +32,7 @@ use std::path::PathBuf;
 const FOREGROUND_FILTER_PACKETS: usize = 200_000;
 
 /// How the conversations table is ordered (`s` cycles).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConversationSort {
-    /// In order of first packet (`tcp.stream` / `udp.stream` order).
-    Stream,
-    /// Most packets first.
-    Packets,
-    /// Most bytes first.
-    Bytes,
-    /// Longest first.
-    Duration,
-}
-
-impl ConversationSort {
-    pub fn name(self) -> &'static str {
-        match self {
-            ConversationSort::Stream => "first packet",
-            ConversationSort::Packets => "packets",
-            ConversationSort::Bytes => "bytes",
-            ConversationSort::Duration => "duration",
-        }
-    }
-
-    fn next(self) -> ConversationSort {
-        match self {
-            ConversationSort::Stream => ConversationSort::Packets,
-            ConversationSort::Packets => ConversationSort::Bytes,
-            ConversationSort::Bytes => ConversationSort::Duration,
-            ConversationSort::Duration => ConversationSort::Stream,
-        }
-    }
-}
+pub use crate::flow::table::ConversationSort;
 
 /// The screen being shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,7 +106,7 @@ pub struct Areas {
 /// The whole state of the TUI.
 pub struct App {
     pub name: String,
-    pub trace: Option<std::sync::Arc<Trace>>,
+    pub trace: Option<std::sync::Arc<Session>>,
     pub progress: Progress,
     pub load_error: Option<String>,
     pub view: View,
@@ -194,7 +165,7 @@ impl App {
             details_collapsed: std::collections::HashSet::new(),
             detail_first: 0,
             conversation_selected: 0,
-            conversation_sort: ConversationSort::Stream,
+            conversation_sort: ConversationSort::Start,
             conversation_order: Vec::new(),
             conversation_endings: std::collections::HashMap::new(),
             conversation_first: 0,
@@ -218,7 +189,9 @@ impl App {
     /// An app with a trace already loaded (tests, small files).
     pub fn with_trace(name: String, trace: Trace) -> App {
         let mut app = App::new(name);
-        app.on_load(LoadEvent::Done(Ok(std::sync::Arc::new(trace))));
+        app.on_load(LoadEvent::Done(Ok(std::sync::Arc::new(Session::from(
+            trace,
+        )))));
         app
     }
 
