@@ -92,12 +92,18 @@ fn main() {
     measure(
         "io,stat,1 (4 series)",
         || {
-            let series = specs.iter().map(|s| io::Series::parse(s).expect("series")).collect();
+            let series = specs
+                .iter()
+                .map(|s| io::Series::parse(s).expect("series"))
+                .collect();
             io::compute(&trace, Some(&http), &all, 1_000_000, series).expect("io")
         },
         |s| {
             let frames: u64 = s.rows.iter().map(|r| r[0].frames).sum();
-            assert_eq!(frames as usize, packets, "the all-frames series counts every frame");
+            assert_eq!(
+                frames as usize, packets,
+                "the all-frames series counts every frame"
+            );
             format!("{} intervals", s.rows.len())
         },
     );
@@ -127,7 +133,14 @@ fn main() {
         measure(
             &format!("tcp-graph (stream {})", conv.stream),
             || stats::tcp_graph::compute(&trace, conv, Direction::BtoA),
-            |g| format!("{} segments, {} ACKs, {} RTT samples", g.segments.len(), g.acks.len(), g.rtt.len()),
+            |g| {
+                format!(
+                    "{} segments, {} ACKs, {} RTT samples",
+                    g.segments.len(),
+                    g.acks.len(),
+                    g.rtt.len()
+                )
+            },
         );
     }
 }

@@ -3,9 +3,18 @@
 //! average/min/max of a value, children, and the text table tshark prints.
 //!
 //! As tshark shows them, children are sorted by count, most first, ties
-//! latest-created first; the percentage is of the parent's count.
+//! latest-created first; the percentage is of the parent's count. The burst
+//! columns are tshark's defaults: counts in 5 ms buckets, the most seen in
+//! any 100 ms window (the rate is per millisecond of that window) and the
+//! time of its first bucket.
 
+use std::collections::VecDeque;
 use std::fmt::Write as _;
+
+/// Width of one burst bucket (tshark's `st_burst_resolution`), ms.
+pub const BURST_RESOLUTION_MS: f64 = 5.0;
+/// The burst window (tshark's `st_burst_windowlen`), ms.
+pub const BURST_WINDOW_MS: f64 = 100.0;
 
 /// One item of a tree.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,6 +29,77 @@ pub struct Item {
     /// Time (ns from the first packet) of the first and last count.
     pub first_ns: Option<i64>,
     pub last_ns: Option<i64>,
+    pub burst: Burst,
+}
+
+/// The burst calculation of one item: counts per bucket within the window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Burst {
+    /// (bucket number, count, time of its first tick in ms), ascending; the
+    /// first is tshark's placeholder bucket 0 until the window moves past it.
+    buckets: VecDeque<(f64, u64, f64)>,
+    in_window: u64,
+    /// The most ticks seen in one window, and when that window started (ms).
+    pub max: u64,
+    pub start_ms: Option<f64>,
+}
+
+impl Default for Burst {
+    fn default() -> Burst {
+        Burst {
+            buckets: VecDeque::from([(0.0, 0, 0.0)]),
+            in_window: 0,
+            max: 0,
+            start_ms: None,
+        }
+    }
+}
+
+impl Burst {
+    fn tick(&mut self, now_ms: f64) {
+        let now_ms = if now_ms.is_finite() { now_ms } else { 0.0 };
+        let bucket = (now_ms / BURST_RESOLUTION_MS).floor();
+        let window = BURST_WINDOW_MS / BURST_RESOLUTION_MS;
+        let (head, tail) = match (self.buckets.front(), self.buckets.back()) {
+            (Some(h), Some(t)) => (h.0, t.0),
+            _ => (bucket - 1.0, bucket - 1.0),
+        };
+        if bucket > tail {
+            self.buckets.push_back((bucket, 1, now_ms));
+            self.in_window += 1;
+            while self.buckets.len() > 1
+                && self.buckets.front().is_some_and(|h| bucket >= h.0 + window)
+            {
+                if let Some((_, c, _)) = self.buckets.pop_front() {
+                    self.in_window -= c;
+                }
+            }
+        } else if bucket < head {
+            if bucket + window > tail {
+                self.buckets.push_front((bucket, 1, now_ms));
+                self.in_window += 1;
+            }
+        } else {
+            let i = self.buckets.partition_point(|b| b.0 < bucket);
+            match self.buckets.get_mut(i) {
+                Some(b) if b.0 == bucket => {
+                    b.1 += 1;
+                    b.2 = b.2.min(now_ms);
+                }
+                _ => self.buckets.insert(i, (bucket, 1, now_ms)),
+            }
+            self.in_window += 1;
+        }
+        if self.in_window > self.max {
+            self.max = self.in_window;
+            self.start_ms = self.buckets.front().map(|b| b.2);
+        }
+    }
+
+    /// Ticks per millisecond in the busiest window.
+    pub fn rate(&self) -> f64 {
+        self.max as f64 / BURST_WINDOW_MS
+    }
 }
 
 /// Sum, min and max of an item's values.
@@ -56,6 +136,7 @@ impl Item {
         self.count += 1;
         self.first_ns.get_or_insert(at_ns);
         self.last_ns = Some(at_ns);
+        self.burst.tick(at_ns as f64 / 1e6);
         self
     }
 
@@ -136,12 +217,13 @@ pub fn write_text(tree: &Tree, out: &mut String) {
         "Burst Rate",
         "Burst Start",
     ];
-    let width = name_w + cols.len() * 14;
+    let width = name_w + cols.len() * 14 - 1;
     let _ = writeln!(out, "\n{}", "=".repeat(width));
     let _ = writeln!(out, "{}:", tree.title);
     let _ = write!(out, "{:<name_w$}", "Topic / Item");
-    for c in cols {
-        let _ = write!(out, "{c:<14}");
+    for (k, c) in cols.iter().enumerate() {
+        let w = if k + 1 == cols.len() { 13 } else { 14 };
+        let _ = write!(out, "{c:<w$}");
     }
     let _ = writeln!(out, "\n{}", "-".repeat(width));
     fn walk(
@@ -178,7 +260,15 @@ pub fn write_text(tree: &Tree, out: &mut String) {
                 None => "100%".into(),
                 Some(p) => format!("{:.2}%", super::scale::percent(i.count, p)),
             };
-            let _ = writeln!(out, "{pct:<14}");
+            let _ = write!(out, "{pct:<14}");
+            let (rate, start) = match i.burst.start_ms {
+                Some(ms) if i.count > 0 => (
+                    format!("{:.4}", i.burst.rate()),
+                    format!("{:.3}", ms / 1000.0),
+                ),
+                _ => ("-".into(), "-".into()),
+            };
+            let _ = writeln!(out, "{rate:<14}{start:<13}");
             walk(
                 i.sorted_children(),
                 Some(i.count),
@@ -227,6 +317,10 @@ pub fn write_json(stat: &str, tree: &Tree, out: &mut String) {
             if i.percent {
                 v["percent"] =
                     serde_json::json!(parent.map_or(100.0, |p| super::scale::percent(i.count, p)));
+            }
+            if let Some(ms) = i.burst.start_ms.filter(|_| i.count > 0) {
+                v["burst_rate"] = serde_json::json!(i.burst.rate());
+                v["burst_start"] = serde_json::json!(ms / 1000.0);
             }
             out.push_str(&v.to_string());
             out.push('\n');
