@@ -28,8 +28,15 @@ fn rss_kib(key: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// Runs `f` (best of three), printing its time and the extra peak memory.
+/// Runs `f` (best of three), printing its time and the extra peak memory;
+/// `WIRELENS_BENCH_ONLY=io,phs` measures only the statistics whose name
+/// starts with it.
 fn measure<R>(what: &str, f: impl Fn() -> R, describe: impl Fn(&R) -> String) -> f64 {
+    if let Ok(only) = std::env::var("WIRELENS_BENCH_ONLY") {
+        if !what.starts_with(&only) {
+            return 0.0;
+        }
+    }
     let mut best = f64::MAX;
     let mut extra_kib = 0;
     let mut last = None;

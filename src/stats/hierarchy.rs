@@ -145,13 +145,22 @@ pub fn media_dissector(content_type: &str, body: &[u8]) -> &'static str {
     }
 }
 
-/// Decoded bodies larger than this are not checked for JSON (taken as valid).
-pub const MAX_JSON_CHECK: u64 = 4 * 1024 * 1024;
+/// JSON bodies up to this size (decoded) are parsed whole to tell whether
+/// tshark's JSON dissector accepts them; longer ones only by their start.
+pub const MAX_JSON_CHECK: u64 = 256 * 1024;
+
+/// The most a content coding can take to say "nothing" (an empty gzip member
+/// is 20 bytes); only bodies this short are decoded to see if they are empty.
+const MAX_EMPTY_CODED: u64 = 64;
 
 fn parses_as_json(m: &crate::http::Message) -> bool {
     let body = m.decoded_body(MAX_JSON_CHECK);
     if body.bytes.len() as u64 >= MAX_JSON_CHECK {
-        return true;
+        let start = body.bytes.iter().find(|b| !b.is_ascii_whitespace());
+        return matches!(
+            start,
+            Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n')
+        );
     }
     serde_json::from_slice::<serde::de::IgnoredAny>(&body.bytes).is_ok()
 }
@@ -162,7 +171,9 @@ fn has_body(m: &crate::http::Message) -> bool {
     if m.body.wire_len == 0 {
         return false;
     }
-    m.codings().is_empty() || !m.decoded_body(MAX_JSON_CHECK).bytes.is_empty()
+    m.codings().is_empty()
+        || m.body.wire_len > MAX_EMPTY_CODED
+        || !m.decoded_body(MAX_EMPTY_CODED).bytes.is_empty()
 }
 
 /// tshark does not hand retransmitted bytes to a payload dissector again.

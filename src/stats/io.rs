@@ -18,9 +18,10 @@ use crate::http::HttpIndex;
 use crate::trace::Trace;
 use std::fmt::Write as _;
 
-/// The most intervals one statistic holds; a finer interval over a long
-/// capture is refused with [`IoError::TooManyIntervals`].
-pub const MAX_INTERVALS: u64 = 10_000_000;
+/// The most cells (intervals × series) one statistic holds, about 100 MiB; a
+/// finer interval over a long capture is refused with
+/// [`IoError::TooManyIntervals`].
+pub const MAX_CELLS: u64 = 2_000_000;
 
 /// What a series computes per interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,8 +59,12 @@ pub enum IoError {
         spec: String,
         error: crate::filter::FilterError,
     },
-    #[error("{intervals} intervals of {interval_us} µs exceed the limit of {MAX_INTERVALS}: choose a longer interval")]
-    TooManyIntervals { intervals: u64, interval_us: u64 },
+    #[error("{intervals} intervals of {interval_us} µs for {series} series exceed the limit of {MAX_CELLS} cells: choose a longer interval")]
+    TooManyIntervals {
+        intervals: u64,
+        interval_us: u64,
+        series: usize,
+    },
 }
 
 /// One series (one column group of tshark's table).
@@ -261,10 +266,11 @@ pub fn compute(
         .max()
         .unwrap_or(0);
     let intervals = scale::bucket_count(duration_us, interval_us);
-    if intervals > MAX_INTERVALS {
+    if intervals.saturating_mul(series.len().max(1) as u64) > MAX_CELLS {
         return Err(IoError::TooManyIntervals {
             intervals,
             interval_us,
+            series: series.len(),
         });
     }
     let parts: Vec<Vec<Run>> = for_blocks(trace, selection, |block| {
