@@ -14,10 +14,13 @@
 use super::{for_blocks, frame_len, Selection};
 use crate::capture::LinkType;
 use crate::decode::{Decoded, Network, NextLayer, Transport};
+use crate::flow::Conversations;
 use crate::http::HttpIndex;
+use crate::http::Message;
 use crate::store::PacketKind;
+use crate::store::PacketStore;
 use crate::trace::Trace;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 /// The deepest path kept; protocols past it are not counted (a frame with
@@ -153,27 +156,104 @@ pub const MAX_JSON_CHECK: u64 = 256 * 1024;
 /// is 20 bytes); only bodies this short are decoded to see if they are empty.
 const MAX_EMPTY_CODED: u64 = 64;
 
-fn parses_as_json(m: &crate::http::Message) -> bool {
-    let body = m.decoded_body(MAX_JSON_CHECK);
-    if body.bytes.len() as u64 >= MAX_JSON_CHECK {
-        let start = body.bytes.iter().find(|b| !b.is_ascii_whitespace());
+fn parses_as_json(body: &[u8]) -> bool {
+    if body.len() as u64 >= MAX_JSON_CHECK {
+        let start = body.iter().find(|b| !b.is_ascii_whitespace());
         return matches!(
             start,
             Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n')
         );
     }
-    serde_json::from_slice::<serde::de::IgnoredAny>(&body.bytes).is_ok()
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
 
-/// Whether tshark hands the message a body: some bytes on the wire that are
-/// still some bytes once the content coding is undone.
-fn has_body(m: &crate::http::Message) -> bool {
-    if m.body.wire_len == 0 {
-        return false;
+/// The dissectors tshark runs on a message's body, after `http`: none, the
+/// media dissector, or JSON falling back to lines.
+type Media = &'static [&'static str];
+
+/// Whether working out a message's media needs its body bytes.
+fn needs_bytes(m: &Message, media: &str) -> bool {
+    let coded = !m.codings().is_empty();
+    media == "png" || media == "json" || (coded && m.body.wire_len <= MAX_EMPTY_CODED)
+}
+
+/// The media of a message with a body and a Content-Type; `raw` is the body
+/// (content codings still applied) when [`needs_bytes`] asked for it.
+fn media_with(m: &Message, content_type: &str, raw: Option<&[u8]>) -> Media {
+    let coded = !m.codings().is_empty();
+    let decoded = |limit| raw.map(|r| m.decode_body(r, limit).bytes);
+    // A body that decodes to nothing gets no dissector (an empty gzip member).
+    if coded
+        && m.body.wire_len <= MAX_EMPTY_CODED
+        && decoded(MAX_EMPTY_CODED).is_some_and(|b| b.is_empty())
+    {
+        return &[];
     }
-    m.codings().is_empty()
-        || m.body.wire_len > MAX_EMPTY_CODED
-        || !m.decoded_body(MAX_EMPTY_CODED).bytes.is_empty()
+    match media_dissector(content_type, raw.unwrap_or(&[])) {
+        // tshark's JSON dissector hands text it cannot parse (an anti-XSSI
+        // prefix, say) to the line dissector.
+        "json" if decoded(MAX_JSON_CHECK).is_some_and(|b| !parses_as_json(&b)) => {
+            &["json", "data-text-lines"]
+        }
+        "json" => &["json"],
+        "png" => &["png"],
+        "image-gif" => &["image-gif"],
+        "xml" => &["xml"],
+        "data-text-lines" => &["data-text-lines"],
+        "data" => &["data"],
+        "urlencoded-form" => &["urlencoded-form"],
+        "image-jfif" => &["image-jfif"],
+        "mime_multipart" => &["mime_multipart"],
+        _ => &["media"],
+    }
+}
+
+/// Every shown message's media, keyed by the message's address in the index
+/// (never dereferenced: an identity for the lookup in the per-packet pass).
+/// Connections whose bodies must be looked at are reassembled once each, on
+/// all cores.
+fn media_of(
+    store: &PacketStore,
+    conversations: &Conversations,
+    index: &HttpIndex,
+) -> HashMap<usize, Media> {
+    let key = |m: &Message| std::ptr::from_ref(m) as usize;
+    let mut out = HashMap::new();
+    let mut by_conv: Vec<(u32, Vec<(&Message, &str)>)> = Vec::new();
+    for t in &index.transactions {
+        let msgs = t
+            .request
+            .iter()
+            .chain(t.interim.iter())
+            .chain(t.response.iter());
+        for m in msgs {
+            if m.body.wire_len == 0 || m.body.malformed {
+                continue;
+            }
+            let Some(ct) = m.header("content-type") else {
+                continue;
+            };
+            if needs_bytes(m, media_dissector(ct, &[])) {
+                match by_conv.last_mut() {
+                    Some((c, v)) if *c == t.conversation => v.push((m, ct)),
+                    _ => by_conv.push((t.conversation, vec![(m, ct)])),
+                }
+            } else {
+                out.insert(key(m), media_with(m, ct, None));
+            }
+        }
+    }
+    let looked = crate::parallel::map_in_order(&by_conv, |(c, msgs)| {
+        let Some(conv) = conversations.get(*c) else {
+            return Vec::new();
+        };
+        let streams = crate::http::stream::reassemble(store, conv);
+        msgs.iter()
+            .map(|(m, ct)| (key(m), media_with(m, ct, Some(&m.body_in(&streams)))))
+            .collect::<Vec<_>>()
+    });
+    out.extend(looked.into_iter().flatten());
+    out
 }
 
 /// tshark does not hand retransmitted bytes to a payload dissector again.
@@ -255,6 +335,7 @@ fn link_path(d: &Decoded<'_>, path: &mut Path) {
 struct HttpView<'h> {
     index: &'h HttpIndex,
     conversations: HashSet<u32>,
+    media: HashMap<usize, Media>,
 }
 
 fn frame_path(trace: &Trace, http: &HttpView<'_>, index: usize, path: &mut Path) {
@@ -289,18 +370,9 @@ fn frame_path(trace: &Trace, http: &HttpView<'_>, index: usize, path: &mut Path)
                         path.push("_ws.malformed");
                         continue;
                     }
-                    if has_body(m) {
-                        if let Some(ct) = m.header("content-type") {
-                            let body = m.body.bytes.as_slice();
-                            let name = media_dissector(ct, body);
-                            path.push(name);
-                            // tshark's JSON dissector hands text it cannot
-                            // parse (an anti-XSSI prefix, say) to the line
-                            // dissector.
-                            if name == "json" && !parses_as_json(m) {
-                                path.push("data-text-lines");
-                            }
-                        }
+                    let media = http.media.get(&(std::ptr::from_ref(m) as usize));
+                    for &name in media.copied().unwrap_or(&[]) {
+                        path.push(name);
                     }
                     if m.first_packet < m.last_packet {
                         path.push("tcp.segments");
@@ -348,6 +420,7 @@ pub fn compute(trace: &Trace, index: &HttpIndex, selection: &Selection) -> Hiera
     let http = HttpView {
         index,
         conversations: index.transactions.iter().map(|t| t.conversation).collect(),
+        media: media_of(&trace.store, &trace.conversations, index),
     };
     let parts = for_blocks(trace, selection, |block| {
         let mut h = Hierarchy::default();
