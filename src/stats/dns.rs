@@ -3,8 +3,8 @@
 //! responses; and the request-response time of answered queries (a query and
 //! its response share the transaction ID and the endpoints, reversed).
 //!
-//! Messages are read from UDP payloads on the DNS, mDNS and LLMNR ports
-//! (53, 5353, 5355), where tshark's DNS dissector runs.
+//! Messages are read from UDP payloads on port 53: tshark's DNS tap does not
+//! see mDNS or LLMNR.
 
 use super::tree::{Item, Tree};
 use super::{for_blocks, Selection};
@@ -12,6 +12,14 @@ use crate::decode::Transport;
 use crate::trace::Trace;
 use std::collections::HashMap;
 use std::net::IpAddr;
+
+/// The record counts of the header, in tshark's display order.
+const COUNTS: [&str; 4] = [
+    "no. of questions",
+    "no. of authorities",
+    "no. of answers",
+    "no. of additionals",
+];
 
 /// Queries awaiting a response, at most; older ones are forgotten first.
 pub const MAX_PENDING: usize = 65_536;
@@ -155,7 +163,7 @@ pub fn compute(trace: &Trace, selection: &Selection) -> Tree {
                 continue;
             };
             let (s, t) = (u.source_port(), u.destination_port());
-            if ![53, 5353, 5355].iter().any(|p| *p == s || *p == t) {
+            if s != 53 && t != 53 {
                 continue;
             }
             let (Some(src), Some(dst)) = (d.ip_src(), d.ip_dst()) else {
@@ -174,35 +182,34 @@ pub fn compute(trace: &Trace, selection: &Selection) -> Tree {
         }
         v
     });
+    // Children are created in the order that gives tshark's display order
+    // (ties show the latest created first).
     let mut total = Item::new("Total Packets");
-    for n in ["rcode", "opcodes", "Query/Response", "Query Type", "Class"] {
-        total.child(n).percent = false;
+    for n in ["Class", "Query Type", "Query/Response", "opcodes", "rcode"] {
+        total.child(n);
     }
     let mut payload = Item::new("Payload size");
     let mut query = Item::new("Query Stats");
     query.child("Qname Len").percent = false;
     let labels = query.child("Label Stats");
     labels.percent = false;
-    for n in ["4th Level or more", "3rd Level", "2nd Level", "1st Level"] {
+    for n in ["1st Level", "2nd Level", "3rd Level", "4th Level or more"] {
         labels.child(n).percent = false;
     }
     let mut response = Item::new("Response Stats");
-    for n in [
-        "no. of questions",
-        "no. of authorities",
-        "no. of answers",
-        "no. of additionals",
-    ] {
+    for n in COUNTS.iter().rev() {
         response.child(n).percent = false;
     }
     let mut service = Item::new("Service Stats");
     for n in [
-        "request-response time (msec)",
-        "no. of unsolicited responses",
         "no. of retransmissions",
+        "no. of unsolicited responses",
+        "request-response time (msec)",
     ] {
         service.child(n).percent = false;
     }
+    // tshark keeps this one in a single-precision float.
+    service.child("request-response time (msec)").float = true;
     let mut pending: HashMap<QueryKey, i64> = HashMap::new();
     let (mut first, mut last) = (None, 0);
     for s in parts.iter().flatten() {
@@ -235,6 +242,20 @@ pub fn compute(trace: &Trace, selection: &Selection) -> Tree {
             total.child("Class").tick(at).child(&class_name(c)).tick(at);
         }
         payload.value(at, m.size as f64);
+        // tshark 4.0 adds each response's record counts twice and a query's
+        // not at all: in dns-then-http-browser-visit (14 queries, 14
+        // responses on port 53) every "no. of" line counts 28 with the
+        // responses' average, minimum and maximum, its burst window starting
+        // at the first response (1.758 s, the first query being at 1.757 s).
+        if is_response {
+            let counts = [m.counts[0], m.counts[2], m.counts[1], m.counts[3]];
+            for (n, c) in COUNTS.iter().zip(counts) {
+                response
+                    .child(n)
+                    .value(at, f64::from(c))
+                    .value(at, f64::from(c));
+            }
+        }
         if !is_response {
             if let Some(len) = m.qname_len {
                 query.child("Qname Len").value(at, len as f64);
@@ -251,18 +272,9 @@ pub fn compute(trace: &Trace, selection: &Selection) -> Tree {
             }
             pending.insert((m.id, s.src, s.dst), at);
         } else {
-            let names = [
-                "no. of questions",
-                "no. of answers",
-                "no. of authorities",
-                "no. of additionals",
-            ];
-            for (n, c) in names.iter().zip(m.counts) {
-                response.child(n).value(at, f64::from(c));
-            }
             match pending.remove(&(m.id, s.dst, s.src)) {
                 Some(q) => {
-                    let ms = (at.saturating_sub(q)) as f64 / 1e6;
+                    let ms = f64::from((at.saturating_sub(q) as f64 / 1e6) as f32);
                     service.child("request-response time (msec)").value(at, ms);
                 }
                 None => {

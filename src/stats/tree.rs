@@ -25,6 +25,8 @@ pub struct Item {
     pub values: Option<Values>,
     /// Whether tshark prints a percentage for this item.
     pub percent: bool,
+    /// Values are single-precision floats, printed with six decimals.
+    pub float: bool,
     pub children: Vec<Item>,
     /// Time (ns from the first packet) of the first and last count.
     pub first_ns: Option<i64>,
@@ -238,6 +240,10 @@ pub fn write_text(tree: &Tree, out: &mut String) {
             let label = format!("{}{}", " ".repeat(depth), crate::text::sanitize(&i.name));
             let _ = write!(out, "{label:<name_w$}{:<14}", i.count);
             match (i.average(), i.values) {
+                (Some(avg), Some(v)) if i.float => {
+                    let (lo, hi) = (format!("{:.6}", v.min), format!("{:.6}", v.max));
+                    let _ = write!(out, "{:<14}{lo:<14}{hi:<14}", format!("{avg:.2}"));
+                }
                 (Some(avg), Some(v)) => {
                     let _ = write!(
                         out,
