@@ -14,7 +14,7 @@
 use super::{for_blocks, frame_len, Selection};
 use crate::capture::LinkType;
 use crate::decode::{Decoded, Network, NextLayer, Transport};
-use crate::flow::Conversations;
+use crate::flow::{Conversations, Direction};
 use crate::http::HttpIndex;
 use crate::http::Message;
 use crate::store::PacketKind;
@@ -219,7 +219,8 @@ fn media_of(
 ) -> HashMap<usize, Media> {
     let key = |m: &Message| std::ptr::from_ref(m) as usize;
     let mut out = HashMap::new();
-    let mut by_conv: Vec<(u32, Vec<(&Message, &str)>)> = Vec::new();
+    // (conversation, direction) of the messages whose bytes are needed.
+    let mut by_conv: Vec<((u32, Direction), Vec<(&Message, &str)>)> = Vec::new();
     for t in &index.transactions {
         let msgs = t
             .request
@@ -234,22 +235,28 @@ fn media_of(
                 continue;
             };
             if needs_bytes(m, media_dissector(ct, &[])) {
-                match by_conv.last_mut() {
-                    Some((c, v)) if *c == t.conversation => v.push((m, ct)),
-                    _ => by_conv.push((t.conversation, vec![(m, ct)])),
+                let at = (t.conversation, m.dir);
+                match by_conv.iter_mut().rev().take(2).find(|(c, _)| *c == at) {
+                    Some((_, v)) => v.push((m, ct)),
+                    None => by_conv.push((at, vec![(m, ct)])),
                 }
             } else {
                 out.insert(key(m), media_with(m, ct, None));
             }
         }
     }
-    let looked = crate::parallel::map_in_order(&by_conv, |(c, msgs)| {
+    let looked = crate::parallel::map_in_order(&by_conv, |((c, dir), msgs)| {
         let Some(conv) = conversations.get(*c) else {
             return Vec::new();
         };
-        let streams = crate::http::stream::reassemble(store, conv);
+        let stream = crate::http::stream::reassemble_direction(store, conv, *dir);
         msgs.iter()
-            .map(|(m, ct)| (key(m), media_with(m, ct, Some(&m.body_in(&streams)))))
+            .map(|(m, ct)| {
+                (
+                    key(m),
+                    media_with(m, ct, Some(&m.body.gather(&stream.bytes))),
+                )
+            })
             .collect::<Vec<_>>()
     });
     out.extend(looked.into_iter().flatten());
