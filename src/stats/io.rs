@@ -378,13 +378,16 @@ pub fn write_text(io: &IoStat, out: &mut String) {
         let (s, e) = io.row_span(r);
         let last = r + 1 == io.rows.len();
         if whole {
+            // tshark: seconds as wide as the duration's (the start at least
+            // two), the last row ending at "Dur".
             let width = (io.duration_us / 1_000_000).to_string().len();
-            let end = if last && e % io.interval_us != 0 {
-                "Dur".to_string()
+            let start_width = width.max(2);
+            let start = format!("{:>start_width$}", s / 1_000_000);
+            if last && e % io.interval_us != 0 {
+                format!("{start} <> Dur")
             } else {
-                format!("{:>width$}", secs(e, 0))
-            };
-            format!("{:>width$} <> {end}", secs(s, 0))
+                format!("{start} <> {:>width$}", e / 1_000_000)
+            }
         } else {
             format!("{} <> {}", secs(s, decimals), secs(e, decimals))
         }
@@ -412,8 +415,16 @@ pub fn write_text(io: &IoStat, out: &mut String) {
             table
                 .iter()
                 .filter_map(|row| row.get(c))
+                // The "Dur" row may overflow its cell by the closing space.
+                .filter(|t| c > 0 || !t.ends_with("Dur"))
                 .map(|s| s.chars().count())
                 .chain([headers[c].len()])
+                // Without whole seconds, tshark sizes the first column for
+                // "D <> D" with the duration D, rows or not.
+                .chain((c == 0 && !whole).then(|| {
+                    let d = secs(io.duration_us.max(io.interval_us.min(io.duration_us)), 3);
+                    format!("{d} <> {d}").len()
+                }))
                 .max()
                 .unwrap_or(0)
         })
@@ -422,7 +433,9 @@ pub fn write_text(io: &IoStat, out: &mut String) {
         out.push('|');
         for (c, text) in cells.iter().enumerate() {
             let w = widths.get(c).copied().unwrap_or(0);
-            if c == 0 {
+            if c == 0 && text.ends_with("Dur") && text.chars().count() > w {
+                let _ = write!(out, " {text:<w$}|");
+            } else if c == 0 {
                 let _ = write!(out, " {text:<w$} |");
             } else {
                 let _ = write!(out, " {text:>w$} |");
@@ -441,14 +454,28 @@ pub fn write_text(io: &IoStat, out: &mut String) {
     let _ = writeln!(out, "\n{}", "=".repeat(inner + 2));
     boxed("IO Statistics", out);
     boxed("", out);
-    boxed(&format!("Duration: {} secs", secs(io.duration_us, 6)), out);
-    boxed(
-        &format!(
-            "Interval: {} secs",
-            secs(io.interval_us, if whole { 0 } else { 3 })
-        ),
-        out,
-    );
+    // As tshark: an interval longer than the capture is shown as the
+    // capture's duration, both to the millisecond.
+    let (duration, interval) = if io.interval_us == 0 || io.interval_us > io.duration_us {
+        (secs(io.duration_us, 3), secs(io.duration_us, 3))
+    } else {
+        let width = (io.duration_us / 1_000_000).to_string().len();
+        (
+            // tshark pads the microseconds with spaces, not zeros.
+            format!(
+                "{}.{:>6}",
+                io.duration_us / 1_000_000,
+                io.duration_us % 1_000_000
+            ),
+            if whole {
+                format!("{:>width$}", io.interval_us / 1_000_000)
+            } else {
+                secs(io.interval_us, 3)
+            },
+        )
+    };
+    boxed(&format!("Duration: {duration} secs"), out);
+    boxed(&format!("Interval: {interval} secs"), out);
     boxed("", out);
     for (k, s) in io.series.iter().enumerate() {
         if k == 0 {
@@ -458,7 +485,34 @@ pub fn write_text(io: &IoStat, out: &mut String) {
         }
     }
     let _ = writeln!(out, "|{}|", "-".repeat(inner));
-    line(&headers, out);
+    // The series' numbers over their column groups.
+    let mut numbers = format!("| {:w$} |", "", w = widths.first().copied().unwrap_or(0));
+    let mut col = 1;
+    for (k, s) in io.series.iter().enumerate() {
+        let cells = if s.calc == Calc::FramesBytes { 2 } else { 1 };
+        let span: usize = widths.iter().skip(col).take(cells).map(|w| w + 3).sum();
+        let _ = write!(numbers, "{:<w$}|", k + 1, w = span.saturating_sub(1));
+        col += cells;
+    }
+    let _ = writeln!(out, "{numbers}");
+    // Headers are centred over their columns (the odd space on the left).
+    out.push('|');
+    for (c, text) in headers.iter().enumerate() {
+        let w = widths.get(c).copied().unwrap_or(0);
+        if c == 0 {
+            let _ = write!(out, " {text:<w$} |");
+        } else {
+            let pad = w.saturating_sub(text.len());
+            let left = pad.div_ceil(2);
+            let _ = write!(
+                out,
+                " {}{text}{} |",
+                " ".repeat(left),
+                " ".repeat(pad - left)
+            );
+        }
+    }
+    out.push('\n');
     let _ = writeln!(out, "|{}|", "-".repeat(inner));
     for row in &table {
         line(row, out);
