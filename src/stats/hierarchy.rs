@@ -208,6 +208,9 @@ fn media_with(m: &Message, content_type: &str, raw: Option<&[u8]>) -> Media {
     }
 }
 
+/// One direction of a conversation: (conversation index, direction).
+type Side = (u32, Direction);
+
 /// Every shown message's media, keyed by the message's address in the index
 /// (never dereferenced: an identity for the lookup in the per-packet pass).
 /// Connections whose bodies must be looked at are reassembled once each, on
@@ -220,7 +223,7 @@ fn media_of(
     let key = |m: &Message| std::ptr::from_ref(m) as usize;
     let mut out = HashMap::new();
     // (conversation, direction) of the messages whose bytes are needed.
-    let mut by_conv: Vec<((u32, Direction), Vec<(&Message, &str)>)> = Vec::new();
+    let mut by_conv: Vec<(Side, Vec<(&Message, &str)>)> = Vec::new();
     for t in &index.transactions {
         let msgs = t
             .request
