@@ -2,7 +2,7 @@
 
 use super::{finish_output, open_session, report_damage, stdout, Outcome};
 use crate::http::content::DEFAULT_DECODED_LIMIT;
-use crate::http::parse::StartLine;
+use crate::http::parse::{Head, StartLine};
 use crate::http::stream::{reassemble, DirStream};
 use crate::http::{HttpIndex, Message, Transaction};
 use crate::text::sanitize;
@@ -73,15 +73,20 @@ fn secs(trace: &Trace, t: &Transaction, packet: u32) -> Option<f64> {
 
 /// The decoded size of a body: its wire size when it has no content coding,
 /// else what decoding gives (the connection reassembled once, on first need).
-fn decoded_len(trace: &Trace, m: &Message, streams: &mut Option<[DirStream; 2]>) -> u64 {
-    if m.codings().is_empty() || m.body.is_empty() {
+fn decoded_len(
+    trace: &Trace,
+    m: &Message,
+    head: Option<&Head>,
+    streams: &mut Option<[DirStream; 2]>,
+) -> u64 {
+    let Some(head) = head.filter(|h| !h.codings().is_empty() && !m.body.is_empty()) else {
         return m.body.len;
-    }
+    };
     let Some(conv) = trace.conversations.get(m.conversation) else {
         return 0;
     };
     let streams = streams.get_or_insert_with(|| reassemble(&trace.store, conv));
-    m.decode_body(&m.body_in(streams), DEFAULT_DECODED_LIMIT)
+    m.decode_body(head, &m.body_in(streams), DEFAULT_DECODED_LIMIT)
         .bytes
         .len() as u64
 }
@@ -89,12 +94,21 @@ fn decoded_len(trace: &Trace, m: &Message, streams: &mut Option<[DirStream; 2]>)
 fn row(trace: &Trace, t: &Transaction, streams: &mut Option<[DirStream; 2]>) -> Row {
     let req = t.request.as_ref();
     let resp = t.response.as_ref();
-    let (method, uri) = match req.map(|m| &m.head.start) {
+    let req_head = req.and_then(|m| m.head(&trace.store));
+    let resp_head = resp.and_then(|m| m.head(&trace.store));
+    let (method, uri) = match req_head.as_ref().map(|h| &h.start) {
         Some(StartLine::Request { method, uri, .. }) => (method.clone(), uri.clone()),
         _ => (String::new(), String::new()),
     };
-    let h = |m: Option<&Message>, n: &str| m.and_then(|m| m.header(n)).unwrap_or("").to_string();
-    let decoded = resp.map(|m| decoded_len(trace, m, streams)).unwrap_or(0);
+    let h = |head: &Option<Head>, n: &str| {
+        head.as_ref()
+            .and_then(|h| h.header(n))
+            .unwrap_or("")
+            .to_string()
+    };
+    let decoded = resp
+        .map(|m| decoded_len(trace, m, resp_head.as_ref(), streams))
+        .unwrap_or(0);
     Row {
         stream: t.stream,
         req_frame: req
@@ -104,19 +118,22 @@ fn row(trace: &Trace, t: &Transaction, streams: &mut Option<[DirStream; 2]>) -> 
             .map(|m| (m.last_packet + 1).to_string())
             .unwrap_or_default(),
         method,
-        host: h(req, "host"),
+        host: h(&req_head, "host"),
         uri,
         status: resp
             .and_then(Message::code)
             .map(|c| c.to_string())
             .unwrap_or_default(),
-        content_type: h(resp, "content-type"),
-        content_length: h(resp, "content-length"),
-        encodings: [h(resp, "content-encoding"), h(resp, "transfer-encoding")]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(","),
+        content_type: h(&resp_head, "content-type"),
+        content_length: h(&resp_head, "content-length"),
+        encodings: [
+            h(&resp_head, "content-encoding"),
+            h(&resp_head, "transfer-encoding"),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(","),
         wire: resp.map(|m| m.body.len).unwrap_or(0),
         decoded,
         partial: req.is_some_and(Message::partial) || resp.is_some_and(Message::partial),

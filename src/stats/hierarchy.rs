@@ -15,6 +15,7 @@ use super::{for_blocks, frame_len, Selection};
 use crate::capture::LinkType;
 use crate::decode::{Decoded, Network, NextLayer, Transport};
 use crate::flow::{Conversations, Direction};
+use crate::http::parse::Head;
 use crate::http::HttpIndex;
 use crate::http::Message;
 use crate::store::PacketKind;
@@ -172,16 +173,17 @@ fn parses_as_json(body: &[u8]) -> bool {
 type Media = &'static [&'static str];
 
 /// Whether working out a message's media needs its body bytes.
-fn needs_bytes(m: &Message, media: &str) -> bool {
-    let coded = !m.codings().is_empty();
+fn needs_bytes(m: &Message, head: &Head, media: &str) -> bool {
+    let coded = !head.codings().is_empty();
     media == "png" || media == "json" || (coded && m.body.wire_len <= MAX_EMPTY_CODED)
 }
 
 /// The media of a message with a body and a Content-Type; `raw` is the body
 /// (content codings still applied) when [`needs_bytes`] asked for it.
-fn media_with(m: &Message, content_type: &str, raw: Option<&[u8]>) -> Media {
-    let coded = !m.codings().is_empty();
-    let decoded = |limit| raw.map(|r| m.decode_body(r, limit).bytes);
+fn media_with(m: &Message, head: &Head, raw: Option<&[u8]>) -> Media {
+    let content_type = head.header("content-type").unwrap_or("");
+    let coded = !head.codings().is_empty();
+    let decoded = |limit| raw.map(|r| m.decode_body(head, r, limit).bytes);
     // A body that decodes to nothing gets no dissector (an empty gzip member).
     if coded
         && m.body.wire_len <= MAX_EMPTY_CODED
@@ -223,7 +225,7 @@ fn media_of(
     let key = |m: &Message| std::ptr::from_ref(m) as usize;
     let mut out = HashMap::new();
     // (conversation, direction) of the messages whose bytes are needed.
-    let mut by_conv: Vec<(Side, Vec<(&Message, &str)>)> = Vec::new();
+    let mut by_conv: Vec<(Side, Vec<(&Message, Head)>)> = Vec::new();
     for t in &index.transactions {
         let msgs = t
             .request
@@ -234,17 +236,20 @@ fn media_of(
             if m.body.wire_len == 0 || m.body.malformed {
                 continue;
             }
-            let Some(ct) = m.header("content-type") else {
+            let Some(head) = m.head(store) else {
                 continue;
             };
-            if needs_bytes(m, media_dissector(ct, &[])) {
+            let Some(ct) = head.header("content-type") else {
+                continue;
+            };
+            if needs_bytes(m, &head, media_dissector(ct, &[])) {
                 let at = (t.conversation, m.dir);
                 match by_conv.iter_mut().rev().take(2).find(|(c, _)| *c == at) {
-                    Some((_, v)) => v.push((m, ct)),
-                    None => by_conv.push((at, vec![(m, ct)])),
+                    Some((_, v)) => v.push((m, head)),
+                    None => by_conv.push((at, vec![(m, head)])),
                 }
             } else {
-                out.insert(key(m), media_with(m, ct, None));
+                out.insert(key(m), media_with(m, &head, None));
             }
         }
     }
@@ -254,10 +259,10 @@ fn media_of(
         };
         let stream = crate::http::stream::reassemble_direction(store, conv, *dir);
         msgs.iter()
-            .map(|(m, ct)| {
+            .map(|(m, head)| {
                 (
                     key(m),
-                    media_with(m, ct, Some(&m.body.gather(&stream.bytes))),
+                    media_with(m, head, Some(&m.body.gather(&stream.bytes))),
                 )
             })
             .collect::<Vec<_>>()

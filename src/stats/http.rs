@@ -144,7 +144,8 @@ pub fn packet_counter(trace: &Trace, http: &HttpIndex, selection: &Selection) ->
     total.child("Other HTTP Packets");
     for &(at, m) in &messages {
         total.tick(at);
-        if let Some(method) = m.method() {
+        let head = m.head(&trace.store);
+        if let Some(method) = head.as_ref().and_then(|h| h.method()) {
             total
                 .child("HTTP Request Packets")
                 .tick(at)
@@ -180,12 +181,16 @@ pub fn requests(trace: &Trace, http: &HttpIndex, selection: &Selection) -> Tree 
     let messages = tapped(trace, http, selection);
     let mut root = Item::new("HTTP Requests by HTTP Host");
     for &(at, m) in &messages {
-        let crate::http::parse::StartLine::Request { uri, .. } = &m.head.start else {
+        if !m.is_request() {
             continue;
-        };
+        }
         // Every request counts at the top; those with a Host under it.
         root.tick(at);
-        if let Some(host) = m.header("host") {
+        let Some(head) = m.head(&trace.store) else {
+            continue;
+        };
+        let uri = head.uri().unwrap_or("");
+        if let Some(host) = head.header("host") {
             root.child(host).tick(at).child(uri).tick(at);
         }
     }
