@@ -7,9 +7,11 @@
 //! results; every axis goes through [`crate::stats::scale`], so a
 //! one-packet or zero-duration capture still draws.
 //!
-//! Not yet reachable from a key: the pane is ready for the app's view list
-//! and job runner.
+//! `z` opens it (as tshark's `-z`), Space goes to the next screen, the
+//! arrows scroll the tree and the table.
 
+use super::app::{movement, Ctx, Handled, Input};
+use super::jobs::{JobKind, Output};
 use super::render::block;
 use crate::flow::{Direction, Protocol};
 use crate::session::Session;
@@ -20,6 +22,7 @@ use crate::stats::scale;
 use crate::stats::tcp_graph::{self, TcpGraph};
 use crate::stats::Selection;
 use crate::text::sanitize;
+use crate::ui::keymap::Action;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::symbols::Marker;
@@ -96,6 +99,8 @@ pub struct StatsPane {
     pub data: Option<StatsData>,
     /// First row shown in the tree and the table.
     pub offset: usize,
+    /// The job computing `data` is running.
+    pub building: bool,
 }
 
 fn bar(fraction: f64, width: usize) -> String {
@@ -115,6 +120,77 @@ fn flatten<'n>(nodes: &'n [Node], depth: usize, out: &mut Vec<(usize, &'n Node)>
 }
 
 impl StatsPane {
+    /// Shows the screens, starting the job that computes them if needed.
+    pub fn open(&mut self, cx: &Ctx) {
+        if self.data.is_none() && !self.building {
+            self.refresh(cx);
+        }
+    }
+
+    /// Computes the results again (the whole file replaced its preview).
+    pub fn refresh(&mut self, cx: &Ctx) {
+        let Some(session) = cx.trace.clone() else {
+            return;
+        };
+        self.building = true;
+        cx.jobs.start(JobKind::Stats, move |_| {
+            Some(Output::Stats(Box::new(StatsData::compute(&session))))
+        });
+    }
+
+    pub fn install(&mut self, data: StatsData) {
+        self.building = false;
+        self.data = Some(data);
+        self.offset = 0;
+    }
+
+    pub fn handle(&mut self, input: Input) -> Handled {
+        match input {
+            Input::Action(Action::Toggle) => {
+                self.tab = match self.tab {
+                    StatsTab::Hierarchy => StatsTab::Endpoints,
+                    StatsTab::Endpoints => StatsTab::IoGraph,
+                    StatsTab::IoGraph => StatsTab::TcpGraph,
+                    StatsTab::TcpGraph => StatsTab::Hierarchy,
+                };
+                self.offset = 0;
+                Handled::Consumed
+            }
+            Input::Action(a) => match movement(a, 10) {
+                Some(d) => {
+                    self.offset = self
+                        .offset
+                        .saturating_add_signed(d)
+                        .min(self.rows().saturating_sub(1));
+                    Handled::Consumed
+                }
+                None => Handled::Ignored,
+            },
+            Input::Scroll(_, d) => {
+                self.offset = self
+                    .offset
+                    .saturating_add_signed(d)
+                    .min(self.rows().saturating_sub(1));
+                Handled::Consumed
+            }
+            Input::Click(_) => Handled::Ignored,
+        }
+    }
+
+    /// Rows of the screen shown (for scrolling).
+    fn rows(&self) -> usize {
+        let Some(d) = &self.data else { return 0 };
+        match self.tab {
+            StatsTab::Hierarchy => {
+                let mut v = Vec::new();
+                flatten(&d.hierarchy.roots, 0, &mut v);
+                v.len()
+            }
+            StatsTab::Endpoints => d.endpoints.list.len(),
+            _ => 0,
+        }
+    }
+
     pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect) {
         let Some(data) = &self.data else {
             frame.render_widget(
@@ -350,6 +426,42 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("    udp"), "{s}");
+    }
+
+    #[test]
+    fn z_opens_the_screens_and_space_goes_through_them() {
+        use crate::ui::app::{App, View};
+        use crate::ui::event::Event;
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-captures/textbook-visit.pcap");
+        let trace = crate::trace::Trace::open(&path).expect("sample capture");
+        let mut app = App::with_trace("textbook-visit.pcap".into(), trace);
+        let mut press = |app: &mut App, c: char| {
+            app.handle(Event::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )));
+            app.settle();
+        };
+        press(&mut app, 'z');
+        assert_eq!(app.view, View::Stats);
+        let draw = |app: &mut App| {
+            let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+            terminal.draw(|f| app.draw(f)).expect("draw");
+            let buf = terminal.backend().buffer().clone();
+            (0..24u16)
+                .flat_map(|y| (0..80u16).map(move |x| (x, y)))
+                .map(|p| buf[p].symbol().to_string())
+                .collect::<String>()
+        };
+        assert!(draw(&mut app).contains("Protocol Hierarchy (27 frames)"));
+        press(&mut app, ' ');
+        assert!(draw(&mut app).contains("IPv4 Endpoints"));
+        press(&mut app, ' ');
+        assert!(draw(&mut app).contains("I/O Graph"));
+        press(&mut app, ' ');
+        assert!(draw(&mut app).contains("TCP Stream Graph"));
     }
 
     #[test]
