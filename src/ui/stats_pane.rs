@@ -437,7 +437,7 @@ mod tests {
             .join("sample-captures/textbook-visit.pcap");
         let trace = crate::trace::Trace::open(&path).expect("sample capture");
         let mut app = App::with_trace("textbook-visit.pcap".into(), trace);
-        let mut press = |app: &mut App, c: char| {
+        let press = |app: &mut App, c: char| {
             app.handle(Event::Key(KeyEvent::new(
                 KeyCode::Char(c),
                 KeyModifiers::NONE,
