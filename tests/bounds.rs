@@ -126,7 +126,10 @@ fn load(bytes: Vec<u8>) {
         let index = wirelens::http::HttpIndex::build(&trace.store, &trace.conversations);
         for t in &index.transactions {
             if let Some(m) = &t.response {
-                let _ = m.decoded_body(1 << 20);
+                let raw = m.body_bytes(&trace.store, &trace.conversations);
+                if let Some(head) = m.head(&trace.store) {
+                    let _ = m.decode_body(&head, &raw, 1 << 20);
+                }
             }
         }
     }
@@ -169,7 +172,11 @@ fn http(data: &[u8]) {
     let body_from = head.as_ref().map(|h| h.len).unwrap_or(0);
     let body = parse::read_body(&buf[body_from..], parse::Framing::Chunked, mode & 2 != 0);
     let coding = ["gzip", "deflate", "br", "gzip, br"][usize::from(mode >> 6)];
-    let _ = content::decode(&body.bytes, &content::codings(coding), 1 << 20);
+    let _ = content::decode(
+        &body.gather(&buf[body_from..]),
+        &content::codings(coding),
+        1 << 20,
+    );
     let _ = content::decode(buf, &content::codings(coding), 1 << 20);
 }
 

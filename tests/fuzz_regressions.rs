@@ -37,7 +37,8 @@ fn check(name: &str, bytes: Vec<u8>) {
         let _ = wirelens::flow::life::life(&session.store, conv);
     }
     for t in &session.http().transactions {
-        let uri = t.request.as_ref().and_then(|r| match &r.head.start {
+        let req_head = t.request.as_ref().and_then(|r| r.head(&session.store));
+        let uri = req_head.as_ref().and_then(|h| match &h.start {
             StartLine::Request { uri, .. } => Some(uri.as_str()),
             StartLine::Response { .. } => None,
         });
@@ -45,8 +46,13 @@ fn check(name: &str, bytes: Vec<u8>) {
             .into_iter()
             .flatten()
         {
-            let _ = m.decoded_body(1 << 20);
-            let n = base_name(m, uri, t.stream, t.number);
+            let Some(head) = m.head(&session.store) else {
+                continue;
+            };
+            let raw = m.body_bytes(&session.store, &session.conversations);
+            let _ = m.decode_body(&head, &raw, 1 << 20);
+            let _ = m.info(&head);
+            let n = base_name(&head, uri, t.stream, t.number);
             assert!(
                 !n.contains(['/', '\\'])
                     && !n.starts_with('.')

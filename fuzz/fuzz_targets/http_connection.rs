@@ -41,15 +41,20 @@ fuzz_target!(|data: &[u8]| {
     };
     let http = trace.http();
     for t in &http.transactions {
+        let req_head = t.request.as_ref().and_then(|r| r.head(&trace.store));
+        let uri = req_head.as_ref().and_then(|h| match &h.start {
+            wirelens::http::parse::StartLine::Request { uri, .. } => Some(uri.as_str()),
+            _ => None,
+        });
         for m in [t.request.as_ref(), t.response.as_ref()].into_iter().flatten().chain(&t.interim) {
             assert!(m.start <= m.end);
-            let _ = m.info();
-            let _ = m.decoded_body(1 << 20);
-            let uri = t.request.as_ref().and_then(|r| match &r.head.start {
-                wirelens::http::parse::StartLine::Request { uri, .. } => Some(uri.as_str()),
-                _ => None,
-            });
-            let name = base_name(m, uri, t.stream, t.number);
+            let Some(head) = m.head(&trace.store) else {
+                continue;
+            };
+            let _ = m.info(&head);
+            let raw = m.body_bytes(&trace.store, &trace.conversations);
+            let _ = m.decode_body(&head, &raw, 1 << 20);
+            let name = base_name(&head, uri, t.stream, t.number);
             assert!(!name.contains('/') && !name.contains('\\') && !name.starts_with('.'), "unsafe name {name:?}");
             assert!(!name.chars().any(wirelens::text::is_unsafe), "unsafe character in {name:?}");
         }

@@ -29,10 +29,12 @@ fuzz_target!(|data: &[u8]| {
             let rest = &buf[head.len..];
             let body = parse::read_body(rest, framing, closed);
             assert!(body.wire_len <= rest.len() as u64, "body beyond its buffer");
-            assert!(body.bytes.len() as u64 <= body.wire_len, "more body than wire bytes");
+            assert!(body.len <= body.wire_len, "more body than wire bytes");
+            let bytes = body.gather(rest);
+            assert_eq!(bytes.len() as u64, body.len, "gathered body of another length");
             let codings = head.header("content-encoding").map(content::codings).unwrap_or(codings);
-            let d = content::decode(&body.bytes, &codings, LIMIT);
-            assert!(d.bytes.len() as u64 <= LIMIT.max(body.bytes.len() as u64));
+            let d = content::decode(&bytes, &codings, LIMIT);
+            assert!(d.bytes.len() as u64 <= LIMIT.max(bytes.len() as u64));
         }
         Err(_) => {
             // Every framing over raw bytes, and decoding them.

@@ -28,7 +28,10 @@ fuzz_target!(|data: &[u8]| {
     }
     for t in &trace.http().transactions {
         for m in [t.request.as_ref(), t.response.as_ref()].into_iter().flatten() {
-            let _ = m.decoded_body(1 << 20);
+            let raw = m.body_bytes(&trace.store, &trace.conversations);
+            if let Some(head) = m.head(&trace.store) {
+                let _ = m.decode_body(&head, &raw, 1 << 20);
+            }
         }
     }
 });

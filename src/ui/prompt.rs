@@ -1,5 +1,6 @@
 //! The one-line prompt at the bottom of the screen (export file name, follow
-//! search, display filter) and the export actions behind it. Exports use the same library
+//! search, display filter) and the export actions behind it, which the app runs
+//! as jobs (`app/prompting.rs`). Exports use the same library
 //! rules as `wirelens export`: names reduced by `http::export::sanitize_name`,
 //! files created by `write_item` inside the prepared directory only, never
 //! over an existing file.
@@ -67,7 +68,7 @@ pub fn http_item(trace: &Session, index: Option<usize>) -> Option<ExportItem<'_>
     let msg = [t.response.as_ref(), t.request.as_ref()]
         .into_iter()
         .flatten()
-        .find(|m| !m.body.bytes.is_empty())?;
+        .find(|m| !m.body.is_empty())?;
     let wanted = Some((index? as u32, msg.is_request()));
     let opts = ExportOptions {
         stream: Some(t.stream),
@@ -75,7 +76,7 @@ pub fn http_item(trace: &Session, index: Option<usize>) -> Option<ExportItem<'_>
         ..ExportOptions::default()
     };
     // Stop at the body wanted: the bodies after it are never decoded.
-    let found = plan_each(http, &opts, |item| {
+    let found = plan_each(&trace.store, &trace.conversations, http, &opts, |item| {
         if item.message == wanted {
             Err(item)
         } else {
