@@ -80,20 +80,28 @@ fn protocol_and_info(
             let Some(http) = http else {
                 return ("TCP".into(), tcp_info(view));
             };
+            let prefix = analysis_prefix(view);
             let messages = http.at_packet(view.index);
             if messages.is_empty() {
                 const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
-                let has_data = d.tcp_len().unwrap_or(0) > 0;
+                // tshark hands a retransmitted segment to no reassembly.
+                let retransmitted = view
+                    .trace
+                    .store
+                    .entry(view.index)
+                    .is_some_and(|e| e.analysis & af::RETRANSMISSION != 0);
+                let has_data = d.tcp_len().unwrap_or(0) > 0 && !retransmitted;
                 match http.segment_of(view.trace, view.index) {
-                    Some((m, true)) if has_data => {
-                        ("TCP".into(), format!("{} {SEGMENT}", m.start_line_info()))
-                    }
+                    Some((m, true)) if has_data => (
+                        "TCP".into(),
+                        format!("{prefix}{} {SEGMENT}", m.start_line_info()),
+                    ),
                     Some(_) if has_data => ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))),
                     _ => ("TCP".into(), tcp_info(view)),
                 }
             } else {
                 let info: Vec<String> = messages.iter().map(|m| m.info()).collect();
-                ("HTTP".into(), info.join(" , "))
+                ("HTTP".into(), format!("{prefix}{}", info.join(" , ")))
             }
         }
         Transport::Udp(u) => {
@@ -199,14 +207,10 @@ pub fn tcp_flag_names(flags: u16) -> String {
     }
 }
 
-/// Wireshark's Info text for a TCP segment.
-pub fn tcp_info(view: &PacketView<'_>) -> String {
-    let d = &view.decoded;
-    let Some(t) = d.tcp() else {
-        return String::new();
-    };
-    let store = &view.trace.store;
-    let entry = store.entry(view.index).copied();
+/// The `[TCP ...] ` labels of a segment's analysis flags, in Wireshark's
+/// order, as they start its Info (also when HTTP fills the rest).
+pub fn analysis_prefix(view: &PacketView<'_>) -> String {
+    let entry = view.trace.store.entry(view.index).copied();
     let analysis = entry.map(|e| e.analysis).unwrap_or(0);
     let mut s = String::new();
     for (bit, _, label) in af::ALL {
@@ -227,6 +231,17 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
             }
         }
     }
+    s
+}
+
+/// Wireshark's Info text for a TCP segment.
+pub fn tcp_info(view: &PacketView<'_>) -> String {
+    let d = &view.decoded;
+    let Some(t) = d.tcp() else {
+        return String::new();
+    };
+    let store = &view.trace.store;
+    let mut s = analysis_prefix(view);
     let flags = u16::from(t.flags()) | t.reserved_and_ns();
     let (seq, ack) = view
         .relative_seq_ack()

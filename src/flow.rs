@@ -73,7 +73,8 @@ pub struct TcpDirection {
     pub base_seq: Option<u32>,
     /// The first SYN sent in this direction (0-based packet index), if any.
     pub syn: Option<u32>,
-    /// Time of that SYN.
+    /// Time of the most recent SYN without ACK in this direction before the
+    /// handshake completed (Wireshark's `ts_mru_syn`, the start of the RTT).
     pub syn_ts: i64,
     /// Options offered in that SYN.
     pub syn_options: SynOptions,

@@ -199,13 +199,17 @@ impl HttpIndex {
         // (or found malformed, e.g. an overflowing chunk size).
         let conversation = t.conversation;
         let mut add = |m: &Message, role: Role| {
-            if m.partial() && !m.body.malformed {
-                return;
-            }
             let r = MessageRef {
                 transaction: id,
                 role,
             };
+            if m.partial() && !m.body.malformed {
+                // Never completed: every packet that carried part of it,
+                // the last one included, is a segment of it for tshark.
+                self.spans
+                    .push((conversation, m.first_packet, m.last_packet + 1, r));
+                return;
+            }
             self.by_packet.entry(m.last_packet).or_default().push(r);
             if m.first_packet < m.last_packet {
                 self.spans
