@@ -100,8 +100,17 @@ fn protocol_and_info(
                     _ => ("TCP".into(), tcp_info(view)),
                 }
             } else {
-                let info: Vec<String> = messages.iter().map(|m| m.info()).collect();
-                ("HTTP".into(), format!("{prefix}{}", info.join(" , ")))
+                // Several messages in one segment follow each other in Info
+                // (zeek-variant-04-te_cl_desync frame 4); the Protocol column
+                // is the last one's.
+                let mut info = prefix;
+                let mut protocol = "HTTP";
+                for m in &messages {
+                    let (p, i) = m.protocol_and_info();
+                    protocol = p;
+                    info.push_str(&i);
+                }
+                (protocol.into(), info)
             }
         }
         Transport::Udp(u) => {

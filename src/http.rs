@@ -13,6 +13,7 @@ pub mod export;
 pub mod media;
 pub mod parse;
 pub mod stream;
+pub mod summary;
 
 use crate::flow::{Conversation, Protocol};
 use crate::trace::Trace;
@@ -87,29 +88,32 @@ impl Message {
 
     /// The start line as Wireshark's Info column shows it, with a trailing space.
     pub fn start_line_info(&self) -> String {
-        match &self.head.start {
-            StartLine::Request {
-                method,
-                uri,
-                version,
-            } => format!("{method} {uri} {version} "),
-            StartLine::Response {
-                version,
-                code,
-                reason,
-            } => format!("{version} {code} {reason} "),
-        }
+        format!("{} ", self.head.start_line_text())
     }
 
-    /// The start line as Wireshark's Info column shows it.
-    pub fn info(&self) -> String {
+    /// The Protocol column and the Info text of the message as Wireshark
+    /// shows them: the start line, then what the body's media-type dissector
+    /// adds (see [`summary`]).
+    pub fn protocol_and_info(&self) -> (&'static str, String) {
         let mut s = self.start_line_info();
-        if !self.body.bytes.is_empty() {
-            if let Some(ct) = self.header("content-type") {
-                s.push_str(&format!(" ({})", media::essence(ct)));
+        let mut protocol = "HTTP";
+        if let (false, Some(ct)) = (self.body.bytes.is_empty(), self.header("content-type")) {
+            // Enough of the decoded body to tell it apart from an empty one
+            // and to see its magic number.
+            const PEEK: u64 = 4096;
+            let decoded = self.decoded_body(PEEK);
+            if !decoded.bytes.is_empty() {
+                let (p, more) = summary::media_summary(ct, &decoded.bytes);
+                protocol = p;
+                s.push_str(&more);
             }
         }
-        s
+        (protocol, s)
+    }
+
+    /// The Info text of the message (see [`Message::protocol_and_info`]).
+    pub fn info(&self) -> String {
+        self.protocol_and_info().1
     }
 }
 
@@ -303,21 +307,31 @@ fn message_at(s: &DirStream, start: u64, head: Head, framing: Framing, closed: b
 }
 
 /// Where to look for the next message after a failure at `pos`: the first
-/// line start after the next gap (or after `pos`) that looks like a message.
+/// line start after the next gap that looks like a message, or the first
+/// later segment that starts like one (tshark hands every segment to HTTP, so
+/// a stray byte such as a keep-alive probe before a request does not hide it).
 fn resync(s: &DirStream, pos: u64, looks: fn(&[u8]) -> bool) -> Option<u64> {
-    let from = match s.next_gap_after(pos) {
-        Some((o, l)) => (o + l).max(pos + 1),
-        None => return None,
-    };
     let bytes = &s.bytes;
-    let mut p = from as usize;
-    while p < bytes.len() {
-        if (p == 0 || bytes[p - 1] == b'\n') && looks(&bytes[p..]) {
-            return Some(p as u64);
+    let at_segment = s
+        .packets
+        .iter()
+        .map(|&(o, _)| o)
+        .filter(|&o| o > pos)
+        .find(|&o| bytes.get(o as usize..).is_some_and(looks));
+    let after_gap = s.next_gap_after(pos).and_then(|(o, l)| {
+        let mut p = (o + l).max(pos + 1) as usize;
+        while p < bytes.len() {
+            if (p == 0 || bytes[p - 1] == b'\n') && looks(&bytes[p..]) {
+                return Some(p as u64);
+            }
+            p += 1;
         }
-        p += 1;
+        None
+    });
+    match (at_segment, after_gap) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
-    None
 }
 
 fn parse_requests(s: &DirStream) -> Vec<Message> {
@@ -342,7 +356,17 @@ fn parse_requests(s: &DirStream) -> Vec<Message> {
                     pos = next;
                 }
             }
-            Err(HeadError::Incomplete) | Err(HeadError::TooLarge) | Err(HeadError::Invalid) => {
+            Err(e) => {
+                // The stream ends inside a request head (an HTTP/0.9 request
+                // line, or a capture cut short): tshark shows its start line
+                // on the segments that carried it.
+                if e == HeadError::Incomplete {
+                    if let Some(head) = parse::partial_request(buf) {
+                        let mut m = message_at(s, pos, head, Framing::NoBody, closed);
+                        m.body.complete = false;
+                        out.push(m);
+                    }
+                }
                 // Skip blank lines between messages (RFC 9112 2.2).
                 if buf.starts_with(b"\r\n") || buf.starts_with(b"\n") {
                     pos += if buf[0] == b'\r' { 2 } else { 1 };

@@ -5,6 +5,9 @@
 //! Everything is bounded: a head larger than [`MAX_HEAD`] is not HTTP, a chunk
 //! size that overflows `u64` is malformed, and nothing is read past the buffer.
 
+mod lenient;
+pub use lenient::partial_request;
+
 /// The largest message head (start line and headers) accepted.
 pub const MAX_HEAD: usize = 64 * 1024;
 /// The most headers accepted in one head.
@@ -72,6 +75,28 @@ pub struct Head {
 }
 
 impl Head {
+    /// The start line as sent, with single spaces (an absent request version
+    /// leaves no trailing space): what tshark's Info shows.
+    pub fn start_line_text(&self) -> String {
+        match &self.start {
+            StartLine::Request {
+                method,
+                uri,
+                version,
+            } if version.is_empty() => format!("{method} {uri}"),
+            StartLine::Request {
+                method,
+                uri,
+                version,
+            } => format!("{method} {uri} {version}"),
+            StartLine::Response {
+                version,
+                code,
+                reason,
+            } => format!("{version} {code} {reason}"),
+        }
+    }
+
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         header(&self.headers, name)
@@ -150,7 +175,13 @@ pub fn parse_request(buf: &[u8]) -> Result<Head, HeadError> {
     let mut storage = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut storage);
     let r = config().parse_request(&mut req, buf);
-    let n = status(r, full, |n| n)?;
+    let n = match status(r, full, |n| n) {
+        Ok(n) => n,
+        // A request line httparse refuses (no version, HTTP/1.2, raw
+        // control bytes) that tshark still lists as a request.
+        Err(HeadError::Invalid) => return lenient::parse_request(buf, full),
+        Err(e) => return Err(e),
+    };
     Ok(Head {
         start: StartLine::Request {
             method: req.method.unwrap_or_default().to_string(),
@@ -194,15 +225,16 @@ pub enum Framing {
     Close,
 }
 
-/// Whether Transfer-Encoding ends in `chunked`.
+/// Whether Transfer-Encoding names `chunked` anywhere in its list: tshark and
+/// Zeek frame `chunked, identity` as chunked, so the request smuggled behind
+/// such a body is found as they find it.
 pub fn is_chunked(head: &Head) -> bool {
     head.headers
         .iter()
         .filter(|(n, _)| n.eq_ignore_ascii_case("transfer-encoding"))
         .flat_map(|(_, v)| v.split(','))
         .map(str::trim)
-        .next_back()
-        .is_some_and(|c| c.eq_ignore_ascii_case("chunked"))
+        .any(|c| c.eq_ignore_ascii_case("chunked"))
 }
 
 /// Content-Length, when present and valid.
@@ -447,5 +479,29 @@ mod tests {
         assert_eq!(response_framing(&h, Some("GET")), Framing::Close);
         let b = read_body(b"all of it", Framing::Close, true);
         assert!(b.complete && b.bytes == b"all of it");
+    }
+
+    #[test]
+    fn chunked_anywhere_in_the_list() {
+        let h = parse_request(
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked, identity\r\nContent-Length: 40\r\n\r\n",
+        )
+        .expect("head");
+        assert_eq!(request_framing(&h), Framing::Chunked);
+    }
+
+    #[test]
+    fn odd_request_lines_are_still_requests() {
+        let h = parse_request(b"GET /a HTTP/1.2\r\nHost: x\r\n\r\n").expect("head");
+        assert_eq!(h.start_line_text(), "GET /a HTTP/1.2");
+        assert_eq!(h.header("host"), Some("x"));
+        let h = parse_request(b"GET /a\r\nHost: x\r\n\r\n").expect("no version");
+        assert_eq!(h.start_line_text(), "GET /a");
+        let h = parse_request(b"GET /a\x1b[31mb HTTP/1.1\r\nHost: x\x00y\r\n\r\n").expect("ESC");
+        assert!(matches!(&h.start, StartLine::Request { uri, .. } if uri == "/a\u{1b}[31mb"));
+        assert_eq!(h.header("host"), Some("x\u{0}y"));
+        assert_eq!(h.len, 36);
+        let h = parse_request(b"GET /a\nHost: x\n\n").expect("bare LF");
+        assert_eq!(h.len, 16);
     }
 }
