@@ -9,6 +9,7 @@ pub mod http;
 pub mod ladder;
 pub mod list;
 
+use crate::session::Session;
 use crate::trace::Trace;
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -52,9 +53,9 @@ pub enum Outcome {
     Damaged,
 }
 
-/// Opens a trace, turning a failure into a one-line error naming the file.
-pub fn open_trace(path: &Path) -> anyhow::Result<Trace> {
-    Trace::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+/// Opens a capture, turning a failure into a one-line error naming the file.
+pub fn open_session(path: &Path) -> anyhow::Result<Session> {
+    Session::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// Reports damage found while loading, after the command's output.
@@ -97,12 +98,14 @@ pub fn compile_filter(text: Option<&str>) -> anyhow::Result<Option<crate::filter
 /// Per conversation, the packets (0-based, ascending) that `filter` selects;
 /// `None` when there is no filter (everything is kept).
 pub fn matching_by_conversation(
-    trace: &Trace,
+    session: &Session,
     filter: Option<&crate::filter::Filter>,
 ) -> Option<std::collections::HashMap<u32, Vec<u32>>> {
     let filter = filter?;
+    let trace = session.trace();
+    let http = filter.needs_http().then(|| session.http());
     let mut map: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
-    for index in filter.select(trace) {
+    for index in filter.select(trace, http) {
         if let Some(e) = trace.store.entry(index) {
             if e.conversation != crate::store::NONE {
                 map.entry(e.conversation).or_default().push(index as u32);

@@ -28,14 +28,10 @@ fn mac(m: [u8; 6]) -> String {
     )
 }
 
-/// Builds the row of a packet.
+/// Builds the row of a packet. HTTP rows need the view's HTTP index: without
+/// one (a UI still building it in the background) they show as TCP rows.
 pub fn row(view: &PacketView<'_>) -> Row {
-    row_with_http(view, Some(view.trace.http()))
-}
-
-/// Builds the row of a packet with the HTTP index if there is one yet (a UI
-/// that builds it in the background shows TCP rows until it is ready).
-pub fn row_with_http(view: &PacketView<'_>, http: Option<&crate::http::HttpIndex>) -> Row {
+    let http = view.http;
     let store = &view.trace.store;
     let entry = store.entry(view.index).copied();
     let d = &view.decoded;
@@ -91,7 +87,7 @@ fn protocol_and_info(
                     .entry(view.index)
                     .is_some_and(|e| e.analysis & af::RETRANSMISSION != 0);
                 let has_data = d.tcp_len().unwrap_or(0) > 0 && !retransmitted;
-                match http.segment_of(view.trace, view.index) {
+                match http.segment_of(&view.trace.store, &view.trace.conversations, view.index) {
                     Some((m, true)) if has_data => (
                         "TCP".into(),
                         format!("{prefix}{} {SEGMENT}", m.start_line_info()),

@@ -3,7 +3,7 @@
 //! content), paired in order into [`Transaction`]s, with bodies de-chunked and,
 //! on demand, decoded.
 //!
-//! [`HttpIndex::build`] does the work once per trace ([`crate::trace::Trace::http`]
+//! [`HttpIndex::build`] does the work once per trace ([`crate::session::Session::http`]
 //! caches it); fields, the Info column and the `http` / `export` commands read
 //! it. Message bodies are kept de-chunked but still content-coded; decoding is
 //! bounded (see [`content`]).
@@ -15,8 +15,8 @@ pub mod parse;
 pub mod stream;
 pub mod summary;
 
-use crate::flow::{Conversation, Protocol};
-use crate::trace::Trace;
+use crate::flow::{Conversation, Conversations, Protocol};
+use crate::store::PacketStore;
 use parse::{Framing, Head, HeadError, StartLine};
 use std::collections::HashMap;
 use stream::DirStream;
@@ -166,8 +166,8 @@ impl HttpIndex {
     /// Parses every TCP conversation of `trace`, spreading the connections
     /// over the machine's cores (each connection is independent); the result
     /// is in conversation order whatever the number of threads.
-    pub fn build(trace: &Trace) -> HttpIndex {
-        let convs = trace.conversations.all();
+    pub fn build(store: &PacketStore, conversations: &Conversations) -> HttpIndex {
+        let convs = conversations.all();
         let parse = |range: &std::ops::Range<usize>| -> Vec<Transaction> {
             let mut out = Vec::new();
             for ci in range.clone() {
@@ -175,7 +175,7 @@ impl HttpIndex {
                 if conv.protocol != Protocol::Tcp {
                     continue;
                 }
-                let streams = stream::reassemble(trace, conv);
+                let streams = stream::reassemble(store, conv);
                 out.extend(connection(conv, ci as u32, &streams));
             }
             out
@@ -246,9 +246,14 @@ impl HttpIndex {
     /// packet: that message, and whether this packet carries its first byte
     /// (Wireshark then shows the start line with "[TCP segment of a
     /// reassembled PDU]"). Costs a search of the packet's connection only.
-    pub fn segment_of(&self, trace: &Trace, index: usize) -> Option<(&Message, bool)> {
-        let entry = trace.store.entry(index)?;
-        let conv = trace.conversations.get(entry.conversation)?;
+    pub fn segment_of(
+        &self,
+        store: &PacketStore,
+        conversations: &Conversations,
+        index: usize,
+    ) -> Option<(&Message, bool)> {
+        let entry = store.entry(index)?;
+        let conv = conversations.get(entry.conversation)?;
         let from_client = (crate::flow::Direction::of(entry)) == conv.client_direction().0;
         let packet = index as u32;
         let end = self

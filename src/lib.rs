@@ -31,6 +31,7 @@ pub mod filter;
 pub mod flow;
 pub mod http;
 pub mod parallel;
+pub mod session;
 pub mod store;
 pub mod text;
 pub mod trace;

@@ -1,6 +1,7 @@
-//! A loaded capture: the packet store and its conversations, built together in
-//! one sequential pass over the records. This is the entry point of the
-//! library: the CLI and the TUI both open a [`Trace`].
+//! A loaded capture as plain data: the packet store, its conversations and the
+//! damage found while reading, built together in one pass over the records.
+//! Everything computed later from a trace (the HTTP index, connection
+//! summaries, filter results) lives one level up, in [`crate::session`].
 //!
 //! ```no_run
 //! let trace = wirelens::trace::Trace::open(std::path::Path::new("sample-captures/textbook-visit.pcap"))?;
@@ -11,10 +12,8 @@
 use crate::capture::{Capture, CaptureError, CaptureWarning, Interface, LinkType, RecordKind};
 use crate::decode::decode;
 use crate::flow::{Conversations, FlowBuilder};
-use crate::http::HttpIndex;
 use crate::store::{entry_from, PacketEntry, PacketStore};
 use std::path::Path;
-use std::sync::OnceLock;
 
 /// Progress of a load, reported every few thousand packets.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,21 +31,6 @@ pub struct Trace {
     pub warning: Option<CaptureWarning>,
     /// Reading stopped at corrupt data: everything before it is here.
     pub error: Option<CaptureError>,
-    /// HTTP transactions, built on first use (see [`Trace::http`]).
-    http: OnceLock<HttpIndex>,
-}
-
-impl Trace {
-    /// The trace's HTTP transactions, parsed on the first call and kept.
-    pub fn http(&self) -> &HttpIndex {
-        self.http.get_or_init(|| HttpIndex::build(self))
-    }
-
-    /// The HTTP index if it has been built (never blocks), for a UI that
-    /// builds it in the background.
-    pub fn http_if_ready(&self) -> Option<&HttpIndex> {
-        self.http.get()
-    }
 }
 
 const PROGRESS_EVERY: u64 = 16_384;
@@ -125,7 +109,6 @@ impl Trace {
             conversations: flows.finish(),
             warning,
             error,
-            http: OnceLock::new(),
         })
     }
 }

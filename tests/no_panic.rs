@@ -3,7 +3,8 @@
 
 use wirelens::capture::{Capture, CaptureBytes};
 use wirelens::columns;
-use wirelens::fields::{PacketView, FIELDS};
+use wirelens::fields::FIELDS;
+use wirelens::session::Session;
 use wirelens::trace::Trace;
 
 fn exercise(bytes: Vec<u8>) {
@@ -13,9 +14,10 @@ fn exercise(bytes: Vec<u8>) {
     let Ok(trace) = Trace::load(capture, |_| true) else {
         return;
     };
+    let trace = Session::from(trace);
     let mut values = Vec::new();
     for i in 0..trace.store.len() {
-        let view = PacketView::new(&trace, i);
+        let view = trace.packet_with_http(i);
         let _ = columns::row(&view);
         let _ = wirelens::ui::details::lines(&view);
         for f in FIELDS {

@@ -1,7 +1,7 @@
 //! `wirelens follow`: one TCP stream's bytes, both directions in order of
 //! delivery, as ASCII, a hex dump, or the exact raw bytes.
 
-use super::{finish_output, open_trace, report_damage, Outcome};
+use super::{finish_output, open_session, report_damage, Outcome};
 use crate::flow::follow::{follow, Side};
 use crate::flow::reassembly::{GapReason, Piece};
 use crate::text::{ascii_or_dot, hex_dump_row, sanitize};
@@ -48,9 +48,10 @@ fn gap_reason(r: GapReason) -> &'static str {
 }
 
 pub fn run(args: &FollowArgs) -> Result<Outcome> {
-    let trace = open_trace(&args.file)?;
-    let conv = super::tcp_stream(&trace, &args.file, args.stream)?;
-    let stream = follow(&trace, conv);
+    let session = open_session(&args.file)?;
+    let trace = session.trace();
+    let conv = super::tcp_stream(trace, &args.file, args.stream)?;
+    let stream = follow(trace, conv);
     let wanted = |s: Side| match args.direction {
         Which::Both => true,
         Which::Client => s == Side::Client,
@@ -136,5 +137,5 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, &trace))
+    Ok(report_damage(&args.file, trace))
 }

@@ -193,6 +193,12 @@ impl FieldId {
     pub fn name(self) -> &'static str {
         self.def().name
     }
+    /// Whether the field's values come from the HTTP index.
+    pub fn is_http(self) -> bool {
+        let name = self.name();
+        // The Info column shows HTTP start lines.
+        name == "http" || name.starts_with("http.") || name.starts_with("_ws.col.")
+    }
 }
 
 #[cfg(test)]

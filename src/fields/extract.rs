@@ -6,6 +6,7 @@ use crate::decode::checksum::{self, ChecksumStatus};
 use crate::decode::tcp_options::SynOptions;
 use crate::decode::{Decoded, Network, Transport};
 use crate::flow::{analysis::flags as af, Direction, Protocol};
+use crate::http::HttpIndex;
 use crate::store::{bits, PacketKind};
 use crate::trace::Trace;
 use std::borrow::Cow;
@@ -78,6 +79,9 @@ impl Value<'_> {
 /// A packet of a trace, decoded once, whose fields can be asked for.
 pub struct PacketView<'t> {
     pub trace: &'t Trace,
+    /// The trace's HTTP transactions, when built: without them, `http.*`
+    /// fields are absent.
+    pub http: Option<&'t HttpIndex>,
     /// 0-based index.
     pub index: usize,
     pub decoded: Decoded<'t>,
@@ -92,9 +96,20 @@ fn checksum_code(s: ChecksumStatus) -> u64 {
 }
 
 impl<'t> PacketView<'t> {
+    /// A view without HTTP fields (see [`PacketView::with_http`]).
     pub fn new(trace: &'t Trace, index: usize) -> PacketView<'t> {
+        PacketView::with_http(trace, None, index)
+    }
+
+    /// A view whose `http.*` fields come from `http`.
+    pub fn with_http(
+        trace: &'t Trace,
+        http: Option<&'t HttpIndex>,
+        index: usize,
+    ) -> PacketView<'t> {
         PacketView {
             trace,
+            http,
             index,
             decoded: trace.store.decode(index),
         }
@@ -363,8 +378,8 @@ impl<'t> PacketView<'t> {
             | F::HttpContentLength
             | F::HttpContentEncoding
             | F::HttpTransferEncoding => {
-                if tcp.is_some() {
-                    for m in self.trace.http().at_packet(self.index) {
+                if let (Some(http), true) = (self.http, tcp.is_some()) {
+                    for m in http.at_packet(self.index) {
                         if let Some(v) = http_value(m, field) {
                             push(v);
                         }

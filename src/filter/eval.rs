@@ -6,6 +6,7 @@ use super::typecheck::{Const, Node};
 use crate::fields::{FieldId, PacketView, Value};
 use crate::flow::analysis::flags as af;
 use crate::flow::Protocol;
+use crate::http::HttpIndex;
 use crate::store::{bits, PacketKind};
 use crate::trace::Trace;
 use std::cell::OnceCell;
@@ -15,14 +16,16 @@ use std::net::IpAddr;
 /// One packet being filtered: the decode happens at most once, on demand.
 pub struct Packet<'t> {
     trace: &'t Trace,
+    http: Option<&'t HttpIndex>,
     index: usize,
     view: OnceCell<PacketView<'t>>,
 }
 
 impl<'t> Packet<'t> {
-    pub fn new(trace: &'t Trace, index: usize) -> Packet<'t> {
+    pub fn new(trace: &'t Trace, http: Option<&'t HttpIndex>, index: usize) -> Packet<'t> {
         Packet {
             trace,
+            http,
             index,
             view: OnceCell::new(),
         }
@@ -37,7 +40,7 @@ impl<'t> Packet<'t> {
     pub fn values(&self, field: FieldId, out: &mut Vec<Value<'t>>) {
         if !fast_values(self.trace, self.index, field, out) {
             self.view
-                .get_or_init(|| PacketView::new(self.trace, self.index))
+                .get_or_init(|| PacketView::with_http(self.trace, self.http, self.index))
                 .values(field, out);
         }
     }

@@ -315,10 +315,12 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
         Transport::None => {}
     }
     // HTTP, once the background index is ready (the pane never waits for it).
-    let http = view.trace.http_if_ready();
+    let http = view.http;
     let messages = http.map(|h| h.at_packet(view.index)).unwrap_or_default();
     if messages.is_empty() {
-        if let Some((m, _)) = http.and_then(|h| h.segment_of(view.trace, view.index)) {
+        if let Some((m, _)) = http
+            .and_then(|h| h.segment_of(&view.trace.store, &view.trace.conversations, view.index))
+        {
             push(
                 0,
                 format!(

@@ -11,8 +11,8 @@ use super::ladder_pane::side_color;
 use super::render::block;
 use crate::flow::follow::{follow, Side};
 use crate::flow::reassembly::{GapReason, Piece};
+use crate::session::Session;
 use crate::text::{ascii_or_dot, sanitize};
-use crate::trace::Trace;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -65,7 +65,7 @@ fn gap_text(len: u64, reason: GapReason) -> String {
 
 impl FollowState {
     /// Follows conversation `conversation`.
-    pub fn new(trace: &Trace, conversation: u32, hex: bool) -> Option<FollowState> {
+    pub fn new(trace: &Session, conversation: u32, hex: bool) -> Option<FollowState> {
         let conv = trace.conversations.get(conversation)?;
         let followed = follow(trace, conv);
         let lines = if hex {
@@ -92,7 +92,7 @@ impl FollowState {
     }
 
     /// Switches between ASCII and hex, keeping the search.
-    pub fn toggle_hex(&mut self, trace: &Trace) {
+    pub fn toggle_hex(&mut self, trace: &Session) {
         if let Some(mut next) = FollowState::new(trace, self.conversation, !self.hex) {
             if let Some(q) = self.query.take() {
                 next.search(&q);

@@ -11,8 +11,8 @@ use super::app::{scroll_into_view, step, App};
 use super::render::block;
 use crate::flow::follow::Side;
 use crate::flow::ladder::{ladder, Fold, Row, Segment};
+use crate::session::Session;
 use crate::text::sanitize;
-use crate::trace::Trace;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -57,7 +57,7 @@ pub struct LadderState {
 impl LadderState {
     /// The ladder of conversation `conversation`, with the row of `packet`
     /// selected.
-    pub fn new(trace: &Trace, conversation: u32, packet: u32) -> Option<LadderState> {
+    pub fn new(trace: &Session, conversation: u32, packet: u32) -> Option<LadderState> {
         let conv = trace.conversations.get(conversation)?;
         let folded = ladder(trace, conv, false);
         let mut state = LadderState {
@@ -78,7 +78,7 @@ impl LadderState {
         Some(state)
     }
 
-    fn rebuild(&mut self, trace: &Trace) {
+    fn rebuild(&mut self, trace: &Session) {
         let every = match &self.every {
             Some(every) => every,
             None if !self.all && self.open.is_empty() => {
@@ -146,7 +146,7 @@ impl LadderState {
 
     /// Unfolds the selected fold, or folds the run the selected segment
     /// belongs to.
-    pub fn toggle_selected(&mut self, trace: &Trace) {
+    pub fn toggle_selected(&mut self, trace: &Session) {
         let key = match self.rows.get(self.selected) {
             Some(Row::Fold(f)) => Some(f.first_packet),
             Some(Row::Segment(s)) => self.folded.iter().find_map(|r| match r {
@@ -177,7 +177,7 @@ impl LadderState {
     }
 
     /// Unfolds every fold, or folds them all back.
-    pub fn toggle_all(&mut self, trace: &Trace) {
+    pub fn toggle_all(&mut self, trace: &Session) {
         let packet = self.packet_of(self.selected);
         self.all = !self.all;
         self.open.clear();

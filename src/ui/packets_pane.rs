@@ -78,8 +78,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     let rows: Vec<Row<'_>> = (app.offset..(app.offset + height).min(app.list_len()))
         .filter_map(|pos| app.list_packet(pos))
         .map(|i| {
-            let view = PacketView::new(trace, i);
-            let r = columns::row_with_http(&view, trace.http_if_ready());
+            let view = trace.packet(i);
+            let r = columns::row(&view);
             let e = trace.store.entry(i).copied();
             let mut style = e
                 .map(|e| {
@@ -172,7 +172,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     if app.selected >= trace.store.len() {
         return;
     }
-    let view = PacketView::new(trace, app.selected);
+    let view = trace.packet(app.selected);
     let all_lines = details::lines(&view);
     let lines = details::visible(&all_lines, &app.details_collapsed);
     app.detail_selected = app.detail_selected.min(lines.len().saturating_sub(1));

@@ -67,7 +67,7 @@ impl App {
         if self.selected >= trace.store.len() {
             return;
         }
-        let view = crate::fields::PacketView::new(trace, self.selected);
+        let view = trace.packet(self.selected);
         let all = crate::ui::details::lines(&view);
         let shown = crate::ui::details::visible(&all, &self.details_collapsed);
         // The heading of the selected line's layer, and its position.
