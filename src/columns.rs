@@ -2,8 +2,12 @@
 //! Source, Destination, Protocol, Length, Info. Computed on demand for the rows
 //! on screen (or printed), never stored.
 
+use crate::decode::app::StreamRow;
 use crate::decode::tcp_options::{TcpOption, TcpOptions};
 use crate::decode::{Network, Transport};
+
+/// tshark's label of a segment carrying part of a longer message.
+const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
 use crate::fields::PacketView;
 use crate::flow::analysis::flags as af;
 use crate::store::PacketKind;
@@ -77,9 +81,17 @@ fn protocol_and_info(
                 return ("TCP".into(), tcp_info(view));
             };
             let prefix = analysis_prefix(view);
+            match http.app_row(view.index) {
+                Some(StreamRow::App(a)) => {
+                    return (a.protocol.into(), format!("{prefix}{}", a.info))
+                }
+                Some(StreamRow::Segment) => {
+                    return ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view)))
+                }
+                None => {}
+            }
             let messages = http.at_packet(view.index);
             if messages.is_empty() {
-                const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
                 // tshark hands a retransmitted segment to no reassembly.
                 let retransmitted = view
                     .trace
@@ -111,12 +123,8 @@ fn protocol_and_info(
         }
         Transport::Udp(u) => {
             let (s, t) = (u.source_port(), u.destination_port());
-            let (dns, mdns) = (s == 53 || t == 53, s == 5353 || t == 5353);
-            let info = (dns || mdns)
-                .then(|| crate::decode::dns::info(u.payload()))
-                .flatten();
-            match info {
-                Some(info) => ((if dns { "DNS" } else { "MDNS" }).into(), info),
+            match crate::decode::app::udp(s, t, u.payload()) {
+                Some(a) => (a.protocol.into(), a.info),
                 None => {
                     let len = u.length().saturating_sub(8);
                     ("UDP".into(), format!("{s} \u{2192} {t} Len={len}"))

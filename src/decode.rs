@@ -6,6 +6,7 @@
 //! the wire (`tcp.len`) come from the IP headers, so a packet cut short by the
 //! snaplen still reports what was sent.
 
+pub mod app;
 pub mod checksum;
 pub mod dns;
 pub mod link;

@@ -15,6 +15,7 @@ pub mod parse;
 pub mod stream;
 pub mod summary;
 
+use crate::decode::app;
 use crate::flow::{Conversation, Conversations, Protocol};
 use crate::store::PacketStore;
 use parse::{Framing, Head, HeadError, StartLine};
@@ -156,6 +157,10 @@ pub struct HttpIndex {
     /// message spanning several packets, sorted: answers `segment_of` by a
     /// binary search.
     spans: Vec<(u32, u32, u32, MessageRef)>,
+    /// Rows of the segments of connections that carry another stream
+    /// protocol (SSH, PostgreSQL, DNS over TCP, SMTP...): worked out in the
+    /// same pass, from the same reassembled directions.
+    app_rows: HashMap<u32, app::StreamRow>,
 }
 
 /// How many earlier messages `segment_of` looks back over (messages of one
@@ -168,17 +173,20 @@ impl HttpIndex {
     /// is in conversation order whatever the number of threads.
     pub fn build(store: &PacketStore, conversations: &Conversations) -> HttpIndex {
         let convs = conversations.all();
-        let parse = |range: &std::ops::Range<usize>| -> Vec<Transaction> {
+        type Part = (Vec<Transaction>, Vec<(u32, app::StreamRow)>);
+        let parse = |range: &std::ops::Range<usize>| -> Part {
             let mut out = Vec::new();
+            let mut rows = Vec::new();
             for ci in range.clone() {
                 let Some(conv) = convs.get(ci) else { continue };
                 if conv.protocol != Protocol::Tcp {
                     continue;
                 }
                 let streams = stream::reassemble(store, conv);
+                rows.extend(app_rows(conv, &streams));
                 out.extend(connection(conv, ci as u32, &streams));
             }
-            out
+            (out, rows)
         };
         // Blocks of connections keep the per-thread bookkeeping small.
         const BLOCK: usize = 64;
@@ -188,8 +196,11 @@ impl HttpIndex {
             .collect();
         let parts = crate::parallel::map_in_order(&blocks, parse);
         let mut index = HttpIndex::default();
-        for t in parts.into_iter().flatten() {
-            index.push(t);
+        for (transactions, rows) in parts {
+            for t in transactions {
+                index.push(t);
+            }
+            index.app_rows.extend(rows);
         }
         index
             .spans
@@ -270,6 +281,12 @@ impl HttpIndex {
             .map(|m| (m, m.first_packet == packet))
     }
 
+    /// The row of a segment of a connection carrying another stream
+    /// protocol than HTTP (see [`crate::decode::app`]).
+    pub fn app_row(&self, index: usize) -> Option<&app::StreamRow> {
+        self.app_rows.get(&(index as u32))
+    }
+
     /// The messages completed in packet `index` (0-based), in stream order.
     pub fn at_packet(&self, index: usize) -> Vec<&Message> {
         let mut v: Vec<&Message> = self
@@ -280,6 +297,32 @@ impl HttpIndex {
         v.sort_by_key(|m| (m.start, !m.is_request()));
         v
     }
+}
+
+/// The rows of a connection whose port names a stream protocol, from its
+/// reassembled directions (each up to its first hole).
+fn app_rows(conv: &Conversation, streams: &[DirStream; 2]) -> Vec<(u32, app::StreamRow)> {
+    let (pa, pb) = (conv.a.port(), conv.b.port());
+    let Some(protocol) = app::stream_protocol(pb, pa) else {
+        return Vec::new();
+    };
+    // The server is the side whose port named the protocol (b first).
+    let server_is_b = app::stream_protocol(pb, 0).is_some();
+    let server_dir = if server_is_b {
+        crate::flow::Direction::BtoA
+    } else {
+        crate::flow::Direction::AtoB
+    };
+    fn view(s: &DirStream) -> app::DirBytes<'_> {
+        let end = s.gaps.first().map_or(s.bytes.len(), |&(o, _)| o as usize);
+        app::DirBytes {
+            bytes: &s.bytes[..end.min(s.bytes.len())],
+            segments: &s.packets,
+        }
+    }
+    let server = &streams[server_dir.index()];
+    let client = &streams[server_dir.reverse().index()];
+    app::stream_rows(protocol, view(client), view(server))
 }
 
 fn message_at(s: &DirStream, start: u64, head: Head, framing: Framing, closed: bool) -> Message {
