@@ -117,7 +117,7 @@ pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<Summary> {
         return crate::decode::dns::info(payload).map(|i| Summary::new("DNS", i));
     }
     if either(5353) {
-        return crate::decode::dns::info(payload).map(|i| Summary::new("MDNS", i));
+        return crate::decode::dns::info_with(payload, true).map(|i| Summary::new("MDNS", i));
     }
     if either(5355) {
         return crate::decode::dns::info(payload).map(|i| Summary::new("LLMNR", i));
