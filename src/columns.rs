@@ -2,6 +2,8 @@
 //! Source, Destination, Protocol, Length, Info. Computed on demand for the rows
 //! on screen (or printed), never stored.
 
+pub mod ip_fragments;
+
 use crate::decode::app::StreamRow;
 use crate::decode::tcp_options::{TcpOption, TcpOptions};
 use crate::decode::{Network, Transport};
@@ -85,8 +87,11 @@ fn protocol_and_info(
                 Some(StreamRow::App(a)) => {
                     return (a.protocol.into(), format!("{prefix}{}", a.info))
                 }
-                Some(StreamRow::Segment) => {
+                Some(StreamRow::Segment { tcp_info: true }) => {
                     return ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view)))
+                }
+                Some(StreamRow::Segment { tcp_info: false }) => {
+                    return ("TCP".into(), format!("{prefix}{SEGMENT}"))
                 }
                 None => {}
             }
@@ -100,10 +105,17 @@ fn protocol_and_info(
                     .is_some_and(|e| e.analysis & af::RETRANSMISSION != 0);
                 let has_data = d.tcp_len().unwrap_or(0) > 0 && !retransmitted;
                 match http.segment_of(&view.trace.store, &view.trace.conversations, view.index) {
-                    Some((m, true)) if has_data => (
-                        "TCP".into(),
-                        format!("{prefix}{} {SEGMENT}", m.start_line_info()),
-                    ),
+                    // A chunked body is parsed again from its head with
+                    // every segment, so tshark shows the start line on each.
+                    Some((m, first))
+                        if has_data
+                            && (first || m.framing == crate::http::parse::Framing::Chunked) =>
+                    {
+                        (
+                            "TCP".into(),
+                            format!("{prefix}{} {SEGMENT}", m.start_line_info()),
+                        )
+                    }
                     Some(_) if has_data => ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))),
                     _ => ("TCP".into(), tcp_info(view)),
                 }
@@ -171,11 +183,14 @@ fn protocol_and_info(
             Network::Ipv4 { header, fragment } => {
                 let mut info = format!("IP protocol {}", header.protocol().0);
                 if *fragment {
-                    info = format!(
-                        "Fragmented IP protocol (proto={}, off={}, ID={:04x})",
+                    if let Some(row) = ip_fragments::reassembled_row(&view.trace.store, view.index)
+                    {
+                        return row;
+                    }
+                    info = ip_fragments::fragment_info(
                         header.protocol().0,
                         u32::from(header.fragments_offset().value()) * 8,
-                        header.identification()
+                        header.identification(),
                     );
                 }
                 ("IPv4".into(), info)

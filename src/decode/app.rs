@@ -39,8 +39,9 @@ pub enum StreamRow {
     /// The protocol's own row.
     App(Summary),
     /// Part of a message that ends in a later segment: tshark's TCP row with
-    /// "[TCP segment of a reassembled PDU]".
-    Segment,
+    /// "[TCP segment of a reassembled PDU]" after the TCP summary, or (for
+    /// SSH, whose dissector clears the column first) alone.
+    Segment { tcp_info: bool },
 }
 
 /// One reassembled direction of a TCP connection: its bytes (up to the first

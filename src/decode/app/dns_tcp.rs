@@ -47,7 +47,7 @@ fn direction_rows(dir: DirBytes<'_>) -> Vec<(u32, StreamRow)> {
         let row = match last {
             Some((start, end)) => crate::decode::dns::info(&dir.bytes[start + 2..end])
                 .map(|i| StreamRow::App(Summary::new("DNS", i))),
-            None if inside || s < e => Some(StreamRow::Segment),
+            None if inside || s < e => Some(StreamRow::Segment { tcp_info: true }),
             None => None,
         };
         out.extend(row.map(|r| (packet, r)));
@@ -93,7 +93,7 @@ mod tests {
         );
         let info = |p| match r.iter().find(|x| x.0 == p).map(|x| &x.1) {
             Some(StreamRow::App(s)) => s.info.clone(),
-            Some(StreamRow::Segment) => "segment".into(),
+            Some(StreamRow::Segment { tcp_info: true }) => "segment".into(),
             None => "none".into(),
         };
         assert_eq!(info(1), "Standard query 0x2222 A a");

@@ -166,7 +166,7 @@ fn direction_rows(dir: DirBytes<'_>, messages: &[Message], arrow: char) -> Vec<(
             info.push_str(&l.join("/"));
         }
         if middle && info.is_empty() {
-            out.push((packet, StreamRow::Segment));
+            out.push((packet, StreamRow::Segment { tcp_info: true }));
         } else if !info.is_empty() {
             out.push((packet, StreamRow::App(Summary::new("PGSQL", info))));
         }
@@ -197,7 +197,7 @@ mod tests {
     fn info(rows: &[(u32, StreamRow)], packet: u32) -> String {
         match rows.iter().find(|(p, _)| *p == packet) {
             Some((_, StreamRow::App(s))) => s.info.clone(),
-            Some((_, StreamRow::Segment)) => "segment".into(),
+            Some((_, StreamRow::Segment { tcp_info: true })) => "segment".into(),
             None => "none".into(),
         }
     }

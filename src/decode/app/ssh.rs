@@ -91,32 +91,47 @@ fn parse(bytes: &[u8]) -> Vec<Item> {
     out
 }
 
-/// The key exchange method both sides agree on: the client's first
-/// `kex_algorithms` entry that the server offers too.
-fn negotiated_kex(client: &[u8], server: &[u8], ci: &[Item], si: &[Item]) -> Option<String> {
-    let list = |bytes: &[u8], items: &[Item]| -> Option<Vec<String>> {
-        items.iter().find_map(|i| match i {
-            Item::Packet {
-                start,
-                end,
-                code: MSG_KEXINIT,
-            } => {
-                // length(4) padding(1) code(1) cookie(16) name-list
-                let at = start + 6 + 16;
-                let n = be32(bytes, at)? as usize;
-                let names = bytes.get(at + 4..(at + 4 + n).min(*end))?;
-                Some(
-                    String::from_utf8_lossy(names)
-                        .split(',')
-                        .map(str::to_string)
-                        .collect(),
-                )
+/// The `n`th name-list of a KEXINIT packet (0: key exchange, 2 and 3: the
+/// ciphers client to server and server to client).
+fn name_list(bytes: &[u8], items: &[Item], n: usize) -> Option<Vec<String>> {
+    items.iter().find_map(|i| match i {
+        Item::Packet {
+            start,
+            end,
+            code: MSG_KEXINIT,
+        } => {
+            // length(4) padding(1) code(1) cookie(16), then the name-lists
+            let mut at = start + 6 + 16;
+            for _ in 0..n {
+                at += 4 + be32(bytes, at)? as usize;
             }
-            _ => None,
-        })
-    };
-    let (c, s) = (list(client, ci)?, list(server, si)?);
+            let len = be32(bytes, at)? as usize;
+            let names = bytes.get(at + 4..(at + 4 + len).min(*end))?;
+            Some(
+                String::from_utf8_lossy(names)
+                    .split(',')
+                    .map(str::to_string)
+                    .collect(),
+            )
+        }
+        _ => None,
+    })
+}
+
+/// The algorithm both sides agree on for name-list `n`: the client's first
+/// entry that the server offers too.
+fn negotiated(client: &[u8], server: &[u8], ci: &[Item], si: &[Item], n: usize) -> Option<String> {
+    let (c, s) = (name_list(client, ci, n)?, name_list(server, si, n)?);
     c.into_iter().find(|k| s.contains(k))
+}
+
+/// The ciphers tshark 4.0 can decrypt given keys: without them it shows
+/// nothing for their packets, where other ciphers read "Encrypted packet".
+fn tshark_decrypts(cipher: Option<&str>) -> bool {
+    matches!(
+        cipher,
+        Some("chacha20-poly1305@openssh.com" | "aes128-gcm@openssh.com" | "aes256-gcm@openssh.com")
+    )
 }
 
 /// tshark's name of a key-exchange message (codes 30 to 49) under `kex`.
@@ -131,12 +146,6 @@ fn kex_message(kex: Option<&str>, code: u8) -> String {
             34 => Some("Diffie-Hellman Group Exchange Request"),
             _ => None,
         }
-    } else if k.starts_with("diffie-hellman-group") {
-        match code {
-            30 => Some("Diffie-Hellman Key Exchange Init"),
-            31 => Some("Diffie-Hellman Key Exchange Reply"),
-            _ => None,
-        }
     } else if k.starts_with("ecdh-sha2-")
         || k.starts_with("curve25519")
         || k.starts_with("curve448")
@@ -147,7 +156,13 @@ fn kex_message(kex: Option<&str>, code: u8) -> String {
             _ => None,
         }
     } else {
-        None
+        // Plain Diffie-Hellman, and the methods tshark 4.0 files with it
+        // (sntrup761x25519-sha512@openssh.com among them).
+        match code {
+            30 => Some("Diffie-Hellman Key Exchange Init"),
+            31 => Some("Diffie-Hellman Key Exchange Reply"),
+            _ => None,
+        }
     };
     name.map_or_else(|| format!("Unknown ({code})"), str::to_string)
 }
@@ -176,11 +191,16 @@ fn banner_sets_v2(text: &str, from_server: bool) -> bool {
 /// The rows of an SSH connection's data segments.
 pub fn rows(client: DirBytes<'_>, server: DirBytes<'_>) -> Vec<(u32, StreamRow)> {
     let (ci, si) = (parse(client.bytes), parse(server.bytes));
-    let kex = negotiated_kex(client.bytes, server.bytes, &ci, &si);
+    let kex = negotiated(client.bytes, server.bytes, &ci, &si, 0);
+    let silent = [
+        tshark_decrypts(negotiated(client.bytes, server.bytes, &ci, &si, 2).as_deref()),
+        tshark_decrypts(negotiated(client.bytes, server.bytes, &ci, &si, 3).as_deref()),
+    ];
     // (packet, row, whether this row's banner announces version 2)
     let mut rows: Vec<(u32, Option<String>, bool)> = Vec::new();
     for (dir, items, side) in [(client, &ci, "Client"), (server, &si, "Server")] {
         let from_server = side == "Server";
+        let silent = silent[usize::from(from_server)];
         let mut k = 0usize;
         for (packet, s, e) in dir.spans() {
             let mut names: Vec<String> = Vec::new();
@@ -209,7 +229,11 @@ pub fn rows(client: DirBytes<'_>, server: DirBytes<'_>) -> Vec<(u32, StreamRow)>
                     }
                     Item::Encrypted { start } if *start < e => {
                         let from = (*start).max(s);
-                        names.push(format!("Encrypted packet (len={})", e - from));
+                        if !silent {
+                            names.push(format!("Encrypted packet (len={})", e - from));
+                        } else if *start <= s {
+                            names.push(String::new());
+                        }
                         break;
                     }
                     _ => break,
@@ -218,7 +242,9 @@ pub fn rows(client: DirBytes<'_>, server: DirBytes<'_>) -> Vec<(u32, StreamRow)>
             let row = if names.is_empty() {
                 middle.then_some(None)
             } else {
-                Some(Some(format!("{side}: {}", names.join(", "))))
+                let names: Vec<&String> = names.iter().filter(|n| !n.is_empty()).collect();
+                let joined: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
+                Some(Some(format!("{side}: {}", joined.join(", "))))
             };
             if let Some(r) = row {
                 rows.push((packet, r, v2));
@@ -234,7 +260,7 @@ pub fn rows(client: DirBytes<'_>, server: DirBytes<'_>) -> Vec<(u32, StreamRow)>
             known_v2 |= v2;
             let row = match info {
                 Some(i) => StreamRow::App(Summary::new(protocol, i)),
-                None => StreamRow::Segment,
+                None => StreamRow::Segment { tcp_info: false },
             };
             (packet, row)
         })
@@ -267,7 +293,7 @@ mod tests {
         r.iter()
             .map(|(p, row)| match row {
                 StreamRow::App(s) => format!("{p} {} {}", s.protocol, s.info),
-                StreamRow::Segment => format!("{p} segment"),
+                StreamRow::Segment { .. } => format!("{p} segment"),
             })
             .collect()
     }

@@ -152,7 +152,7 @@ mod tests {
         r.into_iter()
             .map(|(_, row)| match row {
                 StreamRow::App(s) => s.info,
-                StreamRow::Segment => "segment".into(),
+                StreamRow::Segment { .. } => "segment".into(),
             })
             .collect()
     }
