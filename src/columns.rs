@@ -5,6 +5,7 @@
 pub mod ip_fragments;
 
 use crate::decode::app::StreamRow;
+use crate::decode::tcp_flags::TcpFlags;
 use crate::decode::tcp_options::{TcpOption, TcpOptions};
 use crate::decode::{Network, Transport};
 
@@ -207,34 +208,6 @@ fn protocol_and_info(
     }
 }
 
-/// Names of the TCP flags, in Wireshark's order.
-pub fn tcp_flag_names(flags: u16) -> String {
-    // tshark 4.0's names; the former NS bit is AE, the three bits above it
-    // are "Reserved".
-    const NAMES: [(u16, &str); 10] = [
-        (0x001, "FIN"),
-        (0x002, "SYN"),
-        (0x004, "RST"),
-        (0x008, "PSH"),
-        (0x010, "ACK"),
-        (0x020, "URG"),
-        (0x040, "ECE"),
-        (0x080, "CWR"),
-        (0x100, "AE"),
-        (0xe00, "Reserved"),
-    ];
-    let names: Vec<&str> = NAMES
-        .iter()
-        .filter(|(b, _)| flags & b != 0)
-        .map(|(_, n)| *n)
-        .collect();
-    if names.is_empty() {
-        "<None>".into()
-    } else {
-        names.join(", ")
-    }
-}
-
 /// The `[TCP ...] ` labels of a segment's analysis flags, in Wireshark's
 /// order, as they start its Info (also when HTTP fills the rest).
 pub fn analysis_prefix(view: &PacketView<'_>) -> String {
@@ -270,7 +243,7 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
     };
     let store = &view.trace.store;
     let mut s = analysis_prefix(view);
-    let flags = u16::from(t.flags()) | t.reserved_and_ns();
+    let flags = t.tcp_flags();
     let (seq, ack) = view
         .relative_seq_ack()
         .unwrap_or((t.sequence_number(), t.acknowledgment_number()));
@@ -279,10 +252,10 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
         "{} \u{2192} {} [{}] Seq={}",
         t.source_port(),
         t.destination_port(),
-        tcp_flag_names(flags),
+        flags.names(),
         seq
     );
-    if flags & 0x10 != 0 {
+    if flags.ack() {
         let _ = write!(s, " Ack={ack}");
     }
     let _ = write!(
@@ -291,7 +264,7 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
         view.scaled_window(t.window_size()),
         d.tcp_len().unwrap_or(0)
     );
-    if flags & 0x20 != 0 {
+    if flags.intersects(TcpFlags::URG) {
         let _ = write!(s, " Urg={}", t.urgent_pointer());
     }
     let base_rev = view

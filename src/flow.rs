@@ -11,15 +11,18 @@
 pub mod analysis;
 pub mod builder;
 pub mod follow;
+pub mod follow_text;
 pub mod ladder;
 pub mod life;
 pub mod reassembly;
 pub mod seq;
+pub mod table;
 
 pub use builder::FlowBuilder;
 
 use crate::decode::tcp_options::SynOptions;
 use crate::store::{PacketEntry, PacketStore, NONE};
+use seq::Seq;
 use std::net::{IpAddr, SocketAddr};
 
 /// Transport protocol of a conversation.
@@ -73,6 +76,8 @@ pub struct TcpDirection {
     pub base_seq: Option<u32>,
     /// The first SYN sent in this direction (0-based packet index), if any.
     pub syn: Option<u32>,
+    /// That SYN carried ACK: a SYN/ACK, the server's answer.
+    pub syn_ack: bool,
     /// Time of the most recent SYN without ACK in this direction before the
     /// handshake completed (Wireshark's `ts_mru_syn`, the start of the RTT).
     pub syn_ts: i64,
@@ -133,17 +138,26 @@ impl Conversation {
     }
 
     /// Which side is the client: the sender of the first SYN, else the receiver
-    /// of the first SYN/ACK, else (capture started mid-connection) side A, the
-    /// first packet's source, as Wireshark picks it.
+    /// of the first SYN/ACK (a capture that starts at the SYN/ACK), else
+    /// (capture started mid-connection) side A, the first packet's source, as
+    /// Wireshark picks it. The flag says the choice is that last guess.
     pub fn client_direction(&self) -> (Direction, bool) {
         let Some(tcp) = &self.tcp else {
             return (Direction::AtoB, true);
         };
-        match (tcp.dirs[0].syn, tcp.dirs[1].syn) {
-            (Some(a), Some(b)) if b < a => (Direction::BtoA, false),
+        let [a, b] = &tcp.dirs;
+        let pure_syn = |d: &TcpDirection| d.syn.filter(|_| !d.syn_ack);
+        let syn_ack = |d: &TcpDirection| d.syn.filter(|_| d.syn_ack);
+        match (pure_syn(a), pure_syn(b)) {
+            (Some(x), Some(y)) if y < x => (Direction::BtoA, false),
             (Some(_), _) => (Direction::AtoB, false),
             (None, Some(_)) => (Direction::BtoA, false),
-            (None, None) => (Direction::AtoB, true),
+            (None, None) => match (syn_ack(a), syn_ack(b)) {
+                (Some(x), Some(y)) if y < x => (Direction::AtoB, false),
+                (Some(_), _) => (Direction::BtoA, false),
+                (None, Some(_)) => (Direction::AtoB, false),
+                (None, None) => (Direction::AtoB, true),
+            },
         }
     }
 
@@ -260,8 +274,31 @@ impl Conversations {
         };
         let base = tcp.dirs[dir.index()].base_seq.unwrap_or(seq);
         let rev = tcp.dirs[dir.reverse().index()].base_seq.unwrap_or(ack);
-        let ack = if ack_flag { ack.wrapping_sub(rev) } else { 0 };
-        (seq.wrapping_sub(base), ack)
+        let ack = if ack_flag {
+            Seq(ack).offset_from(Seq(rev))
+        } else {
+            0
+        };
+        (Seq(seq).offset_from(Seq(base)), ack)
+    }
+
+    /// A segment's window after scaling (`tcp.window_size`): SYNs are never
+    /// scaled, and a direction scales by the shift its SYN offered.
+    pub fn scaled_window(&self, store: &PacketStore, index: usize, raw: u16) -> u32 {
+        let Some(entry) = store.entry(index) else {
+            return u32::from(raw);
+        };
+        if entry.tcp_flags().syn() {
+            return u32::from(raw);
+        }
+        let shift = self
+            .of_packet(store, index)
+            .and_then(|(c, dir)| c.tcp.as_ref().map(|t| t.dirs[dir.index()].window_shift))
+            .flatten();
+        match shift {
+            Some(s) => u32::from(raw) << s,
+            None => u32::from(raw),
+        }
     }
 
     /// For a duplicate ACK (0-based packet index), the packet it duplicates

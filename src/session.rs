@@ -137,14 +137,14 @@ impl Session {
     /// Both directions of a TCP conversation's bytes, in order of delivery.
     pub fn follow(&self, conversation: u32) -> Option<FollowedStream<'_>> {
         self.conversation(conversation)
-            .map(|c| follow(&self.trace, c))
+            .map(|c| follow(&self.trace.store, c))
     }
 
     /// The ladder diagram of a TCP conversation (`all`: no folded runs).
     pub fn ladder(&self, conversation: u32, all: bool) -> Option<Ladder> {
         self.conversation(conversation)
             .filter(|c| c.tcp.is_some())
-            .map(|c| ladder(&self.trace, c, all))
+            .map(|c| ladder(&self.trace.store, &self.trace.conversations, c, all))
     }
 }
 

@@ -8,7 +8,6 @@
 //! terminal is restored even after a panic.
 
 pub mod app;
-pub mod details;
 pub mod filter_bar;
 pub mod follow_pane;
 pub mod http_pane;

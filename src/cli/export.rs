@@ -78,8 +78,11 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
             String::new()
         }
     );
-    if failed > 0 && written == 0 {
-        anyhow::bail!("no file could be written");
+    let damage = report_damage(&args.file, trace);
+    // Like cp, an export in which any file failed ends with an error.
+    match (failed, written) {
+        (0, _) => Ok(damage),
+        (_, 0) => anyhow::bail!("no file could be written"),
+        (f, w) => anyhow::bail!("{f} of {} files could not be written", f + w),
     }
-    Ok(report_damage(&args.file, trace))
 }

@@ -3,11 +3,13 @@
 
 use super::{finish_output, open_session, report_damage, Outcome};
 use crate::flow::follow::{follow, Side};
-use crate::flow::reassembly::{GapReason, Piece};
-use crate::text::{ascii_or_dot, hex_dump_row, sanitize};
+use crate::flow::follow_text::{for_each_line, TextFormat};
+use crate::flow::reassembly::Piece;
+use crate::text::sanitize;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -39,19 +41,11 @@ pub struct FollowArgs {
     pub format: Format,
 }
 
-fn gap_reason(r: GapReason) -> &'static str {
-    match r {
-        GapReason::NotCaptured => "missing in capture file",
-        GapReason::CutBySnaplen => "cut by the snaplen",
-        GapReason::BufferLimit => "dropped (too much out-of-order data)",
-    }
-}
-
 pub fn run(args: &FollowArgs) -> Result<Outcome> {
     let session = open_session(&args.file)?;
     let trace = session.trace();
     let conv = super::tcp_stream(trace, &args.file, args.stream)?;
-    let stream = follow(trace, conv);
+    let stream = follow(&trace.store, conv);
     let wanted = |s: Side| match args.direction {
         Which::Both => true,
         Which::Client => s == Side::Client,
@@ -59,63 +53,52 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
     };
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let written = (|| -> std::io::Result<()> {
-        let mut last: Option<Side> = None;
-        for c in stream.chunks.iter().filter(|c| wanted(c.side)) {
-            match args.format {
-                Format::Raw => match c.piece {
+        let chunks = stream.chunks.iter().filter(|c| wanted(c.side));
+        if args.format == Format::Raw {
+            for c in chunks {
+                match c.piece {
                     Piece::Data { bytes, .. } => out.write_all(bytes)?,
                     Piece::Gap { offset, len, .. } => eprintln!(
                         "wirelens: {}: gap of {len} bytes at offset {offset}",
                         c.side.name()
                     ),
-                },
-                Format::Ascii => {
-                    if last != Some(c.side) {
-                        let (from, to) = match c.side {
-                            Side::Client => (stream.client, stream.server),
-                            Side::Server => (stream.server, stream.client),
-                        };
-                        let head = format!("==== {} {from} → {to} ====", c.side.name());
-                        writeln!(out, "{}", sanitize(&head))?;
-                        last = Some(c.side);
-                    }
-                    match c.piece {
-                        Piece::Data { bytes, .. } => {
-                            let text: String = bytes
-                                .iter()
-                                .map(|&b| if b == b'\n' { '\n' } else { ascii_or_dot(b) })
-                                .collect();
-                            // Already printable ASCII and newlines; sanitised anyway.
-                            for line in text.strip_suffix('\n').unwrap_or(&text).split('\n') {
-                                writeln!(out, "{}", sanitize(line))?;
-                            }
-                        }
-                        Piece::Gap { len, reason, .. } => {
-                            writeln!(out, "[{len} bytes {}]", gap_reason(reason))?;
-                        }
-                    }
-                }
-                Format::Hex => {
-                    let indent = if c.side == Side::Server { "    " } else { "" };
-                    match c.piece {
-                        Piece::Data { bytes, offset, .. } => {
-                            for (i, line) in bytes.chunks(16).enumerate() {
-                                let row = hex_dump_row(offset + 16 * i as u64, line);
-                                writeln!(out, "{indent}{row}")?;
-                            }
-                        }
-                        Piece::Gap {
-                            offset,
-                            len,
-                            reason,
-                        } => writeln!(
-                            out,
-                            "{indent}{offset:08X}  [{len} bytes {}]",
-                            gap_reason(reason)
-                        )?,
-                    }
                 }
             }
+        } else {
+            let format = if args.format == Format::Hex {
+                TextFormat::Hex
+            } else {
+                TextFormat::Ascii
+            };
+            let ascii = format == TextFormat::Ascii;
+            let mut last: Option<Side> = None;
+            let mut failed = Ok(());
+            for_each_line(chunks, format, |line| {
+                let result = (|| {
+                    // ASCII names the sender each time the direction changes.
+                    if let (true, Some(side)) = (ascii, line.side) {
+                        if last != Some(side) {
+                            let (from, to) = match side {
+                                Side::Client => (stream.client, stream.server),
+                                Side::Server => (stream.server, stream.client),
+                            };
+                            let head = format!("==== {} {from} → {to} ====", side.name());
+                            writeln!(out, "{}", sanitize(&head))?;
+                            last = Some(side);
+                        }
+                    }
+                    // Already printable ASCII; sanitised anyway.
+                    writeln!(out, "{}", sanitize(&line.text))
+                })();
+                match result {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(e) => {
+                        failed = Err(e);
+                        ControlFlow::Break(())
+                    }
+                }
+            });
+            failed?;
         }
         if args.format != Format::Raw {
             for side in [Side::Client, Side::Server]

@@ -27,7 +27,10 @@ pub fn run(args: &LadderArgs) -> Result<Outcome> {
     let session = open_session(&args.file)?;
     let trace = session.trace();
     let conv = super::tcp_stream(trace, &args.file, args.stream)?;
-    let text = render_text(&ladder(trace, conv, args.all), args.width);
+    let text = render_text(
+        &ladder(&trace.store, &trace.conversations, conv, args.all),
+        args.width,
+    );
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
         for line in text.lines() {

@@ -3,21 +3,18 @@
 //! SYN), chains each conversation's packets, and runs the TCP analysis.
 
 use super::analysis::{self, Segment};
+use super::seq::Seq;
 use super::{
     Conversation, ConversationKey, Conversations, Direction, Protocol, TcpConversation,
     TcpDirection,
 };
+use crate::capture::NO_TIMESTAMP;
 use crate::decode::tcp_options::SynOptions;
 use crate::decode::{Decoded, Transport};
 use crate::store::{bits, PacketEntry, NONE};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
-
-const FIN: u8 = 0x01;
-const SYN: u8 = 0x02;
-const RST: u8 = 0x04;
-const ACK: u8 = 0x10;
 
 /// FNV-1a: a fast, deterministic hash for the small conversation keys
 /// (no untrusted-input flooding concern beyond a slower lookup).
@@ -55,7 +52,15 @@ impl FlowBuilder {
     }
 
     /// The conversations; the lookup map is dropped.
-    pub fn finish(self) -> Conversations {
+    pub fn finish(mut self) -> Conversations {
+        // A conversation none of whose packets had a timestamp (pcapng
+        // Simple Packet Blocks) starts and ends at 0: no duration.
+        for c in &mut self.conversations.list {
+            if c.first_ts == NO_TIMESTAMP {
+                c.first_ts = 0;
+                c.last_ts = 0;
+            }
+        }
         self.conversations
     }
 
@@ -82,12 +87,12 @@ impl FlowBuilder {
         };
         let key = ConversationKey::new(protocol, src, dst);
         let tcp = decoded.tcp();
-        let flags = entry.tcp_flags;
+        let flags = entry.tcp_flags();
         let mut reused = false;
         let id = match self.map.get(&key).copied() {
             Some(id) => {
                 let reuse = tcp.is_some_and(|t| {
-                    flags & (SYN | ACK) == SYN
+                    (flags.syn() && !flags.ack())
                         && self.conversations.get(id).is_some_and(|c| {
                             let dir = c.direction_from(src);
                             c.tcp
@@ -118,7 +123,12 @@ impl FlowBuilder {
         }
         conv.packets[dir.index()] += 1;
         conv.bytes[dir.index()] += u64::from(entry.orig_len);
+        // Times come from timestamped packets only: an untimestamped first
+        // packet must not make the duration epoch-sized.
         if entry.has_timestamp() {
+            if conv.first_ts == NO_TIMESTAMP {
+                conv.first_ts = entry.ts_ns;
+            }
             conv.last_ts = entry.ts_ns;
         }
         let mut verdict = analysis::Verdict::default();
@@ -158,11 +168,7 @@ impl FlowBuilder {
             Protocol::Tcp => self.conversations.tcp_count(),
             Protocol::Udp => self.conversations.udp_count(),
         } as u32;
-        let ts = if entry.has_timestamp() {
-            entry.ts_ns
-        } else {
-            0
-        };
+        let ts = entry.ts_ns;
         let id = self.conversations.push(Conversation {
             protocol,
             stream,
@@ -190,24 +196,21 @@ fn observe_tcp(
     tcp: &crate::decode::TcpView<'_>,
     decoded: &Decoded<'_>,
 ) -> analysis::Verdict {
-    let flags = entry.tcp_flags;
+    let flags = entry.tcp_flags();
     let seq = tcp.sequence_number();
     let ack = tcp.acknowledgment_number();
     let len = decoded.tcp_len().unwrap_or(0);
     let (fwd, rev) = split(&mut state.dirs, dir);
 
     if fwd.base_seq.is_none() {
-        fwd.base_seq = Some(if flags & SYN != 0 {
-            seq
-        } else {
-            seq.wrapping_sub(1)
-        });
+        fwd.base_seq = Some(if flags.syn() { seq } else { (Seq(seq) - 1).0 });
     }
-    if flags & ACK != 0 && rev.base_seq.is_none() {
-        rev.base_seq = Some(ack.wrapping_sub(1));
+    if flags.ack() && rev.base_seq.is_none() {
+        rev.base_seq = Some((Seq(ack) - 1).0);
     }
-    if flags & SYN != 0 && fwd.syn.is_none() {
+    if flags.syn() && fwd.syn.is_none() {
         fwd.syn = Some(index);
+        fwd.syn_ack = flags.ack();
         fwd.syn_ts = entry.ts_ns;
         fwd.syn_options = SynOptions::parse(tcp.options());
         // Each side scales by the shift its own SYN offered; when one SYN
@@ -223,50 +226,51 @@ fn observe_tcp(
     }
     // The handshake RTT runs from the most recent SYN (Wireshark's
     // `ts_mru_syn`): after a SYN retransmission, from the copy.
-    if flags & (SYN | ACK) == SYN && state.handshake_ack.is_none() {
+    if flags.syn() && !flags.ack() && state.handshake_ack.is_none() {
         fwd.syn_ts = entry.ts_ns;
     }
     if len > 0 && fwd.data_after_fin.is_none() && (fwd.fin.is_some() || rev.fin.is_some()) {
         fwd.data_after_fin = Some(index);
     }
-    if flags & FIN != 0 && fwd.fin.is_none() {
+    if flags.fin() && fwd.fin.is_none() {
         fwd.fin = Some(index);
     }
-    if flags & RST != 0 && fwd.rst.is_none() {
+    if flags.rst() && fwd.rst.is_none() {
         fwd.rst = Some(index);
     }
     fwd.payload_bytes += u64::from(len);
 
     // The ACK that completes the handshake: the first non-SYN ACK from the
     // SYN's sender after a SYN/ACK was seen.
-    if flags & (SYN | ACK) == ACK
+    if (flags.ack() && !flags.syn())
         && state.handshake_ack.is_none()
         && fwd.syn.is_some()
         && rev.syn.is_some()
     {
         state.handshake_ack = Some(index);
-        state.initial_rtt_ns = Some(entry.ts_ns.saturating_sub(fwd.syn_ts));
+        state.initial_rtt_ns = (entry.has_timestamp() && fwd.syn_ts != NO_TIMESTAMP)
+            .then(|| entry.ts_ns.saturating_sub(fwd.syn_ts));
     }
     let first_rtt = state.initial_rtt_ns;
     let base = fwd.base_seq.unwrap_or(seq);
     let rev_base = rev.base_seq.unwrap_or(ack);
-    let rel_seq = seq.wrapping_sub(base);
-    let rel_ack = if flags & ACK != 0 {
-        ack.wrapping_sub(rev_base)
+    let rel_seq = Seq(seq).offset_from(Seq(base));
+    let rel_ack = if flags.ack() {
+        Seq(ack).offset_from(Seq(rev_base))
     } else {
         ack
     };
     let raw_window = u32::from(tcp.window_size());
-    let window = match (flags & SYN, fwd.window_shift) {
-        (0, Some(shift)) => raw_window << shift,
+    let window = match (flags.syn(), fwd.window_shift) {
+        (false, Some(shift)) => raw_window << shift,
         _ => raw_window,
     };
     analysis::analyse(
         &mut fwd.analysis,
         &mut rev.analysis,
         Segment {
-            seq: rel_seq,
-            ack: rel_ack,
+            seq: Seq(rel_seq),
+            ack: Seq(rel_ack),
             len,
             flags,
             window,
@@ -282,5 +286,65 @@ fn split(dirs: &mut [TcpDirection; 2], dir: Direction) -> (&mut TcpDirection, &m
     match dir {
         Direction::AtoB => (a, b),
         Direction::BtoA => (b, a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::capture::{Capture, CaptureBytes};
+    use crate::trace::Trace;
+
+    fn block(kind: u32, body: &[u8]) -> Vec<u8> {
+        let len = (12 + body.len()) as u32;
+        let mut b = kind.to_le_bytes().to_vec();
+        b.extend_from_slice(&len.to_le_bytes());
+        b.extend_from_slice(body);
+        b.extend_from_slice(&len.to_le_bytes());
+        b
+    }
+
+    fn udp_frame() -> Vec<u8> {
+        let mut frame = Vec::new();
+        etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+            .ipv4([10, 0, 0, 1], [10, 0, 0, 2], 64)
+            .udp(5000, 53)
+            .write(&mut frame, b"abcd")
+            .expect("frame");
+        frame
+    }
+
+    #[test]
+    fn an_untimestamped_first_packet_does_not_make_durations_epoch_sized() {
+        let frame = udp_frame();
+        let mut pcapng = block(
+            0x0A0D_0D0A,
+            &[
+                0x4D, 0x3C, 0x2B, 0x1A, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            ],
+        );
+        pcapng.extend(block(1, &[1, 0, 0, 0, 0, 0, 4, 0]));
+        // A Simple Packet Block (no timestamp), then an Enhanced Packet Block
+        // at 1.7e9 s after the epoch.
+        let mut spb = (frame.len() as u32).to_le_bytes().to_vec();
+        spb.extend_from_slice(&frame);
+        spb.resize(spb.len().next_multiple_of(4), 0);
+        pcapng.extend(block(3, &spb));
+        let ts: u64 = 1_700_000_000_000_000;
+        let mut epb = 0u32.to_le_bytes().to_vec();
+        epb.extend_from_slice(&((ts >> 32) as u32).to_le_bytes());
+        epb.extend_from_slice(&(ts as u32).to_le_bytes());
+        epb.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        epb.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        epb.extend_from_slice(&frame);
+        epb.resize(epb.len().next_multiple_of(4), 0);
+        pcapng.extend(block(6, &epb));
+        let capture =
+            Capture::from_bytes(CaptureBytes::Owned(pcapng), "spb.pcapng".into()).expect("pcapng");
+        let trace = Trace::load(capture, |_| true).expect("loads");
+        assert_eq!(trace.store.len(), 2);
+        let conv = trace.conversations.udp_stream(0).expect("one UDP stream");
+        assert_eq!(conv.packets[0], 2);
+        assert_eq!(conv.first_ts, 1_700_000_000_000_000_000);
+        assert_eq!(conv.duration_ns(), 0);
     }
 }

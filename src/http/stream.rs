@@ -4,6 +4,7 @@
 //! each byte so a message can be mapped back to frame numbers.
 
 use crate::flow::reassembly::{Piece, Reassembler};
+use crate::flow::seq::Seq;
 use crate::flow::{Conversation, Direction};
 use crate::store::PacketStore;
 
@@ -105,7 +106,7 @@ pub fn reassemble(store: &PacketStore, conv: &Conversation) -> [DirStream; 2] {
         let stream = &mut out[i];
         rs[i].push(
             index as u32,
-            tcp.sequence_number(),
+            Seq(tcp.sequence_number()),
             tcp.syn(),
             d.payload(),
             d.tcp_len().unwrap_or(0),

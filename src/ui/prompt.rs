@@ -89,7 +89,7 @@ pub fn http_item(trace: &Session, index: Option<usize>) -> Option<ExportItem<'_>
 /// order they were delivered (gaps left out, and counted in the note).
 pub fn stream_item(trace: &Session, conversation: u32) -> Option<ExportItem<'static>> {
     let conv = trace.conversations.get(conversation)?;
-    let followed = follow(trace, conv);
+    let followed = follow(&trace.store, conv);
     let mut data = Vec::new();
     let mut missing = 0u64;
     for c in &followed.chunks {

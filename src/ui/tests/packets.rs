@@ -143,7 +143,7 @@ fn details_show_tcp_options_and_the_http_layer_once_indexed() {
     let trace = crate::session::Session::open(&path).expect("sample capture");
     let text = |index: usize| -> String {
         let view = trace.packet(index);
-        crate::ui::details::lines(&view)
+        crate::dissect::lines(&view)
             .iter()
             .map(|l| l.text.clone())
             .collect::<Vec<_>>()
