@@ -2,6 +2,7 @@
 //! Source, Destination, Protocol, Length, Info. Computed on demand for the rows
 //! on screen (or printed), never stored.
 
+pub mod icmp;
 pub mod ip_fragments;
 
 use crate::decode::app::StreamRow;
@@ -146,7 +147,8 @@ fn protocol_and_info(
         }
         Transport::Icmpv4(i) => (
             "ICMP".into(),
-            format!("type={} code={}", i.type_u8(), i.code_u8()),
+            icmp::info(&view.trace.store, view.index)
+                .unwrap_or_else(|| format!("type={} code={}", i.type_u8(), i.code_u8())),
         ),
         Transport::Icmpv6(i) => (
             "ICMPv6".into(),

@@ -2,7 +2,8 @@
 //! Info text as tshark 4.0 words them. A small dispatch, by port first (as
 //! Wireshark's port tables) and by content where tshark uses heuristics:
 //!
-//! - [`udp`] looks at one datagram (DNS, mDNS, LLMNR, NBNS, DHCP, NTP, ...);
+//! - [`udp`] looks at one datagram (DNS, mDNS, LLMNR, NBNS, DHCP, NTP, SSDP,
+//!   Syslog);
 //! - [`stream_protocol`] picks the protocol of a TCP connection and
 //!   [`stream_rows`] words each segment from the reassembled directions
 //!   (SSH, PostgreSQL, DNS over TCP, ...), since their messages span segments.
@@ -16,6 +17,7 @@ pub mod nbns;
 pub mod pgsql;
 pub mod ssh;
 pub mod text_lines;
+pub mod udp_misc;
 
 /// A row's Protocol column and Info, from an application protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +130,15 @@ pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<Summary> {
     }
     if either(67) || either(68) {
         return dhcp::summary(payload);
+    }
+    if either(123) {
+        return udp_misc::ntp(payload);
+    }
+    if either(1900) {
+        return udp_misc::ssdp(payload);
+    }
+    if either(514) {
+        return udp_misc::syslog(payload);
     }
     None
 }
