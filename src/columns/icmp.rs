@@ -76,8 +76,11 @@ fn has_id_seq(t: u8) -> bool {
     matches!(t, 0 | 8 | 13..=18)
 }
 
-/// (type, id, seq, src, dst) of an ICMP echo in packet `index`.
-fn echo_of(store: &PacketStore, index: usize) -> Option<(u8, u16, u16, [u8; 4], [u8; 4])> {
+/// (type, id, seq, src, dst) of an ICMP message.
+type Echo = (u8, u16, u16, [u8; 4], [u8; 4]);
+
+/// The [`Echo`] key of the ICMP message in packet `index`.
+fn echo_of(store: &PacketStore, index: usize) -> Option<Echo> {
     let d = store.decode(index);
     let (Transport::Icmpv4(i), Network::Ipv4 { header, .. }) = (&d.transport, &d.network) else {
         return None;
