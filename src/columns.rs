@@ -203,6 +203,18 @@ fn protocol_and_info(
                 format!("IPv6 next header {}", header.next_header().0),
             ),
             Network::None => {
+                let payload = d.data.get(d.link.header_len..).unwrap_or_default();
+                let ether_type = match d.link.next {
+                    crate::decode::NextLayer::EtherType(t) => Some(t),
+                    _ => None,
+                };
+                let ethernet = d.link.link_type == crate::capture::LinkType::ETHERNET;
+                if let Some(a) = ethernet
+                    .then(|| crate::decode::app::link_misc::summary(ether_type, payload))
+                    .flatten()
+                {
+                    return (a.protocol.into(), a.info);
+                }
                 let lt = d.link.link_type;
                 (lt.name().into(), format!("{} bytes", d.data.len()))
             }
