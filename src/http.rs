@@ -16,6 +16,7 @@ pub mod stream;
 pub mod summary;
 
 use crate::decode::app;
+use crate::decode::app::text_lines::FtpDataChannel;
 use crate::flow::{Conversation, Conversations, Protocol};
 use crate::store::PacketStore;
 use parse::{Framing, Head, HeadError, StartLine};
@@ -173,20 +174,23 @@ impl HttpIndex {
     /// is in conversation order whatever the number of threads.
     pub fn build(store: &PacketStore, conversations: &Conversations) -> HttpIndex {
         let convs = conversations.all();
-        type Part = (Vec<Transaction>, Vec<(u32, app::StreamRow)>);
+        type Part = (Vec<Transaction>, AppRows, FtpChannels);
         let parse = |range: &std::ops::Range<usize>| -> Part {
             let mut out = Vec::new();
             let mut rows = Vec::new();
+            let mut ftp = Vec::new();
             for ci in range.clone() {
                 let Some(conv) = convs.get(ci) else { continue };
                 if conv.protocol != Protocol::Tcp {
                     continue;
                 }
                 let streams = stream::reassemble(store, conv);
-                rows.extend(app_rows(conv, &streams));
+                let (r, f) = app_rows(conv, &streams);
+                rows.extend(r);
+                ftp.extend(f);
                 out.extend(connection(conv, ci as u32, &streams));
             }
-            (out, rows)
+            (out, rows, ftp)
         };
         // Blocks of connections keep the per-thread bookkeeping small.
         const BLOCK: usize = 64;
@@ -196,12 +200,15 @@ impl HttpIndex {
             .collect();
         let parts = crate::parallel::map_in_order(&blocks, parse);
         let mut index = HttpIndex::default();
-        for (transactions, rows) in parts {
+        let mut ftp = Vec::new();
+        for (transactions, rows, f) in parts {
             for t in transactions {
                 index.push(t);
             }
             index.app_rows.extend(rows);
+            ftp.extend(f);
         }
+        ftp_data_rows(store, convs, &ftp, &mut index.app_rows);
         index
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
@@ -299,12 +306,55 @@ impl HttpIndex {
     }
 }
 
+/// Rows of stream protocols by packet.
+type AppRows = Vec<(u32, app::StreamRow)>;
+/// FTP data connections announced, by the address that accepts them.
+type FtpChannels = Vec<(std::net::SocketAddr, FtpDataChannel)>;
+
+/// The rows of FTP data connections (tshark's FTP-DATA): every data
+/// segment of a connection to an endpoint an FTP control connection
+/// announced, named after the command that used it.
+fn ftp_data_rows(
+    store: &PacketStore,
+    convs: &[Conversation],
+    channels: &FtpChannels,
+    rows: &mut HashMap<u32, app::StreamRow>,
+) {
+    if channels.is_empty() {
+        return;
+    }
+    for conv in convs.iter().filter(|c| c.protocol == Protocol::Tcp) {
+        let Some((_, ch)) = channels
+            .iter()
+            .find(|(at, _)| *at == conv.a || *at == conv.b)
+        else {
+            continue;
+        };
+        for index in conv.packets(store) {
+            let d = store.decode(index);
+            let len = d.tcp_len().unwrap_or(0);
+            let retransmitted = store
+                .entry(index)
+                .is_some_and(|e| e.analysis & crate::flow::analysis::flags::RETRANSMISSION != 0);
+            if len == 0 || retransmitted || rows.contains_key(&(index as u32)) {
+                continue;
+            }
+            let info = format!("FTP Data: {len} bytes ({}) ({})", ch.mode, ch.command);
+            rows.insert(
+                index as u32,
+                app::StreamRow::App(app::Summary::new("FTP-DATA", info)),
+            );
+        }
+    }
+}
+
 /// The rows of a connection whose port names a stream protocol, from its
-/// reassembled directions (each up to its first hole).
-fn app_rows(conv: &Conversation, streams: &[DirStream; 2]) -> Vec<(u32, app::StreamRow)> {
+/// reassembled directions (each up to its first hole), and for FTP the data
+/// connections it announced (with the address that will accept each).
+fn app_rows(conv: &Conversation, streams: &[DirStream; 2]) -> (AppRows, FtpChannels) {
     let (pa, pb) = (conv.a.port(), conv.b.port());
     let Some(protocol) = app::stream_protocol(pb, pa) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     // The server is the side whose port named the protocol (b first).
     let server_is_b = app::stream_protocol(pb, 0).is_some();
@@ -322,7 +372,28 @@ fn app_rows(conv: &Conversation, streams: &[DirStream; 2]) -> Vec<(u32, app::Str
     }
     let server = &streams[server_dir.index()];
     let client = &streams[server_dir.reverse().index()];
-    app::stream_rows(protocol, view(client), view(server))
+    let (server_addr, client_addr) = if server_is_b {
+        (conv.b, conv.a)
+    } else {
+        (conv.a, conv.b)
+    };
+    let ftp = match protocol {
+        app::StreamProtocol::Lines(app::text_lines::LineProtocol::Ftp) => {
+            app::text_lines::ftp_data_channels(view(client), view(server))
+                .into_iter()
+                .map(|ch| {
+                    let host = if ch.on_server {
+                        server_addr
+                    } else {
+                        client_addr
+                    };
+                    (std::net::SocketAddr::new(host.ip(), ch.port), ch)
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    (app::stream_rows(protocol, view(client), view(server)), ftp)
 }
 
 fn message_at(s: &DirStream, start: u64, head: Head, framing: Framing, closed: bool) -> Message {
