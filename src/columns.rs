@@ -3,6 +3,7 @@
 //! on screen (or printed), never stored.
 
 pub mod icmp;
+pub mod icmpv6;
 pub mod ip_fragments;
 
 use crate::decode::app::StreamRow;
@@ -152,7 +153,8 @@ fn protocol_and_info(
         ),
         Transport::Icmpv6(i) => (
             "ICMPv6".into(),
-            format!("type={} code={}", i.type_u8(), i.code_u8()),
+            icmpv6::info(&view.trace.store, view.index)
+                .unwrap_or_else(|| format!("type={} code={}", i.type_u8(), i.code_u8())),
         ),
         Transport::None => match &d.network {
             Network::Arp(a) => {
