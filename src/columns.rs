@@ -218,6 +218,9 @@ fn protocol_and_info(
                     return (a.protocol.into(), a.info);
                 }
                 let lt = d.link.link_type;
+                if let Some((p, i)) = crate::decode::link::wifi::summary(lt, d.data) {
+                    return (p.into(), i);
+                }
                 (lt.name().into(), format!("{} bytes", d.data.len()))
             }
         },
