@@ -114,10 +114,11 @@ fn protocol_and_info(
                         if has_data
                             && (first || m.framing == crate::http::parse::Framing::Chunked) =>
                     {
-                        (
-                            "TCP".into(),
-                            format!("{prefix}{} {SEGMENT}", m.start_line_info()),
-                        )
+                        let start = m
+                            .head(&view.trace.store)
+                            .map(|h| h.start_line_info())
+                            .unwrap_or_default();
+                        ("TCP".into(), format!("{prefix}{start} {SEGMENT}"))
                     }
                     Some(_) if has_data => ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))),
                     _ => ("TCP".into(), tcp_info(view)),
@@ -129,9 +130,11 @@ fn protocol_and_info(
                 let mut info = prefix;
                 let mut protocol = "HTTP";
                 for m in &messages {
-                    let (p, i) = m.protocol_and_info();
-                    protocol = p;
-                    info.push_str(&i);
+                    if let Some(head) = m.head(&view.trace.store) {
+                        let (p, i) = m.protocol_and_info(&head);
+                        protocol = p;
+                        info.push_str(&i);
+                    }
                 }
                 (protocol.into(), info)
             }
