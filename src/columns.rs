@@ -189,6 +189,13 @@ fn protocol_and_info(
                 ("ARP".into(), info)
             }
             Network::Ipv4 { header, fragment } => {
+                if header.protocol().0 == 2 && !*fragment {
+                    let at = d.network_offset + usize::from(header.ihl()) * 4;
+                    let payload = d.data.get(at..).unwrap_or_default();
+                    if let Some(a) = crate::decode::app::igmp::summary(payload) {
+                        return (a.protocol.into(), a.info);
+                    }
+                }
                 let mut info = format!("IP protocol {}", header.protocol().0);
                 if *fragment {
                     if let Some(row) = ip_fragments::reassembled_row(&view.trace.store, view.index)
@@ -203,10 +210,23 @@ fn protocol_and_info(
                 }
                 ("IPv4".into(), info)
             }
-            Network::Ipv6 { header, .. } => (
-                "IPv6".into(),
-                format!("IPv6 next header {}", header.next_header().0),
-            ),
+            Network::Ipv6 {
+                header, fragment, ..
+            } => {
+                if *fragment {
+                    if let Some(row) = ip_fragments::reassembled_row(&view.trace.store, view.index)
+                    {
+                        return row;
+                    }
+                    if let Some(info) = ip_fragments::ipv6_fragment_info(d) {
+                        return ("IPv6".into(), info);
+                    }
+                }
+                (
+                    "IPv6".into(),
+                    format!("IPv6 next header {}", header.next_header().0),
+                )
+            }
             Network::None => {
                 let payload = d.data.get(d.link.header_len..).unwrap_or_default();
                 let ether_type = match d.link.next {

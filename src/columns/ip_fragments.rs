@@ -1,5 +1,6 @@
-//! IPv4 fragments as tshark shows them by default: each fragment reads
-//! `Fragmented IP protocol (proto=UDP 17, off=0, ID=4a52)`, except the last
+//! IP fragments as tshark shows them by default: each IPv4 fragment reads
+//! `Fragmented IP protocol (proto=UDP 17, off=0, ID=4a52)`, each IPv6 one
+//! `IPv6 fragment (off=0 more=y ident=0x12345678 nxt=17)`, except the last
 //! one of a datagram whose fragments were all captured, where the datagram
 //! is reassembled and decoded (UDP ports, DNS...).
 //!
@@ -44,27 +45,104 @@ pub fn fragment_info(protocol: u8, offset: u32, id: u16) -> String {
 }
 
 /// (offset in bytes, more fragments, id, protocol, src, dst, payload) of an
-/// IPv4 fragment.
-type Fragment<'a> = (u32, bool, u16, u8, [u8; 4], [u8; 4], &'a [u8]);
+/// IP fragment (IPv4 addresses, or IPv6 ones).
+type Fragment<'a> = (u32, bool, u32, u8, [u8; 16], [u8; 16], &'a [u8]);
+
+fn v4(a: [u8; 4]) -> [u8; 16] {
+    let mut o = [0u8; 16];
+    o[..4].copy_from_slice(&a);
+    o
+}
 
 fn fragment_of<'a>(d: &crate::decode::Decoded<'a>) -> Option<Fragment<'a>> {
-    let Network::Ipv4 {
-        header,
-        fragment: true,
-    } = &d.network
-    else {
+    match &d.network {
+        Network::Ipv4 {
+            header,
+            fragment: true,
+        } => {
+            let start = d.network_offset + usize::from(header.ihl()) * 4;
+            let end = (d.network_offset + usize::from(header.total_len())).min(d.data.len());
+            Some((
+                u32::from(header.fragments_offset().value()) * 8,
+                header.more_fragments(),
+                u32::from(header.identification()),
+                header.protocol().0,
+                v4(header.source()),
+                v4(header.destination()),
+                d.data.get(start..end)?,
+            ))
+        }
+        Network::Ipv6 {
+            header,
+            fragment: true,
+            ..
+        } => {
+            let f = ipv6_fragment(d)?;
+            Some((
+                f.offset,
+                f.more,
+                f.ident,
+                f.next,
+                header.source(),
+                header.destination(),
+                f.payload,
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// An IPv6 fragment header and the fragment's data.
+pub struct Ipv6Fragment<'a> {
+    pub offset: u32,
+    pub more: bool,
+    pub ident: u32,
+    pub next: u8,
+    pub payload: &'a [u8],
+}
+
+/// The fragment header of an IPv6 packet, found through the extension
+/// headers before it.
+pub fn ipv6_fragment<'a>(d: &crate::decode::Decoded<'a>) -> Option<Ipv6Fragment<'a>> {
+    let Network::Ipv6 { header, .. } = &d.network else {
         return None;
     };
-    let start = d.network_offset + usize::from(header.ihl()) * 4;
-    let end = (d.network_offset + usize::from(header.total_len())).min(d.data.len());
-    Some((
-        u32::from(header.fragments_offset().value()) * 8,
-        header.more_fragments(),
-        header.identification(),
-        header.protocol().0,
-        header.source(),
-        header.destination(),
-        d.data.get(start..end)?,
+    let end = (d.network_offset + 40 + usize::from(header.payload_length())).min(d.data.len());
+    let data = d.data.get(..end)?;
+    let mut at = d.network_offset + 40;
+    let mut next = header.next_header().0;
+    for _ in 0..8 {
+        match next {
+            44 => {
+                let h = data.get(at..at + 8)?;
+                let off = u16::from_be_bytes([h[2], h[3]]);
+                return Some(Ipv6Fragment {
+                    offset: u32::from(off >> 3) * 8,
+                    more: off & 1 != 0,
+                    ident: u32::from_be_bytes([h[4], h[5], h[6], h[7]]),
+                    next: h[0],
+                    payload: data.get(at + 8..)?,
+                });
+            }
+            0 | 43 | 60 => {
+                next = *data.get(at)?;
+                at += (usize::from(*data.get(at + 1)?) + 1) * 8;
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The Info of an IPv6 fragment that is not decoded.
+pub fn ipv6_fragment_info(d: &crate::decode::Decoded<'_>) -> Option<String> {
+    let f = ipv6_fragment(d)?;
+    Some(format!(
+        "IPv6 fragment (off={} more={} ident=0x{:08x} nxt={})",
+        f.offset,
+        if f.more { 'y' } else { 'n' },
+        f.ident,
+        f.next
     ))
 }
 
