@@ -11,6 +11,8 @@ use super::{DirBytes, StreamRow, Summary};
 /// SSLRequest and GSSENCRequest codes: the backend answers with one byte.
 const SSL_REQUEST: u32 = 80_877_103;
 const GSSENC_REQUEST: u32 = 80_877_104;
+/// A typed message's header: its letter and its length.
+const HEADER_LEN: usize = 5;
 /// The longest startup message accepted (the server's own limit is 10000).
 const MAX_STARTUP_LEN: u32 = 10_000;
 
@@ -139,7 +141,11 @@ fn direction_rows(dir: DirBytes<'_>, messages: &[Message], arrow: char) -> Vec<(
         let mut opened = false;
         let mut letters: Vec<u8> = Vec::new();
         while let Some(m) = messages.get(k) {
-            if m.start < s {
+            // A message whose 5-byte header the earlier segment did not hold
+            // whole is reassembled with all of this segment (tshark's "one
+            // more segment"): it joins this segment's list.
+            let header_split = m.start < s && s - m.start < HEADER_LEN && m.letter.is_some();
+            if m.start < s && !header_split {
                 if m.end <= e {
                     info.push(arrow);
                     info.extend(m.letter.map(char::from));
@@ -242,6 +248,30 @@ mod tests {
         // The first D ends here, the second starts and ends, Z starts.
         assert_eq!(info(&r, 6), "<D<D");
         assert_eq!(info(&r, 8), "<Z");
+    }
+
+    #[test]
+    fn a_header_split_across_segments_joins_the_next_list() {
+        let mut s = b"N".to_vec();
+        s.extend(msg(b'D', &[1; 4]));
+        let cut = s.len() as u64 + 2;
+        s.extend(msg(b'D', &[2; 4]));
+        s.extend(msg(b'D', &[3; 4]));
+        let (mut c, ssl) = (Vec::new(), SSL_REQUEST.to_be_bytes());
+        c.extend_from_slice(&8u32.to_be_bytes());
+        c.extend_from_slice(&ssl);
+        let r = rows(
+            DirBytes {
+                bytes: &c,
+                segments: &[(0, 1)],
+            },
+            DirBytes {
+                bytes: &s,
+                segments: &[(0, 2), (cut, 4)],
+            },
+        );
+        assert_eq!(info(&r, 2), "<D");
+        assert_eq!(info(&r, 4), "<D/D");
     }
 
     #[test]
