@@ -232,7 +232,9 @@ impl HttpIndex {
                 let (r, f) = app_rows(conv, &streams);
                 rows.extend(r);
                 ftp.extend(f);
-                out.extend(connection(conv, ci as u32, &streams));
+                let txns = connection(conv, ci as u32, &streams);
+                rows.extend(websocket_rows(store, &txns, &streams));
+                out.extend(txns);
             }
             (out, rows, ftp)
         };
@@ -382,6 +384,59 @@ impl HttpIndex {
         v.sort_by_key(|m| (m.start, !m.is_request()));
         v
     }
+}
+
+/// The WebSocket rows of a connection upgraded by a `101` answer with
+/// `Upgrade: websocket`: each direction from the end of its HTTP message,
+/// only the segments that start after it.
+fn websocket_rows(store: &PacketStore, txns: &[Transaction], streams: &[DirStream; 2]) -> AppRows {
+    let Some(t) = txns
+        .iter()
+        .find(|t| t.response.as_ref().and_then(Message::code) == Some(101))
+    else {
+        return Vec::new();
+    };
+    let (Some(req), Some(resp)) = (&t.request, &t.response) else {
+        return Vec::new();
+    };
+    let upgrade = resp
+        .head(store)
+        .and_then(|h| {
+            h.header("upgrade")
+                .map(|u| u.eq_ignore_ascii_case("websocket"))
+        })
+        .unwrap_or(false);
+    if !upgrade {
+        return Vec::new();
+    }
+    let after = |m: &Message| -> (Vec<(u64, u32)>, usize) {
+        let s = &streams[m.dir.index()];
+        let from = m.end;
+        let segments = s
+            .packets
+            .iter()
+            .filter(|&&(o, _)| o >= from)
+            .map(|&(o, p)| (o - from, p))
+            .collect();
+        let gap = s.gaps.first().map_or(s.bytes.len(), |&(o, _)| o as usize);
+        (segments, gap)
+    };
+    let (cseg, cgap) = after(req);
+    let (sseg, sgap) = after(resp);
+    let bytes = |m: &Message, gap: usize| {
+        let b = &streams[m.dir.index()].bytes;
+        b.get(m.end as usize..gap.min(b.len())).unwrap_or_default()
+    };
+    app::websocket::rows(
+        app::DirBytes {
+            bytes: bytes(req, cgap),
+            segments: &cseg,
+        },
+        app::DirBytes {
+            bytes: bytes(resp, sgap),
+            segments: &sseg,
+        },
+    )
 }
 
 /// Rows of stream protocols by packet.

@@ -20,6 +20,7 @@ pub mod pgsql;
 pub mod ssh;
 pub mod text_lines;
 pub mod udp_misc;
+pub mod websocket;
 
 /// A row's Protocol column and Info, from an application protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
