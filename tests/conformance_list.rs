@@ -42,10 +42,11 @@ const INFO_SHARE: f64 = 0.97;
 /// Compares the Protocol and Info columns (`_ws.col.Protocol`,
 /// `_ws.col.Info`) with tshark's, row by row, and prints the counts per
 /// tshark protocol. Rows of [`KNOWN`] (tshark artefacts) are left out. The
-/// differences left are protocols wirelens does not dissect (TLS, WebSocket,
-/// PPTP, STP, LOOP...), tshark's reassembly-error and "[Packet size limited
-/// during capture]" notes, and a few HTTP continuation rows; they are listed
-/// per protocol so that a regression shows.
+/// differences left are protocols wirelens does not dissect (TLS, PPTP,
+/// PPP, BOOTP without a DHCP type, Dropbox LAN sync), tshark's
+/// reassembly-error and "[Packet size limited during capture]" notes, and a
+/// few HTTP continuation rows; they are listed per protocol so that a
+/// regression shows.
 fn columns_against_tshark(oracles: &[PathBuf]) -> (u32, u32, u32) {
     let mut per: BTreeMap<String, (u32, u32, u32)> = BTreeMap::new();
     let mut examples: BTreeMap<String, Vec<String>> = BTreeMap::new();
