@@ -144,6 +144,11 @@ fn protocol_and_info(
             match crate::decode::app::udp(s, t, u.payload()) {
                 Some(a) => (a.protocol.into(), a.info),
                 None => {
+                    // A DNS message without a row may have reached a bound:
+                    // dns_info reports it.
+                    if [53, 5353, 5355].iter().any(|p| s == *p || t == *p) {
+                        let _ = dns_info(view, u.payload());
+                    }
                     let len = u.length().saturating_sub(8);
                     ("UDP".into(), format!("{s} \u{2192} {t} Len={len}"))
                 }
@@ -159,6 +164,10 @@ fn protocol_and_info(
             icmpv6::info(&view.trace.store, view.index)
                 .unwrap_or_else(|| format!("type={} code={}", i.type_u8(), i.code_u8())),
         ),
+        Transport::None if d.tcp_short_ports.is_some() => {
+            let (s, t) = d.tcp_short_ports.unwrap_or_default();
+            ("TCP".into(), format!("{s} \u{2192} {t}{CUT}"))
+        }
         Transport::None => match &d.network {
             Network::Arp(a) => {
                 let op = a.operation().0;
@@ -300,12 +309,12 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
     if flags.ack() {
         let _ = write!(s, " Ack={ack}");
     }
-    let _ = write!(
-        s,
-        " Win={} Len={}",
-        view.scaled_window(t.window_size()),
-        d.tcp_len().unwrap_or(0)
-    );
+    let _ = write!(s, " Win={}", view.scaled_window(t.window_size()));
+    // tshark leaves Len out of a header cut inside its fixed 20 bytes.
+    let cut_in_fixed = t.slice().len() < 20;
+    if !cut_in_fixed {
+        let _ = write!(s, " Len={}", d.tcp_len().unwrap_or(0));
+    }
     if flags.intersects(TcpFlags::URG) {
         let _ = write!(s, " Urg={}", t.urgent_pointer());
     }
@@ -346,5 +355,25 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
             _ => {}
         }
     }
+    if cut_in_fixed {
+        s.push_str(CUT);
+    }
     s
+}
+
+/// What tshark appends to the Info of a packet whose header is cut.
+const CUT: &str = "[Packet size limited during capture]";
+
+/// The DNS Info text; a name past a bound is reported on the trace.
+fn dns_info(view: &PacketView<'_>, payload: &[u8]) -> Option<String> {
+    use crate::decode::dns::{summary, DnsError};
+    match summary(payload) {
+        Ok(s) => Some(s),
+        Err(DnsError::Limit(limit)) => {
+            let hit = crate::limits::LimitHit::new(limit, Some(view.index as u32));
+            view.trace.limits.report(hit);
+            None
+        }
+        Err(DnsError::Malformed) => None,
+    }
 }

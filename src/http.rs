@@ -18,8 +18,9 @@ pub mod summary;
 use crate::decode::app;
 use crate::decode::app::text_lines::FtpDataChannel;
 use crate::flow::{Conversation, Conversations, Direction, Protocol};
+use crate::limits::{Limit, LimitHit, LimitLog, MAX_HTTP_PIPELINE};
 use crate::store::PacketStore;
-use parse::{Framing, Head, HeadError, StartLine};
+use parse::{Framing, Head, StartLine};
 use std::collections::HashMap;
 use stream::DirStream;
 
@@ -139,8 +140,23 @@ impl Message {
 
     /// `raw` (this message's body bytes) with the content codings of
     /// `head` (this message's) undone, bounded by `limit`.
+    /// A limit reached names this message's last packet.
     pub fn decode_body(&self, head: &Head, raw: &[u8], limit: u64) -> content::DecodedBody {
-        content::decode(raw, &head.codings(), limit)
+        self.decode_codings(&head.codings(), raw, limit)
+    }
+
+    /// Like [`Message::decode_body`], with the head's codings already known.
+    pub fn decode_codings(
+        &self,
+        codings: &[String],
+        raw: &[u8],
+        limit: u64,
+    ) -> content::DecodedBody {
+        let mut d = content::decode(raw, codings, limit);
+        if let Some(content::ContentError::Limit(hit)) = &mut d.error {
+            hit.packet = Some(self.last_packet);
+        }
+        d
     }
 
     /// The Protocol column and the Info text of the message as Wireshark
@@ -206,6 +222,9 @@ pub struct HttpIndex {
     /// protocol (SSH, PostgreSQL, DNS over TCP, SMTP...): worked out in the
     /// same pass, from the same reassembled directions.
     app_rows: HashMap<u32, app::StreamRow>,
+    /// Bounds reached while building (reassembly, gap fill, heads, chunk
+    /// lines, pipelining), the first of each.
+    pub limits: Vec<LimitHit>,
 }
 
 /// How many earlier messages `segment_of` looks back over (messages of one
@@ -218,6 +237,7 @@ impl HttpIndex {
     /// is in conversation order whatever the number of threads.
     pub fn build(store: &PacketStore, conversations: &Conversations) -> HttpIndex {
         let convs = conversations.all();
+        let limits = LimitLog::default();
         type Part = (Vec<Transaction>, AppRows, FtpChannels);
         let parse = |range: &std::ops::Range<usize>| -> Part {
             let mut out = Vec::new();
@@ -229,10 +249,15 @@ impl HttpIndex {
                     continue;
                 }
                 let streams = stream::reassemble(store, conv);
+                for s in &streams {
+                    for hit in [s.limit_hit, s.reassembly_limit].into_iter().flatten() {
+                        limits.report(hit);
+                    }
+                }
                 let (r, f) = app_rows(conv, &streams);
                 rows.extend(r);
                 ftp.extend(f);
-                let txns = connection(conv, ci as u32, &streams);
+                let txns = connection(conv, ci as u32, &streams, &limits);
                 rows.extend(websocket_rows(store, &txns, &streams));
                 out.extend(txns);
             }
@@ -258,6 +283,7 @@ impl HttpIndex {
         index
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
+        index.limits = limits.hits();
         index
     }
 
@@ -529,10 +555,25 @@ fn app_rows(conv: &Conversation, streams: &[DirStream; 2]) -> (AppRows, FtpChann
     (app::stream_rows(protocol, view(client), view(server)), ftp)
 }
 
-fn message_at(s: &DirStream, start: u64, head: &Head, framing: Framing, closed: bool) -> Message {
+/// Records a bound reached by the message parser at stream offset `at`.
+fn report(limits: &LimitLog, s: &DirStream, limit: Limit, at: u64) {
+    limits.report(LimitHit::new(limit, s.packet_at(at)));
+}
+
+fn message_at(
+    s: &DirStream,
+    start: u64,
+    head: &Head,
+    framing: Framing,
+    closed: bool,
+    limits: &LimitLog,
+) -> Message {
     let body_start = start + head.len as u64;
     let rest = s.bytes.get(body_start as usize..).unwrap_or(&[]);
     let mut body = parse::read_body(rest, framing, closed);
+    if let Some(limit) = body.limit {
+        report(limits, s, limit, body_start + body.wire_len);
+    }
     body.shift(body_start);
     let end = body_start + body.wire_len;
     let first_packet = s.packet_at(start).unwrap_or(0);
@@ -621,7 +662,7 @@ fn resync(s: &DirStream, pos: u64, looks: fn(&[u8]) -> bool) -> Option<u64> {
 
 /// The requests of a client stream, each with its method (which frames the
 /// response).
-fn parse_requests(s: &DirStream) -> Vec<(Message, String)> {
+fn parse_requests(s: &DirStream, limits: &LimitLog) -> Vec<(Message, String)> {
     let mut out = Vec::new();
     let mut pos = 0u64;
     let closed = s.end_packet.is_some();
@@ -630,7 +671,7 @@ fn parse_requests(s: &DirStream) -> Vec<(Message, String)> {
         match parse::parse_request(buf) {
             Ok(head) => {
                 let framing = parse::request_framing(&head);
-                let m = message_at(s, pos, &head, framing, closed);
+                let m = message_at(s, pos, &head, framing, closed, limits);
                 let next = m.end;
                 let stop = !m.body.complete || m.body.malformed;
                 out.push((m, head.method().unwrap_or_default().to_string()));
@@ -644,12 +685,15 @@ fn parse_requests(s: &DirStream) -> Vec<(Message, String)> {
                 }
             }
             Err(e) => {
+                if let Some(limit) = e.limit() {
+                    report(limits, s, limit, pos);
+                }
                 // The stream ends inside a request head (an HTTP/0.9 request
                 // line, or a capture cut short): tshark shows its start line
                 // on the segments that carried it.
-                if e == HeadError::Incomplete {
+                if e == parse::HeadError::Incomplete {
                     if let Some(head) = parse::partial_request(buf) {
-                        let mut m = message_at(s, pos, &head, Framing::NoBody, closed);
+                        let mut m = message_at(s, pos, &head, Framing::NoBody, closed, limits);
                         m.body.complete = false;
                         out.push((m, head.method().unwrap_or_default().to_string()));
                     }
@@ -670,7 +714,12 @@ fn parse_requests(s: &DirStream) -> Vec<(Message, String)> {
 }
 
 /// Parses one connection into transactions.
-fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Transaction> {
+fn connection(
+    conv: &Conversation,
+    ci: u32,
+    streams: &[DirStream; 2],
+    limits: &LimitLog,
+) -> Vec<Transaction> {
     let (mut cdir, _) = conv.client_direction();
     let looks_c = |d: crate::flow::Direction| parse::looks_like_request(&streams[d.index()].bytes);
     let looks_s = |d: crate::flow::Direction| parse::looks_like_response(&streams[d.index()].bytes);
@@ -681,7 +730,7 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
     }
     let cs = &streams[cdir.index()];
     let ss = &streams[cdir.reverse().index()];
-    let mut requests = parse_requests(cs);
+    let mut requests = parse_requests(cs, limits);
     let server_http = parse::looks_like_response(&ss.bytes);
     if requests.is_empty() && !server_http {
         return Vec::new();
@@ -697,7 +746,10 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
         let buf = &ss.bytes[pos as usize..];
         let head = match parse::parse_response(buf) {
             Ok(h) => h,
-            Err(_) => {
+            Err(e) => {
+                if let Some(limit) = e.limit() {
+                    report(limits, ss, limit, pos);
+                }
                 if buf.starts_with(b"\r\n") {
                     pos += 2;
                     continue;
@@ -718,7 +770,7 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
             StartLine::Response { code, .. } => code,
             StartLine::Request { .. } => 0,
         };
-        let m = message_at(ss, pos, &head, framing, closed);
+        let m = message_at(ss, pos, &head, framing, closed, limits);
         let next = m.end;
         let incomplete = !m.body.complete || m.body.malformed;
         if (100..200).contains(&code) && code != 101 {
@@ -743,6 +795,17 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
     }
     if let Some(k) = upgraded_at {
         requests.truncate(k + 1);
+    }
+    // Requests never answered are kept up to the pipelining bound.
+    let keep = responses.len() + MAX_HTTP_PIPELINE as usize;
+    if requests.len() > keep {
+        if let Some((first_dropped, _)) = requests.get(keep) {
+            limits.report(LimitHit::new(
+                Limit::HttpPipeline,
+                Some(first_dropped.first_packet),
+            ));
+        }
+        requests.truncate(keep);
     }
     let mut requests = requests.into_iter().map(|(m, _)| m);
     let mut responses = responses.into_iter();
@@ -818,7 +881,12 @@ mod tests {
     }
 
     fn run(c: &[u8], s: &[u8], closed: bool) -> Vec<Transaction> {
-        connection(&conv(), 0, &[dir(c, closed), dir(s, closed)])
+        connection(
+            &conv(),
+            0,
+            &[dir(c, closed), dir(s, closed)],
+            &LimitLog::default(),
+        )
     }
 
     #[test]
