@@ -33,5 +33,6 @@ pub mod http;
 pub mod parallel;
 pub mod store;
 pub mod text;
+pub mod tls;
 pub mod trace;
 pub mod ui;
