@@ -82,6 +82,9 @@ fn protocol_and_info(
             };
             let messages = http.at_packet(view.index);
             if messages.is_empty() {
+                if let Some(cols) = tls_columns(view) {
+                    return cols;
+                }
                 const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
                 let has_data = d.tcp_len().unwrap_or(0) > 0;
                 match http.segment_of(view.trace, view.index) {
@@ -93,7 +96,9 @@ fn protocol_and_info(
                 }
             } else {
                 let info: Vec<String> = messages.iter().map(|m| m.info()).collect();
-                ("HTTP".into(), info.join(" , "))
+                let json = messages.iter().any(|m| m.is_json());
+                let protocol = if json { "HTTP/JSON" } else { "HTTP" };
+                (protocol.into(), info.join(" , "))
             }
         }
         Transport::Udp(u) => {
@@ -168,6 +173,20 @@ fn protocol_and_info(
                 (lt.name().into(), format!("{} bytes", d.data.len()))
             }
         },
+    }
+}
+
+/// Protocol and Info of a packet that carries TLS records (or part of one).
+fn tls_columns(view: &PacketView<'_>) -> Option<(String, String)> {
+    const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
+    match view.trace.tls().at_packet(view.index)? {
+        crate::tls::AtPacket::Records(conn, recs) => {
+            Some(crate::tls::TlsIndex::columns(conn, recs, view.index as u32))
+        }
+        crate::tls::AtPacket::Segment(true) => Some(("TCP".into(), SEGMENT.into())),
+        crate::tls::AtPacket::Segment(false) => {
+            Some(("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))))
+        }
     }
 }
 

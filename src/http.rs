@@ -101,9 +101,22 @@ impl Message {
         }
     }
 
+    /// A JSON body, which tshark hands to its JSON dissector (Protocol
+    /// "HTTP/JSON").
+    pub fn is_json(&self) -> bool {
+        !self.body.bytes.is_empty()
+            && self
+                .header("content-type")
+                .is_some_and(|ct| media::essence(ct) == "application/json")
+    }
+
     /// The start line as Wireshark's Info column shows it.
     pub fn info(&self) -> String {
         let mut s = self.start_line_info();
+        if self.is_json() {
+            s.push_str(", JavaScript Object Notation (application/json)");
+            return s;
+        }
         if !self.body.bytes.is_empty() {
             if let Some(ct) = self.header("content-type") {
                 s.push_str(&format!(" ({})", media::essence(ct)));
@@ -164,11 +177,17 @@ impl HttpIndex {
     /// is in conversation order whatever the number of threads.
     pub fn build(trace: &Trace) -> HttpIndex {
         let convs = trace.conversations.all();
+        let tls = trace.tls();
         let parse = |range: &std::ops::Range<usize>| -> Vec<Transaction> {
             let mut out = Vec::new();
             for ci in range.clone() {
                 let Some(conv) = convs.get(ci) else { continue };
                 if conv.protocol != Protocol::Tcp {
+                    continue;
+                }
+                // Over TLS, HTTP reads the decrypted application data.
+                if let Some(tls) = tls.of_conversation(ci as u32) {
+                    out.extend(connection(conv, ci as u32, &tls.plaintext));
                     continue;
                 }
                 let streams = stream::reassemble(trace, conv);

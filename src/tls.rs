@@ -9,6 +9,8 @@
 
 pub mod connection;
 pub mod decrypt;
+pub mod fields;
+pub mod follow;
 pub mod handshake;
 pub mod keylog;
 pub mod record;

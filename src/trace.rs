@@ -13,6 +13,7 @@ use crate::decode::decode;
 use crate::flow::{Conversations, FlowBuilder};
 use crate::http::HttpIndex;
 use crate::store::{entry_from, PacketEntry, PacketStore};
+use crate::tls::{KeyLog, KeyLogWarning, TlsIndex};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -34,12 +35,32 @@ pub struct Trace {
     pub error: Option<CaptureError>,
     /// HTTP transactions, built on first use (see [`Trace::http`]).
     http: OnceLock<HttpIndex>,
+    /// TLS secrets: from the capture's Decryption Secrets Blocks and from
+    /// key logs added with [`Trace::add_key_log`].
+    pub keys: KeyLog,
+    /// TLS connections, built on first use (see [`Trace::tls`]).
+    tls: OnceLock<TlsIndex>,
 }
 
 impl Trace {
     /// The trace's HTTP transactions, parsed on the first call and kept.
     pub fn http(&self) -> &HttpIndex {
         self.http.get_or_init(|| HttpIndex::build(self))
+    }
+
+    /// The trace's TLS connections, read (and decrypted with [`Trace::keys`])
+    /// on the first call and kept.
+    pub fn tls(&self) -> &TlsIndex {
+        self.tls.get_or_init(|| TlsIndex::build(self, &self.keys))
+    }
+
+    /// Adds the secrets of a key log (NSS format text); what was built from
+    /// the old keys (TLS, HTTP) is built again on next use.
+    pub fn add_key_log(&mut self, text: &str) -> Vec<KeyLogWarning> {
+        let warnings = self.keys.add_text(text);
+        self.tls = OnceLock::new();
+        self.http = OnceLock::new();
+        warnings
     }
 
     /// The HTTP index if it has been built (never blocks), for a UI that
@@ -72,6 +93,7 @@ impl Trace {
         let mut flows = FlowBuilder::new();
         let warning;
         let mut error = None;
+        let mut keys = KeyLog::new();
         {
             let bytes = capture.bytes();
             let mut reader = capture.records()?;
@@ -113,6 +135,11 @@ impl Trace {
                 }
             }
             warning = reader.warning().cloned();
+            // Keys embedded in the capture; a malformed line there is skipped
+            // (the lines that parse are used).
+            for secrets in reader.tls_secrets() {
+                let _ = keys.add_text(&String::from_utf8_lossy(secrets));
+            }
             interfaces = reader.interfaces().to_vec();
             progress(Progress {
                 bytes_read: reader.position(),
@@ -126,6 +153,8 @@ impl Trace {
             warning,
             error,
             http: OnceLock::new(),
+            keys,
+            tls: OnceLock::new(),
         })
     }
 }

@@ -41,14 +41,15 @@ pub enum LoadEvent {
 const PREVIEW_PACKETS: u64 = 65_536;
 
 /// Starts loading `path` in a background thread.
-pub fn spawn_loader(path: PathBuf) -> mpsc::Receiver<LoadEvent> {
+pub fn spawn_loader(path: PathBuf, keys: crate::tls::KeyLog) -> mpsc::Receiver<LoadEvent> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         // A bug must not leave the screen waiting forever: a panic here is
         // reported to the app as a failed load.
         let failed = tx.clone();
-        let outcome =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || load(&path, &tx)));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            load(&path, &keys, &tx)
+        }));
         if let Err(panic) = outcome {
             let what = panic
                 .downcast_ref::<&str>()
@@ -64,7 +65,7 @@ pub fn spawn_loader(path: PathBuf) -> mpsc::Receiver<LoadEvent> {
 }
 
 /// The loader thread's work: preview, whole file, then the HTTP index.
-fn load(path: &std::path::Path, tx: &mpsc::Sender<LoadEvent>) {
+fn load(path: &std::path::Path, keys: &crate::tls::KeyLog, tx: &mpsc::Sender<LoadEvent>) {
     // A regular file can be mapped twice: first its beginning, so the
     // list shows at once, then all of it.
     if path.as_os_str() != "-" {
@@ -81,7 +82,10 @@ fn load(path: &std::path::Path, tx: &mpsc::Sender<LoadEvent>) {
     }
     let result = Capture::open(path)
         .and_then(|capture| Trace::load(capture, |p| tx.send(LoadEvent::Progress(p)).is_ok()))
-        .map(Arc::new);
+        .map(|mut trace| {
+            trace.keys.merge(keys.clone());
+            Arc::new(trace)
+        });
     let shared = result.as_ref().ok().map(Arc::clone);
     let _ = tx.send(LoadEvent::Done(result));
     // The list shows at once; the HTTP index (for HTTP rows, the HTTP
@@ -94,7 +98,13 @@ fn load(path: &std::path::Path, tx: &mpsc::Sender<LoadEvent>) {
 
 /// Runs the TUI on `path` until the user quits.
 pub fn run(path: PathBuf) -> std::io::Result<()> {
-    let loader = spawn_loader(path.clone());
+    run_with_keys(path, crate::tls::KeyLog::new())
+}
+
+/// Runs the TUI on `path`, decrypting TLS with `keys` (and with the keys the
+/// capture itself carries).
+pub fn run_with_keys(path: PathBuf, keys: crate::tls::KeyLog) -> std::io::Result<()> {
+    let loader = spawn_loader(path.clone(), keys);
     let mut app = App::new(path.display().to_string());
     let mut terminal = ratatui::try_init()?;
     // ratatui's hook restores the terminal on a panic. Only a panic of this

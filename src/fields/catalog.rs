@@ -152,6 +152,21 @@ fields! {
     HttpContentLength "http.content_length" UInt "HTTP Content-Length header";
     HttpContentEncoding "http.content_encoding" Str "HTTP Content-Encoding header";
     HttpTransferEncoding "http.transfer_encoding" Str "HTTP Transfer-Encoding header";
+    Tls "tls" Protocol "TLS (a record completes in this packet)";
+    TlsRecordContentType "tls.record.content_type" UInt "TLS record content type (outer)";
+    TlsRecordVersion "tls.record.version" UInt "TLS record version";
+    TlsRecordLength "tls.record.length" UInt "TLS record length";
+    TlsHandshakeType "tls.handshake.type" UInt "TLS handshake message type";
+    TlsHandshakeExtensionsServerName "tls.handshake.extensions_server_name" Str "TLS Server Name Indication";
+    TlsHandshakeExtensionsAlpnStr "tls.handshake.extensions_alpn_str" Str "TLS ALPN protocol";
+    TlsHandshakeExtensionsSupportedVersion "tls.handshake.extensions.supported_version" UInt "TLS supported version";
+    TlsHandshakeCiphersuite "tls.handshake.ciphersuite" UInt "TLS cipher suite (offered or chosen)";
+    TlsHandshakeJa3Full "tls.handshake.ja3_full" Str "JA3 fingerprint string of a Client Hello";
+    TlsHandshakeJa3 "tls.handshake.ja3" Str "JA3 fingerprint (MD5) of a Client Hello";
+    TlsHandshakeJa3sFull "tls.handshake.ja3s_full" Str "JA3S fingerprint string of a Server Hello";
+    TlsHandshakeJa3s "tls.handshake.ja3s" Str "JA3S fingerprint (MD5) of a Server Hello";
+    TlsAlertMessageLevel "tls.alert_message.level" UInt "TLS alert level";
+    TlsAlertMessageDesc "tls.alert_message.desc" UInt "TLS alert description";
 }
 
 /// Finds a field by its Wireshark name.

@@ -370,6 +370,26 @@ impl<'t> PacketView<'t> {
                 }
                 None
             }
+            F::Tls
+            | F::TlsRecordContentType
+            | F::TlsRecordVersion
+            | F::TlsRecordLength
+            | F::TlsHandshakeType
+            | F::TlsHandshakeExtensionsServerName
+            | F::TlsHandshakeExtensionsAlpnStr
+            | F::TlsHandshakeExtensionsSupportedVersion
+            | F::TlsHandshakeCiphersuite
+            | F::TlsHandshakeJa3Full
+            | F::TlsHandshakeJa3
+            | F::TlsHandshakeJa3sFull
+            | F::TlsHandshakeJa3s
+            | F::TlsAlertMessageLevel
+            | F::TlsAlertMessageDesc => {
+                if tcp.is_some() {
+                    crate::tls::fields::values(self.trace.tls(), self.index, field, &mut push);
+                }
+                None
+            }
         };
         if let Some(v) = one {
             out.push(v);

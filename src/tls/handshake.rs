@@ -7,6 +7,7 @@ use md5::{Digest, Md5};
 pub const CLIENT_HELLO: u8 = 1;
 pub const SERVER_HELLO: u8 = 2;
 pub const NEW_SESSION_TICKET: u8 = 4;
+pub const ENCRYPTED_EXTENSIONS: u8 = 8;
 pub const FINISHED: u8 = 20;
 pub const KEY_UPDATE: u8 = 24;
 
@@ -143,9 +144,14 @@ pub fn parse_hello(body: &[u8], client: bool) -> Option<Hello> {
         h.cipher_suites = vec![r.u16()?];
         r.u8()?;
     }
-    let Some(exts) = r.vec16() else {
-        return Some(h);
-    };
+    if let Some(exts) = r.vec16() {
+        read_extensions(exts, client, &mut h);
+    }
+    Some(h)
+}
+
+/// Reads a hello's (or Encrypted Extensions') extension list into `h`.
+fn read_extensions(exts: &[u8], client: bool, h: &mut Hello) {
     let mut e = Reader(exts);
     while let (Some(ty), Some(data)) = (e.u16(), e.vec16()) {
         h.extensions.push(ty);
@@ -177,7 +183,6 @@ pub fn parse_hello(body: &[u8], client: bool) -> Option<Hello> {
             _ => {}
         }
     }
-    Some(h)
 }
 
 /// Cuts complete handshake messages off the front of `buf`, returning each
@@ -194,6 +199,12 @@ pub fn take_messages(buf: &mut Vec<u8>) -> Vec<(Message, usize)> {
         let hello = match msg_type {
             CLIENT_HELLO => parse_hello(body, true),
             SERVER_HELLO => parse_hello(body, false),
+            // TLS 1.3 moves the server's ALPN here; kept like a hello's.
+            ENCRYPTED_EXTENSIONS => Reader(body).vec16().map(|exts| {
+                let mut h = Hello::default();
+                read_extensions(exts, false, &mut h);
+                h
+            }),
             _ => None,
         };
         out.push((Message { msg_type, hello }, 4 + len));
