@@ -13,6 +13,7 @@ mod support;
 use std::time::Instant;
 use wirelens::capture::Capture;
 use wirelens::filter::Filter;
+use wirelens::session::Session;
 use wirelens::trace::Trace;
 
 const SUMMARY: &[&str] = &[
@@ -28,7 +29,7 @@ const DEEP: &[&str] = &[
     "tcp.payload contains 48:54:54:50",
 ];
 
-fn run(trace: &Trace, text: &str) {
+fn run(trace: &Session, text: &str) {
     let filter = match Filter::compile(text) {
         Ok(f) => f,
         Err(e) => {
@@ -38,7 +39,9 @@ fn run(trace: &Trace, text: &str) {
     };
     let packets = trace.store.len();
     let t = Instant::now();
-    let selected = filter.select(trace).count();
+    let selected = filter
+        .select(trace, filter.needs_http().then(|| trace.http()))
+        .count();
     let secs = t.elapsed().as_secs_f64();
     println!(
         "{text:<58} {selected:>9} selected {:>8.1} ms  {:>12.0} packets/s  {:>7.1} ms per 1M packets",
@@ -53,7 +56,8 @@ fn main() {
         return;
     }
     let path = support::capture_path();
-    let trace = Trace::load(Capture::open(&path).expect("open"), |_| true).expect("load");
+    let trace =
+        Session::from(Trace::load(Capture::open(&path).expect("open"), |_| true).expect("load"));
     println!(
         "capture: {} ({} packets)",
         path.display(),

@@ -13,6 +13,7 @@ mod support;
 use std::time::Instant;
 use wirelens::capture::Capture;
 use wirelens::http::export::{export_all, prepare_dir, ExportOptions};
+use wirelens::session::Session;
 use wirelens::trace::Trace;
 
 fn main() {
@@ -32,7 +33,8 @@ fn main() {
     let _ = std::fs::remove_dir_all(&out);
 
     let t = Instant::now();
-    let trace = Trace::load(Capture::open(&path).expect("open"), |_| true).expect("load");
+    let trace =
+        Session::from(Trace::load(Capture::open(&path).expect("open"), |_| true).expect("load"));
     let loaded = t.elapsed().as_secs_f64();
     let index = trace.http();
     let parsed = t.elapsed().as_secs_f64();

@@ -75,7 +75,7 @@ fn main() {
         .filter(|c| c.protocol == Protocol::Tcp)
     {
         let s = Instant::now();
-        let f = follow(&trace, conv);
+        let f = follow(&trace.store, conv);
         let n: u64 = f.totals.iter().map(|t| t.bytes).sum();
         sizes.push((n, s.elapsed().as_secs_f64(), conv.stream));
         reassembled += n;

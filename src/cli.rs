@@ -9,6 +9,7 @@ pub mod http;
 pub mod ladder;
 pub mod list;
 
+use crate::session::Session;
 use crate::trace::Trace;
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -31,7 +32,7 @@ pub struct Cli {
 }
 
 /// The key logs of `--keylog`, read once by `main` ([`set_keys`]) and given
-/// to every trace [`open_trace`] opens.
+/// to every capture [`open_session`] opens.
 static KEYS: std::sync::OnceLock<crate::tls::KeyLog> = std::sync::OnceLock::new();
 
 /// Reads the `--keylog` files, printing a warning for each malformed line.
@@ -46,7 +47,7 @@ pub fn read_key_logs(paths: &[PathBuf]) -> anyhow::Result<crate::tls::KeyLog> {
     Ok(keys)
 }
 
-/// Sets the keys every trace opened by [`open_trace`] gets (once per process).
+/// Sets the keys every capture opened by [`open_session`] gets (once per process).
 pub fn set_keys(keys: crate::tls::KeyLog) {
     let _ = KEYS.set(keys);
 }
@@ -114,13 +115,14 @@ pub enum Outcome {
     Damaged,
 }
 
-/// Opens a trace, turning a failure into a one-line error naming the file.
-pub fn open_trace(path: &Path) -> anyhow::Result<Trace> {
+/// Opens a capture, turning a failure into a one-line error naming the file;
+/// the `--keylog` keys ([`set_keys`]) join the capture's own.
+pub fn open_session(path: &Path) -> anyhow::Result<Session> {
     let mut trace = Trace::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     if let Some(keys) = KEYS.get().filter(|k| !k.is_empty()) {
         trace.keys.merge(keys.clone());
     }
-    Ok(trace)
+    Ok(Session::from(trace))
 }
 
 /// Reports damage found while loading, after the command's output.
@@ -163,12 +165,14 @@ pub fn compile_filter(text: Option<&str>) -> anyhow::Result<Option<crate::filter
 /// Per conversation, the packets (0-based, ascending) that `filter` selects;
 /// `None` when there is no filter (everything is kept).
 pub fn matching_by_conversation(
-    trace: &Trace,
+    session: &Session,
     filter: Option<&crate::filter::Filter>,
 ) -> Option<std::collections::HashMap<u32, Vec<u32>>> {
     let filter = filter?;
+    let trace = session.trace();
+    let http = filter.needs_http().then(|| session.http());
     let mut map: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
-    for index in filter.select(trace) {
+    for index in filter.select(trace, http) {
         if let Some(e) = trace.store.entry(index) {
             if e.conversation != crate::store::NONE {
                 map.entry(e.conversation).or_default().push(index as u32);

@@ -2,6 +2,7 @@
 //! Source, Destination, Protocol, Length, Info. Computed on demand for the rows
 //! on screen (or printed), never stored.
 
+use crate::decode::tcp_flags::TcpFlags;
 use crate::decode::tcp_options::{TcpOption, TcpOptions};
 use crate::decode::{Network, Transport};
 use crate::fields::PacketView;
@@ -21,21 +22,10 @@ pub struct Row {
     pub info: String,
 }
 
-fn mac(m: [u8; 6]) -> String {
-    format!(
-        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        m[0], m[1], m[2], m[3], m[4], m[5]
-    )
-}
-
-/// Builds the row of a packet.
+/// Builds the row of a packet. HTTP rows need the view's HTTP index: without
+/// one (a UI still building it in the background) they show as TCP rows.
 pub fn row(view: &PacketView<'_>) -> Row {
-    row_with_http(view, Some(view.trace.http()))
-}
-
-/// Builds the row of a packet with the HTTP index if there is one yet (a UI
-/// that builds it in the background shows TCP rows until it is ready).
-pub fn row_with_http(view: &PacketView<'_>, http: Option<&crate::http::HttpIndex>) -> Row {
+    let http = view.http;
     let store = &view.trace.store;
     let entry = store.entry(view.index).copied();
     let d = &view.decoded;
@@ -50,8 +40,8 @@ pub fn row_with_http(view: &PacketView<'_>, http: Option<&crate::http::HttpIndex
         (s.to_string(), t.to_string())
     } else {
         (
-            d.link.eth_src.map(mac).unwrap_or_default(),
-            d.link.eth_dst.map(mac).unwrap_or_default(),
+            d.link.eth_src.map(crate::text::mac).unwrap_or_default(),
+            d.link.eth_dst.map(crate::text::mac).unwrap_or_default(),
         )
     };
     let (protocol, info) = protocol_and_info(view, custom, http);
@@ -82,12 +72,12 @@ fn protocol_and_info(
             };
             let messages = http.at_packet(view.index);
             if messages.is_empty() {
-                if let Some(cols) = tls_columns(view) {
+                if let Some(cols) = tls_columns(view, &http.tls) {
                     return cols;
                 }
                 const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
                 let has_data = d.tcp_len().unwrap_or(0) > 0;
-                match http.segment_of(view.trace, view.index) {
+                match http.segment_of(&view.trace.store, &view.trace.conversations, view.index) {
                     Some((m, true)) if has_data => {
                         ("TCP".into(), format!("{} {SEGMENT}", m.start_line_info()))
                     }
@@ -177,9 +167,9 @@ fn protocol_and_info(
 }
 
 /// Protocol and Info of a packet that carries TLS records (or part of one).
-fn tls_columns(view: &PacketView<'_>) -> Option<(String, String)> {
+fn tls_columns(view: &PacketView<'_>, tls: &crate::tls::TlsIndex) -> Option<(String, String)> {
     const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
-    match view.trace.tls().at_packet(view.index)? {
+    match tls.at_packet(view.index)? {
         crate::tls::AtPacket::Records(conn, recs) => {
             Some(crate::tls::TlsIndex::columns(conn, recs, view.index as u32))
         }
@@ -187,34 +177,6 @@ fn tls_columns(view: &PacketView<'_>) -> Option<(String, String)> {
         crate::tls::AtPacket::Segment(false) => {
             Some(("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))))
         }
-    }
-}
-
-/// Names of the TCP flags, in Wireshark's order.
-pub fn tcp_flag_names(flags: u16) -> String {
-    // tshark 4.0's names; the former NS bit is AE, the three bits above it
-    // are "Reserved".
-    const NAMES: [(u16, &str); 10] = [
-        (0x001, "FIN"),
-        (0x002, "SYN"),
-        (0x004, "RST"),
-        (0x008, "PSH"),
-        (0x010, "ACK"),
-        (0x020, "URG"),
-        (0x040, "ECE"),
-        (0x080, "CWR"),
-        (0x100, "AE"),
-        (0xe00, "Reserved"),
-    ];
-    let names: Vec<&str> = NAMES
-        .iter()
-        .filter(|(b, _)| flags & b != 0)
-        .map(|(_, n)| *n)
-        .collect();
-    if names.is_empty() {
-        "<None>".into()
-    } else {
-        names.join(", ")
     }
 }
 
@@ -246,7 +208,7 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
             }
         }
     }
-    let flags = u16::from(t.flags()) | t.reserved_and_ns();
+    let flags = t.tcp_flags();
     let (seq, ack) = view
         .relative_seq_ack()
         .unwrap_or((t.sequence_number(), t.acknowledgment_number()));
@@ -255,10 +217,10 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
         "{} \u{2192} {} [{}] Seq={}",
         t.source_port(),
         t.destination_port(),
-        tcp_flag_names(flags),
+        flags.names(),
         seq
     );
-    if flags & 0x10 != 0 {
+    if flags.ack() {
         let _ = write!(s, " Ack={ack}");
     }
     let _ = write!(
@@ -267,7 +229,7 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
         view.scaled_window(t.window_size()),
         d.tcp_len().unwrap_or(0)
     );
-    if flags & 0x20 != 0 {
+    if flags.intersects(TcpFlags::URG) {
         let _ = write!(s, " Urg={}", t.urgent_pointer());
     }
     let base_rev = view

@@ -10,6 +10,7 @@ pub mod checksum;
 pub mod dns;
 pub mod link;
 pub mod tcp;
+pub mod tcp_flags;
 pub mod tcp_options;
 
 pub use link::{decode_link, LinkLayer, NextLayer, VlanTag};

@@ -33,7 +33,7 @@
 //! let trace = wirelens::trace::Trace::open(std::path::Path::new("sample-captures/textbook-visit.pcap"))?;
 //! let filter = Filter::compile("tcp.port in {80, 443} and tcp.flags.syn == 1")
 //!     .map_err(|e| anyhow::anyhow!("{e}"))?;
-//! let syns = (0..trace.store.len()).filter(|&i| filter.matches(&trace, i)).count();
+//! let syns = (0..trace.store.len()).filter(|&i| filter.matches(&trace, None, i)).count();
 //! println!("{syns} SYNs");
 //! # Ok::<(), anyhow::Error>(())
 //! ```
@@ -43,6 +43,7 @@ pub mod lexer;
 pub mod parser;
 pub mod typecheck;
 
+use crate::http::HttpIndex;
 use crate::trace::Trace;
 use std::fmt;
 
@@ -121,20 +122,37 @@ impl Filter {
         &self.text
     }
 
-    /// Whether packet `index` (0-based) of `trace` passes the filter.
-    pub fn matches(&self, trace: &Trace, index: usize) -> bool {
-        eval::eval(&self.root, &eval::Packet::new(trace, index))
+    /// Whether packet `index` (0-based) of `trace` passes the filter;
+    /// `http.*` fields come from `http` (absent without it: see
+    /// [`Filter::needs_http`]).
+    pub fn matches(&self, trace: &Trace, http: Option<&HttpIndex>, index: usize) -> bool {
+        eval::eval(&self.root, &eval::Packet::new(trace, http, index))
     }
 
     /// The 0-based indices of the packets of `trace` that pass.
-    pub fn select<'a>(&'a self, trace: &'a Trace) -> impl Iterator<Item = usize> + 'a {
-        (0..trace.store.len()).filter(move |&i| self.matches(trace, i))
+    pub fn select<'a>(
+        &'a self,
+        trace: &'a Trace,
+        http: Option<&'a HttpIndex>,
+    ) -> impl Iterator<Item = usize> + 'a {
+        (0..trace.store.len()).filter(move |&i| self.matches(trace, http, i))
     }
 
     /// Like [`Filter::matches`], also telling whether the packet was decoded.
-    pub fn matches_lazily(&self, trace: &Trace, index: usize) -> (bool, bool) {
-        let p = eval::Packet::new(trace, index);
+    pub fn matches_lazily(
+        &self,
+        trace: &Trace,
+        http: Option<&HttpIndex>,
+        index: usize,
+    ) -> (bool, bool) {
+        let p = eval::Packet::new(trace, http, index);
         (eval::eval(&self.root, &p), p.decoded())
+    }
+
+    /// Whether the filter reads an `http.*` field, so that the trace's HTTP
+    /// index must be built before it is applied.
+    pub fn needs_http(&self) -> bool {
+        self.root.reads_http()
     }
 }
 

@@ -11,6 +11,7 @@
 pub mod analysis;
 pub mod builder;
 pub mod follow;
+pub mod follow_text;
 pub mod ladder;
 pub mod life;
 pub mod reassembly;
@@ -20,6 +21,7 @@ pub use builder::FlowBuilder;
 
 use crate::decode::tcp_options::SynOptions;
 use crate::store::{PacketEntry, PacketStore, NONE};
+use seq::Seq;
 use std::net::{IpAddr, SocketAddr};
 
 /// Transport protocol of a conversation.
@@ -259,8 +261,31 @@ impl Conversations {
         };
         let base = tcp.dirs[dir.index()].base_seq.unwrap_or(seq);
         let rev = tcp.dirs[dir.reverse().index()].base_seq.unwrap_or(ack);
-        let ack = if ack_flag { ack.wrapping_sub(rev) } else { 0 };
-        (seq.wrapping_sub(base), ack)
+        let ack = if ack_flag {
+            Seq(ack).offset_from(Seq(rev))
+        } else {
+            0
+        };
+        (Seq(seq).offset_from(Seq(base)), ack)
+    }
+
+    /// A segment's window after scaling (`tcp.window_size`): SYNs are never
+    /// scaled, and a direction scales by the shift its SYN offered.
+    pub fn scaled_window(&self, store: &PacketStore, index: usize, raw: u16) -> u32 {
+        let Some(entry) = store.entry(index) else {
+            return u32::from(raw);
+        };
+        if entry.tcp_flags().syn() {
+            return u32::from(raw);
+        }
+        let shift = self
+            .of_packet(store, index)
+            .and_then(|(c, dir)| c.tcp.as_ref().map(|t| t.dirs[dir.index()].window_shift))
+            .flatten();
+        match shift {
+            Some(s) => u32::from(raw) << s,
+            None => u32::from(raw),
+        }
     }
 
     /// For a duplicate ACK (0-based packet index), the packet it duplicates

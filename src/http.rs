@@ -3,7 +3,7 @@
 //! content), paired in order into [`Transaction`]s, with bodies de-chunked and,
 //! on demand, decoded.
 //!
-//! [`HttpIndex::build`] does the work once per trace ([`crate::trace::Trace::http`]
+//! [`HttpIndex::build`] does the work once per trace ([`crate::session::Session::http`]
 //! caches it); fields, the Info column and the `http` / `export` commands read
 //! it. Message bodies are kept de-chunked but still content-coded; decoding is
 //! bounded (see [`content`]).
@@ -14,8 +14,9 @@ pub mod media;
 pub mod parse;
 pub mod stream;
 
-use crate::flow::{Conversation, Protocol};
-use crate::trace::Trace;
+use crate::flow::{Conversation, Conversations, Protocol};
+use crate::store::PacketStore;
+use crate::tls::{KeyLog, TlsIndex};
 use parse::{Framing, Head, HeadError, StartLine};
 use std::collections::HashMap;
 use stream::DirStream;
@@ -165,6 +166,9 @@ pub struct HttpIndex {
     /// message spanning several packets, sorted: answers `segment_of` by a
     /// binary search.
     spans: Vec<(u32, u32, u32, MessageRef)>,
+    /// The trace's TLS connections, read before HTTP (HTTP over TLS reads
+    /// their decrypted data); the packet list and the `tls.*` fields use it.
+    pub tls: TlsIndex,
 }
 
 /// How many earlier messages `segment_of` looks back over (messages of one
@@ -175,9 +179,12 @@ impl HttpIndex {
     /// Parses every TCP conversation of `trace`, spreading the connections
     /// over the machine's cores (each connection is independent); the result
     /// is in conversation order whatever the number of threads.
-    pub fn build(trace: &Trace) -> HttpIndex {
-        let convs = trace.conversations.all();
-        let tls = trace.tls();
+    ///
+    /// TLS connections are read first ([`crate::tls::TlsIndex`], decrypted
+    /// with `keys`); over TLS, HTTP reads the decrypted application data.
+    pub fn build(store: &PacketStore, conversations: &Conversations, keys: &KeyLog) -> HttpIndex {
+        let convs = conversations.all();
+        let tls = TlsIndex::build(store, conversations, keys);
         let parse = |range: &std::ops::Range<usize>| -> Vec<Transaction> {
             let mut out = Vec::new();
             for ci in range.clone() {
@@ -185,12 +192,11 @@ impl HttpIndex {
                 if conv.protocol != Protocol::Tcp {
                     continue;
                 }
-                // Over TLS, HTTP reads the decrypted application data.
                 if let Some(tls) = tls.of_conversation(ci as u32) {
                     out.extend(connection(conv, ci as u32, &tls.plaintext));
                     continue;
                 }
-                let streams = stream::reassemble(trace, conv);
+                let streams = stream::reassemble(store, conv);
                 out.extend(connection(conv, ci as u32, &streams));
             }
             out
@@ -209,6 +215,7 @@ impl HttpIndex {
         index
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
+        index.tls = tls;
         index
     }
 
@@ -257,9 +264,14 @@ impl HttpIndex {
     /// packet: that message, and whether this packet carries its first byte
     /// (Wireshark then shows the start line with "[TCP segment of a
     /// reassembled PDU]"). Costs a search of the packet's connection only.
-    pub fn segment_of(&self, trace: &Trace, index: usize) -> Option<(&Message, bool)> {
-        let entry = trace.store.entry(index)?;
-        let conv = trace.conversations.get(entry.conversation)?;
+    pub fn segment_of(
+        &self,
+        store: &PacketStore,
+        conversations: &Conversations,
+        index: usize,
+    ) -> Option<(&Message, bool)> {
+        let entry = store.entry(index)?;
+        let conv = conversations.get(entry.conversation)?;
         let from_client = (crate::flow::Direction::of(entry)) == conv.client_direction().0;
         let packet = index as u32;
         let end = self

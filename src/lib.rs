@@ -3,18 +3,21 @@
 //! The library is a pipeline, data flowing one way:
 //! [`capture`] (read records) → [`store`] (compact per-packet index) →
 //! [`decode`] (layers on demand) → [`flow`] (TCP/UDP conversations, analysis,
-//! reassembly, follow, ladder) → [`http`] (transactions and bodies) →
-//! [`filter`] (display filters). [`trace`] runs the one pass that builds the
-//! store and the conversations. [`fields`] names values as Wireshark does and
-//! [`columns`] builds the packet list's rows; [`text`] makes wire text safe for
-//! a terminal. [`cli`] (headless commands) and [`ui`] (the TUI) are two faces
-//! over the same calls and own no protocol logic.
+//! reassembly, follow, ladder) → [`trace`] (the one pass that builds the store
+//! and the conversations: plain data) → [`http`] (transactions and bodies) →
+//! [`fields`] (Wireshark's field names and values) → [`dissect`] (the details
+//! tree), [`columns`] (the packet list's rows) and [`filter`] (display
+//! filters). [`session`] holds a trace and the products computed from it on
+//! demand (the HTTP index, connection endings, filter results); it is the one
+//! entry point that [`cli`] (headless commands) and [`ui`] (the TUI) share,
+//! two faces that own no protocol logic. [`text`] makes wire text safe for a
+//! terminal and [`parallel`] spreads independent work over the cores.
 //!
 //! ```no_run
-//! use wirelens::{fields::PacketView, trace::Trace};
-//! let trace = Trace::open(std::path::Path::new("capture.pcap"))?;
-//! for index in 0..trace.store.len() {
-//!     let row = wirelens::columns::row(&PacketView::new(&trace, index));
+//! use wirelens::session::Session;
+//! let session = Session::open(std::path::Path::new("capture.pcap"))?;
+//! for index in 0..session.store.len() {
+//!     let row = wirelens::columns::row(&session.packet_with_http(index));
 //!     // Info holds text from the wire: escape it before it reaches a terminal.
 //!     let info = wirelens::text::sanitize(&row.info);
 //!     println!("{} {} → {} {info}", row.number, row.source, row.destination);
@@ -26,11 +29,13 @@ pub mod capture;
 pub mod cli;
 pub mod columns;
 pub mod decode;
+pub mod dissect;
 pub mod fields;
 pub mod filter;
 pub mod flow;
 pub mod http;
 pub mod parallel;
+pub mod session;
 pub mod store;
 pub mod text;
 pub mod tls;

@@ -8,6 +8,7 @@
 //! geometrically, so there is no heap allocation per packet.
 
 use crate::capture::{Capture, Interface, LinkType, Record, RecordKind, NO_TIMESTAMP};
+use crate::decode::tcp_flags::TcpFlags;
 use crate::decode::{decode, Decoded};
 
 /// "No conversation" / "no next packet".
@@ -65,8 +66,9 @@ pub struct PacketEntry {
     /// Duplicate-ACK number for `tcp.analysis.duplicate_ack_num`.
     pub dup_ack_num: u16,
     pub kind: PacketKind,
-    /// TCP flags byte (CWR ECE URG ACK PSH RST SYN FIN).
-    pub tcp_flags: u8,
+    /// TCP flags byte (CWR ECE URG ACK PSH RST SYN FIN); with
+    /// [`bits::TCP_NS`], [`PacketEntry::tcp_flags`].
+    pub tcp_flag_byte: u8,
     /// See [`bits`].
     pub bits: u8,
 }
@@ -74,6 +76,16 @@ pub struct PacketEntry {
 impl PacketEntry {
     pub fn has_timestamp(&self) -> bool {
         self.ts_ns != NO_TIMESTAMP
+    }
+    /// The packet's TCP flags (AE from [`bits::TCP_NS`]; the reserved bits
+    /// are not kept in the store).
+    pub fn tcp_flags(&self) -> TcpFlags {
+        let ae = if self.bits & bits::TCP_NS != 0 {
+            TcpFlags::AE
+        } else {
+            TcpFlags::NONE
+        };
+        TcpFlags::from_bits(u16::from(self.tcp_flag_byte)) | ae
     }
     pub fn is_reverse(&self) -> bool {
         self.bits & bits::REVERSE != 0
@@ -197,7 +209,7 @@ pub(crate) fn entry_from(record: &Record, decoded: Option<&Decoded<'_>>) -> Pack
         analysis: 0,
         dup_ack_num: 0,
         kind: PacketKind::Other,
-        tcp_flags: 0,
+        tcp_flag_byte: 0,
         bits: 0,
     };
     if cap_len < orig_len {
@@ -216,7 +228,7 @@ pub(crate) fn entry_from(record: &Record, decoded: Option<&Decoded<'_>>) -> Pack
     }
     entry.kind = match (&d.network, &d.transport) {
         (_, Transport::Tcp(t)) => {
-            entry.tcp_flags = t.slice().get(13).copied().unwrap_or(0);
+            entry.tcp_flag_byte = t.tcp_flags().low_byte();
             if t.ns() {
                 entry.bits |= bits::TCP_NS;
             }

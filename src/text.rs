@@ -41,6 +41,14 @@ pub fn bytes_to_safe_text(bytes: &[u8]) -> String {
     sanitize(&lossy).into_owned()
 }
 
+/// A MAC address as Wireshark prints it (`00:0b:82:01:fc:42`).
+pub fn mac(m: [u8; 6]) -> String {
+    format!(
+        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+        m[0], m[1], m[2], m[3], m[4], m[5]
+    )
+}
+
 /// Nanoseconds as seconds with six decimals, as Wireshark's Time column
 /// shows them (`-0.000001`, `12.345678`).
 pub fn seconds(ns: i64) -> String {

@@ -19,8 +19,8 @@ pub mod suites;
 pub use connection::{Protection, Record, TlsConnection};
 pub use keylog::{KeyLog, KeyLogWarning};
 
-use crate::flow::Protocol;
-use crate::trace::Trace;
+use crate::flow::{Conversations, Protocol};
+use crate::store::PacketStore;
 use std::collections::HashMap;
 
 /// Where a packet stands in its connection's TLS.
@@ -44,15 +44,15 @@ pub struct TlsIndex {
 }
 
 impl TlsIndex {
-    /// Reads every TCP conversation of `trace` as TLS, decrypting with `keys`.
-    pub fn build(trace: &Trace, keys: &KeyLog) -> TlsIndex {
-        let convs = trace.conversations.all();
+    /// Reads every TCP conversation as TLS, decrypting with `keys`.
+    pub fn build(store: &PacketStore, conversations: &Conversations, keys: &KeyLog) -> TlsIndex {
+        let convs = conversations.all();
         let indices: Vec<usize> = (0..convs.len())
             .filter(|&i| convs[i].protocol == Protocol::Tcp)
             .collect();
         let found = crate::parallel::map_in_order(&indices, |&ci| {
             let conv = &convs[ci];
-            let streams = crate::http::stream::reassemble(trace, conv);
+            let streams = crate::http::stream::reassemble(store, conv);
             connection::read(conv, ci as u32, &streams, keys)
         });
         let mut index = TlsIndex::default();
@@ -127,6 +127,12 @@ impl TlsIndex {
 mod tests {
     use super::*;
 
+    use crate::trace::Trace;
+
+    fn build(trace: &Trace, keys: &KeyLog) -> TlsIndex {
+        TlsIndex::build(&trace.store, &trace.conversations, keys)
+    }
+
     fn sample(name: &str) -> Trace {
         let path = format!("{}/sample-captures/{name}", env!("CARGO_MANIFEST_DIR"));
         Trace::open(std::path::Path::new(&path)).expect("sample capture")
@@ -153,7 +159,7 @@ mod tests {
             "tls12-rsa-cbc-sha1",
         ] {
             let trace = sample(&format!("{name}.pcap"));
-            let index = TlsIndex::build(&trace, &keys(name));
+            let index = build(&trace, &keys(name));
             assert_eq!(index.connections.len(), 1, "{name}");
             let c = &index.connections[0];
             let bad: Vec<String> = c
@@ -170,7 +176,7 @@ mod tests {
     #[test]
     fn without_keys_nothing_decrypts() {
         let trace = sample("tls13-h2.pcap");
-        let index = TlsIndex::build(&trace, &KeyLog::new());
+        let index = build(&trace, &KeyLog::new());
         let c = &index.connections[0];
         assert!(c
             .records

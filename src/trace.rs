@@ -1,6 +1,7 @@
-//! A loaded capture: the packet store and its conversations, built together in
-//! one sequential pass over the records. This is the entry point of the
-//! library: the CLI and the TUI both open a [`Trace`].
+//! A loaded capture as plain data: the packet store, its conversations and the
+//! damage found while reading, built together in one pass over the records.
+//! Everything computed later from a trace (the HTTP index, connection
+//! summaries, filter results) lives one level up, in [`crate::session`].
 //!
 //! ```no_run
 //! let trace = wirelens::trace::Trace::open(std::path::Path::new("sample-captures/textbook-visit.pcap"))?;
@@ -11,11 +12,9 @@
 use crate::capture::{Capture, CaptureError, CaptureWarning, Interface, LinkType, RecordKind};
 use crate::decode::decode;
 use crate::flow::{Conversations, FlowBuilder};
-use crate::http::HttpIndex;
 use crate::store::{entry_from, PacketEntry, PacketStore};
-use crate::tls::{KeyLog, KeyLogWarning, TlsIndex};
+use crate::tls::{KeyLog, KeyLogWarning};
 use std::path::Path;
-use std::sync::OnceLock;
 
 /// Progress of a load, reported every few thousand packets.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,40 +32,16 @@ pub struct Trace {
     pub warning: Option<CaptureWarning>,
     /// Reading stopped at corrupt data: everything before it is here.
     pub error: Option<CaptureError>,
-    /// HTTP transactions, built on first use (see [`Trace::http`]).
-    http: OnceLock<HttpIndex>,
     /// TLS secrets: from the capture's Decryption Secrets Blocks and from
-    /// key logs added with [`Trace::add_key_log`].
+    /// key logs added with [`Trace::add_key_log`] (before a session reads
+    /// the trace).
     pub keys: KeyLog,
-    /// TLS connections, built on first use (see [`Trace::tls`]).
-    tls: OnceLock<TlsIndex>,
 }
 
 impl Trace {
-    /// The trace's HTTP transactions, parsed on the first call and kept.
-    pub fn http(&self) -> &HttpIndex {
-        self.http.get_or_init(|| HttpIndex::build(self))
-    }
-
-    /// The trace's TLS connections, read (and decrypted with [`Trace::keys`])
-    /// on the first call and kept.
-    pub fn tls(&self) -> &TlsIndex {
-        self.tls.get_or_init(|| TlsIndex::build(self, &self.keys))
-    }
-
-    /// Adds the secrets of a key log (NSS format text); what was built from
-    /// the old keys (TLS, HTTP) is built again on next use.
+    /// Adds the secrets of a key log (NSS format text).
     pub fn add_key_log(&mut self, text: &str) -> Vec<KeyLogWarning> {
-        let warnings = self.keys.add_text(text);
-        self.tls = OnceLock::new();
-        self.http = OnceLock::new();
-        warnings
-    }
-
-    /// The HTTP index if it has been built (never blocks), for a UI that
-    /// builds it in the background.
-    pub fn http_if_ready(&self) -> Option<&HttpIndex> {
-        self.http.get()
+        self.keys.add_text(text)
     }
 }
 
@@ -152,9 +127,7 @@ impl Trace {
             conversations: flows.finish(),
             warning,
             error,
-            http: OnceLock::new(),
             keys,
-            tls: OnceLock::new(),
         })
     }
 }

@@ -8,7 +8,6 @@
 //! terminal is restored even after a panic.
 
 pub mod app;
-pub mod details;
 pub mod filter_bar;
 pub mod follow_pane;
 pub mod http_pane;
@@ -20,6 +19,7 @@ pub mod render;
 mod tests;
 
 use crate::capture::{Capture, CaptureError};
+use crate::session::Session;
 use crate::trace::{Progress, Trace};
 use app::App;
 use crossterm::event::{self, Event as TermEvent};
@@ -31,10 +31,10 @@ use std::time::Duration;
 pub enum LoadEvent {
     Progress(Progress),
     /// The first packets of a big file, shown while the whole file loads.
-    Preview(Arc<Trace>),
+    Preview(Arc<Session>),
     /// The loader stopped on an internal error (a bug, not a bad file).
     Failed(String),
-    Done(Result<Arc<Trace>, CaptureError>),
+    Done(Result<Arc<Session>, CaptureError>),
 }
 
 /// Packets in the preview of a big file (a few milliseconds of work).
@@ -77,14 +77,14 @@ fn load(path: &std::path::Path, keys: &crate::tls::KeyLog, tx: &mpsc::Sender<Loa
             })
         });
         if let (Ok(trace), true) = (preview, more) {
-            let _ = tx.send(LoadEvent::Preview(Arc::new(trace)));
+            let _ = tx.send(LoadEvent::Preview(Arc::new(Session::from(trace))));
         }
     }
     let result = Capture::open(path)
         .and_then(|capture| Trace::load(capture, |p| tx.send(LoadEvent::Progress(p)).is_ok()))
         .map(|mut trace| {
             trace.keys.merge(keys.clone());
-            Arc::new(trace)
+            Arc::new(Session::from(trace))
         });
     let shared = result.as_ref().ok().map(Arc::clone);
     let _ = tx.send(LoadEvent::Done(result));

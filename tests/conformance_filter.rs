@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use wirelens::filter::Filter;
-use wirelens::trace::Trace;
+use wirelens::session::Session;
 
 mod common;
 
@@ -20,7 +20,7 @@ fn filters_select_what_tshark_selects() {
     };
     let table = std::fs::read_to_string(root.join("tests/fixtures/filters.tsv"))
         .expect("tests/fixtures/filters.tsv");
-    let mut traces: HashMap<String, Trace> = HashMap::new();
+    let mut traces: HashMap<String, Session> = HashMap::new();
     let mut section: Option<String> = None;
     let (mut passed, mut total, mut pending_passed, mut pending_total) = (0, 0, 0, 0);
     let mut failures = Vec::new();
@@ -38,11 +38,11 @@ fn filters_select_what_tshark_selects() {
         };
         let expected = cols.next().unwrap_or("");
         let trace = traces.entry(capture.to_string()).or_insert_with(|| {
-            Trace::open(&captures.join(capture)).unwrap_or_else(|e| panic!("{capture}: {e}"))
+            Session::open(&captures.join(capture)).unwrap_or_else(|e| panic!("{capture}: {e}"))
         });
         let got = match Filter::compile(text) {
             Ok(filter) => (0..trace.store.len())
-                .filter(|&i| filter.matches(trace, i))
+                .filter(|&i| filter.matches(trace, filter.needs_http().then(|| trace.http()), i))
                 .map(|i| (i + 1).to_string())
                 .collect::<Vec<_>>()
                 .join(","),

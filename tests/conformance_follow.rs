@@ -131,7 +131,7 @@ fn follow_matches_tshark() {
                 }
                 continue;
             };
-            let ours = follow(&trace, conv);
+            let ours = follow(&trace.store, conv);
             for side in [Side::Client, Side::Server] {
                 let t = ours.totals(side);
                 if t.gaps > 0 {
@@ -204,12 +204,18 @@ fn sample(name: &str) -> Trace {
 fn ladder_textbook_visit() {
     let t = sample("textbook-visit.pcap");
     let conv = t.conversations.tcp_stream(0).expect("stream 0");
-    insta::assert_snapshot!(render_text(&ladder(&t, conv, false), 100));
+    insta::assert_snapshot!(render_text(
+        &ladder(&t.store, &t.conversations, conv, false),
+        100
+    ));
 }
 
 #[test]
 fn ladder_refused() {
     let t = sample("refused-rst.pcap");
     let conv = t.conversations.tcp_stream(0).expect("stream 0");
-    insta::assert_snapshot!(render_text(&ladder(&t, conv, false), 80));
+    insta::assert_snapshot!(render_text(
+        &ladder(&t.store, &t.conversations, conv, false),
+        80
+    ));
 }

@@ -6,9 +6,9 @@
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use wirelens::fields::{self, PacketView, Value};
+use wirelens::fields::{self, Value};
 use wirelens::http::export::{plan, ExportOptions};
-use wirelens::trace::Trace;
+use wirelens::session::Session;
 
 mod common;
 
@@ -55,7 +55,7 @@ fn hex(d: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn our_rows(trace: &Trace) -> BTreeMap<u64, String> {
+fn our_rows(trace: &Session) -> BTreeMap<u64, String> {
     let defs: Vec<_> = COLUMNS
         .iter()
         .map(|n| fields::lookup(n).expect("known field"))
@@ -64,7 +64,7 @@ fn our_rows(trace: &Trace) -> BTreeMap<u64, String> {
     let mut rows = BTreeMap::new();
     let mut values: Vec<Value<'_>> = Vec::new();
     for index in 0..trace.store.len() {
-        let view = PacketView::new(trace, index);
+        let view = trace.packet_with_http(index);
         values.clear();
         view.values(http.id, &mut values);
         if values.is_empty() {
@@ -129,7 +129,7 @@ fn conformance_with_tshark() {
             .unwrap_or("")
             .to_string();
         let oracle = dir.join(format!("{name}.oracle"));
-        let Ok(trace) = Trace::open(file) else {
+        let Ok(trace) = Session::open(file) else {
             continue;
         };
         let ours = our_rows(&trace);
@@ -193,7 +193,7 @@ fn sample(name: &str) -> PathBuf {
 }
 
 fn exported_bodies(capture: &str) -> Vec<Vec<u8>> {
-    let trace = Trace::open(&sample(capture)).expect("open sample");
+    let trace = Session::open(&sample(capture)).expect("open sample");
     plan(trace.http(), &ExportOptions::default())
         .into_iter()
         .map(|i| i.data.into_owned())

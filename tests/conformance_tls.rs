@@ -5,7 +5,7 @@
 //! match; every row must.
 
 use std::path::{Path, PathBuf};
-use wirelens::fields::PacketView;
+use wirelens::session::Session;
 use wirelens::trace::Trace;
 
 const SAMPLES: &[&str] = &[
@@ -45,7 +45,7 @@ fn capture(name: &str) -> PathBuf {
 }
 
 /// Opens a sample, with its key log when `keyed` (the pcapng carries its own).
-fn open(name: &str, keyed: bool) -> Trace {
+fn open(name: &str, keyed: bool) -> Session {
     let path = capture(name);
     let mut trace = Trace::open(&path).expect("sample capture");
     // tshark uses a pcapng's embedded keys even when given an empty key log
@@ -57,7 +57,7 @@ fn open(name: &str, keyed: bool) -> Trace {
             .expect("key log");
         assert!(trace.add_key_log(&keys).is_empty());
     }
-    trace
+    Session::from(trace)
 }
 
 /// The fixture's rows as (header, rows of cells).
@@ -78,13 +78,13 @@ fn table(name: &str, file: &str) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 fn columns(name: &str, keyed: bool) -> (usize, Vec<String>, usize) {
-    let trace = open(name, keyed);
+    let session = open(name, keyed);
     let (_, rows) = table(name, if keyed { "keyed.tsv" } else { "keyless.tsv" });
     let mut bad = Vec::new();
     let http2 = rows.iter().filter(|r| is_http2(&r[2])).count();
     for row in rows.iter().filter(|r| !is_http2(&r[2])) {
         let n: usize = row[0].parse().expect("frame number");
-        let ours = wirelens::columns::row(&PacketView::new(&trace, n - 1));
+        let ours = wirelens::columns::row(&session.packet_with_http(n - 1));
         let allowed = ALLOWED.iter().any(|(s, f, _)| *s == name && *f == n as u64);
         if (ours.protocol != row[2] || ours.info != row[3]) && !allowed {
             bad.push(format!(
@@ -137,7 +137,7 @@ fn tls_fields_without_keys() {
     ];
     let (mut total, mut bad) = (0, Vec::new());
     for name in SAMPLES {
-        let trace = open(name, false);
+        let session = open(name, false);
         let (header, rows) = table(name, "keyless.tsv");
         for f in fields {
             let col = header.iter().position(|h| h == f).expect("fixture column");
@@ -145,7 +145,7 @@ fn tls_fields_without_keys() {
             for row in &rows {
                 let n: usize = row[0].parse().expect("frame number");
                 let mut values = Vec::new();
-                PacketView::new(&trace, n - 1).values(def.id, &mut values);
+                session.packet_with_http(n - 1).values(def.id, &mut values);
                 let ours: Vec<String> = values.iter().map(|v| v.tshark()).collect();
                 let ours = ours.join("\u{1f}");
                 total += 1;
@@ -166,15 +166,16 @@ fn tls_fields_without_keys() {
 }
 
 /// tshark's `-z follow,tls,raw,N` text for a connection of `trace`.
-fn follow_text(trace: &Trace, stream: u32) -> String {
-    wirelens::tls::follow::tshark_raw(trace, stream).expect("a TLS stream")
+fn follow_text(session: &Session, stream: u32) -> String {
+    wirelens::tls::follow::tshark_raw(session.trace(), &session.http().tls, stream)
+        .expect("a TLS stream")
 }
 
 #[test]
 fn follow_tls_is_byte_identical() {
     let mut compared = 0;
     for name in SAMPLES {
-        let trace = open(name, true);
+        let session = open(name, true);
         let dir = root().join(format!("tests/fixtures/tls/{name}/follow"));
         for entry in std::fs::read_dir(&dir).expect("follow fixtures") {
             let path = entry.expect("entry").path();
@@ -185,7 +186,7 @@ fn follow_tls_is_byte_identical() {
                 .and_then(|n| n.parse().ok())
                 .expect("N.raw.txt");
             let expected = std::fs::read_to_string(&path).expect("fixture");
-            assert_eq!(follow_text(&trace, stream), expected, "{}", path.display());
+            assert_eq!(follow_text(&session, stream), expected, "{}", path.display());
             compared += 1;
         }
     }
@@ -197,5 +198,5 @@ fn follow_tls_is_byte_identical() {
 fn dsb_keys_are_used_without_a_flag() {
     let trace = Trace::open(Path::new(&capture("tls13-h2-dsb"))).expect("pcapng");
     assert!(!trace.keys.is_empty());
-    assert!(trace.tls().connections[0].keys_found);
+    assert!(Session::from(trace).http().tls.connections[0].keys_found);
 }

@@ -26,7 +26,9 @@ fn trace() -> &'static Trace {
 fn select(text: &str) -> BTreeSet<usize> {
     let f = Filter::compile(text).unwrap_or_else(|e| panic!("{e}"));
     let t = trace();
-    (0..t.store.len()).filter(|&i| f.matches(t, i)).collect()
+    (0..t.store.len())
+        .filter(|&i| f.matches(t, None, i))
+        .collect()
 }
 
 const ATOMS: &[&str] = &[
@@ -158,7 +160,11 @@ fn summary_fields_do_not_decode() {
     .expect("compiles");
     let g = Filter::compile("frame contains \"GET\"").expect("compiles");
     for i in 0..t.store.len() {
-        assert!(!f.matches_lazily(t, i).1, "frame {} was decoded", i + 1);
-        assert!(g.matches_lazily(t, i).1);
+        assert!(
+            !f.matches_lazily(t, None, i).1,
+            "frame {} was decoded",
+            i + 1
+        );
+        assert!(g.matches_lazily(t, None, i).1);
     }
 }

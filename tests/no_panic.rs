@@ -3,7 +3,8 @@
 
 use wirelens::capture::{Capture, CaptureBytes};
 use wirelens::columns;
-use wirelens::fields::{PacketView, FIELDS};
+use wirelens::fields::FIELDS;
+use wirelens::session::Session;
 use wirelens::trace::Trace;
 
 fn exercise(bytes: Vec<u8>) {
@@ -13,19 +14,20 @@ fn exercise(bytes: Vec<u8>) {
     let Ok(trace) = Trace::load(capture, |_| true) else {
         return;
     };
+    let trace = Session::from(trace);
     let mut values = Vec::new();
     for i in 0..trace.store.len() {
-        let view = PacketView::new(&trace, i);
+        let view = trace.packet_with_http(i);
         let _ = columns::row(&view);
-        let _ = wirelens::ui::details::lines(&view);
+        let _ = wirelens::dissect::lines(&view);
         for f in FIELDS {
             values.clear();
             view.values(f.id, &mut values);
         }
     }
     for conv in trace.conversations.all() {
-        let _ = wirelens::flow::follow::follow(&trace, conv);
-        let _ = wirelens::flow::ladder::ladder(&trace, conv, false);
+        let _ = wirelens::flow::follow::follow(&trace.store, conv);
+        let _ = wirelens::flow::ladder::ladder(&trace.store, &trace.conversations, conv, false);
         let _ = wirelens::flow::life::life(&trace.store, conv);
     }
     for t in &trace.http().transactions {

@@ -1,6 +1,6 @@
 //! `wirelens export`: writes HTTP bodies into a directory.
 
-use super::{open_trace, report_damage, Outcome};
+use super::{open_session, report_damage, Outcome};
 use crate::http::export::{export_all, prepare_dir, ExportOptions};
 use crate::text::sanitize;
 use anyhow::{Context, Result};
@@ -32,7 +32,8 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: &ExportArgs) -> Result<Outcome> {
-    let trace = open_trace(&args.file)?;
+    let session = open_session(&args.file)?;
+    let trace = session.trace();
     let opts = ExportOptions {
         stream: args.stream,
         all: args.all,
@@ -42,7 +43,7 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
     let dir = prepare_dir(&args.dir).context("export")?;
     let (mut bytes, mut written, mut failed) = (0u64, 0usize, 0usize);
     // Bodies are decoded and written in parallel; lines print in capture order.
-    for result in export_all(trace.http(), &opts, &dir, args.force) {
+    for result in export_all(session.http(), &opts, &dir, args.force) {
         match result {
             Ok(w) => {
                 bytes += w.bytes;
@@ -80,5 +81,5 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
     if failed > 0 && written == 0 {
         anyhow::bail!("no file could be written");
     }
-    Ok(report_damage(&args.file, &trace))
+    Ok(report_damage(&args.file, trace))
 }

@@ -1,7 +1,7 @@
 //! `wirelens flows`: one row per conversation (like tshark -z conv), with the
 //! handshake RTT and how each TCP connection ended; `--json` for scripts.
 
-use super::{finish_output, open_trace, report_damage, stdout, Outcome};
+use super::{finish_output, open_session, report_damage, stdout, Outcome};
 use crate::flow::life::life;
 use crate::flow::{Conversation, Protocol};
 use crate::text::sanitize;
@@ -84,8 +84,9 @@ fn secs(ns: i64) -> f64 {
 
 pub fn run(args: &FlowsArgs) -> Result<Outcome> {
     let filter = super::compile_filter(args.display_filter.as_deref())?;
-    let trace = open_trace(&args.file)?;
-    let matching = super::matching_by_conversation(&trace, filter.as_ref());
+    let session = open_session(&args.file)?;
+    let trace = session.trace();
+    let matching = super::matching_by_conversation(&session, filter.as_ref());
     let mut rows: Vec<FlowRow> = trace
         .conversations
         .all()
@@ -102,7 +103,7 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
             Some(ProtoFilter::Udp) => c.protocol == Protocol::Udp,
             None => true,
         })
-        .map(|c| row(&trace, c))
+        .map(|c| row(trace, c))
         .collect();
     match args.sort {
         SortKey::Start => {}
@@ -177,5 +178,5 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, &trace))
+    Ok(report_damage(&args.file, trace))
 }

@@ -1,13 +1,15 @@
 //! `wirelens follow`: one TCP stream's bytes, both directions in order of
 //! delivery, as ASCII, a hex dump, or the exact raw bytes.
 
-use super::{finish_output, open_trace, report_damage, Outcome};
+use super::{finish_output, open_session, report_damage, Outcome};
 use crate::flow::follow::{follow, Side};
-use crate::flow::reassembly::{GapReason, Piece};
+use crate::flow::follow_text::{for_each_line, TextFormat};
+use crate::flow::reassembly::Piece;
 use crate::text::{ascii_or_dot, hex_dump_row, sanitize};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -22,7 +24,7 @@ pub enum Format {
     Ascii,
     Hex,
     Raw,
-    /// tshark's `-z follow,...,raw` text (with --tls).
+    /// tshark's `-z follow,tls,raw` text (with --tls).
     Tshark,
 }
 
@@ -47,24 +49,17 @@ pub struct FollowArgs {
     pub tls: bool,
 }
 
-fn gap_reason(r: GapReason) -> &'static str {
-    match r {
-        GapReason::NotCaptured => "missing in capture file",
-        GapReason::CutBySnaplen => "cut by the snaplen",
-        GapReason::BufferLimit => "dropped (too much out-of-order data)",
-    }
-}
-
 pub fn run(args: &FollowArgs) -> Result<Outcome> {
-    let trace = open_trace(&args.file)?;
-    let conv = super::tcp_stream(&trace, &args.file, args.stream)?;
+    let session = open_session(&args.file)?;
+    let trace = session.trace();
+    let conv = super::tcp_stream(trace, &args.file, args.stream)?;
     if args.tls {
-        return run_tls(args, &trace);
+        return run_tls(args, &session);
     }
     if args.format == Format::Tshark {
         anyhow::bail!("--format tshark is the text of tshark's follow,tls: use it with --tls");
     }
-    let stream = follow(&trace, conv);
+    let stream = follow(&trace.store, conv);
     let wanted = |s: Side| match args.direction {
         Which::Both => true,
         Which::Client => s == Side::Client,
@@ -72,64 +67,52 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
     };
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let written = (|| -> std::io::Result<()> {
-        let mut last: Option<Side> = None;
-        for c in stream.chunks.iter().filter(|c| wanted(c.side)) {
-            match args.format {
-                Format::Raw => match c.piece {
+        let chunks = stream.chunks.iter().filter(|c| wanted(c.side));
+        if args.format == Format::Raw {
+            for c in chunks {
+                match c.piece {
                     Piece::Data { bytes, .. } => out.write_all(bytes)?,
                     Piece::Gap { offset, len, .. } => eprintln!(
                         "wirelens: {}: gap of {len} bytes at offset {offset}",
                         c.side.name()
                     ),
-                },
-                Format::Ascii => {
-                    if last != Some(c.side) {
-                        let (from, to) = match c.side {
-                            Side::Client => (stream.client, stream.server),
-                            Side::Server => (stream.server, stream.client),
-                        };
-                        let head = format!("==== {} {from} → {to} ====", c.side.name());
-                        writeln!(out, "{}", sanitize(&head))?;
-                        last = Some(c.side);
-                    }
-                    match c.piece {
-                        Piece::Data { bytes, .. } => {
-                            let text: String = bytes
-                                .iter()
-                                .map(|&b| if b == b'\n' { '\n' } else { ascii_or_dot(b) })
-                                .collect();
-                            // Already printable ASCII and newlines; sanitised anyway.
-                            for line in text.strip_suffix('\n').unwrap_or(&text).split('\n') {
-                                writeln!(out, "{}", sanitize(line))?;
-                            }
-                        }
-                        Piece::Gap { len, reason, .. } => {
-                            writeln!(out, "[{len} bytes {}]", gap_reason(reason))?;
-                        }
-                    }
-                }
-                Format::Tshark => {}
-                Format::Hex => {
-                    let indent = if c.side == Side::Server { "    " } else { "" };
-                    match c.piece {
-                        Piece::Data { bytes, offset, .. } => {
-                            for (i, line) in bytes.chunks(16).enumerate() {
-                                let row = hex_dump_row(offset + 16 * i as u64, line);
-                                writeln!(out, "{indent}{row}")?;
-                            }
-                        }
-                        Piece::Gap {
-                            offset,
-                            len,
-                            reason,
-                        } => writeln!(
-                            out,
-                            "{indent}{offset:08X}  [{len} bytes {}]",
-                            gap_reason(reason)
-                        )?,
-                    }
                 }
             }
+        } else {
+            let format = if args.format == Format::Hex {
+                TextFormat::Hex
+            } else {
+                TextFormat::Ascii
+            };
+            let ascii = format == TextFormat::Ascii;
+            let mut last: Option<Side> = None;
+            let mut failed = Ok(());
+            for_each_line(chunks, format, |line| {
+                let result = (|| {
+                    // ASCII names the sender each time the direction changes.
+                    if let (true, Some(side)) = (ascii, line.side) {
+                        if last != Some(side) {
+                            let (from, to) = match side {
+                                Side::Client => (stream.client, stream.server),
+                                Side::Server => (stream.server, stream.client),
+                            };
+                            let head = format!("==== {} {from} → {to} ====", side.name());
+                            writeln!(out, "{}", sanitize(&head))?;
+                            last = Some(side);
+                        }
+                    }
+                    // Already printable ASCII; sanitised anyway.
+                    writeln!(out, "{}", sanitize(&line.text))
+                })();
+                match result {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(e) => {
+                        failed = Err(e);
+                        ControlFlow::Break(())
+                    }
+                }
+            });
+            failed?;
         }
         if args.format != Format::Raw {
             for side in [Side::Client, Side::Server]
@@ -151,19 +134,20 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, &trace))
+    Ok(report_damage(&args.file, trace))
 }
 
 /// `follow --tls`: the decrypted application data of the stream's TLS
 /// connection, one chunk per record, in capture order.
-fn run_tls(args: &FollowArgs, trace: &crate::trace::Trace) -> Result<Outcome> {
+fn run_tls(args: &FollowArgs, session: &crate::session::Session) -> Result<Outcome> {
+    let trace = session.trace();
     let conv_index = trace
         .conversations
         .all()
         .iter()
         .position(|c| c.protocol == crate::flow::Protocol::Tcp && c.stream == args.stream)
         .map(|i| i as u32);
-    let conn = conv_index.and_then(|i| trace.tls().of_conversation(i));
+    let conn = conv_index.and_then(|i| session.http().tls.of_conversation(i));
     let Some(conn) = conn else {
         anyhow::bail!("tcp.stream {} is not TLS", args.stream);
     };
@@ -182,7 +166,8 @@ fn run_tls(args: &FollowArgs, trace: &crate::trace::Trace) -> Result<Outcome> {
     };
     let written = (|| -> std::io::Result<()> {
         if args.format == Format::Tshark {
-            let text = crate::tls::follow::tshark_raw(trace, args.stream).unwrap_or_default();
+            let text = crate::tls::follow::tshark_raw(trace, &session.http().tls, args.stream)
+                .unwrap_or_default();
             return out.write_all(text.as_bytes());
         }
         let mut last = None;

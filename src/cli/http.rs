@@ -1,6 +1,6 @@
 //! `wirelens http`: one row per HTTP transaction (or JSON with `--json`).
 
-use super::{finish_output, open_trace, report_damage, stdout, Outcome};
+use super::{finish_output, open_session, report_damage, stdout, Outcome};
 use crate::http::content::DEFAULT_DECODED_LIMIT;
 use crate::http::parse::StartLine;
 use crate::http::{Message, Transaction};
@@ -118,9 +118,10 @@ fn opt(v: Option<f64>) -> String {
 
 pub fn run(args: &HttpArgs) -> Result<Outcome> {
     let filter = super::compile_filter(args.display_filter.as_deref())?;
-    let trace = open_trace(&args.file)?;
-    let matching = super::matching_by_conversation(&trace, filter.as_ref());
-    let index = trace.http();
+    let session = open_session(&args.file)?;
+    let trace = session.trace();
+    let matching = super::matching_by_conversation(&session, filter.as_ref());
+    let index = session.http();
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
         if !args.json {
@@ -135,7 +136,7 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
                     continue;
                 }
             }
-            let r = row(&trace, t);
+            let r = row(trace, t);
             if args.json {
                 let v = json!({
                     "stream": r.stream, "request_frame": r.req_frame, "response_frame": r.resp_frame,
@@ -172,5 +173,5 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, &trace))
+    Ok(report_damage(&args.file, trace))
 }

@@ -1,6 +1,6 @@
 //! `wirelens ladder`: the ladder diagram of one TCP stream, as text.
 
-use super::{finish_output, open_trace, report_damage, stdout, Outcome};
+use super::{finish_output, open_session, report_damage, stdout, Outcome};
 use crate::flow::ladder::{ladder, render_text};
 use crate::text::sanitize;
 use anyhow::Result;
@@ -24,9 +24,13 @@ pub struct LadderArgs {
 }
 
 pub fn run(args: &LadderArgs) -> Result<Outcome> {
-    let trace = open_trace(&args.file)?;
-    let conv = super::tcp_stream(&trace, &args.file, args.stream)?;
-    let text = render_text(&ladder(&trace, conv, args.all), args.width);
+    let session = open_session(&args.file)?;
+    let trace = session.trace();
+    let conv = super::tcp_stream(trace, &args.file, args.stream)?;
+    let text = render_text(
+        &ladder(&trace.store, &trace.conversations, conv, args.all),
+        args.width,
+    );
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
         for line in text.lines() {
@@ -35,5 +39,5 @@ pub fn run(args: &LadderArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, &trace))
+    Ok(report_damage(&args.file, trace))
 }

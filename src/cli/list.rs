@@ -1,6 +1,6 @@
 //! `wirelens list`: the packet list, or tshark-style field values.
 
-use super::{finish_output, open_trace, report_damage, stdout, Outcome};
+use super::{finish_output, open_session, report_damage, stdout, Outcome};
 use crate::columns;
 use crate::fields::{self, FieldDef, PacketView, Value};
 use crate::filter::Filter;
@@ -55,15 +55,24 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
         .map(Filter::compile)
         .transpose()
         .map_err(|e| anyhow::anyhow!("invalid display filter:\n{e}"))?;
-    let shown = |trace: &crate::trace::Trace, index: usize| {
-        filter.as_ref().is_none_or(|f| f.matches(trace, index))
+    let session = open_session(&args.file)?;
+    let trace = session.trace();
+    // The HTTP index is built only when something shown reads it: the Info
+    // column, an `http.*` field or filter.
+    let needs_http = defs.is_empty()
+        || defs.iter().any(|d| d.id.is_http())
+        || filter.as_ref().is_some_and(Filter::needs_http);
+    let http = needs_http.then(|| session.http());
+    let shown = |index: usize| {
+        filter
+            .as_ref()
+            .is_none_or(|f| f.matches(trace, http, index))
     };
-    let trace = open_trace(&args.file)?;
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
         if defs.is_empty() {
-            for index in (0..trace.store.len()).filter(|&i| shown(&trace, i)) {
-                let view = PacketView::new(&trace, index);
+            for index in (0..trace.store.len()).filter(|&i| shown(i)) {
+                let view = PacketView::with_http(trace, http, index);
                 let r = columns::row(&view);
                 writeln!(
                     out,
@@ -85,8 +94,8 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
             let mut values: Vec<Value<'_>> = Vec::new();
             let mut line = String::new();
             let mut cell = String::new();
-            for index in (0..trace.store.len()).filter(|&i| shown(&trace, i)) {
-                let view = PacketView::new(&trace, index);
+            for index in (0..trace.store.len()).filter(|&i| shown(i)) {
+                let view = PacketView::with_http(trace, http, index);
                 line.clear();
                 for (i, def) in defs.iter().enumerate() {
                     if i > 0 {
@@ -109,5 +118,5 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, &trace))
+    Ok(report_damage(&args.file, trace))
 }

@@ -8,6 +8,8 @@
 //! TCP field; this view keeps them. The constructor checks the 20 bytes once,
 //! so no accessor can fail (the smoltcp discipline).
 
+use super::tcp_flags::TcpFlags;
+
 /// The fixed part of a TCP header.
 const FIXED: usize = 20;
 
@@ -65,32 +67,36 @@ impl<'a> TcpView<'a> {
     pub fn reserved_and_ns(&self) -> u16 {
         u16::from(self.data[12] & 0x0f) << 8
     }
+    /// All 12 flag bits.
+    pub fn tcp_flags(&self) -> TcpFlags {
+        TcpFlags::from_header(self.data[12], self.data[13])
+    }
     pub fn ns(&self) -> bool {
-        self.data[12] & 0x01 != 0
+        self.tcp_flags().intersects(TcpFlags::AE)
     }
     pub fn cwr(&self) -> bool {
-        self.flags() & 0x80 != 0
+        self.tcp_flags().intersects(TcpFlags::CWR)
     }
     pub fn ece(&self) -> bool {
-        self.flags() & 0x40 != 0
+        self.tcp_flags().intersects(TcpFlags::ECE)
     }
     pub fn urg(&self) -> bool {
-        self.flags() & 0x20 != 0
+        self.tcp_flags().intersects(TcpFlags::URG)
     }
     pub fn ack(&self) -> bool {
-        self.flags() & 0x10 != 0
+        self.tcp_flags().ack()
     }
     pub fn psh(&self) -> bool {
-        self.flags() & 0x08 != 0
+        self.tcp_flags().psh()
     }
     pub fn rst(&self) -> bool {
-        self.flags() & 0x04 != 0
+        self.tcp_flags().rst()
     }
     pub fn syn(&self) -> bool {
-        self.flags() & 0x02 != 0
+        self.tcp_flags().syn()
     }
     pub fn fin(&self) -> bool {
-        self.flags() & 0x01 != 0
+        self.tcp_flags().fin()
     }
     pub fn window_size(&self) -> u16 {
         self.be16(14)

@@ -206,6 +206,12 @@ impl FieldId {
     pub fn name(self) -> &'static str {
         self.def().name
     }
+    /// Whether the field's values come from the HTTP index.
+    pub fn is_http(self) -> bool {
+        let name = self.name();
+        // TLS fields too: the TLS index is built with the HTTP index.
+        name == "http" || name.starts_with("http.") || name == "tls" || name.starts_with("tls.")
+    }
 }
 
 #[cfg(test)]

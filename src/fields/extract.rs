@@ -3,10 +3,12 @@
 use super::FieldId;
 use crate::capture::LinkType;
 use crate::decode::checksum::{self, ChecksumStatus};
+use crate::decode::tcp_flags::TcpFlags;
 use crate::decode::tcp_options::SynOptions;
 use crate::decode::{Decoded, Network, Transport};
 use crate::flow::{analysis::flags as af, Direction, Protocol};
-use crate::store::{bits, PacketKind};
+use crate::http::HttpIndex;
+use crate::store::PacketKind;
 use crate::trace::Trace;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -47,13 +49,7 @@ impl Value<'_> {
             }
             Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
             Value::Str(s) => out.push_str(s),
-            Value::Ether(m) => {
-                let _ = write!(
-                    out,
-                    "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-                    m[0], m[1], m[2], m[3], m[4], m[5]
-                );
-            }
+            Value::Ether(m) => out.push_str(&crate::text::mac(*m)),
             Value::Ip(ip) => {
                 let _ = write!(out, "{ip}");
             }
@@ -78,6 +74,9 @@ impl Value<'_> {
 /// A packet of a trace, decoded once, whose fields can be asked for.
 pub struct PacketView<'t> {
     pub trace: &'t Trace,
+    /// The trace's HTTP transactions, when built: without them, `http.*`
+    /// fields are absent.
+    pub http: Option<&'t HttpIndex>,
     /// 0-based index.
     pub index: usize,
     pub decoded: Decoded<'t>,
@@ -92,9 +91,20 @@ fn checksum_code(s: ChecksumStatus) -> u64 {
 }
 
 impl<'t> PacketView<'t> {
+    /// A view without HTTP fields (see [`PacketView::with_http`]).
     pub fn new(trace: &'t Trace, index: usize) -> PacketView<'t> {
+        PacketView::with_http(trace, None, index)
+    }
+
+    /// A view whose `http.*` fields come from `http`.
+    pub fn with_http(
+        trace: &'t Trace,
+        http: Option<&'t HttpIndex>,
+        index: usize,
+    ) -> PacketView<'t> {
         PacketView {
             trace,
+            http,
             index,
             decoded: trace.store.decode(index),
         }
@@ -125,15 +135,7 @@ impl<'t> PacketView<'t> {
         };
         let ethernet = d.link.link_type == LinkType::ETHERNET && !custom;
         let tcp_conv = conv.filter(|(c, _)| c.protocol == Protocol::Tcp && tcp.is_some());
-        let flags = u16::from(entry.tcp_flags)
-            | if entry.bits & bits::TCP_NS != 0 {
-                0x100
-            } else {
-                0
-            }
-            | tcp
-                .map(|t| u16::from(t.slice()[12] & 0x0e) << 8)
-                .unwrap_or(0);
+        let flags = tcp.map(|t| t.tcp_flags()).unwrap_or_default();
         let analysis = if tcp.is_some() { entry.analysis } else { 0 };
         let mut push = |v: Value<'t>| out.push(v);
         let flag =
@@ -265,7 +267,7 @@ impl<'t> PacketView<'t> {
             F::TcpSeqRaw => tcp.map(|t| Value::UInt(u64::from(t.sequence_number()))),
             F::TcpNxtseq => {
                 let len = d.tcp_len().unwrap_or(0);
-                let syn_fin = u32::from(entry.tcp_flags & 0x03 != 0);
+                let syn_fin = u32::from(flags.intersects(TcpFlags::SYN | TcpFlags::FIN));
                 rel()
                     .filter(|_| len > 0 || syn_fin > 0)
                     .map(|(s, _)| Value::UInt(u64::from(s.wrapping_add(len).wrapping_add(syn_fin))))
@@ -273,17 +275,17 @@ impl<'t> PacketView<'t> {
             F::TcpAck => rel().map(|(_, a)| Value::UInt(u64::from(a))),
             F::TcpAckRaw => tcp.map(|t| Value::UInt(u64::from(t.acknowledgment_number()))),
             F::TcpHdrLen => tcp.map(|t| Value::UInt(u64::from(t.data_offset()) * 4)),
-            F::TcpFlags => tcp.map(|_| Value::Hex(u64::from(flags), 4)),
-            F::TcpFlagsStr => tcp.map(|_| Value::Str(Cow::Owned(flags_str(flags)))),
-            F::TcpFlagsNs => tcp.map(|_| Value::Bool(flags & 0x100 != 0)),
-            F::TcpFlagsCwr => tcp.map(|_| Value::Bool(flags & 0x80 != 0)),
-            F::TcpFlagsEce => tcp.map(|_| Value::Bool(flags & 0x40 != 0)),
-            F::TcpFlagsUrg => tcp.map(|_| Value::Bool(flags & 0x20 != 0)),
-            F::TcpFlagsAck => tcp.map(|_| Value::Bool(flags & 0x10 != 0)),
-            F::TcpFlagsPush => tcp.map(|_| Value::Bool(flags & 0x08 != 0)),
-            F::TcpFlagsReset => tcp.map(|_| Value::Bool(flags & 0x04 != 0)),
-            F::TcpFlagsSyn => tcp.map(|_| Value::Bool(flags & 0x02 != 0)),
-            F::TcpFlagsFin => tcp.map(|_| Value::Bool(flags & 0x01 != 0)),
+            F::TcpFlags => tcp.map(|_| Value::Hex(u64::from(flags.bits()), 4)),
+            F::TcpFlagsStr => tcp.map(|_| Value::Str(Cow::Owned(flags.str()))),
+            F::TcpFlagsNs => tcp.map(|_| Value::Bool(flags.intersects(TcpFlags::AE))),
+            F::TcpFlagsCwr => tcp.map(|_| Value::Bool(flags.intersects(TcpFlags::CWR))),
+            F::TcpFlagsEce => tcp.map(|_| Value::Bool(flags.intersects(TcpFlags::ECE))),
+            F::TcpFlagsUrg => tcp.map(|_| Value::Bool(flags.intersects(TcpFlags::URG))),
+            F::TcpFlagsAck => tcp.map(|_| Value::Bool(flags.intersects(TcpFlags::ACK))),
+            F::TcpFlagsPush => tcp.map(|_| Value::Bool(flags.intersects(TcpFlags::PSH))),
+            F::TcpFlagsReset => tcp.map(|_| Value::Bool(flags.intersects(TcpFlags::RST))),
+            F::TcpFlagsSyn => tcp.map(|_| Value::Bool(flags.intersects(TcpFlags::SYN))),
+            F::TcpFlagsFin => tcp.map(|_| Value::Bool(flags.intersects(TcpFlags::FIN))),
             F::TcpWindowSizeValue => tcp.map(|t| Value::UInt(u64::from(t.window_size()))),
             F::TcpWindowSize => {
                 tcp.map(|t| Value::UInt(u64::from(self.scaled_window(t.window_size()))))
@@ -361,8 +363,8 @@ impl<'t> PacketView<'t> {
             | F::HttpContentLength
             | F::HttpContentEncoding
             | F::HttpTransferEncoding => {
-                if tcp.is_some() {
-                    for m in self.trace.http().at_packet(self.index) {
+                if let (Some(http), true) = (self.http, tcp.is_some()) {
+                    for m in http.at_packet(self.index) {
                         if let Some(v) = http_value(m, field) {
                             push(v);
                         }
@@ -385,8 +387,8 @@ impl<'t> PacketView<'t> {
             | F::TlsHandshakeJa3s
             | F::TlsAlertMessageLevel
             | F::TlsAlertMessageDesc => {
-                if tcp.is_some() {
-                    crate::tls::fields::values(self.trace.tls(), self.index, field, &mut push);
+                if let (Some(http), true) = (self.http, tcp.is_some()) {
+                    crate::tls::fields::values(&http.tls, self.index, field, &mut push);
                 }
                 None
             }
@@ -414,22 +416,9 @@ impl<'t> PacketView<'t> {
 
     /// The window after scaling, as `tcp.window_size` and the Info column show it.
     pub fn scaled_window(&self, raw: u16) -> u32 {
-        let Some(entry) = self.trace.store.entry(self.index) else {
-            return u32::from(raw);
-        };
-        if entry.tcp_flags & 0x02 != 0 {
-            return u32::from(raw);
-        }
-        let shift = self
-            .trace
+        self.trace
             .conversations
-            .of_packet(&self.trace.store, self.index)
-            .and_then(|(c, dir)| c.tcp.as_ref().map(|t| t.dirs[dir.index()].window_shift))
-            .flatten();
-        match shift {
-            Some(s) => u32::from(raw) << s,
-            None => u32::from(raw),
-        }
+            .scaled_window(&self.trace.store, self.index, raw)
     }
 
     /// The packet's direction within its conversation.
@@ -439,29 +428,6 @@ impl<'t> PacketView<'t> {
             .of_packet(&self.trace.store, self.index)
             .map(|(_, d)| d)
     }
-}
-
-/// Wireshark's `tcp.flags.str`: 12 positions, a letter where a flag is set.
-pub fn flags_str(flags: u16) -> String {
-    const LETTERS: [(u16, char); 12] = [
-        (0x800, 'R'),
-        (0x400, 'R'),
-        (0x200, 'R'),
-        // tshark 4.0 names the former NS bit AE (Accurate ECN).
-        (0x100, 'A'),
-        (0x080, 'C'),
-        (0x040, 'E'),
-        (0x020, 'U'),
-        (0x010, 'A'),
-        (0x008, 'P'),
-        (0x004, 'R'),
-        (0x002, 'S'),
-        (0x001, 'F'),
-    ];
-    LETTERS
-        .iter()
-        .map(|&(bit, c)| if flags & bit != 0 { c } else { '\u{b7}' })
-        .collect()
 }
 
 fn protocols(d: &Decoded<'_>, custom: bool) -> String {
@@ -534,10 +500,6 @@ mod tests {
         assert_eq!(
             Value::Ether([0, 0x0b, 0x82, 1, 0xfc, 0x42]).tshark(),
             "00:0b:82:01:fc:42"
-        );
-        assert_eq!(
-            flags_str(0x012),
-            "\u{b7}\u{b7}\u{b7}\u{b7}\u{b7}\u{b7}\u{b7}A\u{b7}\u{b7}S\u{b7}"
         );
         assert_eq!(Value::Bytes(&[0x47, 0x45]).tshark(), "47:45");
     }

@@ -3,9 +3,11 @@
 
 use super::parser::CmpOp;
 use super::typecheck::{Const, Node};
+use crate::decode::tcp_flags::TcpFlags;
 use crate::fields::{FieldId, PacketView, Value};
 use crate::flow::analysis::flags as af;
 use crate::flow::Protocol;
+use crate::http::HttpIndex;
 use crate::store::{bits, PacketKind};
 use crate::trace::Trace;
 use std::cell::OnceCell;
@@ -15,14 +17,16 @@ use std::net::IpAddr;
 /// One packet being filtered: the decode happens at most once, on demand.
 pub struct Packet<'t> {
     trace: &'t Trace,
+    http: Option<&'t HttpIndex>,
     index: usize,
     view: OnceCell<PacketView<'t>>,
 }
 
 impl<'t> Packet<'t> {
-    pub fn new(trace: &'t Trace, index: usize) -> Packet<'t> {
+    pub fn new(trace: &'t Trace, http: Option<&'t HttpIndex>, index: usize) -> Packet<'t> {
         Packet {
             trace,
+            http,
             index,
             view: OnceCell::new(),
         }
@@ -37,7 +41,7 @@ impl<'t> Packet<'t> {
     pub fn values(&self, field: FieldId, out: &mut Vec<Value<'t>>) {
         if !fast_values(self.trace, self.index, field, out) {
             self.view
-                .get_or_init(|| PacketView::new(self.trace, self.index))
+                .get_or_init(|| PacketView::with_http(self.trace, self.http, self.index))
                 .values(field, out);
         }
     }
@@ -59,7 +63,7 @@ pub fn fast_values<'t>(
     let v6 = e.bits & bits::IPV6 != 0;
     let is_tcp = e.kind == K::Tcp;
     let is_udp = e.kind == K::Udp;
-    let flag = |bit: u8| is_tcp.then_some(Value::Bool(e.tcp_flags & bit != 0));
+    let flag = |f: TcpFlags| is_tcp.then_some(Value::Bool(e.tcp_flags().intersects(f)));
     let analysis = |bits: u16| (is_tcp && e.analysis & bits != 0).then_some(Value::Present);
     let conv = || {
         trace
@@ -93,15 +97,15 @@ pub fn fast_values<'t>(
             .then_some(Value::Present),
         F::Ipv6 => (e.kind == K::Ipv6 || (matches!(e.kind, K::Tcp | K::Udp | K::Icmpv6) && v6))
             .then_some(Value::Present),
-        F::TcpFlagsNs => is_tcp.then_some(Value::Bool(e.bits & bits::TCP_NS != 0)),
-        F::TcpFlagsCwr => flag(0x80),
-        F::TcpFlagsEce => flag(0x40),
-        F::TcpFlagsUrg => flag(0x20),
-        F::TcpFlagsAck => flag(0x10),
-        F::TcpFlagsPush => flag(0x08),
-        F::TcpFlagsReset => flag(0x04),
-        F::TcpFlagsSyn => flag(0x02),
-        F::TcpFlagsFin => flag(0x01),
+        F::TcpFlagsNs => flag(TcpFlags::AE),
+        F::TcpFlagsCwr => flag(TcpFlags::CWR),
+        F::TcpFlagsEce => flag(TcpFlags::ECE),
+        F::TcpFlagsUrg => flag(TcpFlags::URG),
+        F::TcpFlagsAck => flag(TcpFlags::ACK),
+        F::TcpFlagsPush => flag(TcpFlags::PSH),
+        F::TcpFlagsReset => flag(TcpFlags::RST),
+        F::TcpFlagsSyn => flag(TcpFlags::SYN),
+        F::TcpFlagsFin => flag(TcpFlags::FIN),
         F::TcpAnalysisFlags => (is_tcp && e.analysis != 0).then_some(Value::Present),
         F::TcpAnalysisRetransmission => {
             analysis(af::RETRANSMISSION | af::FAST_RETRANSMISSION | af::SPURIOUS_RETRANSMISSION)

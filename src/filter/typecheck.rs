@@ -38,6 +38,22 @@ pub enum Node {
     In(FieldId, Vec<(Const, Const)>),
 }
 
+impl Node {
+    /// Whether any field the node reads comes from the HTTP index.
+    pub fn reads_http(&self) -> bool {
+        match self {
+            Node::Or(a, b) | Node::Xor(a, b) | Node::And(a, b) => a.reads_http() || b.reads_http(),
+            Node::Not(a) => a.reads_http(),
+            Node::Present(f)
+            | Node::Compare(f, ..)
+            | Node::Contains(f, _)
+            | Node::Matches(f, _)
+            | Node::In(f, _) => f.is_http(),
+            Node::CompareFields(a, _, b) => a.is_http() || b.is_http(),
+        }
+    }
+}
+
 /// Type-checks `expr`; `text` is the filter, for error carets.
 pub fn check(text: &str, expr: &Expr) -> Result<Node, FilterError> {
     let bin = |a: &Expr, b: &Expr| -> Result<(Box<Node>, Box<Node>), FilterError> {

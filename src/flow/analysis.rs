@@ -6,7 +6,8 @@
 //! relative sequence numbers where 0 means "not seen yet", so that the flags
 //! agree with tshark's.
 
-use super::seq::SeqNumber;
+use super::seq::Seq;
+use crate::decode::tcp_flags::TcpFlags;
 
 /// Bits of `PacketEntry::analysis`, named after Wireshark's expert fields.
 pub mod flags {
@@ -92,20 +93,15 @@ pub mod flags {
 
 use flags::*;
 
-const TH_FIN: u8 = 0x01;
-const TH_SYN: u8 = 0x02;
-const TH_RST: u8 = 0x04;
-const TH_ACK: u8 = 0x10;
-
 /// Analysis state of one direction of a connection.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DirectionAnalysis {
     /// Next expected relative sequence number (0: none seen).
-    pub next_seq: u32,
+    pub next_seq: Seq,
     next_seq_time: i64,
-    max_seq_to_be_acked: u32,
+    max_seq_to_be_acked: Seq,
     /// Last relative ACK sent in this direction.
-    pub last_ack: u32,
+    pub last_ack: Seq,
     last_ack_time: i64,
     /// Last (scaled) window advertised in this direction.
     pub window: u32,
@@ -118,10 +114,11 @@ pub struct DirectionAnalysis {
 /// One segment as the analysis sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct Segment {
-    pub seq: u32,
-    pub ack: u32,
+    /// Relative sequence and acknowledgment numbers.
+    pub seq: Seq,
+    pub ack: Seq,
     pub len: u32,
-    pub flags: u8,
+    pub flags: TcpFlags,
     /// Window after scaling (as Wireshark's `th_win`).
     pub window: u32,
     pub ts_ns: i64,
@@ -153,10 +150,9 @@ pub fn analyse(
         window,
         ts_ns,
     } = seg;
-    let s = SeqNumber;
     let mut f: u16 = 0;
     let mut dup_ack_num = 0;
-    let sfr = th & (TH_SYN | TH_FIN | TH_RST) != 0;
+    let sfr = th.intersects(TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST);
 
     'fwd: {
         if len == 1 && seq == fwd.next_seq && rev.window == 0 {
@@ -166,10 +162,10 @@ pub fn analyse(
         if window == 0 && !sfr {
             f |= ZERO_WINDOW;
         }
-        if fwd.next_seq != 0 && s.gt(seq, fwd.next_seq) && th & TH_RST == 0 {
+        if fwd.next_seq != Seq::ZERO && seq > fwd.next_seq && !th.rst() {
             f |= LOST_SEGMENT;
         }
-        if len <= 1 && !sfr && seq == fwd.next_seq.wrapping_sub(1) {
+        if len <= 1 && !sfr && seq == fwd.next_seq - 1 {
             f |= KEEP_ALIVE;
         }
         if len == 0
@@ -181,11 +177,7 @@ pub fn analyse(
         {
             f |= WINDOW_UPDATE;
         }
-        if len > 0
-            && rev.last_ack != 0
-            && !sfr
-            && seq.wrapping_add(len) == rev.last_ack.wrapping_add(rev.window)
-        {
+        if len > 0 && rev.last_ack != Seq::ZERO && !sfr && seq + len == rev.last_ack + rev.window {
             f |= WINDOW_FULL;
         }
         let repeats =
@@ -213,19 +205,19 @@ pub fn analyse(
     // this direction's previous ACK is not flagged again (seen on the shared
     // captures http-chunked-3conns frame 3 and http-pipelined-null-linktype-gap
     // frame 15).
-    if rev.max_seq_to_be_acked != 0
-        && s.gt(ack, rev.max_seq_to_be_acked)
-        && th & TH_ACK != 0
+    if rev.max_seq_to_be_acked != Seq::ZERO
+        && ack > rev.max_seq_to_be_acked
+        && th.ack()
         && ack != fwd.last_ack
     {
         f |= ACK_LOST_SEGMENT;
         rev.max_seq_to_be_acked = rev.next_seq;
     }
     'retrans: {
-        if !(len > 0 || th & (TH_SYN | TH_FIN) != 0) || f & KEEP_ALIVE != 0 {
+        if !(len > 0 || th.intersects(TcpFlags::SYN | TcpFlags::FIN)) || f & KEEP_ALIVE != 0 {
             break 'retrans;
         }
-        let not_advanced = fwd.next_seq != 0 && s.lt(seq, fwd.next_seq);
+        let not_advanced = fwd.next_seq != Seq::ZERO && seq < fwd.next_seq;
         let since_dup = ts_ns.saturating_sub(rev.last_ack_time);
         if not_advanced && rev.dup_ack_count >= 2 && rev.last_ack == seq && since_dup < 20_000_000 {
             f |= FAST_RETRANSMISSION;
@@ -235,14 +227,12 @@ pub fn analyse(
         let threshold = first_rtt_ns.filter(|&r| r > 0).unwrap_or(3_000_000);
         // A copy of the last segment (same end, SYN and FIN counting one)
         // is a retransmission, however soon it comes.
-        let end = seq
-            .wrapping_add(len)
-            .wrapping_add(u32::from(th & (TH_SYN | TH_FIN) != 0));
+        let end = seq + len + u32::from(th.intersects(TcpFlags::SYN | TcpFlags::FIN));
         if not_advanced && since_next < threshold && fwd.next_seq != end {
             f |= OUT_OF_ORDER;
             break 'retrans;
         }
-        if len > 0 && rev.last_ack != 0 && s.le(seq.wrapping_add(len), rev.last_ack) {
+        if len > 0 && rev.last_ack != Seq::ZERO && seq + len <= rev.last_ack {
             f |= SPURIOUS_RETRANSMISSION;
             break 'retrans;
         }
@@ -250,15 +240,15 @@ pub fn analyse(
             f |= RETRANSMISSION;
         }
     }
-    let mut next = seq.wrapping_add(len);
-    if th & (TH_SYN | TH_FIN) != 0 {
-        next = next.wrapping_add(1);
+    let mut next = seq + len;
+    if th.intersects(TcpFlags::SYN | TcpFlags::FIN) {
+        next += 1;
     }
-    if (fwd.next_seq == 0 || s.gt(next, fwd.next_seq)) && f & ZERO_WINDOW_PROBE == 0 {
+    if (fwd.next_seq == Seq::ZERO || next > fwd.next_seq) && f & ZERO_WINDOW_PROBE == 0 {
         fwd.next_seq = next;
         fwd.next_seq_time = ts_ns;
     }
-    if (seq == fwd.max_seq_to_be_acked || fwd.max_seq_to_be_acked == 0)
+    if (seq == fwd.max_seq_to_be_acked || fwd.max_seq_to_be_acked == Seq::ZERO)
         && f & ZERO_WINDOW_PROBE == 0
     {
         fwd.max_seq_to_be_acked = fwd.next_seq;
@@ -282,10 +272,10 @@ pub fn analyse(
 mod tests {
     use super::*;
 
-    fn seg(seq: u32, ack: u32, len: u32, flags: u8, t: i64) -> Segment {
+    fn seg(seq: u32, ack: u32, len: u32, flags: TcpFlags, t: i64) -> Segment {
         Segment {
-            seq,
-            ack,
+            seq: Seq(seq),
+            ack: Seq(ack),
             len,
             flags,
             window: 1000,
@@ -297,20 +287,27 @@ mod tests {
     fn lost_then_acked_unseen_then_retransmission() {
         let (mut c, mut s) = (DirectionAnalysis::default(), DirectionAnalysis::default());
         assert_eq!(
-            analyse(&mut c, &mut s, seg(0, 0, 0, TH_SYN, 0), None, 0).flags,
+            analyse(&mut c, &mut s, seg(0, 0, 0, TcpFlags::SYN, 0), None, 0).flags,
             0
         );
         assert_eq!(
-            analyse(&mut s, &mut c, seg(0, 1, 0, TH_SYN | TH_ACK, 1), None, 0).flags,
+            analyse(
+                &mut s,
+                &mut c,
+                seg(0, 1, 0, TcpFlags::SYN | TcpFlags::ACK, 1),
+                None,
+                0
+            )
+            .flags,
             0
         );
-        analyse(&mut c, &mut s, seg(1, 1, 0, TH_ACK, 2), None, 2);
-        analyse(&mut s, &mut c, seg(1, 1, 100, TH_ACK, 3), None, 3);
-        let v = analyse(&mut s, &mut c, seg(201, 1, 100, TH_ACK, 4), None, 4);
+        analyse(&mut c, &mut s, seg(1, 1, 0, TcpFlags::ACK, 2), None, 2);
+        analyse(&mut s, &mut c, seg(1, 1, 100, TcpFlags::ACK, 3), None, 3);
+        let v = analyse(&mut s, &mut c, seg(201, 1, 100, TcpFlags::ACK, 4), None, 4);
         assert_eq!(v.flags, LOST_SEGMENT);
-        let v = analyse(&mut c, &mut s, seg(1, 201, 0, TH_ACK, 5), None, 5);
+        let v = analyse(&mut c, &mut s, seg(1, 201, 0, TcpFlags::ACK, 5), None, 5);
         assert_eq!(v.flags, ACK_LOST_SEGMENT);
-        let v = analyse(&mut c, &mut s, seg(1, 201, 0, TH_ACK, 6), None, 6);
+        let v = analyse(&mut c, &mut s, seg(1, 201, 0, TcpFlags::ACK, 6), None, 6);
         assert_eq!(
             v,
             Verdict {
@@ -322,7 +319,7 @@ mod tests {
         let v = analyse(
             &mut s,
             &mut c,
-            seg(1, 1, 100, TH_ACK, 1_000_000_000),
+            seg(1, 1, 100, TcpFlags::ACK, 1_000_000_000),
             None,
             8,
         );

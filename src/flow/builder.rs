@@ -3,6 +3,7 @@
 //! SYN), chains each conversation's packets, and runs the TCP analysis.
 
 use super::analysis::{self, Segment};
+use super::seq::Seq;
 use super::{
     Conversation, ConversationKey, Conversations, Direction, Protocol, TcpConversation,
     TcpDirection,
@@ -13,11 +14,6 @@ use crate::store::{bits, PacketEntry, NONE};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
-
-const FIN: u8 = 0x01;
-const SYN: u8 = 0x02;
-const RST: u8 = 0x04;
-const ACK: u8 = 0x10;
 
 /// FNV-1a: a fast, deterministic hash for the small conversation keys
 /// (no untrusted-input flooding concern beyond a slower lookup).
@@ -82,12 +78,12 @@ impl FlowBuilder {
         };
         let key = ConversationKey::new(protocol, src, dst);
         let tcp = decoded.tcp();
-        let flags = entry.tcp_flags;
+        let flags = entry.tcp_flags();
         let mut reused = false;
         let id = match self.map.get(&key).copied() {
             Some(id) => {
                 let reuse = tcp.is_some_and(|t| {
-                    flags & (SYN | ACK) == SYN
+                    (flags.syn() && !flags.ack())
                         && self.conversations.get(id).is_some_and(|c| {
                             let dir = c.direction_from(src);
                             c.tcp
@@ -190,23 +186,19 @@ fn observe_tcp(
     tcp: &crate::decode::TcpView<'_>,
     decoded: &Decoded<'_>,
 ) -> analysis::Verdict {
-    let flags = entry.tcp_flags;
+    let flags = entry.tcp_flags();
     let seq = tcp.sequence_number();
     let ack = tcp.acknowledgment_number();
     let len = decoded.tcp_len().unwrap_or(0);
     let (fwd, rev) = split(&mut state.dirs, dir);
 
     if fwd.base_seq.is_none() {
-        fwd.base_seq = Some(if flags & SYN != 0 {
-            seq
-        } else {
-            seq.wrapping_sub(1)
-        });
+        fwd.base_seq = Some(if flags.syn() { seq } else { (Seq(seq) - 1).0 });
     }
-    if flags & ACK != 0 && rev.base_seq.is_none() {
-        rev.base_seq = Some(ack.wrapping_sub(1));
+    if flags.ack() && rev.base_seq.is_none() {
+        rev.base_seq = Some((Seq(ack) - 1).0);
     }
-    if flags & SYN != 0 && fwd.syn.is_none() {
+    if flags.syn() && fwd.syn.is_none() {
         fwd.syn = Some(index);
         fwd.syn_ts = entry.ts_ns;
         fwd.syn_options = SynOptions::parse(tcp.options());
@@ -224,17 +216,17 @@ fn observe_tcp(
     if len > 0 && fwd.data_after_fin.is_none() && (fwd.fin.is_some() || rev.fin.is_some()) {
         fwd.data_after_fin = Some(index);
     }
-    if flags & FIN != 0 && fwd.fin.is_none() {
+    if flags.fin() && fwd.fin.is_none() {
         fwd.fin = Some(index);
     }
-    if flags & RST != 0 && fwd.rst.is_none() {
+    if flags.rst() && fwd.rst.is_none() {
         fwd.rst = Some(index);
     }
     fwd.payload_bytes += u64::from(len);
 
     // The ACK that completes the handshake: the first non-SYN ACK from the
     // SYN's sender after a SYN/ACK was seen.
-    if flags & (SYN | ACK) == ACK
+    if (flags.ack() && !flags.syn())
         && state.handshake_ack.is_none()
         && fwd.syn.is_some()
         && rev.syn.is_some()
@@ -245,23 +237,23 @@ fn observe_tcp(
     let first_rtt = state.initial_rtt_ns;
     let base = fwd.base_seq.unwrap_or(seq);
     let rev_base = rev.base_seq.unwrap_or(ack);
-    let rel_seq = seq.wrapping_sub(base);
-    let rel_ack = if flags & ACK != 0 {
-        ack.wrapping_sub(rev_base)
+    let rel_seq = Seq(seq).offset_from(Seq(base));
+    let rel_ack = if flags.ack() {
+        Seq(ack).offset_from(Seq(rev_base))
     } else {
         ack
     };
     let raw_window = u32::from(tcp.window_size());
-    let window = match (flags & SYN, fwd.window_shift) {
-        (0, Some(shift)) => raw_window << shift,
+    let window = match (flags.syn(), fwd.window_shift) {
+        (false, Some(shift)) => raw_window << shift,
         _ => raw_window,
     };
     analysis::analyse(
         &mut fwd.analysis,
         &mut rev.analysis,
         Segment {
-            seq: rel_seq,
-            ack: rel_ack,
+            seq: Seq(rel_seq),
+            ack: Seq(rel_ack),
             len,
             flags,
             window,

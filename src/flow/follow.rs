@@ -4,9 +4,10 @@
 //! (chained in the store), and borrows every byte from the capture.
 
 use super::reassembly::{GapReason, Piece, Reassembler};
+use super::seq::Seq;
 use super::{Conversation, Direction};
 use crate::store::PacketKind;
-use crate::trace::Trace;
+use crate::store::PacketStore;
 use std::net::SocketAddr;
 
 /// Which end of the connection sent a chunk.
@@ -106,9 +107,8 @@ impl<'a> FollowedStream<'a> {
 
 /// Reassembles both directions of `conv` (a TCP conversation of `trace`).
 /// A UDP conversation yields its datagrams' payloads in capture order.
-pub fn follow<'t>(trace: &'t Trace, conv: &Conversation) -> FollowedStream<'t> {
-    let store = &trace.store;
-    let mut chunks: Vec<Chunk<'t>> = Vec::new();
+pub fn follow<'s>(store: &'s PacketStore, conv: &Conversation) -> FollowedStream<'s> {
+    let mut chunks: Vec<Chunk<'s>> = Vec::new();
     let mut reassemblers = [Reassembler::default(), Reassembler::default()];
     let mut udp_offsets = [0u64; 2];
     for index in conv.packets(store) {
@@ -138,10 +138,10 @@ pub fn follow<'t>(trace: &'t Trace, conv: &Conversation) -> FollowedStream<'t> {
             continue;
         };
         let wire_len = decoded.tcp_len().unwrap_or(0);
-        let syn = entry.tcp_flags & 0x02 != 0;
+        let syn = entry.tcp_flags().syn();
         reassemblers[side.index()].push(
             index as u32,
-            tcp.sequence_number(),
+            Seq(tcp.sequence_number()),
             syn,
             payload,
             wire_len,
@@ -166,12 +166,10 @@ pub fn follow<'t>(trace: &'t Trace, conv: &Conversation) -> FollowedStream<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::life::tests::trace;
+    use crate::flow::life::tests::{trace, ACK, SYN};
 
     #[test]
     fn both_directions_in_delivery_order_with_gap() {
-        const SYN: u8 = 0x02;
-        const ACK: u8 = 0x10;
         let t = trace(&[
             (true, SYN, 100, 0, b""),
             (false, SYN | ACK, 500, 101, b""),
@@ -184,7 +182,7 @@ mod tests {
             (false, ACK, 505, 112, b"!"),
         ]);
         let conv = t.conversations.tcp_stream(0).expect("stream");
-        let f = follow(&t, conv);
+        let f = follow(&t.store, conv);
         let summary: Vec<(Side, Option<&[u8]>, u64)> = f
             .chunks
             .iter()

@@ -6,18 +6,11 @@
 use super::analysis::flags as af;
 use super::follow::Side;
 use super::life::{life, Teardown};
-use super::{Conversation, Direction};
-use crate::columns::tcp_flag_names;
-use crate::fields::PacketView;
-use crate::trace::Trace;
+use super::{Conversation, Conversations, Direction};
+use crate::decode::tcp_flags::TcpFlags;
+use crate::store::PacketStore;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
-
-const FIN: u8 = 0x01;
-const SYN: u8 = 0x02;
-const RST: u8 = 0x04;
-const PSH: u8 = 0x08;
-const ACK: u8 = 0x10;
 
 /// A phase of the connection's life, shown as a label across the diagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +54,7 @@ pub struct Segment {
     /// Nanoseconds since the connection's first packet.
     pub time_ns: i64,
     pub from: Side,
-    /// TCP flags (with NS as 0x100), see [`Segment::flag_names`].
-    pub flags: u16,
+    pub flags: TcpFlags,
     /// Relative sequence number.
     pub seq: u32,
     /// Relative acknowledgment number, when ACK is set.
@@ -77,7 +69,22 @@ pub struct Segment {
 impl Segment {
     /// Wireshark's flag names, e.g. `SYN, ACK`.
     pub fn flag_names(&self) -> String {
-        tcp_flag_names(self.flags)
+        self.flags.names()
+    }
+
+    /// The arrow's label, in the order of Wireshark's Info column:
+    /// `[TCP Retransmission] [PSH, ACK] Seq=1 Ack=1 Win=64240 Len=517`.
+    pub fn label(&self) -> String {
+        let mut label = String::new();
+        for a in &self.analysis {
+            let _ = write!(label, "[{a}] ");
+        }
+        let _ = write!(label, "[{}] Seq={}", self.flag_names(), self.seq);
+        if let Some(a) = self.ack {
+            let _ = write!(label, " Ack={a}");
+        }
+        let _ = write!(label, " Win={} Len={}", self.win, self.len);
+        label
     }
 }
 
@@ -94,6 +101,21 @@ pub struct Fold {
     pub acks: u32,
     pub start_ns: i64,
     pub end_ns: i64,
+}
+
+impl Fold {
+    /// The folded run's label: `12 segments, 16384 bytes, 6 ACKs, frames 8-25 over 0.002s`.
+    pub fn label(&self) -> String {
+        format!(
+            "{} segments, {} bytes, {} ACKs, frames {}-{} over {}s",
+            self.segments,
+            self.bytes,
+            self.acks,
+            self.first_packet + 1,
+            self.last_packet + 1,
+            secs(self.end_ns.saturating_sub(self.start_ns))
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,8 +135,12 @@ pub struct Ladder {
 }
 
 /// Builds the ladder of a TCP conversation; data runs are folded unless `all`.
-pub fn ladder(trace: &Trace, conv: &Conversation, all: bool) -> Ladder {
-    let store = &trace.store;
+pub fn ladder(
+    store: &PacketStore,
+    conversations: &Conversations,
+    conv: &Conversation,
+    all: bool,
+) -> Ladder {
     let end_label = match life(store, conv).map(|l| l.teardown) {
         Some(Teardown::FourWay { .. }) => TeardownLabel::FourWay,
         Some(Teardown::ThreeWay { .. }) => TeardownLabel::ThreeWay,
@@ -132,20 +158,20 @@ pub fn ladder(trace: &Trace, conv: &Conversation, all: bool) -> Ladder {
         let Some(e) = store.entry(index) else {
             continue;
         };
-        let view = PacketView::new(trace, index);
-        let Some(t) = view.decoded.tcp() else {
+        let decoded = store.decode(index);
+        let Some(t) = decoded.tcp() else {
             continue;
         };
         let dir = Direction::of(e);
-        let flags8 = e.tcp_flags;
-        let (seq, ack) = trace.conversations.relative(
+
+        let (seq, ack) = conversations.relative(
             conv,
             dir,
             t.sequence_number(),
             t.acknowledgment_number(),
             t.ack(),
         );
-        let flags = u16::from(flags8) | if t.ns() { 0x100 } else { 0 };
+        let flags = t.tcp_flags();
         let seg = Segment {
             packet: index as u32,
             time_ns: if e.has_timestamp() {
@@ -157,20 +183,20 @@ pub fn ladder(trace: &Trace, conv: &Conversation, all: bool) -> Ladder {
             flags,
             seq,
             ack: t.ack().then_some(ack),
-            len: view.decoded.tcp_len().unwrap_or(0),
-            win: view.scaled_window(t.window_size()),
+            len: decoded.tcp_len().unwrap_or(0),
+            win: conversations.scaled_window(store, index, t.window_size()),
             analysis: af::ALL
                 .iter()
                 .filter(|(bit, _, _)| e.analysis & bit != 0)
                 .map(|(_, _, label)| *label)
                 .collect(),
         };
-        if flags8 & (FIN | RST) != 0 {
+        if flags.intersects(TcpFlags::FIN | TcpFlags::RST) {
             closing = true;
         }
         let this_phase = if closing {
             Phase::Teardown(end_label)
-        } else if flags8 & SYN != 0 || Some(index as u32) == handshake_ack {
+        } else if flags.syn() || Some(index as u32) == handshake_ack {
             Phase::Handshake
         } else {
             Phase::Data
@@ -192,11 +218,15 @@ pub fn ladder(trace: &Trace, conv: &Conversation, all: bool) -> Ladder {
 }
 
 fn is_data(s: &Segment) -> bool {
-    s.len > 0 && s.flags & !u16::from(ACK | PSH) == 0 && s.analysis.is_empty()
+    s.len > 0
+        && !s
+            .flags
+            .intersects(TcpFlags::from_bits(!(TcpFlags::ACK | TcpFlags::PSH).bits()))
+        && s.analysis.is_empty()
 }
 
 fn is_pure_ack(s: &Segment) -> bool {
-    s.len == 0 && s.flags == u16::from(ACK) && s.analysis.is_empty()
+    s.len == 0 && s.flags == TcpFlags::ACK && s.analysis.is_empty()
 }
 
 /// Moves the segments of one phase into rows, folding data runs.
@@ -281,30 +311,12 @@ pub fn render_text(ladder: &Ladder, width: usize) -> String {
                 let _ = writeln!(out, "{:MARGIN$}│{label:┄^gap$}│", "");
             }
             Row::Segment(s) => {
-                let mut label = String::new();
-                for a in &s.analysis {
-                    let _ = write!(label, "[{a}] ");
-                }
-                let _ = write!(label, "[{}] Seq={}", s.flag_names(), s.seq);
-                if let Some(a) = s.ack {
-                    let _ = write!(label, " Ack={a}");
-                }
-                let _ = write!(label, " Win={} Len={}", s.win, s.len);
-                lifeline(&mut out, "", &crate::text::truncate_chars(&label, gap));
+                lifeline(&mut out, "", &crate::text::truncate_chars(&s.label(), gap));
                 let left = format!("{:>10} {:>8}", secs(s.time_ns), s.packet + 1);
                 let _ = writeln!(out, "{left:<MARGIN$}{}", arrow(s.from, gap));
             }
             Row::Fold(f) => {
-                let label = format!(
-                    "{} segments, {} bytes, {} ACKs, frames {}-{} over {}s",
-                    f.segments,
-                    f.bytes,
-                    f.acks,
-                    f.first_packet + 1,
-                    f.last_packet + 1,
-                    secs(f.end_ns.saturating_sub(f.start_ns))
-                );
-                lifeline(&mut out, "", &crate::text::truncate_chars(&label, gap));
+                lifeline(&mut out, "", &crate::text::truncate_chars(&f.label(), gap));
                 let left = format!("{:>10} {:>8}", secs(f.start_ns), f.first_packet + 1);
                 let _ = writeln!(out, "{left:<MARGIN$}{}", fat_arrow(f.from, gap));
             }
@@ -332,7 +344,8 @@ fn fat_arrow(from: Side, gap: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::life::tests::trace;
+    use crate::flow::life::tests::{trace, ACK, FIN, SYN};
+    const PSH: u8 = TcpFlags::PSH.low_byte();
 
     const SA: u8 = SYN | ACK;
     const FA: u8 = FIN | ACK;
@@ -357,7 +370,7 @@ mod tests {
     fn phases_and_folding() {
         let t = trace(&segs());
         let conv = t.conversations.tcp_stream(0).expect("stream");
-        let l = ladder(&t, conv, false);
+        let l = ladder(&t.store, &t.conversations, conv, false);
         assert_eq!(l.client.to_string(), "10.0.0.1:40000");
         let phases: Vec<Phase> = l
             .rows
@@ -398,7 +411,7 @@ mod tests {
         assert_eq!(syn_ack.flag_names(), "SYN, ACK");
         assert_eq!((syn_ack.seq, syn_ack.ack), (0, Some(1)));
         assert_eq!(syn_ack.from, Side::Server);
-        let all = ladder(&t, conv, true);
+        let all = ladder(&t.store, &t.conversations, conv, true);
         assert_eq!(
             all.rows
                 .iter()

@@ -5,14 +5,10 @@
 //! open), computed from one walk over the conversation's packets.
 
 use super::follow::Side;
+use super::seq::Seq;
 use super::{Conversation, Direction};
 use crate::decode::tcp_options::SynOptions;
 use crate::store::PacketStore;
-
-const FIN: u8 = 0x01;
-const SYN: u8 = 0x02;
-const RST: u8 = 0x04;
-const ACK: u8 = 0x10;
 
 /// A packet that marks a step: 0-based index and capture time (ns since epoch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,7 +125,7 @@ impl Life {
 struct Fin {
     step: Step,
     /// Raw sequence number just past the FIN.
-    end: u32,
+    end: Seq,
     /// The FIN segment acknowledged the other side's FIN.
     acks_other_fin: bool,
 }
@@ -170,20 +166,20 @@ pub fn life(store: &PacketStore, conv: &Conversation) -> Option<Life> {
             packet: index as u32,
             ts_ns: e.ts_ns,
         };
-        let flags = e.tcp_flags;
+        let flags = e.tcp_flags();
         let decoded = store.decode(index);
         let Some(t) = decoded.tcp() else {
             continue;
         };
         let (seq, ack) = (t.sequence_number(), t.acknowledgment_number());
         let len = decoded.tcp_len().unwrap_or(0);
-        if flags & SYN != 0 {
+        if flags.syn() {
             match side {
-                Side::Client if flags & ACK == 0 => {
+                Side::Client if !flags.ack() => {
                     syns += 1;
                     hs.syn.get_or_insert(step);
                 }
-                Side::Server if flags & ACK != 0 => {
+                Side::Server if flags.ack() => {
                     hs.syn_ack.get_or_insert(step);
                 }
                 _ => {}
@@ -192,7 +188,7 @@ pub fn life(store: &PacketStore, conv: &Conversation) -> Option<Life> {
         if tcp.handshake_ack == Some(index as u32) {
             hs.ack = Some(step);
         }
-        if flags & RST != 0 {
+        if flags.rst() {
             if side == Side::Server && hs.syn.is_some() && hs.syn_ack.is_none() {
                 refused.get_or_insert(step);
             }
@@ -209,11 +205,11 @@ pub fn life(store: &PacketStore, conv: &Conversation) -> Option<Life> {
                 data_after = Some(step);
             }
         }
-        if flags & ACK != 0 {
+        if flags.ack() {
             if let Some(of) = fins[other.index()] {
-                let acks_fin = (ack.wrapping_sub(of.end) as i32) >= 0;
+                let acks_fin = Seq(ack) >= of.end;
                 if acks_fin {
-                    if flags & FIN == 0 && fins[side.index()].is_none() && len == 0 {
+                    if !flags.fin() && fins[side.index()].is_none() && len == 0 {
                         fin_acked_separately = true;
                     }
                     if fins[side.index()].is_some() {
@@ -222,12 +218,12 @@ pub fn life(store: &PacketStore, conv: &Conversation) -> Option<Life> {
                 }
             }
         }
-        if flags & FIN != 0 && fins[side.index()].is_none() {
-            let acks_other_fin = flags & ACK != 0
-                && fins[other.index()].is_some_and(|of| (ack.wrapping_sub(of.end) as i32) >= 0);
+        if flags.fin() && fins[side.index()].is_none() {
+            let acks_other_fin =
+                flags.ack() && fins[other.index()].is_some_and(|of| Seq(ack) >= of.end);
             fins[side.index()] = Some(Fin {
                 step,
-                end: seq.wrapping_add(len).wrapping_add(1),
+                end: Seq(seq) + len + 1,
                 acks_other_fin,
             });
             first_fin_side.get_or_insert(side);
@@ -289,8 +285,14 @@ pub fn life(store: &PacketStore, conv: &Conversation) -> Option<Life> {
 pub(crate) mod tests {
     use super::*;
     use crate::capture::{Capture, CaptureBytes};
+    use crate::decode::tcp_flags::TcpFlags;
     use crate::trace::Trace;
     use etherparse::PacketBuilder;
+
+    pub(crate) const FIN: u8 = TcpFlags::FIN.low_byte();
+    pub(crate) const SYN: u8 = TcpFlags::SYN.low_byte();
+    pub(crate) const RST: u8 = TcpFlags::RST.low_byte();
+    pub(crate) const ACK: u8 = TcpFlags::ACK.low_byte();
 
     /// One synthetic segment: from the client?, flags (FIN SYN RST ACK bits),
     /// raw seq, raw ack, payload.

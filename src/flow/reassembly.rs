@@ -7,7 +7,7 @@
 //! loss) becomes a [`Piece::Gap`] of the missing length, and the stream goes on
 //! after it. Bytes that were sent but cut by the snaplen are a gap too.
 
-use super::seq::SeqNumber;
+use super::seq::Seq;
 use std::collections::BTreeMap;
 
 /// Why bytes are missing from a reassembled stream.
@@ -64,7 +64,7 @@ pub const DEFAULT_MAX_HELD: u64 = 16 * 1024 * 1024;
 #[derive(Debug)]
 pub struct Reassembler<'a> {
     /// Raw sequence number and stream offset of the next expected byte.
-    expected: Option<(u32, u64)>,
+    expected: Option<(Seq, u64)>,
     held: BTreeMap<u64, Held<'a>>,
     held_bytes: u64,
     max_held: u64,
@@ -100,19 +100,19 @@ impl<'a> Reassembler<'a> {
     pub fn push(
         &mut self,
         packet: u32,
-        seq: u32,
+        seq: Seq,
         syn: bool,
         bytes: &'a [u8],
         wire_len: u32,
         out: &mut impl FnMut(Piece<'a>),
     ) {
-        let start = if syn { seq.wrapping_add(1) } else { seq };
+        let start = if syn { seq + 1 } else { seq };
         let (exp_seq, exp_off) = *self.expected.get_or_insert((start, 0));
         if wire_len == 0 {
             return;
         }
         let bytes = &bytes[..bytes.len().min(wire_len as usize)];
-        let rel = SeqNumber.diff(start, exp_seq);
+        let rel = start - exp_seq;
         let offset = exp_off as i64 + rel;
         let end = offset + i64::from(wire_len);
         if end <= exp_off as i64 {
@@ -200,7 +200,7 @@ impl<'a> Reassembler<'a> {
             });
         }
         let advance = wire - skip;
-        self.expected = Some((exp_seq.wrapping_add(advance as u32), exp_off + advance));
+        self.expected = Some((exp_seq + advance as u32, exp_off + advance));
     }
 
     /// Delivers held segments that now touch the expected offset.
@@ -228,7 +228,7 @@ impl<'a> Reassembler<'a> {
             len: offset - off,
             reason,
         });
-        self.expected = Some((seq.wrapping_add((offset - off) as u32), offset));
+        self.expected = Some((seq + (offset - off) as u32, offset));
     }
 
     fn enforce_bound(&mut self, out: &mut impl FnMut(Piece<'a>)) {
@@ -261,17 +261,10 @@ mod tests {
                 bytes.extend(std::iter::repeat_n(0u8, len as usize));
             }
         };
-        r.push(0, isn, true, &[], 0, &mut out);
+        r.push(0, Seq(isn), true, &[], 0, &mut out);
         for (i, &(off, len, _)) in segs.iter().enumerate() {
             let s = &data[off as usize..(off + len) as usize];
-            r.push(
-                i as u32 + 1,
-                isn.wrapping_add(1 + off),
-                false,
-                s,
-                len,
-                &mut out,
-            );
+            r.push(i as u32 + 1, Seq(isn) + (1 + off), false, s, len, &mut out);
         }
         r.finish(&mut out);
         (bytes, gaps)
@@ -305,8 +298,8 @@ mod tests {
     fn snaplen_cut_is_a_gap_and_stream_continues() {
         let mut r = Reassembler::default();
         let mut pieces = Vec::new();
-        r.push(0, 100, false, b"abc", 10, &mut |p| pieces.push(p));
-        r.push(1, 110, false, b"xyz", 3, &mut |p| pieces.push(p));
+        r.push(0, Seq(100), false, b"abc", 10, &mut |p| pieces.push(p));
+        r.push(1, Seq(110), false, b"xyz", 3, &mut |p| pieces.push(p));
         assert_eq!(pieces.len(), 3);
         assert_eq!(
             pieces[1],
@@ -324,11 +317,11 @@ mod tests {
         let mut r = Reassembler::new(10);
         let mut gaps = 0;
         let data = [1u8; 8];
-        r.push(0, 0, false, &data, 8, &mut |_| {});
-        r.push(1, 100, false, &data, 8, &mut |p| {
+        r.push(0, Seq(0), false, &data, 8, &mut |_| {});
+        r.push(1, Seq(100), false, &data, 8, &mut |p| {
             gaps += matches!(p, Piece::Gap { .. }) as u32
         });
-        r.push(2, 200, false, &data, 8, &mut |p| {
+        r.push(2, Seq(200), false, &data, 8, &mut |p| {
             gaps += matches!(p, Piece::Gap { .. }) as u32
         });
         assert_eq!(gaps, 1);

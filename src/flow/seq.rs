@@ -1,23 +1,57 @@
-//! TCP sequence-number arithmetic modulo 2^32: comparisons that wrap.
+//! TCP sequence numbers as a newtype whose arithmetic and comparisons wrap
+//! modulo 2^32 (RFC 1982 style, as smoltcp's `SeqNumber`): the reassembler,
+//! the analysis, the connection's life and relative numbers all compare
+//! through it, never with raw `u32` arithmetic.
 
-/// Wrapping comparisons of 32-bit sequence numbers (RFC 1982 style).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SeqNumber;
+use std::cmp::Ordering;
+use std::ops::{Add, AddAssign, Sub};
 
-impl SeqNumber {
-    /// `a` comes before `b`.
-    pub fn lt(self, a: u32, b: u32) -> bool {
-        (a.wrapping_sub(b) as i32) < 0
+/// A TCP sequence (or acknowledgment) number.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Seq(pub u32);
+
+impl Seq {
+    pub const ZERO: Seq = Seq(0);
+
+    /// How far `self` is past `base`, as a relative number (Wireshark's
+    /// relative `tcp.seq`): the wrapped difference.
+    pub const fn offset_from(self, base: Seq) -> u32 {
+        self.0.wrapping_sub(base.0)
     }
-    pub fn le(self, a: u32, b: u32) -> bool {
-        (a.wrapping_sub(b) as i32) <= 0
+}
+
+impl Add<u32> for Seq {
+    type Output = Seq;
+    fn add(self, n: u32) -> Seq {
+        Seq(self.0.wrapping_add(n))
     }
-    pub fn gt(self, a: u32, b: u32) -> bool {
-        (a.wrapping_sub(b) as i32) > 0
+}
+
+impl AddAssign<u32> for Seq {
+    fn add_assign(&mut self, n: u32) {
+        *self = *self + n;
     }
-    /// Signed distance from `b` to `a`.
-    pub fn diff(self, a: u32, b: u32) -> i64 {
-        i64::from(a.wrapping_sub(b) as i32)
+}
+
+impl Sub<u32> for Seq {
+    type Output = Seq;
+    fn sub(self, n: u32) -> Seq {
+        Seq(self.0.wrapping_sub(n))
+    }
+}
+
+/// The signed distance from `rhs` to `self` (positive when `self` is later).
+impl Sub for Seq {
+    type Output = i64;
+    fn sub(self, rhs: Seq) -> i64 {
+        i64::from(self.0.wrapping_sub(rhs.0) as i32)
+    }
+}
+
+/// `a < b` when `a` comes before `b` within half the number space.
+impl PartialOrd for Seq {
+    fn partial_cmp(&self, other: &Seq) -> Option<Ordering> {
+        Some((*self - *other).cmp(&0))
     }
 }
 
@@ -26,11 +60,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wraps() {
-        let s = SeqNumber;
-        assert!(s.lt(u32::MAX - 5, 3));
-        assert!(s.gt(3, u32::MAX - 5));
-        assert_eq!(s.diff(3, u32::MAX - 5), 9);
-        assert!(s.le(7, 7));
+    fn comparisons_and_distances_wrap() {
+        let late = Seq(3);
+        let early = Seq(u32::MAX - 5);
+        assert!(early < late);
+        assert!(late > early);
+        assert_eq!(late - early, 9);
+        assert_eq!(early - late, -9);
+        assert!(Seq(7) <= Seq(7) && Seq(7) >= Seq(7));
+        assert_eq!(early + 9, late);
+        assert_eq!(late - 9u32, early);
+        assert_eq!(late.offset_from(early), 9);
+        let mut s = early;
+        s += 10;
+        assert_eq!(s, Seq(4));
     }
 }

@@ -4,8 +4,9 @@
 //! each byte so a message can be mapped back to frame numbers.
 
 use crate::flow::reassembly::{Piece, Reassembler};
+use crate::flow::seq::Seq;
 use crate::flow::{Conversation, Direction};
-use crate::trace::Trace;
+use crate::store::PacketStore;
 
 /// The largest hole filled with zeros; beyond it the stream stops.
 const MAX_GAP_FILL: u64 = 16 * 1024 * 1024;
@@ -89,14 +90,14 @@ impl DirStream {
 
 /// Reassembles both directions of a TCP conversation, indexed by
 /// [`Direction::index`].
-pub fn reassemble(trace: &Trace, conv: &Conversation) -> [DirStream; 2] {
+pub fn reassemble(store: &PacketStore, conv: &Conversation) -> [DirStream; 2] {
     let mut out = [DirStream::default(), DirStream::default()];
     let mut rs = [Reassembler::default(), Reassembler::default()];
-    for index in conv.packets(&trace.store) {
-        let Some(entry) = trace.store.entry(index) else {
+    for index in conv.packets(store) {
+        let Some(entry) = store.entry(index) else {
             continue;
         };
-        let d = trace.store.decode(index);
+        let d = store.decode(index);
         let Some(tcp) = d.tcp() else {
             continue;
         };
@@ -105,7 +106,7 @@ pub fn reassemble(trace: &Trace, conv: &Conversation) -> [DirStream; 2] {
         let stream = &mut out[i];
         rs[i].push(
             index as u32,
-            tcp.sequence_number(),
+            Seq(tcp.sequence_number()),
             tcp.syn(),
             d.payload(),
             d.tcp_len().unwrap_or(0),

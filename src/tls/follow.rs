@@ -11,7 +11,7 @@ const RULE: &str = "============================================================
 /// by a tab. Node 0 is the sender of the first decrypted record; tshark 4.0
 /// prints Node 1 as ":0" (it never fills it in), and so does this.
 /// `None` when the stream does not exist.
-pub fn tshark_raw(trace: &Trace, stream: u32) -> Option<String> {
+pub fn tshark_raw(trace: &Trace, tls: &super::TlsIndex, stream: u32) -> Option<String> {
     let conv = trace.conversations.tcp_stream(stream)?;
     let mut out = format!("\n{RULE}\nFollow: tls,raw\nFilter: tcp.stream eq {stream}\n");
     let ci = trace
@@ -19,7 +19,7 @@ pub fn tshark_raw(trace: &Trace, stream: u32) -> Option<String> {
         .all()
         .iter()
         .position(|c| std::ptr::eq(c, conv))? as u32;
-    let conn = trace.tls().of_conversation(ci);
+    let conn = tls.of_conversation(ci);
     let node0 = conn.and_then(|c| c.first_decrypted()).map(|r| r.dir);
     match node0 {
         Some(d) => {

@@ -21,6 +21,7 @@ use super::ladder_pane::LadderState;
 use super::prompt::{Prompt, PromptKind};
 use super::LoadEvent;
 use crate::flow::Protocol;
+use crate::session::Session;
 use crate::trace::{Progress, Trace};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
@@ -135,7 +136,7 @@ pub struct Areas {
 /// The whole state of the TUI.
 pub struct App {
     pub name: String,
-    pub trace: Option<std::sync::Arc<Trace>>,
+    pub trace: Option<std::sync::Arc<Session>>,
     pub progress: Progress,
     pub load_error: Option<String>,
     pub view: View,
@@ -218,7 +219,9 @@ impl App {
     /// An app with a trace already loaded (tests, small files).
     pub fn with_trace(name: String, trace: Trace) -> App {
         let mut app = App::new(name);
-        app.on_load(LoadEvent::Done(Ok(std::sync::Arc::new(trace))));
+        app.on_load(LoadEvent::Done(Ok(std::sync::Arc::new(Session::from(
+            trace,
+        )))));
         app
     }
 

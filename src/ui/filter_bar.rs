@@ -5,8 +5,8 @@
 //! matching packet indices are computed once per applied filter and kept.
 
 use crate::filter::{Filter, FilterError};
+use crate::session::Session;
 use crate::text::sanitize;
-use crate::trace::Trace;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
@@ -23,8 +23,11 @@ pub struct ActiveFilter {
 
 impl ActiveFilter {
     /// Runs `filter` over every packet of `trace`.
-    pub fn new(trace: &Trace, filter: Filter) -> ActiveFilter {
-        let matches = filter.select(trace).map(|i| i as u32).collect();
+    pub fn new(trace: &Session, filter: Filter) -> ActiveFilter {
+        let matches = filter
+            .select(trace, filter.needs_http().then(|| trace.http()))
+            .map(|i| i as u32)
+            .collect();
         ActiveFilter { filter, matches }
     }
 

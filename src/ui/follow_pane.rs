@@ -10,26 +10,20 @@ use super::app::App;
 use super::ladder_pane::side_color;
 use super::render::block;
 use crate::flow::follow::{follow, Side};
-use crate::flow::reassembly::{GapReason, Piece};
-use crate::text::{ascii_or_dot, sanitize};
-use crate::trace::Trace;
+use crate::flow::follow_text::{for_each_line, TextFormat};
+use crate::session::Session;
+use crate::text::sanitize;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use std::ops::ControlFlow;
 
 /// Bound on the lines kept for one stream (export writes everything).
 pub const MAX_LINES: usize = 200_000;
 
-/// One line of the view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FollowLine {
-    /// Who sent it; `None` for gap and note lines.
-    pub side: Option<Side>,
-    /// Printable ASCII only.
-    pub text: String,
-}
+pub use crate::flow::follow_text::FollowLine;
 
 /// The follow view's state.
 #[derive(Debug, Clone)]
@@ -54,25 +48,17 @@ pub struct FollowState {
     pub gaps: u32,
 }
 
-fn gap_text(len: u64, reason: GapReason) -> String {
-    let why = match reason {
-        GapReason::NotCaptured => "missing in capture file",
-        GapReason::CutBySnaplen => "cut by the snaplen",
-        GapReason::BufferLimit => "dropped (too much out-of-order data)",
-    };
-    format!("[{len} bytes {why}]")
-}
-
 impl FollowState {
     /// Follows conversation `conversation`.
-    pub fn new(trace: &Trace, conversation: u32, hex: bool) -> Option<FollowState> {
+    pub fn new(trace: &Session, conversation: u32, hex: bool) -> Option<FollowState> {
         let conv = trace.conversations.get(conversation)?;
-        let followed = follow(trace, conv);
-        let lines = if hex {
-            hex_lines(&followed.chunks)
+        let followed = follow(&trace.store, conv);
+        let format = if hex {
+            TextFormat::Hex
         } else {
-            ascii_lines(&followed.chunks)
+            TextFormat::Ascii
         };
+        let lines = render_lines(&followed.chunks, format);
         let c = followed.totals(Side::Client);
         let s = followed.totals(Side::Server);
         Some(FollowState {
@@ -92,7 +78,7 @@ impl FollowState {
     }
 
     /// Switches between ASCII and hex, keeping the search.
-    pub fn toggle_hex(&mut self, trace: &Trace) {
+    pub fn toggle_hex(&mut self, trace: &Session) {
         if let Some(mut next) = FollowState::new(trace, self.conversation, !self.hex) {
             if let Some(q) = self.query.take() {
                 next.search(&q);
@@ -165,82 +151,17 @@ impl FollowState {
     }
 }
 
-/// Lines split at `\n` (a `\r` before it dropped), per side.
-fn ascii_lines(chunks: &[crate::flow::follow::Chunk<'_>]) -> Vec<FollowLine> {
+/// The stream's lines (the library's follow renderer), at most [`MAX_LINES`].
+fn render_lines(chunks: &[crate::flow::follow::Chunk<'_>], format: TextFormat) -> Vec<FollowLine> {
     let mut lines = Vec::new();
-    let mut current = String::new();
-    let mut side = None;
-    let flush = |lines: &mut Vec<FollowLine>, current: &mut String, side: Option<Side>| {
-        if !current.is_empty() {
-            lines.push(FollowLine {
-                side,
-                text: std::mem::take(current),
-            });
-        }
-    };
-    for c in chunks {
+    for_each_line(chunks, format, |line| {
+        lines.push(line);
         if lines.len() >= MAX_LINES {
-            break;
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
-        if side != Some(c.side) {
-            flush(&mut lines, &mut current, side);
-            side = Some(c.side);
-        }
-        match c.piece {
-            Piece::Data { bytes, .. } => {
-                let mut iter = bytes.iter().peekable();
-                while let Some(&b) = iter.next() {
-                    match b {
-                        b'\n' => lines.push(FollowLine {
-                            side,
-                            text: std::mem::take(&mut current),
-                        }),
-                        b'\r' if iter.peek() == Some(&&b'\n') => {}
-                        b => current.push(ascii_or_dot(b)),
-                    }
-                }
-            }
-            Piece::Gap { len, reason, .. } => {
-                flush(&mut lines, &mut current, side);
-                lines.push(FollowLine {
-                    side: None,
-                    text: gap_text(len, reason),
-                });
-            }
-        }
-    }
-    flush(&mut lines, &mut current, side);
-    truncated(lines)
-}
-
-/// A hex dump per chunk, server chunks indented.
-fn hex_lines(chunks: &[crate::flow::follow::Chunk<'_>]) -> Vec<FollowLine> {
-    let mut lines = Vec::new();
-    for c in chunks {
-        if lines.len() >= MAX_LINES {
-            break;
-        }
-        let indent = if c.side == Side::Server { "    " } else { "" };
-        match c.piece {
-            Piece::Data { bytes, offset, .. } => {
-                for (i, row) in bytes.chunks(16).enumerate() {
-                    let row = crate::text::hex_dump_row(offset + 16 * i as u64, row);
-                    lines.push(FollowLine {
-                        side: Some(c.side),
-                        text: format!("{indent}{row}"),
-                    });
-                }
-            }
-            Piece::Gap {
-                offset,
-                len,
-                reason,
-            } => lines.push(FollowLine {
-                side: None,
-                text: format!("{indent}{offset:08X}  {}", gap_text(len, reason)),
-            }),
-        }
-    }
+    });
     truncated(lines)
 }
 

@@ -12,8 +12,8 @@ use super::render::block;
 use crate::http::media::{self, MediaKind};
 use crate::http::parse::{Framing, StartLine};
 use crate::http::{Message, Transaction};
+use crate::session::Session;
 use crate::text::{ascii_or_dot, sanitize};
-use crate::trace::Trace;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -53,7 +53,7 @@ pub struct HttpState {
 impl HttpState {
     /// The transactions of conversation `conversation`, with the one holding
     /// `packet` selected.
-    pub fn new(trace: &Trace, conversation: u32, packet: u32) -> Option<HttpState> {
+    pub fn new(trace: &Session, conversation: u32, packet: u32) -> Option<HttpState> {
         let conv = trace.conversations.get(conversation)?;
         let transactions = trace
             .http()
@@ -84,7 +84,7 @@ impl HttpState {
 
     /// The first packet of the selected transaction (of its request, else
     /// its response), which the packet list then selects.
-    pub fn first_packet(&self, trace: &Trace) -> Option<u32> {
+    pub fn first_packet(&self, trace: &Session) -> Option<u32> {
         let t = trace.http().transactions.get(self.current()?)?;
         t.request
             .as_ref()
@@ -93,7 +93,7 @@ impl HttpState {
     }
 
     /// Selects the transaction one of whose messages `packet` carries.
-    pub fn select_packet(&mut self, trace: &Trace, packet: u32) {
+    pub fn select_packet(&mut self, trace: &Session, packet: u32) {
         let all = &trace.http().transactions;
         if let Some(i) = self.transactions.iter().position(|&t| {
             all.get(t).is_some_and(|t| {
@@ -108,7 +108,7 @@ impl HttpState {
         self.rebuild(trace);
     }
 
-    fn rebuild(&mut self, trace: &Trace) {
+    fn rebuild(&mut self, trace: &Session) {
         self.message_offset = 0;
         self.message = match self
             .current()
@@ -120,7 +120,7 @@ impl HttpState {
     }
 
     /// Moves the selection (list focused) or scrolls the messages.
-    pub fn move_by(&mut self, trace: &Trace, delta: isize) {
+    pub fn move_by(&mut self, trace: &Session, delta: isize) {
         match self.focus {
             HttpFocus::List => {
                 let next = step(self.selected, delta, self.transactions.len());
@@ -139,7 +139,7 @@ impl HttpState {
     }
 
     /// Selects the `row`-th visible transaction (a click).
-    pub fn click(&mut self, trace: &Trace, row: usize) {
+    pub fn click(&mut self, trace: &Session, row: usize) {
         let target = self.list_offset + row;
         if target < self.transactions.len() && target != self.selected {
             self.selected = target;

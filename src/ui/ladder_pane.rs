@@ -10,9 +10,9 @@
 use super::app::{scroll_into_view, step, App};
 use super::render::block;
 use crate::flow::follow::Side;
-use crate::flow::ladder::{ladder, Fold, Row, Segment};
+use crate::flow::ladder::{ladder, Fold, Row};
+use crate::session::Session;
 use crate::text::sanitize;
-use crate::trace::Trace;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -57,9 +57,9 @@ pub struct LadderState {
 impl LadderState {
     /// The ladder of conversation `conversation`, with the row of `packet`
     /// selected.
-    pub fn new(trace: &Trace, conversation: u32, packet: u32) -> Option<LadderState> {
+    pub fn new(trace: &Session, conversation: u32, packet: u32) -> Option<LadderState> {
         let conv = trace.conversations.get(conversation)?;
-        let folded = ladder(trace, conv, false);
+        let folded = ladder(&trace.store, &trace.conversations, conv, false);
         let mut state = LadderState {
             conversation,
             stream: folded.stream,
@@ -78,7 +78,7 @@ impl LadderState {
         Some(state)
     }
 
-    fn rebuild(&mut self, trace: &Trace) {
+    fn rebuild(&mut self, trace: &Session) {
         let every = match &self.every {
             Some(every) => every,
             None if !self.all && self.open.is_empty() => {
@@ -89,7 +89,8 @@ impl LadderState {
                 let Some(conv) = trace.conversations.get(self.conversation) else {
                     return;
                 };
-                self.every.insert(ladder(trace, conv, true).rows)
+                self.every
+                    .insert(ladder(&trace.store, &trace.conversations, conv, true).rows)
             }
         };
         if self.all {
@@ -146,7 +147,7 @@ impl LadderState {
 
     /// Unfolds the selected fold, or folds the run the selected segment
     /// belongs to.
-    pub fn toggle_selected(&mut self, trace: &Trace) {
+    pub fn toggle_selected(&mut self, trace: &Session) {
         let key = match self.rows.get(self.selected) {
             Some(Row::Fold(f)) => Some(f.first_packet),
             Some(Row::Segment(s)) => self.folded.iter().find_map(|r| match r {
@@ -177,7 +178,7 @@ impl LadderState {
     }
 
     /// Unfolds every fold, or folds them all back.
-    pub fn toggle_all(&mut self, trace: &Trace) {
+    pub fn toggle_all(&mut self, trace: &Session) {
         let packet = self.packet_of(self.selected);
         self.all = !self.all;
         self.open.clear();
@@ -225,19 +226,6 @@ fn arrow(label: &str, gap: usize, from: Side, fill: char) -> String {
     }
 }
 
-fn segment_label(s: &Segment) -> String {
-    let mut label = String::new();
-    for a in &s.analysis {
-        label.push_str(&format!("[{a}] "));
-    }
-    label.push_str(&format!("[{}] Seq={}", s.flag_names(), s.seq));
-    if let Some(a) = s.ack {
-        label.push_str(&format!(" Ack={a}"));
-    }
-    label.push_str(&format!(" Len={} Win={}", s.len, s.win));
-    label
-}
-
 const MARGIN: usize = 16;
 
 /// One row of the diagram as a line `width` columns wide.
@@ -254,7 +242,7 @@ fn row_line(row: &Row, width: usize, selected: bool) -> Line<'static> {
         }
         Row::Segment(s) => {
             let left = format!("{:>9} {:>5}", secs(s.time_ns), s.packet + 1);
-            let label = sanitize(&segment_label(s)).into_owned();
+            let label = sanitize(&s.label()).into_owned();
             let mut style = Style::default().fg(side_color(s.from));
             if !s.analysis.is_empty() {
                 style = style.add_modifier(Modifier::BOLD);
@@ -263,14 +251,7 @@ fn row_line(row: &Row, width: usize, selected: bool) -> Line<'static> {
         }
         Row::Fold(f) => {
             let left = format!("{:>9} {:>5}", secs(f.start_ns), f.first_packet + 1);
-            let label = format!(
-                "▸ {} segments, {} bytes, {} ACKs, frames {}-{}",
-                f.segments,
-                f.bytes,
-                f.acks,
-                f.first_packet + 1,
-                f.last_packet + 1
-            );
+            let label = format!("▸ {}", f.label());
             let style = Style::default()
                 .fg(side_color(f.from))
                 .add_modifier(Modifier::BOLD);

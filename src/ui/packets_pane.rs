@@ -3,9 +3,10 @@
 //! wire goes through `text::sanitize` first.
 
 use super::app::{App, Pane};
-use super::details;
 use super::render::block;
 use crate::columns;
+use crate::decode::tcp_flags::TcpFlags;
+use crate::dissect as details;
 use crate::fields::PacketView;
 use crate::store::PacketKind;
 use crate::text::{ascii_or_dot, sanitize};
@@ -18,7 +19,7 @@ use ratatui::Frame;
 /// Wireshark-like colouring: SYN/FIN grey, RST red, analysis problems black on red, HTTP green.
 fn row_style(
     kind: PacketKind,
-    tcp_flags: u8,
+    tcp_flags: TcpFlags,
     analysis: u16,
     protocol: &str,
     bad_checksum: bool,
@@ -32,8 +33,8 @@ fn row_style(
         return Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
     }
     match kind {
-        PacketKind::Tcp if tcp_flags & 0x04 != 0 => Style::default().fg(Color::Red),
-        PacketKind::Tcp if tcp_flags & 0x03 != 0 => Style::default()
+        PacketKind::Tcp if tcp_flags.rst() => Style::default().fg(Color::Red),
+        PacketKind::Tcp if tcp_flags.intersects(TcpFlags::SYN | TcpFlags::FIN) => Style::default()
             .fg(Color::DarkGray)
             .add_modifier(Modifier::BOLD),
         _ if protocol == "HTTP" => Style::default().fg(Color::Green),
@@ -78,14 +79,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     let rows: Vec<Row<'_>> = (app.offset..(app.offset + height).min(app.list_len()))
         .filter_map(|pos| app.list_packet(pos))
         .map(|i| {
-            let view = PacketView::new(trace, i);
-            let r = columns::row_with_http(&view, trace.http_if_ready());
+            let view = trace.packet(i);
+            let r = columns::row(&view);
             let e = trace.store.entry(i).copied();
             let mut style = e
                 .map(|e| {
                     row_style(
                         e.kind,
-                        e.tcp_flags,
+                        e.tcp_flags(),
                         e.analysis,
                         &r.protocol,
                         bad_checksum(&view),
@@ -172,7 +173,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     if app.selected >= trace.store.len() {
         return;
     }
-    let view = PacketView::new(trace, app.selected);
+    let view = trace.packet(app.selected);
     let all_lines = details::lines(&view);
     let lines = details::visible(&all_lines, &app.details_collapsed);
     app.detail_selected = app.detail_selected.min(lines.len().saturating_sub(1));

@@ -9,8 +9,8 @@ use crate::flow::follow::follow;
 use crate::flow::reassembly::Piece;
 use crate::http::export::{plan_each, prepare_dir, sanitize_name, write_item, ExportError};
 use crate::http::export::{ExportItem, ExportOptions};
+use crate::session::Session;
 use crate::text::sanitize;
-use crate::trace::Trace;
 use std::path::Path;
 
 /// What the prompt's input is for.
@@ -61,7 +61,7 @@ impl Prompt {
 /// The body of transaction `index` of the trace's HTTP index as `plan` names
 /// it: the response's body, or the request's when the response has none.
 /// Partial bodies are included (flagged in the item).
-pub fn http_item(trace: &Trace, index: Option<usize>) -> Option<ExportItem<'_>> {
+pub fn http_item(trace: &Session, index: Option<usize>) -> Option<ExportItem<'_>> {
     let http = trace.http();
     let t = http.transactions.get(index?)?;
     let msg = [t.response.as_ref(), t.request.as_ref()]
@@ -87,9 +87,9 @@ pub fn http_item(trace: &Trace, index: Option<usize>) -> Option<ExportItem<'_>> 
 
 /// The raw bytes of a TCP conversation, both directions concatenated in the
 /// order they were delivered (gaps left out, and counted in the note).
-pub fn stream_item(trace: &Trace, conversation: u32) -> Option<ExportItem<'static>> {
+pub fn stream_item(trace: &Session, conversation: u32) -> Option<ExportItem<'static>> {
     let conv = trace.conversations.get(conversation)?;
-    let followed = follow(trace, conv);
+    let followed = follow(&trace.store, conv);
     let mut data = Vec::new();
     let mut missing = 0u64;
     for c in &followed.chunks {

@@ -67,9 +67,9 @@ impl App {
         if self.selected >= trace.store.len() {
             return;
         }
-        let view = crate::fields::PacketView::new(trace, self.selected);
-        let all = crate::ui::details::lines(&view);
-        let shown = crate::ui::details::visible(&all, &self.details_collapsed);
+        let view = trace.packet(self.selected);
+        let all = crate::dissect::lines(&view);
+        let shown = crate::dissect::visible(&all, &self.details_collapsed);
         // The heading of the selected line's layer, and its position.
         let Some(heading_at) = (0..=self.detail_selected.min(shown.len().saturating_sub(1)))
             .rev()
@@ -80,7 +80,7 @@ impl App {
         let Some((heading, folded)) = shown.get(heading_at) else {
             return;
         };
-        let layer = crate::ui::details::layer_of(&heading.text).to_string();
+        let layer = crate::dissect::layer_of(&heading.text).to_string();
         let fold = match code {
             KeyCode::Left => true,
             KeyCode::Right => false,

@@ -140,10 +140,10 @@ fn filter_bar_shows_errors_applies_and_remembers() {
 #[test]
 fn details_show_tcp_options_and_the_http_layer_once_indexed() {
     let path = manifest().join("sample-captures/textbook-visit.pcap");
-    let trace = Trace::open(&path).expect("sample capture");
+    let trace = crate::session::Session::open(&path).expect("sample capture");
     let text = |index: usize| -> String {
-        let view = crate::fields::PacketView::new(&trace, index);
-        crate::ui::details::lines(&view)
+        let view = trace.packet(index);
+        crate::dissect::lines(&view)
             .iter()
             .map(|l| l.text.clone())
             .collect::<Vec<_>>()
@@ -245,7 +245,9 @@ fn a_preview_shows_while_the_whole_file_loads() {
         bytes_total: 1000,
         packets: 9,
     }));
-    app.on_load(crate::ui::LoadEvent::Preview(std::sync::Arc::new(preview)));
+    app.on_load(crate::ui::LoadEvent::Preview(std::sync::Arc::new(
+        preview.into(),
+    )));
     let s = screen(&mut app, 120, 30);
     assert!(s.contains("loading 50% (9 packets so far)"), "{s}");
     assert!(s.contains("Standard query 0x29ef"), "{s}");
@@ -253,7 +255,9 @@ fn a_preview_shows_while_the_whole_file_loads() {
     keys(&mut app, "tcp");
     key(&mut app, KeyCode::Enter);
     let full = Trace::open(&path).expect("full");
-    app.on_load(crate::ui::LoadEvent::Done(Ok(std::sync::Arc::new(full))));
+    app.on_load(crate::ui::LoadEvent::Done(Ok(std::sync::Arc::new(
+        full.into(),
+    ))));
     assert!(!app.loading);
     assert_eq!(app.list_len(), 25, "the filter now covers the whole file");
     let s = screen(&mut app, 120, 30);

@@ -1,12 +1,14 @@
-//! The details pane's model: the selected packet's layers as a tree of lines,
-//! each with the byte range it describes (for the bytes pane), built from the
-//! decoder and the conversations. No drawing here.
+//! Dissection: a packet's layers as Wireshark's details tree, a heading line
+//! per layer and its fields below it, each with the byte range of the packet
+//! it describes, built from the decoder, the conversations and (when given)
+//! the HTTP index. The TUI's details and bytes panes only render this tree;
+//! the folding helpers say which lines a folded layer hides.
 
 use crate::decode::checksum::{self, ChecksumStatus};
 use crate::decode::tcp_options::{TcpOption, TcpOptions};
 use crate::decode::{Network, Transport};
 use crate::fields::PacketView;
-use crate::text::sanitize;
+use crate::text::{mac, sanitize};
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -81,12 +83,6 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
     let link_len = d.link.header_len.min(len);
     push(0, format!("Link: {}", d.link.link_type.name()), 0..link_len);
     if let (Some(s), Some(t)) = (d.link.eth_src, d.link.eth_dst) {
-        let mac = |m: [u8; 6]| {
-            m.iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<Vec<_>>()
-                .join(":")
-        };
         push(1, format!("Destination: {}", mac(t)), 0..6.min(len));
         push(1, format!("Source: {}", mac(s)), 6.min(len)..12.min(len));
     }
@@ -200,13 +196,10 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
                 ),
                 th.clone(),
             );
-            let flags = u16::from(t.flags()) | t.reserved_and_ns();
+            let flags = t.tcp_flags();
             push(
                 1,
-                format!(
-                    "Flags: 0x{flags:03x} ({})",
-                    crate::columns::tcp_flag_names(flags)
-                ),
+                format!("Flags: 0x{:03x} ({})", flags.bits(), flags.names()),
                 th.clone(),
             );
             push(
@@ -315,10 +308,12 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
         Transport::None => {}
     }
     // HTTP, once the background index is ready (the pane never waits for it).
-    let http = view.trace.http_if_ready();
+    let http = view.http;
     let messages = http.map(|h| h.at_packet(view.index)).unwrap_or_default();
     if messages.is_empty() {
-        if let Some((m, _)) = http.and_then(|h| h.segment_of(view.trace, view.index)) {
+        if let Some((m, _)) = http
+            .and_then(|h| h.segment_of(&view.trace.store, &view.trace.conversations, view.index))
+        {
             push(
                 0,
                 format!(

@@ -1,0 +1,196 @@
+//! An opened capture and what is computed from it on demand: the one place
+//! that the headless commands and the TUI share for every product beyond the
+//! plain [`Trace`] (the HTTP index, how each connection ended, followed
+//! streams, ladders, filter results).
+//!
+//! Products that cover the whole trace are built once, on first use, and kept
+//! ([`Session::http`], [`Session::endings`]); each has a non-blocking
+//! `*_if_ready` twin for a UI that builds them in the background. Per-stream
+//! products (follow, ladder) are computed per call, in time proportional to
+//! that stream. Nothing below `cli` and `ui` imports this module: each stage
+//! takes exactly the data it needs.
+//!
+//! ```no_run
+//! use wirelens::session::Session;
+//! let session = Session::open(std::path::Path::new("sample-captures/textbook-visit.pcap"))?;
+//! println!("{} HTTP transactions", session.http().transactions.len());
+//! # Ok::<(), wirelens::capture::CaptureError>(())
+//! ```
+
+use crate::capture::CaptureError;
+use crate::fields::PacketView;
+use crate::filter::Filter;
+use crate::flow::follow::{follow, FollowedStream};
+use crate::flow::ladder::{ladder, Ladder};
+use crate::flow::{life, Conversation};
+use crate::http::HttpIndex;
+use crate::trace::Trace;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// Packets filtered between two looks at the cancel flag.
+const CANCEL_CHECK_EVERY: usize = 4096;
+
+/// A trace and its lazily built products. Cheap to share across threads
+/// (`Arc<Session>`): the products are built at most once, by whichever thread
+/// asks first.
+pub struct Session {
+    trace: Arc<Trace>,
+    http: OnceLock<HttpIndex>,
+    endings: OnceLock<Vec<String>>,
+}
+
+impl std::ops::Deref for Session {
+    type Target = Trace;
+
+    /// The session's trace: its store, conversations and damage.
+    fn deref(&self) -> &Trace {
+        &self.trace
+    }
+}
+
+impl From<Trace> for Session {
+    fn from(trace: Trace) -> Session {
+        Session::new(Arc::new(trace))
+    }
+}
+
+impl Session {
+    pub fn new(trace: Arc<Trace>) -> Session {
+        Session {
+            trace,
+            http: OnceLock::new(),
+            endings: OnceLock::new(),
+        }
+    }
+
+    /// Opens and loads a capture file (`-` for standard input).
+    pub fn open(path: &Path) -> Result<Session, CaptureError> {
+        Trace::open(path).map(Session::from)
+    }
+
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// The trace's HTTP transactions, parsed on the first call and kept.
+    pub fn http(&self) -> &HttpIndex {
+        self.http.get_or_init(|| {
+            HttpIndex::build(
+                &self.trace.store,
+                &self.trace.conversations,
+                &self.trace.keys,
+            )
+        })
+    }
+
+    /// The HTTP index if it has been built; never blocks.
+    pub fn http_if_ready(&self) -> Option<&HttpIndex> {
+        self.http.get()
+    }
+
+    /// How each conversation ended ([`life::Life::ending`]), indexed like
+    /// [`crate::flow::Conversations::all`]; empty for UDP. Worked out on all
+    /// cores on the first call and kept.
+    pub fn endings(&self) -> &[String] {
+        self.endings.get_or_init(|| {
+            let store = &self.trace.store;
+            crate::parallel::map_in_order(self.trace.conversations.all(), |c| {
+                life::life(store, c).map(|l| l.ending()).unwrap_or_default()
+            })
+        })
+    }
+
+    /// The endings if they have been worked out; never blocks.
+    pub fn endings_if_ready(&self) -> Option<&[String]> {
+        self.endings.get().map(Vec::as_slice)
+    }
+
+    /// Packet `index` (0-based), with HTTP fields if the index is ready.
+    pub fn packet(&self, index: usize) -> PacketView<'_> {
+        PacketView::with_http(&self.trace, self.http_if_ready(), index)
+    }
+
+    /// Packet `index` (0-based) with HTTP fields, building the index if needed.
+    pub fn packet_with_http(&self, index: usize) -> PacketView<'_> {
+        PacketView::with_http(&self.trace, Some(self.http()), index)
+    }
+
+    /// The 0-based indices of the packets that pass `filter` (building the
+    /// HTTP index first when the filter reads HTTP fields), or `None` when
+    /// `cancel` was raised meanwhile.
+    pub fn select(&self, filter: &Filter, cancel: &AtomicBool) -> Option<Vec<u32>> {
+        let http = filter.needs_http().then(|| self.http());
+        let mut out = Vec::new();
+        for index in 0..self.trace.store.len() {
+            if index % CANCEL_CHECK_EVERY == 0 && cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            if filter.matches(&self.trace, http, index) {
+                out.push(index as u32);
+            }
+        }
+        Some(out)
+    }
+
+    /// The conversation at `index` in [`crate::flow::Conversations::all`].
+    pub fn conversation(&self, index: u32) -> Option<&Conversation> {
+        self.trace.conversations.get(index)
+    }
+
+    /// Both directions of a TCP conversation's bytes, in order of delivery.
+    pub fn follow(&self, conversation: u32) -> Option<FollowedStream<'_>> {
+        self.conversation(conversation)
+            .map(|c| follow(&self.trace.store, c))
+    }
+
+    /// The ladder diagram of a TCP conversation (`all`: no folded runs).
+    pub fn ladder(&self, conversation: u32, all: bool) -> Option<Ladder> {
+        self.conversation(conversation)
+            .filter(|c| c.tcp.is_some())
+            .map(|c| ladder(&self.trace.store, &self.trace.conversations, c, all))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn textbook() -> Session {
+        Session::open(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/sample-captures/textbook-visit.pcap"
+        )))
+        .expect("the bundled sample opens")
+    }
+
+    #[test]
+    fn products_are_built_once_and_only_when_asked() {
+        let s = textbook();
+        assert!(s.http_if_ready().is_none());
+        assert!(s.endings_if_ready().is_none());
+        assert!(s.packet(0).http.is_none());
+        let n = s.http().transactions.len();
+        assert!(n > 0);
+        assert!(std::ptr::eq(s.http(), s.http_if_ready().expect("built")));
+        assert!(s.packet(0).http.is_some());
+        assert_eq!(s.endings().len(), s.conversations.all().len());
+        assert!(s.endings_if_ready().is_some());
+    }
+
+    #[test]
+    fn select_builds_http_only_for_http_filters_and_stops_when_cancelled() {
+        let s = textbook();
+        let go = AtomicBool::new(false);
+        let syn = Filter::compile("tcp.flags.syn == 1").expect("compiles");
+        assert!(!s.select(&syn, &go).expect("not cancelled").is_empty());
+        assert!(s.http_if_ready().is_none());
+        let get = Filter::compile("http.request.method == \"GET\"").expect("compiles");
+        let gets = s.select(&get, &go).expect("not cancelled");
+        assert!(!gets.is_empty());
+        assert!(s.http_if_ready().is_some());
+        let stop = AtomicBool::new(true);
+        assert_eq!(s.select(&get, &stop), None);
+    }
+}
