@@ -72,7 +72,7 @@ fn protocol_and_info(
             };
             let messages = http.at_packet(view.index);
             if messages.is_empty() {
-                if let Some(cols) = tls_columns(view, &http.tls) {
+                if let Some(cols) = tls_columns(view, http) {
                     return cols;
                 }
                 const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
@@ -167,9 +167,15 @@ fn protocol_and_info(
 }
 
 /// Protocol and Info of a packet that carries TLS records (or part of one).
-fn tls_columns(view: &PacketView<'_>, tls: &crate::tls::TlsIndex) -> Option<(String, String)> {
+fn tls_columns(view: &PacketView<'_>, http: &crate::http::HttpIndex) -> Option<(String, String)> {
     const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
-    match tls.at_packet(view.index)? {
+    let entry = view.trace.store.entry(view.index)?;
+    if let Some(h2) = http.http2.get(&entry.conversation) {
+        if let Some(cols) = h2.columns(view.index as u32) {
+            return Some(cols);
+        }
+    }
+    match http.tls.at_packet(view.index)? {
         crate::tls::AtPacket::Records(conn, recs) => {
             Some(crate::tls::TlsIndex::columns(conn, recs, view.index as u32))
         }

@@ -102,6 +102,15 @@ impl Message {
         }
     }
 
+    /// A message of an HTTP/2 stream.
+    pub fn is_http2(&self) -> bool {
+        match &self.head.start {
+            StartLine::Request { version, .. } | StartLine::Response { version, .. } => {
+                version == "HTTP/2"
+            }
+        }
+    }
+
     /// A JSON body, which tshark hands to its JSON dissector (Protocol
     /// "HTTP/JSON").
     pub fn is_json(&self) -> bool {
@@ -169,6 +178,8 @@ pub struct HttpIndex {
     /// The trace's TLS connections, read before HTTP (HTTP over TLS reads
     /// their decrypted data); the packet list and the `tls.*` fields use it.
     pub tls: TlsIndex,
+    /// HTTP/2 connections by conversation index.
+    pub http2: HashMap<u32, crate::http2::Connection>,
 }
 
 /// How many earlier messages `segment_of` looks back over (messages of one
@@ -185,19 +196,32 @@ impl HttpIndex {
     pub fn build(store: &PacketStore, conversations: &Conversations, keys: &KeyLog) -> HttpIndex {
         let convs = conversations.all();
         let tls = TlsIndex::build(store, conversations, keys);
-        let parse = |range: &std::ops::Range<usize>| -> Vec<Transaction> {
-            let mut out = Vec::new();
+        // Each connection: HTTP/2 when the client opens with the preface,
+        // else HTTP/1.x; over TLS both read the decrypted data.
+        type Part = (Vec<Transaction>, Vec<(u32, crate::http2::Connection)>);
+        let parse = |range: &std::ops::Range<usize>| -> Part {
+            let mut out = (Vec::new(), Vec::new());
             for ci in range.clone() {
                 let Some(conv) = convs.get(ci) else { continue };
                 if conv.protocol != Protocol::Tcp {
                     continue;
                 }
-                if let Some(tls) = tls.of_conversation(ci as u32) {
-                    out.extend(connection(conv, ci as u32, &tls.plaintext));
+                let tls_conn = tls.of_conversation(ci as u32);
+                let raw;
+                let (streams, client) = match tls_conn {
+                    Some(t) => (&t.plaintext, t.client),
+                    None => {
+                        raw = stream::reassemble(store, conv);
+                        (&raw, conv.client_direction().0)
+                    }
+                };
+                if crate::http2::is_http2(&streams[client.index()]) {
+                    let h2 = crate::http2::read(streams, client);
+                    out.0.extend(h2.transactions(conv.stream, ci as u32));
+                    out.1.push((ci as u32, h2));
                     continue;
                 }
-                let streams = stream::reassemble(store, conv);
-                out.extend(connection(conv, ci as u32, &streams));
+                out.0.extend(connection(conv, ci as u32, streams));
             }
             out
         };
@@ -209,8 +233,17 @@ impl HttpIndex {
             .collect();
         let parts = crate::parallel::map_in_order(&blocks, parse);
         let mut index = HttpIndex::default();
-        for t in parts.into_iter().flatten() {
-            index.push(t);
+        for (transactions, h2) in parts {
+            for t in transactions {
+                // HTTP/2 messages are not http.* fields for tshark: listed
+                // and exported, but not in the packets' HTTP messages.
+                if t.request.iter().chain(&t.response).any(Message::is_http2) {
+                    index.transactions.push(t);
+                } else {
+                    index.push(t);
+                }
+            }
+            index.http2.extend(h2);
         }
         index
             .spans

@@ -46,6 +46,7 @@ fn spans_match(t: &crate::http::Transaction, matching: &[u32]) -> bool {
 /// One transaction's row, as text (not yet sanitised).
 struct Row {
     stream: u32,
+    version: String,
     req_frame: String,
     resp_frame: String,
     method: String,
@@ -77,12 +78,23 @@ fn row(trace: &Trace, t: &Transaction) -> Row {
         Some(StartLine::Request { method, uri, .. }) => (method.clone(), uri.clone()),
         _ => (String::new(), String::new()),
     };
+    let version = [req, resp]
+        .into_iter()
+        .flatten()
+        .map(|m| match &m.head.start {
+            StartLine::Request { version, .. } | StartLine::Response { version, .. } => {
+                version.clone()
+            }
+        })
+        .next()
+        .unwrap_or_default();
     let h = |m: Option<&Message>, n: &str| m.and_then(|m| m.header(n)).unwrap_or("").to_string();
     let decoded = resp
         .map(|m| m.decoded_body(DEFAULT_DECODED_LIMIT).bytes.len() as u64)
         .unwrap_or(0);
     Row {
         stream: t.stream,
+        version,
         req_frame: req
             .map(|m| (m.last_packet + 1).to_string())
             .unwrap_or_default(),
@@ -90,7 +102,11 @@ fn row(trace: &Trace, t: &Transaction) -> Row {
             .map(|m| (m.last_packet + 1).to_string())
             .unwrap_or_default(),
         method,
-        host: h(req, "host"),
+        // HTTP/2 names the host in :authority.
+        host: match h(req, "host") {
+            host if host.is_empty() => h(req, ":authority"),
+            host => host,
+        },
         uri,
         status: resp
             .and_then(Message::code)
@@ -127,7 +143,7 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
         if !args.json {
             writeln!(
                 out,
-                "stream\treq\tresp\tmethod\thost\turi\tstatus\ttype\tlength\tencodings\twire\tdecoded\tsent\tfirst\tlast"
+                "stream\treq\tresp\tversion\tmethod\thost\turi\tstatus\ttype\tlength\tencodings\twire\tdecoded\tsent\tfirst\tlast"
             )?;
         }
         for t in &index.transactions {
@@ -138,11 +154,14 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
             }
             let r = row(trace, t);
             if args.json {
+                let number = |s: &str| s.parse::<u64>().ok();
                 let v = json!({
-                    "stream": r.stream, "request_frame": r.req_frame, "response_frame": r.resp_frame,
+                    "stream": r.stream, "version": sanitize(&r.version),
+                    "request_frame": number(&r.req_frame), "response_frame": number(&r.resp_frame),
                     "method": sanitize(&r.method), "host": sanitize(&r.host), "uri": sanitize(&r.uri),
-                    "status": r.status, "content_type": sanitize(&r.content_type),
-                    "content_length": sanitize(&r.content_length), "encodings": sanitize(&r.encodings),
+                    "status": number(&r.status), "content_type": sanitize(&r.content_type),
+                    "content_length": number(&r.content_length), "encodings": sanitize(&r.encodings),
+                    "body_bytes": r.decoded,
                     "wire_body_bytes": r.wire, "decoded_body_bytes": r.decoded, "partial": r.partial,
                     "request_sent": r.sent, "response_first_byte": r.first, "response_last_byte": r.last,
                 });
@@ -150,10 +169,11 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
             } else {
                 writeln!(
                     out,
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}{}\t{}\t{}\t{}",
                     r.stream,
                     r.req_frame,
                     r.resp_frame,
+                    sanitize(&r.version),
                     sanitize(&r.method),
                     sanitize(&r.host),
                     sanitize(&r.uri),

@@ -167,6 +167,13 @@ fields! {
     TlsHandshakeJa3s "tls.handshake.ja3s" Str "JA3S fingerprint (MD5) of a Server Hello";
     TlsAlertMessageLevel "tls.alert_message.level" UInt "TLS alert level";
     TlsAlertMessageDesc "tls.alert_message.desc" UInt "TLS alert description";
+    Http2 "http2" Protocol "HTTP/2 (a frame completes in this packet)";
+    Http2Streamid "http2.streamid" UInt "HTTP/2 stream identifier";
+    Http2Type "http2.type" UInt "HTTP/2 frame type";
+    Http2Flags "http2.flags" UInt "HTTP/2 frame flags";
+    Http2Length "http2.length" UInt "HTTP/2 frame payload length";
+    Http2HeaderName "http2.header.name" Str "HTTP/2 header name (HPACK decoded)";
+    Http2HeaderValue "http2.header.value" Str "HTTP/2 header value (HPACK decoded)";
 }
 
 /// Finds a field by its Wireshark name.
@@ -210,7 +217,11 @@ impl FieldId {
     pub fn is_http(self) -> bool {
         let name = self.name();
         // TLS fields too: the TLS index is built with the HTTP index.
-        name == "http" || name.starts_with("http.") || name == "tls" || name.starts_with("tls.")
+        name == "http"
+            || name.starts_with("http.")
+            || name.starts_with("http2")
+            || name == "tls"
+            || name.starts_with("tls.")
     }
 }
 
