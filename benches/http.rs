@@ -39,7 +39,14 @@ fn main() {
     let index = trace.http();
     let parsed = t.elapsed().as_secs_f64();
     let dir = prepare_dir(&out).expect("export dir");
-    let results = export_all(index, &ExportOptions::default(), &dir, false);
+    let results = export_all(
+        &trace.store,
+        &trace.conversations,
+        index,
+        &ExportOptions::default(),
+        &dir,
+        false,
+    );
     let bodies = results.len();
     let written: u64 = results
         .into_iter()

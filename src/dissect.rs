@@ -352,13 +352,13 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
                 payload_start..len,
             );
         }
-        if !m.body.bytes.is_empty() {
+        if !m.body.is_empty() {
             let codings = m.codings();
             push(
                 1,
                 format!(
                     "Body: {} bytes{}{}",
-                    m.body.bytes.len(),
+                    m.body.len,
                     if codings.is_empty() {
                         String::new()
                     } else {

@@ -16,6 +16,7 @@ pub mod ladder;
 pub mod life;
 pub mod reassembly;
 pub mod seq;
+pub mod table;
 
 pub use builder::FlowBuilder;
 
@@ -41,8 +42,9 @@ impl Protocol {
 }
 
 /// Direction within a conversation: from A (the first packet's source) to B, or back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Direction {
+    #[default]
     AtoB = 0,
     BtoA = 1,
 }
@@ -75,6 +77,8 @@ pub struct TcpDirection {
     pub base_seq: Option<u32>,
     /// The first SYN sent in this direction (0-based packet index), if any.
     pub syn: Option<u32>,
+    /// That SYN carried ACK: a SYN/ACK, the server's answer.
+    pub syn_ack: bool,
     /// Time of that SYN.
     pub syn_ts: i64,
     /// Options offered in that SYN.
@@ -134,17 +138,26 @@ impl Conversation {
     }
 
     /// Which side is the client: the sender of the first SYN, else the receiver
-    /// of the first SYN/ACK, else (capture started mid-connection) side A, the
-    /// first packet's source, as Wireshark picks it.
+    /// of the first SYN/ACK (a capture that starts at the SYN/ACK), else
+    /// (capture started mid-connection) side A, the first packet's source, as
+    /// Wireshark picks it. The flag says the choice is that last guess.
     pub fn client_direction(&self) -> (Direction, bool) {
         let Some(tcp) = &self.tcp else {
             return (Direction::AtoB, true);
         };
-        match (tcp.dirs[0].syn, tcp.dirs[1].syn) {
-            (Some(a), Some(b)) if b < a => (Direction::BtoA, false),
+        let [a, b] = &tcp.dirs;
+        let pure_syn = |d: &TcpDirection| d.syn.filter(|_| !d.syn_ack);
+        let syn_ack = |d: &TcpDirection| d.syn.filter(|_| d.syn_ack);
+        match (pure_syn(a), pure_syn(b)) {
+            (Some(x), Some(y)) if y < x => (Direction::BtoA, false),
             (Some(_), _) => (Direction::AtoB, false),
             (None, Some(_)) => (Direction::BtoA, false),
-            (None, None) => (Direction::AtoB, true),
+            (None, None) => match (syn_ack(a), syn_ack(b)) {
+                (Some(x), Some(y)) if y < x => (Direction::AtoB, false),
+                (Some(_), _) => (Direction::BtoA, false),
+                (None, Some(_)) => (Direction::AtoB, false),
+                (None, None) => (Direction::AtoB, true),
+            },
         }
     }
 

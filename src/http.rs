@@ -14,17 +14,23 @@ pub mod media;
 pub mod parse;
 pub mod stream;
 
-use crate::flow::{Conversation, Conversations, Protocol};
+use crate::flow::{Conversation, Conversations, Direction, Protocol};
 use crate::store::PacketStore;
 use crate::tls::{KeyLog, TlsIndex};
 use parse::{Framing, Head, HeadError, StartLine};
 use std::collections::HashMap;
 use stream::DirStream;
 
-/// One HTTP message as found in a direction's stream.
+/// One HTTP message as found in a direction's stream. The head is kept
+/// parsed; the body is described by where it is in the stream
+/// ([`parse::Body::pieces`]) and read again on demand ([`Message::body_bytes`]).
 #[derive(Debug, Clone)]
 pub struct Message {
     pub head: Head,
+    /// The conversation (index in [`Conversations::all`]) and the direction
+    /// of the stream the message is in.
+    pub conversation: u32,
+    pub dir: Direction,
     /// Stream offsets of the message's first byte and one past its last.
     pub start: u64,
     pub end: u64,
@@ -81,9 +87,34 @@ impl Message {
             .unwrap_or_default()
     }
 
-    /// The body with its content codings undone, bounded by `limit`.
-    pub fn decoded_body(&self, limit: u64) -> content::DecodedBody {
-        content::decode(&self.body.bytes, &self.codings(), limit)
+    /// The body's bytes (de-chunked, content codings still applied), read
+    /// again from the capture: reassembles the message's direction of its
+    /// connection, in time proportional to that direction. For cleartext
+    /// TCP only: over TLS (and for HTTP/2) the offsets refer to the
+    /// decrypted stream, so read the body with [`HttpIndex::streams`] and
+    /// [`Message::body_in`].
+    pub fn body_bytes(&self, store: &PacketStore, conversations: &Conversations) -> Vec<u8> {
+        if self.body.is_empty() {
+            return Vec::new();
+        }
+        match conversations.get(self.conversation) {
+            Some(conv) => self
+                .body
+                .gather(&stream::reassemble_direction(store, conv, self.dir).bytes),
+            None => Vec::new(),
+        }
+    }
+
+    /// The body's bytes out of `streams`, the message's connection already
+    /// reassembled (both directions, indexed by [`Direction::index`]).
+    pub fn body_in(&self, streams: &[DirStream; 2]) -> Vec<u8> {
+        self.body.gather(&streams[self.dir.index()].bytes)
+    }
+
+    /// `raw` (this message's body bytes) with its content codings undone,
+    /// bounded by `limit`.
+    pub fn decode_body(&self, raw: &[u8], limit: u64) -> content::DecodedBody {
+        content::decode(raw, &self.codings(), limit)
     }
 
     /// The start line as Wireshark's Info column shows it, with a trailing space.
@@ -114,7 +145,7 @@ impl Message {
     /// A JSON body, which tshark hands to its JSON dissector (Protocol
     /// "HTTP/JSON").
     pub fn is_json(&self) -> bool {
-        !self.body.bytes.is_empty()
+        !self.body.is_empty()
             && self
                 .header("content-type")
                 .is_some_and(|ct| media::essence(ct) == "application/json")
@@ -127,7 +158,7 @@ impl Message {
             s.push_str(", JavaScript Object Notation (application/json)");
             return s;
         }
-        if !self.body.bytes.is_empty() {
+        if !self.body.is_empty() {
             if let Some(ct) = self.header("content-type") {
                 s.push_str(&format!(" ({})", media::essence(ct)));
             }
@@ -252,6 +283,24 @@ impl HttpIndex {
         index
     }
 
+    /// Both directions of conversation `conversation` as its messages'
+    /// body offsets refer to them: the decrypted application data of a TLS
+    /// connection, else the reassembled TCP bytes.
+    pub fn streams(
+        &self,
+        store: &PacketStore,
+        conversations: &Conversations,
+        conversation: u32,
+    ) -> [DirStream; 2] {
+        if let Some(tls) = self.tls.of_conversation(conversation) {
+            return tls.plaintext.clone();
+        }
+        conversations
+            .get(conversation)
+            .map(|c| stream::reassemble(store, c))
+            .unwrap_or_default()
+    }
+
     fn push(&mut self, t: Transaction) {
         let id = self.transactions.len() as u32;
         // Like tshark, a message shows in a packet only once it is complete
@@ -336,7 +385,8 @@ impl HttpIndex {
 fn message_at(s: &DirStream, start: u64, head: Head, framing: Framing, closed: bool) -> Message {
     let body_start = start + head.len as u64;
     let rest = s.bytes.get(body_start as usize..).unwrap_or(&[]);
-    let body = parse::read_body(rest, framing, closed);
+    let mut body = parse::read_body(rest, framing, closed);
+    body.shift(body_start);
     let end = body_start + body.wire_len;
     let first_packet = s.packet_at(start).unwrap_or(0);
     let mut last_packet = s
@@ -348,6 +398,8 @@ fn message_at(s: &DirStream, start: u64, head: Head, framing: Framing, closed: b
         }
     }
     Message {
+        conversation: 0,
+        dir: s.dir,
         gap_bytes: s.missing_in(start, end),
         body_first_packet: (body.wire_len > 0)
             .then(|| s.packet_at(body_start))
@@ -506,14 +558,23 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
             Some((i, r)) => (i, Some(r)),
             None => (Vec::new(), None),
         };
-        txns.push(Transaction {
+        let mut t = Transaction {
             stream: conv.stream,
             conversation: ci,
             number,
             request: req,
             interim,
             response,
-        });
+        };
+        for m in t
+            .request
+            .iter_mut()
+            .chain(&mut t.interim)
+            .chain(&mut t.response)
+        {
+            m.conversation = ci;
+        }
+        txns.push(t);
         number += 1;
     }
     if !interim.is_empty() {
@@ -563,14 +624,16 @@ mod tests {
 
     #[test]
     fn pipelined_and_head() {
+        let server = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
         let t = run(
             b"HEAD /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n",
-            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+            server,
             false,
         );
         assert_eq!(t.len(), 2);
         let r1 = t[1].response.as_ref().expect("resp");
-        assert_eq!(r1.body.bytes, b"hello");
+        assert_eq!(r1.body.gather(server), b"hello");
+        assert_eq!(r1.body.pieces, vec![76..81]);
         assert!(!r1.partial());
         assert_eq!(
             t[1].request.as_ref().and_then(|m| m.header("host")),
@@ -580,20 +643,18 @@ mod tests {
 
     #[test]
     fn continue_and_304_and_close() {
-        let t = run(
-            b"POST /u HTTP/1.1\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\nabcGET /c HTTP/1.1\r\n\r\nGET /d HTTP/1.0\r\n\r\n",
-            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\nHTTP/1.0 200 OK\r\n\r\nto the end",
-            true,
-        );
+        let client: &[u8] = b"POST /u HTTP/1.1\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\nabcGET /c HTTP/1.1\r\n\r\nGET /d HTTP/1.0\r\n\r\n";
+        let server: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\nHTTP/1.0 200 OK\r\n\r\nto the end";
+        let t = run(client, server, true);
         assert_eq!(t.len(), 3);
         assert_eq!(t[0].interim.len(), 1);
         assert_eq!(
-            t[0].request.as_ref().map(|m| m.body.bytes.clone()),
+            t[0].request.as_ref().map(|m| m.body.gather(client)),
             Some(b"abc".to_vec())
         );
         assert_eq!(t[1].response.as_ref().and_then(Message::code), Some(304));
         let last = t[2].response.as_ref().expect("resp");
-        assert_eq!(last.body.bytes, b"to the end");
+        assert_eq!(last.body.gather(server), b"to the end");
         assert!(!last.partial());
     }
 

@@ -45,7 +45,9 @@ struct Half {
     headers: Vec<(String, String)>,
     trailers: Vec<(String, String)>,
     headers_packet: Option<u32>,
-    body: Vec<u8>,
+    /// Where the DATA frames' content sits in the direction's stream.
+    body: Vec<std::ops::Range<u64>>,
+    body_len: u64,
     body_first_packet: Option<u32>,
     last_packet: Option<u32>,
     ended: bool,
@@ -55,6 +57,8 @@ struct Half {
 /// An HTTP/2 connection.
 #[derive(Debug, Clone, Default)]
 pub struct Connection {
+    /// The direction the client sends in.
+    pub client: Direction,
     pub frames: Vec<Frame>,
     /// Packet completing the client's preface ("Magic").
     pub magic_packet: Option<u32>,
@@ -98,6 +102,11 @@ fn header<'h>(h: &'h [(String, String)], name: &str) -> Option<&'h str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// Position of `inner` (a subslice) within `outer`.
+fn offset_in(outer: &[u8], inner: &[u8]) -> u64 {
+    (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize) as u64
+}
+
 /// Whether a client stream opens with the HTTP/2 preface.
 pub fn is_http2(client: &DirStream) -> bool {
     client.bytes.starts_with(frame::PREFACE)
@@ -106,7 +115,10 @@ pub fn is_http2(client: &DirStream) -> bool {
 /// Reads both directions of a connection whose client stream starts with
 /// the preface.
 pub fn read(streams: &[DirStream; 2], client: Direction) -> Connection {
-    let mut conn = Connection::default();
+    let mut conn = Connection {
+        client,
+        ..Connection::default()
+    };
     for dir in [client, client.reverse()] {
         let s = &streams[dir.index()];
         let from = if dir == client {
@@ -167,14 +179,18 @@ pub fn read(streams: &[DirStream; 2], client: Direction) -> Connection {
                     let half = &mut conn.streams.entry(span.stream).or_default()[side];
                     half.body_first_packet.get_or_insert(packet);
                     half.last_packet = Some(packet);
-                    if half.body.len() + content.len() <= MAX_BODY {
-                        half.body.extend_from_slice(content);
+                    if half.body_len + content.len() as u64 <= MAX_BODY as u64 {
+                        if !content.is_empty() {
+                            let start = offset_in(&s.bytes, content);
+                            half.body.push(start..start + content.len() as u64);
+                        }
+                        half.body_len += content.len() as u64;
                     } else {
                         half.truncated = true;
                     }
                     if span.flags & frame::END_STREAM != 0 {
                         half.ended = true;
-                        if !half.body.is_empty() {
+                        if half.body_len > 0 {
                             let ct = header(&half.headers, "content-type")
                                 .map(crate::http::media::essence);
                             match ct.as_deref() {
@@ -262,19 +278,26 @@ impl Connection {
                     headers: h.headers.clone(),
                     len: 0,
                 },
+                conversation,
+                dir: if request {
+                    self.client
+                } else {
+                    self.client.reverse()
+                },
                 start: 0,
                 end: 0,
                 first_packet: first,
                 last_packet: h.last_packet.unwrap_or(first),
                 body_first_packet: h.body_first_packet,
-                framing: if h.body.is_empty() {
+                framing: if h.body_len == 0 {
                     Framing::NoBody
                 } else {
-                    Framing::Length(h.body.len() as u64)
+                    Framing::Length(h.body_len)
                 },
                 body: Body {
-                    bytes: h.body.clone(),
-                    wire_len: h.body.len() as u64,
+                    pieces: h.body.clone(),
+                    len: h.body_len,
+                    wire_len: h.body_len,
                     complete: h.ended && !h.truncated,
                     missing: 0,
                     trailers: h.trailers.clone(),

@@ -47,6 +47,11 @@ impl Trace {
 
 const PROGRESS_EVERY: u64 = 16_384;
 
+/// The most records one trace holds (4,294,967,294): packet indices are
+/// `u32`, [`crate::store::NONE`] (`u32::MAX`) means "no packet", and one
+/// past the last index must still be a valid `u32`.
+pub const MAX_PACKETS: u64 = crate::store::NONE as u64 - 1;
+
 impl Trace {
     /// Opens and loads a capture file (`-` for standard input).
     pub fn open(path: &Path) -> Result<Trace, CaptureError> {
@@ -81,7 +86,14 @@ impl Trace {
                         break;
                     }
                 };
-                let index = entries.len() as u32;
+                let Some(index) = packet_index(entries.len()) else {
+                    error = Some(CaptureError::TooManyPackets {
+                        packet: count + 1,
+                        offset: record.data_offset,
+                        max: MAX_PACKETS,
+                    });
+                    break;
+                };
                 if record.kind == RecordKind::Packet {
                     let start = record.data_offset as usize;
                     let data = bytes
@@ -129,5 +141,33 @@ impl Trace {
             error,
             keys,
         })
+    }
+}
+
+/// The index of the next record, while the trace can hold it.
+fn packet_index(len: usize) -> Option<u32> {
+    u32::try_from(len)
+        .ok()
+        .filter(|&i| u64::from(i) < MAX_PACKETS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packet_indices_stop_short_of_none() {
+        assert_eq!(packet_index(0), Some(0));
+        assert_eq!(packet_index(4_294_967_293), Some(4_294_967_293));
+        assert_eq!(packet_index(4_294_967_294), None);
+        assert_eq!(packet_index(usize::MAX), None);
+        let e = CaptureError::TooManyPackets {
+            packet: 4_294_967_296,
+            offset: 99,
+            max: MAX_PACKETS,
+        };
+        assert!(e
+            .to_string()
+            .starts_with("packet 4294967296 at byte offset 99: more than 4294967294 packets"));
     }
 }

@@ -174,6 +174,11 @@ fn export_writes_decoded_bodies_and_never_overwrites_without_force() {
     let o = run(&["export", path(&capture), "-o", path(&out)]);
     let (_, err) = text(&o);
     assert!(err.contains("exists"), "{err}");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a file not written fails the export"
+    );
     assert_eq!(std::fs::read(out.join("report.txt")).expect("kept"), report);
 
     std::fs::write(out.join("report.txt"), b"changed").expect("write");

@@ -287,3 +287,23 @@ fn every_analysis_flag_matches_tshark() {
         mismatches.len()
     );
 }
+
+#[test]
+#[should_panic(expected = "conformance cannot be skipped in CI")]
+fn a_missing_oracle_folder_fails_in_ci() {
+    let _ = common::locate(
+        std::path::PathBuf::from("/nonexistent/shared/captures"),
+        true,
+    );
+}
+
+#[test]
+fn a_missing_oracle_folder_skips_outside_ci() {
+    assert_eq!(
+        common::locate(
+            std::path::PathBuf::from("/nonexistent/shared/captures"),
+            false
+        ),
+        None
+    );
+}

@@ -265,10 +265,16 @@ fn exports_over_tls() {
     let mut compared = 0;
     for name in SAMPLES {
         let session = open(name, true);
-        let mut got: Vec<String> = plan(session.http(), &ExportOptions::default())
-            .iter()
-            .map(|i| sha256_hex(&i.data))
-            .collect();
+        let opts = ExportOptions::default();
+        let mut got: Vec<String> = plan(
+            &session.store,
+            &session.conversations,
+            session.http(),
+            &opts,
+        )
+        .iter()
+        .map(|i| sha256_hex(&i.data))
+        .collect();
         got.sort();
         let expected_path = root().join(format!("tests/fixtures/tls/{name}/export.sha256"));
         let mut expected: Vec<String> = std::fs::read_to_string(expected_path)

@@ -35,7 +35,8 @@ fn exercise(bytes: Vec<u8>) {
             .into_iter()
             .flatten()
         {
-            let _ = m.decoded_body(1 << 20);
+            let raw = m.body_bytes(&trace.store, &trace.conversations);
+            let _ = m.decode_body(&raw, 1 << 20);
         }
     }
 }

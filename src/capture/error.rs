@@ -29,6 +29,8 @@ pub enum CaptureError {
     Gzip(std::io::Error),
     #[error("gzip-compressed capture of {compressed} bytes expands beyond {limit} bytes: refused as a possible decompression bomb")]
     GzipTooLarge { compressed: u64, limit: u64 },
+    #[error("packet {packet} at byte offset {offset}: more than {max} packets, the most one capture can hold (split the file, e.g. with editcap -c)")]
+    TooManyPackets { packet: u64, offset: u64, max: u64 },
 }
 
 /// Damage that still lets everything before it be read.

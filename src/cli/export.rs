@@ -43,7 +43,14 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
     let dir = prepare_dir(&args.dir).context("export")?;
     let (mut bytes, mut written, mut failed) = (0u64, 0usize, 0usize);
     // Bodies are decoded and written in parallel; lines print in capture order.
-    for result in export_all(session.http(), &opts, &dir, args.force) {
+    for result in export_all(
+        &trace.store,
+        &trace.conversations,
+        session.http(),
+        &opts,
+        &dir,
+        args.force,
+    ) {
         match result {
             Ok(w) => {
                 bytes += w.bytes;
@@ -78,8 +85,11 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
             String::new()
         }
     );
-    if failed > 0 && written == 0 {
-        anyhow::bail!("no file could be written");
+    let damage = report_damage(&args.file, trace);
+    // Like cp, an export in which any file failed ends with an error.
+    match (failed, written) {
+        (0, _) => Ok(damage),
+        (_, 0) => anyhow::bail!("no file could be written"),
+        (f, w) => anyhow::bail!("{f} of {} files could not be written", f + w),
     }
-    Ok(report_damage(&args.file, trace))
 }

@@ -2,10 +2,9 @@
 //! handshake RTT and how each TCP connection ended; `--json` for scripts.
 
 use super::{finish_output, open_session, report_damage, stdout, Outcome};
-use crate::flow::life::life;
-use crate::flow::{Conversation, Protocol};
+use crate::flow::table::{order, ConversationRow, ConversationSort};
+use crate::flow::Protocol;
 use crate::text::sanitize;
-use crate::trace::Trace;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use serde_json::json;
@@ -44,40 +43,6 @@ pub struct FlowsArgs {
     pub display_filter: Option<String>,
 }
 
-/// One row of the table.
-struct FlowRow {
-    protocol: Protocol,
-    stream: u32,
-    client: String,
-    server: String,
-    /// client→server, server→client.
-    packets: [u32; 2],
-    bytes: [u64; 2],
-    start_ns: i64,
-    duration_ns: i64,
-    rtt_ns: Option<i64>,
-    ending: String,
-}
-
-fn row(trace: &Trace, c: &Conversation) -> FlowRow {
-    let (cd, _) = c.client_direction();
-    let (ci, si) = (cd.index(), cd.reverse().index());
-    let first = trace.store.first_timestamp().unwrap_or(c.first_ts);
-    let life = life(&trace.store, c);
-    FlowRow {
-        protocol: c.protocol,
-        stream: c.stream,
-        client: c.client().to_string(),
-        server: c.server().to_string(),
-        packets: [c.packets[ci], c.packets[si]],
-        bytes: [c.bytes[ci], c.bytes[si]],
-        start_ns: c.first_ts.saturating_sub(first),
-        duration_ns: c.duration_ns(),
-        rtt_ns: c.tcp.as_ref().and_then(|t| t.initial_rtt_ns),
-        ending: life.map(|l| l.ending()).unwrap_or_default(),
-    }
-}
-
 fn secs(ns: i64) -> f64 {
     ns as f64 / 1e9
 }
@@ -87,37 +52,32 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
     let session = open_session(&args.file)?;
     let trace = session.trace();
     let matching = super::matching_by_conversation(&session, filter.as_ref());
-    let mut rows: Vec<FlowRow> = trace
-        .conversations
-        .all()
-        .iter()
-        .enumerate()
-        .filter(|(id, _)| {
-            matching
-                .as_ref()
-                .is_none_or(|m| m.contains_key(&(*id as u32)))
-        })
-        .map(|(_, c)| c)
-        .filter(|c| match args.proto {
+    let sort = match args.sort {
+        SortKey::Start => ConversationSort::Start,
+        SortKey::Bytes => ConversationSort::Bytes,
+        SortKey::Packets => ConversationSort::Packets,
+        SortKey::Duration => ConversationSort::Duration,
+    };
+    let all = trace.conversations.all();
+    let endings = session.endings();
+    let start = trace.store.first_timestamp();
+    let rows: Vec<(ConversationRow, &str)> = order(all, sort)
+        .into_iter()
+        .filter(|id| matching.as_ref().is_none_or(|m| m.contains_key(id)))
+        .filter_map(|id| Some((all.get(id as usize)?, endings.get(id as usize)?)))
+        .filter(|(c, _)| match args.proto {
             Some(ProtoFilter::Tcp) => c.protocol == Protocol::Tcp,
             Some(ProtoFilter::Udp) => c.protocol == Protocol::Udp,
             None => true,
         })
-        .map(|c| row(trace, c))
+        .map(|(c, ending)| (ConversationRow::of(c, start), ending.as_str()))
         .collect();
-    match args.sort {
-        SortKey::Start => {}
-        SortKey::Bytes => rows.sort_by_key(|r| std::cmp::Reverse(r.bytes[0] + r.bytes[1])),
-        SortKey::Packets => rows
-            .sort_by_key(|r| std::cmp::Reverse(u64::from(r.packets[0]) + u64::from(r.packets[1]))),
-        SortKey::Duration => rows.sort_by_key(|r| std::cmp::Reverse(r.duration_ns)),
-    }
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
         if args.json {
             let list: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|r| {
+                .map(|(r, ending)| {
                     json!({
                         "stream": r.stream,
                         "protocol": r.protocol.name(),
@@ -130,7 +90,7 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
                         "start": secs(r.start_ns),
                         "duration": secs(r.duration_ns),
                         "handshake_rtt": r.rtt_ns.map(secs),
-                        "ended": if r.protocol == Protocol::Tcp { Some(&r.ending) } else { None },
+                        "ended": if r.protocol == Protocol::Tcp { Some(ending) } else { None },
                     })
                 })
                 .collect();
@@ -152,7 +112,7 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
                 "Duration",
                 "RTT"
             )?;
-            for r in &rows {
+            for (r, ending) in &rows {
                 let rtt = r
                     .rtt_ns
                     .map(|n| format!("{:.6}", secs(n)))
@@ -162,8 +122,8 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
                     "{:>6} {:<5} {:>23} {:>23} {:>7} {:>7} {:>10} {:>10} {:>11.6} {:>10.6} {:>9}  {}",
                     r.stream,
                     r.protocol.name(),
-                    sanitize(&r.client),
-                    sanitize(&r.server),
+                    sanitize(&r.client.to_string()),
+                    sanitize(&r.server.to_string()),
                     r.packets[0],
                     r.packets[1],
                     r.bytes[0],
@@ -171,7 +131,7 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
                     secs(r.start_ns),
                     secs(r.duration_ns),
                     rtt,
-                    r.ending
+                    ending
                 )?;
             }
         }

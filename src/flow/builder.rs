@@ -8,6 +8,7 @@ use super::{
     Conversation, ConversationKey, Conversations, Direction, Protocol, TcpConversation,
     TcpDirection,
 };
+use crate::capture::NO_TIMESTAMP;
 use crate::decode::tcp_options::SynOptions;
 use crate::decode::{Decoded, Transport};
 use crate::store::{bits, PacketEntry, NONE};
@@ -51,7 +52,15 @@ impl FlowBuilder {
     }
 
     /// The conversations; the lookup map is dropped.
-    pub fn finish(self) -> Conversations {
+    pub fn finish(mut self) -> Conversations {
+        // A conversation none of whose packets had a timestamp (pcapng
+        // Simple Packet Blocks) starts and ends at 0: no duration.
+        for c in &mut self.conversations.list {
+            if c.first_ts == NO_TIMESTAMP {
+                c.first_ts = 0;
+                c.last_ts = 0;
+            }
+        }
         self.conversations
     }
 
@@ -114,7 +123,12 @@ impl FlowBuilder {
         }
         conv.packets[dir.index()] += 1;
         conv.bytes[dir.index()] += u64::from(entry.orig_len);
+        // Times come from timestamped packets only: an untimestamped first
+        // packet must not make the duration epoch-sized.
         if entry.has_timestamp() {
+            if conv.first_ts == NO_TIMESTAMP {
+                conv.first_ts = entry.ts_ns;
+            }
             conv.last_ts = entry.ts_ns;
         }
         let mut verdict = analysis::Verdict::default();
@@ -154,11 +168,7 @@ impl FlowBuilder {
             Protocol::Tcp => self.conversations.tcp_count(),
             Protocol::Udp => self.conversations.udp_count(),
         } as u32;
-        let ts = if entry.has_timestamp() {
-            entry.ts_ns
-        } else {
-            0
-        };
+        let ts = entry.ts_ns;
         let id = self.conversations.push(Conversation {
             protocol,
             stream,
@@ -200,6 +210,7 @@ fn observe_tcp(
     }
     if flags.syn() && fwd.syn.is_none() {
         fwd.syn = Some(index);
+        fwd.syn_ack = flags.ack();
         fwd.syn_ts = entry.ts_ns;
         fwd.syn_options = SynOptions::parse(tcp.options());
         // Each side scales by the shift its own SYN offered; when one SYN
@@ -232,7 +243,8 @@ fn observe_tcp(
         && rev.syn.is_some()
     {
         state.handshake_ack = Some(index);
-        state.initial_rtt_ns = Some(entry.ts_ns.saturating_sub(fwd.syn_ts));
+        state.initial_rtt_ns = (entry.has_timestamp() && fwd.syn_ts != NO_TIMESTAMP)
+            .then(|| entry.ts_ns.saturating_sub(fwd.syn_ts));
     }
     let first_rtt = state.initial_rtt_ns;
     let base = fwd.base_seq.unwrap_or(seq);
@@ -269,5 +281,65 @@ fn split(dirs: &mut [TcpDirection; 2], dir: Direction) -> (&mut TcpDirection, &m
     match dir {
         Direction::AtoB => (a, b),
         Direction::BtoA => (b, a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::capture::{Capture, CaptureBytes};
+    use crate::trace::Trace;
+
+    fn block(kind: u32, body: &[u8]) -> Vec<u8> {
+        let len = (12 + body.len()) as u32;
+        let mut b = kind.to_le_bytes().to_vec();
+        b.extend_from_slice(&len.to_le_bytes());
+        b.extend_from_slice(body);
+        b.extend_from_slice(&len.to_le_bytes());
+        b
+    }
+
+    fn udp_frame() -> Vec<u8> {
+        let mut frame = Vec::new();
+        etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+            .ipv4([10, 0, 0, 1], [10, 0, 0, 2], 64)
+            .udp(5000, 53)
+            .write(&mut frame, b"abcd")
+            .expect("frame");
+        frame
+    }
+
+    #[test]
+    fn an_untimestamped_first_packet_does_not_make_durations_epoch_sized() {
+        let frame = udp_frame();
+        let mut pcapng = block(
+            0x0A0D_0D0A,
+            &[
+                0x4D, 0x3C, 0x2B, 0x1A, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            ],
+        );
+        pcapng.extend(block(1, &[1, 0, 0, 0, 0, 0, 4, 0]));
+        // A Simple Packet Block (no timestamp), then an Enhanced Packet Block
+        // at 1.7e9 s after the epoch.
+        let mut spb = (frame.len() as u32).to_le_bytes().to_vec();
+        spb.extend_from_slice(&frame);
+        spb.resize(spb.len().next_multiple_of(4), 0);
+        pcapng.extend(block(3, &spb));
+        let ts: u64 = 1_700_000_000_000_000;
+        let mut epb = 0u32.to_le_bytes().to_vec();
+        epb.extend_from_slice(&((ts >> 32) as u32).to_le_bytes());
+        epb.extend_from_slice(&(ts as u32).to_le_bytes());
+        epb.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        epb.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        epb.extend_from_slice(&frame);
+        epb.resize(epb.len().next_multiple_of(4), 0);
+        pcapng.extend(block(6, &epb));
+        let capture =
+            Capture::from_bytes(CaptureBytes::Owned(pcapng), "spb.pcapng".into()).expect("pcapng");
+        let trace = Trace::load(capture, |_| true).expect("loads");
+        assert_eq!(trace.store.len(), 2);
+        let conv = trace.conversations.udp_stream(0).expect("one UDP stream");
+        assert_eq!(conv.packets[0], 2);
+        assert_eq!(conv.first_ts, 1_700_000_000_000_000_000);
+        assert_eq!(conv.duration_ns(), 0);
     }
 }

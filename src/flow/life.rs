@@ -373,6 +373,21 @@ pub(crate) mod tests {
     const FA: u8 = FIN | ACK;
     const SA: u8 = SYN | ACK;
 
+    #[test]
+    fn a_capture_starting_at_the_syn_ack_keeps_the_client() {
+        let t = trace(&[
+            (S, SA, 500, 101, b""),
+            (C, ACK, 101, 501, b"GET"),
+            (S, ACK, 501, 104, b"OK"),
+        ]);
+        let conv = t.conversations.tcp_stream(0).expect("one stream");
+        // Side A is the first packet's source: the server, here.
+        assert_eq!(conv.a.port(), 80);
+        assert_eq!(conv.client_direction(), (Direction::BtoA, false));
+        assert_eq!(conv.client().port(), 40000);
+        assert_eq!(conv.server().port(), 80);
+    }
+
     fn open() -> Vec<Seg<'static>> {
         vec![
             (C, SYN, 100, 0, b""),

@@ -2,6 +2,10 @@
 //! parser: reassembled with [`Reassembler`], copied into one buffer (holes
 //! filled with zeros and remembered as gaps), with the packet that carried
 //! each byte so a message can be mapped back to frame numbers.
+//!
+//! The buffer is transient: the index is built one connection at a time and
+//! keeps only offsets into the stream, so at most one connection per thread
+//! is held copied; reading a body later reassembles its direction again.
 
 use crate::flow::reassembly::{Piece, Reassembler};
 use crate::flow::seq::Seq;
@@ -28,6 +32,8 @@ pub struct DirStream {
     pub lost_tail: u64,
     /// The packet carrying this direction's FIN or RST, if any.
     pub end_packet: Option<u32>,
+    /// Which direction of the conversation this is.
+    pub dir: Direction,
     /// Captured bytes delivered, and zeros filled in for holes.
     pub(crate) data_bytes: u64,
     pub(crate) filled: u64,
@@ -91,17 +97,40 @@ impl DirStream {
 /// Reassembles both directions of a TCP conversation, indexed by
 /// [`Direction::index`].
 pub fn reassemble(store: &PacketStore, conv: &Conversation) -> [DirStream; 2] {
+    reassemble_only(store, conv, None)
+}
+
+/// Reassembles one direction of a TCP conversation (to read a message body
+/// again: the index keeps where bodies are, not their bytes).
+pub fn reassemble_direction(store: &PacketStore, conv: &Conversation, dir: Direction) -> DirStream {
+    let [a, b] = reassemble_only(store, conv, Some(dir));
+    if dir.index() == 0 {
+        a
+    } else {
+        b
+    }
+}
+
+fn reassemble_only(
+    store: &PacketStore,
+    conv: &Conversation,
+    only: Option<Direction>,
+) -> [DirStream; 2] {
     let mut out = [DirStream::default(), DirStream::default()];
+    out[1].dir = Direction::BtoA;
     let mut rs = [Reassembler::default(), Reassembler::default()];
     for index in conv.packets(store) {
         let Some(entry) = store.entry(index) else {
             continue;
         };
+        let dir = Direction::of(entry);
+        if only.is_some_and(|o| o != dir) {
+            continue;
+        }
         let d = store.decode(index);
         let Some(tcp) = d.tcp() else {
             continue;
         };
-        let dir = Direction::of(entry);
         let i = dir.index();
         let stream = &mut out[i];
         rs[i].push(

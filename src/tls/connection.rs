@@ -380,7 +380,10 @@ pub fn read(
         server_hello_packet,
         records: Vec::new(),
         segments: Vec::new(),
-        plaintext: [DirStream::default(), DirStream::default()],
+        plaintext: [Direction::AtoB, Direction::BtoA].map(|dir| DirStream {
+            dir,
+            ..DirStream::default()
+        }),
         stops: [framed[0].1, framed[1].1],
         keys_found: false,
     };
@@ -400,6 +403,7 @@ pub fn read(
         let (spans, stop) = &framed[dir.index()];
         let mut plain = DirStream {
             end_packet: stream.end_packet,
+            dir,
             ..DirStream::default()
         };
         read_direction(

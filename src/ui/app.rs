@@ -32,37 +32,7 @@ use std::path::PathBuf;
 const FOREGROUND_FILTER_PACKETS: usize = 200_000;
 
 /// How the conversations table is ordered (`s` cycles).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConversationSort {
-    /// In order of first packet (`tcp.stream` / `udp.stream` order).
-    Stream,
-    /// Most packets first.
-    Packets,
-    /// Most bytes first.
-    Bytes,
-    /// Longest first.
-    Duration,
-}
-
-impl ConversationSort {
-    pub fn name(self) -> &'static str {
-        match self {
-            ConversationSort::Stream => "first packet",
-            ConversationSort::Packets => "packets",
-            ConversationSort::Bytes => "bytes",
-            ConversationSort::Duration => "duration",
-        }
-    }
-
-    fn next(self) -> ConversationSort {
-        match self {
-            ConversationSort::Stream => ConversationSort::Packets,
-            ConversationSort::Packets => ConversationSort::Bytes,
-            ConversationSort::Bytes => ConversationSort::Duration,
-            ConversationSort::Duration => ConversationSort::Stream,
-        }
-    }
-}
+pub use crate::flow::table::ConversationSort;
 
 /// The screen being shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,7 +165,7 @@ impl App {
             details_collapsed: std::collections::HashSet::new(),
             detail_first: 0,
             conversation_selected: 0,
-            conversation_sort: ConversationSort::Stream,
+            conversation_sort: ConversationSort::Start,
             conversation_order: Vec::new(),
             conversation_endings: std::collections::HashMap::new(),
             conversation_first: 0,

@@ -114,7 +114,7 @@ impl HttpState {
             .current()
             .and_then(|i| trace.http().transactions.get(i))
         {
-            Some(t) => transaction_lines(t),
+            Some(t) => transaction_lines(trace, t),
             None => vec![Line::from("no HTTP transaction in this stream")],
         };
     }
@@ -157,8 +157,8 @@ fn uri(t: &Transaction) -> Option<&str> {
 
 fn size(m: Option<&Message>) -> String {
     match m {
-        Some(m) if m.partial() => format!("{}*", m.body.bytes.len()),
-        Some(m) => m.body.bytes.len().to_string(),
+        Some(m) if m.partial() => format!("{}*", m.body.len),
+        Some(m) => m.body.len.to_string(),
         None => "-".into(),
     }
 }
@@ -180,25 +180,34 @@ fn note(text: String) -> Line<'static> {
 }
 
 /// Both messages (and interim responses) of a transaction as lines.
-fn transaction_lines(t: &Transaction) -> Vec<Line<'static>> {
+fn transaction_lines(trace: &Session, t: &Transaction) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    // The bodies are read again from the connection, reassembled once.
+    let streams = trace
+        .http()
+        .streams(&trace.store, &trace.conversations, t.conversation);
     match &t.request {
-        Some(m) => message_lines(&mut out, "Request", m),
+        Some(m) => message_lines(&mut out, "Request", m, &streams),
         None => out.push(note("Request: not in the capture".into())),
     }
     for m in &t.interim {
         out.push(Line::from(""));
-        message_lines(&mut out, "Interim response", m);
+        message_lines(&mut out, "Interim response", m, &streams);
     }
     out.push(Line::from(""));
     match &t.response {
-        Some(m) => message_lines(&mut out, "Response", m),
+        Some(m) => message_lines(&mut out, "Response", m, &streams),
         None => out.push(note("Response: not in the capture".into())),
     }
     out
 }
 
-fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
+fn message_lines(
+    out: &mut Vec<Line<'static>>,
+    what: &str,
+    m: &Message,
+    streams: &[crate::http::stream::DirStream; 2],
+) {
     out.push(heading(format!(
         "{what} (frames {}-{}): {}",
         m.first_packet + 1,
@@ -214,7 +223,7 @@ fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
             Span::raw(sanitize(value).into_owned()),
         ]));
     }
-    if m.body.bytes.is_empty() && !m.partial() {
+    if m.body.is_empty() && !m.partial() {
         out.push(Line::from("  (no body)"));
         return;
     }
@@ -224,12 +233,11 @@ fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
         Framing::Length(n) => format!("Content-Length {n}"),
         Framing::Close => "until the connection closed".to_string(),
     };
-    let decoded = m.decoded_body(DISPLAY_DECODE_LIMIT);
+    let decoded = m.decode_body(&m.body_in(streams), DISPLAY_DECODE_LIMIT);
     let codings = m.codings();
     let mut summary = format!(
         "Body: {} bytes on the wire ({framing}), {} bytes de-chunked",
-        m.body.wire_len,
-        m.body.bytes.len()
+        m.body.wire_len, m.body.len
     );
     if !codings.is_empty() {
         summary.push_str(&format!(

@@ -137,8 +137,7 @@ impl App {
 
     /// The conversation (index) on row `pos` of the conversations table.
     pub fn conversation_at(&self, pos: usize) -> Option<u32> {
-        if self.conversation_sort == ConversationSort::Stream || self.conversation_order.is_empty()
-        {
+        if self.conversation_sort == ConversationSort::Start || self.conversation_order.is_empty() {
             let n = self
                 .trace
                 .as_ref()
@@ -158,19 +157,8 @@ impl App {
             return;
         };
         let all = trace.conversations.all();
-        if sort != ConversationSort::Stream {
-            let mut order: Vec<u32> = (0..all.len() as u32).collect();
-            let key = |i: &u32| {
-                let c = &all[*i as usize];
-                std::cmp::Reverse(match sort {
-                    ConversationSort::Packets => u64::from(c.packets[0]) + u64::from(c.packets[1]),
-                    ConversationSort::Bytes => c.bytes[0] + c.bytes[1],
-                    ConversationSort::Duration => c.duration_ns().max(0) as u64,
-                    ConversationSort::Stream => 0,
-                })
-            };
-            order.sort_by_key(key);
-            self.conversation_order = order;
+        if sort != ConversationSort::Start {
+            self.conversation_order = crate::flow::table::order(all, sort);
         }
         self.conversation_selected = current
             .and_then(|id| (0..all.len()).find(|&p| self.conversation_at(p) == Some(id)))
