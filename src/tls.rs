@@ -187,3 +187,59 @@ mod tests {
         assert_eq!(ch.server_name.as_deref(), Some("www.wirelens.test"));
     }
 }
+
+#[cfg(test)]
+mod damage_tests {
+    use super::*;
+    use crate::capture::{Capture, CaptureBytes};
+    use crate::trace::Trace;
+
+    /// A flipped byte inside one encrypted record: that record fails
+    /// authentication (and says so in Info), the records after it still
+    /// decrypt.
+    #[test]
+    fn a_damaged_record_is_reported_and_the_stream_goes_on() {
+        let dir = format!("{}/sample-captures", env!("CARGO_MANIFEST_DIR"));
+        let mut bytes = std::fs::read(format!("{dir}/tls12-gcm-h1.pcap")).expect("sample");
+        let keys_text = std::fs::read_to_string(format!("{dir}/tls12-gcm-h1.keys")).expect("keys");
+        let load = |bytes: Vec<u8>| {
+            let c = Capture::from_bytes(CaptureBytes::Owned(bytes), "t".into()).expect("capture");
+            let mut t = Trace::load(c, |_| true).expect("trace");
+            assert!(t.add_key_log(&keys_text).is_empty());
+            t
+        };
+        let clean = load(bytes.clone());
+        let index = TlsIndex::build(&clean.store, &clean.conversations, &clean.keys);
+        // The GET /style.css record (frame 13): flip its last ciphertext byte.
+        let rec = index.connections[0]
+            .records
+            .iter()
+            .find(|r| r.packet == 12)
+            .expect("record in frame 13")
+            .clone();
+        let offset = clean.store.entry(12).expect("entry").data_offset as usize;
+        let last = offset + clean.store.entry(12).expect("entry").cap_len as usize - 1;
+        bytes[last] ^= 0x55;
+        let damaged = load(bytes);
+        let index = TlsIndex::build(&damaged.store, &damaged.conversations, &damaged.keys);
+        let c = &index.connections[0];
+        let r = c
+            .records
+            .iter()
+            .find(|r| r.span == rec.span)
+            .expect("same record");
+        assert_eq!(
+            r.protection,
+            Protection::Failed(decrypt::DecryptError::Authentication)
+        );
+        assert_eq!(
+            r.info(),
+            "Application Data [decryption failed: authentication failed]"
+        );
+        let after: Vec<&Record> = c.records.iter().filter(|r| r.packet > 12).collect();
+        assert!(!after.is_empty());
+        assert!(after
+            .iter()
+            .all(|r| matches!(r.protection, Protection::Decrypted(_))));
+    }
+}

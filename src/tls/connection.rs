@@ -225,17 +225,22 @@ impl TlsConnection {
 }
 
 /// Whether a direction's framing says TLS: it starts with a hello, or with
-/// any record on a TLS port.
-fn looks_tls(spans: &[RecordSpan], bytes: &[u8], port: u16) -> bool {
+/// any record on a TLS port, or (a capture that starts mid-connection on
+/// another port) it is records from end to end, all of one TLS version, as
+/// tshark's TLS heuristic also finds it.
+fn looks_tls(spans: &[RecordSpan], stop: Option<Stop>, bytes: &[u8], port: u16) -> bool {
     let Some(first) = spans.first() else {
         return false;
     };
+    let whole = stop.is_none()
+        && first.version >= 0x0301
+        && spans.iter().all(|s| s.version == first.version);
     let hello = first.content_type == record::HANDSHAKE
         && matches!(
             first.fragment(bytes).first(),
             Some(&handshake::CLIENT_HELLO | &handshake::SERVER_HELLO)
         );
-    hello || TLS_PORTS.contains(&port)
+    hello || whole || TLS_PORTS.contains(&port)
 }
 
 /// The hellos, read from the clear handshake records before encryption.
@@ -332,8 +337,14 @@ pub fn read(
         Direction::AtoB => conv.b.port(),
         Direction::BtoA => conv.a.port(),
     };
-    let tls = [Direction::AtoB, Direction::BtoA]
-        .map(|d| looks_tls(&framed[d.index()].0, &streams[d.index()].bytes, port_of(d)));
+    let tls = [Direction::AtoB, Direction::BtoA].map(|d| {
+        looks_tls(
+            &framed[d.index()].0,
+            framed[d.index()].1,
+            &streams[d.index()].bytes,
+            port_of(d),
+        )
+    });
     if !tls[0] && !tls[1] {
         return None;
     }
