@@ -183,6 +183,8 @@ mod tests {
             .iter()
             .all(|r| matches!(r.protection, Protection::Plain | Protection::NoKey)));
         assert_eq!(c.version(), Some(0x0304));
+        // Frames 6 (Client Hello) to 10 (the client's Finished).
+        assert_eq!(c.handshake_packets(), Some((5, 9)));
         let ch = c.client_hello.as_ref().expect("client hello");
         assert_eq!(ch.server_name.as_deref(), Some("www.wirelens.test"));
     }

@@ -207,6 +207,24 @@ impl TlsConnection {
             .min_by_key(|r| (r.packet, r.span.start))
     }
 
+    /// The packets of the TLS handshake (first and last, 0-based): from the
+    /// first record to the later of the two directions' first encrypted
+    /// records (the Finished messages).
+    pub fn handshake_packets(&self) -> Option<(u32, u32)> {
+        let first = self.records.iter().map(|r| r.first_packet).min()?;
+        let encrypted = |dir: Direction| {
+            self.records
+                .iter()
+                .filter(|r| r.dir == dir)
+                .find(|r| r.protection != Protection::Plain)
+                .map(|r| r.packet)
+        };
+        let last = encrypted(self.client)
+            .max(encrypted(self.client.reverse()))
+            .or_else(|| self.records.iter().map(|r| r.packet).max())?;
+        Some((first, last))
+    }
+
     /// Decrypted application-data records in the order they were captured:
     /// (direction, plaintext bytes).
     pub fn app_data(&self) -> Vec<(Direction, &[u8])> {

@@ -10,7 +10,7 @@
 use super::app::{scroll_into_view, step, App};
 use super::render::block;
 use crate::flow::follow::Side;
-use crate::flow::ladder::{ladder, Fold, Row};
+use crate::flow::ladder::{ladder_with_tls, Fold, Row};
 use crate::session::Session;
 use crate::text::sanitize;
 use ratatui::layout::Rect;
@@ -54,12 +54,27 @@ pub struct LadderState {
     pub offset: usize,
 }
 
+/// The TLS handshake's packets, once the index that knows them is built.
+fn tls_span(trace: &Session, conversation: u32) -> Option<(u32, u32)> {
+    trace
+        .http_if_ready()?
+        .tls
+        .of_conversation(conversation)?
+        .handshake_packets()
+}
+
 impl LadderState {
     /// The ladder of conversation `conversation`, with the row of `packet`
     /// selected.
     pub fn new(trace: &Session, conversation: u32, packet: u32) -> Option<LadderState> {
         let conv = trace.conversations.get(conversation)?;
-        let folded = ladder(&trace.store, &trace.conversations, conv, false);
+        let folded = ladder_with_tls(
+            &trace.store,
+            &trace.conversations,
+            conv,
+            false,
+            tls_span(trace, conversation),
+        );
         let mut state = LadderState {
             conversation,
             stream: folded.stream,
@@ -89,8 +104,10 @@ impl LadderState {
                 let Some(conv) = trace.conversations.get(self.conversation) else {
                     return;
                 };
-                self.every
-                    .insert(ladder(&trace.store, &trace.conversations, conv, true).rows)
+                let tls = tls_span(trace, self.conversation);
+                self.every.insert(
+                    ladder_with_tls(&trace.store, &trace.conversations, conv, true, tls).rows,
+                )
             }
         };
         if self.all {
