@@ -74,7 +74,7 @@ pub const KEYMAP: &[(&str, &str)] = &[
         "ladder: fold / unfold the selected run, every run",
     ),
     ("f", "follow the packet's TCP stream"),
-    ("x", "follow: ASCII / hex"),
+    ("x t", "follow: ASCII / hex; TCP / decrypted TLS"),
     ("/", "display filter (packet list) / search (Follow)"),
     ("n N", "follow: next / previous match"),
     ("h", "HTTP transactions of the packet's TCP stream"),

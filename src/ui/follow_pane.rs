@@ -9,8 +9,9 @@
 use super::app::App;
 use super::ladder_pane::side_color;
 use super::render::block;
-use crate::flow::follow::{follow, Side};
+use crate::flow::follow::{follow, Chunk, Side};
 use crate::flow::follow_text::{for_each_line, TextFormat};
+use crate::flow::reassembly::Piece;
 use crate::session::Session;
 use crate::text::sanitize;
 use ratatui::layout::Rect;
@@ -46,11 +47,25 @@ pub struct FollowState {
     pub bytes: [u64; 2],
     /// Gaps in both directions.
     pub gaps: u32,
+    /// Showing the decrypted TLS application data (`t`), not the TCP bytes.
+    pub tls: bool,
 }
 
 impl FollowState {
     /// Follows conversation `conversation`.
     pub fn new(trace: &Session, conversation: u32, hex: bool) -> Option<FollowState> {
+        FollowState::with_mode(trace, conversation, hex, false)
+    }
+
+    /// Follows conversation `conversation`: its TCP bytes, or with `tls` the
+    /// decrypted TLS application data (as tshark's follow,tls), one chunk
+    /// per record; `tls` without a decrypted session falls back to TCP.
+    pub fn with_mode(
+        trace: &Session,
+        conversation: u32,
+        hex: bool,
+        tls: bool,
+    ) -> Option<FollowState> {
         let conv = trace.conversations.get(conversation)?;
         let followed = follow(&trace.store, conv);
         let format = if hex {
@@ -58,7 +73,41 @@ impl FollowState {
         } else {
             TextFormat::Ascii
         };
-        let lines = render_lines(&followed.chunks, format);
+        let decrypted = tls
+            .then(|| trace.http_if_ready())
+            .flatten()
+            .and_then(|h| h.tls.of_conversation(conversation))
+            .filter(|c| c.keys_found);
+        let (lines, bytes) = match decrypted {
+            Some(c) => {
+                let mut offsets = [0u64; 2];
+                let chunks: Vec<Chunk<'_>> = c
+                    .app_data()
+                    .into_iter()
+                    .map(|(dir, b)| {
+                        let side = if dir == c.client {
+                            Side::Client
+                        } else {
+                            Side::Server
+                        };
+                        let o = &mut offsets[usize::from(side == Side::Server)];
+                        let piece = Piece::Data {
+                            packet: 0,
+                            offset: *o,
+                            bytes: b,
+                        };
+                        *o += b.len() as u64;
+                        Chunk { side, piece }
+                    })
+                    .collect();
+                (render_lines(&chunks, format), offsets)
+            }
+            None => {
+                let c = followed.totals(Side::Client).bytes;
+                let s = followed.totals(Side::Server).bytes;
+                (render_lines(&followed.chunks, format), [c, s])
+            }
+        };
         let c = followed.totals(Side::Client);
         let s = followed.totals(Side::Server);
         Some(FollowState {
@@ -72,14 +121,32 @@ impl FollowState {
             query: None,
             matches: Vec::new(),
             current: 0,
-            bytes: [c.bytes, s.bytes],
-            gaps: c.gaps + s.gaps,
+            bytes,
+            gaps: if decrypted.is_some() {
+                0
+            } else {
+                c.gaps + s.gaps
+            },
+            tls: decrypted.is_some(),
         })
+    }
+
+    /// Switches between the TCP bytes and the decrypted TLS data; returns a
+    /// status message when there is nothing decrypted to show.
+    pub fn toggle_tls(&mut self, trace: &Session) -> Option<String> {
+        let next = FollowState::with_mode(trace, self.conversation, self.hex, !self.tls)?;
+        if next.tls == self.tls {
+            return Some("no decrypted TLS in this stream (keys: --keylog)".into());
+        }
+        *self = next;
+        None
     }
 
     /// Switches between ASCII and hex, keeping the search.
     pub fn toggle_hex(&mut self, trace: &Session) {
-        if let Some(mut next) = FollowState::new(trace, self.conversation, !self.hex) {
+        if let Some(mut next) =
+            FollowState::with_mode(trace, self.conversation, !self.hex, self.tls)
+        {
             if let Some(q) = self.query.take() {
                 next.search(&q);
                 next.offset = 0;
@@ -258,7 +325,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
             }),
     );
     let title = format!(
-        "Follow TCP stream {} ({}) x: {}, /: search, e: export",
+        "Follow {} stream {} ({}) x: {}, t: TLS/TCP, /: search, e: export",
+        if state.tls { "TLS" } else { "TCP" },
         state.stream,
         if state.hex { "hex" } else { "ASCII" },
         if state.hex { "ASCII" } else { "hex" },

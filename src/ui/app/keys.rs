@@ -120,6 +120,13 @@ impl App {
                     f.toggle_hex(trace);
                 }
             }
+            (View::Follow, KeyCode::Char('t')) => {
+                if let (Some(trace), Some(f)) = (self.trace.as_deref(), self.follow.as_mut()) {
+                    if let Some(msg) = f.toggle_tls(trace) {
+                        self.status = msg;
+                    }
+                }
+            }
             (View::Follow, KeyCode::Char('/')) => {
                 let input = self
                     .follow

@@ -178,3 +178,29 @@ fn stream_views_refuse_packets_outside_tcp() {
     key(&mut app, KeyCode::Char('l'));
     assert_eq!(app.view, View::Ladder);
 }
+
+#[test]
+fn follow_toggles_to_the_decrypted_tls_data() {
+    // The pcapng carries its keys in a Decryption Secrets Block.
+    let path = manifest().join("sample-captures/tls13-h2-dsb.pcapng");
+    let trace = Trace::open(&path).expect("sample capture");
+    let mut app = App::with_trace("tls13-h2-dsb.pcapng".into(), trace);
+    if let Some(s) = app.trace.as_deref() {
+        let _ = s.http();
+    }
+    key(&mut app, KeyCode::Char('g'));
+    for _ in 1..6 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Char('f'));
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("Follow TCP stream 0"), "{s}");
+    assert!(!s.contains("PRI * HTTP/2.0"), "{s}");
+    key(&mut app, KeyCode::Char('t'));
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("Follow TLS stream 0"), "{s}");
+    assert!(s.contains("PRI * HTTP/2.0"), "{s}");
+    key(&mut app, KeyCode::Char('t'));
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("Follow TCP stream 0"), "{s}");
+}
