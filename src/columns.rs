@@ -79,14 +79,22 @@ fn protocol_and_info(
                 let has_data = d.tcp_len().unwrap_or(0) > 0;
                 match http.segment_of(&view.trace.store, &view.trace.conversations, view.index) {
                     Some((m, true)) if has_data => {
-                        ("TCP".into(), format!("{} {SEGMENT}", m.start_line_info()))
+                        let start = m
+                            .head(&view.trace.store)
+                            .map(|h| h.start_line_info())
+                            .unwrap_or_default();
+                        ("TCP".into(), format!("{start} {SEGMENT}"))
                     }
                     Some(_) if has_data => ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))),
                     _ => ("TCP".into(), tcp_info(view)),
                 }
             } else {
-                let info: Vec<String> = messages.iter().map(|m| m.info()).collect();
-                let json = messages.iter().any(|m| m.is_json());
+                let heads: Vec<_> = messages
+                    .iter()
+                    .filter_map(|m| Some((*m, m.head(&view.trace.store)?)))
+                    .collect();
+                let info: Vec<String> = heads.iter().map(|(m, h)| m.info(h)).collect();
+                let json = heads.iter().any(|(m, h)| m.is_json(h));
                 let protocol = if json { "HTTP/JSON" } else { "HTTP" };
                 (protocol.into(), info.join(" , "))
             }

@@ -11,7 +11,7 @@ pub mod frame;
 pub mod hpack;
 
 use crate::flow::Direction;
-use crate::http::parse::{Body, Framing, Head, StartLine};
+use crate::http::parse::{Body, Head, StartLine};
 use crate::http::stream::DirStream;
 use crate::http::{Message, Transaction};
 use frame::FrameSpan;
@@ -272,39 +272,33 @@ impl Connection {
                     reason: reason(code).into(),
                 }
             };
-            Some(Message {
-                head: Head {
-                    start,
-                    headers: h.headers.clone(),
-                    len: 0,
-                },
+            let body = Body {
+                pieces: h.body.clone(),
+                len: h.body_len,
+                wire_len: h.body_len,
+                complete: h.ended && !h.truncated,
+                missing: 0,
+                trailers: h.trailers.clone(),
+                malformed: false,
+            };
+            let head = Head {
+                start,
+                headers: h.headers.clone(),
+                len: 0,
+            };
+            let dir = if request {
+                self.client
+            } else {
+                self.client.reverse()
+            };
+            let last = h.last_packet.unwrap_or(first);
+            Some(Message::http2(
+                head,
                 conversation,
-                dir: if request {
-                    self.client
-                } else {
-                    self.client.reverse()
-                },
-                start: 0,
-                end: 0,
-                first_packet: first,
-                last_packet: h.last_packet.unwrap_or(first),
-                body_first_packet: h.body_first_packet,
-                framing: if h.body_len == 0 {
-                    Framing::NoBody
-                } else {
-                    Framing::Length(h.body_len)
-                },
-                body: Body {
-                    pieces: h.body.clone(),
-                    len: h.body_len,
-                    wire_len: h.body_len,
-                    complete: h.ended && !h.truncated,
-                    missing: 0,
-                    trailers: h.trailers.clone(),
-                    malformed: false,
-                },
-                gap_bytes: 0,
-            })
+                dir,
+                (first, last, h.body_first_packet),
+                body,
+            ))
         };
         self.streams
             .iter()

@@ -308,7 +308,9 @@ fn http2_transactions_are_listed() {
     let t = &session.http().transactions;
     assert_eq!(t.len(), 3);
     let r = t[0].request.as_ref().expect("request");
-    assert_eq!(r.method(), Some("GET"));
+    let head = r.head(&session.store).expect("head");
+    assert_eq!(head.header(":method"), Some("GET"));
+    assert_eq!(head.header(":path"), Some("/index.html"));
     assert!(r.is_http2());
     assert_eq!(r.last_packet + 1, 18);
     assert_eq!(t[0].response.as_ref().and_then(|m| m.code()), Some(200));

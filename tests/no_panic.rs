@@ -36,7 +36,9 @@ fn exercise(bytes: Vec<u8>) {
             .flatten()
         {
             let raw = m.body_bytes(&trace.store, &trace.conversations);
-            let _ = m.decode_body(&raw, 1 << 20);
+            if let Some(head) = m.head(&trace.store) {
+                let _ = m.decode_body(&head, &raw, 1 << 20);
+            }
         }
     }
 }

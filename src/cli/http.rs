@@ -2,7 +2,7 @@
 
 use super::{finish_output, open_session, report_damage, stdout, Outcome};
 use crate::http::content::DEFAULT_DECODED_LIMIT;
-use crate::http::parse::StartLine;
+use crate::http::parse::{Head, StartLine};
 use crate::http::stream::DirStream;
 use crate::http::{HttpIndex, Message, Transaction};
 use crate::text::sanitize;
@@ -78,14 +78,15 @@ fn decoded_len(
     trace: &Trace,
     index: &HttpIndex,
     m: &Message,
+    head: Option<&Head>,
     streams: &mut Option<[DirStream; 2]>,
 ) -> u64 {
-    if m.codings().is_empty() || m.body.is_empty() {
+    let Some(head) = head.filter(|h| !h.codings().is_empty() && !m.body.is_empty()) else {
         return m.body.len;
-    }
+    };
     let streams = streams
         .get_or_insert_with(|| index.streams(&trace.store, &trace.conversations, m.conversation));
-    m.decode_body(&m.body_in(streams), DEFAULT_DECODED_LIMIT)
+    m.decode_body(head, &m.body_in(streams), DEFAULT_DECODED_LIMIT)
         .bytes
         .len() as u64
 }
@@ -98,23 +99,30 @@ fn row(
 ) -> Row {
     let req = t.request.as_ref();
     let resp = t.response.as_ref();
-    let (method, uri) = match req.map(|m| &m.head.start) {
+    let req_head = req.and_then(|m| m.head(&trace.store));
+    let resp_head = resp.and_then(|m| m.head(&trace.store));
+    let (method, uri) = match req_head.as_ref().map(|h| &h.start) {
         Some(StartLine::Request { method, uri, .. }) => (method.clone(), uri.clone()),
         _ => (String::new(), String::new()),
     };
-    let version = [req, resp]
+    let version = [req_head.as_ref(), resp_head.as_ref()]
         .into_iter()
         .flatten()
-        .map(|m| match &m.head.start {
+        .map(|h| match &h.start {
             StartLine::Request { version, .. } | StartLine::Response { version, .. } => {
                 version.clone()
             }
         })
         .next()
         .unwrap_or_default();
-    let h = |m: Option<&Message>, n: &str| m.and_then(|m| m.header(n)).unwrap_or("").to_string();
+    let h = |head: &Option<Head>, n: &str| {
+        head.as_ref()
+            .and_then(|h| h.header(n))
+            .unwrap_or("")
+            .to_string()
+    };
     let decoded = resp
-        .map(|m| decoded_len(trace, index, m, streams))
+        .map(|m| decoded_len(trace, index, m, resp_head.as_ref(), streams))
         .unwrap_or(0);
     Row {
         stream: t.stream,
@@ -127,8 +135,8 @@ fn row(
             .unwrap_or_default(),
         method,
         // HTTP/2 names the host in :authority.
-        host: match h(req, "host") {
-            host if host.is_empty() => h(req, ":authority"),
+        host: match h(&req_head, "host") {
+            host if host.is_empty() => h(&req_head, ":authority"),
             host => host,
         },
         uri,
@@ -136,13 +144,16 @@ fn row(
             .and_then(Message::code)
             .map(|c| c.to_string())
             .unwrap_or_default(),
-        content_type: h(resp, "content-type"),
-        content_length: h(resp, "content-length"),
-        encodings: [h(resp, "content-encoding"), h(resp, "transfer-encoding")]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(","),
+        content_type: h(&resp_head, "content-type"),
+        content_length: h(&resp_head, "content-length"),
+        encodings: [
+            h(&resp_head, "content-encoding"),
+            h(&resp_head, "transfer-encoding"),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(","),
         wire: resp.map(|m| m.body.len).unwrap_or(0),
         decoded,
         partial: req.is_some_and(Message::partial) || resp.is_some_and(Message::partial),

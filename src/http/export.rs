@@ -3,6 +3,7 @@
 //! path component, files are created only inside the chosen directory, never
 //! through a symlink, and never over an existing file unless forced.
 
+use super::parse::Head;
 use super::stream::DirStream;
 use super::{media, HttpIndex, Message};
 use crate::flow::Conversations;
@@ -151,9 +152,10 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The name a body gets before collisions are resolved.
-pub fn base_name(msg: &Message, uri: Option<&str>, stream: u32, txn: u32) -> String {
-    let from_disp = msg
+/// The name a body gets before collisions are resolved; `head` is the
+/// body's message's.
+pub fn base_name(head: &Head, uri: Option<&str>, stream: u32, txn: u32) -> String {
+    let from_disp = head
         .header("content-disposition")
         .and_then(disposition_filename)
         .and_then(|n| sanitize_name(&n));
@@ -167,12 +169,12 @@ pub fn base_name(msg: &Message, uri: Option<&str>, stream: u32, txn: u32) -> Str
         .or_else(from_uri)
         .unwrap_or_else(|| format!("stream{stream}-{txn}"));
     if !name.contains('.') {
-        if let Some(ext) = msg.header("content-type").and_then(media::extension) {
+        if let Some(ext) = head.header("content-type").and_then(media::extension) {
             name.push('.');
             name.push_str(ext);
         }
     }
-    if msg.is_request() {
+    if head.is_request() {
         // Keep request bodies apart from the response to the same URI.
         name = format!("request-{name}");
     }
@@ -200,22 +202,22 @@ pub fn plan<'a>(
 struct Chosen<'a> {
     name: String,
     msg: &'a Message,
+    /// The message's Content-Encoding codings.
+    codings: Vec<String>,
     stream: u32,
     transaction: u32,
 }
 
 /// Chooses the bodies and their unique names, in transaction order.
-fn choose<'a>(index: &'a HttpIndex, opts: &ExportOptions) -> Vec<Chosen<'a>> {
+fn choose<'a>(store: &PacketStore, index: &'a HttpIndex, opts: &ExportOptions) -> Vec<Chosen<'a>> {
     let mut names = Names::default();
     let mut chosen = Vec::new();
     for (ti, t) in index.transactions.iter().enumerate() {
         if opts.stream.is_some_and(|s| s != t.stream) {
             continue;
         }
-        let uri = t.request.as_ref().and_then(|r| match &r.head.start {
-            super::StartLine::Request { uri, .. } => Some(uri.as_str()),
-            super::StartLine::Response { .. } => None,
-        });
+        let request = t.request.as_ref().and_then(|r| r.head(store));
+        let uri = request.as_ref().and_then(Head::uri);
         for msg in [t.request.as_ref(), t.response.as_ref()]
             .into_iter()
             .flatten()
@@ -223,10 +225,14 @@ fn choose<'a>(index: &'a HttpIndex, opts: &ExportOptions) -> Vec<Chosen<'a>> {
             if msg.body.is_empty() || (msg.partial() && !opts.all) {
                 continue;
             }
-            let name = names.unique(&base_name(msg, uri, t.stream, t.number));
+            let Some(head) = msg.head(store) else {
+                continue;
+            };
+            let name = names.unique(&base_name(&head, uri, t.stream, t.number));
             chosen.push(Chosen {
                 name,
                 msg,
+                codings: head.codings(),
                 stream: t.stream,
                 transaction: ti as u32,
             });
@@ -243,10 +249,10 @@ fn materialize<'a>(
 ) -> ExportItem<'a> {
     let msg = c.msg;
     let raw = msg.body_in(streams);
-    let (data, note) = if opts.raw || msg.codings().is_empty() {
+    let (data, note) = if opts.raw || c.codings.is_empty() {
         (Cow::Owned(raw), None)
     } else {
-        let d = msg.decode_body(&raw, opts.limit);
+        let d = super::content::decode(&raw, &c.codings, opts.limit);
         (Cow::Owned(d.bytes), d.error.map(|e| e.to_string()))
     };
     ExportItem {
@@ -270,7 +276,7 @@ pub fn plan_each<'a, E>(
     opts: &ExportOptions,
     mut each: impl FnMut(ExportItem<'a>) -> Result<(), E>,
 ) -> Result<(), E> {
-    for group in by_connection(choose(index, opts)) {
+    for group in by_connection(choose(store, index, opts)) {
         let streams = connection_streams(store, conversations, index, &group);
         for c in &group {
             each(materialize(c, &streams, opts))?;
@@ -328,7 +334,7 @@ pub fn export_all(
     dir: &Path,
     force: bool,
 ) -> Vec<Result<Written, ExportError>> {
-    let groups = by_connection(choose(index, opts));
+    let groups = by_connection(choose(store, index, opts));
     crate::parallel::map_in_order(&groups, |group| {
         let streams = connection_streams(store, conversations, index, group);
         group

@@ -78,6 +78,54 @@ impl Head {
     pub fn header(&self, name: &str) -> Option<&str> {
         header(&self.headers, name)
     }
+
+    pub fn is_request(&self) -> bool {
+        matches!(self.start, StartLine::Request { .. })
+    }
+
+    pub fn method(&self) -> Option<&str> {
+        match &self.start {
+            StartLine::Request { method, .. } => Some(method),
+            StartLine::Response { .. } => None,
+        }
+    }
+
+    pub fn uri(&self) -> Option<&str> {
+        match &self.start {
+            StartLine::Request { uri, .. } => Some(uri),
+            StartLine::Response { .. } => None,
+        }
+    }
+
+    pub fn code(&self) -> Option<u16> {
+        match &self.start {
+            StartLine::Response { code, .. } => Some(*code),
+            StartLine::Request { .. } => None,
+        }
+    }
+
+    /// The Content-Encoding codings, in the order applied.
+    pub fn codings(&self) -> Vec<String> {
+        self.header("content-encoding")
+            .map(super::content::codings)
+            .unwrap_or_default()
+    }
+
+    /// The start line as Wireshark's Info column shows it, with a trailing space.
+    pub fn start_line_info(&self) -> String {
+        match &self.start {
+            StartLine::Request {
+                method,
+                uri,
+                version,
+            } => format!("{method} {uri} {version} "),
+            StartLine::Response {
+                version,
+                code,
+                reason,
+            } => format!("{version} {code} {reason} "),
+        }
+    }
 }
 
 /// The first value of header `name` in `headers` (case-insensitive).

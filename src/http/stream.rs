@@ -26,6 +26,10 @@ pub struct DirStream {
     pub bytes: Vec<u8>,
     /// `(offset, packet)` where each delivered piece starts, ascending.
     pub packets: Vec<(u64, u32)>,
+    /// For each delivered piece (as in `packets`): where its bytes are in the
+    /// capture (byte offset, length), so a message head can be kept as a
+    /// range of the capture instead of a copy.
+    pub origins: Vec<(u64, u32)>,
     /// `(offset, len)` of the holes.
     pub gaps: Vec<(u64, u64)>,
     /// Bytes that were missing and not filled (the stream stopped there).
@@ -66,13 +70,32 @@ impl DirStream {
         self.gaps.iter().copied().find(|&(o, l)| o + l > offset)
     }
 
-    fn push(&mut self, piece: Piece<'_>) {
+    /// The capture's byte range holding stream bytes `start..start + len`,
+    /// when they all came in one piece.
+    pub fn capture_range(&self, start: u64, len: u64) -> Option<(u64, u32)> {
+        let i = self
+            .packets
+            .partition_point(|&(o, _)| o <= start)
+            .checked_sub(1)?;
+        let (piece_start, _) = *self.packets.get(i)?;
+        let (file_offset, piece_len) = *self.origins.get(i)?;
+        let within = start - piece_start;
+        let len32 = u32::try_from(len).ok()?;
+        (within + len <= u64::from(piece_len)).then_some((file_offset + within, len32))
+    }
+
+    /// `base`: the address of the capture's first byte, which every piece's
+    /// bytes are borrowed from.
+    fn push(&mut self, piece: Piece<'_>, base: usize) {
         if self.lost_tail > 0 {
             self.lost_tail += piece.len();
             return;
         }
         match piece {
             Piece::Data { packet, bytes, .. } => {
+                let file_offset = (bytes.as_ptr() as usize).wrapping_sub(base) as u64;
+                self.origins
+                    .push((file_offset, u32::try_from(bytes.len()).unwrap_or(u32::MAX)));
                 self.packets.push((self.bytes.len() as u64, packet));
                 self.bytes.extend_from_slice(bytes);
                 self.data_bytes += bytes.len() as u64;
@@ -116,6 +139,7 @@ fn reassemble_only(
     conv: &Conversation,
     only: Option<Direction>,
 ) -> [DirStream; 2] {
+    let base = store.capture().bytes().as_ptr() as usize;
     let mut out = [DirStream::default(), DirStream::default()];
     out[1].dir = Direction::BtoA;
     let mut rs = [Reassembler::default(), Reassembler::default()];
@@ -139,14 +163,14 @@ fn reassemble_only(
             tcp.syn(),
             d.payload(),
             d.tcp_len().unwrap_or(0),
-            &mut |p| stream.push(p),
+            &mut |p| stream.push(p, base),
         );
         if (tcp.fin() || tcp.rst()) && stream.end_packet.is_none() {
             stream.end_packet = Some(index as u32);
         }
     }
     for (r, s) in rs.iter_mut().zip(out.iter_mut()) {
-        r.finish(&mut |p| s.push(p));
+        r.finish(&mut |p| s.push(p, base));
     }
     out
 }

@@ -3,15 +3,18 @@
 //! colours, as ASCII (non-printables as `.`) or a hex dump, with gaps marked,
 //! and a search (`/`, `n`, `N`).
 //!
-//! The lines are built once per open / mode change in [`FollowState`], made
-//! of printable ASCII only, so drawing just slices the visible window.
+//! The lines are built by a job per open / mode change in [`FollowState`],
+//! made of printable ASCII only, so drawing just slices the visible window;
+//! [`FollowPane`] shows "building…" meanwhile.
 
-use super::app::App;
+use super::app::{movement, Ctx, Handled, Input, Msg};
+use super::jobs::{JobKind, Output};
+use super::keymap::Action;
 use super::ladder_pane::side_color;
-use super::render::block;
-use crate::flow::follow::{follow, Chunk, Side};
+use super::prompt::{Prompt, PromptKind};
+use super::render::{block, building};
+use crate::flow::follow::{follow, Side};
 use crate::flow::follow_text::{for_each_line, TextFormat};
-use crate::flow::reassembly::Piece;
 use crate::session::Session;
 use crate::text::sanitize;
 use ratatui::layout::Rect;
@@ -47,25 +50,11 @@ pub struct FollowState {
     pub bytes: [u64; 2],
     /// Gaps in both directions.
     pub gaps: u32,
-    /// Showing the decrypted TLS application data (`t`), not the TCP bytes.
-    pub tls: bool,
 }
 
 impl FollowState {
     /// Follows conversation `conversation`.
     pub fn new(trace: &Session, conversation: u32, hex: bool) -> Option<FollowState> {
-        FollowState::with_mode(trace, conversation, hex, false)
-    }
-
-    /// Follows conversation `conversation`: its TCP bytes, or with `tls` the
-    /// decrypted TLS application data (as tshark's follow,tls), one chunk
-    /// per record; `tls` without a decrypted session falls back to TCP.
-    pub fn with_mode(
-        trace: &Session,
-        conversation: u32,
-        hex: bool,
-        tls: bool,
-    ) -> Option<FollowState> {
         let conv = trace.conversations.get(conversation)?;
         let followed = follow(&trace.store, conv);
         let format = if hex {
@@ -73,41 +62,7 @@ impl FollowState {
         } else {
             TextFormat::Ascii
         };
-        let decrypted = tls
-            .then(|| trace.http_if_ready())
-            .flatten()
-            .and_then(|h| h.tls.of_conversation(conversation))
-            .filter(|c| c.keys_found);
-        let (lines, bytes) = match decrypted {
-            Some(c) => {
-                let mut offsets = [0u64; 2];
-                let chunks: Vec<Chunk<'_>> = c
-                    .app_data()
-                    .into_iter()
-                    .map(|(dir, b)| {
-                        let side = if dir == c.client {
-                            Side::Client
-                        } else {
-                            Side::Server
-                        };
-                        let o = &mut offsets[usize::from(side == Side::Server)];
-                        let piece = Piece::Data {
-                            packet: 0,
-                            offset: *o,
-                            bytes: b,
-                        };
-                        *o += b.len() as u64;
-                        Chunk { side, piece }
-                    })
-                    .collect();
-                (render_lines(&chunks, format), offsets)
-            }
-            None => {
-                let c = followed.totals(Side::Client).bytes;
-                let s = followed.totals(Side::Server).bytes;
-                (render_lines(&followed.chunks, format), [c, s])
-            }
-        };
+        let lines = render_lines(&followed.chunks, format);
         let c = followed.totals(Side::Client);
         let s = followed.totals(Side::Server);
         Some(FollowState {
@@ -121,38 +76,19 @@ impl FollowState {
             query: None,
             matches: Vec::new(),
             current: 0,
-            bytes,
-            gaps: if decrypted.is_some() {
-                0
-            } else {
-                c.gaps + s.gaps
-            },
-            tls: decrypted.is_some(),
+            bytes: [c.bytes, s.bytes],
+            gaps: c.gaps + s.gaps,
         })
     }
 
-    /// Switches between the TCP bytes and the decrypted TLS data; returns a
-    /// status message when there is nothing decrypted to show.
-    pub fn toggle_tls(&mut self, trace: &Session) -> Option<String> {
-        let next = FollowState::with_mode(trace, self.conversation, self.hex, !self.tls)?;
-        if next.tls == self.tls {
-            return Some("no decrypted TLS in this stream (keys: --keylog)".into());
+    /// The same stream in the other mode (ASCII / hex), keeping the search.
+    pub fn toggled(&self, trace: &Session) -> Option<FollowState> {
+        let mut next = FollowState::new(trace, self.conversation, !self.hex)?;
+        if let Some(q) = &self.query {
+            next.search(q);
+            next.offset = 0;
         }
-        *self = next;
-        None
-    }
-
-    /// Switches between ASCII and hex, keeping the search.
-    pub fn toggle_hex(&mut self, trace: &Session) {
-        if let Some(mut next) =
-            FollowState::with_mode(trace, self.conversation, !self.hex, self.tls)
-        {
-            if let Some(q) = self.query.take() {
-                next.search(&q);
-                next.offset = 0;
-            }
-            *self = next;
-        }
+        Some(next)
     }
 
     pub fn scroll_by(&mut self, delta: isize) {
@@ -272,12 +208,147 @@ fn highlighted(text: &str, query: Option<&str>, style: Style, current: bool) -> 
     Line::from(spans)
 }
 
-/// Draws the follow view into `area`: a legend line, then the stream.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
-    app.areas.follow = area;
-    let Some(state) = app.follow.as_mut() else {
-        return;
-    };
+/// The follow view: the state once built, and what is being built.
+#[derive(Default)]
+pub struct FollowPane {
+    pub state: Option<FollowState>,
+    /// The conversation a job is following.
+    pub building: Option<u32>,
+    pub area: Rect,
+}
+
+impl FollowPane {
+    /// Follows conversation `conversation` (in a job, unless it is shown).
+    pub fn open(&mut self, cx: &Ctx, conversation: u32) {
+        if self.state.as_ref().map(|f| f.conversation) == Some(conversation) {
+            // Another stream's job is of no use; a rebuild of this one is.
+            if self.building != Some(conversation) {
+                self.building = None;
+                cx.jobs.cancel(JobKind::Follow);
+            }
+            return;
+        }
+        self.state = None;
+        self.build(cx, conversation, false, None, 0);
+    }
+
+    /// The trace changed (the whole file after its preview): the stream is
+    /// followed again in it (same mode, search and place), the old lines
+    /// shown meanwhile.
+    pub fn refresh(&mut self, cx: &Ctx) {
+        match (&self.state, self.building) {
+            (Some(s), _) => {
+                let (c, hex, query, offset) = (s.conversation, s.hex, s.query.clone(), s.offset);
+                self.build(cx, c, hex, query, offset);
+            }
+            (None, Some(c)) => self.build(cx, c, false, None, 0),
+            (None, None) => {}
+        }
+    }
+
+    fn build(
+        &mut self,
+        cx: &Ctx,
+        conversation: u32,
+        hex: bool,
+        query: Option<String>,
+        offset: usize,
+    ) {
+        let Some(trace) = cx.trace.clone() else {
+            return;
+        };
+        self.building = Some(conversation);
+        cx.jobs.start(JobKind::Follow, move |token| {
+            if token.cancelled() {
+                return None;
+            }
+            let mut state = FollowState::new(&trace, conversation, hex)?;
+            if let Some(q) = query {
+                state.search(&q);
+            }
+            state.offset = offset;
+            Some(Output::Follow(state))
+        });
+    }
+
+    pub fn install(&mut self, state: FollowState) {
+        self.building = None;
+        self.state = Some(state);
+    }
+
+    pub fn failed(&mut self) {
+        self.building = None;
+    }
+
+    /// Runs a search over the lines shown; returns the status message.
+    pub fn search(&mut self, query: &str) -> String {
+        self.state
+            .as_mut()
+            .map(|f| f.search(query))
+            .unwrap_or_default()
+    }
+
+    pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
+        let page = usize::from(self.area.height.saturating_sub(3));
+        let Some(state) = self.state.as_mut() else {
+            return Handled::Ignored;
+        };
+        let action = match input {
+            Input::Scroll(_, delta) => {
+                state.scroll_by(delta);
+                return Handled::Consumed;
+            }
+            Input::Click(_) => return Handled::Ignored,
+            Input::Action(a) => a,
+        };
+        if let Some(delta) = movement(action, page) {
+            state.scroll_by(delta);
+            return Handled::Consumed;
+        }
+        match action {
+            Action::Hex => {
+                let (Some(trace), current) = (cx.trace.clone(), state.clone()) else {
+                    return Handled::Consumed;
+                };
+                self.building = Some(current.conversation);
+                cx.jobs.start(JobKind::Follow, move |_| {
+                    current.toggled(&trace).map(Output::Follow)
+                });
+            }
+            Action::Find => {
+                let input = state.query.clone().unwrap_or_default();
+                cx.post(Msg::OpenPrompt(Prompt::new(PromptKind::Search, input)));
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                cx.post(Msg::Status(state.next_match(action == Action::NextMatch)));
+            }
+            Action::Export => {
+                let (Some(trace), conversation) = (cx.trace.clone(), state.conversation) else {
+                    return Handled::Consumed;
+                };
+                cx.jobs.start(JobKind::ExportPrepare, move |_| {
+                    Some(Output::ExportPrepare(
+                        super::prompt::stream_item(&trace, conversation)
+                            .ok_or_else(|| "no such stream".to_string()),
+                    ))
+                });
+            }
+            _ => return Handled::Ignored,
+        }
+        Handled::Consumed
+    }
+
+    /// Draws the follow view into `area`: a legend line, then the stream.
+    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+        self.area = area;
+        match self.state.as_mut() {
+            Some(state) => draw_state(frame, area, state, self.building.is_some()),
+            None => building(frame, area, cx, "Follow", JobKind::Follow, self.building),
+        }
+    }
+}
+
+fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut FollowState, switching: bool) {
     let height = usize::from(area.height.saturating_sub(3)).max(1);
     state.offset = state.offset.min(state.lines.len().saturating_sub(height));
     let state = &*state;
@@ -325,10 +396,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
             }),
     );
     let title = format!(
-        "Follow {} stream {} ({}) x: {}, t: TLS/TCP, /: search, e: export",
-        if state.tls { "TLS" } else { "TCP" },
+        "Follow TCP stream {} ({}{}) x: {}, /: search, e: export",
         state.stream,
         if state.hex { "hex" } else { "ASCII" },
+        if switching { ", building…" } else { "" },
         if state.hex { "ASCII" } else { "hex" },
     );
     frame.render_widget(Paragraph::new(lines).block(block(&title, true)), area);
