@@ -595,3 +595,118 @@ fn segments(spans: &[RecordSpan], stop: Option<Stop>, stream: &DirStream) -> Vec
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tls::decrypt::expand_label;
+    use crate::tls::suites::Hash;
+    use aes_gcm::aead::{Aead, KeyInit, Payload};
+
+    fn record(ty: u8, body: &[u8]) -> Vec<u8> {
+        let mut r = vec![ty, 3, 3];
+        r.extend_from_slice(&(body.len() as u16).to_be_bytes());
+        r.extend_from_slice(body);
+        r
+    }
+
+    fn handshake(ty: u8, body: &[u8]) -> Vec<u8> {
+        let mut m = vec![ty, 0, (body.len() >> 8) as u8, body.len() as u8];
+        m.extend_from_slice(body);
+        m
+    }
+
+    /// A TLS 1.3 record (TLS_AES_128_GCM_SHA256) under `secret`, number `seq`.
+    fn sealed(secret: &[u8], seq: u64, inner_type: u8, content: &[u8]) -> Vec<u8> {
+        let key = expand_label(Hash::Sha256, secret, "key", 16);
+        let mut nonce = expand_label(Hash::Sha256, secret, "iv", 12);
+        for (b, s) in nonce.iter_mut().rev().zip(seq.to_be_bytes().iter().rev()) {
+            *b ^= s;
+        }
+        let mut inner = content.to_vec();
+        inner.push(inner_type);
+        let header = [23, 3, 3, 0, (inner.len() + 16) as u8];
+        let cipher = aes_gcm::Aes128Gcm::new_from_slice(&key).expect("key");
+        let payload = Payload {
+            msg: &inner,
+            aad: &header,
+        };
+        let sealed = cipher
+            .encrypt(nonce.as_slice().into(), payload)
+            .expect("seal");
+        let mut r = header.to_vec();
+        r.extend_from_slice(&sealed);
+        r
+    }
+
+    fn stream(dir: Direction, bytes: Vec<u8>, packet: u32) -> DirStream {
+        DirStream {
+            packets: vec![(0, packet)],
+            bytes,
+            dir,
+            ..DirStream::default()
+        }
+    }
+
+    /// The server's Finished under the handshake secret, a KeyUpdate under
+    /// the first application secret, then data under the updated secret.
+    #[test]
+    fn tls13_key_update_switches_the_senders_keys() {
+        let random = [9u8; 32];
+        let mut ch = vec![3, 3];
+        ch.extend_from_slice(&random);
+        ch.extend_from_slice(&[0, 0, 2, 0x13, 0x01, 1, 0, 0, 0]);
+        let client = record(22, &handshake(1, &ch));
+        let mut sh = vec![3, 3];
+        sh.extend_from_slice(&[5; 32]);
+        sh.extend_from_slice(&[0, 0x13, 0x01, 0, 0, 6, 0, 43, 0, 2, 3, 4]);
+        let (hs, app0) = ([1u8; 32], [2u8; 32]);
+        let app1 = crate::tls::decrypt::next_traffic_secret(Hash::Sha256, &app0);
+        let mut server = record(22, &handshake(2, &sh));
+        server.extend(sealed(&hs, 0, 22, &handshake(20, &[7; 32])));
+        server.extend(sealed(&app0, 0, 22, &handshake(24, &[0])));
+        server.extend(sealed(&app1, 0, 23, b"after the update"));
+        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        let mut keys = KeyLog::new();
+        let text = format!(
+            "SERVER_HANDSHAKE_TRAFFIC_SECRET {r} {}\nSERVER_TRAFFIC_SECRET_0 {r} {}\n",
+            hex(&hs),
+            hex(&app0),
+            r = hex(&random)
+        );
+        assert!(keys.add_text(&text).is_empty());
+        let conv = Conversation {
+            protocol: crate::flow::Protocol::Tcp,
+            stream: 0,
+            a: "10.0.0.1:40000".parse().expect("addr"),
+            b: "10.0.0.2:443".parse().expect("addr"),
+            first_packet: 0,
+            last_packet: 1,
+            first_ts: 0,
+            last_ts: 0,
+            packets: [1, 1],
+            bytes: [0, 0],
+            tcp: None,
+        };
+        let streams = [
+            stream(Direction::AtoB, client, 0),
+            stream(Direction::BtoA, server, 1),
+        ];
+        let conn = read(&conv, 0, &streams, &keys).expect("TLS");
+        let infos: Vec<String> = conn.records.iter().map(Record::info).collect();
+        assert_eq!(
+            infos,
+            [
+                "Client Hello",
+                "Server Hello",
+                "Finished",
+                "Key Update",
+                "Application Data"
+            ]
+        );
+        assert_eq!(
+            conn.app_data(),
+            vec![(Direction::BtoA, &b"after the update"[..])]
+        );
+    }
+}
