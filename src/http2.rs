@@ -280,6 +280,8 @@ impl Connection {
                 missing: 0,
                 trailers: h.trailers.clone(),
                 malformed: false,
+                // A body cut at MAX_BODY is marked incomplete instead.
+                limit: None,
             };
             let head = Head {
                 start,

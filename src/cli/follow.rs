@@ -60,6 +60,9 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
         anyhow::bail!("--format tshark is the text of tshark's follow,tls: use it with --tls");
     }
     let stream = follow(&trace.store, conv);
+    for &hit in &stream.limits {
+        trace.limits.report(hit);
+    }
     let wanted = |s: Side| match args.direction {
         Which::Both => true,
         Which::Client => s == Side::Client,

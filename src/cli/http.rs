@@ -1,7 +1,7 @@
 //! `wirelens http`: one row per HTTP transaction (or JSON with `--json`).
 
 use super::{finish_output, open_session, report_damage, stdout, Outcome};
-use crate::http::content::DEFAULT_DECODED_LIMIT;
+use crate::http::content::{ContentError, DEFAULT_DECODED_LIMIT};
 use crate::http::parse::{Head, StartLine};
 use crate::http::stream::DirStream;
 use crate::http::{HttpIndex, Message, Transaction};
@@ -86,9 +86,11 @@ fn decoded_len(
     };
     let streams = streams
         .get_or_insert_with(|| index.streams(&trace.store, &trace.conversations, m.conversation));
-    m.decode_body(head, &m.body_in(streams), DEFAULT_DECODED_LIMIT)
-        .bytes
-        .len() as u64
+    let d = m.decode_body(head, &m.body_in(streams), DEFAULT_DECODED_LIMIT);
+    if let Some(ContentError::Limit(hit)) = d.error {
+        trace.limits.report(hit);
+    }
+    d.bytes.len() as u64
 }
 
 fn row(
@@ -208,7 +210,7 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
         if !args.json {
             writeln!(
                 out,
-                "stream\treq\tresp\tversion\tmethod\thost\turi\tstatus\ttype\tlength\tencodings\twire\tdecoded\tsent\tfirst\tlast"
+                "stream\treq\tresp\tmethod\thost\turi\tstatus\ttype\tlength\tencodings\twire\tdecoded\tsent\tfirst\tlast\tversion"
             )?;
         }
         for r in rows(trace, index, matching.as_ref()) {
@@ -228,11 +230,10 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
             } else {
                 writeln!(
                     out,
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}{}\t{}\t{}\t{}\t{}",
                     r.stream,
                     r.req_frame,
                     r.resp_frame,
-                    sanitize(&r.version),
                     sanitize(&r.method),
                     sanitize(&r.host),
                     sanitize(&r.uri),
@@ -245,7 +246,8 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
                     if r.partial { " (partial)" } else { "" },
                     opt(r.sent),
                     opt(r.first),
-                    opt(r.last)
+                    opt(r.last),
+                    sanitize(&r.version)
                 )?;
             }
         }
