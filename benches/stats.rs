@@ -68,7 +68,7 @@ fn main() {
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let trace = Trace::open(&path).expect("open bench capture");
     assert!(trace.error.is_none(), "generated capture must read cleanly");
-    let http = HttpIndex::build(&trace.store, &trace.conversations);
+    let http = HttpIndex::build(&trace.store, &trace.conversations, &trace.keys);
     let packets = trace.store.len();
     println!(
         "capture: {} ({:.1} MB, {packets} packets, {} TCP streams, {} HTTP transactions); {} threads",

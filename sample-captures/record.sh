@@ -6,6 +6,10 @@
 #
 # Scenario names: textbook keepalive chunked post refused
 #                 dns-tcp dns-fragmented ssh smtp ftp
+#   and the HTTPS ones: tls13-h2 tls13-chacha-h1 tls13-aes128-post-h2
+#   tls12-gcm-h1 tls12-chacha-h2 tls12-cbc-sha384 tls12-rsa-cbc-sha1
+#   (each writes NAME.pcap and the key log curl wrote, NAME.keys; tls13-h2
+#   also writes tls13-h2-dsb.pcapng, the keys embedded with editcap)
 #
 # WL_NS_CLIENT / WL_NS_SERVER rename the two namespaces (default wl-client
 # and wl-server), so that two recordings can run side by side.
@@ -31,6 +35,7 @@ IP_C=10.77.0.1
 IP_S=10.77.0.2
 NAME=www.wirelens.test
 BASE="http://$NAME"
+TLS_BASE="https://$NAME"
 RESOLV_DIR=/etc/netns/$NS_C
 
 RUN_DIR=""
@@ -60,6 +65,8 @@ install_deps() {
     command -v python3  >/dev/null || missing+=(python3)
     [[ -x /usr/sbin/sshd ]]        || missing+=(openssh-server)
     command -v ssh      >/dev/null || missing+=(openssh-client)
+    command -v openssl  >/dev/null || missing+=(openssl)
+    command -v editcap  >/dev/null || missing+=(tshark)
     if ((${#missing[@]})); then
         log "installing: ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
@@ -234,6 +241,14 @@ start_servers() {
         >"$RUN_DIR/dnsmasq.log" 2>&1 &
     DNSMASQ_PID=$!
 
+    # The HTTPS server's certificate, made now (self-signed, RSA so that
+    # the ECDHE-RSA and plain RSA TLS 1.2 suites can be negotiated); curl
+    # trusts it with --cacert.
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -sha256 \
+        -subj "/CN=$NAME" -addext "subjectAltName=DNS:$NAME" \
+        -keyout "$RUN_DIR/tls.key" -out "$RUN_DIR/tls.crt" 2>"$RUN_DIR/openssl.err"
+    chmod 644 "$RUN_DIR/tls.key"
+
     mkdir -p "$RUN_DIR/nginx"
     sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@CONTENT_DIR@|$CONTENT_DIR|g" \
         "$CONF_DIR/nginx.conf.in" > "$RUN_DIR/nginx.conf"
@@ -245,7 +260,9 @@ start_servers() {
     # Wait until both answer (these checks run before any capture starts).
     local i
     for i in $(seq 50); do
-        if ip netns exec $NS_C curl -4 -sS -o /dev/null --max-time 1 "$BASE/" 2>/dev/null; then
+        if ip netns exec $NS_C curl -4 -sS -o /dev/null --max-time 1 "$BASE/" 2>/dev/null \
+            && ip netns exec $NS_C curl -4 -sS -o /dev/null --max-time 1 \
+                --cacert "$RUN_DIR/tls.crt" "$TLS_BASE/" 2>/dev/null; then
             return 0
         fi
         sleep 0.1
@@ -297,6 +314,14 @@ record() { # record NAME FILE
     capture_stop
     cp "$tmp" "$OUT_DIR/$out.tmp"
     mv -f "$OUT_DIR/$out.tmp" "$OUT_DIR/$out"
+    if [[ -f $RUN_DIR/$name.keys ]]; then
+        cp "$RUN_DIR/$name.keys" "$OUT_DIR/$name.keys"
+    fi
+    if [[ $name == tls13-h2 ]]; then
+        # The same capture as pcapng with the key log in a Decryption
+        # Secrets Block: readers decrypt it without being given a key log.
+        editcap --inject-secrets "tls,$RUN_DIR/$name.keys" "$tmp" "$OUT_DIR/$name-dsb.pcapng"
+    fi
 }
 
 # --------------------------------------------------------------------------
@@ -368,6 +393,83 @@ scenario_ftp() {
     in_client python3 "$CONF_DIR/clients.py" ftp $IP_S style.css
 }
 
+# HTTPS scenarios. curl writes the TLS secrets to NAME.keys (SSLKEYLOGFILE,
+# NSS key log format); the key log is committed beside the capture.
+tls_curl() { # tls_curl NAME CURL-ARGS...
+    local name=$1
+    shift
+    rm -f "$RUN_DIR/$name.keys"
+    in_client env SSLKEYLOGFILE="$RUN_DIR/$name.keys" \
+        curl -4 -sS --cacert "$RUN_DIR/tls.crt" "$@"
+}
+
+scenario_tls13-h2() {
+    # TLS 1.3 (TLS_AES_256_GCM_SHA384, OpenSSL's first choice), ALPN h2,
+    # three requests as three streams of one connection.
+    tls_curl tls13-h2 --tlsv1.3 --http2 \
+        -o "$RUN_DIR/h2a" -o "$RUN_DIR/h2b" -o "$RUN_DIR/h2c" \
+        "$TLS_BASE/index.html" "$TLS_BASE/style.css" "$TLS_BASE/data.json"
+    cmp "$RUN_DIR/h2a" "$CONTENT_DIR/index.html"
+    cmp "$RUN_DIR/h2b" "$CONTENT_DIR/style.css"
+    cmp "$RUN_DIR/h2c" "$CONTENT_DIR/data.json"
+}
+
+scenario_tls13-chacha-h1() {
+    # TLS 1.3 with TLS_CHACHA20_POLY1305_SHA256, HTTP/1.1, two requests on
+    # one connection, the second one gzip-compressed (chunked).
+    tls_curl tls13-chacha-h1 --tlsv1.3 --tls13-ciphers TLS_CHACHA20_POLY1305_SHA256 \
+        --http1.1 --compressed -o "$RUN_DIR/c1" -o "$RUN_DIR/c2" \
+        "$TLS_BASE/index.html" "$TLS_BASE/report.txt"
+    cmp "$RUN_DIR/c1" "$CONTENT_DIR/index.html"
+    cmp "$RUN_DIR/c2" "$CONTENT_DIR/report.txt"
+}
+
+scenario_tls13-aes128-post-h2() {
+    # TLS 1.3 with TLS_AES_128_GCM_SHA256, h2, a POST of content/post-body.txt.
+    tls_curl tls13-aes128-post-h2 --tlsv1.3 --tls13-ciphers TLS_AES_128_GCM_SHA256 \
+        --http2 --data-binary "@$CONTENT_DIR/post-body.txt" \
+        -o "$RUN_DIR/p2.body" "$TLS_BASE/submit"
+    printf 'thanks\n' | cmp - "$RUN_DIR/p2.body"
+}
+
+scenario_tls12-gcm-h1() {
+    # TLS 1.2, ECDHE-RSA-AES128-GCM-SHA256, HTTP/1.1: a GET then a POST on
+    # the same connection (--next keeps the connection).
+    tls_curl tls12-gcm-h1 --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-RSA-AES128-GCM-SHA256 \
+        --http1.1 -o "$RUN_DIR/g1" "$TLS_BASE/style.css" \
+        --next --cacert "$RUN_DIR/tls.crt" --tlsv1.2 --tls-max 1.2 \
+        --ciphers ECDHE-RSA-AES128-GCM-SHA256 --http1.1 \
+        --data-binary "@$CONTENT_DIR/post-body.txt" -o "$RUN_DIR/g2" "$TLS_BASE/submit"
+    cmp "$RUN_DIR/g1" "$CONTENT_DIR/style.css"
+    printf 'thanks\n' | cmp - "$RUN_DIR/g2"
+}
+
+scenario_tls12-chacha-h2() {
+    # TLS 1.2, ECDHE-RSA-CHACHA20-POLY1305, h2, two streams.
+    tls_curl tls12-chacha-h2 --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-RSA-CHACHA20-POLY1305 \
+        --http2 -o "$RUN_DIR/ch1" -o "$RUN_DIR/ch2" \
+        "$TLS_BASE/data.json" "$TLS_BASE/index.html"
+    cmp "$RUN_DIR/ch1" "$CONTENT_DIR/data.json"
+    cmp "$RUN_DIR/ch2" "$CONTENT_DIR/index.html"
+}
+
+scenario_tls12-cbc-sha384() {
+    # TLS 1.2, ECDHE-RSA-AES256-SHA384 (AES-256-CBC, HMAC-SHA384), with the
+    # encrypt_then_mac extension OpenSSL negotiates by default.
+    tls_curl tls12-cbc-sha384 --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-RSA-AES256-SHA384 \
+        --http1.1 -o "$RUN_DIR/cb1" "$TLS_BASE/data.json"
+    cmp "$RUN_DIR/cb1" "$CONTENT_DIR/data.json"
+}
+
+scenario_tls12-rsa-cbc-sha1() {
+    # TLS 1.2, AES128-SHA (RSA key exchange, AES-128-CBC, HMAC-SHA1), on the
+    # port-8443 server, which refuses encrypt_then_mac (MAC-then-encrypt,
+    # as most servers and browsers still do it).
+    tls_curl tls12-rsa-cbc-sha1 --tlsv1.2 --tls-max 1.2 --ciphers AES128-SHA \
+        --http1.1 -o "$RUN_DIR/rs1" "$TLS_BASE:8443/style.css"
+    cmp "$RUN_DIR/rs1" "$CONTENT_DIR/style.css"
+}
+
 declare -A FILES=(
     [textbook]=textbook-visit.pcap
     [keepalive]=keepalive-3-requests.pcap
@@ -379,8 +481,17 @@ declare -A FILES=(
     [ssh]=ssh-banner-kex.pcap
     [smtp]=smtp-one-message.pcap
     [ftp]=ftp-passive-retr.pcap
+    [tls13-h2]=tls13-h2.pcap
+    [tls13-chacha-h1]=tls13-chacha-h1.pcap
+    [tls13-aes128-post-h2]=tls13-aes128-post-h2.pcap
+    [tls12-gcm-h1]=tls12-gcm-h1.pcap
+    [tls12-chacha-h2]=tls12-chacha-h2.pcap
+    [tls12-cbc-sha384]=tls12-cbc-sha384.pcap
+    [tls12-rsa-cbc-sha1]=tls12-rsa-cbc-sha1.pcap
 )
-ORDER=(textbook keepalive chunked post refused dns-tcp dns-fragmented ssh smtp ftp)
+ORDER=(textbook keepalive chunked post refused dns-tcp dns-fragmented ssh smtp ftp
+    tls13-h2 tls13-chacha-h1 tls13-aes128-post-h2
+    tls12-gcm-h1 tls12-chacha-h2 tls12-cbc-sha384 tls12-rsa-cbc-sha1)
 
 main() {
     local which=("$@") s

@@ -231,6 +231,15 @@ impl<'a> RecordReader<'a> {
         }
     }
 
+    /// The TLS key logs found in pcapng Decryption Secrets Blocks so far
+    /// (NSS key log text), none for pcap.
+    pub fn tls_secrets(&self) -> &[&'a [u8]] {
+        match &self.inner {
+            Inner::Pcap(_) => &[],
+            Inner::PcapNg(r) => r.tls_secrets(),
+        }
+    }
+
     /// Set when the file ended in the middle of a record.
     pub fn warning(&self) -> Option<&CaptureWarning> {
         match &self.inner {

@@ -25,6 +25,68 @@ pub struct Cli {
     /// Capture to open in the interactive view (pcap, pcapng, .gz, or - for
     /// standard input). Without one, the bundled textbook-visit sample opens.
     pub file: Option<PathBuf>,
+    /// A TLS key log (NSS format, as SSLKEYLOGFILE writes it) to decrypt TLS
+    /// with; repeatable. tshark's spelling `-o tls.keylog_file:FILE` works too.
+    /// Keys in a pcapng's Decryption Secrets Blocks are used without it.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub keylog: Vec<PathBuf>,
+}
+
+/// The key logs of `--keylog`, read once by `main` ([`set_keys`]) and given
+/// to every capture [`open_session`] opens.
+static KEYS: std::sync::OnceLock<crate::tls::KeyLog> = std::sync::OnceLock::new();
+
+/// Reads the `--keylog` files, printing a warning for each malformed line.
+pub fn read_key_logs(paths: &[PathBuf]) -> anyhow::Result<crate::tls::KeyLog> {
+    let mut keys = crate::tls::KeyLog::new();
+    for p in paths {
+        let text = std::fs::read(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+        for w in keys.add_text(&String::from_utf8_lossy(&text)) {
+            eprintln!("wirelens: warning: {}: {w}", p.display());
+        }
+    }
+    Ok(keys)
+}
+
+/// Sets the keys every capture opened by [`open_session`] gets (once per process).
+pub fn set_keys(keys: crate::tls::KeyLog) {
+    let _ = KEYS.set(keys);
+}
+
+/// tshark's `-o tls.keylog_file:FILE` (also `-otls.keylog_file:FILE`)
+/// rewritten as `--keylog FILE`; every other argument is kept as it is (so
+/// `export -o DIR` still names the output directory).
+pub fn tshark_spellings(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    const PREF: &str = "tls.keylog_file:";
+    let mut out: Vec<std::ffi::OsString> = Vec::new();
+    let mut args = args.into_iter().peekable();
+    while let Some(a) = args.next() {
+        let text = a.to_str().map(str::to_owned);
+        let file = match text.as_deref() {
+            Some("-o") => match args.peek().and_then(|n| n.to_str()) {
+                Some(n) if n.starts_with(PREF) => {
+                    let f = n[PREF.len()..].to_owned();
+                    args.next();
+                    Some(f)
+                }
+                _ => None,
+            },
+            Some(t) if t.starts_with("-o") && t[2..].starts_with(PREF) => {
+                Some(t[2 + PREF.len()..].to_owned())
+            }
+            _ => None,
+        };
+        match file {
+            Some(f) => {
+                out.push("--keylog".into());
+                out.push(f.into());
+            }
+            None => out.push(a),
+        }
+    }
+    out
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,9 +120,14 @@ pub enum Outcome {
     Damaged,
 }
 
-/// Opens a capture, turning a failure into a one-line error naming the file.
+/// Opens a capture, turning a failure into a one-line error naming the file;
+/// the `--keylog` keys ([`set_keys`]) join the capture's own.
 pub fn open_session(path: &Path) -> anyhow::Result<Session> {
-    Session::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    let mut trace = Trace::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    if let Some(keys) = KEYS.get().filter(|k| !k.is_empty()) {
+        trace.keys.merge(keys.clone());
+    }
+    Ok(Session::from(trace))
 }
 
 /// Reports damage found while loading, and each bound reached (once), after

@@ -30,13 +30,6 @@ pub struct Row {
     pub info: String,
 }
 
-fn mac(m: [u8; 6]) -> String {
-    format!(
-        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        m[0], m[1], m[2], m[3], m[4], m[5]
-    )
-}
-
 /// Builds the row of a packet. HTTP rows need the view's HTTP index: without
 /// one (a UI still building it in the background) they show as TCP rows.
 pub fn row(view: &PacketView<'_>) -> Row {
@@ -55,8 +48,8 @@ pub fn row(view: &PacketView<'_>) -> Row {
         (s.to_string(), t.to_string())
     } else {
         (
-            d.link.eth_src.map(mac).unwrap_or_default(),
-            d.link.eth_dst.map(mac).unwrap_or_default(),
+            d.link.eth_src.map(crate::text::mac).unwrap_or_default(),
+            d.link.eth_dst.map(crate::text::mac).unwrap_or_default(),
         )
     };
     let (protocol, info) = protocol_and_info(view, custom, http);
@@ -100,6 +93,9 @@ fn protocol_and_info(
             }
             let messages = http.at_packet(view.index);
             if messages.is_empty() {
+                if let Some(cols) = tls_columns(view, http) {
+                    return cols;
+                }
                 // tshark hands a retransmitted segment to no reassembly.
                 let retransmitted = view
                     .trace
@@ -256,6 +252,25 @@ fn protocol_and_info(
                 (lt.name().into(), format!("{} bytes", d.data.len()))
             }
         },
+    }
+}
+
+/// Protocol and Info of a packet that carries TLS records (or part of one).
+fn tls_columns(view: &PacketView<'_>, http: &crate::http::HttpIndex) -> Option<(String, String)> {
+    let entry = view.trace.store.entry(view.index)?;
+    if let Some(h2) = http.http2.get(&entry.conversation) {
+        if let Some(cols) = h2.columns(view.index as u32) {
+            return Some(cols);
+        }
+    }
+    match http.tls.at_packet(view.index)? {
+        crate::tls::AtPacket::Records(conn, recs) => {
+            Some(crate::tls::TlsIndex::columns(conn, recs, view.index as u32))
+        }
+        crate::tls::AtPacket::Segment(true) => Some(("TCP".into(), SEGMENT.into())),
+        crate::tls::AtPacket::Segment(false) => {
+            Some(("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))))
+        }
     }
 }
 

@@ -20,6 +20,7 @@ use crate::decode::app::text_lines::FtpDataChannel;
 use crate::flow::{Conversation, Conversations, Direction, Protocol};
 use crate::limits::{Limit, LimitHit, LimitLog, MAX_HTTP_PIPELINE};
 use crate::store::PacketStore;
+use crate::tls::{KeyLog, TlsIndex};
 use parse::{Framing, Head, StartLine};
 use std::collections::HashMap;
 use stream::DirStream;
@@ -28,8 +29,13 @@ use stream::DirStream;
 /// one segment (nearly always), else a copy (a head split over segments).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HeadBytes {
-    Capture { offset: u64, len: u32 },
+    Capture {
+        offset: u64,
+        len: u32,
+    },
     Owned(Box<[u8]>),
+    /// A head that is not text on the wire: HTTP/2's, decoded from HPACK.
+    Decoded(Box<Head>),
 }
 
 /// One HTTP message as found in a direction's stream, described by where its
@@ -95,6 +101,7 @@ impl Message {
                 capture.get(start..end).unwrap_or(&[])
             }
             HeadBytes::Owned(bytes) => bytes,
+            HeadBytes::Decoded(_) => &[],
         }
     }
 
@@ -106,6 +113,9 @@ impl Message {
 
     /// The head, parsed again out of `capture`'s bytes.
     pub fn head_in(&self, capture: &[u8]) -> Option<Head> {
+        if let HeadBytes::Decoded(head) = &self.head {
+            return Some((**head).clone());
+        }
         let bytes = self.head_bytes(capture);
         if self.request {
             // A head the stream ended inside (an HTTP/0.9 request line).
@@ -119,7 +129,10 @@ impl Message {
 
     /// The body's bytes (de-chunked, content codings still applied), read
     /// again from the capture: reassembles the message's direction of its
-    /// connection, in time proportional to that direction.
+    /// connection, in time proportional to that direction. For cleartext
+    /// TCP only: over TLS (and for HTTP/2) the offsets refer to the
+    /// decrypted stream, so read the body with [`HttpIndex::streams`] and
+    /// [`Message::body_in`].
     pub fn body_bytes(&self, store: &PacketStore, conversations: &Conversations) -> Vec<u8> {
         if self.body.is_empty() {
             return Vec::new();
@@ -157,6 +170,45 @@ impl Message {
             hit.packet = Some(self.last_packet);
         }
         d
+    }
+
+    /// A message of an HTTP/2 stream (built by [`crate::http2`]).
+    pub fn http2(
+        head: Head,
+        conversation: u32,
+        dir: Direction,
+        packets: (u32, u32, Option<u32>),
+        body: parse::Body,
+    ) -> Message {
+        let (request, status) = match &head.start {
+            StartLine::Request { .. } => (true, 0),
+            StartLine::Response { code, .. } => (false, *code),
+        };
+        Message {
+            head: HeadBytes::Decoded(Box::new(head)),
+            status,
+            request,
+            conversation,
+            dir,
+            start: 0,
+            end: 0,
+            first_packet: packets.0,
+            last_packet: packets.1,
+            body_first_packet: packets.2,
+            framing: if body.is_empty() {
+                Framing::NoBody
+            } else {
+                Framing::Length(body.len)
+            },
+            body,
+            gap_bytes: 0,
+            media: None,
+        }
+    }
+
+    /// A message of an HTTP/2 stream.
+    pub fn is_http2(&self) -> bool {
+        matches!(self.head, HeadBytes::Decoded(_))
     }
 
     /// The Protocol column and the Info text of the message as Wireshark
@@ -225,6 +277,11 @@ pub struct HttpIndex {
     /// Bounds reached while building (reassembly, gap fill, heads, chunk
     /// lines, pipelining), the first of each.
     pub limits: Vec<LimitHit>,
+    /// The trace's TLS connections, read before HTTP (HTTP over TLS reads
+    /// their decrypted data); the packet list and the `tls.*` fields use it.
+    pub tls: TlsIndex,
+    /// HTTP/2 connections by conversation index.
+    pub http2: HashMap<u32, crate::http2::Connection>,
 }
 
 /// How many earlier messages `segment_of` looks back over (messages of one
@@ -235,12 +292,23 @@ impl HttpIndex {
     /// Parses every TCP conversation of `trace`, spreading the connections
     /// over the machine's cores (each connection is independent); the result
     /// is in conversation order whatever the number of threads.
-    pub fn build(store: &PacketStore, conversations: &Conversations) -> HttpIndex {
+    ///
+    /// TLS connections are read first ([`crate::tls::TlsIndex`], decrypted
+    /// with `keys`); over TLS, HTTP reads the decrypted application data.
+    pub fn build(store: &PacketStore, conversations: &Conversations, keys: &KeyLog) -> HttpIndex {
         let convs = conversations.all();
+        let tls = TlsIndex::build(store, conversations, keys);
         let limits = LimitLog::default();
-        type Part = (Vec<Transaction>, AppRows, FtpChannels);
+        // Each connection: HTTP/2 when the client opens with the preface,
+        // else HTTP/1.x; over TLS both read the decrypted data.
+        type Part = (
+            Vec<Transaction>,
+            Vec<(u32, crate::http2::Connection)>,
+            AppRows,
+            FtpChannels,
+        );
         let parse = |range: &std::ops::Range<usize>| -> Part {
-            let mut out = Vec::new();
+            let mut out = (Vec::new(), Vec::new());
             let mut rows = Vec::new();
             let mut ftp = Vec::new();
             for ci in range.clone() {
@@ -248,20 +316,34 @@ impl HttpIndex {
                 if conv.protocol != Protocol::Tcp {
                     continue;
                 }
-                let streams = stream::reassemble(store, conv);
-                for s in &streams {
-                    for hit in [s.limit_hit, s.reassembly_limit].into_iter().flatten() {
-                        limits.report(hit);
+                let tls_conn = tls.of_conversation(ci as u32);
+                let raw;
+                let (streams, client) = match tls_conn {
+                    Some(t) => (&t.plaintext, t.client),
+                    None => {
+                        raw = stream::reassemble(store, conv);
+                        for s in &raw {
+                            for hit in [s.limit_hit, s.reassembly_limit].into_iter().flatten() {
+                                limits.report(hit);
+                            }
+                        }
+                        (&raw, conv.client_direction().0)
                     }
+                };
+                if crate::http2::is_http2(&streams[client.index()]) {
+                    let h2 = crate::http2::read(streams, client);
+                    out.0.extend(h2.transactions(conv.stream, ci as u32));
+                    out.1.push((ci as u32, h2));
+                    continue;
                 }
-                let (r, f) = app_rows(conv, &streams);
+                let (r, f) = app_rows(conv, streams);
                 rows.extend(r);
                 ftp.extend(f);
-                let txns = connection(conv, ci as u32, &streams, &limits);
-                rows.extend(websocket_rows(store, &txns, &streams));
-                out.extend(txns);
+                let txns = connection(conv, ci as u32, streams, &limits);
+                rows.extend(websocket_rows(store, &txns, streams));
+                out.0.extend(txns);
             }
-            (out, rows, ftp)
+            (out.0, out.1, rows, ftp)
         };
         // Blocks of connections keep the per-thread bookkeeping small.
         const BLOCK: usize = 64;
@@ -272,10 +354,17 @@ impl HttpIndex {
         let parts = crate::parallel::map_in_order(&blocks, parse);
         let mut index = HttpIndex::default();
         let mut ftp = Vec::new();
-        for (transactions, rows, f) in parts {
+        for (transactions, h2, rows, f) in parts {
             for t in transactions {
-                index.push(t);
+                // HTTP/2 messages are not http.* fields for tshark: listed
+                // and exported, but not in the packets' HTTP messages.
+                if t.request.iter().chain(&t.response).any(Message::is_http2) {
+                    index.transactions.push(t);
+                } else {
+                    index.push(t);
+                }
             }
+            index.http2.extend(h2);
             index.app_rows.extend(rows);
             ftp.extend(f);
         }
@@ -284,7 +373,26 @@ impl HttpIndex {
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
         index.limits = limits.hits();
+        index.tls = tls;
         index
+    }
+
+    /// Both directions of conversation `conversation` as its messages'
+    /// body offsets refer to them: the decrypted application data of a TLS
+    /// connection, else the reassembled TCP bytes.
+    pub fn streams(
+        &self,
+        store: &PacketStore,
+        conversations: &Conversations,
+        conversation: u32,
+    ) -> [DirStream; 2] {
+        if let Some(tls) = self.tls.of_conversation(conversation) {
+            return tls.plaintext.clone();
+        }
+        conversations
+            .get(conversation)
+            .map(|c| stream::reassemble(store, c))
+            .unwrap_or_default()
     }
 
     fn push(&mut self, t: Transaction) {
@@ -374,6 +482,7 @@ impl HttpIndex {
             let head = match &m.head {
                 HeadBytes::Capture { .. } => 0,
                 HeadBytes::Owned(b) => b.len(),
+                HeadBytes::Decoded(h) => h.headers.iter().map(|(n, v)| n.len() + v.len()).sum(),
             };
             head + m.body.pieces.capacity() * size_of::<std::ops::Range<u64>>()
                 + m.body.trailers.capacity() * size_of::<(String, String)>()

@@ -5,7 +5,15 @@ use std::process::ExitCode;
 use wirelens::cli::{self, Cli, Command, Outcome};
 
 fn main() -> ExitCode {
-    let args = Cli::parse();
+    let args = Cli::parse_from(cli::tshark_spellings(std::env::args_os()));
+    let keys = match cli::read_key_logs(&args.keylog) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("wirelens: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    cli::set_keys(keys.clone());
     let result = match &args.command {
         Some(Command::List(a)) => cli::list::run(a),
         Some(Command::Http(a)) => cli::http::run(a),
@@ -24,7 +32,7 @@ fn main() -> ExitCode {
             });
             // A capture that cannot be read was shown in the TUI; it is
             // reported again after the terminal is restored, and exits 2.
-            match wirelens::ui::run(path) {
+            match wirelens::ui::run_with_keys(path, keys) {
                 Ok(wirelens::ui::Exit::Quit) => Ok(Outcome::Ok),
                 Ok(wirelens::ui::Exit::LoadFailed(e)) => Err(anyhow::anyhow!(e)),
                 Err(e) => Err(e.into()),

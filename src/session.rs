@@ -77,7 +77,11 @@ impl Session {
     /// The trace's HTTP transactions, parsed on the first call and kept.
     pub fn http(&self) -> &HttpIndex {
         self.http.get_or_init(|| {
-            let index = HttpIndex::build(&self.trace.store, &self.trace.conversations);
+            let index = HttpIndex::build(
+                &self.trace.store,
+                &self.trace.conversations,
+                &self.trace.keys,
+            );
             for &hit in &index.limits {
                 self.trace.limits.report(hit);
             }

@@ -14,7 +14,7 @@
 //! ```no_run
 //! use wirelens::stats::{hierarchy, Selection};
 //! let trace = wirelens::trace::Trace::open(std::path::Path::new("capture.pcap"))?;
-//! let http = wirelens::http::HttpIndex::build(&trace.store, &trace.conversations);
+//! let http = wirelens::http::HttpIndex::build(&trace.store, &trace.conversations, &trace.keys);
 //! let tree = hierarchy::compute(&trace, &http, &Selection::All);
 //! for node in &tree.roots {
 //!     println!("{} frames:{} bytes:{}", node.name, node.frames, node.bytes);

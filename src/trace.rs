@@ -14,6 +14,7 @@ use crate::decode::decode;
 use crate::flow::{Conversations, FlowBuilder};
 use crate::limits::LimitLog;
 use crate::store::{entry_from, PacketEntry, PacketStore};
+use crate::tls::{KeyLog, KeyLogWarning};
 use std::path::Path;
 
 /// Progress of a load, reported every few thousand packets.
@@ -36,6 +37,17 @@ pub struct Trace {
     /// later on this trace (reassembly, HTTP, DNS), each kept once. The one
     /// part of a trace that changes after loading.
     pub limits: LimitLog,
+    /// TLS secrets: from the capture's Decryption Secrets Blocks and from
+    /// key logs added with [`Trace::add_key_log`] (before a session reads
+    /// the trace).
+    pub keys: KeyLog,
+}
+
+impl Trace {
+    /// Adds the secrets of a key log (NSS format text).
+    pub fn add_key_log(&mut self, text: &str) -> Vec<KeyLogWarning> {
+        self.keys.add_text(text)
+    }
 }
 
 const PROGRESS_EVERY: u64 = 16_384;
@@ -66,6 +78,7 @@ impl Trace {
         let mut flows = FlowBuilder::new();
         let warning;
         let mut error = None;
+        let mut keys = KeyLog::new();
         {
             let bytes = capture.bytes();
             let mut reader = capture.records()?;
@@ -114,6 +127,11 @@ impl Trace {
                 }
             }
             warning = reader.warning().cloned();
+            // Keys embedded in the capture; a malformed line there is skipped
+            // (the lines that parse are used).
+            for secrets in reader.tls_secrets() {
+                let _ = keys.add_text(&String::from_utf8_lossy(secrets));
+            }
             interfaces = reader.interfaces().to_vec();
             progress(Progress {
                 bytes_read: reader.position(),
@@ -131,6 +149,7 @@ impl Trace {
             warning,
             error,
             limits,
+            keys,
         })
     }
 }

@@ -42,10 +42,16 @@ pub enum Exit {
 
 /// Runs the TUI on `path` until the user quits.
 pub fn run(path: PathBuf) -> std::io::Result<Exit> {
+    run_with_keys(path, crate::tls::KeyLog::new())
+}
+
+/// Runs the TUI on `path`, decrypting TLS with `keys` (from `--keylog`) and
+/// with the keys the capture itself carries.
+pub fn run_with_keys(path: PathBuf, keys: crate::tls::KeyLog) -> std::io::Result<Exit> {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut app = app::App::new(path.display().to_string(), tx.clone());
     app.loader_started();
-    loader::spawn_loader(path, tx.clone());
+    loader::spawn_loader(path, keys, tx.clone());
     let mut guard = terminal::Guard::enter()?;
     event::spawn_input(tx, guard.stop_flag());
     let mut events = event::Channel::new(rx);

@@ -123,7 +123,8 @@ fn load(bytes: Vec<u8>) {
         return;
     };
     if let Ok(trace) = wirelens::trace::Trace::load(capture, |_| true) {
-        let index = wirelens::http::HttpIndex::build(&trace.store, &trace.conversations);
+        let index =
+            wirelens::http::HttpIndex::build(&trace.store, &trace.conversations, &trace.keys);
         for t in &index.transactions {
             if let (Some(m), Some(head)) = (
                 &t.response,

@@ -312,7 +312,7 @@ fn statistics_match_tshark() {
         let dir = fixtures.join(name);
         let trace = Trace::open(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
         let all = Selection::All;
-        let http = HttpIndex::build(&trace.store, &trace.conversations);
+        let http = HttpIndex::build(&trace.store, &trace.conversations, &trace.keys);
         let mut check = |stat: &'static str, theirs: Numbers, ours: Numbers| {
             let bad = compare(&theirs, &ours, per_stat.entry(stat).or_default());
             if bad.is_empty() {

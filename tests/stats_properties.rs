@@ -152,7 +152,7 @@ fn exercise(bytes: Vec<u8>, interval_us: u64) {
     let Ok(trace) = Trace::load(capture, |_| true) else {
         return;
     };
-    let http = HttpIndex::build(&trace.store, &trace.conversations);
+    let http = HttpIndex::build(&trace.store, &trace.conversations, &trace.keys);
     let all = Selection::All;
     let h = hierarchy::compute(&trace, &http, &all);
     assert_eq!(h.frames as usize, trace.store.len());

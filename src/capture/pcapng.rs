@@ -16,6 +16,11 @@ const IDB: u32 = 1;
 const OBSOLETE_PB: u32 = 2;
 const SPB: u32 = 3;
 const EPB: u32 = 6;
+const DSB: u32 = 0x0000_000A;
+/// Secrets type of a TLS key log in a Decryption Secrets Block.
+const SECRETS_TLS_KEY_LOG: u32 = 0x544c_534b;
+/// Most key-log bytes kept from Decryption Secrets Blocks (all together).
+pub const MAX_TLS_SECRETS_BYTES: usize = 16 * 1024 * 1024;
 const CB_COPY: u32 = 0x0000_0BAD;
 const CB_NOCOPY: u32 = 0x4000_0BAD;
 const BYTE_ORDER_MAGIC: u32 = 0x1A2B_3C4D;
@@ -41,6 +46,9 @@ pub(crate) struct PcapNgReader<'a> {
     records: u64,
     warning: Option<CaptureWarning>,
     done: bool,
+    /// TLS key logs of the Decryption Secrets Blocks seen so far.
+    tls_secrets: Vec<&'a [u8]>,
+    tls_secrets_bytes: usize,
 }
 
 impl<'a> PcapNgReader<'a> {
@@ -62,6 +70,8 @@ impl<'a> PcapNgReader<'a> {
             records: 0,
             warning: None,
             done: false,
+            tls_secrets: Vec::new(),
+            tls_secrets_bytes: 0,
         };
         reader.read_byte_order(0)?;
         Ok(reader)
@@ -73,6 +83,12 @@ impl<'a> PcapNgReader<'a> {
 
     pub(crate) fn warning(&self) -> Option<&CaptureWarning> {
         self.warning.as_ref()
+    }
+
+    /// The TLS key logs (NSS format text) of the Decryption Secrets Blocks
+    /// read so far, bounded by [`MAX_TLS_SECRETS_BYTES`].
+    pub(crate) fn tls_secrets(&self) -> &[&'a [u8]] {
+        &self.tls_secrets
     }
 
     pub(crate) fn position(&self) -> u64 {
@@ -155,6 +171,18 @@ impl<'a> PcapNgReader<'a> {
             }
             IDB => {
                 self.read_interface(body, at)?;
+                None
+            }
+            DSB if body.len() >= 8 => {
+                let secrets_type = read_u32(body, 0, be);
+                let len = read_u32(body, 4, be) as usize;
+                let data = body.get(8..8 + len.min(body.len() - 8)).unwrap_or(&[]);
+                if secrets_type == SECRETS_TLS_KEY_LOG
+                    && self.tls_secrets_bytes + data.len() <= MAX_TLS_SECRETS_BYTES
+                {
+                    self.tls_secrets_bytes += data.len();
+                    self.tls_secrets.push(data);
+                }
                 None
             }
             EPB => Some(self.enhanced_packet(body, at)?),

@@ -5,7 +5,7 @@ use super::{finish_output, open_session, report_damage, Outcome};
 use crate::flow::follow::{follow, Side};
 use crate::flow::follow_text::{for_each_line, TextFormat};
 use crate::flow::reassembly::Piece;
-use crate::text::sanitize;
+use crate::text::{ascii_or_dot, hex_dump_row, sanitize};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -24,6 +24,8 @@ pub enum Format {
     Ascii,
     Hex,
     Raw,
+    /// tshark's `-z follow,tls,raw` text (with --tls).
+    Tshark,
 }
 
 #[derive(Debug, Args)]
@@ -39,12 +41,24 @@ pub struct FollowArgs {
     /// (server chunks indented); raw: the exact bytes (for a pipe or file).
     #[arg(long, value_enum, default_value_t = Format::Ascii)]
     pub format: Format,
+    /// The decrypted TLS application data instead of the TCP bytes, as
+    /// tshark's `-z follow,tls` (needs the session's keys: --keylog, or a
+    /// pcapng with a Decryption Secrets Block). With `--format tshark`, the
+    /// exact text of `tshark -q -z follow,tls,raw,N`.
+    #[arg(long)]
+    pub tls: bool,
 }
 
 pub fn run(args: &FollowArgs) -> Result<Outcome> {
     let session = open_session(&args.file)?;
     let trace = session.trace();
     let conv = super::tcp_stream(trace, &args.file, args.stream)?;
+    if args.tls {
+        return run_tls(args, &session);
+    }
+    if args.format == Format::Tshark {
+        anyhow::bail!("--format tshark is the text of tshark's follow,tls: use it with --tls");
+    }
     let stream = follow(&trace.store, conv);
     for &hit in &stream.limits {
         trace.limits.report(hit);
@@ -118,6 +132,78 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
                     t.cut_bytes,
                     t.dropped_bytes
                 );
+            }
+        }
+        out.flush()
+    })();
+    finish_output(written)?;
+    Ok(report_damage(&args.file, trace))
+}
+
+/// `follow --tls`: the decrypted application data of the stream's TLS
+/// connection, one chunk per record, in capture order.
+fn run_tls(args: &FollowArgs, session: &crate::session::Session) -> Result<Outcome> {
+    let trace = session.trace();
+    let conv_index = trace
+        .conversations
+        .all()
+        .iter()
+        .position(|c| c.protocol == crate::flow::Protocol::Tcp && c.stream == args.stream)
+        .map(|i| i as u32);
+    let conn = conv_index.and_then(|i| session.http().tls.of_conversation(i));
+    let Some(conn) = conn else {
+        anyhow::bail!("tcp.stream {} is not TLS", args.stream);
+    };
+    if !conn.keys_found {
+        eprintln!(
+            "wirelens: no key for the TLS session of tcp.stream {} (give one with --keylog)",
+            args.stream
+        );
+    }
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let client = conn.client;
+    let wanted = |d: crate::flow::Direction| match args.direction {
+        Which::Both => true,
+        Which::Client => d == client,
+        Which::Server => d != client,
+    };
+    let written = (|| -> std::io::Result<()> {
+        if args.format == Format::Tshark {
+            let text = crate::tls::follow::tshark_raw(trace, &session.http().tls, args.stream)
+                .unwrap_or_default();
+            return out.write_all(text.as_bytes());
+        }
+        let mut last = None;
+        let mut offsets = [0u64; 2];
+        for (dir, bytes) in conn.app_data().into_iter().filter(|(d, _)| wanted(*d)) {
+            let side = if dir == client {
+                Side::Client
+            } else {
+                Side::Server
+            };
+            match args.format {
+                Format::Raw => out.write_all(bytes)?,
+                Format::Ascii => {
+                    if last != Some(side) {
+                        writeln!(out, "==== {} ====", side.name())?;
+                        last = Some(side);
+                    }
+                    let text: String = bytes
+                        .iter()
+                        .map(|&b| if b == b'\n' { '\n' } else { ascii_or_dot(b) })
+                        .collect();
+                    for line in text.strip_suffix('\n').unwrap_or(&text).split('\n') {
+                        writeln!(out, "{}", sanitize(line))?;
+                    }
+                }
+                Format::Hex | Format::Tshark => {
+                    let indent = if side == Side::Server { "    " } else { "" };
+                    let o = &mut offsets[dir.index()];
+                    for (i, line) in bytes.chunks(16).enumerate() {
+                        writeln!(out, "{indent}{}", hex_dump_row(*o + 16 * i as u64, line))?;
+                    }
+                    *o += bytes.len() as u64;
+                }
             }
         }
         out.flush()

@@ -3,7 +3,7 @@
 use super::{finish_output, open_session, report_damage, stdout, Outcome};
 use crate::http::content::{ContentError, DEFAULT_DECODED_LIMIT};
 use crate::http::parse::{Head, StartLine};
-use crate::http::stream::{reassemble, DirStream};
+use crate::http::stream::DirStream;
 use crate::http::{HttpIndex, Message, Transaction};
 use crate::text::sanitize;
 use crate::trace::Trace;
@@ -47,6 +47,7 @@ fn spans_match(t: &crate::http::Transaction, matching: &[u32]) -> bool {
 /// One transaction's row, as text (not yet sanitised).
 struct Row {
     stream: u32,
+    version: String,
     req_frame: String,
     resp_frame: String,
     method: String,
@@ -75,6 +76,7 @@ fn secs(trace: &Trace, t: &Transaction, packet: u32) -> Option<f64> {
 /// else what decoding gives (the connection reassembled once, on first need).
 fn decoded_len(
     trace: &Trace,
+    index: &HttpIndex,
     m: &Message,
     head: Option<&Head>,
     streams: &mut Option<[DirStream; 2]>,
@@ -82,10 +84,8 @@ fn decoded_len(
     let Some(head) = head.filter(|h| !h.codings().is_empty() && !m.body.is_empty()) else {
         return m.body.len;
     };
-    let Some(conv) = trace.conversations.get(m.conversation) else {
-        return 0;
-    };
-    let streams = streams.get_or_insert_with(|| reassemble(&trace.store, conv));
+    let streams = streams
+        .get_or_insert_with(|| index.streams(&trace.store, &trace.conversations, m.conversation));
     let d = m.decode_body(head, &m.body_in(streams), DEFAULT_DECODED_LIMIT);
     if let Some(ContentError::Limit(hit)) = d.error {
         trace.limits.report(hit);
@@ -93,7 +93,12 @@ fn decoded_len(
     d.bytes.len() as u64
 }
 
-fn row(trace: &Trace, t: &Transaction, streams: &mut Option<[DirStream; 2]>) -> Row {
+fn row(
+    trace: &Trace,
+    index: &HttpIndex,
+    t: &Transaction,
+    streams: &mut Option<[DirStream; 2]>,
+) -> Row {
     let req = t.request.as_ref();
     let resp = t.response.as_ref();
     let req_head = req.and_then(|m| m.head(&trace.store));
@@ -102,6 +107,16 @@ fn row(trace: &Trace, t: &Transaction, streams: &mut Option<[DirStream; 2]>) -> 
         Some(StartLine::Request { method, uri, .. }) => (method.clone(), uri.clone()),
         _ => (String::new(), String::new()),
     };
+    let version = [req_head.as_ref(), resp_head.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|h| match &h.start {
+            StartLine::Request { version, .. } | StartLine::Response { version, .. } => {
+                version.clone()
+            }
+        })
+        .next()
+        .unwrap_or_default();
     let h = |head: &Option<Head>, n: &str| {
         head.as_ref()
             .and_then(|h| h.header(n))
@@ -109,10 +124,11 @@ fn row(trace: &Trace, t: &Transaction, streams: &mut Option<[DirStream; 2]>) -> 
             .to_string()
     };
     let decoded = resp
-        .map(|m| decoded_len(trace, m, resp_head.as_ref(), streams))
+        .map(|m| decoded_len(trace, index, m, resp_head.as_ref(), streams))
         .unwrap_or(0);
     Row {
         stream: t.stream,
+        version,
         req_frame: req
             .map(|m| (m.last_packet + 1).to_string())
             .unwrap_or_default(),
@@ -120,7 +136,11 @@ fn row(trace: &Trace, t: &Transaction, streams: &mut Option<[DirStream; 2]>) -> 
             .map(|m| (m.last_packet + 1).to_string())
             .unwrap_or_default(),
         method,
-        host: h(&req_head, "host"),
+        // HTTP/2 names the host in :authority.
+        host: match h(&req_head, "host") {
+            host if host.is_empty() => h(&req_head, ":authority"),
+            host => host,
+        },
         uri,
         status: resp
             .and_then(Message::code)
@@ -167,7 +187,7 @@ fn rows(
         let mut streams = None;
         group
             .iter()
-            .map(|t| row(trace, t, &mut streams))
+            .map(|t| row(trace, index, t, &mut streams))
             .collect::<Vec<_>>()
     })
     .into_iter()
@@ -190,16 +210,19 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
         if !args.json {
             writeln!(
                 out,
-                "stream\treq\tresp\tmethod\thost\turi\tstatus\ttype\tlength\tencodings\twire\tdecoded\tsent\tfirst\tlast"
+                "stream\treq\tresp\tmethod\thost\turi\tstatus\ttype\tlength\tencodings\twire\tdecoded\tsent\tfirst\tlast\tversion"
             )?;
         }
         for r in rows(trace, index, matching.as_ref()) {
             if args.json {
+                let number = |s: &str| s.parse::<u64>().ok();
                 let v = json!({
-                    "stream": r.stream, "request_frame": r.req_frame, "response_frame": r.resp_frame,
+                    "stream": r.stream, "version": sanitize(&r.version),
+                    "request_frame": number(&r.req_frame), "response_frame": number(&r.resp_frame),
                     "method": sanitize(&r.method), "host": sanitize(&r.host), "uri": sanitize(&r.uri),
-                    "status": r.status, "content_type": sanitize(&r.content_type),
-                    "content_length": sanitize(&r.content_length), "encodings": sanitize(&r.encodings),
+                    "status": number(&r.status), "content_type": sanitize(&r.content_type),
+                    "content_length": number(&r.content_length), "encodings": sanitize(&r.encodings),
+                    "body_bytes": r.decoded,
                     "wire_body_bytes": r.wire, "decoded_body_bytes": r.decoded, "partial": r.partial,
                     "request_sent": r.sent, "response_first_byte": r.first, "response_last_byte": r.last,
                 });
@@ -207,7 +230,7 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
             } else {
                 writeln!(
                     out,
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}{}\t{}\t{}\t{}\t{}",
                     r.stream,
                     r.req_frame,
                     r.resp_frame,
@@ -223,7 +246,8 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
                     if r.partial { " (partial)" } else { "" },
                     opt(r.sent),
                     opt(r.first),
-                    opt(r.last)
+                    opt(r.last),
+                    sanitize(&r.version)
                 )?;
             }
         }

@@ -1,7 +1,7 @@
 //! `wirelens ladder`: the ladder diagram of one TCP stream, as text.
 
 use super::{finish_output, open_session, report_damage, stdout, Outcome};
-use crate::flow::ladder::{ladder, render_text};
+use crate::flow::ladder::{ladder_with_tls, render_text};
 use crate::text::sanitize;
 use anyhow::Result;
 use clap::Args;
@@ -27,8 +27,14 @@ pub fn run(args: &LadderArgs) -> Result<Outcome> {
     let session = open_session(&args.file)?;
     let trace = session.trace();
     let conv = super::tcp_stream(trace, &args.file, args.stream)?;
+    // The TLS handshake as its own phase, when the connection is TLS.
+    let tls = trace
+        .store
+        .entry(conv.first_packet as usize)
+        .and_then(|e| session.http().tls.of_conversation(e.conversation))
+        .and_then(crate::tls::TlsConnection::handshake_packets);
     let text = render_text(
-        &ladder(&trace.store, &trace.conversations, conv, args.all),
+        &ladder_with_tls(&trace.store, &trace.conversations, conv, args.all, tls),
         args.width,
     );
     let mut out = stdout();

@@ -154,6 +154,28 @@ fields! {
     HttpContentLength "http.content_length" UInt "HTTP Content-Length header";
     HttpContentEncoding "http.content_encoding" Str "HTTP Content-Encoding header";
     HttpTransferEncoding "http.transfer_encoding" Str "HTTP Transfer-Encoding header";
+    Tls "tls" Protocol "TLS (a record completes in this packet)";
+    TlsRecordContentType "tls.record.content_type" UInt "TLS record content type (outer)";
+    TlsRecordVersion "tls.record.version" UInt "TLS record version";
+    TlsRecordLength "tls.record.length" UInt "TLS record length";
+    TlsHandshakeType "tls.handshake.type" UInt "TLS handshake message type";
+    TlsHandshakeExtensionsServerName "tls.handshake.extensions_server_name" Str "TLS Server Name Indication";
+    TlsHandshakeExtensionsAlpnStr "tls.handshake.extensions_alpn_str" Str "TLS ALPN protocol";
+    TlsHandshakeExtensionsSupportedVersion "tls.handshake.extensions.supported_version" UInt "TLS supported version";
+    TlsHandshakeCiphersuite "tls.handshake.ciphersuite" UInt "TLS cipher suite (offered or chosen)";
+    TlsHandshakeJa3Full "tls.handshake.ja3_full" Str "JA3 fingerprint string of a Client Hello";
+    TlsHandshakeJa3 "tls.handshake.ja3" Str "JA3 fingerprint (MD5) of a Client Hello";
+    TlsHandshakeJa3sFull "tls.handshake.ja3s_full" Str "JA3S fingerprint string of a Server Hello";
+    TlsHandshakeJa3s "tls.handshake.ja3s" Str "JA3S fingerprint (MD5) of a Server Hello";
+    TlsAlertMessageLevel "tls.alert_message.level" UInt "TLS alert level";
+    TlsAlertMessageDesc "tls.alert_message.desc" UInt "TLS alert description";
+    Http2 "http2" Protocol "HTTP/2 (a frame completes in this packet)";
+    Http2Streamid "http2.streamid" UInt "HTTP/2 stream identifier";
+    Http2Type "http2.type" UInt "HTTP/2 frame type";
+    Http2Flags "http2.flags" UInt "HTTP/2 frame flags";
+    Http2Length "http2.length" UInt "HTTP/2 frame payload length";
+    Http2HeaderName "http2.header.name" Str "HTTP/2 header name (HPACK decoded)";
+    Http2HeaderValue "http2.header.value" Str "HTTP/2 header value (HPACK decoded)";
 }
 
 /// Finds a field by its Wireshark name.
@@ -196,8 +218,14 @@ impl FieldId {
     /// Whether the field's values come from the HTTP index.
     pub fn is_http(self) -> bool {
         let name = self.name();
-        // The Info column shows HTTP start lines.
-        name == "http" || name.starts_with("http.") || name.starts_with("_ws.col.")
+        // The Info column shows HTTP start lines; TLS fields too: the TLS
+        // index is built with the HTTP index.
+        name == "http"
+            || name.starts_with("http.")
+            || name.starts_with("http2")
+            || name == "tls"
+            || name.starts_with("tls.")
+            || name.starts_with("_ws.col.")
     }
 }
 

@@ -382,6 +382,40 @@ impl<'t> PacketView<'t> {
                 }
                 None
             }
+            F::Tls
+            | F::TlsRecordContentType
+            | F::TlsRecordVersion
+            | F::TlsRecordLength
+            | F::TlsHandshakeType
+            | F::TlsHandshakeExtensionsServerName
+            | F::TlsHandshakeExtensionsAlpnStr
+            | F::TlsHandshakeExtensionsSupportedVersion
+            | F::TlsHandshakeCiphersuite
+            | F::TlsHandshakeJa3Full
+            | F::TlsHandshakeJa3
+            | F::TlsHandshakeJa3sFull
+            | F::TlsHandshakeJa3s
+            | F::TlsAlertMessageLevel
+            | F::TlsAlertMessageDesc => {
+                if let (Some(http), true) = (self.http, tcp.is_some()) {
+                    crate::tls::fields::values(&http.tls, self.index, field, &mut push);
+                }
+                None
+            }
+            F::Http2
+            | F::Http2Streamid
+            | F::Http2Type
+            | F::Http2Flags
+            | F::Http2Length
+            | F::Http2HeaderName
+            | F::Http2HeaderValue => {
+                if let (Some(http), true) = (self.http, tcp.is_some()) {
+                    if let Some(h2) = http.http2.get(&entry.conversation) {
+                        crate::http2::fields::values(h2, self.index, field, &mut push);
+                    }
+                }
+                None
+            }
         };
         if let Some(v) = one {
             out.push(v);

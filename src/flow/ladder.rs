@@ -16,6 +16,8 @@ use std::net::SocketAddr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     Handshake,
+    /// The TLS handshake, from the Client Hello to the last Finished.
+    TlsHandshake,
     Data,
     /// Closing, named after the teardown kind.
     Teardown(TeardownLabel),
@@ -35,6 +37,7 @@ impl Phase {
     pub fn label(self) -> &'static str {
         match self {
             Phase::Handshake => "Three-way handshake",
+            Phase::TlsHandshake => "TLS handshake",
             Phase::Data => "Data (request/response)",
             Phase::Teardown(TeardownLabel::FourWay) => "Four-way teardown",
             Phase::Teardown(TeardownLabel::ThreeWay) => "Three-way teardown",
@@ -141,6 +144,19 @@ pub fn ladder(
     conv: &Conversation,
     all: bool,
 ) -> Ladder {
+    ladder_with_tls(store, conversations, conv, all, None)
+}
+
+/// Like [`ladder`], with the packets `tls` (first and last, 0-based) shown
+/// as a TLS handshake phase between the TCP handshake and the data (see
+/// `crate::tls::TlsConnection::handshake_packets`).
+pub fn ladder_with_tls(
+    store: &PacketStore,
+    conversations: &Conversations,
+    conv: &Conversation,
+    all: bool,
+    tls: Option<(u32, u32)>,
+) -> Ladder {
     let end_label = match life(store, conv).map(|l| l.teardown) {
         Some(Teardown::FourWay { .. }) => TeardownLabel::FourWay,
         Some(Teardown::ThreeWay { .. }) => TeardownLabel::ThreeWay,
@@ -198,6 +214,8 @@ pub fn ladder(
             Phase::Teardown(end_label)
         } else if flags.syn() || Some(index as u32) == handshake_ack {
             Phase::Handshake
+        } else if tls.is_some_and(|(first, last)| (first..=last).contains(&(index as u32))) {
+            Phase::TlsHandshake
         } else {
             Phase::Data
         };

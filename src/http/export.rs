@@ -4,7 +4,7 @@
 //! through a symlink, and never over an existing file unless forced.
 
 use super::parse::Head;
-use super::stream::{reassemble, DirStream};
+use super::stream::DirStream;
 use super::{media, HttpIndex, Message};
 use crate::flow::Conversations;
 use crate::store::PacketStore;
@@ -278,7 +278,7 @@ pub fn plan_each<'a, E>(
     mut each: impl FnMut(ExportItem<'a>) -> Result<(), E>,
 ) -> Result<(), E> {
     for group in by_connection(choose(store, index, opts)) {
-        let streams = connection_streams(store, conversations, &group);
+        let streams = connection_streams(store, conversations, index, &group);
         for c in &group {
             each(materialize(c, &streams, opts))?;
         }
@@ -303,12 +303,12 @@ fn by_connection(chosen: Vec<Chosen<'_>>) -> Vec<Vec<Chosen<'_>>> {
 fn connection_streams(
     store: &PacketStore,
     conversations: &Conversations,
+    index: &HttpIndex,
     group: &[Chosen<'_>],
 ) -> [DirStream; 2] {
     group
         .first()
-        .and_then(|c| conversations.get(c.msg.conversation))
-        .map(|conv| reassemble(store, conv))
+        .map(|c| index.streams(store, conversations, c.msg.conversation))
         .unwrap_or_default()
 }
 
@@ -337,7 +337,7 @@ pub fn export_all(
 ) -> Vec<Result<Written, ExportError>> {
     let groups = by_connection(choose(store, index, opts));
     crate::parallel::map_in_order(&groups, |group| {
-        let streams = connection_streams(store, conversations, group);
+        let streams = connection_streams(store, conversations, index, group);
         group
             .iter()
             .map(|c| {

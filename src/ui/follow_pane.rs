@@ -13,8 +13,9 @@ use super::keymap::Action;
 use super::ladder_pane::side_color;
 use super::prompt::{Prompt, PromptKind};
 use super::render::{block, building};
-use crate::flow::follow::{follow, Side};
+use crate::flow::follow::{follow, Chunk, Side};
 use crate::flow::follow_text::{for_each_line, TextFormat};
+use crate::flow::reassembly::Piece;
 use crate::session::Session;
 use crate::text::sanitize;
 use ratatui::layout::Rect;
@@ -50,11 +51,35 @@ pub struct FollowState {
     pub bytes: [u64; 2],
     /// Gaps in both directions.
     pub gaps: u32,
+    /// Showing the decrypted TLS application data (`t`), not the TCP bytes.
+    pub tls: bool,
+    /// The stream has decrypted TLS data (the title offers `t`).
+    pub tls_available: bool,
 }
 
 impl FollowState {
     /// Follows conversation `conversation`.
     pub fn new(trace: &Session, conversation: u32, hex: bool) -> Option<FollowState> {
+        FollowState::with_mode(trace, conversation, hex, false)
+    }
+
+    /// Whether conversation `conversation` has decrypted TLS data to follow.
+    pub fn has_tls(trace: &Session, conversation: u32) -> bool {
+        trace
+            .http_if_ready()
+            .and_then(|h| h.tls.of_conversation(conversation))
+            .is_some_and(|c| c.keys_found)
+    }
+
+    /// Follows conversation `conversation`: its TCP bytes, or with `tls` the
+    /// decrypted TLS application data (as tshark's follow,tls), one chunk
+    /// per record; `tls` without a decrypted session falls back to TCP.
+    pub fn with_mode(
+        trace: &Session,
+        conversation: u32,
+        hex: bool,
+        tls: bool,
+    ) -> Option<FollowState> {
         let conv = trace.conversations.get(conversation)?;
         let followed = follow(&trace.store, conv);
         let format = if hex {
@@ -62,9 +87,43 @@ impl FollowState {
         } else {
             TextFormat::Ascii
         };
-        let lines = render_lines(&followed.chunks, format);
+        let decrypted = tls
+            .then(|| trace.http_if_ready())
+            .flatten()
+            .and_then(|h| h.tls.of_conversation(conversation))
+            .filter(|c| c.keys_found);
         let c = followed.totals(Side::Client);
         let s = followed.totals(Side::Server);
+        let (lines, bytes, gaps) = match decrypted {
+            Some(conn) => {
+                let mut offsets = [0u64; 2];
+                let chunks: Vec<Chunk<'_>> = conn
+                    .app_data()
+                    .into_iter()
+                    .map(|(dir, b)| {
+                        let side = if dir == conn.client {
+                            Side::Client
+                        } else {
+                            Side::Server
+                        };
+                        let o = &mut offsets[usize::from(side == Side::Server)];
+                        let piece = Piece::Data {
+                            packet: 0,
+                            offset: *o,
+                            bytes: b,
+                        };
+                        *o += b.len() as u64;
+                        Chunk { side, piece }
+                    })
+                    .collect();
+                (render_lines(&chunks, format), offsets, 0)
+            }
+            None => (
+                render_lines(&followed.chunks, format),
+                [c.bytes, s.bytes],
+                c.gaps + s.gaps,
+            ),
+        };
         Some(FollowState {
             conversation,
             stream: conv.stream,
@@ -76,14 +135,27 @@ impl FollowState {
             query: None,
             matches: Vec::new(),
             current: 0,
-            bytes: [c.bytes, s.bytes],
-            gaps: c.gaps + s.gaps,
+            bytes,
+            gaps,
+            tls: decrypted.is_some(),
+            tls_available: FollowState::has_tls(trace, conversation),
         })
+    }
+
+    /// The same stream with the TCP bytes and the decrypted TLS data
+    /// swapped, keeping the search.
+    pub fn tls_toggled(&self, trace: &Session) -> Option<FollowState> {
+        let mut next = FollowState::with_mode(trace, self.conversation, self.hex, !self.tls)?;
+        if let Some(q) = &self.query {
+            next.search(q);
+            next.offset = 0;
+        }
+        Some(next)
     }
 
     /// The same stream in the other mode (ASCII / hex), keeping the search.
     pub fn toggled(&self, trace: &Session) -> Option<FollowState> {
-        let mut next = FollowState::new(trace, self.conversation, !self.hex)?;
+        let mut next = FollowState::with_mode(trace, self.conversation, !self.hex, self.tls)?;
         if let Some(q) = &self.query {
             next.search(q);
             next.offset = 0;
@@ -315,6 +387,21 @@ impl FollowPane {
                     current.toggled(&trace).map(Output::Follow)
                 });
             }
+            Action::Tls => {
+                let (Some(trace), current) = (cx.trace.clone(), state.clone()) else {
+                    return Handled::Consumed;
+                };
+                if !FollowState::has_tls(&trace, current.conversation) {
+                    cx.post(Msg::Status(
+                        "no decrypted TLS in this stream (keys: --keylog)".into(),
+                    ));
+                    return Handled::Consumed;
+                }
+                self.building = Some(current.conversation);
+                cx.jobs.start(JobKind::Follow, move |_| {
+                    current.tls_toggled(&trace).map(Output::Follow)
+                });
+            }
             Action::Find => {
                 let input = state.query.clone().unwrap_or_default();
                 cx.post(Msg::OpenPrompt(Prompt::new(PromptKind::Search, input)));
@@ -396,11 +483,17 @@ fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut FollowState, switch
             }),
     );
     let title = format!(
-        "Follow TCP stream {} ({}{}) x: {}, /: search, e: export",
+        "Follow {} stream {} ({}{}) x: {},{} /: search, e: export",
+        if state.tls { "TLS" } else { "TCP" },
         state.stream,
         if state.hex { "hex" } else { "ASCII" },
         if switching { ", building…" } else { "" },
         if state.hex { "ASCII" } else { "hex" },
+        match (state.tls_available, state.tls) {
+            (false, _) => "",
+            (true, false) => " t: TLS,",
+            (true, true) => " t: TCP,",
+        },
     );
     frame.render_widget(Paragraph::new(lines).block(block(&title, true)), area);
 }

@@ -190,10 +190,8 @@ fn transaction_lines(trace: &Session, t: &Transaction) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     // The bodies are read again from the connection, reassembled once.
     let streams = trace
-        .conversations
-        .get(t.conversation)
-        .map(|c| crate::http::stream::reassemble(&trace.store, c))
-        .unwrap_or_default();
+        .http()
+        .streams(&trace.store, &trace.conversations, t.conversation);
     match &t.request {
         Some(m) => message_lines(&mut out, "Request", m, &streams, &trace.store),
         None => out.push(note("Request: not in the capture".into())),

@@ -29,6 +29,8 @@ pub enum Action {
     ToggleAll,
     Follow,
     Hex,
+    /// `t`: follow the decrypted TLS data instead of the TCP bytes.
+    Tls,
     /// `/`: the display filter, or the search in Follow.
     Find,
     NextMatch,
@@ -182,7 +184,13 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('x')],
         label: "x",
         action: Action::Hex,
-        help: "follow: ASCII / hex",
+        help: "follow: ASCII / hex; TCP / decrypted TLS",
+    },
+    Binding {
+        keys: &[plain('t')],
+        label: "t",
+        action: Action::Tls,
+        help: "follow: ASCII / hex; TCP / decrypted TLS",
     },
     Binding {
         keys: &[plain('/')],

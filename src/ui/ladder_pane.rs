@@ -13,7 +13,7 @@ use super::jobs::{JobKind, Output};
 use super::keymap::Action;
 use super::render::{self, block};
 use crate::flow::follow::Side;
-use crate::flow::ladder::{ladder, Fold, Row};
+use crate::flow::ladder::{ladder_with_tls, Fold, Row};
 use crate::session::Session;
 use crate::text::sanitize;
 use ratatui::layout::Rect;
@@ -57,12 +57,22 @@ pub struct LadderState {
     pub offset: usize,
 }
 
+/// The TLS handshake's packets, once the index that knows them is built.
+fn tls_span(trace: &Session, conversation: u32) -> Option<(u32, u32)> {
+    trace
+        .http_if_ready()?
+        .tls
+        .of_conversation(conversation)?
+        .handshake_packets()
+}
+
 impl LadderState {
     /// The ladder of conversation `conversation`, with the row of `packet`
     /// selected.
     pub fn new(trace: &Session, conversation: u32, packet: u32) -> Option<LadderState> {
         let conv = trace.conversations.get(conversation)?;
-        let folded = ladder(&trace.store, &trace.conversations, conv, false);
+        let tls = tls_span(trace, conversation);
+        let folded = ladder_with_tls(&trace.store, &trace.conversations, conv, false, tls);
         let mut state = LadderState {
             conversation,
             stream: folded.stream,
@@ -85,7 +95,8 @@ impl LadderState {
     /// [`LadderState::has_every`]).
     pub fn every(trace: &Session, conversation: u32) -> Option<Vec<Row>> {
         let conv = trace.conversations.get(conversation)?;
-        Some(ladder(&trace.store, &trace.conversations, conv, true).rows)
+        let tls = tls_span(trace, conversation);
+        Some(ladder_with_tls(&trace.store, &trace.conversations, conv, true, tls).rows)
     }
 
     /// Whether the unfolded rows are here (unfolding needs them).

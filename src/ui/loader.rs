@@ -25,13 +25,15 @@ pub enum LoadEvent {
 const PREVIEW_PACKETS: u64 = 65_536;
 
 /// Starts loading `path` in a background thread that reports to `tx`.
-pub fn spawn_loader(path: PathBuf, tx: Sender<Event>) {
+/// `keys` (from `--keylog`) join the keys the capture itself carries.
+pub fn spawn_loader(path: PathBuf, keys: crate::tls::KeyLog, tx: Sender<Event>) {
     std::thread::spawn(move || {
         // A bug must not leave the screen waiting forever: a panic here is
         // reported to the app as a failed load.
         let failed = tx.clone();
-        let outcome =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || load(&path, &tx)));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            load(&path, &keys, &tx)
+        }));
         if let Err(panic) = outcome {
             let what = panic_text(panic.as_ref());
             let _ = failed.send(Event::Load(LoadEvent::Failed(format!(
@@ -42,7 +44,7 @@ pub fn spawn_loader(path: PathBuf, tx: Sender<Event>) {
 }
 
 /// The loader thread's work: preview, then the whole file.
-fn load(path: &Path, tx: &Sender<Event>) {
+fn load(path: &Path, keys: &crate::tls::KeyLog, tx: &Sender<Event>) {
     let send = |e: LoadEvent| tx.send(Event::Load(e)).is_ok();
     // A regular file can be mapped twice: first its beginning, so the
     // list shows at once, then all of it.
@@ -54,12 +56,16 @@ fn load(path: &Path, tx: &Sender<Event>) {
                 p.packets < PREVIEW_PACKETS
             })
         });
-        if let (Ok(trace), true) = (preview, more) {
+        if let (Ok(mut trace), true) = (preview, more) {
+            trace.keys.merge(keys.clone());
             send(LoadEvent::Preview(Arc::new(Session::from(trace))));
         }
     }
     let result = Capture::open(path)
         .and_then(|capture| Trace::load(capture, |p| send(LoadEvent::Progress(p))))
-        .map(|trace| Arc::new(Session::from(trace)));
+        .map(|mut trace| {
+            trace.keys.merge(keys.clone());
+            Arc::new(Session::from(trace))
+        });
     send(LoadEvent::Done(result));
 }

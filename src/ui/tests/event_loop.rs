@@ -15,7 +15,7 @@ fn a_scripted_session_runs_through_the_loop() {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut app = App::new(path.display().to_string(), tx.clone());
     app.loader_started();
-    crate::ui::loader::spawn_loader(path, tx);
+    crate::ui::loader::spawn_loader(path, crate::tls::KeyLog::new(), tx);
     let mut script = vec![press(KeyCode::Char('G'))];
     script.extend((0..5).map(|_| press(KeyCode::Char('k'))));
     script.extend([press(KeyCode::Char('l')), press(KeyCode::Char('G'))]);

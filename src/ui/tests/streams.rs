@@ -234,3 +234,29 @@ fn a_stream_view_opened_on_the_preview_is_rebuilt_from_the_whole_file() {
     assert!(s.contains("Three-way teardown"), "{s}");
     assert!(s.contains("[FIN, ACK] Seq=28 Ack=20"), "{s}");
 }
+
+#[test]
+fn follow_toggles_to_the_decrypted_tls_data() {
+    // The pcapng carries its keys in a Decryption Secrets Block.
+    let path = manifest().join("sample-captures/tls13-h2-dsb.pcapng");
+    let trace = Trace::open(&path).expect("sample capture");
+    let mut app = App::with_trace("tls13-h2-dsb.pcapng".into(), trace);
+    if let Some(s) = app.cx.trace.as_deref() {
+        let _ = s.http();
+    }
+    key(&mut app, KeyCode::Char('g'));
+    for _ in 1..6 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Char('f'));
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("Follow TCP stream 0"), "{s}");
+    assert!(!s.contains("PRI * HTTP/2.0"), "{s}");
+    key(&mut app, KeyCode::Char('t'));
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("Follow TLS stream 0"), "{s}");
+    assert!(s.contains("PRI * HTTP/2.0"), "{s}");
+    key(&mut app, KeyCode::Char('t'));
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("Follow TCP stream 0"), "{s}");
+}
