@@ -167,12 +167,6 @@ pub fn life(store: &PacketStore, conv: &Conversation) -> Option<Life> {
             ts_ns: e.ts_ns,
         };
         let flags = e.tcp_flags();
-        let decoded = store.decode(index);
-        let Some(t) = decoded.tcp() else {
-            continue;
-        };
-        let (seq, ack) = (t.sequence_number(), t.acknowledgment_number());
-        let len = decoded.tcp_len().unwrap_or(0);
         if flags.syn() {
             match side {
                 Side::Client if !flags.ack() => {
@@ -198,6 +192,17 @@ pub fn life(store: &PacketStore, conv: &Conversation) -> Option<Life> {
             }
             continue;
         }
+        // Until the first FIN only the flags (in the store) matter: the
+        // segment is decoded for sequence numbers and length after that.
+        if first_fin_side.is_none() && !flags.fin() {
+            continue;
+        }
+        let decoded = store.decode(index);
+        let Some(t) = decoded.tcp() else {
+            continue;
+        };
+        let (seq, ack) = (t.sequence_number(), t.acknowledgment_number());
+        let len = decoded.tcp_len().unwrap_or(0);
         let other = side.other();
         // Data or FIN from the side that did not close first, after the first FIN.
         if let (Some(first), true) = (first_fin_side, len > 0) {
