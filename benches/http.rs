@@ -38,8 +38,22 @@ fn main() {
     let loaded = t.elapsed().as_secs_f64();
     let index = trace.http();
     let parsed = t.elapsed().as_secs_f64();
+    let heap = index.heap_bytes();
+    println!(
+        "HTTP index: {:.1} MB heap, {:.0} B per transaction, {:.1} B per packet",
+        heap as f64 / 1e6,
+        heap as f64 / index.transactions.len().max(1) as f64,
+        heap as f64 / trace.store.len().max(1) as f64
+    );
     let dir = prepare_dir(&out).expect("export dir");
-    let results = export_all(index, &ExportOptions::default(), &dir, false);
+    let results = export_all(
+        &trace.store,
+        &trace.conversations,
+        index,
+        &ExportOptions::default(),
+        &dir,
+        false,
+    );
     let bodies = results.len();
     let written: u64 = results
         .into_iter()

@@ -76,13 +76,20 @@ fn protocol_and_info(
                 let has_data = d.tcp_len().unwrap_or(0) > 0;
                 match http.segment_of(&view.trace.store, &view.trace.conversations, view.index) {
                     Some((m, true)) if has_data => {
-                        ("TCP".into(), format!("{} {SEGMENT}", m.start_line_info()))
+                        let start = m
+                            .head(&view.trace.store)
+                            .map(|h| h.start_line_info())
+                            .unwrap_or_default();
+                        ("TCP".into(), format!("{start} {SEGMENT}"))
                     }
                     Some(_) if has_data => ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))),
                     _ => ("TCP".into(), tcp_info(view)),
                 }
             } else {
-                let info: Vec<String> = messages.iter().map(|m| m.info()).collect();
+                let info: Vec<String> = messages
+                    .iter()
+                    .filter_map(|m| Some(m.info(&m.head(&view.trace.store)?)))
+                    .collect();
                 ("HTTP".into(), info.join(" , "))
             }
         }

@@ -318,7 +318,10 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
                 0,
                 format!(
                     "[TCP segment of a reassembled PDU: {}, completed in frame {}]",
-                    m.start_line_info().trim_end(),
+                    m.head(&view.trace.store)
+                        .map(|h| h.start_line_info())
+                        .unwrap_or_default()
+                        .trim_end(),
                     m.last_packet + 1
                 ),
                 payload_start..len,
@@ -332,13 +335,16 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
         }
     }
     for m in messages {
+        let Some(head) = m.head(&view.trace.store) else {
+            continue;
+        };
         push(0, "Hypertext Transfer Protocol".into(), payload_start..len);
         push(
             1,
-            m.start_line_info().trim_end().to_string(),
+            head.start_line_info().trim_end().to_string(),
             payload_start..len,
         );
-        for (name, value) in &m.head.headers {
+        for (name, value) in &head.headers {
             push(1, format!("{name}: {value}"), payload_start..len);
         }
         if m.first_packet != view.index as u32 {
@@ -352,13 +358,13 @@ pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
                 payload_start..len,
             );
         }
-        if !m.body.bytes.is_empty() {
-            let codings = m.codings();
+        if !m.body.is_empty() {
+            let codings = head.codings();
             push(
                 1,
                 format!(
                     "Body: {} bytes{}{}",
-                    m.body.bytes.len(),
+                    m.body.len,
                     if codings.is_empty() {
                         String::new()
                     } else {

@@ -42,8 +42,9 @@ impl Protocol {
 }
 
 /// Direction within a conversation: from A (the first packet's source) to B, or back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Direction {
+    #[default]
     AtoB = 0,
     BtoA = 1,
 }

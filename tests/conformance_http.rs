@@ -157,7 +157,7 @@ fn conformance_with_tshark() {
             .filter_map(|l| l.split_whitespace().next().map(str::to_string))
             .collect();
         let opts = ExportOptions::default();
-        let mut got: Vec<String> = plan(trace.http(), &opts)
+        let mut got: Vec<String> = plan(&trace.store, &trace.conversations, trace.http(), &opts)
             .iter()
             .map(|i| hex(&Sha256::digest(&i.data)))
             .collect();
@@ -194,10 +194,15 @@ fn sample(name: &str) -> PathBuf {
 
 fn exported_bodies(capture: &str) -> Vec<Vec<u8>> {
     let trace = Session::open(&sample(capture)).expect("open sample");
-    plan(trace.http(), &ExportOptions::default())
-        .into_iter()
-        .map(|i| i.data.into_owned())
-        .collect()
+    plan(
+        &trace.store,
+        &trace.conversations,
+        trace.http(),
+        &ExportOptions::default(),
+    )
+    .into_iter()
+    .map(|i| i.data.into_owned())
+    .collect()
 }
 
 #[test]

@@ -35,7 +35,10 @@ fn exercise(bytes: Vec<u8>) {
             .into_iter()
             .flatten()
         {
-            let _ = m.decoded_body(1 << 20);
+            let raw = m.body_bytes(&trace.store, &trace.conversations);
+            if let Some(head) = m.head(&trace.store) {
+                let _ = m.decode_body(&head, &raw, 1 << 20);
+            }
         }
     }
 }

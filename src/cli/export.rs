@@ -43,7 +43,14 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
     let dir = prepare_dir(&args.dir).context("export")?;
     let (mut bytes, mut written, mut failed) = (0u64, 0usize, 0usize);
     // Bodies are decoded and written in parallel; lines print in capture order.
-    for result in export_all(session.http(), &opts, &dir, args.force) {
+    for result in export_all(
+        &trace.store,
+        &trace.conversations,
+        session.http(),
+        &opts,
+        &dir,
+        args.force,
+    ) {
         match result {
             Ok(w) => {
                 bytes += w.bytes;

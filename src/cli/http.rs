@@ -2,8 +2,9 @@
 
 use super::{finish_output, open_session, report_damage, stdout, Outcome};
 use crate::http::content::DEFAULT_DECODED_LIMIT;
-use crate::http::parse::StartLine;
-use crate::http::{Message, Transaction};
+use crate::http::parse::{Head, StartLine};
+use crate::http::stream::{reassemble, DirStream};
+use crate::http::{HttpIndex, Message, Transaction};
 use crate::text::sanitize;
 use crate::trace::Trace;
 use anyhow::Result;
@@ -70,16 +71,43 @@ fn secs(trace: &Trace, t: &Transaction, packet: u32) -> Option<f64> {
         .then(|| e.ts_ns.saturating_sub(conv.first_ts) as f64 / 1e9)
 }
 
-fn row(trace: &Trace, t: &Transaction) -> Row {
+/// The decoded size of a body: its wire size when it has no content coding,
+/// else what decoding gives (the connection reassembled once, on first need).
+fn decoded_len(
+    trace: &Trace,
+    m: &Message,
+    head: Option<&Head>,
+    streams: &mut Option<[DirStream; 2]>,
+) -> u64 {
+    let Some(head) = head.filter(|h| !h.codings().is_empty() && !m.body.is_empty()) else {
+        return m.body.len;
+    };
+    let Some(conv) = trace.conversations.get(m.conversation) else {
+        return 0;
+    };
+    let streams = streams.get_or_insert_with(|| reassemble(&trace.store, conv));
+    m.decode_body(head, &m.body_in(streams), DEFAULT_DECODED_LIMIT)
+        .bytes
+        .len() as u64
+}
+
+fn row(trace: &Trace, t: &Transaction, streams: &mut Option<[DirStream; 2]>) -> Row {
     let req = t.request.as_ref();
     let resp = t.response.as_ref();
-    let (method, uri) = match req.map(|m| &m.head.start) {
+    let req_head = req.and_then(|m| m.head(&trace.store));
+    let resp_head = resp.and_then(|m| m.head(&trace.store));
+    let (method, uri) = match req_head.as_ref().map(|h| &h.start) {
         Some(StartLine::Request { method, uri, .. }) => (method.clone(), uri.clone()),
         _ => (String::new(), String::new()),
     };
-    let h = |m: Option<&Message>, n: &str| m.and_then(|m| m.header(n)).unwrap_or("").to_string();
+    let h = |head: &Option<Head>, n: &str| {
+        head.as_ref()
+            .and_then(|h| h.header(n))
+            .unwrap_or("")
+            .to_string()
+    };
     let decoded = resp
-        .map(|m| m.decoded_body(DEFAULT_DECODED_LIMIT).bytes.len() as u64)
+        .map(|m| decoded_len(trace, m, resp_head.as_ref(), streams))
         .unwrap_or(0);
     Row {
         stream: t.stream,
@@ -90,26 +118,59 @@ fn row(trace: &Trace, t: &Transaction) -> Row {
             .map(|m| (m.last_packet + 1).to_string())
             .unwrap_or_default(),
         method,
-        host: h(req, "host"),
+        host: h(&req_head, "host"),
         uri,
         status: resp
             .and_then(Message::code)
             .map(|c| c.to_string())
             .unwrap_or_default(),
-        content_type: h(resp, "content-type"),
-        content_length: h(resp, "content-length"),
-        encodings: [h(resp, "content-encoding"), h(resp, "transfer-encoding")]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(","),
-        wire: resp.map(|m| m.body.bytes.len() as u64).unwrap_or(0),
+        content_type: h(&resp_head, "content-type"),
+        content_length: h(&resp_head, "content-length"),
+        encodings: [
+            h(&resp_head, "content-encoding"),
+            h(&resp_head, "transfer-encoding"),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(","),
+        wire: resp.map(|m| m.body.len).unwrap_or(0),
         decoded,
         partial: req.is_some_and(Message::partial) || resp.is_some_and(Message::partial),
         sent: req.and_then(|m| secs(trace, t, m.first_packet)),
         first: resp.and_then(|m| secs(trace, t, m.first_packet)),
         last: resp.and_then(|m| secs(trace, t, m.last_packet)),
     }
+}
+
+/// The rows of the transactions that `matching` keeps, in order, worked out
+/// connection by connection on all cores (a connection is reassembled again
+/// only when one of its bodies must be decoded to be measured).
+fn rows(
+    trace: &Trace,
+    index: &HttpIndex,
+    matching: Option<&std::collections::HashMap<u32, Vec<u32>>>,
+) -> Vec<Row> {
+    let kept = index.transactions.iter().filter(|t| {
+        matching.is_none_or(|m| m.get(&t.conversation).is_some_and(|p| spans_match(t, p)))
+    });
+    let mut groups: Vec<Vec<&Transaction>> = Vec::new();
+    for t in kept {
+        match groups.last_mut() {
+            Some(g) if g[0].conversation == t.conversation => g.push(t),
+            _ => groups.push(vec![t]),
+        }
+    }
+    crate::parallel::map_in_order(&groups, |group| {
+        let mut streams = None;
+        group
+            .iter()
+            .map(|t| row(trace, t, &mut streams))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 fn opt(v: Option<f64>) -> String {
@@ -130,13 +191,7 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
                 "stream\treq\tresp\tmethod\thost\turi\tstatus\ttype\tlength\tencodings\twire\tdecoded\tsent\tfirst\tlast"
             )?;
         }
-        for t in &index.transactions {
-            if let Some(m) = &matching {
-                if !m.get(&t.conversation).is_some_and(|p| spans_match(t, p)) {
-                    continue;
-                }
-            }
-            let r = row(trace, t);
+        for r in rows(trace, index, matching.as_ref()) {
             if args.json {
                 let v = json!({
                     "stream": r.stream, "request_frame": r.req_frame, "response_frame": r.resp_frame,

@@ -365,7 +365,8 @@ impl<'t> PacketView<'t> {
             | F::HttpTransferEncoding => {
                 if let (Some(http), true) = (self.http, tcp.is_some()) {
                     for m in http.at_packet(self.index) {
-                        if let Some(v) = http_value(m, field) {
+                        let head = m.head(&self.trace.store);
+                        if let Some(v) = head.and_then(|h| http_value(&h, field)) {
                             push(v);
                         }
                     }
@@ -441,13 +442,13 @@ fn protocols(d: &Decoded<'_>, custom: bool) -> String {
     parts.join(":")
 }
 
-/// An HTTP field of one message (from `crate::http`), as tshark gives it for
-/// the packet where the message completes.
-fn http_value<'t>(m: &crate::http::Message, field: FieldId) -> Option<Value<'t>> {
+/// An HTTP field of one message (from `crate::http`: its head), as tshark
+/// gives it for the packet where the message completes.
+fn http_value<'t>(m: &crate::http::parse::Head, field: FieldId) -> Option<Value<'t>> {
     use crate::http::parse::StartLine;
     use FieldId as F;
     let text = |s: &str| Some(Value::Str(Cow::Owned(s.to_string())));
-    match (field, &m.head.start) {
+    match (field, &m.start) {
         (F::Http, _) => Some(Value::Present),
         (F::HttpRequest, StartLine::Request { .. }) => Some(Value::Present),
         (F::HttpResponse, StartLine::Response { .. }) => Some(Value::Present),
@@ -461,7 +462,7 @@ fn http_value<'t>(m: &crate::http::Message, field: FieldId) -> Option<Value<'t>>
         (F::HttpHost, _) => m.header("host").and_then(text),
         (F::HttpUserAgent, _) => m.header("user-agent").and_then(text),
         (F::HttpContentType, _) => m.header("content-type").and_then(text),
-        (F::HttpContentLength, _) => crate::http::parse::content_length(&m.head).map(Value::UInt),
+        (F::HttpContentLength, _) => crate::http::parse::content_length(m).map(Value::UInt),
         (F::HttpContentEncoding, _) => m.header("content-encoding").and_then(text),
         (F::HttpTransferEncoding, _) => m.header("transfer-encoding").and_then(text),
         _ => None,

@@ -3,7 +3,11 @@
 //! path component, files are created only inside the chosen directory, never
 //! through a symlink, and never over an existing file unless forced.
 
+use super::parse::Head;
+use super::stream::{reassemble, DirStream};
 use super::{media, HttpIndex, Message};
+use crate::flow::Conversations;
+use crate::store::PacketStore;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fs::OpenOptions;
@@ -39,7 +43,7 @@ impl Default for ExportOptions {
 pub struct ExportItem<'a> {
     /// Safe file name (one component).
     pub name: String,
-    /// The body, borrowed from the HTTP index when it needs no decoding.
+    /// The body, read again from the capture and decoded.
     pub data: Cow<'a, [u8]>,
     /// 1-based frame number where the message completes.
     pub frame: u64,
@@ -148,9 +152,10 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The name a body gets before collisions are resolved.
-pub fn base_name(msg: &Message, uri: Option<&str>, stream: u32, txn: u32) -> String {
-    let from_disp = msg
+/// The name a body gets before collisions are resolved; `head` is the
+/// body's message's.
+pub fn base_name(head: &Head, uri: Option<&str>, stream: u32, txn: u32) -> String {
+    let from_disp = head
         .header("content-disposition")
         .and_then(disposition_filename)
         .and_then(|n| sanitize_name(&n));
@@ -164,12 +169,12 @@ pub fn base_name(msg: &Message, uri: Option<&str>, stream: u32, txn: u32) -> Str
         .or_else(from_uri)
         .unwrap_or_else(|| format!("stream{stream}-{txn}"));
     if !name.contains('.') {
-        if let Some(ext) = msg.header("content-type").and_then(media::extension) {
+        if let Some(ext) = head.header("content-type").and_then(media::extension) {
             name.push('.');
             name.push_str(ext);
         }
     }
-    if msg.is_request() {
+    if head.is_request() {
         // Keep request bodies apart from the response to the same URI.
         name = format!("request-{name}");
     }
@@ -178,9 +183,14 @@ pub fn base_name(msg: &Message, uri: Option<&str>, stream: u32, txn: u32) -> Str
 
 /// Chooses the bodies to export: response bodies and request bodies that
 /// exist, complete ones only unless `all`.
-pub fn plan<'a>(index: &'a HttpIndex, opts: &ExportOptions) -> Vec<ExportItem<'a>> {
+pub fn plan<'a>(
+    store: &PacketStore,
+    conversations: &Conversations,
+    index: &'a HttpIndex,
+    opts: &ExportOptions,
+) -> Vec<ExportItem<'a>> {
     let mut items = Vec::new();
-    plan_each(index, opts, |item| {
+    plan_each(store, conversations, index, opts, |item| {
         items.push(item);
         Ok::<(), std::convert::Infallible>(())
     })
@@ -192,33 +202,37 @@ pub fn plan<'a>(index: &'a HttpIndex, opts: &ExportOptions) -> Vec<ExportItem<'a
 struct Chosen<'a> {
     name: String,
     msg: &'a Message,
+    /// The message's Content-Encoding codings.
+    codings: Vec<String>,
     stream: u32,
     transaction: u32,
 }
 
 /// Chooses the bodies and their unique names, in transaction order.
-fn choose<'a>(index: &'a HttpIndex, opts: &ExportOptions) -> Vec<Chosen<'a>> {
+fn choose<'a>(store: &PacketStore, index: &'a HttpIndex, opts: &ExportOptions) -> Vec<Chosen<'a>> {
     let mut names = Names::default();
     let mut chosen = Vec::new();
     for (ti, t) in index.transactions.iter().enumerate() {
         if opts.stream.is_some_and(|s| s != t.stream) {
             continue;
         }
-        let uri = t.request.as_ref().and_then(|r| match &r.head.start {
-            super::StartLine::Request { uri, .. } => Some(uri.as_str()),
-            super::StartLine::Response { .. } => None,
-        });
+        let request = t.request.as_ref().and_then(|r| r.head(store));
+        let uri = request.as_ref().and_then(Head::uri);
         for msg in [t.request.as_ref(), t.response.as_ref()]
             .into_iter()
             .flatten()
         {
-            if msg.body.bytes.is_empty() || (msg.partial() && !opts.all) {
+            if msg.body.is_empty() || (msg.partial() && !opts.all) {
                 continue;
             }
-            let name = names.unique(&base_name(msg, uri, t.stream, t.number));
+            let Some(head) = msg.head(store) else {
+                continue;
+            };
+            let name = names.unique(&base_name(&head, uri, t.stream, t.number));
             chosen.push(Chosen {
                 name,
                 msg,
+                codings: head.codings(),
                 stream: t.stream,
                 transaction: ti as u32,
             });
@@ -227,13 +241,18 @@ fn choose<'a>(index: &'a HttpIndex, opts: &ExportOptions) -> Vec<Chosen<'a>> {
     chosen
 }
 
-/// Decodes a chosen body (borrowed when it needs no decoding).
-fn materialize<'a>(c: &Chosen<'a>, opts: &ExportOptions) -> ExportItem<'a> {
+/// Reads a chosen body out of its connection's `streams` and decodes it.
+fn materialize<'a>(
+    c: &Chosen<'a>,
+    streams: &[DirStream; 2],
+    opts: &ExportOptions,
+) -> ExportItem<'a> {
     let msg = c.msg;
-    let (data, note) = if opts.raw || msg.codings().is_empty() {
-        (Cow::Borrowed(msg.body.bytes.as_slice()), None)
+    let raw = msg.body_in(streams);
+    let (data, note) = if opts.raw || c.codings.is_empty() {
+        (Cow::Owned(raw), None)
     } else {
-        let d = msg.decoded_body(opts.limit);
+        let d = super::content::decode(&raw, &c.codings, opts.limit);
         (Cow::Owned(d.bytes), d.error.map(|e| e.to_string()))
     };
     ExportItem {
@@ -248,16 +267,48 @@ fn materialize<'a>(c: &Chosen<'a>, opts: &ExportOptions) -> ExportItem<'a> {
 }
 
 /// Like [`plan`], but hands each body to `each` as soon as it is decoded, so
-/// only one body is in memory at a time; stops at the first error.
+/// only one body (and one reassembled connection) is in memory at a time;
+/// stops at the first error.
 pub fn plan_each<'a, E>(
+    store: &PacketStore,
+    conversations: &Conversations,
     index: &'a HttpIndex,
     opts: &ExportOptions,
     mut each: impl FnMut(ExportItem<'a>) -> Result<(), E>,
 ) -> Result<(), E> {
-    for c in choose(index, opts) {
-        each(materialize(&c, opts))?;
+    for group in by_connection(choose(store, index, opts)) {
+        let streams = connection_streams(store, conversations, &group);
+        for c in &group {
+            each(materialize(c, &streams, opts))?;
+        }
     }
     Ok(())
+}
+
+/// The chosen bodies in runs of one connection each (they come in
+/// transaction order, so each connection's bodies are together).
+fn by_connection(chosen: Vec<Chosen<'_>>) -> Vec<Vec<Chosen<'_>>> {
+    let mut groups: Vec<Vec<Chosen<'_>>> = Vec::new();
+    for c in chosen {
+        match groups.last_mut() {
+            Some(g) if g[0].msg.conversation == c.msg.conversation => g.push(c),
+            _ => groups.push(vec![c]),
+        }
+    }
+    groups
+}
+
+/// Both directions of the connection of a group of bodies, reassembled.
+fn connection_streams(
+    store: &PacketStore,
+    conversations: &Conversations,
+    group: &[Chosen<'_>],
+) -> [DirStream; 2] {
+    group
+        .first()
+        .and_then(|c| conversations.get(c.msg.conversation))
+        .map(|conv| reassemble(store, conv))
+        .unwrap_or_default()
 }
 
 /// What [`export_all`] wrote for one body.
@@ -276,23 +327,34 @@ pub struct Written {
 /// result per body, in the order [`plan`] gives them. Each thread holds one
 /// decoded body at a time.
 pub fn export_all(
+    store: &PacketStore,
+    conversations: &Conversations,
     index: &HttpIndex,
     opts: &ExportOptions,
     dir: &Path,
     force: bool,
 ) -> Vec<Result<Written, ExportError>> {
-    let chosen = choose(index, opts);
-    crate::parallel::map_in_order(&chosen, |c| {
-        let item = materialize(c, opts);
-        write_item(dir, &item, force).map(|path| Written {
-            name: item.name.clone(),
-            path,
-            bytes: item.data.len() as u64,
-            frame: item.frame,
-            partial: item.partial,
-            note: item.note.clone(),
-        })
+    let groups = by_connection(choose(store, index, opts));
+    crate::parallel::map_in_order(&groups, |group| {
+        let streams = connection_streams(store, conversations, group);
+        group
+            .iter()
+            .map(|c| {
+                let item = materialize(c, &streams, opts);
+                write_item(dir, &item, force).map(|path| Written {
+                    name: item.name.clone(),
+                    path,
+                    bytes: item.data.len() as u64,
+                    frame: item.frame,
+                    partial: item.partial,
+                    note: item.note.clone(),
+                })
+            })
+            .collect::<Vec<_>>()
     })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Names handed out so far; a repeated name gets `-1`, `-2`, ... before its

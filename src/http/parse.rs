@@ -5,6 +5,8 @@
 //! Everything is bounded: a head larger than [`MAX_HEAD`] is not HTTP, a chunk
 //! size that overflows `u64` is malformed, and nothing is read past the buffer.
 
+use std::ops::Range;
+
 /// The largest message head (start line and headers) accepted.
 pub const MAX_HEAD: usize = 64 * 1024;
 /// The most headers accepted in one head.
@@ -75,6 +77,54 @@ impl Head {
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         header(&self.headers, name)
+    }
+
+    pub fn is_request(&self) -> bool {
+        matches!(self.start, StartLine::Request { .. })
+    }
+
+    pub fn method(&self) -> Option<&str> {
+        match &self.start {
+            StartLine::Request { method, .. } => Some(method),
+            StartLine::Response { .. } => None,
+        }
+    }
+
+    pub fn uri(&self) -> Option<&str> {
+        match &self.start {
+            StartLine::Request { uri, .. } => Some(uri),
+            StartLine::Response { .. } => None,
+        }
+    }
+
+    pub fn code(&self) -> Option<u16> {
+        match &self.start {
+            StartLine::Response { code, .. } => Some(*code),
+            StartLine::Request { .. } => None,
+        }
+    }
+
+    /// The Content-Encoding codings, in the order applied.
+    pub fn codings(&self) -> Vec<String> {
+        self.header("content-encoding")
+            .map(super::content::codings)
+            .unwrap_or_default()
+    }
+
+    /// The start line as Wireshark's Info column shows it, with a trailing space.
+    pub fn start_line_info(&self) -> String {
+        match &self.start {
+            StartLine::Request {
+                method,
+                uri,
+                version,
+            } => format!("{method} {uri} {version} "),
+            StartLine::Response {
+                version,
+                code,
+                reason,
+            } => format!("{version} {code} {reason} "),
+        }
     }
 }
 
@@ -246,11 +296,15 @@ pub fn response_framing(head: &Head, request_method: Option<&str>) -> Framing {
     }
 }
 
-/// A body taken from the stream.
+/// A body found in the stream, described by where its bytes are rather than
+/// by a copy of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Body {
-    /// De-chunked body bytes (content codings still applied).
-    pub bytes: Vec<u8>,
+    /// Where the de-chunked body bytes (content codings still applied) are:
+    /// ranges of stream offsets, in order ([`Body::gather`] collects them).
+    pub pieces: Vec<Range<u64>>,
+    /// De-chunked length: the pieces' lengths added up.
+    pub len: u64,
     /// Stream bytes the body used (chunk framing and trailers included).
     pub wire_len: u64,
     /// Whether the body ended as its framing says.
@@ -263,6 +317,42 @@ pub struct Body {
     pub malformed: bool,
 }
 
+impl Body {
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The body's bytes out of `stream` (the bytes its offsets refer to);
+    /// what lies beyond the end of `stream` is left out.
+    pub fn gather(&self, stream: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len.min(stream.len() as u64) as usize);
+        for r in &self.pieces {
+            let start = (r.start as usize).min(stream.len());
+            let end = (r.end as usize).clamp(start, stream.len());
+            out.extend_from_slice(&stream[start..end]);
+        }
+        out
+    }
+
+    /// Moves the pieces `by` bytes further into the stream.
+    pub fn shift(&mut self, by: u64) {
+        for r in &mut self.pieces {
+            *r = r.start + by..r.end + by;
+        }
+    }
+
+    fn push(&mut self, piece: Range<u64>) {
+        if piece.is_empty() {
+            return;
+        }
+        self.len += piece.end - piece.start;
+        match self.pieces.last_mut() {
+            Some(last) if last.end == piece.start => last.end = piece.end,
+            _ => self.pieces.push(piece),
+        }
+    }
+}
+
 /// Reads a body delimited by `framing` at the start of `buf`; `closed` says
 /// whether the connection's end was seen in this direction.
 pub fn read_body(buf: &[u8], framing: Framing, closed: bool) -> Body {
@@ -273,20 +363,24 @@ pub fn read_body(buf: &[u8], framing: Framing, closed: bool) -> Body {
         },
         Framing::Length(n) => {
             let have = (buf.len() as u64).min(n);
-            Body {
-                bytes: buf[..have as usize].to_vec(),
+            let mut body = Body {
                 wire_len: have,
                 complete: have == n,
                 missing: n - have,
                 ..Body::default()
-            }
+            };
+            body.push(0..have);
+            body
         }
-        Framing::Close => Body {
-            bytes: buf.to_vec(),
-            wire_len: buf.len() as u64,
-            complete: closed,
-            ..Body::default()
-        },
+        Framing::Close => {
+            let mut body = Body {
+                wire_len: buf.len() as u64,
+                complete: closed,
+                ..Body::default()
+            };
+            body.push(0..buf.len() as u64);
+            body
+        }
         Framing::Chunked => read_chunked(buf),
     }
 }
@@ -369,13 +463,13 @@ fn read_chunked(buf: &[u8]) -> Body {
         }
         let avail = (buf.len() - pos) as u64;
         if size > avail {
-            body.bytes.extend_from_slice(&buf[pos..]);
+            body.push(pos as u64..buf.len() as u64);
             body.missing = size - avail;
             pos = buf.len();
             break;
         }
         let end = pos + size as usize;
-        body.bytes.extend_from_slice(&buf[pos..end]);
+        body.push(pos as u64..end as u64);
         pos = end;
         // The CRLF after the data.
         if buf[pos..].starts_with(b"\r\n") {
@@ -400,22 +494,22 @@ mod tests {
 
     #[test]
     fn chunked_with_extensions_and_trailers() {
-        let b = read_body(
-            b"4;name=val\r\nWiki\r\n5 ; x\r\npedia\r\n0\r\nExpires: never\r\n\r\nGET",
-            Framing::Chunked,
-            false,
-        );
+        let wire = b"4;name=val\r\nWiki\r\n5 ; x\r\npedia\r\n0\r\nExpires: never\r\n\r\nGET";
+        let b = read_body(wire, Framing::Chunked, false);
         assert!(b.complete);
-        assert_eq!(b.bytes, b"Wikipedia");
+        assert_eq!(b.gather(wire), b"Wikipedia");
+        assert_eq!(b.pieces, vec![12..16, 25..30]);
+        assert_eq!(b.len, 9);
         assert_eq!(b.trailers, vec![("Expires".into(), "never".into())]);
         assert_eq!(b.wire_len, 53);
     }
 
     #[test]
     fn huge_chunk_size_does_not_overflow() {
-        let b = read_body(b"ffffffffffffffff\r\nabc", Framing::Chunked, true);
+        let wire = b"ffffffffffffffff\r\nabc";
+        let b = read_body(wire, Framing::Chunked, true);
         assert!(!b.complete);
-        assert_eq!(b.bytes, b"abc");
+        assert_eq!(b.gather(wire), b"abc");
         let b = read_body(b"10000000000000000\r\nabc", Framing::Chunked, true);
         assert!(b.malformed && !b.complete);
     }
@@ -446,6 +540,9 @@ mod tests {
         let h = parse_response(b"HTTP/1.0 200 OK\r\n\r\n").expect("head");
         assert_eq!(response_framing(&h, Some("GET")), Framing::Close);
         let b = read_body(b"all of it", Framing::Close, true);
-        assert!(b.complete && b.bytes == b"all of it");
+        assert!(b.complete && b.gather(b"all of it") == b"all of it");
+        let mut shifted = b.clone();
+        shifted.shift(3);
+        assert_eq!(shifted.gather(b"...all of it"), b"all of it");
     }
 }

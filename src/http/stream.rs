@@ -2,6 +2,10 @@
 //! parser: reassembled with [`Reassembler`], copied into one buffer (holes
 //! filled with zeros and remembered as gaps), with the packet that carried
 //! each byte so a message can be mapped back to frame numbers.
+//!
+//! The buffer is transient: the index is built one connection at a time and
+//! keeps only offsets into the stream, so at most one connection per thread
+//! is held copied; reading a body later reassembles its direction again.
 
 use crate::flow::reassembly::{Piece, Reassembler};
 use crate::flow::seq::Seq;
@@ -22,12 +26,18 @@ pub struct DirStream {
     pub bytes: Vec<u8>,
     /// `(offset, packet)` where each delivered piece starts, ascending.
     pub packets: Vec<(u64, u32)>,
+    /// For each delivered piece (as in `packets`): where its bytes are in the
+    /// capture (byte offset, length), so a message head can be kept as a
+    /// range of the capture instead of a copy.
+    pub origins: Vec<(u64, u32)>,
     /// `(offset, len)` of the holes.
     pub gaps: Vec<(u64, u64)>,
     /// Bytes that were missing and not filled (the stream stopped there).
     pub lost_tail: u64,
     /// The packet carrying this direction's FIN or RST, if any.
     pub end_packet: Option<u32>,
+    /// Which direction of the conversation this is.
+    pub dir: Direction,
     /// Captured bytes delivered, and zeros filled in for holes.
     pub(crate) data_bytes: u64,
     pub(crate) filled: u64,
@@ -60,13 +70,32 @@ impl DirStream {
         self.gaps.iter().copied().find(|&(o, l)| o + l > offset)
     }
 
-    fn push(&mut self, piece: Piece<'_>) {
+    /// The capture's byte range holding stream bytes `start..start + len`,
+    /// when they all came in one piece.
+    pub fn capture_range(&self, start: u64, len: u64) -> Option<(u64, u32)> {
+        let i = self
+            .packets
+            .partition_point(|&(o, _)| o <= start)
+            .checked_sub(1)?;
+        let (piece_start, _) = *self.packets.get(i)?;
+        let (file_offset, piece_len) = *self.origins.get(i)?;
+        let within = start - piece_start;
+        let len32 = u32::try_from(len).ok()?;
+        (within + len <= u64::from(piece_len)).then_some((file_offset + within, len32))
+    }
+
+    /// `base`: the address of the capture's first byte, which every piece's
+    /// bytes are borrowed from.
+    fn push(&mut self, piece: Piece<'_>, base: usize) {
         if self.lost_tail > 0 {
             self.lost_tail += piece.len();
             return;
         }
         match piece {
             Piece::Data { packet, bytes, .. } => {
+                let file_offset = (bytes.as_ptr() as usize).wrapping_sub(base) as u64;
+                self.origins
+                    .push((file_offset, u32::try_from(bytes.len()).unwrap_or(u32::MAX)));
                 self.packets.push((self.bytes.len() as u64, packet));
                 self.bytes.extend_from_slice(bytes);
                 self.data_bytes += bytes.len() as u64;
@@ -91,17 +120,41 @@ impl DirStream {
 /// Reassembles both directions of a TCP conversation, indexed by
 /// [`Direction::index`].
 pub fn reassemble(store: &PacketStore, conv: &Conversation) -> [DirStream; 2] {
+    reassemble_only(store, conv, None)
+}
+
+/// Reassembles one direction of a TCP conversation (to read a message body
+/// again: the index keeps where bodies are, not their bytes).
+pub fn reassemble_direction(store: &PacketStore, conv: &Conversation, dir: Direction) -> DirStream {
+    let [a, b] = reassemble_only(store, conv, Some(dir));
+    if dir.index() == 0 {
+        a
+    } else {
+        b
+    }
+}
+
+fn reassemble_only(
+    store: &PacketStore,
+    conv: &Conversation,
+    only: Option<Direction>,
+) -> [DirStream; 2] {
+    let base = store.capture().bytes().as_ptr() as usize;
     let mut out = [DirStream::default(), DirStream::default()];
+    out[1].dir = Direction::BtoA;
     let mut rs = [Reassembler::default(), Reassembler::default()];
     for index in conv.packets(store) {
         let Some(entry) = store.entry(index) else {
             continue;
         };
+        let dir = Direction::of(entry);
+        if only.is_some_and(|o| o != dir) {
+            continue;
+        }
         let d = store.decode(index);
         let Some(tcp) = d.tcp() else {
             continue;
         };
-        let dir = Direction::of(entry);
         let i = dir.index();
         let stream = &mut out[i];
         rs[i].push(
@@ -110,14 +163,14 @@ pub fn reassemble(store: &PacketStore, conv: &Conversation) -> [DirStream; 2] {
             tcp.syn(),
             d.payload(),
             d.tcp_len().unwrap_or(0),
-            &mut |p| stream.push(p),
+            &mut |p| stream.push(p, base),
         );
         if (tcp.fin() || tcp.rst()) && stream.end_packet.is_none() {
             stream.end_packet = Some(index as u32);
         }
     }
     for (r, s) in rs.iter_mut().zip(out.iter_mut()) {
-        r.finish(&mut |p| s.push(p));
+        r.finish(&mut |p| s.push(p, base));
     }
     out
 }

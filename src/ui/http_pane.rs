@@ -10,7 +10,7 @@
 use super::app::{scroll_into_view, step, App};
 use super::render::block;
 use crate::http::media::{self, MediaKind};
-use crate::http::parse::{Framing, StartLine};
+use crate::http::parse::{Framing, Head, StartLine};
 use crate::http::{Message, Transaction};
 use crate::session::Session;
 use crate::text::{ascii_or_dot, sanitize};
@@ -114,7 +114,7 @@ impl HttpState {
             .current()
             .and_then(|i| trace.http().transactions.get(i))
         {
-            Some(t) => transaction_lines(t),
+            Some(t) => transaction_lines(trace, t),
             None => vec![Line::from("no HTTP transaction in this stream")],
         };
     }
@@ -148,17 +148,17 @@ impl HttpState {
     }
 }
 
-fn uri(t: &Transaction) -> Option<&str> {
-    match &t.request.as_ref()?.head.start {
-        StartLine::Request { uri, .. } => Some(uri),
+fn uri(head: Option<&Head>) -> Option<&str> {
+    match &head?.start {
+        StartLine::Request { uri, .. } => Some(uri.as_str()),
         StartLine::Response { .. } => None,
     }
 }
 
 fn size(m: Option<&Message>) -> String {
     match m {
-        Some(m) if m.partial() => format!("{}*", m.body.bytes.len()),
-        Some(m) => m.body.bytes.len().to_string(),
+        Some(m) if m.partial() => format!("{}*", m.body.len),
+        Some(m) => m.body.len.to_string(),
         None => "-".into(),
     }
 }
@@ -180,32 +180,48 @@ fn note(text: String) -> Line<'static> {
 }
 
 /// Both messages (and interim responses) of a transaction as lines.
-fn transaction_lines(t: &Transaction) -> Vec<Line<'static>> {
+fn transaction_lines(trace: &Session, t: &Transaction) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    // The bodies are read again from the connection, reassembled once.
+    let streams = trace
+        .conversations
+        .get(t.conversation)
+        .map(|c| crate::http::stream::reassemble(&trace.store, c))
+        .unwrap_or_default();
     match &t.request {
-        Some(m) => message_lines(&mut out, "Request", m),
+        Some(m) => message_lines(&mut out, "Request", m, &streams, &trace.store),
         None => out.push(note("Request: not in the capture".into())),
     }
     for m in &t.interim {
         out.push(Line::from(""));
-        message_lines(&mut out, "Interim response", m);
+        message_lines(&mut out, "Interim response", m, &streams, &trace.store);
     }
     out.push(Line::from(""));
     match &t.response {
-        Some(m) => message_lines(&mut out, "Response", m),
+        Some(m) => message_lines(&mut out, "Response", m, &streams, &trace.store),
         None => out.push(note("Response: not in the capture".into())),
     }
     out
 }
 
-fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
+fn message_lines(
+    out: &mut Vec<Line<'static>>,
+    what: &str,
+    m: &Message,
+    streams: &[crate::http::stream::DirStream; 2],
+    store: &crate::store::PacketStore,
+) {
+    let Some(head) = m.head(store) else {
+        out.push(note(format!("{what}: head not readable")));
+        return;
+    };
     out.push(heading(format!(
         "{what} (frames {}-{}): {}",
         m.first_packet + 1,
         m.last_packet + 1,
-        sanitize(m.info().trim_end())
+        sanitize(m.info(&head).trim_end())
     )));
-    for (name, value) in &m.head.headers {
+    for (name, value) in &head.headers {
         out.push(Line::from(vec![
             Span::styled(
                 format!("  {}: ", sanitize(name)),
@@ -214,7 +230,7 @@ fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
             Span::raw(sanitize(value).into_owned()),
         ]));
     }
-    if m.body.bytes.is_empty() && !m.partial() {
+    if m.body.is_empty() && !m.partial() {
         out.push(Line::from("  (no body)"));
         return;
     }
@@ -224,12 +240,11 @@ fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
         Framing::Length(n) => format!("Content-Length {n}"),
         Framing::Close => "until the connection closed".to_string(),
     };
-    let decoded = m.decoded_body(DISPLAY_DECODE_LIMIT);
-    let codings = m.codings();
+    let decoded = m.decode_body(&head, &m.body_in(streams), DISPLAY_DECODE_LIMIT);
+    let codings = head.codings();
     let mut summary = format!(
         "Body: {} bytes on the wire ({framing}), {} bytes de-chunked",
-        m.body.wire_len,
-        m.body.bytes.len()
+        m.body.wire_len, m.body.len
     );
     if !codings.is_empty() {
         summary.push_str(&format!(
@@ -255,7 +270,7 @@ fn message_lines(out: &mut Vec<Line<'static>>, what: &str, m: &Message) {
             sanitize(&e.to_string())
         )));
     }
-    let kind = media::kind(m.header("content-type"), &decoded.bytes);
+    let kind = media::kind(head.header("content-type"), &decoded.bytes);
     let (body_lines, total) = body_lines(kind, &decoded.bytes);
     out.extend(body_lines.into_iter().map(Line::from));
     if total > MAX_BODY_LINES {
@@ -393,6 +408,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         .map(|(i, t)| {
             let req = t.request.as_ref();
             let resp = t.response.as_ref();
+            let req_head = req.and_then(|m| m.head(&trace.store));
+            let resp_head = resp.and_then(|m| m.head(&trace.store));
             let mut style = Style::default();
             if i == state.selected {
                 style = style.add_modifier(Modifier::REVERSED);
@@ -402,20 +419,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
             }
             Row::new(vec![
                 t.number.to_string(),
-                sanitize(req.and_then(|m| m.method()).unwrap_or("-")).into_owned(),
+                sanitize(req_head.as_ref().and_then(Head::method).unwrap_or("-")).into_owned(),
                 resp.and_then(|m| m.code())
                     .map(|c| c.to_string())
                     .unwrap_or_else(|| "-".into()),
                 sanitize(
-                    &resp
-                        .and_then(|m| m.header("content-type"))
+                    &resp_head
+                        .as_ref()
+                        .and_then(|h| h.header("content-type"))
                         .map(media::essence)
                         .unwrap_or_else(|| "-".into()),
                 )
                 .into_owned(),
                 size(req),
                 size(resp),
-                sanitize(uri(t).unwrap_or("-")).into_owned(),
+                sanitize(uri(req_head.as_ref()).unwrap_or("-")).into_owned(),
             ])
             .style(style)
         })

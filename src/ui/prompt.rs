@@ -67,7 +67,7 @@ pub fn http_item(trace: &Session, index: Option<usize>) -> Option<ExportItem<'_>
     let msg = [t.response.as_ref(), t.request.as_ref()]
         .into_iter()
         .flatten()
-        .find(|m| !m.body.bytes.is_empty())?;
+        .find(|m| !m.body.is_empty())?;
     let wanted = Some((index? as u32, msg.is_request()));
     let opts = ExportOptions {
         stream: Some(t.stream),
@@ -75,7 +75,7 @@ pub fn http_item(trace: &Session, index: Option<usize>) -> Option<ExportItem<'_>
         ..ExportOptions::default()
     };
     // Stop at the body wanted: the bodies after it are never decoded.
-    let found = plan_each(http, &opts, |item| {
+    let found = plan_each(&trace.store, &trace.conversations, http, &opts, |item| {
         if item.message == wanted {
             Err(item)
         } else {
