@@ -56,10 +56,11 @@ fn main() {
         bytes,
         packets,
         &format!(
-            "store {:.1} B/packet, conversations {:.1} B/packet ({:.0} B each), peak RSS {} MiB incl. the mapped file",
+            "store {:.1} B/packet, conversations {:.1} B/packet ({:.0} B each), anonymous memory {} MiB, peak RSS {} MiB incl. the mapped file",
             index as f64 / packets.max(1) as f64,
             convs as f64 / packets.max(1) as f64,
             convs as f64 / trace.conversations.all().len().max(1) as f64,
+            support::own_rss_anon_kib() / 1024,
             support::peak_rss_kib() / 1024
         ),
     );
@@ -87,8 +88,9 @@ fn main() {
         bytes,
         packets,
         &format!(
-            "{:.1} MB of stream payload, peak RSS {} MiB",
+            "{:.1} MB of stream payload, anonymous memory {} MiB, peak RSS {} MiB",
             reassembled as f64 / 1e6,
+            support::own_rss_anon_kib() / 1024,
             support::peak_rss_kib() / 1024
         ),
     );
