@@ -2,7 +2,8 @@
 //! gives: every store entry, every conversation field (stream numbers, packet
 //! chains, TCP analysis state), the interfaces and the damage found, on the
 //! bundled samples, the shared captures, a generated capture of some MB (whole,
-//! cut in the middle of a record, and stopped early by the progress callback).
+//! cut in the middle of a record, and stopped early by the progress callback);
+//! and the one-pass connection lives match the per-conversation ones.
 
 mod common;
 
@@ -67,6 +68,16 @@ fn same_both_ways(what: &str, bytes: &[u8], stop_after: Option<u64>) -> usize {
         format!("{:?}", par.error),
         "{what}: error"
     );
+    // The one-pass connection lives (`flows`' Ended column) match the
+    // per-conversation walk.
+    let lives = wirelens::flow::life::lives(&par.store, cb);
+    for (c, l) in cb.iter().zip(&lives) {
+        assert_eq!(
+            format!("{:?}", wirelens::flow::life::life(&par.store, c)),
+            format!("{l:?}"),
+            "{what}: life of a conversation"
+        );
+    }
     seq.store.len()
 }
 
