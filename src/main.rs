@@ -21,9 +21,13 @@ fn main() -> ExitCode {
                 )
                 .into()
             });
-            wirelens::ui::run(path)
-                .map(|()| Outcome::Ok)
-                .map_err(anyhow::Error::from)
+            // A capture that cannot be read was shown in the TUI; it is
+            // reported again after the terminal is restored, and exits 2.
+            match wirelens::ui::run(path) {
+                Ok(wirelens::ui::Exit::Quit) => Ok(Outcome::Ok),
+                Ok(wirelens::ui::Exit::LoadFailed(e)) => Err(anyhow::anyhow!(e)),
+                Err(e) => Err(e.into()),
+            }
         }
     };
     match result {

@@ -1,81 +1,19 @@
 //! End to end: the real binary in a pseudo-terminal (tmux, on a private
 //! server socket), driven by keys: the ladder, follow and HTTP views of the
 //! sample capture, an export written into the current directory, the filter
-//! bar, and a clean exit that leaves no TUI on the screen. Skipped when tmux
-//! is not installed.
+//! bar, and a clean exit that leaves no TUI on the screen; a file that cannot
+//! be read is shown, then exits 2. Skipped when tmux is not installed. The
+//! latency on a big capture is measured by `benches/tui_latency.rs`.
+
+#[path = "e2e_tui/tmux.rs"]
+mod tmux;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
-
-/// A tmux server (its socket in a temporary directory) and session of our
-/// own, killed on drop.
-struct Tmux {
-    socket: PathBuf,
-    session: String,
-    _socket_dir: tempfile::TempDir,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> Option<String> {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", &self.session])
-            .unwrap_or_default()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let sent = self.run(&["send-keys", "-t", &self.session, k]);
-            assert!(sent.is_some(), "tmux send-keys {k} failed");
-        }
-    }
-
-    /// Polls the screen until `ok` holds; panics with the screen after 20 s.
-    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        self.wait(text, |s| s.contains(text))
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-session", "-t", &self.session]);
-        let _ = self.run(&["kill-server"]);
-    }
-}
-
-fn sh_quote(p: &Path) -> String {
-    format!("'{}'", p.display().to_string().replace('\'', r"'\''"))
-}
+use tmux::{sh_quote, Tmux};
 
 #[test]
 fn ladder_follow_http_export_and_clean_exit() {
-    if Command::new("tmux").arg("-V").output().is_err() {
+    if !tmux::available() {
         println!("tmux not found; e2e skipped");
         return;
     }
@@ -83,31 +21,12 @@ fn ladder_follow_http_export_and_clean_exit() {
     let pcap = root.join("sample-captures/textbook-visit.pcap");
     let expected = std::fs::read(root.join("sample-captures/content/index.html")).expect("index");
     let dir = tempfile::tempdir().expect("tempdir");
-    let socket_dir = tempfile::tempdir().expect("tempdir");
-    let tmux = Tmux {
-        socket: socket_dir.path().join("tmux.sock"),
-        session: format!("wirelens-e2e-{}", std::process::id()),
-        _socket_dir: socket_dir,
-    };
     let command = format!(
         "{} {}; echo EXITED $?; sleep 5",
         sh_quote(Path::new(env!("CARGO_BIN_EXE_wirelens"))),
         sh_quote(&pcap)
     );
-    let started = tmux.run(&[
-        "new-session",
-        "-d",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "-s",
-        &tmux.session,
-        "-c",
-        &dir.path().display().to_string(),
-        &command,
-    ]);
-    assert!(started.is_some(), "tmux new-session failed");
+    let tmux = Tmux::start(&command, dir.path(), 120, 40);
 
     // Loaded; move to the HTTP response, frame 22.
     tmux.wait_for("27 packets");
@@ -145,7 +64,11 @@ fn ladder_follow_http_export_and_clean_exit() {
     assert_eq!(written, expected);
 
     // The display-filter bar.
-    tmux.keys(&["Escape", "/"]);
+    // Escape first, alone: an ESC arriving with the next key in one read
+    // is Alt+key to the terminal.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("┌Packets");
+    tmux.keys(&["/"]);
     tmux.wait_for("Filter:");
     tmux.keys(&["tcp.flags.syn == 1", "Enter"]);
     let s = tmux.wait_for("2 of 27 match");
@@ -157,4 +80,29 @@ fn ladder_follow_http_export_and_clean_exit() {
         !s.contains('┌') && !s.contains("27 packets"),
         "TUI left on screen:\n{s}"
     );
+}
+
+#[test]
+fn an_unreadable_file_is_shown_then_exits_non_zero() {
+    if !tmux::available() {
+        println!("tmux not found; e2e skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("no-such.pcap");
+    let command = format!(
+        "{} {}; echo EXITED $?; sleep 5",
+        sh_quote(Path::new(env!("CARGO_BIN_EXE_wirelens"))),
+        sh_quote(&missing)
+    );
+    let tmux = Tmux::start(&command, dir.path(), 100, 30);
+    let s = tmux.wait_for("cannot open");
+    assert!(s.contains("error:"), "{s}");
+    tmux.keys(&["q"]);
+    let s = tmux.wait_for("EXITED 2");
+    assert!(
+        s.contains("wirelens: "),
+        "the error again on the normal screen:\n{s}"
+    );
+    assert!(!s.contains('┌'), "TUI left on screen:\n{s}");
 }

@@ -1,38 +1,44 @@
-//! The TUI's state and how events change it. Knows nothing about drawing: the
-//! renderer reads this state, and tests drive it with key events.
+//! The app: the panes, what they share ([`Ctx`]), and the routing of events.
 //!
-//! Keys go first to an open prompt (export name, search), then to the global
-//! keys (quit, help, views), then to the view being shown. The stream views
-//! (ladder, follow, HTTP) keep their own state structs, built from library
-//! calls when the view opens, so drawing only reads them.
+//! A key is looked up in the [`keymap`] and goes as an action
+//! to an open prompt first, then to the pane being shown, which says whether
+//! it used it ([`Handled`]); the app handles what is left (quit, help,
+//! switching views). Panes ask for what they cannot do themselves (select a
+//! packet in the list, open a prompt, set the status) by posting a [`Msg`],
+//! and start jobs through [`Ctx::jobs`]; a job's result comes back as an
+//! event that the app hands to the pane that asked for it.
 //!
-//! This file holds the state; what changes it lives beside it: `keys`,
-//! `mouse`, `views` (opening views and exports) and `filtering`.
+//! What changes the state lives beside this file: `app/loading.rs` (the
+//! loader's events), `app/views.rs` (opening views), `app/results.rs` (job
+//! results), `app/prompting.rs` (prompt keys, filters, exports).
 
-mod filtering;
-mod keys;
-mod mouse;
+mod loading;
+mod prompting;
+mod results;
 mod views;
 
-use super::filter_bar::{self, ActiveFilter};
-use super::follow_pane::FollowState;
-use super::http_pane::{HttpFocus, HttpState};
-use super::ladder_pane::LadderState;
-use super::prompt::{Prompt, PromptKind};
-use super::LoadEvent;
-use crate::flow::Protocol;
+use super::conversations_pane::ConversationsPane;
+use super::event::{Event, EventSource};
+use super::follow_pane::FollowPane;
+use super::help_pane::HelpPane;
+use super::http_pane::HttpPane;
+use super::jobs::Jobs;
+use super::keymap::{self, Action};
+use super::ladder_pane::LadderPane;
+use super::packets_pane::PacketsPane;
+use super::prompt::Prompt;
+use super::render;
+use crate::http::HttpIndex;
 use crate::session::Session;
 use crate::trace::{Progress, Trace};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::backend::Backend;
 use ratatui::layout::{Position, Rect};
+use ratatui::{Frame, Terminal};
+use std::cell::RefCell;
 use std::path::PathBuf;
-
-/// By default, captures with more packets than this are filtered in a
-/// worker thread.
-const FOREGROUND_FILTER_PACKETS: usize = 200_000;
-
-/// How the conversations table is ordered (`s` cycles).
-pub use crate::flow::table::ConversationSort;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
 
 /// The screen being shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,305 +51,309 @@ pub enum View {
     Help,
 }
 
-/// The focused pane of the packets screen.
+/// What a pane is given to handle: an action from the keymap, or the mouse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    List,
-    Details,
-    Bytes,
+pub enum Input {
+    Action(Action),
+    /// A left click at a screen position.
+    Click(Position),
+    /// The wheel over a position: rows to move (negative: up).
+    Scroll(Position, isize),
 }
 
-/// Every key the app knows, for the help screen (and nothing else reads it).
-pub const KEYMAP: &[(&str, &str)] = &[
-    ("↑/k ↓/j", "previous / next row (Follow: scroll)"),
-    ("PgUp PgDn", "page up / down"),
-    ("g/Home G/End", "first / last row"),
-    ("Tab Shift-Tab", "next / previous pane"),
-    (
-        "c s",
-        "conversations; s sorts them (packets, bytes, duration)",
-    ),
-    (
-        "Enter",
-        "open a conversation; fold/unfold a ladder run or a layer",
-    ),
-    ("← →", "details: fold / unfold the selected layer"),
-    ("l", "ladder diagram of the packet's TCP stream"),
-    (
-        "Space a",
-        "ladder: fold / unfold the selected run, every run",
-    ),
-    ("f", "follow the packet's TCP stream"),
-    ("x", "follow: ASCII / hex"),
-    ("/", "display filter (packet list) / search (Follow)"),
-    ("n N", "follow: next / previous match"),
-    ("h", "HTTP transactions of the packet's TCP stream"),
-    ("e", "export the HTTP body (HTTP) or stream bytes (Follow)"),
-    (
-        "Enter Esc ⌫ ↑↓",
-        "prompt: confirm / cancel / delete; filter history",
-    ),
-    ("Esc", "back to the packet list"),
-    ("?", "this help"),
-    ("q Ctrl-C", "quit"),
-    ("mouse", "click selects a row or pane, wheel scrolls"),
-];
-
-/// Where each pane was last drawn (for mouse clicks and paging).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Areas {
-    pub list: Rect,
-    pub details: Rect,
-    pub bytes: Rect,
-    pub conversations: Rect,
-    pub ladder: Rect,
-    pub follow: Rect,
-    pub http_list: Rect,
-    pub http_message: Rect,
-    pub help: Rect,
+/// Whether a pane used an input (then the screen is redrawn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    Consumed,
+    Ignored,
 }
 
-/// The whole state of the TUI.
-pub struct App {
+/// What a pane asks the app to do.
+pub enum Msg {
+    /// Select packet `index` (0-based) in the packet list.
+    SelectPacket(usize),
+    Status(String),
+    OpenPrompt(Prompt),
+    Show(View),
+}
+
+/// What every pane may read: the trace and how its load goes, the jobs, and
+/// the queue of messages to the app.
+pub struct Ctx {
     pub name: String,
-    pub trace: Option<std::sync::Arc<Session>>,
+    pub trace: Option<Arc<Session>>,
     pub progress: Progress,
-    pub load_error: Option<String>,
-    pub view: View,
-    pub focus: Pane,
-    /// Selected packet (0-based) and the first row shown.
-    pub selected: usize,
-    pub offset: usize,
-    pub detail_selected: usize,
-    /// Layers folded in the details pane (kept from packet to packet).
-    pub details_collapsed: std::collections::HashSet<String>,
-    /// First details line shown (set by the renderer).
-    pub detail_first: usize,
-    /// Row selected in the conversations table (a position in its order).
-    pub conversation_selected: usize,
-    /// The conversations table's order, and its rows' order (empty: by stream).
-    pub conversation_sort: ConversationSort,
-    conversation_order: Vec<u32>,
-    /// How each conversation ended, worked out once for the rows shown.
-    pub conversation_endings: std::collections::HashMap<u32, String>,
-    /// First conversation shown (set by the renderer).
-    pub conversation_first: usize,
-    pub help_offset: usize,
-    pub status: String,
-    pub should_quit: bool,
-    pub areas: Areas,
-    pub ladder: Option<LadderState>,
-    pub follow: Option<FollowState>,
-    pub http: Option<HttpState>,
-    pub prompt: Option<Prompt>,
-    /// Where exports are written (the current directory unless a test says otherwise).
-    pub export_dir: PathBuf,
-    /// The display filter applied to the packet list.
-    pub filter: Option<ActiveFilter>,
     /// A preview is shown while the whole file is still loading.
     pub loading: bool,
-    /// A filter being applied in the background (big captures), if any.
-    filter_job: Option<std::sync::mpsc::Receiver<ActiveFilter>>,
-    /// Captures with more packets than this are filtered in the background.
-    pub foreground_filter_packets: usize,
+    pub load_error: Option<String>,
+    pub jobs: Jobs,
+    /// Where exports are written (the current directory unless a test says otherwise).
+    pub export_dir: PathBuf,
+    queue: RefCell<Vec<Msg>>,
+}
+
+impl Ctx {
+    pub fn trace(&self) -> Option<&Session> {
+        self.trace.as_deref()
+    }
+
+    /// The HTTP index if its job has built it (never blocks).
+    pub fn http(&self) -> Option<&HttpIndex> {
+        self.trace()?.http_if_ready()
+    }
+
+    /// Asks the app for something (handled after the current event).
+    pub fn post(&self, msg: Msg) {
+        self.queue.borrow_mut().push(msg);
+    }
+}
+
+/// The whole TUI.
+pub struct App {
+    pub cx: Ctx,
+    pub view: View,
+    pub packets: PacketsPane,
+    pub conversations: ConversationsPane,
+    pub ladder: LadderPane,
+    pub follow: FollowPane,
+    pub http: HttpPane,
+    pub help: HelpPane,
+    pub prompt: Option<Prompt>,
+    pub status: String,
     /// Filters applied before, oldest first.
     pub filter_history: Vec<String>,
+    pub should_quit: bool,
+    /// Why the terminal's input stopped, if it did (the app then ends).
+    pub input_error: Option<String>,
+    /// The terminal's size.
+    size: Rect,
+    /// A loader thread is running (its `Done` has not come).
+    loader_running: bool,
+    /// The events of a headless app (tests, benchmarks): its jobs report here.
+    inbox: Option<Receiver<Event>>,
 }
 
 impl App {
-    pub fn new(name: String) -> App {
+    /// An app whose jobs report to `tx` (the loop's channel).
+    pub fn new(name: String, tx: Sender<Event>) -> App {
         App {
-            name,
-            trace: None,
-            progress: Progress::default(),
-            load_error: None,
+            cx: Ctx {
+                name,
+                trace: None,
+                progress: Progress::default(),
+                loading: false,
+                load_error: None,
+                jobs: Jobs::new(tx),
+                export_dir: PathBuf::from("."),
+                queue: RefCell::new(Vec::new()),
+            },
             view: View::Packets,
-            focus: Pane::List,
-            selected: 0,
-            offset: 0,
-            detail_selected: 0,
-            details_collapsed: std::collections::HashSet::new(),
-            detail_first: 0,
-            conversation_selected: 0,
-            conversation_sort: ConversationSort::Start,
-            conversation_order: Vec::new(),
-            conversation_endings: std::collections::HashMap::new(),
-            conversation_first: 0,
-            help_offset: 0,
-            status: String::new(),
-            should_quit: false,
-            areas: Areas::default(),
-            ladder: None,
-            follow: None,
-            http: None,
+            packets: PacketsPane::default(),
+            conversations: ConversationsPane::default(),
+            ladder: LadderPane::default(),
+            follow: FollowPane::default(),
+            http: HttpPane::default(),
+            help: HelpPane::default(),
             prompt: None,
-            export_dir: PathBuf::from("."),
-            filter: None,
-            loading: false,
-            filter_job: None,
-            foreground_filter_packets: FOREGROUND_FILTER_PACKETS,
+            status: String::new(),
             filter_history: Vec::new(),
+            should_quit: false,
+            input_error: None,
+            size: Rect::new(0, 0, 80, 24),
+            loader_running: false,
+            inbox: None,
         }
     }
 
-    /// An app with a trace already loaded (tests, small files).
-    pub fn with_trace(name: String, trace: Trace) -> App {
-        let mut app = App::new(name);
-        app.on_load(LoadEvent::Done(Ok(std::sync::Arc::new(Session::from(
-            trace,
-        )))));
+    /// An app that keeps its own event channel: [`App::settle`] delivers
+    /// the jobs' reports (tests, benchmarks).
+    pub fn headless(name: String) -> App {
+        let (tx, rx) = mpsc::channel();
+        let mut app = App::new(name, tx);
+        app.inbox = Some(rx);
         app
     }
 
+    /// A headless app with `trace` loaded and its background jobs done.
+    pub fn with_trace(name: String, trace: Trace) -> App {
+        let mut app = App::headless(name);
+        app.handle(Event::Load(super::loader::LoadEvent::Done(Ok(Arc::new(
+            Session::from(trace),
+        )))));
+        app.settle();
+        app
+    }
+
+    /// Says a loader thread will report to this app.
+    pub fn loader_started(&mut self) {
+        self.loader_running = true;
+    }
+
+    /// Whether jobs or the load are still running.
+    pub fn busy(&self) -> bool {
+        self.loader_running || self.cx.jobs.busy()
+    }
+
+    /// A headless app: handles the jobs' reports until none is running.
+    pub fn settle(&mut self) {
+        while self.cx.jobs.busy() {
+            let Some(ev) = self
+                .inbox
+                .as_ref()
+                .and_then(|rx| rx.recv_timeout(std::time::Duration::from_secs(60)).ok())
+            else {
+                return;
+            };
+            self.handle(ev);
+        }
+    }
+
     pub fn packet_count(&self) -> usize {
-        self.trace.as_ref().map(|t| t.store.len()).unwrap_or(0)
+        self.cx.trace().map_or(0, |t| t.store.len())
     }
 
-    pub fn on_load(&mut self, ev: LoadEvent) {
-        match ev {
-            LoadEvent::Progress(p) => self.progress = p,
-            LoadEvent::Failed(message) => {
-                self.loading = false;
-                self.load_error = Some(message);
+    /// Handles one event; returns whether the screen must be redrawn.
+    pub fn handle(&mut self, event: Event) -> bool {
+        let mut changed = match event {
+            Event::Key(key) => self.on_key(key),
+            Event::Mouse(m) => self.on_mouse(m),
+            Event::Resize(w, h) => {
+                self.size = Rect::new(0, 0, w, h);
+                true
             }
-            LoadEvent::Preview(trace) => {
-                self.loading = true;
-                self.trace = Some(trace);
-                self.conversation_endings.clear();
-                self.sort_conversations(self.conversation_sort);
+            // Progress shown on screen moves with the ticks.
+            Event::Tick => self.cx.jobs.busy() || self.cx.loading,
+            Event::Load(ev) => self.on_load(ev),
+            Event::Job(ev) => self.on_job(ev),
+            Event::InputLost(e) => {
+                self.input_error = Some(e);
+                self.should_quit = true;
+                false
             }
-            LoadEvent::Done(Ok(trace)) => {
-                self.loading = false;
-                self.status = match (&trace.error, &trace.warning) {
-                    (Some(e), _) => format!("capture damaged: {e}"),
-                    (None, Some(w)) => format!("warning: {w}"),
-                    _ => String::new(),
-                };
-                self.trace = Some(trace);
-                self.conversation_endings.clear();
-                let sort = self.conversation_sort;
-                self.sort_conversations(sort);
-                // A filter applied to the preview now covers the whole file.
-                if let Some(active) = self.filter.take() {
-                    let text = active.text().to_string();
-                    let _ = self.apply_filter(&text);
-                }
-            }
-            LoadEvent::Done(Err(e)) => {
-                self.loading = false;
-                self.load_error = Some(e.to_string());
-            }
-        }
-    }
-
-    /// Rows of the packet list (the filter's matches, or every packet).
-    pub fn list_len(&self) -> usize {
-        match &self.filter {
-            Some(f) => f.matches.len(),
-            None => self.packet_count(),
-        }
-    }
-
-    /// The packet shown on row `pos` of the packet list.
-    pub fn list_packet(&self, pos: usize) -> Option<usize> {
-        match &self.filter {
-            Some(f) => f.matches.get(pos).map(|&i| i as usize),
-            None => (pos < self.packet_count()).then_some(pos),
-        }
-    }
-
-    /// The row of the selected packet in the packet list (or of the next
-    /// packet shown, when the filter hides it).
-    pub fn selected_pos(&self) -> usize {
-        match &self.filter {
-            Some(f) => f
-                .matches
-                .partition_point(|&i| (i as usize) < self.selected)
-                .min(f.matches.len().saturating_sub(1)),
-            None => self.selected,
-        }
-    }
-
-    /// Rows inside the pane that paging moves by.
-    fn page(&self) -> usize {
-        let area = match self.view {
-            View::Packets => match self.focus {
-                Pane::List => self.areas.list,
-                Pane::Details => self.areas.details,
-                Pane::Bytes => self.areas.bytes,
-            },
-            View::Conversations => self.areas.conversations,
-            View::Ladder => self.areas.ladder,
-            View::Follow => self.areas.follow,
-            View::Http => match self.http.as_ref().map(|h| h.focus) {
-                Some(HttpFocus::Message) => self.areas.http_message,
-                _ => self.areas.http_list,
-            },
-            View::Help => self.areas.help,
         };
-        usize::from(area.height.saturating_sub(3)).max(1)
+        changed |= self.run_queue();
+        self.prepare();
+        changed
     }
 
-    fn move_selection(&mut self, delta: isize) {
-        match (self.view, self.focus) {
-            (View::Conversations, _) => {
-                let n = self
-                    .trace
-                    .as_ref()
-                    .map(|t| t.conversations.all().len())
-                    .unwrap_or(0);
-                self.conversation_selected = step(self.conversation_selected, delta, n);
+    /// Does what the panes asked for.
+    fn run_queue(&mut self) -> bool {
+        let mut any = false;
+        loop {
+            let msgs = std::mem::take(&mut *self.cx.queue.borrow_mut());
+            if msgs.is_empty() {
+                return any;
             }
-            (View::Packets, Pane::Details) => {
-                self.detail_selected = self.detail_selected.saturating_add_signed(delta);
-            }
-            (View::Packets, _) => {
-                let pos = step(self.selected_pos(), delta, self.list_len());
-                if let Some(packet) = self.list_packet(pos) {
-                    self.selected = packet;
-                    self.detail_selected = 0;
+            any = true;
+            for m in msgs {
+                match m {
+                    Msg::SelectPacket(i) => self.packets.select(&self.cx, i),
+                    Msg::Status(s) => self.status = s,
+                    Msg::OpenPrompt(p) => self.prompt = Some(p),
+                    Msg::Show(v) => self.view = v,
                 }
-            }
-            (View::Ladder, _) => {
-                if let Some(packet) = self.ladder.as_mut().and_then(|l| l.move_by(delta)) {
-                    self.select_packet(packet as usize);
-                }
-            }
-            (View::Follow, _) => {
-                if let Some(f) = self.follow.as_mut() {
-                    f.scroll_by(delta);
-                }
-            }
-            (View::Http, _) => {
-                if let (Some(trace), Some(h)) = (self.trace.as_deref(), self.http.as_mut()) {
-                    h.move_by(trace, delta);
-                    if let Some(packet) = h.first_packet(trace) {
-                        self.select_packet(packet as usize);
-                    }
-                }
-            }
-            (View::Help, _) => {
-                self.help_offset = self
-                    .help_offset
-                    .saturating_add_signed(delta)
-                    .min(KEYMAP.len().saturating_sub(1));
             }
         }
     }
 
-    /// Selects packet `index` in the packet list.
-    fn select_packet(&mut self, index: usize) {
-        if index < self.packet_count() {
-            self.selected = index;
-            self.detail_selected = 0;
+    /// Builds what the next draw shows (the packet list's visible rows, the
+    /// selected packet's tree) for the current layout, so drawing only reads.
+    fn prepare(&mut self) {
+        if self.view == View::Packets {
+            let (main, _) = render::split(self.size, self.prompt.as_ref());
+            self.packets.prepare(&self.cx, main);
         }
     }
 
-    /// Keeps the selection visible in a list of `height` rows.
-    pub fn scroll_to_selection(&mut self, height: usize) {
-        let pos = self.selected_pos();
-        scroll_into_view(&mut self.offset, pos, height);
+    fn on_key(&mut self, key: KeyEvent) -> bool {
+        // No key is bound with Alt: an Alt+key is an Esc that arrived in one
+        // read with the key after it (a terminal cannot tell them apart),
+        // so it is handled as both, in order.
+        if key.modifiers.contains(KeyModifiers::ALT) {
+            let esc = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            let rest = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
+            return self.on_key(rest) | esc;
+        }
+        if self.prompt.is_some() {
+            return self.on_prompt_key(key);
+        }
+        let Some(action) = keymap::lookup(keymap::BINDINGS, &key) else {
+            return false;
+        };
+        if self.route(Input::Action(action)) == Handled::Consumed {
+            return true;
+        }
+        self.global(action)
     }
+
+    /// Gives `input` to the pane being shown.
+    fn route(&mut self, input: Input) -> Handled {
+        let cx = &self.cx;
+        match self.view {
+            View::Packets => self.packets.handle(input, cx),
+            View::Conversations => self.conversations.handle(input, cx),
+            View::Ladder => self.ladder.handle(input, cx),
+            View::Follow => self.follow.handle(input, cx),
+            View::Http => self.http.handle(input, cx),
+            View::Help => self.help.handle(input, cx),
+        }
+    }
+
+    /// The actions no pane used.
+    fn global(&mut self, action: Action) -> bool {
+        match action {
+            Action::Quit => self.should_quit = true,
+            Action::Help => {
+                self.view = View::Help;
+                self.help.offset = 0;
+            }
+            Action::Back => self.view = View::Packets,
+            Action::Conversations => self.show_conversations(),
+            Action::Ladder => self.open_ladder(),
+            Action::Follow => self.open_follow(),
+            Action::Http => self.open_http(),
+            _ => return false,
+        }
+        true
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) -> bool {
+        let at = Position::new(m.column, m.row);
+        let input = match m.kind {
+            MouseEventKind::ScrollDown => Input::Scroll(at, 3),
+            MouseEventKind::ScrollUp => Input::Scroll(at, -3),
+            MouseEventKind::Down(MouseButton::Left) => Input::Click(at),
+            _ => return false,
+        };
+        self.route(input) == Handled::Consumed
+    }
+
+    /// Draws the whole screen from the state (no decoding, no walking).
+    pub fn draw(&mut self, frame: &mut Frame<'_>) {
+        render::draw(frame, self);
+    }
+}
+
+/// The event loop: takes events from `events` until the app quits or the
+/// source ends, drawing after those that changed something.
+pub fn run_loop<B: Backend>(
+    app: &mut App,
+    terminal: &mut Terminal<B>,
+    events: &mut impl EventSource,
+) -> Result<(), B::Error> {
+    let size = terminal.size()?;
+    app.handle(Event::Resize(size.width, size.height));
+    let mut dirty = true;
+    while !app.should_quit {
+        if dirty {
+            terminal.draw(|frame| app.draw(frame))?;
+        }
+        let Some(event) = events.next(app.busy()) else {
+            break;
+        };
+        dirty = app.handle(event);
+    }
+    Ok(())
 }
 
 /// Moves `offset` so that `selected` is inside `offset..offset + height`.
@@ -362,4 +372,25 @@ pub fn step(current: usize, delta: isize, len: usize) -> usize {
         return 0;
     }
     current.saturating_add_signed(delta).min(len - 1)
+}
+
+/// Rows a list moves by for `action` in a pane of `page` rows (`None`: not a move).
+pub fn movement(action: Action, page: usize) -> Option<isize> {
+    let page = page.max(1) as isize;
+    Some(match action {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -page,
+        Action::PageDown => page,
+        Action::Top => isize::MIN / 2,
+        Action::Bottom => isize::MAX / 2,
+        _ => return None,
+    })
+}
+
+/// The row of a bordered pane under `at`, with `header` lines above the rows.
+pub fn row_in(area: Rect, header: u16, at: Position) -> Option<usize> {
+    let top = area.y + 1 + header;
+    (area.contains(at) && at.y >= top && at.y + 1 < area.y + area.height)
+        .then(|| usize::from(at.y - top))
 }

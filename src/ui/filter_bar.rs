@@ -1,11 +1,10 @@
 //! The display-filter bar of the packet list: `/` opens it, the expression
 //! compiles as it is typed (the error shown under the input with a caret at
 //! its column), Enter applies it, Up/Down walk the history, an empty filter
-//! clears. Filtering itself is the library's [`crate::filter::Filter`]; the
-//! matching packet indices are computed once per applied filter and kept.
+//! clears. Filtering itself is [`crate::session::Session::select`], run by a
+//! job; the matching packet indices are computed once per applied filter and kept.
 
 use crate::filter::{Filter, FilterError};
-use crate::session::Session;
 use crate::text::sanitize;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -22,15 +21,6 @@ pub struct ActiveFilter {
 }
 
 impl ActiveFilter {
-    /// Runs `filter` over every packet of `trace`.
-    pub fn new(trace: &Session, filter: Filter) -> ActiveFilter {
-        let matches = filter
-            .select(trace, filter.needs_http().then(|| trace.http()))
-            .map(|i| i as u32)
-            .collect();
-        ActiveFilter { filter, matches }
-    }
-
     pub fn text(&self) -> &str {
         self.filter.text()
     }

@@ -3,12 +3,16 @@
 //! colours, as ASCII (non-printables as `.`) or a hex dump, with gaps marked,
 //! and a search (`/`, `n`, `N`).
 //!
-//! The lines are built once per open / mode change in [`FollowState`], made
-//! of printable ASCII only, so drawing just slices the visible window.
+//! The lines are built by a job per open / mode change in [`FollowState`],
+//! made of printable ASCII only, so drawing just slices the visible window;
+//! [`FollowPane`] shows "building…" meanwhile.
 
-use super::app::App;
+use super::app::{movement, Ctx, Handled, Input, Msg};
+use super::jobs::{JobKind, Output};
+use super::keymap::Action;
 use super::ladder_pane::side_color;
-use super::render::block;
+use super::prompt::{Prompt, PromptKind};
+use super::render::{block, building};
 use crate::flow::follow::{follow, Side};
 use crate::flow::follow_text::{for_each_line, TextFormat};
 use crate::session::Session;
@@ -77,15 +81,14 @@ impl FollowState {
         })
     }
 
-    /// Switches between ASCII and hex, keeping the search.
-    pub fn toggle_hex(&mut self, trace: &Session) {
-        if let Some(mut next) = FollowState::new(trace, self.conversation, !self.hex) {
-            if let Some(q) = self.query.take() {
-                next.search(&q);
-                next.offset = 0;
-            }
-            *self = next;
+    /// The same stream in the other mode (ASCII / hex), keeping the search.
+    pub fn toggled(&self, trace: &Session) -> Option<FollowState> {
+        let mut next = FollowState::new(trace, self.conversation, !self.hex)?;
+        if let Some(q) = &self.query {
+            next.search(q);
+            next.offset = 0;
         }
+        Some(next)
     }
 
     pub fn scroll_by(&mut self, delta: isize) {
@@ -205,12 +208,147 @@ fn highlighted(text: &str, query: Option<&str>, style: Style, current: bool) -> 
     Line::from(spans)
 }
 
-/// Draws the follow view into `area`: a legend line, then the stream.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
-    app.areas.follow = area;
-    let Some(state) = app.follow.as_mut() else {
-        return;
-    };
+/// The follow view: the state once built, and what is being built.
+#[derive(Default)]
+pub struct FollowPane {
+    pub state: Option<FollowState>,
+    /// The conversation a job is following.
+    pub building: Option<u32>,
+    pub area: Rect,
+}
+
+impl FollowPane {
+    /// Follows conversation `conversation` (in a job, unless it is shown).
+    pub fn open(&mut self, cx: &Ctx, conversation: u32) {
+        if self.state.as_ref().map(|f| f.conversation) == Some(conversation) {
+            // Another stream's job is of no use; a rebuild of this one is.
+            if self.building != Some(conversation) {
+                self.building = None;
+                cx.jobs.cancel(JobKind::Follow);
+            }
+            return;
+        }
+        self.state = None;
+        self.build(cx, conversation, false, None, 0);
+    }
+
+    /// The trace changed (the whole file after its preview): the stream is
+    /// followed again in it (same mode, search and place), the old lines
+    /// shown meanwhile.
+    pub fn refresh(&mut self, cx: &Ctx) {
+        match (&self.state, self.building) {
+            (Some(s), _) => {
+                let (c, hex, query, offset) = (s.conversation, s.hex, s.query.clone(), s.offset);
+                self.build(cx, c, hex, query, offset);
+            }
+            (None, Some(c)) => self.build(cx, c, false, None, 0),
+            (None, None) => {}
+        }
+    }
+
+    fn build(
+        &mut self,
+        cx: &Ctx,
+        conversation: u32,
+        hex: bool,
+        query: Option<String>,
+        offset: usize,
+    ) {
+        let Some(trace) = cx.trace.clone() else {
+            return;
+        };
+        self.building = Some(conversation);
+        cx.jobs.start(JobKind::Follow, move |token| {
+            if token.cancelled() {
+                return None;
+            }
+            let mut state = FollowState::new(&trace, conversation, hex)?;
+            if let Some(q) = query {
+                state.search(&q);
+            }
+            state.offset = offset;
+            Some(Output::Follow(state))
+        });
+    }
+
+    pub fn install(&mut self, state: FollowState) {
+        self.building = None;
+        self.state = Some(state);
+    }
+
+    pub fn failed(&mut self) {
+        self.building = None;
+    }
+
+    /// Runs a search over the lines shown; returns the status message.
+    pub fn search(&mut self, query: &str) -> String {
+        self.state
+            .as_mut()
+            .map(|f| f.search(query))
+            .unwrap_or_default()
+    }
+
+    pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
+        let page = usize::from(self.area.height.saturating_sub(3));
+        let Some(state) = self.state.as_mut() else {
+            return Handled::Ignored;
+        };
+        let action = match input {
+            Input::Scroll(_, delta) => {
+                state.scroll_by(delta);
+                return Handled::Consumed;
+            }
+            Input::Click(_) => return Handled::Ignored,
+            Input::Action(a) => a,
+        };
+        if let Some(delta) = movement(action, page) {
+            state.scroll_by(delta);
+            return Handled::Consumed;
+        }
+        match action {
+            Action::Hex => {
+                let (Some(trace), current) = (cx.trace.clone(), state.clone()) else {
+                    return Handled::Consumed;
+                };
+                self.building = Some(current.conversation);
+                cx.jobs.start(JobKind::Follow, move |_| {
+                    current.toggled(&trace).map(Output::Follow)
+                });
+            }
+            Action::Find => {
+                let input = state.query.clone().unwrap_or_default();
+                cx.post(Msg::OpenPrompt(Prompt::new(PromptKind::Search, input)));
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                cx.post(Msg::Status(state.next_match(action == Action::NextMatch)));
+            }
+            Action::Export => {
+                let (Some(trace), conversation) = (cx.trace.clone(), state.conversation) else {
+                    return Handled::Consumed;
+                };
+                cx.jobs.start(JobKind::ExportPrepare, move |_| {
+                    Some(Output::ExportPrepare(
+                        super::prompt::stream_item(&trace, conversation)
+                            .ok_or_else(|| "no such stream".to_string()),
+                    ))
+                });
+            }
+            _ => return Handled::Ignored,
+        }
+        Handled::Consumed
+    }
+
+    /// Draws the follow view into `area`: a legend line, then the stream.
+    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+        self.area = area;
+        match self.state.as_mut() {
+            Some(state) => draw_state(frame, area, state, self.building.is_some()),
+            None => building(frame, area, cx, "Follow", JobKind::Follow, self.building),
+        }
+    }
+}
+
+fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut FollowState, switching: bool) {
     let height = usize::from(area.height.saturating_sub(3)).max(1);
     state.offset = state.offset.min(state.lines.len().saturating_sub(height));
     let state = &*state;
@@ -258,9 +396,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
             }),
     );
     let title = format!(
-        "Follow TCP stream {} ({}) x: {}, /: search, e: export",
+        "Follow TCP stream {} ({}{}) x: {}, /: search, e: export",
         state.stream,
         if state.hex { "hex" } else { "ASCII" },
+        if switching { ", building…" } else { "" },
         if state.hex { "ASCII" } else { "hex" },
     );
     frame.render_widget(Paragraph::new(lines).block(block(&title, true)), area);

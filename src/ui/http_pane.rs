@@ -1,24 +1,29 @@
 //! The HTTP pane: a TCP stream's transactions (method, URI, status, type,
-//! sizes) from the trace's `HttpIndex`, and for the selected one the request
+//! sizes) from the session's `HttpIndex`, and for the selected one the request
 //! and response heads and decoded bodies: text (JSON pretty-printed), a hex
 //! dump for binary, sizes and encodings shown, partial bodies flagged.
 //! JSON is re-indented keeping its key order (serde_json only validates it).
 //!
-//! The message lines are built in [`HttpState`] when the selection changes
-//! (decoding is bounded), so drawing only slices them.
+//! The transactions are found, and the message lines built (bodies decoded,
+//! bounded), by jobs: when the view opens and when the selection moves, so
+//! drawing only slices them; [`HttpPane`] shows "building…" meanwhile.
 
-use super::app::{scroll_into_view, step, App};
-use super::render::block;
+use super::app::{movement, row_in, scroll_into_view, step, Ctx, Handled, Input, Msg};
+use super::jobs::{JobKind, Output};
+use super::keymap::Action;
+use super::render::{block, building};
 use crate::http::media::{self, MediaKind};
 use crate::http::parse::{Framing, Head, StartLine};
-use crate::http::{Message, Transaction};
+use crate::http::{HttpIndex, Message, Transaction};
 use crate::session::Session;
 use crate::text::{ascii_or_dot, sanitize};
+use ratatui::layout::Position;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 use ratatui::Frame;
+use std::sync::Arc;
 
 /// Bound on a body decoded for display.
 pub const DISPLAY_DECODE_LIMIT: u64 = 64 * 1024 * 1024;
@@ -44,19 +49,22 @@ pub struct HttpState {
     pub transactions: Vec<usize>,
     pub selected: usize,
     pub list_offset: usize,
-    /// The selected transaction's messages, ready to draw.
+    /// The messages of a transaction, ready to draw.
     pub message: Vec<Line<'static>>,
+    /// The transaction `message` shows (the selected one, once its job is done).
+    pub message_of: Option<usize>,
     pub message_offset: usize,
     pub focus: HttpFocus,
 }
 
 impl HttpState {
     /// The transactions of conversation `conversation`, with the one holding
-    /// `packet` selected.
+    /// `packet` selected and its messages built (a job's work: the trace's
+    /// HTTP index is built first if it is not yet).
     pub fn new(trace: &Session, conversation: u32, packet: u32) -> Option<HttpState> {
         let conv = trace.conversations.get(conversation)?;
-        let transactions = trace
-            .http()
+        let http = trace.http();
+        let transactions = http
             .transactions
             .iter()
             .enumerate()
@@ -70,10 +78,13 @@ impl HttpState {
             selected: 0,
             list_offset: 0,
             message: Vec::new(),
+            message_of: None,
             message_offset: 0,
             focus: HttpFocus::List,
         };
-        state.select_packet(trace, packet);
+        state.select_packet(http, packet);
+        state.message = message(trace, state.current());
+        state.message_of = state.current();
         Some(state)
     }
 
@@ -82,10 +93,15 @@ impl HttpState {
         self.transactions.get(self.selected).copied()
     }
 
+    /// Whether the messages shown are the selected transaction's.
+    pub fn message_ready(&self) -> bool {
+        self.message_of == self.current()
+    }
+
     /// The first packet of the selected transaction (of its request, else
     /// its response), which the packet list then selects.
-    pub fn first_packet(&self, trace: &Session) -> Option<u32> {
-        let t = trace.http().transactions.get(self.current()?)?;
+    pub fn first_packet(&self, http: &HttpIndex) -> Option<u32> {
+        let t = http.transactions.get(self.current()?)?;
         t.request
             .as_ref()
             .or(t.response.as_ref())
@@ -93,8 +109,8 @@ impl HttpState {
     }
 
     /// Selects the transaction one of whose messages `packet` carries.
-    pub fn select_packet(&mut self, trace: &Session, packet: u32) {
-        let all = &trace.http().transactions;
+    pub fn select_packet(&mut self, http: &HttpIndex, packet: u32) {
+        let all = &http.transactions;
         if let Some(i) = self.transactions.iter().position(|&t| {
             all.get(t).is_some_and(|t| {
                 [t.request.as_ref(), t.response.as_ref()]
@@ -105,30 +121,12 @@ impl HttpState {
         }) {
             self.selected = i;
         }
-        self.rebuild(trace);
-    }
-
-    fn rebuild(&mut self, trace: &Session) {
-        self.message_offset = 0;
-        self.message = match self
-            .current()
-            .and_then(|i| trace.http().transactions.get(i))
-        {
-            Some(t) => transaction_lines(trace, t),
-            None => vec![Line::from("no HTTP transaction in this stream")],
-        };
     }
 
     /// Moves the selection (list focused) or scrolls the messages.
-    pub fn move_by(&mut self, trace: &Session, delta: isize) {
+    pub fn move_by(&mut self, delta: isize) {
         match self.focus {
-            HttpFocus::List => {
-                let next = step(self.selected, delta, self.transactions.len());
-                if next != self.selected {
-                    self.selected = next;
-                    self.rebuild(trace);
-                }
-            }
+            HttpFocus::List => self.selected = step(self.selected, delta, self.transactions.len()),
             HttpFocus::Message => {
                 self.message_offset = self
                     .message_offset
@@ -139,12 +137,20 @@ impl HttpState {
     }
 
     /// Selects the `row`-th visible transaction (a click).
-    pub fn click(&mut self, trace: &Session, row: usize) {
+    pub fn click(&mut self, row: usize) {
         let target = self.list_offset + row;
-        if target < self.transactions.len() && target != self.selected {
+        if target < self.transactions.len() {
             self.selected = target;
-            self.rebuild(trace);
         }
+    }
+}
+
+/// The messages of transaction `index` of `trace`'s HTTP index as display
+/// lines (bodies read from the connection and decoded).
+pub fn message(trace: &Session, index: Option<usize>) -> Vec<Line<'static>> {
+    match index.and_then(|i| trace.http().transactions.get(i)) {
+        Some(t) => transaction_lines(trace, t),
+        None => vec![Line::from("no HTTP transaction in this stream")],
     }
 }
 
@@ -376,17 +382,239 @@ pub fn pretty_json(bytes: &[u8]) -> Option<String> {
     Some(out)
 }
 
-/// Draws the HTTP view into `area`.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
-    let Some(state) = app.http.as_mut() else {
-        return;
-    };
-    let wanted = u16::try_from(state.transactions.len() + 3).unwrap_or(u16::MAX);
-    let list_height = wanted.clamp(4, (area.height / 3).max(4));
-    let [list_area, message_area] =
-        Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
-    app.areas.http_list = list_area;
-    app.areas.http_message = message_area;
+/// Where the two halves were laid out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Areas {
+    pub list: Rect,
+    pub message: Rect,
+}
+
+/// The HTTP view: the state once built, and what is being built.
+#[derive(Default)]
+pub struct HttpPane {
+    pub state: Option<HttpState>,
+    /// The session `state` was built from: its HTTP index numbers the
+    /// transactions (a preview's differs from the whole file's).
+    session: Option<Arc<Session>>,
+    /// The conversation a job is looking at.
+    pub building: Option<u32>,
+    pub areas: Areas,
+}
+
+impl HttpPane {
+    /// Shows conversation `conversation`'s transactions with `packet`'s
+    /// selected (the transactions found by a job, unless they are shown).
+    pub fn open(&mut self, cx: &Ctx, conversation: u32, packet: u32) {
+        let http = self.session.clone();
+        if let (Some(s), Some(http)) = (
+            self.state
+                .as_mut()
+                .filter(|s| s.conversation == conversation),
+            http.as_deref().and_then(|s| s.http_if_ready()),
+        ) {
+            s.select_packet(http, packet);
+            // Another stream's job is of no use; a rebuild of this one is.
+            if self.building != Some(conversation) {
+                self.building = None;
+                cx.jobs.cancel(JobKind::Http);
+            }
+            self.load_body(cx);
+            return;
+        }
+        self.state = None;
+        self.session = None;
+        cx.jobs.cancel(JobKind::Body);
+        self.build(cx, conversation, packet);
+    }
+
+    /// The trace changed (the whole file after its preview): the
+    /// transactions are found again in it, the old ones shown meanwhile.
+    pub fn refresh(&mut self, cx: &Ctx, packet: u32) {
+        let shown = self.state.as_ref().map(|s| s.conversation);
+        if let Some(conversation) = self.building.or(shown) {
+            self.build(cx, conversation, packet);
+        }
+    }
+
+    fn build(&mut self, cx: &Ctx, conversation: u32, packet: u32) {
+        let Some(trace) = cx.trace.clone() else {
+            return;
+        };
+        self.building = Some(conversation);
+        cx.jobs.start(JobKind::Http, move |token| {
+            if token.cancelled() {
+                return None;
+            }
+            let state = HttpState::new(&trace, conversation, packet)?;
+            Some(Output::Http(state, trace))
+        });
+    }
+
+    pub fn install(&mut self, cx: &Ctx, state: HttpState, session: Arc<Session>) {
+        self.building = None;
+        self.state = Some(state);
+        self.session = Some(session);
+        self.load_body(cx);
+    }
+
+    /// The HTTP index the transactions shown come from.
+    fn index(&self) -> Option<&HttpIndex> {
+        self.session.as_deref()?.http_if_ready()
+    }
+
+    /// The messages of `transaction` arrived.
+    pub fn body(&mut self, transaction: usize, lines: Vec<Line<'static>>) {
+        if let Some(s) = self
+            .state
+            .as_mut()
+            .filter(|s| s.current() == Some(transaction))
+        {
+            s.message = lines;
+            s.message_of = Some(transaction);
+            s.message_offset = 0;
+        }
+    }
+
+    pub fn failed(&mut self) {
+        self.building = None;
+    }
+
+    /// Builds the selected transaction's messages in a job unless shown.
+    fn load_body(&mut self, cx: &Ctx) {
+        let Some(s) = self.state.as_ref().filter(|s| !s.message_ready()) else {
+            cx.jobs.cancel(JobKind::Body);
+            return;
+        };
+        let (Some(trace), Some(index)) = (self.session.clone(), s.current()) else {
+            return;
+        };
+        cx.jobs.start(JobKind::Body, move |token| {
+            // Superseded before it could start (the selection moved on).
+            if token.cancelled() {
+                return None;
+            }
+            let lines = message(&trace, Some(index));
+            Some(Output::Body(index, lines))
+        });
+    }
+
+    /// After the selection moved: the packet list follows, the body loads.
+    fn selection_moved(&mut self, cx: &Ctx) {
+        if let (Some(s), Some(http)) = (self.state.as_ref(), self.index()) {
+            if let Some(p) = s.first_packet(http) {
+                cx.post(Msg::SelectPacket(p as usize));
+            }
+        }
+        self.load_body(cx);
+    }
+
+    fn focus_at(&mut self, at: Position) {
+        if let Some(s) = self.state.as_mut() {
+            if self.areas.list.contains(at) {
+                s.focus = HttpFocus::List;
+            } else if self.areas.message.contains(at) {
+                s.focus = HttpFocus::Message;
+            }
+        }
+    }
+
+    pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
+        let Some(state) = self.state.as_mut() else {
+            return Handled::Ignored;
+        };
+        let page = match state.focus {
+            HttpFocus::List => self.areas.list,
+            HttpFocus::Message => self.areas.message,
+        };
+        let page = usize::from(page.height.saturating_sub(3));
+        match input {
+            Input::Action(action) => {
+                if let Some(delta) = movement(action, page) {
+                    state.move_by(delta);
+                    self.selection_moved(cx);
+                    return Handled::Consumed;
+                }
+                match action {
+                    Action::NextPane | Action::PrevPane => {
+                        state.focus = match state.focus {
+                            HttpFocus::List => HttpFocus::Message,
+                            HttpFocus::Message => HttpFocus::List,
+                        }
+                    }
+                    Action::Export => self.export(cx),
+                    _ => return Handled::Ignored,
+                }
+            }
+            Input::Scroll(at, delta) => {
+                self.focus_at(at);
+                if let Some(s) = self.state.as_mut() {
+                    s.move_by(delta);
+                }
+                self.selection_moved(cx);
+            }
+            Input::Click(at) => {
+                self.focus_at(at);
+                if let (Some(r), Some(s)) = (row_in(self.areas.list, 1, at), self.state.as_mut()) {
+                    s.click(r);
+                    self.selection_moved(cx);
+                }
+            }
+        }
+        Handled::Consumed
+    }
+
+    /// Prepares the export of the selected transaction's body (decoded in a job).
+    fn export(&self, cx: &Ctx) {
+        let (Some(trace), Some(index)) = (
+            self.session.clone(),
+            self.state.as_ref().and_then(|s| s.current()),
+        ) else {
+            cx.post(Msg::Status(
+                "the selected transaction has no body to export".into(),
+            ));
+            return;
+        };
+        cx.jobs.start(JobKind::ExportPrepare, move |_| {
+            Some(Output::ExportPrepare(
+                super::prompt::http_item(&trace, Some(index))
+                    .map(|item| item.into_owned())
+                    .ok_or_else(|| "the selected transaction has no body to export".to_string()),
+            ))
+        });
+    }
+
+    /// Draws the HTTP view into `area`.
+    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+        let http = self.session.as_deref().and_then(|s| s.http_if_ready());
+        let (Some(state), Some(http)) = (self.state.as_mut(), http) else {
+            self.areas = Areas {
+                list: area,
+                message: area,
+            };
+            building(frame, area, cx, "HTTP", JobKind::Http, self.building);
+            return;
+        };
+        let wanted = u16::try_from(state.transactions.len() + 3).unwrap_or(u16::MAX);
+        let list_height = wanted.clamp(4, (area.height / 3).max(4));
+        let [list_area, message_area] =
+            Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
+        self.areas = Areas {
+            list: list_area,
+            message: message_area,
+        };
+        let rebuilding = self.building.is_some();
+        draw_state(frame, self.areas, (state, rebuilding), http, cx);
+    }
+}
+
+fn draw_state(
+    frame: &mut Frame<'_>,
+    areas: Areas,
+    (state, rebuilding): (&mut HttpState, bool),
+    http: &HttpIndex,
+    cx: &Ctx,
+) {
+    let (list_area, message_area) = (areas.list, areas.message);
     let rows_height = usize::from(list_area.height.saturating_sub(3)).max(1);
     scroll_into_view(&mut state.list_offset, state.selected, rows_height);
     let message_height = usize::from(message_area.height.saturating_sub(2)).max(1);
@@ -394,10 +622,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         .message_offset
         .min(state.message.len().saturating_sub(message_height));
     let state = &*state;
-    let Some(trace) = app.trace.as_deref() else {
-        return;
-    };
-    let all = &trace.http().transactions;
+    let all = &http.transactions;
+    // Heads are read from the capture (a few rows' worth, parsed again).
+    let capture: &[u8] = cx
+        .trace
+        .as_deref()
+        .map_or(&[], |t| t.store.capture().bytes());
     let rows: Vec<Row<'static>> = state
         .transactions
         .iter()
@@ -408,8 +638,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         .map(|(i, t)| {
             let req = t.request.as_ref();
             let resp = t.response.as_ref();
-            let req_head = req.and_then(|m| m.head(&trace.store));
-            let resp_head = resp.and_then(|m| m.head(&trace.store));
+            let req_head = req.and_then(|m| m.head_in(capture));
+            let resp_head = resp.and_then(|m| m.head_in(capture));
             let mut style = Style::default();
             if i == state.selected {
                 style = style.add_modifier(Modifier::REVERSED);
@@ -439,8 +669,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         })
         .collect();
     let title = format!(
-        "HTTP in TCP stream {} (Tab: pane, e: export, Esc: back)",
-        state.stream
+        "HTTP in TCP stream {}{} (Tab: pane, e: export, Esc: back)",
+        state.stream,
+        if rebuilding { ", rebuilding…" } else { "" }
     );
     let table = Table::new(
         rows,
@@ -460,13 +691,25 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     )
     .block(block(&title, state.focus == HttpFocus::List));
     frame.render_widget(table, list_area);
-    let lines: Vec<Line<'static>> = state
-        .message
-        .iter()
-        .skip(state.message_offset)
-        .take(message_height)
-        .cloned()
-        .collect();
+    let lines: Vec<Line<'static>> = if state.message_ready() {
+        state
+            .message
+            .iter()
+            .skip(state.message_offset)
+            .take(message_height)
+            .cloned()
+            .collect()
+    } else {
+        let p = cx
+            .jobs
+            .percent(JobKind::Body)
+            .map(|p| format!(" {p}%"))
+            .unwrap_or_default();
+        vec![Line::from(format!(
+            "building… {}{p}",
+            JobKind::Body.describe()
+        ))]
+    };
     frame.render_widget(
         Paragraph::new(lines).block(block(
             "Request / response",

@@ -4,11 +4,14 @@
 //! runs of data folded into one row that Enter/Space unfolds.
 //!
 //! The model is the library's [`crate::flow::ladder::Ladder`], built folded
-//! when the view opens and unfolded on the first unfold; [`LadderState`]
-//! merges the two according to which folds are open. Drawing formats the visible rows only.
+//! by a job when the view opens and unfolded by another job on the first
+//! unfold; [`LadderState`] merges the two according to which folds are open.
+//! [`LadderPane`] shows "building…" meanwhile. Drawing formats the visible rows only.
 
-use super::app::{scroll_into_view, step, App};
-use super::render::block;
+use super::app::{movement, row_in, scroll_into_view, step, Ctx, Handled, Input, Msg};
+use super::jobs::{JobKind, Output};
+use super::keymap::Action;
+use super::render::{self, block};
 use crate::flow::follow::Side;
 use crate::flow::ladder::{ladder, Fold, Row};
 use crate::session::Session;
@@ -73,24 +76,42 @@ impl LadderState {
             selected: 0,
             offset: 0,
         };
-        state.rebuild(trace);
+        state.rebuild();
         state.select_packet(packet);
         Some(state)
     }
 
-    fn rebuild(&mut self, trace: &Session) {
+    /// The rows with every run unfolded (a job builds them: see
+    /// [`LadderState::has_every`]).
+    pub fn every(trace: &Session, conversation: u32) -> Option<Vec<Row>> {
+        let conv = trace.conversations.get(conversation)?;
+        Some(ladder(&trace.store, &trace.conversations, conv, true).rows)
+    }
+
+    /// Whether the unfolded rows are here (unfolding needs them).
+    pub fn has_every(&self) -> bool {
+        self.every.is_some()
+    }
+
+    /// Whether `action` would unfold something (then it needs the unfolded rows).
+    pub fn unfolds(&self, action: Action) -> bool {
+        match action {
+            Action::ToggleAll => !self.all,
+            _ => matches!(self.rows.get(self.selected), Some(Row::Fold(_))),
+        }
+    }
+
+    /// Takes the unfolded rows a job built.
+    pub fn set_every(&mut self, rows: Vec<Row>) {
+        self.every = Some(rows);
+    }
+
+    fn rebuild(&mut self) {
         let every = match &self.every {
             Some(every) => every,
-            None if !self.all && self.open.is_empty() => {
+            None => {
                 self.rows = self.folded.clone();
                 return;
-            }
-            None => {
-                let Some(conv) = trace.conversations.get(self.conversation) else {
-                    return;
-                };
-                self.every
-                    .insert(ladder(&trace.store, &trace.conversations, conv, true).rows)
             }
         };
         if self.all {
@@ -147,7 +168,7 @@ impl LadderState {
 
     /// Unfolds the selected fold, or folds the run the selected segment
     /// belongs to.
-    pub fn toggle_selected(&mut self, trace: &Session) {
+    pub fn toggle_selected(&mut self) {
         let key = match self.rows.get(self.selected) {
             Some(Row::Fold(f)) => Some(f.first_packet),
             Some(Row::Segment(s)) => self.folded.iter().find_map(|r| match r {
@@ -171,18 +192,18 @@ impl LadderState {
         if !self.open.remove(&key) {
             self.open.insert(key);
         }
-        self.rebuild(trace);
+        self.rebuild();
         if let Some(p) = packet {
             self.select_packet(p);
         }
     }
 
     /// Unfolds every fold, or folds them all back.
-    pub fn toggle_all(&mut self, trace: &Session) {
+    pub fn toggle_all(&mut self) {
         let packet = self.packet_of(self.selected);
         self.all = !self.all;
         self.open.clear();
-        self.rebuild(trace);
+        self.rebuild();
         if let Some(p) = packet {
             self.select_packet(p);
         }
@@ -269,12 +290,160 @@ fn row_line(row: &Row, width: usize, selected: bool) -> Line<'static> {
     ])
 }
 
-/// Draws the ladder view into `area`.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
-    app.areas.ladder = area;
-    let Some(state) = app.ladder.as_mut() else {
-        return;
-    };
+/// The ladder view: the state once built, and what is being built.
+#[derive(Default)]
+pub struct LadderPane {
+    pub state: Option<LadderState>,
+    /// The conversation whose ladder a job is building.
+    pub building: Option<u32>,
+    /// An unfold waiting for the unfolded rows.
+    waiting: Option<Action>,
+    pub area: Rect,
+}
+
+impl LadderPane {
+    /// Shows conversation `conversation`'s ladder with `packet` selected,
+    /// building it in a job unless it is the one shown.
+    pub fn open(&mut self, cx: &Ctx, conversation: u32, packet: u32) {
+        if let Some(s) = self
+            .state
+            .as_mut()
+            .filter(|s| s.conversation == conversation)
+        {
+            s.select_packet(packet);
+            // Another stream's job is of no use; a rebuild of this one is.
+            if self.building != Some(conversation) {
+                self.building = None;
+                cx.jobs.cancel(JobKind::Ladder);
+            }
+            return;
+        }
+        self.state = None;
+        self.build(cx, conversation, packet);
+    }
+
+    /// The trace changed (the whole file after its preview): the ladder is
+    /// built again from it, the old one shown meanwhile.
+    pub fn refresh(&mut self, cx: &Ctx, packet: u32) {
+        let shown = self.state.as_ref().map(|s| s.conversation);
+        if let Some(conversation) = self.building.or(shown) {
+            self.build(cx, conversation, packet);
+        }
+    }
+
+    fn build(&mut self, cx: &Ctx, conversation: u32, packet: u32) {
+        let Some(trace) = cx.trace.clone() else {
+            return;
+        };
+        self.waiting = None;
+        self.building = Some(conversation);
+        cx.jobs.cancel(JobKind::LadderUnfold);
+        cx.jobs.start(JobKind::Ladder, move |token| {
+            // Superseded before it could start (keys faster than the CPU).
+            if token.cancelled() {
+                return None;
+            }
+            LadderState::new(&trace, conversation, packet).map(Output::Ladder)
+        });
+    }
+
+    pub fn install(&mut self, state: LadderState) {
+        self.building = None;
+        self.state = Some(state);
+    }
+
+    /// The unfolded rows of `conversation` arrived: the waiting unfold happens.
+    pub fn unfolded(&mut self, cx: &Ctx, conversation: u32, rows: Vec<Row>) {
+        let Some(state) = self
+            .state
+            .as_mut()
+            .filter(|s| s.conversation == conversation)
+        else {
+            return;
+        };
+        state.set_every(rows);
+        if let Some(action) = self.waiting.take() {
+            self.apply(cx, action);
+        }
+    }
+
+    pub fn failed(&mut self) {
+        self.building = None;
+        self.waiting = None;
+    }
+
+    fn apply(&mut self, cx: &Ctx, action: Action) {
+        let Some(state) = self.state.as_mut() else {
+            return;
+        };
+        if !state.has_every() && state.unfolds(action) {
+            let Some(trace) = cx.trace.clone() else {
+                return;
+            };
+            let conversation = state.conversation;
+            self.waiting = Some(action);
+            cx.jobs.start(JobKind::LadderUnfold, move |_| {
+                LadderState::every(&trace, conversation)
+                    .map(|rows| Output::LadderUnfold(conversation, rows))
+            });
+            return;
+        }
+        match action {
+            Action::ToggleAll => state.toggle_all(),
+            _ => state.toggle_selected(),
+        }
+    }
+
+    pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
+        let page = usize::from(self.area.height.saturating_sub(3));
+        let Some(state) = self.state.as_mut() else {
+            return Handled::Ignored;
+        };
+        let packet = match input {
+            Input::Action(action) => {
+                if let Some(delta) = movement(action, page) {
+                    state.move_by(delta)
+                } else {
+                    match action {
+                        Action::Activate | Action::Toggle | Action::ToggleAll => {
+                            self.apply(cx, action);
+                            return Handled::Consumed;
+                        }
+                        _ => return Handled::Ignored,
+                    }
+                }
+            }
+            Input::Scroll(_, delta) => state.move_by(delta),
+            Input::Click(at) => match row_in(self.area, 1, at) {
+                Some(r) => state.click(r),
+                None => return Handled::Ignored,
+            },
+        };
+        if let Some(p) = packet {
+            cx.post(Msg::SelectPacket(p as usize));
+        }
+        Handled::Consumed
+    }
+
+    /// Draws the ladder view into `area`.
+    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+        self.area = area;
+        let Some(state) = self.state.as_mut() else {
+            render::building(frame, area, cx, "Ladder", JobKind::Ladder, self.building);
+            return;
+        };
+        let note = if self.waiting.is_some() {
+            ", unfolding…"
+        } else if self.building.is_some() {
+            ", rebuilding…"
+        } else {
+            ""
+        };
+        draw_state(frame, area, state, note);
+    }
+}
+
+fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut LadderState, note: &str) {
     let height = usize::from(area.height.saturating_sub(3)).max(1);
     scroll_into_view(&mut state.offset, state.selected, height);
     let state = &*state;
@@ -305,7 +474,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     let title = format!(
         "Ladder: TCP stream {}{} (Enter/Space: fold, a: all, Esc: back)",
         state.stream,
-        if state.all { ", unfolded" } else { "" }
+        if !note.is_empty() {
+            note
+        } else if state.all {
+            ", unfolded"
+        } else {
+            ""
+        }
     );
     frame.render_widget(Paragraph::new(lines).block(block(&title, true)), area);
 }

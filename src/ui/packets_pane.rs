@@ -1,13 +1,20 @@
-//! The packets screen: the virtual packet list (only visible rows are built),
-//! the selected packet's details tree and its bytes. Every string from the
-//! wire goes through `text::sanitize` first.
+//! The packets screen: the virtual packet list, the selected packet's details
+//! tree and its bytes. The rows of the visible window and the selected
+//! packet's tree are built in [`PacketsPane::prepare`], when the selection,
+//! the window, the filter or the trace changed, never while drawing: a row
+//! is decoded (and its checksums verified, for the colour) once per window.
+//! Every string from the wire goes through `text::sanitize` first.
 
-use super::app::{App, Pane};
+use super::app::{movement, row_in, scroll_into_view, step, Ctx, Handled, Input, Msg};
+use super::filter_bar::ActiveFilter;
+use super::keymap::Action;
+use super::prompt::{Prompt, PromptKind};
 use super::render::block;
 use crate::columns;
 use crate::decode::tcp_flags::TcpFlags;
 use crate::dissect as details;
 use crate::fields::PacketView;
+use crate::session::Session;
 use crate::store::PacketKind;
 use crate::text::{ascii_or_dot, sanitize};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -15,8 +22,92 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
+use std::collections::HashSet;
 
-/// Wireshark-like colouring: SYN/FIN grey, RST red, analysis problems black on red, HTTP green.
+/// The focused pane of the packets screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    List,
+    Details,
+    Bytes,
+}
+
+/// Where the three panes were laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Areas {
+    pub list: Rect,
+    pub details: Rect,
+    pub bytes: Rect,
+}
+
+/// The screen split into list, details and bytes.
+pub fn layout(area: Rect) -> Areas {
+    let [list, details, bytes] = Layout::vertical([
+        Constraint::Percentage(50),
+        Constraint::Percentage(30),
+        Constraint::Percentage(20),
+    ])
+    .areas(area);
+    Areas {
+        list,
+        details,
+        bytes,
+    }
+}
+
+/// One row of the list, ready to draw.
+#[derive(Debug, Clone)]
+struct ListRow {
+    index: usize,
+    conversation: u32,
+    /// No., Time, Source, Destination, Protocol, Length, Info.
+    cells: [String; 7],
+    style: Style,
+}
+
+/// What the cached rows were built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RowsKey {
+    trace: usize,
+    filter: u64,
+    offset: usize,
+    height: usize,
+    http: bool,
+}
+
+/// The selected packet's tree and bytes.
+struct Selected {
+    key: (usize, usize, bool),
+    lines: Vec<details::Line>,
+    data: Vec<u8>,
+}
+
+/// The packets screen's state.
+#[derive(Default)]
+pub struct PacketsPane {
+    pub focus: Pane,
+    /// Selected packet (0-based) and the first row shown.
+    pub selected: usize,
+    pub offset: usize,
+    /// Selected line of the details (among the visible ones), and the first shown.
+    pub detail_selected: usize,
+    pub detail_first: usize,
+    /// Layers folded in the details pane (kept from packet to packet).
+    pub collapsed: HashSet<String>,
+    /// The display filter applied to the list.
+    pub filter: Option<ActiveFilter>,
+    /// The filter asked for last (applied, or still running).
+    pub filter_text: Option<String>,
+    /// Bumped whenever the filter changes.
+    filter_generation: u64,
+    pub areas: Areas,
+    rows: Vec<ListRow>,
+    rows_key: Option<RowsKey>,
+    details: Option<Selected>,
+}
+
+/// Wireshark-like colouring: SYN/FIN grey, RST red, analysis problems bold red, HTTP green.
 fn row_style(
     kind: PacketKind,
     tcp_flags: TcpFlags,
@@ -53,198 +144,435 @@ fn bad_checksum(view: &PacketView<'_>) -> bool {
     bad(checksum::ipv4_header(&view.decoded)) || bad(checksum::transport(&view.decoded))
 }
 
-/// Draws the packets screen (list, details, bytes) into `area`.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
-    let [list_area, details_area, bytes_area] = Layout::vertical([
-        Constraint::Percentage(50),
-        Constraint::Percentage(30),
-        Constraint::Percentage(20),
-    ])
-    .areas(area);
-    app.areas.list = list_area;
-    app.areas.details = details_area;
-    app.areas.bytes = bytes_area;
-    let height = usize::from(list_area.height.saturating_sub(3));
-    app.scroll_to_selection(height);
-    let Some(trace) = app.trace.as_deref() else {
-        let msg = match &app.load_error {
-            Some(e) => format!("cannot open {}: {}", app.name, sanitize(e)),
-            None => format!("loading {} …", app.name),
-        };
-        frame.render_widget(Paragraph::new(msg).block(block("Packets", true)), list_area);
-        return;
-    };
-    let selected_conv = trace.store.entry(app.selected).map(|e| e.conversation);
-    let narrow = list_area.width < 110;
-    let rows: Vec<Row<'_>> = (app.offset..(app.offset + height).min(app.list_len()))
-        .filter_map(|pos| app.list_packet(pos))
-        .map(|i| {
-            let view = trace.packet(i);
-            let r = columns::row(&view);
-            let e = trace.store.entry(i).copied();
-            let mut style = e
-                .map(|e| {
-                    row_style(
-                        e.kind,
-                        e.tcp_flags(),
-                        e.analysis,
-                        &r.protocol,
-                        bad_checksum(&view),
-                    )
-                })
-                .unwrap_or_default();
-            if i == app.selected {
-                style = style.add_modifier(Modifier::REVERSED);
-            } else if e.is_some_and(|e| {
-                Some(e.conversation) == selected_conv && e.conversation != crate::store::NONE
-            }) {
-                style = style.add_modifier(Modifier::UNDERLINED);
-            }
-            let cells = if narrow {
-                vec![
-                    Cell::from(r.number.to_string()),
-                    Cell::from(sanitize(&r.source).into_owned()),
-                    Cell::from(sanitize(&r.destination).into_owned()),
-                    Cell::from(r.protocol),
-                    Cell::from(sanitize(&r.info).into_owned()),
-                ]
-            } else {
-                vec![
-                    Cell::from(r.number.to_string()),
-                    Cell::from(r.time),
-                    Cell::from(sanitize(&r.source).into_owned()),
-                    Cell::from(sanitize(&r.destination).into_owned()),
-                    Cell::from(r.protocol),
-                    Cell::from(r.length.to_string()),
-                    Cell::from(sanitize(&r.info).into_owned()),
-                ]
-            };
-            Row::new(cells).style(style)
+/// Decodes packet `index` into a row of the list.
+fn list_row(trace: &Session, index: usize) -> ListRow {
+    let view = trace.packet(index);
+    let r = columns::row(&view);
+    let e = trace.store.entry(index).copied();
+    let style = e
+        .map(|e| {
+            row_style(
+                e.kind,
+                e.tcp_flags(),
+                e.analysis,
+                &r.protocol,
+                bad_checksum(&view),
+            )
         })
-        .collect();
-    // Narrow terminals (under 110 columns) drop Time and Length to keep Info readable.
-    let (widths, header): (Vec<Constraint>, Vec<&str>) = if narrow {
-        (
-            vec![
-                Constraint::Length(5),
-                Constraint::Length(15),
-                Constraint::Length(15),
-                Constraint::Length(6),
-                Constraint::Min(10),
-            ],
-            vec!["No.", "Source", "Destination", "Proto", "Info"],
-        )
-    } else {
-        (
-            vec![
-                Constraint::Length(7),
-                Constraint::Length(11),
-                Constraint::Length(16),
-                Constraint::Length(16),
-                Constraint::Length(8),
-                Constraint::Length(6),
-                Constraint::Min(10),
-            ],
-            vec![
-                "No.",
-                "Time",
-                "Source",
-                "Destination",
-                "Protocol",
-                "Length",
-                "Info",
-            ],
-        )
-    };
-    let title = match &app.filter {
-        Some(f) => format!(
-            "Packets: {} of {} match \"{}\" (/: edit filter)",
-            f.matches.len(),
-            trace.store.len(),
-            sanitize(f.text())
-        ),
-        None => "Packets (/: filter)".to_string(),
-    };
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
-        .block(block(&title, app.focus == Pane::List));
-    frame.render_widget(table, list_area);
-
-    if app.selected >= trace.store.len() {
-        return;
+        .unwrap_or_default();
+    ListRow {
+        index,
+        conversation: e.map_or(crate::store::NONE, |e| e.conversation),
+        cells: [
+            r.number.to_string(),
+            r.time,
+            sanitize(&r.source).into_owned(),
+            sanitize(&r.destination).into_owned(),
+            r.protocol,
+            r.length.to_string(),
+            sanitize(&r.info).into_owned(),
+        ],
+        style,
     }
-    let view = trace.packet(app.selected);
-    let all_lines = details::lines(&view);
-    let lines = details::visible(&all_lines, &app.details_collapsed);
-    app.detail_selected = app.detail_selected.min(lines.len().saturating_sub(1));
-    let highlight = lines
-        .get(app.detail_selected)
-        .map(|(l, _)| l.bytes.clone())
-        .unwrap_or(0..0);
-    let detail_height = usize::from(details_area.height.saturating_sub(2)).max(1);
-    let first = app
-        .detail_selected
-        .saturating_sub(detail_height.saturating_sub(1));
-    app.detail_first = first;
-    let text: Vec<Line<'_>> = lines
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(detail_height)
-        .map(|(i, (l, folded))| {
-            let indent = match (l.depth, folded) {
-                (0, true) => "▸ ",
-                (0, false) => "▾ ",
-                _ => "    ",
-            };
-            let mut style = if l.depth == 0 {
-                Style::default().add_modifier(Modifier::BOLD)
-            } else {
-                Style::default()
-            };
-            if i == app.detail_selected && app.focus == Pane::Details {
-                style = style.add_modifier(Modifier::REVERSED);
-            }
-            Line::from(Span::styled(format!("{indent}{}", l.text), style))
-        })
-        .collect();
-    frame.render_widget(
-        Paragraph::new(text).block(block("Details", app.focus == Pane::Details)),
-        details_area,
-    );
+}
 
-    let data = view.decoded.data;
-    let bytes_height = usize::from(bytes_area.height.saturating_sub(2));
-    let hl = if app.focus == Pane::Details {
-        highlight
-    } else {
-        0..0
-    };
-    let hex_lines: Vec<Line<'_>> = data
-        .chunks(16)
-        .enumerate()
-        .take(bytes_height.max(1))
-        .map(|(row, chunk)| {
-            let mut spans = vec![Span::raw(format!("{:04x}  ", row * 16))];
-            for (i, b) in chunk.iter().enumerate() {
-                let at = row * 16 + i;
-                let style = if hl.contains(&at) {
-                    Style::default().add_modifier(Modifier::REVERSED)
+fn trace_id(cx: &Ctx) -> usize {
+    cx.trace
+        .as_ref()
+        .map_or(0, |t| std::sync::Arc::as_ptr(t) as usize)
+}
+
+impl PacketsPane {
+    /// Rows of the list (the filter's matches, or every packet).
+    pub fn list_len(&self, cx: &Ctx) -> usize {
+        match &self.filter {
+            Some(f) => f.matches.len(),
+            None => cx.trace().map_or(0, |t| t.store.len()),
+        }
+    }
+
+    /// The packet shown on row `pos` of the list.
+    pub fn list_packet(&self, cx: &Ctx, pos: usize) -> Option<usize> {
+        match &self.filter {
+            Some(f) => f.matches.get(pos).map(|&i| i as usize),
+            None => (pos < self.list_len(cx)).then_some(pos),
+        }
+    }
+
+    /// The row of the selected packet (or of the next packet shown, when
+    /// the filter hides it).
+    pub fn selected_pos(&self) -> usize {
+        match &self.filter {
+            Some(f) => f
+                .matches
+                .partition_point(|&i| (i as usize) < self.selected)
+                .min(f.matches.len().saturating_sub(1)),
+            None => self.selected,
+        }
+    }
+
+    /// Selects packet `index`.
+    pub fn select(&mut self, cx: &Ctx, index: usize) {
+        if cx.trace().is_some_and(|t| index < t.store.len()) {
+            self.selected = index;
+            self.detail_selected = 0;
+        }
+    }
+
+    /// Shows only the packets of `active`, keeping the selection when it
+    /// still shows, else selecting the nearest match. Returns the status.
+    pub fn install_filter(&mut self, cx: &Ctx, active: ActiveFilter) -> String {
+        let status = format!(
+            "{} of {} packets match",
+            active.matches.len(),
+            cx.trace().map_or(0, |t| t.store.len())
+        );
+        self.filter = Some(active);
+        self.filter_generation += 1;
+        let pos = self.selected_pos();
+        if let Some(packet) = self.list_packet(cx, pos) {
+            self.select(cx, packet);
+        }
+        self.offset = 0;
+        status
+    }
+
+    pub fn clear_filter(&mut self) {
+        self.filter = None;
+        self.filter_text = None;
+        self.filter_generation += 1;
+        self.offset = 0;
+    }
+
+    fn list_height(&self) -> usize {
+        usize::from(self.areas.list.height.saturating_sub(3))
+    }
+
+    /// Lays out `area` and builds what the next draw shows: the visible rows
+    /// and the selected packet's tree, each only when what it depends on changed.
+    pub fn prepare(&mut self, cx: &Ctx, area: Rect) {
+        self.areas = layout(area);
+        let height = self.list_height();
+        let pos = self.selected_pos();
+        scroll_into_view(&mut self.offset, pos, height);
+        let Some(trace) = cx.trace() else {
+            self.rows.clear();
+            self.rows_key = None;
+            self.details = None;
+            return;
+        };
+        let http = trace.http_if_ready().is_some();
+        let key = RowsKey {
+            trace: trace_id(cx),
+            filter: self.filter_generation,
+            offset: self.offset,
+            height,
+            http,
+        };
+        if self.rows_key != Some(key) {
+            self.rows = (self.offset..(self.offset + height).min(self.list_len(cx)))
+                .filter_map(|pos| self.list_packet(cx, pos))
+                .map(|i| list_row(trace, i))
+                .collect();
+            self.rows_key = Some(key);
+        }
+        let key = (trace_id(cx), self.selected, http);
+        if self.selected < trace.store.len() && self.details.as_ref().map(|d| d.key) != Some(key) {
+            let view = trace.packet(self.selected);
+            self.details = Some(Selected {
+                key,
+                lines: details::lines(&view),
+                data: view.decoded.data.to_vec(),
+            });
+        }
+        let shown = self.visible_details().len();
+        self.detail_selected = self.detail_selected.min(shown.saturating_sub(1));
+    }
+
+    /// The selected packet's tree lines that show (folded layers hidden).
+    fn visible_details(&self) -> Vec<(&details::Line, bool)> {
+        match &self.details {
+            Some(d) if d.key.1 == self.selected => details::visible(&d.lines, &self.collapsed),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Folds or unfolds the layer at the details selection: Enter/Space
+    /// toggle, Left folds (from a field, its layer), Right unfolds.
+    fn toggle_detail(&mut self, action: Action) {
+        let shown = self.visible_details();
+        // The heading of the selected line's layer, and its position.
+        let Some(heading_at) = (0..=self.detail_selected.min(shown.len().saturating_sub(1)))
+            .rev()
+            .find(|&i| shown.get(i).is_some_and(|(l, _)| l.depth == 0))
+        else {
+            return;
+        };
+        let Some((heading, folded)) = shown.get(heading_at) else {
+            return;
+        };
+        let layer = details::layer_of(&heading.text).to_string();
+        let fold = match action {
+            Action::Fold => true,
+            Action::Unfold => false,
+            _ => !folded,
+        };
+        if fold {
+            self.collapsed.insert(layer);
+            self.detail_selected = heading_at;
+        } else {
+            self.collapsed.remove(&layer);
+        }
+    }
+
+    /// Moves the details selection (details focused) or the list's.
+    fn move_by(&mut self, cx: &Ctx, delta: isize) {
+        if self.focus == Pane::Details {
+            self.detail_selected = self.detail_selected.saturating_add_signed(delta);
+        } else {
+            self.move_list(cx, delta);
+        }
+    }
+
+    fn move_list(&mut self, cx: &Ctx, delta: isize) {
+        let pos = step(self.selected_pos(), delta, self.list_len(cx));
+        if let Some(packet) = self.list_packet(cx, pos) {
+            self.select(cx, packet);
+        }
+    }
+
+    fn page(&self) -> usize {
+        let area = match self.focus {
+            Pane::List => self.areas.list,
+            Pane::Details => self.areas.details,
+            Pane::Bytes => self.areas.bytes,
+        };
+        usize::from(area.height.saturating_sub(3))
+    }
+
+    /// Focuses the pane under `at`.
+    fn focus_at(&mut self, at: ratatui::layout::Position) {
+        let a = self.areas;
+        if a.list.contains(at) {
+            self.focus = Pane::List;
+        } else if a.details.contains(at) {
+            self.focus = Pane::Details;
+        } else if a.bytes.contains(at) {
+            self.focus = Pane::Bytes;
+        }
+    }
+
+    pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
+        match input {
+            Input::Action(action) => {
+                if let Some(delta) = movement(action, self.page()) {
+                    self.move_by(cx, delta);
+                    return Handled::Consumed;
+                }
+                match action {
+                    Action::NextPane | Action::PrevPane => {
+                        let forward = action == Action::NextPane;
+                        self.focus = match (self.focus, forward) {
+                            (Pane::List, true) | (Pane::Bytes, false) => Pane::Details,
+                            (Pane::Details, true) | (Pane::List, false) => Pane::Bytes,
+                            (Pane::Bytes, true) | (Pane::Details, false) => Pane::List,
+                        };
+                    }
+                    Action::Activate | Action::Toggle | Action::Fold | Action::Unfold
+                        if self.focus == Pane::Details =>
+                    {
+                        self.toggle_detail(action)
+                    }
+                    Action::Find => {
+                        let input = self.filter_text.clone().unwrap_or_default();
+                        cx.post(Msg::OpenPrompt(Prompt::new(PromptKind::Filter, input)));
+                    }
+                    _ => return Handled::Ignored,
+                }
+                Handled::Consumed
+            }
+            Input::Scroll(at, delta) => {
+                self.focus_at(at);
+                self.move_by(cx, delta);
+                Handled::Consumed
+            }
+            Input::Click(at) => {
+                self.focus_at(at);
+                if let Some(r) = row_in(self.areas.list, 1, at) {
+                    if let Some(packet) = self.list_packet(cx, self.offset + r) {
+                        self.select(cx, packet);
+                    }
+                } else if let Some(r) = row_in(self.areas.details, 0, at) {
+                    self.detail_selected = self.detail_first + r;
+                }
+                Handled::Consumed
+            }
+        }
+    }
+
+    /// Draws the packets screen (list, details, bytes) into `area` from
+    /// what [`PacketsPane::prepare`] built.
+    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+        self.areas = layout(area);
+        let Areas {
+            list: list_area,
+            details: details_area,
+            bytes: bytes_area,
+        } = self.areas;
+        let Some(trace) = cx.trace() else {
+            let msg = match &cx.load_error {
+                Some(e) => format!("cannot open {}: {}", sanitize(&cx.name), sanitize(e)),
+                None => format!("loading {} …", sanitize(&cx.name)),
+            };
+            frame.render_widget(Paragraph::new(msg).block(block("Packets", true)), list_area);
+            return;
+        };
+        let selected_conv = trace.store.entry(self.selected).map(|e| e.conversation);
+        let narrow = list_area.width < 110;
+        let rows: Vec<Row<'_>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let mut style = r.style;
+                if r.index == self.selected {
+                    style = style.add_modifier(Modifier::REVERSED);
+                } else if Some(r.conversation) == selected_conv
+                    && r.conversation != crate::store::NONE
+                {
+                    style = style.add_modifier(Modifier::UNDERLINED);
+                }
+                let shown: &[usize] = if narrow {
+                    &[0, 2, 3, 4, 6]
+                } else {
+                    &[0, 1, 2, 3, 4, 5, 6]
+                };
+                Row::new(shown.iter().map(|&c| Cell::from(r.cells[c].as_str()))).style(style)
+            })
+            .collect();
+        // Narrow terminals (under 110 columns) drop Time and Length to keep Info readable.
+        let (widths, header): (Vec<Constraint>, Vec<&str>) = if narrow {
+            (
+                vec![
+                    Constraint::Length(5),
+                    Constraint::Length(15),
+                    Constraint::Length(15),
+                    Constraint::Length(6),
+                    Constraint::Min(10),
+                ],
+                vec!["No.", "Source", "Destination", "Proto", "Info"],
+            )
+        } else {
+            (
+                vec![
+                    Constraint::Length(7),
+                    Constraint::Length(11),
+                    Constraint::Length(16),
+                    Constraint::Length(16),
+                    Constraint::Length(8),
+                    Constraint::Length(6),
+                    Constraint::Min(10),
+                ],
+                vec![
+                    "No.",
+                    "Time",
+                    "Source",
+                    "Destination",
+                    "Protocol",
+                    "Length",
+                    "Info",
+                ],
+            )
+        };
+        let title = match &self.filter {
+            Some(f) => format!(
+                "Packets: {} of {} match \"{}\" (/: edit filter)",
+                f.matches.len(),
+                trace.store.len(),
+                sanitize(f.text())
+            ),
+            None => "Packets (/: filter)".to_string(),
+        };
+        let table = Table::new(rows, widths)
+            .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
+            .block(block(&title, self.focus == Pane::List));
+        frame.render_widget(table, list_area);
+        self.draw_details(frame, details_area, bytes_area);
+    }
+
+    fn draw_details(&mut self, frame: &mut Frame<'_>, details_area: Rect, bytes_area: Rect) {
+        let focus = self.focus;
+        let detail_height = usize::from(details_area.height.saturating_sub(2)).max(1);
+        let first = self
+            .detail_selected
+            .saturating_sub(detail_height.saturating_sub(1));
+        self.detail_first = first;
+        let lines = self.visible_details();
+        if lines.is_empty() {
+            return;
+        }
+        let highlight = lines
+            .get(self.detail_selected)
+            .map(|(l, _)| l.bytes.clone())
+            .unwrap_or(0..0);
+        let text: Vec<Line<'_>> = lines
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(detail_height)
+            .map(|(i, (l, folded))| {
+                let indent = match (l.depth, folded) {
+                    (0, true) => "▸ ",
+                    (0, false) => "▾ ",
+                    _ => "    ",
+                };
+                let mut style = if l.depth == 0 {
+                    Style::default().add_modifier(Modifier::BOLD)
                 } else {
                     Style::default()
                 };
-                spans.push(Span::styled(format!("{b:02x} "), style));
-            }
-            spans.push(Span::raw("   ".repeat(16 - chunk.len())));
-            spans.push(Span::raw(" "));
-            spans.push(Span::raw(
-                chunk.iter().map(|&b| ascii_or_dot(b)).collect::<String>(),
-            ));
-            Line::from(spans)
-        })
-        .collect();
-    frame.render_widget(
-        Paragraph::new(hex_lines).block(block("Bytes", app.focus == Pane::Bytes)),
-        bytes_area,
-    );
+                if i == self.detail_selected && focus == Pane::Details {
+                    style = style.add_modifier(Modifier::REVERSED);
+                }
+                Line::from(Span::styled(format!("{indent}{}", l.text), style))
+            })
+            .collect();
+        frame.render_widget(
+            Paragraph::new(text).block(block("Details", focus == Pane::Details)),
+            details_area,
+        );
+        let data = self.details.as_ref().map_or(&[][..], |d| &d.data[..]);
+        let bytes_height = usize::from(bytes_area.height.saturating_sub(2));
+        let hl = if focus == Pane::Details {
+            highlight
+        } else {
+            0..0
+        };
+        let hex_lines: Vec<Line<'_>> = data
+            .chunks(16)
+            .enumerate()
+            .take(bytes_height.max(1))
+            .map(|(row, chunk)| {
+                let mut spans = vec![Span::raw(format!("{:04x}  ", row * 16))];
+                for (i, b) in chunk.iter().enumerate() {
+                    let at = row * 16 + i;
+                    let style = if hl.contains(&at) {
+                        Style::default().add_modifier(Modifier::REVERSED)
+                    } else {
+                        Style::default()
+                    };
+                    spans.push(Span::styled(format!("{b:02x} "), style));
+                }
+                spans.push(Span::raw("   ".repeat(16 - chunk.len())));
+                spans.push(Span::raw(" "));
+                spans.push(Span::raw(
+                    chunk.iter().map(|&b| ascii_or_dot(b)).collect::<String>(),
+                ));
+                Line::from(spans)
+            })
+            .collect();
+        frame.render_widget(
+            Paragraph::new(hex_lines).block(block("Bytes", focus == Pane::Bytes)),
+            bytes_area,
+        );
+    }
 }

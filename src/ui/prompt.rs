@@ -1,5 +1,6 @@
 //! The one-line prompt at the bottom of the screen (export file name, follow
-//! search, display filter) and the export actions behind it. Exports use the same library
+//! search, display filter) and the export actions behind it, which the app runs
+//! as jobs (`app/prompting.rs`). Exports use the same library
 //! rules as `wirelens export`: names reduced by `http::export::sanitize_name`,
 //! files created by `write_item` inside the prepared directory only, never
 //! over an existing file.

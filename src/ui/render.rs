@@ -1,34 +1,43 @@
-//! Drawing: pure functions from the [`App`] state to ratatui widgets. This
-//! file lays out the screen and draws the small screens (conversations, help,
-//! status and prompt lines); each bigger pane has its own file. Only the rows
-//! on screen are built, and every string from the wire goes through
-//! `text::sanitize` first.
+//! Drawing the whole screen: the view's pane above, the status line (or an
+//! open prompt) below. Each pane draws itself from its own state (one file
+//! per pane); this file lays the screen out and draws the bottom lines. Every
+//! string from the wire goes through `text::sanitize` first.
 
-use super::app::{App, View, KEYMAP};
-use super::{filter_bar, follow_pane, http_pane, ladder_pane, packets_pane};
+use super::app::{App, Ctx, View};
+use super::filter_bar;
+use super::jobs::JobKind;
+use super::prompt::Prompt;
 use crate::text::sanitize;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-/// Draws the whole screen.
-pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
-    let bottom = match &app.prompt {
+/// The screen split into the view's area and the bottom lines (one for the
+/// status; more for a prompt with an error).
+pub fn split(area: Rect, prompt: Option<&Prompt>) -> (Rect, Rect) {
+    let bottom = match prompt {
         Some(p) if p.filter_error.is_some() => 3,
         Some(p) if p.error.is_some() => 2,
         _ => 1,
     };
     let [main, status] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(bottom)]).areas(frame.area());
+        Layout::vertical([Constraint::Min(3), Constraint::Length(bottom)]).areas(area);
+    (main, status)
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
+    let (main, status) = split(frame.area(), app.prompt.as_ref());
+    let cx = &app.cx;
     match app.view {
-        View::Packets => packets_pane::draw(frame, main, app),
-        View::Conversations => draw_conversations(frame, main, app),
-        View::Ladder => ladder_pane::draw(frame, main, app),
-        View::Follow => follow_pane::draw(frame, main, app),
-        View::Http => http_pane::draw(frame, main, app),
-        View::Help => draw_help(frame, main, app),
+        View::Packets => app.packets.draw(frame, main, cx),
+        View::Conversations => app.conversations.draw(frame, main, cx),
+        View::Ladder => app.ladder.draw(frame, main, cx),
+        View::Follow => app.follow.draw(frame, main, cx),
+        View::Http => app.http.draw(frame, main, cx),
+        View::Help => app.help.draw(frame, main, cx),
     }
     if app.prompt.is_some() {
         draw_prompt(frame, status, app);
@@ -50,106 +59,32 @@ pub fn block(title: &str, focused: bool) -> Block<'_> {
         .border_style(style)
 }
 
-fn draw_conversations(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
-    app.areas.conversations = area;
-    let Some(trace) = app.trace.as_deref() else {
-        frame.render_widget(
-            Paragraph::new("loading …").block(block("Conversations", true)),
-            area,
-        );
-        return;
-    };
-    let count = trace.conversations.all().len();
-    let height = usize::from(area.height.saturating_sub(3)).max(1);
-    let first = app.conversation_selected.saturating_sub(height - 1);
-    app.conversation_first = first;
-    let shown: Vec<(usize, u32)> = (first..count.min(first + height))
-        .filter_map(|pos| app.conversation_at(pos).map(|id| (pos, id)))
-        .collect();
-    // How each shown conversation ended: worked out once, then kept.
-    for &(_, id) in &shown {
-        if let std::collections::hash_map::Entry::Vacant(slot) = app.conversation_endings.entry(id)
-        {
-            let ending = trace
-                .conversations
-                .get(id)
-                .and_then(|c| crate::flow::life::life(&trace.store, c))
-                .map(|l| l.ending())
-                .unwrap_or_default();
-            slot.insert(ending);
+/// A pane whose job is still running: what it waits for, with progress.
+pub fn building(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    cx: &Ctx,
+    title: &str,
+    kind: JobKind,
+    conversation: Option<u32>,
+) {
+    let stream = conversation
+        .and_then(|c| cx.trace()?.conversations.get(c))
+        .map(|c| format!(" of TCP stream {}", c.stream))
+        .unwrap_or_default();
+    let text = match (
+        cx.jobs.running(kind),
+        cx.jobs.percent(kind),
+        cx.jobs.elapsed(kind),
+    ) {
+        (true, Some(p), _) => format!("building… {}{stream}: {p}%", kind.describe()),
+        (true, None, Some(e)) => {
+            format!("building… {}{stream} ({} s)", kind.describe(), e.as_secs())
         }
-    }
-    let rows: Vec<Row<'_>> = shown
-        .iter()
-        .filter_map(|&(pos, id)| trace.conversations.get(id).map(|c| (pos, id, c)))
-        .map(|(pos, id, c)| {
-            let style = if pos == app.conversation_selected {
-                Style::default().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::default()
-            };
-            Row::new(vec![
-                format!("{} {}", c.protocol.name(), c.stream),
-                c.client().to_string(),
-                c.server().to_string(),
-                (c.packets[0] + c.packets[1]).to_string(),
-                (c.bytes[0] + c.bytes[1]).to_string(),
-                format!("{:.6}", c.duration_ns() as f64 / 1e9),
-                app.conversation_endings
-                    .get(&id)
-                    .cloned()
-                    .unwrap_or_default(),
-            ])
-            .style(style)
-        })
-        .collect();
-    let title = format!(
-        "Conversations by {} (s: sort, Enter: packets, l: ladder, f: follow, h: HTTP, Esc: back)",
-        app.conversation_sort.name()
-    );
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(9),
-            Constraint::Min(16),
-            Constraint::Min(16),
-            Constraint::Length(8),
-            Constraint::Length(10),
-            Constraint::Length(12),
-            Constraint::Min(12),
-        ],
-    )
-    .header(
-        Row::new(vec![
-            "Stream", "Client", "Server", "Packets", "Bytes", "Duration", "Ended",
-        ])
-        .style(Style::default().add_modifier(Modifier::BOLD)),
-    )
-    .block(block(&title, true));
-    frame.render_widget(table, area);
-}
-
-fn draw_help(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
-    app.areas.help = area;
-    let height = usize::from(area.height.saturating_sub(2)).max(1);
-    app.help_offset = app.help_offset.min(KEYMAP.len().saturating_sub(height));
-    let lines: Vec<Line<'_>> = KEYMAP
-        .iter()
-        .skip(app.help_offset)
-        .map(|(k, what)| {
-            Line::from(vec![
-                Span::styled(
-                    format!("{k:<16}"),
-                    Style::default().add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(*what),
-            ])
-        })
-        .collect();
-    frame.render_widget(
-        Paragraph::new(lines).block(block("Help (Esc: back)", true)),
-        area,
-    );
+        (true, None, None) => format!("building… {}{stream}", kind.describe()),
+        (false, ..) => "nothing to show (Esc: back)".to_string(),
+    };
+    frame.render_widget(Paragraph::new(text).block(block(title, true)), area);
 }
 
 /// The prompt line, with the last error above it.
@@ -185,7 +120,14 @@ fn draw_prompt(frame: &mut Frame<'_>, area: Rect, app: &App) {
 }
 
 fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let text = match (&app.trace, &app.load_error) {
+    let cx = &app.cx;
+    let jobs: String = cx
+        .jobs
+        .describe()
+        .into_iter()
+        .map(|j| format!(" {j} │"))
+        .collect();
+    let text = match (&cx.trace, &cx.load_error) {
         (_, Some(e)) => format!(" error: {}", sanitize(e)),
         (Some(t), None) => {
             // The message first: on a narrow screen the end is cut off.
@@ -194,19 +136,19 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
             } else {
                 format!(" {} │", sanitize(&app.status))
             };
-            let name = std::path::Path::new(&app.name)
+            let name = std::path::Path::new(&cx.name)
                 .file_name()
                 .map(|n| n.to_string_lossy())
-                .unwrap_or_else(|| app.name.as_str().into());
-            let loading = if app.loading {
-                let p = app.progress;
+                .unwrap_or_else(|| cx.name.as_str().into());
+            let loading = if cx.loading {
+                let p = cx.progress;
                 let pct = (p.bytes_read * 100).checked_div(p.bytes_total).unwrap_or(0);
                 format!(" loading {pct}% ({} packets so far) │", p.packets)
             } else {
                 String::new()
             };
             format!(
-                "{message}{loading} {} │ {} packets │ {} TCP / {} UDP streams │ ? help  q quit",
+                "{message}{jobs}{loading} {} │ {} packets │ {} TCP / {} UDP streams │ ? help  q quit",
                 sanitize(&name),
                 t.store.len(),
                 t.conversations.tcp_count(),
@@ -214,11 +156,11 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
             )
         }
         (None, None) => {
-            let p = app.progress;
+            let p = cx.progress;
             let pct = (p.bytes_read * 100).checked_div(p.bytes_total).unwrap_or(0);
             format!(
                 " loading {}: {pct}% │ {} packets │ {:.1} MB read",
-                sanitize(&app.name),
+                sanitize(&cx.name),
                 p.packets,
                 p.bytes_read as f64 / 1e6
             )

@@ -1,9 +1,12 @@
 //! Screen tests of every view: a `TestBackend` terminal driven by key and
-//! mouse events, asserting on the text of the buffer (80x24 included). This
-//! file holds the shared helpers; the tests are grouped by view below.
+//! mouse events, asserting on the text of the buffer (80x24 included), and
+//! insta snapshots of whole screens. Each event is followed by the jobs it
+//! started, so a test sees the settled screen. This file holds the shared
+//! helpers; the tests are grouped by view below.
 
-use super::app::{App, View, KEYMAP};
-use super::render::draw;
+use super::app::{App, View};
+use super::event::Event;
+use super::keymap::help_rows;
 use crate::flow::life::tests::trace as synthetic_trace;
 use crate::trace::Trace;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
@@ -16,8 +19,9 @@ fn manifest() -> &'static Path {
 }
 
 fn screen(app: &mut App, w: u16, h: u16) -> String {
+    app.handle(Event::Resize(w, h));
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| draw(f, app)).expect("draw");
+    terminal.draw(|f| app.draw(f)).expect("draw");
     let buf = terminal.backend().buffer().clone();
     let mut s = String::new();
     for y in 0..h {
@@ -35,8 +39,10 @@ fn sample() -> App {
     App::with_trace("textbook-visit.pcap".into(), trace)
 }
 
+/// Presses a key and waits for the jobs it started.
 fn key(app: &mut App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    app.handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    app.settle();
 }
 
 fn keys(app: &mut App, text: &str) {
@@ -46,12 +52,23 @@ fn keys(app: &mut App, text: &str) {
 }
 
 fn click(app: &mut App, column: u16, row: u16) {
-    app.on_mouse(MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
+    mouse(app, MouseEventKind::Down(MouseButton::Left), column, row);
+}
+
+fn mouse(app: &mut App, kind: MouseEventKind, column: u16, row: u16) {
+    app.handle(Event::Mouse(MouseEvent {
+        kind,
         column,
         row,
         modifiers: KeyModifiers::NONE,
-    });
+    }));
+    app.settle();
+}
+
+/// Hands a loader event to the app and waits for the jobs it started.
+fn load(app: &mut App, ev: super::loader::LoadEvent) {
+    app.handle(Event::Load(ev));
+    app.settle();
 }
 
 /// The sample app with frame `n` (1-based) selected.
@@ -61,7 +78,7 @@ fn at_frame(n: usize) -> App {
     for _ in 1..n {
         key(&mut app, KeyCode::Down);
     }
-    assert_eq!(app.selected, n - 1);
+    assert_eq!(app.packets.selected, n - 1);
     app
 }
 
@@ -84,6 +101,8 @@ fn connection(req: &[u8], resp: &[u8]) -> Trace {
 }
 
 mod escapes;
+mod event_loop;
 mod http;
 mod packets;
+mod screens;
 mod streams;

@@ -114,7 +114,7 @@ fn escape_sequences_render_escaped_in_every_view() {
 fn escape_sequences_from_the_wire_render_escaped() {
     let info = crate::text::sanitize("GET /\x1b]0;title\x07\x1b[2J HTTP/1.1");
     assert!(!info.contains('\x1b'));
-    let mut app = App::new("evil\x1b[2J.pcap".into());
+    let mut app = App::headless("evil\x1b[2J.pcap".into());
     let s = screen(&mut app, 80, 24);
     assert!(!s.contains('\x1b'), "{s}");
     assert!(s.contains("evil\\e[2J.pcap"), "{s}");
@@ -139,7 +139,8 @@ fn a_bad_checksum_colours_its_row() {
     key(&mut app, KeyCode::Char('G'));
     key(&mut app, KeyCode::Up);
     let mut terminal = Terminal::new(TestBackend::new(120, 60)).expect("terminal");
-    terminal.draw(|f| draw(f, &mut app)).expect("draw");
+    app.handle(Event::Resize(120, 60));
+    terminal.draw(|f| app.draw(f)).expect("draw");
     let buf = terminal.backend().buffer().clone();
     let row_of = |frame: &str| {
         (0..60u16).find(|&y| {

@@ -37,7 +37,7 @@ fn http_view_lists_transactions_and_shows_the_body() {
 fn http_export_prompt_writes_the_body_and_never_overwrites() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut app = at_frame(22);
-    app.export_dir = tmp.path().to_path_buf();
+    app.cx.export_dir = tmp.path().to_path_buf();
     key(&mut app, KeyCode::Char('h'));
     key(&mut app, KeyCode::Char('e'));
     let input = app.prompt.as_ref().map(|p| p.input.clone());
@@ -95,6 +95,7 @@ fn open_http_at(file: &str, frame: usize) -> App {
 /// Every line of the HTTP message pane, scrolled through.
 fn message_text(app: &App) -> String {
     app.http
+        .state
         .as_ref()
         .map(|h| {
             h.message
@@ -111,9 +112,12 @@ fn http_view_pretty_prints_json_and_shows_encodings() {
     let mut app = open_http_at("keepalive-3-requests.pcap", 31);
     // Moving in the list selects the transaction's first packet.
     key(&mut app, KeyCode::Up);
-    assert_eq!(app.selected, 23, "the request of /style.css is frame 24");
+    assert_eq!(
+        app.packets.selected, 23,
+        "the request of /style.css is frame 24"
+    );
     key(&mut app, KeyCode::Down);
-    assert_eq!(app.selected, 28);
+    assert_eq!(app.packets.selected, 28);
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("/data.json"), "{s}");
     assert!(s.contains("application/json"), "{s}");
@@ -136,7 +140,7 @@ fn http_view_pretty_prints_json_and_shows_encodings() {
     assert!(text.contains(first), "{first:?} in {text}");
     // The export writes the decoded body.
     let tmp = tempfile::tempdir().expect("tempdir");
-    app.export_dir = tmp.path().to_path_buf();
+    app.cx.export_dir = tmp.path().to_path_buf();
     key(&mut app, KeyCode::Char('e'));
     assert_eq!(
         app.prompt.as_ref().map(|p| p.input.as_str()),
@@ -174,4 +178,39 @@ fn http_view_flags_partial_bodies_and_dumps_binary() {
         ),
         "{text}"
     );
+}
+
+#[test]
+fn the_http_view_of_the_preview_is_rebuilt_from_the_whole_file() {
+    const SYN: u8 = 0x02;
+    const ACK: u8 = 0x10;
+    let req: &[u8] = b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
+    // The preview ends after the request.
+    let preview = synthetic_trace(&[
+        (true, SYN, 100, 0, b""),
+        (false, SYN | ACK, 500, 101, b""),
+        (true, ACK, 101, 501, b""),
+        (true, ACK, 101, 501, req),
+    ]);
+    let mut app = App::headless("big.pcap".into());
+    load(
+        &mut app,
+        crate::ui::loader::LoadEvent::Preview(std::sync::Arc::new(preview.into())),
+    );
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Char('h'));
+    let text = message_text(&app);
+    assert!(text.contains("Response: not in the capture"), "{text}");
+    let full = connection(req, b"HTTP/1.1 204 No Content\r\n\r\n");
+    app.handle(Event::Load(crate::ui::loader::LoadEvent::Done(Ok(
+        std::sync::Arc::new(full.into()),
+    ))));
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("rebuilding…") && s.contains("GET"), "{s}");
+    app.settle();
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("204"), "{s}");
+    assert!(message_text(&app).contains("HTTP/1.1 204 No Content"));
 }

@@ -8,8 +8,8 @@ fn help_lists_every_key_of_the_keymap() {
     let mut app = sample();
     key(&mut app, KeyCode::Char('?'));
     let s = screen(&mut app, 80, 24);
-    for (k, what) in KEYMAP {
-        assert!(s.contains(k), "{k} missing in\n{s}");
+    for (k, what) in help_rows() {
+        assert!(s.contains(&k), "{k} missing in\n{s}");
         assert!(s.contains(what), "{what} missing in\n{s}");
     }
 }
@@ -19,45 +19,40 @@ fn tab_cycles_panes_and_clicks_select() {
     let mut app = sample();
     screen(&mut app, 80, 24);
     key(&mut app, KeyCode::Tab);
-    assert_eq!(app.focus, crate::ui::app::Pane::Details);
+    assert_eq!(app.packets.focus, crate::ui::packets_pane::Pane::Details);
     key(&mut app, KeyCode::BackTab);
-    assert_eq!(app.focus, crate::ui::app::Pane::List);
+    assert_eq!(app.packets.focus, crate::ui::packets_pane::Pane::List);
     // Click the fourth packet row (border and header above).
-    let list = app.areas.list;
+    let list = app.packets.areas.list;
     click(&mut app, list.x + 3, list.y + 2 + 3);
-    assert_eq!(app.selected, 3);
+    assert_eq!(app.packets.selected, 3);
     // Click in the details pane focuses it and selects the line.
-    let details = app.areas.details;
+    let details = app.packets.areas.details;
     click(&mut app, details.x + 3, details.y + 2);
-    assert_eq!(app.focus, crate::ui::app::Pane::Details);
-    assert_eq!(app.detail_selected, 1);
+    assert_eq!(app.packets.focus, crate::ui::packets_pane::Pane::Details);
+    assert_eq!(app.packets.detail_selected, 1);
     // The wheel over the list scrolls it.
-    app.on_mouse(MouseEvent {
-        kind: MouseEventKind::ScrollDown,
-        column: list.x + 3,
-        row: list.y + 3,
-        modifiers: KeyModifiers::NONE,
-    });
-    assert_eq!(app.focus, crate::ui::app::Pane::List);
-    assert_eq!(app.selected, 6);
+    mouse(&mut app, MouseEventKind::ScrollDown, list.x + 3, list.y + 3);
+    assert_eq!(app.packets.focus, crate::ui::packets_pane::Pane::List);
+    assert_eq!(app.packets.selected, 6);
     // Resizing keeps the selection.
     let s = screen(&mut app, 120, 40);
     assert!(s.contains("Frame 7:"), "{s}");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Frame 7:"), "{s}");
-    assert_eq!(app.selected, 6);
+    assert_eq!(app.packets.selected, 6);
     // HTTP view: Tab moves between list and message, clicks select.
     key(&mut app, KeyCode::Char('h'));
     screen(&mut app, 80, 24);
-    let msg = app.areas.http_message;
+    let msg = app.http.areas.message;
     click(&mut app, msg.x + 2, msg.y + 2);
     assert_eq!(
-        app.http.as_ref().map(|h| h.focus),
+        app.http.state.as_ref().map(|h| h.focus),
         Some(crate::ui::http_pane::HttpFocus::Message)
     );
     key(&mut app, KeyCode::Tab);
     assert_eq!(
-        app.http.as_ref().map(|h| h.focus),
+        app.http.state.as_ref().map(|h| h.focus),
         Some(crate::ui::http_pane::HttpFocus::List)
     );
 }
@@ -95,20 +90,20 @@ fn filter_bar_shows_errors_applies_and_remembers() {
     key(&mut app, KeyCode::Enter);
     assert!(app.prompt.is_none());
     assert_eq!(app.status, "2 of 27 packets match");
-    assert_eq!(app.selected, 5, "the nearest match is selected");
+    assert_eq!(app.packets.selected, 5, "the nearest match is selected");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("2 of 27 match \"http\""), "{s}");
     assert!(s.contains("GET / HTTP/1.1"), "{s}");
     assert!(s.contains("HTTP/1.1 200 OK"), "{s}");
     assert!(!s.contains("DNS"), "{s}");
     key(&mut app, KeyCode::Down);
-    assert_eq!(app.selected, 21);
+    assert_eq!(app.packets.selected, 21);
     key(&mut app, KeyCode::Down);
-    assert_eq!(app.selected, 21);
+    assert_eq!(app.packets.selected, 21);
     // A click on the first row selects frame 6.
-    let list = app.areas.list;
+    let list = app.packets.areas.list;
     click(&mut app, list.x + 3, list.y + 2);
-    assert_eq!(app.selected, 5);
+    assert_eq!(app.packets.selected, 5);
     // Another filter, then the history brings both back.
     key(&mut app, KeyCode::Char('/'));
     for _ in 0..4 {
@@ -117,7 +112,10 @@ fn filter_bar_shows_errors_applies_and_remembers() {
     keys(&mut app, "tcp.flags.syn == 1");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.status, "2 of 27 packets match");
-    assert_eq!(app.selected, 3, "frame 4 is the match nearest frame 6");
+    assert_eq!(
+        app.packets.selected, 3,
+        "frame 4 is the match nearest frame 6"
+    );
     key(&mut app, KeyCode::Char('/'));
     key(&mut app, KeyCode::Up);
     assert_eq!(
@@ -131,7 +129,7 @@ fn filter_bar_shows_errors_applies_and_remembers() {
     assert_eq!(app.prompt.as_ref().map(|p| p.input.as_str()), Some(""));
     // An empty filter clears.
     key(&mut app, KeyCode::Enter);
-    assert!(app.filter.is_none());
+    assert!(app.packets.filter.is_none());
     assert_eq!(app.status, "filter cleared");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("DNS"), "{s}");
@@ -211,19 +209,18 @@ fn conversations_then_open_and_help() {
 }
 
 #[test]
-fn big_captures_are_filtered_in_the_background() {
+fn filters_run_in_the_background() {
     let mut app = sample();
-    app.foreground_filter_packets = 0;
     key(&mut app, KeyCode::Char('/'));
     keys(&mut app, "tcp.flags.fin == 1");
-    key(&mut app, KeyCode::Enter);
+    // Enter starts the job and returns: the list switches when it is done.
+    app.handle(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
     assert!(app.status.contains("filtering"), "{}", app.status);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while app.filter.is_none() && std::time::Instant::now() < deadline {
-        app.poll_jobs();
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    let matches = app.filter.as_ref().map(|f| f.matches.clone());
+    app.settle();
+    let matches = app.packets.filter.as_ref().map(|f| f.matches.clone());
     assert_eq!(matches, Some(vec![23, 25]));
     assert!(
         app.status.contains("2 of 27 packets match"),
@@ -239,15 +236,19 @@ fn a_preview_shows_while_the_whole_file_loads() {
         p.packets < 1
     })
     .expect("preview");
-    let mut app = App::new("big.pcap".into());
-    app.on_load(crate::ui::LoadEvent::Progress(crate::trace::Progress {
-        bytes_read: 500,
-        bytes_total: 1000,
-        packets: 9,
-    }));
-    app.on_load(crate::ui::LoadEvent::Preview(std::sync::Arc::new(
-        preview.into(),
-    )));
+    let mut app = App::headless("big.pcap".into());
+    load(
+        &mut app,
+        crate::ui::loader::LoadEvent::Progress(crate::trace::Progress {
+            bytes_read: 500,
+            bytes_total: 1000,
+            packets: 9,
+        }),
+    );
+    load(
+        &mut app,
+        crate::ui::loader::LoadEvent::Preview(std::sync::Arc::new(preview.into())),
+    );
     let s = screen(&mut app, 120, 30);
     assert!(s.contains("loading 50% (9 packets so far)"), "{s}");
     assert!(s.contains("Standard query 0x29ef"), "{s}");
@@ -255,21 +256,27 @@ fn a_preview_shows_while_the_whole_file_loads() {
     keys(&mut app, "tcp");
     key(&mut app, KeyCode::Enter);
     let full = Trace::open(&path).expect("full");
-    app.on_load(crate::ui::LoadEvent::Done(Ok(std::sync::Arc::new(
-        full.into(),
-    ))));
-    assert!(!app.loading);
-    assert_eq!(app.list_len(), 25, "the filter now covers the whole file");
+    load(
+        &mut app,
+        crate::ui::loader::LoadEvent::Done(Ok(std::sync::Arc::new(full.into()))),
+    );
+    assert!(!app.cx.loading);
+    assert_eq!(
+        app.packets.list_len(&app.cx),
+        25,
+        "the filter now covers the whole file"
+    );
     let s = screen(&mut app, 120, 30);
     assert!(!s.contains("loading"), "{s}");
 }
 
 #[test]
 fn a_loader_failure_is_shown_not_waited_for() {
-    let mut app = App::new("x.pcap".into());
-    app.on_load(crate::ui::LoadEvent::Failed(
-        "internal error while loading: boom".into(),
-    ));
+    let mut app = App::headless("x.pcap".into());
+    load(
+        &mut app,
+        crate::ui::loader::LoadEvent::Failed("internal error while loading: boom".into()),
+    );
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("internal error while loading: boom"), "{s}");
     key(&mut app, KeyCode::Char('q'));
@@ -280,7 +287,7 @@ fn a_loader_failure_is_shown_not_waited_for() {
 fn details_layers_fold_and_stay_folded_from_packet_to_packet() {
     let mut app = at_frame(3);
     key(&mut app, KeyCode::Tab);
-    assert_eq!(app.focus, crate::ui::app::Pane::Details);
+    assert_eq!(app.packets.focus, crate::ui::packets_pane::Pane::Details);
     let s = screen(&mut app, 120, 60);
     assert!(
         s.contains("▾ Link: Ethernet") && s.contains("Source: 02:77:00:00:00:01"),
@@ -316,7 +323,8 @@ fn conversations_sort_and_show_how_they_ended() {
     assert!(s.contains("four-way close (client first)"), "{s}");
     // By first packet the DNS exchange (UDP 0) comes first; by bytes, TCP 0.
     assert_eq!(
-        app.conversation_at(0).map(|i| app
+        app.conversations.conversation_at(&app.cx, 0).map(|i| app
+            .cx
             .trace
             .as_ref()
             .map(|t| t.conversations.all()[i as usize].protocol)),
@@ -325,8 +333,8 @@ fn conversations_sort_and_show_how_they_ended() {
     key(&mut app, KeyCode::Char('s'));
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(
-        app.conversation_sort,
-        crate::ui::app::ConversationSort::Bytes
+        app.conversations.sort,
+        crate::ui::conversations_pane::ConversationSort::Bytes
     );
     let s = screen(&mut app, 140, 24);
     assert!(s.contains("Conversations by bytes"), "{s}");

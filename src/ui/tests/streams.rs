@@ -26,7 +26,10 @@ fn ladder_shows_handshake_data_and_teardown() {
         assert!(s.contains("Four-way teardown"), "{s}");
         assert!(s.contains("[FIN, ACK] Seq=82 Ack=11353"), "{s}");
         assert!(s.contains("[FIN, ACK] Seq=11353 Ack=83"), "{s}");
-        assert_eq!(app.selected, 26, "the ladder selects packets in the list");
+        assert_eq!(
+            app.packets.selected, 26,
+            "the ladder selects packets in the list"
+        );
         assert!(s.contains("──>│") && s.contains("│<──"), "{s}");
     }
 }
@@ -35,33 +38,42 @@ fn ladder_shows_handshake_data_and_teardown() {
 fn ladder_folds_unfold_and_select_packets() {
     let mut app = at_frame(22);
     key(&mut app, KeyCode::Char('l'));
-    let folded = app.ladder.as_ref().map(|l| l.rows.len()).unwrap_or(0);
+    let folded = app.ladder.state.as_ref().map(|l| l.rows.len()).unwrap_or(0);
     // Enter on the selected fold opens it: 15 segments replace one row.
     key(&mut app, KeyCode::Enter);
-    let open = app.ladder.as_ref().map(|l| l.rows.len()).unwrap_or(0);
+    let open = app.ladder.state.as_ref().map(|l| l.rows.len()).unwrap_or(0);
     assert_eq!(open, folded + 14);
     let s = screen(&mut app, 120, 40);
     assert!(s.contains("Len=1448"), "{s}");
     assert!(!s.contains("8 segments"), "{s}");
     // Space on a segment of the opened run folds it back.
     key(&mut app, KeyCode::Char(' '));
-    assert_eq!(app.ladder.as_ref().map(|l| l.rows.len()), Some(folded));
+    assert_eq!(
+        app.ladder.state.as_ref().map(|l| l.rows.len()),
+        Some(folded)
+    );
     // `a` unfolds everything, and again folds everything.
     key(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.ladder.as_ref().map(|l| l.rows.len()), Some(open));
+    assert_eq!(app.ladder.state.as_ref().map(|l| l.rows.len()), Some(open));
     key(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.ladder.as_ref().map(|l| l.rows.len()), Some(folded));
+    assert_eq!(
+        app.ladder.state.as_ref().map(|l| l.rows.len()),
+        Some(folded)
+    );
     // Moving in the ladder moves the packet list's selection.
     key(&mut app, KeyCode::Char('g'));
     key(&mut app, KeyCode::Down);
-    assert_eq!(app.selected, 2, "first segment is frame 3");
+    assert_eq!(app.packets.selected, 2, "first segment is frame 3");
     key(&mut app, KeyCode::Down);
-    assert_eq!(app.selected, 3);
+    assert_eq!(app.packets.selected, 3);
     // A click on a row selects it: row 0 of the pane is its header.
     screen(&mut app, 120, 40);
-    let area = app.areas.ladder;
+    let area = app.ladder.area;
     click(&mut app, area.x + 20, area.y + 2 + 3);
-    assert_eq!(app.selected, 4, "the fourth row is the ACK of frame 5");
+    assert_eq!(
+        app.packets.selected, 4,
+        "the fourth row is the ACK of frame 5"
+    );
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.view, View::Packets);
     let s = screen(&mut app, 120, 40);
@@ -105,7 +117,12 @@ fn follow_shows_both_sides_ascii_hex_and_search() {
     }
     keys(&mut app, "http/1.1");
     key(&mut app, KeyCode::Enter);
-    let total = app.follow.as_ref().map(|f| f.matches.len()).unwrap_or(0);
+    let total = app
+        .follow
+        .state
+        .as_ref()
+        .map(|f| f.matches.len())
+        .unwrap_or(0);
     assert!(total >= 2, "{total}");
     assert_eq!(app.status, format!("match 1 of {total} for \"http/1.1\""));
     key(&mut app, KeyCode::Char('n'));
@@ -146,7 +163,7 @@ fn follow_marks_gaps() {
 fn follow_export_writes_raw_stream_bytes() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut app = at_frame(6);
-    app.export_dir = tmp.path().to_path_buf();
+    app.cx.export_dir = tmp.path().to_path_buf();
     key(&mut app, KeyCode::Char('f'));
     key(&mut app, KeyCode::Char('e'));
     assert_eq!(
@@ -177,4 +194,43 @@ fn stream_views_refuse_packets_outside_tcp() {
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Char('l'));
     assert_eq!(app.view, View::Ladder);
+}
+
+#[test]
+fn a_stream_view_opened_on_the_preview_is_rebuilt_from_the_whole_file() {
+    const SYN: u8 = 0x02;
+    const ACK: u8 = 0x10;
+    // The preview holds the handshake only.
+    let preview = synthetic_trace(&[
+        (true, SYN, 100, 0, b""),
+        (false, SYN | ACK, 500, 101, b""),
+        (true, ACK, 101, 501, b""),
+    ]);
+    let mut app = App::headless("big.pcap".into());
+    load(
+        &mut app,
+        crate::ui::loader::LoadEvent::Preview(std::sync::Arc::new(preview.into())),
+    );
+    key(&mut app, KeyCode::Char('l'));
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("[SYN] Seq=0"), "{s}");
+    assert!(!s.contains("teardown"), "{s}");
+    let full = connection(
+        b"GET / HTTP/1.1\r\n\r\n",
+        b"HTTP/1.1 204 No Content\r\n\r\n",
+    );
+    app.handle(Event::Load(crate::ui::loader::LoadEvent::Done(Ok(
+        std::sync::Arc::new(full.into()),
+    ))));
+    // The preview's ladder stays until the whole file's is built.
+    let s = screen(&mut app, 120, 40);
+    assert!(
+        s.contains("rebuilding…") && s.contains("[SYN] Seq=0"),
+        "{s}"
+    );
+    app.settle();
+    assert_eq!(app.view, View::Ladder);
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("Three-way teardown"), "{s}");
+    assert!(s.contains("[FIN, ACK] Seq=28 Ack=20"), "{s}");
 }

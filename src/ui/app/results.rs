@@ -1,0 +1,70 @@
+//! The jobs' reports: progress is shown, a stale report is dropped, a result
+//! goes to the pane that asked for it.
+
+use super::*;
+use crate::ui::jobs::{JobEvent, JobKind, Output, Update};
+use crate::ui::prompt::PromptKind;
+
+impl App {
+    /// Handles a job's report; returns whether the screen changed.
+    pub fn on_job(&mut self, ev: JobEvent) -> bool {
+        if !self.cx.jobs.accept(&ev) {
+            return false;
+        }
+        match ev.update {
+            Update::Progress(..) => true,
+            Update::Cancelled => false,
+            Update::Failed(message) => {
+                self.status = format!(
+                    "{} stopped on an internal error: {message}",
+                    ev.kind.describe()
+                );
+                match ev.kind {
+                    JobKind::Ladder | JobKind::LadderUnfold => self.ladder.failed(),
+                    JobKind::Follow => self.follow.failed(),
+                    JobKind::Http | JobKind::Body => self.http.failed(),
+                    _ => {}
+                }
+                true
+            }
+            Update::Done(output) => {
+                self.on_output(*output);
+                true
+            }
+        }
+    }
+
+    fn on_output(&mut self, output: Output) {
+        match output {
+            // The rows and the details gain their HTTP layer at the next prepare.
+            Output::HttpIndex => {}
+            Output::Endings => {}
+            Output::Order(sort, order) => {
+                self.status = self.conversations.install(&self.cx, sort, order);
+            }
+            Output::Filter(active) => {
+                self.status = self.packets.install_filter(&self.cx, active);
+            }
+            Output::Follow(state) => self.follow.install(state),
+            Output::Ladder(state) => self.ladder.install(state),
+            Output::LadderUnfold(conversation, rows) => {
+                self.ladder.unfolded(&self.cx, conversation, rows)
+            }
+            Output::Http(state, session) => {
+                if state.transactions.is_empty() {
+                    self.status = format!("no HTTP in TCP stream {}", state.stream);
+                }
+                self.http.install(&self.cx, state, session);
+            }
+            Output::Body(transaction, lines) => self.http.body(transaction, lines),
+            Output::ExportPrepare(Ok(item)) => {
+                let name = item.name.clone();
+                self.prompt = Some(Prompt::new(PromptKind::Export(Box::new(item)), name));
+            }
+            Output::ExportPrepare(Err(message)) => self.status = message,
+            Output::Export(Ok(message)) => self.status = message,
+            // Kept open with its error, so the name can be changed.
+            Output::Export(Err(prompt)) => self.prompt = Some(prompt),
+        }
+    }
+}

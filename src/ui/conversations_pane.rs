@@ -1,0 +1,233 @@
+//! The conversations table: one row per TCP or UDP conversation (stream,
+//! client, server, packets, bytes, duration, how it ended), sorted by first
+//! packet, packets, bytes or duration (`s`), as the library's
+//! [`crate::flow::table`] builds and orders them for `wirelens flows` too. How
+//! each ended comes from a job (it walks every conversation); until then the
+//! column says so.
+
+use super::app::{movement, row_in, step, Ctx, Handled, Input, Msg, View};
+use super::jobs::{JobKind, Output};
+use super::keymap::Action;
+use super::render::block;
+pub use crate::flow::table::ConversationSort;
+use crate::flow::table::{order, ConversationRow};
+use crate::text::sanitize;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::Frame;
+
+/// The conversations table's state.
+pub struct ConversationsPane {
+    /// Selected row (a position in the table's order).
+    pub selected: usize,
+    pub sort: ConversationSort,
+    /// The rows' order (empty: by stream).
+    order: Vec<u32>,
+    /// The order a job is working out.
+    pub sorting: Option<ConversationSort>,
+    /// First row shown (set when drawn).
+    pub first: usize,
+    pub area: Rect,
+}
+
+impl Default for ConversationsPane {
+    fn default() -> ConversationsPane {
+        ConversationsPane {
+            selected: 0,
+            sort: ConversationSort::Start,
+            order: Vec::new(),
+            sorting: None,
+            first: 0,
+            area: Rect::default(),
+        }
+    }
+}
+
+fn count(cx: &Ctx) -> usize {
+    cx.trace().map_or(0, |t| t.conversations.all().len())
+}
+
+impl ConversationsPane {
+    /// The conversation (index) on row `pos`.
+    pub fn conversation_at(&self, cx: &Ctx, pos: usize) -> Option<u32> {
+        if self.sort == ConversationSort::Start || self.order.is_empty() {
+            return (pos < count(cx)).then_some(pos as u32);
+        }
+        self.order.get(pos).copied()
+    }
+
+    /// The selected conversation (index).
+    pub fn current(&self, cx: &Ctx) -> Option<u32> {
+        self.conversation_at(cx, self.selected)
+    }
+
+    /// A new trace: its order, no endings yet.
+    pub fn reset(&mut self, cx: &Ctx) {
+        let _ = self.sort(cx, self.sorting.unwrap_or(self.sort));
+    }
+
+    /// Orders the table by `sort`: at once by first packet (then returns the
+    /// status message), else in a job (the table keeps its order until the
+    /// job's is installed).
+    pub fn sort(&mut self, cx: &Ctx, sort: ConversationSort) -> Option<String> {
+        cx.jobs.cancel(JobKind::Sort);
+        self.sorting = None;
+        if sort == ConversationSort::Start {
+            return Some(self.install(cx, sort, Vec::new()));
+        }
+        let trace = cx.trace.clone()?;
+        self.sorting = Some(sort);
+        cx.jobs.start(JobKind::Sort, move |_| {
+            Some(Output::Order(sort, order(trace.conversations.all(), sort)))
+        });
+        None
+    }
+
+    /// Shows the table in `order` (by `sort`), keeping the selected row's
+    /// conversation selected. Returns the status message.
+    pub fn install(&mut self, cx: &Ctx, sort: ConversationSort, order: Vec<u32>) -> String {
+        let current = self.current(cx);
+        self.sort = sort;
+        self.sorting = None;
+        self.order = order;
+        self.selected = match (current, sort) {
+            (Some(id), ConversationSort::Start) => id as usize,
+            (Some(id), _) => self.order.iter().position(|&c| c == id).unwrap_or(0),
+            (None, _) => 0,
+        };
+        format!("conversations by {}", sort.name())
+    }
+
+    fn page(&self) -> usize {
+        usize::from(self.area.height.saturating_sub(3))
+    }
+
+    /// Opens the selected conversation in the packet list.
+    fn open(&self, cx: &Ctx) {
+        let Some(trace) = cx.trace() else { return };
+        if let Some(c) = self.current(cx).and_then(|i| trace.conversations.get(i)) {
+            cx.post(Msg::SelectPacket(c.first_packet as usize));
+            cx.post(Msg::Status(format!(
+                "{} stream {}: {} → {}",
+                c.protocol.name(),
+                c.stream,
+                c.client(),
+                c.server()
+            )));
+            cx.post(Msg::Show(View::Packets));
+        }
+    }
+
+    pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
+        match input {
+            Input::Action(action) => {
+                if let Some(delta) = movement(action, self.page()) {
+                    self.selected = step(self.selected, delta, count(cx));
+                    return Handled::Consumed;
+                }
+                match action {
+                    Action::Sort => {
+                        let next = self.sorting.unwrap_or(self.sort).next();
+                        if let Some(status) = self.sort(cx, next) {
+                            cx.post(Msg::Status(status));
+                        }
+                    }
+                    Action::Activate => self.open(cx),
+                    _ => return Handled::Ignored,
+                }
+                Handled::Consumed
+            }
+            Input::Scroll(_, delta) => {
+                self.selected = step(self.selected, delta, count(cx));
+                Handled::Consumed
+            }
+            Input::Click(at) => {
+                if let Some(r) = row_in(self.area, 1, at) {
+                    let target = self.first + r;
+                    if target < count(cx) {
+                        self.selected = target;
+                    }
+                }
+                Handled::Consumed
+            }
+        }
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+        self.area = area;
+        let Some(trace) = cx.trace() else {
+            frame.render_widget(
+                Paragraph::new("loading …").block(block("Conversations", true)),
+                area,
+            );
+            return;
+        };
+        let count = trace.conversations.all().len();
+        let height = usize::from(area.height.saturating_sub(3)).max(1);
+        let first = self.selected.saturating_sub(height - 1);
+        self.first = first;
+        let capture_start = trace.store.first_timestamp();
+        let pending = if cx.jobs.running(super::jobs::JobKind::Endings) {
+            "…"
+        } else {
+            ""
+        };
+        let rows: Vec<Row<'_>> = (first..count.min(first + height))
+            .filter_map(|pos| {
+                let id = self.conversation_at(cx, pos)?;
+                Some((pos, id, trace.conversations.get(id)?))
+            })
+            .map(|(pos, id, c)| {
+                let style = if pos == self.selected {
+                    Style::default().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::default()
+                };
+                let ending = match trace.endings_if_ready() {
+                    Some(e) => e.get(id as usize).cloned().unwrap_or_default(),
+                    None => pending.to_string(),
+                };
+                let r = ConversationRow::of(c, capture_start);
+                Row::new(vec![
+                    format!("{} {}", r.protocol.name(), r.stream),
+                    sanitize(&r.client.to_string()).into_owned(),
+                    sanitize(&r.server.to_string()).into_owned(),
+                    r.total_packets().to_string(),
+                    r.total_bytes().to_string(),
+                    crate::text::seconds(r.duration_ns),
+                    ending,
+                ])
+                .style(style)
+            })
+            .collect();
+        let sorting = match self.sorting {
+            Some(s) => format!(", sorting by {}…", s.name()),
+            None => String::new(),
+        };
+        let title = format!(
+            "Conversations by {}{sorting} (s: sort, Enter: packets, l: ladder, f: follow, h: HTTP, Esc: back)",
+            self.sort.name()
+        );
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(9),
+                Constraint::Min(16),
+                Constraint::Min(16),
+                Constraint::Length(8),
+                Constraint::Length(10),
+                Constraint::Length(12),
+                Constraint::Min(12),
+            ],
+        )
+        .header(
+            Row::new(vec![
+                "Stream", "Client", "Server", "Packets", "Bytes", "Duration", "Ended",
+            ])
+            .style(Style::default().add_modifier(Modifier::BOLD)),
+        )
+        .block(block(&title, true));
+        frame.render_widget(table, area);
+    }
+}

@@ -1,0 +1,65 @@
+//! Loading the capture on a thread of its own: a preview of a big file's
+//! first packets at once, progress while the whole file loads, then the
+//! whole trace. Everything arrives as [`Event::Load`] on the loop's channel.
+
+use super::event::Event;
+use super::jobs::panic_text;
+use crate::capture::{Capture, CaptureError};
+use crate::session::Session;
+use crate::trace::{Progress, Trace};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
+
+/// What the loader thread reports.
+pub enum LoadEvent {
+    Progress(Progress),
+    /// The first packets of a big file, shown while the whole file loads.
+    Preview(Arc<Session>),
+    /// The loader stopped on an internal error (a bug, not a bad file).
+    Failed(String),
+    Done(Result<Arc<Session>, CaptureError>),
+}
+
+/// Packets in the preview of a big file (a few milliseconds of work).
+const PREVIEW_PACKETS: u64 = 65_536;
+
+/// Starts loading `path` in a background thread that reports to `tx`.
+pub fn spawn_loader(path: PathBuf, tx: Sender<Event>) {
+    std::thread::spawn(move || {
+        // A bug must not leave the screen waiting forever: a panic here is
+        // reported to the app as a failed load.
+        let failed = tx.clone();
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || load(&path, &tx)));
+        if let Err(panic) = outcome {
+            let what = panic_text(panic.as_ref());
+            let _ = failed.send(Event::Load(LoadEvent::Failed(format!(
+                "internal error while loading: {what}"
+            ))));
+        }
+    });
+}
+
+/// The loader thread's work: preview, then the whole file.
+fn load(path: &Path, tx: &Sender<Event>) {
+    let send = |e: LoadEvent| tx.send(Event::Load(e)).is_ok();
+    // A regular file can be mapped twice: first its beginning, so the
+    // list shows at once, then all of it.
+    if path.as_os_str() != "-" {
+        let mut more = false;
+        let preview = Capture::open(path).and_then(|c| {
+            Trace::load(c, |p| {
+                more = p.bytes_read < p.bytes_total;
+                p.packets < PREVIEW_PACKETS
+            })
+        });
+        if let (Ok(trace), true) = (preview, more) {
+            send(LoadEvent::Preview(Arc::new(Session::from(trace))));
+        }
+    }
+    let result = Capture::open(path)
+        .and_then(|capture| Trace::load(capture, |p| send(LoadEvent::Progress(p))))
+        .map(|trace| Arc::new(Session::from(trace)));
+    send(LoadEvent::Done(result));
+}
