@@ -16,7 +16,7 @@ use std::time::Instant;
 use wirelens::capture::Capture;
 use wirelens::flow::follow::follow;
 use wirelens::flow::Protocol;
-use wirelens::trace::Trace;
+use wirelens::trace::{LoadMode, Trace};
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
@@ -40,6 +40,21 @@ fn main() {
         trace = Some(loaded);
     }
     let Some(trace) = trace else { return };
+    // Both load modes in the same run (the default picks the pipelined one
+    // for captures of 4 MiB or more on two cores or more).
+    for mode in [LoadMode::Sequential, LoadMode::Pipelined] {
+        let t = Instant::now();
+        let capture = Capture::open(&path).expect("open bench capture");
+        let loaded = Trace::load_with(capture, mode, |_| true).expect("load bench capture");
+        let secs = t.elapsed().as_secs_f64();
+        support::report(
+            &format!("load {mode:?}"),
+            secs,
+            bytes,
+            loaded.store.len(),
+            &format!("{:.2}x the best default load", secs / best),
+        );
+    }
     let packets = trace.store.len();
     let index = trace.store.index_bytes();
     let convs = trace.conversations.heap_bytes();
