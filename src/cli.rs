@@ -1,5 +1,5 @@
 //! The headless commands (`wirelens list | flows | follow | ladder | http |
-//! export`): argument definitions and one module per command, each a thin
+//! export | stats`): argument definitions and one module per command, each a thin
 //! layer that prints what the library computes.
 
 pub mod export;
@@ -8,6 +8,7 @@ pub mod follow;
 pub mod http;
 pub mod ladder;
 pub mod list;
+pub mod stats;
 
 use crate::session::Session;
 use crate::trace::Trace;
@@ -43,6 +44,10 @@ pub enum Command {
     Http(http::HttpArgs),
     /// Write HTTP bodies (decoded) into a directory.
     Export(export::ExportArgs),
+    /// Statistics as tshark -z prints them: io,phs, endpoints,TYPE,
+    /// io,stat,INTERVAL[,SERIES...], http,tree, http_req,tree, dns,tree, and
+    /// the TCP stream graphs' series (tcp-graph,STREAM).
+    Stats(stats::StatsArgs),
 }
 
 /// What a command ends with, for the process exit status.
@@ -58,10 +63,14 @@ pub fn open_session(path: &Path) -> anyhow::Result<Session> {
     Session::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
-/// Reports damage found while loading, after the command's output.
+/// Reports damage found while loading, and each bound reached (once), after
+/// the command's output.
 pub fn report_damage(path: &Path, trace: &Trace) -> Outcome {
     if let Some(w) = &trace.warning {
         eprintln!("wirelens: warning: {}: {w}", path.display());
+    }
+    for hit in trace.limits.hits() {
+        eprintln!("wirelens: warning: {}: {hit}", path.display());
     }
     if let Some(e) = &trace.error {
         eprintln!("wirelens: {}: {e}", path.display());

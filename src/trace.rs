@@ -14,6 +14,7 @@ use crate::capture::{
 };
 use crate::decode::decode;
 use crate::flow::{Conversations, FlowBuilder, FlowInput};
+use crate::limits::LimitLog;
 use crate::store::{entry_from, PacketEntry, PacketStore};
 use std::path::Path;
 
@@ -33,6 +34,10 @@ pub struct Trace {
     pub warning: Option<CaptureWarning>,
     /// Reading stopped at corrupt data: everything before it is here.
     pub error: Option<CaptureError>,
+    /// Bounds reached: by the load (conversations), and by the stages run
+    /// later on this trace (reassembly, HTTP, DNS), each kept once. The one
+    /// part of a trace that changes after loading.
+    pub limits: LimitLog,
 }
 
 const PROGRESS_EVERY: u64 = 16_384;
@@ -118,11 +123,16 @@ impl Trace {
             bytes_total: total,
             packets: builder.entries.len() as u64,
         });
+        let limits = LimitLog::default();
+        if let Some(hit) = builder.flows.limit_hit {
+            limits.report(hit);
+        }
         Ok(Trace {
             store: PacketStore::from_parts(capture, builder.entries, end.interfaces),
             conversations: builder.flows.finish(),
             warning: end.warning,
             error: end.error,
+            limits,
         })
     }
 }

@@ -68,6 +68,11 @@ fn same_both_ways(what: &str, bytes: &[u8], stop_after: Option<u64>) -> usize {
         format!("{:?}", par.error),
         "{what}: error"
     );
+    assert_eq!(
+        format!("{:?}", seq.limits),
+        format!("{:?}", par.limits),
+        "{what}: limits reached"
+    );
     // The one-pass connection lives (`flows`' Ended column) match the
     // per-conversation walk.
     let lives = wirelens::flow::life::lives(&par.store, cb);
