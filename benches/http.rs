@@ -83,7 +83,11 @@ fn main() {
         total,
         bytes,
         packets,
-        &format!("peak RSS {} MiB", support::peak_rss_kib() / 1024),
+        &format!(
+            "anonymous memory {} MiB, peak RSS {} MiB incl. the mapped file",
+            support::own_rss_anon_kib() / 1024,
+            support::peak_rss_kib() / 1024
+        ),
     );
     let _ = std::fs::remove_dir_all(&out);
     if !support::tools_enabled() {

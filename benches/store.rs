@@ -16,7 +16,7 @@ use std::time::Instant;
 use wirelens::capture::Capture;
 use wirelens::flow::follow::follow;
 use wirelens::flow::Protocol;
-use wirelens::trace::Trace;
+use wirelens::trace::{LoadMode, Trace};
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
@@ -40,6 +40,21 @@ fn main() {
         trace = Some(loaded);
     }
     let Some(trace) = trace else { return };
+    // Both load modes in the same run (the default picks the pipelined one
+    // for captures of 4 MiB or more on two cores or more).
+    for mode in [LoadMode::Sequential, LoadMode::Pipelined] {
+        let t = Instant::now();
+        let capture = Capture::open(&path).expect("open bench capture");
+        let loaded = Trace::load_with(capture, mode, |_| true).expect("load bench capture");
+        let secs = t.elapsed().as_secs_f64();
+        support::report(
+            &format!("load {mode:?}"),
+            secs,
+            bytes,
+            loaded.store.len(),
+            &format!("{:.2}x the best default load", secs / best),
+        );
+    }
     let packets = trace.store.len();
     let index = trace.store.index_bytes();
     let convs = trace.conversations.heap_bytes();
@@ -56,10 +71,11 @@ fn main() {
         bytes,
         packets,
         &format!(
-            "store {:.1} B/packet, conversations {:.1} B/packet ({:.0} B each), peak RSS {} MiB incl. the mapped file",
+            "store {:.1} B/packet, conversations {:.1} B/packet ({:.0} B each), anonymous memory {} MiB, peak RSS {} MiB incl. the mapped file",
             index as f64 / packets.max(1) as f64,
             convs as f64 / packets.max(1) as f64,
             convs as f64 / trace.conversations.all().len().max(1) as f64,
+            support::own_rss_anon_kib() / 1024,
             support::peak_rss_kib() / 1024
         ),
     );
@@ -87,8 +103,9 @@ fn main() {
         bytes,
         packets,
         &format!(
-            "{:.1} MB of stream payload, peak RSS {} MiB",
+            "{:.1} MB of stream payload, anonymous memory {} MiB, peak RSS {} MiB",
             reassembled as f64 / 1e6,
+            support::own_rss_anon_kib() / 1024,
             support::peak_rss_kib() / 1024
         ),
     );

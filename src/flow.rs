@@ -18,7 +18,7 @@ pub mod reassembly;
 pub mod seq;
 pub mod table;
 
-pub use builder::FlowBuilder;
+pub use builder::{FlowBuilder, FlowInput};
 
 use crate::decode::tcp_options::SynOptions;
 use crate::store::{PacketEntry, PacketStore, NONE};

@@ -95,14 +95,14 @@ impl Session {
     }
 
     /// How each conversation ended ([`life::Life::ending`]), indexed like
-    /// [`crate::flow::Conversations::all`]; empty for UDP. Worked out on all
-    /// cores on the first call and kept.
+    /// [`crate::flow::Conversations::all`]; empty for UDP. Worked out in one
+    /// pass over the store on the first call and kept.
     pub fn endings(&self) -> &[String] {
         self.endings.get_or_init(|| {
-            let store = &self.trace.store;
-            crate::parallel::map_in_order(self.trace.conversations.all(), |c| {
-                life::life(store, c).map(|l| l.ending()).unwrap_or_default()
-            })
+            life::lives(&self.trace.store, self.trace.conversations.all())
+                .into_iter()
+                .map(|l| l.map(|l| l.ending()).unwrap_or_default())
+                .collect()
         })
     }
 

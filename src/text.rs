@@ -7,7 +7,8 @@ use std::borrow::Cow;
 /// Escapes control characters (C0, DEL, C1) in `s` as `\xNN` (and `\n`, `\r`,
 /// `\t`, `\e` by name). Returns `s` unchanged when it has none.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    // Printable ASCII (nearly every column cell) needs no per-char lookup.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);

@@ -9,9 +9,11 @@
 //! # Ok::<(), wirelens::capture::CaptureError>(())
 //! ```
 
-use crate::capture::{Capture, CaptureError, CaptureWarning, Interface, LinkType, RecordKind};
+use crate::capture::{
+    Capture, CaptureError, CaptureWarning, Interface, LinkType, Record, RecordKind, RecordReader,
+};
 use crate::decode::decode;
-use crate::flow::{Conversations, FlowBuilder};
+use crate::flow::{Conversations, FlowBuilder, FlowInput};
 use crate::limits::LimitLog;
 use crate::store::{entry_from, PacketEntry, PacketStore};
 use crate::tls::{KeyLog, KeyLogWarning};
@@ -57,6 +59,31 @@ const PROGRESS_EVERY: u64 = 16_384;
 /// past the last index must still be a valid `u32`.
 pub const MAX_PACKETS: u64 = crate::store::NONE as u64 - 1;
 
+/// Captures smaller than this load on one thread: below it, starting a
+/// second thread costs more than it saves.
+pub const PARALLEL_MIN_BYTES: u64 = 4 << 20;
+
+/// Records per batch handed from the walking thread to the building one.
+const BATCH: usize = 2048;
+
+/// Batches in flight between the two threads (bounds the memory in between).
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// How a capture is loaded. Every mode gives the same trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LoadMode {
+    /// [`LoadMode::Pipelined`] on a machine with two cores or more and a
+    /// capture of at least [`PARALLEL_MIN_BYTES`], else sequential.
+    #[default]
+    Auto,
+    /// One thread walks, decodes and builds.
+    Sequential,
+    /// Two threads: one walks the records and decodes every other batch,
+    /// the other decodes the remaining batches and builds the store and
+    /// conversations in record order.
+    Pipelined,
+}
+
 impl Trace {
     /// Opens and loads a capture file (`-` for standard input).
     pub fn open(path: &Path) -> Result<Trace, CaptureError> {
@@ -69,93 +96,304 @@ impl Trace {
     /// in [`Trace::error`] / [`Trace::warning`] with everything before it.
     pub fn load(
         capture: Capture,
-        mut progress: impl FnMut(Progress) -> bool,
+        progress: impl FnMut(Progress) -> bool,
     ) -> Result<Trace, CaptureError> {
+        Trace::load_with(capture, LoadMode::Auto, progress)
+    }
+
+    /// [`Trace::load`] in the given mode.
+    pub fn load_with(
+        capture: Capture,
+        mode: LoadMode,
+        progress: impl FnMut(Progress) -> bool,
+    ) -> Result<Trace, CaptureError> {
+        let pipelined = match mode {
+            LoadMode::Sequential => false,
+            LoadMode::Pipelined => true,
+            LoadMode::Auto => {
+                capture.len() >= PARALLEL_MIN_BYTES
+                    && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+            }
+        };
         let total = capture.len();
-        let mut entries: Vec<PacketEntry> =
-            Vec::with_capacity((total / 400).min(50_000_000) as usize);
-        let interfaces: Vec<Interface>;
-        let mut flows = FlowBuilder::new();
-        let warning;
-        let mut error = None;
+        let mut builder = Builder {
+            entries: Vec::with_capacity((total / 400).min(50_000_000) as usize),
+            flows: FlowBuilder::new(),
+            total,
+            progress,
+        };
+        let end = {
+            let reader = capture.records()?;
+            if pipelined {
+                load_pipelined(capture.bytes(), reader, &mut builder)
+            } else {
+                load_sequential(capture.bytes(), reader, &mut builder)
+            }
+        };
+        (builder.progress)(Progress {
+            bytes_read: end.position,
+            bytes_total: total,
+            packets: builder.entries.len() as u64,
+        });
+        // Keys embedded in the capture; a malformed line there is skipped
+        // (the lines that parse are used).
         let mut keys = KeyLog::new();
-        {
-            let bytes = capture.bytes();
-            let mut reader = capture.records()?;
-            let mut count: u64 = 0;
-            while let Some(item) = reader.next() {
-                let record = match item {
-                    Ok(r) => r,
-                    Err(e) => {
-                        error = Some(e);
-                        break;
-                    }
-                };
-                let Some(index) = packet_index(entries.len()) else {
-                    error = Some(CaptureError::TooManyPackets {
-                        packet: count + 1,
-                        offset: record.data_offset,
-                        max: MAX_PACKETS,
-                    });
-                    break;
-                };
-                if record.kind == RecordKind::Packet {
-                    let start = record.data_offset as usize;
-                    let data = bytes
-                        .get(start..start + record.cap_len as usize)
-                        .unwrap_or(&[]);
-                    let link = reader
-                        .interfaces()
-                        .get(record.interface as usize)
-                        .map(|i| i.link_type)
-                        .unwrap_or(LinkType(u16::MAX));
-                    let decoded = decode(link, data, record.orig_len);
-                    entries.push(entry_from(&record, Some(&decoded)));
-                    flows.observe(&mut entries, index, &decoded);
-                } else {
-                    entries.push(entry_from(&record, None));
-                }
-                count += 1;
-                if count % PROGRESS_EVERY == 0
-                    && !progress(Progress {
-                        bytes_read: record.data_offset,
-                        bytes_total: total,
-                        packets: count,
-                    })
-                {
-                    break;
-                }
-            }
-            warning = reader.warning().cloned();
-            // Keys embedded in the capture; a malformed line there is skipped
-            // (the lines that parse are used).
-            for secrets in reader.tls_secrets() {
-                let _ = keys.add_text(&String::from_utf8_lossy(secrets));
-            }
-            interfaces = reader.interfaces().to_vec();
-            progress(Progress {
-                bytes_read: reader.position(),
-                bytes_total: total,
-                packets: count,
-            });
+        for secrets in &end.tls_secrets {
+            let _ = keys.add_text(secrets);
         }
         let limits = LimitLog::default();
-        if let Some(hit) = flows.limit_hit {
+        if let Some(hit) = builder.flows.limit_hit {
             limits.report(hit);
         }
         Ok(Trace {
-            store: PacketStore::from_parts(capture, entries, interfaces),
-            conversations: flows.finish(),
-            warning,
-            error,
+            store: PacketStore::from_parts(capture, builder.entries, end.interfaces),
+            conversations: builder.flows.finish(),
+            warning: end.warning,
+            error: end.error,
             limits,
             keys,
         })
     }
 }
 
+/// The building half of a load: entries and conversations in record order.
+struct Builder<P> {
+    entries: Vec<PacketEntry>,
+    flows: FlowBuilder,
+    total: u64,
+    progress: P,
+}
+
+impl<P: FnMut(Progress) -> bool> Builder<P> {
+    /// Adds the next record; `false` when the progress callback asked to stop.
+    fn add(&mut self, entry: PacketEntry, input: Option<&FlowInput<'_>>) -> bool {
+        // The walk checked the bound (`packet_index`).
+        let index = self.entries.len() as u32;
+        let offset = entry.data_offset;
+        self.entries.push(entry);
+        if let Some(input) = input {
+            self.flows.observe_input(&mut self.entries, index, input);
+        }
+        let count = self.entries.len() as u64;
+        count % PROGRESS_EVERY != 0
+            || (self.progress)(Progress {
+                bytes_read: offset,
+                bytes_total: self.total,
+                packets: count,
+            })
+    }
+}
+
+/// How the record walk ended.
+struct WalkEnd {
+    warning: Option<CaptureWarning>,
+    error: Option<CaptureError>,
+    interfaces: Vec<Interface>,
+    position: u64,
+    /// TLS key log text embedded in the capture (pcapng Decryption Secrets).
+    tls_secrets: Vec<String>,
+}
+
+impl WalkEnd {
+    fn of(reader: &RecordReader<'_>, error: Option<CaptureError>) -> WalkEnd {
+        WalkEnd {
+            warning: reader.warning().cloned(),
+            error,
+            interfaces: reader.interfaces().to_vec(),
+            position: reader.position(),
+            tls_secrets: reader
+                .tls_secrets()
+                .iter()
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+                .collect(),
+        }
+    }
+}
+
+/// The next record of the walk with the link type of its interface, or how
+/// the walk ends (`Err(None)` at the end of the file). `count` records came
+/// before it.
+fn next_record(
+    reader: &mut RecordReader<'_>,
+    count: u64,
+) -> Result<(Record, LinkType), Option<CaptureError>> {
+    let record = match reader.next() {
+        None => return Err(None),
+        Some(Err(e)) => return Err(Some(e)),
+        Some(Ok(r)) => r,
+    };
+    if packet_index(count).is_none() {
+        return Err(Some(CaptureError::TooManyPackets {
+            packet: count + 1,
+            offset: record.data_offset,
+            max: MAX_PACKETS,
+        }));
+    }
+    let link = reader
+        .interfaces()
+        .get(record.interface as usize)
+        .map(|i| i.link_type)
+        .unwrap_or(LinkType(u16::MAX));
+    Ok((record, link))
+}
+
+/// Decodes one record into its store entry and what the flow builder needs.
+fn decode_record<'a>(
+    bytes: &'a [u8],
+    record: &Record,
+    link: LinkType,
+) -> (PacketEntry, Option<FlowInput<'a>>) {
+    if record.kind != RecordKind::Packet {
+        return (entry_from(record, None), None);
+    }
+    let start = record.data_offset as usize;
+    let data = bytes
+        .get(start..start + record.cap_len as usize)
+        .unwrap_or(&[]);
+    let decoded = decode(link, data, record.orig_len);
+    (entry_from(record, Some(&decoded)), FlowInput::of(&decoded))
+}
+
+fn load_sequential<P: FnMut(Progress) -> bool>(
+    bytes: &[u8],
+    mut reader: RecordReader<'_>,
+    builder: &mut Builder<P>,
+) -> WalkEnd {
+    loop {
+        let count = builder.entries.len() as u64;
+        match next_record(&mut reader, count) {
+            Ok((record, link)) => {
+                let (entry, input) = decode_record(bytes, &record, link);
+                if !builder.add(entry, input.as_ref()) {
+                    return WalkEnd::of(&reader, None);
+                }
+            }
+            Err(error) => return WalkEnd::of(&reader, error),
+        }
+    }
+}
+
+/// A batch of records on its way from the walking thread to the building one.
+enum Batch<'a> {
+    /// Decoded by the walking thread.
+    Decoded(Vec<(PacketEntry, Option<FlowInput<'a>>)>),
+    /// For the building thread to decode.
+    Raw(Vec<(Record, LinkType)>),
+}
+
+fn load_pipelined<P: FnMut(Progress) -> bool>(
+    bytes: &[u8],
+    reader: RecordReader<'_>,
+    builder: &mut Builder<P>,
+) -> WalkEnd {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(BATCHES_IN_FLIGHT);
+    // Emptied vectors go back to the walker, so batches do not allocate.
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<Batch<'_>>();
+    std::thread::scope(|scope| {
+        let walker = scope.spawn(move || walk(bytes, reader, &tx, &back_rx));
+        let mut stopped = false;
+        'batches: for mut batch in rx.iter() {
+            match &mut batch {
+                Batch::Decoded(items) => {
+                    for (entry, input) in items.drain(..) {
+                        if !builder.add(entry, input.as_ref()) {
+                            stopped = true;
+                            break 'batches;
+                        }
+                    }
+                }
+                Batch::Raw(records) => {
+                    for (record, link) in records.drain(..) {
+                        let (entry, input) = decode_record(bytes, &record, link);
+                        if !builder.add(entry, input.as_ref()) {
+                            stopped = true;
+                            break 'batches;
+                        }
+                    }
+                }
+            }
+            // The walker may have finished; a lost vector only costs an allocation.
+            let _ = back_tx.send(batch);
+        }
+        // Dropping the receiver stops a walker that is still going.
+        drop(rx);
+        let end = walker
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        if stopped {
+            // As the sequential load: stopped before any later damage was seen.
+            WalkEnd {
+                warning: None,
+                error: None,
+                ..end
+            }
+        } else {
+            end
+        }
+    })
+}
+
+/// The walking thread: reads records in order and sends them in batches,
+/// decoding every other batch itself.
+fn walk<'a>(
+    bytes: &'a [u8],
+    mut reader: RecordReader<'a>,
+    tx: &std::sync::mpsc::SyncSender<Batch<'a>>,
+    back: &std::sync::mpsc::Receiver<Batch<'a>>,
+) -> WalkEnd {
+    let mut count: u64 = 0;
+    let mut raw: Vec<(Record, LinkType)> = Vec::with_capacity(BATCH);
+    let mut decoded: Vec<(PacketEntry, Option<FlowInput<'a>>)> = Vec::new();
+    let mut spare_raw: Vec<Vec<(Record, LinkType)>> = Vec::new();
+    let mut batches: u64 = 0;
+    loop {
+        let next = next_record(&mut reader, count);
+        let error = match next {
+            Ok(item) => {
+                raw.push(item);
+                count += 1;
+                if raw.len() < BATCH {
+                    continue;
+                }
+                None
+            }
+            Err(error) => error,
+        };
+        let last = raw.len() < BATCH;
+        if !raw.is_empty() {
+            while let Ok(v) = back.try_recv() {
+                match v {
+                    Batch::Decoded(v) if decoded.capacity() == 0 => decoded = v,
+                    Batch::Raw(v) => spare_raw.push(v),
+                    Batch::Decoded(_) => {}
+                }
+            }
+            let batch = if batches % 2 == 0 {
+                decoded.clear();
+                decoded.extend(
+                    raw.iter()
+                        .map(|(record, link)| decode_record(bytes, record, *link)),
+                );
+                raw.clear();
+                Batch::Decoded(std::mem::take(&mut decoded))
+            } else {
+                let next = spare_raw.pop().unwrap_or_else(|| Vec::with_capacity(BATCH));
+                Batch::Raw(std::mem::replace(&mut raw, next))
+            };
+            batches += 1;
+            if tx.send(batch).is_err() {
+                // The builder stopped early.
+                return WalkEnd::of(&reader, None);
+            }
+        }
+        if last {
+            return WalkEnd::of(&reader, error);
+        }
+    }
+}
+
 /// The index of the next record, while the trace can hold it.
-fn packet_index(len: usize) -> Option<u32> {
+fn packet_index(len: u64) -> Option<u32> {
     u32::try_from(len)
         .ok()
         .filter(|&i| u64::from(i) < MAX_PACKETS)
@@ -170,7 +408,7 @@ mod tests {
         assert_eq!(packet_index(0), Some(0));
         assert_eq!(packet_index(4_294_967_293), Some(4_294_967_293));
         assert_eq!(packet_index(4_294_967_294), None);
-        assert_eq!(packet_index(usize::MAX), None);
+        assert_eq!(packet_index(u64::MAX), None);
         let e = CaptureError::TooManyPackets {
             packet: 4_294_967_296,
             offset: 99,

@@ -5,6 +5,10 @@
 #[allow(dead_code, unused_imports)]
 mod synth;
 
+#[path = "../../examples/gencap/tiny.rs"]
+#[allow(dead_code)]
+mod tiny;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -29,6 +33,16 @@ pub fn capture_path() -> PathBuf {
         return PathBuf::from(p);
     }
     let size = parse_size(&std::env::var("WIRELENS_BENCH_SIZE").unwrap_or_else(|_| "1GiB".into()));
+    capture_of_size(size)
+}
+
+/// Size in bytes of `1GiB`, `256MiB`, `10g`, ...
+pub fn size_of(s: &str) -> u64 {
+    parse_size(s)
+}
+
+/// The generated capture of about `size` bytes (made once, kept in the temp dir).
+pub fn capture_of_size(size: u64) -> PathBuf {
     let path = std::env::temp_dir().join(format!("wirelens-bench-{size}.pcap"));
     if !path.exists() {
         eprintln!(
@@ -55,20 +69,60 @@ pub fn capture_path() -> PathBuf {
             t.elapsed().as_secs_f64()
         );
     }
-    // Warm the page cache so the figures are CPU, not disk.
-    let _ = std::fs::read(&path).map(|b| b.len());
+    warm(&path);
     path
+}
+
+/// The generated capture of `packets` tiny packets (made once, kept in the
+/// temp dir; see examples/gencap/tiny.rs).
+pub fn tiny_capture(packets: u64) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("wirelens-bench-tiny-{packets}.pcap"));
+    if !path.exists() {
+        eprintln!(
+            "generating {} with examples/gencap --tiny-packets ...",
+            path.display()
+        );
+        let tmp = path.with_extension("partial");
+        let file = std::fs::File::create(&tmp).expect("create bench capture");
+        tiny::generate_tiny(packets, file).expect("generate tiny capture");
+        std::fs::rename(&tmp, &path).expect("rename bench capture");
+    }
+    warm(&path);
+    path
+}
+
+/// Reads `path` once (streaming, not into memory) so the figures are CPU,
+/// not disk.
+pub fn warm(path: &Path) {
+    if let Ok(mut f) = std::fs::File::open(path) {
+        let _ = std::io::copy(&mut f, &mut std::io::sink());
+    }
+}
+
+/// Anonymous resident memory (heap, stacks; not the mapped capture) of
+/// process `pid` now, in KiB (`RssAnon` of /proc/PID/status).
+pub fn rss_anon_kib(pid: u32) -> u64 {
+    status_kib(&format!("/proc/{pid}/status"), "RssAnon:")
+}
+
+/// Anonymous resident memory of this process now, in KiB.
+pub fn own_rss_anon_kib() -> u64 {
+    status_kib("/proc/self/status", "RssAnon:")
+}
+
+fn status_kib(file: &str, key: &str) -> u64 {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 /// Peak resident set of this process so far, in KiB.
 pub fn peak_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    status_kib("/proc/self/status", "VmHWM:")
 }
 
 /// Whether external tools are to be timed (skip with WIRELENS_BENCH_SKIP_TOOLS).

@@ -4,9 +4,15 @@
 //! cargo run --release --example gencap -- -o /tmp/bench.pcap --size 1GiB --seed 7
 //! ```
 //!
-//! See `synth.rs` for what the traffic models.
+//! See `synth.rs` for what the traffic models; `--tiny-packets N` writes N
+//! tiny packets instead (short HTTP connections, see `tiny.rs`):
+//!
+//! ```text
+//! cargo run --release --example gencap -- -o /tmp/tiny.pcap --tiny-packets 1800000
+//! ```
 
 mod synth;
+mod tiny;
 
 use std::fs::File;
 use std::path::PathBuf;
@@ -29,6 +35,10 @@ struct Args {
     /// PRNG seed; the same seed and size produce identical files.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Write this many tiny packets (short HTTP connections) instead; `--size`
+    /// and `--seed` do not apply.
+    #[arg(long, value_name = "N")]
+    tiny_packets: Option<u64>,
 }
 
 fn parse_size(s: &str) -> Result<u64> {
@@ -62,6 +72,19 @@ fn main() -> Result<()> {
     let file = File::create(&args.output)
         .with_context(|| format!("creating {}", args.output.display()))?;
     let start = Instant::now();
+    if let Some(n) = args.tiny_packets {
+        let stats = tiny::generate_tiny(n, file)
+            .with_context(|| format!("writing {}", args.output.display()))?;
+        println!("wrote {}", args.output.display());
+        println!("  bytes:             {}", stats.bytes);
+        println!("  packets:           {}", stats.packets);
+        println!("  tcp connections:   {}", stats.tcp_connections);
+        println!(
+            "  elapsed:           {:.2} s",
+            start.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
     let stats = synth::generate(&cfg, file)
         .with_context(|| format!("writing {}", args.output.display()))?;
     let elapsed = start.elapsed();

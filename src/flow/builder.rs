@@ -40,6 +40,59 @@ impl Hasher for Fnv {
     }
 }
 
+/// What the flow builder reads from one decoded packet: small enough to be
+/// taken on the thread that decodes and handed to the one that builds.
+#[derive(Debug, Clone, Copy)]
+pub struct FlowInput<'a> {
+    protocol: Protocol,
+    src: SocketAddr,
+    dst: SocketAddr,
+    tcp: Option<TcpInput<'a>>,
+}
+
+/// The TCP header fields the builder and its analysis use.
+#[derive(Debug, Clone, Copy)]
+struct TcpInput<'a> {
+    seq: u32,
+    ack: u32,
+    window: u16,
+    /// Segment length on the wire (`tcp.len`).
+    len: u32,
+    /// The option bytes (parsed for SYNs only).
+    options: &'a [u8],
+    /// The capture holds less than the fixed 20-byte header.
+    header_cut: bool,
+}
+
+impl<'a> FlowInput<'a> {
+    /// `None` for a packet without IP addresses and ports (no conversation).
+    pub fn of(decoded: &Decoded<'a>) -> Option<FlowInput<'a>> {
+        let (Some(src_ip), Some(dst_ip), Some((sport, dport))) =
+            (decoded.ip_src(), decoded.ip_dst(), decoded.ports())
+        else {
+            return None;
+        };
+        let protocol = match decoded.transport {
+            Transport::Tcp(_) => Protocol::Tcp,
+            _ => Protocol::Udp,
+        };
+        let tcp = decoded.tcp().map(|t| TcpInput {
+            seq: t.sequence_number(),
+            ack: t.acknowledgment_number(),
+            window: t.window_size(),
+            len: decoded.tcp_len().unwrap_or(0),
+            options: t.options(),
+            header_cut: t.slice().len() < 20,
+        });
+        Some(FlowInput {
+            protocol,
+            src: SocketAddr::new(src_ip, sport),
+            dst: SocketAddr::new(dst_ip, dport),
+            tcp,
+        })
+    }
+}
+
 /// Groups packets into conversations as they are read.
 pub struct FlowBuilder {
     conversations: Conversations,
@@ -92,22 +145,30 @@ impl FlowBuilder {
 
     /// Adds packet `index` (already in `entries`) to its conversation.
     pub fn observe(&mut self, entries: &mut [PacketEntry], index: u32, decoded: &Decoded<'_>) {
-        let (Some(src_ip), Some(dst_ip), Some((sport, dport))) =
-            (decoded.ip_src(), decoded.ip_dst(), decoded.ports())
-        else {
-            return;
-        };
-        let protocol = match decoded.transport {
-            Transport::Tcp(_) => Protocol::Tcp,
-            _ => Protocol::Udp,
-        };
-        let src = SocketAddr::new(src_ip, sport);
-        let dst = SocketAddr::new(dst_ip, dport);
+        if let Some(input) = FlowInput::of(decoded) {
+            self.observe_input(entries, index, &input);
+        }
+    }
+
+    /// [`FlowBuilder::observe`] for what was taken from the decoded packet
+    /// beforehand (possibly on another thread, see [`crate::trace`]).
+    pub fn observe_input(
+        &mut self,
+        entries: &mut [PacketEntry],
+        index: u32,
+        input: &FlowInput<'_>,
+    ) {
+        let FlowInput {
+            protocol,
+            src,
+            dst,
+            tcp,
+        } = *input;
         let Some(entry) = entries.get(index as usize).copied() else {
             return;
         };
         let key = ConversationKey::new(protocol, src, dst);
-        let tcp = decoded.tcp();
+        let tcp = tcp.as_ref();
         let flags = entry.tcp_flags();
         let mut reused = false;
         let id = match self.map.get(&key).copied() {
@@ -119,7 +180,7 @@ impl FlowBuilder {
                             c.tcp
                                 .as_ref()
                                 .and_then(|s| s.dirs[dir.index()].base_seq)
-                                .is_some_and(|base| base != t.sequence_number())
+                                .is_some_and(|base| base != t.seq)
                         })
                 });
                 if reuse && self.has_room(index) {
@@ -157,7 +218,7 @@ impl FlowBuilder {
         }
         let mut verdict = analysis::Verdict::default();
         if let (Some(t), Some(state)) = (tcp, conv.tcp.as_deref_mut()) {
-            verdict = observe_tcp(state, dir, index, &entry, t, decoded);
+            verdict = observe_tcp(state, dir, index, &entry, t);
             if reused {
                 verdict.flags |= analysis::flags::REUSED_PORTS;
             }
@@ -231,13 +292,10 @@ fn observe_tcp(
     dir: Direction,
     index: u32,
     entry: &PacketEntry,
-    tcp: &crate::decode::TcpView<'_>,
-    decoded: &Decoded<'_>,
+    tcp: &TcpInput<'_>,
 ) -> analysis::Verdict {
     let flags = entry.tcp_flags();
-    let seq = tcp.sequence_number();
-    let ack = tcp.acknowledgment_number();
-    let len = decoded.tcp_len().unwrap_or(0);
+    let (seq, ack, len) = (tcp.seq, tcp.ack, tcp.len);
     let (fwd, rev) = split(&mut state.dirs, dir);
 
     if fwd.base_seq.is_none() {
@@ -250,7 +308,7 @@ fn observe_tcp(
         fwd.syn = Some(index);
         fwd.syn_ack = flags.ack();
         fwd.syn_ts = entry.ts_ns;
-        fwd.syn_options = SynOptions::parse(tcp.options());
+        fwd.syn_options = SynOptions::parse(tcp.options);
         // Each side scales by the shift its own SYN offered; when one SYN
         // offered none, neither side scales (RFC 7323). A side whose SYN was
         // not captured keeps what is known, as Wireshark does.
@@ -300,10 +358,10 @@ fn observe_tcp(
     };
     // tshark 4.0 stops dissecting a header cut inside its fixed 20 bytes
     // before the sequence analysis: such a segment gets no analysis flags.
-    if tcp.slice().len() < 20 {
+    if tcp.header_cut {
         return analysis::Verdict::default();
     }
-    let raw_window = u32::from(tcp.window_size());
+    let raw_window = u32::from(tcp.window);
     let window = match (flags.syn(), fwd.window_shift) {
         (false, Some(shift)) => raw_window << shift,
         _ => raw_window,
