@@ -34,6 +34,7 @@ pub mod fields;
 pub mod filter;
 pub mod flow;
 pub mod http;
+pub mod journey;
 pub mod parallel;
 pub mod session;
 pub mod store;

@@ -1,11 +1,12 @@
 //! A small DNS message reader for the Info column: the header, the first
 //! question and every resource record's type and main datum, as Wireshark
 //! summarises them ("Standard query response 0x1a2b A host A 10.0.0.1").
-//! Names follow compression pointers with a hop limit, so hostile messages end
+//! [`parse`] gives the question and the answers as data, for the name map
+//! (`crate::journey::names`). Names follow compression pointers with a hop limit, so hostile messages end
 //! cleanly.
 
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {
     b.get(at..at + 2).map(|x| u16::from_be_bytes([x[0], x[1]]))
@@ -169,6 +170,93 @@ pub fn info(msg: &[u8]) -> Option<String> {
     Some(s)
 }
 
+/// Records read from one message at most (answers, authority, additional).
+pub const MAX_RECORDS: usize = 64;
+
+/// The datum of a resource record, for the record types that name addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RData {
+    Address(IpAddr),
+    /// The target of a CNAME.
+    Alias(String),
+    Other,
+}
+
+/// One resource record of the answer section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub name: String,
+    pub rtype: u16,
+    pub data: RData,
+}
+
+/// A DNS message as far as name resolution needs it: the header, the first
+/// question and the answer section (at most [`MAX_RECORDS`] records).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: u16,
+    pub response: bool,
+    pub rcode: u16,
+    /// The first question's name and type.
+    pub question: Option<(String, u16)>,
+    pub answers: Vec<Answer>,
+}
+
+/// Parses the header, first question and answer records of `msg`; `None`
+/// when even the header or the questions do not parse. Answers stop at the
+/// first record that does not.
+pub fn parse(msg: &[u8]) -> Option<Message> {
+    let id = be16(msg, 0)?;
+    let flags = be16(msg, 2)?;
+    let qd = be16(msg, 4)?;
+    let an = be16(msg, 6)?;
+    let mut at = 12;
+    let mut question = None;
+    for _ in 0..qd.min(16) {
+        let (name, after) = read_name(msg, at)?;
+        let qtype = be16(msg, after)?;
+        question.get_or_insert((name, qtype));
+        at = after + 4;
+    }
+    let mut answers = Vec::new();
+    for _ in 0..usize::from(an).min(MAX_RECORDS) {
+        let Some((name, after)) = read_name(msg, at) else {
+            break;
+        };
+        let (Some(rtype), Some(rdlen)) = (be16(msg, after), be16(msg, after + 8)) else {
+            break;
+        };
+        let rdata_at = after + 10;
+        let Some(rdata) = msg.get(rdata_at..rdata_at + usize::from(rdlen)) else {
+            break;
+        };
+        let data = match rtype {
+            1 if rdata.len() == 4 => RData::Address(IpAddr::V4(Ipv4Addr::new(
+                rdata[0], rdata[1], rdata[2], rdata[3],
+            ))),
+            28 if rdata.len() == 16 => {
+                let mut o = [0u8; 16];
+                o.copy_from_slice(rdata);
+                RData::Address(IpAddr::V6(Ipv6Addr::from(o)))
+            }
+            5 => match read_name(msg, rdata_at) {
+                Some((target, _)) => RData::Alias(target),
+                None => RData::Other,
+            },
+            _ => RData::Other,
+        };
+        answers.push(Answer { name, rtype, data });
+        at = rdata_at + usize::from(rdlen);
+    }
+    Some(Message {
+        id,
+        response: flags & 0x8000 != 0,
+        rcode: flags & 0xf,
+        question,
+        answers,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +289,17 @@ mod tests {
             info(&r).as_deref(),
             Some("Standard query response 0xa7f4 A www.example.org CNAME example.org A 10.77.0.2")
         );
+        let m = parse(&r).expect("parses");
+        assert!(m.response);
+        assert_eq!(m.question, Some(("www.example.org".into(), 1)));
+        assert_eq!(
+            m.answers.iter().map(|a| a.data.clone()).collect::<Vec<_>>(),
+            vec![
+                RData::Alias("example.org".into()),
+                RData::Address(IpAddr::V4(Ipv4Addr::new(10, 77, 0, 2)))
+            ]
+        );
+        assert_eq!(m.answers[1].name, "example.org");
     }
 
     #[test]
