@@ -1,11 +1,12 @@
 //! The headless commands (`wirelens list | flows | follow | ladder | http |
-//! export`): argument definitions and one module per command, each a thin
+//! export | journey`): argument definitions and one module per command, each a thin
 //! layer that prints what the library computes.
 
 pub mod export;
 pub mod flows;
 pub mod follow;
 pub mod http;
+pub mod journey;
 pub mod ladder;
 pub mod list;
 
@@ -43,6 +44,9 @@ pub enum Command {
     Http(http::HttpArgs),
     /// Write HTTP bodies (decoded) into a directory.
     Export(export::ExportArgs),
+    /// Each HTTP request as one timeline: dns, connect, tls, request, wait,
+    /// receive and close, with times, frames and a bar per phase.
+    Journey(journey::JourneyArgs),
 }
 
 /// What a command ends with, for the process exit status.

@@ -221,3 +221,97 @@ impl Journey {
             .collect()
     }
 }
+
+/// A time axis for bars: `width` cells from `start_ns` to `end_ns`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Axis {
+    pub start_ns: i64,
+    pub end_ns: i64,
+}
+
+impl Axis {
+    /// The cells `[from, to)` of `width` that a span covers: at least one,
+    /// so a phase too short to see still shows where it is.
+    pub fn cells(&self, start_ns: i64, end_ns: i64, width: usize) -> (usize, usize) {
+        if width == 0 {
+            return (0, 0);
+        }
+        let total = i128::from(self.end_ns.saturating_sub(self.start_ns));
+        let w = width as i128;
+        let at = |t: i64, up: bool| -> usize {
+            if total <= 0 {
+                return 0;
+            }
+            let off = i128::from(t.saturating_sub(self.start_ns)).clamp(0, total) * w;
+            let cell = if up {
+                (off + total - 1) / total
+            } else {
+                off / total
+            };
+            usize::try_from(cell).unwrap_or(width).min(width)
+        };
+        let from = at(start_ns, false).min(width - 1);
+        let to = at(end_ns, true).max(from + 1).min(width);
+        (from, to)
+    }
+}
+
+/// A duration for people: `0 µs`, `138 µs`, `23.4 ms`, `1.25 s`.
+pub fn format_duration(ns: i64) -> String {
+    let ns = ns.max(0) as f64;
+    if ns < 1e3 {
+        format!("{ns:.0} ns")
+    } else if ns < 1e6 {
+        format!("{:.0} µs", ns / 1e3)
+    } else if ns < 1e9 {
+        format!("{:.1} ms", ns / 1e6)
+    } else {
+        format!("{:.2} s", ns / 1e9)
+    }
+}
+
+/// Bytes per second for people: `830 B/s`, `12.3 kB/s`, `103.4 MB/s`.
+pub fn format_rate(bytes_per_s: f64) -> String {
+    if bytes_per_s < 1e3 {
+        format!("{bytes_per_s:.0} B/s")
+    } else if bytes_per_s < 1e6 {
+        format!("{:.1} kB/s", bytes_per_s / 1e3)
+    } else if bytes_per_s < 1e9 {
+        format!("{:.1} MB/s", bytes_per_s / 1e6)
+    } else {
+        format!("{:.2} GB/s", bytes_per_s / 1e9)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_proportional_and_never_empty() {
+        let a = Axis {
+            start_ns: 100,
+            end_ns: 1100,
+        };
+        assert_eq!(a.cells(100, 1100, 10), (0, 10));
+        assert_eq!(a.cells(600, 700, 10), (5, 6));
+        assert_eq!(a.cells(650, 650, 10), (5, 6));
+        assert_eq!(a.cells(1100, 1100, 10), (9, 10));
+        assert_eq!(a.cells(0, 5000, 10), (0, 10));
+        let flat = Axis {
+            start_ns: 5,
+            end_ns: 5,
+        };
+        assert_eq!(flat.cells(5, 5, 10), (0, 1));
+        assert_eq!(a.cells(1, 2, 0), (0, 0));
+    }
+
+    #[test]
+    fn durations_and_rates_read_well() {
+        assert_eq!(format_duration(138_000), "138 µs");
+        assert_eq!(format_duration(23_400_000), "23.4 ms");
+        assert_eq!(format_duration(1_250_000_000), "1.25 s");
+        assert_eq!(format_duration(-5), "0 ns");
+        assert_eq!(format_rate(103_400_000.0), "103.4 MB/s");
+    }
+}
