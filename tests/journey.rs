@@ -226,3 +226,25 @@ fn text_blocks_fit_80_columns() {
         "{named}"
     );
 }
+
+#[test]
+fn names_from_the_capture_on_list_flows_and_ladder() {
+    let path = format!("{ROOT}/sample-captures/textbook-visit.pcap");
+    let plain = wirelens(&["list", &path]);
+    assert!(!plain.contains("www.wirelens.test →"));
+    let list = wirelens(&["list", &path, "-N"]);
+    let third = list.lines().nth(2).expect("frame 3");
+    assert!(third.contains("10.77.0.1 → www.wirelens.test"), "{third}");
+    // Fields keep the addresses.
+    let fields = wirelens(&["list", &path, "-N", "-e", "ip.dst"]);
+    assert_eq!(fields.lines().nth(2), Some("10.77.0.2"));
+    let flows = wirelens(&["flows", &path, "-N"]);
+    assert!(flows.contains("www.wirelens.test:80"), "{flows}");
+    let json: serde_json::Value =
+        serde_json::from_str(&wirelens(&["flows", &path, "-N", "--json"])).expect("json");
+    assert_eq!(json[1]["server_name"], "www.wirelens.test");
+    assert_eq!(json[1]["server"], "10.77.0.2:80");
+    let ladder = wirelens(&["ladder", &path, "--stream", "0", "-N"]);
+    let head = ladder.lines().next().expect("head");
+    assert!(head.ends_with("www.wirelens.test (10.77.0.2:80)"), "{head}");
+}

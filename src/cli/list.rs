@@ -29,6 +29,10 @@ pub struct ListArgs {
     /// numbers are unchanged.
     #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
     pub display_filter: Option<String>,
+    /// Show names from the capture's own DNS answers in Source and
+    /// Destination (fields printed with -e keep the addresses).
+    #[arg(short = 'N', long)]
+    pub names: bool,
 }
 
 pub fn run(args: &ListArgs) -> Result<Outcome> {
@@ -68,19 +72,22 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
             .as_ref()
             .is_none_or(|f| f.matches(trace, http, index))
     };
+    let names = args.names.then(|| session.names());
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
         if defs.is_empty() {
             for index in (0..trace.store.len()).filter(|&i| shown(i)) {
                 let view = PacketView::with_http(trace, http, index);
                 let r = columns::row(&view);
+                let at = index as u32;
+                let name = |t: &str| super::journey::named_text(t, names, at);
                 writeln!(
                     out,
                     "{:>6} {:>12} {:>22} \u{2192} {:<22} {:<6} {:>6} {}",
                     r.number,
                     r.time,
-                    sanitize(&r.source),
-                    sanitize(&r.destination),
+                    sanitize(&name(&r.source)),
+                    sanitize(&name(&r.destination)),
                     r.protocol,
                     r.length,
                     sanitize(&r.info)
