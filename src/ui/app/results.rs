@@ -23,6 +23,7 @@ impl App {
                     JobKind::Ladder | JobKind::LadderUnfold => self.ladder.failed(),
                     JobKind::Follow => self.follow.failed(),
                     JobKind::Http | JobKind::Body => self.http.failed(),
+                    JobKind::Journeys => self.network.failed(),
                     _ => {}
                 }
                 true
@@ -65,6 +66,7 @@ impl App {
             Output::Export(Ok(message)) => self.status = message,
             // Kept open with its error, so the name can be changed.
             Output::Export(Err(prompt)) => self.prompt = Some(prompt),
+            Output::Journeys(rows, session) => self.network.install(rows, session),
         }
     }
 }

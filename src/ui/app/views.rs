@@ -70,6 +70,7 @@ impl App {
             View::Ladder => self.ladder.refresh(cx, packet),
             View::Follow => self.follow.refresh(cx),
             View::Http => self.http.refresh(cx, packet),
+            View::Network => self.network.refresh(cx),
             _ => {}
         }
         if self.view != View::Ladder {
