@@ -3,11 +3,16 @@
 //! type, size, time, and a waterfall bar per row on one time axis shared by
 //! all rows, each phase of the journey in its own colour
 //! ([`crate::journey`]). The journeys come from a job; `s` sorts (start,
-//! duration, size, status), Enter opens the transaction in the HTTP view.
+//! duration, size, status), `/` applies a display filter (the packet list's
+//! too, as Wireshark's statistics follow it: a row stays when its connection
+//! has a matching packet within it), Enter opens the transaction in the HTTP
+//! view.
 
 use super::app::{movement, row_in, scroll_into_view, step, Ctx, Handled, Input, Msg};
+use super::filter_bar::ActiveFilter;
 use super::jobs::{JobKind, Output};
 use super::keymap::Action;
+use super::prompt::{Prompt, PromptKind};
 use super::render::{block, building};
 use crate::journey::{format_duration, Axis, Journey, PhaseKind};
 use crate::session::Session;
@@ -137,6 +142,9 @@ pub struct NetworkPane {
     /// Positions in `rows`, in the shown order.
     order: Vec<usize>,
     pub sort: NetworkSort,
+    /// The display filter shown (the packet list's), and per row whether
+    /// it spans a matching packet of its connection.
+    filter: Option<(String, Vec<bool>)>,
     pub selected: usize,
     first: usize,
     area: Rect,
@@ -181,7 +189,10 @@ impl NetworkPane {
 
     fn apply_sort(&mut self) {
         let Some(rows) = &self.rows else { return };
-        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let kept = self.filter.as_ref().map(|(_, k)| k);
+        let mut order: Vec<usize> = (0..rows.len())
+            .filter(|&i| kept.is_none_or(|k| k.get(i).copied().unwrap_or(false)))
+            .collect();
         let extent = |i: usize| rows[i].journey.extent();
         match self.sort {
             NetworkSort::Start => {
@@ -195,6 +206,45 @@ impl NetworkPane {
         }
         self.order = order;
         self.selected = 0;
+    }
+
+    /// Shows only the rows with a packet that `active` (the packet list's
+    /// display filter) selects, on the row's connection between its first
+    /// and last TCP phase; `None` shows every row.
+    pub fn filter_by(&mut self, cx: &Ctx, active: Option<&ActiveFilter>) {
+        let (Some(rows), Some(active), Some(trace)) = (&self.rows, active, cx.trace()) else {
+            self.filter = None;
+            self.apply_sort();
+            return;
+        };
+        let m = &active.matches;
+        let kept = rows
+            .iter()
+            .map(|r| {
+                let j = &r.journey;
+                let tcp: Vec<_> = j
+                    .phases()
+                    .into_iter()
+                    .filter(|(k, _)| *k != PhaseKind::Dns)
+                    .map(|(_, s)| s)
+                    .collect();
+                let (Some(first), Some(last)) = (
+                    tcp.iter().map(|s| s.first).min(),
+                    tcp.iter().map(|s| s.last).max(),
+                ) else {
+                    return false;
+                };
+                let from = m.partition_point(|&p| p < first);
+                m[from..].iter().take_while(|&&p| p <= last).any(|&p| {
+                    trace
+                        .store
+                        .entry(p as usize)
+                        .is_some_and(|e| e.conversation == j.conversation)
+                })
+            })
+            .collect();
+        self.filter = Some((active.text().to_string(), kept));
+        self.apply_sort();
     }
 
     fn len(&self) -> usize {
@@ -242,6 +292,14 @@ impl NetworkPane {
                         )));
                     }
                     Action::Activate => self.open_selected(cx),
+                    Action::Find => {
+                        let input = self
+                            .filter
+                            .as_ref()
+                            .map(|f| f.0.clone())
+                            .unwrap_or_default();
+                        cx.post(Msg::OpenPrompt(Prompt::new(PromptKind::Filter, input)));
+                    }
                     _ => return Handled::Ignored,
                 }
                 Handled::Consumed
@@ -264,8 +322,12 @@ impl NetworkPane {
 
     pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
         self.area = area;
+        let filtered = match &self.filter {
+            Some((text, _)) => format!(" matching {}", sanitize(text)),
+            None => String::new(),
+        };
         let title = format!(
-            "Network: {} HTTP transactions by {} (s: sort, Enter: open, Esc: back)",
+            "Network: {} HTTP transactions{filtered} by {} (s: sort, /: filter, Enter: open, Esc: back)",
             self.order.len(),
             self.sort.name()
         );

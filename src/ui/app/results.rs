@@ -45,6 +45,8 @@ impl App {
             }
             Output::Filter(active) => {
                 self.status = self.packets.install_filter(&self.cx, active);
+                self.network
+                    .filter_by(&self.cx, self.packets.filter.as_ref());
             }
             Output::Follow(state) => self.follow.install(state),
             Output::Ladder(state) => self.ladder.install(state),
@@ -66,7 +68,11 @@ impl App {
             Output::Export(Ok(message)) => self.status = message,
             // Kept open with its error, so the name can be changed.
             Output::Export(Err(prompt)) => self.prompt = Some(prompt),
-            Output::Journeys(rows, session) => self.network.install(rows, session),
+            Output::Journeys(rows, session) => {
+                self.network.install(rows, session);
+                self.network
+                    .filter_by(&self.cx, self.packets.filter.as_ref());
+            }
         }
     }
 }

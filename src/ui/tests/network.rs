@@ -64,3 +64,23 @@ fn sorting_and_enter_open_the_transaction() {
     assert!(s.contains("GET /style.css"), "{s}");
     assert!(s.contains("text/css"), "{s}");
 }
+
+#[test]
+fn a_display_filter_keeps_the_transactions_it_touches() {
+    let mut app = keepalive();
+    key(&mut app, KeyCode::Char('w'));
+    key(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "http.request.uri == \"/style.css\"");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view, View::Network);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("1 HTTP transactions matching"), "{s}");
+    assert!(s.contains("/style.css") && !s.contains("/data.json"), "{s}");
+    key(&mut app, KeyCode::Char('/'));
+    for _ in 0..40 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("3 HTTP transactions by"), "{s}");
+}
