@@ -13,7 +13,7 @@ pub mod phases;
 pub mod tls;
 
 pub use names::NameMap;
-pub use phases::journeys;
+pub use phases::{journeys, journeys_of};
 
 use std::net::{IpAddr, SocketAddr};
 

@@ -61,6 +61,28 @@ pub fn journeys(trace: &Trace, http: &HttpIndex, names: &NameMap) -> Vec<Journey
     .collect()
 }
 
+/// The journeys of one connection (index in [`crate::flow::Conversations::all`]):
+/// its transactions', or its TLS handshake's; empty for anything else.
+pub fn journeys_of(
+    trace: &Trace,
+    http: &HttpIndex,
+    names: &NameMap,
+    conversation: u32,
+) -> Vec<Journey> {
+    let Some(conv) = trace.conversations.get(conversation) else {
+        return Vec::new();
+    };
+    if conv.protocol != Protocol::Tcp {
+        return Vec::new();
+    }
+    // The index holds the transactions in conversation order.
+    let ts = &http.transactions;
+    let from = ts.partition_point(|t| t.conversation < conversation);
+    let to = ts.partition_point(|t| t.conversation <= conversation);
+    let mine = ts.get(from..to).unwrap_or(&[]);
+    connection(&trace.store, conv, conversation, mine, from as u32, names)
+}
+
 fn rel(store: &PacketStore, packet: u32) -> i64 {
     store.relative_ns(packet as usize).unwrap_or(0)
 }

@@ -84,3 +84,23 @@ fn a_display_filter_keeps_the_transactions_it_touches() {
     let s = screen(&mut app, 120, 30);
     assert!(s.contains("3 HTTP transactions by"), "{s}");
 }
+
+#[test]
+fn the_journey_strip_sits_above_the_ladder() {
+    for (w, h) in [(80, 24), (200, 50)] {
+        let mut app = keepalive();
+        key(&mut app, KeyCode::Char('g'));
+        for _ in 0..23 {
+            key(&mut app, KeyCode::Down);
+        }
+        // Frame 24: GET /style.css, on the reused connection.
+        key(&mut app, KeyCode::Char('l'));
+        assert_eq!(app.view, View::Ladder);
+        let s = screen(&mut app, w, h);
+        assert!(s.contains("Journey: 3 transactions"), "{s}");
+        assert!(s.contains("GET /style.css: request"), "{s}");
+        assert!(s.contains("connect reused"), "{s}");
+        assert!(s.contains("Ladder: TCP stream 0"), "{s}");
+        insta::assert_snapshot!(format!("journey_ladder_{w}x{h}"), s);
+    }
+}
