@@ -113,7 +113,13 @@ impl Session {
     /// The address → name map from the capture's own DNS answers, read on
     /// the first call and kept.
     pub fn names(&self) -> &NameMap {
-        self.names.get_or_init(|| NameMap::build(&self.trace.store))
+        self.names.get_or_init(|| {
+            let names = NameMap::build(&self.trace.store);
+            if let Some(hit) = names.limit_hit() {
+                self.trace.limits.report(hit);
+            }
+            names
+        })
     }
 
     /// The journey of every HTTP transaction (and of every TLS connection

@@ -396,8 +396,5 @@ pub fn run(args: &JourneyArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    if let Some(limit) = session.names().limit_hit() {
-        eprintln!("wirelens: warning: DNS answers past {limit} were not read for names");
-    }
     Ok(report_damage(&args.file, session.trace()))
 }

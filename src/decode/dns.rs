@@ -203,9 +203,6 @@ pub fn summary(msg: &[u8]) -> Result<String, DnsError> {
     Ok(s)
 }
 
-/// Records read from one message at most (answers, authority, additional).
-pub const MAX_RECORDS: usize = 64;
-
 /// The datum of a resource record, for the record types that name addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RData {
@@ -224,7 +221,8 @@ pub struct Answer {
 }
 
 /// A DNS message as far as name resolution needs it: the header, the first
-/// question and the answer section (at most [`MAX_RECORDS`] records).
+/// question and the answer section (at most [`MAX_DNS_ANSWERS`] records).
+/// [`MAX_DNS_ANSWERS`]: crate::limits::MAX_DNS_ANSWERS
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     pub id: u16,
@@ -233,6 +231,8 @@ pub struct Message {
     /// The first question's name and type.
     pub question: Option<(String, u16)>,
     pub answers: Vec<Answer>,
+    /// The message had more answers than were read.
+    pub answers_cut: bool,
 }
 
 /// Parses the header, first question and answer records of `msg`; `None`
@@ -252,7 +252,8 @@ pub fn parse(msg: &[u8]) -> Option<Message> {
         at = after + 4;
     }
     let mut answers = Vec::new();
-    for _ in 0..usize::from(an).min(MAX_RECORDS) {
+    let max = crate::limits::MAX_DNS_ANSWERS as usize;
+    for _ in 0..usize::from(an).min(max) {
         let Ok((name, after)) = read_name(msg, at) else {
             break;
         };
@@ -287,6 +288,7 @@ pub fn parse(msg: &[u8]) -> Option<Message> {
         rcode: flags & 0xf,
         question,
         answers,
+        answers_cut: usize::from(an) > max,
     })
 }
 

@@ -8,18 +8,18 @@
 //! or before it wins; a packet before any answer naming its address gets the
 //! first one (Wireshark names it too, from answers anywhere in the file).
 //! The DNS exchanges themselves are kept as [`Lookup`]s, for the journey's
-//! `dns` phase. Both lists are bounded ([`MAX_LOOKUPS`], [`MAX_RESOLUTIONS`]).
+//! `dns` phase. Both lists are bounded (`MAX_DNS_LOOKUPS`,
+//! `MAX_DNS_RESOLUTIONS` and `MAX_DNS_ANSWERS` in [`crate::limits`]), a bound
+//! reached reported by [`NameMap::limit_hit`].
 
 use crate::decode::dns::{self, RData};
+use crate::limits::{Limit, LimitHit, MAX_DNS_LOOKUPS, MAX_DNS_RESOLUTIONS};
 use crate::store::{PacketKind, PacketStore};
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-/// DNS exchanges kept at most; later ones are not read ([`NameMap::limit_hit`]).
-pub const MAX_LOOKUPS: usize = 100_000;
-/// Address → name answers kept at most.
-pub const MAX_RESOLUTIONS: usize = 1_000_000;
-/// CNAME hops followed back from an address record.
+/// CNAME hops followed back from an address record (a chain is at most as
+/// long as a message's answers, `MAX_DNS_ANSWERS`; a loop ends here).
 const MAX_CHAIN: usize = 16;
 
 /// One DNS response (with its query when the capture has it).
@@ -60,8 +60,8 @@ pub struct NameMap {
     by_name: HashMap<String, Vec<u32>>,
     /// Per address, its answers in packet order.
     by_addr: HashMap<IpAddr, Vec<Resolution>>,
-    resolutions: usize,
-    limit_hit: Option<&'static str>,
+    resolutions: u64,
+    limit_hit: Option<LimitHit>,
 }
 
 impl NameMap {
@@ -85,20 +85,30 @@ impl NameMap {
             let Some(msg) = dns::parse(d.payload()) else {
                 continue;
             };
+            if msg.answers_cut {
+                map.hit(Limit::DnsAnswers, index);
+            }
             if !msg.response {
-                if pending.len() < MAX_LOOKUPS {
+                if pending.len() < MAX_DNS_LOOKUPS as usize {
                     pending.insert((msg.id, src, sport, dst), index as u32);
+                } else {
+                    map.hit(Limit::DnsLookups, index);
                 }
                 continue;
             }
-            if map.lookups.len() >= MAX_LOOKUPS {
-                map.limit_hit = Some("MAX_LOOKUPS");
+            if map.lookups.len() >= MAX_DNS_LOOKUPS as usize {
+                map.hit(Limit::DnsLookups, index);
                 break;
             }
             let query = pending.remove(&(msg.id, dst, dport, src));
             map.add(index as u32, query, dst, src, &msg);
         }
         map
+    }
+
+    fn hit(&mut self, limit: Limit, packet: usize) {
+        self.limit_hit
+            .get_or_insert(LimitHit::new(limit, Some(packet as u32)));
     }
 
     fn add(
@@ -129,8 +139,9 @@ impl NameMap {
             if head.eq_ignore_ascii_case(&lookup.name) {
                 lookup.addresses.push(addr);
             }
-            if self.resolutions >= MAX_RESOLUTIONS {
-                self.limit_hit = Some("MAX_RESOLUTIONS");
+            if self.resolutions >= MAX_DNS_RESOLUTIONS {
+                self.limit_hit
+                    .get_or_insert(LimitHit::new(Limit::DnsResolutions, Some(packet)));
                 continue;
             }
             self.resolutions += 1;
@@ -200,8 +211,8 @@ impl NameMap {
         self.by_addr.is_empty()
     }
 
-    /// The limit that stopped reading, if one did (the const's name).
-    pub fn limit_hit(&self) -> Option<&'static str> {
+    /// The first bound reached while reading, if one was.
+    pub fn limit_hit(&self) -> Option<LimitHit> {
         self.limit_hit
     }
 }
@@ -387,6 +398,22 @@ pub(crate) mod tests {
         assert_eq!(m.lookups()[1].query, Some(1));
         assert_eq!(m.lookups()[2].addresses, vec![new]);
         assert_eq!(m.limit_hit(), None);
+    }
+
+    #[test]
+    fn answers_past_the_bound_are_reported() {
+        let many: Vec<(&str, Result<&str, [u8; 4]>)> = (0..70u8)
+            .map(|i| ("big.test", Err([10, 1, 0, i])))
+            .collect();
+        let t = udp_pcap(&[answer(9, "big.test", &many)]);
+        let m = NameMap::build(&t.store);
+        let hit = m.limit_hit().expect("a bound reached");
+        assert_eq!((hit.limit, hit.packet), (Limit::DnsAnswers, Some(0)));
+        assert_eq!(
+            m.lookups()[0].addresses.len() as u64,
+            crate::limits::MAX_DNS_ANSWERS
+        );
+        assert_eq!(m.name_at(v4([10, 1, 0, 3]), 0), Some("big.test"));
     }
 
     #[test]
