@@ -211,7 +211,7 @@ impl Journey {
         self.phases()
             .windows(2)
             .filter_map(|w| {
-                let ns = w[1].1.start_ns - w[0].1.end_ns;
+                let ns = w[1].1.start_ns.saturating_sub(w[0].1.end_ns);
                 (ns > 0).then_some(Gap {
                     after: w[0].0,
                     before: w[1].0,

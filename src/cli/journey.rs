@@ -305,7 +305,7 @@ pub fn to_text(j: &Journey, names: Option<&NameMap>) -> Vec<String> {
             lines.push(format!(
                 "  {:<8}\u{2502}{}\u{2502} {:>9} {:>9}",
                 "(idle)",
-                bar(axis, start, start + g.ns, '\u{00b7}'),
+                bar(axis, start, start.saturating_add(g.ns), '\u{00b7}'),
                 format!("{:.6}", secs(start)),
                 format_duration(g.ns),
             ));
