@@ -1,5 +1,5 @@
 //! The headless commands (`wirelens list | flows | follow | ladder | http |
-//! export | journey`): argument definitions and one module per command, each a thin
+//! export | journey | stats`): argument definitions and one module per command, each a thin
 //! layer that prints what the library computes.
 
 pub mod export;
@@ -9,6 +9,7 @@ pub mod http;
 pub mod journey;
 pub mod ladder;
 pub mod list;
+pub mod stats;
 
 use crate::session::Session;
 use crate::trace::Trace;
@@ -47,6 +48,10 @@ pub enum Command {
     /// Each HTTP request as one timeline: dns, connect, tls, request, wait,
     /// receive and close, with times, frames and a bar per phase.
     Journey(journey::JourneyArgs),
+    /// Statistics as tshark -z prints them: io,phs, endpoints,TYPE,
+    /// io,stat,INTERVAL[,SERIES...], http,tree, http_req,tree, dns,tree, and
+    /// the TCP stream graphs' series (tcp-graph,STREAM).
+    Stats(stats::StatsArgs),
 }
 
 /// What a command ends with, for the process exit status.

@@ -25,6 +25,7 @@ pub mod network_pane;
 pub mod packets_pane;
 pub mod prompt;
 pub mod render;
+pub mod stats_pane;
 pub mod terminal;
 #[cfg(test)]
 mod tests;

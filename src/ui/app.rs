@@ -29,6 +29,7 @@ use super::network_pane::NetworkPane;
 use super::packets_pane::PacketsPane;
 use super::prompt::Prompt;
 use super::render;
+use super::stats_pane::StatsPane;
 use crate::http::HttpIndex;
 use crate::session::Session;
 use crate::trace::{Progress, Trace};
@@ -50,6 +51,7 @@ pub enum View {
     Follow,
     Http,
     Network,
+    Stats,
     Help,
 }
 
@@ -127,6 +129,7 @@ pub struct App {
     pub http: HttpPane,
     pub network: NetworkPane,
     pub help: HelpPane,
+    pub stats: StatsPane,
     pub prompt: Option<Prompt>,
     pub status: String,
     /// Filters applied before, oldest first.
@@ -159,6 +162,7 @@ impl App {
             view: View::Packets,
             packets: PacketsPane::default(),
             conversations: ConversationsPane::default(),
+            stats: StatsPane::default(),
             ladder: LadderPane::default(),
             follow: FollowPane::default(),
             http: HttpPane::default(),
@@ -315,6 +319,7 @@ impl App {
             View::Http => self.http.handle(input, cx),
             View::Network => self.network.handle(input, cx),
             View::Help => self.help.handle(input, cx),
+            View::Stats => self.stats.handle(input),
         }
     }
 
@@ -334,6 +339,10 @@ impl App {
             Action::Network => {
                 self.network.open(&self.cx);
                 self.view = View::Network;
+            }
+            Action::Stats => {
+                self.stats.open(&self.cx);
+                self.view = View::Stats;
             }
             _ => return false,
         }

@@ -53,6 +53,8 @@ pub enum JobKind {
     Export,
     /// Every transaction's journey (the network tab).
     Journeys,
+    /// The statistics screens' results.
+    Stats,
 }
 
 impl JobKind {
@@ -70,6 +72,7 @@ impl JobKind {
             JobKind::ExportPrepare => "preparing the export",
             JobKind::Export => "writing the export",
             JobKind::Journeys => "tracing the journeys",
+            JobKind::Stats => "computing statistics",
         }
     }
 }
@@ -97,6 +100,8 @@ pub enum Output {
     Export(Result<String, Prompt>),
     /// The network tab's rows, and the session they come from.
     Journeys(Vec<super::network_pane::NetworkRow>, Arc<Session>),
+    /// The statistics screens' results.
+    Stats(Box<super::stats_pane::StatsData>),
 }
 
 /// What a worker reports.

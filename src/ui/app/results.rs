@@ -49,6 +49,7 @@ impl App {
                     .filter_by(&self.cx, self.packets.filter.as_ref());
             }
             Output::Follow(state) => self.follow.install(state),
+            Output::Stats(data) => self.stats.install(*data),
             Output::Ladder(state) => self.ladder.install(state),
             Output::LadderUnfold(conversation, rows) => {
                 self.ladder.unfolded(&self.cx, conversation, rows)

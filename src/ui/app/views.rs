@@ -71,7 +71,11 @@ impl App {
             View::Follow => self.follow.refresh(cx),
             View::Http => self.http.refresh(cx, packet),
             View::Network => self.network.refresh(cx),
+            View::Stats => self.stats.refresh(cx),
             _ => {}
+        }
+        if self.view != View::Stats {
+            self.stats = super::StatsPane::default();
         }
         if self.view != View::Ladder {
             self.ladder = LadderPane::default();
