@@ -221,8 +221,8 @@ pub struct Answer {
 }
 
 /// A DNS message as far as name resolution needs it: the header, the first
-/// question and the answer section (at most [`MAX_DNS_ANSWERS`] records).
-/// [`MAX_DNS_ANSWERS`]: crate::limits::MAX_DNS_ANSWERS
+/// question and the answer section (at most
+/// [`MAX_DNS_ANSWERS`](crate::limits::MAX_DNS_ANSWERS) records).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     pub id: u16,
