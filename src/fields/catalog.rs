@@ -42,6 +42,8 @@ macro_rules! fields {
 fields! {
     Frame "frame" Protocol "Frame";
     FrameNumber "frame.number" UInt "Frame number (1-based)";
+    WsColProtocol "_ws.col.Protocol" Str "The Protocol column";
+    WsColInfo "_ws.col.Info" Str "The Info column";
     FrameTimeEpoch "frame.time_epoch" Time "Seconds since the Unix epoch";
     FrameTimeRelative "frame.time_relative" Time "Seconds since the first packet";
     FrameTimeDelta "frame.time_delta" Time "Seconds since the previous packet";
@@ -194,7 +196,8 @@ impl FieldId {
     /// Whether the field's values come from the HTTP index.
     pub fn is_http(self) -> bool {
         let name = self.name();
-        name == "http" || name.starts_with("http.")
+        // The Info column shows HTTP start lines.
+        name == "http" || name.starts_with("http.") || name.starts_with("_ws.col.")
     }
 }
 

@@ -151,6 +151,8 @@ impl<'t> PacketView<'t> {
         let one: Option<Value<'t>> = match field {
             F::Frame => Some(Value::Present),
             F::FrameNumber => Some(Value::UInt(self.index as u64 + 1)),
+            F::WsColProtocol => Some(Value::Str(Cow::Owned(crate::columns::row(self).protocol))),
+            F::WsColInfo => Some(Value::Str(Cow::Owned(crate::columns::row(self).info))),
             F::FrameTimeEpoch => entry.has_timestamp().then_some(Value::Time(entry.ts_ns)),
             F::FrameTimeRelative => store.relative_ns(self.index).map(Value::Time),
             F::FrameTimeDelta => {
