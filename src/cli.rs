@@ -1,11 +1,12 @@
 //! The headless commands (`wirelens list | flows | follow | ladder | http |
-//! export | stats`): argument definitions and one module per command, each a thin
+//! export | journey | stats`): argument definitions and one module per command, each a thin
 //! layer that prints what the library computes.
 
 pub mod export;
 pub mod flows;
 pub mod follow;
 pub mod http;
+pub mod journey;
 pub mod ladder;
 pub mod list;
 pub mod stats;
@@ -106,6 +107,9 @@ pub enum Command {
     Http(http::HttpArgs),
     /// Write HTTP bodies (decoded) into a directory.
     Export(export::ExportArgs),
+    /// Each HTTP request as one timeline: dns, connect, tls, request, wait,
+    /// receive and close, with times, frames and a bar per phase.
+    Journey(journey::JourneyArgs),
     /// Statistics as tshark -z prints them: io,phs, endpoints,TYPE,
     /// io,stat,INTERVAL[,SERIES...], http,tree, http_req,tree, dns,tree, and
     /// the TCP stream graphs' series (tcp-graph,STREAM).

@@ -37,6 +37,7 @@ pub mod filter;
 pub mod flow;
 pub mod http;
 pub mod http2;
+pub mod journey;
 pub mod limits;
 pub mod parallel;
 pub mod session;

@@ -64,6 +64,12 @@ pub const MAX_CONTENT_CODINGS: u64 = 4;
 pub const MAX_DNS_NAME: u64 = 255;
 /// Compression pointers followed while reading one DNS name.
 pub const MAX_DNS_POINTERS: u64 = 32;
+/// Answer records read from one DNS message for the name map.
+pub const MAX_DNS_ANSWERS: u64 = 64;
+/// DNS responses the name map keeps (and queries waiting for one).
+pub const MAX_DNS_LOOKUPS: u64 = 100_000;
+/// Address → name answers the name map keeps.
+pub const MAX_DNS_RESOLUTIONS: u64 = 1_000_000;
 /// Bytes of a display filter's text.
 pub const MAX_FILTER_LEN: u64 = 64 * 1024;
 /// Words and symbols of a display filter.
@@ -102,6 +108,9 @@ pub enum Limit {
     ContentCodings,
     DnsName,
     DnsPointers,
+    DnsAnswers,
+    DnsLookups,
+    DnsResolutions,
     FilterLen,
     FilterTokens,
     FilterDepth,
@@ -130,6 +139,9 @@ impl Limit {
             Limit::ContentCodings => "MAX_CONTENT_CODINGS",
             Limit::DnsName => "MAX_DNS_NAME",
             Limit::DnsPointers => "MAX_DNS_POINTERS",
+            Limit::DnsAnswers => "MAX_DNS_ANSWERS",
+            Limit::DnsLookups => "MAX_DNS_LOOKUPS",
+            Limit::DnsResolutions => "MAX_DNS_RESOLUTIONS",
             Limit::FilterLen => "MAX_FILTER_LEN",
             Limit::FilterTokens => "MAX_FILTER_TOKENS",
             Limit::FilterDepth => "MAX_FILTER_DEPTH",
@@ -158,6 +170,9 @@ impl Limit {
             Limit::ContentCodings => MAX_CONTENT_CODINGS,
             Limit::DnsName => MAX_DNS_NAME,
             Limit::DnsPointers => MAX_DNS_POINTERS,
+            Limit::DnsAnswers => MAX_DNS_ANSWERS,
+            Limit::DnsLookups => MAX_DNS_LOOKUPS,
+            Limit::DnsResolutions => MAX_DNS_RESOLUTIONS,
             Limit::FilterLen => MAX_FILTER_LEN,
             Limit::FilterTokens => MAX_FILTER_TOKENS,
             Limit::FilterDepth => MAX_FILTER_DEPTH,

@@ -24,6 +24,7 @@ use crate::flow::follow::{follow, FollowedStream};
 use crate::flow::ladder::{ladder, Ladder};
 use crate::flow::{life, Conversation};
 use crate::http::HttpIndex;
+use crate::journey::{Journey, NameMap};
 use crate::trace::Trace;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,6 +40,7 @@ pub struct Session {
     trace: Arc<Trace>,
     http: OnceLock<HttpIndex>,
     endings: OnceLock<Vec<String>>,
+    names: OnceLock<NameMap>,
 }
 
 impl std::ops::Deref for Session {
@@ -62,6 +64,7 @@ impl Session {
             trace,
             http: OnceLock::new(),
             endings: OnceLock::new(),
+            names: OnceLock::new(),
         }
     }
 
@@ -109,6 +112,24 @@ impl Session {
     /// The endings if they have been worked out; never blocks.
     pub fn endings_if_ready(&self) -> Option<&[String]> {
         self.endings.get().map(Vec::as_slice)
+    }
+
+    /// The address → name map from the capture's own DNS answers, read on
+    /// the first call and kept.
+    pub fn names(&self) -> &NameMap {
+        self.names.get_or_init(|| {
+            let names = NameMap::build(&self.trace.store);
+            if let Some(hit) = names.limit_hit() {
+                self.trace.limits.report(hit);
+            }
+            names
+        })
+    }
+
+    /// The journey of every HTTP transaction (and of every TLS connection
+    /// without one), building the HTTP index and the name map if needed.
+    pub fn journeys(&self) -> Vec<Journey> {
+        crate::journey::journeys(&self.trace, self.http(), self.names())
     }
 
     /// Packet `index` (0-based), with HTTP fields if the index is ready.

@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod keymap;
 pub mod ladder_pane;
 pub mod loader;
+pub mod network_pane;
 pub mod packets_pane;
 pub mod prompt;
 pub mod render;

@@ -30,6 +30,10 @@ fn exercise(bytes: Vec<u8>) {
         let _ = wirelens::flow::ladder::ladder(&trace.store, &trace.conversations, conv, false);
         let _ = wirelens::flow::life::life(&trace.store, conv);
     }
+    for j in trace.journeys() {
+        let _ = wirelens::cli::journey::to_text(&j, Some(trace.names()));
+        let _ = wirelens::cli::journey::to_json(&j);
+    }
     for t in &trace.http().transactions {
         for m in [t.request.as_ref(), t.response.as_ref()]
             .into_iter()

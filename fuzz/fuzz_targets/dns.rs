@@ -1,6 +1,7 @@
 //! Fuzz target: any bytes as a DNS message. The Info summary must never
 //! panic, must end in time (compression-pointer loops, label floods) and
 //! must stay bounded in length; a name past a bound is an error naming it.
+//! The name map's `parse` reads at most `MAX_DNS_ANSWERS` answers.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -8,5 +9,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     if let Ok(info) = wirelens::decode::dns::summary(data) {
         assert!(info.len() <= 64 * 1024, "Info of {} bytes", info.len());
+    }
+    // The name map's reader: bounded answers, never a panic.
+    if let Some(m) = wirelens::decode::dns::parse(data) {
+        let bound = wirelens::limits::MAX_DNS_ANSWERS as usize;
+        assert!(m.answers.len() <= bound, "{} answers", m.answers.len());
     }
 });

@@ -41,6 +41,10 @@ pub struct FlowsArgs {
     /// Keep only conversations with a packet matching this display filter.
     #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
     pub display_filter: Option<String>,
+    /// Show client and server as names from the capture's own DNS answers
+    /// (in JSON, `client_name` and `server_name` beside the addresses).
+    #[arg(short = 'N', long)]
+    pub names: bool,
 }
 
 fn secs(ns: i64) -> f64 {
@@ -61,7 +65,8 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
     let all = trace.conversations.all();
     let endings = session.endings();
     let start = trace.store.first_timestamp();
-    let rows: Vec<(ConversationRow, &str)> = order(all, sort)
+    let names = args.names.then(|| session.names());
+    let rows: Vec<(ConversationRow, &str, u32)> = order(all, sort)
         .into_iter()
         .filter(|id| matching.as_ref().is_none_or(|m| m.contains_key(id)))
         .filter_map(|id| Some((all.get(id as usize)?, endings.get(id as usize)?)))
@@ -70,15 +75,28 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
             Some(ProtoFilter::Udp) => c.protocol == Protocol::Udp,
             None => true,
         })
-        .map(|(c, ending)| (ConversationRow::of(c, start), ending.as_str()))
+        .map(|(c, ending)| {
+            (
+                ConversationRow::of(c, start),
+                ending.as_str(),
+                c.first_packet,
+            )
+        })
         .collect();
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
         if args.json {
             let list: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|(r, ending)| {
+                .map(|(r, ending, first)| {
+                    let name = |a: std::net::SocketAddr| {
+                        names
+                            .and_then(|n| n.name_at(a.ip(), *first))
+                            .map(|n| sanitize(n).into_owned())
+                    };
                     json!({
+                        "client_name": name(r.client),
+                        "server_name": name(r.server),
                         "stream": r.stream,
                         "protocol": r.protocol.name(),
                         "client": r.client,
@@ -112,7 +130,7 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
                 "Duration",
                 "RTT"
             )?;
-            for (r, ending) in &rows {
+            for (r, ending, first) in &rows {
                 let rtt = r
                     .rtt_ns
                     .map(|n| format!("{:.6}", secs(n)))
@@ -122,8 +140,8 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
                     "{:>6} {:<5} {:>23} {:>23} {:>7} {:>7} {:>10} {:>10} {:>11.6} {:>10.6} {:>9}  {}",
                     r.stream,
                     r.protocol.name(),
-                    sanitize(&r.client.to_string()),
-                    sanitize(&r.server.to_string()),
+                    sanitize(&super::journey::endpoint(r.client, names, *first)),
+                    sanitize(&super::journey::endpoint(r.server, names, *first)),
                     r.packets[0],
                     r.packets[1],
                     r.bytes[0],

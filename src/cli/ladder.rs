@@ -1,7 +1,7 @@
 //! `wirelens ladder`: the ladder diagram of one TCP stream, as text.
 
 use super::{finish_output, open_session, report_damage, stdout, Outcome};
-use crate::flow::ladder::{ladder_with_tls, render_text};
+use crate::flow::ladder::{ladder_with_tls, render_text_with_heads};
 use crate::text::sanitize;
 use anyhow::Result;
 use clap::Args;
@@ -18,6 +18,10 @@ pub struct LadderArgs {
     /// One row per segment: do not fold runs of data segments.
     #[arg(long)]
     pub all: bool,
+    /// Head the lifelines with names from the capture's own DNS answers
+    /// (the address and port follow in brackets).
+    #[arg(short = 'N', long)]
+    pub names: bool,
     /// Width of the diagram in columns.
     #[arg(long, default_value_t = 100)]
     pub width: usize,
@@ -33,9 +37,13 @@ pub fn run(args: &LadderArgs) -> Result<Outcome> {
         .entry(conv.first_packet as usize)
         .and_then(|e| session.http().tls.of_conversation(e.conversation))
         .and_then(crate::tls::TlsConnection::handshake_packets);
-    let text = render_text(
+    let names = args.names.then(|| session.names());
+    let head = |addr| super::journey::named_endpoint(addr, names, conv.first_packet);
+    let text = render_text_with_heads(
         &ladder_with_tls(&trace.store, &trace.conversations, conv, args.all, tls),
         args.width,
+        &head(conv.client()),
+        &head(conv.server()),
     );
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {

@@ -29,6 +29,10 @@ pub struct ListArgs {
     /// numbers are unchanged.
     #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
     pub display_filter: Option<String>,
+    /// Show names from the capture's own DNS answers in Source and
+    /// Destination (fields printed with -e keep the addresses).
+    #[arg(short = 'N', long)]
+    pub names: bool,
 }
 
 pub fn run(args: &ListArgs) -> Result<Outcome> {
@@ -68,20 +72,23 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
             .as_ref()
             .is_none_or(|f| f.matches(trace, http, index))
     };
+    let names = args.names.then(|| session.names());
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
         if defs.is_empty() {
             for index in (0..trace.store.len()).filter(|&i| shown(i)) {
                 let view = PacketView::with_http(trace, http, index);
                 let r = columns::row(&view);
+                let at = index as u32;
+                let name = |t: &str| super::journey::named_text(t, names, at);
                 // Straight into the buffered output: padding by hand costs
                 // less than the formatter's, per row of millions.
                 write!(out, "{:>6} ", r.number)?;
                 padded(&mut out, &r.time, 12, true)?;
                 out.write_all(b" ")?;
-                padded(&mut out, &sanitize(&r.source), 22, true)?;
+                padded(&mut out, &sanitize(&name(&r.source)), 22, true)?;
                 out.write_all(" \u{2192} ".as_bytes())?;
-                padded(&mut out, &sanitize(&r.destination), 22, false)?;
+                padded(&mut out, &sanitize(&name(&r.destination)), 22, false)?;
                 out.write_all(b" ")?;
                 padded(&mut out, &r.protocol, 6, false)?;
                 write!(out, " {:>6} ", r.length)?;

@@ -5,10 +5,12 @@
 //! at most 127 labels: each takes two bytes or more) and `MAX_DNS_POINTERS`
 //! compression pointers followed, so hostile messages (pointer loops, label floods) end cleanly,
 //! with the bound reached reported by [`summary`].
+//! [`parse`] gives the question and the answers as data, for the name map
+//! (`crate::journey::names`).
 
 use crate::limits::{Limit, MAX_DNS_NAME, MAX_DNS_POINTERS};
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Why a DNS message has no summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,6 +331,95 @@ pub fn summary_with(msg: &[u8], mdns: bool) -> Result<String, DnsError> {
     Ok(s)
 }
 
+/// The datum of a resource record, for the record types that name addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RData {
+    Address(IpAddr),
+    /// The target of a CNAME.
+    Alias(String),
+    Other,
+}
+
+/// One resource record of the answer section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub name: String,
+    pub rtype: u16,
+    pub data: RData,
+}
+
+/// A DNS message as far as name resolution needs it: the header, the first
+/// question and the answer section (at most
+/// [`MAX_DNS_ANSWERS`](crate::limits::MAX_DNS_ANSWERS) records).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: u16,
+    pub response: bool,
+    pub rcode: u16,
+    /// The first question's name and type.
+    pub question: Option<(String, u16)>,
+    pub answers: Vec<Answer>,
+    /// The message had more answers than were read.
+    pub answers_cut: bool,
+}
+
+/// Parses the header, first question and answer records of `msg`; `None`
+/// when even the header or the questions do not parse. Answers stop at the
+/// first record that does not.
+pub fn parse(msg: &[u8]) -> Option<Message> {
+    let id = be16(msg, 0)?;
+    let flags = be16(msg, 2)?;
+    let qd = be16(msg, 4)?;
+    let an = be16(msg, 6)?;
+    let mut at = 12;
+    let mut question = None;
+    for _ in 0..qd.min(16) {
+        let (name, after) = read_name(msg, at).ok()?;
+        let qtype = be16(msg, after)?;
+        question.get_or_insert((name, qtype));
+        at = after + 4;
+    }
+    let mut answers = Vec::new();
+    let max = crate::limits::MAX_DNS_ANSWERS as usize;
+    for _ in 0..usize::from(an).min(max) {
+        let Ok((name, after)) = read_name(msg, at) else {
+            break;
+        };
+        let (Some(rtype), Some(rdlen)) = (be16(msg, after), be16(msg, after + 8)) else {
+            break;
+        };
+        let rdata_at = after + 10;
+        let Some(rdata) = msg.get(rdata_at..rdata_at + usize::from(rdlen)) else {
+            break;
+        };
+        let data = match rtype {
+            1 if rdata.len() == 4 => RData::Address(IpAddr::V4(Ipv4Addr::new(
+                rdata[0], rdata[1], rdata[2], rdata[3],
+            ))),
+            28 if rdata.len() == 16 => {
+                let mut o = [0u8; 16];
+                o.copy_from_slice(rdata);
+                RData::Address(IpAddr::V6(Ipv6Addr::from(o)))
+            }
+            5 => match read_name(msg, rdata_at) {
+                Ok((target, _)) => RData::Alias(target),
+                Err(_) => RData::Other,
+            },
+            _ => RData::Other,
+        };
+        answers.push(Answer { name, rtype, data });
+        at = rdata_at + usize::from(rdlen);
+    }
+    Some(Message {
+        id,
+        response: flags & 0x8000 != 0,
+        rcode: flags & 0xf,
+        question,
+        answers,
+        answers_cut: usize::from(an) > max,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,6 +452,17 @@ mod tests {
             info(&r).as_deref(),
             Some("Standard query response 0xa7f4 A www.example.org CNAME example.org A 10.77.0.2")
         );
+        let m = parse(&r).expect("parses");
+        assert!(m.response);
+        assert_eq!(m.question, Some(("www.example.org".into(), 1)));
+        assert_eq!(
+            m.answers.iter().map(|a| a.data.clone()).collect::<Vec<_>>(),
+            vec![
+                RData::Alias("example.org".into()),
+                RData::Address(IpAddr::V4(Ipv4Addr::new(10, 77, 0, 2)))
+            ]
+        );
+        assert_eq!(m.answers[1].name, "example.org");
     }
 
     #[test]

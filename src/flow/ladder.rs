@@ -307,12 +307,21 @@ fn secs(ns: i64) -> String {
 /// row and its label above it. Labels come from packets: the caller sanitises
 /// the result before printing it to a terminal.
 pub fn render_text(ladder: &Ladder, width: usize) -> String {
+    render_text_with_heads(
+        ladder,
+        width,
+        &ladder.client.to_string(),
+        &ladder.server.to_string(),
+    )
+}
+
+/// [`render_text`] with the lifelines headed by `client` and `server`
+/// (e.g. names from the capture's DNS answers).
+pub fn render_text_with_heads(ladder: &Ladder, width: usize, client: &str, server: &str) -> String {
     const MARGIN: usize = 20;
     let width = width.max(60);
     let gap = width - MARGIN - 2; // columns between the two lifelines
     let mut out = String::new();
-    let client = ladder.client.to_string();
-    let server = ladder.server.to_string();
     let head = format!("{:>10} {:>8}", "time", "frame");
     let names = format!(
         "{client:<w$}{server}",

@@ -25,6 +25,7 @@ use super::http_pane::HttpPane;
 use super::jobs::Jobs;
 use super::keymap::{self, Action};
 use super::ladder_pane::LadderPane;
+use super::network_pane::NetworkPane;
 use super::packets_pane::PacketsPane;
 use super::prompt::Prompt;
 use super::render;
@@ -49,6 +50,7 @@ pub enum View {
     Ladder,
     Follow,
     Http,
+    Network,
     Stats,
     Help,
 }
@@ -77,6 +79,12 @@ pub enum Msg {
     Status(String),
     OpenPrompt(Prompt),
     Show(View),
+    /// Open the HTTP view on a connection, with the transaction at
+    /// `packet` (0-based) selected.
+    OpenHttp {
+        conversation: u32,
+        packet: u32,
+    },
 }
 
 /// What every pane may read: the trace and how its load goes, the jobs, and
@@ -119,6 +127,7 @@ pub struct App {
     pub ladder: LadderPane,
     pub follow: FollowPane,
     pub http: HttpPane,
+    pub network: NetworkPane,
     pub help: HelpPane,
     pub stats: StatsPane,
     pub prompt: Option<Prompt>,
@@ -157,6 +166,7 @@ impl App {
             ladder: LadderPane::default(),
             follow: FollowPane::default(),
             http: HttpPane::default(),
+            network: NetworkPane::default(),
             help: HelpPane::default(),
             prompt: None,
             status: String::new(),
@@ -255,6 +265,14 @@ impl App {
                     Msg::Status(s) => self.status = s,
                     Msg::OpenPrompt(p) => self.prompt = Some(p),
                     Msg::Show(v) => self.view = v,
+                    Msg::OpenHttp {
+                        conversation,
+                        packet,
+                    } => {
+                        self.packets.select(&self.cx, packet as usize);
+                        self.http.open(&self.cx, conversation, packet);
+                        self.view = View::Http;
+                    }
                 }
             }
         }
@@ -299,6 +317,7 @@ impl App {
             View::Ladder => self.ladder.handle(input, cx),
             View::Follow => self.follow.handle(input, cx),
             View::Http => self.http.handle(input, cx),
+            View::Network => self.network.handle(input, cx),
             View::Help => self.help.handle(input, cx),
             View::Stats => self.stats.handle(input),
         }
@@ -317,6 +336,10 @@ impl App {
             Action::Ladder => self.open_ladder(),
             Action::Follow => self.open_follow(),
             Action::Http => self.open_http(),
+            Action::Network => {
+                self.network.open(&self.cx);
+                self.view = View::Network;
+            }
             Action::Stats => {
                 self.stats.open(&self.cx);
                 self.view = View::Stats;

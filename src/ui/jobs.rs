@@ -51,6 +51,8 @@ pub enum JobKind {
     ExportPrepare,
     /// Writing an export.
     Export,
+    /// Every transaction's journey (the network tab).
+    Journeys,
     /// The statistics screens' results.
     Stats,
 }
@@ -69,6 +71,7 @@ impl JobKind {
             JobKind::Body => "decoding the body",
             JobKind::ExportPrepare => "preparing the export",
             JobKind::Export => "writing the export",
+            JobKind::Journeys => "tracing the journeys",
             JobKind::Stats => "computing statistics",
         }
     }
@@ -95,6 +98,8 @@ pub enum Output {
     ExportPrepare(Result<ExportItem<'static>, String>),
     /// The status message, or the prompt back with its error.
     Export(Result<String, Prompt>),
+    /// The network tab's rows, and the session they come from.
+    Journeys(Vec<super::network_pane::NetworkRow>, Arc<Session>),
     /// The statistics screens' results.
     Stats(Box<super::stats_pane::StatsData>),
 }

@@ -36,6 +36,8 @@ pub enum Action {
     NextMatch,
     PrevMatch,
     Http,
+    /// The network tab: every HTTP transaction as a waterfall.
+    Network,
     Export,
     Back,
     Help,
@@ -214,7 +216,13 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('h')],
         label: "h",
         action: Action::Http,
-        help: "HTTP transactions of the packet's TCP stream",
+        help: "HTTP of the packet's TCP stream / all of it as a waterfall",
+    },
+    Binding {
+        keys: &[plain('w')],
+        label: "w",
+        action: Action::Network,
+        help: "HTTP of the packet's TCP stream / all of it as a waterfall",
     },
     Binding {
         keys: &[plain('e')],

@@ -37,6 +37,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
         View::Ladder => app.ladder.draw(frame, main, cx),
         View::Follow => app.follow.draw(frame, main, cx),
         View::Http => app.http.draw(frame, main, cx),
+        View::Network => app.network.draw(frame, main, cx),
         View::Help => app.help.draw(frame, main, cx),
         View::Stats => app.stats.draw(frame, main),
     }

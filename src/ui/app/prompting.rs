@@ -102,6 +102,7 @@ impl App {
         self.cx.jobs.cancel(JobKind::Filter);
         let Some(filter) = compiled else {
             self.packets.clear_filter();
+            self.network.filter_by(&self.cx, None);
             self.status = "filter cleared".into();
             return Ok(());
         };

@@ -23,6 +23,7 @@ impl App {
                     JobKind::Ladder | JobKind::LadderUnfold => self.ladder.failed(),
                     JobKind::Follow => self.follow.failed(),
                     JobKind::Http | JobKind::Body => self.http.failed(),
+                    JobKind::Journeys => self.network.failed(),
                     _ => {}
                 }
                 true
@@ -44,6 +45,8 @@ impl App {
             }
             Output::Filter(active) => {
                 self.status = self.packets.install_filter(&self.cx, active);
+                self.network
+                    .filter_by(&self.cx, self.packets.filter.as_ref());
             }
             Output::Follow(state) => self.follow.install(state),
             Output::Stats(data) => self.stats.install(*data),
@@ -66,6 +69,11 @@ impl App {
             Output::Export(Ok(message)) => self.status = message,
             // Kept open with its error, so the name can be changed.
             Output::Export(Err(prompt)) => self.prompt = Some(prompt),
+            Output::Journeys(rows, session) => {
+                self.network.install(rows, session);
+                self.network
+                    .filter_by(&self.cx, self.packets.filter.as_ref());
+            }
         }
     }
 }

@@ -70,6 +70,7 @@ impl App {
             View::Ladder => self.ladder.refresh(cx, packet),
             View::Follow => self.follow.refresh(cx),
             View::Http => self.http.refresh(cx, packet),
+            View::Network => self.network.refresh(cx),
             View::Stats => self.stats.refresh(cx),
             _ => {}
         }
