@@ -8,6 +8,7 @@ pub mod follow;
 pub mod http;
 pub mod ladder;
 pub mod list;
+pub mod list_tree;
 
 use crate::session::Session;
 use crate::trace::Trace;

@@ -29,6 +29,12 @@ pub struct ListArgs {
     /// numbers are unchanged.
     #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
     pub display_filter: Option<String>,
+    /// Print each packet's details tree, as `tshark -V`.
+    #[arg(short = 'V', long = "verbose", conflicts_with = "fields")]
+    pub verbose: bool,
+    /// Print each packet's tree as JSON, as `tshark -T json`.
+    #[arg(long, conflicts_with_all = ["fields", "verbose"])]
+    pub json: bool,
 }
 
 pub fn run(args: &ListArgs) -> Result<Outcome> {
@@ -60,6 +66,8 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
     // The HTTP index is built only when something shown reads it: the Info
     // column, an `http.*` field or filter.
     let needs_http = defs.is_empty()
+        || args.verbose
+        || args.json
         || defs.iter().any(|d| d.id.is_http())
         || filter.as_ref().is_some_and(Filter::needs_http);
     let http = needs_http.then(|| session.http());
@@ -70,7 +78,9 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
     };
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
-        if defs.is_empty() {
+        if args.verbose || args.json {
+            super::list_tree::write(&mut out, trace, http, &shown, args.json)?;
+        } else if defs.is_empty() {
             for index in (0..trace.store.len()).filter(|&i| shown(i)) {
                 let view = PacketView::with_http(trace, http, index);
                 let r = columns::row(&view);
