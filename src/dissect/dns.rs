@@ -337,9 +337,9 @@ fn duration(s: u32) -> String {
         .join(", ")
 }
 
-/// `[Response In: N]` on a query, `[Request In: N]` and `[Time: ...]` on a
-/// response: the nearest packet of the conversation with the same id and
-/// the other QR bit.
+/// `[Request In: N]` and `[Time: ...]` on a response: the nearest earlier
+/// packet of the conversation with the same id and the other QR bit. (A
+/// query's `[Response In]` needs a second pass; `tshark -V` leaves it out.)
 fn links(view: &PacketView<'_>, n: &mut Node, id: u16, response: bool) {
     let store = &view.trace.store;
     let Some((c, _)) = view.trace.conversations.of_packet(store, view.index) else {
@@ -374,8 +374,6 @@ fn links(view: &PacketView<'_>, n: &mut Node, id: u16, response: bool) {
             let dt = b.saturating_sub(a);
             n.add(Node::field("dns.time", format!("[Time: {} seconds]", secs(dt)), 0..0, Value::Time(dt)));
         }
-    } else {
-        n.add(Node::field("dns.response_in", format!("[Response In: {}]", other + 1), 0..0, Value::UInt(other as u64 + 1)));
     }
 }
 

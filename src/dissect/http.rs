@@ -41,6 +41,19 @@ fn s(v: &str) -> Value<'static> {
     Value::Str(Cow::Owned(v.to_string()))
 }
 
+/// The packet carries part of an HTTP message that spans several packets:
+/// tshark calls its payload "TCP segment data" and dissects the message
+/// once, where it completes.
+pub fn is_segment(view: &PacketView<'_>) -> bool {
+    let Some(h) = view.http else { return false };
+    h.segment_of(&view.trace.store, &view.trace.conversations, view.index)
+        .is_some()
+        || h
+            .at_packet(view.index)
+            .iter()
+            .any(|m| m.first_packet as usize != view.index)
+}
+
 pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'static str>) {
     let d = &view.decoded;
     let Transport::Tcp(t) = &d.transport else { return };
@@ -98,7 +111,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         }
         out.push(n);
     }
-    if !any && !payload.is_empty() {
+    if !any && !payload.is_empty() && !is_segment(view) {
         protocols.push("data");
         out.push(super::udp::data(payload, at));
     }

@@ -467,12 +467,22 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             bit.expert("Chat", "Sequence", "Connection finish (FIN)");
         }
     }
-    f.add(Node::field(
+    let fs = f.add(Node::field(
         "tcp.flags.str",
         format!("[TCP Flags: {}]", flags.str()),
         fr.clone(),
         Value::Str(Cow::Owned(flags.str())),
     ));
+    if flags.fin() {
+        // The first FIN of the connection initiates the closing; the
+        // other side's FIN undergoes it.
+        let other_fin = conv.and_then(|(c, dir)| c.tcp.as_ref()?.dirs[dir.reverse().index()].fin);
+        if other_fin.is_some_and(|p| (p as usize) < view.index) {
+            fs.expert("Note", "Sequence", "This frame undergoes the connection closing");
+        } else {
+            fs.expert("Note", "Sequence", "This frame initiates the connection closing");
+        }
+    }
     let win = t.window_size();
     n.add(Node::field("tcp.window_size_value", format!("Window: {win}"), at + 14..at + 16, Value::UInt(u64::from(win))));
     let scaled = view.scaled_window(win);
@@ -575,9 +585,14 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     let payload_at = at + hl;
     let captured = t.payload().len();
     if len > 0 {
+        let segment = super::http::is_segment(view);
         n.add(Node::field(
-            "tcp.payload",
-            format!("TCP payload ({len} bytes)"),
+            if segment { "tcp.segment_data" } else { "tcp.payload" },
+            if segment {
+                format!("TCP segment data ({len} bytes)")
+            } else {
+                format!("TCP payload ({len} bytes)")
+            },
             payload_at..payload_at + captured,
             Value::Str(Cow::Owned(
                 t.payload().iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(":"),
