@@ -103,7 +103,10 @@ impl Node {
             Value::Present,
         ));
         e.add(Node::text(format!("[{message}]"), bytes.clone()));
-        e.add(Node::text(format!("[Severity level: {severity}]"), bytes.clone()));
+        e.add(Node::text(
+            format!("[Severity level: {severity}]"),
+            bytes.clone(),
+        ));
         e.add(Node::text(format!("[Group: {group}]"), bytes));
     }
 
@@ -295,7 +298,12 @@ mod tests {
     #[test]
     fn node_at_picks_the_narrowest() {
         let mut l = Node::new("ip", "IP", 0..20);
-        l.add(Node::field("ip.ttl", "Time to Live: 64", 8..9, Value::UInt(64)));
+        l.add(Node::field(
+            "ip.ttl",
+            "Time to Live: 64",
+            8..9,
+            Value::UInt(64),
+        ));
         let t = Tree { layers: vec![l] };
         assert_eq!(t.node_at(8), Some(1));
         assert_eq!(t.node_at(3), Some(0));

@@ -28,7 +28,10 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     let op = a.operation().0;
     let hw = a.hw_addr_type().0;
     let pt = a.proto_addr_type().0;
-    let (hs, ps) = (usize::from(a.hw_addr_size()), usize::from(a.proto_addr_size()));
+    let (hs, ps) = (
+        usize::from(a.hw_addr_size()),
+        usize::from(a.proto_addr_size()),
+    );
     let mut n = Node::field(
         "arp",
         format!("Address Resolution Protocol ({})", opcode_name(op)),

@@ -125,11 +125,19 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
     let response = flags & 0x8000 != 0;
     let mut n = Node::field(
         "dns",
-        format!("Domain Name System ({})", if response { "response" } else { "query" }),
+        format!(
+            "Domain Name System ({})",
+            if response { "response" } else { "query" }
+        ),
         at..at + msg.len(),
         Value::Present,
     );
-    n.add(Node::field("dns.id", format!("Transaction ID: 0x{id:04x}"), at..at + 2, Value::Hex(u64::from(id), 4)));
+    n.add(Node::field(
+        "dns.id",
+        format!("Transaction ID: 0x{id:04x}"),
+        at..at + 2,
+        Value::Hex(u64::from(id), 4),
+    ));
     let opcode = (flags >> 11) & 0xf;
     let rcode = flags & 0xf;
     let mut summary = opcode_name(opcode).to_string();
@@ -138,34 +146,97 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
     }
     let fr = at + 2..at + 4;
     let fv = u64::from(flags);
-    let f = n.add(Node::field("dns.flags", format!("Flags: 0x{flags:04x} {summary}"), fr.clone(), Value::Hex(fv, 4)));
+    let f = n.add(Node::field(
+        "dns.flags",
+        format!("Flags: 0x{flags:04x} {summary}"),
+        fr.clone(),
+        Value::Hex(fv, 4),
+    ));
     let bit = |f: &mut Node, abbrev: &'static str, mask: u64, label: &str, on: &str, off: &str| {
         let set = fv & mask != 0;
         f.add(
-            Node::field(abbrev, bitfield(fv, mask, 16, &format!("{label}: {}", if set { on } else { off })), fr.clone(), Value::Bool(set))
-                .masked(mask),
+            Node::field(
+                abbrev,
+                bitfield(
+                    fv,
+                    mask,
+                    16,
+                    &format!("{label}: {}", if set { on } else { off }),
+                ),
+                fr.clone(),
+                Value::Bool(set),
+            )
+            .masked(mask),
         );
     };
-    bit(f, "dns.flags.response", 0x8000, "Response", "Message is a response", "Message is a query");
+    bit(
+        f,
+        "dns.flags.response",
+        0x8000,
+        "Response",
+        "Message is a response",
+        "Message is a query",
+    );
     f.add(
         Node::field(
             "dns.flags.opcode",
-            bitfield(fv, 0x7800, 16, &format!("Opcode: {} ({opcode})", opcode_name(opcode))),
+            bitfield(
+                fv,
+                0x7800,
+                16,
+                &format!("Opcode: {} ({opcode})", opcode_name(opcode)),
+            ),
             fr.clone(),
             Value::UInt(u64::from(opcode)),
         )
         .masked(0x7800),
     );
     if response {
-        bit(f, "dns.flags.authoritative", 0x0400, "Authoritative", "Server is an authority for domain", "Server is not an authority for domain");
+        bit(
+            f,
+            "dns.flags.authoritative",
+            0x0400,
+            "Authoritative",
+            "Server is an authority for domain",
+            "Server is not an authority for domain",
+        );
     }
-    bit(f, "dns.flags.truncated", 0x0200, "Truncated", "Message is truncated", "Message is not truncated");
-    bit(f, "dns.flags.recdesired", 0x0100, "Recursion desired", "Do query recursively", "Don't do query recursively");
+    bit(
+        f,
+        "dns.flags.truncated",
+        0x0200,
+        "Truncated",
+        "Message is truncated",
+        "Message is not truncated",
+    );
+    bit(
+        f,
+        "dns.flags.recdesired",
+        0x0100,
+        "Recursion desired",
+        "Do query recursively",
+        "Don't do query recursively",
+    );
     if response {
-        bit(f, "dns.flags.recavail", 0x0080, "Recursion available", "Server can do recursive queries", "Server can't do recursive queries");
+        bit(
+            f,
+            "dns.flags.recavail",
+            0x0080,
+            "Recursion available",
+            "Server can do recursive queries",
+            "Server can't do recursive queries",
+        );
     }
     let z = (fv >> 6) & 1;
-    f.add(Node::field("dns.flags.z", bitfield(fv, 0x0040, 16, &format!("Z: reserved ({z})")), fr.clone(), Value::UInt(z)).masked(0x0040));
+    f.add(
+        Node::field(
+            "dns.flags.z",
+            bitfield(fv, 0x0040, 16, &format!("Z: reserved ({z})")),
+            fr.clone(),
+            Value::UInt(z),
+        )
+        .masked(0x0040),
+    );
     if response {
         bit(
             f,
@@ -176,12 +247,24 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
             "Answer/authority portion was not authenticated by the server",
         );
     }
-    bit(f, "dns.flags.checkdisable", 0x0010, "Non-authenticated data", "Acceptable", "Unacceptable");
+    bit(
+        f,
+        "dns.flags.checkdisable",
+        0x0010,
+        "Non-authenticated data",
+        "Acceptable",
+        "Unacceptable",
+    );
     if response {
         f.add(
             Node::field(
                 "dns.flags.rcode",
-                bitfield(fv, 0x000f, 16, &format!("Reply code: {} ({rcode})", rcode_name(rcode))),
+                bitfield(
+                    fv,
+                    0x000f,
+                    16,
+                    &format!("Reply code: {} ({rcode})", rcode_name(rcode)),
+                ),
                 fr.clone(),
                 Value::UInt(u64::from(rcode)),
             )
@@ -198,23 +281,60 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
     .enumerate()
     {
         let o = at + 4 + 2 * i;
-        n.add(Node::field(abbrev, format!("{label}: {}", counts[i]), o..o + 2, Value::UInt(u64::from(counts[i]))));
+        n.add(Node::field(
+            abbrev,
+            format!("{label}: {}", counts[i]),
+            o..o + 2,
+            Value::UInt(u64::from(counts[i])),
+        ));
     }
     let mut pos = 12;
     let mut nodes = 0usize;
     if counts[0] > 0 {
         let mut q = Node::text("Queries", at + pos..at + pos);
         for _ in 0..counts[0] {
-            let Some((qname, after, labels)) = name(msg, pos) else { break };
-            let (Some(t), Some(c)) = (be16(msg, after), be16(msg, after + 2)) else { break };
+            let Some((qname, after, labels)) = name(msg, pos) else {
+                break;
+            };
+            let (Some(t), Some(c)) = (be16(msg, after), be16(msg, after + 2)) else {
+                break;
+            };
             let r = at + pos..at + after + 4;
-            let mut e = Node::text(format!("{qname}: type {}, class {}", type_name(t), class_name(c)), r);
-            e.add(Node::field("dns.qry.name", format!("Name: {qname}"), at + pos..at + after, Value::Str(Cow::Owned(qname.clone()))));
+            let mut e = Node::text(
+                format!("{qname}: type {}, class {}", type_name(t), class_name(c)),
+                r,
+            );
+            e.add(Node::field(
+                "dns.qry.name",
+                format!("Name: {qname}"),
+                at + pos..at + after,
+                Value::Str(Cow::Owned(qname.clone())),
+            ));
             let name_len = if qname == "<Root>" { 6 } else { qname.len() };
-            e.add(Node::field("dns.qry.name.len", format!("[Name Length: {name_len}]"), at + pos..at + after, Value::UInt(name_len as u64)));
-            e.add(Node::field("dns.count.labels", format!("[Label Count: {labels}]"), at + pos..at + after, Value::UInt(labels as u64)));
-            e.add(Node::field("dns.qry.type", format!("Type: {}", long_type(t)), at + after..at + after + 2, Value::UInt(u64::from(t))));
-            e.add(Node::field("dns.qry.class", format!("Class: {} (0x{c:04x})", class_name(c)), at + after + 2..at + after + 4, Value::Hex(u64::from(c), 4)));
+            e.add(Node::field(
+                "dns.qry.name.len",
+                format!("[Name Length: {name_len}]"),
+                at + pos..at + after,
+                Value::UInt(name_len as u64),
+            ));
+            e.add(Node::field(
+                "dns.count.labels",
+                format!("[Label Count: {labels}]"),
+                at + pos..at + after,
+                Value::UInt(labels as u64),
+            ));
+            e.add(Node::field(
+                "dns.qry.type",
+                format!("Type: {}", long_type(t)),
+                at + after..at + after + 2,
+                Value::UInt(u64::from(t)),
+            ));
+            e.add(Node::field(
+                "dns.qry.class",
+                format!("Class: {} (0x{c:04x})", class_name(c)),
+                at + after + 2..at + after + 4,
+                Value::Hex(u64::from(c), 4),
+            ));
             q.bytes.end = at + after + 4;
             q.add(e);
             pos = after + 4;
@@ -222,7 +342,11 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
         }
         n.add(q);
     }
-    for (k, label) in [(1, "Answers"), (2, "Authoritative nameservers"), (3, "Additional records")] {
+    for (k, label) in [
+        (1, "Answers"),
+        (2, "Authoritative nameservers"),
+        (3, "Additional records"),
+    ] {
         if counts[k] == 0 {
             continue;
         }
@@ -231,7 +355,9 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
             if nodes > super::MAX_NODES / 8 {
                 break;
             }
-            let Some(rr) = record(msg, pos, at) else { break };
+            let Some(rr) = record(msg, pos, at) else {
+                break;
+            };
             pos = rr.1;
             sec.bytes.end = at + pos;
             sec.add(rr.0);
@@ -256,40 +382,120 @@ fn record(msg: &[u8], pos: usize, at: usize) -> Option<(Node, usize)> {
     let r = at + pos..at + end;
     let d = at + data_at..at + end;
     let mut e = Node::text(String::new(), r);
-    e.add(Node::field("dns.resp.name", format!("Name: {rname}"), at + pos..at + after, Value::Str(Cow::Owned(rname.clone()))));
-    e.add(Node::field("dns.resp.type", format!("Type: {}", long_type(t)), at + after..at + after + 2, Value::UInt(u64::from(t))));
+    e.add(Node::field(
+        "dns.resp.name",
+        format!("Name: {rname}"),
+        at + pos..at + after,
+        Value::Str(Cow::Owned(rname.clone())),
+    ));
+    e.add(Node::field(
+        "dns.resp.type",
+        format!("Type: {}", long_type(t)),
+        at + after..at + after + 2,
+        Value::UInt(u64::from(t)),
+    ));
     let mut extra = String::new();
     if t == 41 {
         e.text = format!("{rname}: type OPT");
-        e.add(Node::field("dns.rr.udp_payload_size", format!("UDP payload size: {c}"), at + after + 2..at + after + 4, Value::UInt(u64::from(c))));
+        e.add(Node::field(
+            "dns.rr.udp_payload_size",
+            format!("UDP payload size: {c}"),
+            at + after + 2..at + after + 4,
+            Value::UInt(u64::from(c)),
+        ));
         let ext = u64::from(ttl >> 24);
         let ver = u64::from((ttl >> 16) & 0xff);
         let z = u64::from(ttl & 0xffff);
-        e.add(Node::field("dns.resp.ext_rcode", format!("Higher bits in extended RCODE: 0x{ext:02x}"), at + after + 4..at + after + 5, Value::Hex(ext, 2)));
-        e.add(Node::field("dns.resp.edns0_version", format!("EDNS0 version: {ver}"), at + after + 5..at + after + 6, Value::UInt(ver)));
+        e.add(Node::field(
+            "dns.resp.ext_rcode",
+            format!("Higher bits in extended RCODE: 0x{ext:02x}"),
+            at + after + 4..at + after + 5,
+            Value::Hex(ext, 2),
+        ));
+        e.add(Node::field(
+            "dns.resp.edns0_version",
+            format!("EDNS0 version: {ver}"),
+            at + after + 5..at + after + 6,
+            Value::UInt(ver),
+        ));
         let zr = at + after + 6..at + after + 8;
-        let zn = e.add(Node::field("dns.resp.z", format!("Z: 0x{z:04x}"), zr.clone(), Value::Hex(z, 4)));
-        let dnssec = if z & 0x8000 != 0 { "Accepts DNSSEC security RRs" } else { "Cannot handle DNSSEC security RRs" };
-        zn.add(Node::field("dns.resp.z.do", bitfield(z, 0x8000, 16, &format!("DO bit: {dnssec}")), zr.clone(), Value::Bool(z & 0x8000 != 0)).masked(0x8000));
-        zn.add(Node::field("dns.resp.z.reserved", bitfield(z, 0x7fff, 16, &format!("Reserved: 0x{:04x}", z & 0x7fff)), zr, Value::Hex(z & 0x7fff, 4)).masked(0x7fff));
-        e.add(Node::field("dns.resp.len", format!("Data length: {len}"), at + after + 8..at + after + 10, Value::UInt(len as u64)));
+        let zn = e.add(Node::field(
+            "dns.resp.z",
+            format!("Z: 0x{z:04x}"),
+            zr.clone(),
+            Value::Hex(z, 4),
+        ));
+        let dnssec = if z & 0x8000 != 0 {
+            "Accepts DNSSEC security RRs"
+        } else {
+            "Cannot handle DNSSEC security RRs"
+        };
+        zn.add(
+            Node::field(
+                "dns.resp.z.do",
+                bitfield(z, 0x8000, 16, &format!("DO bit: {dnssec}")),
+                zr.clone(),
+                Value::Bool(z & 0x8000 != 0),
+            )
+            .masked(0x8000),
+        );
+        zn.add(
+            Node::field(
+                "dns.resp.z.reserved",
+                bitfield(z, 0x7fff, 16, &format!("Reserved: 0x{:04x}", z & 0x7fff)),
+                zr,
+                Value::Hex(z & 0x7fff, 4),
+            )
+            .masked(0x7fff),
+        );
+        e.add(Node::field(
+            "dns.resp.len",
+            format!("Data length: {len}"),
+            at + after + 8..at + after + 10,
+            Value::UInt(len as u64),
+        ));
         return Some((e, end));
     }
-    e.add(Node::field("dns.resp.class", format!("Class: {} (0x{c:04x})", class_name(c)), at + after + 2..at + after + 4, Value::Hex(u64::from(c), 4)));
-    e.add(Node::field("dns.resp.ttl", format!("Time to live: {ttl} ({})", duration(ttl)), at + after + 4..at + after + 8, Value::UInt(u64::from(ttl))));
-    e.add(Node::field("dns.resp.len", format!("Data length: {len}"), at + after + 8..at + after + 10, Value::UInt(len as u64)));
+    e.add(Node::field(
+        "dns.resp.class",
+        format!("Class: {} (0x{c:04x})", class_name(c)),
+        at + after + 2..at + after + 4,
+        Value::Hex(u64::from(c), 4),
+    ));
+    e.add(Node::field(
+        "dns.resp.ttl",
+        format!("Time to live: {ttl} ({})", duration(ttl)),
+        at + after + 4..at + after + 8,
+        Value::UInt(u64::from(ttl)),
+    ));
+    e.add(Node::field(
+        "dns.resp.len",
+        format!("Data length: {len}"),
+        at + after + 8..at + after + 10,
+        Value::UInt(len as u64),
+    ));
     match (t, data.len()) {
         (1, 4) => {
             let a = Ipv4Addr::new(data[0], data[1], data[2], data[3]);
             extra = format!(", addr {a}");
-            e.add(Node::field("dns.a", format!("Address: {a}"), d, Value::Ip(IpAddr::V4(a))));
+            e.add(Node::field(
+                "dns.a",
+                format!("Address: {a}"),
+                d,
+                Value::Ip(IpAddr::V4(a)),
+            ));
         }
         (28, 16) => {
             let mut b = [0u8; 16];
             b.copy_from_slice(data);
             let a = Ipv6Addr::from(b);
             extra = format!(", addr {a}");
-            e.add(Node::field("dns.aaaa", format!("AAAA Address: {a}"), d, Value::Ip(IpAddr::V6(a))));
+            e.add(Node::field(
+                "dns.aaaa",
+                format!("AAAA Address: {a}"),
+                d,
+                Value::Ip(IpAddr::V6(a)),
+            ));
         }
         (5 | 2 | 12, _) => {
             if let Some((target, _, _)) = name(msg, data_at) {
@@ -299,22 +505,41 @@ fn record(msg: &[u8], pos: usize, at: usize) -> Option<(Node, usize)> {
                     _ => ("dns.ptr.domain_name", "Domain Name", "ptr"),
                 };
                 extra = format!(", {word} {target}");
-                e.add(Node::field(abbrev, format!("{label}: {target}"), d, Value::Str(Cow::Owned(target))));
+                e.add(Node::field(
+                    abbrev,
+                    format!("{label}: {target}"),
+                    d,
+                    Value::Str(Cow::Owned(target)),
+                ));
             }
         }
         (15, _) => {
             let pref = be16(msg, data_at).unwrap_or(0);
             if let Some((target, _, _)) = name(msg, data_at + 2) {
                 extra = format!(", preference {pref}, mx {target}");
-                e.add(Node::field("dns.mx.preference", format!("Preference: {pref}"), at + data_at..at + data_at + 2, Value::UInt(u64::from(pref))));
-                e.add(Node::field("dns.mx.mail_exchange", format!("Mail Exchange: {target}"), at + data_at + 2..at + end, Value::Str(Cow::Owned(target))));
+                e.add(Node::field(
+                    "dns.mx.preference",
+                    format!("Preference: {pref}"),
+                    at + data_at..at + data_at + 2,
+                    Value::UInt(u64::from(pref)),
+                ));
+                e.add(Node::field(
+                    "dns.mx.mail_exchange",
+                    format!("Mail Exchange: {target}"),
+                    at + data_at + 2..at + end,
+                    Value::Str(Cow::Owned(target)),
+                ));
             }
         }
         _ => {
             e.add(Node::text(format!("Data ({len} bytes)"), d));
         }
     }
-    e.text = format!("{rname}: type {}, class {}{extra}", type_name(t), class_name(c));
+    e.text = format!(
+        "{rname}: type {}, class {}{extra}",
+        type_name(t),
+        class_name(c)
+    );
     Some((e, end))
 }
 
@@ -368,11 +593,26 @@ fn links(view: &PacketView<'_>, n: &mut Node, id: u16, response: bool) {
         return;
     }
     if response {
-        n.add(Node::field("dns.response_to", format!("[Request In: {}]", other + 1), 0..0, Value::UInt(other as u64 + 1)));
-        let t = |i: usize| store.entry(i).filter(|e| e.has_timestamp()).map(|e| e.ts_ns);
+        n.add(Node::field(
+            "dns.response_to",
+            format!("[Request In: {}]", other + 1),
+            0..0,
+            Value::UInt(other as u64 + 1),
+        ));
+        let t = |i: usize| {
+            store
+                .entry(i)
+                .filter(|e| e.has_timestamp())
+                .map(|e| e.ts_ns)
+        };
         if let (Some(a), Some(b)) = (t(other), t(view.index)) {
             let dt = b.saturating_sub(a);
-            n.add(Node::field("dns.time", format!("[Time: {} seconds]", secs(dt)), 0..0, Value::Time(dt)));
+            n.add(Node::field(
+                "dns.time",
+                format!("[Time: {} seconds]", secs(dt)),
+                0..0,
+                Value::Time(dt),
+            ));
         }
     }
 }

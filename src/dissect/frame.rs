@@ -165,7 +165,10 @@ pub fn frame(view: &PacketView<'_>, ctx: Context) -> Node {
         let rel = store.relative_ns(view.index).unwrap_or(0);
         f.add(Node::field(
             "frame.time_relative",
-            format!("[Time since reference or first frame: {} seconds]", secs(rel)),
+            format!(
+                "[Time since reference or first frame: {} seconds]",
+                secs(rel)
+            ),
             0..0,
             Value::Time(rel),
         ));

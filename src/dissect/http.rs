@@ -48,27 +48,38 @@ pub fn is_segment(view: &PacketView<'_>) -> bool {
     let Some(h) = view.http else { return false };
     h.segment_of(&view.trace.store, &view.trace.conversations, view.index)
         .is_some()
-        || h
-            .at_packet(view.index)
+        || h.at_packet(view.index)
             .iter()
             .any(|m| m.first_packet as usize != view.index)
 }
 
 pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'static str>) {
     let d = &view.decoded;
-    let Transport::Tcp(t) = &d.transport else { return };
+    let Transport::Tcp(t) = &d.transport else {
+        return;
+    };
     let payload = t.payload();
     let at = d.payload_offset().unwrap_or(0);
     let r = at..at + payload.len();
-    let messages = view.http.map(|h| h.at_packet(view.index)).unwrap_or_default();
+    let messages = view
+        .http
+        .map(|h| h.at_packet(view.index))
+        .unwrap_or_default();
     let mut any = false;
     for m in messages {
-        let Some(head) = m.head(&view.trace.store) else { continue };
+        let Some(head) = m.head(&view.trace.store) else {
+            continue;
+        };
         if !any {
             protocols.push("http");
             any = true;
         }
-        let mut n = Node::field("http", "Hypertext Transfer Protocol", r.clone(), Value::Present);
+        let mut n = Node::field(
+            "http",
+            "Hypertext Transfer Protocol",
+            r.clone(),
+            Value::Present,
+        );
         let request = head.is_request();
         let line = head.start_line_info();
         let line = line.trim_end();
@@ -76,38 +87,104 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         let sl = n.add(Node::text(shown.clone(), r.clone()));
         sl.expert("Chat", "Sequence", &shown);
         match &head.start {
-            StartLine::Request { method, uri, version } => {
+            StartLine::Request {
+                method,
+                uri,
+                version,
+            } => {
                 let sl = n.children.last_mut().expect("start line just added");
-                sl.add(Node::field("http.request.method", format!("Request Method: {method}"), r.clone(), s(method)));
-                sl.add(Node::field("http.request.uri", format!("Request URI: {uri}"), r.clone(), s(uri)));
-                sl.add(Node::field("http.request.version", format!("Request Version: {version}"), r.clone(), s(version)));
+                sl.add(Node::field(
+                    "http.request.method",
+                    format!("Request Method: {method}"),
+                    r.clone(),
+                    s(method),
+                ));
+                sl.add(Node::field(
+                    "http.request.uri",
+                    format!("Request URI: {uri}"),
+                    r.clone(),
+                    s(uri),
+                ));
+                sl.add(Node::field(
+                    "http.request.version",
+                    format!("Request Version: {version}"),
+                    r.clone(),
+                    s(version),
+                ));
             }
-            StartLine::Response { version, code, reason } => {
+            StartLine::Response {
+                version,
+                code,
+                reason,
+            } => {
                 let sl = n.children.last_mut().expect("start line just added");
-                sl.add(Node::field("http.response.version", format!("Response Version: {version}"), r.clone(), s(version)));
-                sl.add(Node::field("http.response.code", format!("Status Code: {code}"), r.clone(), Value::UInt(u64::from(*code))));
-                sl.add(Node::field("http.response.code.desc", format!("[Status Code Description: {reason}]"), r.clone(), s(reason)));
-                sl.add(Node::field("http.response.phrase", format!("Response Phrase: {reason}"), r.clone(), s(reason)));
+                sl.add(Node::field(
+                    "http.response.version",
+                    format!("Response Version: {version}"),
+                    r.clone(),
+                    s(version),
+                ));
+                sl.add(Node::field(
+                    "http.response.code",
+                    format!("Status Code: {code}"),
+                    r.clone(),
+                    Value::UInt(u64::from(*code)),
+                ));
+                sl.add(Node::field(
+                    "http.response.code.desc",
+                    format!("[Status Code Description: {reason}]"),
+                    r.clone(),
+                    s(reason),
+                ));
+                sl.add(Node::field(
+                    "http.response.phrase",
+                    format!("Response Phrase: {reason}"),
+                    r.clone(),
+                    s(reason),
+                ));
             }
         }
         for (name, value) in &head.headers {
             let abbrev = header_field(name, request);
             let text = format!("{name}: {value}\\r\\n");
-            let v = if abbrev.ends_with(".line") { s(&format!("{name}: {value}\r\n")) } else { s(value) };
+            let v = if abbrev.ends_with(".line") {
+                s(&format!("{name}: {value}\r\n"))
+            } else {
+                s(value)
+            };
             let h = n.add(Node::field(abbrev, text, r.clone(), v));
             if abbrev == "http.content_length_header" {
                 if let Ok(len) = value.trim().parse::<u64>() {
-                    h.add(Node::field("http.content_length", format!("[Content length: {len}]"), r.clone(), Value::UInt(len)));
+                    h.add(Node::field(
+                        "http.content_length",
+                        format!("[Content length: {len}]"),
+                        r.clone(),
+                        Value::UInt(len),
+                    ));
                 }
             }
         }
         n.add(Node::text("\\r\\n", r.clone()));
         if let (true, Some(host), Some(uri)) = (request, head.header("host"), head.uri()) {
-            let full = if uri.starts_with('/') { format!("http://{host}{uri}") } else { uri.to_string() };
-            n.add(Node::field("http.request.full_uri", format!("[Full request URI: {full}]"), 0..0, s(&full)));
+            let full = if uri.starts_with('/') {
+                format!("http://{host}{uri}")
+            } else {
+                uri.to_string()
+            };
+            n.add(Node::field(
+                "http.request.full_uri",
+                format!("[Full request URI: {full}]"),
+                0..0,
+                s(&full),
+            ));
         }
         if !m.body.is_empty() {
-            n.add(Node::field("http.file_data", format!("File Data: {} bytes", m.body.len), r.clone(), Value::Present));
+            n.add(Node::field(
+                "http.file_data",
+                format!("File Data: {} bytes", m.body.len),
+                r.clone(),
+                Value::Present,
+            ));
         }
         out.push(n);
     }

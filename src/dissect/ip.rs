@@ -39,16 +39,12 @@ fn dscp(v: u8) -> (String, String) {
     let fixed = |s: &str, l: &str| (s.to_string(), l.to_string());
     match v {
         0 => fixed("CS0", "Default"),
-        8 | 16 | 24 | 32 | 40 | 48 | 56 => (
-            format!("CS{}", v / 8),
-            format!("Class Selector {}", v / 8),
-        ),
+        8 | 16 | 24 | 32 | 40 | 48 | 56 => {
+            (format!("CS{}", v / 8), format!("Class Selector {}", v / 8))
+        }
         10 | 12 | 14 | 18 | 20 | 22 | 26 | 28 | 30 | 34 | 36 | 38 => {
             let (c, d) = (v / 8, (v % 8) / 2);
-            (
-                format!("AF{c}{d}"),
-                format!("Assured Forwarding {c}{d}"),
-            )
+            (format!("AF{c}{d}"), format!("Assured Forwarding {c}{d}"))
         }
         44 => fixed("VA", "Voice-Admit"),
         46 => fixed("EF PHB", "Expedited Forwarding"),
@@ -290,7 +286,9 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             }
             out.push(n);
         }
-        Network::Ipv6 { header, ext_len, .. } => {
+        Network::Ipv6 {
+            header, ext_len, ..
+        } => {
             protocols.push("ipv6");
             let b = header.slice();
             let (src, dst) = (header.source_addr(), header.destination_addr());

@@ -62,8 +62,14 @@ fn item(out: &mut String, n: &Node, depth: usize) {
 pub fn write_json(tree: &Tree, date: &str, out: &mut String) {
     out.push_str("  {\n");
     out.push_str(&format!("    \"_index\": \"packets-{date}\",\n"));
-    out.push_str("    \"_type\": \"doc\",\n    \"_score\": null,\n    \"_source\": {\n      \"layers\": {\n");
-    let layers: Vec<&Node> = tree.layers.iter().filter(|l| !l.abbrev.is_empty()).collect();
+    out.push_str(
+        "    \"_type\": \"doc\",\n    \"_score\": null,\n    \"_source\": {\n      \"layers\": {\n",
+    );
+    let layers: Vec<&Node> = tree
+        .layers
+        .iter()
+        .filter(|l| !l.abbrev.is_empty())
+        .collect();
     for (i, l) in layers.iter().enumerate() {
         pad(out, 4);
         key(out, l.abbrev);
@@ -89,6 +95,9 @@ mod tests {
         write_json(&Tree { layers: vec![ip] }, "2026-01-01", &mut s);
         let v: serde_json::Value = serde_json::from_str(&s).expect("valid json");
         assert_eq!(v["_source"]["layers"]["ip"]["ip.flags"], "0x02");
-        assert_eq!(v["_source"]["layers"]["ip"]["ip.flags_tree"]["ip.flags.df"], "1");
+        assert_eq!(
+            v["_source"]["layers"]["ip"]["ip.flags_tree"]["ip.flags.df"],
+            "1"
+        );
     }
 }

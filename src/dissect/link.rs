@@ -35,14 +35,14 @@ fn type_node(abbrev: &'static str, label: &str, t: u16, at: usize) -> Node {
     )
 }
 
-fn address(
-    abbrev: &'static str,
-    label: &str,
-    m: [u8; 6],
-    at: usize,
-) -> Node {
+fn address(abbrev: &'static str, label: &str, m: [u8; 6], at: usize) -> Node {
     let r = at..at + 6;
-    let mut n = Node::field(abbrev, format!("{label}: {}", mac(m)), r.clone(), Value::Ether(m));
+    let mut n = Node::field(
+        abbrev,
+        format!("{label}: {}", mac(m)),
+        r.clone(),
+        Value::Ether(m),
+    );
     n.add(Node::field(
         "eth.addr",
         format!("Address: {}", mac(m)),
@@ -184,7 +184,11 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 let t = u64::from(tci);
                 n.add(
                     Node::field(
-                        if q { "vlan.priority" } else { "ieee8021ad.priority" },
+                        if q {
+                            "vlan.priority"
+                        } else {
+                            "ieee8021ad.priority"
+                        },
                         bitfield(t, 0xe000, 16, &format!("Priority: {prio}")),
                         r.clone(),
                         Value::UInt(u64::from(v.priority)),
@@ -232,7 +236,10 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                             format!("Padding: {}", hex(p)),
                             end..pad_end,
                             Value::Str(Cow::Owned(
-                                p.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(":"),
+                                p.iter()
+                                    .map(|x| format!("{x:02x}"))
+                                    .collect::<Vec<_>>()
+                                    .join(":"),
                             )),
                         ));
                     }
@@ -243,7 +250,10 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                             format!("Trailer: {}", hex(t)),
                             pad_end..data.len(),
                             Value::Str(Cow::Owned(
-                                t.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(":"),
+                                t.iter()
+                                    .map(|x| format!("{x:02x}"))
+                                    .collect::<Vec<_>>()
+                                    .join(":"),
                             )),
                         ));
                     }
@@ -257,7 +267,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             if l.truncated {
                 return;
             }
-                        protocols.extend([if v2 { "sll2" } else { "sll" }, "ethertype"]);
+            protocols.extend([if v2 { "sll2" } else { "sll" }, "ethertype"]);
             let len = if v2 { 20 } else { 16 };
             let mut n = Node::field(
                 "sll",

@@ -48,10 +48,14 @@ fn analysis_note(bit: u16, dup_num: u16) -> Option<(&'static str, String)> {
     match bit {
         af::RETRANSMISSION => s("Note", "This frame is a (suspected) retransmission"),
         af::FAST_RETRANSMISSION => s("Note", "This frame is a (suspected) fast retransmission"),
-        af::SPURIOUS_RETRANSMISSION => {
-            s("Note", "This frame is a (suspected) spurious retransmission")
-        }
-        af::OUT_OF_ORDER => s("Warning", "This frame is a (suspected) out-of-order segment"),
+        af::SPURIOUS_RETRANSMISSION => s(
+            "Note",
+            "This frame is a (suspected) spurious retransmission",
+        ),
+        af::OUT_OF_ORDER => s(
+            "Warning",
+            "This frame is a (suspected) out-of-order segment",
+        ),
         af::LOST_SEGMENT => s(
             "Warning",
             "Previous segment(s) not captured (common at capture start)",
@@ -152,7 +156,12 @@ fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
         let r = o..o + len;
         let body = &opts[pos..pos + len];
         names.push(option_name(kind));
-        let kind_node = Node::field("tcp.option_kind", kind_text(kind), o..o + 1, Value::UInt(u64::from(kind)));
+        let kind_node = Node::field(
+            "tcp.option_kind",
+            kind_text(kind),
+            o..o + 1,
+            Value::UInt(u64::from(kind)),
+        );
         let len_node = || {
             Node::field(
                 "tcp.option_len",
@@ -162,8 +171,18 @@ fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
             )
         };
         let mut n = match kind {
-            0 => Node::field("tcp.options.eol", "TCP Option - End of Option List (EOL)", r.clone(), Value::Present),
-            1 => Node::field("tcp.options.nop", "TCP Option - No-Operation (NOP)", r.clone(), Value::Present),
+            0 => Node::field(
+                "tcp.options.eol",
+                "TCP Option - End of Option List (EOL)",
+                r.clone(),
+                Value::Present,
+            ),
+            1 => Node::field(
+                "tcp.options.nop",
+                "TCP Option - No-Operation (NOP)",
+                r.clone(),
+                Value::Present,
+            ),
             2 => {
                 let mss = be16(body, 2).unwrap_or(0);
                 let mut n = Node::field(
@@ -228,7 +247,10 @@ fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
                     edges.push((l, rr, o + i));
                     i += 8;
                 }
-                let list: Vec<String> = edges.iter().map(|(l, r, _)| format!("SLE={l} SRE={r}")).collect();
+                let list: Vec<String> = edges
+                    .iter()
+                    .map(|(l, r, _)| format!("SLE={l} SRE={r}"))
+                    .collect();
                 let mut n = Node::field(
                     "tcp.options.sack",
                     format!("TCP Option - SACK {}", list.join(" ")),
@@ -281,7 +303,10 @@ fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
             k => {
                 let mut n = Node::field(
                     "tcp.options.unknown",
-                    format!("TCP Option - {}", if k == 34 { "TCP Fast Open" } else { "Unknown" }),
+                    format!(
+                        "TCP Option - {}",
+                        if k == 34 { "TCP Fast Open" } else { "Unknown" }
+                    ),
                     r.clone(),
                     Value::Present,
                 );
@@ -313,7 +338,9 @@ fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
 
 pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'static str>) {
     let d = &view.decoded;
-    let Transport::Tcp(t) = &d.transport else { return };
+    let Transport::Tcp(t) = &d.transport else {
+        return;
+    };
     protocols.push("tcp");
     let at = d.transport_offset.unwrap_or(0);
     let b = t.slice();
@@ -326,20 +353,36 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     let len = d.tcp_len().unwrap_or(0);
     let flags = t.tcp_flags();
     let (sp, dp) = (t.source_port(), t.destination_port());
-    let mut head = format!("Transmission Control Protocol, Src Port: {sp}, Dst Port: {dp}, Seq: {seq}");
+    let mut head =
+        format!("Transmission Control Protocol, Src Port: {sp}, Dst Port: {dp}, Seq: {seq}");
     if flags.ack() {
         head.push_str(&format!(", Ack: {ack}"));
     }
     head.push_str(&format!(", Len: {len}"));
     let mut n = Node::field("tcp", head, at..at + hl, Value::Present);
-    n.add(Node::field("tcp.srcport", format!("Source Port: {sp}"), at..at + 2, Value::UInt(u64::from(sp))));
-    n.add(Node::field("tcp.dstport", format!("Destination Port: {dp}"), at + 2..at + 4, Value::UInt(u64::from(dp))));
+    n.add(Node::field(
+        "tcp.srcport",
+        format!("Source Port: {sp}"),
+        at..at + 2,
+        Value::UInt(u64::from(sp)),
+    ));
+    n.add(Node::field(
+        "tcp.dstport",
+        format!("Destination Port: {dp}"),
+        at + 2..at + 4,
+        Value::UInt(u64::from(dp)),
+    ));
     // One walk over the stream's earlier packets.
     let mut completeness = 0u8;
     let mut prev_ts: Option<i64> = None;
     let mut walked_all = true;
     if let Some((c, _)) = conv {
-        n.add(Node::field("tcp.stream", format!("[Stream index: {}]", c.stream), 0..0, Value::UInt(u64::from(c.stream))));
+        n.add(Node::field(
+            "tcp.stream",
+            format!("[Stream index: {}]", c.stream),
+            0..0,
+            Value::UInt(u64::from(c.stream)),
+        ));
         for (steps, i) in c.packets(store).enumerate() {
             if i >= view.index {
                 break;
@@ -384,10 +427,24 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             ));
         }
     }
-    n.add(Node::field("tcp.len", format!("[TCP Segment Len: {len}]"), 0..0, Value::UInt(u64::from(len))));
+    n.add(Node::field(
+        "tcp.len",
+        format!("[TCP Segment Len: {len}]"),
+        0..0,
+        Value::UInt(u64::from(len)),
+    ));
     let relative = conv.is_some();
-    let rel_word = if relative { "    (relative sequence number)" } else { "" };
-    n.add(Node::field("tcp.seq", format!("Sequence Number: {seq}{rel_word}"), at + 4..at + 8, Value::UInt(u64::from(seq))));
+    let rel_word = if relative {
+        "    (relative sequence number)"
+    } else {
+        ""
+    };
+    n.add(Node::field(
+        "tcp.seq",
+        format!("Sequence Number: {seq}{rel_word}"),
+        at + 4..at + 8,
+        Value::UInt(u64::from(seq)),
+    ));
     n.add(Node::field(
         "tcp.seq_raw",
         format!("Sequence Number (raw): {}", t.sequence_number()),
@@ -403,10 +460,24 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         Value::UInt(u64::from(nxt)),
     ));
     if flags.ack() {
-        let w = if relative { "    (relative ack number)" } else { "" };
-        n.add(Node::field("tcp.ack", format!("Acknowledgment Number: {ack}{w}"), at + 8..at + 12, Value::UInt(u64::from(ack))));
+        let w = if relative {
+            "    (relative ack number)"
+        } else {
+            ""
+        };
+        n.add(Node::field(
+            "tcp.ack",
+            format!("Acknowledgment Number: {ack}{w}"),
+            at + 8..at + 12,
+            Value::UInt(u64::from(ack)),
+        ));
     } else {
-        n.add(Node::field("tcp.ack", "Acknowledgment Number: 0", at + 8..at + 12, Value::UInt(0)));
+        n.add(Node::field(
+            "tcp.ack",
+            "Acknowledgment Number: 0",
+            at + 8..at + 12,
+            Value::UInt(0),
+        ));
     }
     n.add(Node::field(
         "tcp.ack_raw",
@@ -418,7 +489,12 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     n.add(
         Node::field(
             "tcp.hdr_len",
-            bitfield(b12, 0xf0, 8, &format!("Header Length: {hl} bytes ({})", t.data_offset())),
+            bitfield(
+                b12,
+                0xf0,
+                8,
+                &format!("Header Length: {hl} bytes ({})", t.data_offset()),
+            ),
             at + 12..at + 13,
             Value::UInt(hl as u64),
         )
@@ -450,14 +526,27 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     ] {
         let on = fb & mask != 0;
         let bit = f.add(
-            Node::field(abbrev, bitfield(fb, mask, 12, &format!("{label}: {}", set(on))), fr.clone(), Value::Bool(on))
-                .masked(mask),
+            Node::field(
+                abbrev,
+                bitfield(fb, mask, 12, &format!("{label}: {}", set(on))),
+                fr.clone(),
+                Value::Bool(on),
+            )
+            .masked(mask),
         );
         if on && mask == 0x002 {
             if flags.ack() {
-                bit.expert("Chat", "Sequence", &format!("Connection establish acknowledge (SYN+ACK): server port {sp}"));
+                bit.expert(
+                    "Chat",
+                    "Sequence",
+                    &format!("Connection establish acknowledge (SYN+ACK): server port {sp}"),
+                );
             } else {
-                bit.expert("Chat", "Sequence", &format!("Connection establish request (SYN): server port {server_port}"));
+                bit.expert(
+                    "Chat",
+                    "Sequence",
+                    &format!("Connection establish request (SYN): server port {server_port}"),
+                );
             }
         }
         if on && mask == 0x004 {
@@ -478,13 +567,26 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         // other side's FIN undergoes it.
         let other_fin = conv.and_then(|(c, dir)| c.tcp.as_ref()?.dirs[dir.reverse().index()].fin);
         if other_fin.is_some_and(|p| (p as usize) < view.index) {
-            fs.expert("Note", "Sequence", "This frame undergoes the connection closing");
+            fs.expert(
+                "Note",
+                "Sequence",
+                "This frame undergoes the connection closing",
+            );
         } else {
-            fs.expert("Note", "Sequence", "This frame initiates the connection closing");
+            fs.expert(
+                "Note",
+                "Sequence",
+                "This frame initiates the connection closing",
+            );
         }
     }
     let win = t.window_size();
-    n.add(Node::field("tcp.window_size_value", format!("Window: {win}"), at + 14..at + 16, Value::UInt(u64::from(win))));
+    n.add(Node::field(
+        "tcp.window_size_value",
+        format!("Window: {win}"),
+        at + 14..at + 16,
+        Value::UInt(u64::from(win)),
+    ));
     let scaled = view.scaled_window(win);
     n.add(Node::field(
         "tcp.window_size",
@@ -515,15 +617,29 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         ));
     }
     let ck = t.checksum();
-    n.add(Node::field("tcp.checksum", format!("Checksum: 0x{ck:04x} [unverified]"), at + 16..at + 18, Value::Hex(u64::from(ck), 4)));
-    n.add(Node::field("tcp.checksum.status", "[Checksum Status: Unverified]", 0..0, Value::UInt(2)));
+    n.add(Node::field(
+        "tcp.checksum",
+        format!("Checksum: 0x{ck:04x} [unverified]"),
+        at + 16..at + 18,
+        Value::Hex(u64::from(ck), 4),
+    ));
+    n.add(Node::field(
+        "tcp.checksum.status",
+        "[Checksum Status: Unverified]",
+        0..0,
+        Value::UInt(2),
+    ));
     let up = t.urgent_pointer();
-    n.add(Node::field("tcp.urgent_pointer", format!("Urgent Pointer: {up}"), at + 18..at + 20, Value::UInt(u64::from(up))));
+    n.add(Node::field(
+        "tcp.urgent_pointer",
+        format!("Urgent Pointer: {up}"),
+        at + 18..at + 20,
+        Value::UInt(u64::from(up)),
+    ));
     let opts = t.options();
     if !opts.is_empty() {
-        let base_ack = conv.and_then(|(c, dir)| {
-            c.tcp.as_ref()?.dirs[dir.reverse().index()].base_seq
-        });
+        let base_ack =
+            conv.and_then(|(c, dir)| c.tcp.as_ref()?.dirs[dir.reverse().index()].base_seq);
         n.add(options(opts, at + 20, base_ack));
     }
     let entry = store.entry(view.index);
@@ -534,13 +650,19 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         let s = n.add(Node::text("[Timestamps]", 0..0));
         s.add(Node::field(
             "tcp.time_relative",
-            format!("[Time since first frame in this TCP stream: {} seconds]", secs(first)),
+            format!(
+                "[Time since first frame in this TCP stream: {} seconds]",
+                secs(first)
+            ),
             0..0,
             Value::Time(first),
         ));
         s.add(Node::field(
             "tcp.time_delta",
-            format!("[Time since previous frame in this TCP stream: {} seconds]", secs(prev)),
+            format!(
+                "[Time since previous frame in this TCP stream: {} seconds]",
+                secs(prev)
+            ),
             0..0,
             Value::Time(prev),
         ));
@@ -565,7 +687,12 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     let analysis = entry.map_or(0, |e| e.analysis);
     if analysis != 0 {
         let dup = entry.map_or(0, |e| e.dup_ack_num);
-        let mut fl = Node::field("tcp.analysis.flags", "[TCP Analysis Flags]", 0..0, Value::Present);
+        let mut fl = Node::field(
+            "tcp.analysis.flags",
+            "[TCP Analysis Flags]",
+            0..0,
+            Value::Present,
+        );
         for bit in NOTE_ORDER {
             if analysis & bit == 0 {
                 continue;
@@ -587,7 +714,11 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     if len > 0 {
         let segment = super::http::is_segment(view);
         n.add(Node::field(
-            if segment { "tcp.segment_data" } else { "tcp.payload" },
+            if segment {
+                "tcp.segment_data"
+            } else {
+                "tcp.payload"
+            },
             if segment {
                 format!("TCP segment data ({len} bytes)")
             } else {
@@ -595,7 +726,11 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             },
             payload_at..payload_at + captured,
             Value::Str(Cow::Owned(
-                t.payload().iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(":"),
+                t.payload()
+                    .iter()
+                    .map(|x| format!("{x:02x}"))
+                    .collect::<Vec<_>>()
+                    .join(":"),
             )),
         ));
     }

@@ -349,6 +349,82 @@ impl<'t> PacketView<'t> {
             F::Dns => udp
                 .filter(|u| u.source_port() == 53 || u.destination_port() == 53)
                 .map(|_| Value::Present),
+            // Fields of the details tree: built once for the packet, then read.
+            F::FrameTime
+            | F::FrameTimeDeltaDisplayed
+            | F::FrameEncapType
+            | F::EthLg
+            | F::EthIg
+            | F::VlanPriority
+            | F::VlanDei
+            | F::VlanEtype
+            | F::SllPkttype
+            | F::SllEtype
+            | F::NullFamily
+            | F::ArpHwType
+            | F::ArpProtoType
+            | F::ArpHwSize
+            | F::ArpProtoSize
+            | F::ArpSrcHwMac
+            | F::ArpSrcProtoIpv4
+            | F::ArpDstHwMac
+            | F::ArpDstProtoIpv4
+            | F::IpVersion
+            | F::IpHdrLen
+            | F::IpDsfield
+            | F::IpDsfieldDscp
+            | F::IpDsfieldEcn
+            | F::IpFlags
+            | F::IpFlagsRb
+            | F::IpFlagsDf
+            | F::IpChecksum
+            | F::Ipv6Tclass
+            | F::Ipv6Flow
+            | F::Ipv6Plen
+            | F::IcmpChecksum
+            | F::TcpCompleteness
+            | F::TcpChecksum
+            | F::TcpUrgentPointer
+            | F::TcpWindowSizeScalefactor
+            | F::TcpOptionsWscaleMultiplier
+            | F::TcpOptionsTsval
+            | F::TcpOptionsTsecr
+            | F::TcpTimeRelative
+            | F::TcpTimeDelta
+            | F::UdpTimeRelative
+            | F::UdpTimeDelta
+            | F::DnsId
+            | F::DnsFlags
+            | F::DnsFlagsResponse
+            | F::DnsFlagsOpcode
+            | F::DnsFlagsAuthoritative
+            | F::DnsFlagsTruncated
+            | F::DnsFlagsRecdesired
+            | F::DnsFlagsRecavail
+            | F::DnsFlagsRcode
+            | F::DnsCountQueries
+            | F::DnsCountAnswers
+            | F::DnsCountAuthRr
+            | F::DnsCountAddRr
+            | F::DnsQryName
+            | F::DnsQryType
+            | F::DnsQryClass
+            | F::DnsRespName
+            | F::DnsRespType
+            | F::DnsRespTtl
+            | F::DnsA
+            | F::DnsAaaa
+            | F::DnsCname
+            | F::DnsResponseTo
+            | F::DnsTime
+            | F::HttpRequestFullUri
+            | F::WsExpert => {
+                let tree = crate::dissect::tree(self, crate::dissect::Context::default());
+                let mut found = Vec::new();
+                tree.values(field.name(), &mut found);
+                out.extend(found);
+                return;
+            }
             F::Http
             | F::HttpRequest
             | F::HttpResponse
