@@ -7,6 +7,7 @@ use super::Node;
 use crate::decode::Transport;
 use crate::fields::{PacketView, Value};
 use crate::http::parse::StartLine;
+use crate::http::{Message, MessageRef, Role};
 use std::borrow::Cow;
 
 /// The field of a header, as Wireshark names it.
@@ -53,6 +54,83 @@ pub fn is_segment(view: &PacketView<'_>) -> bool {
             .any(|m| m.first_packet as usize != view.index)
 }
 
+/// "[N Reassembled TCP Segments (B bytes): #8(1448), ...]": the packets of
+/// the connection's direction whose payload holds the message's bytes.
+fn reassembled(view: &PacketView<'_>, m: &Message) -> Option<Node> {
+    let store = &view.trace.store;
+    let (c, dir) = view.trace.conversations.of_packet(store, view.index)?;
+    let mut parts: Vec<(usize, u64, u64)> = Vec::new();
+    let mut covered = m.start;
+    for (steps, i) in c.packets(store).enumerate() {
+        if steps >= super::tcp::MAX_STREAM_WALK || i > m.last_packet as usize {
+            break;
+        }
+        if i < m.first_packet as usize {
+            continue;
+        }
+        let other = PacketView::with_http(view.trace, None, i);
+        if other.direction() != Some(dir) {
+            continue;
+        }
+        let len = u64::from(other.decoded.tcp_len().unwrap_or(0));
+        let Some((seq, _)) = other.relative_seq_ack() else {
+            continue;
+        };
+        // Stream offset 0 is the byte after the SYN.
+        let from = u64::from(seq).saturating_sub(1);
+        let (lo, hi) = (from.max(covered), (from + len).min(m.end));
+        if len == 0 || hi <= lo {
+            continue;
+        }
+        parts.push((i, lo - m.start, hi - m.start));
+        covered = hi;
+    }
+    if parts.len() < 2 {
+        return None;
+    }
+    let total = m.end - m.start;
+    let list: Vec<String> = parts
+        .iter()
+        .map(|(i, lo, hi)| format!("#{}({})", i + 1, hi - lo))
+        .collect();
+    let mut n = Node::field(
+        "tcp.segments",
+        format!(
+            "[{} Reassembled TCP Segments ({total} bytes): {}]",
+            parts.len(),
+            list.join(", ")
+        ),
+        0..0,
+        Value::Present,
+    );
+    for (i, lo, hi) in &parts {
+        n.add(Node::field(
+            "tcp.segment",
+            format!(
+                "[Frame: {}, payload: {lo}-{} ({} bytes)]",
+                i + 1,
+                hi - 1,
+                hi - lo
+            ),
+            0..0,
+            Value::UInt(*i as u64 + 1),
+        ));
+    }
+    n.add(Node::field(
+        "tcp.segment.count",
+        format!("[Segment count: {}]", parts.len()),
+        0..0,
+        Value::UInt(parts.len() as u64),
+    ));
+    n.add(Node::field(
+        "tcp.reassembled.length",
+        format!("[Reassembled TCP length: {total}]"),
+        0..0,
+        Value::UInt(total),
+    ));
+    Some(n)
+}
+
 pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'static str>) {
     let d = &view.decoded;
     let Transport::Tcp(t) = &d.transport else {
@@ -61,19 +139,42 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     let payload = t.payload();
     let at = d.payload_offset().unwrap_or(0);
     let r = at..at + payload.len();
-    let messages = view
-        .http
-        .map(|h| h.at_packet(view.index))
-        .unwrap_or_default();
+    let mut refs: Vec<(MessageRef, &Message)> = match view.http {
+        Some(h) => h
+            .refs_at_packet(view.index)
+            .iter()
+            .filter_map(|r| Some((*r, h.message(*r)?)))
+            .collect(),
+        None => Vec::new(),
+    };
+    refs.sort_by_key(|(_, m)| (m.start, !m.is_request()));
+    let store = &view.trace.store;
+    let ts = |i: u32| {
+        store
+            .entry(i as usize)
+            .filter(|e| e.has_timestamp())
+            .map(|e| e.ts_ns)
+    };
     let mut any = false;
-    for m in messages {
-        let Some(head) = m.head(&view.trace.store) else {
-            continue;
-        };
+    for (mref, m) in refs {
+        let Some(head) = m.head(store) else { continue };
+        let Some(http) = view.http else { continue };
         if !any {
             protocols.push("http");
             any = true;
         }
+        if m.first_packet as usize != view.index {
+            if let Some(seg) = reassembled(view, m) {
+                out.push(seg);
+            }
+        }
+        let tr = http.transactions.get(mref.transaction as usize);
+        let number = tr.map_or(1, |t| t.number + 1);
+        let prev = mref
+            .transaction
+            .checked_sub(1)
+            .and_then(|i| http.transactions.get(i as usize))
+            .filter(|p| tr.is_some_and(|t| t.conversation == p.conversation));
         let mut n = Node::field(
             "http",
             "Hypertext Transfer Protocol",
@@ -165,18 +266,77 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             }
         }
         n.add(Node::text("\\r\\n", r.clone()));
-        if let (true, Some(host), Some(uri)) = (request, head.header("host"), head.uri()) {
-            let full = if uri.starts_with('/') {
+        let full_uri = |h: &crate::http::parse::Head| -> Option<String> {
+            let (host, uri) = (h.header("host")?, h.uri()?);
+            Some(if uri.starts_with('/') {
                 format!("http://{host}{uri}")
             } else {
                 uri.to_string()
-            };
+            })
+        };
+        if request {
+            if let Some(full) = full_uri(&head) {
+                n.add(Node::field(
+                    "http.request.full_uri",
+                    format!("[Full request URI: {full}]"),
+                    0..0,
+                    s(&full),
+                ));
+            }
             n.add(Node::field(
-                "http.request.full_uri",
-                format!("[Full request URI: {full}]"),
+                "http.request_number",
+                format!("[HTTP request {number}/{number}]"),
                 0..0,
-                s(&full),
+                Value::UInt(u64::from(number)),
             ));
+            if let Some(p) = prev.and_then(|p| p.request.as_ref()) {
+                n.add(Node::field(
+                    "http.prev_request_in",
+                    format!("[Prev request in frame: {}]", p.last_packet + 1),
+                    0..0,
+                    Value::UInt(u64::from(p.last_packet + 1)),
+                ));
+            }
+        } else if mref.role == Role::Response {
+            n.add(Node::field(
+                "http.response_number",
+                format!("[HTTP response {number}/{number}]"),
+                0..0,
+                Value::UInt(u64::from(number)),
+            ));
+            if let Some(p) = prev.and_then(|p| p.response.as_ref()) {
+                n.add(Node::field(
+                    "http.prev_response_in",
+                    format!("[Prev response in frame: {}]", p.last_packet + 1),
+                    0..0,
+                    Value::UInt(u64::from(p.last_packet + 1)),
+                ));
+            }
+            if let Some(req) = tr.and_then(|t| t.request.as_ref()) {
+                if let (Some(a), Some(b)) = (ts(req.last_packet), ts(view.index as u32)) {
+                    let dt = b.saturating_sub(a);
+                    n.add(Node::field(
+                        "http.time",
+                        format!("[Time since request: {} seconds]", super::bits::secs(dt)),
+                        0..0,
+                        Value::Time(dt),
+                    ));
+                }
+                n.add(Node::field(
+                    "http.request_in",
+                    format!("[Request in frame: {}]", req.last_packet + 1),
+                    0..0,
+                    Value::UInt(u64::from(req.last_packet + 1)),
+                ));
+                if let Some(full) = req.head(store).as_ref().and_then(full_uri) {
+                    n.add(Node::field(
+                        "http.response_for.uri",
+                        format!("[Request URI: {full}]"),
+                        0..0,
+                        s(&full),
+                    ));
+                }
+            }
         }
         if !m.body.is_empty() {
             n.add(Node::field(
@@ -188,7 +348,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         }
         out.push(n);
     }
-    if !any && !payload.is_empty() && !is_segment(view) {
+    if !any && !payload.is_empty() && !is_segment(view) && !super::tcp::retransmitted(view) {
         protocols.push("data");
         out.push(super::udp::data(payload, at));
     }

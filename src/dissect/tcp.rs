@@ -315,9 +315,7 @@ fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
                 n
             }
         };
-        if kind == 1 {
-            n.add(kind_node);
-        } else if kind == 0 {
+        if kind <= 1 {
             n.add(kind_node);
         }
         items.push(n);
@@ -334,6 +332,16 @@ fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
     let mut node = Node::field("tcp.options", head, at..at + opts.len(), Value::Present);
     node.children = items;
     node
+}
+
+/// A retransmission: tshark shows its payload as "Retransmitted TCP segment
+/// data" and hands it to no dissector.
+pub fn retransmitted(view: &PacketView<'_>) -> bool {
+    let bits = af::RETRANSMISSION | af::FAST_RETRANSMISSION | af::SPURIOUS_RETRANSMISSION;
+    view.trace
+        .store
+        .entry(view.index)
+        .is_some_and(|e| e.analysis & bits != 0)
 }
 
 pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'static str>) {
@@ -712,18 +720,9 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     let payload_at = at + hl;
     let captured = t.payload().len();
     if len > 0 {
-        let segment = super::http::is_segment(view);
         n.add(Node::field(
-            if segment {
-                "tcp.segment_data"
-            } else {
-                "tcp.payload"
-            },
-            if segment {
-                format!("TCP segment data ({len} bytes)")
-            } else {
-                format!("TCP payload ({len} bytes)")
-            },
+            "tcp.payload",
+            format!("TCP payload ({len} bytes)"),
             payload_at..payload_at + captured,
             Value::Str(Cow::Owned(
                 t.payload()
@@ -733,6 +732,21 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                     .join(":"),
             )),
         ));
+        if retransmitted(view) {
+            n.add(Node::field(
+                "tcp.segment_data",
+                format!("Retransmitted TCP segment data ({len} bytes)"),
+                payload_at..payload_at + captured,
+                Value::Present,
+            ));
+        } else if super::http::is_segment(view) {
+            n.add(Node::field(
+                "tcp.segment_data",
+                format!("TCP segment data ({len} bytes)"),
+                payload_at..payload_at + captured,
+                Value::Present,
+            ));
+        }
     }
     out.push(n);
 }
