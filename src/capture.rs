@@ -21,9 +21,7 @@ pub use source::CaptureBytes;
 
 use std::path::Path;
 
-/// Largest captured length accepted for one record, as in Wireshark's
-/// `WTAP_MAX_PACKET_SIZE_STANDARD`: anything bigger means the file is corrupt.
-pub const MAX_RECORD_LEN: u32 = 262_144;
+pub use crate::limits::MAX_RECORD_LEN;
 
 /// A link-layer header type (the LINKTYPE_ numbers of pcap and pcapng).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -59,10 +59,14 @@ pub fn open_session(path: &Path) -> anyhow::Result<Session> {
     Session::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
-/// Reports damage found while loading, after the command's output.
+/// Reports damage found while loading, and each bound reached (once), after
+/// the command's output.
 pub fn report_damage(path: &Path, trace: &Trace) -> Outcome {
     if let Some(w) = &trace.warning {
         eprintln!("wirelens: warning: {}: {w}", path.display());
+    }
+    for hit in trace.limits.hits() {
+        eprintln!("wirelens: warning: {}: {hit}", path.display());
     }
     if let Some(e) = &trace.error {
         eprintln!("wirelens: {}: {e}", path.display());

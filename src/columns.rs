@@ -96,9 +96,7 @@ fn protocol_and_info(
         Transport::Udp(u) => {
             let (s, t) = (u.source_port(), u.destination_port());
             let (dns, mdns) = (s == 53 || t == 53, s == 5353 || t == 5353);
-            let info = (dns || mdns)
-                .then(|| crate::decode::dns::info(u.payload()))
-                .flatten();
+            let info = (dns || mdns).then(|| dns_info(view, u.payload())).flatten();
             match info {
                 Some(info) => ((if dns { "DNS" } else { "MDNS" }).into(), info),
                 None => {
@@ -115,6 +113,10 @@ fn protocol_and_info(
             "ICMPv6".into(),
             format!("type={} code={}", i.type_u8(), i.code_u8()),
         ),
+        Transport::None if d.tcp_short_ports.is_some() => {
+            let (s, t) = d.tcp_short_ports.unwrap_or_default();
+            ("TCP".into(), format!("{s} \u{2192} {t}{CUT}"))
+        }
         Transport::None => match &d.network {
             Network::Arp(a) => {
                 let op = a.operation().0;
@@ -211,12 +213,12 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
     if flags.ack() {
         let _ = write!(s, " Ack={ack}");
     }
-    let _ = write!(
-        s,
-        " Win={} Len={}",
-        view.scaled_window(t.window_size()),
-        d.tcp_len().unwrap_or(0)
-    );
+    let _ = write!(s, " Win={}", view.scaled_window(t.window_size()));
+    // tshark leaves Len out of a header cut inside its fixed 20 bytes.
+    let cut_in_fixed = t.slice().len() < 20;
+    if !cut_in_fixed {
+        let _ = write!(s, " Len={}", d.tcp_len().unwrap_or(0));
+    }
     if flags.intersects(TcpFlags::URG) {
         let _ = write!(s, " Urg={}", t.urgent_pointer());
     }
@@ -257,5 +259,25 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
             _ => {}
         }
     }
+    if cut_in_fixed {
+        s.push_str(CUT);
+    }
     s
+}
+
+/// What tshark appends to the Info of a packet whose header is cut.
+const CUT: &str = "[Packet size limited during capture]";
+
+/// The DNS Info text; a name past a bound is reported on the trace.
+fn dns_info(view: &PacketView<'_>, payload: &[u8]) -> Option<String> {
+    use crate::decode::dns::{summary, DnsError};
+    match summary(payload) {
+        Ok(s) => Some(s),
+        Err(DnsError::Limit(limit)) => {
+            let hit = crate::limits::LimitHit::new(limit, Some(view.index as u32));
+            view.trace.limits.report(hit);
+            None
+        }
+        Err(DnsError::Malformed) => None,
+    }
 }

@@ -70,6 +70,10 @@ pub struct Decoded<'a> {
     pub l4_wire_len: Option<u32>,
     /// A header was cut short (by the snaplen or by damage).
     pub header_truncated: bool,
+    /// The ports of a TCP header cut too short for a [`TcpView`] (fewer than
+    /// 16 bytes): all tshark shows of it (`tcp.srcport`, `tcp.dstport`; no
+    /// stream).
+    pub tcp_short_ports: Option<(u16, u16)>,
 }
 
 impl<'a> Decoded<'a> {
@@ -157,6 +161,7 @@ pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
         ip_protocol: None,
         transport_offset: None,
         l4_wire_len: None,
+        tcp_short_ports: None,
         link,
     };
     let sliced = match decoded.link.next {
@@ -239,6 +244,8 @@ pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
         if let Some(t) = TcpView::new(bytes) {
             decoded.transport = Transport::Tcp(t);
             decoded.header_truncated = true;
+        } else {
+            decoded.tcp_short_ports = tcp::ports_of_short_header(bytes);
         }
     }
     decoded.transport_offset = match &decoded.transport {
@@ -291,10 +298,21 @@ mod tests {
     #[test]
     fn cut_inside_tcp_header() {
         let p = tcp_packet(b"");
+        // 6 bytes of TCP header: only the ports, as tshark shows them.
         let d = decode(LinkType::ETHERNET, &p[..40], p.len() as u32);
         assert!(d.tcp().is_none());
         assert!(d.header_truncated);
         assert_eq!(d.ip_protocol, Some(6));
+        assert_eq!(d.tcp_short_ports, Some((1234, 80)));
+        // 17 bytes: everything up to the window.
+        let d = decode(LinkType::ETHERNET, &p[..51], p.len() as u32);
+        let t = d.tcp().expect("a view from 16 bytes");
+        assert_eq!(
+            (t.source_port(), t.sequence_number(), t.window_size()),
+            (1234, 1000, 64240)
+        );
+        assert!(t.syn() && !t.has_checksum() && d.header_truncated);
+        assert_eq!(d.tcp_short_ports, None);
     }
 
     #[test]

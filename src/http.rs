@@ -15,8 +15,9 @@ pub mod parse;
 pub mod stream;
 
 use crate::flow::{Conversation, Conversations, Direction, Protocol};
+use crate::limits::{Limit, LimitHit, LimitLog, MAX_HTTP_PIPELINE};
 use crate::store::PacketStore;
-use parse::{Framing, Head, HeadError, StartLine};
+use parse::{Framing, Head, StartLine};
 use std::collections::HashMap;
 use stream::DirStream;
 
@@ -130,8 +131,23 @@ impl Message {
 
     /// `raw` (this message's body bytes) with the content codings of
     /// `head` (this message's) undone, bounded by `limit`.
+    /// A limit reached names this message's last packet.
     pub fn decode_body(&self, head: &Head, raw: &[u8], limit: u64) -> content::DecodedBody {
-        content::decode(raw, &head.codings(), limit)
+        self.decode_codings(&head.codings(), raw, limit)
+    }
+
+    /// Like [`Message::decode_body`], with the head's codings already known.
+    pub fn decode_codings(
+        &self,
+        codings: &[String],
+        raw: &[u8],
+        limit: u64,
+    ) -> content::DecodedBody {
+        let mut d = content::decode(raw, codings, limit);
+        if let Some(content::ContentError::Limit(hit)) = &mut d.error {
+            hit.packet = Some(self.last_packet);
+        }
+        d
     }
 
     /// The start line as Wireshark's Info column shows it, with the body's
@@ -186,6 +202,9 @@ pub struct HttpIndex {
     /// message spanning several packets, sorted: answers `segment_of` by a
     /// binary search.
     spans: Vec<(u32, u32, u32, MessageRef)>,
+    /// Bounds reached while building (reassembly, gap fill, heads, chunk
+    /// lines, pipelining), the first of each.
+    pub limits: Vec<LimitHit>,
 }
 
 /// How many earlier messages `segment_of` looks back over (messages of one
@@ -198,6 +217,7 @@ impl HttpIndex {
     /// is in conversation order whatever the number of threads.
     pub fn build(store: &PacketStore, conversations: &Conversations) -> HttpIndex {
         let convs = conversations.all();
+        let limits = LimitLog::default();
         let parse = |range: &std::ops::Range<usize>| -> Vec<Transaction> {
             let mut out = Vec::new();
             for ci in range.clone() {
@@ -206,7 +226,12 @@ impl HttpIndex {
                     continue;
                 }
                 let streams = stream::reassemble(store, conv);
-                out.extend(connection(conv, ci as u32, &streams));
+                for s in &streams {
+                    for hit in [s.limit_hit, s.reassembly_limit].into_iter().flatten() {
+                        limits.report(hit);
+                    }
+                }
+                out.extend(connection(conv, ci as u32, &streams, &limits));
             }
             out
         };
@@ -224,6 +249,7 @@ impl HttpIndex {
         index
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
+        index.limits = limits.hits();
         index
     }
 
@@ -350,10 +376,25 @@ impl HttpIndex {
     }
 }
 
-fn message_at(s: &DirStream, start: u64, head: &Head, framing: Framing, closed: bool) -> Message {
+/// Records a bound reached by the message parser at stream offset `at`.
+fn report(limits: &LimitLog, s: &DirStream, limit: Limit, at: u64) {
+    limits.report(LimitHit::new(limit, s.packet_at(at)));
+}
+
+fn message_at(
+    s: &DirStream,
+    start: u64,
+    head: &Head,
+    framing: Framing,
+    closed: bool,
+    limits: &LimitLog,
+) -> Message {
     let body_start = start + head.len as u64;
     let rest = s.bytes.get(body_start as usize..).unwrap_or(&[]);
     let mut body = parse::read_body(rest, framing, closed);
+    if let Some(limit) = body.limit {
+        report(limits, s, limit, body_start + body.wire_len);
+    }
     body.shift(body_start);
     let end = body_start + body.wire_len;
     let first_packet = s.packet_at(start).unwrap_or(0);
@@ -414,7 +455,7 @@ fn resync(s: &DirStream, pos: u64, looks: fn(&[u8]) -> bool) -> Option<u64> {
 
 /// The requests of a client stream, each with its method (which frames the
 /// response).
-fn parse_requests(s: &DirStream) -> Vec<(Message, String)> {
+fn parse_requests(s: &DirStream, limits: &LimitLog) -> Vec<(Message, String)> {
     let mut out = Vec::new();
     let mut pos = 0u64;
     let closed = s.end_packet.is_some();
@@ -423,7 +464,7 @@ fn parse_requests(s: &DirStream) -> Vec<(Message, String)> {
         match parse::parse_request(buf) {
             Ok(head) => {
                 let framing = parse::request_framing(&head);
-                let m = message_at(s, pos, &head, framing, closed);
+                let m = message_at(s, pos, &head, framing, closed, limits);
                 let next = m.end;
                 let stop = !m.body.complete || m.body.malformed;
                 out.push((m, head.method().unwrap_or_default().to_string()));
@@ -436,7 +477,10 @@ fn parse_requests(s: &DirStream) -> Vec<(Message, String)> {
                     pos = next;
                 }
             }
-            Err(HeadError::Incomplete) | Err(HeadError::TooLarge) | Err(HeadError::Invalid) => {
+            Err(e) => {
+                if let Some(limit) = e.limit() {
+                    report(limits, s, limit, pos);
+                }
                 // Skip blank lines between messages (RFC 9112 2.2).
                 if buf.starts_with(b"\r\n") || buf.starts_with(b"\n") {
                     pos += if buf[0] == b'\r' { 2 } else { 1 };
@@ -453,7 +497,12 @@ fn parse_requests(s: &DirStream) -> Vec<(Message, String)> {
 }
 
 /// Parses one connection into transactions.
-fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Transaction> {
+fn connection(
+    conv: &Conversation,
+    ci: u32,
+    streams: &[DirStream; 2],
+    limits: &LimitLog,
+) -> Vec<Transaction> {
     let (mut cdir, _) = conv.client_direction();
     let looks_c = |d: crate::flow::Direction| parse::looks_like_request(&streams[d.index()].bytes);
     let looks_s = |d: crate::flow::Direction| parse::looks_like_response(&streams[d.index()].bytes);
@@ -464,7 +513,7 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
     }
     let cs = &streams[cdir.index()];
     let ss = &streams[cdir.reverse().index()];
-    let mut requests = parse_requests(cs);
+    let mut requests = parse_requests(cs, limits);
     let server_http = parse::looks_like_response(&ss.bytes);
     if requests.is_empty() && !server_http {
         return Vec::new();
@@ -480,7 +529,10 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
         let buf = &ss.bytes[pos as usize..];
         let head = match parse::parse_response(buf) {
             Ok(h) => h,
-            Err(_) => {
+            Err(e) => {
+                if let Some(limit) = e.limit() {
+                    report(limits, ss, limit, pos);
+                }
                 if buf.starts_with(b"\r\n") {
                     pos += 2;
                     continue;
@@ -501,7 +553,7 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
             StartLine::Response { code, .. } => code,
             StartLine::Request { .. } => 0,
         };
-        let m = message_at(ss, pos, &head, framing, closed);
+        let m = message_at(ss, pos, &head, framing, closed, limits);
         let next = m.end;
         let incomplete = !m.body.complete || m.body.malformed;
         if (100..200).contains(&code) && code != 101 {
@@ -526,6 +578,17 @@ fn connection(conv: &Conversation, ci: u32, streams: &[DirStream; 2]) -> Vec<Tra
     }
     if let Some(k) = upgraded_at {
         requests.truncate(k + 1);
+    }
+    // Requests never answered are kept up to the pipelining bound.
+    let keep = responses.len() + MAX_HTTP_PIPELINE as usize;
+    if requests.len() > keep {
+        if let Some((first_dropped, _)) = requests.get(keep) {
+            limits.report(LimitHit::new(
+                Limit::HttpPipeline,
+                Some(first_dropped.first_packet),
+            ));
+        }
+        requests.truncate(keep);
     }
     let mut requests = requests.into_iter().map(|(m, _)| m);
     let mut responses = responses.into_iter();
@@ -601,7 +664,12 @@ mod tests {
     }
 
     fn run(c: &[u8], s: &[u8], closed: bool) -> Vec<Transaction> {
-        connection(&conv(), 0, &[dir(c, closed), dir(s, closed)])
+        connection(
+            &conv(),
+            0,
+            &[dir(c, closed), dir(s, closed)],
+            &LimitLog::default(),
+        )
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! demand (the HTTP index, connection endings, filter results); it is the one
 //! entry point that [`cli`] (headless commands) and [`ui`] (the TUI) share,
 //! two faces that own no protocol logic. [`text`] makes wire text safe for a
-//! terminal and [`parallel`] spreads independent work over the cores.
+//! terminal, [`parallel`] spreads independent work over the cores and
+//! [`limits`] names every bound a capture can reach.
 //!
 //! ```no_run
 //! use wirelens::session::Session;
@@ -34,6 +35,7 @@ pub mod fields;
 pub mod filter;
 pub mod flow;
 pub mod http;
+pub mod limits;
 pub mod parallel;
 pub mod session;
 pub mod store;

@@ -76,8 +76,13 @@ impl Session {
 
     /// The trace's HTTP transactions, parsed on the first call and kept.
     pub fn http(&self) -> &HttpIndex {
-        self.http
-            .get_or_init(|| HttpIndex::build(&self.trace.store, &self.trace.conversations))
+        self.http.get_or_init(|| {
+            let index = HttpIndex::build(&self.trace.store, &self.trace.conversations);
+            for &hit in &index.limits {
+                self.trace.limits.report(hit);
+            }
+            index
+        })
     }
 
     /// The HTTP index if it has been built; never blocks.
@@ -135,9 +140,13 @@ impl Session {
     }
 
     /// Both directions of a TCP conversation's bytes, in order of delivery.
+    /// Bounds it reached are also kept in the trace's [`Trace::limits`].
     pub fn follow(&self, conversation: u32) -> Option<FollowedStream<'_>> {
-        self.conversation(conversation)
-            .map(|c| follow(&self.trace.store, c))
+        let f = follow(&self.trace.store, self.conversation(conversation)?);
+        for &hit in &f.limits {
+            self.trace.limits.report(hit);
+        }
+        Some(f)
     }
 
     /// The ladder diagram of a TCP conversation (`all`: no folded runs).

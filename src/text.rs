@@ -30,7 +30,10 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn is_unsafe(c: char) -> bool {
+/// Whether `c` must not reach a terminal (or a file name) raw: a control
+/// character, a line or paragraph separator, or a bidirectional override
+/// that would make text read in another order than it is.
+pub fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }

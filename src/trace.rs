@@ -12,6 +12,7 @@
 use crate::capture::{Capture, CaptureError, CaptureWarning, Interface, LinkType, RecordKind};
 use crate::decode::decode;
 use crate::flow::{Conversations, FlowBuilder};
+use crate::limits::LimitLog;
 use crate::store::{entry_from, PacketEntry, PacketStore};
 use std::path::Path;
 
@@ -31,6 +32,10 @@ pub struct Trace {
     pub warning: Option<CaptureWarning>,
     /// Reading stopped at corrupt data: everything before it is here.
     pub error: Option<CaptureError>,
+    /// Bounds reached: by the load (conversations), and by the stages run
+    /// later on this trace (reassembly, HTTP, DNS), each kept once. The one
+    /// part of a trace that changes after loading.
+    pub limits: LimitLog,
 }
 
 const PROGRESS_EVERY: u64 = 16_384;
@@ -116,11 +121,16 @@ impl Trace {
                 packets: count,
             });
         }
+        let limits = LimitLog::default();
+        if let Some(hit) = flows.limit_hit {
+            limits.report(hit);
+        }
         Ok(Trace {
             store: PacketStore::from_parts(capture, entries, interfaces),
             conversations: flows.finish(),
             warning,
             error,
+            limits,
         })
     }
 }

@@ -3,6 +3,9 @@
 //! samples, and `export`'s safety (never outside the folder, never overwriting
 //! without --force, hostile names made harmless).
 
+#[path = "../examples/hostile/captures.rs"]
+mod hostile;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -190,74 +193,11 @@ fn export_writes_decoded_bodies_and_never_overwrites_without_force() {
     );
 }
 
-/// A capture of one HTTP exchange whose URI and Content-Disposition try to
-/// escape the export folder.
-fn hostile_capture() -> Vec<u8> {
-    let mut pcap = Vec::new();
-    for x in [0xa1b2_c3d4u32, 0x0004_0002, 0, 0, 65535, 1] {
-        pcap.extend_from_slice(&x.to_le_bytes());
-    }
-    let request = b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n".to_vec();
-    let body = b"root:x:0:0\n";
-    let response = [
-        b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\nContent-Disposition: attachment; filename=\"../../.bashrc\"\r\n\r\n".as_slice(),
-        body,
-    ]
-    .concat();
-    let segments: [(bool, u8, u32, u32, &[u8]); 5] = [
-        (true, 0x02, 100, 0, b""),
-        (false, 0x12, 500, 101, b""),
-        (true, 0x18, 101, 501, &request),
-        (false, 0x18, 501, 101 + request.len() as u32, &response),
-        (
-            true,
-            0x11,
-            101 + request.len() as u32,
-            501 + response.len() as u32,
-            b"",
-        ),
-    ];
-    for (i, (from_client, flags, seq, ack, payload)) in segments.into_iter().enumerate() {
-        let (src, dst, sport, dport) = if from_client {
-            ([10, 0, 0, 1], [10, 0, 0, 2], 40000, 80)
-        } else {
-            ([10, 0, 0, 2], [10, 0, 0, 1], 80, 40000)
-        };
-        let mut b = etherparse::PacketBuilder::ethernet2([2; 6], [4; 6])
-            .ipv4(src, dst, 64)
-            .tcp(sport, dport, seq, 64000);
-        if flags & 0x02 != 0 {
-            b = b.syn();
-        }
-        if flags & 0x10 != 0 {
-            b = b.ack(ack);
-        }
-        if flags & 0x08 != 0 {
-            b = b.psh();
-        }
-        if flags & 0x01 != 0 {
-            b = b.fin();
-        }
-        let mut packet = Vec::new();
-        b.write(&mut packet, payload).expect("build packet");
-        for x in [
-            1_700_000_000u32,
-            i as u32 * 1000,
-            packet.len() as u32,
-            packet.len() as u32,
-        ] {
-            pcap.extend_from_slice(&x.to_le_bytes());
-        }
-        pcap.extend_from_slice(&packet);
-    }
-    pcap
-}
-
 #[test]
 fn hostile_names_stay_inside_the_folder() {
     let dir = tempfile::tempdir().expect("tempdir");
     let capture = dir.path().join("hostile.pcap");
-    std::fs::write(&capture, hostile_capture()).expect("write");
+    std::fs::write(&capture, hostile::traversal()).expect("write");
     let out = dir.path().join("a").join("b");
     let o = run(&["export", path(&capture), "-o", path(&out)]);
     assert!(o.status.success(), "{:?}", text(&o));

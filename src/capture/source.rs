@@ -5,10 +5,7 @@ use super::CaptureError;
 use std::io::Read;
 use std::path::Path;
 
-/// How much a gzip-compressed capture may expand: this many times its size...
-const MAX_GZIP_RATIO: u64 = 200;
-/// ...and at least this much.
-const MIN_GZIP_LIMIT: u64 = 64 * 1024 * 1024;
+use crate::limits::{MAX_GZIP_RATIO, MIN_GZIP_LIMIT};
 
 /// The bytes of a capture, mapped or owned.
 pub enum CaptureBytes {

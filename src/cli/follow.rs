@@ -46,6 +46,9 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
     let trace = session.trace();
     let conv = super::tcp_stream(trace, &args.file, args.stream)?;
     let stream = follow(&trace.store, conv);
+    for &hit in &stream.limits {
+        trace.limits.report(hit);
+    }
     let wanted = |s: Side| match args.direction {
         Which::Both => true,
         Which::Client => s == Side::Client,

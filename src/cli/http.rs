@@ -1,7 +1,7 @@
 //! `wirelens http`: one row per HTTP transaction (or JSON with `--json`).
 
 use super::{finish_output, open_session, report_damage, stdout, Outcome};
-use crate::http::content::DEFAULT_DECODED_LIMIT;
+use crate::http::content::{ContentError, DEFAULT_DECODED_LIMIT};
 use crate::http::parse::{Head, StartLine};
 use crate::http::stream::{reassemble, DirStream};
 use crate::http::{HttpIndex, Message, Transaction};
@@ -86,9 +86,11 @@ fn decoded_len(
         return 0;
     };
     let streams = streams.get_or_insert_with(|| reassemble(&trace.store, conv));
-    m.decode_body(head, &m.body_in(streams), DEFAULT_DECODED_LIMIT)
-        .bytes
-        .len() as u64
+    let d = m.decode_body(head, &m.body_in(streams), DEFAULT_DECODED_LIMIT);
+    if let Some(ContentError::Limit(hit)) = d.error {
+        trace.limits.report(hit);
+    }
+    d.bytes.len() as u64
 }
 
 fn row(trace: &Trace, t: &Transaction, streams: &mut Option<[DirStream; 2]>) -> Row {

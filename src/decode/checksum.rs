@@ -40,6 +40,7 @@ pub fn transport(decoded: &Decoded<'_>) -> Option<ChecksumStatus> {
     let complete = !decoded.is_cut_by_snaplen() && !decoded.header_truncated;
     let wire = decoded.l4_wire_len? as usize;
     match (&decoded.transport, &decoded.network) {
+        (Transport::Tcp(t), _) if !t.has_checksum() => None,
         (Transport::Tcp(t), net) => {
             let whole = t
                 .etherparse()

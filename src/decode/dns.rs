@@ -1,11 +1,23 @@
 //! A small DNS message reader for the Info column: the header, the first
 //! question and every resource record's type and main datum, as Wireshark
 //! summarises them ("Standard query response 0x1a2b A host A 10.0.0.1").
-//! Names follow compression pointers with a hop limit, so hostile messages end
-//! cleanly.
+//! Names are bounded ([`crate::limits`]): at most `MAX_DNS_NAME` bytes (so
+//! at most 127 labels: each takes two bytes or more) and `MAX_DNS_POINTERS`
+//! compression pointers followed, so hostile messages (pointer loops, label floods) end cleanly,
+//! with the bound reached reported by [`summary`].
 
+use crate::limits::{Limit, MAX_DNS_NAME, MAX_DNS_POINTERS};
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// Why a DNS message has no summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DnsError {
+    /// Cut short or not DNS.
+    Malformed,
+    /// A name reached a bound (its text is not shown).
+    Limit(Limit),
+}
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {
     b.get(at..at + 2).map(|x| u16::from_be_bytes([x[0], x[1]]))
@@ -13,32 +25,38 @@ fn be16(b: &[u8], at: usize) -> Option<u16> {
 
 /// Reads a (possibly compressed) name at `at`; returns it and the offset after
 /// it in the original position.
-fn read_name(msg: &[u8], mut at: usize) -> Option<(String, usize)> {
+fn read_name(msg: &[u8], mut at: usize) -> Result<(String, usize), DnsError> {
+    use DnsError::Malformed;
     let mut name = String::new();
     let mut end = None;
-    let mut wire_len = 0usize;
-    for _ in 0..128 {
-        let len = *msg.get(at)?;
+    let mut wire_len = 0u64;
+    let mut pointers = 0u64;
+    loop {
+        let len = *msg.get(at).ok_or(Malformed)?;
         match len {
             0 => {
                 let after = end.unwrap_or(at + 1);
                 if name.is_empty() {
                     name.push_str("<Root>");
                 }
-                return Some((name, after));
+                return Ok((name, after));
             }
             l if l & 0xc0 == 0xc0 => {
-                let ptr = usize::from(be16(msg, at)? & 0x3fff);
+                pointers += 1;
+                if pointers > MAX_DNS_POINTERS {
+                    return Err(DnsError::Limit(Limit::DnsPointers));
+                }
+                let ptr = usize::from(be16(msg, at).ok_or(Malformed)? & 0x3fff);
                 end.get_or_insert(at + 2);
                 at = ptr;
             }
             l if l & 0xc0 == 0 => {
                 // A name is at most 255 bytes on the wire (RFC 1035).
-                wire_len += 1 + usize::from(l);
-                if wire_len > 255 {
-                    return None;
+                wire_len += 1 + u64::from(l);
+                if wire_len > MAX_DNS_NAME {
+                    return Err(DnsError::Limit(Limit::DnsName));
                 }
-                let label = msg.get(at + 1..at + 1 + usize::from(l))?;
+                let label = msg.get(at + 1..at + 1 + usize::from(l)).ok_or(Malformed)?;
                 if !name.is_empty() {
                     name.push('.');
                 }
@@ -51,10 +69,18 @@ fn read_name(msg: &[u8], mut at: usize) -> Option<(String, usize)> {
                 }
                 at += 1 + usize::from(l);
             }
-            _ => return None,
+            _ => return Err(Malformed),
         }
     }
-    None
+}
+
+/// A name inside record data: empty when malformed, an error at a bound.
+fn target_name(msg: &[u8], at: usize) -> Result<String, DnsError> {
+    match read_name(msg, at) {
+        Ok((name, _)) => Ok(name),
+        Err(DnsError::Malformed) => Ok(String::new()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Wireshark's name of a record type.
@@ -93,10 +119,16 @@ fn rcode_name(r: u16) -> Option<&'static str> {
 
 /// The Info text of a DNS message, or `None` when it does not parse.
 pub fn info(msg: &[u8]) -> Option<String> {
-    let id = be16(msg, 0)?;
-    let flags = be16(msg, 2)?;
-    let qd = be16(msg, 4)?;
-    let rr_total = u32::from(be16(msg, 6)?) + u32::from(be16(msg, 8)?) + u32::from(be16(msg, 10)?);
+    summary(msg).ok()
+}
+
+/// The Info text of a DNS message, or why there is none.
+pub fn summary(msg: &[u8]) -> Result<String, DnsError> {
+    let h = |at| be16(msg, at).ok_or(DnsError::Malformed);
+    let id = h(0)?;
+    let flags = h(2)?;
+    let qd = h(4)?;
+    let rr_total = u32::from(h(6)?) + u32::from(h(8)?) + u32::from(h(10)?);
     let response = flags & 0x8000 != 0;
     let opcode = (flags >> 11) & 0xf;
     let mut s = String::new();
@@ -120,13 +152,15 @@ pub fn info(msg: &[u8]) -> Option<String> {
     let mut at = 12;
     for _ in 0..qd.min(16) {
         let (name, after) = read_name(msg, at)?;
-        let qtype = be16(msg, after)?;
+        let qtype = h(after)?;
         let _ = write!(s, " {} {name}", type_name(qtype));
         at = after + 4;
     }
     for _ in 0..rr_total.min(64) {
-        let Some((name, after)) = read_name(msg, at) else {
-            break;
+        let (name, after) = match read_name(msg, at) {
+            Ok(x) => x,
+            Err(DnsError::Limit(l)) => return Err(DnsError::Limit(l)),
+            Err(DnsError::Malformed) => break,
         };
         let (Some(rtype), Some(rdlen)) = (be16(msg, after), be16(msg, after + 8)) else {
             break;
@@ -150,14 +184,12 @@ pub fn info(msg: &[u8]) -> Option<String> {
                 let _ = write!(s, " AAAA {}", Ipv6Addr::from(o));
             }
             2 | 5 | 6 | 12 => {
-                let target = read_name(msg, rdata_at).map(|(n, _)| n).unwrap_or_default();
+                let target = target_name(msg, rdata_at)?;
                 let _ = write!(s, " {} {target}", type_name(rtype));
             }
             15 => {
                 let pref = be16(rdata, 0).unwrap_or(0);
-                let target = read_name(msg, rdata_at + 2)
-                    .map(|(n, _)| n)
-                    .unwrap_or_default();
+                let target = target_name(msg, rdata_at + 2)?;
                 let _ = write!(s, " MX {pref} {target}");
             }
             t => {
@@ -166,7 +198,7 @@ pub fn info(msg: &[u8]) -> Option<String> {
         }
         at = rdata_at + usize::from(rdlen);
     }
-    Some(s)
+    Ok(s)
 }
 
 #[cfg(test)]
@@ -206,8 +238,26 @@ mod tests {
     #[test]
     fn pointer_loops_and_garbage_end_cleanly() {
         let mut m = vec![0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12];
-        assert_eq!(info(&m), None);
+        assert_eq!(summary(&m), Err(DnsError::Limit(Limit::DnsPointers)));
         m.truncate(5);
-        assert_eq!(info(&m), None);
+        assert_eq!(summary(&m), Err(DnsError::Malformed));
+    }
+
+    #[test]
+    fn long_names_and_label_floods_are_bounded() {
+        let mut m = vec![0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+        for _ in 0..5 {
+            m.push(63);
+            m.extend_from_slice(&[b'a'; 63]);
+        }
+        m.extend_from_slice(&[0, 0, 1, 0, 1]);
+        assert_eq!(summary(&m), Err(DnsError::Limit(Limit::DnsName)));
+        // 128 one-byte labels: 256 bytes, one more than a name may have.
+        let mut m = vec![0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+        for _ in 0..128 {
+            m.extend_from_slice(&[1, b'x']);
+        }
+        m.extend_from_slice(&[0, 0, 1, 0, 1]);
+        assert_eq!(summary(&m), Err(DnsError::Limit(Limit::DnsName)));
     }
 }

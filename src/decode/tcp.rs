@@ -1,7 +1,9 @@
 //! A view of a TCP header over the captured bytes, usable when the header is
-//! cut short by the snaplen: the 20 fixed bytes are enough for ports,
-//! numbers, flags and window (as tshark shows them); options and payload are
-//! whatever was captured of them.
+//! cut short by the snaplen: the first 16 bytes are enough for ports,
+//! numbers, flags and window (tshark 4.0 shows all of them from 16 bytes on,
+//! the checksum from 18, and below 16 only the ports: see
+//! [`ports_of_short_header`]); options and payload are whatever was captured
+//! of them.
 //!
 //! etherparse's `TcpSlice` needs the whole header, options included, so a
 //! capture with snaplen 64 of segments carrying timestamps would lose every
@@ -12,6 +14,21 @@ use super::tcp_flags::TcpFlags;
 
 /// The fixed part of a TCP header.
 const FIXED: usize = 20;
+/// Bytes a view needs: up to and including the window.
+pub const MIN_VIEW_LEN: usize = 16;
+
+/// The ports of a TCP header cut shorter than [`MIN_VIEW_LEN`] (but holding
+/// the 4 bytes of the ports), which is all tshark shows of it.
+pub fn ports_of_short_header(data: &[u8]) -> Option<(u16, u16)> {
+    if data.len() >= MIN_VIEW_LEN {
+        return None;
+    }
+    let p = data.get(..4)?;
+    Some((
+        u16::from_be_bytes([p[0], p[1]]),
+        u16::from_be_bytes([p[2], p[3]]),
+    ))
+}
 
 /// A TCP header (and what was captured after it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,9 +38,9 @@ pub struct TcpView<'a> {
 }
 
 impl<'a> TcpView<'a> {
-    /// A view of `data`, which must hold at least the 20 fixed bytes.
+    /// A view of `data`, which must hold at least [`MIN_VIEW_LEN`] bytes.
     pub fn new(data: &'a [u8]) -> Option<TcpView<'a>> {
-        (data.len() >= FIXED).then_some(TcpView { data })
+        (data.len() >= MIN_VIEW_LEN).then_some(TcpView { data })
     }
 
     fn be16(&self, at: usize) -> u16 {
@@ -101,16 +118,30 @@ impl<'a> TcpView<'a> {
     pub fn window_size(&self) -> u16 {
         self.be16(14)
     }
+    /// The checksum, 0 when it was not captured (see [`Self::has_checksum`]).
     pub fn checksum(&self) -> u16 {
-        self.be16(16)
+        if self.has_checksum() {
+            self.be16(16)
+        } else {
+            0
+        }
     }
+    /// Whether the checksum was captured.
+    pub fn has_checksum(&self) -> bool {
+        self.data.len() >= 18
+    }
+    /// The urgent pointer, 0 when it was not captured.
     pub fn urgent_pointer(&self) -> u16 {
-        self.be16(18)
+        if self.data.len() >= FIXED {
+            self.be16(18)
+        } else {
+            0
+        }
     }
     /// The options bytes that were captured.
     pub fn options(&self) -> &'a [u8] {
-        let end = self.header_len().clamp(FIXED, self.data.len());
-        &self.data[FIXED..end]
+        let end = self.header_len().clamp(FIXED, self.data.len().max(FIXED));
+        self.data.get(FIXED..end).unwrap_or(&[])
     }
     /// The payload bytes that were captured (none if the header is cut).
     pub fn payload(&self) -> &'a [u8] {
@@ -150,6 +181,18 @@ mod tests {
         assert_eq!(t.options(), &[2, 4, 5, 0xb4, 1, 1]);
         assert!(t.payload().is_empty());
         assert!(t.etherparse().is_none());
-        assert!(TcpView::new(&seg[..19]).is_none());
+        // Cut inside the fixed part, as tshark 4.0 shows it: from 16 bytes
+        // everything but what is missing (checksum from 18, urgent pointer
+        // from 20), below 16 only the ports.
+        let t = TcpView::new(&seg[..16]).expect("16 bytes");
+        assert_eq!((t.sequence_number(), t.window_size()), (7, 0xffff));
+        assert!(!t.has_checksum() && t.options().is_empty() && t.payload().is_empty());
+        assert!(t.header_incomplete());
+        assert!(TcpView::new(&seg[..18]).is_some_and(|t| t.has_checksum()));
+        assert!(TcpView::new(&seg[..15]).is_none());
+        assert_eq!(ports_of_short_header(&seg[..15]), Some((12345, 80)));
+        assert_eq!(ports_of_short_header(&seg[..4]), Some((12345, 80)));
+        assert_eq!(ports_of_short_header(&seg[..3]), None);
+        assert_eq!(ports_of_short_header(&seg[..16]), None);
     }
 }

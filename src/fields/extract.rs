@@ -14,6 +14,13 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
+/// The TCP ports of a packet, also from a header cut too short for a view.
+fn tcp_ports(d: &Decoded<'_>) -> Option<(u16, u16)> {
+    d.tcp()
+        .map(|t| (t.source_port(), t.destination_port()))
+        .or(d.tcp_short_ports)
+}
+
 /// One value of a field.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
@@ -248,13 +255,13 @@ impl<'t> PacketView<'t> {
                 Transport::Icmpv6(i) => Some(Value::UInt(u64::from(i.code_u8()))),
                 _ => None,
             },
-            F::Tcp => tcp.map(|_| Value::Present),
-            F::TcpSrcport => tcp.map(|t| Value::UInt(u64::from(t.source_port()))),
-            F::TcpDstport => tcp.map(|t| Value::UInt(u64::from(t.destination_port()))),
+            F::Tcp => (tcp.is_some() || d.tcp_short_ports.is_some()).then_some(Value::Present),
+            F::TcpSrcport => tcp_ports(d).map(|(s, _)| Value::UInt(u64::from(s))),
+            F::TcpDstport => tcp_ports(d).map(|(_, t)| Value::UInt(u64::from(t))),
             F::TcpPort => {
-                if let Some(t) = tcp {
-                    push(Value::UInt(u64::from(t.source_port())));
-                    push(Value::UInt(u64::from(t.destination_port())));
+                if let Some((s, t)) = tcp_ports(d) {
+                    push(Value::UInt(u64::from(s)));
+                    push(Value::UInt(u64::from(t)));
                 }
                 None
             }

@@ -7,6 +7,7 @@
 use super::lexer::{tokenize, Tok, Token};
 use super::FilterError;
 use crate::fields::{self, FieldId};
+use crate::limits::{Limit, LimitHit, MAX_FILTER_DEPTH, MAX_FILTER_LEN, MAX_FILTER_TOKENS};
 use std::fmt;
 
 /// A comparison operator. Multi-valued fields (`ip.addr`, `tcp.port`) match
@@ -129,6 +130,17 @@ const KEYWORDS: &[&str] = &[
 
 /// Parses `text` into a syntax tree (fields are resolved, values are not).
 pub fn parse(text: &str) -> Result<Expr, FilterError> {
+    if text.len() as u64 > MAX_FILTER_LEN {
+        return Err(FilterError::new(
+            text,
+            0,
+            1,
+            format!(
+                "filter too long: at most {MAX_FILTER_LEN} bytes ({})",
+                LimitHit::new(Limit::FilterLen, None)
+            ),
+        ));
+    }
     let tokens = tokenize(text)?;
     let mut p = Parser {
         text,
@@ -142,7 +154,10 @@ pub fn parse(text: &str) -> Result<Expr, FilterError> {
         let t = t.clone();
         return Err(p.error_tok(
             &t,
-            &format!("filter too long: at most {MAX_TOKENS} words and symbols"),
+            &format!(
+                "filter too long: at most {MAX_TOKENS} words and symbols ({})",
+                LimitHit::new(Limit::FilterTokens, None)
+            ),
         ));
     }
     if matches!(p.peek().tok, Tok::End) {
@@ -171,8 +186,8 @@ struct Parser<'a> {
 }
 
 /// Bounds on a filter's size: tokens, and nesting of `not`/parentheses.
-const MAX_TOKENS: usize = 1024;
-const MAX_DEPTH: usize = 64;
+const MAX_TOKENS: usize = MAX_FILTER_TOKENS as usize;
+const MAX_DEPTH: usize = MAX_FILTER_DEPTH as usize;
 
 fn describe(tok: &Tok) -> String {
     match tok {
@@ -248,7 +263,10 @@ impl Parser<'_> {
             let t = self.peek().clone();
             return Err(self.error_tok(
                 &t,
-                &format!("filter nested too deeply: at most {MAX_DEPTH} levels of \"not\" and parentheses"),
+                &format!(
+                    "filter nested too deeply: at most {MAX_DEPTH} levels of \"not\" and parentheses ({})",
+                    LimitHit::new(Limit::FilterDepth, None)
+                ),
             ));
         }
         let e = if self.eat("!", &["not"]) {
@@ -481,6 +499,9 @@ mod tests {
         assert!(parse(&long).is_err_and(|e| e.message.contains("too long")));
         let long_not = format!("{}tcp", "!".repeat(5000));
         assert!(parse(&long_not).is_err_and(|e| e.message.contains("too long")));
+        let huge = "tcp ".repeat(20_000);
+        assert!(parse(&huge).is_err_and(|e| e.message
+            == "filter too long: at most 65536 bytes (limit reached: MAX_FILTER_LEN (65536))"));
         let fine = format!("{}tcp{}", "(".repeat(30), ")".repeat(30));
         assert!(parse(&fine).is_ok());
         assert!(parse(&vec!["tcp"; 300].join(" or ")).is_ok());

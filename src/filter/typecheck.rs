@@ -5,6 +5,7 @@
 use super::parser::{CmpOp, Expr, FieldRef, LitKind, Literal, SetItem};
 use super::FilterError;
 use crate::fields::{FieldId, FieldType};
+use crate::limits::{Limit, LimitHit, MAX_REGEX_SIZE};
 use regex::bytes::{Regex, RegexBuilder};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -147,14 +148,17 @@ pub fn check(text: &str, expr: &Expr) -> Result<Node, FilterError> {
             let re = RegexBuilder::new(&pattern)
                 .case_insensitive(true)
                 .unicode(false)
+                .size_limit(MAX_REGEX_SIZE as usize)
                 .build()
                 .map_err(|e| {
-                    err(
-                        text,
-                        lit.column,
-                        lit.width,
-                        format!("invalid regular expression: {e}"),
-                    )
+                    let message = match e {
+                        regex::Error::CompiledTooBig(_) => format!(
+                            "regular expression too big when compiled ({})",
+                            LimitHit::new(Limit::RegexSize, None)
+                        ),
+                        e => format!("invalid regular expression: {e}"),
+                    };
+                    err(text, lit.column, lit.width, message)
                 })?;
             Node::Matches(id, re)
         }
@@ -392,6 +396,18 @@ mod tests {
 
     fn checked(s: &str) -> Result<Node, FilterError> {
         check(s, &parse(s).expect("parses"))
+    }
+
+    #[test]
+    fn a_regex_too_big_when_compiled_is_a_limit() {
+        let e = checked(r#"http.host matches "((a|b|c){500}){500}""#).expect_err("too big");
+        assert!(
+            e.message
+                .ends_with("(limit reached: MAX_REGEX_SIZE (1048576))"),
+            "{}",
+            e.message
+        );
+        assert!(checked(r#"http.host matches "^www\\.""#).is_ok());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use super::{
 use crate::capture::NO_TIMESTAMP;
 use crate::decode::tcp_options::SynOptions;
 use crate::decode::{Decoded, Transport};
+use crate::limits::{Limit, LimitHit, MAX_CONVERSATIONS};
 use crate::store::{bits, PacketEntry, NONE};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -40,15 +41,35 @@ impl Hasher for Fnv {
 }
 
 /// Groups packets into conversations as they are read.
-#[derive(Default)]
 pub struct FlowBuilder {
     conversations: Conversations,
     map: HashMap<ConversationKey, u32, BuildHasherDefault<Fnv>>,
+    max_conversations: u64,
+    /// Set when a packet would have started a conversation past the bound.
+    pub limit_hit: Option<LimitHit>,
+}
+
+impl Default for FlowBuilder {
+    fn default() -> Self {
+        FlowBuilder::with_max_conversations(MAX_CONVERSATIONS)
+    }
 }
 
 impl FlowBuilder {
     pub fn new() -> FlowBuilder {
         FlowBuilder::default()
+    }
+
+    /// A builder that starts at most `max` conversations: packets of further
+    /// ones keep no conversation (no stream number), and the first of them is
+    /// reported in [`FlowBuilder::limit_hit`].
+    pub fn with_max_conversations(max: u64) -> FlowBuilder {
+        FlowBuilder {
+            conversations: Conversations::default(),
+            map: HashMap::default(),
+            max_conversations: max,
+            limit_hit: None,
+        }
     }
 
     /// The conversations; the lookup map is dropped.
@@ -101,14 +122,17 @@ impl FlowBuilder {
                                 .is_some_and(|base| base != t.sequence_number())
                         })
                 });
-                if reuse {
+                if reuse && self.has_room(index) {
                     reused = true;
                     self.new_conversation(key, protocol, src, dst, index, &entry)
                 } else {
                     id
                 }
             }
-            None => self.new_conversation(key, protocol, src, dst, index, &entry),
+            None if self.has_room(index) => {
+                self.new_conversation(key, protocol, src, dst, index, &entry)
+            }
+            None => return,
         };
         let Some(conv) = self.conversations.get_mut(id) else {
             return;
@@ -153,6 +177,20 @@ impl FlowBuilder {
             e.analysis = verdict.flags;
             e.dup_ack_num = verdict.dup_ack_num;
         }
+    }
+
+    /// Whether another conversation may start (at packet `index`); reports
+    /// the bound the first time it is not.
+    fn has_room(&mut self, index: u32) -> bool {
+        if (self.conversations.list.len() as u64) < self.max_conversations {
+            return true;
+        }
+        self.limit_hit.get_or_insert(LimitHit {
+            limit: Limit::Conversations,
+            value: self.max_conversations,
+            packet: Some(index),
+        });
+        false
     }
 
     fn new_conversation(
@@ -255,6 +293,11 @@ fn observe_tcp(
     } else {
         ack
     };
+    // tshark 4.0 stops dissecting a header cut inside its fixed 20 bytes
+    // before the sequence analysis: such a segment gets no analysis flags.
+    if tcp.slice().len() < 20 {
+        return analysis::Verdict::default();
+    }
     let raw_window = u32::from(tcp.window_size());
     let window = match (flags.syn(), fwd.window_shift) {
         (false, Some(shift)) => raw_window << shift,
@@ -286,8 +329,43 @@ fn split(dirs: &mut [TcpDirection; 2], dir: Direction) -> (&mut TcpDirection, &m
 
 #[cfg(test)]
 mod tests {
-    use crate::capture::{Capture, CaptureBytes};
+    use super::FlowBuilder;
+    use crate::capture::{Capture, CaptureBytes, LinkType, Record, RecordKind};
+    use crate::store::{entry_from, NONE};
     use crate::trace::Trace;
+
+    #[test]
+    fn the_conversation_bound_is_reported_and_later_flows_get_no_stream() {
+        let mut flows = FlowBuilder::with_max_conversations(100);
+        let mut entries = Vec::new();
+        for i in 0..300u32 {
+            let mut frame = Vec::new();
+            etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+                .ipv4([10, 1, (i >> 8) as u8, i as u8], [10, 0, 0, 2], 64)
+                .tcp(1024 + i as u16, 80, i, 64240)
+                .syn()
+                .write(&mut frame, b"")
+                .expect("frame");
+            let record = Record {
+                data_offset: 0,
+                cap_len: frame.len() as u32,
+                orig_len: frame.len() as u32,
+                ts_ns: i64::from(i),
+                interface: 0,
+                kind: RecordKind::Packet,
+            };
+            let d = crate::decode::decode(LinkType::ETHERNET, &frame, record.orig_len);
+            entries.push(entry_from(&record, Some(&d)));
+            flows.observe(&mut entries, i, &d);
+        }
+        assert_eq!(
+            flows.limit_hit.map(|h| h.to_string()).as_deref(),
+            Some("limit reached: MAX_CONVERSATIONS (100) at packet 101")
+        );
+        let with_stream = entries.iter().filter(|e| e.conversation != NONE).count();
+        assert_eq!(with_stream, 100);
+        assert_eq!(flows.finish().tcp_count(), 100);
+    }
 
     fn block(kind: u32, body: &[u8]) -> Vec<u8> {
         let len = (12 + body.len()) as u32;

@@ -92,6 +92,8 @@ pub struct FollowedStream<'a> {
     pub chunks: Vec<Chunk<'a>>,
     /// Indexed by [`Side::index`].
     pub totals: [DirectionTotals; 2],
+    /// Reassembly bounds reached (out-of-order data held), if any.
+    pub limits: Vec<crate::limits::LimitHit>,
 }
 
 impl<'a> FollowedStream<'a> {
@@ -148,8 +150,10 @@ pub fn follow<'s>(store: &'s PacketStore, conv: &Conversation) -> FollowedStream
             &mut |piece| chunks.push(Chunk { side, piece }),
         );
     }
+    let mut limits = Vec::new();
     for side in [Side::Client, Side::Server] {
         reassemblers[side.index()].finish(&mut |piece| chunks.push(Chunk { side, piece }));
+        limits.extend(reassemblers[side.index()].limit_hit);
     }
     let mut totals = [DirectionTotals::default(); 2];
     for c in &chunks {
@@ -160,6 +164,7 @@ pub fn follow<'s>(store: &'s PacketStore, conv: &Conversation) -> FollowedStream
         server: conv.server(),
         chunks,
         totals,
+        limits,
     }
 }
 

@@ -6,8 +6,13 @@
 //! bound, and delivered once the hole fills; a hole that never fills (capture
 //! loss) becomes a [`Piece::Gap`] of the missing length, and the stream goes on
 //! after it. Bytes that were sent but cut by the snaplen are a gap too.
+//!
+//! What is held is bounded by count ([`MAX_HELD_SEGMENTS`]) and by bytes
+//! ([`MAX_HELD_BYTES`]); past either, the oldest hole becomes a
+//! [`GapReason::BufferLimit`] gap and [`Reassembler::limit_hit`] says so.
 
 use super::seq::Seq;
+use crate::limits::{Limit, LimitHit, MAX_HELD_BYTES, MAX_HELD_SEGMENTS};
 use std::collections::BTreeMap;
 
 /// Why bytes are missing from a reassembled stream.
@@ -58,7 +63,7 @@ struct Held<'a> {
 }
 
 /// Default bound on out-of-order bytes held per direction.
-pub const DEFAULT_MAX_HELD: u64 = 16 * 1024 * 1024;
+pub const DEFAULT_MAX_HELD: u64 = MAX_HELD_BYTES;
 
 /// Reassembles one direction of a TCP connection.
 #[derive(Debug)]
@@ -68,8 +73,11 @@ pub struct Reassembler<'a> {
     held: BTreeMap<u64, Held<'a>>,
     held_bytes: u64,
     max_held: u64,
+    max_segments: u64,
     /// Bytes dropped because of the bound.
     pub dropped_bytes: u64,
+    /// The first time a bound was reached (count or bytes), if it was.
+    pub limit_hit: Option<LimitHit>,
 }
 
 impl Default for Reassembler<'_> {
@@ -80,12 +88,20 @@ impl Default for Reassembler<'_> {
 
 impl<'a> Reassembler<'a> {
     pub fn new(max_held: u64) -> Reassembler<'a> {
+        Reassembler::with_bounds(max_held, MAX_HELD_SEGMENTS)
+    }
+
+    /// A reassembler holding at most `max_held` bytes in at most
+    /// `max_segments` out-of-order segments.
+    pub fn with_bounds(max_held: u64, max_segments: u64) -> Reassembler<'a> {
         Reassembler {
             expected: None,
             held: BTreeMap::new(),
             held_bytes: 0,
             max_held,
+            max_segments: max_segments.max(1),
             dropped_bytes: 0,
+            limit_hit: None,
         }
     }
 
@@ -127,7 +143,7 @@ impl<'a> Reassembler<'a> {
                     wire_len,
                 },
             );
-            self.enforce_bound(out);
+            self.enforce_bound(packet, out);
             return;
         }
         self.deliver(
@@ -231,8 +247,24 @@ impl<'a> Reassembler<'a> {
         self.expected = Some((seq + (offset - off) as u32, offset));
     }
 
-    fn enforce_bound(&mut self, out: &mut impl FnMut(Piece<'a>)) {
-        while self.held_bytes > self.max_held {
+    fn enforce_bound(&mut self, packet: u32, out: &mut impl FnMut(Piece<'a>)) {
+        loop {
+            let hit = if self.held.len() as u64 > self.max_segments {
+                LimitHit {
+                    limit: Limit::HeldSegments,
+                    value: self.max_segments,
+                    packet: Some(packet),
+                }
+            } else if self.held_bytes > self.max_held {
+                LimitHit {
+                    limit: Limit::HeldBytes,
+                    value: self.max_held,
+                    packet: Some(packet),
+                }
+            } else {
+                break;
+            };
+            self.limit_hit.get_or_insert(hit);
             let Some((&offset, _)) = self.held.iter().next() else {
                 break;
             };
@@ -326,6 +358,37 @@ mod tests {
         });
         assert_eq!(gaps, 1);
         assert_eq!(r.dropped_bytes, 92);
+        assert_eq!(
+            r.limit_hit.map(|h| h.to_string()).as_deref(),
+            Some("limit reached: MAX_HELD_BYTES (10) at packet 3")
+        );
+    }
+
+    #[test]
+    fn count_bound_drops_and_reports() {
+        // One-byte segments each beyond a hole: the count bound, not the
+        // byte bound, stops them piling up.
+        let mut r = Reassembler::with_bounds(1 << 20, 3);
+        let mut gaps = Vec::new();
+        r.push(0, Seq(0), false, b"a", 1, &mut |_| {});
+        for k in 1..=4u32 {
+            r.push(k, Seq(10 * k), false, b"b", 1, &mut |p| {
+                if let Piece::Gap {
+                    offset,
+                    len,
+                    reason,
+                } = p
+                {
+                    gaps.push((offset, len, reason));
+                }
+            });
+        }
+        assert_eq!(gaps, vec![(1, 9, GapReason::BufferLimit)]);
+        assert_eq!(r.dropped_bytes, 9);
+        assert_eq!(
+            r.limit_hit.map(|h| h.to_string()).as_deref(),
+            Some("limit reached: MAX_HELD_SEGMENTS (3) at packet 5")
+        );
     }
 
     proptest! {

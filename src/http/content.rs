@@ -1,17 +1,26 @@
 //! Content codings (gzip, x-gzip, deflate zlib-wrapped or raw, br, stacked)
 //! undone with a bound on the decoded size, so a decompression bomb stops at
-//! the limit and is reported instead of filling memory.
+//! the limit and is reported instead of filling memory. Three bounds apply
+//! ([`crate::limits`]): the decoded size (the caller's, at most
+//! [`MAX_DECODED_BODY`]), the expansion ratio ([`MAX_DECOMPRESSION_RATIO`]
+//! times the encoded size, past [`MIN_DECODED_ALLOWANCE`]) and the number of
+//! stacked codings ([`MAX_CONTENT_CODINGS`]).
 
+use crate::limits::{
+    Limit, LimitHit, MAX_CONTENT_CODINGS, MAX_DECODED_BODY, MAX_DECOMPRESSION_RATIO,
+    MIN_DECODED_ALLOWANCE,
+};
 use std::io::Read;
 
 /// Default bound on one decoded body.
-pub const DEFAULT_DECODED_LIMIT: u64 = 256 * 1024 * 1024;
+pub const DEFAULT_DECODED_LIMIT: u64 = MAX_DECODED_BODY;
 
 /// Why a body could not be fully decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ContentError {
-    #[error("decoded body exceeds the limit of {limit} bytes (decompression bomb?)")]
-    TooLarge { limit: u64 },
+    /// A bound was reached: the bytes decoded up to it are kept.
+    #[error("{0}")]
+    Limit(LimitHit),
     #[error("unsupported content coding {0:?}")]
     Unsupported(String),
     #[error("corrupt {coding} data after {decoded} decoded bytes: {message}")]
@@ -38,18 +47,35 @@ pub fn codings(value: &str) -> Vec<String> {
         .collect()
 }
 
-fn read_bounded(mut r: impl Read, limit: u64, coding: &str) -> DecodedBody {
+/// Decodes with `r` up to `limit` bytes, or up to the ratio bound over the
+/// `encoded` size when that is smaller (reported as such).
+fn read_bounded(mut r: impl Read, encoded: usize, limit: u64, coding: &str) -> DecodedBody {
+    let by_ratio = (encoded as u64)
+        .saturating_mul(MAX_DECOMPRESSION_RATIO)
+        .max(MIN_DECODED_ALLOWANCE);
+    let (bound, hit) = if by_ratio < limit {
+        (by_ratio, LimitHit::new(Limit::DecompressionRatio, None))
+    } else {
+        (
+            limit,
+            LimitHit {
+                limit: Limit::DecodedBody,
+                value: limit,
+                packet: None,
+            },
+        )
+    };
     let mut out = Vec::new();
-    let res = (&mut r).take(limit.saturating_add(1)).read_to_end(&mut out);
+    let res = (&mut r).take(bound.saturating_add(1)).read_to_end(&mut out);
     let error = match res {
         Err(e) => Some(ContentError::Corrupt {
             coding: coding.into(),
             decoded: out.len() as u64,
             message: e.to_string(),
         }),
-        Ok(_) if out.len() as u64 > limit => {
-            out.truncate(limit as usize);
-            Some(ContentError::TooLarge { limit })
+        Ok(_) if out.len() as u64 > bound => {
+            out.truncate(bound as usize);
+            Some(ContentError::Limit(hit))
         }
         Ok(_) => None,
     };
@@ -57,20 +83,23 @@ fn read_bounded(mut r: impl Read, limit: u64, coding: &str) -> DecodedBody {
 }
 
 fn decode_one(data: &[u8], coding: &str, limit: u64) -> DecodedBody {
+    let n = data.len();
     match coding {
-        "gzip" | "x-gzip" => read_bounded(flate2::read::MultiGzDecoder::new(data), limit, coding),
+        "gzip" | "x-gzip" => {
+            read_bounded(flate2::read::MultiGzDecoder::new(data), n, limit, coding)
+        }
         "deflate" => {
             // zlib-wrapped when the two header bytes check out, raw otherwise.
             let zlib = data.len() >= 2
                 && data[0] & 0x0f == 8
                 && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0;
             if zlib {
-                read_bounded(flate2::read::ZlibDecoder::new(data), limit, coding)
+                read_bounded(flate2::read::ZlibDecoder::new(data), n, limit, coding)
             } else {
-                read_bounded(flate2::read::DeflateDecoder::new(data), limit, coding)
+                read_bounded(flate2::read::DeflateDecoder::new(data), n, limit, coding)
             }
         }
-        "br" => read_bounded(brotli::Decompressor::new(data, 4096), limit, coding),
+        "br" => read_bounded(brotli::Decompressor::new(data, 4096), n, limit, coding),
         other => DecodedBody {
             bytes: data.to_vec(),
             error: Some(ContentError::Unsupported(other.into())),
@@ -79,12 +108,20 @@ fn decode_one(data: &[u8], coding: &str, limit: u64) -> DecodedBody {
 }
 
 /// Undoes `codings` (as listed in Content-Encoding, so the last applied is
-/// undone first), each step bounded by `limit` bytes.
+/// undone first), each step bounded by `limit` bytes (and by the ratio
+/// bound); more than [`MAX_CONTENT_CODINGS`] codings are not undone at all.
 pub fn decode(data: &[u8], codings: &[String], limit: u64) -> DecodedBody {
     let mut current = DecodedBody {
         bytes: data.to_vec(),
         error: None,
     };
+    if codings.len() as u64 > MAX_CONTENT_CODINGS {
+        current.error = Some(ContentError::Limit(LimitHit::new(
+            Limit::ContentCodings,
+            None,
+        )));
+        return current;
+    }
     for coding in codings.iter().rev() {
         let next = decode_one(&current.bytes, coding, limit);
         let stop = next.error.is_some();
@@ -142,6 +179,36 @@ mod tests {
         assert!(g.len() < 100_000);
         let d = decode(&g, &codings("gzip"), 1 << 20);
         assert_eq!(d.bytes.len(), 1 << 20);
-        assert_eq!(d.error, Some(ContentError::TooLarge { limit: 1 << 20 }));
+        assert_eq!(
+            d.error.map(|e| e.to_string()).as_deref(),
+            Some("limit reached: MAX_DECODED_BODY (1048576)")
+        );
+    }
+
+    #[test]
+    fn brotli_bomb_stops_at_the_ratio_and_stacks_are_bounded() {
+        // 64 MiB of zeros in a few dozen bytes of brotli: far past the ratio.
+        let mut b = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut b, 4096, 9, 22);
+            let zeros = vec![0u8; 1 << 20];
+            for _ in 0..64 {
+                w.write_all(&zeros).expect("write");
+            }
+        }
+        let bound = (b.len() as u64 * MAX_DECOMPRESSION_RATIO).max(MIN_DECODED_ALLOWANCE);
+        assert!(bound < 64 << 20, "the test input is a bomb");
+        let d = decode(&b, &codings("br"), DEFAULT_DECODED_LIMIT);
+        assert_eq!(d.bytes.len() as u64, bound);
+        assert_eq!(
+            d.error.map(|e| e.to_string()).as_deref(),
+            Some("limit reached: MAX_DECOMPRESSION_RATIO (1100)")
+        );
+        let d = decode(b"abc", &codings("gzip, gzip, gzip, gzip, gzip"), 1 << 20);
+        assert_eq!(d.bytes, b"abc");
+        assert_eq!(
+            d.error.map(|e| e.to_string()).as_deref(),
+            Some("limit reached: MAX_CONTENT_CODINGS (4)")
+        );
     }
 }

@@ -96,13 +96,14 @@ pub enum ExportError {
 }
 
 /// Reduces `raw` to a safe file name: no path separator, `..`, control
-/// character, NUL or leading dot; at most 120 bytes. `None` if nothing
+/// character, bidirectional override (a `txt.exe` shown as `exe.txt`), NUL
+/// or leading dot; at most 120 bytes. `None` if nothing
 /// is left.
 pub fn sanitize_name(raw: &str) -> Option<String> {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let mut s: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | ':' | '\0'))
+        .filter(|&c| !crate::text::is_unsafe(c) && !matches!(c, '/' | '\\' | ':' | '\0'))
         .collect();
     while s.contains("..") {
         s = s.replace("..", ".");
@@ -252,7 +253,7 @@ fn materialize<'a>(
     let (data, note) = if opts.raw || c.codings.is_empty() {
         (Cow::Owned(raw), None)
     } else {
-        let d = super::content::decode(&raw, &c.codings, opts.limit);
+        let d = msg.decode_codings(&c.codings, &raw, opts.limit);
         (Cow::Owned(d.bytes), d.error.map(|e| e.to_string()))
     };
     ExportItem {

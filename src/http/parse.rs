@@ -2,17 +2,19 @@
 //! `httparse`, then the body's length (no body, chunked, Content-Length, or to
 //! the end of the connection), all over one reassembled direction.
 //!
-//! Everything is bounded: a head larger than [`MAX_HEAD`] is not HTTP, a chunk
-//! size that overflows `u64` is malformed, and nothing is read past the buffer.
+//! Everything is bounded ([`crate::limits`]): a head larger than [`MAX_HEAD`]
+//! or with more than `MAX_HTTP_HEADERS` lines is refused and reported, a chunk
+//! size that overflows `u64` is malformed, a chunk-size line longer than
+//! `MAX_HTTP_CHUNK_LINE` is reported, and nothing is read past the buffer.
+
+use crate::limits::{Limit, MAX_HTTP_CHUNK_LINE, MAX_HTTP_HEAD, MAX_HTTP_HEADERS};
 
 use std::ops::Range;
 
 /// The largest message head (start line and headers) accepted.
-pub const MAX_HEAD: usize = 64 * 1024;
-/// The most headers accepted in one head.
-const MAX_HEADERS: usize = 256;
-/// The longest chunk-size line (with extensions) accepted.
-const MAX_CHUNK_LINE: usize = 4096;
+pub const MAX_HEAD: usize = MAX_HTTP_HEAD as usize;
+const MAX_HEADERS: usize = MAX_HTTP_HEADERS as usize;
+const MAX_CHUNK_LINE: usize = MAX_HTTP_CHUNK_LINE as usize;
 
 const METHODS: &[&str] = &[
     "GET",
@@ -71,6 +73,17 @@ pub struct Head {
     pub headers: Vec<(String, String)>,
     /// Length of the head, blank line included.
     pub len: usize,
+}
+
+impl HeadError {
+    /// The bound this error is, if it is one.
+    pub fn limit(self) -> Option<Limit> {
+        match self {
+            HeadError::TooLarge => Some(Limit::HttpHead),
+            HeadError::TooManyHeaders => Some(Limit::HttpHeaders),
+            HeadError::Incomplete | HeadError::Invalid => None,
+        }
+    }
 }
 
 impl Head {
@@ -143,6 +156,8 @@ pub enum HeadError {
     Incomplete,
     /// Larger than [`MAX_HEAD`] without ending.
     TooLarge,
+    /// More header lines than `MAX_HTTP_HEADERS`.
+    TooManyHeaders,
     /// Not an HTTP/1.x head.
     Invalid,
 }
@@ -186,6 +201,7 @@ fn status<T>(
         Ok(httparse::Status::Complete(n)) => Ok(f(n)),
         Ok(httparse::Status::Partial) if full => Err(HeadError::TooLarge),
         Ok(httparse::Status::Partial) => Err(HeadError::Incomplete),
+        Err(httparse::Error::TooManyHeaders) => Err(HeadError::TooManyHeaders),
         Err(_) => Err(HeadError::Invalid),
     }
 }
@@ -315,6 +331,8 @@ pub struct Body {
     pub trailers: Vec<(String, String)>,
     /// The chunked coding was malformed (e.g. a chunk size overflowing).
     pub malformed: bool,
+    /// The bound that stopped reading the body, if one did.
+    pub limit: Option<Limit>,
 }
 
 impl Body {
@@ -385,13 +403,19 @@ pub fn read_body(buf: &[u8], framing: Framing, closed: bool) -> Body {
     }
 }
 
+/// Why a chunk-size line is refused.
+enum ChunkLineError {
+    Malformed,
+    TooLong,
+}
+
 /// Parses a chunk-size line (`hex[;ext]CRLF`): the size and the line length.
 /// `Ok(None)` when the line is not complete in `buf`.
-fn chunk_size_line(buf: &[u8]) -> Result<Option<(u64, usize)>, ()> {
+fn chunk_size_line(buf: &[u8]) -> Result<Option<(u64, usize)>, ChunkLineError> {
     let window = &buf[..buf.len().min(MAX_CHUNK_LINE)];
     let Some(nl) = window.iter().position(|&b| b == b'\n') else {
         return if buf.len() >= MAX_CHUNK_LINE {
-            Err(())
+            Err(ChunkLineError::TooLong)
         } else {
             Ok(None)
         };
@@ -409,18 +433,18 @@ fn chunk_size_line(buf: &[u8]) -> Result<Option<(u64, usize)>, ()> {
         size = size
             .checked_mul(16)
             .and_then(|s| s.checked_add(u64::from(v)))
-            .ok_or(())?;
+            .ok_or(ChunkLineError::Malformed)?;
         digits += 1;
     }
     if digits == 0 {
-        return Err(());
+        return Err(ChunkLineError::Malformed);
     }
     let rest = &line[digits..];
     let rest = rest.strip_suffix(b"\r").unwrap_or(rest);
     let rest_trim = rest.iter().skip_while(|b| **b == b' ' || **b == b'\t');
     match rest_trim.clone().next() {
         None | Some(b';') => {}
-        Some(_) => return Err(()),
+        Some(_) => return Err(ChunkLineError::Malformed),
     }
     Ok(Some((size, nl + 1)))
 }
@@ -433,8 +457,11 @@ fn read_chunked(buf: &[u8]) -> Body {
         let (size, line) = match chunk_size_line(rest) {
             Ok(Some(x)) => x,
             Ok(None) => break,
-            Err(()) => {
+            Err(e) => {
                 body.malformed = true;
+                if matches!(e, ChunkLineError::TooLong) {
+                    body.limit = Some(Limit::HttpChunkLine);
+                }
                 break;
             }
         };
@@ -511,7 +538,23 @@ mod tests {
         assert!(!b.complete);
         assert_eq!(b.gather(wire), b"abc");
         let b = read_body(b"10000000000000000\r\nabc", Framing::Chunked, true);
-        assert!(b.malformed && !b.complete);
+        assert!(b.malformed && !b.complete && b.limit.is_none());
+        let mut long = b"5;".to_vec();
+        long.resize(MAX_CHUNK_LINE + 10, b'x');
+        let b = read_body(&long, Framing::Chunked, true);
+        assert!(b.malformed && b.is_empty());
+        assert_eq!(b.limit, Some(Limit::HttpChunkLine));
+    }
+
+    #[test]
+    fn too_many_headers_is_its_own_error() {
+        let mut m = b"GET / HTTP/1.1\r\n".to_vec();
+        for i in 0..MAX_HEADERS + 1 {
+            m.extend_from_slice(format!("X-{i}: y\r\n").as_bytes());
+        }
+        m.extend_from_slice(b"\r\n");
+        assert_eq!(parse_request(&m), Err(HeadError::TooManyHeaders));
+        assert_eq!(HeadError::TooManyHeaders.limit(), Some(Limit::HttpHeaders));
     }
 
     #[test]

@@ -10,14 +10,8 @@
 use crate::flow::reassembly::{Piece, Reassembler};
 use crate::flow::seq::Seq;
 use crate::flow::{Conversation, Direction};
+use crate::limits::{Limit, LimitHit, GAP_FILL_ALLOWANCE, MAX_GAP_FILL, MAX_GAP_FILL_RATIO};
 use crate::store::PacketStore;
-
-/// The largest hole filled with zeros; beyond it the stream stops.
-const MAX_GAP_FILL: u64 = 16 * 1024 * 1024;
-/// Zero fill allowed in a direction: this much, plus `FILL_RATIO` times the
-/// bytes actually captured in it.
-const FILL_ALLOWANCE: u64 = 1024 * 1024;
-const FILL_RATIO: u64 = 4;
 
 /// One reassembled direction.
 #[derive(Debug, Default, Clone)]
@@ -41,6 +35,10 @@ pub struct DirStream {
     /// Captured bytes delivered, and zeros filled in for holes.
     pub(crate) data_bytes: u64,
     pub(crate) filled: u64,
+    /// Why the stream stopped early (a hole too big to fill), if it did.
+    pub limit_hit: Option<LimitHit>,
+    /// The reassembler's bound reached in this direction, if one was.
+    pub reassembly_limit: Option<LimitHit>,
 }
 
 impl DirStream {
@@ -104,9 +102,18 @@ impl DirStream {
                 // Zeros stand in for lost bytes only while they stay in
                 // proportion to the bytes really captured: a crafted stream of
                 // tiny segments far apart must not turn into gigabytes.
-                let budget = FILL_ALLOWANCE + FILL_RATIO * self.data_bytes;
-                if len > MAX_GAP_FILL || self.filled + len > budget {
+                let budget = GAP_FILL_ALLOWANCE + MAX_GAP_FILL_RATIO * self.data_bytes;
+                let limit = if len > MAX_GAP_FILL {
+                    Some(Limit::GapFill)
+                } else if self.filled + len > budget {
+                    Some(Limit::GapFillRatio)
+                } else {
+                    None
+                };
+                if let Some(limit) = limit {
                     self.lost_tail = len;
+                    let packet = self.packets.last().map(|&(_, p)| p);
+                    self.limit_hit = Some(LimitHit::new(limit, packet));
                     return;
                 }
                 self.filled += len;
@@ -171,6 +178,7 @@ fn reassemble_only(
     }
     for (r, s) in rs.iter_mut().zip(out.iter_mut()) {
         r.finish(&mut |p| s.push(p, base));
+        s.reassembly_limit = r.limit_hit;
     }
     out
 }

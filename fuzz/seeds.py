@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets (fuzz/corpus/<target>/) from the
+project's own sample captures (sample-captures/*.pcap) and filter fixtures.
+Run from the repository root: python3 fuzz/seeds.py. Deterministic; the seeds
+are committed, so CI does not run this."""
+import gzip, hashlib, os, struct, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SAMPLES = os.path.join(ROOT, "sample-captures")
+CORPUS = os.path.join(ROOT, "fuzz", "corpus")
+
+def put(target, data):
+    d = os.path.join(CORPUS, target)
+    os.makedirs(d, exist_ok=True)
+    name = "seed-" + hashlib.sha1(data).hexdigest()[:16]
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+def records(path):
+    b = open(path, "rb").read()
+    assert b[:4] == b"\xd4\xc3\xb2\xa1", path
+    at = 24
+    while at + 16 <= len(b):
+        _, _, cap, _ = struct.unpack_from("<IIII", b, at)
+        yield b[at + 16 : at + 16 + cap]
+        at += 16 + cap
+
+def tcp_segments(frame):
+    """(src port, dst port, flags, payload) of an Ethernet/IPv4/TCP frame."""
+    if len(frame) < 54 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
+        return None
+    ihl = (frame[14] & 0x0F) * 4
+    total = struct.unpack_from(">H", frame, 16)[0]
+    t = 14 + ihl
+    sport, dport = struct.unpack_from(">HH", frame, t)
+    off = (frame[t + 12] >> 4) * 4
+    return sport, dport, frame[t + 13], frame[t + off : 14 + total]
+
+def udp_payload(frame):
+    if len(frame) < 42 or frame[12:14] != b"\x08\x00" or frame[23] != 17:
+        return None
+    ihl = (frame[14] & 0x0F) * 4
+    return frame[14 + ihl + 8 :]
+
+captures = sorted(p for p in os.listdir(SAMPLES) if p.endswith(".pcap"))
+small = ["refused-rst.pcap", "post-form.pcap", "chunked-gzip.pcap"]
+for name in small:
+    raw = open(os.path.join(SAMPLES, name), "rb").read()
+    for target in ("capture_read", "load_capture"):
+        put(target, raw)
+put("capture_read", gzip.compress(open(os.path.join(SAMPLES, "post-form.pcap"), "rb").read(), mtime=0))
+
+frames = [f for name in captures for f in records(os.path.join(SAMPLES, name))]
+# decode_packet: the first byte picks the link type (1 = Ethernet, 4 = raw IP).
+seen = set()
+for f in frames:
+    key = (f[12:14], f[23:24], len(f) > 200)
+    if key in seen:
+        continue
+    seen.add(key)
+    put("decode_packet", b"\x01" + f[:300])
+    put("decode_packet", b"\x04" + f[14:300])
+
+# http_message / http_connection / dns from the samples' payloads.
+for name in captures:
+    conn = b""
+    for f in records(os.path.join(SAMPLES, name)):
+        seg = tcp_segments(f)
+        if seg and seg[3]:
+            sport, dport, flags, payload = seg
+            from_server = sport in (80, 8080)
+            if payload.startswith((b"GET ", b"POST ", b"HTTP/1.")):
+                mode = 0x01 if from_server else 0x00
+                put("http_message", bytes([mode | 0x02]) + payload[:4000])
+            for i in range(0, len(payload), 255):
+                part = payload[i : i + 255]
+                conn += bytes([0x01 if from_server else 0x00, len(part)]) + part
+        u = udp_payload(f)
+        if u is not None:
+            put("dns", u)
+    if conn:
+        put("http_connection", conn[:16000])
+
+# display_filter: the filters of the conformance fixture.
+for line in open(os.path.join(ROOT, "tests", "fixtures", "filters.in")):
+    if "\t" in line and not line.startswith("#"):
+        put("display_filter", line.split("\t", 1)[1].rstrip("\n").encode())
+
+for s in ["plain text", "a\x1b]0;title\x07b\x1b[2Jc", "\u202egnp.exe", "tab\tnew\nline\r\x7f\x9b", "caf\u00e9 \u2028"]:
+    put("sanitize", s.encode())
+put("sanitize", b"\xff\xfe\x1b[31mred\xc2\x9b")

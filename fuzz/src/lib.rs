@@ -1,0 +1,74 @@
+//! Helpers shared by the fuzz targets: turning fuzzer bytes into the
+//! structured inputs wirelens reads (a classic pcap of TCP segments between
+//! two endpoints), so the targets reach the reassembler and the HTTP parser
+//! through the same path a real capture takes.
+
+/// A classic little-endian pcap (microseconds, Ethernet) being built.
+pub struct Pcap {
+    bytes: Vec<u8>,
+    packets: u32,
+}
+
+impl Default for Pcap {
+    fn default() -> Self {
+        Pcap::new()
+    }
+}
+
+impl Pcap {
+    pub fn new() -> Pcap {
+        let mut bytes = Vec::new();
+        for x in [0xa1b2_c3d4u32, 0x0004_0002, 0, 0, 262_144, 1] {
+            bytes.extend_from_slice(&x.to_le_bytes());
+        }
+        Pcap { bytes, packets: 0 }
+    }
+
+    /// Appends one Ethernet/IPv4/TCP segment from the client (10.0.0.1:40000)
+    /// to the server (10.0.0.2:80) or back.
+    pub fn tcp(&mut self, from_client: bool, seq: u32, ack: u32, flags: u8, payload: &[u8]) {
+        let (src, dst, sport, dport) = if from_client {
+            ([10, 0, 0, 1], [10, 0, 0, 2], 40000u16, 80u16)
+        } else {
+            ([10, 0, 0, 2], [10, 0, 0, 1], 80, 40000)
+        };
+        let payload = &payload[..payload.len().min(65_000)];
+        let mut p = Vec::with_capacity(54 + payload.len());
+        p.extend_from_slice(&[2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00]);
+        let total = (40 + payload.len()) as u16;
+        p.extend_from_slice(&[0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0x40, 0, 64, 6, 0, 0]);
+        p.extend_from_slice(&src);
+        p.extend_from_slice(&dst);
+        p.extend_from_slice(&sport.to_be_bytes());
+        p.extend_from_slice(&dport.to_be_bytes());
+        p.extend_from_slice(&seq.to_be_bytes());
+        p.extend_from_slice(&ack.to_be_bytes());
+        p.extend_from_slice(&[0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+        p.extend_from_slice(payload);
+        self.record(&p);
+    }
+
+    /// Appends one record holding `data`.
+    pub fn record(&mut self, data: &[u8]) {
+        let n = self.packets;
+        for x in [1_700_000_000u32, n, data.len() as u32, data.len() as u32] {
+            self.bytes.extend_from_slice(&x.to_le_bytes());
+        }
+        self.bytes.extend_from_slice(data);
+        self.packets += 1;
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
+/// Loads capture bytes into a session, or `None` when the header is
+/// unreadable.
+pub fn session(bytes: Vec<u8>) -> Option<wirelens::session::Session> {
+    use wirelens::capture::{Capture, CaptureBytes};
+    let capture = Capture::from_bytes(CaptureBytes::Owned(bytes), "fuzz".into()).ok()?;
+    wirelens::trace::Trace::load(capture, |_| true)
+        .ok()
+        .map(wirelens::session::Session::from)
+}
