@@ -3,6 +3,7 @@
 //! layer that prints what the library computes.
 
 pub mod export;
+pub mod fields_out;
 pub mod flows;
 pub mod follow;
 pub mod http;

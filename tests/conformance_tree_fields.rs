@@ -72,3 +72,33 @@ fn tree_fields_match_tshark() {
     assert!(runs >= 3, "the sample captures are always there");
     assert!(wrong.is_empty(), "differences:\n{}", wrong.join("\n"));
 }
+
+/// `-E separator/occurrence/aggregator/quote/header` and the `_ws.col.*`
+/// columns, against tshark's output for the same arguments
+/// (`tests/fixtures/fields_options/NAME.args`).
+#[test]
+fn fields_options_match_tshark() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("tests/fixtures/fields_options");
+    for name in ["a", "b", "c"] {
+        let args = std::fs::read_to_string(dir.join(format!("{name}.args"))).expect("args");
+        let expected = std::fs::read_to_string(dir.join(format!("textbook-visit.{name}.txt")))
+            .expect("fixture");
+        let out = Command::new(env!("CARGO_BIN_EXE_wirelens"))
+            .arg("list")
+            .arg(root.join("sample-captures/textbook-visit.pcap"))
+            .args(args.split_whitespace())
+            .output()
+            .expect("run wirelens");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            expected,
+            "{name}: {args}"
+        );
+    }
+}

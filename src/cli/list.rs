@@ -5,7 +5,7 @@ use crate::columns;
 use crate::fields::{self, FieldDef, PacketView, Value};
 use crate::filter::Filter;
 use crate::text::sanitize;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,7 +18,8 @@ pub struct ListArgs {
     /// `tshark -T fields -e FIELD`.
     #[arg(short = 'e', long = "field", value_name = "FIELD")]
     pub fields: Vec<String>,
-    /// tshark-style output options; `header=y` prints the field names first.
+    /// tshark-style output options: `header=y|n`, `separator=/t|/s|C`,
+    /// `occurrence=f|l|a`, `aggregator=,|/s|C`, `quote=d|s|n`.
     #[arg(short = 'E', value_name = "OPTION=VALUE")]
     pub options: Vec<String>,
     /// Print the field names as a first line (same as -E header=y).
@@ -38,13 +39,7 @@ pub struct ListArgs {
 }
 
 pub fn run(args: &ListArgs) -> Result<Outcome> {
-    let mut header = args.header;
-    for o in &args.options {
-        match o.split_once('=') {
-            Some(("header", v)) => header = matches!(v, "y" | "yes" | "1" | "true"),
-            _ => bail!("unknown -E option {o:?} (known: header=y|n)"),
-        }
-    }
+    let format = super::fields_out::FieldsFormat::parse(&args.options, args.header)?;
     let defs: Vec<&'static FieldDef> = args
         .fields
         .iter()
@@ -97,30 +92,25 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
                 )?;
             }
         } else {
-            if header {
+            if format.header {
                 let names: Vec<&str> = defs.iter().map(|d| d.name).collect();
-                writeln!(out, "{}", names.join("\t"))?;
+                writeln!(out, "{}", names.join(&format.separator))?;
             }
             let mut values: Vec<Value<'_>> = Vec::new();
+            let mut texts: Vec<String> = Vec::new();
             let mut line = String::new();
-            let mut cell = String::new();
             for index in (0..trace.store.len()).filter(|&i| shown(i)) {
                 let view = PacketView::with_http(trace, http, index);
                 line.clear();
                 for (i, def) in defs.iter().enumerate() {
                     if i > 0 {
-                        line.push('\t');
+                        line.push_str(&format.separator);
                     }
                     values.clear();
                     view.values(def.id, &mut values);
-                    for (j, v) in values.iter().enumerate() {
-                        if j > 0 {
-                            line.push(',');
-                        }
-                        cell.clear();
-                        v.write_tshark(&mut cell);
-                        line.push_str(&sanitize(&cell));
-                    }
+                    texts.clear();
+                    texts.extend(values.iter().map(|v| sanitize(&v.tshark()).into_owned()));
+                    format.cell(&texts, &mut line);
                 }
                 writeln!(out, "{line}")?;
             }

@@ -38,6 +38,34 @@ fn header_field(name: &str, request: bool) -> &'static str {
     }
 }
 
+/// The dissector Wireshark hands a body of this media type to, as named in
+/// `frame.protocols`.
+fn media_protocol(content_type: &str) -> Option<&'static str> {
+    let t = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    Some(match t.as_str() {
+        "text/html"
+        | "text/plain"
+        | "text/css"
+        | "text/javascript"
+        | "application/javascript"
+        | "application/x-javascript" => "data-text-lines",
+        "text/xml" | "application/xml" => "xml",
+        "application/json" => "json",
+        "image/jpeg" => "image-jfif",
+        "image/gif" => "image-gif",
+        "image/png" => "png",
+        "application/x-www-form-urlencoded" => "urlencoded-form",
+        t if t.starts_with("multipart/") => "mime_multipart",
+        "" => return None,
+        _ => "media",
+    })
+}
+
 fn s(v: &str) -> Value<'static> {
     Value::Str(Cow::Owned(v.to_string()))
 }
@@ -156,6 +184,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             .map(|e| e.ts_ns)
     };
     let mut any = false;
+    let mut body_protocol = None;
     for (mref, m) in refs {
         let Some(head) = m.head(store) else { continue };
         let Some(http) = view.http else { continue };
@@ -339,6 +368,9 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             }
         }
         if !m.body.is_empty() {
+            if let Some(p) = head.header("content-type").and_then(media_protocol) {
+                body_protocol = Some(p);
+            }
             n.add(Node::field(
                 "http.file_data",
                 format!("File Data: {} bytes", m.body.len),
@@ -348,6 +380,9 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         }
         out.push(n);
     }
+    // The body's dissector closes the chain of `frame.protocols` (its own
+    // layer is not in the tree yet).
+    protocols.extend(body_protocol);
     if !any && !payload.is_empty() && !is_segment(view) && !super::tcp::retransmitted(view) {
         protocols.push("data");
         out.push(super::udp::data(payload, at));

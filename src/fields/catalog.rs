@@ -222,6 +222,13 @@ fields! {
     DnsTime "dns.time" Time "Seconds from request to response";
     HttpRequestFullUri "http.request.full_uri" Str "Full request URI";
     WsExpert "_ws.expert" Protocol "An expert note";
+    WsColNo "_ws.col.No." UInt "Column: number";
+    WsColTime "_ws.col.Time" Str "Column: time";
+    WsColSource "_ws.col.Source" Str "Column: source";
+    WsColDestination "_ws.col.Destination" Str "Column: destination";
+    WsColProtocol "_ws.col.Protocol" Str "Column: protocol";
+    WsColLength "_ws.col.Length" UInt "Column: length";
+    WsColInfo "_ws.col.Info" Str "Column: info";
 }
 
 /// Finds a field by its Wireshark name.
@@ -264,7 +271,11 @@ impl FieldId {
     /// Whether the field's values come from the HTTP index.
     pub fn is_http(self) -> bool {
         let name = self.name();
-        name == "http" || name.starts_with("http.")
+        // The Info and Protocol columns of HTTP rows come from the index too.
+        name == "http"
+            || name.starts_with("http.")
+            || name.starts_with("_ws.col.")
+            || name == "frame.protocols"
     }
 }
 

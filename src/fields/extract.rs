@@ -87,6 +87,8 @@ pub struct PacketView<'t> {
     /// 0-based index.
     pub index: usize,
     pub decoded: Decoded<'t>,
+    /// The details tree, built the first time a tree field is asked for.
+    tree: std::cell::OnceCell<crate::dissect::Tree>,
 }
 
 fn checksum_code(s: ChecksumStatus) -> u64 {
@@ -114,6 +116,7 @@ impl<'t> PacketView<'t> {
             http,
             index,
             decoded: trace.store.decode(index),
+            tree: std::cell::OnceCell::new(),
         }
     }
 
@@ -166,6 +169,16 @@ impl<'t> PacketView<'t> {
             F::FrameLen => Some(Value::UInt(u64::from(entry.orig_len))),
             F::FrameCapLen => Some(Value::UInt(u64::from(entry.cap_len))),
             F::FrameInterfaceId => Some(Value::UInt(u64::from(entry.interface))),
+            // The full chain as the details tree finds it (`...:udp:dns`).
+            F::FrameProtocols if !custom => {
+                let tree = self
+                    .tree
+                    .get_or_init(|| crate::dissect::tree(self, crate::dissect::Context::default()));
+                let mut found = Vec::new();
+                tree.values("frame.protocols", &mut found);
+                out.extend(found);
+                return;
+            }
             F::FrameProtocols => Some(Value::Str(Cow::Owned(protocols(d, custom)))),
             F::FrameBytes => Some(Value::Bytes(if custom {
                 store.data(self.index)
@@ -356,6 +369,25 @@ impl<'t> PacketView<'t> {
             F::Dns => udp
                 .filter(|u| u.source_port() == 53 || u.destination_port() == 53)
                 .map(|_| Value::Present),
+            F::WsColNo
+            | F::WsColTime
+            | F::WsColSource
+            | F::WsColDestination
+            | F::WsColProtocol
+            | F::WsColLength
+            | F::WsColInfo => {
+                let r = crate::columns::row(self);
+                let text = |s: String| Some(Value::Str(Cow::Owned(s)));
+                match field {
+                    F::WsColNo => Some(Value::UInt(r.number)),
+                    F::WsColTime => text(r.time),
+                    F::WsColSource => text(r.source),
+                    F::WsColDestination => text(r.destination),
+                    F::WsColProtocol => text(r.protocol),
+                    F::WsColLength => Some(Value::UInt(u64::from(r.length))),
+                    _ => text(r.info),
+                }
+            }
             // Fields of the details tree: built once for the packet, then read.
             F::FrameTime
             | F::FrameTimeDeltaDisplayed
@@ -426,7 +458,9 @@ impl<'t> PacketView<'t> {
             | F::DnsTime
             | F::HttpRequestFullUri
             | F::WsExpert => {
-                let tree = crate::dissect::tree(self, crate::dissect::Context::default());
+                let tree = self
+                    .tree
+                    .get_or_init(|| crate::dissect::tree(self, crate::dissect::Context::default()));
                 let mut found = Vec::new();
                 tree.values(field.name(), &mut found);
                 out.extend(found);
