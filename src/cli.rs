@@ -1,5 +1,5 @@
 //! The headless commands (`wirelens list | flows | follow | ladder | http |
-//! export`): argument definitions and one module per command, each a thin
+//! export | stats`): argument definitions and one module per command, each a thin
 //! layer that prints what the library computes.
 
 pub mod export;
@@ -10,6 +10,7 @@ pub mod http;
 pub mod ladder;
 pub mod list;
 pub mod list_tree;
+pub mod stats;
 
 use crate::session::Session;
 use crate::trace::Trace;
@@ -45,6 +46,10 @@ pub enum Command {
     Http(http::HttpArgs),
     /// Write HTTP bodies (decoded) into a directory.
     Export(export::ExportArgs),
+    /// Statistics as tshark -z prints them: io,phs, endpoints,TYPE,
+    /// io,stat,INTERVAL[,SERIES...], http,tree, http_req,tree, dns,tree, and
+    /// the TCP stream graphs' series (tcp-graph,STREAM).
+    Stats(stats::StatsArgs),
 }
 
 /// What a command ends with, for the process exit status.

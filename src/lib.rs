@@ -7,7 +7,8 @@
 //! and the conversations: plain data) → [`http`] (transactions and bodies) →
 //! [`fields`] (Wireshark's field names and values) → [`dissect`] (the details
 //! tree), [`columns`] (the packet list's rows) and [`filter`] (display
-//! filters). [`session`] holds a trace and the products computed from it on
+//! filters), [`stats`] (Wireshark's statistics: hierarchy, endpoints, I/O
+//! graph, HTTP, DNS, TCP graphs). [`session`] holds a trace and the products computed from it on
 //! demand (the HTTP index, connection endings, filter results); it is the one
 //! entry point that [`cli`] (headless commands) and [`ui`] (the TUI) share,
 //! two faces that own no protocol logic. [`text`] makes wire text safe for a
@@ -38,6 +39,7 @@ pub mod http;
 pub mod limits;
 pub mod parallel;
 pub mod session;
+pub mod stats;
 pub mod store;
 pub mod text;
 pub mod trace;

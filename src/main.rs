@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Some(Command::Flows(a)) => cli::flows::run(a),
         Some(Command::Follow(a)) => cli::follow::run(a),
         Some(Command::Ladder(a)) => cli::ladder::run(a),
+        Some(Command::Stats(a)) => cli::stats::run(a),
         None => {
             let path = args.file.clone().unwrap_or_else(|| {
                 concat!(

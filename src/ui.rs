@@ -24,6 +24,7 @@ pub mod loader;
 pub mod packets_pane;
 pub mod prompt;
 pub mod render;
+pub mod stats_pane;
 pub mod terminal;
 #[cfg(test)]
 mod tests;

@@ -223,7 +223,9 @@ fn hostile_names_stay_inside_the_folder() {
 #[test]
 fn help_lists_every_command() {
     let (out, _) = text(&run(&["--help"]));
-    for c in ["list", "flows", "follow", "ladder", "http", "export"] {
+    for c in [
+        "list", "flows", "follow", "ladder", "http", "export", "stats",
+    ] {
         assert!(
             out.contains(&format!("  {c} ")),
             "{c} missing from --help:\n{out}"

@@ -120,6 +120,22 @@ impl<'t> PacketView<'t> {
         }
     }
 
+    /// A view over a packet already decoded (saves decoding it again).
+    pub fn from_decoded(
+        trace: &'t Trace,
+        http: Option<&'t HttpIndex>,
+        index: usize,
+        decoded: Decoded<'t>,
+    ) -> PacketView<'t> {
+        PacketView {
+            trace,
+            http,
+            index,
+            decoded,
+            tree: std::cell::OnceCell::new(),
+        }
+    }
+
     /// Appends the values of `field` in this packet to `out` (none when absent).
     pub fn values(&self, field: FieldId, out: &mut Vec<Value<'t>>) {
         use FieldId as F;

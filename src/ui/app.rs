@@ -28,6 +28,7 @@ use super::ladder_pane::LadderPane;
 use super::packets_pane::PacketsPane;
 use super::prompt::Prompt;
 use super::render;
+use super::stats_pane::StatsPane;
 use crate::http::HttpIndex;
 use crate::session::Session;
 use crate::trace::{Progress, Trace};
@@ -48,6 +49,7 @@ pub enum View {
     Ladder,
     Follow,
     Http,
+    Stats,
     Help,
 }
 
@@ -118,6 +120,7 @@ pub struct App {
     pub follow: FollowPane,
     pub http: HttpPane,
     pub help: HelpPane,
+    pub stats: StatsPane,
     pub prompt: Option<Prompt>,
     pub status: String,
     /// Filters applied before, oldest first.
@@ -150,6 +153,7 @@ impl App {
             view: View::Packets,
             packets: PacketsPane::default(),
             conversations: ConversationsPane::default(),
+            stats: StatsPane::default(),
             ladder: LadderPane::default(),
             follow: FollowPane::default(),
             http: HttpPane::default(),
@@ -296,6 +300,7 @@ impl App {
             View::Follow => self.follow.handle(input, cx),
             View::Http => self.http.handle(input, cx),
             View::Help => self.help.handle(input, cx),
+            View::Stats => self.stats.handle(input),
         }
     }
 
@@ -312,6 +317,10 @@ impl App {
             Action::Ladder => self.open_ladder(),
             Action::Follow => self.open_follow(),
             Action::Http => self.open_http(),
+            Action::Stats => {
+                self.stats.open(&self.cx);
+                self.view = View::Stats;
+            }
             _ => return false,
         }
         true

@@ -51,6 +51,8 @@ pub enum JobKind {
     ExportPrepare,
     /// Writing an export.
     Export,
+    /// The statistics screens' results.
+    Stats,
 }
 
 impl JobKind {
@@ -67,6 +69,7 @@ impl JobKind {
             JobKind::Body => "decoding the body",
             JobKind::ExportPrepare => "preparing the export",
             JobKind::Export => "writing the export",
+            JobKind::Stats => "computing statistics",
         }
     }
 }
@@ -92,6 +95,8 @@ pub enum Output {
     ExportPrepare(Result<ExportItem<'static>, String>),
     /// The status message, or the prompt back with its error.
     Export(Result<String, Prompt>),
+    /// The statistics screens' results.
+    Stats(Box<super::stats_pane::StatsData>),
 }
 
 /// What a worker reports.

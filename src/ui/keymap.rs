@@ -22,6 +22,8 @@ pub enum Action {
     Fold,
     Unfold,
     Ladder,
+    /// `z` (as tshark's -z): the statistics screens.
+    Stats,
     /// Space: fold/unfold the selected ladder run or details layer.
     Toggle,
     ToggleAll,
@@ -62,6 +64,9 @@ pub struct Binding<A: 'static> {
 const fn plain(c: char) -> Key {
     (KeyCode::Char(c), false)
 }
+
+/// One help row for `l` and `z` (the help fits 80x24).
+const STREAM_AND_STATS: &str = "ladder of the packet's TCP stream; z: statistics (Space: next)";
 
 /// Every key outside a prompt.
 pub const BINDINGS: &[Binding<Action>] = &[
@@ -147,7 +152,13 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('l')],
         label: "l",
         action: Action::Ladder,
-        help: "ladder diagram of the packet's TCP stream",
+        help: STREAM_AND_STATS,
+    },
+    Binding {
+        keys: &[plain('z')],
+        label: "z",
+        action: Action::Stats,
+        help: STREAM_AND_STATS,
     },
     Binding {
         keys: &[plain(' ')],

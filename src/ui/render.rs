@@ -38,6 +38,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
         View::Follow => app.follow.draw(frame, main, cx),
         View::Http => app.http.draw(frame, main, cx),
         View::Help => app.help.draw(frame, main, cx),
+        View::Stats => app.stats.draw(frame, main),
     }
     if app.prompt.is_some() {
         draw_prompt(frame, status, app);

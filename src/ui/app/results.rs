@@ -46,6 +46,7 @@ impl App {
                 self.status = self.packets.install_filter(&self.cx, active);
             }
             Output::Follow(state) => self.follow.install(state),
+            Output::Stats(data) => self.stats.install(*data),
             Output::Ladder(state) => self.ladder.install(state),
             Output::LadderUnfold(conversation, rows) => {
                 self.ladder.unfolded(&self.cx, conversation, rows)

@@ -70,7 +70,11 @@ impl App {
             View::Ladder => self.ladder.refresh(cx, packet),
             View::Follow => self.follow.refresh(cx),
             View::Http => self.http.refresh(cx, packet),
+            View::Stats => self.stats.refresh(cx),
             _ => {}
+        }
+        if self.view != View::Stats {
+            self.stats = super::StatsPane::default();
         }
         if self.view != View::Ladder {
             self.ladder = LadderPane::default();

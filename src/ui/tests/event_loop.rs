@@ -67,7 +67,7 @@ fn nothing_is_redrawn_when_nothing_changed() {
     let mut app = sample();
     assert!(!app.handle(Event::Tick), "an idle tick changes nothing");
     assert!(
-        !app.handle(press(KeyCode::Char('z'))),
+        !app.handle(press(KeyCode::Char('y'))),
         "an unbound key changes nothing"
     );
     assert!(app.handle(press(KeyCode::Down)));

@@ -1,0 +1,153 @@
+//! Statistics benchmark on the generated capture (default 1 GiB, see
+//! `support`): the compute time of each statistic (target: ≤ 2 s each on
+//! 1 GB) and the extra peak memory it needed (the process's peak resident set
+//! is reset before each one), with what it counted so a wrong result cannot
+//! pass for a fast one.
+//!
+//! ```text
+//! cargo bench --bench stats
+//! WIRELENS_BENCH_SIZE=256MiB cargo bench --bench stats
+//! ```
+
+#[allow(dead_code)]
+mod support;
+
+use std::time::Instant;
+use wirelens::flow::{Direction, Protocol};
+use wirelens::http::HttpIndex;
+use wirelens::stats::{self, endpoints, hierarchy, io, Selection};
+use wirelens::trace::Trace;
+
+fn rss_kib(key: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Runs `f` (best of three), printing its time and the extra peak memory;
+/// `WIRELENS_BENCH_ONLY=io,phs` measures only the statistics whose name
+/// starts with it.
+fn measure<R>(what: &str, f: impl Fn() -> R, describe: impl Fn(&R) -> String) -> f64 {
+    if let Ok(only) = std::env::var("WIRELENS_BENCH_ONLY") {
+        if !what.starts_with(&only) {
+            return 0.0;
+        }
+    }
+    let mut best = f64::MAX;
+    let mut extra_kib = 0;
+    let mut last = None;
+    for _ in 0..3 {
+        drop(last.take());
+        // Linux: writing 5 to clear_refs resets VmHWM to the current RSS.
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+        let before = rss_kib("VmRSS:");
+        let t = Instant::now();
+        let r = f();
+        best = best.min(t.elapsed().as_secs_f64());
+        extra_kib = extra_kib.max(rss_kib("VmHWM:").saturating_sub(before));
+        last = Some(r);
+    }
+    let detail = last.as_ref().map(&describe).unwrap_or_default();
+    let verdict = if best <= 2.0 { "ok" } else { "OVER 2 s" };
+    println!(
+        "{what:<28} {best:>7.3} s  {:>8.1} MiB extra peak  [{verdict}]  {detail}",
+        extra_kib as f64 / 1024.0
+    );
+    best
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let path = support::capture_path();
+    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let trace = Trace::open(&path).expect("open bench capture");
+    assert!(trace.error.is_none(), "generated capture must read cleanly");
+    let http = HttpIndex::build(&trace.store, &trace.conversations);
+    let packets = trace.store.len();
+    println!(
+        "capture: {} ({:.1} MB, {packets} packets, {} TCP streams, {} HTTP transactions); {} threads",
+        path.display(),
+        bytes as f64 / 1e6,
+        trace.conversations.tcp_count(),
+        http.transactions.len(),
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
+    let all = Selection::All;
+    measure(
+        "io,phs",
+        || hierarchy::compute(&trace, &http, &all),
+        |h| {
+            assert_eq!(h.frames as usize, packets, "every frame counted");
+            format!("{} top-level protocols, {} frames", h.roots.len(), h.frames)
+        },
+    );
+    for kind in ["eth", "ip", "tcp", "udp"] {
+        let k = endpoints::Kind::parse(kind).expect("kind");
+        measure(
+            &format!("endpoints,{kind}"),
+            || endpoints::compute(&trace, &all, k),
+            |e| format!("{} endpoints", e.list.len()),
+        );
+    }
+    let specs = ["", "tcp", "SUM(frame.len)tcp", "MAX(tcp.len)tcp.len"];
+    measure(
+        "io,stat,1 (4 series)",
+        || {
+            let series = specs
+                .iter()
+                .map(|s| io::Series::parse(s).expect("series"))
+                .collect();
+            io::compute(&trace, Some(&http), &all, 1_000_000, series).expect("io")
+        },
+        |s| {
+            let frames: u64 = s.rows.iter().map(|r| r[0].frames).sum();
+            assert_eq!(
+                frames as usize, packets,
+                "the all-frames series counts every frame"
+            );
+            format!("{} intervals", s.rows.len())
+        },
+    );
+    measure(
+        "http,tree",
+        || stats::http::packet_counter(&trace, &http, &all),
+        |t| format!("{} HTTP packets", t.roots[0].count),
+    );
+    measure(
+        "http_req,tree",
+        || stats::http::requests(&trace, &http, &all),
+        |t| format!("{} requests", t.roots[0].count),
+    );
+    measure(
+        "dns,tree",
+        || stats::dns::compute(&trace, &all),
+        |t| format!("{} DNS messages", t.roots[0].count),
+    );
+    // The TCP graphs of the biggest connection: proportional to it alone.
+    let biggest = trace
+        .conversations
+        .all()
+        .iter()
+        .filter(|c| c.protocol == Protocol::Tcp)
+        .max_by_key(|c| c.packets[0] + c.packets[1]);
+    if let Some(conv) = biggest {
+        measure(
+            &format!("tcp-graph (stream {})", conv.stream),
+            || stats::tcp_graph::compute(&trace, conv, Direction::BtoA),
+            |g| {
+                format!(
+                    "{} segments, {} ACKs, {} RTT samples",
+                    g.segments.len(),
+                    g.acks.len(),
+                    g.rtt.len()
+                )
+            },
+        );
+    }
+}

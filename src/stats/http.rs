@@ -1,0 +1,215 @@
+//! HTTP statistics (tshark `-z http,tree` and `-z http_req,tree`): messages by
+//! kind, method and status code, and requests per host and URI, counted from
+//! the trace's HTTP index, one tick per message in the frame that completes
+//! it (where tshark's HTTP tap fires).
+
+use super::tree::{Item, Tree};
+use super::Selection;
+use crate::http::{HttpIndex, Message};
+use crate::trace::Trace;
+
+/// Wireshark's phrase for a status code (its `vals_http_status_code`), which
+/// the tree shows whatever reason the server sent.
+pub fn status_phrase(code: u16) -> &'static str {
+    match code {
+        100 => "Continue",
+        101 => "Switching Protocols",
+        102 => "Processing",
+        103 => "Early Hints",
+        199 => "Informational - Others",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "Non-authoritative Information",
+        204 => "No Content",
+        205 => "Reset Content",
+        206 => "Partial Content",
+        207 => "Multi-Status",
+        208 => "Already Reported",
+        226 => "IM Used",
+        299 => "Success - Others",
+        300 => "Multiple Choices",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        305 => "Use Proxy",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        399 => "Redirection - Others",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        407 => "Proxy Authentication Required",
+        408 => "Request Time-out",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Request Entity Too Large",
+        414 => "Request-URI Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Requested Range Not Satisfiable",
+        417 => "Expectation Failed",
+        418 => "I'm a teapot",
+        421 => "Misdirected Request",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        426 => "Upgrade Required",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        451 => "Unavailable For Legal Reasons",
+        499 => "Client Error - Others",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Time-out",
+        505 => "HTTP Version not supported",
+        506 => "Variant Also Negotiates",
+        507 => "Insufficient Storage",
+        508 => "Loop Detected",
+        510 => "Not Extended",
+        511 => "Network Authentication Required",
+        599 => "Server Error - Others",
+        _ => "",
+    }
+}
+
+const CLASSES: [&str; 6] = [
+    "1xx: Informational",
+    "2xx: Success",
+    "3xx: Redirection",
+    "4xx: Client Error",
+    "5xx: Server Error",
+    "???: broken",
+];
+
+/// The messages tshark's HTTP tap sees, with the time (ns from the first
+/// packet) of the frame completing each, in time order.
+fn tapped<'h>(
+    trace: &Trace,
+    index: &'h HttpIndex,
+    selection: &Selection,
+) -> Vec<(i64, &'h Message)> {
+    let selected = |p: u32| match selection {
+        Selection::All => true,
+        Selection::Only(v) => v.binary_search(&p).is_ok(),
+    };
+    let mut out: Vec<(u32, u64, &Message)> = Vec::new();
+    for t in &index.transactions {
+        let msgs = t
+            .request
+            .iter()
+            .chain(t.interim.iter())
+            .chain(t.response.iter());
+        for m in msgs {
+            // Complete messages only: tshark's HTTP tap does not fire on a
+            // message whose dissection ended in an exception (malformed).
+            if m.partial() || m.body.malformed || !selected(m.last_packet) {
+                continue;
+            }
+            out.push((m.last_packet, m.start, m));
+        }
+    }
+    out.sort_by_key(|&(p, s, m)| (p, s, !m.is_request()));
+    out.into_iter()
+        .map(|(p, _, m)| (trace.store.relative_ns(p as usize).unwrap_or(0), m))
+        .collect()
+}
+
+fn elapsed(times: &[(i64, &Message)]) -> i64 {
+    match (times.first(), times.last()) {
+        (Some(a), Some(b)) => b.0.saturating_sub(a.0),
+        _ => 0,
+    }
+}
+
+/// `-z http,tree`: HTTP packets by request method and response status.
+pub fn packet_counter(trace: &Trace, http: &HttpIndex, selection: &Selection) -> Tree {
+    let messages = tapped(trace, http, selection);
+    let mut total = Item::new("Total HTTP Packets");
+    total.child("HTTP Request Packets");
+    let responses = total.child("HTTP Response Packets");
+    for c in CLASSES {
+        responses.child(c);
+    }
+    total.child("Other HTTP Packets");
+    for &(at, m) in &messages {
+        total.tick(at);
+        let head = m.head(&trace.store);
+        if let Some(method) = head.as_ref().and_then(|h| h.method()) {
+            total
+                .child("HTTP Request Packets")
+                .tick(at)
+                .child(method)
+                .tick(at);
+        } else if let Some(code) = m.code() {
+            let class = match code {
+                100..=199 => 0,
+                200..=299 => 1,
+                300..=399 => 2,
+                400..=499 => 3,
+                500..=599 => 4,
+                _ => 5,
+            };
+            let r = total.child("HTTP Response Packets").tick(at);
+            let c = r.child(CLASSES[class]).tick(at);
+            if class < 5 {
+                c.child(&format!("{code} {}", status_phrase(code))).tick(at);
+            }
+        } else {
+            total.child("Other HTTP Packets").tick(at);
+        }
+    }
+    Tree {
+        title: "HTTP/Packet Counter".into(),
+        roots: vec![total],
+        elapsed_ns: elapsed(&messages),
+    }
+}
+
+/// `-z http_req,tree`: requests per Host header and URI.
+pub fn requests(trace: &Trace, http: &HttpIndex, selection: &Selection) -> Tree {
+    let messages = tapped(trace, http, selection);
+    let mut root = Item::new("HTTP Requests by HTTP Host");
+    for &(at, m) in &messages {
+        if !m.is_request() {
+            continue;
+        }
+        // Every request counts at the top; those with a Host under it.
+        root.tick(at);
+        let Some(head) = m.head(&trace.store) else {
+            continue;
+        };
+        let uri = head.uri().unwrap_or("");
+        if let Some(host) = head.header("host") {
+            root.child(host).tick(at).child(uri).tick(at);
+        }
+    }
+    Tree {
+        title: "HTTP/Requests".into(),
+        roots: vec![root],
+        // tshark's tree clock runs on every HTTP message its tap sees.
+        elapsed_ns: elapsed(&messages),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_are_wiresharks() {
+        assert_eq!(status_phrase(200), "OK");
+        assert_eq!(status_phrase(408), "Request Time-out");
+        assert_eq!(status_phrase(999), "");
+    }
+}

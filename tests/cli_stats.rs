@@ -1,0 +1,119 @@
+//! `wirelens stats` end to end on the bundled samples: tshark's -z spelling,
+//! text and JSON Lines, -Y, and refusals with a message.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-captures")
+        .join(name)
+}
+
+fn stats(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wirelens"))
+        .arg("stats")
+        .args(args)
+        .output()
+        .expect("run wirelens")
+}
+
+fn stdout(o: &Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON object per line"))
+        .collect()
+}
+
+#[test]
+fn phs_text_and_json_agree() {
+    let file = sample("textbook-visit.pcap");
+    let file = file.to_str().expect("utf-8 path");
+    let text = stdout(&stats(&["io,phs", file]));
+    assert!(text.contains("Protocol Hierarchy Statistics"), "{text}");
+    assert!(
+        text.contains("eth                                      frames:27 bytes:13269"),
+        "{text}"
+    );
+    let rows = json(&stats(&["phs", file, "--json"]));
+    let eth = rows.iter().find(|r| r["path"] == "eth").expect("eth row");
+    assert_eq!(eth["frames"], 27, "numbers are numbers");
+    assert!(rows.iter().any(|r| r["path"] == "eth:ip:tcp:http"));
+    // -Y narrows what is counted.
+    let tcp_only = json(&stats(&["io,phs", file, "-Y", "tcp", "--json"]));
+    assert_eq!(tcp_only[0]["frames"], 25);
+    assert!(!tcp_only.iter().any(|r| r["protocol"] == "udp"));
+}
+
+#[test]
+fn io_stat_series_and_endpoints() {
+    let file = sample("textbook-visit.pcap");
+    let file = file.to_str().expect("utf-8 path");
+    let rows = json(&stats(&[
+        "io,stat,0.0001,tcp,SUM(tcp.len)tcp",
+        file,
+        "--json",
+    ]));
+    let frames: u64 = rows
+        .iter()
+        .filter(|r| r["series"] == 1)
+        .map(|r| r["frames"].as_u64().expect("u64"))
+        .sum();
+    assert_eq!(frames, 25);
+    let sum: u64 = rows
+        .iter()
+        .filter(|r| r["series"] == 2)
+        .map(|r| r["value"].as_u64().expect("u64"))
+        .sum();
+    assert!(sum > 0);
+    let text = stdout(&stats(&["endpoints,tcp", file]));
+    assert!(
+        text.starts_with(&"=".repeat(80)) && text.contains("TCP Endpoints"),
+        "{text}"
+    );
+    let eps = json(&stats(&["endpoints,ip", file, "--json"]));
+    let tx: u64 = eps
+        .iter()
+        .map(|e| e["tx_packets"].as_u64().expect("u64"))
+        .sum();
+    assert_eq!(tx, 27);
+}
+
+#[test]
+fn trees_and_tcp_graph() {
+    let file = sample("keepalive-3-requests.pcap");
+    let file = file.to_str().expect("utf-8 path");
+    let rows = json(&stats(&["http,tree", file, "--json"]));
+    let get = rows.iter().find(|r| r["item"] == "GET").expect("GET row");
+    assert_eq!(get["count"], 3);
+    let reqs = json(&stats(&["http_req,tree", file, "--json"]));
+    assert_eq!(reqs[0]["count"], 3);
+    let graph = json(&stats(&["tcp-graph,0", file, "--json"]));
+    assert!(graph.iter().any(|p| p["series"] == "segment"));
+    assert!(graph.iter().any(|p| p["series"] == "ack"));
+    let text = stdout(&stats(&["tcp-graph,0,ab", file]));
+    assert!(text.starts_with("TCP stream 0 graph:"), "{text}");
+}
+
+#[test]
+fn refusals_say_why() {
+    let file = sample("textbook-visit.pcap");
+    let file = file.to_str().expect("utf-8 path");
+    for (kind, says) in [
+        ("conv,tcp", "unknown statistic"),
+        ("endpoints,sctp", "unknown endpoint type"),
+        ("io,stat,1,SUM(ip.src)", "numeric"),
+        ("io,stat,soon", "invalid interval"),
+        ("tcp-graph,99", "no TCP stream 99"),
+    ] {
+        let o = stats(&[kind, file]);
+        assert!(!o.status.success(), "{kind} accepted");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{kind}: {err}");
+    }
+}

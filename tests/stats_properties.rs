@@ -1,0 +1,327 @@
+//! The statistics and graphs never divide by zero, overflow or panic, and
+//! give finite numbers, on the captures that break scaling code: one packet,
+//! all packets at the same instant (zero duration), timestamps at the ends of
+//! the 32-bit pcap and 64-bit pcapng ranges, going backwards, and any I/O
+//! interval from 0 up.
+
+use proptest::prelude::*;
+use wirelens::capture::{Capture, CaptureBytes};
+use wirelens::flow::{Direction, Protocol};
+use wirelens::http::HttpIndex;
+use wirelens::stats::{self, endpoints, hierarchy, io, tcp_graph, tree, Selection};
+use wirelens::trace::Trace;
+
+/// One frame to write: time, direction, TCP or UDP, flags, numbers, payload.
+#[derive(Debug, Clone)]
+struct Frame {
+    ts: u64,
+    reverse: bool,
+    udp: bool,
+    flags: u8,
+    seq: u32,
+    ack: u32,
+    window: u16,
+    payload: Vec<u8>,
+}
+
+fn frame_bytes(f: &Frame) -> Vec<u8> {
+    let (a, b) = ([10, 0, 0, 1], [10, 0, 0, 2]);
+    let (src, dst, sp, dp) = if f.reverse {
+        (b, a, 80, 40000)
+    } else {
+        (a, b, 40000, 80)
+    };
+    let (sp, dp) = if f.udp { (sp % 2 + 53, dp) } else { (sp, dp) };
+    let base = etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+        .ipv4(src, dst, 64);
+    let mut out = Vec::new();
+    if f.udp {
+        let _ = base.udp(sp, dp).write(&mut out, &f.payload);
+    } else {
+        let mut t = base.tcp(sp, dp, f.seq, f.window);
+        if f.flags & 0x02 != 0 {
+            t = t.syn();
+        }
+        if f.flags & 0x10 != 0 {
+            t = t.ack(f.ack);
+        }
+        if f.flags & 0x01 != 0 {
+            t = t.fin();
+        }
+        if f.flags & 0x04 != 0 {
+            t = t.rst();
+        }
+        let _ = t.write(&mut out, &f.payload);
+    }
+    out
+}
+
+/// A classic pcap (nanosecond magic when `nano`), timestamps split into the
+/// 32-bit seconds and fraction fields.
+fn pcap(frames: &[Frame], nano: bool) -> Vec<u8> {
+    let mut v = Vec::new();
+    let magic: u32 = if nano { 0xa1b2_3c4d } else { 0xa1b2_c3d4 };
+    v.extend_from_slice(&magic.to_le_bytes());
+    v.extend_from_slice(&2u16.to_le_bytes());
+    v.extend_from_slice(&4u16.to_le_bytes());
+    v.extend_from_slice(&[0; 8]);
+    v.extend_from_slice(&65535u32.to_le_bytes());
+    v.extend_from_slice(&1u32.to_le_bytes());
+    for f in frames {
+        let data = frame_bytes(f);
+        v.extend_from_slice(&((f.ts >> 32) as u32).to_le_bytes());
+        v.extend_from_slice(&(f.ts as u32).to_le_bytes());
+        v.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        v.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        v.extend_from_slice(&data);
+    }
+    v
+}
+
+/// A pcapng with if_tsresol 10^0 (seconds): a 64-bit timestamp far beyond
+/// what fits in i64 nanoseconds.
+fn pcapng_seconds(frames: &[Frame]) -> Vec<u8> {
+    let mut f = Vec::new();
+    let block = |f: &mut Vec<u8>, kind: u32, body: &[u8]| {
+        let len = 12 + body.len() as u32;
+        f.extend_from_slice(&kind.to_le_bytes());
+        f.extend_from_slice(&len.to_le_bytes());
+        f.extend_from_slice(body);
+        f.extend_from_slice(&len.to_le_bytes());
+    };
+    block(
+        &mut f,
+        0x0A0D_0D0A,
+        &[
+            0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        ],
+    );
+    block(
+        &mut f,
+        1,
+        &[1, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    );
+    for fr in frames {
+        let mut data = frame_bytes(fr);
+        let len = data.len() as u32;
+        while data.len() % 4 != 0 {
+            data.push(0);
+        }
+        let mut body = vec![0u8; 4];
+        body.extend_from_slice(&((fr.ts >> 32) as u32).to_le_bytes());
+        body.extend_from_slice(&(fr.ts as u32).to_le_bytes());
+        body.extend_from_slice(&len.to_le_bytes());
+        body.extend_from_slice(&len.to_le_bytes());
+        body.extend_from_slice(&data);
+        block(&mut f, 6, &body);
+    }
+    f
+}
+
+fn finite_json(text: &str) {
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
+        // serde_json writes a NaN or an infinity as null: none may appear
+        // (only an endpoint's port is null, for endpoints without one).
+        fn walk(v: &serde_json::Value, key: &str, line: &str) {
+            match v {
+                serde_json::Value::Null => assert_eq!(key, "port", "a number became null: {line}"),
+                serde_json::Value::Number(n) => assert!(n.as_f64().is_some_and(f64::is_finite)),
+                serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, key, line)),
+                serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| walk(x, k, line)),
+                _ => {}
+            }
+        }
+        walk(&v, "", line);
+    }
+}
+
+fn check_trees(name: &str, t: &tree::Tree) {
+    let mut text = String::new();
+    tree::write_text(t, &mut text);
+    assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+    let mut json = String::new();
+    tree::write_json(name, t, &mut json);
+    finite_json(&json);
+}
+
+fn exercise(bytes: Vec<u8>, interval_us: u64) {
+    let Ok(capture) = Capture::from_bytes(CaptureBytes::Owned(bytes), "prop".into()) else {
+        return;
+    };
+    let Ok(trace) = Trace::load(capture, |_| true) else {
+        return;
+    };
+    let http = HttpIndex::build(&trace.store, &trace.conversations);
+    let all = Selection::All;
+    let h = hierarchy::compute(&trace, &http, &all);
+    assert_eq!(h.frames as usize, trace.store.len());
+    let mut out = String::new();
+    hierarchy::write_json(&h, &mut out);
+    finite_json(&out);
+    for k in ["eth", "ip", "ipv6", "tcp", "udp"] {
+        let e = endpoints::compute(&trace, &all, endpoints::Kind::parse(k).expect("kind"));
+        let tx: u64 = e.list.iter().map(|p| p.tx_packets).sum();
+        let rx: u64 = e.list.iter().map(|p| p.rx_packets).sum();
+        assert_eq!(tx, rx, "each frame is sent once and received once");
+    }
+    let series = [
+        "",
+        "tcp",
+        "AVG(frame.len)",
+        "MIN(tcp.len)tcp",
+        "MAX(frame.time_relative)",
+    ]
+    .iter()
+    .map(|s| io::Series::parse(s).expect("series"))
+    .collect();
+    match io::compute(&trace, Some(&http), &all, interval_us, series) {
+        Ok(s) => {
+            let counted: u64 = s.rows.iter().map(|r| r[0].frames).sum();
+            assert!(counted as usize <= trace.store.len());
+            let mut text = String::new();
+            io::write_text(&s, &mut text);
+            let mut json = String::new();
+            io::write_json(&s, &mut json);
+            finite_json(&json);
+        }
+        Err(io::IoError::TooManyIntervals {
+            intervals, series, ..
+        }) => {
+            assert!(intervals.saturating_mul(series as u64) > io::MAX_CELLS)
+        }
+        Err(e) => panic!("{e}"),
+    }
+    check_trees(
+        "http,tree",
+        &stats::http::packet_counter(&trace, &http, &all),
+    );
+    check_trees("http_req,tree", &stats::http::requests(&trace, &http, &all));
+    check_trees("dns,tree", &stats::dns::compute(&trace, &all));
+    for conv in trace
+        .conversations
+        .all()
+        .iter()
+        .filter(|c| c.protocol == Protocol::Tcp)
+    {
+        for dir in [Direction::AtoB, Direction::BtoA] {
+            let g = tcp_graph::compute(&trace, conv, dir);
+            for &(t, bps) in &g.throughput {
+                assert!(t.is_finite() && bps.is_finite() && bps >= 0.0);
+            }
+            for &(t, _, ms) in &g.rtt {
+                assert!(t.is_finite() && ms.is_finite() && ms >= 0.0);
+            }
+            let xs = stats::scale::bounds_of(g.stevens().iter().map(|p| p.0));
+            let ys = stats::scale::bounds_of(g.window_line().iter().map(|p| p.1));
+            assert!(xs[1] > xs[0] && ys[1] > ys[0]);
+            for p in g.stevens() {
+                assert!(stats::scale::cell_of(p.0, xs, 80) < 80);
+            }
+            let mut json = String::new();
+            tcp_graph::write_json(&g, &mut json);
+            finite_json(&json);
+        }
+    }
+}
+
+fn frame() -> impl Strategy<Value = Frame> {
+    (
+        prop_oneof![
+            Just(0u64),
+            Just(u64::MAX),
+            Just(u64::from(u32::MAX)),
+            any::<u64>(),
+            0u64..4_000_000
+        ],
+        any::<bool>(),
+        prop::bool::weighted(0.2),
+        prop_oneof![
+            Just(0x02u8),
+            Just(0x12),
+            Just(0x10),
+            Just(0x11),
+            Just(0x04),
+            any::<u8>()
+        ],
+        prop_oneof![Just(0u32), Just(u32::MAX), any::<u32>()],
+        any::<u32>(),
+        any::<u16>(),
+        prop::collection::vec(any::<u8>(), 0..40),
+    )
+        .prop_map(
+            |(ts, reverse, udp, flags, seq, ack, window, payload)| Frame {
+                ts,
+                reverse,
+                udp,
+                flags,
+                seq,
+                ack,
+                window,
+                payload,
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn statistics_stay_finite(
+        frames in prop::collection::vec(frame(), 1..8),
+        same_instant in any::<bool>(),
+        format in 0u8..3,
+        interval in prop_oneof![Just(0u64), Just(1u64), Just(u64::MAX), 1u64..10_000_000],
+    ) {
+        let mut frames = frames;
+        if same_instant {
+            let t = frames[0].ts;
+            frames.iter_mut().for_each(|f| f.ts = t);
+        }
+        let bytes = match format {
+            0 => pcap(&frames, false),
+            1 => pcap(&frames, true),
+            _ => pcapng_seconds(&frames),
+        };
+        exercise(bytes, interval);
+    }
+}
+
+#[test]
+fn one_packet_and_zero_duration() {
+    let f = Frame {
+        ts: 5,
+        reverse: false,
+        udp: false,
+        flags: 0x02,
+        seq: 1,
+        ack: 0,
+        window: 1,
+        payload: vec![],
+    };
+    exercise(pcap(std::slice::from_ref(&f), false), 1_000_000);
+    exercise(
+        pcap(
+            &[
+                f.clone(),
+                Frame {
+                    flags: 0x12,
+                    reverse: true,
+                    ..f.clone()
+                },
+            ],
+            true,
+        ),
+        0,
+    );
+    exercise(
+        pcapng_seconds(&[
+            Frame {
+                ts: u64::MAX,
+                ..f.clone()
+            },
+            Frame { ts: 0, ..f },
+        ]),
+        1,
+    );
+}
