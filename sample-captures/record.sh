@@ -5,6 +5,10 @@
 #   sudo sample-captures/record.sh textbook   # record only the named ones
 #
 # Scenario names: textbook keepalive chunked post refused
+#                 dns-tcp dns-fragmented ssh smtp ftp
+#
+# WL_NS_CLIENT / WL_NS_SERVER rename the two namespaces (default wl-client
+# and wl-server), so that two recordings can run side by side.
 #
 # Builds two network namespaces joined by a veth pair (private addresses
 # only inside them), runs dnsmasq and nginx in wl-server, runs curl and
@@ -17,8 +21,8 @@ CONF_DIR="$HERE/conf"
 CONTENT_DIR="$HERE/content"
 OUT_DIR="${OUT_DIR:-$HERE}"
 
-NS_C=wl-client
-NS_S=wl-server
+NS_C=${WL_NS_CLIENT:-wl-client}
+NS_S=${WL_NS_SERVER:-wl-server}
 IF_C=wl-c          # client end of the veth pair (lives in wl-client)
 IF_S=wl-s          # server end of the veth pair (lives in wl-server)
 MAC_C=02:77:00:00:00:01
@@ -53,6 +57,9 @@ install_deps() {
     command -v tcpdump  >/dev/null || missing+=(tcpdump)
     command -v ip       >/dev/null || missing+=(iproute2)
     command -v ethtool  >/dev/null || missing+=(ethtool)
+    command -v python3  >/dev/null || missing+=(python3)
+    [[ -x /usr/sbin/sshd ]]        || missing+=(openssh-server)
+    command -v ssh      >/dev/null || missing+=(openssh-client)
     if ((${#missing[@]})); then
         log "installing: ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
@@ -172,6 +179,46 @@ setup_net() {
     RESOLV_CREATED=1
 }
 
+# The TXT record of dns-fragmented: 12 strings of 250 bytes, an answer of
+# about 3 KB, which the server's kernel sends as three IPv4 fragments.
+BIG_TXT_NAME=big.$NAME
+big_txt() {
+    local i out=""
+    for i in $(seq -w 1 12); do
+        out+="${out:+,}$(printf 'fragment-%s-%0240d' "$i" 0)"
+    done
+    printf '%s' "$out"
+}
+
+# sshd, and the tiny SMTP and FTP servers of conf/mini-servers.py, in
+# wl-server (stopped with every other process of the namespace).
+start_protocol_servers() {
+    mkdir -p /run/sshd "$RUN_DIR/ssh"
+    ssh-keygen -q -t ed25519 -N '' -f "$RUN_DIR/ssh/host_ed25519" -C wirelens-record
+    cat > "$RUN_DIR/ssh/sshd_config" <<EOF_SSHD
+ListenAddress $IP_S
+HostKey $RUN_DIR/ssh/host_ed25519
+PidFile $RUN_DIR/ssh/sshd.pid
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+StrictModes no
+EOF_SSHD
+    ip netns exec $NS_S /usr/sbin/sshd -D -e -f "$RUN_DIR/ssh/sshd_config" \
+        >"$RUN_DIR/sshd.log" 2>&1 &
+    ip netns exec $NS_S python3 "$CONF_DIR/mini-servers.py" smtp $IP_S 25 \
+        >"$RUN_DIR/smtp.log" 2>&1 &
+    ip netns exec $NS_S python3 "$CONF_DIR/mini-servers.py" ftp $IP_S 21 \
+        "$CONTENT_DIR/style.css" >"$RUN_DIR/ftp.log" 2>&1 &
+    local i port
+    for port in 22 25 21; do
+        for i in $(seq 50); do
+            ip netns exec $NS_C bash -c "exec 3<>/dev/tcp/$IP_S/$port" 2>/dev/null && break
+            sleep 0.1
+        done
+    done
+}
+
 # --------------------------------------------------------------------------
 # Servers in wl-server
 # --------------------------------------------------------------------------
@@ -180,6 +227,7 @@ start_servers() {
         --keep-in-foreground --conf-file=/dev/null \
         --no-resolv --no-hosts --no-poll \
         --address=/$NAME/$IP_S \
+        --txt-record="$BIG_TXT_NAME,$(big_txt)" --edns-packet-max=4096 \
         --listen-address=$IP_S --bind-interfaces \
         --pid-file="$RUN_DIR/dnsmasq.pid" \
         --log-facility=- --log-queries \
@@ -294,14 +342,45 @@ scenario_refused() {
     [[ $rc -eq 7 ]] || { echo "curl to port 81 exited $rc, expected 7" >&2; return 1; }
 }
 
+scenario_dns-tcp() {
+    # Two queries written at once on one TCP connection to dnsmasq.
+    in_client python3 "$CONF_DIR/clients.py" dns-tcp $IP_S $NAME $NAME
+}
+
+scenario_dns-fragmented() {
+    # An EDNS0 TXT query whose 3 KB answer comes back in IPv4 fragments.
+    in_client python3 "$CONF_DIR/clients.py" dns-big $IP_S $BIG_TXT_NAME
+}
+
+scenario_ssh() {
+    # Banners, key exchange, then encrypted packets; no user is accepted.
+    in_client ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
+        -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+        nobody@$IP_S true 2>/dev/null || true
+}
+
+scenario_smtp() {
+    in_client python3 "$CONF_DIR/clients.py" smtp $IP_S
+}
+
+scenario_ftp() {
+    # The control connection (port 21) and one passive data connection.
+    in_client python3 "$CONF_DIR/clients.py" ftp $IP_S style.css
+}
+
 declare -A FILES=(
     [textbook]=textbook-visit.pcap
     [keepalive]=keepalive-3-requests.pcap
     [chunked]=chunked-gzip.pcap
     [post]=post-form.pcap
     [refused]=refused-rst.pcap
+    [dns-tcp]=dns-over-tcp.pcap
+    [dns-fragmented]=dns-ip-fragmented.pcap
+    [ssh]=ssh-banner-kex.pcap
+    [smtp]=smtp-one-message.pcap
+    [ftp]=ftp-passive-retr.pcap
 )
-ORDER=(textbook keepalive chunked post refused)
+ORDER=(textbook keepalive chunked post refused dns-tcp dns-fragmented ssh smtp ftp)
 
 main() {
     local which=("$@") s
@@ -319,6 +398,7 @@ main() {
 
     setup_net
     start_servers
+    start_protocol_servers
     for s in "${which[@]}"; do
         record "$s" "${FILES[$s]}"
     done
@@ -330,6 +410,7 @@ main() {
         echo "  $(curl --version | head -n1)"
         echo "  $(dnsmasq --version | head -n1)"
         echo "  $(tcpdump --version 2>&1 | head -n2 | paste -sd ' ')"
+        echo "  $(ssh -V 2>&1 | head -n1) $(python3 --version)"
     } >&2
     for s in "${which[@]}"; do
         ls -l "$OUT_DIR/${FILES[$s]}" >&2

@@ -2,9 +2,17 @@
 //! Source, Destination, Protocol, Length, Info. Computed on demand for the rows
 //! on screen (or printed), never stored.
 
+pub mod icmp;
+pub mod icmpv6;
+pub mod ip_fragments;
+
+use crate::decode::app::StreamRow;
 use crate::decode::tcp_flags::TcpFlags;
 use crate::decode::tcp_options::{TcpOption, TcpOptions};
 use crate::decode::{Network, Transport};
+
+/// tshark's label of a segment carrying part of a longer message.
+const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
 use crate::fields::PacketView;
 use crate::flow::analysis::flags as af;
 use crate::store::PacketKind;
@@ -20,6 +28,13 @@ pub struct Row {
     pub protocol: String,
     pub length: u32,
     pub info: String,
+}
+
+fn mac(m: [u8; 6]) -> String {
+    format!(
+        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+        m[0], m[1], m[2], m[3], m[4], m[5]
+    )
 }
 
 /// Builds the row of a packet. HTTP rows need the view's HTTP index: without
@@ -40,8 +55,8 @@ pub fn row(view: &PacketView<'_>) -> Row {
         (s.to_string(), t.to_string())
     } else {
         (
-            d.link.eth_src.map(crate::text::mac).unwrap_or_default(),
-            d.link.eth_dst.map(crate::text::mac).unwrap_or_default(),
+            d.link.eth_src.map(mac).unwrap_or_default(),
+            d.link.eth_dst.map(mac).unwrap_or_default(),
         )
     };
     let (protocol, info) = protocol_and_info(view, custom, http);
@@ -70,36 +85,70 @@ fn protocol_and_info(
             let Some(http) = http else {
                 return ("TCP".into(), tcp_info(view));
             };
+            let prefix = analysis_prefix(view);
+            match http.app_row(view.index) {
+                Some(StreamRow::App(a)) => {
+                    return (a.protocol.into(), format!("{prefix}{}", a.info))
+                }
+                Some(StreamRow::Segment { tcp_info: true }) => {
+                    return ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view)))
+                }
+                Some(StreamRow::Segment { tcp_info: false }) => {
+                    return ("TCP".into(), format!("{prefix}{SEGMENT}"))
+                }
+                None => {}
+            }
             let messages = http.at_packet(view.index);
             if messages.is_empty() {
-                const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
-                let has_data = d.tcp_len().unwrap_or(0) > 0;
+                // tshark hands a retransmitted segment to no reassembly.
+                let retransmitted = view
+                    .trace
+                    .store
+                    .entry(view.index)
+                    .is_some_and(|e| e.analysis & af::RETRANSMISSION != 0);
+                let has_data = d.tcp_len().unwrap_or(0) > 0 && !retransmitted;
                 match http.segment_of(&view.trace.store, &view.trace.conversations, view.index) {
-                    Some((m, true)) if has_data => {
+                    // A chunked body is parsed again from its head with
+                    // every segment, so tshark shows the start line on each.
+                    Some((m, first))
+                        if has_data
+                            && (first || m.framing == crate::http::parse::Framing::Chunked) =>
+                    {
                         let start = m
                             .head(&view.trace.store)
                             .map(|h| h.start_line_info())
                             .unwrap_or_default();
-                        ("TCP".into(), format!("{start} {SEGMENT}"))
+                        ("TCP".into(), format!("{prefix}{start} {SEGMENT}"))
                     }
                     Some(_) if has_data => ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))),
                     _ => ("TCP".into(), tcp_info(view)),
                 }
             } else {
-                let info: Vec<String> = messages
-                    .iter()
-                    .filter_map(|m| Some(m.info(&m.head(&view.trace.store)?)))
-                    .collect();
-                ("HTTP".into(), info.join(" , "))
+                // Several messages in one segment follow each other in Info
+                // (zeek-variant-04-te_cl_desync frame 4); the Protocol column
+                // is the last one's.
+                let mut info = prefix;
+                let mut protocol = "HTTP";
+                for m in &messages {
+                    if let Some(head) = m.head(&view.trace.store) {
+                        let (p, i) = m.protocol_and_info(&head);
+                        protocol = p;
+                        info.push_str(&i);
+                    }
+                }
+                (protocol.into(), info)
             }
         }
         Transport::Udp(u) => {
             let (s, t) = (u.source_port(), u.destination_port());
-            let (dns, mdns) = (s == 53 || t == 53, s == 5353 || t == 5353);
-            let info = (dns || mdns).then(|| dns_info(view, u.payload())).flatten();
-            match info {
-                Some(info) => ((if dns { "DNS" } else { "MDNS" }).into(), info),
+            match crate::decode::app::udp(s, t, u.payload()) {
+                Some(a) => (a.protocol.into(), a.info),
                 None => {
+                    // A DNS message without a row may have reached a bound:
+                    // dns_info reports it.
+                    if [53, 5353, 5355].iter().any(|p| s == *p || t == *p) {
+                        let _ = dns_info(view, u.payload());
+                    }
                     let len = u.length().saturating_sub(8);
                     ("UDP".into(), format!("{s} \u{2192} {t} Len={len}"))
                 }
@@ -107,11 +156,13 @@ fn protocol_and_info(
         }
         Transport::Icmpv4(i) => (
             "ICMP".into(),
-            format!("type={} code={}", i.type_u8(), i.code_u8()),
+            icmp::info(&view.trace.store, view.index)
+                .unwrap_or_else(|| format!("type={} code={}", i.type_u8(), i.code_u8())),
         ),
         Transport::Icmpv6(i) => (
             "ICMPv6".into(),
-            format!("type={} code={}", i.type_u8(), i.code_u8()),
+            icmpv6::info(&view.trace.store, view.index)
+                .unwrap_or_else(|| format!("type={} code={}", i.type_u8(), i.code_u8())),
         ),
         Transport::None if d.tcp_short_ports.is_some() => {
             let (s, t) = d.tcp_short_ports.unwrap_or_default();
@@ -147,37 +198,71 @@ fn protocol_and_info(
                 ("ARP".into(), info)
             }
             Network::Ipv4 { header, fragment } => {
+                if header.protocol().0 == 2 && !*fragment {
+                    let at = d.network_offset + usize::from(header.ihl()) * 4;
+                    let payload = d.data.get(at..).unwrap_or_default();
+                    if let Some(a) = crate::decode::app::igmp::summary(payload) {
+                        return (a.protocol.into(), a.info);
+                    }
+                }
                 let mut info = format!("IP protocol {}", header.protocol().0);
                 if *fragment {
-                    info = format!(
-                        "Fragmented IP protocol (proto={}, off={}, ID={:04x})",
+                    if let Some(row) = ip_fragments::reassembled_row(&view.trace.store, view.index)
+                    {
+                        return row;
+                    }
+                    info = ip_fragments::fragment_info(
                         header.protocol().0,
                         u32::from(header.fragments_offset().value()) * 8,
-                        header.identification()
+                        header.identification(),
                     );
                 }
                 ("IPv4".into(), info)
             }
-            Network::Ipv6 { header, .. } => (
-                "IPv6".into(),
-                format!("IPv6 next header {}", header.next_header().0),
-            ),
+            Network::Ipv6 {
+                header, fragment, ..
+            } => {
+                if *fragment {
+                    if let Some(row) = ip_fragments::reassembled_row(&view.trace.store, view.index)
+                    {
+                        return row;
+                    }
+                    if let Some(info) = ip_fragments::ipv6_fragment_info(d) {
+                        return ("IPv6".into(), info);
+                    }
+                }
+                (
+                    "IPv6".into(),
+                    format!("IPv6 next header {}", header.next_header().0),
+                )
+            }
             Network::None => {
+                let payload = d.data.get(d.link.header_len..).unwrap_or_default();
+                let ether_type = match d.link.next {
+                    crate::decode::NextLayer::EtherType(t) => Some(t),
+                    _ => None,
+                };
+                let ethernet = d.link.link_type == crate::capture::LinkType::ETHERNET;
+                if let Some(a) = ethernet
+                    .then(|| crate::decode::app::link_misc::summary(ether_type, payload))
+                    .flatten()
+                {
+                    return (a.protocol.into(), a.info);
+                }
                 let lt = d.link.link_type;
+                if let Some((p, i)) = crate::decode::link::wifi::summary(lt, d.data) {
+                    return (p.into(), i);
+                }
                 (lt.name().into(), format!("{} bytes", d.data.len()))
             }
         },
     }
 }
 
-/// Wireshark's Info text for a TCP segment.
-pub fn tcp_info(view: &PacketView<'_>) -> String {
-    let d = &view.decoded;
-    let Some(t) = d.tcp() else {
-        return String::new();
-    };
-    let store = &view.trace.store;
-    let entry = store.entry(view.index).copied();
+/// The `[TCP ...] ` labels of a segment's analysis flags, in Wireshark's
+/// order, as they start its Info (also when HTTP fills the rest).
+pub fn analysis_prefix(view: &PacketView<'_>) -> String {
+    let entry = view.trace.store.entry(view.index).copied();
     let analysis = entry.map(|e| e.analysis).unwrap_or(0);
     let mut s = String::new();
     for (bit, _, label) in af::ALL {
@@ -198,6 +283,17 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
             }
         }
     }
+    s
+}
+
+/// Wireshark's Info text for a TCP segment.
+pub fn tcp_info(view: &PacketView<'_>) -> String {
+    let d = &view.decoded;
+    let Some(t) = d.tcp() else {
+        return String::new();
+    };
+    let store = &view.trace.store;
+    let mut s = analysis_prefix(view);
     let flags = t.tcp_flags();
     let (seq, ack) = view
         .relative_seq_ack()

@@ -6,6 +6,7 @@
 //! the wire (`tcp.len`) come from the IP headers, so a packet cut short by the
 //! snaplen still reports what was sent.
 
+pub mod app;
 pub mod checksum;
 pub mod dns;
 pub mod link;
@@ -319,7 +320,9 @@ mod tests {
     fn garbage_never_panics() {
         for len in 0..80 {
             let data: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
-            for lt in [0u16, 1, 12, 14, 101, 108, 113, 228, 229, 276, 999] {
+            for lt in [
+                0u16, 1, 12, 14, 101, 105, 108, 113, 127, 192, 228, 229, 276, 999,
+            ] {
                 let _ = decode(LinkType(lt), &data, 9999);
             }
         }

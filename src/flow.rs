@@ -79,7 +79,8 @@ pub struct TcpDirection {
     pub syn: Option<u32>,
     /// That SYN carried ACK: a SYN/ACK, the server's answer.
     pub syn_ack: bool,
-    /// Time of that SYN.
+    /// Time of the most recent SYN without ACK in this direction before the
+    /// handshake completed (Wireshark's `ts_mru_syn`, the start of the RTT).
     pub syn_ts: i64,
     /// Options offered in that SYN.
     pub syn_options: SynOptions,

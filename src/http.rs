@@ -13,7 +13,10 @@ pub mod export;
 pub mod media;
 pub mod parse;
 pub mod stream;
+pub mod summary;
 
+use crate::decode::app;
+use crate::decode::app::text_lines::FtpDataChannel;
 use crate::flow::{Conversation, Conversations, Direction, Protocol};
 use crate::limits::{Limit, LimitHit, LimitLog, MAX_HTTP_PIPELINE};
 use crate::store::PacketStore;
@@ -57,6 +60,10 @@ pub struct Message {
     pub body: parse::Body,
     /// Bytes of the message lost to capture gaps (filled with zeros).
     pub gap_bytes: u64,
+    /// What the body's media-type dissector adds to the row in tshark (the
+    /// Protocol column and an Info suffix, see [`summary`]), worked out when
+    /// the index is built, from the first bytes of the decoded body.
+    pub media: Option<(&'static str, String)>,
 }
 
 impl Message {
@@ -100,12 +107,14 @@ impl Message {
     /// The head, parsed again out of `capture`'s bytes.
     pub fn head_in(&self, capture: &[u8]) -> Option<Head> {
         let bytes = self.head_bytes(capture);
-        let parsed = if self.request {
+        if self.request {
+            // A head the stream ended inside (an HTTP/0.9 request line).
             parse::parse_request(bytes)
+                .ok()
+                .or_else(|| parse::partial_request(bytes))
         } else {
-            parse::parse_response(bytes)
-        };
-        parsed.ok()
+            parse::parse_response(bytes).ok()
+        }
     }
 
     /// The body's bytes (de-chunked, content codings still applied), read
@@ -150,16 +159,23 @@ impl Message {
         d
     }
 
-    /// The start line as Wireshark's Info column shows it, with the body's
-    /// media type; `head` is this message's.
-    pub fn info(&self, head: &Head) -> String {
+    /// The Protocol column and the Info text of the message as Wireshark
+    /// shows them: the start line, then what the body's media-type dissector
+    /// adds; `head` is this message's.
+    pub fn protocol_and_info(&self, head: &Head) -> (&'static str, String) {
         let mut s = head.start_line_info();
-        if !self.body.is_empty() {
-            if let Some(ct) = head.header("content-type") {
-                s.push_str(&format!(" ({})", media::essence(ct)));
+        match &self.media {
+            Some((p, more)) => {
+                s.push_str(more);
+                (p, s)
             }
+            None => ("HTTP", s),
         }
-        s
+    }
+
+    /// The Info text of the message (see [`Message::protocol_and_info`]).
+    pub fn info(&self, head: &Head) -> String {
+        self.protocol_and_info(head).1
     }
 }
 
@@ -202,6 +218,10 @@ pub struct HttpIndex {
     /// message spanning several packets, sorted: answers `segment_of` by a
     /// binary search.
     spans: Vec<(u32, u32, u32, MessageRef)>,
+    /// Rows of the segments of connections that carry another stream
+    /// protocol (SSH, PostgreSQL, DNS over TCP, SMTP...): worked out in the
+    /// same pass, from the same reassembled directions.
+    app_rows: HashMap<u32, app::StreamRow>,
     /// Bounds reached while building (reassembly, gap fill, heads, chunk
     /// lines, pipelining), the first of each.
     pub limits: Vec<LimitHit>,
@@ -218,8 +238,11 @@ impl HttpIndex {
     pub fn build(store: &PacketStore, conversations: &Conversations) -> HttpIndex {
         let convs = conversations.all();
         let limits = LimitLog::default();
-        let parse = |range: &std::ops::Range<usize>| -> Vec<Transaction> {
+        type Part = (Vec<Transaction>, AppRows, FtpChannels);
+        let parse = |range: &std::ops::Range<usize>| -> Part {
             let mut out = Vec::new();
+            let mut rows = Vec::new();
+            let mut ftp = Vec::new();
             for ci in range.clone() {
                 let Some(conv) = convs.get(ci) else { continue };
                 if conv.protocol != Protocol::Tcp {
@@ -231,9 +254,14 @@ impl HttpIndex {
                         limits.report(hit);
                     }
                 }
-                out.extend(connection(conv, ci as u32, &streams, &limits));
+                let (r, f) = app_rows(conv, &streams);
+                rows.extend(r);
+                ftp.extend(f);
+                let txns = connection(conv, ci as u32, &streams, &limits);
+                rows.extend(websocket_rows(store, &txns, &streams));
+                out.extend(txns);
             }
-            out
+            (out, rows, ftp)
         };
         // Blocks of connections keep the per-thread bookkeeping small.
         const BLOCK: usize = 64;
@@ -243,9 +271,15 @@ impl HttpIndex {
             .collect();
         let parts = crate::parallel::map_in_order(&blocks, parse);
         let mut index = HttpIndex::default();
-        for t in parts.into_iter().flatten() {
-            index.push(t);
+        let mut ftp = Vec::new();
+        for (transactions, rows, f) in parts {
+            for t in transactions {
+                index.push(t);
+            }
+            index.app_rows.extend(rows);
+            ftp.extend(f);
         }
+        ftp_data_rows(store, convs, &ftp, &mut index.app_rows);
         index
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
@@ -259,13 +293,17 @@ impl HttpIndex {
         // (or found malformed, e.g. an overflowing chunk size).
         let conversation = t.conversation;
         let mut add = |m: &Message, role: Role| {
-            if m.partial() && !m.body.malformed {
-                return;
-            }
             let r = MessageRef {
                 transaction: id,
                 role,
             };
+            if m.partial() && !m.body.malformed {
+                // Never completed: every packet that carried part of it,
+                // the last one included, is a segment of it for tshark.
+                self.spans
+                    .push((conversation, m.first_packet, m.last_packet + 1, r));
+                return;
+            }
             self.by_packet.entry(m.last_packet).or_default().push(r);
             if m.first_packet < m.last_packet {
                 self.spans
@@ -282,6 +320,12 @@ impl HttpIndex {
             add(m, Role::Response);
         }
         self.transactions.push(t);
+    }
+
+    /// The row of a segment of a connection carrying another stream
+    /// protocol than HTTP (see [`crate::decode::app`]).
+    pub fn app_row(&self, index: usize) -> Option<&app::StreamRow> {
+        self.app_rows.get(&(index as u32))
     }
 
     /// The message a reference points to.
@@ -376,6 +420,149 @@ impl HttpIndex {
     }
 }
 
+/// The WebSocket rows of a connection upgraded by a `101` answer with
+/// `Upgrade: websocket`: each direction from the end of its HTTP message,
+/// only the segments that start after it.
+fn websocket_rows(store: &PacketStore, txns: &[Transaction], streams: &[DirStream; 2]) -> AppRows {
+    let Some(t) = txns
+        .iter()
+        .find(|t| t.response.as_ref().and_then(Message::code) == Some(101))
+    else {
+        return Vec::new();
+    };
+    let (Some(req), Some(resp)) = (&t.request, &t.response) else {
+        return Vec::new();
+    };
+    let upgrade = resp
+        .head(store)
+        .and_then(|h| {
+            h.header("upgrade")
+                .map(|u| u.eq_ignore_ascii_case("websocket"))
+        })
+        .unwrap_or(false);
+    if !upgrade {
+        return Vec::new();
+    }
+    let after = |m: &Message| -> (Vec<(u64, u32)>, usize) {
+        let s = &streams[m.dir.index()];
+        let from = m.end;
+        let segments = s
+            .packets
+            .iter()
+            .filter(|&&(o, _)| o >= from)
+            .map(|&(o, p)| (o - from, p))
+            .collect();
+        let gap = s.gaps.first().map_or(s.bytes.len(), |&(o, _)| o as usize);
+        (segments, gap)
+    };
+    let (cseg, cgap) = after(req);
+    let (sseg, sgap) = after(resp);
+    let bytes = |m: &Message, gap: usize| {
+        let b = &streams[m.dir.index()].bytes;
+        b.get(m.end as usize..gap.min(b.len())).unwrap_or_default()
+    };
+    app::websocket::rows(
+        app::DirBytes {
+            bytes: bytes(req, cgap),
+            segments: &cseg,
+        },
+        app::DirBytes {
+            bytes: bytes(resp, sgap),
+            segments: &sseg,
+        },
+    )
+}
+
+/// Rows of stream protocols by packet.
+type AppRows = Vec<(u32, app::StreamRow)>;
+/// FTP data connections announced, by the address that accepts them.
+type FtpChannels = Vec<(std::net::SocketAddr, FtpDataChannel)>;
+
+/// The rows of FTP data connections (tshark's FTP-DATA): every data
+/// segment of a connection to an endpoint an FTP control connection
+/// announced, named after the command that used it.
+fn ftp_data_rows(
+    store: &PacketStore,
+    convs: &[Conversation],
+    channels: &FtpChannels,
+    rows: &mut HashMap<u32, app::StreamRow>,
+) {
+    if channels.is_empty() {
+        return;
+    }
+    for conv in convs.iter().filter(|c| c.protocol == Protocol::Tcp) {
+        let Some((_, ch)) = channels
+            .iter()
+            .find(|(at, _)| *at == conv.a || *at == conv.b)
+        else {
+            continue;
+        };
+        for index in conv.packets(store) {
+            let d = store.decode(index);
+            let len = d.tcp_len().unwrap_or(0);
+            let retransmitted = store
+                .entry(index)
+                .is_some_and(|e| e.analysis & crate::flow::analysis::flags::RETRANSMISSION != 0);
+            if len == 0 || retransmitted || rows.contains_key(&(index as u32)) {
+                continue;
+            }
+            let info = format!("FTP Data: {len} bytes ({}) ({})", ch.mode, ch.command);
+            rows.insert(
+                index as u32,
+                app::StreamRow::App(app::Summary::new("FTP-DATA", info)),
+            );
+        }
+    }
+}
+
+/// The rows of a connection whose port names a stream protocol, from its
+/// reassembled directions (each up to its first hole), and for FTP the data
+/// connections it announced (with the address that will accept each).
+fn app_rows(conv: &Conversation, streams: &[DirStream; 2]) -> (AppRows, FtpChannels) {
+    let (pa, pb) = (conv.a.port(), conv.b.port());
+    let Some(protocol) = app::stream_protocol(pb, pa) else {
+        return (Vec::new(), Vec::new());
+    };
+    // The server is the side whose port named the protocol (b first).
+    let server_is_b = app::stream_protocol(pb, 0).is_some();
+    let server_dir = if server_is_b {
+        crate::flow::Direction::BtoA
+    } else {
+        crate::flow::Direction::AtoB
+    };
+    fn view(s: &DirStream) -> app::DirBytes<'_> {
+        let end = s.gaps.first().map_or(s.bytes.len(), |&(o, _)| o as usize);
+        app::DirBytes {
+            bytes: &s.bytes[..end.min(s.bytes.len())],
+            segments: &s.packets,
+        }
+    }
+    let server = &streams[server_dir.index()];
+    let client = &streams[server_dir.reverse().index()];
+    let (server_addr, client_addr) = if server_is_b {
+        (conv.b, conv.a)
+    } else {
+        (conv.a, conv.b)
+    };
+    let ftp = match protocol {
+        app::StreamProtocol::Lines(app::text_lines::LineProtocol::Ftp) => {
+            app::text_lines::ftp_data_channels(view(client), view(server))
+                .into_iter()
+                .map(|ch| {
+                    let host = if ch.on_server {
+                        server_addr
+                    } else {
+                        client_addr
+                    };
+                    (std::net::SocketAddr::new(host.ip(), ch.port), ch)
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    (app::stream_rows(protocol, view(client), view(server)), ftp)
+}
+
 /// Records a bound reached by the message parser at stream offset `at`.
 fn report(limits: &LimitLog, s: &DirStream, limit: Limit, at: u64) {
     limits.report(LimitHit::new(limit, s.packet_at(at)));
@@ -406,6 +593,7 @@ fn message_at(
             last_packet = last_packet.max(p);
         }
     }
+    let media = media_summary(head, &body, &s.bytes);
     let head_len = head.len as u64;
     let head_bytes = match s.capture_range(start, head_len) {
         Some((offset, len)) => HeadBytes::Capture { offset, len },
@@ -432,25 +620,52 @@ fn message_at(
         last_packet,
         framing,
         body,
+        media,
     }
 }
 
-/// Where to look for the next message after a failure at `pos`: the first
-/// line start after the next gap (or after `pos`) that looks like a message.
-fn resync(s: &DirStream, pos: u64, looks: fn(&[u8]) -> bool) -> Option<u64> {
-    let from = match s.next_gap_after(pos) {
-        Some((o, l)) => (o + l).max(pos + 1),
-        None => return None,
-    };
-    let bytes = &s.bytes;
-    let mut p = from as usize;
-    while p < bytes.len() {
-        if (p == 0 || bytes[p - 1] == b'\n') && looks(&bytes[p..]) {
-            return Some(p as u64);
-        }
-        p += 1;
+/// What tshark's media-type dissector adds for a message with `head` and
+/// `body` (offsets into `stream`): only a body that is not empty once its
+/// content codings are undone gets a summary.
+fn media_summary(head: &Head, body: &parse::Body, stream: &[u8]) -> Option<(&'static str, String)> {
+    // Enough of the decoded body to tell it from an empty one and to see
+    // its magic number.
+    const PEEK: u64 = 4096;
+    if body.is_empty() {
+        return None;
     }
-    None
+    let ct = head.header("content-type")?;
+    let raw = body.gather(stream);
+    let decoded = content::decode(&raw, &head.codings(), PEEK);
+    (!decoded.bytes.is_empty()).then(|| summary::media_summary(ct, &decoded.bytes))
+}
+
+/// Where to look for the next message after a failure at `pos`: the first
+/// line start after the next gap that looks like a message, or the first
+/// later segment that starts like one (tshark hands every segment to HTTP, so
+/// a stray byte such as a keep-alive probe before a request does not hide it).
+fn resync(s: &DirStream, pos: u64, looks: fn(&[u8]) -> bool) -> Option<u64> {
+    let bytes = &s.bytes;
+    let at_segment = s
+        .packets
+        .iter()
+        .map(|&(o, _)| o)
+        .filter(|&o| o > pos)
+        .find(|&o| bytes.get(o as usize..).is_some_and(looks));
+    let after_gap = s.next_gap_after(pos).and_then(|(o, l)| {
+        let mut p = (o + l).max(pos + 1) as usize;
+        while p < bytes.len() {
+            if (p == 0 || bytes[p - 1] == b'\n') && looks(&bytes[p..]) {
+                return Some(p as u64);
+            }
+            p += 1;
+        }
+        None
+    });
+    match (at_segment, after_gap) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// The requests of a client stream, each with its method (which frames the
@@ -480,6 +695,16 @@ fn parse_requests(s: &DirStream, limits: &LimitLog) -> Vec<(Message, String)> {
             Err(e) => {
                 if let Some(limit) = e.limit() {
                     report(limits, s, limit, pos);
+                }
+                // The stream ends inside a request head (an HTTP/0.9 request
+                // line, or a capture cut short): tshark shows its start line
+                // on the segments that carried it.
+                if e == parse::HeadError::Incomplete {
+                    if let Some(head) = parse::partial_request(buf) {
+                        let mut m = message_at(s, pos, &head, Framing::NoBody, closed, limits);
+                        m.body.complete = false;
+                        out.push((m, head.method().unwrap_or_default().to_string()));
+                    }
                 }
                 // Skip blank lines between messages (RFC 9112 2.2).
                 if buf.starts_with(b"\r\n") || buf.starts_with(b"\n") {

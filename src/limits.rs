@@ -72,6 +72,18 @@ pub const MAX_FILTER_TOKENS: u64 = 1024;
 pub const MAX_FILTER_DEPTH: u64 = 64;
 /// Compiled size of a `matches` regular expression, in bytes.
 pub const MAX_REGEX_SIZE: u64 = 1024 * 1024;
+/// Protocols in one frame's path for the protocol hierarchy (`io,phs`);
+/// deeper frames are counted as such and reported.
+pub const MAX_PROTOCOL_DEPTH: u64 = 16;
+/// Cells (intervals times series) of one I/O statistic (`io,stat`); more is
+/// a typed error asking for a longer interval.
+pub const MAX_IO_CELLS: u64 = 2_000_000;
+/// DNS queries awaiting their response in the DNS statistics; past it the
+/// pending ones are forgotten (their responses count as unsolicited).
+pub const MAX_DNS_PENDING: u64 = 65_536;
+/// Segments awaiting an ACK that a TCP stream graph's RTT series remembers;
+/// past it later segments get no RTT point.
+pub const MAX_GRAPH_OUTSTANDING: u64 = 65_536;
 
 /// A bound, by the name of its constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,6 +106,10 @@ pub enum Limit {
     FilterTokens,
     FilterDepth,
     RegexSize,
+    ProtocolDepth,
+    IoCells,
+    DnsPending,
+    GraphOutstanding,
 }
 
 impl Limit {
@@ -118,6 +134,10 @@ impl Limit {
             Limit::FilterTokens => "MAX_FILTER_TOKENS",
             Limit::FilterDepth => "MAX_FILTER_DEPTH",
             Limit::RegexSize => "MAX_REGEX_SIZE",
+            Limit::ProtocolDepth => "MAX_PROTOCOL_DEPTH",
+            Limit::IoCells => "MAX_IO_CELLS",
+            Limit::DnsPending => "MAX_DNS_PENDING",
+            Limit::GraphOutstanding => "MAX_GRAPH_OUTSTANDING",
         }
     }
 
@@ -142,6 +162,10 @@ impl Limit {
             Limit::FilterTokens => MAX_FILTER_TOKENS,
             Limit::FilterDepth => MAX_FILTER_DEPTH,
             Limit::RegexSize => MAX_REGEX_SIZE,
+            Limit::ProtocolDepth => MAX_PROTOCOL_DEPTH,
+            Limit::IoCells => MAX_IO_CELLS,
+            Limit::DnsPending => MAX_DNS_PENDING,
+            Limit::GraphOutstanding => MAX_GRAPH_OUTSTANDING,
         }
     }
 }

@@ -83,26 +83,100 @@ fn target_name(msg: &[u8], at: usize) -> Result<String, DnsError> {
     }
 }
 
-/// Wireshark's name of a record type.
+/// Wireshark's name of a record type (tshark 4.0's table, checked record
+/// type by record type; the rest read `Unknown (N)` there too).
 pub fn type_name(t: u16) -> String {
-    match t {
-        1 => "A".into(),
-        2 => "NS".into(),
-        5 => "CNAME".into(),
-        6 => "SOA".into(),
-        12 => "PTR".into(),
-        13 => "HINFO".into(),
-        15 => "MX".into(),
-        16 => "TXT".into(),
-        28 => "AAAA".into(),
-        33 => "SRV".into(),
-        41 => "OPT".into(),
-        47 => "NSEC".into(),
-        64 => "SVCB".into(),
-        65 => "HTTPS".into(),
-        255 => "ANY".into(),
-        t => format!("Unknown ({t})"),
-    }
+    let name = match t {
+        1 => "A",
+        2 => "NS",
+        3 => "MD",
+        4 => "MF",
+        5 => "CNAME",
+        6 => "SOA",
+        7 => "MB",
+        8 => "MG",
+        9 => "MR",
+        10 => "NULL",
+        11 => "WKS",
+        12 => "PTR",
+        13 => "HINFO",
+        14 => "MINFO",
+        15 => "MX",
+        16 => "TXT",
+        17 => "RP",
+        18 => "AFSDB",
+        19 => "X25",
+        20 => "ISDN",
+        21 => "RT",
+        22 => "NSAP",
+        23 => "NSAP-PTR",
+        24 => "SIG",
+        25 => "KEY",
+        26 => "PX",
+        27 => "GPOS",
+        28 => "AAAA",
+        29 => "LOC",
+        30 => "NXT",
+        31 => "EID",
+        32 => "NIMLOC",
+        33 => "SRV",
+        34 => "ATMA",
+        35 => "NAPTR",
+        36 => "KX",
+        37 => "CERT",
+        38 => "A6",
+        39 => "DNAME",
+        40 => "SINK",
+        41 => "OPT",
+        42 => "APL",
+        43 => "DS",
+        44 => "SSHFP",
+        45 => "IPSECKEY",
+        46 => "RRSIG",
+        47 => "NSEC",
+        48 => "DNSKEY",
+        49 => "DHCID",
+        50 => "NSEC3",
+        51 => "NSEC3PARAM",
+        52 => "TLSA",
+        55 => "HIP",
+        57 => "RKEY",
+        58 => "TALINK",
+        59 => "CDS",
+        60 => "CDNSKEY",
+        61 => "OPENPGPKEY",
+        62 => "CSYNC",
+        63 => "ZONEMD",
+        64 => "SVCB",
+        65 => "HTTPS",
+        99 => "SPF",
+        100 => "UINFO",
+        101 => "UID",
+        102 => "GID",
+        103 => "UNSPEC",
+        104 => "NID",
+        105 => "L32",
+        106 => "L64",
+        107 => "LP",
+        108 => "EUI48",
+        109 => "EUI64",
+        249 => "TKEY",
+        250 => "TSIG",
+        251 => "IXFR",
+        252 => "AXFR",
+        253 => "MAILA",
+        254 => "MAILB",
+        255 => "ANY",
+        256 => "URI",
+        257 => "CAA",
+        32768 => "TA",
+        32769 => "DLV",
+        65281 => "WINS",
+        65282 => "WINS-R",
+
+        t => return format!("Unknown ({t})"),
+    };
+    name.into()
 }
 
 fn rcode_name(r: u16) -> Option<&'static str> {
@@ -122,8 +196,20 @@ pub fn info(msg: &[u8]) -> Option<String> {
     summary(msg).ok()
 }
 
+/// The Info text of a DNS or (with `mdns`) multicast DNS message, or `None`
+/// when it does not parse: mDNS marks each question `"QM"` or `"QU"` and
+/// records with the cache-flush bit.
+pub fn info_with(msg: &[u8], mdns: bool) -> Option<String> {
+    summary_with(msg, mdns).ok()
+}
+
 /// The Info text of a DNS message, or why there is none.
 pub fn summary(msg: &[u8]) -> Result<String, DnsError> {
+    summary_with(msg, false)
+}
+
+/// [`summary`] for DNS or (with `mdns`) multicast DNS.
+pub fn summary_with(msg: &[u8], mdns: bool) -> Result<String, DnsError> {
     let h = |at| be16(msg, at).ok_or(DnsError::Malformed);
     let id = h(0)?;
     let flags = h(2)?;
@@ -154,6 +240,14 @@ pub fn summary(msg: &[u8]) -> Result<String, DnsError> {
         let (name, after) = read_name(msg, at)?;
         let qtype = h(after)?;
         let _ = write!(s, " {} {name}", type_name(qtype));
+        if mdns {
+            let unicast = h(after + 2)? & 0x8000 != 0;
+            s.push_str(if unicast {
+                ", \"QU\" question"
+            } else {
+                ", \"QM\" question"
+            });
+        }
         at = after + 4;
     }
     for _ in 0..rr_total.min(64) {
@@ -170,30 +264,64 @@ pub fn summary(msg: &[u8]) -> Result<String, DnsError> {
             break;
         };
         let _ = name;
+        let flush = mdns && be16(msg, after + 2).is_some_and(|c| c & 0x8000 != 0);
+        let ty = if flush {
+            format!("{}, cache flush", type_name(rtype))
+        } else {
+            type_name(rtype)
+        };
         match rtype {
             1 if rdata.len() == 4 => {
                 let _ = write!(
                     s,
-                    " A {}",
+                    " {ty} {}",
                     Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3])
                 );
             }
             28 if rdata.len() == 16 => {
                 let mut o = [0u8; 16];
                 o.copy_from_slice(rdata);
-                let _ = write!(s, " AAAA {}", Ipv6Addr::from(o));
+                let _ = write!(s, " {ty} {}", Ipv6Addr::from(o));
             }
-            2 | 5 | 6 | 12 => {
+            // Records whose datum shown is a name: NS, CNAME, SOA (its
+            // primary server), PTR, DNAME, NSEC (the next owner name).
+            2 | 5 | 6 | 12 | 39 | 47 => {
                 let target = target_name(msg, rdata_at)?;
-                let _ = write!(s, " {} {target}", type_name(rtype));
+                let _ = write!(s, " {ty} {target}");
+            }
+            33 if rdata.len() >= 6 => {
+                let (p, w, port) = (
+                    be16(rdata, 0).unwrap_or(0),
+                    be16(rdata, 2).unwrap_or(0),
+                    be16(rdata, 4).unwrap_or(0),
+                );
+                let target = target_name(msg, rdata_at + 6)?;
+                let _ = write!(s, " {ty} {p} {w} {port} {target}");
+            }
+            13 => {
+                // HINFO: two character strings, CPU and OS.
+                let cpu_len = usize::from(*rdata.first().unwrap_or(&0));
+                let cpu = rdata.get(1..1 + cpu_len).unwrap_or_default();
+                let os = rdata
+                    .get(1 + cpu_len..)
+                    .and_then(|r| r.get(1..1 + usize::from(*r.first()?)))
+                    .unwrap_or_default();
+                let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+                let _ = write!(s, " {ty} {} {}", text(cpu), text(os));
+            }
+            35 if rdata.len() >= 5 => {
+                // NAPTR: order, preference and flags.
+                let (o, p) = (be16(rdata, 0).unwrap_or(0), be16(rdata, 2).unwrap_or(0));
+                let flags = rdata.get(5..5 + usize::from(rdata[4])).unwrap_or_default();
+                let _ = write!(s, " {ty} {o} {p} {}", String::from_utf8_lossy(flags));
             }
             15 => {
                 let pref = be16(rdata, 0).unwrap_or(0);
                 let target = target_name(msg, rdata_at + 2)?;
-                let _ = write!(s, " MX {pref} {target}");
+                let _ = write!(s, " {ty} {pref} {target}");
             }
-            t => {
-                let _ = write!(s, " {}", type_name(t));
+            _ => {
+                let _ = write!(s, " {ty}");
             }
         }
         at = rdata_at + usize::from(rdlen);

@@ -1,6 +1,9 @@
 //! Link layers: finds where the network layer starts and what it is, for every
 //! link type wirelens knows (Ethernet with 802.1Q/802.1ad tags, Linux cooked
-//! SLL and SLL2, BSD NULL and OpenBSD LOOP, raw IP).
+//! SLL and SLL2, BSD NULL and OpenBSD LOOP, raw IP, 802.11 bare or behind
+//! radiotap and PPI).
+
+pub mod wifi;
 
 use crate::capture::LinkType;
 
@@ -85,6 +88,7 @@ pub fn decode_link(link_type: LinkType, data: &[u8]) -> LinkLayer {
         LinkType::RAW | LinkType::RAW_BSD | LinkType::RAW_OPENBSD => link.next = NextLayer::Ip,
         LinkType::IPV4 => link.next = NextLayer::EtherType(0x0800),
         LinkType::IPV6 => link.next = NextLayer::EtherType(0x86dd),
+        wifi::IEEE802_11 | wifi::RADIOTAP | wifi::PPI => wifi::decode(&mut link, data),
         _ => {}
     }
     link

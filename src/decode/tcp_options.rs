@@ -95,6 +95,11 @@ impl Iterator for TcpOptions<'_> {
                     (34, n) => TcpOption::FastOpen {
                         cookie_len: n.min(255) as u8,
                     },
+                    // The experimental option (RFC 6994) with TFO's magic
+                    // 0xF989, as Linux sent it before kind 34 (tshark: TFO=R).
+                    (254, n) if n >= 2 && body.starts_with(&[0xf9, 0x89]) => TcpOption::FastOpen {
+                        cookie_len: (n - 2).min(255) as u8,
+                    },
                     (2..=5 | 8, _) => TcpOption::Malformed,
                     (k, _) => TcpOption::Other(k),
                 })
@@ -152,6 +157,14 @@ mod tests {
         assert_eq!(s.mss, Some(1460));
         assert_eq!(s.window_scale, Some(7));
         assert!(s.sack_permitted && s.timestamps);
+    }
+
+    #[test]
+    fn experimental_fast_open_cookie_request() {
+        // http10-close-delimited-tcp-fastopen frame 1 ends its options so.
+        let o = [1, 3, 3, 7, 0xfe, 4, 0xf9, 0x89];
+        let v: Vec<TcpOption> = TcpOptions::new(&o).collect();
+        assert!(v.contains(&TcpOption::FastOpen { cookie_len: 0 }));
     }
 
     #[test]

@@ -42,6 +42,8 @@ macro_rules! fields {
 fields! {
     Frame "frame" Protocol "Frame";
     FrameNumber "frame.number" UInt "Frame number (1-based)";
+    WsColProtocol "_ws.col.Protocol" Str "The Protocol column";
+    WsColInfo "_ws.col.Info" Str "The Info column";
     FrameTimeEpoch "frame.time_epoch" Time "Seconds since the Unix epoch";
     FrameTimeRelative "frame.time_relative" Time "Seconds since the first packet";
     FrameTimeDelta "frame.time_delta" Time "Seconds since the previous packet";
@@ -226,9 +228,7 @@ fields! {
     WsColTime "_ws.col.Time" Str "Column: time";
     WsColSource "_ws.col.Source" Str "Column: source";
     WsColDestination "_ws.col.Destination" Str "Column: destination";
-    WsColProtocol "_ws.col.Protocol" Str "Column: protocol";
     WsColLength "_ws.col.Length" UInt "Column: length";
-    WsColInfo "_ws.col.Info" Str "Column: info";
 }
 
 /// Finds a field by its Wireshark name.

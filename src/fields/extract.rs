@@ -170,6 +170,8 @@ impl<'t> PacketView<'t> {
         let one: Option<Value<'t>> = match field {
             F::Frame => Some(Value::Present),
             F::FrameNumber => Some(Value::UInt(self.index as u64 + 1)),
+            F::WsColProtocol => Some(Value::Str(Cow::Owned(crate::columns::row(self).protocol))),
+            F::WsColInfo => Some(Value::Str(Cow::Owned(crate::columns::row(self).info))),
             F::FrameTimeEpoch => entry.has_timestamp().then_some(Value::Time(entry.ts_ns)),
             F::FrameTimeRelative => store.relative_ns(self.index).map(Value::Time),
             F::FrameTimeDelta => {
@@ -385,13 +387,7 @@ impl<'t> PacketView<'t> {
             F::Dns => udp
                 .filter(|u| u.source_port() == 53 || u.destination_port() == 53)
                 .map(|_| Value::Present),
-            F::WsColNo
-            | F::WsColTime
-            | F::WsColSource
-            | F::WsColDestination
-            | F::WsColProtocol
-            | F::WsColLength
-            | F::WsColInfo => {
+            F::WsColNo | F::WsColTime | F::WsColSource | F::WsColDestination | F::WsColLength => {
                 let r = crate::columns::row(self);
                 let text = |s: String| Some(Value::Str(Cow::Owned(s)));
                 match field {
@@ -399,9 +395,7 @@ impl<'t> PacketView<'t> {
                     F::WsColTime => text(r.time),
                     F::WsColSource => text(r.source),
                     F::WsColDestination => text(r.destination),
-                    F::WsColProtocol => text(r.protocol),
-                    F::WsColLength => Some(Value::UInt(u64::from(r.length))),
-                    _ => text(r.info),
+                    _ => Some(Value::UInt(u64::from(r.length))),
                 }
             }
             // Fields of the details tree: built once for the packet, then read.

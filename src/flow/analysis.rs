@@ -197,7 +197,10 @@ pub fn analyse(
         }
     }
     let dup_ack_of = fwd.last_non_dup_ack;
-    if f & DUPLICATE_ACK == 0 {
+    // Wireshark restarts the count only when the ACK number changes: a data
+    // segment repeating the last ACK does not (zeek-m57-long-49600-80 frames
+    // 9 onward name frame 3, the last segment with a new ACK).
+    if ack != fwd.last_ack || fwd.next_seq == Seq::ZERO {
         fwd.dup_ack_count = 0;
         fwd.last_non_dup_ack = packet;
     }
@@ -324,5 +327,41 @@ mod tests {
             8,
         );
         assert_eq!(v.flags, SPURIOUS_RETRANSMISSION);
+    }
+
+    #[test]
+    fn dup_ack_count_restarts_only_when_the_ack_changes() {
+        let (mut c, mut s) = (DirectionAnalysis::default(), DirectionAnalysis::default());
+        analyse(&mut c, &mut s, seg(0, 0, 0, TcpFlags::SYN, 0), None, 0);
+        analyse(
+            &mut s,
+            &mut c,
+            seg(0, 1, 0, TcpFlags::SYN | TcpFlags::ACK, 1),
+            None,
+            1,
+        );
+        analyse(&mut c, &mut s, seg(1, 1, 0, TcpFlags::ACK, 2), None, 2);
+        // Data from the client repeating Ack=1 is not a new ACK number: the
+        // duplicates after it still count from frame 2.
+        analyse(&mut c, &mut s, seg(1, 1, 10, TcpFlags::ACK, 3), None, 3);
+        let v = analyse(&mut c, &mut s, seg(11, 1, 0, TcpFlags::ACK, 4), None, 4);
+        assert_eq!(
+            (v.flags, v.dup_ack_num, v.dup_ack_of),
+            (DUPLICATE_ACK, 1, 2)
+        );
+        let v = analyse(&mut c, &mut s, seg(11, 1, 0, TcpFlags::ACK, 5), None, 5);
+        assert_eq!(
+            (v.flags, v.dup_ack_num, v.dup_ack_of),
+            (DUPLICATE_ACK, 2, 2)
+        );
+        // A new ACK number restarts the count.
+        analyse(&mut s, &mut c, seg(1, 11, 5, TcpFlags::ACK, 6), None, 6);
+        let v = analyse(&mut c, &mut s, seg(11, 6, 0, TcpFlags::ACK, 7), None, 7);
+        assert_eq!(v.flags, 0);
+        let v = analyse(&mut c, &mut s, seg(11, 6, 0, TcpFlags::ACK, 8), None, 8);
+        assert_eq!(
+            (v.flags, v.dup_ack_num, v.dup_ack_of),
+            (DUPLICATE_ACK, 1, 7)
+        );
     }
 }

@@ -262,6 +262,11 @@ fn observe_tcp(
             rev.window_shift = None;
         }
     }
+    // The handshake RTT runs from the most recent SYN (Wireshark's
+    // `ts_mru_syn`): after a SYN retransmission, from the copy.
+    if flags.syn() && !flags.ack() && state.handshake_ack.is_none() {
+        fwd.syn_ts = entry.ts_ns;
+    }
     if len > 0 && fwd.data_after_fin.is_none() && (fwd.fin.is_some() || rev.fin.is_some()) {
         fwd.data_after_fin = Some(index);
     }

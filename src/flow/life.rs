@@ -429,6 +429,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn initial_rtt_runs_from_the_most_recent_syn() {
+        // The SYN is sent again 10 ms later: Wireshark measures from the copy.
+        let l = life_of(&[
+            (C, SYN, 100, 0, b""),
+            (C, SYN, 100, 0, b""),
+            (S, SA, 500, 101, b""),
+            (C, ACK, 101, 501, b""),
+        ]);
+        assert_eq!(l.handshake.initial_rtt_ns, Some(20_000_000));
+    }
+
+    #[test]
     fn three_way_server_first() {
         let mut s = open();
         s.extend([

@@ -9,6 +9,8 @@
 
 use crate::limits::{Limit, MAX_HTTP_CHUNK_LINE, MAX_HTTP_HEAD, MAX_HTTP_HEADERS};
 
+mod lenient;
+pub use lenient::partial_request;
 use std::ops::Range;
 
 /// The largest message head (start line and headers) accepted.
@@ -87,6 +89,28 @@ impl HeadError {
 }
 
 impl Head {
+    /// The start line as sent, with single spaces (an absent request version
+    /// leaves no trailing space): what tshark's Info shows.
+    pub fn start_line_text(&self) -> String {
+        match &self.start {
+            StartLine::Request {
+                method,
+                uri,
+                version,
+            } if version.is_empty() => format!("{method} {uri}"),
+            StartLine::Request {
+                method,
+                uri,
+                version,
+            } => format!("{method} {uri} {version}"),
+            StartLine::Response {
+                version,
+                code,
+                reason,
+            } => format!("{version} {code} {reason}"),
+        }
+    }
+
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         header(&self.headers, name)
@@ -126,18 +150,7 @@ impl Head {
 
     /// The start line as Wireshark's Info column shows it, with a trailing space.
     pub fn start_line_info(&self) -> String {
-        match &self.start {
-            StartLine::Request {
-                method,
-                uri,
-                version,
-            } => format!("{method} {uri} {version} "),
-            StartLine::Response {
-                version,
-                code,
-                reason,
-            } => format!("{version} {code} {reason} "),
-        }
+        format!("{} ", self.start_line_text())
     }
 }
 
@@ -216,7 +229,13 @@ pub fn parse_request(buf: &[u8]) -> Result<Head, HeadError> {
     let mut storage = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut storage);
     let r = config().parse_request(&mut req, buf);
-    let n = status(r, full, |n| n)?;
+    let n = match status(r, full, |n| n) {
+        Ok(n) => n,
+        // A request line httparse refuses (no version, HTTP/1.2, raw
+        // control bytes) that tshark still lists as a request.
+        Err(HeadError::Invalid) => return lenient::parse_request(buf, full),
+        Err(e) => return Err(e),
+    };
     Ok(Head {
         start: StartLine::Request {
             method: req.method.unwrap_or_default().to_string(),
@@ -260,15 +279,16 @@ pub enum Framing {
     Close,
 }
 
-/// Whether Transfer-Encoding ends in `chunked`.
+/// Whether Transfer-Encoding names `chunked` anywhere in its list: tshark and
+/// Zeek frame `chunked, identity` as chunked, so the request smuggled behind
+/// such a body is found as they find it.
 pub fn is_chunked(head: &Head) -> bool {
     head.headers
         .iter()
         .filter(|(n, _)| n.eq_ignore_ascii_case("transfer-encoding"))
         .flat_map(|(_, v)| v.split(','))
         .map(str::trim)
-        .next_back()
-        .is_some_and(|c| c.eq_ignore_ascii_case("chunked"))
+        .any(|c| c.eq_ignore_ascii_case("chunked"))
 }
 
 /// Content-Length, when present and valid.
@@ -587,5 +607,29 @@ mod tests {
         let mut shifted = b.clone();
         shifted.shift(3);
         assert_eq!(shifted.gather(b"...all of it"), b"all of it");
+    }
+
+    #[test]
+    fn chunked_anywhere_in_the_list() {
+        let h = parse_request(
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked, identity\r\nContent-Length: 40\r\n\r\n",
+        )
+        .expect("head");
+        assert_eq!(request_framing(&h), Framing::Chunked);
+    }
+
+    #[test]
+    fn odd_request_lines_are_still_requests() {
+        let h = parse_request(b"GET /a HTTP/1.2\r\nHost: x\r\n\r\n").expect("head");
+        assert_eq!(h.start_line_text(), "GET /a HTTP/1.2");
+        assert_eq!(h.header("host"), Some("x"));
+        let h = parse_request(b"GET /a\r\nHost: x\r\n\r\n").expect("no version");
+        assert_eq!(h.start_line_text(), "GET /a");
+        let h = parse_request(b"GET /a\x1b[31mb HTTP/1.1\r\nHost: x\x00y\r\n\r\n").expect("ESC");
+        assert!(matches!(&h.start, StartLine::Request { uri, .. } if uri == "/a\u{1b}[31mb"));
+        assert_eq!(h.header("host"), Some("x\u{0}y"));
+        assert_eq!(h.len, 36);
+        let h = parse_request(b"GET /a\nHost: x\n\n").expect("bare LF");
+        assert_eq!(h.len, 16);
     }
 }

@@ -9,6 +9,7 @@
 use super::tree::{Item, Tree};
 use super::{for_blocks, Selection};
 use crate::decode::Transport;
+use crate::limits::{Limit, LimitHit, MAX_DNS_PENDING};
 use crate::trace::Trace;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -20,9 +21,6 @@ const COUNTS: [&str; 4] = [
     "no. of answers",
     "no. of additionals",
 ];
-
-/// Queries awaiting a response, at most; older ones are forgotten first.
-pub const MAX_PENDING: usize = 65_536;
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {
     b.get(at..at + 2).map(|x| u16::from_be_bytes([x[0], x[1]]))
@@ -147,6 +145,8 @@ type QueryKey = (u16, (IpAddr, u16), (IpAddr, u16));
 
 /// A message with its time and endpoints.
 struct Seen {
+    /// Packet (0-based) and time.
+    packet: u32,
     at: i64,
     src: (IpAddr, u16),
     dst: (IpAddr, u16),
@@ -174,6 +174,7 @@ pub fn compute(trace: &Trace, selection: &Selection) -> Tree {
             };
             let at = trace.store.relative_ns(i).unwrap_or(0);
             v.push(Seen {
+                packet: i as u32,
                 at,
                 src: (src, s),
                 dst: (dst, t),
@@ -267,7 +268,10 @@ pub fn compute(trace: &Trace, selection: &Selection) -> Tree {
                 };
                 query.child("Label Stats").child(level).tick(at);
             }
-            if pending.len() >= MAX_PENDING {
+            if pending.len() as u64 >= MAX_DNS_PENDING {
+                trace
+                    .limits
+                    .report(LimitHit::new(Limit::DnsPending, Some(s.packet)));
                 pending.clear();
             }
             pending.insert((m.id, s.src, s.dst), at);

@@ -13,6 +13,7 @@ use super::scale;
 use crate::decode::tcp_options::{TcpOption, TcpOptions};
 use crate::flow::analysis::flags as af;
 use crate::flow::{Conversation, Direction};
+use crate::limits::{Limit, LimitHit, MAX_GRAPH_OUTSTANDING};
 use crate::trace::Trace;
 
 /// The throughput graph averages over this window (Wireshark's default).
@@ -153,8 +154,12 @@ pub fn compute(trace: &Trace, conv: &Conversation, direction: Direction) -> TcpG
                 .push((time, highest_sent.saturating_sub(highest_acked)));
             if let Some(o) = outstanding.iter_mut().find(|o| o.0 == end) {
                 o.3 = true;
-            } else if outstanding.len() < MAX_OUTSTANDING {
+            } else if (outstanding.len() as u64) < MAX_GRAPH_OUTSTANDING {
                 outstanding.push_back((end, ns, seq, retrans));
+            } else {
+                trace
+                    .limits
+                    .report(LimitHit::new(Limit::GraphOutstanding, Some(index as u32)));
             }
             window.push_back((ns, len));
             window_bytes = window_bytes.saturating_add(len);
@@ -218,9 +223,6 @@ pub fn compute(trace: &Trace, conv: &Conversation, direction: Direction) -> TcpG
     }
     g
 }
-
-/// Segments awaiting an ACK that the RTT series remembers, at most.
-pub const MAX_OUTSTANDING: usize = 65_536;
 
 /// One JSON object per point of every series.
 pub fn write_json(g: &TcpGraph, out: &mut String) {
