@@ -3,12 +3,14 @@
 //! layer that prints what the library computes.
 
 pub mod export;
+pub mod fields_out;
 pub mod flows;
 pub mod follow;
 pub mod http;
 pub mod journey;
 pub mod ladder;
 pub mod list;
+pub mod list_tree;
 pub mod stats;
 
 use crate::session::Session;

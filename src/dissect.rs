@@ -1,25 +1,236 @@
-//! Dissection: a packet's layers as Wireshark's details tree, a heading line
-//! per layer and its fields below it, each with the byte range of the packet
-//! it describes, built from the decoder, the conversations and (when given)
-//! the HTTP index. The TUI's details and bytes panes only render this tree;
-//! the folding helpers say which lines a folded layer hides.
+//! Dissection: a packet's layers as Wireshark's details tree. Each [`Node`]
+//! carries Wireshark's field name (`ip.ttl`), the text `tshark -V` prints for
+//! it, its value, the bytes of the packet it describes (and the bit mask of a
+//! flag) and its children. The tree is built from the decoder, the
+//! conversations and (when given) the HTTP index, one file per protocol under
+//! `dissect/`.
+//!
+//! Faces: [`lines`] flattens the tree for the TUI's details and bytes panes
+//! (which only render it), [`write_verbose`] prints it as `tshark -V`,
+//! [`write_json`] as `tshark -T json`, and [`Tree::values`] answers the field
+//! registry for fields that live only in the tree.
 
-use crate::decode::checksum::{self, ChecksumStatus};
-use crate::decode::tcp_options::{TcpOption, TcpOptions};
-use crate::decode::{Network, Transport};
-use crate::fields::PacketView;
-use crate::text::{mac, sanitize};
+mod arp;
+mod bits;
+mod dns;
+mod frame;
+mod http;
+mod ip;
+mod json;
+mod link;
+mod tcp;
+mod udp;
+
+pub use json::write_json;
+
+use crate::fields::{PacketView, Value};
+use crate::text::sanitize;
 use std::collections::HashSet;
 use std::ops::Range;
 
-/// One line of the tree.
+/// Most nodes one packet's tree holds; past it the tree ends with a note
+/// (a hostile DNS message can claim 65535 records of each kind).
+pub const MAX_NODES: usize = 20_000;
+
+/// One item of the details tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Wireshark's field name (`ip.ttl`); `_ws.expert` for expert notes, ""
+    /// for a text-only line.
+    pub abbrev: &'static str,
+    /// The line as `tshark -V` prints it.
+    pub text: String,
+    /// The field's value, as `tshark -T fields -e` gives it.
+    pub value: Option<Value<'static>>,
+    /// Bytes of the packet this item describes.
+    pub bytes: Range<usize>,
+    /// The bits of `bytes` a flag covers (0: all of them).
+    pub mask: u64,
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    /// A node without a value.
+    pub fn new(abbrev: &'static str, text: impl Into<String>, bytes: Range<usize>) -> Node {
+        Node {
+            abbrev,
+            text: text.into(),
+            value: None,
+            bytes,
+            mask: 0,
+            children: Vec::new(),
+        }
+    }
+
+    /// A field with its value.
+    pub fn field(
+        abbrev: &'static str,
+        text: impl Into<String>,
+        bytes: Range<usize>,
+        value: Value<'static>,
+    ) -> Node {
+        Node {
+            value: Some(value),
+            ..Node::new(abbrev, text, bytes)
+        }
+    }
+
+    /// A text-only line (`[Timestamps]`, `Queries`).
+    pub fn text(text: impl Into<String>, bytes: Range<usize>) -> Node {
+        Node::new("", text, bytes)
+    }
+
+    /// Sets the flag's bit mask.
+    pub fn masked(mut self, mask: u64) -> Node {
+        self.mask = mask;
+        self
+    }
+
+    /// Appends a child and returns it.
+    pub fn add(&mut self, child: Node) -> &mut Node {
+        self.children.push(child);
+        let last = self.children.len() - 1;
+        &mut self.children[last]
+    }
+
+    /// Appends an expert note, as Wireshark nests them.
+    pub fn expert(&mut self, severity: &str, group: &str, message: &str) {
+        let bytes = self.bytes.clone();
+        let e = self.add(Node::field(
+            "_ws.expert",
+            format!("[Expert Info ({severity}/{group}): {message}]"),
+            bytes.clone(),
+            Value::Present,
+        ));
+        e.add(Node::text(format!("[{message}]"), bytes.clone()));
+        e.add(Node::text(
+            format!("[Severity level: {severity}]"),
+            bytes.clone(),
+        ));
+        e.add(Node::text(format!("[Group: {group}]"), bytes));
+    }
+
+    fn count(&self) -> usize {
+        1 + self.children.iter().map(Node::count).sum::<usize>()
+    }
+
+    fn clamp(&mut self, len: usize) {
+        self.bytes.end = self.bytes.end.min(len);
+        self.bytes.start = self.bytes.start.min(self.bytes.end);
+        for c in &mut self.children {
+            c.clamp(len);
+        }
+    }
+}
+
+/// A packet's tree: its layers, outermost first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tree {
+    pub layers: Vec<Node>,
+}
+
+impl Tree {
+    /// Every node, depth first, with its depth (0 for a layer).
+    pub fn walk(&self) -> Vec<(usize, &Node)> {
+        fn go<'n>(n: &'n Node, depth: usize, out: &mut Vec<(usize, &'n Node)>) {
+            out.push((depth, n));
+            for c in &n.children {
+                go(c, depth + 1, out);
+            }
+        }
+        let mut out = Vec::new();
+        for l in &self.layers {
+            go(l, 0, &mut out);
+        }
+        out
+    }
+
+    /// The values of every node named `abbrev`, in tree order.
+    pub fn values(&self, abbrev: &str, out: &mut Vec<Value<'static>>) {
+        for (_, n) in self.walk() {
+            if n.abbrev == abbrev {
+                out.push(n.value.clone().unwrap_or(Value::Present));
+            }
+        }
+    }
+
+    /// The deepest node whose bytes hold `offset` (a click in the bytes pane).
+    pub fn node_at(&self, offset: usize) -> Option<usize> {
+        let mut best: Option<(usize, usize)> = None;
+        for (i, (_, n)) in self.walk().iter().enumerate() {
+            if n.bytes.contains(&offset) {
+                let len = n.bytes.len();
+                if best.is_none_or(|(_, l)| len <= l) {
+                    best = Some((i, len));
+                }
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+}
+
+/// What the tree needs beyond the packet: the previously displayed frame
+/// (for "[Time delta from previous displayed frame]").
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context {
+    /// 0-based index of the previous displayed packet; `None`: the previous
+    /// captured one.
+    pub prev_displayed: Option<usize>,
+}
+
+/// Builds the tree of a packet.
+pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
+    let mut layers = Vec::new();
+    let d = &view.decoded;
+    let mut protocols: Vec<&'static str> = Vec::new();
+    let frame_at = layers.len();
+    layers.push(frame::frame(view, ctx));
+    link::layers(view, &mut layers, &mut protocols);
+    ip::layers(view, &mut layers, &mut protocols);
+    arp::layers(view, &mut layers, &mut protocols);
+    tcp::layers(view, &mut layers, &mut protocols);
+    udp::layers(view, &mut layers, &mut protocols);
+    http::layers(view, &mut layers, &mut protocols);
+    let chain = protocols.join(":");
+    frame::protocols_node(&mut layers[frame_at], chain);
+    if d.is_cut_by_snaplen() || d.header_truncated {
+        layers.push(Node::text(
+            "[Packet size limited during capture]",
+            d.data.len()..d.data.len(),
+        ));
+    }
+    let mut total = 0;
+    let mut kept = 0;
+    for l in &layers {
+        total += l.count();
+        if total > MAX_NODES {
+            break;
+        }
+        kept += 1;
+    }
+    if kept < layers.len() {
+        layers.truncate(kept);
+        layers.push(Node::text(
+            format!("[Tree cut: more than {MAX_NODES} items (dissect::MAX_NODES)]"),
+            0..0,
+        ));
+    }
+    for l in &mut layers {
+        l.clamp(d.data.len());
+    }
+    Tree { layers }
+}
+
+/// One line of the flattened tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
-    /// 0 for a layer heading, 1 for its fields.
+    /// 0 for a layer heading, more for its fields.
     pub depth: u8,
     pub text: String,
     /// Bytes of the packet this line describes.
     pub bytes: Range<usize>,
+    /// The field's Wireshark name ("" for a text line).
+    pub abbrev: &'static str,
 }
 
 /// The name of the layer a heading line opens ("Frame", "Internet Protocol
@@ -50,338 +261,68 @@ pub fn visible<'l>(lines: &'l [Line], collapsed: &HashSet<String>) -> Vec<(&'l L
     out
 }
 
-fn status(s: Option<ChecksumStatus>) -> &'static str {
-    match s {
-        Some(ChecksumStatus::Correct) => "correct",
-        Some(ChecksumStatus::Incorrect { .. }) => "incorrect",
-        Some(ChecksumStatus::Unverified) | None => "unverified",
+/// The tree of a packet as lines, text made safe for the terminal.
+pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
+    tree(view, Context::default())
+        .walk()
+        .into_iter()
+        .map(|(depth, n)| Line {
+            depth: u8::try_from(depth).unwrap_or(u8::MAX),
+            text: sanitize(&n.text).into_owned(),
+            bytes: n.bytes.clone(),
+            abbrev: n.abbrev,
+        })
+        .collect()
+}
+
+/// A time as ISO `YYYY-MM-DD...` (UTC), for the JSON `_index`.
+pub fn frame_time(ns: i64) -> String {
+    frame::iso_date(ns)
+}
+
+/// Prints a tree as `tshark -V` does: four spaces per level.
+pub fn write_verbose(tree: &Tree, out: &mut String) {
+    for (depth, n) in tree.walk() {
+        for _ in 0..depth {
+            out.push_str("    ");
+        }
+        out.push_str(&sanitize(&n.text));
+        out.push('\n');
     }
 }
 
-/// Builds the detail lines of a packet.
-pub fn lines(view: &PacketView<'_>) -> Vec<Line> {
-    let d = &view.decoded;
-    let len = d.data.len();
-    let mut out = Vec::new();
-    let mut push = |depth: u8, text: String, bytes: Range<usize>| {
-        out.push(Line {
-            depth,
-            text: sanitize(&text).into_owned(),
-            bytes,
-        })
-    };
-    push(
-        0,
-        format!(
-            "Frame {}: {} bytes on wire, {} bytes captured",
-            view.index + 1,
-            d.orig_len,
-            len
-        ),
-        0..len,
-    );
-    let link_len = d.link.header_len.min(len);
-    push(0, format!("Link: {}", d.link.link_type.name()), 0..link_len);
-    if let (Some(s), Some(t)) = (d.link.eth_src, d.link.eth_dst) {
-        push(1, format!("Destination: {}", mac(t)), 0..6.min(len));
-        push(1, format!("Source: {}", mac(s)), 6.min(len)..12.min(len));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_at_picks_the_narrowest() {
+        let mut l = Node::new("ip", "IP", 0..20);
+        l.add(Node::field(
+            "ip.ttl",
+            "Time to Live: 64",
+            8..9,
+            Value::UInt(64),
+        ));
+        let t = Tree { layers: vec![l] };
+        assert_eq!(t.node_at(8), Some(1));
+        assert_eq!(t.node_at(3), Some(0));
+        assert_eq!(t.node_at(30), None);
+        let mut v = Vec::new();
+        t.values("ip.ttl", &mut v);
+        assert_eq!(v, vec![Value::UInt(64)]);
     }
-    for v in d.link.vlans.iter().flatten() {
-        push(
-            1,
-            format!("802.1Q VLAN: ID {} priority {}", v.id, v.priority),
-            0..link_len,
+
+    #[test]
+    fn expert_nests_like_wireshark() {
+        let mut n = Node::new("tcp.flags.syn", "x", 0..1);
+        n.expert("Chat", "Sequence", "m");
+        let t = Tree { layers: vec![n] };
+        let mut s = String::new();
+        write_verbose(&t, &mut s);
+        assert_eq!(
+            s,
+            "x\n    [Expert Info (Chat/Sequence): m]\n        [m]\n        [Severity level: Chat]\n        [Group: Sequence]\n"
         );
     }
-    let net_end = d.transport_offset.unwrap_or(len).min(len);
-    let net = d.network_offset.min(len)..net_end;
-    match &d.network {
-        Network::Ipv4 { header, fragment } => {
-            push(
-                0,
-                format!(
-                    "Internet Protocol Version 4, Src: {}, Dst: {}",
-                    header.source_addr(),
-                    header.destination_addr()
-                ),
-                net.clone(),
-            );
-            push(
-                1,
-                format!("Total Length: {}", header.total_len()),
-                net.clone(),
-            );
-            push(
-                1,
-                format!(
-                    "Identification: 0x{:04x}{}",
-                    header.identification(),
-                    if *fragment { " (fragment)" } else { "" }
-                ),
-                net.clone(),
-            );
-            push(1, format!("Time to Live: {}", header.ttl()), net.clone());
-            push(1, format!("Protocol: {}", header.protocol().0), net.clone());
-            push(
-                1,
-                format!(
-                    "Header Checksum: 0x{:04x} [{}]",
-                    header.header_checksum(),
-                    status(checksum::ipv4_header(d))
-                ),
-                net.clone(),
-            );
-        }
-        Network::Ipv6 { header, .. } => {
-            push(
-                0,
-                format!(
-                    "Internet Protocol Version 6, Src: {}, Dst: {}",
-                    header.source_addr(),
-                    header.destination_addr()
-                ),
-                net.clone(),
-            );
-            push(
-                1,
-                format!("Payload Length: {}", header.payload_length()),
-                net.clone(),
-            );
-            push(
-                1,
-                format!("Next Header: {}", header.next_header().0),
-                net.clone(),
-            );
-            push(1, format!("Hop Limit: {}", header.hop_limit()), net.clone());
-        }
-        Network::Arp(a) => {
-            push(
-                0,
-                format!("Address Resolution Protocol (opcode {})", a.operation().0),
-                net.clone(),
-            );
-        }
-        Network::None => {}
-    }
-    let t_start = d.transport_offset.unwrap_or(len).min(len);
-    let payload_start = d.payload_offset().unwrap_or(len).min(len).max(t_start);
-    let th = t_start..payload_start;
-    match &d.transport {
-        Transport::Tcp(t) => {
-            let (seq, ack) = view
-                .relative_seq_ack()
-                .unwrap_or((t.sequence_number(), t.acknowledgment_number()));
-            let stream = view
-                .trace
-                .conversations
-                .of_packet(&view.trace.store, view.index)
-                .map(|(c, _)| c.stream);
-            push(0, format!("Transmission Control Protocol, Src Port: {}, Dst Port: {}, Seq: {seq}, Len: {}", t.source_port(), t.destination_port(), d.tcp_len().unwrap_or(0)), th.clone());
-            if let Some(s) = stream {
-                push(1, format!("[Stream index: {s}]"), th.clone());
-            }
-            push(
-                1,
-                format!(
-                    "Sequence Number: {seq} (relative)   raw: {}",
-                    t.sequence_number()
-                ),
-                th.clone(),
-            );
-            push(
-                1,
-                format!(
-                    "Acknowledgment Number: {ack} (relative)   raw: {}",
-                    t.acknowledgment_number()
-                ),
-                th.clone(),
-            );
-            let flags = t.tcp_flags();
-            push(
-                1,
-                format!("Flags: 0x{:03x} ({})", flags.bits(), flags.names()),
-                th.clone(),
-            );
-            push(
-                1,
-                format!(
-                    "Window: {}  [scaled: {}]",
-                    t.window_size(),
-                    view.scaled_window(t.window_size())
-                ),
-                th.clone(),
-            );
-            push(
-                1,
-                format!(
-                    "Checksum: 0x{:04x} [{}]",
-                    t.checksum(),
-                    status(checksum::transport(d))
-                ),
-                th.clone(),
-            );
-            let options_at = (t_start + 20).min(th.end)..th.end;
-            for o in TcpOptions::new(t.options()) {
-                let text = match o {
-                    TcpOption::Mss(m) => format!("Option: Maximum segment size: {m} bytes"),
-                    TcpOption::WindowScale(w) => {
-                        format!(
-                            "Option: Window scale: {w} (multiply by {})",
-                            1u32 << w.min(14)
-                        )
-                    }
-                    TcpOption::SackPermitted => "Option: SACK permitted".into(),
-                    TcpOption::Sack { blocks, count } => {
-                        let list: Vec<String> = blocks
-                            .iter()
-                            .take(usize::from(count))
-                            .map(|(l, r)| format!("{l}-{r}"))
-                            .collect();
-                        format!("Option: SACK {}", list.join(" "))
-                    }
-                    TcpOption::Timestamps { value, echo } => {
-                        format!("Option: Timestamps: TSval {value}, TSecr {echo}")
-                    }
-                    TcpOption::FastOpen { cookie_len: 0 } => {
-                        "Option: TCP Fast Open cookie request".into()
-                    }
-                    TcpOption::FastOpen { cookie_len } => {
-                        format!("Option: TCP Fast Open cookie ({cookie_len} bytes)")
-                    }
-                    TcpOption::Nop => continue,
-                    TcpOption::Other(k) => format!("Option: kind {k}"),
-                    TcpOption::Malformed => "Option: malformed".into(),
-                };
-                push(1, text, options_at.clone());
-            }
-            let analysis = view
-                .trace
-                .store
-                .entry(view.index)
-                .map(|e| e.analysis)
-                .unwrap_or(0);
-            for (bit, _, label) in crate::flow::analysis::flags::ALL {
-                if analysis & bit != 0 {
-                    push(1, format!("[Expert: {label}]"), th.clone());
-                }
-            }
-        }
-        Transport::Udp(u) => {
-            push(
-                0,
-                format!(
-                    "User Datagram Protocol, Src Port: {}, Dst Port: {}",
-                    u.source_port(),
-                    u.destination_port()
-                ),
-                th.clone(),
-            );
-            push(1, format!("Length: {}", u.length()), th.clone());
-            push(
-                1,
-                format!(
-                    "Checksum: 0x{:04x} [{}]",
-                    u.checksum(),
-                    status(checksum::transport(d))
-                ),
-                th.clone(),
-            );
-        }
-        Transport::Icmpv4(i) => push(
-            0,
-            format!(
-                "Internet Control Message Protocol, type {} code {}",
-                i.type_u8(),
-                i.code_u8()
-            ),
-            th.clone(),
-        ),
-        Transport::Icmpv6(i) => push(
-            0,
-            format!(
-                "Internet Control Message Protocol v6, type {} code {}",
-                i.type_u8(),
-                i.code_u8()
-            ),
-            th.clone(),
-        ),
-        Transport::None => {}
-    }
-    // HTTP, once the background index is ready (the pane never waits for it).
-    let http = view.http;
-    let messages = http.map(|h| h.at_packet(view.index)).unwrap_or_default();
-    if messages.is_empty() {
-        if let Some((m, _)) = http
-            .and_then(|h| h.segment_of(&view.trace.store, &view.trace.conversations, view.index))
-        {
-            push(
-                0,
-                format!(
-                    "[TCP segment of a reassembled PDU: {}, completed in frame {}]",
-                    m.head(&view.trace.store)
-                        .map(|h| h.start_line_info())
-                        .unwrap_or_default()
-                        .trim_end(),
-                    m.last_packet + 1
-                ),
-                payload_start..len,
-            );
-        } else if payload_start < len && d.transport_offset.is_some() {
-            push(
-                0,
-                format!("Data ({} bytes)", len - payload_start),
-                payload_start..len,
-            );
-        }
-    }
-    for m in messages {
-        let Some(head) = m.head(&view.trace.store) else {
-            continue;
-        };
-        push(0, "Hypertext Transfer Protocol".into(), payload_start..len);
-        push(
-            1,
-            head.start_line_info().trim_end().to_string(),
-            payload_start..len,
-        );
-        for (name, value) in &head.headers {
-            push(1, format!("{name}: {value}"), payload_start..len);
-        }
-        if m.first_packet != view.index as u32 {
-            push(
-                1,
-                format!(
-                    "[Reassembled from frame {} to {}]",
-                    m.first_packet + 1,
-                    m.last_packet + 1
-                ),
-                payload_start..len,
-            );
-        }
-        if !m.body.is_empty() {
-            let codings = head.codings();
-            push(
-                1,
-                format!(
-                    "Body: {} bytes{}{}",
-                    m.body.len,
-                    if codings.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", codings.join(", "))
-                    },
-                    if m.partial() {
-                        format!(", partial: {} bytes missing", m.missing())
-                    } else {
-                        String::new()
-                    }
-                ),
-                payload_start..len,
-            );
-        }
-    }
-    if d.is_cut_by_snaplen() || d.header_truncated {
-        push(0, "[Packet size limited during capture]".into(), len..len);
-    }
-    out
 }

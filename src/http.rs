@@ -509,6 +509,14 @@ impl HttpIndex {
             + self.spans.capacity() * size_of::<(u32, u32, u32, MessageRef)>()
     }
 
+    /// References to the messages completed in packet `index` (0-based):
+    /// which transaction each belongs to (the details tree's links).
+    pub fn refs_at_packet(&self, index: usize) -> &[MessageRef] {
+        self.by_packet
+            .get(&(index as u32))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The messages completed in packet `index` (0-based), in stream order.
     pub fn at_packet(&self, index: usize) -> Vec<&Message> {
         let mut v: Vec<&Message> = self

@@ -5,7 +5,7 @@ use crate::columns;
 use crate::fields::{self, FieldDef, PacketView, Value};
 use crate::filter::Filter;
 use crate::text::sanitize;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,7 +18,8 @@ pub struct ListArgs {
     /// `tshark -T fields -e FIELD`.
     #[arg(short = 'e', long = "field", value_name = "FIELD")]
     pub fields: Vec<String>,
-    /// tshark-style output options; `header=y` prints the field names first.
+    /// tshark-style output options: `header=y|n`, `separator=/t|/s|C`,
+    /// `occurrence=f|l|a`, `aggregator=,|/s|C`, `quote=d|s|n`.
     #[arg(short = 'E', value_name = "OPTION=VALUE")]
     pub options: Vec<String>,
     /// Print the field names as a first line (same as -E header=y).
@@ -33,16 +34,16 @@ pub struct ListArgs {
     /// Destination (fields printed with -e keep the addresses).
     #[arg(short = 'N', long)]
     pub names: bool,
+    /// Print each packet's details tree, as `tshark -V`.
+    #[arg(short = 'V', long = "verbose", conflicts_with = "fields")]
+    pub verbose: bool,
+    /// Print each packet's tree as JSON, as `tshark -T json`.
+    #[arg(long, conflicts_with_all = ["fields", "verbose"])]
+    pub json: bool,
 }
 
 pub fn run(args: &ListArgs) -> Result<Outcome> {
-    let mut header = args.header;
-    for o in &args.options {
-        match o.split_once('=') {
-            Some(("header", v)) => header = matches!(v, "y" | "yes" | "1" | "true"),
-            _ => bail!("unknown -E option {o:?} (known: header=y|n)"),
-        }
-    }
+    let format = super::fields_out::FieldsFormat::parse(&args.options, args.header)?;
     let defs: Vec<&'static FieldDef> = args
         .fields
         .iter()
@@ -64,6 +65,8 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
     // The HTTP index is built only when something shown reads it: the Info
     // column, an `http.*` field or filter.
     let needs_http = defs.is_empty()
+        || args.verbose
+        || args.json
         || defs.iter().any(|d| d.id.is_http())
         || filter.as_ref().is_some_and(Filter::needs_http);
     let http = needs_http.then(|| session.http());
@@ -75,7 +78,9 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
     let names = args.names.then(|| session.names());
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
-        if defs.is_empty() {
+        if args.verbose || args.json {
+            super::list_tree::write(&mut out, trace, http, &shown, args.json)?;
+        } else if defs.is_empty() {
             for index in (0..trace.store.len()).filter(|&i| shown(i)) {
                 let view = PacketView::with_http(trace, http, index);
                 let r = columns::row(&view);
@@ -96,30 +101,25 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
                 out.write_all(b"\n")?;
             }
         } else {
-            if header {
+            if format.header {
                 let names: Vec<&str> = defs.iter().map(|d| d.name).collect();
-                writeln!(out, "{}", names.join("\t"))?;
+                writeln!(out, "{}", names.join(&format.separator))?;
             }
             let mut values: Vec<Value<'_>> = Vec::new();
+            let mut texts: Vec<String> = Vec::new();
             let mut line = String::new();
-            let mut cell = String::new();
             for index in (0..trace.store.len()).filter(|&i| shown(i)) {
                 let view = PacketView::with_http(trace, http, index);
                 line.clear();
                 for (i, def) in defs.iter().enumerate() {
                     if i > 0 {
-                        line.push('\t');
+                        line.push_str(&format.separator);
                     }
                     values.clear();
                     view.values(def.id, &mut values);
-                    for (j, v) in values.iter().enumerate() {
-                        if j > 0 {
-                            line.push(',');
-                        }
-                        cell.clear();
-                        v.write_tshark(&mut cell);
-                        line.push_str(&sanitize(&cell));
-                    }
+                    texts.clear();
+                    texts.extend(values.iter().map(|v| sanitize(&v.tshark()).into_owned()));
+                    format.cell(&texts, &mut line);
                 }
                 writeln!(out, "{line}")?;
             }

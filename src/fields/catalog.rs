@@ -176,6 +176,81 @@ fields! {
     Http2Length "http2.length" UInt "HTTP/2 frame payload length";
     Http2HeaderName "http2.header.name" Str "HTTP/2 header name (HPACK decoded)";
     Http2HeaderValue "http2.header.value" Str "HTTP/2 header value (HPACK decoded)";
+    // Fields answered from the details tree (crate::dissect), issue 13.
+    FrameTime "frame.time" Str "Arrival time (UTC)";
+    FrameTimeDeltaDisplayed "frame.time_delta_displayed" Time "Seconds since the previous displayed packet";
+    FrameEncapType "frame.encap_type" UInt "Encapsulation type";
+    EthLg "eth.lg" Bool "Locally administered address bit";
+    EthIg "eth.ig" Bool "Group address bit";
+    VlanPriority "vlan.priority" UInt "VLAN priority";
+    VlanDei "vlan.dei" UInt "VLAN drop eligible";
+    VlanEtype "vlan.etype" UInt "Type inside the VLAN tag";
+    SllPkttype "sll.pkttype" UInt "SLL packet type";
+    SllEtype "sll.etype" UInt "SLL protocol";
+    NullFamily "null.family" UInt "Loopback address family";
+    ArpHwType "arp.hw.type" UInt "ARP hardware type";
+    ArpProtoType "arp.proto.type" UInt "ARP protocol type";
+    ArpHwSize "arp.hw.size" UInt "ARP hardware size";
+    ArpProtoSize "arp.proto.size" UInt "ARP protocol size";
+    ArpSrcHwMac "arp.src.hw_mac" Ether "ARP sender MAC";
+    ArpSrcProtoIpv4 "arp.src.proto_ipv4" Ipv4 "ARP sender IP";
+    ArpDstHwMac "arp.dst.hw_mac" Ether "ARP target MAC";
+    ArpDstProtoIpv4 "arp.dst.proto_ipv4" Ipv4 "ARP target IP";
+    IpVersion "ip.version" UInt "IP version";
+    IpHdrLen "ip.hdr_len" UInt "IPv4 header length";
+    IpDsfield "ip.dsfield" UInt "Differentiated services field";
+    IpDsfieldDscp "ip.dsfield.dscp" UInt "DSCP";
+    IpDsfieldEcn "ip.dsfield.ecn" UInt "ECN";
+    IpFlags "ip.flags" UInt "IPv4 flags";
+    IpFlagsRb "ip.flags.rb" Bool "Reserved bit";
+    IpFlagsDf "ip.flags.df" Bool "Don't fragment";
+    IpChecksum "ip.checksum" UInt "IPv4 header checksum";
+    Ipv6Tclass "ipv6.tclass" UInt "IPv6 traffic class";
+    Ipv6Flow "ipv6.flow" UInt "IPv6 flow label";
+    Ipv6Plen "ipv6.plen" UInt "IPv6 payload length";
+    IcmpChecksum "icmp.checksum" UInt "ICMP checksum";
+    TcpCompleteness "tcp.completeness" UInt "Conversation completeness bits";
+    TcpChecksum "tcp.checksum" UInt "TCP checksum";
+    TcpUrgentPointer "tcp.urgent_pointer" UInt "Urgent pointer";
+    TcpWindowSizeScalefactor "tcp.window_size_scalefactor" Str "Window scaling factor (-1 unknown, -2 none)";
+    TcpOptionsWscaleMultiplier "tcp.options.wscale.multiplier" UInt "Window scale multiplier";
+    TcpOptionsTsval "tcp.options.timestamp.tsval" UInt "Timestamp value";
+    TcpOptionsTsecr "tcp.options.timestamp.tsecr" UInt "Timestamp echo reply";
+    TcpTimeRelative "tcp.time_relative" Time "Seconds since the stream's first frame";
+    TcpTimeDelta "tcp.time_delta" Time "Seconds since the stream's previous frame";
+    UdpTimeRelative "udp.time_relative" Time "Seconds since the stream's first frame";
+    UdpTimeDelta "udp.time_delta" Time "Seconds since the stream's previous frame";
+    DnsId "dns.id" UInt "DNS transaction ID";
+    DnsFlags "dns.flags" UInt "DNS flags";
+    DnsFlagsResponse "dns.flags.response" Bool "DNS response";
+    DnsFlagsOpcode "dns.flags.opcode" UInt "DNS opcode";
+    DnsFlagsAuthoritative "dns.flags.authoritative" Bool "Authoritative answer";
+    DnsFlagsTruncated "dns.flags.truncated" Bool "Truncated";
+    DnsFlagsRecdesired "dns.flags.recdesired" Bool "Recursion desired";
+    DnsFlagsRecavail "dns.flags.recavail" Bool "Recursion available";
+    DnsFlagsRcode "dns.flags.rcode" UInt "Reply code";
+    DnsCountQueries "dns.count.queries" UInt "Questions";
+    DnsCountAnswers "dns.count.answers" UInt "Answer RRs";
+    DnsCountAuthRr "dns.count.auth_rr" UInt "Authority RRs";
+    DnsCountAddRr "dns.count.add_rr" UInt "Additional RRs";
+    DnsQryName "dns.qry.name" Str "Queried name";
+    DnsQryType "dns.qry.type" UInt "Query type";
+    DnsQryClass "dns.qry.class" UInt "Query class";
+    DnsRespName "dns.resp.name" Str "Record name";
+    DnsRespType "dns.resp.type" UInt "Record type";
+    DnsRespTtl "dns.resp.ttl" UInt "Record time to live";
+    DnsA "dns.a" Ipv4 "IPv4 address record";
+    DnsAaaa "dns.aaaa" Ipv6 "IPv6 address record";
+    DnsCname "dns.cname" Str "Canonical name record";
+    DnsResponseTo "dns.response_to" UInt "Frame of the request";
+    DnsTime "dns.time" Time "Seconds from request to response";
+    HttpRequestFullUri "http.request.full_uri" Str "Full request URI";
+    WsExpert "_ws.expert" Protocol "An expert note";
+    WsColNo "_ws.col.No." UInt "Column: number";
+    WsColTime "_ws.col.Time" Str "Column: time";
+    WsColSource "_ws.col.Source" Str "Column: source";
+    WsColDestination "_ws.col.Destination" Str "Column: destination";
+    WsColLength "_ws.col.Length" UInt "Column: length";
 }
 
 /// Finds a field by its Wireshark name.
@@ -218,14 +293,16 @@ impl FieldId {
     /// Whether the field's values come from the HTTP index.
     pub fn is_http(self) -> bool {
         let name = self.name();
-        // The Info column shows HTTP start lines; TLS fields too: the TLS
-        // index is built with the HTTP index.
+        // The Info and Protocol columns of HTTP rows and the protocol chain
+        // come from the index; TLS fields too: the TLS index is built with
+        // the HTTP index.
         name == "http"
             || name.starts_with("http.")
             || name.starts_with("http2")
             || name == "tls"
             || name.starts_with("tls.")
             || name.starts_with("_ws.col.")
+            || name == "frame.protocols"
     }
 }
 

@@ -87,6 +87,8 @@ pub struct PacketView<'t> {
     /// 0-based index.
     pub index: usize,
     pub decoded: Decoded<'t>,
+    /// The details tree, built the first time a tree field is asked for.
+    tree: std::cell::OnceCell<crate::dissect::Tree>,
 }
 
 fn checksum_code(s: ChecksumStatus) -> u64 {
@@ -114,6 +116,23 @@ impl<'t> PacketView<'t> {
             http,
             index,
             decoded: trace.store.decode(index),
+            tree: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// A view over a packet already decoded (saves decoding it again).
+    pub fn from_decoded(
+        trace: &'t Trace,
+        http: Option<&'t HttpIndex>,
+        index: usize,
+        decoded: Decoded<'t>,
+    ) -> PacketView<'t> {
+        PacketView {
+            trace,
+            http,
+            index,
+            decoded,
+            tree: std::cell::OnceCell::new(),
         }
     }
 
@@ -168,6 +187,16 @@ impl<'t> PacketView<'t> {
             F::FrameLen => Some(Value::UInt(u64::from(entry.orig_len))),
             F::FrameCapLen => Some(Value::UInt(u64::from(entry.cap_len))),
             F::FrameInterfaceId => Some(Value::UInt(u64::from(entry.interface))),
+            // The full chain as the details tree finds it (`...:udp:dns`).
+            F::FrameProtocols if !custom => {
+                let tree = self
+                    .tree
+                    .get_or_init(|| crate::dissect::tree(self, crate::dissect::Context::default()));
+                let mut found = Vec::new();
+                tree.values("frame.protocols", &mut found);
+                out.extend(found);
+                return;
+            }
             F::FrameProtocols => Some(Value::Str(Cow::Owned(protocols(d, custom)))),
             F::FrameBytes => Some(Value::Bytes(if custom {
                 store.data(self.index)
@@ -358,6 +387,95 @@ impl<'t> PacketView<'t> {
             F::Dns => udp
                 .filter(|u| u.source_port() == 53 || u.destination_port() == 53)
                 .map(|_| Value::Present),
+            F::WsColNo | F::WsColTime | F::WsColSource | F::WsColDestination | F::WsColLength => {
+                let r = crate::columns::row(self);
+                let text = |s: String| Some(Value::Str(Cow::Owned(s)));
+                match field {
+                    F::WsColNo => Some(Value::UInt(r.number)),
+                    F::WsColTime => text(r.time),
+                    F::WsColSource => text(r.source),
+                    F::WsColDestination => text(r.destination),
+                    _ => Some(Value::UInt(u64::from(r.length))),
+                }
+            }
+            // Fields of the details tree: built once for the packet, then read.
+            F::FrameTime
+            | F::FrameTimeDeltaDisplayed
+            | F::FrameEncapType
+            | F::EthLg
+            | F::EthIg
+            | F::VlanPriority
+            | F::VlanDei
+            | F::VlanEtype
+            | F::SllPkttype
+            | F::SllEtype
+            | F::NullFamily
+            | F::ArpHwType
+            | F::ArpProtoType
+            | F::ArpHwSize
+            | F::ArpProtoSize
+            | F::ArpSrcHwMac
+            | F::ArpSrcProtoIpv4
+            | F::ArpDstHwMac
+            | F::ArpDstProtoIpv4
+            | F::IpVersion
+            | F::IpHdrLen
+            | F::IpDsfield
+            | F::IpDsfieldDscp
+            | F::IpDsfieldEcn
+            | F::IpFlags
+            | F::IpFlagsRb
+            | F::IpFlagsDf
+            | F::IpChecksum
+            | F::Ipv6Tclass
+            | F::Ipv6Flow
+            | F::Ipv6Plen
+            | F::IcmpChecksum
+            | F::TcpCompleteness
+            | F::TcpChecksum
+            | F::TcpUrgentPointer
+            | F::TcpWindowSizeScalefactor
+            | F::TcpOptionsWscaleMultiplier
+            | F::TcpOptionsTsval
+            | F::TcpOptionsTsecr
+            | F::TcpTimeRelative
+            | F::TcpTimeDelta
+            | F::UdpTimeRelative
+            | F::UdpTimeDelta
+            | F::DnsId
+            | F::DnsFlags
+            | F::DnsFlagsResponse
+            | F::DnsFlagsOpcode
+            | F::DnsFlagsAuthoritative
+            | F::DnsFlagsTruncated
+            | F::DnsFlagsRecdesired
+            | F::DnsFlagsRecavail
+            | F::DnsFlagsRcode
+            | F::DnsCountQueries
+            | F::DnsCountAnswers
+            | F::DnsCountAuthRr
+            | F::DnsCountAddRr
+            | F::DnsQryName
+            | F::DnsQryType
+            | F::DnsQryClass
+            | F::DnsRespName
+            | F::DnsRespType
+            | F::DnsRespTtl
+            | F::DnsA
+            | F::DnsAaaa
+            | F::DnsCname
+            | F::DnsResponseTo
+            | F::DnsTime
+            | F::HttpRequestFullUri
+            | F::WsExpert => {
+                let tree = self
+                    .tree
+                    .get_or_init(|| crate::dissect::tree(self, crate::dissect::Context::default()));
+                let mut found = Vec::new();
+                tree.values(field.name(), &mut found);
+                out.extend(found);
+                return;
+            }
             F::Http
             | F::HttpRequest
             | F::HttpResponse

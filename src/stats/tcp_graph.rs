@@ -180,12 +180,7 @@ pub fn compute(trace: &Trace, conv: &Conversation, direction: Direction) -> TcpG
             g.throughput.push((time, bps));
         } else if tcp.ack() {
             let ack = ack_line.next(rel_ack);
-            let view = crate::fields::PacketView {
-                trace,
-                http: None,
-                index,
-                decoded: d.clone(),
-            };
+            let view = crate::fields::PacketView::from_decoded(trace, None, index, d.clone());
             let window = u64::from(view.scaled_window(tcp.window_size()));
             let base = conv
                 .tcp

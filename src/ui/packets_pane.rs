@@ -105,6 +105,13 @@ pub struct PacketsPane {
     rows: Vec<ListRow>,
     rows_key: Option<RowsKey>,
     details: Option<Selected>,
+    /// The Frame layer starts folded, as Wireshark's subtrees do; set once
+    /// that was done (after that the user's folds rule).
+    frame_folded: bool,
+    /// First row (16 bytes) the bytes pane shows.
+    pub bytes_first: usize,
+    /// The byte under the bytes pane's cursor (when it is focused).
+    pub byte_cursor: usize,
 }
 
 /// Wireshark-like colouring: SYN/FIN grey, RST red, analysis problems bold red, HTTP green.
@@ -284,6 +291,13 @@ impl PacketsPane {
                 lines: details::lines(&view),
                 data: view.decoded.data.to_vec(),
             });
+            if !self.frame_folded {
+                self.collapsed.insert("Frame".to_string());
+                self.frame_folded = true;
+            }
+            self.byte_cursor = self
+                .byte_cursor
+                .min(view.decoded.data.len().saturating_sub(1));
         }
         let shown = self.visible_details().len();
         self.detail_selected = self.detail_selected.min(shown.saturating_sub(1));
@@ -325,8 +339,37 @@ impl PacketsPane {
         }
     }
 
-    /// Moves the details selection (details focused) or the list's.
+    /// Puts the bytes cursor on `offset` and selects the narrowest shown
+    /// field holding it, as a click in Wireshark's bytes pane does.
+    fn select_byte(&mut self, offset: usize) {
+        let len = self.details.as_ref().map_or(0, |d| d.data.len());
+        if len == 0 {
+            return;
+        }
+        self.byte_cursor = offset.min(len - 1);
+        let at = self.byte_cursor;
+        let best = self
+            .visible_details()
+            .iter()
+            .enumerate()
+            .filter(|(_, (l, _))| l.bytes.contains(&at))
+            .min_by_key(|(i, (l, _))| (l.bytes.len(), usize::MAX - i))
+            .map(|(i, _)| i);
+        if let Some(i) = best {
+            self.detail_selected = i;
+        }
+    }
+
+    /// Moves the details selection (details focused), the bytes cursor by
+    /// rows (bytes focused) or the list's selection.
     fn move_by(&mut self, cx: &Ctx, delta: isize) {
+        if self.focus == Pane::Bytes {
+            let to = self
+                .byte_cursor
+                .saturating_add_signed(delta.saturating_mul(16));
+            self.select_byte(to);
+            return;
+        }
         if self.focus == Pane::Details {
             self.detail_selected = self.detail_selected.saturating_add_signed(delta);
         } else {
@@ -378,6 +421,12 @@ impl PacketsPane {
                             (Pane::Bytes, true) | (Pane::Details, false) => Pane::List,
                         };
                     }
+                    Action::Fold if self.focus == Pane::Bytes => {
+                        self.select_byte(self.byte_cursor.saturating_sub(1));
+                    }
+                    Action::Unfold if self.focus == Pane::Bytes => {
+                        self.select_byte(self.byte_cursor.saturating_add(1));
+                    }
                     Action::Activate | Action::Toggle | Action::Fold | Action::Unfold
                         if self.focus == Pane::Details =>
                     {
@@ -404,6 +453,16 @@ impl PacketsPane {
                     }
                 } else if let Some(r) = row_in(self.areas.details, 0, at) {
                     self.detail_selected = self.detail_first + r;
+                } else if let Some(r) = row_in(self.areas.bytes, 0, at) {
+                    let col = usize::from(at.x.saturating_sub(self.areas.bytes.x + 1));
+                    let in_row = match col {
+                        6..=53 => Some((col - 6) / 3),
+                        55..=70 => Some(col - 55),
+                        _ => None,
+                    };
+                    if let Some(i) = in_row {
+                        self.select_byte((self.bytes_first + r) * 16 + i);
+                    }
                 }
                 Handled::Consumed
             }
@@ -521,9 +580,9 @@ impl PacketsPane {
             .take(detail_height)
             .map(|(i, (l, folded))| {
                 let indent = match (l.depth, folded) {
-                    (0, true) => "▸ ",
-                    (0, false) => "▾ ",
-                    _ => "    ",
+                    (0, true) => "▸ ".to_string(),
+                    (0, false) => "▾ ".to_string(),
+                    (d, _) => "  ".repeat(usize::from(d) + 1),
                 };
                 let mut style = if l.depth == 0 {
                     Style::default().add_modifier(Modifier::BOLD)
@@ -542,31 +601,60 @@ impl PacketsPane {
         );
         let data = self.details.as_ref().map_or(&[][..], |d| &d.data[..]);
         let bytes_height = usize::from(bytes_area.height.saturating_sub(2));
-        let hl = if focus == Pane::Details {
-            highlight
+        let hl = if focus == Pane::List { 0..0 } else { highlight };
+        // Scroll so that the highlighted bytes (or the cursor) show.
+        let height = bytes_height.max(1);
+        let rows = data.len().div_ceil(16);
+        let (want_start, want_end) = if focus == Pane::Bytes {
+            (self.byte_cursor / 16, self.byte_cursor / 16)
+        } else if hl.is_empty() {
+            (self.bytes_first, self.bytes_first)
         } else {
-            0..0
+            (hl.start / 16, (hl.end - 1) / 16)
+        };
+        if want_start < self.bytes_first {
+            self.bytes_first = want_start;
+        } else if want_end >= self.bytes_first + height {
+            self.bytes_first = want_start.max((want_end + 1).saturating_sub(height));
+        }
+        self.bytes_first = self.bytes_first.min(rows.saturating_sub(height));
+        let cursor = (focus == Pane::Bytes).then_some(self.byte_cursor);
+        let style_of = |at: usize| {
+            let mut st = Style::default();
+            if hl.contains(&at) {
+                st = st.add_modifier(Modifier::REVERSED);
+            }
+            if cursor == Some(at) {
+                st = st.add_modifier(Modifier::UNDERLINED | Modifier::BOLD);
+            }
+            st
         };
         let hex_lines: Vec<Line<'_>> = data
             .chunks(16)
             .enumerate()
-            .take(bytes_height.max(1))
+            .skip(self.bytes_first)
+            .take(height)
             .map(|(row, chunk)| {
                 let mut spans = vec![Span::raw(format!("{:04x}  ", row * 16))];
                 for (i, b) in chunk.iter().enumerate() {
                     let at = row * 16 + i;
-                    let style = if hl.contains(&at) {
+                    spans.push(Span::styled(format!("{b:02x}"), style_of(at)));
+                    // The gap is highlighted too inside a run of bytes.
+                    let gap = if i + 1 < chunk.len() && hl.contains(&at) && hl.contains(&(at + 1)) {
                         Style::default().add_modifier(Modifier::REVERSED)
                     } else {
                         Style::default()
                     };
-                    spans.push(Span::styled(format!("{b:02x} "), style));
+                    spans.push(Span::styled(" ", gap));
                 }
                 spans.push(Span::raw("   ".repeat(16 - chunk.len())));
                 spans.push(Span::raw(" "));
-                spans.push(Span::raw(
-                    chunk.iter().map(|&b| ascii_or_dot(b)).collect::<String>(),
-                ));
+                for (i, &b) in chunk.iter().enumerate() {
+                    spans.push(Span::styled(
+                        ascii_or_dot(b).to_string(),
+                        style_of(row * 16 + i),
+                    ));
+                }
                 Line::from(spans)
             })
             .collect();

@@ -149,10 +149,10 @@ fn details_show_tcp_options_and_the_http_layer_once_indexed() {
     };
     let syn = text(2);
     assert!(
-        syn.contains("Option: Maximum segment size: 1460 bytes"),
+        syn.contains("TCP Option - Maximum segment size: 1460 bytes"),
         "{syn}"
     );
-    assert!(syn.contains("Option: SACK permitted"), "{syn}");
+    assert!(syn.contains("TCP Option - SACK permitted"), "{syn}");
     // Before the background index is built, no HTTP layer (and no waiting).
     assert!(!text(21).contains("Hypertext Transfer Protocol"));
     let _ = trace.http();
@@ -163,14 +163,13 @@ fn details_show_tcp_options_and_the_http_layer_once_indexed() {
     );
     assert!(response.contains("HTTP/1.1 200 OK"), "{response}");
     assert!(
-        response.contains("[Reassembled from frame 8 to 22]"),
+        response.contains("[8 Reassembled TCP Segments (11352 bytes): #8(1448), #10(1448)"),
         "{response}"
     );
-    assert!(response.contains("Body: 11088 bytes"), "{response}");
+    assert!(response.contains("File Data: 11088 bytes"), "{response}");
     let segment = text(9);
     assert!(
-        segment
-            .contains("[TCP segment of a reassembled PDU: HTTP/1.1 200 OK, completed in frame 22]"),
+        segment.contains("TCP segment data (1448 bytes)"),
         "{segment}"
     );
 }
@@ -290,14 +289,14 @@ fn details_layers_fold_and_stay_folded_from_packet_to_packet() {
     assert_eq!(app.packets.focus, crate::ui::packets_pane::Pane::Details);
     let s = screen(&mut app, 120, 60);
     assert!(
-        s.contains("▾ Link: Ethernet") && s.contains("Source: 02:77:00:00:00:01"),
+        s.contains("▾ Ethernet II") && s.contains("Source: 02:77:00:00:00:01"),
         "{s}"
     );
     // Frame, then Link: fold it.
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     let s = screen(&mut app, 120, 60);
-    assert!(s.contains("▸ Link: Ethernet"), "{s}");
+    assert!(s.contains("▸ Ethernet II"), "{s}");
     assert!(!s.contains("Source: 02:77:00:00:00:01"), "{s}");
     // The next packet keeps it folded; Right unfolds it.
     key(&mut app, KeyCode::Tab);
@@ -305,10 +304,7 @@ fn details_layers_fold_and_stay_folded_from_packet_to_packet() {
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Tab);
     let s = screen(&mut app, 120, 60);
-    assert!(
-        s.contains("Frame 4:") && s.contains("▸ Link: Ethernet"),
-        "{s}"
-    );
+    assert!(s.contains("Frame 4:") && s.contains("▸ Ethernet II"), "{s}");
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Right);
     let s = screen(&mut app, 120, 60);
@@ -342,4 +338,37 @@ fn conversations_sort_and_show_how_they_ended() {
     assert!(first_row.contains("TCP 0"), "{s}");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.view, View::Packets);
+}
+
+#[test]
+fn bytes_pane_highlights_the_field_and_a_click_on_a_byte_selects_it() {
+    // Frame 3: the SYN; its TTL is byte 22 (Ethernet 14 + IPv4 offset 8).
+    let mut app = at_frame(3);
+    screen(&mut app, 120, 60);
+    let bytes = app.packets.areas.bytes;
+    // Row 1 of the dump (bytes 16..32), hex column of byte 22: 6 + 3 * 6.
+    click(&mut app, bytes.x + 1 + 6 + 3 * 6, bytes.y + 1 + 1);
+    assert_eq!(app.packets.focus, crate::ui::packets_pane::Pane::Bytes);
+    assert_eq!(app.packets.byte_cursor, 22);
+    let s = screen(&mut app, 120, 60);
+    // The IPv4 layer opened at the TTL field: the narrowest line with byte 22.
+    assert!(s.contains("Time to Live: 64"), "{s}");
+    let text = |app: &App| {
+        let view = app.cx.trace().expect("trace").packet(app.packets.selected);
+        crate::dissect::lines(&view)
+    };
+    let lines = text(&app);
+    let ttl = lines
+        .iter()
+        .find(|l| l.abbrev == "ip.ttl")
+        .expect("ip.ttl line");
+    assert_eq!(ttl.bytes, 22..23);
+    // The ASCII column selects the same way: byte 23 is the protocol.
+    click(&mut app, bytes.x + 1 + 55 + 7, bytes.y + 1 + 1);
+    assert_eq!(app.packets.byte_cursor, 23);
+    // Down in the bytes pane moves the cursor a row and follows the field.
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.packets.byte_cursor, 39);
+    let s = screen(&mut app, 120, 60);
+    assert!(s.contains("Destination Port: 80"), "{s}");
 }

@@ -1,0 +1,75 @@
+//! Helpers shared by the dissectors: Wireshark's bit-field pictures
+//! ("0100 .... = Version: 4"), byte reads that cannot panic, and the
+//! wording of booleans and times.
+
+/// The picture tshark draws for a bit field: `width` bits, most significant
+/// first, in groups of four; bits outside `mask` are dots.
+pub fn picture(value: u64, mask: u64, width: u32) -> String {
+    let mut s = String::new();
+    for i in (0..width).rev() {
+        if i + 1 != width && (i + 1) % 4 == 0 {
+            s.push(' ');
+        }
+        let bit = 1u64 << i;
+        s.push(if mask & bit == 0 {
+            '.'
+        } else if value & bit != 0 {
+            '1'
+        } else {
+            '0'
+        });
+    }
+    s
+}
+
+/// "picture = label" for a flag or sub-field.
+pub fn bitfield(value: u64, mask: u64, width: u32, rest: &str) -> String {
+    format!("{} = {rest}", picture(value, mask, width))
+}
+
+/// "Set" / "Not set".
+pub fn set(b: bool) -> &'static str {
+    if b {
+        "Set"
+    } else {
+        "Not set"
+    }
+}
+
+pub fn be16(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|x| u16::from_be_bytes([x[0], x[1]]))
+}
+
+pub fn be32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .map(|x| u32::from_be_bytes([x[0], x[1], x[2], x[3]]))
+}
+
+/// Seconds with nine decimals, as tshark prints times.
+pub fn secs(ns: i64) -> String {
+    let sign = if ns < 0 { "-" } else { "" };
+    let a = ns.unsigned_abs();
+    format!("{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+}
+
+/// A bit count "(592 bits)".
+pub fn bits_of(bytes: u64) -> u64 {
+    bytes.saturating_mul(8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pictures() {
+        assert_eq!(picture(0x45, 0xf0, 8), "0100 ....");
+        assert_eq!(picture(0x4000, 0x1fff, 16), "...0 0000 0000 0000");
+        assert_eq!(picture(0x002, 0xe00, 12), "000. .... ....");
+        assert_eq!(
+            picture(0x02_00_00, 0x02_00_00, 24),
+            ".... ..1. .... .... .... ...."
+        );
+        assert_eq!(secs(-1_500_000_000), "-1.500000000");
+    }
+}

@@ -1,0 +1,632 @@
+//! DNS over UDP: the header with its flags bit by bit, the counts, every
+//! question and resource record (A, AAAA, CNAME, NS, PTR, MX, OPT with its
+//! EDNS0 fields; others as data), and the request/response links with the
+//! response time. Names follow compression pointers with a hop limit.
+
+use super::bits::{be16, be32, bitfield, secs};
+use super::Node;
+use crate::decode::dns::type_name;
+use crate::fields::{PacketView, Value};
+use std::borrow::Cow;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// Most compression pointers followed in one name.
+const MAX_NAME_HOPS: usize = 64;
+/// Most earlier or later packets of the conversation searched for the
+/// matching query or response.
+const MAX_MATCH_WALK: usize = 10_000;
+
+/// A name at `at`: its text, the offset after it, its label count.
+fn name(msg: &[u8], mut at: usize) -> Option<(String, usize, usize)> {
+    let mut out = String::new();
+    let mut after = None;
+    let mut labels = 0;
+    let mut hops = 0;
+    loop {
+        let len = *msg.get(at)?;
+        if len == 0 {
+            if out.is_empty() {
+                out.push_str("<Root>");
+            }
+            return Some((out, after.unwrap_or(at + 1), labels));
+        }
+        if len & 0xc0 == 0xc0 {
+            hops += 1;
+            if hops > MAX_NAME_HOPS {
+                return None;
+            }
+            after.get_or_insert(at + 2);
+            at = usize::from(be16(msg, at)? & 0x3fff);
+            continue;
+        }
+        if len & 0xc0 != 0 || out.len() > 255 {
+            return None;
+        }
+        let label = msg.get(at + 1..at + 1 + usize::from(len))?;
+        if !out.is_empty() {
+            out.push('.');
+        }
+        for &c in label {
+            if c.is_ascii_graphic() {
+                out.push(c as char);
+            } else {
+                out.push_str(&format!("\\{c:03}"));
+            }
+        }
+        labels += 1;
+        at += 1 + usize::from(len);
+    }
+}
+
+fn long_type(t: u16) -> String {
+    let long = match t {
+        1 => "A (Host Address)",
+        2 => "NS (authoritative Name Server)",
+        5 => "CNAME (Canonical NAME for an alias)",
+        6 => "SOA (Start Of a zone of Authority)",
+        12 => "PTR (domain name PoinTeR)",
+        15 => "MX (Mail eXchange)",
+        16 => "TXT (Text strings)",
+        28 => "AAAA (IPv6 Address)",
+        33 => "SRV (Server Selection)",
+        41 => "OPT",
+        64 => "SVCB (General Purpose Service Endpoints)",
+        65 => "HTTPS (HTTPS Specific Service Endpoints)",
+        255 => "* (A request for all records the server/cache has available)",
+        _ => return format!("Unknown ({t})"),
+    };
+    format!("{long} ({t})")
+}
+
+fn class_name(c: u16) -> String {
+    match c & 0x7fff {
+        1 => "IN".into(),
+        3 => "CH".into(),
+        4 => "HS".into(),
+        255 => "ANY".into(),
+        _ => format!("Unknown ({c})"),
+    }
+}
+
+fn rcode_name(r: u16) -> &'static str {
+    match r {
+        0 => "No error",
+        1 => "Format error",
+        2 => "Server failure",
+        3 => "No such name",
+        4 => "Not implemented",
+        5 => "Refused",
+        _ => "Unknown",
+    }
+}
+
+fn opcode_name(o: u16) -> &'static str {
+    match o {
+        0 => "Standard query",
+        1 => "Inverse query",
+        2 => "Server status request",
+        4 => "Zone change notification",
+        5 => "Dynamic update",
+        _ => "Unknown",
+    }
+}
+
+/// The DNS transaction id and QR bit of a UDP packet, if it is DNS.
+fn id_of(view: &PacketView<'_>, index: usize) -> Option<(u16, bool)> {
+    let d = view.trace.store.decode(index);
+    let p = d.payload();
+    Some((be16(p, 0)?, p.get(2)? & 0x80 != 0))
+}
+
+pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
+    let id = be16(msg, 0)?;
+    let flags = be16(msg, 2)?;
+    let counts = [be16(msg, 4)?, be16(msg, 6)?, be16(msg, 8)?, be16(msg, 10)?];
+    let response = flags & 0x8000 != 0;
+    let mut n = Node::field(
+        "dns",
+        format!(
+            "Domain Name System ({})",
+            if response { "response" } else { "query" }
+        ),
+        at..at + msg.len(),
+        Value::Present,
+    );
+    n.add(Node::field(
+        "dns.id",
+        format!("Transaction ID: 0x{id:04x}"),
+        at..at + 2,
+        Value::Hex(u64::from(id), 4),
+    ));
+    let opcode = (flags >> 11) & 0xf;
+    let rcode = flags & 0xf;
+    let mut summary = opcode_name(opcode).to_string();
+    if response {
+        summary.push_str(&format!(" response, {}", rcode_name(rcode)));
+    }
+    let fr = at + 2..at + 4;
+    let fv = u64::from(flags);
+    let f = n.add(Node::field(
+        "dns.flags",
+        format!("Flags: 0x{flags:04x} {summary}"),
+        fr.clone(),
+        Value::Hex(fv, 4),
+    ));
+    let bit = |f: &mut Node, abbrev: &'static str, mask: u64, label: &str, on: &str, off: &str| {
+        let set = fv & mask != 0;
+        f.add(
+            Node::field(
+                abbrev,
+                bitfield(
+                    fv,
+                    mask,
+                    16,
+                    &format!("{label}: {}", if set { on } else { off }),
+                ),
+                fr.clone(),
+                Value::Bool(set),
+            )
+            .masked(mask),
+        );
+    };
+    bit(
+        f,
+        "dns.flags.response",
+        0x8000,
+        "Response",
+        "Message is a response",
+        "Message is a query",
+    );
+    f.add(
+        Node::field(
+            "dns.flags.opcode",
+            bitfield(
+                fv,
+                0x7800,
+                16,
+                &format!("Opcode: {} ({opcode})", opcode_name(opcode)),
+            ),
+            fr.clone(),
+            Value::UInt(u64::from(opcode)),
+        )
+        .masked(0x7800),
+    );
+    if response {
+        bit(
+            f,
+            "dns.flags.authoritative",
+            0x0400,
+            "Authoritative",
+            "Server is an authority for domain",
+            "Server is not an authority for domain",
+        );
+    }
+    bit(
+        f,
+        "dns.flags.truncated",
+        0x0200,
+        "Truncated",
+        "Message is truncated",
+        "Message is not truncated",
+    );
+    bit(
+        f,
+        "dns.flags.recdesired",
+        0x0100,
+        "Recursion desired",
+        "Do query recursively",
+        "Don't do query recursively",
+    );
+    if response {
+        bit(
+            f,
+            "dns.flags.recavail",
+            0x0080,
+            "Recursion available",
+            "Server can do recursive queries",
+            "Server can't do recursive queries",
+        );
+    }
+    let z = (fv >> 6) & 1;
+    f.add(
+        Node::field(
+            "dns.flags.z",
+            bitfield(fv, 0x0040, 16, &format!("Z: reserved ({z})")),
+            fr.clone(),
+            Value::UInt(z),
+        )
+        .masked(0x0040),
+    );
+    if response {
+        bit(
+            f,
+            "dns.flags.authenticated",
+            0x0020,
+            "Answer authenticated",
+            "Answer/authority portion was authenticated by the server",
+            "Answer/authority portion was not authenticated by the server",
+        );
+    }
+    bit(
+        f,
+        "dns.flags.checkdisable",
+        0x0010,
+        "Non-authenticated data",
+        "Acceptable",
+        "Unacceptable",
+    );
+    if response {
+        f.add(
+            Node::field(
+                "dns.flags.rcode",
+                bitfield(
+                    fv,
+                    0x000f,
+                    16,
+                    &format!("Reply code: {} ({rcode})", rcode_name(rcode)),
+                ),
+                fr.clone(),
+                Value::UInt(u64::from(rcode)),
+            )
+            .masked(0x000f),
+        );
+    }
+    for (i, (abbrev, label)) in [
+        ("dns.count.queries", "Questions"),
+        ("dns.count.answers", "Answer RRs"),
+        ("dns.count.auth_rr", "Authority RRs"),
+        ("dns.count.add_rr", "Additional RRs"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let o = at + 4 + 2 * i;
+        n.add(Node::field(
+            abbrev,
+            format!("{label}: {}", counts[i]),
+            o..o + 2,
+            Value::UInt(u64::from(counts[i])),
+        ));
+    }
+    let mut pos = 12;
+    let mut nodes = 0usize;
+    if counts[0] > 0 {
+        let mut q = Node::text("Queries", at + pos..at + pos);
+        for _ in 0..counts[0] {
+            let Some((qname, after, labels)) = name(msg, pos) else {
+                break;
+            };
+            let (Some(t), Some(c)) = (be16(msg, after), be16(msg, after + 2)) else {
+                break;
+            };
+            let r = at + pos..at + after + 4;
+            let mut e = Node::text(
+                format!("{qname}: type {}, class {}", type_name(t), class_name(c)),
+                r,
+            );
+            e.add(Node::field(
+                "dns.qry.name",
+                format!("Name: {qname}"),
+                at + pos..at + after,
+                Value::Str(Cow::Owned(qname.clone())),
+            ));
+            let name_len = if qname == "<Root>" { 6 } else { qname.len() };
+            e.add(Node::field(
+                "dns.qry.name.len",
+                format!("[Name Length: {name_len}]"),
+                at + pos..at + after,
+                Value::UInt(name_len as u64),
+            ));
+            e.add(Node::field(
+                "dns.count.labels",
+                format!("[Label Count: {labels}]"),
+                at + pos..at + after,
+                Value::UInt(labels as u64),
+            ));
+            e.add(Node::field(
+                "dns.qry.type",
+                format!("Type: {}", long_type(t)),
+                at + after..at + after + 2,
+                Value::UInt(u64::from(t)),
+            ));
+            e.add(Node::field(
+                "dns.qry.class",
+                format!("Class: {} (0x{c:04x})", class_name(c)),
+                at + after + 2..at + after + 4,
+                Value::Hex(u64::from(c), 4),
+            ));
+            q.bytes.end = at + after + 4;
+            q.add(e);
+            pos = after + 4;
+            nodes += 1;
+        }
+        n.add(q);
+    }
+    for (k, label) in [
+        (1, "Answers"),
+        (2, "Authoritative nameservers"),
+        (3, "Additional records"),
+    ] {
+        if counts[k] == 0 {
+            continue;
+        }
+        let mut sec = Node::text(label, at + pos..at + pos);
+        for _ in 0..counts[k] {
+            if nodes > super::MAX_NODES / 8 {
+                break;
+            }
+            let Some(rr) = record(msg, pos, at) else {
+                break;
+            };
+            pos = rr.1;
+            sec.bytes.end = at + pos;
+            sec.add(rr.0);
+            nodes += 1;
+        }
+        n.add(sec);
+    }
+    links(view, &mut n, id, response);
+    Some(n)
+}
+
+/// One resource record at `pos`: its node and the offset after it.
+fn record(msg: &[u8], pos: usize, at: usize) -> Option<(Node, usize)> {
+    let (rname, after, _) = name(msg, pos)?;
+    let t = be16(msg, after)?;
+    let c = be16(msg, after + 2)?;
+    let ttl = be32(msg, after + 4)?;
+    let len = usize::from(be16(msg, after + 8)?);
+    let data_at = after + 10;
+    let data = msg.get(data_at..data_at + len)?;
+    let end = data_at + len;
+    let r = at + pos..at + end;
+    let d = at + data_at..at + end;
+    let mut e = Node::text(String::new(), r);
+    e.add(Node::field(
+        "dns.resp.name",
+        format!("Name: {rname}"),
+        at + pos..at + after,
+        Value::Str(Cow::Owned(rname.clone())),
+    ));
+    e.add(Node::field(
+        "dns.resp.type",
+        format!("Type: {}", long_type(t)),
+        at + after..at + after + 2,
+        Value::UInt(u64::from(t)),
+    ));
+    let mut extra = String::new();
+    if t == 41 {
+        e.text = format!("{rname}: type OPT");
+        e.add(Node::field(
+            "dns.rr.udp_payload_size",
+            format!("UDP payload size: {c}"),
+            at + after + 2..at + after + 4,
+            Value::UInt(u64::from(c)),
+        ));
+        let ext = u64::from(ttl >> 24);
+        let ver = u64::from((ttl >> 16) & 0xff);
+        let z = u64::from(ttl & 0xffff);
+        e.add(Node::field(
+            "dns.resp.ext_rcode",
+            format!("Higher bits in extended RCODE: 0x{ext:02x}"),
+            at + after + 4..at + after + 5,
+            Value::Hex(ext, 2),
+        ));
+        e.add(Node::field(
+            "dns.resp.edns0_version",
+            format!("EDNS0 version: {ver}"),
+            at + after + 5..at + after + 6,
+            Value::UInt(ver),
+        ));
+        let zr = at + after + 6..at + after + 8;
+        let zn = e.add(Node::field(
+            "dns.resp.z",
+            format!("Z: 0x{z:04x}"),
+            zr.clone(),
+            Value::Hex(z, 4),
+        ));
+        let dnssec = if z & 0x8000 != 0 {
+            "Accepts DNSSEC security RRs"
+        } else {
+            "Cannot handle DNSSEC security RRs"
+        };
+        zn.add(
+            Node::field(
+                "dns.resp.z.do",
+                bitfield(z, 0x8000, 16, &format!("DO bit: {dnssec}")),
+                zr.clone(),
+                Value::Bool(z & 0x8000 != 0),
+            )
+            .masked(0x8000),
+        );
+        zn.add(
+            Node::field(
+                "dns.resp.z.reserved",
+                bitfield(z, 0x7fff, 16, &format!("Reserved: 0x{:04x}", z & 0x7fff)),
+                zr,
+                Value::Hex(z & 0x7fff, 4),
+            )
+            .masked(0x7fff),
+        );
+        e.add(Node::field(
+            "dns.resp.len",
+            format!("Data length: {len}"),
+            at + after + 8..at + after + 10,
+            Value::UInt(len as u64),
+        ));
+        return Some((e, end));
+    }
+    e.add(Node::field(
+        "dns.resp.class",
+        format!("Class: {} (0x{c:04x})", class_name(c)),
+        at + after + 2..at + after + 4,
+        Value::Hex(u64::from(c), 4),
+    ));
+    e.add(Node::field(
+        "dns.resp.ttl",
+        format!("Time to live: {ttl} ({})", duration(ttl)),
+        at + after + 4..at + after + 8,
+        Value::UInt(u64::from(ttl)),
+    ));
+    e.add(Node::field(
+        "dns.resp.len",
+        format!("Data length: {len}"),
+        at + after + 8..at + after + 10,
+        Value::UInt(len as u64),
+    ));
+    match (t, data.len()) {
+        (1, 4) => {
+            let a = Ipv4Addr::new(data[0], data[1], data[2], data[3]);
+            extra = format!(", addr {a}");
+            e.add(Node::field(
+                "dns.a",
+                format!("Address: {a}"),
+                d,
+                Value::Ip(IpAddr::V4(a)),
+            ));
+        }
+        (28, 16) => {
+            let mut b = [0u8; 16];
+            b.copy_from_slice(data);
+            let a = Ipv6Addr::from(b);
+            extra = format!(", addr {a}");
+            e.add(Node::field(
+                "dns.aaaa",
+                format!("AAAA Address: {a}"),
+                d,
+                Value::Ip(IpAddr::V6(a)),
+            ));
+        }
+        (5 | 2 | 12, _) => {
+            if let Some((target, _, _)) = name(msg, data_at) {
+                let (abbrev, label, word) = match t {
+                    5 => ("dns.cname", "CNAME", "cname"),
+                    2 => ("dns.ns", "Name Server", "ns"),
+                    _ => ("dns.ptr.domain_name", "Domain Name", "ptr"),
+                };
+                extra = format!(", {word} {target}");
+                e.add(Node::field(
+                    abbrev,
+                    format!("{label}: {target}"),
+                    d,
+                    Value::Str(Cow::Owned(target)),
+                ));
+            }
+        }
+        (15, _) => {
+            let pref = be16(msg, data_at).unwrap_or(0);
+            if let Some((target, _, _)) = name(msg, data_at + 2) {
+                extra = format!(", preference {pref}, mx {target}");
+                e.add(Node::field(
+                    "dns.mx.preference",
+                    format!("Preference: {pref}"),
+                    at + data_at..at + data_at + 2,
+                    Value::UInt(u64::from(pref)),
+                ));
+                e.add(Node::field(
+                    "dns.mx.mail_exchange",
+                    format!("Mail Exchange: {target}"),
+                    at + data_at + 2..at + end,
+                    Value::Str(Cow::Owned(target)),
+                ));
+            }
+        }
+        _ => {
+            e.add(Node::text(format!("Data ({len} bytes)"), d));
+        }
+    }
+    e.text = format!(
+        "{rname}: type {}, class {}{extra}",
+        type_name(t),
+        class_name(c)
+    );
+    Some((e, end))
+}
+
+/// "1 hour, 2 minutes, 3 seconds", as tshark words a TTL.
+fn duration(s: u32) -> String {
+    if s == 0 {
+        return "0 seconds".into();
+    }
+    let parts = [
+        (s / 86_400, "day"),
+        (s / 3600 % 24, "hour"),
+        (s / 60 % 60, "minute"),
+        (s % 60, "second"),
+    ];
+    parts
+        .iter()
+        .filter(|(v, _)| *v > 0)
+        .map(|(v, w)| format!("{v} {w}{}", if *v == 1 { "" } else { "s" }))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `[Request In: N]` and `[Time: ...]` on a response: the nearest earlier
+/// packet of the conversation with the same id and the other QR bit. (A
+/// query's `[Response In]` needs a second pass; `tshark -V` leaves it out.)
+fn links(view: &PacketView<'_>, n: &mut Node, id: u16, response: bool) {
+    let store = &view.trace.store;
+    let Some((c, _)) = view.trace.conversations.of_packet(store, view.index) else {
+        return;
+    };
+    let mut found = None;
+    for (steps, i) in c.packets(store).enumerate() {
+        if steps >= MAX_MATCH_WALK {
+            break;
+        }
+        if response && i >= view.index {
+            break;
+        }
+        if i == view.index {
+            continue;
+        }
+        if id_of(view, i) == Some((id, !response)) {
+            found = Some(i);
+            if !response && i > view.index {
+                break;
+            }
+        }
+    }
+    let Some(other) = found else { return };
+    if !response && other < view.index {
+        return;
+    }
+    if response {
+        n.add(Node::field(
+            "dns.response_to",
+            format!("[Request In: {}]", other + 1),
+            0..0,
+            Value::UInt(other as u64 + 1),
+        ));
+        let t = |i: usize| {
+            store
+                .entry(i)
+                .filter(|e| e.has_timestamp())
+                .map(|e| e.ts_ns)
+        };
+        if let (Some(a), Some(b)) = (t(other), t(view.index)) {
+            let dt = b.saturating_sub(a);
+            n.add(Node::field(
+                "dns.time",
+                format!("[Time: {} seconds]", secs(dt)),
+                0..0,
+                Value::Time(dt),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_stop_on_pointer_loops() {
+        let msg = [0xc0, 0x00];
+        assert_eq!(name(&msg, 0), None);
+        let msg = [3, b'w', b'w', b'w', 0];
+        assert_eq!(name(&msg, 0), Some(("www".into(), 5, 1)));
+        assert_eq!(duration(3725), "1 hour, 2 minutes, 5 seconds");
+    }
+}

@@ -1,0 +1,390 @@
+//! HTTP: the messages the HTTP index completes in this packet, each header a
+//! field (`http.host`, `http.user_agent`, ...), the request line's parts,
+//! the full request URI, and the body's size; or the `Data` layer for TCP
+//! payload nothing dissects.
+
+use super::Node;
+use crate::decode::Transport;
+use crate::fields::{PacketView, Value};
+use crate::http::parse::StartLine;
+use crate::http::{Message, MessageRef, Role};
+use std::borrow::Cow;
+
+/// The field of a header, as Wireshark names it.
+fn header_field(name: &str, request: bool) -> &'static str {
+    match name.to_ascii_lowercase().as_str() {
+        "host" => "http.host",
+        "user-agent" => "http.user_agent",
+        "accept" => "http.accept",
+        "accept-encoding" => "http.accept_encoding",
+        "accept-language" => "http.accept_language",
+        "connection" => "http.connection",
+        "content-type" => "http.content_type",
+        "content-length" => "http.content_length_header",
+        "content-encoding" => "http.content_encoding",
+        "transfer-encoding" => "http.transfer_encoding",
+        "server" => "http.server",
+        "date" => "http.date",
+        "location" => "http.location",
+        "referer" => "http.referer",
+        "cookie" => "http.cookie",
+        "set-cookie" => "http.set_cookie",
+        "cache-control" => "http.cache_control",
+        "last-modified" => "http.last_modified",
+        "authorization" => "http.authorization",
+        "upgrade" => "http.upgrade",
+        _ if request => "http.request.line",
+        _ => "http.response.line",
+    }
+}
+
+/// The dissector Wireshark hands a body of this media type to, as named in
+/// `frame.protocols`.
+fn media_protocol(content_type: &str) -> Option<&'static str> {
+    let t = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    Some(match t.as_str() {
+        "text/html"
+        | "text/plain"
+        | "text/css"
+        | "text/javascript"
+        | "application/javascript"
+        | "application/x-javascript" => "data-text-lines",
+        "text/xml" | "application/xml" => "xml",
+        "application/json" => "json",
+        "image/jpeg" => "image-jfif",
+        "image/gif" => "image-gif",
+        "image/png" => "png",
+        "application/x-www-form-urlencoded" => "urlencoded-form",
+        t if t.starts_with("multipart/") => "mime_multipart",
+        "" => return None,
+        _ => "media",
+    })
+}
+
+fn s(v: &str) -> Value<'static> {
+    Value::Str(Cow::Owned(v.to_string()))
+}
+
+/// The packet carries part of an HTTP message that spans several packets:
+/// tshark calls its payload "TCP segment data" and dissects the message
+/// once, where it completes.
+pub fn is_segment(view: &PacketView<'_>) -> bool {
+    let Some(h) = view.http else { return false };
+    h.segment_of(&view.trace.store, &view.trace.conversations, view.index)
+        .is_some()
+        || h.at_packet(view.index)
+            .iter()
+            .any(|m| m.first_packet as usize != view.index)
+}
+
+/// "[N Reassembled TCP Segments (B bytes): #8(1448), ...]": the packets of
+/// the connection's direction whose payload holds the message's bytes.
+fn reassembled(view: &PacketView<'_>, m: &Message) -> Option<Node> {
+    let store = &view.trace.store;
+    let (c, dir) = view.trace.conversations.of_packet(store, view.index)?;
+    let mut parts: Vec<(usize, u64, u64)> = Vec::new();
+    let mut covered = m.start;
+    for (steps, i) in c.packets(store).enumerate() {
+        if steps >= super::tcp::MAX_STREAM_WALK || i > m.last_packet as usize {
+            break;
+        }
+        if i < m.first_packet as usize {
+            continue;
+        }
+        let other = PacketView::with_http(view.trace, None, i);
+        if other.direction() != Some(dir) {
+            continue;
+        }
+        let len = u64::from(other.decoded.tcp_len().unwrap_or(0));
+        let Some((seq, _)) = other.relative_seq_ack() else {
+            continue;
+        };
+        // Stream offset 0 is the byte after the SYN.
+        let from = u64::from(seq).saturating_sub(1);
+        let (lo, hi) = (from.max(covered), (from + len).min(m.end));
+        if len == 0 || hi <= lo {
+            continue;
+        }
+        parts.push((i, lo - m.start, hi - m.start));
+        covered = hi;
+    }
+    if parts.len() < 2 {
+        return None;
+    }
+    let total = m.end - m.start;
+    let list: Vec<String> = parts
+        .iter()
+        .map(|(i, lo, hi)| format!("#{}({})", i + 1, hi - lo))
+        .collect();
+    let mut n = Node::field(
+        "tcp.segments",
+        format!(
+            "[{} Reassembled TCP Segments ({total} bytes): {}]",
+            parts.len(),
+            list.join(", ")
+        ),
+        0..0,
+        Value::Present,
+    );
+    for (i, lo, hi) in &parts {
+        n.add(Node::field(
+            "tcp.segment",
+            format!(
+                "[Frame: {}, payload: {lo}-{} ({} bytes)]",
+                i + 1,
+                hi - 1,
+                hi - lo
+            ),
+            0..0,
+            Value::UInt(*i as u64 + 1),
+        ));
+    }
+    n.add(Node::field(
+        "tcp.segment.count",
+        format!("[Segment count: {}]", parts.len()),
+        0..0,
+        Value::UInt(parts.len() as u64),
+    ));
+    n.add(Node::field(
+        "tcp.reassembled.length",
+        format!("[Reassembled TCP length: {total}]"),
+        0..0,
+        Value::UInt(total),
+    ));
+    Some(n)
+}
+
+pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'static str>) {
+    let d = &view.decoded;
+    let Transport::Tcp(t) = &d.transport else {
+        return;
+    };
+    let payload = t.payload();
+    let at = d.payload_offset().unwrap_or(0);
+    let r = at..at + payload.len();
+    let mut refs: Vec<(MessageRef, &Message)> = match view.http {
+        Some(h) => h
+            .refs_at_packet(view.index)
+            .iter()
+            .filter_map(|r| Some((*r, h.message(*r)?)))
+            .collect(),
+        None => Vec::new(),
+    };
+    refs.sort_by_key(|(_, m)| (m.start, !m.is_request()));
+    let store = &view.trace.store;
+    let ts = |i: u32| {
+        store
+            .entry(i as usize)
+            .filter(|e| e.has_timestamp())
+            .map(|e| e.ts_ns)
+    };
+    let mut any = false;
+    let mut body_protocol = None;
+    for (mref, m) in refs {
+        let Some(head) = m.head(store) else { continue };
+        let Some(http) = view.http else { continue };
+        if !any {
+            protocols.push("http");
+            any = true;
+        }
+        if m.first_packet as usize != view.index {
+            if let Some(seg) = reassembled(view, m) {
+                out.push(seg);
+            }
+        }
+        let tr = http.transactions.get(mref.transaction as usize);
+        let number = tr.map_or(1, |t| t.number + 1);
+        let prev = mref
+            .transaction
+            .checked_sub(1)
+            .and_then(|i| http.transactions.get(i as usize))
+            .filter(|p| tr.is_some_and(|t| t.conversation == p.conversation));
+        let mut n = Node::field(
+            "http",
+            "Hypertext Transfer Protocol",
+            r.clone(),
+            Value::Present,
+        );
+        let request = head.is_request();
+        let line = head.start_line_info();
+        let line = line.trim_end();
+        let shown = format!("{line}\\r\\n");
+        let sl = n.add(Node::text(shown.clone(), r.clone()));
+        sl.expert("Chat", "Sequence", &shown);
+        match &head.start {
+            StartLine::Request {
+                method,
+                uri,
+                version,
+            } => {
+                let sl = n.children.last_mut().expect("start line just added");
+                sl.add(Node::field(
+                    "http.request.method",
+                    format!("Request Method: {method}"),
+                    r.clone(),
+                    s(method),
+                ));
+                sl.add(Node::field(
+                    "http.request.uri",
+                    format!("Request URI: {uri}"),
+                    r.clone(),
+                    s(uri),
+                ));
+                sl.add(Node::field(
+                    "http.request.version",
+                    format!("Request Version: {version}"),
+                    r.clone(),
+                    s(version),
+                ));
+            }
+            StartLine::Response {
+                version,
+                code,
+                reason,
+            } => {
+                let sl = n.children.last_mut().expect("start line just added");
+                sl.add(Node::field(
+                    "http.response.version",
+                    format!("Response Version: {version}"),
+                    r.clone(),
+                    s(version),
+                ));
+                sl.add(Node::field(
+                    "http.response.code",
+                    format!("Status Code: {code}"),
+                    r.clone(),
+                    Value::UInt(u64::from(*code)),
+                ));
+                sl.add(Node::field(
+                    "http.response.code.desc",
+                    format!("[Status Code Description: {reason}]"),
+                    r.clone(),
+                    s(reason),
+                ));
+                sl.add(Node::field(
+                    "http.response.phrase",
+                    format!("Response Phrase: {reason}"),
+                    r.clone(),
+                    s(reason),
+                ));
+            }
+        }
+        for (name, value) in &head.headers {
+            let abbrev = header_field(name, request);
+            let text = format!("{name}: {value}\\r\\n");
+            let v = if abbrev.ends_with(".line") {
+                s(&format!("{name}: {value}\r\n"))
+            } else {
+                s(value)
+            };
+            let h = n.add(Node::field(abbrev, text, r.clone(), v));
+            if abbrev == "http.content_length_header" {
+                if let Ok(len) = value.trim().parse::<u64>() {
+                    h.add(Node::field(
+                        "http.content_length",
+                        format!("[Content length: {len}]"),
+                        r.clone(),
+                        Value::UInt(len),
+                    ));
+                }
+            }
+        }
+        n.add(Node::text("\\r\\n", r.clone()));
+        let full_uri = |h: &crate::http::parse::Head| -> Option<String> {
+            let (host, uri) = (h.header("host")?, h.uri()?);
+            Some(if uri.starts_with('/') {
+                format!("http://{host}{uri}")
+            } else {
+                uri.to_string()
+            })
+        };
+        if request {
+            if let Some(full) = full_uri(&head) {
+                n.add(Node::field(
+                    "http.request.full_uri",
+                    format!("[Full request URI: {full}]"),
+                    0..0,
+                    s(&full),
+                ));
+            }
+            n.add(Node::field(
+                "http.request_number",
+                format!("[HTTP request {number}/{number}]"),
+                0..0,
+                Value::UInt(u64::from(number)),
+            ));
+            if let Some(p) = prev.and_then(|p| p.request.as_ref()) {
+                n.add(Node::field(
+                    "http.prev_request_in",
+                    format!("[Prev request in frame: {}]", p.last_packet + 1),
+                    0..0,
+                    Value::UInt(u64::from(p.last_packet + 1)),
+                ));
+            }
+        } else if mref.role == Role::Response {
+            n.add(Node::field(
+                "http.response_number",
+                format!("[HTTP response {number}/{number}]"),
+                0..0,
+                Value::UInt(u64::from(number)),
+            ));
+            if let Some(p) = prev.and_then(|p| p.response.as_ref()) {
+                n.add(Node::field(
+                    "http.prev_response_in",
+                    format!("[Prev response in frame: {}]", p.last_packet + 1),
+                    0..0,
+                    Value::UInt(u64::from(p.last_packet + 1)),
+                ));
+            }
+            if let Some(req) = tr.and_then(|t| t.request.as_ref()) {
+                if let (Some(a), Some(b)) = (ts(req.last_packet), ts(view.index as u32)) {
+                    let dt = b.saturating_sub(a);
+                    n.add(Node::field(
+                        "http.time",
+                        format!("[Time since request: {} seconds]", super::bits::secs(dt)),
+                        0..0,
+                        Value::Time(dt),
+                    ));
+                }
+                n.add(Node::field(
+                    "http.request_in",
+                    format!("[Request in frame: {}]", req.last_packet + 1),
+                    0..0,
+                    Value::UInt(u64::from(req.last_packet + 1)),
+                ));
+                if let Some(full) = req.head(store).as_ref().and_then(full_uri) {
+                    n.add(Node::field(
+                        "http.response_for.uri",
+                        format!("[Request URI: {full}]"),
+                        0..0,
+                        s(&full),
+                    ));
+                }
+            }
+        }
+        if !m.body.is_empty() {
+            if let Some(p) = head.header("content-type").and_then(media_protocol) {
+                body_protocol = Some(p);
+            }
+            n.add(Node::field(
+                "http.file_data",
+                format!("File Data: {} bytes", m.body.len),
+                r.clone(),
+                Value::Present,
+            ));
+        }
+        out.push(n);
+    }
+    // The body's dissector closes the chain of `frame.protocols` (its own
+    // layer is not in the tree yet).
+    protocols.extend(body_protocol);
+    if !any && !payload.is_empty() && !is_segment(view) && !super::tcp::retransmitted(view) {
+        protocols.push("data");
+        out.push(super::udp::data(payload, at));
+    }
+}

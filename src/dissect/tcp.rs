@@ -1,0 +1,752 @@
+//! TCP: every header field, the flags bit by bit, the window and its scaling,
+//! the checksum, every option (window scale with its multiplier, SACK
+//! blocks, timestamps), `[Timestamps]`, `[SEQ/ACK analysis]` with the
+//! analysis flags as expert notes, and the payload.
+
+use super::bits::{be16, be32, bitfield, secs, set};
+use super::Node;
+use crate::decode::Transport;
+use crate::fields::{PacketView, Value};
+use crate::flow::analysis::flags as af;
+use std::borrow::Cow;
+
+/// Most earlier packets of a stream walked for `[Conversation completeness]`
+/// and the time since the previous frame of the stream; past it both are
+/// left out and the tree says so.
+pub const MAX_STREAM_WALK: usize = 20_000;
+
+/// Conversation completeness bits, as Wireshark counts them.
+const C_SYN: u8 = 1;
+const C_SYNACK: u8 = 2;
+const C_ACK: u8 = 4;
+const C_DATA: u8 = 8;
+const C_FIN: u8 = 16;
+const C_RST: u8 = 32;
+
+fn completeness_text(v: u8) -> String {
+    let hs = C_SYN | C_SYNACK | C_ACK;
+    let word = if v & hs == hs {
+        match (v & (C_FIN | C_RST) != 0, v & C_DATA != 0) {
+            (true, true) => "Complete, WITH_DATA",
+            (true, false) => "Complete, NO_DATA",
+            (false, true) => "Incomplete, DATA",
+            (false, false) => "Incomplete, ESTABLISHED",
+        }
+    } else {
+        match v {
+            1 => "Incomplete, SYN_SENT",
+            3 => "Incomplete, CLIENT_ESTABLISHED",
+            _ => "Incomplete",
+        }
+    };
+    format!("[Conversation completeness: {word} ({v})]")
+}
+
+/// (severity, message) of an analysis flag's expert note.
+fn analysis_note(bit: u16, dup_num: u16) -> Option<(&'static str, String)> {
+    let s = |sev: &'static str, m: &str| Some((sev, m.to_string()));
+    match bit {
+        af::RETRANSMISSION => s("Note", "This frame is a (suspected) retransmission"),
+        af::FAST_RETRANSMISSION => s("Note", "This frame is a (suspected) fast retransmission"),
+        af::SPURIOUS_RETRANSMISSION => s(
+            "Note",
+            "This frame is a (suspected) spurious retransmission",
+        ),
+        af::OUT_OF_ORDER => s(
+            "Warning",
+            "This frame is a (suspected) out-of-order segment",
+        ),
+        af::LOST_SEGMENT => s(
+            "Warning",
+            "Previous segment(s) not captured (common at capture start)",
+        ),
+        af::ACK_LOST_SEGMENT => s(
+            "Warning",
+            "ACKed segment that wasn't captured (common at capture start)",
+        ),
+        af::DUPLICATE_ACK => Some(("Note", format!("Duplicate ACK (#{dup_num})"))),
+        af::ZERO_WINDOW => s("Warning", "TCP Zero Window segment"),
+        af::WINDOW_FULL => s(
+            "Warning",
+            "TCP window specified by the receiver is now completely full",
+        ),
+        af::KEEP_ALIVE => s("Note", "TCP keep-alive segment"),
+        af::KEEP_ALIVE_ACK => s("Note", "ACK to a TCP keep-alive segment"),
+        af::WINDOW_UPDATE => s("Chat", "TCP window update"),
+        af::ZERO_WINDOW_PROBE => s("Note", "TCP Zero Window Probe"),
+        af::ZERO_WINDOW_PROBE_ACK => s("Note", "ACK to a TCP Zero Window Probe"),
+        af::REUSED_PORTS => s(
+            "Note",
+            "A new tcp session is started with the same ports as an earlier session in this trace",
+        ),
+        _ => None,
+    }
+}
+
+/// The order tshark adds the flags' notes in.
+const NOTE_ORDER: [u16; 15] = [
+    af::REUSED_PORTS,
+    af::LOST_SEGMENT,
+    af::ACK_LOST_SEGMENT,
+    af::KEEP_ALIVE,
+    af::KEEP_ALIVE_ACK,
+    af::WINDOW_UPDATE,
+    af::WINDOW_FULL,
+    af::ZERO_WINDOW,
+    af::ZERO_WINDOW_PROBE,
+    af::ZERO_WINDOW_PROBE_ACK,
+    af::DUPLICATE_ACK,
+    af::RETRANSMISSION,
+    af::FAST_RETRANSMISSION,
+    af::SPURIOUS_RETRANSMISSION,
+    af::OUT_OF_ORDER,
+];
+
+fn option_name(kind: u8) -> &'static str {
+    match kind {
+        0 => "End of Option List (EOL)",
+        1 => "No-Operation (NOP)",
+        2 => "Maximum segment size",
+        3 => "Window scale",
+        4 => "SACK permitted",
+        5 => "SACK",
+        8 => "Timestamps",
+        30 => "Multipath TCP",
+        34 => "TCP Fast Open",
+        _ => "Unknown",
+    }
+}
+
+fn kind_text(kind: u8) -> String {
+    let name = match kind {
+        0 => "End of Option List",
+        1 => "No-Operation",
+        2 => "Maximum Segment Size",
+        3 => "Window Scale",
+        4 => "SACK Permitted",
+        5 => "SACK",
+        8 => "Time Stamp Option",
+        34 => "TCP Fast Open Cookie",
+        _ => "Unknown",
+    };
+    format!("Kind: {name} ({kind})")
+}
+
+/// The options node, each option with its kind, length and values.
+fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
+    let mut names = Vec::new();
+    let mut items = Vec::new();
+    let mut pos = 0;
+    while pos < opts.len() {
+        let kind = opts[pos];
+        let o = at + pos;
+        let len = match kind {
+            0 | 1 => 1,
+            _ => match opts.get(pos + 1) {
+                Some(&l) if l >= 2 && pos + usize::from(l) <= opts.len() => usize::from(l),
+                _ => {
+                    items.push(Node::text(
+                        format!("TCP Option - {}: malformed", option_name(kind)),
+                        o..at + opts.len(),
+                    ));
+                    break;
+                }
+            },
+        };
+        let r = o..o + len;
+        let body = &opts[pos..pos + len];
+        names.push(option_name(kind));
+        let kind_node = Node::field(
+            "tcp.option_kind",
+            kind_text(kind),
+            o..o + 1,
+            Value::UInt(u64::from(kind)),
+        );
+        let len_node = || {
+            Node::field(
+                "tcp.option_len",
+                format!("Length: {len}"),
+                o + 1..o + 2,
+                Value::UInt(len as u64),
+            )
+        };
+        let mut n = match kind {
+            0 => Node::field(
+                "tcp.options.eol",
+                "TCP Option - End of Option List (EOL)",
+                r.clone(),
+                Value::Present,
+            ),
+            1 => Node::field(
+                "tcp.options.nop",
+                "TCP Option - No-Operation (NOP)",
+                r.clone(),
+                Value::Present,
+            ),
+            2 => {
+                let mss = be16(body, 2).unwrap_or(0);
+                let mut n = Node::field(
+                    "tcp.options.mss",
+                    format!("TCP Option - Maximum segment size: {mss} bytes"),
+                    r.clone(),
+                    Value::Present,
+                );
+                n.add(kind_node.clone());
+                n.add(len_node());
+                n.add(Node::field(
+                    "tcp.options.mss_val",
+                    format!("MSS Value: {mss}"),
+                    o + 2..o + 4,
+                    Value::UInt(u64::from(mss)),
+                ));
+                n
+            }
+            3 => {
+                let shift = body.get(2).copied().unwrap_or(0);
+                let mult = 1u64 << shift.min(14);
+                let mut n = Node::field(
+                    "tcp.options.wscale",
+                    format!("TCP Option - Window scale: {shift} (multiply by {mult})"),
+                    r.clone(),
+                    Value::Present,
+                );
+                n.add(kind_node.clone());
+                n.add(len_node());
+                n.add(Node::field(
+                    "tcp.options.wscale.shift",
+                    format!("Shift count: {shift}"),
+                    o + 2..o + 3,
+                    Value::UInt(u64::from(shift)),
+                ));
+                n.add(Node::field(
+                    "tcp.options.wscale.multiplier",
+                    format!("[Multiplier: {mult}]"),
+                    o + 2..o + 3,
+                    Value::UInt(mult),
+                ));
+                n
+            }
+            4 => {
+                let mut n = Node::field(
+                    "tcp.options.sack_perm",
+                    "TCP Option - SACK permitted",
+                    r.clone(),
+                    Value::Present,
+                );
+                n.add(kind_node.clone());
+                n.add(len_node());
+                n
+            }
+            5 => {
+                let base = base_ack.unwrap_or(0);
+                let mut edges = Vec::new();
+                let mut i = 2;
+                while i + 8 <= len {
+                    let l = be32(body, i).unwrap_or(0).wrapping_sub(base);
+                    let rr = be32(body, i + 4).unwrap_or(0).wrapping_sub(base);
+                    edges.push((l, rr, o + i));
+                    i += 8;
+                }
+                let list: Vec<String> = edges
+                    .iter()
+                    .map(|(l, r, _)| format!("SLE={l} SRE={r}"))
+                    .collect();
+                let mut n = Node::field(
+                    "tcp.options.sack",
+                    format!("TCP Option - SACK {}", list.join(" ")),
+                    r.clone(),
+                    Value::Present,
+                );
+                n.add(kind_node.clone());
+                n.add(len_node());
+                for (l, rr, p) in &edges {
+                    n.add(Node::field(
+                        "tcp.options.sack_le",
+                        format!("left edge = {l} (relative)"),
+                        *p..p + 4,
+                        Value::UInt(u64::from(*l)),
+                    ));
+                    n.add(Node::field(
+                        "tcp.options.sack_re",
+                        format!("right edge = {rr} (relative)"),
+                        p + 4..p + 8,
+                        Value::UInt(u64::from(*rr)),
+                    ));
+                }
+                n
+            }
+            8 => {
+                let tsv = be32(body, 2).unwrap_or(0);
+                let tse = be32(body, 6).unwrap_or(0);
+                let mut n = Node::field(
+                    "tcp.options.timestamp",
+                    format!("TCP Option - Timestamps: TSval {tsv}, TSecr {tse}"),
+                    r.clone(),
+                    Value::Present,
+                );
+                n.add(kind_node.clone());
+                n.add(len_node());
+                n.add(Node::field(
+                    "tcp.options.timestamp.tsval",
+                    format!("Timestamp value: {tsv}"),
+                    o + 2..o + 6,
+                    Value::UInt(u64::from(tsv)),
+                ));
+                n.add(Node::field(
+                    "tcp.options.timestamp.tsecr",
+                    format!("Timestamp echo reply: {tse}"),
+                    o + 6..o + 10,
+                    Value::UInt(u64::from(tse)),
+                ));
+                n
+            }
+            k => {
+                let mut n = Node::field(
+                    "tcp.options.unknown",
+                    format!(
+                        "TCP Option - {}",
+                        if k == 34 { "TCP Fast Open" } else { "Unknown" }
+                    ),
+                    r.clone(),
+                    Value::Present,
+                );
+                n.add(kind_node.clone());
+                n.add(len_node());
+                n
+            }
+        };
+        if kind <= 1 {
+            n.add(kind_node);
+        }
+        items.push(n);
+        if kind == 0 {
+            break;
+        }
+        pos += len;
+    }
+    let mut head = format!("Options: ({} bytes)", opts.len());
+    for n in &names {
+        head.push_str(", ");
+        head.push_str(n);
+    }
+    let mut node = Node::field("tcp.options", head, at..at + opts.len(), Value::Present);
+    node.children = items;
+    node
+}
+
+/// A retransmission: tshark shows its payload as "Retransmitted TCP segment
+/// data" and hands it to no dissector.
+pub fn retransmitted(view: &PacketView<'_>) -> bool {
+    let bits = af::RETRANSMISSION | af::FAST_RETRANSMISSION | af::SPURIOUS_RETRANSMISSION;
+    view.trace
+        .store
+        .entry(view.index)
+        .is_some_and(|e| e.analysis & bits != 0)
+}
+
+pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'static str>) {
+    let d = &view.decoded;
+    let Transport::Tcp(t) = &d.transport else {
+        return;
+    };
+    protocols.push("tcp");
+    let at = d.transport_offset.unwrap_or(0);
+    let b = t.slice();
+    let hl = usize::from(t.data_offset()) * 4;
+    let store = &view.trace.store;
+    let conv = view.trace.conversations.of_packet(store, view.index);
+    let (seq, ack) = view
+        .relative_seq_ack()
+        .unwrap_or((t.sequence_number(), t.acknowledgment_number()));
+    let len = d.tcp_len().unwrap_or(0);
+    let flags = t.tcp_flags();
+    let (sp, dp) = (t.source_port(), t.destination_port());
+    let mut head =
+        format!("Transmission Control Protocol, Src Port: {sp}, Dst Port: {dp}, Seq: {seq}");
+    if flags.ack() {
+        head.push_str(&format!(", Ack: {ack}"));
+    }
+    head.push_str(&format!(", Len: {len}"));
+    let mut n = Node::field("tcp", head, at..at + hl, Value::Present);
+    n.add(Node::field(
+        "tcp.srcport",
+        format!("Source Port: {sp}"),
+        at..at + 2,
+        Value::UInt(u64::from(sp)),
+    ));
+    n.add(Node::field(
+        "tcp.dstport",
+        format!("Destination Port: {dp}"),
+        at + 2..at + 4,
+        Value::UInt(u64::from(dp)),
+    ));
+    // One walk over the stream's earlier packets.
+    let mut completeness = 0u8;
+    let mut prev_ts: Option<i64> = None;
+    let mut walked_all = true;
+    if let Some((c, _)) = conv {
+        n.add(Node::field(
+            "tcp.stream",
+            format!("[Stream index: {}]", c.stream),
+            0..0,
+            Value::UInt(u64::from(c.stream)),
+        ));
+        for (steps, i) in c.packets(store).enumerate() {
+            if i >= view.index {
+                break;
+            }
+            if steps >= MAX_STREAM_WALK {
+                walked_all = false;
+                break;
+            }
+            let Some(e) = store.entry(i) else { break };
+            if e.has_timestamp() {
+                prev_ts = Some(e.ts_ns);
+            }
+            let f = e.tcp_flags();
+            if f.syn() && !f.ack() {
+                completeness |= C_SYN;
+            } else if f.syn() && f.ack() {
+                completeness |= C_SYNACK;
+            } else if f.ack() && completeness & (C_SYN | C_SYNACK) == (C_SYN | C_SYNACK) {
+                completeness |= C_ACK;
+            }
+            if f.fin() {
+                completeness |= C_FIN;
+            }
+            if f.rst() {
+                completeness |= C_RST;
+            }
+            if completeness & C_DATA == 0 && store.decode(i).tcp_len().unwrap_or(0) > 0 {
+                completeness |= C_DATA;
+            }
+        }
+        if walked_all {
+            n.add(Node::field(
+                "tcp.completeness",
+                completeness_text(completeness),
+                0..0,
+                Value::UInt(u64::from(completeness)),
+            ));
+        } else {
+            n.add(Node::text(
+                format!("[Conversation completeness and stream timestamps left out: more than {MAX_STREAM_WALK} earlier packets (dissect::tcp::MAX_STREAM_WALK)]"),
+                0..0,
+            ));
+        }
+    }
+    n.add(Node::field(
+        "tcp.len",
+        format!("[TCP Segment Len: {len}]"),
+        0..0,
+        Value::UInt(u64::from(len)),
+    ));
+    let relative = conv.is_some();
+    let rel_word = if relative {
+        "    (relative sequence number)"
+    } else {
+        ""
+    };
+    n.add(Node::field(
+        "tcp.seq",
+        format!("Sequence Number: {seq}{rel_word}"),
+        at + 4..at + 8,
+        Value::UInt(u64::from(seq)),
+    ));
+    n.add(Node::field(
+        "tcp.seq_raw",
+        format!("Sequence Number (raw): {}", t.sequence_number()),
+        at + 4..at + 8,
+        Value::UInt(u64::from(t.sequence_number())),
+    ));
+    let syn_fin = u32::from(flags.syn()) + u32::from(flags.fin());
+    let nxt = seq.wrapping_add(len).wrapping_add(syn_fin);
+    n.add(Node::field(
+        "tcp.nxtseq",
+        format!("[Next Sequence Number: {nxt}{rel_word}]"),
+        0..0,
+        Value::UInt(u64::from(nxt)),
+    ));
+    if flags.ack() {
+        let w = if relative {
+            "    (relative ack number)"
+        } else {
+            ""
+        };
+        n.add(Node::field(
+            "tcp.ack",
+            format!("Acknowledgment Number: {ack}{w}"),
+            at + 8..at + 12,
+            Value::UInt(u64::from(ack)),
+        ));
+    } else {
+        n.add(Node::field(
+            "tcp.ack",
+            "Acknowledgment Number: 0",
+            at + 8..at + 12,
+            Value::UInt(0),
+        ));
+    }
+    n.add(Node::field(
+        "tcp.ack_raw",
+        format!("Acknowledgment number (raw): {}", t.acknowledgment_number()),
+        at + 8..at + 12,
+        Value::UInt(u64::from(t.acknowledgment_number())),
+    ));
+    let b12 = u64::from(b.get(12).copied().unwrap_or(0));
+    n.add(
+        Node::field(
+            "tcp.hdr_len",
+            bitfield(
+                b12,
+                0xf0,
+                8,
+                &format!("Header Length: {hl} bytes ({})", t.data_offset()),
+            ),
+            at + 12..at + 13,
+            Value::UInt(hl as u64),
+        )
+        .masked(0xf0),
+    );
+    let fb = u64::from(flags.bits());
+    let fr = at + 12..at + 14;
+    let f = n.add(
+        Node::field(
+            "tcp.flags",
+            format!("Flags: 0x{fb:03x} ({})", flags.names()),
+            fr.clone(),
+            Value::Hex(fb, 4),
+        )
+        .masked(0x0fff),
+    );
+    let server_port = dp;
+    for (abbrev, mask, label) in [
+        ("tcp.flags.res", 0xe00u64, "Reserved"),
+        ("tcp.flags.ae", 0x100, "Accurate ECN"),
+        ("tcp.flags.cwr", 0x080, "Congestion Window Reduced"),
+        ("tcp.flags.ece", 0x040, "ECN-Echo"),
+        ("tcp.flags.urg", 0x020, "Urgent"),
+        ("tcp.flags.ack", 0x010, "Acknowledgment"),
+        ("tcp.flags.push", 0x008, "Push"),
+        ("tcp.flags.reset", 0x004, "Reset"),
+        ("tcp.flags.syn", 0x002, "Syn"),
+        ("tcp.flags.fin", 0x001, "Fin"),
+    ] {
+        let on = fb & mask != 0;
+        let bit = f.add(
+            Node::field(
+                abbrev,
+                bitfield(fb, mask, 12, &format!("{label}: {}", set(on))),
+                fr.clone(),
+                Value::Bool(on),
+            )
+            .masked(mask),
+        );
+        if on && mask == 0x002 {
+            if flags.ack() {
+                bit.expert(
+                    "Chat",
+                    "Sequence",
+                    &format!("Connection establish acknowledge (SYN+ACK): server port {sp}"),
+                );
+            } else {
+                bit.expert(
+                    "Chat",
+                    "Sequence",
+                    &format!("Connection establish request (SYN): server port {server_port}"),
+                );
+            }
+        }
+        if on && mask == 0x004 {
+            bit.expert("Warning", "Sequence", "Connection reset (RST)");
+        }
+        if on && mask == 0x001 {
+            bit.expert("Chat", "Sequence", "Connection finish (FIN)");
+        }
+    }
+    let fs = f.add(Node::field(
+        "tcp.flags.str",
+        format!("[TCP Flags: {}]", flags.str()),
+        fr.clone(),
+        Value::Str(Cow::Owned(flags.str())),
+    ));
+    if flags.fin() {
+        // The first FIN of the connection initiates the closing; the
+        // other side's FIN undergoes it.
+        let other_fin = conv.and_then(|(c, dir)| c.tcp.as_ref()?.dirs[dir.reverse().index()].fin);
+        if other_fin.is_some_and(|p| (p as usize) < view.index) {
+            fs.expert(
+                "Note",
+                "Sequence",
+                "This frame undergoes the connection closing",
+            );
+        } else {
+            fs.expert(
+                "Note",
+                "Sequence",
+                "This frame initiates the connection closing",
+            );
+        }
+    }
+    let win = t.window_size();
+    n.add(Node::field(
+        "tcp.window_size_value",
+        format!("Window: {win}"),
+        at + 14..at + 16,
+        Value::UInt(u64::from(win)),
+    ));
+    let scaled = view.scaled_window(win);
+    n.add(Node::field(
+        "tcp.window_size",
+        format!("[Calculated window size: {scaled}]"),
+        at + 14..at + 16,
+        Value::UInt(u64::from(scaled)),
+    ));
+    if !flags.syn() {
+        let tcp_state = conv.and_then(|(c, dir)| c.tcp.as_ref().map(|s| (s, dir)));
+        let factor: i64 = match tcp_state {
+            Some((s, dir)) => match s.dirs[dir.index()].window_shift {
+                Some(sh) => 1i64 << sh.min(14),
+                None if s.dirs[0].syn.is_some() && s.dirs[1].syn.is_some() => -2,
+                None => -1,
+            },
+            None => -1,
+        };
+        let text = match factor {
+            -1 => "[Window size scaling factor: -1 (unknown)]".to_string(),
+            -2 => "[Window size scaling factor: -2 (no window scaling used)]".to_string(),
+            f => format!("[Window size scaling factor: {f}]"),
+        };
+        n.add(Node::field(
+            "tcp.window_size_scalefactor",
+            text,
+            0..0,
+            Value::Str(Cow::Owned(factor.to_string())),
+        ));
+    }
+    let ck = t.checksum();
+    n.add(Node::field(
+        "tcp.checksum",
+        format!("Checksum: 0x{ck:04x} [unverified]"),
+        at + 16..at + 18,
+        Value::Hex(u64::from(ck), 4),
+    ));
+    n.add(Node::field(
+        "tcp.checksum.status",
+        "[Checksum Status: Unverified]",
+        0..0,
+        Value::UInt(2),
+    ));
+    let up = t.urgent_pointer();
+    n.add(Node::field(
+        "tcp.urgent_pointer",
+        format!("Urgent Pointer: {up}"),
+        at + 18..at + 20,
+        Value::UInt(u64::from(up)),
+    ));
+    let opts = t.options();
+    if !opts.is_empty() {
+        let base_ack =
+            conv.and_then(|(c, dir)| c.tcp.as_ref()?.dirs[dir.reverse().index()].base_seq);
+        n.add(options(opts, at + 20, base_ack));
+    }
+    let entry = store.entry(view.index);
+    let ts = entry.filter(|e| e.has_timestamp()).map(|e| e.ts_ns);
+    if let (Some((c, _)), Some(ts), true) = (conv, ts, walked_all) {
+        let first = ts.saturating_sub(c.first_ts);
+        let prev = prev_ts.map_or(0, |p| ts.saturating_sub(p));
+        let s = n.add(Node::text("[Timestamps]", 0..0));
+        s.add(Node::field(
+            "tcp.time_relative",
+            format!(
+                "[Time since first frame in this TCP stream: {} seconds]",
+                secs(first)
+            ),
+            0..0,
+            Value::Time(first),
+        ));
+        s.add(Node::field(
+            "tcp.time_delta",
+            format!(
+                "[Time since previous frame in this TCP stream: {} seconds]",
+                secs(prev)
+            ),
+            0..0,
+            Value::Time(prev),
+        ));
+    }
+    // [SEQ/ACK analysis]: the handshake RTT once the handshake is done, and
+    // the analysis flags.
+    let mut seq_ack = Node::field("tcp.analysis", "[SEQ/ACK analysis]", 0..0, Value::Present);
+    if let Some((c, _)) = conv {
+        if let Some(tcp) = c.tcp.as_ref() {
+            if let (Some(rtt), Some(hs)) = (tcp.initial_rtt_ns, tcp.handshake_ack) {
+                if view.index >= hs as usize {
+                    seq_ack.add(Node::field(
+                        "tcp.analysis.initial_rtt",
+                        format!("[iRTT: {} seconds]", secs(rtt)),
+                        0..0,
+                        Value::Time(rtt),
+                    ));
+                }
+            }
+        }
+    }
+    let analysis = entry.map_or(0, |e| e.analysis);
+    if analysis != 0 {
+        let dup = entry.map_or(0, |e| e.dup_ack_num);
+        let mut fl = Node::field(
+            "tcp.analysis.flags",
+            "[TCP Analysis Flags]",
+            0..0,
+            Value::Present,
+        );
+        for bit in NOTE_ORDER {
+            if analysis & bit == 0 {
+                continue;
+            }
+            if let Some((sev, msg)) = analysis_note(bit, dup) {
+                let group = "Sequence";
+                fl.bytes = at..at + hl;
+                fl.expert(sev, group, &msg);
+            }
+        }
+        fl.bytes = 0..0;
+        seq_ack.add(fl);
+    }
+    if !seq_ack.children.is_empty() {
+        n.add(seq_ack);
+    }
+    let payload_at = at + hl;
+    let captured = t.payload().len();
+    if len > 0 {
+        n.add(Node::field(
+            "tcp.payload",
+            format!("TCP payload ({len} bytes)"),
+            payload_at..payload_at + captured,
+            Value::Str(Cow::Owned(
+                t.payload()
+                    .iter()
+                    .map(|x| format!("{x:02x}"))
+                    .collect::<Vec<_>>()
+                    .join(":"),
+            )),
+        ));
+        if retransmitted(view) {
+            n.add(Node::field(
+                "tcp.segment_data",
+                format!("Retransmitted TCP segment data ({len} bytes)"),
+                payload_at..payload_at + captured,
+                Value::Present,
+            ));
+        } else if super::http::is_segment(view) {
+            n.add(Node::field(
+                "tcp.segment_data",
+                format!("TCP segment data ({len} bytes)"),
+                payload_at..payload_at + captured,
+                Value::Present,
+            ));
+        }
+    }
+    out.push(n);
+}
