@@ -8,7 +8,10 @@
 //! [`Value`]s with [`Value::tshark`].
 
 mod catalog;
+pub mod columns;
+pub mod dissect;
 mod extract;
+pub mod tls;
 
 pub use catalog::{lookup, suggest, FieldDef, FieldId, FieldType, FIELDS};
 pub use extract::{PacketView, Value};

@@ -16,6 +16,7 @@ pub mod ladder;
 pub mod life;
 pub mod reassembly;
 pub mod seq;
+pub mod stream;
 pub mod table;
 
 pub use builder::{FlowBuilder, FlowInput};

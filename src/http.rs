@@ -12,18 +12,18 @@ pub mod content;
 pub mod export;
 pub mod media;
 pub mod parse;
-pub mod stream;
+
 pub mod summary;
 
 use crate::decode::app;
 use crate::decode::app::text_lines::FtpDataChannel;
+use crate::flow::stream::{self, DirStream};
 use crate::flow::{Conversation, Conversations, Direction, Protocol};
 use crate::limits::{Limit, LimitHit, LimitLog, MAX_HTTP_PIPELINE};
 use crate::store::PacketStore;
 use crate::tls::{KeyLog, TlsIndex};
 use parse::{Framing, Head, StartLine};
 use std::collections::HashMap;
-use stream::DirStream;
 
 /// Where a message's head is: a byte range of the capture when it came in
 /// one segment (nearly always), else a copy (a head split over segments).

@@ -10,9 +10,9 @@ pub mod fields;
 pub mod frame;
 pub mod hpack;
 
+use crate::flow::stream::DirStream;
 use crate::flow::Direction;
 use crate::http::parse::{Body, Head, StartLine};
-use crate::http::stream::DirStream;
 use crate::http::{Message, Transaction};
 use frame::FrameSpan;
 use std::collections::BTreeMap;

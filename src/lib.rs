@@ -29,10 +29,12 @@
 
 pub mod capture;
 pub mod cli;
-pub mod columns;
 pub mod decode;
-pub mod dissect;
 pub mod fields;
+// The packet list's columns and the details tree are field producers (Wireshark
+// treats columns as `_ws.col.*` fields and answers fields from the tree):
+// they live in `fields`, named here at the top as the CLI and the TUI use them.
+pub use fields::{columns, dissect};
 pub mod filter;
 pub mod flow;
 pub mod http;

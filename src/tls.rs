@@ -9,7 +9,7 @@
 
 pub mod connection;
 pub mod decrypt;
-pub mod fields;
+
 pub mod follow;
 pub mod handshake;
 pub mod keylog;
@@ -52,7 +52,7 @@ impl TlsIndex {
             .collect();
         let found = crate::parallel::map_in_order(&indices, |&ci| {
             let conv = &convs[ci];
-            let streams = crate::http::stream::reassemble(store, conv);
+            let streams = crate::flow::stream::reassemble(store, conv);
             connection::read(conv, ci as u32, &streams, keys)
         });
         let mut index = TlsIndex::default();

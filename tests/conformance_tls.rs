@@ -166,7 +166,7 @@ fn tls_fields_without_keys() {
 
 /// tshark's `-z follow,tls,raw,N` text for a connection of `trace`.
 fn follow_text(session: &Session, stream: u32) -> String {
-    wirelens::tls::follow::tshark_raw(session.trace(), &session.http().tls, stream)
+    wirelens::tls::follow::tshark_raw(&session.conversations, &session.http().tls, stream)
         .expect("a TLS stream")
 }
 

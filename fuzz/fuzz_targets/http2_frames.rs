@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use wirelens::flow::Direction;
-use wirelens::http::stream::DirStream;
+use wirelens::flow::stream::DirStream;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&split, rest)) = data.split_first() else { return };

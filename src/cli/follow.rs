@@ -169,8 +169,12 @@ fn run_tls(args: &FollowArgs, session: &crate::session::Session) -> Result<Outco
     };
     let written = (|| -> std::io::Result<()> {
         if args.format == Format::Tshark {
-            let text = crate::tls::follow::tshark_raw(trace, &session.http().tls, args.stream)
-                .unwrap_or_default();
+            let text = crate::tls::follow::tshark_raw(
+                &trace.conversations,
+                &session.http().tls,
+                args.stream,
+            )
+            .unwrap_or_default();
             return out.write_all(text.as_bytes());
         }
         let mut last = None;

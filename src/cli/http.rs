@@ -1,9 +1,9 @@
 //! `wirelens http`: one row per HTTP transaction (or JSON with `--json`).
 
 use super::{finish_output, open_session, report_damage, stdout, Outcome};
+use crate::flow::stream::DirStream;
 use crate::http::content::{ContentError, DEFAULT_DECODED_LIMIT};
 use crate::http::parse::{Head, StartLine};
-use crate::http::stream::DirStream;
 use crate::http::{HttpIndex, Message, Transaction};
 use crate::text::sanitize;
 use crate::trace::Trace;

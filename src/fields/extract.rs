@@ -88,7 +88,7 @@ pub struct PacketView<'t> {
     pub index: usize,
     pub decoded: Decoded<'t>,
     /// The details tree, built the first time a tree field is asked for.
-    tree: std::cell::OnceCell<crate::dissect::Tree>,
+    tree: std::cell::OnceCell<super::dissect::Tree>,
 }
 
 fn checksum_code(s: ChecksumStatus) -> u64 {
@@ -170,8 +170,8 @@ impl<'t> PacketView<'t> {
         let one: Option<Value<'t>> = match field {
             F::Frame => Some(Value::Present),
             F::FrameNumber => Some(Value::UInt(self.index as u64 + 1)),
-            F::WsColProtocol => Some(Value::Str(Cow::Owned(crate::columns::row(self).protocol))),
-            F::WsColInfo => Some(Value::Str(Cow::Owned(crate::columns::row(self).info))),
+            F::WsColProtocol => Some(Value::Str(Cow::Owned(super::columns::row(self).protocol))),
+            F::WsColInfo => Some(Value::Str(Cow::Owned(super::columns::row(self).info))),
             F::FrameTimeEpoch => entry.has_timestamp().then_some(Value::Time(entry.ts_ns)),
             F::FrameTimeRelative => store.relative_ns(self.index).map(Value::Time),
             F::FrameTimeDelta => {
@@ -191,7 +191,7 @@ impl<'t> PacketView<'t> {
             F::FrameProtocols if !custom => {
                 let tree = self
                     .tree
-                    .get_or_init(|| crate::dissect::tree(self, crate::dissect::Context::default()));
+                    .get_or_init(|| super::dissect::tree(self, super::dissect::Context::default()));
                 let mut found = Vec::new();
                 tree.values("frame.protocols", &mut found);
                 out.extend(found);
@@ -388,7 +388,7 @@ impl<'t> PacketView<'t> {
                 .filter(|u| u.source_port() == 53 || u.destination_port() == 53)
                 .map(|_| Value::Present),
             F::WsColNo | F::WsColTime | F::WsColSource | F::WsColDestination | F::WsColLength => {
-                let r = crate::columns::row(self);
+                let r = super::columns::row(self);
                 let text = |s: String| Some(Value::Str(Cow::Owned(s)));
                 match field {
                     F::WsColNo => Some(Value::UInt(r.number)),
@@ -470,7 +470,7 @@ impl<'t> PacketView<'t> {
             | F::WsExpert => {
                 let tree = self
                     .tree
-                    .get_or_init(|| crate::dissect::tree(self, crate::dissect::Context::default()));
+                    .get_or_init(|| super::dissect::tree(self, super::dissect::Context::default()));
                 let mut found = Vec::new();
                 tree.values(field.name(), &mut found);
                 out.extend(found);
@@ -516,7 +516,7 @@ impl<'t> PacketView<'t> {
             | F::TlsAlertMessageLevel
             | F::TlsAlertMessageDesc => {
                 if let (Some(http), true) = (self.http, tcp.is_some()) {
-                    crate::tls::fields::values(&http.tls, self.index, field, &mut push);
+                    super::tls::values(&http.tls, self.index, field, &mut push);
                 }
                 None
             }

@@ -4,8 +4,8 @@
 //! through a symlink, and never over an existing file unless forced.
 
 use super::parse::Head;
-use super::stream::DirStream;
 use super::{media, HttpIndex, Message};
+use crate::flow::stream::DirStream;
 use crate::flow::Conversations;
 use crate::store::PacketStore;
 use std::borrow::Cow;

@@ -257,7 +257,7 @@ fn media_of(
         let Some(conv) = conversations.get(*c) else {
             return Vec::new();
         };
-        let stream = crate::http::stream::reassemble_direction(store, conv, *dir);
+        let stream = crate::flow::stream::reassemble_direction(store, conv, *dir);
         msgs.iter()
             .map(|(m, head)| {
                 (

@@ -9,8 +9,8 @@ use super::handshake::{self, Hello};
 use super::keylog::{KeyLog, Label};
 use super::record::{self, RecordSpan, Stop};
 use super::suites::{suite, Suite};
+use crate::flow::stream::DirStream;
 use crate::flow::{Conversation, Direction};
-use crate::http::stream::DirStream;
 
 /// Ports where a stream that starts with a TLS record is taken for TLS even
 /// without a hello (a capture that starts mid-connection), as Wireshark's

@@ -1,7 +1,7 @@
 //! `follow --tls`: a TLS connection's decrypted application data, both
 //! directions in the order captured, as tshark's `-z follow,tls` prints it.
 
-use crate::trace::Trace;
+use crate::flow::Conversations;
 use std::fmt::Write as _;
 
 const RULE: &str = "===================================================================";
@@ -11,11 +11,14 @@ const RULE: &str = "============================================================
 /// by a tab. Node 0 is the sender of the first decrypted record; tshark 4.0
 /// prints Node 1 as ":0" (it never fills it in), and so does this.
 /// `None` when the stream does not exist.
-pub fn tshark_raw(trace: &Trace, tls: &super::TlsIndex, stream: u32) -> Option<String> {
-    let conv = trace.conversations.tcp_stream(stream)?;
+pub fn tshark_raw(
+    conversations: &Conversations,
+    tls: &super::TlsIndex,
+    stream: u32,
+) -> Option<String> {
+    let conv = conversations.tcp_stream(stream)?;
     let mut out = format!("\n{RULE}\nFollow: tls,raw\nFilter: tcp.stream eq {stream}\n");
-    let ci = trace
-        .conversations
+    let ci = conversations
         .all()
         .iter()
         .position(|c| std::ptr::eq(c, conv))? as u32;

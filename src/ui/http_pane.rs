@@ -212,7 +212,7 @@ fn message_lines(
     out: &mut Vec<Line<'static>>,
     what: &str,
     m: &Message,
-    streams: &[crate::http::stream::DirStream; 2],
+    streams: &[crate::flow::stream::DirStream; 2],
     store: &crate::store::PacketStore,
 ) {
     let Some(head) = m.head(store) else {

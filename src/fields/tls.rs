@@ -1,9 +1,9 @@
 //! The `tls.*` fields of one packet, from the records that complete in it,
 //! as `tshark -T fields` gives them (one value per record or message).
 
-use super::handshake::{self, Hello};
-use super::{AtPacket, Protection, TlsIndex};
-use crate::fields::{FieldId, Value};
+use super::{FieldId, Value};
+use crate::tls::handshake::{self, Hello};
+use crate::tls::{AtPacket, Protection, TlsIndex};
 use std::borrow::Cow;
 
 /// Pushes the values of a `tls.*` field of packet `index` (0-based).
