@@ -72,3 +72,39 @@ pub fn session(bytes: Vec<u8>) -> Option<wirelens::session::Session> {
         .ok()
         .map(wirelens::session::Session::from)
 }
+
+/// Drives a stream-row dissector (`decode::app::*::rows`) with two arbitrary
+/// directions: the first two bytes of `data` split the rest into the client's
+/// and the server's bytes, and every 7th byte of each starts a new segment
+/// (client segments in even packets, server ones in odd). Checks that every
+/// row names a packet that carried bytes.
+pub fn two_directions(
+    data: &[u8],
+    rows: fn(
+        wirelens::decode::app::DirBytes<'_>,
+        wirelens::decode::app::DirBytes<'_>,
+    ) -> Vec<(u32, wirelens::decode::app::StreamRow)>,
+) {
+    use wirelens::decode::app::DirBytes;
+    fn segments(bytes: &[u8], first_packet: u32) -> Vec<(u64, u32)> {
+        (0..bytes.len())
+            .step_by(7)
+            .enumerate()
+            .map(|(i, o)| (o as u64, first_packet + 2 * i as u32))
+            .collect()
+    }
+    let Some((head, rest)) = data.split_first_chunk::<2>() else {
+        return;
+    };
+    let cut = usize::from(u16::from_le_bytes(*head)).min(rest.len());
+    let (client, server) = rest.split_at(cut);
+    let (cs, ss) = (segments(client, 0), segments(server, 1));
+    let c = DirBytes { bytes: client, segments: &cs };
+    let s = DirBytes { bytes: server, segments: &ss };
+    for (packet, _) in rows(c, s) {
+        assert!(
+            cs.iter().chain(&ss).any(|&(_, p)| p == packet),
+            "a row for a packet that carried nothing"
+        );
+    }
+}

@@ -222,7 +222,6 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 uri,
                 version,
             } => {
-                let sl = n.children.last_mut().expect("start line just added");
                 sl.add(Node::field(
                     "http.request.method",
                     format!("Request Method: {method}"),
@@ -247,7 +246,6 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 code,
                 reason,
             } => {
-                let sl = n.children.last_mut().expect("start line just added");
                 sl.add(Node::field(
                     "http.response.version",
                     format!("Response Version: {version}"),
