@@ -1,0 +1,301 @@
+//! HTTP/1.x over one connection: messages framed out of each reassembled
+//! direction (heads, bodies, resynchronising after damage), then requests
+//! and responses paired into transactions, each bound reported when hit.
+
+use super::*;
+
+/// Records a bound reached by the message parser at stream offset `at`.
+pub(super) fn report(limits: &LimitLog, s: &DirStream, limit: Limit, at: u64) {
+    limits.report(LimitHit::new(limit, s.packet_at(at)));
+}
+
+pub(super) fn message_at(
+    s: &DirStream,
+    start: u64,
+    head: &Head,
+    framing: Framing,
+    closed: bool,
+    limits: &LimitLog,
+) -> Message {
+    let body_start = start + head.len as u64;
+    let rest = s.bytes.get(body_start as usize..).unwrap_or(&[]);
+    let mut body = parse::read_body(rest, framing, closed);
+    if let Some(limit) = body.limit {
+        report(limits, s, limit, body_start + body.wire_len);
+    }
+    body.shift(body_start);
+    let end = body_start + body.wire_len;
+    let first_packet = s.packet_at(start).unwrap_or(0);
+    let mut last_packet = s
+        .packet_at(end.saturating_sub(1).max(start))
+        .unwrap_or(first_packet);
+    if framing == Framing::Close && body.complete {
+        if let Some(p) = s.end_packet {
+            last_packet = last_packet.max(p);
+        }
+    }
+    let media = media_summary(head, &body, &s.bytes);
+    let head_len = head.len as u64;
+    let head_bytes = match s.capture_range(start, head_len) {
+        Some((offset, len)) => HeadBytes::Capture { offset, len },
+        None => HeadBytes::Owned(
+            s.bytes
+                .get(start as usize..(start + head_len) as usize)
+                .unwrap_or(&[])
+                .into(),
+        ),
+    };
+    Message {
+        head: head_bytes,
+        status: head.code().unwrap_or(0),
+        request: head.is_request(),
+        conversation: 0,
+        dir: s.dir,
+        gap_bytes: s.missing_in(start, end),
+        body_first_packet: (body.wire_len > 0)
+            .then(|| s.packet_at(body_start))
+            .flatten(),
+        start,
+        end,
+        first_packet,
+        last_packet,
+        framing,
+        body,
+        media,
+    }
+}
+
+/// What tshark's media-type dissector adds for a message with `head` and
+/// `body` (offsets into `stream`): only a body that is not empty once its
+/// content codings are undone gets a summary.
+pub(super) fn media_summary(
+    head: &Head,
+    body: &parse::Body,
+    stream: &[u8],
+) -> Option<(&'static str, String)> {
+    // Enough of the decoded body to tell it from an empty one and to see
+    // its magic number.
+    const PEEK: u64 = 4096;
+    if body.is_empty() {
+        return None;
+    }
+    let ct = head.header("content-type")?;
+    let raw = body.gather(stream);
+    let decoded = content::decode(&raw, &head.codings(), PEEK);
+    (!decoded.bytes.is_empty()).then(|| summary::media_summary(ct, &decoded.bytes))
+}
+
+/// Where to look for the next message after a failure at `pos`: the first
+/// line start after the next gap that looks like a message, or the first
+/// later segment that starts like one (tshark hands every segment to HTTP, so
+/// a stray byte such as a keep-alive probe before a request does not hide it).
+pub(super) fn resync(s: &DirStream, pos: u64, looks: fn(&[u8]) -> bool) -> Option<u64> {
+    let bytes = &s.bytes;
+    let at_segment = s
+        .packets
+        .iter()
+        .map(|&(o, _)| o)
+        .filter(|&o| o > pos)
+        .find(|&o| bytes.get(o as usize..).is_some_and(looks));
+    let after_gap = s.next_gap_after(pos).and_then(|(o, l)| {
+        let mut p = (o + l).max(pos + 1) as usize;
+        while p < bytes.len() {
+            if (p == 0 || bytes[p - 1] == b'\n') && looks(&bytes[p..]) {
+                return Some(p as u64);
+            }
+            p += 1;
+        }
+        None
+    });
+    match (at_segment, after_gap) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The requests of a client stream, each with its method (which frames the
+/// response).
+pub(super) fn parse_requests(s: &DirStream, limits: &LimitLog) -> Vec<(Message, String)> {
+    let mut out = Vec::new();
+    let mut pos = 0u64;
+    let closed = s.end_packet.is_some();
+    while (pos as usize) < s.bytes.len() {
+        let buf = &s.bytes[pos as usize..];
+        match parse::parse_request(buf) {
+            Ok(head) => {
+                let framing = parse::request_framing(&head);
+                let m = message_at(s, pos, &head, framing, closed, limits);
+                let next = m.end;
+                let stop = !m.body.complete || m.body.malformed;
+                out.push((m, head.method().unwrap_or_default().to_string()));
+                if stop {
+                    match resync(s, next, parse::looks_like_request) {
+                        Some(p) => pos = p,
+                        None => break,
+                    }
+                } else {
+                    pos = next;
+                }
+            }
+            Err(e) => {
+                if let Some(limit) = e.limit() {
+                    report(limits, s, limit, pos);
+                }
+                // The stream ends inside a request head (an HTTP/0.9 request
+                // line, or a capture cut short): tshark shows its start line
+                // on the segments that carried it.
+                if e == parse::HeadError::Incomplete {
+                    if let Some(head) = parse::partial_request(buf) {
+                        let mut m = message_at(s, pos, &head, Framing::NoBody, closed, limits);
+                        m.body.complete = false;
+                        out.push((m, head.method().unwrap_or_default().to_string()));
+                    }
+                }
+                // Skip blank lines between messages (RFC 9112 2.2).
+                if buf.starts_with(b"\r\n") || buf.starts_with(b"\n") {
+                    pos += if buf[0] == b'\r' { 2 } else { 1 };
+                    continue;
+                }
+                match resync(s, pos, parse::looks_like_request) {
+                    Some(p) => pos = p,
+                    None => break,
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Parses one connection into transactions.
+pub(super) fn connection(
+    conv: &Conversation,
+    ci: u32,
+    streams: &[DirStream; 2],
+    limits: &LimitLog,
+) -> Vec<Transaction> {
+    let (mut cdir, _) = conv.client_direction();
+    let looks_c = |d: crate::flow::Direction| parse::looks_like_request(&streams[d.index()].bytes);
+    let looks_s = |d: crate::flow::Direction| parse::looks_like_response(&streams[d.index()].bytes);
+    if (!looks_c(cdir) && looks_c(cdir.reverse()))
+        || (!looks_c(cdir) && looks_s(cdir) && !looks_s(cdir.reverse()))
+    {
+        cdir = cdir.reverse();
+    }
+    let cs = &streams[cdir.index()];
+    let ss = &streams[cdir.reverse().index()];
+    let mut requests = parse_requests(cs, limits);
+    let server_http = parse::looks_like_response(&ss.bytes);
+    if requests.is_empty() && !server_http {
+        return Vec::new();
+    }
+    // Responses, paired with requests in order.
+    let mut txns: Vec<Transaction> = Vec::new();
+    let mut interim: Vec<Message> = Vec::new();
+    let mut responses: Vec<(Vec<Message>, Message)> = Vec::new();
+    let mut pos = 0u64;
+    let closed = ss.end_packet.is_some();
+    let mut upgraded_at: Option<usize> = None;
+    while (pos as usize) < ss.bytes.len() {
+        let buf = &ss.bytes[pos as usize..];
+        let head = match parse::parse_response(buf) {
+            Ok(h) => h,
+            Err(e) => {
+                if let Some(limit) = e.limit() {
+                    report(limits, ss, limit, pos);
+                }
+                if buf.starts_with(b"\r\n") {
+                    pos += 2;
+                    continue;
+                }
+                match resync(ss, pos, parse::looks_like_response) {
+                    Some(p) => {
+                        pos = p;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+        };
+        let k = responses.len();
+        let method = requests.get(k).map(|(_, method)| method.clone());
+        let framing = parse::response_framing(&head, method.as_deref());
+        let code = match head.start {
+            StartLine::Response { code, .. } => code,
+            StartLine::Request { .. } => 0,
+        };
+        let m = message_at(ss, pos, &head, framing, closed, limits);
+        let next = m.end;
+        let incomplete = !m.body.complete || m.body.malformed;
+        if (100..200).contains(&code) && code != 101 {
+            interim.push(m);
+        } else {
+            responses.push((std::mem::take(&mut interim), m));
+        }
+        let tunnel =
+            code == 101 || (method.as_deref() == Some("CONNECT") && (200..300).contains(&code));
+        if tunnel {
+            upgraded_at = Some(k);
+            break;
+        }
+        if incomplete {
+            match resync(ss, next, parse::looks_like_response) {
+                Some(p) => pos = p,
+                None => break,
+            }
+        } else {
+            pos = next;
+        }
+    }
+    if let Some(k) = upgraded_at {
+        requests.truncate(k + 1);
+    }
+    // Requests never answered are kept up to the pipelining bound.
+    let keep = responses.len() + MAX_HTTP_PIPELINE as usize;
+    if requests.len() > keep {
+        if let Some((first_dropped, _)) = requests.get(keep) {
+            limits.report(LimitHit::new(
+                Limit::HttpPipeline,
+                Some(first_dropped.first_packet),
+            ));
+        }
+        requests.truncate(keep);
+    }
+    let mut requests = requests.into_iter().map(|(m, _)| m);
+    let mut responses = responses.into_iter();
+    let mut number = 0u32;
+    loop {
+        let req = requests.next();
+        let resp = responses.next();
+        if req.is_none() && resp.is_none() {
+            break;
+        }
+        let (interim, response) = match resp {
+            Some((i, r)) => (i, Some(r)),
+            None => (Vec::new(), None),
+        };
+        let mut t = Transaction {
+            stream: conv.stream,
+            conversation: ci,
+            number,
+            request: req,
+            interim,
+            response,
+        };
+        for m in t
+            .request
+            .iter_mut()
+            .chain(&mut t.interim)
+            .chain(&mut t.response)
+        {
+            m.conversation = ci;
+        }
+        txns.push(t);
+        number += 1;
+    }
+    if !interim.is_empty() {
+        if let Some(last) = txns.last_mut() {
+            last.interim.append(&mut interim);
+        }
+    }
+    txns
+}
