@@ -61,3 +61,24 @@ pub fn read_stream(
     std::thread::spawn(move || spool::feed(input, writer, &feeder_name, &tx));
     follow(&name, &spool, &rx, publish)
 }
+
+/// The counters of an interface capture, as tshark and tcpdump report them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaptureStats {
+    /// Packets the capture received.
+    pub received: u64,
+    /// Packets dropped by the kernel (no room in the buffer).
+    pub dropped_kernel: u64,
+    /// Packets dropped by the network interface or its driver.
+    pub dropped_interface: u64,
+}
+
+impl std::fmt::Display for CaptureStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} received, {} dropped by kernel, {} dropped by interface",
+            self.received, self.dropped_kernel, self.dropped_interface
+        )
+    }
+}

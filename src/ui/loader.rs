@@ -19,6 +19,8 @@ pub enum LoadEvent {
     /// The loader stopped on an internal error (a bug, not a bad file).
     Failed(String),
     Done(Result<Arc<Session>, CaptureError>),
+    /// A capture that grows: the trace so far, or the capture's counters.
+    Live(crate::ui::app::live::LiveEvent),
 }
 
 /// Packets in the preview of a big file (a few milliseconds of work).
@@ -46,6 +48,27 @@ pub fn spawn_loader(path: PathBuf, keys: crate::tls::KeyLog, tx: Sender<Event>) 
 /// The loader thread's work: preview, then the whole file.
 fn load(path: &Path, keys: &crate::tls::KeyLog, tx: &Sender<Event>) {
     let send = |e: LoadEvent| tx.send(Event::Load(e)).is_ok();
+    if crate::live::is_stream(path) {
+        let result = crate::live::read_stream(path, |update| {
+            let session = match update {
+                crate::live::Update::Snapshot(mut trace) => {
+                    trace.keys.merge(keys.clone());
+                    Some(Arc::new(Session::from(*trace)))
+                }
+                crate::live::Update::Idle => None,
+            };
+            send(LoadEvent::Live(crate::ui::app::live::LiveEvent {
+                session,
+                stats: None,
+            }))
+        })
+        .map(|mut trace| {
+            trace.keys.merge(keys.clone());
+            Arc::new(Session::from(trace))
+        });
+        send(LoadEvent::Done(result));
+        return;
+    }
     // A regular file can be mapped twice: first its beginning, so the
     // list shows at once, then all of it.
     if path.as_os_str() != "-" {
