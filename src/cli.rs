@@ -2,6 +2,7 @@
 //! export | journey | stats`): argument definitions and one module per command, each a thin
 //! layer that prints what the library computes.
 
+pub mod capture;
 pub mod export;
 pub mod fields_out;
 pub mod flows;
@@ -33,6 +34,8 @@ pub struct Cli {
     /// Keys in a pcapng's Decryption Secrets Blocks are used without it.
     #[arg(long, global = true, value_name = "FILE")]
     pub keylog: Vec<PathBuf>,
+    #[command(flatten)]
+    pub capture: capture::CaptureArgs,
 }
 
 /// The key logs of `--keylog`, read once by `main` ([`set_keys`]) and given

@@ -45,6 +45,46 @@ pub fn spawn_loader(path: PathBuf, keys: crate::tls::KeyLog, tx: Sender<Event>) 
     });
 }
 
+/// Starts capturing on an interface in a background thread that reports
+/// each snapshot and the capture's counters to `tx`.
+#[cfg(feature = "live")]
+pub fn spawn_capture(
+    started: crate::live::iface::Started,
+    keys: crate::tls::KeyLog,
+    tx: Sender<Event>,
+) {
+    use crate::ui::app::live::LiveEvent;
+    std::thread::spawn(move || {
+        let send = |e: LoadEvent| tx.send(Event::Load(e)).is_ok();
+        let result = crate::live::iface::capture(started, |update, stats| {
+            let session = match update {
+                crate::live::Update::Snapshot(mut trace) => {
+                    trace.keys.merge(keys.clone());
+                    Some(Arc::new(Session::from(*trace)))
+                }
+                crate::live::Update::Idle => None,
+            };
+            send(LoadEvent::Live(LiveEvent {
+                session,
+                stats: Some(stats),
+            }))
+        });
+        match result {
+            Ok((mut trace, stats)) => {
+                trace.keys.merge(keys);
+                send(LoadEvent::Live(LiveEvent {
+                    session: None,
+                    stats: Some(stats),
+                }));
+                send(LoadEvent::Done(Ok(Arc::new(Session::from(trace)))));
+            }
+            Err(e) => {
+                send(LoadEvent::Failed(e.to_string()));
+            }
+        }
+    });
+}
+
 /// The loader thread's work: preview, then the whole file.
 fn load(path: &Path, keys: &crate::tls::KeyLog, tx: &Sender<Event>) {
     let send = |e: LoadEvent| tx.send(Event::Load(e)).is_ok();
