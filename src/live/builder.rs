@@ -68,6 +68,11 @@ impl TraceBuilder {
         self.position
     }
 
+    /// The file header has been read (a snapshot can be taken).
+    pub fn has_header(&self) -> bool {
+        self.format.is_some()
+    }
+
     /// The walk stopped at corrupt data: more bytes add nothing.
     pub fn stopped(&self) -> bool {
         self.error.is_some()

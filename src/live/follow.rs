@@ -68,7 +68,10 @@ pub fn follow(
         }
         if written > walked && !builder.stopped() {
             let bytes = spool.map(written)?;
-            if builder.extend(bytes.as_slice())? > 0 {
+            let had_header = builder.has_header();
+            // The first snapshot comes with the file header: an empty
+            // capture is shown as one, not as a load that waits.
+            if builder.extend(bytes.as_slice())? > 0 || (!had_header && builder.has_header()) {
                 unpublished = true;
             }
             walked = written;
@@ -114,6 +117,8 @@ mod tests {
             header.extend_from_slice(&1u32.to_le_bytes());
             let mut total = header.len() as u64;
             writer.write_all(&header).expect("write");
+            tx.send(Fed::Grew(total)).expect("send");
+            std::thread::sleep(Duration::from_millis(80));
             for i in 0..3u32 {
                 let mut rec = Vec::new();
                 rec.extend_from_slice(&i.to_le_bytes());
@@ -137,7 +142,7 @@ mod tests {
         })
         .expect("follow");
         feeder.join().expect("feeder");
-        assert_eq!(seen, vec![1, 2, 3]);
+        assert_eq!(seen, vec![0, 1, 2, 3]);
         assert_eq!(trace.store.len(), 3);
     }
 }

@@ -18,8 +18,15 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_SNAPLEN: u32 = 262_144;
 
 /// How long libpcap waits for packets before returning (immediate mode
-/// returns each packet at once; this bounds a wait with none).
+/// returns each packet at once).
 const READ_TIMEOUT_MS: i32 = 50;
+
+/// The nap of the capture loop when no packet is waiting. On Linux,
+/// libpcap in immediate mode ignores the read timeout and blocks until a
+/// packet comes, which would keep the last packets of a burst in the
+/// buffer and a stop request unseen; the capture is therefore
+/// non-blocking, and naps this long when the kernel buffer is empty.
+const IDLE_NAP: Duration = Duration::from_millis(2);
 
 /// The longest a written packet waits in the buffer before it reaches
 /// the spool (and the screen).
@@ -237,6 +244,7 @@ pub fn open(options: &CaptureOptions) -> Result<Started, LiveError> {
         .buffer_size(KERNEL_BUFFER)
         .precision(pcap::Precision::Nano)
         .open()
+        .and_then(|c| c.setnonblock())
         .map_err(open_error)?;
     if let Some(filter) = &options.filter {
         capture
@@ -321,7 +329,17 @@ impl Started {
                     pcapng_out::packet(&mut block, ns, p.data, p.header.len);
                     count += 1;
                 }
-                Err(pcap::Error::TimeoutExpired) => {}
+                Err(pcap::Error::TimeoutExpired) => {
+                    // Nothing waiting: what was read goes out now.
+                    if !block.is_empty() {
+                        sinks.write(&block)?;
+                        block.clear();
+                        if tx.send(Fed::Grew(sinks.spooled)).is_err() {
+                            break Ok(());
+                        }
+                    }
+                    std::thread::sleep(IDLE_NAP);
+                }
                 Err(pcap::Error::NoMorePackets) => break Ok(()),
                 Err(e) => {
                     break Err(LiveError::Read {
