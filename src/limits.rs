@@ -90,6 +90,11 @@ pub const MAX_DNS_PENDING: u64 = 65_536;
 /// Segments awaiting an ACK that a TCP stream graph's RTT series remembers;
 /// past it later segments get no RTT point.
 pub const MAX_GRAPH_OUTSTANDING: u64 = 65_536;
+/// Segments awaiting an ACK that the details tree's `[SEQ/ACK analysis]`
+/// remembers per direction, as Wireshark's `TCP_MAX_UNACKED_SEGMENTS`; past
+/// it later segments are neither acknowledged nor counted in flight (the
+/// tree says so).
+pub const MAX_UNACKED_SEGMENTS: u64 = 10_000;
 
 /// A bound, by the name of its constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

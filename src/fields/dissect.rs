@@ -280,7 +280,9 @@ pub fn frame_time(ns: i64) -> String {
     frame::iso_date(ns)
 }
 
-/// Prints a tree as `tshark -V` does: four spaces per level.
+/// Prints a tree as `tshark -V` does: four spaces per level. A `Data` layer
+/// is followed, as tshark 4.0 prints it, by a blank line and the hex dump of
+/// its bytes.
 pub fn write_verbose(tree: &Tree, out: &mut String) {
     for (depth, n) in tree.walk() {
         for _ in 0..depth {
@@ -288,12 +290,62 @@ pub fn write_verbose(tree: &Tree, out: &mut String) {
         }
         out.push_str(&sanitize(&n.text));
         out.push('\n');
+        if depth == 0 && n.abbrev == "data" {
+            let hex = n.children.iter().find(|c| c.abbrev == "data.data");
+            if let Some(Some(Value::Str(hex))) = hex.map(|c| &c.value) {
+                data_hex_dump(hex, out);
+            }
+        }
+    }
+}
+
+/// tshark's hex dump of a `Data` layer from its `data.data` value
+/// (`aa:bb:...`): a blank line, then rows of 16 bytes with the offset in as
+/// many hex digits as the length needs (4 at least) and their ASCII.
+fn data_hex_dump(hex: &str, out: &mut String) {
+    use std::fmt::Write;
+    let bytes: Vec<u8> = hex
+        .split(':')
+        .filter_map(|h| u8::from_str_radix(h, 16).ok())
+        .collect();
+    let digits = match bytes.len() {
+        0..=0xffff => 4,
+        0x1_0000..=0xf_ffff => 5,
+        0x10_0000..=0xff_ffff => 6,
+        _ => 8,
+    };
+    out.push('\n');
+    for (i, row) in bytes.chunks(16).enumerate() {
+        let hex: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
+        let ascii: String = row
+            .iter()
+            .map(|&b| {
+                if (0x20..0x7f).contains(&b) {
+                    b as char
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{:0digits$x}  {:<47}   {ascii}", i * 16, hex.join(" "));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_hex_dump_as_tshark() {
+        let mut out = String::new();
+        let hex: Vec<String> = (0..20u8).map(|b| format!("{:02x}", b + 0x41)).collect();
+        data_hex_dump(&hex.join(":"), &mut out);
+        assert_eq!(
+            out,
+            "\n0000  41 42 43 44 45 46 47 48 49 4a 4b 4c 4d 4e 4f 50   ABCDEFGHIJKLMNOP\n\
+             0010  51 52 53 54                                       QRST\n"
+        );
+    }
 
     #[test]
     fn node_at_picks_the_narrowest() {
