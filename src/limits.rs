@@ -95,6 +95,9 @@ pub const MAX_GRAPH_OUTSTANDING: u64 = 65_536;
 /// it later segments are neither acknowledged nor counted in flight (the
 /// tree says so).
 pub const MAX_UNACKED_SEGMENTS: u64 = 10_000;
+/// Nesting of objects and arrays the details tree follows in a JSON body;
+/// a deeper body is shown as line-based text (the tree says so).
+pub const MAX_JSON_DEPTH: u64 = 64;
 
 /// A bound, by the name of its constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -12,6 +12,7 @@
 
 mod arp;
 mod bits;
+pub mod body;
 mod dns;
 mod frame;
 mod http;
@@ -25,6 +26,7 @@ pub use json::write_json;
 
 use crate::fields::{PacketView, Value};
 use crate::text::sanitize;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -288,7 +290,7 @@ pub fn write_verbose(tree: &Tree, out: &mut String) {
         for _ in 0..depth {
             out.push_str("    ");
         }
-        out.push_str(&sanitize(&n.text));
+        out.push_str(&sanitize(&tshark_label(&n.text, !n.abbrev.is_empty())));
         out.push('\n');
         if depth == 0 && n.abbrev == "data" {
             let hex = n.children.iter().find(|c| c.abbrev == "data.data");
@@ -297,6 +299,34 @@ pub fn write_verbose(tree: &Tree, out: &mut String) {
             }
         }
     }
+}
+
+/// Bytes of a label tshark prints whole (its `ITEM_LABEL_LENGTH` less the
+/// terminating NUL).
+const LABEL_BYTES: usize = 239;
+
+/// A label as tshark 4.0 prints it: one longer than [`LABEL_BYTES`] gets
+/// " [truncated]" after its name (at the start of a text item) and is cut
+/// before the character holding byte 238.
+fn tshark_label(text: &str, named: bool) -> Cow<'_, str> {
+    if text.len() <= LABEL_BYTES {
+        return Cow::Borrowed(text);
+    }
+    let name_end = if named {
+        text.find(": ").unwrap_or(0)
+    } else {
+        0
+    };
+    let mut s = String::with_capacity(LABEL_BYTES + 1);
+    s.push_str(&text[..name_end]);
+    s.push_str(" [truncated]");
+    s.push_str(&text[name_end..]);
+    let mut cut = LABEL_BYTES - 1;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    s.truncate(cut);
+    Cow::Owned(s)
 }
 
 /// tshark's hex dump of a `Data` layer from its `data.data` value
@@ -334,6 +364,19 @@ fn data_hex_dump(hex: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_labels_are_truncated_as_tshark_does() {
+        let long = format!("  <p>{}", "x".repeat(300));
+        let t = tshark_label(&long, false);
+        assert_eq!(t.len(), 238);
+        assert!(t.starts_with(" [truncated]  <p>xx"));
+        let named = format!("Name: {}", "é".repeat(200));
+        let t = tshark_label(&named, true);
+        assert!(t.starts_with("Name [truncated]: éé"));
+        assert!(t.len() <= 238);
+        assert_eq!(tshark_label("short", true), "short");
+    }
 
     #[test]
     fn data_hex_dump_as_tshark() {

@@ -256,6 +256,20 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             at + 8..at + 12,
             Value::UInt(u64::from(ack)),
         ));
+    } else if t.acknowledgment_number() != 0 {
+        // tshark shows the raw number then, and says so.
+        let raw = t.acknowledgment_number();
+        let a = n.add(Node::field(
+            "tcp.ack",
+            format!("Acknowledgment Number: {raw}"),
+            at + 8..at + 12,
+            Value::UInt(u64::from(raw)),
+        ));
+        a.expert(
+            "Note",
+            "Protocol",
+            "The acknowledgment number field is nonzero while the ACK flag is not set",
+        );
     } else {
         n.add(Node::field(
             "tcp.ack",
