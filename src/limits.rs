@@ -98,6 +98,9 @@ pub const MAX_UNACKED_SEGMENTS: u64 = 10_000;
 /// Nesting of objects and arrays the details tree follows in a JSON body;
 /// a deeper body is shown as line-based text (the tree says so).
 pub const MAX_JSON_DEPTH: u64 = 64;
+/// Variable bindings of one SNMP PDU named in the Info column; the others
+/// are still parsed (so a malformed one still makes the row plain UDP).
+pub const MAX_SNMP_VARBINDS: u64 = 256;
 
 /// A bound, by the name of its constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
