@@ -101,6 +101,9 @@ pub const MAX_JSON_DEPTH: u64 = 64;
 /// Variable bindings of one SNMP PDU named in the Info column; the others
 /// are still parsed (so a malformed one still makes the row plain UDP).
 pub const MAX_SNMP_VARBINDS: u64 = 256;
+/// Earlier datagrams of a UDP conversation read for a QUIC row's context
+/// (the Initial keys' DCID, the short header's DCID length).
+pub const MAX_QUIC_CONTEXT_WALK: u64 = 20_000;
 
 /// A bound, by the name of its constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

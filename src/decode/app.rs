@@ -18,6 +18,7 @@ pub mod link_misc;
 pub mod lldp;
 pub mod nbns;
 pub mod pgsql;
+pub mod quic;
 pub mod snmp;
 pub mod ssh;
 pub mod text_lines;

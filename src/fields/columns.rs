@@ -5,6 +5,7 @@
 pub mod icmp;
 pub mod icmpv6;
 pub mod ip_fragments;
+pub mod quic;
 
 use crate::decode::app::StreamRow;
 use crate::decode::tcp_flags::TcpFlags;
@@ -137,7 +138,10 @@ fn protocol_and_info(
         }
         Transport::Udp(u) => {
             let (s, t) = (u.source_port(), u.destination_port());
-            match crate::decode::app::udp(s, t, u.payload()) {
+            let quic = (s == 443 || t == 443)
+                .then(|| quic::summary(view, u.payload()))
+                .flatten();
+            match quic.or_else(|| crate::decode::app::udp(s, t, u.payload())) {
                 Some(a) => (a.protocol.into(), a.info),
                 None => {
                     // A DNS message without a row may have reached a bound:
