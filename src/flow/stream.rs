@@ -13,6 +13,10 @@ use crate::flow::{Conversation, Direction};
 use crate::limits::{Limit, LimitHit, GAP_FILL_ALLOWANCE, MAX_GAP_FILL, MAX_GAP_FILL_RATIO};
 use crate::store::PacketStore;
 
+/// The most a direction's buffer is sized for ahead of its bytes (the
+/// payload counted can exceed what was captured); past it the buffer grows.
+const RESERVE_AT_MOST: u64 = 64 << 20;
+
 /// One reassembled direction.
 #[derive(Debug, Default, Clone)]
 pub struct DirStream {
@@ -149,6 +153,16 @@ fn reassemble_only(
     let base = store.capture().bytes().as_ptr() as usize;
     let mut out = [DirStream::default(), DirStream::default()];
     out[1].dir = Direction::BtoA;
+    // Sized once from what the conversation table counted, so the bytes are
+    // copied once instead of again at every doubling of the buffer.
+    if let Some(tcp) = &conv.tcp {
+        for (i, s) in out.iter_mut().enumerate() {
+            if only.is_none_or(|o| o.index() == i) {
+                let sent = tcp.dirs[i].payload_bytes.min(conv.bytes[i]);
+                s.bytes.reserve(sent.min(RESERVE_AT_MOST) as usize);
+            }
+        }
+    }
     let mut rs = [Reassembler::default(), Reassembler::default()];
     for index in conv.packets(store) {
         let Some(entry) = store.entry(index) else {

@@ -82,6 +82,83 @@ fn read_bounded(mut r: impl Read, encoded: usize, limit: u64, coding: &str) -> D
     DecodedBody { bytes: out, error }
 }
 
+/// Like [`read_bounded`], counting the decoded bytes instead of keeping them
+/// (the same bound, the same error): what `wirelens http` shows of a body.
+fn count_bounded(
+    mut r: impl Read,
+    encoded: usize,
+    limit: u64,
+    coding: &str,
+) -> (u64, Option<ContentError>) {
+    let by_ratio = (encoded as u64)
+        .saturating_mul(MAX_DECOMPRESSION_RATIO)
+        .max(MIN_DECODED_ALLOWANCE);
+    let (bound, hit) = if by_ratio < limit {
+        (by_ratio, LimitHit::new(Limit::DecompressionRatio, None))
+    } else {
+        (
+            limit,
+            LimitHit {
+                limit: Limit::DecodedBody,
+                value: limit,
+                packet: None,
+            },
+        )
+    };
+    let mut r = (&mut r).take(bound.saturating_add(1));
+    let mut scratch = vec![0u8; COUNT_CHUNK];
+    let mut n: u64 = 0;
+    loop {
+        match r.read(&mut scratch) {
+            Ok(0) => break,
+            Ok(k) => n += k as u64,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                let error = ContentError::Corrupt {
+                    coding: coding.into(),
+                    decoded: n,
+                    message: e.to_string(),
+                };
+                return (n, Some(error));
+            }
+        }
+    }
+    if n > bound {
+        (bound, Some(ContentError::Limit(hit)))
+    } else {
+        (n, None)
+    }
+}
+
+/// The scratch buffer decoded bytes are counted through.
+const COUNT_CHUNK: usize = 64 << 10;
+
+/// [`decode_one`]'s length and error, without keeping the bytes.
+fn count_one(data: &[u8], coding: &str, limit: u64) -> (u64, Option<ContentError>) {
+    let n = data.len();
+    match coding {
+        "gzip" | "x-gzip" => {
+            count_bounded(flate2::read::MultiGzDecoder::new(data), n, limit, coding)
+        }
+        "deflate" => {
+            if is_zlib(data) {
+                count_bounded(flate2::read::ZlibDecoder::new(data), n, limit, coding)
+            } else {
+                count_bounded(flate2::read::DeflateDecoder::new(data), n, limit, coding)
+            }
+        }
+        "br" => count_bounded(brotli::Decompressor::new(data, 4096), n, limit, coding),
+        other => (n as u64, Some(ContentError::Unsupported(other.into()))),
+    }
+}
+
+/// zlib-wrapped deflate: the two header bytes check out (raw otherwise).
+fn is_zlib(data: &[u8]) -> bool {
+    data.len() >= 2
+        && data[0] & 0x0f == 8
+        && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0
+}
+
 fn decode_one(data: &[u8], coding: &str, limit: u64) -> DecodedBody {
     let n = data.len();
     match coding {
@@ -89,11 +166,7 @@ fn decode_one(data: &[u8], coding: &str, limit: u64) -> DecodedBody {
             read_bounded(flate2::read::MultiGzDecoder::new(data), n, limit, coding)
         }
         "deflate" => {
-            // zlib-wrapped when the two header bytes check out, raw otherwise.
-            let zlib = data.len() >= 2
-                && data[0] & 0x0f == 8
-                && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0;
-            if zlib {
+            if is_zlib(data) {
                 read_bounded(flate2::read::ZlibDecoder::new(data), n, limit, coding)
             } else {
                 read_bounded(flate2::read::DeflateDecoder::new(data), n, limit, coding)
@@ -133,6 +206,26 @@ pub fn decode(data: &[u8], codings: &[String], limit: u64) -> DecodedBody {
     current
 }
 
+/// The length (and error) [`decode`] gives for `data`, without keeping the
+/// decoded bytes of the last coding undone (the first applied).
+pub fn decoded_len(data: &[u8], codings: &[String], limit: u64) -> (u64, Option<ContentError>) {
+    let Some((first_applied, rest)) = codings.split_first() else {
+        return (data.len() as u64, None);
+    };
+    if codings.len() as u64 > MAX_CONTENT_CODINGS {
+        let d = decode(data, codings, limit);
+        return (d.bytes.len() as u64, d.error);
+    }
+    if rest.is_empty() {
+        return count_one(data, first_applied, limit);
+    }
+    let inner = decode(data, rest, limit);
+    if inner.error.is_some() {
+        return (inner.bytes.len() as u64, inner.error);
+    }
+    count_one(&inner.bytes, first_applied, limit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +263,34 @@ mod tests {
         // Stacked: gzip applied first, then gzip again.
         let twice = gzip(&gzip(&text));
         assert_eq!(decode(&twice, &codings("gzip, gzip"), 1 << 20).bytes, text);
+    }
+
+    #[test]
+    fn counting_gives_what_decoding_keeps() {
+        let text = b"hello hello hello world".repeat(1000);
+        let g = gzip(&text);
+        let zeros = gzip(&vec![0u8; 10 << 20]);
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (g.clone(), "gzip"),
+            (gzip(&g), "gzip, gzip"),
+            (g[..g.len() / 2].to_vec(), "gzip"),
+            (b"not gzip at all".to_vec(), "gzip"),
+            (text.clone(), "compress"),
+            (zeros, "gzip"),
+            (
+                g.clone(),
+                "gzip, gzip, gzip, gzip, gzip, gzip, gzip, gzip, gzip",
+            ),
+            (text.clone(), ""),
+        ];
+        for (data, c) in cases {
+            let d = decode(&data, &codings(c), 1 << 20);
+            assert_eq!(
+                decoded_len(&data, &codings(c), 1 << 20),
+                (d.bytes.len() as u64, d.error),
+                "{c}"
+            );
+        }
     }
 
     #[test]
