@@ -331,13 +331,15 @@ impl HttpIndex {
             let mut rows = Vec::new();
             let mut ftp = Vec::new();
             let mut tls = Vec::new();
+            let mut raw = [DirStream::default(), DirStream::default()];
             for ci in range.clone() {
                 let Some(conv) = convs.get(ci) else { continue };
                 if conv.protocol != Protocol::Tcp {
                     continue;
                 }
-                // One reassembly per connection, read as TLS and as HTTP.
-                let raw = stream::reassemble(store, conv);
+                // One reassembly per connection, read as TLS and as HTTP,
+                // into the buffers of the connection before.
+                stream::reassemble_into(store, conv, &mut raw);
                 let tls_conn = crate::tls::connection::read(conv, ci as u32, &raw, keys);
                 let (streams, client) = match &tls_conn {
                     Some(t) => (&t.plaintext, t.client),

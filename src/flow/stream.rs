@@ -145,14 +145,47 @@ pub fn reassemble_direction(store: &PacketStore, conv: &Conversation, dir: Direc
     }
 }
 
+/// [`reassemble`] into `out`, whose buffers are cleared and reused: a
+/// thread reading connection after connection allocates (and the kernel
+/// zeroes) fresh pages only when a connection is bigger than any before.
+pub fn reassemble_into(store: &PacketStore, conv: &Conversation, out: &mut [DirStream; 2]) {
+    for (s, dir) in out.iter_mut().zip([Direction::AtoB, Direction::BtoA]) {
+        let mut bytes = std::mem::take(&mut s.bytes);
+        let mut packets = std::mem::take(&mut s.packets);
+        let mut origins = std::mem::take(&mut s.origins);
+        bytes.clear();
+        packets.clear();
+        origins.clear();
+        *s = DirStream {
+            bytes,
+            packets,
+            origins,
+            dir,
+            ..DirStream::default()
+        };
+    }
+    fill(store, conv, None, out);
+}
+
 fn reassemble_only(
     store: &PacketStore,
     conv: &Conversation,
     only: Option<Direction>,
 ) -> [DirStream; 2] {
-    let base = store.capture().bytes().as_ptr() as usize;
     let mut out = [DirStream::default(), DirStream::default()];
     out[1].dir = Direction::BtoA;
+    fill(store, conv, only, &mut out);
+    out
+}
+
+/// Reassembles `conv` (only one direction when asked) into `out`, empty.
+fn fill(
+    store: &PacketStore,
+    conv: &Conversation,
+    only: Option<Direction>,
+    out: &mut [DirStream; 2],
+) {
+    let base = store.capture().bytes().as_ptr() as usize;
     // Sized once from what the conversation table counted, so the bytes are
     // copied once instead of again at every doubling of the buffer.
     if let Some(tcp) = &conv.tcp {
@@ -194,5 +227,4 @@ fn reassemble_only(
         r.finish(&mut |p| s.push(p, base));
         s.reassembly_limit = r.limit_hit;
     }
-    out
 }

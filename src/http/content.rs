@@ -65,7 +65,12 @@ fn read_bounded(mut r: impl Read, encoded: usize, limit: u64, coding: &str) -> D
             },
         )
     };
-    let mut out = Vec::new();
+    // Sized for a typical expansion up front: fewer copies as it grows.
+    let mut out = Vec::with_capacity(
+        (encoded as u64)
+            .saturating_mul(EXPECTED_RATIO)
+            .min(bound.saturating_add(1)) as usize,
+    );
     let res = (&mut r).take(bound.saturating_add(1)).read_to_end(&mut out);
     let error = match res {
         Err(e) => Some(ContentError::Corrupt {
@@ -130,6 +135,9 @@ fn count_bounded(
     }
 }
 
+/// The expansion a decoded body's buffer is first sized for.
+const EXPECTED_RATIO: u64 = 4;
+
 /// The scratch buffer decoded bytes are counted through.
 const COUNT_CHUNK: usize = 64 << 10;
 
@@ -184,26 +192,31 @@ fn decode_one(data: &[u8], coding: &str, limit: u64) -> DecodedBody {
 /// undone first), each step bounded by `limit` bytes (and by the ratio
 /// bound); more than [`MAX_CONTENT_CODINGS`] codings are not undone at all.
 pub fn decode(data: &[u8], codings: &[String], limit: u64) -> DecodedBody {
-    let mut current = DecodedBody {
-        bytes: data.to_vec(),
-        error: None,
-    };
     if codings.len() as u64 > MAX_CONTENT_CODINGS {
-        current.error = Some(ContentError::Limit(LimitHit::new(
-            Limit::ContentCodings,
-            None,
-        )));
-        return current;
+        return DecodedBody {
+            bytes: data.to_vec(),
+            error: Some(ContentError::Limit(LimitHit::new(
+                Limit::ContentCodings,
+                None,
+            ))),
+        };
     }
+    // Each step reads the previous one's output (the first, `data` itself:
+    // no copy of the encoded body).
+    let mut current: Option<DecodedBody> = None;
     for coding in codings.iter().rev() {
-        let next = decode_one(&current.bytes, coding, limit);
+        let input = current.as_ref().map_or(data, |c| c.bytes.as_slice());
+        let next = decode_one(input, coding, limit);
         let stop = next.error.is_some();
-        current = next;
+        current = Some(next);
         if stop {
             break;
         }
     }
-    current
+    current.unwrap_or_else(|| DecodedBody {
+        bytes: data.to_vec(),
+        error: None,
+    })
 }
 
 /// The length (and error) [`decode`] gives for `data`, without keeping the
