@@ -176,6 +176,21 @@ impl Message {
         d
     }
 
+    /// The size [`Message::decode_codings`] would give, and its error,
+    /// without keeping the decoded bytes.
+    pub fn decoded_len(
+        &self,
+        codings: &[String],
+        raw: &[u8],
+        limit: u64,
+    ) -> (u64, Option<content::ContentError>) {
+        let (n, mut error) = content::decoded_len(raw, codings, limit);
+        if let Some(content::ContentError::Limit(hit)) = &mut error {
+            hit.packet = Some(self.last_packet);
+        }
+        (n, error)
+    }
+
     /// A message of an HTTP/2 stream (built by [`crate::http2`]).
     pub fn http2(
         head: Head,
@@ -301,7 +316,6 @@ impl HttpIndex {
     /// with `keys`); over TLS, HTTP reads the decrypted application data.
     pub fn build(store: &PacketStore, conversations: &Conversations, keys: &KeyLog) -> HttpIndex {
         let convs = conversations.all();
-        let tls = TlsIndex::build(store, conversations, keys);
         let limits = LimitLog::default();
         // Each connection: HTTP/2 when the client opens with the preface,
         // else HTTP/1.x; over TLS both read the decrypted data.
@@ -310,22 +324,26 @@ impl HttpIndex {
             Vec<(u32, crate::http2::Connection)>,
             AppRows,
             FtpChannels,
+            Vec<crate::tls::TlsConnection>,
         );
         let parse = |range: &std::ops::Range<usize>| -> Part {
             let mut out = (Vec::new(), Vec::new());
             let mut rows = Vec::new();
             let mut ftp = Vec::new();
+            let mut tls = Vec::new();
+            let mut raw = [DirStream::default(), DirStream::default()];
             for ci in range.clone() {
                 let Some(conv) = convs.get(ci) else { continue };
                 if conv.protocol != Protocol::Tcp {
                     continue;
                 }
-                let tls_conn = tls.of_conversation(ci as u32);
-                let raw;
-                let (streams, client) = match tls_conn {
+                // One reassembly per connection, read as TLS and as HTTP,
+                // into the buffers of the connection before.
+                stream::reassemble_into(store, conv, &mut raw);
+                let tls_conn = crate::tls::connection::read(conv, ci as u32, &raw, keys);
+                let (streams, client) = match &tls_conn {
                     Some(t) => (&t.plaintext, t.client),
                     None => {
-                        raw = stream::reassemble(store, conv);
                         for s in &raw {
                             for hit in [s.limit_hit, s.reassembly_limit].into_iter().flatten() {
                                 limits.report(hit);
@@ -338,16 +356,17 @@ impl HttpIndex {
                     let h2 = crate::http2::read(streams, client);
                     out.0.extend(h2.transactions(conv.stream, ci as u32));
                     out.1.push((ci as u32, h2));
-                    continue;
+                } else {
+                    let (r, f) = app_rows(conv, streams);
+                    rows.extend(r);
+                    ftp.extend(f);
+                    let txns = connection(conv, ci as u32, streams, &limits);
+                    rows.extend(websocket_rows(store, &txns, streams));
+                    out.0.extend(txns);
                 }
-                let (r, f) = app_rows(conv, streams);
-                rows.extend(r);
-                ftp.extend(f);
-                let txns = connection(conv, ci as u32, streams, &limits);
-                rows.extend(websocket_rows(store, &txns, streams));
-                out.0.extend(txns);
+                tls.extend(tls_conn);
             }
-            (out.0, out.1, rows, ftp)
+            (out.0, out.1, rows, ftp, tls)
         };
         // Blocks of connections keep the per-thread bookkeeping small.
         const BLOCK: usize = 64;
@@ -358,7 +377,9 @@ impl HttpIndex {
         let parts = crate::parallel::map_in_order(&blocks, parse);
         let mut index = HttpIndex::default();
         let mut ftp = Vec::new();
-        for (transactions, h2, rows, f) in parts {
+        let mut tls = Vec::new();
+        for (transactions, h2, rows, f, t) in parts {
+            tls.extend(t);
             for t in transactions {
                 // HTTP/2 messages are not http.* fields for tshark: listed
                 // and exported, but not in the packets' HTTP messages.
@@ -377,7 +398,7 @@ impl HttpIndex {
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
         index.limits = limits.hits();
-        index.tls = tls;
+        index.tls = TlsIndex::from_connections(tls);
         index
     }
 
@@ -397,6 +418,26 @@ impl HttpIndex {
             .get(conversation)
             .map(|c| stream::reassemble(store, c))
             .unwrap_or_default()
+    }
+
+    /// One direction of [`HttpIndex::streams`]: borrowed from the TLS
+    /// connection when decrypted, else that direction reassembled alone.
+    pub fn stream_of(
+        &self,
+        store: &PacketStore,
+        conversations: &Conversations,
+        conversation: u32,
+        dir: Direction,
+    ) -> std::borrow::Cow<'_, DirStream> {
+        if let Some(tls) = self.tls.of_conversation(conversation) {
+            return std::borrow::Cow::Borrowed(&tls.plaintext[dir.index()]);
+        }
+        std::borrow::Cow::Owned(
+            conversations
+                .get(conversation)
+                .map(|c| stream::reassemble_direction(store, c, dir))
+                .unwrap_or_default(),
+        )
     }
 
     fn push(&mut self, t: Transaction) {

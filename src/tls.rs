@@ -55,8 +55,15 @@ impl TlsIndex {
             let streams = crate::flow::stream::reassemble(store, conv);
             connection::read(conv, ci as u32, &streams, keys)
         });
+        TlsIndex::from_connections(found.into_iter().flatten())
+    }
+
+    /// The index of connections already read (with [`connection::read`]), in
+    /// conversation order: what [`TlsIndex::build`] makes, for a caller that
+    /// reassembles each conversation once for TLS and HTTP together.
+    pub fn from_connections(found: impl IntoIterator<Item = TlsConnection>) -> TlsIndex {
         let mut index = TlsIndex::default();
-        for conn in found.into_iter().flatten() {
+        for conn in found {
             let id = index.connections.len() as u32;
             index.by_conversation.insert(conn.conversation, id);
             for (i, r) in conn.records.iter().enumerate() {
