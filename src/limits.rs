@@ -90,6 +90,12 @@ pub const MAX_DNS_PENDING: u64 = 65_536;
 /// Segments awaiting an ACK that a TCP stream graph's RTT series remembers;
 /// past it later segments get no RTT point.
 pub const MAX_GRAPH_OUTSTANDING: u64 = 65_536;
+/// Key-log bytes kept from a pcapng's Decryption Secrets Blocks (all
+/// together); the blocks past it are skipped.
+pub const MAX_TLS_SECRETS: u64 = 16 * 1024 * 1024;
+/// DATA bytes kept of one HTTP/2 message body; past it the body is cut
+/// there and marked incomplete.
+pub const MAX_HTTP2_BODY: u64 = 64 * 1024 * 1024;
 
 /// A bound, by the name of its constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -119,6 +125,8 @@ pub enum Limit {
     IoCells,
     DnsPending,
     GraphOutstanding,
+    TlsSecrets,
+    Http2Body,
 }
 
 impl Limit {
@@ -150,6 +158,8 @@ impl Limit {
             Limit::IoCells => "MAX_IO_CELLS",
             Limit::DnsPending => "MAX_DNS_PENDING",
             Limit::GraphOutstanding => "MAX_GRAPH_OUTSTANDING",
+            Limit::TlsSecrets => "MAX_TLS_SECRETS",
+            Limit::Http2Body => "MAX_HTTP2_BODY",
         }
     }
 
@@ -181,6 +191,8 @@ impl Limit {
             Limit::IoCells => MAX_IO_CELLS,
             Limit::DnsPending => MAX_DNS_PENDING,
             Limit::GraphOutstanding => MAX_GRAPH_OUTSTANDING,
+            Limit::TlsSecrets => MAX_TLS_SECRETS,
+            Limit::Http2Body => MAX_HTTP2_BODY,
         }
     }
 }
