@@ -10,8 +10,10 @@
 //!
 //! What changes the state lives beside this file: `app/loading.rs` (the
 //! loader's events), `app/views.rs` (opening views), `app/results.rs` (job
-//! results), `app/prompting.rs` (prompt keys, filters, exports).
+//! results), `app/prompting.rs` (prompt keys, filters, exports),
+//! `app/keylog.rs` (a key log loaded after opening).
 
+mod keylog;
 mod loading;
 mod prompting;
 mod results;
@@ -344,6 +346,7 @@ impl App {
                 self.stats.open(&self.cx);
                 self.view = View::Stats;
             }
+            Action::KeyLog => self.open_key_log_prompt(),
             _ => return false,
         }
         true

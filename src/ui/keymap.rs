@@ -31,6 +31,8 @@ pub enum Action {
     Hex,
     /// `t`: follow the decrypted TLS data instead of the TCP bytes.
     Tls,
+    /// `K`: load a TLS key log (the views are decrypted again).
+    KeyLog,
     /// `/`: the display filter, or the search in Follow.
     Find,
     NextMatch,
@@ -71,6 +73,9 @@ const fn plain(c: char) -> Key {
 
 /// One help row for `l` and `z` (the help fits 80x24).
 const STREAM_AND_STATS: &str = "ladder of the packet's TCP stream; z: statistics (Space: next)";
+
+/// One help row for `x`, `t` and `K`.
+const FOLLOW_AND_KEYS: &str = "follow: ASCII / hex; TCP / decrypted TLS; K: load a key log";
 
 /// Every key outside a prompt.
 pub const BINDINGS: &[Binding<Action>] = &[
@@ -186,13 +191,19 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('x')],
         label: "x",
         action: Action::Hex,
-        help: "follow: ASCII / hex; TCP / decrypted TLS",
+        help: FOLLOW_AND_KEYS,
     },
     Binding {
         keys: &[plain('t')],
         label: "t",
         action: Action::Tls,
-        help: "follow: ASCII / hex; TCP / decrypted TLS",
+        help: FOLLOW_AND_KEYS,
+    },
+    Binding {
+        keys: &[plain('K')],
+        label: "K",
+        action: Action::KeyLog,
+        help: FOLLOW_AND_KEYS,
     },
     Binding {
         keys: &[plain('/')],

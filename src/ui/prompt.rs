@@ -23,6 +23,8 @@ pub enum PromptKind {
     Search,
     /// A display filter for the packet list.
     Filter,
+    /// The path of a TLS key log to decrypt with.
+    KeyLog,
 }
 
 /// An open prompt.
@@ -55,6 +57,7 @@ impl Prompt {
             PromptKind::Export(_) => "Export as (in the current directory): ",
             PromptKind::Search => "Search: ",
             PromptKind::Filter => "Filter: ",
+            PromptKind::KeyLog => "TLS key log file: ",
         }
     }
 }

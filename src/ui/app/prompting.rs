@@ -18,7 +18,7 @@ impl App {
             Some(PromptAction::Cancel) => {
                 self.status = match prompt.kind {
                     PromptKind::Export(_) => "export cancelled".into(),
-                    PromptKind::Search | PromptKind::Filter => String::new(),
+                    PromptKind::Search | PromptKind::Filter | PromptKind::KeyLog => String::new(),
                 };
                 self.prompt = None;
             }
@@ -71,6 +71,7 @@ impl App {
                     });
                 }
             }
+            PromptKind::KeyLog => self.load_key_log(prompt),
             PromptKind::Export(_) => {
                 let dir = self.cx.export_dir.clone();
                 self.status = "writing the export …".into();

@@ -260,3 +260,40 @@ fn follow_toggles_to_the_decrypted_tls_data() {
     let s = screen(&mut app, 100, 24);
     assert!(s.contains("Follow TCP stream 0"), "{s}");
 }
+
+#[test]
+fn a_key_log_loaded_after_opening_decrypts_the_views() {
+    let path = manifest().join("sample-captures/tls12-gcm-h1.pcap");
+    let trace = Trace::open(&path).expect("sample capture");
+    let mut app = App::with_trace("tls12-gcm-h1.pcap".into(), trace);
+    if let Some(s) = app.cx.trace.as_deref() {
+        let _ = s.http();
+    }
+    let s = screen(&mut app, 160, 70);
+    assert!(!s.contains("GET /style.css"), "{s}");
+    assert!(s.contains("Application Data"), "{s}");
+    // A file that cannot be read keeps the prompt open with the error.
+    key(&mut app, KeyCode::Char('K'));
+    keys(&mut app, "/nonexistent/keys.log");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 70);
+    assert!(s.contains("TLS key log file: /nonexistent/keys.log"), "{s}");
+    assert!(s.contains("No such file"), "{s}");
+    for _ in 0.."/nonexistent/keys.log".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    let keys_path = manifest().join("sample-captures/tls12-gcm-h1.keys");
+    keys(&mut app, keys_path.to_str().expect("utf-8 path"));
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 70);
+    assert!(s.contains("GET /style.css HTTP/1.1"), "{s}");
+    assert!(
+        s.contains("1 new secrets, 1 of 1 TLS connections decrypted"),
+        "{s}"
+    );
+    // The HTTP view of the stream now lists both requests.
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Char('h'));
+    let s = screen(&mut app, 160, 70);
+    assert!(s.contains("/submit"), "{s}");
+}
