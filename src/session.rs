@@ -133,7 +133,7 @@ impl Session {
     /// the first call and kept.
     pub fn names(&self) -> &NameMap {
         self.names.get_or_init(|| {
-            let names = NameMap::build(&self.trace.store);
+            let names = NameMap::build(&self.trace.store, &self.trace.conversations);
             if let Some(hit) = names.limit_hit() {
                 self.trace.limits.report(hit);
             }
