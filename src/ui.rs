@@ -13,6 +13,7 @@
 pub mod app;
 pub mod conversations_pane;
 pub mod event;
+pub mod export_all;
 pub mod filter_bar;
 pub mod follow_pane;
 pub mod help_pane;

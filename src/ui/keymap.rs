@@ -41,6 +41,8 @@ pub enum Action {
     /// The network tab: every HTTP transaction as a waterfall.
     Network,
     Export,
+    /// `E`: every body listed (the network tab).
+    ExportAll,
     Back,
     Help,
     Quit,
@@ -76,6 +78,9 @@ const STREAM_AND_STATS: &str = "ladder of the packet's TCP stream; z: statistics
 
 /// One help row for `x`, `t` and `K`.
 const FOLLOW_AND_KEYS: &str = "follow: ASCII / hex; TCP / decrypted TLS; K: load a key log";
+
+/// One help row for `e` and `E`.
+const EXPORT: &str = "export a body (HTTP, network; E: all listed), stream (Follow)";
 
 /// Every key outside a prompt.
 pub const BINDINGS: &[Binding<Action>] = &[
@@ -239,7 +244,13 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('e')],
         label: "e",
         action: Action::Export,
-        help: "export the HTTP body (HTTP) or stream bytes (Follow)",
+        help: EXPORT,
+    },
+    Binding {
+        keys: &[plain('E')],
+        label: "E",
+        action: Action::ExportAll,
+        help: EXPORT,
     },
     Binding {
         keys: &[(KeyCode::Esc, false)],

@@ -25,6 +25,9 @@ pub enum PromptKind {
     Filter,
     /// The path of a TLS key log to decrypt with.
     KeyLog,
+    /// A directory for every body the network tab lists (these
+    /// transactions).
+    ExportAll(std::sync::Arc<Vec<u32>>),
 }
 
 /// An open prompt.
@@ -58,6 +61,7 @@ impl Prompt {
             PromptKind::Search => "Search: ",
             PromptKind::Filter => "Filter: ",
             PromptKind::KeyLog => "TLS key log file: ",
+            PromptKind::ExportAll(_) => "Export every listed body into the directory: ",
         }
     }
 }
