@@ -21,7 +21,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Colour of what the client sends (also in Follow).
 pub const CLIENT: Color = Color::LightRed;
@@ -58,6 +58,101 @@ pub struct LadderState {
     /// The connection's journeys (one per transaction), when the HTTP index
     /// was ready as the ladder was built: drawn as a strip above it.
     pub journeys: Vec<crate::journey::Journey>,
+    /// Packets that start an HTTP message, and what the arrow says of it
+    /// (`GET /js/x.js`, `200 OK, 8,894 B, 75 ms`), when the HTTP index was
+    /// ready.
+    pub notes: BTreeMap<u32, String>,
+    /// A pause between two rows at least this long is marked idle.
+    idle_ns: i64,
+}
+
+/// The shortest pause marked idle on the ladder's time axis...
+const IDLE_MIN_NS: i64 = 100_000_000;
+/// ... and how many times the connection's median pause it must be.
+const IDLE_FACTOR: i64 = 10;
+
+/// The HTTP messages of conversation `conversation`, by their first packet.
+fn http_notes(trace: &Session, conversation: u32) -> BTreeMap<u32, String> {
+    let mut notes = BTreeMap::new();
+    let Some(http) = trace.http_if_ready() else {
+        return notes;
+    };
+    let ts = &http.transactions;
+    let from = ts.partition_point(|t| t.conversation < conversation);
+    let time = |p: u32| trace.store.relative_ns(p as usize).unwrap_or(0);
+    for t in ts[from..]
+        .iter()
+        .take_while(|t| t.conversation == conversation)
+    {
+        if let Some(head) = t
+            .request
+            .as_ref()
+            .and_then(|m| Some((m, m.head(&trace.store)?)))
+        {
+            if let crate::http::parse::StartLine::Request { method, uri, .. } = &head.1.start {
+                notes.insert(head.0.first_packet, format!("{method} {uri}"));
+            }
+        }
+        let Some(m) = &t.response else { continue };
+        let Some(head) = m.head(&trace.store) else {
+            continue;
+        };
+        if let crate::http::parse::StartLine::Response { code, reason, .. } = &head.start {
+            let mut note = format!("{code} {reason}, {} B", grouped(m.body.len));
+            if let Some(q) = &t.request {
+                let took = time(m.last_packet) - time(q.first_packet);
+                note.push_str(&format!(", {}", crate::journey::format_duration(took)));
+            }
+            notes.insert(m.first_packet, note);
+        }
+    }
+    notes
+}
+
+/// `n` with thousands separated by commas (`8,894`).
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// When a row starts and ends (a phase label has no time).
+fn row_times(row: &Row) -> Option<(i64, i64)> {
+    match row {
+        Row::Segment(s) => Some((s.time_ns, s.time_ns)),
+        Row::Fold(f) => Some((f.start_ns, f.end_ns)),
+        Row::Phase(_) => None,
+    }
+}
+
+/// The pause before each row (0 for the first, and for phase labels).
+fn pauses(rows: &[Row]) -> Vec<i64> {
+    let mut last: Option<i64> = None;
+    rows.iter()
+        .map(|r| match row_times(r) {
+            Some((start, end)) => {
+                let pause = last.map_or(0, |l| start.saturating_sub(l).max(0));
+                last = Some(end);
+                pause
+            }
+            None => 0,
+        })
+        .collect()
+}
+
+/// The idle threshold of a connection: [`IDLE_FACTOR`] times its median
+/// pause, at least [`IDLE_MIN_NS`].
+fn idle_threshold(rows: &[Row]) -> i64 {
+    let mut p: Vec<i64> = pauses(rows).into_iter().filter(|&p| p > 0).collect();
+    p.sort_unstable();
+    let median = p.get(p.len() / 2).copied().unwrap_or(0);
+    median.saturating_mul(IDLE_FACTOR).max(IDLE_MIN_NS)
 }
 
 /// The TLS handshake's packets, once the index that knows them is built.
@@ -94,6 +189,8 @@ impl LadderState {
                     crate::journey::journeys_of(trace.trace(), http, trace.names(), conversation)
                 })
                 .unwrap_or_default(),
+            notes: http_notes(trace, conversation),
+            idle_ns: i64::MAX,
         };
         state.rebuild();
         state.select_packet(packet);
@@ -127,6 +224,24 @@ impl LadderState {
     }
 
     fn rebuild(&mut self) {
+        self.rebuild_rows();
+        self.idle_ns = idle_threshold(&self.rows);
+    }
+
+    /// The note of a row: the first HTTP message starting in it.
+    fn note_of(&self, row: &Row) -> Option<&str> {
+        let (first, last) = match row {
+            Row::Segment(s) => (s.packet, s.packet),
+            Row::Fold(f) => (f.first_packet, f.last_packet),
+            Row::Phase(_) => return None,
+        };
+        self.notes
+            .range(first..=last)
+            .next()
+            .map(|(_, n)| n.as_str())
+    }
+
+    fn rebuild_rows(&mut self) {
         let every = match &self.every {
             Some(every) => every,
             None => {
@@ -269,9 +384,27 @@ fn arrow(label: &str, gap: usize, from: Side, fill: char) -> String {
 
 const MARGIN: usize = 16;
 
-/// One row of the diagram as a line `width` columns wide.
-fn row_line(row: &Row, width: usize, selected: bool) -> Line<'static> {
+/// One row of the diagram as a line `width` columns wide, with the HTTP
+/// message it starts (`note`) and the idle pause before it (`idle`).
+fn row_line(
+    row: &Row,
+    width: usize,
+    selected: bool,
+    note: Option<&str>,
+    idle: Option<i64>,
+) -> Line<'static> {
     let gap = width.saturating_sub(MARGIN + 3).max(8);
+    let mut prefix = String::new();
+    if let Some(ns) = idle {
+        prefix.push_str(&format!(
+            "⋯ {} idle · ",
+            crate::journey::format_duration(ns)
+        ));
+    }
+    if let Some(n) = note {
+        prefix.push_str(&sanitize(n));
+        prefix.push_str(" · ");
+    }
     let (left, mid, style) = match row {
         Row::Phase(p) => {
             let label = format!(" {} ", p.label());
@@ -283,7 +416,7 @@ fn row_line(row: &Row, width: usize, selected: bool) -> Line<'static> {
         }
         Row::Segment(s) => {
             let left = format!("{:>9} {:>5}", secs(s.time_ns), s.packet + 1);
-            let label = sanitize(&s.label()).into_owned();
+            let label = format!("{prefix}{}", sanitize(&s.label()));
             let mut style = Style::default().fg(side_color(s.from));
             if !s.analysis.is_empty() {
                 style = style.add_modifier(Modifier::BOLD);
@@ -292,7 +425,7 @@ fn row_line(row: &Row, width: usize, selected: bool) -> Line<'static> {
         }
         Row::Fold(f) => {
             let left = format!("{:>9} {:>5}", secs(f.start_ns), f.first_packet + 1);
-            let label = format!("▸ {}", f.label());
+            let label = format!("▸ {prefix}{}", f.label());
             let style = Style::default()
                 .fg(side_color(f.from))
                 .add_modifier(Modifier::BOLD);
@@ -303,8 +436,10 @@ fn row_line(row: &Row, width: usize, selected: bool) -> Line<'static> {
     if selected {
         style = style.add_modifier(Modifier::REVERSED);
     }
+    // An idle pause also shows on the time axis: a dotted rail.
+    let rail = if idle.is_some() { "┊" } else { "│" };
     Line::from(vec![
-        Span::raw(format!("{left:<MARGIN$}│")),
+        Span::raw(format!("{left:<MARGIN$}{rail}")),
         Span::styled(mid, style),
         Span::raw("│"),
     ])
@@ -595,6 +730,7 @@ fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut LadderState, note: 
         ),
         Span::styled(names, Style::default().add_modifier(Modifier::BOLD)),
     ])];
+    let pauses = pauses(&state.rows);
     lines.extend(
         state
             .rows
@@ -602,7 +738,10 @@ fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut LadderState, note: 
             .enumerate()
             .skip(state.offset)
             .take(height)
-            .map(|(i, r)| row_line(r, width, i == state.selected)),
+            .map(|(i, r)| {
+                let idle = pauses.get(i).copied().filter(|&p| p >= state.idle_ns);
+                row_line(r, width, i == state.selected, state.note_of(r), idle)
+            }),
     );
     let title = format!(
         "Ladder: TCP stream {}{} (Enter/Space: fold, a: all, Esc: back)",

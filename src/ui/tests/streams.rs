@@ -297,3 +297,55 @@ fn a_key_log_loaded_after_opening_decrypts_the_views() {
     let s = screen(&mut app, 160, 70);
     assert!(s.contains("/submit"), "{s}");
 }
+
+/// The ladder's arrows name the HTTP messages they start, and a pause of
+/// the connection shows on its time axis: the keep-alive sample with three
+/// seconds added before frame 24 (the second request).
+#[test]
+fn ladder_annotates_http_messages_and_marks_idle_pauses() {
+    let mut bytes = std::fs::read(manifest().join("sample-captures/keepalive-3-requests.pcap"))
+        .expect("sample");
+    assert_eq!(&bytes[..4], &[0xd4, 0xc3, 0xb2, 0xa1], "little-endian pcap");
+    let (mut at, mut frame) = (24usize, 1u32);
+    while at + 16 <= bytes.len() {
+        let len = u32::from_le_bytes(bytes[at + 8..at + 12].try_into().expect("4 bytes")) as usize;
+        if frame >= 24 {
+            let sec = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) + 3;
+            bytes[at..at + 4].copy_from_slice(&sec.to_le_bytes());
+        }
+        at += 16 + len;
+        frame += 1;
+    }
+    let capture = crate::capture::Capture::from_bytes(
+        crate::capture::CaptureBytes::Owned(bytes),
+        "paused.pcap".into(),
+    )
+    .expect("capture");
+    let trace = Trace::load(capture, |_| true).expect("trace");
+    let mut app = App::with_trace("paused.pcap".into(), trace);
+    if let Some(s) = app.cx.trace.as_deref() {
+        let _ = s.http();
+    }
+    key(&mut app, KeyCode::Char('g'));
+    for _ in 1..6 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Char('l'));
+    let s = screen(&mut app, 200, 50);
+    let line = |needle: &str| {
+        s.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} in\n{s}"))
+            .to_string()
+    };
+    assert!(line("GET /index.html · [PSH, ACK]").contains("│─"), "{s}");
+    assert!(line("200 OK, 11,088 B").contains("8 segments"), "{s}");
+    let paused = line("GET /style.css");
+    assert!(
+        paused.contains("⋯ 3.00 s idle · GET /style.css"),
+        "{paused}"
+    );
+    assert!(paused.contains("┊"), "{paused}");
+    // Only the one pause is idle.
+    assert_eq!(s.matches(" idle · ").count(), 1, "{s}");
+}
