@@ -220,13 +220,13 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('n')],
         label: "n",
         action: Action::NextMatch,
-        help: "follow: next / previous match",
+        help: "follow: next / previous match; ladder: journey phase",
     },
     Binding {
         keys: &[plain('N')],
         label: "N",
         action: Action::PrevMatch,
-        help: "follow: next / previous match",
+        help: "follow: next / previous match; ladder: journey phase",
     },
     Binding {
         keys: &[plain('h')],

@@ -228,6 +228,66 @@ impl LadderState {
         self.idle_ns = idle_threshold(&self.rows);
     }
 
+    /// The journey phases of the connection by their first packet: (first
+    /// packet, name, duration).
+    fn phase_starts(&self) -> Vec<(u32, &'static str, i64)> {
+        let mut v: Vec<_> = self
+            .journeys
+            .iter()
+            .flat_map(|j| j.phases())
+            .map(|(k, s)| (s.first, k.name(), s.duration_ns()))
+            .collect();
+        v.sort_by_key(|p| p.0);
+        v.dedup_by_key(|p| p.0);
+        v
+    }
+
+    /// Selects the first packet of the next (`forward`) or previous journey
+    /// phase from the selected row; the packet and what it starts, if any.
+    pub fn jump_phase(&mut self, forward: bool) -> Option<(u32, String)> {
+        let here = self.packet_of(self.selected).unwrap_or(0);
+        let phases = self.phase_starts();
+        let target = if forward {
+            phases.into_iter().find(|p| p.0 > here)
+        } else {
+            phases.into_iter().rev().find(|p| p.0 < here)
+        }?;
+        self.select_packet(target.0);
+        Some((
+            target.0,
+            format!(
+                "{} phase: frame {}, {}",
+                target.1,
+                target.0 + 1,
+                crate::journey::format_duration(target.2)
+            ),
+        ))
+    }
+
+    /// The phase drawn in column `x` of a strip bar `width` cells wide: its
+    /// first packet (the latest-starting phase wins where bars overlap).
+    fn phase_at(&self, x: usize, width: usize) -> Option<(u32, String)> {
+        let axis = strip_axis(&self.journeys);
+        let mut hit = None;
+        for j in &self.journeys {
+            for (kind, s) in j.phases() {
+                let (from, to) = axis.cells(s.start_ns, s.end_ns, width);
+                if (from..to.max(from + 1)).contains(&x) {
+                    hit = Some((s.first, kind.name(), s.duration_ns()));
+                }
+            }
+        }
+        let (first, name, ns) = hit?;
+        Some((
+            first,
+            format!(
+                "{name} phase: frame {}, {}",
+                first + 1,
+                crate::journey::format_duration(ns)
+            ),
+        ))
+    }
+
     /// The note of a row: the first HTTP message starting in it.
     fn note_of(&self, row: &Row) -> Option<&str> {
         let (first, last) = match row {
@@ -454,6 +514,11 @@ pub struct LadderPane {
     /// An unfold waiting for the unfolded rows.
     waiting: Option<Action>,
     pub area: Rect,
+    /// Where the journey strip was drawn (a click on its bar selects the
+    /// phase under it); empty without a strip.
+    strip: Rect,
+    /// Where the ladder itself was drawn (below the strip).
+    rows_area: Rect,
 }
 
 impl LadderPane {
@@ -551,6 +616,7 @@ impl LadderPane {
 
     pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
         let page = usize::from(self.area.height.saturating_sub(3));
+        let rows_area = self.ladder_area();
         let Some(state) = self.state.as_mut() else {
             return Handled::Ignored;
         };
@@ -564,12 +630,35 @@ impl LadderPane {
                             self.apply(cx, action);
                             return Handled::Consumed;
                         }
+                        Action::NextMatch | Action::PrevMatch => {
+                            let jumped = state.jump_phase(action == Action::NextMatch);
+                            let Some((p, what)) = jumped else {
+                                cx.post(Msg::Status("no further journey phase".into()));
+                                return Handled::Consumed;
+                            };
+                            cx.post(Msg::Status(what));
+                            Some(p)
+                        }
                         _ => return Handled::Ignored,
                     }
                 }
             }
             Input::Scroll(_, delta) => state.move_by(delta),
-            Input::Click(at) => match row_in(self.area, 1, at) {
+            Input::Click(at) if self.strip.contains(at) => {
+                // The bar is the strip's first line inside its border.
+                let width = usize::from(self.strip.width.saturating_sub(2));
+                let x = usize::from(at.x.saturating_sub(self.strip.x + 1));
+                if at.y != self.strip.y + 1 {
+                    return Handled::Consumed;
+                }
+                let Some((p, what)) = state.phase_at(x, width) else {
+                    return Handled::Consumed;
+                };
+                state.select_packet(p);
+                cx.post(Msg::Status(what));
+                Some(p)
+            }
+            Input::Click(at) => match row_in(rows_area, 1, at) {
                 Some(r) => state.click(r),
                 None => return Handled::Ignored,
             },
@@ -594,16 +683,37 @@ impl LadderPane {
         } else {
             ""
         };
+        self.strip = Rect::default();
         let area = match journey_strip_height(state, area) {
             0 => area,
             h => {
                 let [top, rest] =
                     Layout::vertical([Constraint::Length(h), Constraint::Min(3)]).areas(area);
                 draw_journey(frame, top, state);
+                self.strip = top;
                 rest
             }
         };
+        self.rows_area = area;
         draw_state(frame, area, state, note);
+    }
+
+    /// Where the ladder's rows are (the pane without the journey strip).
+    pub fn ladder_area(&self) -> Rect {
+        if self.rows_area.is_empty() {
+            self.area
+        } else {
+            self.rows_area
+        }
+    }
+}
+
+/// The time axis of the journey strip: from the first phase to the last.
+fn strip_axis(journeys: &[crate::journey::Journey]) -> crate::journey::Axis {
+    let extents: Vec<_> = journeys.iter().filter_map(|j| j.extent()).collect();
+    crate::journey::Axis {
+        start_ns: extents.iter().map(|e| e.start_ns).min().unwrap_or(0),
+        end_ns: extents.iter().map(|e| e.end_ns).max().unwrap_or(0),
     }
 }
 
@@ -621,14 +731,10 @@ fn journey_strip_height(state: &LadderState, area: Rect) -> u16 {
 /// connection's time axis, then the phases of the selected row's
 /// transaction with their durations, coloured alike.
 fn draw_journey(frame: &mut Frame<'_>, area: Rect, state: &LadderState) {
-    use crate::journey::{format_duration, Axis};
+    use crate::journey::format_duration;
     use crate::ui::network_pane::{bar, phase_color};
     let width = usize::from(area.width.saturating_sub(2));
-    let extents: Vec<_> = state.journeys.iter().filter_map(|j| j.extent()).collect();
-    let axis = Axis {
-        start_ns: extents.iter().map(|e| e.start_ns).min().unwrap_or(0),
-        end_ns: extents.iter().map(|e| e.end_ns).max().unwrap_or(0),
-    };
+    let axis = strip_axis(&state.journeys);
     // Every transaction's phases on one line.
     let mut cells: Vec<Span<'static>> = vec![Span::raw(" ".repeat(width))];
     for j in &state.journeys {

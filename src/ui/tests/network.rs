@@ -144,3 +144,31 @@ fn e_exports_the_selected_body_and_capital_e_every_listed_one() {
     assert!(s.contains("wrote 0 bodies"), "{s}");
     assert!(s.contains("3 not written"), "{s}");
 }
+
+#[test]
+fn n_and_a_click_on_the_journey_strip_jump_to_a_phase() {
+    let mut app = keepalive();
+    key(&mut app, KeyCode::Char('g'));
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Down);
+    }
+    // Frame 6: GET /index.html.
+    key(&mut app, KeyCode::Char('l'));
+    key(&mut app, KeyCode::Char('n'));
+    let s = screen(&mut app, 200, 50);
+    assert!(s.contains("receive phase: frame 8"), "{s}");
+    assert_eq!(app.packets.selected, 7);
+    key(&mut app, KeyCode::Char('N'));
+    let s = screen(&mut app, 200, 50);
+    assert!(s.contains("phase: frame 6"), "{s}");
+    assert_eq!(app.packets.selected, 5);
+    // The strip's bar starts with the DNS lookup, which opens the capture.
+    let y = s
+        .lines()
+        .position(|l| l.contains("Journey: 3 transactions"))
+        .expect("the strip") as u16;
+    click(&mut app, 1, y + 1);
+    let s = screen(&mut app, 200, 50);
+    assert!(s.contains("dns phase: frame 1"), "{s}");
+    assert_eq!(app.packets.selected, 0);
+}

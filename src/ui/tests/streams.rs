@@ -66,9 +66,10 @@ fn ladder_folds_unfold_and_select_packets() {
     assert_eq!(app.packets.selected, 2, "first segment is frame 3");
     key(&mut app, KeyCode::Down);
     assert_eq!(app.packets.selected, 3);
-    // A click on a row selects it: row 0 of the pane is its header.
+    // A click on a row selects it: row 0 of the ladder is its header (the
+    // journey strip, when drawn, sits above it).
     screen(&mut app, 120, 40);
-    let area = app.ladder.area;
+    let area = app.ladder.ladder_area();
     click(&mut app, area.x + 20, area.y + 2 + 3);
     assert_eq!(
         app.packets.selected, 4,
