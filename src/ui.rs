@@ -26,6 +26,7 @@ pub mod network_pane;
 pub mod packets_pane;
 pub mod prompt;
 pub mod render;
+pub mod stats_charts;
 pub mod stats_pane;
 pub mod terminal;
 #[cfg(test)]

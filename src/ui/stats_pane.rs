@@ -2,13 +2,15 @@
 //! ([`StatsData::compute`] is what a background job runs): the protocol
 //! hierarchy as a tree with bars, the endpoints table, the I/O graph (a
 //! braille line chart of frames per interval, the interval chosen to fit
-//! the width) and the TCP stream graph (Stevens: sequence number against
-//! time, with the receiving side's window line). Drawing only reads the
+//! the width), the TCP stream graph (Stevens: sequence number against
+//! time, with the receiving side's window line), its throughput and its
+//! round-trip times ([`super::stats_charts`]). Drawing only reads the
 //! results; every axis goes through [`crate::stats::scale`], so a
 //! one-packet or zero-duration capture still draws.
 //!
 //! `z` opens it (as tshark's `-z`), Space goes to the next screen, the
-//! arrows scroll the tree and the table.
+//! arrows scroll the tree and the table, and zoom (↑↓) and pan (←→) the
+//! charts (`g`: all of it).
 
 use super::app::{movement, Ctx, Handled, Input};
 use super::jobs::{JobKind, Output};
@@ -23,6 +25,7 @@ use crate::stats::tcp_graph::{self, TcpGraph};
 use crate::stats::Selection;
 use crate::text::sanitize;
 use crate::ui::keymap::Action;
+use crate::ui::stats_charts::{axis_labels, draw_rtt, draw_throughput, zoomed, Zoom};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::symbols::Marker;
@@ -42,6 +45,15 @@ pub enum StatsTab {
     Endpoints,
     IoGraph,
     TcpGraph,
+    Throughput,
+    Rtt,
+}
+
+impl StatsTab {
+    /// A chart (zoomed and panned with the arrows) rather than a list.
+    pub fn is_chart(self) -> bool {
+        !matches!(self, StatsTab::Hierarchy | StatsTab::Endpoints)
+    }
 }
 
 /// Everything the statistics screens show, computed in one job.
@@ -101,6 +113,8 @@ pub struct StatsPane {
     pub offset: usize,
     /// The job computing `data` is running.
     pub building: bool,
+    /// The charts' window on their x axis.
+    pub zoom: Zoom,
 }
 
 fn bar(fraction: f64, width: usize) -> String {
@@ -151,9 +165,23 @@ impl StatsPane {
                     StatsTab::Hierarchy => StatsTab::Endpoints,
                     StatsTab::Endpoints => StatsTab::IoGraph,
                     StatsTab::IoGraph => StatsTab::TcpGraph,
-                    StatsTab::TcpGraph => StatsTab::Hierarchy,
+                    StatsTab::TcpGraph => StatsTab::Throughput,
+                    StatsTab::Throughput => StatsTab::Rtt,
+                    StatsTab::Rtt => StatsTab::Hierarchy,
                 };
                 self.offset = 0;
+                self.zoom = Zoom::default();
+                Handled::Consumed
+            }
+            Input::Action(a) if self.tab.is_chart() => {
+                match a {
+                    Action::Up => self.zoom.zoom(true),
+                    Action::Down => self.zoom.zoom(false),
+                    Action::Fold => self.zoom.pan(false),
+                    Action::Unfold => self.zoom.pan(true),
+                    Action::Top => self.zoom = Zoom::default(),
+                    _ => return Handled::Ignored,
+                }
                 Handled::Consumed
             }
             Input::Action(a) => match movement(a, 10) {
@@ -202,8 +230,10 @@ impl StatsPane {
         match self.tab {
             StatsTab::Hierarchy => draw_hierarchy(frame, area, &data.hierarchy, self.offset),
             StatsTab::Endpoints => draw_endpoints(frame, area, &data.endpoints, self.offset),
-            StatsTab::IoGraph => draw_io(frame, area, data.io.as_ref()),
-            StatsTab::TcpGraph => draw_tcp(frame, area, data.tcp.as_ref()),
+            StatsTab::IoGraph => draw_io(frame, area, data.io.as_ref(), &self.zoom),
+            StatsTab::TcpGraph => draw_tcp(frame, area, data.tcp.as_ref(), &self.zoom),
+            StatsTab::Throughput => draw_throughput(frame, area, data.tcp.as_ref(), &self.zoom),
+            StatsTab::Rtt => draw_rtt(frame, area, data.tcp.as_ref(), &self.zoom),
         }
     }
 }
@@ -275,24 +305,8 @@ pub fn draw_endpoints(frame: &mut Frame<'_>, area: Rect, e: &Endpoints, offset: 
     );
 }
 
-fn axis_labels(bounds: [f64; 2], unit: &str) -> Vec<Line<'static>> {
-    let span = bounds[1] - bounds[0];
-    // Enough decimals to tell the three labels apart.
-    let decimals = match span {
-        s if s >= 100.0 => 0,
-        s if s >= 1.0 => 2,
-        s if s >= 0.01 => 4,
-        _ => 6,
-    };
-    let mid = bounds[0] + span / 2.0;
-    [bounds[0], mid, bounds[1]]
-        .iter()
-        .map(|v| Line::from(format!("{v:.decimals$}{unit}")))
-        .collect()
-}
-
 /// The I/O graph: frames per interval against time.
-pub fn draw_io(frame: &mut Frame<'_>, area: Rect, io: Option<&IoStat>) {
+pub fn draw_io(frame: &mut Frame<'_>, area: Rect, io: Option<&IoStat>, zoom: &Zoom) {
     let Some(io) = io.filter(|s| !s.rows.is_empty()) else {
         frame.render_widget(
             Paragraph::new("no interval to draw: the capture has no duration")
@@ -313,14 +327,17 @@ pub fn draw_io(frame: &mut Frame<'_>, area: Rect, io: Option<&IoStat>) {
             )
         })
         .collect();
-    let xs = scale::bounds_of(points.iter().map(|p| p.0));
-    let ys = scale::axis_bounds(0.0, points.iter().map(|p| p.1).fold(0.0, f64::max));
+    let (points, xs, ys) = zoomed(&points, zoom, true);
     let dataset = Dataset::default()
         .name("frames")
         .marker(Marker::Braille)
         .graph_type(GraphType::Line)
         .data(&points);
-    let title = format!("I/O Graph: frames per {} s", io.interval_us as f64 / 1e6);
+    let title = format!(
+        "I/O Graph: frames per {} s{}",
+        io.interval_us as f64 / 1e6,
+        zoom.note()
+    );
     let chart = Chart::new(vec![dataset])
         .block(block(&title, true))
         .x_axis(Axis::default().bounds(xs).labels(axis_labels(xs, "s")))
@@ -329,7 +346,7 @@ pub fn draw_io(frame: &mut Frame<'_>, area: Rect, io: Option<&IoStat>) {
 }
 
 /// The TCP stream graph: Stevens points and the receive-window line.
-pub fn draw_tcp(frame: &mut Frame<'_>, area: Rect, g: Option<&TcpGraph>) {
+pub fn draw_tcp(frame: &mut Frame<'_>, area: Rect, g: Option<&TcpGraph>, zoom: &Zoom) {
     let Some(g) = g.filter(|g| !g.segments.is_empty()) else {
         frame.render_widget(
             Paragraph::new("no TCP data segments to draw").block(block("TCP Stream Graph", true)),
@@ -339,7 +356,11 @@ pub fn draw_tcp(frame: &mut Frame<'_>, area: Rect, g: Option<&TcpGraph>) {
     };
     let stevens = g.stevens();
     let window = g.window_line();
-    let xs = scale::bounds_of(stevens.iter().chain(window.iter()).map(|p| p.0));
+    let both: Vec<(f64, f64)> = stevens.iter().chain(window.iter()).copied().collect();
+    let (_, xs, _) = zoomed(&both, zoom, false);
+    let inside = |p: &&(f64, f64)| p.0 >= xs[0] && p.0 <= xs[1];
+    let stevens: Vec<(f64, f64)> = stevens.iter().filter(inside).copied().collect();
+    let window: Vec<(f64, f64)> = window.iter().filter(inside).copied().collect();
     let ys = scale::bounds_of(stevens.iter().chain(window.iter()).map(|p| p.1));
     let datasets = vec![
         Dataset::default()
@@ -354,10 +375,11 @@ pub fn draw_tcp(frame: &mut Frame<'_>, area: Rect, g: Option<&TcpGraph>) {
             .data(&window),
     ];
     let title = format!(
-        "TCP Stream Graph (Stevens), tcp.stream {}: {} segments, {} retransmitted",
+        "TCP Stream Graph (Stevens), tcp.stream {}: {} segments, {} retransmitted{}",
         g.stream,
         g.segments.len(),
-        g.segments.iter().filter(|s| s.retransmission).count()
+        g.segments.iter().filter(|s| s.retransmission).count(),
+        zoom.note()
     );
     let chart = Chart::new(datasets)
         .block(block(&title, true))
@@ -404,6 +426,8 @@ mod tests {
             (StatsTab::Endpoints, "endpoints"),
             (StatsTab::IoGraph, "io_graph"),
             (StatsTab::TcpGraph, "tcp_graph"),
+            (StatsTab::Throughput, "throughput"),
+            (StatsTab::Rtt, "rtt"),
         ] {
             pane.tab = tab;
             for (w, h) in [(80, 24), (200, 50)] {
@@ -462,6 +486,24 @@ mod tests {
         assert!(draw(&mut app).contains("I/O Graph"));
         press(&mut app, ' ');
         assert!(draw(&mut app).contains("TCP Stream Graph"));
+        press(&mut app, ' ');
+        assert!(draw(&mut app).contains("Throughput, tcp.stream 0"));
+        // ↑ zooms in, ← → pan, g shows the whole again.
+        let key = |app: &mut App, code: KeyCode| {
+            app.handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+            app.settle();
+        };
+        key(&mut app, KeyCode::Up);
+        key(&mut app, KeyCode::Up);
+        assert!(draw(&mut app).contains("zoom ×4"));
+        key(&mut app, KeyCode::Left);
+        assert_eq!(app.stats.zoom.center, 0.4375);
+        key(&mut app, KeyCode::Char('g'));
+        assert!(app.stats.zoom.is_whole());
+        press(&mut app, ' ');
+        assert!(draw(&mut app).contains("Round Trip Time, tcp.stream 0"));
+        press(&mut app, ' ');
+        assert!(draw(&mut app).contains("Protocol Hierarchy"));
     }
 
     #[test]
@@ -482,6 +524,8 @@ mod tests {
             StatsTab::Endpoints,
             StatsTab::IoGraph,
             StatsTab::TcpGraph,
+            StatsTab::Throughput,
+            StatsTab::Rtt,
         ] {
             pane.tab = tab;
             for (w, h) in [(80, 24), (1, 1), (200, 50)] {
