@@ -12,7 +12,7 @@
 //! arrows scroll the tree and the table, and zoom (↑↓) and pan (←→) the
 //! charts (`g`: all of it).
 
-use super::app::{movement, Ctx, Handled, Input};
+use super::app::{movement, Ctx, Handled, Input, Msg};
 use super::jobs::{JobKind, Output};
 use super::render::block;
 use crate::flow::{Direction, Protocol};
@@ -115,6 +115,55 @@ pub struct StatsPane {
     pub building: bool,
     /// The charts' window on their x axis.
     pub zoom: Zoom,
+    /// The endpoints table's order, and its selected row.
+    pub endpoint_sort: EndpointSort,
+    pub endpoint: usize,
+}
+
+/// The orders of the endpoints table (`s` goes to the next).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EndpointSort {
+    /// Most packets first (tshark's order).
+    #[default]
+    Packets,
+    Bytes,
+    TxBytes,
+    RxBytes,
+    Address,
+}
+
+impl EndpointSort {
+    fn next(self) -> EndpointSort {
+        match self {
+            EndpointSort::Packets => EndpointSort::Bytes,
+            EndpointSort::Bytes => EndpointSort::TxBytes,
+            EndpointSort::TxBytes => EndpointSort::RxBytes,
+            EndpointSort::RxBytes => EndpointSort::Address,
+            EndpointSort::Address => EndpointSort::Packets,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            EndpointSort::Packets => "packets",
+            EndpointSort::Bytes => "bytes",
+            EndpointSort::TxBytes => "Tx bytes",
+            EndpointSort::RxBytes => "Rx bytes",
+            EndpointSort::Address => "address",
+        }
+    }
+
+    /// Sorts `list` (stable: ties keep tshark's order).
+    fn apply(self, list: &mut [endpoints::Endpoint]) {
+        use std::cmp::Reverse;
+        match self {
+            EndpointSort::Packets => list.sort_by_key(|e| Reverse(e.packets())),
+            EndpointSort::Bytes => list.sort_by_key(|e| Reverse(e.bytes())),
+            EndpointSort::TxBytes => list.sort_by_key(|e| Reverse(e.tx_bytes)),
+            EndpointSort::RxBytes => list.sort_by_key(|e| Reverse(e.rx_bytes)),
+            EndpointSort::Address => list.sort_by_key(|e| e.address),
+        }
+    }
 }
 
 fn bar(fraction: f64, width: usize) -> String {
@@ -158,8 +207,11 @@ impl StatsPane {
         self.offset = 0;
     }
 
-    pub fn handle(&mut self, input: Input) -> Handled {
+    pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
         match input {
+            Input::Action(a) if self.tab == StatsTab::Endpoints && a != Action::Toggle => {
+                self.endpoints_key(a, cx)
+            }
             Input::Action(Action::Toggle) => {
                 self.tab = match self.tab {
                     StatsTab::Hierarchy => StatsTab::Endpoints,
@@ -205,6 +257,37 @@ impl StatsPane {
         }
     }
 
+    /// The endpoints table's keys: move, `s` sorts, Enter applies the
+    /// selected endpoint as the packet list's display filter.
+    fn endpoints_key(&mut self, a: Action, cx: &Ctx) -> Handled {
+        let Some(d) = self.data.as_mut() else {
+            return Handled::Ignored;
+        };
+        let n = d.endpoints.list.len();
+        if let Some(delta) = movement(a, 10) {
+            self.endpoint = crate::ui::app::step(self.endpoint, delta, n);
+            return Handled::Consumed;
+        }
+        match a {
+            Action::Sort => {
+                self.endpoint_sort = self.endpoint_sort.next();
+                self.endpoint_sort.apply(&mut d.endpoints.list);
+                self.endpoint = 0;
+                cx.post(Msg::Status(format!(
+                    "endpoints by {}",
+                    self.endpoint_sort.name()
+                )));
+            }
+            Action::Activate => {
+                if let Some(e) = d.endpoints.list.get(self.endpoint) {
+                    cx.post(Msg::ApplyFilter(e.filter(d.endpoints.kind)));
+                }
+            }
+            _ => return Handled::Ignored,
+        }
+        Handled::Consumed
+    }
+
     /// Rows of the screen shown (for scrolling).
     fn rows(&self) -> usize {
         let Some(d) = &self.data else { return 0 };
@@ -229,7 +312,13 @@ impl StatsPane {
         };
         match self.tab {
             StatsTab::Hierarchy => draw_hierarchy(frame, area, &data.hierarchy, self.offset),
-            StatsTab::Endpoints => draw_endpoints(frame, area, &data.endpoints, self.offset),
+            StatsTab::Endpoints => {
+                let title = format!(
+                    " by {} (s: sort, Enter: apply as filter)",
+                    self.endpoint_sort.name()
+                );
+                draw_endpoints(frame, area, &data.endpoints, self.endpoint, &title)
+            }
             StatsTab::IoGraph => draw_io(frame, area, data.io.as_ref(), &self.zoom),
             StatsTab::TcpGraph => draw_tcp(frame, area, data.tcp.as_ref(), &self.zoom),
             StatsTab::Throughput => draw_throughput(frame, area, data.tcp.as_ref(), &self.zoom),
@@ -265,7 +354,15 @@ pub fn draw_hierarchy(frame: &mut Frame<'_>, area: Rect, h: &Hierarchy, offset: 
 }
 
 /// The endpoints table, most packets first.
-pub fn draw_endpoints(frame: &mut Frame<'_>, area: Rect, e: &Endpoints, offset: usize) {
+pub fn draw_endpoints(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    e: &Endpoints,
+    selected: usize,
+    note: &str,
+) {
+    let height = usize::from(area.height.saturating_sub(3)).max(1);
+    let offset = selected.saturating_sub(height - 1);
     let header = Row::new([
         "Address", "Packets", "Bytes", "Tx Pkts", "Tx Bytes", "Rx Pkts", "Rx Bytes",
     ])
@@ -273,9 +370,15 @@ pub fn draw_endpoints(frame: &mut Frame<'_>, area: Rect, e: &Endpoints, offset: 
     let rows: Vec<Row<'_>> = e
         .list
         .iter()
+        .enumerate()
         .skip(offset)
-        .take(usize::from(area.height.saturating_sub(3)))
-        .map(|p| {
+        .take(height)
+        .map(|(i, p)| {
+            let style = if i == selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
             Row::new([
                 sanitize(&p.address.to_string()).into_owned(),
                 p.packets().to_string(),
@@ -285,6 +388,7 @@ pub fn draw_endpoints(frame: &mut Frame<'_>, area: Rect, e: &Endpoints, offset: 
                 p.rx_packets.to_string(),
                 p.rx_bytes.to_string(),
             ])
+            .style(style)
         })
         .collect();
     let widths = [
@@ -296,7 +400,7 @@ pub fn draw_endpoints(frame: &mut Frame<'_>, area: Rect, e: &Endpoints, offset: 
         Constraint::Length(8),
         Constraint::Length(10),
     ];
-    let title = format!("{} Endpoints ({})", e.kind.title(), e.list.len());
+    let title = format!("{} Endpoints ({}){note}", e.kind.title(), e.list.len());
     frame.render_widget(
         Table::new(rows, widths)
             .header(header)
@@ -504,6 +608,88 @@ mod tests {
         assert!(draw(&mut app).contains("Round Trip Time, tcp.stream 0"));
         press(&mut app, ' ');
         assert!(draw(&mut app).contains("Protocol Hierarchy"));
+    }
+
+    #[test]
+    fn endpoints_sort_and_apply_as_filter() {
+        use crate::ui::app::{App, View};
+        use crate::ui::event::Event;
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-captures/textbook-visit.pcap");
+        let trace = crate::trace::Trace::open(&path).expect("sample capture");
+        let mut app = App::with_trace("textbook-visit.pcap".into(), trace);
+        let key = |app: &mut App, code: KeyCode| {
+            app.handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+            app.settle();
+        };
+        key(&mut app, KeyCode::Char('z'));
+        key(&mut app, KeyCode::Char(' '));
+        assert_eq!(app.stats.tab, StatsTab::Endpoints);
+        let list = |app: &App| -> Vec<String> {
+            let d = app.stats.data.as_ref().expect("computed");
+            d.endpoints
+                .list
+                .iter()
+                .map(|e| e.address.to_string())
+                .collect()
+        };
+        // tshark's order: most packets first; by address the other way here.
+        assert_eq!(list(&app), ["10.77.0.1", "10.77.0.2"]);
+        for _ in 0..4 {
+            key(&mut app, KeyCode::Char('s'));
+        }
+        assert_eq!(app.stats.endpoint_sort, EndpointSort::Address);
+        assert!(
+            app.status.contains("endpoints by address"),
+            "{}",
+            app.status
+        );
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.view, View::Packets);
+        assert_eq!(
+            app.packets.filter_text.as_deref(),
+            Some("ip.addr == 10.77.0.2")
+        );
+    }
+
+    #[test]
+    fn endpoint_filters_name_the_layer() {
+        use endpoints::{Address, Endpoint, Kind};
+        let e = |address| Endpoint {
+            address,
+            tx_packets: 0,
+            tx_bytes: 0,
+            rx_packets: 0,
+            rx_bytes: 0,
+        };
+        let v4: std::net::IpAddr = "10.0.0.1".parse().expect("ip");
+        let v6: std::net::IpAddr = "fe80::1".parse().expect("ip");
+        assert_eq!(e(Address::Ip(v4)).filter(Kind::Ip), "ip.addr == 10.0.0.1");
+        assert_eq!(
+            e(Address::Ip(v6)).filter(Kind::Ipv6),
+            "ipv6.addr == fe80::1"
+        );
+        assert_eq!(
+            e(Address::Port(v4, 80)).filter(Kind::Tcp),
+            "ip.addr == 10.0.0.1 && tcp.port == 80"
+        );
+        assert_eq!(
+            e(Address::Port(v6, 53)).filter(Kind::Udp),
+            "ipv6.addr == fe80::1 && udp.port == 53"
+        );
+        assert_eq!(
+            e(Address::Ether([2, 0, 0, 0, 0, 1])).filter(Kind::Eth),
+            "eth.addr == 02:00:00:00:00:01"
+        );
+        for f in [
+            e(Address::Ip(v6)).filter(Kind::Ipv6),
+            e(Address::Port(v4, 80)).filter(Kind::Tcp),
+            e(Address::Ether([2, 0, 0, 0, 0, 1])).filter(Kind::Eth),
+        ] {
+            assert!(crate::filter::Filter::compile(&f).is_ok(), "{f}");
+        }
     }
 
     #[test]
