@@ -240,6 +240,15 @@ impl<'a> RecordReader<'a> {
         }
     }
 
+    /// [`crate::limits::MAX_TLS_SECRETS`] reached by the Decryption
+    /// Secrets Blocks read so far.
+    pub fn tls_secrets_limit(&self) -> Option<crate::limits::LimitHit> {
+        match &self.inner {
+            Inner::Pcap(_) => None,
+            Inner::PcapNg(r) => r.tls_secrets_limit(),
+        }
+    }
+
     /// Set when the file ended in the middle of a record.
     pub fn warning(&self) -> Option<&CaptureWarning> {
         match &self.inner {

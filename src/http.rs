@@ -45,7 +45,7 @@ pub enum HeadBytes {
 /// One HTTP message as found in a direction's stream, described by where its
 /// parts are rather than by copies: the head is parsed again when asked for
 /// ([`Message::head`], a microsecond), the body is ranges of stream offsets
-/// ([`parse::Body::pieces`]) read again on demand ([`Message::body_bytes`]).
+/// ([`parse::Body::pieces`]) read again on demand ([`HttpIndex::body_bytes`]).
 #[derive(Debug, Clone)]
 pub struct Message {
     head: HeadBytes,
@@ -128,24 +128,6 @@ impl Message {
                 .or_else(|| parse::partial_request(bytes))
         } else {
             parse::parse_response(bytes).ok()
-        }
-    }
-
-    /// The body's bytes (de-chunked, content codings still applied), read
-    /// again from the capture: reassembles the message's direction of its
-    /// connection, in time proportional to that direction. For cleartext
-    /// TCP only: over TLS (and for HTTP/2) the offsets refer to the
-    /// decrypted stream, so read the body with [`HttpIndex::streams`] and
-    /// [`Message::body_in`].
-    pub fn body_bytes(&self, store: &PacketStore, conversations: &Conversations) -> Vec<u8> {
-        if self.body.is_empty() {
-            return Vec::new();
-        }
-        match conversations.get(self.conversation) {
-            Some(conv) => self
-                .body
-                .gather(&stream::reassemble_direction(store, conv, self.dir).bytes),
-            None => Vec::new(),
         }
     }
 
@@ -353,7 +335,7 @@ impl HttpIndex {
                     }
                 };
                 if crate::http2::is_http2(&streams[client.index()]) {
-                    let h2 = crate::http2::read(streams, client);
+                    let h2 = crate::http2::read(streams, client, &limits);
                     out.0.extend(h2.transactions(conv.stream, ci as u32));
                     out.1.push((ci as u32, h2));
                 } else {
@@ -438,6 +420,25 @@ impl HttpIndex {
                 .map(|c| stream::reassemble_direction(store, c, dir))
                 .unwrap_or_default(),
         )
+    }
+
+    /// Message `m`'s body bytes (de-chunked, content codings still
+    /// applied), read again: out of the decrypted stream of a TLS connection
+    /// (HTTPS, HTTP/2 over TLS), else out of its TCP direction reassembled
+    /// again, in time proportional to that direction. To read several
+    /// bodies of one connection, reassemble it once with
+    /// [`HttpIndex::streams`] and use [`Message::body_in`].
+    pub fn body_bytes(
+        &self,
+        store: &PacketStore,
+        conversations: &Conversations,
+        m: &Message,
+    ) -> Vec<u8> {
+        if m.body.is_empty() {
+            return Vec::new();
+        }
+        let stream = self.stream_of(store, conversations, m.conversation, m.dir);
+        m.body.gather(&stream.bytes)
     }
 
     fn push(&mut self, t: Transaction) {
@@ -577,6 +578,40 @@ impl HttpIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Over TLS the body offsets refer to the decrypted stream: the body
+    /// read again is the file the server sent, for HTTP/1.1 over TLS 1.2
+    /// and HTTP/2 over TLS 1.3.
+    #[test]
+    fn bodies_over_tls_read_from_the_decrypted_stream() {
+        let dir = format!("{}/sample-captures", env!("CARGO_MANIFEST_DIR"));
+        for (name, uri, file) in [
+            ("tls12-gcm-h1", "/style.css", "style.css"),
+            ("tls13-h2", "/index.html", "index.html"),
+            ("tls10-cbc-sha1", "/style.css", "style.css"),
+        ] {
+            let mut trace =
+                crate::trace::Trace::open(std::path::Path::new(&format!("{dir}/{name}.pcap")))
+                    .expect("sample");
+            let keys = std::fs::read_to_string(format!("{dir}/{name}.keys")).expect("keys");
+            assert!(trace.add_key_log(&keys).is_empty());
+            let index = HttpIndex::build(&trace.store, &trace.conversations, &trace.keys);
+            let t = index
+                .transactions
+                .iter()
+                .find(|t| {
+                    let head = t.request.as_ref().and_then(|m| m.head(&trace.store));
+                    head.is_some_and(|h| h.uri() == Some(uri))
+                })
+                .unwrap_or_else(|| panic!("{name}: no request for {uri}"));
+            let m = t.response.as_ref().expect("response");
+            let body = index.body_bytes(&trace.store, &trace.conversations, m);
+            let want = std::fs::read(format!("{dir}/content/{file}")).expect("content");
+            assert_eq!(body, want, "{name}");
+            let streams = index.streams(&trace.store, &trace.conversations, m.conversation);
+            assert_eq!(m.body_in(&streams), want, "{name}");
+        }
+    }
 
     fn dir(bytes: &[u8], closed: bool) -> DirStream {
         DirStream {

@@ -104,6 +104,12 @@ pub const MAX_SNMP_VARBINDS: u64 = 256;
 /// Earlier datagrams of a UDP conversation read for a QUIC row's context
 /// (the Initial keys' DCID, the short header's DCID length).
 pub const MAX_QUIC_CONTEXT_WALK: u64 = 20_000;
+/// Key-log bytes kept from a pcapng's Decryption Secrets Blocks (all
+/// together); the blocks past it are skipped.
+pub const MAX_TLS_SECRETS: u64 = 16 * 1024 * 1024;
+/// DATA bytes kept of one HTTP/2 message body; past it the body is cut
+/// there and marked incomplete.
+pub const MAX_HTTP2_BODY: u64 = 64 * 1024 * 1024;
 
 /// A bound, by the name of its constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -133,6 +139,8 @@ pub enum Limit {
     IoCells,
     DnsPending,
     GraphOutstanding,
+    TlsSecrets,
+    Http2Body,
 }
 
 impl Limit {
@@ -164,6 +172,8 @@ impl Limit {
             Limit::IoCells => "MAX_IO_CELLS",
             Limit::DnsPending => "MAX_DNS_PENDING",
             Limit::GraphOutstanding => "MAX_GRAPH_OUTSTANDING",
+            Limit::TlsSecrets => "MAX_TLS_SECRETS",
+            Limit::Http2Body => "MAX_HTTP2_BODY",
         }
     }
 
@@ -195,6 +205,8 @@ impl Limit {
             Limit::IoCells => MAX_IO_CELLS,
             Limit::DnsPending => MAX_DNS_PENDING,
             Limit::GraphOutstanding => MAX_GRAPH_OUTSTANDING,
+            Limit::TlsSecrets => MAX_TLS_SECRETS,
+            Limit::Http2Body => MAX_HTTP2_BODY,
         }
     }
 }

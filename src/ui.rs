@@ -13,6 +13,7 @@
 pub mod app;
 pub mod conversations_pane;
 pub mod event;
+pub mod export_all;
 pub mod filter_bar;
 pub mod follow_pane;
 pub mod help_pane;
@@ -25,6 +26,7 @@ pub mod network_pane;
 pub mod packets_pane;
 pub mod prompt;
 pub mod render;
+pub mod stats_charts;
 pub mod stats_pane;
 pub mod terminal;
 #[cfg(test)]

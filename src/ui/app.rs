@@ -10,8 +10,10 @@
 //!
 //! What changes the state lives beside this file: `app/loading.rs` (the
 //! loader's events), `app/views.rs` (opening views), `app/results.rs` (job
-//! results), `app/prompting.rs` (prompt keys, filters, exports).
+//! results), `app/prompting.rs` (prompt keys, filters, exports),
+//! `app/keylog.rs` (a key log loaded after opening).
 
+mod keylog;
 mod loading;
 mod prompting;
 mod results;
@@ -85,6 +87,8 @@ pub enum Msg {
         conversation: u32,
         packet: u32,
     },
+    /// Apply this display filter to the packet list, and show it.
+    ApplyFilter(String),
 }
 
 /// What every pane may read: the trace and how its load goes, the jobs, and
@@ -265,6 +269,12 @@ impl App {
                     Msg::Status(s) => self.status = s,
                     Msg::OpenPrompt(p) => self.prompt = Some(p),
                     Msg::Show(v) => self.view = v,
+                    Msg::ApplyFilter(text) => {
+                        if let Err(e) = self.apply_filter(&text) {
+                            self.status = format!("filter {text}: {e}");
+                        }
+                        self.view = View::Packets;
+                    }
                     Msg::OpenHttp {
                         conversation,
                         packet,
@@ -319,7 +329,7 @@ impl App {
             View::Http => self.http.handle(input, cx),
             View::Network => self.network.handle(input, cx),
             View::Help => self.help.handle(input, cx),
-            View::Stats => self.stats.handle(input),
+            View::Stats => self.stats.handle(input, cx),
         }
     }
 
@@ -344,6 +354,7 @@ impl App {
                 self.stats.open(&self.cx);
                 self.view = View::Stats;
             }
+            Action::KeyLog => self.open_key_log_prompt(),
             _ => return false,
         }
         true

@@ -55,6 +55,8 @@ pub enum JobKind {
     Journeys,
     /// The statistics screens' results.
     Stats,
+    /// A key log loaded after opening, and the HTTP index rebuilt with it.
+    KeyLog,
 }
 
 impl JobKind {
@@ -73,6 +75,7 @@ impl JobKind {
             JobKind::Export => "writing the export",
             JobKind::Journeys => "tracing the journeys",
             JobKind::Stats => "computing statistics",
+            JobKind::KeyLog => "decrypting with the key log",
         }
     }
 }
@@ -102,6 +105,9 @@ pub enum Output {
     Journeys(Vec<super::network_pane::NetworkRow>, Arc<Session>),
     /// The statistics screens' results.
     Stats(Box<super::stats_pane::StatsData>),
+    /// The session decrypting with a key log, and the status line; or why
+    /// the file could not be read (the prompt back with its error).
+    KeyLog(Result<(Arc<Session>, String), Prompt>),
 }
 
 /// What a worker reports.

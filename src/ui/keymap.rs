@@ -31,6 +31,8 @@ pub enum Action {
     Hex,
     /// `t`: follow the decrypted TLS data instead of the TCP bytes.
     Tls,
+    /// `K`: load a TLS key log (the views are decrypted again).
+    KeyLog,
     /// `/`: the display filter, or the search in Follow.
     Find,
     NextMatch,
@@ -39,6 +41,8 @@ pub enum Action {
     /// The network tab: every HTTP transaction as a waterfall.
     Network,
     Export,
+    /// `E`: every body listed (the network tab).
+    ExportAll,
     Back,
     Help,
     Quit,
@@ -71,6 +75,12 @@ const fn plain(c: char) -> Key {
 
 /// One help row for `l` and `z` (the help fits 80x24).
 const STREAM_AND_STATS: &str = "ladder of the packet's TCP stream; z: statistics (Space: next)";
+
+/// One help row for `x`, `t` and `K`.
+const FOLLOW_AND_KEYS: &str = "follow: ASCII / hex; TCP / decrypted TLS; K: load a key log";
+
+/// One help row for `e` and `E`.
+const EXPORT: &str = "export a body (HTTP, network; E: all listed), stream (Follow)";
 
 /// Every key outside a prompt.
 pub const BINDINGS: &[Binding<Action>] = &[
@@ -186,13 +196,19 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('x')],
         label: "x",
         action: Action::Hex,
-        help: "follow: ASCII / hex; TCP / decrypted TLS",
+        help: FOLLOW_AND_KEYS,
     },
     Binding {
         keys: &[plain('t')],
         label: "t",
         action: Action::Tls,
-        help: "follow: ASCII / hex; TCP / decrypted TLS",
+        help: FOLLOW_AND_KEYS,
+    },
+    Binding {
+        keys: &[plain('K')],
+        label: "K",
+        action: Action::KeyLog,
+        help: FOLLOW_AND_KEYS,
     },
     Binding {
         keys: &[plain('/')],
@@ -204,13 +220,13 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('n')],
         label: "n",
         action: Action::NextMatch,
-        help: "follow: next / previous match",
+        help: "follow: next / previous match; ladder: journey phase",
     },
     Binding {
         keys: &[plain('N')],
         label: "N",
         action: Action::PrevMatch,
-        help: "follow: next / previous match",
+        help: "follow: next / previous match; ladder: journey phase",
     },
     Binding {
         keys: &[plain('h')],
@@ -228,7 +244,13 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('e')],
         label: "e",
         action: Action::Export,
-        help: "export the HTTP body (HTTP) or stream bytes (Follow)",
+        help: EXPORT,
+    },
+    Binding {
+        keys: &[plain('E')],
+        label: "E",
+        action: Action::ExportAll,
+        help: EXPORT,
     },
     Binding {
         keys: &[(KeyCode::Esc, false)],

@@ -23,6 +23,11 @@ pub enum PromptKind {
     Search,
     /// A display filter for the packet list.
     Filter,
+    /// The path of a TLS key log to decrypt with.
+    KeyLog,
+    /// A directory for every body the network tab lists (these
+    /// transactions).
+    ExportAll(std::sync::Arc<Vec<u32>>),
 }
 
 /// An open prompt.
@@ -55,6 +60,8 @@ impl Prompt {
             PromptKind::Export(_) => "Export as (in the current directory): ",
             PromptKind::Search => "Search: ",
             PromptKind::Filter => "Filter: ",
+            PromptKind::KeyLog => "TLS key log file: ",
+            PromptKind::ExportAll(_) => "Export every listed body into the directory: ",
         }
     }
 }

@@ -69,7 +69,7 @@ impl App {
     }
 
     /// Shows `trace` (a preview, then the whole file).
-    fn install_trace(&mut self, trace: Arc<Session>) {
+    pub(super) fn install_trace(&mut self, trace: Arc<Session>) {
         let replaced = self.cx.trace.replace(trace).is_some();
         // The endings of the trace before are of no use.
         self.cx.jobs.cancel(JobKind::Endings);
