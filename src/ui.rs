@@ -51,10 +51,29 @@ pub fn run(path: PathBuf) -> std::io::Result<Exit> {
 /// Runs the TUI on `path`, decrypting TLS with `keys` (from `--keylog`) and
 /// with the keys the capture itself carries.
 pub fn run_with_keys(path: PathBuf, keys: crate::tls::KeyLog) -> std::io::Result<Exit> {
+    let name = path.display().to_string();
+    run_app(name, move |tx| loader::spawn_loader(path, keys, tx))
+}
+
+/// Runs the TUI on a capture from a network interface, until the user quits.
+#[cfg(feature = "live")]
+pub fn run_capture(
+    started: crate::live::iface::Started,
+    keys: crate::tls::KeyLog,
+) -> std::io::Result<Exit> {
+    let name = started.interface().to_string();
+    run_app(name, move |tx| loader::spawn_capture(started, keys, tx))
+}
+
+/// The TUI over what `spawn_loader` starts loading.
+fn run_app(
+    name: String,
+    spawn_loader: impl FnOnce(std::sync::mpsc::Sender<event::Event>),
+) -> std::io::Result<Exit> {
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut app = app::App::new(path.display().to_string(), tx.clone());
+    let mut app = app::App::new(name, tx.clone());
     app.loader_started();
-    loader::spawn_loader(path, keys, tx.clone());
+    spawn_loader(tx.clone());
     let mut guard = terminal::Guard::enter()?;
     event::spawn_input(tx, guard.stop_flag());
     let mut events = event::Channel::new(rx);

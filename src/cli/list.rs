@@ -5,6 +5,7 @@ use crate::columns;
 use crate::fields::{self, FieldDef, PacketView, Value};
 use crate::filter::Filter;
 use crate::journey::NameMap;
+use crate::session::Session;
 use crate::text::sanitize;
 use anyhow::Result;
 use clap::Args;
@@ -61,34 +62,144 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
         .map(Filter::compile)
         .transpose()
         .map_err(|e| anyhow::anyhow!("invalid display filter:\n{e}"))?;
+    // A pipe is listed as it arrives, as `tshark -r -` does (the trees of
+    // -V and --json wait for the end).
+    if crate::live::is_stream(&args.file) && !args.verbose && !args.json {
+        return run_stream(args, &defs, &format, filter.as_ref());
+    }
     let session = open_session(&args.file)?;
-    let trace = session.trace();
-    // The HTTP index is built only when something shown reads it: the Info
-    // column, an `http.*` field or filter.
-    let needs_http = defs.is_empty()
+    let mut out = stdout();
+    let written = (|| -> std::io::Result<()> {
+        let trace = session.trace();
+        if args.verbose || args.json {
+            let http = needs_http(args, &defs, filter.as_ref()).then(|| session.http());
+            let shown = |index: usize| {
+                filter
+                    .as_ref()
+                    .is_none_or(|f| f.matches(trace, http, index))
+            };
+            super::list_tree::write(&mut out, trace, http, &shown, args.json)?;
+        } else {
+            if !defs.is_empty() && format.header {
+                header(&mut out, &defs, &format)?;
+            }
+            let rows = Rows {
+                args,
+                defs: &defs,
+                format: &format,
+                filter: filter.as_ref(),
+            };
+            rows.write(&mut out, &session, 0..trace.store.len())?;
+        }
+        out.flush()
+    })();
+    finish_output(written)?;
+    Ok(report_damage(&args.file, session.trace()))
+}
+
+/// `list` of a pipe: the rows of the records that arrived, after each
+/// snapshot of the growing trace.
+fn run_stream(
+    args: &ListArgs,
+    defs: &[&'static FieldDef],
+    format: &super::fields_out::FieldsFormat,
+    filter: Option<&Filter>,
+) -> Result<Outcome> {
+    let rows = Rows {
+        args,
+        defs,
+        format,
+        filter,
+    };
+    let mut out = stdout();
+    let mut printed = 0;
+    let mut failed: Option<std::io::Error> = None;
+    if !defs.is_empty() && format.header {
+        if let Err(e) = header(&mut out, defs, format) {
+            failed = Some(e);
+        }
+    }
+    let mut show = |session: &Session, out: &mut _| -> std::io::Result<()> {
+        let len = session.trace().store.len();
+        let from = std::mem::replace(&mut printed, len);
+        rows.write(out, session, from..len)?;
+        std::io::Write::flush(out)
+    };
+    let ended = crate::live::read_stream(&args.file, |update| {
+        if failed.is_some() {
+            return false;
+        }
+        if let crate::live::Update::Snapshot(trace) = update {
+            if let Err(e) = show(&super::with_keys(*trace), &mut out) {
+                failed = Some(e);
+                return false;
+            }
+        }
+        true
+    });
+    let trace = ended.map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let session = super::with_keys(trace);
+    if failed.is_none() {
+        if let Err(e) = show(&session, &mut out) {
+            failed = Some(e);
+        }
+    }
+    finish_output(failed.map_or(Ok(()), Err))?;
+    Ok(report_damage(&args.file, session.trace()))
+}
+
+/// Whether the HTTP index is needed: the Info column, an `http.*` field or
+/// filter read it.
+fn needs_http(args: &ListArgs, defs: &[&'static FieldDef], filter: Option<&Filter>) -> bool {
+    defs.is_empty()
         || args.verbose
         || args.json
         || defs.iter().any(|d| d.id.is_http())
-        || filter.as_ref().is_some_and(Filter::needs_http);
-    let http = needs_http.then(|| session.http());
-    let shown = |index: usize| {
-        filter
-            .as_ref()
-            .is_none_or(|f| f.matches(trace, http, index))
-    };
-    let names = args.names.then(|| session.names());
-    let mut out = stdout();
-    let written = (|| -> std::io::Result<()> {
-        if args.verbose || args.json {
-            super::list_tree::write(&mut out, trace, http, &shown, args.json)?;
-        } else if defs.is_empty() {
+        || filter.is_some_and(Filter::needs_http)
+}
+
+/// The `-E header=y` line of field names.
+fn header(
+    out: &mut impl Write,
+    defs: &[&'static FieldDef],
+    format: &super::fields_out::FieldsFormat,
+) -> std::io::Result<()> {
+    let names: Vec<&str> = defs.iter().map(|d| d.name).collect();
+    writeln!(out, "{}", names.join(&format.separator))
+}
+
+/// What `list` prints per packet: the columns, or the `-e` fields.
+struct Rows<'a> {
+    args: &'a ListArgs,
+    defs: &'a [&'static FieldDef],
+    format: &'a super::fields_out::FieldsFormat,
+    filter: Option<&'a Filter>,
+}
+
+impl Rows<'_> {
+    /// The rows of the packets in `range` that the filter shows.
+    fn write(
+        &self,
+        out: &mut impl Write,
+        session: &Session,
+        range: std::ops::Range<usize>,
+    ) -> std::io::Result<()> {
+        let (args, defs, format, filter) = (self.args, self.defs, self.format, self.filter);
+        let trace = session.trace();
+        if range.is_empty() {
+            return Ok(());
+        }
+        let http = needs_http(args, defs, filter).then(|| session.http());
+        let shown = |index: usize| filter.is_none_or(|f| f.matches(trace, http, index));
+        let names = args.names.then(|| session.names());
+        if defs.is_empty() {
             // Blocks of rows are formatted on all cores into their own
             // buffers, written out in order a wave of blocks at a time (the
             // buffers stay a few megabytes).
-            let count = trace.store.len();
-            let blocks: Vec<std::ops::Range<usize>> = (0..count)
+            let blocks: Vec<std::ops::Range<usize>> = range
+                .clone()
                 .step_by(ROWS_PER_BLOCK)
-                .map(|s| s..(s + ROWS_PER_BLOCK).min(count))
+                .map(|s| s..(s + ROWS_PER_BLOCK).min(range.end))
                 .collect();
             for wave in blocks.chunks(BLOCKS_PER_WAVE) {
                 let texts = crate::parallel::map_in_order(wave, |block| {
@@ -103,14 +214,10 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
                 }
             }
         } else {
-            if format.header {
-                let names: Vec<&str> = defs.iter().map(|d| d.name).collect();
-                writeln!(out, "{}", names.join(&format.separator))?;
-            }
             let mut values: Vec<Value<'_>> = Vec::new();
             let mut texts: Vec<String> = Vec::new();
             let mut line = String::new();
-            for index in (0..trace.store.len()).filter(|&i| shown(i)) {
+            for index in range.filter(|&i| shown(i)) {
                 let view = PacketView::with_http(trace, http, index);
                 line.clear();
                 for (i, def) in defs.iter().enumerate() {
@@ -126,10 +233,8 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
                 writeln!(out, "{line}")?;
             }
         }
-        out.flush()
-    })();
-    finish_output(written)?;
-    Ok(report_damage(&args.file, trace))
+        Ok(())
+    }
 }
 
 /// Packets formatted together by one thread.

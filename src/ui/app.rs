@@ -14,6 +14,7 @@
 //! `app/keylog.rs` (a key log loaded after opening).
 
 mod keylog;
+pub mod live;
 mod loading;
 mod prompting;
 mod results;
@@ -100,6 +101,8 @@ pub struct Ctx {
     /// A preview is shown while the whole file is still loading.
     pub loading: bool,
     pub load_error: Option<String>,
+    /// A capture that grows (a pipe, an interface): rates, tail following.
+    pub live: Option<live::LiveState>,
     pub jobs: Jobs,
     /// Where exports are written (the current directory unless a test says otherwise).
     pub export_dir: PathBuf,
@@ -159,6 +162,7 @@ impl App {
                 progress: Progress::default(),
                 loading: false,
                 load_error: None,
+                live: None,
                 jobs: Jobs::new(tx),
                 export_dir: PathBuf::from("."),
                 queue: RefCell::new(Vec::new()),
@@ -312,6 +316,7 @@ impl App {
         let Some(action) = keymap::lookup(keymap::BINDINGS, &key) else {
             return false;
         };
+        self.live_input(Some(action));
         if self.route(Input::Action(action)) == Handled::Consumed {
             return true;
         }
@@ -368,6 +373,7 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) => Input::Click(at),
             _ => return false,
         };
+        self.live_input(None);
         self.route(input) == Handled::Consumed
     }
 

@@ -55,6 +55,7 @@ impl App {
                 }
                 true
             }
+            LoadEvent::Live(ev) => self.on_live(ev),
             LoadEvent::Done(Err(e)) => {
                 self.load_finished();
                 self.cx.load_error = Some(e.to_string());
@@ -64,6 +65,7 @@ impl App {
     }
 
     fn load_finished(&mut self) {
+        self.live_ended();
         self.cx.loading = false;
         self.loader_running = false;
     }
