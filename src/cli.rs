@@ -8,6 +8,7 @@ pub mod flows;
 pub mod follow;
 pub mod http;
 pub mod journey;
+pub mod json;
 pub mod ladder;
 pub mod list;
 pub mod list_tree;

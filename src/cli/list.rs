@@ -37,9 +37,16 @@ pub struct ListArgs {
     /// Print each packet's details tree, as `tshark -V`.
     #[arg(short = 'V', long = "verbose", conflicts_with = "fields")]
     pub verbose: bool,
-    /// Print each packet's tree as JSON, as `tshark -T json`.
-    #[arg(long, conflicts_with_all = ["fields", "verbose"])]
+    /// One JSON object per line per packet: the fields of -e (or, without
+    /// -e, the columns as the `_ws.col.*` fields) keyed by field name,
+    /// numbers as numbers.
+    #[arg(long, conflicts_with = "verbose")]
     pub json: bool,
+    /// `-T json`: each packet's tree as JSON, as `tshark -T json` prints it
+    /// (`-T fields` and `-T text` are the default outputs).
+    #[arg(short = 'T', value_name = "FORMAT", value_parser = ["json", "fields", "text"],
+          conflicts_with_all = ["verbose", "json"])]
+    pub output: Option<String>,
     #[command(flatten)]
     pub save: super::save::SaveArgs,
 }
@@ -56,6 +63,15 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
             })
         })
         .collect::<Result<_>>()?;
+    let tree_json = args.output.as_deref() == Some("json");
+    let defs = if args.json && defs.is_empty() {
+        COLUMN_FIELDS
+            .iter()
+            .filter_map(|n| fields::lookup(n))
+            .collect()
+    } else {
+        defs
+    };
     let filter = args
         .display_filter
         .as_deref()
@@ -68,7 +84,7 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
     // column, an `http.*` field or filter.
     let needs_http = defs.is_empty()
         || args.verbose
-        || args.json
+        || tree_json
         || defs.iter().any(|d| d.id.is_http())
         || filter.as_ref().is_some_and(Filter::needs_http);
     let http = needs_http.then(|| session.http());
@@ -88,8 +104,13 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
     let names = args.names.then(|| session.names());
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
-        if args.verbose || args.json {
-            super::list_tree::write(&mut out, trace, http, &shown, args.json)?;
+        if args.verbose || tree_json {
+            super::list_tree::write(&mut out, trace, http, &shown, tree_json)?;
+        } else if args.json {
+            for index in (0..trace.store.len()).filter(|&i| shown(i)) {
+                let view = PacketView::with_http(trace, http, index);
+                super::json::line(&mut out, &super::json::fields(&view, &defs))?;
+            }
         } else if defs.is_empty() {
             for index in (0..trace.store.len()).filter(|&i| shown(i)) {
                 let view = PacketView::with_http(trace, http, index);
@@ -139,6 +160,17 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
     finish_output(written)?;
     Ok(report_damage(&args.file, trace))
 }
+
+/// The fields `list --json` prints without -e: the packet list's columns.
+const COLUMN_FIELDS: [&str; 7] = [
+    "_ws.col.No.",
+    "_ws.col.Time",
+    "_ws.col.Source",
+    "_ws.col.Destination",
+    "_ws.col.Protocol",
+    "_ws.col.Length",
+    "_ws.col.Info",
+];
 
 /// Writes `s` padded with spaces to `width` characters, on the left when
 /// `right` (aligned right) else on the right, as `{:>w}` / `{:<w}` do.
