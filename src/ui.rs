@@ -11,15 +11,18 @@
 //! screen also shows. The terminal is restored on every way out ([`terminal`]).
 
 pub mod app;
+pub mod completion;
 pub mod conversations_pane;
 pub mod event;
 pub mod filter_bar;
+pub mod find;
 pub mod follow_pane;
 pub mod help_pane;
 pub mod http_pane;
 pub mod jobs;
 pub mod keymap;
 pub mod ladder_pane;
+pub mod line_edit;
 pub mod loader;
 pub mod network_pane;
 pub mod packets_pane;

@@ -13,6 +13,7 @@
 //! results), `app/prompting.rs` (prompt keys, filters, exports).
 
 mod loading;
+mod navigation;
 mod prompting;
 mod results;
 mod views;
@@ -132,6 +133,8 @@ pub struct App {
     pub stats: StatsPane,
     pub prompt: Option<Prompt>,
     pub status: String,
+    /// Find, marks, go to: what the packet list's navigation remembers.
+    pub nav: navigation::Navigation,
     /// Filters applied before, oldest first.
     pub filter_history: Vec<String>,
     pub should_quit: bool,
@@ -170,6 +173,7 @@ impl App {
             help: HelpPane::default(),
             prompt: None,
             status: String::new(),
+            nav: navigation::Navigation::default(),
             filter_history: Vec::new(),
             should_quit: false,
             input_error: None,
@@ -231,6 +235,7 @@ impl App {
         let mut changed = match event {
             Event::Key(key) => self.on_key(key),
             Event::Mouse(m) => self.on_mouse(m),
+            Event::Paste(text) => self.on_paste(&text),
             Event::Resize(w, h) => {
                 self.size = Rect::new(0, 0, w, h);
                 true
@@ -291,6 +296,14 @@ impl App {
         // No key is bound with Alt: an Alt+key is an Esc that arrived in one
         // read with the key after it (a terminal cannot tell them apart),
         // so it is handled as both, in order.
+        // In a prompt, Alt+b/f/d and Alt+arrows are readline's word keys.
+        let word_key = matches!(
+            key.code,
+            KeyCode::Char('b' | 'f' | 'd') | KeyCode::Backspace | KeyCode::Left | KeyCode::Right
+        );
+        if key.modifiers.contains(KeyModifiers::ALT) && self.prompt.is_some() && word_key {
+            return self.on_prompt_key(key);
+        }
         if key.modifiers.contains(KeyModifiers::ALT) {
             let esc = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
             let rest = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
@@ -344,7 +357,7 @@ impl App {
                 self.stats.open(&self.cx);
                 self.view = View::Stats;
             }
-            _ => return false,
+            _ => return self.navigate(action),
         }
         true
     }

@@ -55,6 +55,8 @@ pub enum JobKind {
     Journeys,
     /// The statistics screens' results.
     Stats,
+    /// Find packet (Ctrl-F, n, N).
+    Find,
 }
 
 impl JobKind {
@@ -73,6 +75,7 @@ impl JobKind {
             JobKind::Export => "writing the export",
             JobKind::Journeys => "tracing the journeys",
             JobKind::Stats => "computing statistics",
+            JobKind::Find => "finding",
         }
     }
 }
@@ -102,6 +105,8 @@ pub enum Output {
     Journeys(Vec<super::network_pane::NetworkRow>, Arc<Session>),
     /// The statistics screens' results.
     Stats(Box<super::stats_pane::StatsData>),
+    /// A find's match (none: nothing matched), and what was looked for.
+    Find(Option<super::find::Found>, String),
 }
 
 /// What a worker reports.

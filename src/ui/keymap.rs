@@ -39,6 +39,24 @@ pub enum Action {
     /// The network tab: every HTTP transaction as a waterfall.
     Network,
     Export,
+    /// Ctrl-F: find a packet (display filter, string, hex), as Wireshark.
+    FindPacket,
+    /// Ctrl-G: go to a packet by number.
+    GoTo,
+    /// `m`: mark / unmark the selected packet (Wireshark's Ctrl-M, which a
+    /// terminal cannot tell from Enter).
+    Mark,
+    NextMark,
+    PrevMark,
+    /// `M`: unmark every packet.
+    ClearMarks,
+    /// Ctrl-T: set / unset the packet as a time reference.
+    TimeRef,
+    /// First / last packet of the selected packet's conversation.
+    ConversationFirst,
+    ConversationLast,
+    /// `w`: save packets (displayed, marked, the stream) as a capture file.
+    Save,
     Back,
     Help,
     Quit,
@@ -72,6 +90,14 @@ const fn plain(c: char) -> Key {
 /// One help row for `l` and `z` (the help fits 80x24).
 const STREAM_AND_STATS: &str = "ladder of the packet's TCP stream; z: statistics (Space: next)";
 
+/// One help row for follow and its two switches.
+const FOLLOW: &str = "follow the TCP stream; x: ASCII / hex; t: TCP / decrypted TLS";
+/// One help row for find packet and the next / previous match.
+const FIND: &str = "find packet (Tab: filter, hex, string); n N: next / previous";
+/// One help row for the two ways of writing files.
+const SAVE: &str = "e: export body (HTTP) / stream bytes (Follow); w: save packets";
+const BACK: &str = "back to the packet list; ?: this help";
+
 /// Every key outside a prompt.
 pub const BINDINGS: &[Binding<Action>] = &[
     Binding {
@@ -90,25 +116,25 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[(KeyCode::PageUp, false)],
         label: "PgUp",
         action: Action::PageUp,
-        help: "page up / down",
+        help: "page up / down; first / last row",
     },
     Binding {
         keys: &[(KeyCode::PageDown, false)],
         label: "PgDn",
         action: Action::PageDown,
-        help: "page up / down",
+        help: "page up / down; first / last row",
     },
     Binding {
         keys: &[plain('g'), (KeyCode::Home, false)],
         label: "g/Home",
         action: Action::Top,
-        help: "first / last row",
+        help: "page up / down; first / last row",
     },
     Binding {
         keys: &[plain('G'), (KeyCode::End, false)],
         label: "G/End",
         action: Action::Bottom,
-        help: "first / last row",
+        help: "page up / down; first / last row",
     },
     Binding {
         keys: &[(KeyCode::Tab, false)],
@@ -180,19 +206,19 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('f')],
         label: "f",
         action: Action::Follow,
-        help: "follow the packet's TCP stream",
+        help: FOLLOW,
     },
     Binding {
         keys: &[plain('x')],
         label: "x",
         action: Action::Hex,
-        help: "follow: ASCII / hex; TCP / decrypted TLS",
+        help: FOLLOW,
     },
     Binding {
         keys: &[plain('t')],
         label: "t",
         action: Action::Tls,
-        help: "follow: ASCII / hex; TCP / decrypted TLS",
+        help: FOLLOW,
     },
     Binding {
         keys: &[plain('/')],
@@ -201,16 +227,22 @@ pub const BINDINGS: &[Binding<Action>] = &[
         help: "display filter (packet list) / search (Follow)",
     },
     Binding {
+        keys: &[(KeyCode::Char('f'), true)],
+        label: "Ctrl-F",
+        action: Action::FindPacket,
+        help: FIND,
+    },
+    Binding {
         keys: &[plain('n')],
         label: "n",
         action: Action::NextMatch,
-        help: "follow: next / previous match",
+        help: FIND,
     },
     Binding {
         keys: &[plain('N')],
         label: "N",
         action: Action::PrevMatch,
-        help: "follow: next / previous match",
+        help: FIND,
     },
     Binding {
         keys: &[plain('h')],
@@ -219,8 +251,8 @@ pub const BINDINGS: &[Binding<Action>] = &[
         help: "HTTP of the packet's TCP stream / all of it as a waterfall",
     },
     Binding {
-        keys: &[plain('w')],
-        label: "w",
+        keys: &[plain('W')],
+        label: "W",
         action: Action::Network,
         help: "HTTP of the packet's TCP stream / all of it as a waterfall",
     },
@@ -228,19 +260,73 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('e')],
         label: "e",
         action: Action::Export,
-        help: "export the HTTP body (HTTP) or stream bytes (Follow)",
+        help: SAVE,
+    },
+    Binding {
+        keys: &[plain('w')],
+        label: "w",
+        action: Action::Save,
+        help: SAVE,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('g'), true)],
+        label: "Ctrl-G",
+        action: Action::GoTo,
+        help: "go to packet number; Ctrl-T: set/unset time reference",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('t'), true)],
+        label: "Ctrl-T",
+        action: Action::TimeRef,
+        help: "go to packet number; Ctrl-T: set/unset time reference",
+    },
+    Binding {
+        keys: &[plain('m')],
+        label: "m",
+        action: Action::Mark,
+        help: "mark / unmark; next / previous mark; unmark all",
+    },
+    Binding {
+        keys: &[plain(']')],
+        label: "]",
+        action: Action::NextMark,
+        help: "mark / unmark; next / previous mark; unmark all",
+    },
+    Binding {
+        keys: &[plain('[')],
+        label: "[",
+        action: Action::PrevMark,
+        help: "mark / unmark; next / previous mark; unmark all",
+    },
+    Binding {
+        keys: &[plain('M')],
+        label: "M",
+        action: Action::ClearMarks,
+        help: "mark / unmark; next / previous mark; unmark all",
+    },
+    Binding {
+        keys: &[plain('<')],
+        label: "<",
+        action: Action::ConversationFirst,
+        help: "first / last packet of the packet's conversation",
+    },
+    Binding {
+        keys: &[plain('>')],
+        label: ">",
+        action: Action::ConversationLast,
+        help: "first / last packet of the packet's conversation",
     },
     Binding {
         keys: &[(KeyCode::Esc, false)],
         label: "Esc",
         action: Action::Back,
-        help: "back to the packet list",
+        help: BACK,
     },
     Binding {
         keys: &[plain('?')],
         label: "?",
         action: Action::Help,
-        help: "this help",
+        help: BACK,
     },
     Binding {
         keys: &[plain('q'), (KeyCode::Char('c'), true)],
@@ -284,6 +370,12 @@ pub const PROMPT_BINDINGS: &[Binding<PromptAction>] = &[
     },
 ];
 
+/// The prompt's editing keys ([`crate::ui::line_edit`]), for the help screen.
+pub const EDIT_HELP: (&str, &str) = (
+    "Ctrl-A/E/U/K/W",
+    "prompt: readline keys, ← → Alt-B/F move; Tab completes",
+);
+
 /// The mouse, for the help screen.
 pub const MOUSE_HELP: (&str, &str) = ("mouse", "click selects a row or pane, wheel scrolls");
 
@@ -320,6 +412,7 @@ pub fn help_rows() -> Vec<(String, &'static str)> {
     for b in PROMPT_BINDINGS {
         add(b.label, b.help);
     }
+    add(EDIT_HELP.0, EDIT_HELP.1);
     for b in BINDINGS.iter().skip_while(|b| b.action != Action::Back) {
         add(b.label, b.help);
     }
@@ -344,7 +437,7 @@ mod tests {
         assert!(rows
             .iter()
             .any(|(k, h)| k == "Enter Esc ⌫ ↑↓" && h.starts_with("prompt:")));
-        assert_eq!(rows.len(), 20, "fits 80x24: {rows:?}");
+        assert_eq!(rows.len(), 21, "fits 80x24: {rows:?}");
         let key = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(lookup(BINDINGS, &key), Some(Action::Quit));
         let key = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);

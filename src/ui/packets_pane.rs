@@ -22,7 +22,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
+
+mod found;
+pub use found::{found_style, marked_style, MARK, MAX_TIME_REFS};
 
 /// The focused pane of the packets screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -74,6 +77,7 @@ struct RowsKey {
     offset: usize,
     height: usize,
     http: bool,
+    times: u64,
 }
 
 /// The selected packet's tree and bytes.
@@ -112,6 +116,14 @@ pub struct PacketsPane {
     pub bytes_first: usize,
     /// The byte under the bytes pane's cursor (when it is focused).
     pub byte_cursor: usize,
+    /// The frames set as time references (Ctrl-T).
+    pub time_refs: BTreeSet<usize>,
+    /// Bumped whenever the time references change.
+    time_generation: u64,
+    /// The last find's match, highlighted while its packet is selected.
+    pub found: Option<crate::ui::find::Found>,
+    /// The match's details line is still to be unfolded and selected.
+    found_pending: bool,
 }
 
 /// Wireshark-like colouring: SYN/FIN grey, RST red, analysis problems bold red, HTTP green.
@@ -152,9 +164,10 @@ fn bad_checksum(view: &PacketView<'_>) -> bool {
 }
 
 /// Decodes packet `index` into a row of the list.
-fn list_row(trace: &Session, index: usize) -> ListRow {
+fn list_row(pane: &PacketsPane, trace: &Session, index: usize) -> ListRow {
     let view = trace.packet(index);
-    let r = columns::row(&view);
+    let mut r = columns::row(&view);
+    r.time = pane.time_cell(&trace.store, index, r.time);
     let e = trace.store.entry(index).copied();
     let style = e
         .map(|e| {
@@ -275,11 +288,12 @@ impl PacketsPane {
             offset: self.offset,
             height,
             http,
+            times: self.time_generation,
         };
         if self.rows_key != Some(key) {
             self.rows = (self.offset..(self.offset + height).min(self.list_len(cx)))
                 .filter_map(|pos| self.list_packet(cx, pos))
-                .map(|i| list_row(trace, i))
+                .map(|i| list_row(self, trace, i))
                 .collect();
             self.rows_key = Some(key);
         }
@@ -299,6 +313,7 @@ impl PacketsPane {
                 .byte_cursor
                 .min(view.decoded.data.len().saturating_sub(1));
         }
+        self.reveal_found();
         let shown = self.visible_details().len();
         self.detail_selected = self.detail_selected.min(shown.saturating_sub(1));
     }
@@ -433,8 +448,11 @@ impl PacketsPane {
                         self.toggle_detail(action)
                     }
                     Action::Find => {
+                        // The current filter selected: typing replaces it.
                         let input = self.filter_text.clone().unwrap_or_default();
-                        cx.post(Msg::OpenPrompt(Prompt::new(PromptKind::Filter, input)));
+                        let mut prompt = Prompt::selected(PromptKind::Filter, input);
+                        prompt.filter_error = super::filter_bar::compile(&prompt.input).err();
+                        cx.post(Msg::OpenPrompt(prompt));
                     }
                     _ => return Handled::Ignored,
                 }
@@ -487,12 +505,14 @@ impl PacketsPane {
             return;
         };
         let selected_conv = trace.store.entry(self.selected).map(|e| e.conversation);
+        let marks = trace.marks().snapshot();
         let narrow = list_area.width < 110;
         let rows: Vec<Row<'_>> = self
             .rows
             .iter()
             .map(|r| {
-                let mut style = r.style;
+                let marked = marks.contains(r.index);
+                let mut style = if marked { marked_style() } else { r.style };
                 if r.index == self.selected {
                     style = style.add_modifier(Modifier::REVERSED);
                 } else if Some(r.conversation) == selected_conv
@@ -505,7 +525,11 @@ impl PacketsPane {
                 } else {
                     &[0, 1, 2, 3, 4, 5, 6]
                 };
-                Row::new(shown.iter().map(|&c| Cell::from(r.cells[c].as_str()))).style(style)
+                Row::new(shown.iter().map(|&c| match (c, marked) {
+                    (0, true) => Cell::from(format!("{MARK}{}", r.cells[0])),
+                    _ => Cell::from(r.cells[c].as_str()),
+                }))
+                .style(style)
             })
             .collect();
         // Narrow terminals (under 110 columns) drop Time and Length to keep Info readable.
@@ -542,7 +566,7 @@ impl PacketsPane {
                 ],
             )
         };
-        let title = match &self.filter {
+        let mut title = match &self.filter {
             Some(f) => format!(
                 "Packets: {} of {} match \"{}\" (/: edit filter)",
                 f.matches.len(),
@@ -551,6 +575,9 @@ impl PacketsPane {
             ),
             None => "Packets (/: filter)".to_string(),
         };
+        if !marks.is_empty() {
+            title.push_str(&format!(" · {} marked", marks.len()));
+        }
         let table = Table::new(rows, widths)
             .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
             .block(block(&title, self.focus == Pane::List));
@@ -565,6 +592,11 @@ impl PacketsPane {
             .detail_selected
             .saturating_sub(detail_height.saturating_sub(1));
         self.detail_first = first;
+        let found_line = self
+            .found_line()
+            .and_then(|i| self.details.as_ref()?.lines.get(i))
+            .map(|l| l as *const details::Line);
+        let found_bytes = self.found_bytes();
         let lines = self.visible_details();
         if lines.is_empty() {
             return;
@@ -589,6 +621,9 @@ impl PacketsPane {
                 } else {
                     Style::default()
                 };
+                if Some(*l as *const details::Line) == found_line {
+                    style = style.patch(found_style());
+                }
                 if i == self.detail_selected && focus == Pane::Details {
                     style = style.add_modifier(Modifier::REVERSED);
                 }
@@ -621,6 +656,9 @@ impl PacketsPane {
         let cursor = (focus == Pane::Bytes).then_some(self.byte_cursor);
         let style_of = |at: usize| {
             let mut st = Style::default();
+            if found_bytes.contains(&at) {
+                st = found_style();
+            }
             if hl.contains(&at) {
                 st = st.add_modifier(Modifier::REVERSED);
             }

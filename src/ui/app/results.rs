@@ -69,6 +69,7 @@ impl App {
             Output::Export(Ok(message)) => self.status = message,
             // Kept open with its error, so the name can be changed.
             Output::Export(Err(prompt)) => self.prompt = Some(prompt),
+            Output::Find(found, what) => self.found(found, what),
             Output::Journeys(rows, session) => {
                 self.network.install(rows, session);
                 self.network
