@@ -15,6 +15,7 @@ mod error;
 mod pcap;
 mod pcapng;
 mod source;
+pub mod write;
 
 pub use error::{CaptureError, CaptureWarning};
 pub use source::CaptureBytes;

@@ -11,6 +11,7 @@ pub mod journey;
 pub mod ladder;
 pub mod list;
 pub mod list_tree;
+pub mod save;
 pub mod stats;
 
 use crate::session::Session;

@@ -40,6 +40,8 @@ pub struct ListArgs {
     /// Print each packet's tree as JSON, as `tshark -T json`.
     #[arg(long, conflicts_with_all = ["fields", "verbose"])]
     pub json: bool,
+    #[command(flatten)]
+    pub save: super::save::SaveArgs,
 }
 
 pub fn run(args: &ListArgs) -> Result<Outcome> {
@@ -75,6 +77,14 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
             .as_ref()
             .is_none_or(|f| f.matches(trace, http, index))
     };
+    if let Some(path) = &args.save.write {
+        let frames: Vec<u32> = (0..trace.store.len())
+            .filter(|&i| shown(i))
+            .map(|i| i as u32)
+            .collect();
+        super::save::save(trace, &frames, &args.save, path)?;
+        return Ok(report_damage(&args.file, trace));
+    }
     let names = args.names.then(|| session.names());
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
