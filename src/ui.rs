@@ -28,6 +28,7 @@ pub mod network_pane;
 pub mod packets_pane;
 pub mod prompt;
 pub mod render;
+pub mod save;
 pub mod stats_pane;
 pub mod terminal;
 #[cfg(test)]

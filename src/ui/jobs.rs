@@ -57,6 +57,8 @@ pub enum JobKind {
     Stats,
     /// Find packet (Ctrl-F, n, N).
     Find,
+    /// Saving packets as a capture file (`w`).
+    Save,
 }
 
 impl JobKind {
@@ -76,6 +78,7 @@ impl JobKind {
             JobKind::Journeys => "tracing the journeys",
             JobKind::Stats => "computing statistics",
             JobKind::Find => "finding",
+            JobKind::Save => "saving packets",
         }
     }
 }
@@ -107,6 +110,8 @@ pub enum Output {
     Stats(Box<super::stats_pane::StatsData>),
     /// A find's match (none: nothing matched), and what was looked for.
     Find(Option<super::find::Found>, String),
+    /// The status message, or the save prompt back with why not.
+    Save(Result<String, Prompt>),
 }
 
 /// What a worker reports.

@@ -27,6 +27,8 @@ pub enum PromptKind {
     Find(crate::ui::find::FindMode),
     /// Go to packet (Ctrl-G): a frame number.
     GoTo,
+    /// Save packets (`w`): a capture file name.
+    Save(Box<crate::ui::save::SaveTarget>),
 }
 
 /// An open prompt.
@@ -83,6 +85,7 @@ impl Prompt {
             PromptKind::Find(F::StringInDetails) => "Find [string in packet details] (Tab: type): ",
             PromptKind::Find(F::StringInList) => "Find [string in packet list] (Tab: type): ",
             PromptKind::GoTo => "Go to packet: ",
+            PromptKind::Save(ref t) => t.scope.label(),
         }
     }
 

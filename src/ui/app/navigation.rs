@@ -8,6 +8,7 @@ use super::*;
 use crate::ui::find::{self, FindMode, Found};
 use crate::ui::jobs::{JobKind, Output};
 use crate::ui::prompt::PromptKind;
+use crate::ui::save::{self, SaveScope, SaveTarget};
 
 /// What the navigation remembers between keys.
 #[derive(Debug, Clone, Default)]
@@ -122,9 +123,68 @@ impl App {
                     }
                 );
             }
+            Action::Save => self.open_save(&trace),
             _ => return false,
         }
         true
+    }
+
+    /// The save prompt, with the packets of each scope worked out now.
+    fn open_save(&mut self, trace: &Arc<crate::session::Session>) {
+        let displayed = match &self.packets.filter {
+            Some(f) => f.matches.clone(),
+            None => (0..trace.store.len() as u32).collect(),
+        };
+        let marked: Vec<u32> = trace.marks().snapshot().iter().map(|i| i as u32).collect();
+        let stream = trace
+            .store
+            .entry(self.packets.selected)
+            .map(|e| save::stream_frames(trace, e.conversation))
+            .unwrap_or_default();
+        // Marked packets first when there are some: that is why one marks.
+        let scope = if marked.is_empty() {
+            SaveScope::Displayed
+        } else {
+            SaveScope::Marked
+        };
+        let name = save::suggest_name(&self.cx.name, scope, trace.store.capture().format());
+        let target = SaveTarget {
+            scope,
+            displayed,
+            marked,
+            stream,
+            replace: None,
+        };
+        self.prompt = Some(Prompt::new(PromptKind::Save(Box::new(target)), name));
+    }
+
+    /// Writes the save prompt's packets in a job; the prompt comes back
+    /// with why when it cannot (an existing file: Enter again replaces it).
+    pub(super) fn start_save(&mut self, prompt: Prompt) {
+        let Some(trace) = self.cx.trace.clone() else {
+            return;
+        };
+        let dir = self.cx.export_dir.clone();
+        self.status = "saving packets …".into();
+        self.cx.jobs.start(JobKind::Save, move |_| {
+            let PromptKind::Save(target) = &prompt.kind else {
+                return None;
+            };
+            Some(Output::Save(
+                match save::save(&trace, &dir, &prompt.input, target) {
+                    Ok(message) => Ok(message),
+                    Err(refused) => {
+                        let mut target = target.clone();
+                        target.replace = refused.exists;
+                        Err(Prompt {
+                            kind: PromptKind::Save(target),
+                            error: Some(refused.message),
+                            ..prompt
+                        })
+                    }
+                },
+            ))
+        });
     }
 
     /// Starts a find for `text` from the selection, forward or back.

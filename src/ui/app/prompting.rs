@@ -8,6 +8,7 @@ use crate::ui::jobs::{JobKind, Output};
 use crate::ui::keymap::PromptAction;
 use crate::ui::line_edit::Edit;
 use crate::ui::prompt::PromptKind;
+use crate::ui::save;
 use crossterm::event::KeyCode;
 
 impl App {
@@ -26,6 +27,21 @@ impl App {
                     true
                 }
                 PromptKind::Filter => crate::ui::completion::complete(prompt, forward),
+                PromptKind::Save(ref mut target) => {
+                    let input = self.cx.trace().map(|t| t.store.capture().format());
+                    let old = input.map(|f| save::suggest_name(&self.cx.name, target.scope, f));
+                    target.scope = target.scope.cycle(forward);
+                    target.replace = None;
+                    prompt.error = None;
+                    // A suggested name follows the scope; a typed one stays.
+                    if let (Some(old), Some(f)) = (old, input) {
+                        if prompt.input == old {
+                            let new = save::suggest_name(&self.cx.name, target.scope, f);
+                            prompt.set_input(new);
+                        }
+                    }
+                    true
+                }
                 _ => false,
             };
         }
@@ -111,6 +127,7 @@ impl App {
                     });
                 }
             }
+            PromptKind::Save(_) => self.start_save(prompt),
             PromptKind::GoTo => {
                 if let Err(e) = self.go_to(&prompt.input) {
                     self.prompt = Some(Prompt {
