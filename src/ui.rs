@@ -24,6 +24,7 @@ pub mod keymap;
 pub mod ladder_pane;
 pub mod line_edit;
 pub mod loader;
+pub mod long_lines;
 pub mod network_pane;
 pub mod packets_pane;
 pub mod prompt;

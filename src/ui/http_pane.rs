@@ -21,7 +21,7 @@ use ratatui::layout::Position;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::widgets::{Row, Table};
 use ratatui::Frame;
 use std::sync::Arc;
 
@@ -397,6 +397,8 @@ pub struct HttpPane {
     /// The conversation a job is looking at.
     pub building: Option<u32>,
     pub areas: Areas,
+    /// The message's long lines wrapped or cut.
+    pub long: super::long_lines::LongLines,
 }
 
 impl HttpPane {
@@ -540,6 +542,7 @@ impl HttpPane {
                         }
                     }
                     Action::Export => self.export(cx),
+                    _ if self.long.handle(action) => {}
                     _ => return Handled::Ignored,
                 }
             }
@@ -601,14 +604,14 @@ impl HttpPane {
             message: message_area,
         };
         let rebuilding = self.building.is_some();
-        draw_state(frame, self.areas, (state, rebuilding), http, cx);
+        draw_state(frame, self.areas, (state, rebuilding, self.long), http, cx);
     }
 }
 
 fn draw_state(
     frame: &mut Frame<'_>,
     areas: Areas,
-    (state, rebuilding): (&mut HttpState, bool),
+    (state, rebuilding, long): (&mut HttpState, bool, super::long_lines::LongLines),
     http: &HttpIndex,
     cx: &Ctx,
 ) {
@@ -690,13 +693,16 @@ fn draw_state(
     .block(block(&title, state.focus == HttpFocus::List));
     frame.render_widget(table, list_area);
     let lines: Vec<Line<'static>> = if state.message_ready() {
-        state
-            .message
-            .iter()
-            .skip(state.message_offset)
-            .take(message_height)
-            .cloned()
-            .collect()
+        long.fit(
+            state
+                .message
+                .iter()
+                .skip(state.message_offset)
+                .take(message_height)
+                .cloned()
+                .collect(),
+            usize::from(message_area.width.saturating_sub(2)),
+        )
     } else {
         let p = cx
             .jobs
@@ -708,11 +714,10 @@ fn draw_state(
             JobKind::Body.describe()
         ))]
     };
+    let title = format!("Request / response ({})", long.describe());
     frame.render_widget(
-        Paragraph::new(lines).block(block(
-            "Request / response",
-            state.focus == HttpFocus::Message,
-        )),
+        long.paragraph(lines)
+            .block(block(&title, state.focus == HttpFocus::Message)),
         message_area,
     );
 }

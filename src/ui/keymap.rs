@@ -31,6 +31,10 @@ pub enum Action {
     Hex,
     /// `t`: follow the decrypted TLS data instead of the TCP bytes.
     Tls,
+    /// `r`: wrap long lines (follow, HTTP messages) or cut them.
+    Wrap,
+    /// `d`: follow both directions, the client's only, the server's only.
+    Direction,
     /// `/`: the display filter, or the search in Follow.
     Find,
     NextMatch,
@@ -91,7 +95,7 @@ const fn plain(c: char) -> Key {
 const STREAM_AND_STATS: &str = "ladder of the packet's TCP stream; z: statistics (Space: next)";
 
 /// One help row for follow and its two switches.
-const FOLLOW: &str = "follow the TCP stream; x: ASCII / hex; t: TCP / decrypted TLS";
+const FOLLOW: &str = "follow; x hex, t TLS, d direction; r wrap, ←→ scroll (+HTTP)";
 /// One help row for find packet and the next / previous match.
 const FIND: &str = "find packet (Tab: filter, hex, string); n N: next / previous";
 /// One help row for the two ways of writing files.
@@ -218,6 +222,18 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('t')],
         label: "t",
         action: Action::Tls,
+        help: FOLLOW,
+    },
+    Binding {
+        keys: &[plain('d')],
+        label: "d",
+        action: Action::Direction,
+        help: FOLLOW,
+    },
+    Binding {
+        keys: &[plain('r')],
+        label: "r",
+        action: Action::Wrap,
         help: FOLLOW,
     },
     Binding {

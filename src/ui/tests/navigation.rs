@@ -380,3 +380,63 @@ fn saving_marked_packets_asks_before_replacing() {
         25
     );
 }
+
+#[test]
+fn follow_wraps_scrolls_sideways_and_picks_a_direction() {
+    let long = "a".repeat(150) + "-the-end";
+    let req = format!("GET /{long} HTTP/1.1\r\nHost: example.test\r\n\r\n");
+    let resp = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    let mut app = App::with_trace(
+        "long.pcap".into(),
+        connection(req.as_bytes(), resp.as_bytes()),
+    );
+    key(&mut app, KeyCode::Char('f'));
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("GET /aaaa") && s.contains('…'),
+        "cut with an ellipsis: {s}"
+    );
+    assert!(!s.contains("the-end"), "{s}");
+    snap(&mut app, "follow_cut");
+    for _ in 0..12 {
+        key(&mut app, KeyCode::Right);
+    }
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("the-end HTTP/1.1"), "scrolled: {s}");
+    key(&mut app, KeyCode::Char('r'));
+    snap(&mut app, "wrap");
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("│GET /aaaa") && s.contains("the-end HTTP/1.1"),
+        "wrapped: {s}"
+    );
+    // Directions: the server's only, then the client's only, then both.
+    key(&mut app, KeyCode::Char('d'));
+    assert_eq!(app.status, "following client → server only");
+    let s = screen(&mut app, 200, 50);
+    assert!(
+        s.contains("Host: example.test") && !s.contains("200 OK"),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Char('d'));
+    let s = screen(&mut app, 200, 50);
+    assert!(
+        !s.contains("Host: example.test") && s.contains("200 OK"),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Char('d'));
+    let s = screen(&mut app, 200, 50);
+    assert!(
+        s.contains("Host: example.test") && s.contains("200 OK"),
+        "{s}"
+    );
+    // The HTTP message wraps too.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('h'));
+    key(&mut app, KeyCode::Tab);
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("the-end"), "{s}");
+    key(&mut app, KeyCode::Char('r'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("the-end"), "{s}");
+}
