@@ -232,6 +232,10 @@ impl App {
 
     /// Handles one event; returns whether the screen must be redrawn.
     pub fn handle(&mut self, event: Event) -> bool {
+        // A message says what the last key did: the next key or click that
+        // says nothing new makes it stale, so it goes (a resize changes no fact).
+        let user = matches!(event, Event::Key(_) | Event::Mouse(_));
+        let before = self.status.clone();
         let mut changed = match event {
             Event::Key(key) => self.on_key(key),
             Event::Mouse(m) => self.on_mouse(m),
@@ -251,6 +255,10 @@ impl App {
             }
         };
         changed |= self.run_queue();
+        if user && self.status == before && !self.status.is_empty() {
+            self.status.clear();
+            changed = true;
+        }
         self.prepare();
         changed
     }

@@ -174,8 +174,16 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
         (_, Some(e)) => format!(" error: {}", sanitize(e)),
         (Some(t), None) => {
             // The message first: on a narrow screen the end is cut off.
+            // The capture's damage stays said once the message is gone.
+            let damage = match (&t.error, &t.warning) {
+                (Some(e), _) => Some(format!("capture damaged: {e}")),
+                (None, Some(w)) => Some(format!("warning: {w}")),
+                _ => None,
+            };
             let message = if app.status.is_empty() {
-                String::new()
+                damage
+                    .map(|d| format!(" {} │", sanitize(&d)))
+                    .unwrap_or_default()
             } else {
                 format!(" {} │", sanitize(&app.status))
             };
