@@ -34,6 +34,7 @@ pub mod stats_pane;
 pub mod terminal;
 #[cfg(test)]
 mod tests;
+pub mod time_format;
 
 use std::path::PathBuf;
 

@@ -191,7 +191,9 @@ fn with_space(prompt: &Prompt, item: &str) -> String {
 }
 
 fn recheck(prompt: &mut Prompt) {
-    prompt.filter_error = super::filter_bar::compile(&prompt.input).err();
+    if matches!(prompt.kind, super::prompt::PromptKind::Filter) {
+        prompt.filter_error = super::filter_bar::compile(&prompt.input).err();
+    }
 }
 
 /// Draws the dropdown above `prompt_line`, its left edge at the word's column.

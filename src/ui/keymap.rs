@@ -61,6 +61,12 @@ pub enum Action {
     ConversationLast,
     /// `w`: save packets (displayed, marked, the stream) as a capture file.
     Save,
+    /// `T`: the next time display format.
+    TimeFormat,
+    /// `+`: add a column of any field (or show a hidden one).
+    AddColumn,
+    /// `-`: hide a column.
+    HideColumn,
     Back,
     Help,
     Quit,
@@ -94,12 +100,16 @@ const fn plain(c: char) -> Key {
 /// One help row for `l` and `z` (the help fits 80x24).
 const STREAM_AND_STATS: &str = "ladder of the packet's TCP stream; z: statistics (Space: next)";
 
+/// One help row for the panes and the details' folds.
+const PANES: &str = "next / previous pane; ← →: fold / unfold a details layer";
 /// One help row for follow and its two switches.
 const FOLLOW: &str = "follow; x hex, t TLS, d direction; r wrap, ←→ scroll (+HTTP)";
 /// One help row for find packet and the next / previous match.
 const FIND: &str = "find packet (Tab: filter, hex, string); n N: next / previous";
 /// One help row for the two ways of writing files.
 const SAVE: &str = "e: export body (HTTP) / stream bytes (Follow); w: save packets";
+/// One help row for go to, time references and formats.
+const GOTO: &str = "go to packet; Ctrl-T: time reference; T: time format";
 const BACK: &str = "back to the packet list; ?: this help";
 
 /// Every key outside a prompt.
@@ -144,13 +154,25 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[(KeyCode::Tab, false)],
         label: "Tab",
         action: Action::NextPane,
-        help: "next / previous pane",
+        help: PANES,
     },
     Binding {
         keys: &[(KeyCode::BackTab, false)],
         label: "Shift-Tab",
         action: Action::PrevPane,
-        help: "next / previous pane",
+        help: PANES,
+    },
+    Binding {
+        keys: &[(KeyCode::Left, false)],
+        label: "←",
+        action: Action::Fold,
+        help: PANES,
+    },
+    Binding {
+        keys: &[(KeyCode::Right, false)],
+        label: "→",
+        action: Action::Unfold,
+        help: PANES,
     },
     Binding {
         keys: &[plain('c')],
@@ -169,18 +191,6 @@ pub const BINDINGS: &[Binding<Action>] = &[
         label: "Enter",
         action: Action::Activate,
         help: "open a conversation; fold/unfold a ladder run or a layer",
-    },
-    Binding {
-        keys: &[(KeyCode::Left, false)],
-        label: "←",
-        action: Action::Fold,
-        help: "details: fold / unfold the selected layer",
-    },
-    Binding {
-        keys: &[(KeyCode::Right, false)],
-        label: "→",
-        action: Action::Unfold,
-        help: "details: fold / unfold the selected layer",
     },
     Binding {
         keys: &[plain('l')],
@@ -288,13 +298,31 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[(KeyCode::Char('g'), true)],
         label: "Ctrl-G",
         action: Action::GoTo,
-        help: "go to packet number; Ctrl-T: set/unset time reference",
+        help: GOTO,
     },
     Binding {
         keys: &[(KeyCode::Char('t'), true)],
         label: "Ctrl-T",
         action: Action::TimeRef,
-        help: "go to packet number; Ctrl-T: set/unset time reference",
+        help: GOTO,
+    },
+    Binding {
+        keys: &[plain('T')],
+        label: "T",
+        action: Action::TimeFormat,
+        help: GOTO,
+    },
+    Binding {
+        keys: &[plain('+')],
+        label: "+",
+        action: Action::AddColumn,
+        help: "add a column of any field (or show one) / hide a column",
+    },
+    Binding {
+        keys: &[plain('-')],
+        label: "-",
+        action: Action::HideColumn,
+        help: "add a column of any field (or show one) / hide a column",
     },
     Binding {
         keys: &[plain('m')],

@@ -24,7 +24,9 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 use std::collections::{BTreeSet, HashSet};
 
+mod column_layout;
 mod found;
+pub use column_layout::{Col, Columns, BUILTIN, MAX_CUSTOM};
 pub use found::{found_style, marked_style, MARK, MAX_TIME_REFS};
 
 /// The focused pane of the packets screen.
@@ -66,6 +68,8 @@ struct ListRow {
     conversation: u32,
     /// No., Time, Source, Destination, Protocol, Length, Info.
     cells: [String; 7],
+    /// The custom columns' values.
+    extra: Vec<String>,
     style: Style,
 }
 
@@ -78,6 +82,7 @@ struct RowsKey {
     height: usize,
     http: bool,
     times: u64,
+    columns: u64,
 }
 
 /// The selected packet's tree and bytes.
@@ -118,6 +123,12 @@ pub struct PacketsPane {
     pub byte_cursor: usize,
     /// The frames set as time references (Ctrl-T).
     pub time_refs: BTreeSet<usize>,
+    /// How the Time column shows times (`T` cycles).
+    pub time_format: crate::ui::time_format::TimeFormat,
+    /// The columns shown (`+` adds, `-` hides).
+    pub columns: Columns,
+    /// Bumped whenever the custom columns change.
+    pub columns_generation: u64,
     /// Bumped whenever the time references change.
     time_generation: u64,
     /// The last find's match, highlighted while its packet is selected.
@@ -164,10 +175,22 @@ fn bad_checksum(view: &PacketView<'_>) -> bool {
 }
 
 /// Decodes packet `index` into a row of the list.
-fn list_row(pane: &PacketsPane, trace: &Session, index: usize) -> ListRow {
+fn list_row(pane: &PacketsPane, trace: &Session, index: usize, previous: Option<usize>) -> ListRow {
     let view = trace.packet(index);
     let mut r = columns::row(&view);
-    r.time = pane.time_cell(&trace.store, index, r.time);
+    r.time = pane.time_cell(&trace.store, index, previous);
+    let mut values = Vec::new();
+    let extra = pane
+        .columns
+        .custom
+        .iter()
+        .map(|&(_, field)| {
+            values.clear();
+            view.values(field, &mut values);
+            let text: Vec<String> = values.iter().map(|v| v.tshark()).collect();
+            sanitize(&text.join(",")).into_owned()
+        })
+        .collect();
     let e = trace.store.entry(index).copied();
     let style = e
         .map(|e| {
@@ -192,6 +215,7 @@ fn list_row(pane: &PacketsPane, trace: &Session, index: usize) -> ListRow {
             r.length.to_string(),
             sanitize(&r.info).into_owned(),
         ],
+        extra,
         style,
     }
 }
@@ -289,11 +313,15 @@ impl PacketsPane {
             height,
             http,
             times: self.time_generation,
+            columns: self.columns.custom.len() as u64 * 1_000_003 + self.columns_generation,
         };
         if self.rows_key != Some(key) {
             self.rows = (self.offset..(self.offset + height).min(self.list_len(cx)))
-                .filter_map(|pos| self.list_packet(cx, pos))
-                .map(|i| list_row(self, trace, i))
+                .filter_map(|pos| {
+                    let previous = pos.checked_sub(1).and_then(|p| self.list_packet(cx, p));
+                    Some((self.list_packet(cx, pos)?, previous))
+                })
+                .map(|(i, previous)| list_row(self, trace, i, previous))
                 .collect();
             self.rows_key = Some(key);
         }
@@ -507,6 +535,33 @@ impl PacketsPane {
         let selected_conv = trace.store.entry(self.selected).map(|e| e.conversation);
         let marks = trace.marks().snapshot();
         let narrow = list_area.width < 110;
+        let text_of = |r: &'_ ListRow, c: Col| -> String {
+            match c {
+                Col::Builtin(0) if marks.contains(r.index) => format!("{MARK}{}", r.cells[0]),
+                Col::Builtin(i) => r.cells[i].clone(),
+                Col::Custom(i) => r.extra.get(i).cloned().unwrap_or_default(),
+            }
+        };
+        let widest = |c: Col| -> u16 {
+            self.rows
+                .iter()
+                .map(|r| text_of(r, c).chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(usize::from(u16::MAX)) as u16
+        };
+        let (cols, col_widths) = column_layout::layout(
+            self.columns.shown(narrow),
+            widest,
+            |c| self.columns.header(c, narrow),
+            list_area.width,
+            narrow,
+            self.time_format.width(),
+        );
+        let header: Vec<&str> = cols
+            .iter()
+            .map(|&c| self.columns.header(c, narrow))
+            .collect();
         let rows: Vec<Row<'_>> = self
             .rows
             .iter()
@@ -520,52 +575,15 @@ impl PacketsPane {
                 {
                     style = style.add_modifier(Modifier::UNDERLINED);
                 }
-                let shown: &[usize] = if narrow {
-                    &[0, 2, 3, 4, 6]
-                } else {
-                    &[0, 1, 2, 3, 4, 5, 6]
-                };
-                Row::new(shown.iter().map(|&c| match (c, marked) {
-                    (0, true) => Cell::from(format!("{MARK}{}", r.cells[0])),
-                    _ => Cell::from(r.cells[c].as_str()),
-                }))
+                Row::new(
+                    cols.iter()
+                        .zip(&col_widths)
+                        .map(|(&c, &w)| Cell::from(column_layout::fit(&text_of(r, c), w))),
+                )
                 .style(style)
             })
             .collect();
-        // Narrow terminals (under 110 columns) drop Time and Length to keep Info readable.
-        let (widths, header): (Vec<Constraint>, Vec<&str>) = if narrow {
-            (
-                vec![
-                    Constraint::Length(5),
-                    Constraint::Length(15),
-                    Constraint::Length(15),
-                    Constraint::Length(6),
-                    Constraint::Min(10),
-                ],
-                vec!["No.", "Source", "Destination", "Proto", "Info"],
-            )
-        } else {
-            (
-                vec![
-                    Constraint::Length(7),
-                    Constraint::Length(11),
-                    Constraint::Length(16),
-                    Constraint::Length(16),
-                    Constraint::Length(8),
-                    Constraint::Length(6),
-                    Constraint::Min(10),
-                ],
-                vec![
-                    "No.",
-                    "Time",
-                    "Source",
-                    "Destination",
-                    "Protocol",
-                    "Length",
-                    "Info",
-                ],
-            )
-        };
+        let widths: Vec<Constraint> = col_widths.iter().map(|&w| Constraint::Length(w)).collect();
         let mut title = match &self.filter {
             Some(f) => format!(
                 "Packets: {} of {} match \"{}\" (/: edit filter)",

@@ -29,6 +29,10 @@ pub enum PromptKind {
     GoTo,
     /// Save packets (`w`): a capture file name.
     Save(Box<crate::ui::save::SaveTarget>),
+    /// A field whose column to add (`+`), or a hidden column to show.
+    AddColumn,
+    /// A column to hide (`-`).
+    HideColumn,
 }
 
 /// An open prompt.
@@ -86,6 +90,8 @@ impl Prompt {
             PromptKind::Find(F::StringInList) => "Find [string in packet list] (Tab: type): ",
             PromptKind::GoTo => "Go to packet: ",
             PromptKind::Save(ref t) => t.scope.label(),
+            PromptKind::AddColumn => "Add column (a field; Tab completes): ",
+            PromptKind::HideColumn => "Hide column: ",
         }
     }
 

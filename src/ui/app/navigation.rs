@@ -124,6 +124,16 @@ impl App {
                 );
             }
             Action::Save => self.open_save(&trace),
+            Action::TimeFormat => {
+                let name = self.packets.next_time_format();
+                self.status = format!("time display format: {name}");
+            }
+            Action::AddColumn => {
+                self.prompt = Some(Prompt::new(PromptKind::AddColumn, String::new()));
+            }
+            Action::HideColumn => {
+                self.prompt = Some(Prompt::new(PromptKind::HideColumn, String::new()));
+            }
             _ => return false,
         }
         true

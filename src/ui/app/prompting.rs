@@ -26,7 +26,9 @@ impl App {
                     super::navigation::check_find(prompt);
                     true
                 }
-                PromptKind::Filter => crate::ui::completion::complete(prompt, forward),
+                PromptKind::Filter | PromptKind::AddColumn => {
+                    crate::ui::completion::complete(prompt, forward)
+                }
                 PromptKind::Save(ref mut target) => {
                     let input = self.cx.trace().map(|t| t.store.capture().format());
                     let old = input.map(|f| save::suggest_name(&self.cx.name, target.scope, f));
@@ -128,6 +130,26 @@ impl App {
                 }
             }
             PromptKind::Save(_) => self.start_save(prompt),
+            PromptKind::AddColumn | PromptKind::HideColumn => {
+                let columns = &mut self.packets.columns;
+                let done = if matches!(prompt.kind, PromptKind::AddColumn) {
+                    columns.add(&prompt.input)
+                } else {
+                    columns.hide(&prompt.input)
+                };
+                match done {
+                    Ok(message) => {
+                        self.packets.columns_generation += 1;
+                        self.status = message;
+                    }
+                    Err(e) => {
+                        self.prompt = Some(Prompt {
+                            error: Some(e),
+                            ..prompt
+                        })
+                    }
+                }
+            }
             PromptKind::GoTo => {
                 if let Err(e) = self.go_to(&prompt.input) {
                     self.prompt = Some(Prompt {

@@ -54,22 +54,22 @@ impl PacketsPane {
         self.found_pending = true;
     }
 
-    /// The Time cell of `index` (`relative`: the column as computed without
-    /// references): `*REF*` on a reference, the time since the last
-    /// reference before it, else unchanged.
-    pub fn time_cell(&self, store: &PacketStore, index: usize, relative: String) -> String {
+    /// The Time cell of `index` (`previous`: the packet displayed before
+    /// it): `*REF*` on a time reference, else as the time format says,
+    /// counting from the last reference before it.
+    pub fn time_cell(&self, store: &PacketStore, index: usize, previous: Option<usize>) -> String {
         if self.time_refs.contains(&index) {
             return "*REF*".into();
         }
-        let Some(&reference) = self.time_refs.range(..index).next_back() else {
-            return relative;
-        };
-        match (store.entry(index), store.entry(reference)) {
-            (Some(e), Some(r)) if e.has_timestamp() && r.has_timestamp() => {
-                crate::text::seconds(e.ts_ns.saturating_sub(r.ts_ns))
-            }
-            _ => relative,
-        }
+        let reference = self.time_refs.range(..index).next_back().copied();
+        self.time_format.cell(store, index, previous, reference)
+    }
+
+    /// Shows times in the next format (`T`); returns its name.
+    pub fn next_time_format(&mut self) -> &'static str {
+        self.time_format = self.time_format.next();
+        self.time_generation += 1;
+        self.time_format.describe()
     }
 
     /// After the selected packet's details were built: a details match is
