@@ -17,6 +17,8 @@ pub enum Action {
     PrevPane,
     Conversations,
     Sort,
+    /// `S`: the conversations in the reverse order.
+    ReverseSort,
     /// Enter: open a conversation, fold/unfold a ladder run or a layer.
     Activate,
     Fold,
@@ -100,6 +102,8 @@ const fn plain(c: char) -> Key {
 /// One help row for `l` and `z` (the help fits 80x24).
 const STREAM_AND_STATS: &str = "ladder of the packet's TCP stream; z: statistics (Space: next)";
 
+/// One help row for the conversations table.
+const CONVERSATIONS: &str = "conversations; s: sort, S: reverse, /: apply as filter";
 /// One help row for the panes and the details' folds.
 const PANES: &str = "next / previous pane; ← →: fold / unfold a details layer";
 /// One help row for follow and its two switches.
@@ -178,13 +182,19 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('c')],
         label: "c",
         action: Action::Conversations,
-        help: "conversations; s sorts them (packets, bytes, duration)",
+        help: CONVERSATIONS,
     },
     Binding {
         keys: &[plain('s')],
         label: "s",
         action: Action::Sort,
-        help: "conversations; s sorts them (packets, bytes, duration)",
+        help: CONVERSATIONS,
+    },
+    Binding {
+        keys: &[plain('S')],
+        label: "S",
+        action: Action::ReverseSort,
+        help: CONVERSATIONS,
     },
     Binding {
         keys: &[(KeyCode::Enter, false)],

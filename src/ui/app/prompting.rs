@@ -158,14 +158,20 @@ impl App {
                     });
                 }
             }
-            PromptKind::Filter => {
-                if let Err(e) = self.apply_filter(&prompt.input) {
+            PromptKind::Filter => match self.apply_filter(&prompt.input) {
+                // Applied from the conversations: the packets it selects show.
+                Ok(()) => {
+                    if self.view == View::Conversations {
+                        self.view = View::Packets;
+                    }
+                }
+                Err(e) => {
                     self.prompt = Some(Prompt {
                         filter_error: Some(e),
                         ..prompt
-                    });
+                    })
                 }
-            }
+            },
             PromptKind::Export(_) => {
                 let dir = self.cx.export_dir.clone();
                 self.status = "writing the export …".into();
