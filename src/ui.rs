@@ -55,8 +55,30 @@ pub fn run(path: PathBuf) -> std::io::Result<Exit> {
 /// Runs the TUI on `path`, decrypting TLS with `keys` (from `--keylog`) and
 /// with the keys the capture itself carries.
 pub fn run_with_keys(path: PathBuf, keys: crate::tls::KeyLog) -> std::io::Result<Exit> {
+    // The user's config.toml, or the defaults when there is none; a broken
+    // one is said on the status line and the defaults are used.
+    let (config, problem) = match crate::config::Config::load(None) {
+        Ok(c) => (c, None),
+        Err(e) => (crate::config::Config::default(), Some(e.to_string())),
+    };
+    run_with_config(path, keys, config, problem)
+}
+
+/// Runs the TUI on `path` with the settings of `config` (`problem`: why the
+/// user's file could not be used, shown on the status line).
+pub fn run_with_config(
+    path: PathBuf,
+    keys: crate::tls::KeyLog,
+    config: crate::config::Config,
+    problem: Option<String>,
+) -> std::io::Result<Exit> {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut app = app::App::new(path.display().to_string(), tx.clone());
+    let theme = config.effective_theme();
+    app.configure(config, theme);
+    if let Some(p) = problem {
+        app.status = format!("config: {p} (using the defaults)");
+    }
     app.loader_started();
     loader::spawn_loader(path, keys, tx.clone());
     let mut guard = terminal::Guard::enter()?;

@@ -100,6 +100,10 @@ pub struct Ctx {
     pub jobs: Jobs,
     /// Where exports are written (the current directory unless a test says otherwise).
     pub export_dir: PathBuf,
+    /// The user's settings (colouring rules, time format; see [`App::configure`]).
+    pub config: Arc<crate::config::Config>,
+    /// The theme drawn with (`none` when `NO_COLOR` is set).
+    pub theme: crate::config::Theme,
     queue: RefCell<Vec<Msg>>,
 }
 
@@ -160,6 +164,8 @@ impl App {
                 load_error: None,
                 jobs: Jobs::new(tx),
                 export_dir: PathBuf::from("."),
+                config: Arc::new(crate::config::Config::default()),
+                theme: crate::config::Theme::default(),
                 queue: RefCell::new(Vec::new()),
             },
             view: View::Packets,
@@ -200,6 +206,14 @@ impl App {
         )))));
         app.settle();
         app
+    }
+
+    /// Uses `config`, drawn with `theme` (the binary passes
+    /// [`crate::config::Config::effective_theme`]; tests a fixed one).
+    pub fn configure(&mut self, config: crate::config::Config, theme: crate::config::Theme) {
+        self.packets.time_format = config.time_format;
+        self.cx.theme = theme;
+        self.cx.config = Arc::new(config);
     }
 
     /// Says a loader thread will report to this app.

@@ -261,14 +261,19 @@ impl ConversationsPane {
         ];
         let mut header = vec!["Stream", "Client (A)", "Server (B)", "Packets", "Bytes"];
         if wide {
-            widths.extend([Constraint::Length(10), Constraint::Length(11), Constraint::Length(10), Constraint::Length(11)]);
+            widths.extend([
+                Constraint::Length(10),
+                Constraint::Length(11),
+                Constraint::Length(10),
+                Constraint::Length(11),
+            ]);
             header.extend(["Pkts A→B", "Bytes A→B", "Pkts B→A", "Bytes B→A"]);
         }
         widths.extend([Constraint::Length(12), Constraint::Min(12)]);
         header.extend(["Duration", "Ended"]);
         let table = Table::new(rows, widths)
-        .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
-        .block(block(&title, true));
+            .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
+            .block(block(&title, true));
         frame.render_widget(table, area);
     }
 }

@@ -83,6 +83,8 @@ struct RowsKey {
     http: bool,
     times: u64,
     columns: u64,
+    /// The settings the colours came from.
+    config: (usize, crate::config::Theme),
 }
 
 /// The selected packet's tree and bytes.
@@ -167,6 +169,28 @@ fn row_style(
     }
 }
 
+/// The colours of the first colouring rule (Wireshark's `colorfilters`,
+/// from the config) that packet `index` matches; `None` when none does or
+/// colouring is off.
+fn row_colour(cx: &Ctx, trace: &Session, index: usize) -> Option<Style> {
+    let config = &cx.config;
+    if !config.colors_enabled || cx.theme == crate::config::Theme::None {
+        return None;
+    }
+    let rule = config
+        .colors
+        .matching(trace, trace.http_if_ready(), index)?;
+    let rgb = |c: crate::config::colors::Rgb| {
+        let (r, g, b) = c.to_rgb8();
+        Color::Rgb(r, g, b)
+    };
+    Some(
+        Style::default()
+            .fg(rgb(rule.foreground))
+            .bg(rgb(rule.background)),
+    )
+}
+
 /// An IPv4 header or TCP/UDP checksum that is verifiably wrong.
 fn bad_checksum(view: &PacketView<'_>) -> bool {
     use crate::decode::checksum::{self, ChecksumStatus};
@@ -175,7 +199,13 @@ fn bad_checksum(view: &PacketView<'_>) -> bool {
 }
 
 /// Decodes packet `index` into a row of the list.
-fn list_row(pane: &PacketsPane, trace: &Session, index: usize, previous: Option<usize>) -> ListRow {
+fn list_row(
+    pane: &PacketsPane,
+    cx: &Ctx,
+    trace: &Session,
+    index: usize,
+    previous: Option<usize>,
+) -> ListRow {
     let view = trace.packet(index);
     let mut r = columns::row(&view);
     r.time = pane.time_cell(&trace.store, index, previous);
@@ -192,17 +222,23 @@ fn list_row(pane: &PacketsPane, trace: &Session, index: usize, previous: Option<
         })
         .collect();
     let e = trace.store.entry(index).copied();
-    let style = e
-        .map(|e| {
-            row_style(
-                e.kind,
-                e.tcp_flags(),
-                e.analysis,
-                &r.protocol,
-                bad_checksum(&view),
-            )
-        })
-        .unwrap_or_default();
+    // A verifiably wrong checksum outranks every rule (Wireshark would need
+    // checksum validation on to colour it); then the rules; then wirelens's own.
+    let bad = bad_checksum(&view);
+    let by_rule = if bad {
+        None
+    } else {
+        row_colour(cx, trace, index)
+    };
+    let style = by_rule.unwrap_or_else(|| {
+        e.map(|e| row_style(e.kind, e.tcp_flags(), e.analysis, &r.protocol, bad))
+            .unwrap_or_default()
+    });
+    let style = if cx.theme == crate::config::Theme::None {
+        Style::default()
+    } else {
+        style
+    };
     ListRow {
         index,
         conversation: e.map_or(crate::store::NONE, |e| e.conversation),
@@ -314,6 +350,7 @@ impl PacketsPane {
             http,
             times: self.time_generation,
             columns: self.columns.custom.len() as u64 * 1_000_003 + self.columns_generation,
+            config: (std::sync::Arc::as_ptr(&cx.config) as usize, cx.theme),
         };
         if self.rows_key != Some(key) {
             self.rows = (self.offset..(self.offset + height).min(self.list_len(cx)))
@@ -321,7 +358,7 @@ impl PacketsPane {
                     let previous = pos.checked_sub(1).and_then(|p| self.list_packet(cx, p));
                     Some((self.list_packet(cx, pos)?, previous))
                 })
-                .map(|(i, previous)| list_row(self, trace, i, previous))
+                .map(|(i, previous)| list_row(self, cx, trace, i, previous))
                 .collect();
             self.rows_key = Some(key);
         }
@@ -556,7 +593,7 @@ impl PacketsPane {
             |c| self.columns.header(c, narrow),
             list_area.width,
             narrow,
-            self.time_format.width(),
+            crate::ui::time_format::width(self.time_format),
         );
         let header: Vec<&str> = cols
             .iter()

@@ -114,7 +114,7 @@ fn draw_prompt(frame: &mut Frame<'_>, area: Rect, app: &App) {
             .unwrap_or_default()
     };
     let end = (skip + room).min(input.len());
-    let style = input_style(prompt);
+    let style = input_style(prompt, app.cx.theme);
     let cursor_style = style.add_modifier(Modifier::REVERSED);
     let mut spans = vec![Span::styled(
         format!(" {label}"),
@@ -152,8 +152,9 @@ fn draw_prompt(frame: &mut Frame<'_>, area: Rect, app: &App) {
 
 /// The input's colours: a display filter's background says, as termshark's
 /// does, whether it compiles (green) or not (red) while it is typed.
-fn input_style(prompt: &Prompt) -> Style {
-    if !prompt.is_filter() || prompt.input.trim().is_empty() {
+fn input_style(prompt: &Prompt, theme: crate::config::Theme) -> Style {
+    if !prompt.is_filter() || prompt.input.trim().is_empty() || theme == crate::config::Theme::None
+    {
         return Style::default();
     }
     match prompt.filter_error {

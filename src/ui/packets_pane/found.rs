@@ -62,14 +62,14 @@ impl PacketsPane {
             return "*REF*".into();
         }
         let reference = self.time_refs.range(..index).next_back().copied();
-        self.time_format.cell(store, index, previous, reference)
+        crate::ui::time_format::cell(self.time_format, store, index, previous, reference)
     }
 
     /// Shows times in the next format (`T`); returns its name.
     pub fn next_time_format(&mut self) -> &'static str {
         self.time_format = self.time_format.next();
         self.time_generation += 1;
-        self.time_format.describe()
+        crate::ui::time_format::describe(self.time_format)
     }
 
     /// After the selected packet's details were built: a details match is

@@ -531,13 +531,21 @@ fn columns_fit_ipv6_and_are_added_hidden_and_timed() {
     keys(&mut app, "Time");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.status, "column Time shown");
-    // Time formats: since previous displayed, UTC, epoch, back to relative.
+    // Time formats, as tshark's -t: d, dd, a, ad, u, ud, e, back to r.
+    key(&mut app, KeyCode::Char('T'));
+    assert_eq!(
+        app.status,
+        "time display format: seconds since previous captured packet"
+    );
     key(&mut app, KeyCode::Char('T'));
     assert_eq!(
         app.status,
         "time display format: seconds since previous displayed packet"
     );
-    key(&mut app, KeyCode::Char('T'));
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Char('T'));
+    }
+    assert_eq!(app.status, "time display format: UTC date and time of day");
     let s = screen(&mut app, 200, 50);
     assert!(s.contains("2023-11-14 22:13:21.000000"), "{s}");
     key(&mut app, KeyCode::Char('T'));
@@ -564,7 +572,12 @@ fn conversations_reverse_and_apply_as_filter() {
     assert_ne!(app.conversations.current(&app.cx), first_reversed);
     let trace = app.cx.trace.clone().expect("trace");
     let tcp = (0..2u32)
-        .find(|&i| trace.conversations.get(i).is_some_and(|c| c.protocol == crate::flow::Protocol::Tcp))
+        .find(|&i| {
+            trace
+                .conversations
+                .get(i)
+                .is_some_and(|c| c.protocol == crate::flow::Protocol::Tcp)
+        })
         .expect("a TCP conversation");
     while app.conversations.current(&app.cx) != Some(tcp) {
         key(&mut app, KeyCode::Down);
@@ -578,4 +591,35 @@ fn conversations_reverse_and_apply_as_filter() {
     // tshark -Y with the same filter: 25 frames (3 to 27).
     assert_eq!(app.status, "25 of 27 packets match");
     assert_eq!(app.view, View::Packets);
+}
+
+#[test]
+fn rows_take_the_colouring_rules_of_the_config_and_no_color_has_none() {
+    let mut app = at_frame(5);
+    let bg_of_row = |app: &mut App, row: u16| {
+        app.handle(Event::Resize(200, 50));
+        let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+        terminal.draw(|f| app.draw(f)).expect("draw");
+        let buf = terminal.backend().buffer().clone();
+        // Border, header, then the rows from frame 1.
+        buf[(3, 1 + row)].bg
+    };
+    // Wireshark 4.0's default rules: frame 1 (DNS) is "UDP", [56026,61166,65535]
+    // as background; frame 3 (a SYN to port 80) is "HTTP" (tcp.port == 80 comes first).
+    assert_eq!(bg_of_row(&mut app, 1), Color::Rgb(0xda, 0xee, 0xff));
+    assert_eq!(bg_of_row(&mut app, 3), Color::Rgb(0xe4, 0xff, 0xc7));
+    // A user's colorfilters: one rule for DNS.
+    let mut config = crate::config::Config::default();
+    config.colors = crate::config::colors::ColorRules::parse("@DNS@dns@[65535,0,0][0,0,0]\n");
+    app.configure(config.clone(), crate::config::Theme::Dark);
+    assert_eq!(bg_of_row(&mut app, 1), Color::Rgb(0xff, 0, 0));
+    app.configure(config, crate::config::Theme::None);
+    assert_eq!(bg_of_row(&mut app, 1), Color::Reset);
+    key(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "tcp");
+    let prompt = styled_bottom(&mut app, 80, 24, 1);
+    assert!(
+        !prompt.contains("[Green]"),
+        "no colour with NO_COLOR: {prompt}"
+    );
 }
