@@ -274,7 +274,27 @@ fn message_lines(
             sanitize(&e.to_string())
         )));
     }
-    let kind = media::kind(head.header("content-type"), &decoded.bytes);
+    let content_type = head.header("content-type");
+    if crate::http::form::is_form(content_type) {
+        // As Wireshark's "HTML Form URL Encoded" layer lists the items.
+        let (items, more) = crate::http::form::items(&decoded.bytes);
+        out.push(Line::from(Span::styled(
+            "HTML Form URL Encoded: application/x-www-form-urlencoded",
+            Style::default().add_modifier(Modifier::BOLD),
+        )));
+        out.extend(items.iter().take(MAX_BODY_LINES).map(|(k, v)| {
+            Line::from(format!(
+                "  Form item: \"{}\" = \"{}\"",
+                sanitize(k),
+                sanitize(v)
+            ))
+        }));
+        if more || items.len() > MAX_BODY_LINES {
+            out.push(note("[more form items; e exports the whole body]".into()));
+        }
+        return;
+    }
+    let kind = media::kind(content_type, &decoded.bytes);
     let (body_lines, total) = body_lines(kind, &decoded.bytes);
     out.extend(body_lines.into_iter().map(Line::from));
     if total > MAX_BODY_LINES {

@@ -623,3 +623,27 @@ fn rows_take_the_colouring_rules_of_the_config_and_no_color_has_none() {
         "no colour with NO_COLOR: {prompt}"
     );
 }
+
+#[test]
+fn a_url_encoded_form_is_listed_as_its_items() {
+    let path = manifest().join("sample-captures/post-form.pcap");
+    let mut app = App::with_trace("post-form.pcap".into(), Trace::open(&path).expect("sample"));
+    ctrl(&mut app, 'g');
+    keys(&mut app, "6");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('h'));
+    let s = screen(&mut app, 200, 50);
+    // tshark -V -Y urlencoded-form: the HTML Form URL Encoded items.
+    for item in [
+        "HTML Form URL Encoded: application/x-www-form-urlencoded",
+        "Form item: \"name\" = \"Ada Lovelace\"",
+        "Form item: \"email\" = \"ada@example.test\"",
+        "Form item: \"subject\" = \"Capture does not decode\"",
+        "Form item: \"component\" = \"tcp-reassembly\"",
+        "Form item: \"version\" = \"0.3.0\"",
+        "Form item: \"os\" = \"Debian 12\"",
+        "Form item: \"severity\" = \"normal\"",
+    ] {
+        assert!(s.contains(item), "{item} missing:\n{s}");
+    }
+}
