@@ -54,6 +54,8 @@ pub struct FollowState {
     pub tls: bool,
     /// The stream has decrypted TLS data (the title offers `t`).
     pub tls_available: bool,
+    /// A UDP stream (Follow UDP Stream): datagrams in order.
+    pub udp: bool,
     /// Which directions show (`d`), as Wireshark's follow dialog offers.
     pub direction: FollowDirection,
     /// With one direction: the lines (indices) that show; `offset` counts in it.
@@ -180,6 +182,7 @@ impl FollowState {
             tls_available: FollowState::has_tls(trace, conversation),
             direction: FollowDirection::Both,
             shown: None,
+            udp: conv.protocol == crate::flow::Protocol::Udp,
         })
     }
 
@@ -601,7 +604,11 @@ fn draw_state(
     );
     let title = format!(
         "Follow {} stream {} ({}{}) x: {},{} /: search, e: export, {}",
-        if state.tls { "TLS" } else { "TCP" },
+        match (state.tls, state.udp) {
+            (true, _) => "TLS",
+            (false, true) => "UDP",
+            (false, false) => "TCP",
+        },
         state.stream,
         if state.hex { "hex" } else { "ASCII" },
         if switching { ", building…" } else { "" },

@@ -647,3 +647,16 @@ fn a_url_encoded_form_is_listed_as_its_items() {
         assert!(s.contains(item), "{item} missing:\n{s}");
     }
 }
+
+#[test]
+fn follow_opens_udp_streams() {
+    let mut app = sample();
+    // Frame 1: the DNS query, UDP stream 0.
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.view, View::Follow);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("Follow UDP stream 0"), "{s}");
+    // tshark -z follow,udp,ascii,0: 35 bytes from the client, 51 back.
+    assert!(s.contains("(35 bytes)") && s.contains("(51 bytes)"), "{s}");
+    assert!(s.contains("wirelens"), "{s}");
+}
