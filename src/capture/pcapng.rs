@@ -129,6 +129,7 @@ impl<'a> PcapNgReader<'a> {
             warning: if more { None } else { self.warning },
             done: !more,
             tls_secrets: self.tls_secrets,
+            tls_secrets_cut: self.tls_secrets_cut,
             tls_secrets_bytes: self.tls_secrets_bytes,
             failed: self.failed,
         }
