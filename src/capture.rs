@@ -15,6 +15,7 @@ mod error;
 mod pcap;
 mod pcapng;
 mod source;
+pub mod write;
 
 pub use error::{CaptureError, CaptureWarning};
 pub use source::CaptureBytes;
@@ -265,6 +266,15 @@ impl<'a> RecordReader<'a> {
         match &self.inner {
             Inner::Pcap(_) => Vec::new(),
             Inner::PcapNg(r) => r.tls_secrets(),
+        }
+    }
+
+    /// [`crate::limits::MAX_TLS_SECRETS`] reached by the Decryption
+    /// Secrets Blocks read so far.
+    pub fn tls_secrets_limit(&self) -> Option<crate::limits::LimitHit> {
+        match &self.inner {
+            Inner::Pcap(_) => None,
+            Inner::PcapNg(r) => r.tls_secrets_limit(),
         }
     }
 

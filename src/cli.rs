@@ -9,9 +9,11 @@ pub mod flows;
 pub mod follow;
 pub mod http;
 pub mod journey;
+pub mod json;
 pub mod ladder;
 pub mod list;
 pub mod list_tree;
+pub mod save;
 pub mod stats;
 
 use crate::session::Session;

@@ -29,6 +29,7 @@
 
 pub mod capture;
 pub mod cli;
+pub mod config;
 pub mod decode;
 pub mod fields;
 // The packet list's columns and the details tree are field producers (Wireshark

@@ -4,6 +4,7 @@ use super::{finish_output, open_session, report_damage, stdout, Outcome};
 use crate::columns;
 use crate::fields::{self, FieldDef, PacketView, Value};
 use crate::filter::Filter;
+use crate::journey::NameMap;
 use crate::session::Session;
 use crate::text::sanitize;
 use anyhow::Result;
@@ -38,9 +39,18 @@ pub struct ListArgs {
     /// Print each packet's details tree, as `tshark -V`.
     #[arg(short = 'V', long = "verbose", conflicts_with = "fields")]
     pub verbose: bool,
-    /// Print each packet's tree as JSON, as `tshark -T json`.
-    #[arg(long, conflicts_with_all = ["fields", "verbose"])]
+    /// One JSON object per line per packet: the fields of -e (or, without
+    /// -e, the columns as the `_ws.col.*` fields) keyed by field name,
+    /// numbers as numbers.
+    #[arg(long, conflicts_with = "verbose")]
     pub json: bool,
+    /// `-T json`: each packet's tree as JSON, as `tshark -T json` prints it
+    /// (`-T fields` and `-T text` are the default outputs).
+    #[arg(short = 'T', value_name = "FORMAT", value_parser = ["json", "fields", "text"],
+          conflicts_with_all = ["verbose", "json"])]
+    pub output: Option<String>,
+    #[command(flatten)]
+    pub save: super::save::SaveArgs,
 }
 
 pub fn run(args: &ListArgs) -> Result<Outcome> {
@@ -55,6 +65,15 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
             })
         })
         .collect::<Result<_>>()?;
+    let tree_json = args.output.as_deref() == Some("json");
+    let defs = if args.json && defs.is_empty() {
+        COLUMN_FIELDS
+            .iter()
+            .filter_map(|n| fields::lookup(n))
+            .collect()
+    } else {
+        defs
+    };
     let filter = args
         .display_filter
         .as_deref()
@@ -62,24 +81,37 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
         .transpose()
         .map_err(|e| anyhow::anyhow!("invalid display filter:\n{e}"))?;
     // A pipe is listed as it arrives, as `tshark -r -` does (the trees of
-    // -V and --json wait for the end).
-    if crate::live::is_stream(&args.file) && !args.verbose && !args.json {
+    // -V and -T json, and -w, wait for the end).
+    if crate::live::is_stream(&args.file)
+        && !args.verbose
+        && !tree_json
+        && args.save.write.is_none()
+    {
         return run_stream(args, &defs, &format, filter.as_ref());
     }
     let session = open_session(&args.file)?;
+    let trace = session.trace();
+    if let Some(path) = &args.save.write {
+        let http = needs_http(args, &defs, filter.as_ref()).then(|| session.http());
+        let frames: Vec<u32> = (0..trace.store.len())
+            .filter(|&i| filter.as_ref().is_none_or(|f| f.matches(trace, http, i)))
+            .map(|i| i as u32)
+            .collect();
+        super::save::save(trace, &frames, &args.save, path)?;
+        return Ok(report_damage(&args.file, trace));
+    }
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
-        let trace = session.trace();
-        if args.verbose || args.json {
+        if args.verbose || tree_json {
             let http = needs_http(args, &defs, filter.as_ref()).then(|| session.http());
             let shown = |index: usize| {
                 filter
                     .as_ref()
                     .is_none_or(|f| f.matches(trace, http, index))
             };
-            super::list_tree::write(&mut out, trace, http, &shown, args.json)?;
+            super::list_tree::write(&mut out, trace, http, &shown, tree_json)?;
         } else {
-            if !defs.is_empty() && format.header {
+            if !defs.is_empty() && format.header && !args.json {
                 header(&mut out, &defs, &format)?;
             }
             let rows = Rows {
@@ -113,7 +145,7 @@ fn run_stream(
     let mut out = stdout();
     let mut printed = 0;
     let mut failed: Option<std::io::Error> = None;
-    if !defs.is_empty() && format.header {
+    if !defs.is_empty() && format.header && !args.json {
         if let Err(e) = header(&mut out, defs, format) {
             failed = Some(e);
         }
@@ -152,7 +184,7 @@ fn run_stream(
 fn needs_http(args: &ListArgs, defs: &[&'static FieldDef], filter: Option<&Filter>) -> bool {
     defs.is_empty()
         || args.verbose
-        || args.json
+        || args.output.as_deref() == Some("json")
         || defs.iter().any(|d| d.id.is_http())
         || filter.is_some_and(Filter::needs_http)
 }
@@ -191,25 +223,31 @@ impl Rows<'_> {
         let http = needs_http(args, defs, filter).then(|| session.http());
         let shown = |index: usize| filter.is_none_or(|f| f.matches(trace, http, index));
         let names = args.names.then(|| session.names());
-        if defs.is_empty() {
+        if args.json {
             for index in range.filter(|&i| shown(i)) {
                 let view = PacketView::with_http(trace, http, index);
-                let r = columns::row(&view);
-                let at = index as u32;
-                let name = |t: &str| super::journey::named_text(t, names, at);
-                // Straight into the buffered output: padding by hand costs
-                // less than the formatter's, per row of millions.
-                write!(out, "{:>6} ", r.number)?;
-                padded(out, &r.time, 12, true)?;
-                out.write_all(b" ")?;
-                padded(out, &sanitize(&name(&r.source)), 22, true)?;
-                out.write_all(" \u{2192} ".as_bytes())?;
-                padded(out, &sanitize(&name(&r.destination)), 22, false)?;
-                out.write_all(b" ")?;
-                padded(out, &r.protocol, 6, false)?;
-                write!(out, " {:>6} ", r.length)?;
-                out.write_all(sanitize(&r.info).as_bytes())?;
-                out.write_all(b"\n")?;
+                super::json::line(out, &super::json::fields(&view, defs))?;
+            }
+        } else if defs.is_empty() {
+            // Blocks of rows are formatted on all cores into their own
+            // buffers, written out in order a wave of blocks at a time (the
+            // buffers stay a few megabytes).
+            let blocks: Vec<std::ops::Range<usize>> = range
+                .clone()
+                .step_by(ROWS_PER_BLOCK)
+                .map(|s| s..(s + ROWS_PER_BLOCK).min(range.end))
+                .collect();
+            for wave in blocks.chunks(BLOCKS_PER_WAVE) {
+                let texts = crate::parallel::map_in_order(wave, |block| {
+                    let mut text = Vec::with_capacity(block.len() * 128);
+                    for index in block.clone().filter(|&i| shown(i)) {
+                        write_row(&mut text, trace, http, names, index)?;
+                    }
+                    Ok::<_, std::io::Error>(text)
+                });
+                for text in texts {
+                    out.write_all(&text?)?;
+                }
             }
         } else {
             let mut values: Vec<Value<'_>> = Vec::new();
@@ -234,6 +272,53 @@ impl Rows<'_> {
         Ok(())
     }
 }
+
+/// Packets formatted together by one thread.
+const ROWS_PER_BLOCK: usize = 8192;
+/// Blocks formatted before their text is written out.
+const BLOCKS_PER_WAVE: usize = 8;
+
+/// One packet's row of the default columns.
+fn write_row(
+    out: &mut impl Write,
+    trace: &crate::trace::Trace,
+    http: Option<&crate::http::HttpIndex>,
+    names: Option<&NameMap>,
+    index: usize,
+) -> std::io::Result<()> {
+    let view = PacketView::with_http(trace, http, index);
+    let r = columns::row(&view);
+    let at = index as u32;
+    fn name<'t>(t: &'t str, names: Option<&NameMap>, at: u32) -> std::borrow::Cow<'t, str> {
+        match names {
+            Some(_) => std::borrow::Cow::Owned(super::journey::named_text(t, names, at)),
+            None => std::borrow::Cow::Borrowed(t),
+        }
+    }
+    // Padding by hand costs less than the formatter's, per row of millions.
+    write!(out, "{:>6} ", r.number)?;
+    padded(out, &r.time, 12, true)?;
+    out.write_all(b" ")?;
+    padded(out, &sanitize(&name(&r.source, names, at)), 22, true)?;
+    out.write_all(" \u{2192} ".as_bytes())?;
+    padded(out, &sanitize(&name(&r.destination, names, at)), 22, false)?;
+    out.write_all(b" ")?;
+    padded(out, &r.protocol, 6, false)?;
+    write!(out, " {:>6} ", r.length)?;
+    out.write_all(sanitize(&r.info).as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// The fields `list --json` prints without -e: the packet list's columns.
+const COLUMN_FIELDS: [&str; 7] = [
+    "_ws.col.No.",
+    "_ws.col.Time",
+    "_ws.col.Source",
+    "_ws.col.Destination",
+    "_ws.col.Protocol",
+    "_ws.col.Length",
+    "_ws.col.Info",
+];
 
 /// Writes `s` padded with spaces to `width` characters, on the left when
 /// `right` (aligned right) else on the right, as `{:>w}` / `{:<w}` do.

@@ -71,8 +71,13 @@ impl App {
     }
 
     /// Shows `trace` (a preview, then the whole file).
-    fn install_trace(&mut self, trace: Arc<Session>) {
-        let replaced = self.cx.trace.replace(trace).is_some();
+    pub(super) fn install_trace(&mut self, trace: Arc<Session>) {
+        let old = self.cx.trace.replace(Arc::clone(&trace));
+        // Marks made on the preview stay (both number packets alike).
+        if let Some(old) = &old {
+            trace.marks().copy_from(old.marks());
+        }
+        let replaced = old.is_some();
         // The endings of the trace before are of no use.
         self.cx.jobs.cancel(JobKind::Endings);
         self.conversations.reset(&self.cx);
