@@ -40,7 +40,10 @@ fn missing() -> Option<String> {
     if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
         return Some("not root".into());
     }
-    for tool in ["ip", "tmux", "tcpdump", "curl", "python3"] {
+    if !tmux::available() {
+        return Some("tmux is not installed".into());
+    }
+    for tool in ["ip", "tcpdump", "curl", "python3"] {
         if !ok(Command::new("sh").args(["-c", &format!("command -v {tool}")])) {
             return Some(format!("{tool} is not installed"));
         }
