@@ -14,6 +14,22 @@ fn main() -> ExitCode {
         }
     };
     cli::set_keys(keys.clone());
+    if args.run.write_config {
+        return match cli::write_config(args.run.config.as_deref()) {
+            Ok(path) => {
+                println!("wrote {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("wirelens: {e:#}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    if let Err(e) = cli::load_config(args.run.config.as_deref()) {
+        eprintln!("wirelens: {e:#}");
+        return ExitCode::from(2);
+    }
     let result = match &args.command {
         Some(Command::List(a)) => cli::list::run(a),
         Some(Command::Http(a)) => cli::http::run(a),
@@ -23,6 +39,8 @@ fn main() -> ExitCode {
         Some(Command::Ladder(a)) => cli::ladder::run(a),
         Some(Command::Journey(a)) => cli::journey::run(a),
         Some(Command::Stats(a)) => cli::stats::run(a),
+        Some(Command::Completions(a)) => cli::generate::run_completions(a),
+        Some(Command::Man) => cli::generate::run_man(),
         None => {
             let path = args.file.clone().unwrap_or_else(|| {
                 concat!(
@@ -33,6 +51,11 @@ fn main() -> ExitCode {
             });
             // A capture that cannot be read was shown in the TUI; it is
             // reported again after the terminal is restored, and exits 2.
+            // One that does not exist is refused before the TUI starts.
+            if path.as_os_str() != "-" && !path.exists() {
+                eprintln!("wirelens: {}: no such file", path.display());
+                return ExitCode::from(2);
+            }
             match wirelens::ui::run_with_keys(path, keys) {
                 Ok(wirelens::ui::Exit::Quit) => Ok(Outcome::Ok),
                 Ok(wirelens::ui::Exit::LoadFailed(e)) => Err(anyhow::anyhow!(e)),
@@ -41,8 +64,7 @@ fn main() -> ExitCode {
         }
     };
     match result {
-        Ok(Outcome::Ok) => ExitCode::SUCCESS,
-        Ok(Outcome::Damaged) => ExitCode::from(2),
+        Ok(outcome) => ExitCode::from(outcome.exit_status(args.run.fail_empty)),
         Err(e) => {
             eprintln!("wirelens: {e:#}");
             ExitCode::from(2)

@@ -88,10 +88,14 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
         || defs.iter().any(|d| d.id.is_http())
         || filter.as_ref().is_some_and(Filter::needs_http);
     let http = needs_http.then(|| session.http());
+    // How many packets were shown, for --fail-empty.
+    let count = std::cell::Cell::new(0u64);
     let shown = |index: usize| {
-        filter
+        let s = filter
             .as_ref()
-            .is_none_or(|f| f.matches(trace, http, index))
+            .is_none_or(|f| f.matches(trace, http, index));
+        count.set(count.get() + u64::from(s));
+        s
     };
     if let Some(path) = &args.save.write {
         let frames: Vec<u32> = (0..trace.store.len())
@@ -99,7 +103,7 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
             .map(|i| i as u32)
             .collect();
         super::save::save(trace, &frames, &args.save, path)?;
-        return Ok(report_damage(&args.file, trace));
+        return Ok(report_damage(&args.file, trace).or_empty(frames.is_empty()));
     }
     let names = args.names.then(|| session.names());
     let mut out = stdout();
@@ -158,7 +162,7 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, trace))
+    Ok(report_damage(&args.file, trace).or_empty(count.get() == 0))
 }
 
 /// The fields `list --json` prints without -e: the packet list's columns.
