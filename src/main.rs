@@ -26,10 +26,26 @@ fn main() -> ExitCode {
             }
         };
     }
-    if let Err(e) = cli::load_config(args.run.config.as_deref()) {
-        eprintln!("wirelens: {e:#}");
-        return ExitCode::from(2);
-    }
+    // A --config file must be usable (2 if not); the default file is read by
+    // the TUI, which says on its status line when it cannot use it.
+    let config = match args
+        .run
+        .config
+        .as_deref()
+        .map(|p| cli::load_config(Some(p)))
+        .transpose()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("wirelens: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let captured = args
+        .command
+        .is_none()
+        .then(|| cli::capture::run(&args.capture, &keys))
+        .flatten();
     let result = match &args.command {
         Some(Command::List(a)) => cli::list::run(a),
         Some(Command::Http(a)) => cli::http::run(a),
@@ -41,6 +57,8 @@ fn main() -> ExitCode {
         Some(Command::Stats(a)) => cli::stats::run(a),
         Some(Command::Completions(a)) => cli::generate::run_completions(a),
         Some(Command::Man) => cli::generate::run_man(),
+        // -D, -i: an interface instead of a file.
+        None if captured.is_some() => captured.unwrap_or(Ok(Outcome::Ok)),
         None => {
             let path = args.file.clone().unwrap_or_else(|| {
                 concat!(
@@ -56,7 +74,11 @@ fn main() -> ExitCode {
                 eprintln!("wirelens: {}: no such file", path.display());
                 return ExitCode::from(2);
             }
-            match wirelens::ui::run_with_keys(path, keys) {
+            let run = match config {
+                Some(c) => wirelens::ui::run_with_config(path, keys, c.clone(), None),
+                None => wirelens::ui::run_with_keys(path, keys),
+            };
+            match run {
                 Ok(wirelens::ui::Exit::Quit) => Ok(Outcome::Ok),
                 Ok(wirelens::ui::Exit::LoadFailed(e)) => Err(anyhow::anyhow!(e)),
                 Err(e) => Err(e.into()),

@@ -170,6 +170,9 @@ impl<'t> PacketView<'t> {
         let one: Option<Value<'t>> = match field {
             F::Frame => Some(Value::Present),
             F::FrameNumber => Some(Value::UInt(self.index as u64 + 1)),
+            // No frame is marked outside the TUI (tshark prints 0); the
+            // filter takes the TUI's marks from the session.
+            F::FrameMarked => Some(Value::Bool(false)),
             F::WsColProtocol => Some(Value::Str(Cow::Owned(super::columns::row(self).protocol))),
             F::WsColInfo => Some(Value::Str(Cow::Owned(super::columns::row(self).info))),
             F::FrameTimeEpoch => entry.has_timestamp().then_some(Value::Time(entry.ts_ns)),
@@ -362,9 +365,6 @@ impl<'t> PacketView<'t> {
             F::TcpAnalysisZeroWindowProbe => flag(af::ZERO_WINDOW_PROBE),
             F::TcpAnalysisZeroWindowProbeAck => flag(af::ZERO_WINDOW_PROBE_ACK),
             F::TcpAnalysisReusedPorts => flag(af::REUSED_PORTS),
-            F::TcpAnalysisInitialRtt => tcp_conv
-                .and_then(|(c, _)| c.tcp.as_ref()?.initial_rtt_ns)
-                .map(Value::Time),
             F::Udp => udp.map(|_| Value::Present),
             F::UdpSrcport => udp.map(|u| Value::UInt(u64::from(u.source_port()))),
             F::UdpDstport => udp.map(|u| Value::UInt(u64::from(u.destination_port()))),
@@ -440,6 +440,13 @@ impl<'t> PacketView<'t> {
             | F::TcpOptionsTsecr
             | F::TcpTimeRelative
             | F::TcpTimeDelta
+            | F::TcpAnalysisInitialRtt
+            | F::TcpAnalysisAcksFrame
+            | F::TcpAnalysisAckRtt
+            | F::TcpAnalysisBytesInFlight
+            | F::TcpAnalysisPushBytesSent
+            | F::TcpAnalysisRto
+            | F::TcpAnalysisRtoFrame
             | F::UdpTimeRelative
             | F::UdpTimeDelta
             | F::DnsId
