@@ -69,11 +69,6 @@ fn main() -> ExitCode {
             });
             // A capture that cannot be read was shown in the TUI; it is
             // reported again after the terminal is restored, and exits 2.
-            // One that does not exist is refused before the TUI starts.
-            if path.as_os_str() != "-" && !path.exists() {
-                eprintln!("wirelens: {}: no such file", path.display());
-                return ExitCode::from(2);
-            }
             let run = match config {
                 Some(c) => wirelens::ui::run_with_config(path, keys, c.clone(), None),
                 None => wirelens::ui::run_with_keys(path, keys),

@@ -105,7 +105,8 @@ fn bad_input_and_usage_are_2() {
         vec!["list", cut, "--fail-empty"],
         vec!["follow", &visit, "--stream", "99"],
         vec!["completions", "tcsh"],
-        // The interactive view refuses a missing file before it starts.
+        // The interactive view: here without a terminal; with one, it shows
+        // the error, then exits 2 too (tests/e2e_tui.rs).
         vec![missing],
         vec!["--config", missing, "list", &visit],
     ] {
