@@ -8,6 +8,7 @@
 #                 dns-tcp dns-fragmented ssh smtp ftp
 #   and the HTTPS ones: tls13-h2 tls13-chacha-h1 tls13-aes128-post-h2
 #   tls12-gcm-h1 tls12-chacha-h2 tls12-cbc-sha384 tls12-rsa-cbc-sha1
+#   tls10-cbc-sha1 tls11-rsa-cbc-sha1 tls13-resume tls12-resume-id
 #   (each writes NAME.pcap and the key log curl wrote, NAME.keys; tls13-h2
 #   also writes tls13-h2-dsb.pcapng, the keys embedded with editcap)
 #
@@ -470,6 +471,43 @@ scenario_tls12-rsa-cbc-sha1() {
     cmp "$RUN_DIR/rs1" "$CONTENT_DIR/style.css"
 }
 
+scenario_tls10-cbc-sha1() {
+    # TLS 1.0, ECDHE-RSA-AES128-SHA: the MD5/SHA-1 PRF and CBC records
+    # chained across records (no explicit IV), on the port-8444 server.
+    tls_curl tls10-cbc-sha1 --tlsv1.0 --tls-max 1.0 \
+        --ciphers "ECDHE-RSA-AES128-SHA:@SECLEVEL=0" \
+        --http1.1 -o "$RUN_DIR/t10" "$TLS_BASE:8444/style.css"
+    cmp "$RUN_DIR/t10" "$CONTENT_DIR/style.css"
+}
+
+scenario_tls11-rsa-cbc-sha1() {
+    # TLS 1.1, AES256-SHA (RSA key exchange): the MD5/SHA-1 PRF with an
+    # explicit IV per record.
+    tls_curl tls11-rsa-cbc-sha1 --tlsv1.1 --tls-max 1.1 \
+        --ciphers "AES256-SHA:@SECLEVEL=0" \
+        --http1.1 -o "$RUN_DIR/t11" "$TLS_BASE:8444/data.json"
+    cmp "$RUN_DIR/t11" "$CONTENT_DIR/data.json"
+}
+
+scenario_tls13-resume() {
+    # TLS 1.3 session resumption: the server closes the first connection
+    # (Connection: close), curl opens a second one with the session ticket
+    # (PSK) it received; the key log has both connections' secrets.
+    tls_curl tls13-resume --tlsv1.3 --http1.1 -H "Connection: close" \
+        -o "$RUN_DIR/r1" -o "$RUN_DIR/r2" "$TLS_BASE/style.css" "$TLS_BASE/data.json"
+    cmp "$RUN_DIR/r1" "$CONTENT_DIR/style.css"
+    cmp "$RUN_DIR/r2" "$CONTENT_DIR/data.json"
+}
+
+scenario_tls12-resume-id() {
+    # TLS 1.2 session-ID resumption on the port-8445 server (no tickets).
+    tls_curl tls12-resume-id --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-RSA-AES256-GCM-SHA384 \
+        --http1.1 -H "Connection: close" \
+        -o "$RUN_DIR/ri1" -o "$RUN_DIR/ri2" "$TLS_BASE:8445/style.css" "$TLS_BASE:8445/data.json"
+    cmp "$RUN_DIR/ri1" "$CONTENT_DIR/style.css"
+    cmp "$RUN_DIR/ri2" "$CONTENT_DIR/data.json"
+}
+
 declare -A FILES=(
     [textbook]=textbook-visit.pcap
     [keepalive]=keepalive-3-requests.pcap
@@ -488,10 +526,15 @@ declare -A FILES=(
     [tls12-chacha-h2]=tls12-chacha-h2.pcap
     [tls12-cbc-sha384]=tls12-cbc-sha384.pcap
     [tls12-rsa-cbc-sha1]=tls12-rsa-cbc-sha1.pcap
+    [tls10-cbc-sha1]=tls10-cbc-sha1.pcap
+    [tls11-rsa-cbc-sha1]=tls11-rsa-cbc-sha1.pcap
+    [tls13-resume]=tls13-resume.pcap
+    [tls12-resume-id]=tls12-resume-id.pcap
 )
 ORDER=(textbook keepalive chunked post refused dns-tcp dns-fragmented ssh smtp ftp
     tls13-h2 tls13-chacha-h1 tls13-aes128-post-h2
-    tls12-gcm-h1 tls12-chacha-h2 tls12-cbc-sha384 tls12-rsa-cbc-sha1)
+    tls12-gcm-h1 tls12-chacha-h2 tls12-cbc-sha384 tls12-rsa-cbc-sha1
+    tls10-cbc-sha1 tls11-rsa-cbc-sha1 tls13-resume tls12-resume-id)
 
 main() {
     local which=("$@") s

@@ -46,7 +46,7 @@ pub enum HeadBytes {
 /// One HTTP message as found in a direction's stream, described by where its
 /// parts are rather than by copies: the head is parsed again when asked for
 /// ([`Message::head`], a microsecond), the body is ranges of stream offsets
-/// ([`parse::Body::pieces`]) read again on demand ([`Message::body_bytes`]).
+/// ([`parse::Body::pieces`]) read again on demand ([`HttpIndex::body_bytes`]).
 #[derive(Debug, Clone)]
 pub struct Message {
     head: HeadBytes,
@@ -132,24 +132,6 @@ impl Message {
         }
     }
 
-    /// The body's bytes (de-chunked, content codings still applied), read
-    /// again from the capture: reassembles the message's direction of its
-    /// connection, in time proportional to that direction. For cleartext
-    /// TCP only: over TLS (and for HTTP/2) the offsets refer to the
-    /// decrypted stream, so read the body with [`HttpIndex::streams`] and
-    /// [`Message::body_in`].
-    pub fn body_bytes(&self, store: &PacketStore, conversations: &Conversations) -> Vec<u8> {
-        if self.body.is_empty() {
-            return Vec::new();
-        }
-        match conversations.get(self.conversation) {
-            Some(conv) => self
-                .body
-                .gather(&stream::reassemble_direction(store, conv, self.dir).bytes),
-            None => Vec::new(),
-        }
-    }
-
     /// The body's bytes out of `streams`, the message's connection already
     /// reassembled (both directions, indexed by [`Direction::index`]).
     pub fn body_in(&self, streams: &[DirStream; 2]) -> Vec<u8> {
@@ -175,6 +157,21 @@ impl Message {
             hit.packet = Some(self.last_packet);
         }
         d
+    }
+
+    /// The size [`Message::decode_codings`] would give, and its error,
+    /// without keeping the decoded bytes.
+    pub fn decoded_len(
+        &self,
+        codings: &[String],
+        raw: &[u8],
+        limit: u64,
+    ) -> (u64, Option<content::ContentError>) {
+        let (n, mut error) = content::decoded_len(raw, codings, limit);
+        if let Some(content::ContentError::Limit(hit)) = &mut error {
+            hit.packet = Some(self.last_packet);
+        }
+        (n, error)
     }
 
     /// A message of an HTTP/2 stream (built by [`crate::http2`]).
@@ -302,7 +299,6 @@ impl HttpIndex {
     /// with `keys`); over TLS, HTTP reads the decrypted application data.
     pub fn build(store: &PacketStore, conversations: &Conversations, keys: &KeyLog) -> HttpIndex {
         let convs = conversations.all();
-        let tls = TlsIndex::build(store, conversations, keys);
         let limits = LimitLog::default();
         // Each connection: HTTP/2 when the client opens with the preface,
         // else HTTP/1.x; over TLS both read the decrypted data.
@@ -311,22 +307,26 @@ impl HttpIndex {
             Vec<(u32, crate::http2::Connection)>,
             AppRows,
             FtpChannels,
+            Vec<crate::tls::TlsConnection>,
         );
         let parse = |range: &std::ops::Range<usize>| -> Part {
             let mut out = (Vec::new(), Vec::new());
             let mut rows = Vec::new();
             let mut ftp = Vec::new();
+            let mut tls = Vec::new();
+            let mut raw = [DirStream::default(), DirStream::default()];
             for ci in range.clone() {
                 let Some(conv) = convs.get(ci) else { continue };
                 if conv.protocol != Protocol::Tcp {
                     continue;
                 }
-                let tls_conn = tls.of_conversation(ci as u32);
-                let raw;
-                let (streams, client) = match tls_conn {
+                // One reassembly per connection, read as TLS and as HTTP,
+                // into the buffers of the connection before.
+                stream::reassemble_into(store, conv, &mut raw);
+                let tls_conn = crate::tls::connection::read(conv, ci as u32, &raw, keys);
+                let (streams, client) = match &tls_conn {
                     Some(t) => (&t.plaintext, t.client),
                     None => {
-                        raw = stream::reassemble(store, conv);
                         for s in &raw {
                             for hit in [s.limit_hit, s.reassembly_limit].into_iter().flatten() {
                                 limits.report(hit);
@@ -336,19 +336,20 @@ impl HttpIndex {
                     }
                 };
                 if crate::http2::is_http2(&streams[client.index()]) {
-                    let h2 = crate::http2::read(streams, client);
+                    let h2 = crate::http2::read(streams, client, &limits);
                     out.0.extend(h2.transactions(conv.stream, ci as u32));
                     out.1.push((ci as u32, h2));
-                    continue;
+                } else {
+                    let (r, f) = app_rows(conv, streams);
+                    rows.extend(r);
+                    ftp.extend(f);
+                    let txns = connection(conv, ci as u32, streams, &limits);
+                    rows.extend(websocket_rows(store, &txns, streams));
+                    out.0.extend(txns);
                 }
-                let (r, f) = app_rows(conv, streams);
-                rows.extend(r);
-                ftp.extend(f);
-                let txns = connection(conv, ci as u32, streams, &limits);
-                rows.extend(websocket_rows(store, &txns, streams));
-                out.0.extend(txns);
+                tls.extend(tls_conn);
             }
-            (out.0, out.1, rows, ftp)
+            (out.0, out.1, rows, ftp, tls)
         };
         // Blocks of connections keep the per-thread bookkeeping small.
         const BLOCK: usize = 64;
@@ -359,7 +360,9 @@ impl HttpIndex {
         let parts = crate::parallel::map_in_order(&blocks, parse);
         let mut index = HttpIndex::default();
         let mut ftp = Vec::new();
-        for (transactions, h2, rows, f) in parts {
+        let mut tls = Vec::new();
+        for (transactions, h2, rows, f, t) in parts {
+            tls.extend(t);
             for t in transactions {
                 // HTTP/2 messages are not http.* fields for tshark: listed
                 // and exported, but not in the packets' HTTP messages.
@@ -378,7 +381,7 @@ impl HttpIndex {
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
         index.limits = limits.hits();
-        index.tls = tls;
+        index.tls = TlsIndex::from_connections(tls);
         index
     }
 
@@ -398,6 +401,45 @@ impl HttpIndex {
             .get(conversation)
             .map(|c| stream::reassemble(store, c))
             .unwrap_or_default()
+    }
+
+    /// One direction of [`HttpIndex::streams`]: borrowed from the TLS
+    /// connection when decrypted, else that direction reassembled alone.
+    pub fn stream_of(
+        &self,
+        store: &PacketStore,
+        conversations: &Conversations,
+        conversation: u32,
+        dir: Direction,
+    ) -> std::borrow::Cow<'_, DirStream> {
+        if let Some(tls) = self.tls.of_conversation(conversation) {
+            return std::borrow::Cow::Borrowed(&tls.plaintext[dir.index()]);
+        }
+        std::borrow::Cow::Owned(
+            conversations
+                .get(conversation)
+                .map(|c| stream::reassemble_direction(store, c, dir))
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Message `m`'s body bytes (de-chunked, content codings still
+    /// applied), read again: out of the decrypted stream of a TLS connection
+    /// (HTTPS, HTTP/2 over TLS), else out of its TCP direction reassembled
+    /// again, in time proportional to that direction. To read several
+    /// bodies of one connection, reassemble it once with
+    /// [`HttpIndex::streams`] and use [`Message::body_in`].
+    pub fn body_bytes(
+        &self,
+        store: &PacketStore,
+        conversations: &Conversations,
+        m: &Message,
+    ) -> Vec<u8> {
+        if m.body.is_empty() {
+            return Vec::new();
+        }
+        let stream = self.stream_of(store, conversations, m.conversation, m.dir);
+        m.body.gather(&stream.bytes)
     }
 
     fn push(&mut self, t: Transaction) {
@@ -537,6 +579,40 @@ impl HttpIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Over TLS the body offsets refer to the decrypted stream: the body
+    /// read again is the file the server sent, for HTTP/1.1 over TLS 1.2
+    /// and HTTP/2 over TLS 1.3.
+    #[test]
+    fn bodies_over_tls_read_from_the_decrypted_stream() {
+        let dir = format!("{}/sample-captures", env!("CARGO_MANIFEST_DIR"));
+        for (name, uri, file) in [
+            ("tls12-gcm-h1", "/style.css", "style.css"),
+            ("tls13-h2", "/index.html", "index.html"),
+            ("tls10-cbc-sha1", "/style.css", "style.css"),
+        ] {
+            let mut trace =
+                crate::trace::Trace::open(std::path::Path::new(&format!("{dir}/{name}.pcap")))
+                    .expect("sample");
+            let keys = std::fs::read_to_string(format!("{dir}/{name}.keys")).expect("keys");
+            assert!(trace.add_key_log(&keys).is_empty());
+            let index = HttpIndex::build(&trace.store, &trace.conversations, &trace.keys);
+            let t = index
+                .transactions
+                .iter()
+                .find(|t| {
+                    let head = t.request.as_ref().and_then(|m| m.head(&trace.store));
+                    head.is_some_and(|h| h.uri() == Some(uri))
+                })
+                .unwrap_or_else(|| panic!("{name}: no request for {uri}"));
+            let m = t.response.as_ref().expect("response");
+            let body = index.body_bytes(&trace.store, &trace.conversations, m);
+            let want = std::fs::read(format!("{dir}/content/{file}")).expect("content");
+            assert_eq!(body, want, "{name}");
+            let streams = index.streams(&trace.store, &trace.conversations, m.conversation);
+            assert_eq!(m.body_in(&streams), want, "{name}");
+        }
+    }
 
     fn dir(bytes: &[u8], closed: bool) -> DirStream {
         DirStream {

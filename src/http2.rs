@@ -14,12 +14,10 @@ use crate::flow::stream::DirStream;
 use crate::flow::Direction;
 use crate::http::parse::{Body, Head, StartLine};
 use crate::http::{Message, Transaction};
+use crate::limits::{Limit, LimitHit, LimitLog, MAX_HTTP2_BODY};
 use frame::FrameSpan;
 use std::collections::BTreeMap;
 
-/// Most body bytes kept per message (as for HTTP/1.x bodies, the decoded
-/// size is bounded again by `content`).
-pub const MAX_BODY: usize = 64 * 1024 * 1024;
 /// Most streams followed per connection.
 pub const MAX_STREAMS: usize = 1 << 16;
 
@@ -113,8 +111,18 @@ pub fn is_http2(client: &DirStream) -> bool {
 }
 
 /// Reads both directions of a connection whose client stream starts with
-/// the preface.
-pub fn read(streams: &[DirStream; 2], client: Direction) -> Connection {
+/// the preface; a body cut at [`MAX_HTTP2_BODY`] is reported to `limits`.
+pub fn read(streams: &[DirStream; 2], client: Direction, limits: &LimitLog) -> Connection {
+    read_bounded(streams, client, limits, MAX_HTTP2_BODY)
+}
+
+/// [`read`] with bodies bounded by `max_body` bytes (at most the constant).
+fn read_bounded(
+    streams: &[DirStream; 2],
+    client: Direction,
+    limits: &LimitLog,
+    max_body: u64,
+) -> Connection {
     let mut conn = Connection {
         client,
         ..Connection::default()
@@ -179,7 +187,7 @@ pub fn read(streams: &[DirStream; 2], client: Direction) -> Connection {
                     let half = &mut conn.streams.entry(span.stream).or_default()[side];
                     half.body_first_packet.get_or_insert(packet);
                     half.last_packet = Some(packet);
-                    if half.body_len + content.len() as u64 <= MAX_BODY as u64 {
+                    if !half.truncated && half.body_len + content.len() as u64 <= max_body {
                         if !content.is_empty() {
                             let start = offset_in(&s.bytes, content);
                             half.body.push(start..start + content.len() as u64);
@@ -187,6 +195,11 @@ pub fn read(streams: &[DirStream; 2], client: Direction) -> Connection {
                         half.body_len += content.len() as u64;
                     } else {
                         half.truncated = true;
+                        limits.report(LimitHit {
+                            limit: Limit::Http2Body,
+                            value: max_body,
+                            packet: Some(packet),
+                        });
                     }
                     if span.flags & frame::END_STREAM != 0 {
                         half.ended = true;
@@ -280,7 +293,7 @@ impl Connection {
                 missing: 0,
                 trailers: h.trailers.clone(),
                 malformed: false,
-                // A body cut at MAX_BODY is marked incomplete instead.
+                // A body cut at MAX_HTTP2_BODY is marked incomplete instead.
                 limit: None,
             };
             let head = Head {
@@ -316,5 +329,56 @@ impl Connection {
             })
             .filter(|t| t.request.is_some() || t.response.is_some())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data_frame(stream: u32, payload: &[u8]) -> Vec<u8> {
+        let mut f = (payload.len() as u32).to_be_bytes()[1..].to_vec();
+        f.push(frame::DATA);
+        f.push(0);
+        f.extend_from_slice(&stream.to_be_bytes());
+        f.extend_from_slice(payload);
+        f
+    }
+
+    /// A body past the bound is cut there, marked incomplete, and the bound
+    /// is reported once, at the packet of the frame that crossed it.
+    #[test]
+    fn a_body_past_its_bound_is_cut_and_reported() {
+        let mut client = frame::PREFACE.to_vec();
+        let mut packets = vec![(0, 0)];
+        for (n, chunk) in [b"12345678", b"abcdefgh", b"ABCDEFGH"].iter().enumerate() {
+            packets.push((client.len() as u64, n as u32 + 1));
+            client.extend(data_frame(1, chunk.as_slice()));
+        }
+        let streams = [
+            DirStream {
+                bytes: client,
+                packets,
+                ..DirStream::default()
+            },
+            DirStream::default(),
+        ];
+        let limits = LimitLog::default();
+        let conn = read_bounded(&streams, Direction::AtoB, &limits, 10);
+        let half = &conn.streams[&1][0];
+        assert_eq!(half.body_len, 8);
+        assert!(half.truncated);
+        assert_eq!(
+            limits.hits(),
+            vec![LimitHit {
+                limit: Limit::Http2Body,
+                value: 10,
+                packet: Some(2),
+            }]
+        );
+        let unbounded = LimitLog::default();
+        let conn = read(&streams, Direction::AtoB, &unbounded);
+        assert_eq!(conn.streams[&1][0].body_len, 24);
+        assert!(unbounded.hits().is_empty());
     }
 }

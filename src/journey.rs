@@ -5,12 +5,12 @@
 //!
 //! Built from products of earlier stages only: the capture's own DNS answers
 //! ([`names`]), the connection's life ([`crate::flow::life`]), its TLS
-//! handshake records ([`tls`]) and the HTTP index ([`crate::http`]). The CLI's
+//! connection ([`crate::tls`], kept in the HTTP index) and the HTTP index
+//! ([`crate::http`]). The CLI's
 //! `journey` command prints it; the TUI draws it as a waterfall.
 
 pub mod names;
 pub mod phases;
-pub mod tls;
 
 pub use names::NameMap;
 pub use phases::{journeys, journeys_of};
@@ -95,12 +95,27 @@ pub struct Connect {
     pub reused: bool,
 }
 
-/// The TLS handshake, from the record headers.
+/// The TLS handshake, as the TLS stage read it: from the first record to
+/// the Finished messages ([`crate::tls::TlsConnection::handshake_packets`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tls {
     pub span: Span,
-    pub record_version: Option<&'static str>,
+    /// The negotiated version as Wireshark names it (`TLSv1.3`), from the
+    /// Server Hello (its supported_versions extension for TLS 1.3).
+    pub version: Option<&'static str>,
+    /// The negotiated cipher suite by its IANA name (as tshark's
+    /// `tls.handshake.ciphersuite` shows it), else its number (`0x1234`).
+    pub cipher: Option<String>,
+    /// The Client Hello's server_name.
     pub sni: Option<String>,
+    /// The protocol the server chose by ALPN: from the Server Hello (TLS
+    /// 1.2), else, the Encrypted Extensions being encrypted in TLS 1.3,
+    /// what the decrypted stream speaks (`h2` when it is HTTP/2).
+    pub alpn: Option<String>,
+    /// The protocols the client offered.
+    pub alpn_offered: Vec<String>,
+    /// The key log had this session's secrets.
+    pub decrypted: bool,
 }
 
 /// A message on the wire: its first to last segment.

@@ -42,6 +42,7 @@ pub mod http;
 pub mod http2;
 pub mod journey;
 pub mod limits;
+pub mod live;
 pub mod parallel;
 pub mod session;
 pub mod stats;

@@ -90,6 +90,26 @@ pub const MAX_DNS_PENDING: u64 = 65_536;
 /// Segments awaiting an ACK that a TCP stream graph's RTT series remembers;
 /// past it later segments get no RTT point.
 pub const MAX_GRAPH_OUTSTANDING: u64 = 65_536;
+/// Segments awaiting an ACK that the details tree's `[SEQ/ACK analysis]`
+/// remembers per direction, as Wireshark's `TCP_MAX_UNACKED_SEGMENTS`; past
+/// it later segments are neither acknowledged nor counted in flight (the
+/// tree says so).
+pub const MAX_UNACKED_SEGMENTS: u64 = 10_000;
+/// Nesting of objects and arrays the details tree follows in a JSON body;
+/// a deeper body is shown as line-based text (the tree says so).
+pub const MAX_JSON_DEPTH: u64 = 64;
+/// Variable bindings of one SNMP PDU named in the Info column; the others
+/// are still parsed (so a malformed one still makes the row plain UDP).
+pub const MAX_SNMP_VARBINDS: u64 = 256;
+/// Earlier datagrams of a UDP conversation read for a QUIC row's context
+/// (the Initial keys' DCID, the short header's DCID length).
+pub const MAX_QUIC_CONTEXT_WALK: u64 = 20_000;
+/// Key-log bytes kept from a pcapng's Decryption Secrets Blocks (all
+/// together); the blocks past it are skipped.
+pub const MAX_TLS_SECRETS: u64 = 16 * 1024 * 1024;
+/// DATA bytes kept of one HTTP/2 message body; past it the body is cut
+/// there and marked incomplete.
+pub const MAX_HTTP2_BODY: u64 = 64 * 1024 * 1024;
 
 /// A bound, by the name of its constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -119,6 +139,8 @@ pub enum Limit {
     IoCells,
     DnsPending,
     GraphOutstanding,
+    TlsSecrets,
+    Http2Body,
 }
 
 impl Limit {
@@ -150,6 +172,8 @@ impl Limit {
             Limit::IoCells => "MAX_IO_CELLS",
             Limit::DnsPending => "MAX_DNS_PENDING",
             Limit::GraphOutstanding => "MAX_GRAPH_OUTSTANDING",
+            Limit::TlsSecrets => "MAX_TLS_SECRETS",
+            Limit::Http2Body => "MAX_HTTP2_BODY",
         }
     }
 
@@ -181,6 +205,8 @@ impl Limit {
             Limit::IoCells => MAX_IO_CELLS,
             Limit::DnsPending => MAX_DNS_PENDING,
             Limit::GraphOutstanding => MAX_GRAPH_OUTSTANDING,
+            Limit::TlsSecrets => MAX_TLS_SECRETS,
+            Limit::Http2Body => MAX_HTTP2_BODY,
         }
     }
 }

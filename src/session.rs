@@ -40,6 +40,8 @@ const CANCEL_CHECK_EVERY: usize = 4096;
 /// asks first.
 pub struct Session {
     trace: Arc<Trace>,
+    /// Secrets that replace the trace's own ([`Session::with_keys`]).
+    keys: Option<crate::tls::KeyLog>,
     http: OnceLock<HttpIndex>,
     endings: OnceLock<Vec<String>>,
     names: OnceLock<NameMap>,
@@ -66,6 +68,7 @@ impl Session {
     pub fn new(trace: Arc<Trace>) -> Session {
         Session {
             trace,
+            keys: None,
             http: OnceLock::new(),
             endings: OnceLock::new(),
             names: OnceLock::new(),
@@ -82,14 +85,26 @@ impl Session {
         &self.trace
     }
 
+    /// A new session of the same trace whose products use the secrets
+    /// `keys` (the TUI's key log loaded after opening): nothing is loaded
+    /// again, the products are built anew on first use.
+    pub fn with_keys(&self, keys: crate::tls::KeyLog) -> Session {
+        Session {
+            keys: Some(keys),
+            ..Session::new(Arc::clone(&self.trace))
+        }
+    }
+
+    /// The TLS secrets the products use: the trace's, or those of
+    /// [`Session::with_keys`].
+    pub fn keys(&self) -> &crate::tls::KeyLog {
+        self.keys.as_ref().unwrap_or(&self.trace.keys)
+    }
+
     /// The trace's HTTP transactions, parsed on the first call and kept.
     pub fn http(&self) -> &HttpIndex {
         self.http.get_or_init(|| {
-            let index = HttpIndex::build(
-                &self.trace.store,
-                &self.trace.conversations,
-                &self.trace.keys,
-            );
+            let index = HttpIndex::build(&self.trace.store, &self.trace.conversations, self.keys());
             for &hit in &index.limits {
                 self.trace.limits.report(hit);
             }
@@ -123,7 +138,7 @@ impl Session {
     /// the first call and kept.
     pub fn names(&self) -> &NameMap {
         self.names.get_or_init(|| {
-            let names = NameMap::build(&self.trace.store);
+            let names = NameMap::build(&self.trace.store, &self.trace.conversations);
             if let Some(hit) = names.limit_hit() {
                 self.trace.limits.report(hit);
             }
@@ -218,6 +233,20 @@ mod tests {
         assert!(s.packet(0).http.is_some());
         assert_eq!(s.endings().len(), s.conversations.all().len());
         assert!(s.endings_if_ready().is_some());
+    }
+
+    #[test]
+    fn a_session_with_keys_decrypts_what_the_trace_alone_cannot() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-captures");
+        let s = Session::open(Path::new(&format!("{dir}/tls12-gcm-h1.pcap"))).expect("sample");
+        assert!(s.http().transactions.is_empty());
+        let mut keys = s.keys().clone();
+        let text = std::fs::read_to_string(format!("{dir}/tls12-gcm-h1.keys")).expect("keys");
+        assert!(keys.add_text(&text).is_empty());
+        let keyed = s.with_keys(keys);
+        assert!(std::ptr::eq(keyed.trace(), s.trace()));
+        assert_eq!(keyed.http().transactions.len(), 2);
+        assert!(s.http().transactions.is_empty());
     }
 
     #[test]

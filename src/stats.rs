@@ -24,6 +24,7 @@
 
 pub mod dns;
 pub mod endpoints;
+pub mod flow_graph;
 pub mod hierarchy;
 pub mod http;
 pub mod io;

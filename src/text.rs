@@ -56,13 +56,51 @@ pub fn mac(m: [u8; 6]) -> String {
 /// Nanoseconds as seconds with six decimals, as Wireshark's Time column
 /// shows them (`-0.000001`, `12.345678`).
 pub fn seconds(ns: i64) -> String {
-    let sign = if ns < 0 { "-" } else { "" };
     let a = ns.unsigned_abs();
-    format!(
-        "{sign}{}.{:06}",
-        a / 1_000_000_000,
-        (a % 1_000_000_000) / 1000
-    )
+    let mut s = String::with_capacity(20);
+    if ns < 0 {
+        s.push('-');
+    }
+    push_decimal(&mut s, a / 1_000_000_000);
+    s.push('.');
+    let micros = (a % 1_000_000_000) / 1000;
+    let mut digits = [b'0'; 6];
+    let mut m = micros;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (m % 10) as u8;
+        m /= 10;
+    }
+    s.extend(digits.iter().map(|&d| char::from(d)));
+    s
+}
+
+/// Appends `n` in decimal, as `{n}` formats it, without the formatter (the
+/// packet list writes millions of numbers).
+pub fn push_decimal(s: &mut String, n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend(buf[i..].iter().map(|&d| char::from(d)));
+}
+
+/// An IPv4 address as `Ipv4Addr`'s Display writes it (dotted decimal).
+pub fn ipv4(a: std::net::Ipv4Addr) -> String {
+    let mut s = String::with_capacity(15);
+    for (i, o) in a.octets().into_iter().enumerate() {
+        if i > 0 {
+            s.push('.');
+        }
+        push_decimal(&mut s, u64::from(o));
+    }
+    s
 }
 
 /// One row of a follow-style hex dump: offset, 16 bytes in two groups of
@@ -102,6 +140,44 @@ pub fn ascii_or_dot(b: u8) -> char {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numbers_and_addresses_as_the_formatter_writes_them() {
+        for n in [0u64, 7, 10, 99, 100, 65535, 4_294_967_295, u64::MAX] {
+            let mut s = String::new();
+            super::push_decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+        for ns in [
+            0i64,
+            1,
+            999,
+            1000,
+            1_000_000_000,
+            1_234_567_891,
+            -1_500_000,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            let a = ns.unsigned_abs();
+            let sign = if ns < 0 { "-" } else { "" };
+            let expected = format!(
+                "{sign}{}.{:06}",
+                a / 1_000_000_000,
+                (a % 1_000_000_000) / 1000
+            );
+            assert_eq!(super::seconds(ns), expected);
+        }
+        for a in [
+            [0, 0, 0, 0],
+            [10, 0, 0, 1],
+            [192, 168, 100, 255],
+            [255, 255, 255, 255],
+        ] {
+            let a = std::net::Ipv4Addr::from(a);
+            assert_eq!(super::ipv4(a), a.to_string());
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -55,8 +55,15 @@ impl TlsIndex {
             let streams = crate::flow::stream::reassemble(store, conv);
             connection::read(conv, ci as u32, &streams, keys)
         });
+        TlsIndex::from_connections(found.into_iter().flatten())
+    }
+
+    /// The index of connections already read (with [`connection::read`]), in
+    /// conversation order: what [`TlsIndex::build`] makes, for a caller that
+    /// reassembles each conversation once for TLS and HTTP together.
+    pub fn from_connections(found: impl IntoIterator<Item = TlsConnection>) -> TlsIndex {
         let mut index = TlsIndex::default();
-        for conn in found.into_iter().flatten() {
+        for conn in found {
             let id = index.connections.len() as u32;
             index.by_conversation.insert(conn.conversation, id);
             for (i, r) in conn.records.iter().enumerate() {
@@ -149,27 +156,63 @@ mod tests {
 
     #[test]
     fn every_sample_decrypts_whole() {
-        for name in [
-            "tls13-h2",
-            "tls13-chacha-h1",
-            "tls13-aes128-post-h2",
-            "tls12-gcm-h1",
-            "tls12-chacha-h2",
-            "tls12-cbc-sha384",
-            "tls12-rsa-cbc-sha1",
+        for (name, connections) in [
+            ("tls13-h2", 1),
+            ("tls13-chacha-h1", 1),
+            ("tls13-aes128-post-h2", 1),
+            ("tls12-gcm-h1", 1),
+            ("tls12-chacha-h2", 1),
+            ("tls12-cbc-sha384", 1),
+            ("tls12-rsa-cbc-sha1", 1),
+            ("tls10-cbc-sha1", 1),
+            ("tls11-rsa-cbc-sha1", 1),
+            ("tls13-resume", 2),
+            ("tls12-resume-id", 2),
         ] {
             let trace = sample(&format!("{name}.pcap"));
             let index = build(&trace, &keys(name));
-            assert_eq!(index.connections.len(), 1, "{name}");
-            let c = &index.connections[0];
-            let bad: Vec<String> = c
-                .records
-                .iter()
-                .filter(|r| !matches!(r.protection, Protection::Plain | Protection::Decrypted(_)))
-                .map(|r| format!("{:?} at {}", r.protection, r.packet + 1))
-                .collect();
-            assert!(bad.is_empty(), "{name}: {bad:?}");
-            assert!(!c.app_data().is_empty(), "{name}");
+            assert_eq!(index.connections.len(), connections, "{name}");
+            for c in &index.connections {
+                let bad: Vec<String> = c
+                    .records
+                    .iter()
+                    .filter(|r| {
+                        !matches!(r.protection, Protection::Plain | Protection::Decrypted(_))
+                    })
+                    .map(|r| format!("{:?} at {}", r.protection, r.packet + 1))
+                    .collect();
+                assert!(bad.is_empty(), "{name}: {bad:?}");
+                assert!(!c.app_data().is_empty(), "{name}");
+            }
+        }
+    }
+
+    /// The second connection of each resumption sample resumes the first
+    /// one's session (no Certificate: a TLS 1.3 PSK from a ticket, a TLS
+    /// 1.2 abbreviated handshake by session ID) and decrypts with the
+    /// secrets the key log has for its own Client Hello.
+    #[test]
+    fn resumed_sessions_decrypt() {
+        for (name, version) in [("tls13-resume", 0x0304), ("tls12-resume-id", 0x0303)] {
+            let trace = sample(&format!("{name}.pcap"));
+            let index = build(&trace, &keys(name));
+            let certificates = |c: &TlsConnection| {
+                c.records
+                    .iter()
+                    .flat_map(|r| &r.messages)
+                    .filter(|m| m.msg_type == 11) // Certificate
+                    .count()
+            };
+            let (full, resumed) = (&index.connections[0], &index.connections[1]);
+            assert_eq!(full.version(), Some(version), "{name}");
+            assert_eq!(resumed.version(), Some(version), "{name}");
+            assert_eq!(certificates(full), 1, "{name}");
+            assert_eq!(certificates(resumed), 0, "{name}");
+            let text = String::from_utf8_lossy(&resumed.plaintext[0].bytes).into_owned();
+            assert!(
+                text.starts_with("GET /data.json HTTP/1.1\r\n"),
+                "{name}: {text}"
+            );
         }
     }
 

@@ -145,6 +145,9 @@ impl Trace {
         if let Some(hit) = builder.flows.limit_hit {
             limits.report(hit);
         }
+        if let Some(hit) = end.tls_secrets_limit {
+            limits.report(hit);
+        }
         Ok(Trace {
             store: PacketStore::from_parts(capture, builder.entries, end.interfaces),
             conversations: builder.flows.finish(),
@@ -192,6 +195,8 @@ struct WalkEnd {
     position: u64,
     /// TLS key log text embedded in the capture (pcapng Decryption Secrets).
     tls_secrets: Vec<String>,
+    /// Decryption Secrets Blocks skipped past their bound.
+    tls_secrets_limit: Option<crate::limits::LimitHit>,
 }
 
 impl WalkEnd {
@@ -206,6 +211,7 @@ impl WalkEnd {
                 .iter()
                 .map(|s| String::from_utf8_lossy(s).into_owned())
                 .collect(),
+            tls_secrets_limit: reader.tls_secrets_limit(),
         }
     }
 }
@@ -213,7 +219,7 @@ impl WalkEnd {
 /// The next record of the walk with the link type of its interface, or how
 /// the walk ends (`Err(None)` at the end of the file). `count` records came
 /// before it.
-fn next_record(
+pub(crate) fn next_record(
     reader: &mut RecordReader<'_>,
     count: u64,
 ) -> Result<(Record, LinkType), Option<CaptureError>> {
@@ -238,7 +244,7 @@ fn next_record(
 }
 
 /// Decodes one record into its store entry and what the flow builder needs.
-fn decode_record<'a>(
+pub(crate) fn decode_record<'a>(
     bytes: &'a [u8],
     record: &Record,
     link: LinkType,

@@ -130,7 +130,7 @@ fn load(bytes: Vec<u8>) {
                 &t.response,
                 t.response.as_ref().and_then(|m| m.head(&trace.store)),
             ) {
-                let raw = m.body_bytes(&trace.store, &trace.conversations);
+                let raw = index.body_bytes(&trace.store, &trace.conversations, m);
                 let _ = m.decode_body(&head, &raw, 1 << 20);
             }
         }

@@ -17,6 +17,10 @@ const SAMPLES: &[&str] = &[
     "tls12-chacha-h2",
     "tls12-cbc-sha384",
     "tls12-rsa-cbc-sha1",
+    "tls10-cbc-sha1",
+    "tls11-rsa-cbc-sha1",
+    "tls13-resume",
+    "tls12-resume-id",
 ];
 
 /// Columns where wirelens knowingly differs from tshark: (sample, frame,

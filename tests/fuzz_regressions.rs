@@ -49,7 +49,9 @@ fn check(name: &str, bytes: Vec<u8>) {
             let Some(head) = m.head(&session.store) else {
                 continue;
             };
-            let raw = m.body_bytes(&session.store, &session.conversations);
+            let raw = session
+                .http()
+                .body_bytes(&session.store, &session.conversations, m);
             let _ = m.decode_body(&head, &raw, 1 << 20);
             let n = base_name(&head, uri, t.stream, t.number);
             assert!(

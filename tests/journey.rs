@@ -240,11 +240,84 @@ fn names_from_the_capture_on_list_flows_and_ladder() {
     assert_eq!(fields.lines().nth(2), Some("10.77.0.2"));
     let flows = wirelens(&["flows", &path, "-N"]);
     assert!(flows.contains("www.wirelens.test:80"), "{flows}");
-    let json: serde_json::Value =
-        serde_json::from_str(&wirelens(&["flows", &path, "-N", "--json"])).expect("json");
+    let flows_json = wirelens(&["flows", &path, "-N", "--json"]);
+    let json: Vec<serde_json::Value> = flows_json
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON Lines"))
+        .collect();
     assert_eq!(json[1]["server_name"], "www.wirelens.test");
     assert_eq!(json[1]["server"], "10.77.0.2:80");
     let ladder = wirelens(&["ladder", &path, "--stream", "0", "-N"]);
     let head = ladder.lines().next().expect("head");
     assert!(head.ends_with("www.wirelens.test (10.77.0.2:80)"), "{head}");
+}
+
+/// The `tls` phase comes from the TLS stage: negotiated version, suite and
+/// ALPN as tshark 4.0 shows them with the key log (`tshark -V -o
+/// tls.keylog_file:NAME.keys -Y tls.handshake.type==2`: "Cipher Suite:",
+/// and `tls.handshake.extensions_alpn_str` of the Server Hello or, in TLS
+/// 1.3, the Encrypted Extensions), from the Client Hello (frame 6) to the
+/// Finished messages; without keys the TLS 1.3 choice of ALPN stays unknown.
+#[test]
+fn the_tls_phase_names_version_suite_and_alpn() {
+    for (name, version, cipher, alpn, last) in [
+        ("tls13-h2", "TLSv1.3", "TLS_AES_256_GCM_SHA384", "h2", 10),
+        (
+            "tls12-gcm-h1",
+            "TLSv1.2",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "http/1.1",
+            12,
+        ),
+        (
+            "tls10-cbc-sha1",
+            "TLSv1",
+            "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+            "http/1.1",
+            12,
+        ),
+        (
+            "tls11-rsa-cbc-sha1",
+            "TLSv1.1",
+            "TLS_RSA_WITH_AES_256_CBC_SHA",
+            "http/1.1",
+            12,
+        ),
+        (
+            "tls13-resume",
+            "TLSv1.3",
+            "TLS_AES_256_GCM_SHA384",
+            "http/1.1",
+            10,
+        ),
+        (
+            "tls12-chacha-h2",
+            "TLSv1.2",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            "h2",
+            12,
+        ),
+    ] {
+        let path = format!("{ROOT}/sample-captures/{name}.pcap");
+        let mut trace = Trace::open(Path::new(&path)).expect("opens");
+        let keys =
+            std::fs::read_to_string(format!("{ROOT}/sample-captures/{name}.keys")).expect("keys");
+        assert!(trace.add_key_log(&keys).is_empty());
+        let s = Session::from(trace);
+        let js = s.journeys();
+        let tls = js[0].tls.as_ref().expect("a tls phase");
+        assert_eq!(tls.version, Some(version), "{name}");
+        assert_eq!(tls.cipher.as_deref(), Some(cipher), "{name}");
+        assert_eq!(tls.alpn.as_deref(), Some(alpn), "{name}");
+        assert_eq!(tls.sni.as_deref(), Some("www.wirelens.test"), "{name}");
+        assert!(tls.decrypted, "{name}");
+        assert_eq!(frames_of(&js[0], PhaseKind::Tls), Some((6, last)), "{name}");
+    }
+    let keyless = session("tls13-h2");
+    let js = keyless.journeys();
+    let tls = js[0].tls.as_ref().expect("a tls phase without keys");
+    assert_eq!(tls.version, Some("TLSv1.3"));
+    assert_eq!(tls.alpn, None);
+    assert_eq!(tls.alpn_offered, ["h2", "http/1.1"]);
+    assert!(!tls.decrypted);
 }

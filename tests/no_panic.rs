@@ -39,7 +39,9 @@ fn exercise(bytes: Vec<u8>) {
             .into_iter()
             .flatten()
         {
-            let raw = m.body_bytes(&trace.store, &trace.conversations);
+            let raw = trace
+                .http()
+                .body_bytes(&trace.store, &trace.conversations, m);
             if let Some(head) = m.head(&trace.store) {
                 let _ = m.decode_body(&head, &raw, 1 << 20);
             }

@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         s.packets = (0..bytes.len() as u64).step_by(7).map(|o| (o, o as u32)).collect();
         s.bytes = bytes;
     }
-    let conn = wirelens::http2::read(&streams, Direction::AtoB);
+    let conn = wirelens::http2::read(&streams, Direction::AtoB, &Default::default());
     for p in 0..rest.len() as u32 {
         let _ = conn.columns(p);
     }

@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(m.start <= m.end);
             let head = m.head(&trace.store).expect("a head that parsed once parses again");
             let _ = m.info(&head);
-            let raw = m.body_bytes(&trace.store, &trace.conversations);
+            let raw = http.body_bytes(&trace.store, &trace.conversations, m);
             assert_eq!(raw.len() as u64, m.body.len, "a body read again has the length found when indexing");
             let _ = m.decode_body(&head, &raw, 1 << 20);
             let request = t.request.as_ref().and_then(|r| r.head(&trace.store));

@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
     for t in &trace.http().transactions {
         for m in [t.request.as_ref(), t.response.as_ref()].into_iter().flatten() {
             if let Some(head) = m.head(&trace.store) {
-                let raw = m.body_bytes(&trace.store, &trace.conversations);
+                let raw = trace.http().body_bytes(&trace.store, &trace.conversations, m);
                 let _ = m.decode_body(&head, &raw, 1 << 20);
             }
         }

@@ -26,8 +26,10 @@ fuzz_target!(|data: &[u8]| {
         let Some(suite) = suites::suite(id) else { continue };
         let mut keys = [
             DirKeys::tls13(suite, &[7; 48]),
-            DirKeys::tls12(suite, &[1; 48], &[2; 32], &[3; 32], true, false),
-            DirKeys::tls12(suite, &[1; 48], &[2; 32], &[3; 32], false, true),
+            DirKeys::tls12(suite, 0x0303, &[1; 48], (&[2; 32], &[3; 32]), true, false),
+            DirKeys::tls12(suite, 0x0303, &[1; 48], (&[2; 32], &[3; 32]), false, true),
+            DirKeys::tls12(suite, 0x0301, &[1; 48], (&[2; 32], &[3; 32]), true, false),
+            DirKeys::tls12(suite, 0x0302, &[1; 48], (&[2; 32], &[3; 32]), false, true),
         ];
         for s in spans.iter().take(16) {
             for k in &mut keys {

@@ -10,6 +10,7 @@ use super::{
     read_u16, read_u32, CaptureError, CaptureWarning, Interface, LinkType, Record, RecordKind,
     MAX_RECORD_LEN, NO_TIMESTAMP,
 };
+use crate::limits::{Limit, LimitHit, MAX_TLS_SECRETS};
 
 const SHB: u32 = 0x0A0D_0D0A;
 const IDB: u32 = 1;
@@ -19,8 +20,6 @@ const EPB: u32 = 6;
 const DSB: u32 = 0x0000_000A;
 /// Secrets type of a TLS key log in a Decryption Secrets Block.
 const SECRETS_TLS_KEY_LOG: u32 = 0x544c_534b;
-/// Most key-log bytes kept from Decryption Secrets Blocks (all together).
-pub const MAX_TLS_SECRETS_BYTES: usize = 16 * 1024 * 1024;
 const CB_COPY: u32 = 0x0000_0BAD;
 const CB_NOCOPY: u32 = 0x4000_0BAD;
 const BYTE_ORDER_MAGIC: u32 = 0x1A2B_3C4D;
@@ -47,8 +46,14 @@ pub(crate) struct PcapNgReader<'a> {
     warning: Option<CaptureWarning>,
     done: bool,
     /// TLS key logs of the Decryption Secrets Blocks seen so far.
-    tls_secrets: Vec<&'a [u8]>,
-    tls_secrets_bytes: usize,
+    /// Where they are in `data` (start, length): ranges, so that a reader
+    /// moved onto more of the same bytes ([`PcapNgReader::rebind`]) keeps them.
+    tls_secrets: Vec<(usize, usize)>,
+    tls_secrets_bytes: u64,
+    /// [`MAX_TLS_SECRETS`] reached: before which record.
+    tls_secrets_cut: Option<u64>,
+    /// The walk stopped at corrupt data (it cannot go on when more arrives).
+    failed: bool,
 }
 
 impl<'a> PcapNgReader<'a> {
@@ -72,6 +77,8 @@ impl<'a> PcapNgReader<'a> {
             done: false,
             tls_secrets: Vec::new(),
             tls_secrets_bytes: 0,
+            tls_secrets_cut: None,
+            failed: false,
         };
         reader.read_byte_order(0)?;
         Ok(reader)
@@ -86,13 +93,46 @@ impl<'a> PcapNgReader<'a> {
     }
 
     /// The TLS key logs (NSS format text) of the Decryption Secrets Blocks
-    /// read so far, bounded by [`MAX_TLS_SECRETS_BYTES`].
-    pub(crate) fn tls_secrets(&self) -> &[&'a [u8]] {
-        &self.tls_secrets
+    /// read so far, bounded by [`MAX_TLS_SECRETS`].
+    pub(crate) fn tls_secrets(&self) -> Vec<&'a [u8]> {
+        let data = self.data;
+        self.tls_secrets
+            .iter()
+            .filter_map(|&(start, len)| data.get(start..start + len))
+            .collect()
+    }
+
+    /// [`MAX_TLS_SECRETS`] reached, with the packet (0-based) the first
+    /// skipped block came before.
+    pub(crate) fn tls_secrets_limit(&self) -> Option<LimitHit> {
+        self.tls_secrets_cut
+            .map(|r| LimitHit::new(Limit::TlsSecrets, u32::try_from(r).ok()))
     }
 
     pub(crate) fn position(&self) -> u64 {
         self.pos as u64
+    }
+
+    /// This reader over `data`, the bytes it read so far and perhaps more
+    /// (a capture still being written): a walk that ended at the end of the
+    /// bytes, or in a block cut short, goes on from where it stopped.
+    pub(crate) fn rebind(self, data: &[u8]) -> PcapNgReader<'_> {
+        let more = !self.failed && data.len() >= self.pos;
+        PcapNgReader {
+            data,
+            pos: self.pos,
+            big_endian: self.big_endian,
+            interfaces: self.interfaces,
+            ts_offsets: self.ts_offsets,
+            section_base: self.section_base,
+            records: self.records,
+            warning: if more { None } else { self.warning },
+            done: !more,
+            tls_secrets: self.tls_secrets,
+            tls_secrets_cut: self.tls_secrets_cut,
+            tls_secrets_bytes: self.tls_secrets_bytes,
+            failed: self.failed,
+        }
     }
 
     /// Sets the byte order from the Section Header Block at `at`.
@@ -118,6 +158,7 @@ impl<'a> PcapNgReader<'a> {
                 Ok(None) => continue,
                 Err(e) => {
                     self.done = true;
+                    self.failed = true;
                     return Some(Err(e));
                 }
             }
@@ -176,12 +217,15 @@ impl<'a> PcapNgReader<'a> {
             DSB if body.len() >= 8 => {
                 let secrets_type = read_u32(body, 0, be);
                 let len = read_u32(body, 4, be) as usize;
-                let data = body.get(8..8 + len.min(body.len() - 8)).unwrap_or(&[]);
-                if secrets_type == SECRETS_TLS_KEY_LOG
-                    && self.tls_secrets_bytes + data.len() <= MAX_TLS_SECRETS_BYTES
-                {
-                    self.tls_secrets_bytes += data.len();
-                    self.tls_secrets.push(data);
+                let len = len.min(body.len() - 8);
+                if secrets_type == SECRETS_TLS_KEY_LOG {
+                    if self.tls_secrets_bytes + len as u64 <= MAX_TLS_SECRETS {
+                        self.tls_secrets_bytes += len as u64;
+                        // The body starts 8 bytes into the block, the secrets 8 more.
+                        self.tls_secrets.push((at + 16, len));
+                    } else {
+                        self.tls_secrets_cut.get_or_insert(self.records);
+                    }
                 }
                 None
             }
@@ -504,6 +548,40 @@ mod tests {
             assert!(r.warning().is_none());
             assert_eq!(r.interfaces()[2].link_type, LinkType::RAW);
         }
+    }
+
+    /// Key logs past MAX_TLS_SECRETS (all blocks together) are skipped and
+    /// the bound is reported, naming the packet the skipped block preceded.
+    #[test]
+    fn secrets_past_their_bound_are_skipped_and_reported() {
+        let mut b = Builder {
+            out: Vec::new(),
+            be: false,
+        };
+        let dsb = |b: &mut Builder, len: usize| {
+            let mut body = b.u32(SECRETS_TLS_KEY_LOG).to_vec();
+            body.extend_from_slice(&b.u32(len as u32));
+            body.extend(std::iter::repeat_n(b'#', len));
+            b.block(DSB, &body);
+        };
+        let half = (MAX_TLS_SECRETS / 2 + 1) as usize;
+        b.shb();
+        b.idb(1, 0, None);
+        dsb(&mut b, 100);
+        b.epb(0, 0, &[1], 1);
+        dsb(&mut b, half);
+        b.epb(0, 0, &[2], 1);
+        dsb(&mut b, half);
+        b.epb(0, 0, &[3], 1);
+        let mut r = PcapNgReader::new(&b.out).expect("open");
+        while let Some(rec) = r.next() {
+            rec.expect("record");
+        }
+        assert_eq!(r.tls_secrets().len(), 2);
+        assert_eq!(
+            r.tls_secrets_limit().map(|h| h.to_string()).as_deref(),
+            Some("limit reached: MAX_TLS_SECRETS (16777216) at packet 3")
+        );
     }
 
     #[test]

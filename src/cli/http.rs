@@ -2,6 +2,7 @@
 
 use super::{finish_output, open_session, report_damage, stdout, Outcome};
 use crate::flow::stream::DirStream;
+use crate::flow::Direction;
 use crate::http::content::{ContentError, DEFAULT_DECODED_LIMIT};
 use crate::http::parse::{Head, StartLine};
 use crate::http::{HttpIndex, Message, Transaction};
@@ -10,6 +11,7 @@ use crate::trace::Trace;
 use anyhow::Result;
 use clap::Args;
 use serde_json::json;
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -74,30 +76,40 @@ fn secs(trace: &Trace, t: &Transaction, packet: u32) -> Option<f64> {
 
 /// The decoded size of a body: its wire size when it has no content coding,
 /// else what decoding gives (the connection reassembled once, on first need).
-fn decoded_len(
+fn decoded_len<'a>(
     trace: &Trace,
-    index: &HttpIndex,
+    index: &'a HttpIndex,
     m: &Message,
     head: Option<&Head>,
-    streams: &mut Option<[DirStream; 2]>,
+    stream: &mut Option<(Direction, Cow<'a, DirStream>)>,
 ) -> u64 {
     let Some(head) = head.filter(|h| !h.codings().is_empty() && !m.body.is_empty()) else {
         return m.body.len;
     };
-    let streams = streams
-        .get_or_insert_with(|| index.streams(&trace.store, &trace.conversations, m.conversation));
-    let d = m.decode_body(head, &m.body_in(streams), DEFAULT_DECODED_LIMIT);
-    if let Some(ContentError::Limit(hit)) = d.error {
+    // Only the message's direction is reassembled, once per connection.
+    if stream.as_ref().is_none_or(|(dir, _)| *dir != m.dir) {
+        let s = index.stream_of(&trace.store, &trace.conversations, m.conversation, m.dir);
+        *stream = Some((m.dir, s));
+    }
+    let Some((_, stream)) = stream.as_ref() else {
+        return m.body.len;
+    };
+    let (len, error) = m.decoded_len(
+        &head.codings(),
+        &m.body.bytes_in(&stream.bytes),
+        DEFAULT_DECODED_LIMIT,
+    );
+    if let Some(ContentError::Limit(hit)) = error {
         trace.limits.report(hit);
     }
-    d.bytes.len() as u64
+    len
 }
 
-fn row(
+fn row<'a>(
     trace: &Trace,
-    index: &HttpIndex,
+    index: &'a HttpIndex,
     t: &Transaction,
-    streams: &mut Option<[DirStream; 2]>,
+    streams: &mut Option<(Direction, Cow<'a, DirStream>)>,
 ) -> Row {
     let req = t.request.as_ref();
     let resp = t.response.as_ref();

@@ -82,7 +82,14 @@ pub fn to_json(j: &Journey) -> Value {
     let tls = j.tls.as_ref().map(|t| {
         with(
             span_json(t.span),
-            json!({"record_version": t.record_version, "sni": s(&t.sni)}),
+            json!({
+                "version": t.version,
+                "cipher": t.cipher,
+                "sni": s(&t.sni),
+                "alpn": s(&t.alpn),
+                "alpn_offered": t.alpn_offered.iter().map(|a| sanitize(a)).collect::<Vec<_>>(),
+                "decrypted": t.decrypted,
+            }),
         )
     });
     let transfer = |t: &crate::journey::Transfer| {
@@ -220,9 +227,23 @@ fn details(j: &Journey, kind: PhaseKind) -> Option<String> {
             s
         }),
         PhaseKind::Tls => j.tls.as_ref().map(|t| {
-            let mut parts = vec![t.record_version.unwrap_or("TLS").to_string()];
+            let mut parts = vec![t.version.unwrap_or("TLS").to_string()];
+            if let Some(c) = &t.cipher {
+                parts.push(c.clone());
+            }
             if let Some(sni) = &t.sni {
                 parts.push(format!("SNI {}", sanitize(sni)));
+            }
+            match &t.alpn {
+                Some(a) => parts.push(format!("ALPN {}", sanitize(a))),
+                None if !t.alpn_offered.is_empty() => parts.push(format!(
+                    "ALPN offered {}",
+                    sanitize(&t.alpn_offered.join(","))
+                )),
+                None => {}
+            }
+            if !t.decrypted {
+                parts.push("no keys".into());
             }
             parts.join(", ")
         }),

@@ -15,7 +15,8 @@ pub struct StatsArgs {
     /// What to compute, as tshark's -z spells it: `io,phs` (or `phs`),
     /// `endpoints,eth|ip|ipv6|tcp|udp`, `io,stat,INTERVAL[,SERIES...]` where a
     /// series is `FILTER` or `COUNT|SUM|MIN|MAX|AVG(FIELD)FILTER`,
-    /// `http,tree`, `http_req,tree`, `dns,tree`, or
+    /// `http,tree`, `http_req,tree`, `dns,tree`, `flow,any,network` (the
+    /// flow graph), or
     /// `tcp-graph,STREAM[,ab|ba]` (segments, ACKs, window, throughput, RTT of
     /// the data sent A→B or B→A; default: the direction that sent more).
     pub kind: String,
@@ -45,6 +46,8 @@ enum Kind {
         stream: u32,
         direction: Option<Direction>,
     },
+    /// `flow,any,network` (or `standard`: the same for IP).
+    Flow,
 }
 
 fn parse_kind(s: &str) -> Result<Kind> {
@@ -62,6 +65,7 @@ fn parse_kind(s: &str) -> Result<Kind> {
         ["http", "tree"] => Kind::HttpTree,
         ["http_req", "tree"] => Kind::HttpReqTree,
         ["dns", "tree"] => Kind::DnsTree,
+        ["flow", "any", "network" | "standard"] => Kind::Flow,
         ["tcp-graph" | "tcp_graph", stream, rest @ ..] => {
             let stream: u32 = stream
                 .parse()
@@ -75,7 +79,7 @@ fn parse_kind(s: &str) -> Result<Kind> {
             Kind::TcpGraph { stream, direction }
         }
         _ => bail!(
-            "unknown statistic {s:?}: expected io,phs, endpoints,TYPE, io,stat,INTERVAL[,SERIES...], http,tree, http_req,tree, dns,tree or tcp-graph,STREAM[,ab|ba]"
+            "unknown statistic {s:?}: expected io,phs, endpoints,TYPE, io,stat,INTERVAL[,SERIES...], http,tree, http_req,tree, dns,tree, flow,any,network or tcp-graph,STREAM[,ab|ba]"
         ),
     })
 }
@@ -100,8 +104,10 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
     let session = open_session(&args.file)?;
     let trace = session.trace();
     // The HTTP index is built only for what reads it.
-    let wants_http = matches!(kind, Kind::Phs | Kind::HttpTree | Kind::HttpReqTree)
-        || filter.as_ref().is_some_and(|f| f.needs_http())
+    let wants_http = matches!(
+        kind,
+        Kind::Phs | Kind::HttpTree | Kind::HttpReqTree | Kind::Flow
+    ) || filter.as_ref().is_some_and(|f| f.needs_http())
         || series.iter().any(io::Series::needs_http);
     let http = wants_http.then(|| session.http());
     let selection = Selection::of(trace, http, filter.as_ref());
@@ -155,6 +161,23 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
                 stats::tree::write_json(name, &tree, &mut text);
             } else {
                 stats::tree::write_text(&tree, &mut text);
+            }
+        }
+        Kind::Flow => {
+            let g = stats::flow_graph::compute(trace, http, &selection);
+            if args.json {
+                for it in &g.items {
+                    let v = serde_json::json!({
+                        "frame": it.packet + 1, "time": it.time,
+                        "src": g.nodes[it.src], "dst": g.nodes[it.dst],
+                        "src_port": it.src_port, "dst_port": it.dst_port,
+                        "label": it.label, "comment": it.comment,
+                    });
+                    text.push_str(&v.to_string());
+                    text.push('\n');
+                }
+            } else {
+                stats::flow_graph::write_text(&g, &mut text);
             }
         }
         Kind::TcpGraph { stream, direction } => {

@@ -3,7 +3,7 @@
 //! Wireshark's port tables) and by content where tshark uses heuristics:
 //!
 //! - [`udp`] looks at one datagram (DNS, mDNS, LLMNR, NBNS, DHCP, NTP, SSDP,
-//!   Syslog);
+//!   Syslog, SNMP);
 //! - [`stream_protocol`] picks the protocol of a TCP connection and
 //!   [`stream_rows`] words each segment from the reassembled directions
 //!   (SSH, PostgreSQL, DNS over TCP, ...), since their messages span segments.
@@ -15,8 +15,11 @@ pub mod dhcp;
 pub mod dns_tcp;
 pub mod igmp;
 pub mod link_misc;
+pub mod lldp;
 pub mod nbns;
 pub mod pgsql;
+pub mod quic;
+pub mod snmp;
 pub mod ssh;
 pub mod text_lines;
 pub mod udp_misc;
@@ -142,6 +145,9 @@ pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<Summary> {
     }
     if either(514) {
         return udp_misc::syslog(payload);
+    }
+    if either(161) || either(162) {
+        return snmp::summary(payload);
     }
     None
 }

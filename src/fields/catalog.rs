@@ -133,6 +133,12 @@ fields! {
     TcpAnalysisZeroWindowProbeAck "tcp.analysis.zero_window_probe_ack" Protocol "Zero window probe ACK";
     TcpAnalysisReusedPorts "tcp.analysis.reused_ports" Protocol "Port numbers reused";
     TcpAnalysisInitialRtt "tcp.analysis.initial_rtt" Time "Handshake round-trip time";
+    TcpAnalysisAcksFrame "tcp.analysis.acks_frame" UInt "Frame whose segment this ACK acknowledges";
+    TcpAnalysisAckRtt "tcp.analysis.ack_rtt" Time "Time to ACK the segment";
+    TcpAnalysisBytesInFlight "tcp.analysis.bytes_in_flight" UInt "Bytes sent and not yet acknowledged";
+    TcpAnalysisPushBytesSent "tcp.analysis.push_bytes_sent" UInt "Bytes sent since the last PSH flag";
+    TcpAnalysisRto "tcp.analysis.rto" Time "Time since the segment a retransmission repeats";
+    TcpAnalysisRtoFrame "tcp.analysis.rto_frame" UInt "Frame the RTO is measured from";
     Udp "udp" Protocol "UDP";
     UdpSrcport "udp.srcport" UInt "UDP source port";
     UdpDstport "udp.dstport" UInt "UDP destination port";

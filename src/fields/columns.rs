@@ -5,6 +5,7 @@
 pub mod icmp;
 pub mod icmpv6;
 pub mod ip_fragments;
+pub mod quic;
 
 use crate::decode::app::StreamRow;
 use crate::decode::tcp_flags::TcpFlags;
@@ -45,7 +46,11 @@ pub fn row(view: &PacketView<'_>) -> Row {
     let (source, destination) = if custom {
         (String::new(), String::new())
     } else if let (Some(s), Some(t)) = (d.ip_src(), d.ip_dst()) {
-        (s.to_string(), t.to_string())
+        let text = |a: std::net::IpAddr| match a {
+            std::net::IpAddr::V4(v4) => crate::text::ipv4(v4),
+            v6 => v6.to_string(),
+        };
+        (text(s), text(t))
     } else {
         (
             d.link.eth_src.map(crate::text::mac).unwrap_or_default(),
@@ -137,7 +142,10 @@ fn protocol_and_info(
         }
         Transport::Udp(u) => {
             let (s, t) = (u.source_port(), u.destination_port());
-            match crate::decode::app::udp(s, t, u.payload()) {
+            let quic = (s == 443 || t == 443)
+                .then(|| quic::summary(view, u.payload()))
+                .flatten();
+            match quic.or_else(|| crate::decode::app::udp(s, t, u.payload())) {
                 Some(a) => (a.protocol.into(), a.info),
                 None => {
                     // A DNS message without a row may have reached a bound:
@@ -313,22 +321,26 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
     let (seq, ack) = view
         .relative_seq_ack()
         .unwrap_or((t.sequence_number(), t.acknowledgment_number()));
-    let _ = write!(
-        s,
-        "{} \u{2192} {} [{}] Seq={}",
-        t.source_port(),
-        t.destination_port(),
-        flags.names(),
-        seq
-    );
+    // Numbers pushed by hand: the formatter costs more, per row of millions.
+    let num = |s: &mut String, n: u64| crate::text::push_decimal(s, n);
+    num(&mut s, u64::from(t.source_port()));
+    s.push_str(" \u{2192} ");
+    num(&mut s, u64::from(t.destination_port()));
+    s.push_str(" [");
+    s.push_str(&flags.names());
+    s.push_str("] Seq=");
+    num(&mut s, u64::from(seq));
     if flags.ack() {
-        let _ = write!(s, " Ack={ack}");
+        s.push_str(" Ack=");
+        num(&mut s, u64::from(ack));
     }
-    let _ = write!(s, " Win={}", view.scaled_window(t.window_size()));
+    s.push_str(" Win=");
+    num(&mut s, u64::from(view.scaled_window(t.window_size())));
     // tshark leaves Len out of a header cut inside its fixed 20 bytes.
     let cut_in_fixed = t.slice().len() < 20;
     if !cut_in_fixed {
-        let _ = write!(s, " Len={}", d.tcp_len().unwrap_or(0));
+        s.push_str(" Len=");
+        num(&mut s, u64::from(d.tcp_len().unwrap_or(0)));
     }
     if flags.intersects(TcpFlags::URG) {
         let _ = write!(s, " Urg={}", t.urgent_pointer());
@@ -354,7 +366,10 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
             TcpOption::FastOpen { cookie_len: 0 } => s.push_str(" TFO=R"),
             TcpOption::FastOpen { .. } => s.push_str(" TFO=C"),
             TcpOption::Timestamps { value, echo } => {
-                let _ = write!(s, " TSval={value} TSecr={echo}");
+                s.push_str(" TSval=");
+                num(&mut s, u64::from(value));
+                s.push_str(" TSecr=");
+                num(&mut s, u64::from(echo));
             }
             TcpOption::Sack { blocks, count } => {
                 for (l, r) in blocks.iter().take(usize::from(count)) {

@@ -12,6 +12,7 @@
 
 mod arp;
 mod bits;
+pub mod body;
 mod dns;
 mod frame;
 mod http;
@@ -25,6 +26,7 @@ pub use json::write_json;
 
 use crate::fields::{PacketView, Value};
 use crate::text::sanitize;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -280,20 +282,113 @@ pub fn frame_time(ns: i64) -> String {
     frame::iso_date(ns)
 }
 
-/// Prints a tree as `tshark -V` does: four spaces per level.
+/// Prints a tree as `tshark -V` does: four spaces per level. A `Data` layer
+/// is followed, as tshark 4.0 prints it, by a blank line and the hex dump of
+/// its bytes.
 pub fn write_verbose(tree: &Tree, out: &mut String) {
     for (depth, n) in tree.walk() {
         for _ in 0..depth {
             out.push_str("    ");
         }
-        out.push_str(&sanitize(&n.text));
+        out.push_str(&sanitize(&tshark_label(&n.text, !n.abbrev.is_empty())));
         out.push('\n');
+        if depth == 0 && n.abbrev == "data" {
+            let hex = n.children.iter().find(|c| c.abbrev == "data.data");
+            if let Some(Some(Value::Str(hex))) = hex.map(|c| &c.value) {
+                data_hex_dump(hex, out);
+            }
+        }
+    }
+}
+
+/// Bytes of a label tshark prints whole (its `ITEM_LABEL_LENGTH` less the
+/// terminating NUL).
+const LABEL_BYTES: usize = 239;
+
+/// A label as tshark 4.0 prints it: one longer than [`LABEL_BYTES`] gets
+/// " [truncated]" after its name (at the start of a text item) and is cut
+/// before the character holding byte 238.
+fn tshark_label(text: &str, named: bool) -> Cow<'_, str> {
+    if text.len() <= LABEL_BYTES {
+        return Cow::Borrowed(text);
+    }
+    let name_end = if named {
+        text.find(": ").unwrap_or(0)
+    } else {
+        0
+    };
+    let mut s = String::with_capacity(LABEL_BYTES + 1);
+    s.push_str(&text[..name_end]);
+    s.push_str(" [truncated]");
+    s.push_str(&text[name_end..]);
+    let mut cut = LABEL_BYTES - 1;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    s.truncate(cut);
+    Cow::Owned(s)
+}
+
+/// tshark's hex dump of a `Data` layer from its `data.data` value
+/// (`aa:bb:...`): a blank line, then rows of 16 bytes with the offset in as
+/// many hex digits as the length needs (4 at least) and their ASCII.
+fn data_hex_dump(hex: &str, out: &mut String) {
+    use std::fmt::Write;
+    let bytes: Vec<u8> = hex
+        .split(':')
+        .filter_map(|h| u8::from_str_radix(h, 16).ok())
+        .collect();
+    let digits = match bytes.len() {
+        0..=0xffff => 4,
+        0x1_0000..=0xf_ffff => 5,
+        0x10_0000..=0xff_ffff => 6,
+        _ => 8,
+    };
+    out.push('\n');
+    for (i, row) in bytes.chunks(16).enumerate() {
+        let hex: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
+        let ascii: String = row
+            .iter()
+            .map(|&b| {
+                if (0x20..0x7f).contains(&b) {
+                    b as char
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{:0digits$x}  {:<47}   {ascii}", i * 16, hex.join(" "));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_labels_are_truncated_as_tshark_does() {
+        let long = format!("  <p>{}", "x".repeat(300));
+        let t = tshark_label(&long, false);
+        assert_eq!(t.len(), 238);
+        assert!(t.starts_with(" [truncated]  <p>xx"));
+        let named = format!("Name: {}", "é".repeat(200));
+        let t = tshark_label(&named, true);
+        assert!(t.starts_with("Name [truncated]: éé"));
+        assert!(t.len() <= 238);
+        assert_eq!(tshark_label("short", true), "short");
+    }
+
+    #[test]
+    fn data_hex_dump_as_tshark() {
+        let mut out = String::new();
+        let hex: Vec<String> = (0..20u8).map(|b| format!("{:02x}", b + 0x41)).collect();
+        data_hex_dump(&hex.join(":"), &mut out);
+        assert_eq!(
+            out,
+            "\n0000  41 42 43 44 45 46 47 48 49 4a 4b 4c 4d 4e 4f 50   ABCDEFGHIJKLMNOP\n\
+             0010  51 52 53 54                                       QRST\n"
+        );
+    }
 
     #[test]
     fn node_at_picks_the_narrowest() {

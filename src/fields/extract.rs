@@ -365,9 +365,6 @@ impl<'t> PacketView<'t> {
             F::TcpAnalysisZeroWindowProbe => flag(af::ZERO_WINDOW_PROBE),
             F::TcpAnalysisZeroWindowProbeAck => flag(af::ZERO_WINDOW_PROBE_ACK),
             F::TcpAnalysisReusedPorts => flag(af::REUSED_PORTS),
-            F::TcpAnalysisInitialRtt => tcp_conv
-                .and_then(|(c, _)| c.tcp.as_ref()?.initial_rtt_ns)
-                .map(Value::Time),
             F::Udp => udp.map(|_| Value::Present),
             F::UdpSrcport => udp.map(|u| Value::UInt(u64::from(u.source_port()))),
             F::UdpDstport => udp.map(|u| Value::UInt(u64::from(u.destination_port()))),
@@ -443,6 +440,13 @@ impl<'t> PacketView<'t> {
             | F::TcpOptionsTsecr
             | F::TcpTimeRelative
             | F::TcpTimeDelta
+            | F::TcpAnalysisInitialRtt
+            | F::TcpAnalysisAcksFrame
+            | F::TcpAnalysisAckRtt
+            | F::TcpAnalysisBytesInFlight
+            | F::TcpAnalysisPushBytesSent
+            | F::TcpAnalysisRto
+            | F::TcpAnalysisRtoFrame
             | F::UdpTimeRelative
             | F::UdpTimeDelta
             | F::DnsId

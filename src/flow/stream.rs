@@ -13,6 +13,10 @@ use crate::flow::{Conversation, Direction};
 use crate::limits::{Limit, LimitHit, GAP_FILL_ALLOWANCE, MAX_GAP_FILL, MAX_GAP_FILL_RATIO};
 use crate::store::PacketStore;
 
+/// The most a direction's buffer is sized for ahead of its bytes (the
+/// payload counted can exceed what was captured); past it the buffer grows.
+const RESERVE_AT_MOST: u64 = 64 << 20;
+
 /// One reassembled direction.
 #[derive(Debug, Default, Clone)]
 pub struct DirStream {
@@ -141,14 +145,57 @@ pub fn reassemble_direction(store: &PacketStore, conv: &Conversation, dir: Direc
     }
 }
 
+/// [`reassemble`] into `out`, whose buffers are cleared and reused: a
+/// thread reading connection after connection allocates (and the kernel
+/// zeroes) fresh pages only when a connection is bigger than any before.
+pub fn reassemble_into(store: &PacketStore, conv: &Conversation, out: &mut [DirStream; 2]) {
+    for (s, dir) in out.iter_mut().zip([Direction::AtoB, Direction::BtoA]) {
+        let mut bytes = std::mem::take(&mut s.bytes);
+        let mut packets = std::mem::take(&mut s.packets);
+        let mut origins = std::mem::take(&mut s.origins);
+        bytes.clear();
+        packets.clear();
+        origins.clear();
+        *s = DirStream {
+            bytes,
+            packets,
+            origins,
+            dir,
+            ..DirStream::default()
+        };
+    }
+    fill(store, conv, None, out);
+}
+
 fn reassemble_only(
     store: &PacketStore,
     conv: &Conversation,
     only: Option<Direction>,
 ) -> [DirStream; 2] {
-    let base = store.capture().bytes().as_ptr() as usize;
     let mut out = [DirStream::default(), DirStream::default()];
     out[1].dir = Direction::BtoA;
+    fill(store, conv, only, &mut out);
+    out
+}
+
+/// Reassembles `conv` (only one direction when asked) into `out`, empty.
+fn fill(
+    store: &PacketStore,
+    conv: &Conversation,
+    only: Option<Direction>,
+    out: &mut [DirStream; 2],
+) {
+    let base = store.capture().bytes().as_ptr() as usize;
+    // Sized once from what the conversation table counted, so the bytes are
+    // copied once instead of again at every doubling of the buffer.
+    if let Some(tcp) = &conv.tcp {
+        for (i, s) in out.iter_mut().enumerate() {
+            if only.is_none_or(|o| o.index() == i) {
+                let sent = tcp.dirs[i].payload_bytes.min(conv.bytes[i]);
+                s.bytes.reserve(sent.min(RESERVE_AT_MOST) as usize);
+            }
+        }
+    }
     let mut rs = [Reassembler::default(), Reassembler::default()];
     for index in conv.packets(store) {
         let Some(entry) = store.entry(index) else {
@@ -180,5 +227,4 @@ fn reassemble_only(
         r.finish(&mut |p| s.push(p, base));
         s.reassembly_limit = r.limit_hit;
     }
-    out
 }

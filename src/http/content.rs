@@ -65,7 +65,12 @@ fn read_bounded(mut r: impl Read, encoded: usize, limit: u64, coding: &str) -> D
             },
         )
     };
-    let mut out = Vec::new();
+    // Sized for a typical expansion up front: fewer copies as it grows.
+    let mut out = Vec::with_capacity(
+        (encoded as u64)
+            .saturating_mul(EXPECTED_RATIO)
+            .min(bound.saturating_add(1)) as usize,
+    );
     let res = (&mut r).take(bound.saturating_add(1)).read_to_end(&mut out);
     let error = match res {
         Err(e) => Some(ContentError::Corrupt {
@@ -82,6 +87,86 @@ fn read_bounded(mut r: impl Read, encoded: usize, limit: u64, coding: &str) -> D
     DecodedBody { bytes: out, error }
 }
 
+/// Like [`read_bounded`], counting the decoded bytes instead of keeping them
+/// (the same bound, the same error): what `wirelens http` shows of a body.
+fn count_bounded(
+    mut r: impl Read,
+    encoded: usize,
+    limit: u64,
+    coding: &str,
+) -> (u64, Option<ContentError>) {
+    let by_ratio = (encoded as u64)
+        .saturating_mul(MAX_DECOMPRESSION_RATIO)
+        .max(MIN_DECODED_ALLOWANCE);
+    let (bound, hit) = if by_ratio < limit {
+        (by_ratio, LimitHit::new(Limit::DecompressionRatio, None))
+    } else {
+        (
+            limit,
+            LimitHit {
+                limit: Limit::DecodedBody,
+                value: limit,
+                packet: None,
+            },
+        )
+    };
+    let mut r = (&mut r).take(bound.saturating_add(1));
+    let mut scratch = vec![0u8; COUNT_CHUNK];
+    let mut n: u64 = 0;
+    loop {
+        match r.read(&mut scratch) {
+            Ok(0) => break,
+            Ok(k) => n += k as u64,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                let error = ContentError::Corrupt {
+                    coding: coding.into(),
+                    decoded: n,
+                    message: e.to_string(),
+                };
+                return (n, Some(error));
+            }
+        }
+    }
+    if n > bound {
+        (bound, Some(ContentError::Limit(hit)))
+    } else {
+        (n, None)
+    }
+}
+
+/// The expansion a decoded body's buffer is first sized for.
+const EXPECTED_RATIO: u64 = 4;
+
+/// The scratch buffer decoded bytes are counted through.
+const COUNT_CHUNK: usize = 64 << 10;
+
+/// [`decode_one`]'s length and error, without keeping the bytes.
+fn count_one(data: &[u8], coding: &str, limit: u64) -> (u64, Option<ContentError>) {
+    let n = data.len();
+    match coding {
+        "gzip" | "x-gzip" => {
+            count_bounded(flate2::read::MultiGzDecoder::new(data), n, limit, coding)
+        }
+        "deflate" => {
+            if is_zlib(data) {
+                count_bounded(flate2::read::ZlibDecoder::new(data), n, limit, coding)
+            } else {
+                count_bounded(flate2::read::DeflateDecoder::new(data), n, limit, coding)
+            }
+        }
+        "br" => count_bounded(brotli::Decompressor::new(data, 4096), n, limit, coding),
+        other => (n as u64, Some(ContentError::Unsupported(other.into()))),
+    }
+}
+
+/// zlib-wrapped deflate: the two header bytes check out (raw otherwise).
+fn is_zlib(data: &[u8]) -> bool {
+    data.len() >= 2
+        && data[0] & 0x0f == 8
+        && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0
+}
+
 fn decode_one(data: &[u8], coding: &str, limit: u64) -> DecodedBody {
     let n = data.len();
     match coding {
@@ -89,11 +174,7 @@ fn decode_one(data: &[u8], coding: &str, limit: u64) -> DecodedBody {
             read_bounded(flate2::read::MultiGzDecoder::new(data), n, limit, coding)
         }
         "deflate" => {
-            // zlib-wrapped when the two header bytes check out, raw otherwise.
-            let zlib = data.len() >= 2
-                && data[0] & 0x0f == 8
-                && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0;
-            if zlib {
+            if is_zlib(data) {
                 read_bounded(flate2::read::ZlibDecoder::new(data), n, limit, coding)
             } else {
                 read_bounded(flate2::read::DeflateDecoder::new(data), n, limit, coding)
@@ -111,26 +192,51 @@ fn decode_one(data: &[u8], coding: &str, limit: u64) -> DecodedBody {
 /// undone first), each step bounded by `limit` bytes (and by the ratio
 /// bound); more than [`MAX_CONTENT_CODINGS`] codings are not undone at all.
 pub fn decode(data: &[u8], codings: &[String], limit: u64) -> DecodedBody {
-    let mut current = DecodedBody {
-        bytes: data.to_vec(),
-        error: None,
-    };
     if codings.len() as u64 > MAX_CONTENT_CODINGS {
-        current.error = Some(ContentError::Limit(LimitHit::new(
-            Limit::ContentCodings,
-            None,
-        )));
-        return current;
+        return DecodedBody {
+            bytes: data.to_vec(),
+            error: Some(ContentError::Limit(LimitHit::new(
+                Limit::ContentCodings,
+                None,
+            ))),
+        };
     }
+    // Each step reads the previous one's output (the first, `data` itself:
+    // no copy of the encoded body).
+    let mut current: Option<DecodedBody> = None;
     for coding in codings.iter().rev() {
-        let next = decode_one(&current.bytes, coding, limit);
+        let input = current.as_ref().map_or(data, |c| c.bytes.as_slice());
+        let next = decode_one(input, coding, limit);
         let stop = next.error.is_some();
-        current = next;
+        current = Some(next);
         if stop {
             break;
         }
     }
-    current
+    current.unwrap_or_else(|| DecodedBody {
+        bytes: data.to_vec(),
+        error: None,
+    })
+}
+
+/// The length (and error) [`decode`] gives for `data`, without keeping the
+/// decoded bytes of the last coding undone (the first applied).
+pub fn decoded_len(data: &[u8], codings: &[String], limit: u64) -> (u64, Option<ContentError>) {
+    let Some((first_applied, rest)) = codings.split_first() else {
+        return (data.len() as u64, None);
+    };
+    if codings.len() as u64 > MAX_CONTENT_CODINGS {
+        let d = decode(data, codings, limit);
+        return (d.bytes.len() as u64, d.error);
+    }
+    if rest.is_empty() {
+        return count_one(data, first_applied, limit);
+    }
+    let inner = decode(data, rest, limit);
+    if inner.error.is_some() {
+        return (inner.bytes.len() as u64, inner.error);
+    }
+    count_one(&inner.bytes, first_applied, limit)
 }
 
 #[cfg(test)]
@@ -170,6 +276,34 @@ mod tests {
         // Stacked: gzip applied first, then gzip again.
         let twice = gzip(&gzip(&text));
         assert_eq!(decode(&twice, &codings("gzip, gzip"), 1 << 20).bytes, text);
+    }
+
+    #[test]
+    fn counting_gives_what_decoding_keeps() {
+        let text = b"hello hello hello world".repeat(1000);
+        let g = gzip(&text);
+        let zeros = gzip(&vec![0u8; 10 << 20]);
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (g.clone(), "gzip"),
+            (gzip(&g), "gzip, gzip"),
+            (g[..g.len() / 2].to_vec(), "gzip"),
+            (b"not gzip at all".to_vec(), "gzip"),
+            (text.clone(), "compress"),
+            (zeros, "gzip"),
+            (
+                g.clone(),
+                "gzip, gzip, gzip, gzip, gzip, gzip, gzip, gzip, gzip",
+            ),
+            (text.clone(), ""),
+        ];
+        for (data, c) in cases {
+            let d = decode(&data, &codings(c), 1 << 20);
+            assert_eq!(
+                decoded_len(&data, &codings(c), 1 << 20),
+                (d.bytes.len() as u64, d.error),
+                "{c}"
+            );
+        }
     }
 
     #[test]

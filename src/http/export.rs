@@ -6,7 +6,7 @@
 use super::parse::Head;
 use super::{media, HttpIndex, Message};
 use crate::flow::stream::DirStream;
-use crate::flow::Conversations;
+use crate::flow::{Conversations, Direction};
 use crate::store::PacketStore;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -243,15 +243,16 @@ fn choose<'a>(store: &PacketStore, index: &'a HttpIndex, opts: &ExportOptions) -
 }
 
 /// Reads a chosen body out of its connection's `streams` and decodes it.
-fn materialize<'a>(
-    c: &Chosen<'a>,
-    streams: &[DirStream; 2],
+fn materialize<'s>(
+    c: &Chosen<'_>,
+    streams: &'s [Cow<'_, DirStream>; 2],
     opts: &ExportOptions,
-) -> ExportItem<'a> {
+) -> ExportItem<'s> {
     let msg = c.msg;
-    let raw = msg.body_in(streams);
+    // Borrowed from the reassembled stream when the body is one piece.
+    let raw = msg.body.bytes_in(&streams[msg.dir.index()].bytes);
     let (data, note) = if opts.raw || c.codings.is_empty() {
-        (Cow::Owned(raw), None)
+        (raw, None)
     } else {
         let d = msg.decode_codings(&c.codings, &raw, opts.limit);
         (Cow::Owned(d.bytes), d.error.map(|e| e.to_string()))
@@ -280,7 +281,11 @@ pub fn plan_each<'a, E>(
     for group in by_connection(choose(store, index, opts)) {
         let streams = connection_streams(store, conversations, index, &group);
         for c in &group {
-            each(materialize(c, &streams, opts))?;
+            let item = materialize(c, &streams, opts);
+            each(ExportItem {
+                data: Cow::Owned(item.data.into_owned()),
+                ..item
+            })?;
         }
     }
     Ok(())
@@ -299,17 +304,19 @@ fn by_connection(chosen: Vec<Chosen<'_>>) -> Vec<Vec<Chosen<'_>>> {
     groups
 }
 
-/// Both directions of the connection of a group of bodies, reassembled.
-fn connection_streams(
+/// The directions of the connection of a group of bodies that hold one of
+/// them, reassembled (or borrowed from the TLS connection); the other
+/// direction is left empty.
+fn connection_streams<'i>(
     store: &PacketStore,
     conversations: &Conversations,
-    index: &HttpIndex,
+    index: &'i HttpIndex,
     group: &[Chosen<'_>],
-) -> [DirStream; 2] {
-    group
-        .first()
-        .map(|c| index.streams(store, conversations, c.msg.conversation))
-        .unwrap_or_default()
+) -> [Cow<'i, DirStream>; 2] {
+    [Direction::AtoB, Direction::BtoA].map(|dir| match group.iter().find(|c| c.msg.dir == dir) {
+        Some(c) => index.stream_of(store, conversations, c.msg.conversation, dir),
+        None => Cow::Owned(DirStream::default()),
+    })
 }
 
 /// What [`export_all`] wrote for one body.

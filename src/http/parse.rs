@@ -372,6 +372,19 @@ impl Body {
         out
     }
 
+    /// [`Body::gather`], borrowed from `stream` when the body is one piece.
+    pub fn bytes_in<'a>(&self, stream: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        match self.pieces.as_slice() {
+            [] => std::borrow::Cow::Borrowed(&[]),
+            [r] => {
+                let start = (r.start as usize).min(stream.len());
+                let end = (r.end as usize).clamp(start, stream.len());
+                std::borrow::Cow::Borrowed(&stream[start..end])
+            }
+            _ => std::borrow::Cow::Owned(self.gather(stream)),
+        }
+    }
+
     /// Moves the pieces `by` bytes further into the stream.
     pub fn shift(&mut self, by: u64) {
         for r in &mut self.pieces {

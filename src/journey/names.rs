@@ -13,6 +13,7 @@
 //! reached reported by [`NameMap::limit_hit`].
 
 use crate::decode::dns::{self, RData};
+use crate::flow::{Conversations, Direction, Protocol};
 use crate::limits::{Limit, LimitHit, MAX_DNS_LOOKUPS, MAX_DNS_RESOLUTIONS};
 use crate::store::{PacketKind, PacketStore};
 use std::collections::HashMap;
@@ -65,12 +66,31 @@ pub struct NameMap {
 }
 
 impl NameMap {
-    /// Reads every DNS response (UDP port 53) of the store.
-    pub fn build(store: &PacketStore) -> NameMap {
+    /// Reads every DNS response of the store: over UDP port 53, and over
+    /// TCP port 53 (RFC 1035 4.2.2: each message after a two-byte length,
+    /// read from the reassembled connection), in packet order.
+    pub fn build(store: &PacketStore, conversations: &Conversations) -> NameMap {
         let mut map = NameMap::default();
         // (id, client, client port, resolver) → the query packet.
         let mut pending: HashMap<(u16, IpAddr, u16, IpAddr), u32> = HashMap::new();
+        let mut over_tcp = tcp_messages(store, conversations).into_iter().peekable();
+        let take = |map: &mut NameMap, pending: &mut Pending, m: TcpMessage| {
+            map.message(
+                pending,
+                m.packet as usize,
+                m.src,
+                m.sport,
+                m.dst,
+                m.dport,
+                &m.msg,
+            )
+        };
         for (index, e) in store.entries().iter().enumerate() {
+            while let Some(m) = over_tcp.next_if(|m| (m.packet as usize) < index) {
+                if !take(&mut map, &mut pending, m) {
+                    return map;
+                }
+            }
             if e.kind != PacketKind::Udp {
                 continue;
             }
@@ -85,25 +105,49 @@ impl NameMap {
             let Some(msg) = dns::parse(d.payload()) else {
                 continue;
             };
-            if msg.answers_cut {
-                map.hit(Limit::DnsAnswers, index);
+            if !map.message(&mut pending, index, src, sport, dst, dport, &msg) {
+                return map;
             }
-            if !msg.response {
-                if pending.len() < MAX_DNS_LOOKUPS as usize {
-                    pending.insert((msg.id, src, sport, dst), index as u32);
-                } else {
-                    map.hit(Limit::DnsLookups, index);
-                }
-                continue;
-            }
-            if map.lookups.len() >= MAX_DNS_LOOKUPS as usize {
-                map.hit(Limit::DnsLookups, index);
+        }
+        for m in over_tcp {
+            if !take(&mut map, &mut pending, m) {
                 break;
             }
-            let query = pending.remove(&(msg.id, dst, dport, src));
-            map.add(index as u32, query, dst, src, &msg);
         }
         map
+    }
+
+    /// Takes one DNS message of packet `index`; `false` once the lookups
+    /// are full.
+    #[allow(clippy::too_many_arguments)]
+    fn message(
+        &mut self,
+        pending: &mut Pending,
+        index: usize,
+        src: IpAddr,
+        sport: u16,
+        dst: IpAddr,
+        dport: u16,
+        msg: &dns::Message,
+    ) -> bool {
+        if msg.answers_cut {
+            self.hit(Limit::DnsAnswers, index);
+        }
+        if !msg.response {
+            if pending.len() < MAX_DNS_LOOKUPS as usize {
+                pending.insert((msg.id, src, sport, dst), index as u32);
+            } else {
+                self.hit(Limit::DnsLookups, index);
+            }
+            return true;
+        }
+        if self.lookups.len() >= MAX_DNS_LOOKUPS as usize {
+            self.hit(Limit::DnsLookups, index);
+            return false;
+        }
+        let query = pending.remove(&(msg.id, dst, dport, src));
+        self.add(index as u32, query, dst, src, msg);
+        true
     }
 
     fn hit(&mut self, limit: Limit, packet: usize) {
@@ -217,6 +261,69 @@ impl NameMap {
     }
 }
 
+/// Queries waiting for their response: (id, client, client port, resolver)
+/// → the query packet.
+type Pending = HashMap<(u16, IpAddr, u16, IpAddr), u32>;
+
+/// A DNS message read from a TCP connection, at the packet completing it.
+struct TcpMessage {
+    packet: u32,
+    src: IpAddr,
+    sport: u16,
+    dst: IpAddr,
+    dport: u16,
+    msg: dns::Message,
+}
+
+/// The DNS messages of every TCP connection to or from port 53, ordered by
+/// the packet completing each (a message cut by the end of the capture or a
+/// gap is left out, as the parser cannot read it).
+fn tcp_messages(store: &PacketStore, conversations: &Conversations) -> Vec<TcpMessage> {
+    let mut out = Vec::new();
+    for conv in conversations.all() {
+        if conv.protocol != Protocol::Tcp || (conv.a.port() != 53 && conv.b.port() != 53) {
+            continue;
+        }
+        let streams = crate::flow::stream::reassemble(store, conv);
+        for dir in [Direction::AtoB, Direction::BtoA] {
+            let s = &streams[dir.index()];
+            let (from, to) = match dir {
+                Direction::AtoB => (conv.a, conv.b),
+                Direction::BtoA => (conv.b, conv.a),
+            };
+            let mut at = 0usize;
+            while let Some(len) = s.bytes.get(at..at + 2) {
+                let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+                let end = at + 2 + len;
+                let (Some(body), Some(packet)) = (
+                    s.bytes.get(at + 2..end),
+                    s.packet_at(end.saturating_sub(1) as u64),
+                ) else {
+                    break;
+                };
+                if s.missing_in(at as u64, end as u64) == 0 {
+                    if let Some(msg) = dns::parse(body) {
+                        out.push(TcpMessage {
+                            packet,
+                            src: from.ip(),
+                            sport: from.port(),
+                            dst: to.ip(),
+                            dport: to.port(),
+                            msg,
+                        });
+                    }
+                }
+                at = end;
+            }
+        }
+        if out.len() >= MAX_DNS_LOOKUPS as usize {
+            break;
+        }
+    }
+    out.sort_by_key(|m| m.packet);
+    out
+}
+
 fn name_key(name: &str) -> String {
     name.trim_end_matches('.').to_ascii_lowercase()
 }
@@ -240,6 +347,30 @@ fn chain_head<'a>(answers: &'a [dns::Answer], name: &'a str) -> &'a str {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// DNS over TCP (the recorded sample: two queries in one segment, frame
+    /// 4; an A answer in frame 6 and a refused TXT in frame 8, as tshark
+    /// lists them): both responses are lookups matched to their query, and
+    /// the A answer names the address.
+    #[test]
+    fn dns_over_tcp_is_read_from_the_reassembled_connection() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/sample-captures/dns-over-tcp.pcap"
+        );
+        let t = crate::trace::Trace::open(std::path::Path::new(path)).expect("sample");
+        let m = NameMap::build(&t.store, &t.conversations);
+        let got: Vec<_> = m
+            .lookups()
+            .iter()
+            .map(|l| (l.query.map(|q| q + 1), l.response + 1, l.qtype, l.rcode))
+            .collect();
+        assert_eq!(got, [(Some(4), 6, 1, 0), (Some(4), 8, 16, 5)]);
+        let server: IpAddr = "10.77.0.2".parse().expect("ip");
+        assert_eq!(m.lookups()[0].addresses, [server]);
+        assert_eq!(m.name_at(server, 12), Some("www.wirelens.test"));
+        assert_eq!(m.lookups_for("WWW.wirelens.test.").count(), 2);
+    }
     use crate::capture::{Capture, CaptureBytes};
     use crate::trace::Trace;
     use etherparse::PacketBuilder;
@@ -360,7 +491,7 @@ pub(crate) mod tests {
                 ],
             ),
         ]);
-        let m = NameMap::build(&t.store);
+        let m = NameMap::build(&t.store, &t.conversations);
         assert_eq!(m.name_at(v4([10, 9, 9, 9]), 5), Some("www.shop.test"));
         assert_eq!(
             m.canonical_at(v4([10, 9, 9, 9]), 5),
@@ -384,7 +515,7 @@ pub(crate) mod tests {
             answer(2, "b.test", &[("b.test", Err([10, 0, 0, 80]))]),
             answer(3, "a.test", &[("a.test", Err([10, 0, 0, 81]))]),
         ]);
-        let m = NameMap::build(&t.store);
+        let m = NameMap::build(&t.store, &t.conversations);
         let (old, new) = (v4([10, 0, 0, 80]), v4([10, 0, 0, 81]));
         assert_eq!(m.name_at(old, 0), Some("a.test"));
         assert_eq!(m.name_at(old, 1), Some("a.test"));
@@ -406,7 +537,7 @@ pub(crate) mod tests {
             .map(|i| ("big.test", Err([10, 1, 0, i])))
             .collect();
         let t = udp_pcap(&[answer(9, "big.test", &many)]);
-        let m = NameMap::build(&t.store);
+        let m = NameMap::build(&t.store, &t.conversations);
         let hit = m.limit_hit().expect("a bound reached");
         assert_eq!((hit.limit, hit.packet), (Limit::DnsAnswers, Some(0)));
         assert_eq!(
@@ -419,7 +550,7 @@ pub(crate) mod tests {
     #[test]
     fn garbage_on_port_53_is_skipped() {
         let t = udp_pcap(&[(RESOLVER, CLIENT, 53, 4000, vec![1, 2, 3])]);
-        let m = NameMap::build(&t.store);
+        let m = NameMap::build(&t.store, &t.conversations);
         assert!(m.is_empty());
         assert!(m.lookups().is_empty());
     }

@@ -5,7 +5,6 @@
 //! receive, and the name map gives the lookup.
 
 use super::names::NameMap;
-use super::tls;
 use super::{Close, Connect, Dns, Journey, Span, Tls, Transfer};
 use crate::flow::analysis::flags;
 use crate::flow::life::{self, Anomaly, Step, Teardown};
@@ -54,7 +53,8 @@ pub fn journeys(trace: &Trace, http: &HttpIndex, names: &NameMap) -> Vec<Journey
             return Vec::new();
         };
         let ts = http.transactions.get(range.clone()).unwrap_or(&[]);
-        connection(&trace.store, conv, *ci, ts, range.start as u32, names)
+        let tls = tls_phase(trace, http, *ci);
+        connection(&trace.store, conv, *ci, ts, range.start as u32, names, tls)
     })
     .into_iter()
     .flatten()
@@ -80,7 +80,52 @@ pub fn journeys_of(
     let from = ts.partition_point(|t| t.conversation < conversation);
     let to = ts.partition_point(|t| t.conversation <= conversation);
     let mine = ts.get(from..to).unwrap_or(&[]);
-    connection(&trace.store, conv, conversation, mine, from as u32, names)
+    let tls = tls_phase(trace, http, conversation);
+    connection(
+        &trace.store,
+        conv,
+        conversation,
+        mine,
+        from as u32,
+        names,
+        tls,
+    )
+}
+
+/// The `tls` phase of a connection the TLS stage read (kept in the HTTP
+/// index): its handshake packets, version, suite, SNI and ALPN (in TLS 1.3
+/// the server's choice is encrypted: it is then what the decrypted stream
+/// speaks, HTTP/2 or HTTP/1.1).
+fn tls_phase(trace: &Trace, http: &HttpIndex, conversation: u32) -> Option<Tls> {
+    let c = http.tls.of_conversation(conversation)?;
+    let (first, last) = c.handshake_packets()?;
+    let ch = c.client_hello.as_ref();
+    let alpn = c
+        .server_hello
+        .as_ref()
+        .and_then(|h| h.alpn.first().cloned())
+        .or_else(|| {
+            if http.http2.contains_key(&conversation) {
+                return Some("h2".to_string());
+            }
+            // HTTP/1.x transactions decrypted from it, and offered.
+            let ts = &http.transactions;
+            let at = ts.partition_point(|t| t.conversation < conversation);
+            let http1 = ts.get(at).is_some_and(|t| t.conversation == conversation);
+            let offered = ch.is_some_and(|h| h.alpn.iter().any(|a| a == "http/1.1"));
+            (http1 && offered).then(|| "http/1.1".to_string())
+        });
+    Some(Tls {
+        span: span(&trace.store, first, last),
+        version: c.version().map(crate::tls::record::version_name),
+        cipher: c.cipher_suite().map(|id| {
+            crate::tls::suites::suite_name(id).map_or_else(|| format!("0x{id:04x}"), str::to_string)
+        }),
+        sni: ch.and_then(|h| h.server_name.clone()),
+        alpn,
+        alpn_offered: ch.map(|h| h.alpn.clone()).unwrap_or_default(),
+        decrypted: c.keys_found,
+    })
 }
 
 fn rel(store: &PacketStore, packet: u32) -> i64 {
@@ -109,10 +154,9 @@ fn connection(
     transactions: &[Transaction],
     first_id: u32,
     names: &NameMap,
+    tls: Option<Tls>,
 ) -> Vec<Journey> {
-    let (client_dir, _) = conv.client_direction();
     let mut segments = Vec::new();
-    let mut tls_segments = Vec::new();
     for index in conv.packets(store) {
         let Some(e) = store.entry(index) else {
             continue;
@@ -131,12 +175,8 @@ fn connection(
                     | flags::SPURIOUS_RETRANSMISSION)
                 != 0,
         });
-        if tls_segments.len() < TLS_SEGMENTS_SCANNED {
-            tls_segments.push((index as u32, dir == client_dir, d.payload()));
-        }
     }
-    let tls_hs = tls::handshake(tls_segments);
-    if transactions.is_empty() && tls_hs.is_none() {
+    if transactions.is_empty() && tls.is_none() {
         return Vec::new();
     }
     let life = life::life(store, conv);
@@ -160,11 +200,6 @@ fn connection(
         })
     });
     let close = life.as_ref().map(|l| close(store, conv, l));
-    let tls = tls_hs.map(|h| Tls {
-        span: span(store, h.client_hello, h.last),
-        record_version: h.record_version,
-        sni: h.sni,
-    });
     let server_ip = conv.server().ip();
     let client_ip = conv.client().ip();
     let base = |host: Option<String>| Journey {
@@ -238,10 +273,6 @@ fn connection(
     }
     out
 }
-
-/// Data segments read for TLS records, at most (the handshake is at the
-/// start of a connection).
-const TLS_SEGMENTS_SCANNED: usize = 64;
 
 /// A Host header's name: the port and the brackets of an IPv6 literal
 /// removed, lower case.

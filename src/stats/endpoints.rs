@@ -63,7 +63,7 @@ impl Kind {
 }
 
 /// An endpoint's address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Address {
     Ether([u8; 6]),
     Ip(IpAddr),
@@ -118,6 +118,20 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// The display filter selecting this endpoint's packets, as Wireshark's
+    /// Endpoints ▸ Apply as Filter writes it.
+    pub fn filter(&self, kind: Kind) -> String {
+        let ip = |a: &IpAddr| if a.is_ipv6() { "ipv6" } else { "ip" };
+        match &self.address {
+            Address::Ether(_) => format!("eth.addr == {}", self.address),
+            Address::Ip(a) => format!("{}.addr == {a}", ip(a)),
+            Address::Port(a, port) => {
+                let l4 = if kind == Kind::Udp { "udp" } else { "tcp" };
+                format!("{}.addr == {a} && {l4}.port == {port}", ip(a))
+            }
+        }
+    }
+
     pub fn packets(&self) -> u64 {
         self.tx_packets.saturating_add(self.rx_packets)
     }

@@ -323,8 +323,8 @@ fn plan(keys: &KeyLog, ch: Option<&Hello>, sh: Option<&Hello>, client: bool) -> 
             app_secret,
         });
     }
-    if version != 0x0303 {
-        return None; // the TLS 1.0/1.1 PRF (MD5+SHA-1) is not implemented
+    if !(0x0301..=0x0303).contains(&version) {
+        return None; // SSL 3.0 and unknown versions
     }
     let master = keys.get(&ch.random, Label::ClientRandom)?;
     let etm = sh.encrypt_then_mac && ch.encrypt_then_mac;
@@ -332,7 +332,12 @@ fn plan(keys: &KeyLog, ch: Option<&Hello>, sh: Option<&Hello>, client: bool) -> 
         suite,
         tls13: false,
         tls12: Some(DirKeys::tls12(
-            suite, master, &ch.random, &sh.random, client, etm,
+            suite,
+            version,
+            master,
+            (&ch.random, &sh.random),
+            client,
+            etm,
         )),
         hs_secret: None,
         app_secret: None,

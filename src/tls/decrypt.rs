@@ -1,7 +1,9 @@
 //! Record decryption with the secrets of a key log: TLS 1.2 (key block from
 //! the master secret by the PRF; AES-GCM, ChaCha20-Poly1305, AES-CBC with
-//! HMAC, MAC-then-encrypt or encrypt_then_mac) and TLS 1.3 (keys from the
-//! traffic secrets by HKDF-Expand-Label; the three AEAD suites; KeyUpdate).
+//! HMAC, MAC-then-encrypt or encrypt_then_mac), TLS 1.0 and 1.1 (the
+//! MD5/SHA-1 PRF; CBC, with TLS 1.0's IV carried over from the previous
+//! record) and TLS 1.3 (keys from the traffic secrets by HKDF-Expand-Label;
+//! the three AEAD suites; KeyUpdate).
 //!
 //! The primitives are RustCrypto's. A record that fails authentication is an
 //! error for that record only: the sequence number still advances, so the
@@ -32,6 +34,10 @@ pub struct DirKeys {
     iv: Vec<u8>,
     encrypt_then_mac: bool,
     tls13: bool,
+    /// TLS 1.0: CBC records carry no IV; each is chained to the last
+    /// ciphertext block of the record before (RFC 2246, 6.2.3.2), kept in
+    /// `iv`.
+    chained_iv: bool,
     pub seq: u64,
 }
 
@@ -91,6 +97,42 @@ pub fn prf(hash: Hash, secret: &[u8], label: &[u8], seed: &[u8], len: usize) -> 
     }
     out.truncate(len);
     out
+}
+
+/// P_hash of one HMAC (RFC 2246, 5), `mac` computing HMAC over the
+/// concatenation of its parts.
+fn p_hash(mac: impl Fn(&[&[u8]]) -> Vec<u8>, label: &[u8], seed: &[u8], len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len + 20);
+    let mut a = mac(&[label, seed]);
+    while out.len() < len {
+        out.extend_from_slice(&mac(&[&a, label, seed]));
+        a = mac(&[&a]);
+    }
+    out.truncate(len);
+    out
+}
+
+/// The TLS 1.0 and 1.1 PRF (RFC 2246, 5): P_MD5 of the secret's first half
+/// XOR P_SHA-1 of its second half (the halves share the middle byte of an
+/// odd-length secret).
+pub fn prf_tls10(secret: &[u8], label: &[u8], seed: &[u8], len: usize) -> Vec<u8> {
+    let half = secret.len().div_ceil(2);
+    let (s1, s2) = (&secret[..half], &secret[secret.len() - half..]);
+    #[allow(clippy::expect_used)]
+    let md5 = p_hash(
+        |parts| {
+            let mut m = <Hmac<md5::Md5> as Mac>::new_from_slice(s1).expect("HMAC takes any key");
+            for p in parts {
+                m.update(p);
+            }
+            m.finalize().into_bytes().to_vec()
+        },
+        label,
+        seed,
+        len,
+    );
+    let sha1 = p_hash(|parts| hmac(Hash::Sha1, s2, parts), label, seed, len);
+    md5.iter().zip(&sha1).map(|(a, b)| a ^ b).collect()
 }
 
 /// HKDF-Expand-Label with an empty context (RFC 8446, 7.1).
@@ -175,15 +217,17 @@ fn unpad(data: &[u8]) -> Result<&[u8], DecryptError> {
 }
 
 impl DirKeys {
-    /// One direction's keys for TLS 1.2 from the master secret.
+    /// One direction's keys for TLS 1.2 (`version` 0x0303), 1.1 (0x0302)
+    /// or 1.0 (0x0301) from the master secret.
     pub fn tls12(
         suite: Suite,
+        version: u16,
         master: &[u8],
-        client_random: &[u8; 32],
-        server_random: &[u8; 32],
+        randoms: (&[u8; 32], &[u8; 32]),
         client: bool,
         encrypt_then_mac: bool,
     ) -> DirKeys {
+        let (client_random, server_random) = randoms;
         let mac_len = suite.mac.map_or(0, Hash::output_len);
         let key_len = suite.bulk.key_len();
         let iv_len = match suite.bulk {
@@ -195,7 +239,11 @@ impl DirKeys {
         seed.extend_from_slice(server_random);
         seed.extend_from_slice(client_random);
         let total = 2 * (mac_len + key_len + iv_len);
-        let block = prf(suite.prf, master, b"key expansion", &seed, total);
+        let block = if version < 0x0303 {
+            prf_tls10(master, b"key expansion", &seed, total)
+        } else {
+            prf(suite.prf, master, b"key expansion", &seed, total)
+        };
         let pick = |i: usize, n: usize| block[i..i + n].to_vec();
         let side = usize::from(!client);
         DirKeys {
@@ -206,6 +254,7 @@ impl DirKeys {
             iv: pick(2 * mac_len + 2 * key_len + side * iv_len, iv_len),
             encrypt_then_mac: encrypt_then_mac && suite.bulk.is_cbc(),
             tls13: false,
+            chained_iv: version < 0x0302 && suite.bulk.is_cbc(),
             seq: 0,
         }
     }
@@ -220,8 +269,26 @@ impl DirKeys {
             iv: expand_label(suite.prf, secret, "iv", 12),
             encrypt_then_mac: false,
             tls13: true,
+            chained_iv: false,
             seq: 0,
         }
+    }
+
+    /// A CBC record's IV and ciphertext: its first block (TLS 1.1 and 1.2),
+    /// or the last ciphertext block of the record before (TLS 1.0; `data`
+    /// then becomes the next record's IV, even if this one fails).
+    fn split_iv<'d>(&mut self, data: &'d [u8]) -> Result<(Vec<u8>, &'d [u8]), DecryptError> {
+        if !self.chained_iv {
+            let (iv, cipher) = data.split_at_checked(16).ok_or(DecryptError::Malformed)?;
+            return Ok((iv.to_vec(), cipher));
+        }
+        let next = data
+            .len()
+            .checked_sub(16)
+            .and_then(|at| data.get(at..))
+            .ok_or(DecryptError::Malformed)?;
+        let iv = std::mem::replace(&mut self.iv, next.to_vec());
+        Ok((iv, data))
     }
 
     fn nonce_xor(&self) -> Vec<u8> {
@@ -310,18 +377,19 @@ impl DirKeys {
                     if expect != tag {
                         return Err(DecryptError::Authentication);
                     }
-                    let (iv, cipher) = body.split_at(16);
+                    let (iv, cipher) = self.split_iv(body)?;
                     let mut data = cipher.to_vec();
-                    cbc_decrypt(self.bulk, &self.key, iv, &mut data)
+                    cbc_decrypt(self.bulk, &self.key, &iv, &mut data)
                         .ok_or(DecryptError::Malformed)?;
                     return Ok((outer_type, unpad(&data)?.to_vec()));
                 }
-                if fragment.len() < 32 || fragment.len() % 16 != 0 {
+                let least = if self.chained_iv { 16 } else { 32 };
+                if fragment.len() < least || fragment.len() % 16 != 0 {
                     return Err(DecryptError::Malformed);
                 }
-                let (iv, cipher) = fragment.split_at(16);
+                let (iv, cipher) = self.split_iv(fragment)?;
                 let mut data = cipher.to_vec();
-                cbc_decrypt(self.bulk, &self.key, iv, &mut data).ok_or(DecryptError::Malformed)?;
+                cbc_decrypt(self.bulk, &self.key, &iv, &mut data).ok_or(DecryptError::Malformed)?;
                 let content_mac = unpad(&data)?;
                 if content_mac.len() < mac_len {
                     return Err(DecryptError::Malformed);
@@ -388,12 +456,68 @@ mod tests {
         for id in [0xc02f, 0xcca8, 0x002f, 0xc028] {
             let s = super::super::suites::suite(id).expect("suite");
             for etm in [false, true] {
-                let mut k = DirKeys::tls12(s, &[2; 48], &[3; 32], &[4; 32], true, etm);
-                for n in [0, 1, 15, 16, 24, 32, 48, 64, 100] {
-                    assert!(k.decrypt(&[23, 3, 3, 0, 0], &vec![9; n]).is_err());
+                for version in [0x0301, 0x0302, 0x0303] {
+                    let mut k =
+                        DirKeys::tls12(s, version, &[2; 48], (&[3; 32], &[4; 32]), true, etm);
+                    for n in [0, 1, 15, 16, 24, 32, 48, 64, 100] {
+                        assert!(k.decrypt(&[23, 3, 3, 0, 0], &vec![9; n]).is_err());
+                    }
+                    assert!(k.decrypt(&[23, 3], &[]).is_err());
                 }
-                assert!(k.decrypt(&[23, 3], &[]).is_err());
             }
+        }
+    }
+
+    #[test]
+    fn tls10_prf_matches_openssl() {
+        // Known answers from OpenSSL's TLS1-PRF with digest MD5-SHA1 (which
+        // gives the TLS 1.2 vector above with digest SHA256):
+        //   openssl kdf -keylen 48 -kdfopt digest:MD5-SHA1 \
+        //     -kdfopt hexsecret:9bbe436ba940f017b17652849a71db35 \
+        //     -kdfopt hexseed:<"test label" in hex>a0ba9f936cda311827a6f796ffd5198c TLS1-PRF
+        let out = prf_tls10(
+            &hex("9bbe436ba940f017b17652849a71db35"),
+            b"test label",
+            &hex("a0ba9f936cda311827a6f796ffd5198c"),
+            48,
+        );
+        assert_eq!(
+            out,
+            hex(
+                "661740e6f98bc901efd2738502a71c03f76dd2f86298549b1148eff06714cf0f\
+                 6b7c532cd8c69f1530e0bb680eec34c4"
+            )
+        );
+        // An odd-length secret: the halves share its middle byte.
+        let out = prf_tls10(&hex("0102030405"), b"key expansion", &hex("00ff"), 20);
+        assert_eq!(out, hex("02a26195cf5004a0cb8d2fe104120e3da46854e6"));
+    }
+
+    #[test]
+    fn tls10_cbc_chains_the_iv_across_records() {
+        use cbc::cipher::{block_padding::NoPadding, BlockEncryptMut, KeyIvInit};
+        let s = super::super::suites::suite(0x002f).expect("suite");
+        let mut k = DirKeys::tls12(s, 0x0301, &[5; 48], (&[6; 32], &[7; 32]), true, false);
+        let (key, mut iv, mac_key) = (k.key.clone(), k.iv.clone(), k.mac_key.clone());
+        for (seq, content) in [b"first record".as_slice(), b"and the second one"]
+            .into_iter()
+            .enumerate()
+        {
+            let header = [23u8, 3, 1, 0, 0];
+            let mut aad = (seq as u64).to_be_bytes().to_vec();
+            aad.extend_from_slice(&[23, 3, 1]);
+            aad.extend_from_slice(&(content.len() as u16).to_be_bytes());
+            let mut data = content.to_vec();
+            data.extend(hmac(Hash::Sha1, &mac_key, &[&aad, content]));
+            let pad = 15 - data.len() % 16;
+            data.extend(std::iter::repeat_n(pad as u8, pad + 1));
+            let n = data.len();
+            cbc::Encryptor::<aes::Aes128>::new_from_slices(&key, &iv)
+                .expect("key")
+                .encrypt_padded_mut::<NoPadding>(&mut data, n)
+                .expect("whole blocks");
+            iv = data[n - 16..].to_vec();
+            assert_eq!(k.decrypt(&header, &data), Ok((23, content.to_vec())));
         }
     }
 }

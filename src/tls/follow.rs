@@ -37,6 +37,11 @@ pub fn tshark_raw(
     out.push_str("Node 1: :0\n");
     if let (Some(conn), Some(node0)) = (conn, node0) {
         for (dir, bytes) in conn.app_data() {
+            // TLS 1.0's empty records (OpenSSL's countermeasure to BEAST,
+            // one before each CBC record) carry nothing to follow.
+            if bytes.is_empty() {
+                continue;
+            }
             if dir != node0 {
                 out.push('\t');
             }

@@ -74,3 +74,64 @@ pub fn suite(id: u16) -> Option<Suite> {
     };
     Some(Suite { id, bulk, mac, prf })
 }
+
+/// The IANA name of a cipher suite (as Wireshark shows it), for the suites
+/// wirelens decrypts.
+pub fn suite_name(id: u16) -> Option<&'static str> {
+    Some(match id {
+        0x1301 => "TLS_AES_128_GCM_SHA256",
+        0x1302 => "TLS_AES_256_GCM_SHA384",
+        0x1303 => "TLS_CHACHA20_POLY1305_SHA256",
+        0xc02f => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        0xc02b => "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        0x009c => "TLS_RSA_WITH_AES_128_GCM_SHA256",
+        0x009e => "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+        0xc030 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        0xc02c => "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        0x009d => "TLS_RSA_WITH_AES_256_GCM_SHA384",
+        0x009f => "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+        0xcca8 => "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        0xcca9 => "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        0xccaa => "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        0x002f => "TLS_RSA_WITH_AES_128_CBC_SHA",
+        0x0033 => "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+        0xc013 => "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+        0xc009 => "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+        0x0035 => "TLS_RSA_WITH_AES_256_CBC_SHA",
+        0x0039 => "TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
+        0xc014 => "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+        0xc00a => "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+        0x003c => "TLS_RSA_WITH_AES_128_CBC_SHA256",
+        0x0067 => "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256",
+        0xc027 => "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+        0xc023 => "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+        0x003d => "TLS_RSA_WITH_AES_256_CBC_SHA256",
+        0x006b => "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256",
+        0xc028 => "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+        0xc024 => "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every suite that decrypts has a name, and a name says what it is.
+    #[test]
+    fn every_decryptable_suite_is_named() {
+        for id in 0..=u16::MAX {
+            if let Some(s) = suite(id) {
+                let name = suite_name(id).unwrap_or_else(|| panic!("0x{id:04x} unnamed"));
+                let bulk = match s.bulk {
+                    Bulk::Aes128Gcm => "AES_128_GCM",
+                    Bulk::Aes256Gcm => "AES_256_GCM",
+                    Bulk::ChaCha20Poly1305 => "CHACHA20_POLY1305",
+                    Bulk::Aes128Cbc => "AES_128_CBC",
+                    Bulk::Aes256Cbc => "AES_256_CBC",
+                };
+                assert!(name.contains(bulk), "{name}");
+            }
+        }
+    }
+}

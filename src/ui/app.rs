@@ -10,8 +10,11 @@
 //!
 //! What changes the state lives beside this file: `app/loading.rs` (the
 //! loader's events), `app/views.rs` (opening views), `app/results.rs` (job
-//! results), `app/prompting.rs` (prompt keys, filters, exports).
+//! results), `app/prompting.rs` (prompt keys, filters, exports),
+//! `app/keylog.rs` (a key log loaded after opening).
 
+mod keylog;
+pub mod live;
 mod loading;
 mod navigation;
 mod prompting;
@@ -86,6 +89,8 @@ pub enum Msg {
         conversation: u32,
         packet: u32,
     },
+    /// Apply this display filter to the packet list, and show it.
+    ApplyFilter(String),
 }
 
 /// What every pane may read: the trace and how its load goes, the jobs, and
@@ -97,6 +102,8 @@ pub struct Ctx {
     /// A preview is shown while the whole file is still loading.
     pub loading: bool,
     pub load_error: Option<String>,
+    /// A capture that grows (a pipe, an interface): rates, tail following.
+    pub live: Option<live::LiveState>,
     pub jobs: Jobs,
     /// Where exports are written (the current directory unless a test says otherwise).
     pub export_dir: PathBuf,
@@ -162,6 +169,7 @@ impl App {
                 progress: Progress::default(),
                 loading: false,
                 load_error: None,
+                live: None,
                 jobs: Jobs::new(tx),
                 export_dir: PathBuf::from("."),
                 config: Arc::new(crate::config::Config::default()),
@@ -294,6 +302,12 @@ impl App {
                     Msg::Status(s) => self.status = s,
                     Msg::OpenPrompt(p) => self.prompt = Some(p),
                     Msg::Show(v) => self.view = v,
+                    Msg::ApplyFilter(text) => {
+                        if let Err(e) = self.apply_filter(&text) {
+                            self.status = format!("filter {text}: {e}");
+                        }
+                        self.view = View::Packets;
+                    }
                     Msg::OpenHttp {
                         conversation,
                         packet,
@@ -339,6 +353,7 @@ impl App {
         let Some(action) = keymap::lookup(keymap::BINDINGS, &key) else {
             return false;
         };
+        self.live_input(Some(action));
         if self.route(Input::Action(action)) == Handled::Consumed {
             return true;
         }
@@ -356,7 +371,7 @@ impl App {
             View::Http => self.http.handle(input, cx),
             View::Network => self.network.handle(input, cx),
             View::Help => self.help.handle(input, cx),
-            View::Stats => self.stats.handle(input),
+            View::Stats => self.stats.handle(input, cx),
         }
     }
 
@@ -381,6 +396,7 @@ impl App {
                 self.stats.open(&self.cx);
                 self.view = View::Stats;
             }
+            Action::KeyLog => self.open_key_log_prompt(),
             _ => return self.navigate(action),
         }
         true
@@ -394,6 +410,7 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) => Input::Click(at),
             _ => return false,
         };
+        self.live_input(None);
         self.route(input) == Handled::Consumed
     }
 

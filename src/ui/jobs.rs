@@ -55,6 +55,8 @@ pub enum JobKind {
     Journeys,
     /// The statistics screens' results.
     Stats,
+    /// A key log loaded after opening, and the HTTP index rebuilt with it.
+    KeyLog,
     /// Find packet (Ctrl-F, n, N).
     Find,
     /// Saving packets as a capture file (`w`).
@@ -77,6 +79,7 @@ impl JobKind {
             JobKind::Export => "writing the export",
             JobKind::Journeys => "tracing the journeys",
             JobKind::Stats => "computing statistics",
+            JobKind::KeyLog => "decrypting with the key log",
             JobKind::Find => "finding",
             JobKind::Save => "saving packets",
         }
@@ -108,6 +111,9 @@ pub enum Output {
     Journeys(Vec<super::network_pane::NetworkRow>, Arc<Session>),
     /// The statistics screens' results.
     Stats(Box<super::stats_pane::StatsData>),
+    /// The session decrypting with a key log, and the status line; or why
+    /// the file could not be read (the prompt back with its error).
+    KeyLog(Result<(Arc<Session>, String), Prompt>),
     /// A find's match (none: nothing matched), and what was looked for.
     Find(Option<super::find::Found>, String),
     /// The status message, or the save prompt back with why not.

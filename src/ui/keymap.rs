@@ -33,6 +33,8 @@ pub enum Action {
     Hex,
     /// `t`: follow the decrypted TLS data instead of the TCP bytes.
     Tls,
+    /// `K`: load a TLS key log (the views are decrypted again).
+    KeyLog,
     /// `r`: wrap long lines (follow, HTTP messages) or cut them.
     Wrap,
     /// `d`: follow both directions, the client's only, the server's only.
@@ -45,6 +47,8 @@ pub enum Action {
     /// The network tab: every HTTP transaction as a waterfall.
     Network,
     Export,
+    /// `E`: every body listed (the network tab).
+    ExportAll,
     /// Ctrl-F: find a packet (display filter, string, hex), as Wireshark.
     FindPacket,
     /// Ctrl-G: go to a packet by number.
@@ -106,12 +110,12 @@ const STREAM_AND_STATS: &str = "ladder of the packet's TCP stream; z: statistics
 const CONVERSATIONS: &str = "conversations; s: sort, S: reverse, /: apply as filter";
 /// One help row for the panes and the details' folds.
 const PANES: &str = "next / previous pane; ← →: fold / unfold a details layer";
-/// One help row for follow and its two switches.
-const FOLLOW: &str = "follow; x hex, t TLS, d direction; r wrap, ←→ scroll (+HTTP)";
+/// One help row for follow and its switches.
+const FOLLOW: &str = "follow; x hex, t TLS, K keys, d direction, r wrap, ←→ scroll";
 /// One help row for find packet and the next / previous match.
-const FIND: &str = "find packet (Tab: filter, hex, string); n N: next / previous";
-/// One help row for the two ways of writing files.
-const SAVE: &str = "e: export body (HTTP) / stream bytes (Follow); w: save packets";
+const FIND: &str = "find packet (Tab: type); n N: next / previous (ladder: phase)";
+/// One help row for the ways of writing files.
+const SAVE: &str = "e: export body / stream; E: every listed body; w: save packets";
 /// One help row for go to, time references and formats.
 const GOTO: &str = "go to packet; Ctrl-T: time reference; T: time format";
 const BACK: &str = "back to the packet list; ?: this help";
@@ -245,6 +249,12 @@ pub const BINDINGS: &[Binding<Action>] = &[
         help: FOLLOW,
     },
     Binding {
+        keys: &[plain('K')],
+        label: "K",
+        action: Action::KeyLog,
+        help: FOLLOW,
+    },
+    Binding {
         keys: &[plain('d')],
         label: "d",
         action: Action::Direction,
@@ -296,6 +306,12 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('e')],
         label: "e",
         action: Action::Export,
+        help: SAVE,
+    },
+    Binding {
+        keys: &[plain('E')],
+        label: "E",
+        action: Action::ExportAll,
         help: SAVE,
     },
     Binding {

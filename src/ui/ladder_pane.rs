@@ -21,7 +21,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Colour of what the client sends (also in Follow).
 pub const CLIENT: Color = Color::LightRed;
@@ -58,6 +58,101 @@ pub struct LadderState {
     /// The connection's journeys (one per transaction), when the HTTP index
     /// was ready as the ladder was built: drawn as a strip above it.
     pub journeys: Vec<crate::journey::Journey>,
+    /// Packets that start an HTTP message, and what the arrow says of it
+    /// (`GET /js/x.js`, `200 OK, 8,894 B, 75 ms`), when the HTTP index was
+    /// ready.
+    pub notes: BTreeMap<u32, String>,
+    /// A pause between two rows at least this long is marked idle.
+    idle_ns: i64,
+}
+
+/// The shortest pause marked idle on the ladder's time axis...
+const IDLE_MIN_NS: i64 = 100_000_000;
+/// ... and how many times the connection's median pause it must be.
+const IDLE_FACTOR: i64 = 10;
+
+/// The HTTP messages of conversation `conversation`, by their first packet.
+fn http_notes(trace: &Session, conversation: u32) -> BTreeMap<u32, String> {
+    let mut notes = BTreeMap::new();
+    let Some(http) = trace.http_if_ready() else {
+        return notes;
+    };
+    let ts = &http.transactions;
+    let from = ts.partition_point(|t| t.conversation < conversation);
+    let time = |p: u32| trace.store.relative_ns(p as usize).unwrap_or(0);
+    for t in ts[from..]
+        .iter()
+        .take_while(|t| t.conversation == conversation)
+    {
+        if let Some(head) = t
+            .request
+            .as_ref()
+            .and_then(|m| Some((m, m.head(&trace.store)?)))
+        {
+            if let crate::http::parse::StartLine::Request { method, uri, .. } = &head.1.start {
+                notes.insert(head.0.first_packet, format!("{method} {uri}"));
+            }
+        }
+        let Some(m) = &t.response else { continue };
+        let Some(head) = m.head(&trace.store) else {
+            continue;
+        };
+        if let crate::http::parse::StartLine::Response { code, reason, .. } = &head.start {
+            let mut note = format!("{code} {reason}, {} B", grouped(m.body.len));
+            if let Some(q) = &t.request {
+                let took = time(m.last_packet) - time(q.first_packet);
+                note.push_str(&format!(", {}", crate::journey::format_duration(took)));
+            }
+            notes.insert(m.first_packet, note);
+        }
+    }
+    notes
+}
+
+/// `n` with thousands separated by commas (`8,894`).
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// When a row starts and ends (a phase label has no time).
+fn row_times(row: &Row) -> Option<(i64, i64)> {
+    match row {
+        Row::Segment(s) => Some((s.time_ns, s.time_ns)),
+        Row::Fold(f) => Some((f.start_ns, f.end_ns)),
+        Row::Phase(_) => None,
+    }
+}
+
+/// The pause before each row (0 for the first, and for phase labels).
+fn pauses(rows: &[Row]) -> Vec<i64> {
+    let mut last: Option<i64> = None;
+    rows.iter()
+        .map(|r| match row_times(r) {
+            Some((start, end)) => {
+                let pause = last.map_or(0, |l| start.saturating_sub(l).max(0));
+                last = Some(end);
+                pause
+            }
+            None => 0,
+        })
+        .collect()
+}
+
+/// The idle threshold of a connection: [`IDLE_FACTOR`] times its median
+/// pause, at least [`IDLE_MIN_NS`].
+fn idle_threshold(rows: &[Row]) -> i64 {
+    let mut p: Vec<i64> = pauses(rows).into_iter().filter(|&p| p > 0).collect();
+    p.sort_unstable();
+    let median = p.get(p.len() / 2).copied().unwrap_or(0);
+    median.saturating_mul(IDLE_FACTOR).max(IDLE_MIN_NS)
 }
 
 /// The TLS handshake's packets, once the index that knows them is built.
@@ -94,6 +189,8 @@ impl LadderState {
                     crate::journey::journeys_of(trace.trace(), http, trace.names(), conversation)
                 })
                 .unwrap_or_default(),
+            notes: http_notes(trace, conversation),
+            idle_ns: i64::MAX,
         };
         state.rebuild();
         state.select_packet(packet);
@@ -127,6 +224,84 @@ impl LadderState {
     }
 
     fn rebuild(&mut self) {
+        self.rebuild_rows();
+        self.idle_ns = idle_threshold(&self.rows);
+    }
+
+    /// The journey phases of the connection by their first packet: (first
+    /// packet, name, duration).
+    fn phase_starts(&self) -> Vec<(u32, &'static str, i64)> {
+        let mut v: Vec<_> = self
+            .journeys
+            .iter()
+            .flat_map(|j| j.phases())
+            .map(|(k, s)| (s.first, k.name(), s.duration_ns()))
+            .collect();
+        v.sort_by_key(|p| p.0);
+        v.dedup_by_key(|p| p.0);
+        v
+    }
+
+    /// Selects the first packet of the next (`forward`) or previous journey
+    /// phase from the selected row; the packet and what it starts, if any.
+    pub fn jump_phase(&mut self, forward: bool) -> Option<(u32, String)> {
+        let here = self.packet_of(self.selected).unwrap_or(0);
+        let phases = self.phase_starts();
+        let target = if forward {
+            phases.into_iter().find(|p| p.0 > here)
+        } else {
+            phases.into_iter().rev().find(|p| p.0 < here)
+        }?;
+        self.select_packet(target.0);
+        Some((
+            target.0,
+            format!(
+                "{} phase: frame {}, {}",
+                target.1,
+                target.0 + 1,
+                crate::journey::format_duration(target.2)
+            ),
+        ))
+    }
+
+    /// The phase drawn in column `x` of a strip bar `width` cells wide: its
+    /// first packet (the latest-starting phase wins where bars overlap).
+    fn phase_at(&self, x: usize, width: usize) -> Option<(u32, String)> {
+        let axis = strip_axis(&self.journeys);
+        let mut hit = None;
+        for j in &self.journeys {
+            for (kind, s) in j.phases() {
+                let (from, to) = axis.cells(s.start_ns, s.end_ns, width);
+                if (from..to.max(from + 1)).contains(&x) {
+                    hit = Some((s.first, kind.name(), s.duration_ns()));
+                }
+            }
+        }
+        let (first, name, ns) = hit?;
+        Some((
+            first,
+            format!(
+                "{name} phase: frame {}, {}",
+                first + 1,
+                crate::journey::format_duration(ns)
+            ),
+        ))
+    }
+
+    /// The note of a row: the first HTTP message starting in it.
+    fn note_of(&self, row: &Row) -> Option<&str> {
+        let (first, last) = match row {
+            Row::Segment(s) => (s.packet, s.packet),
+            Row::Fold(f) => (f.first_packet, f.last_packet),
+            Row::Phase(_) => return None,
+        };
+        self.notes
+            .range(first..=last)
+            .next()
+            .map(|(_, n)| n.as_str())
+    }
+
+    fn rebuild_rows(&mut self) {
         let every = match &self.every {
             Some(every) => every,
             None => {
@@ -269,9 +444,27 @@ fn arrow(label: &str, gap: usize, from: Side, fill: char) -> String {
 
 const MARGIN: usize = 16;
 
-/// One row of the diagram as a line `width` columns wide.
-fn row_line(row: &Row, width: usize, selected: bool) -> Line<'static> {
+/// One row of the diagram as a line `width` columns wide, with the HTTP
+/// message it starts (`note`) and the idle pause before it (`idle`).
+fn row_line(
+    row: &Row,
+    width: usize,
+    selected: bool,
+    note: Option<&str>,
+    idle: Option<i64>,
+) -> Line<'static> {
     let gap = width.saturating_sub(MARGIN + 3).max(8);
+    let mut prefix = String::new();
+    if let Some(ns) = idle {
+        prefix.push_str(&format!(
+            "⋯ {} idle · ",
+            crate::journey::format_duration(ns)
+        ));
+    }
+    if let Some(n) = note {
+        prefix.push_str(&sanitize(n));
+        prefix.push_str(" · ");
+    }
     let (left, mid, style) = match row {
         Row::Phase(p) => {
             let label = format!(" {} ", p.label());
@@ -283,7 +476,7 @@ fn row_line(row: &Row, width: usize, selected: bool) -> Line<'static> {
         }
         Row::Segment(s) => {
             let left = format!("{:>9} {:>5}", secs(s.time_ns), s.packet + 1);
-            let label = sanitize(&s.label()).into_owned();
+            let label = format!("{prefix}{}", sanitize(&s.label()));
             let mut style = Style::default().fg(side_color(s.from));
             if !s.analysis.is_empty() {
                 style = style.add_modifier(Modifier::BOLD);
@@ -292,7 +485,7 @@ fn row_line(row: &Row, width: usize, selected: bool) -> Line<'static> {
         }
         Row::Fold(f) => {
             let left = format!("{:>9} {:>5}", secs(f.start_ns), f.first_packet + 1);
-            let label = format!("▸ {}", f.label());
+            let label = format!("▸ {prefix}{}", f.label());
             let style = Style::default()
                 .fg(side_color(f.from))
                 .add_modifier(Modifier::BOLD);
@@ -303,8 +496,10 @@ fn row_line(row: &Row, width: usize, selected: bool) -> Line<'static> {
     if selected {
         style = style.add_modifier(Modifier::REVERSED);
     }
+    // An idle pause also shows on the time axis: a dotted rail.
+    let rail = if idle.is_some() { "┊" } else { "│" };
     Line::from(vec![
-        Span::raw(format!("{left:<MARGIN$}│")),
+        Span::raw(format!("{left:<MARGIN$}{rail}")),
         Span::styled(mid, style),
         Span::raw("│"),
     ])
@@ -319,6 +514,11 @@ pub struct LadderPane {
     /// An unfold waiting for the unfolded rows.
     waiting: Option<Action>,
     pub area: Rect,
+    /// Where the journey strip was drawn (a click on its bar selects the
+    /// phase under it); empty without a strip.
+    strip: Rect,
+    /// Where the ladder itself was drawn (below the strip).
+    rows_area: Rect,
 }
 
 impl LadderPane {
@@ -416,6 +616,7 @@ impl LadderPane {
 
     pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
         let page = usize::from(self.area.height.saturating_sub(3));
+        let rows_area = self.ladder_area();
         let Some(state) = self.state.as_mut() else {
             return Handled::Ignored;
         };
@@ -429,12 +630,35 @@ impl LadderPane {
                             self.apply(cx, action);
                             return Handled::Consumed;
                         }
+                        Action::NextMatch | Action::PrevMatch => {
+                            let jumped = state.jump_phase(action == Action::NextMatch);
+                            let Some((p, what)) = jumped else {
+                                cx.post(Msg::Status("no further journey phase".into()));
+                                return Handled::Consumed;
+                            };
+                            cx.post(Msg::Status(what));
+                            Some(p)
+                        }
                         _ => return Handled::Ignored,
                     }
                 }
             }
             Input::Scroll(_, delta) => state.move_by(delta),
-            Input::Click(at) => match row_in(self.area, 1, at) {
+            Input::Click(at) if self.strip.contains(at) => {
+                // The bar is the strip's first line inside its border.
+                let width = usize::from(self.strip.width.saturating_sub(2));
+                let x = usize::from(at.x.saturating_sub(self.strip.x + 1));
+                if at.y != self.strip.y + 1 {
+                    return Handled::Consumed;
+                }
+                let Some((p, what)) = state.phase_at(x, width) else {
+                    return Handled::Consumed;
+                };
+                state.select_packet(p);
+                cx.post(Msg::Status(what));
+                Some(p)
+            }
+            Input::Click(at) => match row_in(rows_area, 1, at) {
                 Some(r) => state.click(r),
                 None => return Handled::Ignored,
             },
@@ -459,16 +683,37 @@ impl LadderPane {
         } else {
             ""
         };
+        self.strip = Rect::default();
         let area = match journey_strip_height(state, area) {
             0 => area,
             h => {
                 let [top, rest] =
                     Layout::vertical([Constraint::Length(h), Constraint::Min(3)]).areas(area);
                 draw_journey(frame, top, state);
+                self.strip = top;
                 rest
             }
         };
+        self.rows_area = area;
         draw_state(frame, area, state, note);
+    }
+
+    /// Where the ladder's rows are (the pane without the journey strip).
+    pub fn ladder_area(&self) -> Rect {
+        if self.rows_area.is_empty() {
+            self.area
+        } else {
+            self.rows_area
+        }
+    }
+}
+
+/// The time axis of the journey strip: from the first phase to the last.
+fn strip_axis(journeys: &[crate::journey::Journey]) -> crate::journey::Axis {
+    let extents: Vec<_> = journeys.iter().filter_map(|j| j.extent()).collect();
+    crate::journey::Axis {
+        start_ns: extents.iter().map(|e| e.start_ns).min().unwrap_or(0),
+        end_ns: extents.iter().map(|e| e.end_ns).max().unwrap_or(0),
     }
 }
 
@@ -486,14 +731,10 @@ fn journey_strip_height(state: &LadderState, area: Rect) -> u16 {
 /// connection's time axis, then the phases of the selected row's
 /// transaction with their durations, coloured alike.
 fn draw_journey(frame: &mut Frame<'_>, area: Rect, state: &LadderState) {
-    use crate::journey::{format_duration, Axis};
+    use crate::journey::format_duration;
     use crate::ui::network_pane::{bar, phase_color};
     let width = usize::from(area.width.saturating_sub(2));
-    let extents: Vec<_> = state.journeys.iter().filter_map(|j| j.extent()).collect();
-    let axis = Axis {
-        start_ns: extents.iter().map(|e| e.start_ns).min().unwrap_or(0),
-        end_ns: extents.iter().map(|e| e.end_ns).max().unwrap_or(0),
-    };
+    let axis = strip_axis(&state.journeys);
     // Every transaction's phases on one line.
     let mut cells: Vec<Span<'static>> = vec![Span::raw(" ".repeat(width))];
     for j in &state.journeys {
@@ -595,6 +836,7 @@ fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut LadderState, note: 
         ),
         Span::styled(names, Style::default().add_modifier(Modifier::BOLD)),
     ])];
+    let pauses = pauses(&state.rows);
     lines.extend(
         state
             .rows
@@ -602,7 +844,10 @@ fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut LadderState, note: 
             .enumerate()
             .skip(state.offset)
             .take(height)
-            .map(|(i, r)| row_line(r, width, i == state.selected)),
+            .map(|(i, r)| {
+                let idle = pauses.get(i).copied().filter(|&p| p >= state.idle_ns);
+                row_line(r, width, i == state.selected, state.note_of(r), idle)
+            }),
     );
     let title = format!(
         "Ladder: TCP stream {}{} (Enter/Space: fold, a: all, Esc: back)",

@@ -275,6 +275,44 @@ impl NetworkPane {
         });
     }
 
+    /// `e`: the selected transaction's body, to a file named in a prompt
+    /// (decoded in a job, as in the HTTP view).
+    fn export(&self, cx: &Ctx) {
+        let (Some(session), Some(t)) = (
+            self.session.clone(),
+            self.current().and_then(|r| r.journey.transaction),
+        ) else {
+            cx.post(Msg::Status("the selected row has no body to export".into()));
+            return;
+        };
+        cx.jobs.start(JobKind::ExportPrepare, move |_| {
+            Some(Output::ExportPrepare(
+                super::prompt::http_item(&session, Some(t as usize))
+                    .map(|item| item.into_owned())
+                    .ok_or_else(|| "the selected transaction has no body to export".to_string()),
+            ))
+        });
+    }
+
+    /// `E`: every listed transaction's body, into a directory named in a
+    /// prompt.
+    fn export_all(&self, cx: &Ctx) {
+        let Some(rows) = &self.rows else { return };
+        let listed: Vec<u32> = self
+            .order
+            .iter()
+            .filter_map(|&i| rows.get(i)?.journey.transaction)
+            .collect();
+        if listed.is_empty() {
+            cx.post(Msg::Status("no HTTP transaction listed".into()));
+            return;
+        }
+        cx.post(Msg::OpenPrompt(Prompt::new(
+            PromptKind::ExportAll(Arc::new(listed)),
+            super::export_all::DEFAULT_DIR.into(),
+        )));
+    }
+
     pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
         match input {
             Input::Action(action) => {
@@ -292,6 +330,8 @@ impl NetworkPane {
                         )));
                     }
                     Action::Activate => self.open_selected(cx),
+                    Action::Export => self.export(cx),
+                    Action::ExportAll => self.export_all(cx),
                     Action::Find => {
                         let input = self
                             .filter
@@ -327,7 +367,7 @@ impl NetworkPane {
             None => String::new(),
         };
         let title = format!(
-            "Network: {} HTTP transactions{filtered} by {} (s: sort, /: filter, Enter: open, Esc: back)",
+            "Network: {} HTTP transactions{filtered} by {} (s: sort, /: filter, Enter: open, e/E: export, Esc: back)",
             self.order.len(),
             self.sort.name()
         );

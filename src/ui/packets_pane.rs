@@ -457,6 +457,11 @@ impl PacketsPane {
         }
     }
 
+    /// Selects the last row (a live capture's tail).
+    pub fn select_last(&mut self, cx: &Ctx) {
+        self.move_list(cx, isize::MAX / 2);
+    }
+
     fn move_list(&mut self, cx: &Ctx, delta: isize) {
         let pos = step(self.selected_pos(), delta, self.list_len(cx));
         if let Some(packet) = self.list_packet(cx, pos) {

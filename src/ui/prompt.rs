@@ -23,6 +23,11 @@ pub enum PromptKind {
     Search,
     /// A display filter for the packet list.
     Filter,
+    /// The path of a TLS key log to decrypt with.
+    KeyLog,
+    /// A directory for every body the network tab lists (these
+    /// transactions).
+    ExportAll(std::sync::Arc<Vec<u32>>),
     /// Find packet (Ctrl-F) with what it looks for.
     Find(crate::ui::find::FindMode),
     /// Go to packet (Ctrl-G): a frame number.
@@ -83,6 +88,8 @@ impl Prompt {
             PromptKind::Export(_) => "Export as (in the current directory): ",
             PromptKind::Search => "Search: ",
             PromptKind::Filter => "Filter: ",
+            PromptKind::KeyLog => "TLS key log file: ",
+            PromptKind::ExportAll(_) => "Export every listed body into the directory: ",
             PromptKind::Find(F::DisplayFilter) => "Find [display filter] (Tab: type): ",
             PromptKind::Find(F::HexBytes) => "Find [hex value] (Tab: type): ",
             PromptKind::Find(F::StringInBytes) => "Find [string in packet bytes] (Tab: type): ",

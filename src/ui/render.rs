@@ -193,6 +193,7 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 .file_name()
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_else(|| cx.name.as_str().into());
+            let live = cx.live.as_ref().map(|l| l.status()).unwrap_or_default();
             let loading = if cx.loading {
                 let p = cx.progress;
                 let pct = (p.bytes_read * 100).checked_div(p.bytes_total).unwrap_or(0);
@@ -201,7 +202,7 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 String::new()
             };
             format!(
-                "{message}{jobs}{loading} {} │ {} packets │ {} TCP / {} UDP streams │ ? help  q quit",
+                "{message}{jobs}{loading}{live} {} │ {} packets │ {} TCP / {} UDP streams │ ? help  q quit",
                 sanitize(&name),
                 t.store.len(),
                 t.conversations.tcp_count(),

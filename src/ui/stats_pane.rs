@@ -2,15 +2,17 @@
 //! ([`StatsData::compute`] is what a background job runs): the protocol
 //! hierarchy as a tree with bars, the endpoints table, the I/O graph (a
 //! braille line chart of frames per interval, the interval chosen to fit
-//! the width) and the TCP stream graph (Stevens: sequence number against
-//! time, with the receiving side's window line). Drawing only reads the
+//! the width), the TCP stream graph (Stevens: sequence number against
+//! time, with the receiving side's window line), its throughput and its
+//! round-trip times ([`super::stats_charts`]). Drawing only reads the
 //! results; every axis goes through [`crate::stats::scale`], so a
 //! one-packet or zero-duration capture still draws.
 //!
 //! `z` opens it (as tshark's `-z`), Space goes to the next screen, the
-//! arrows scroll the tree and the table.
+//! arrows scroll the tree and the table, and zoom (↑↓) and pan (←→) the
+//! charts (`g`: all of it).
 
-use super::app::{movement, Ctx, Handled, Input};
+use super::app::{movement, Ctx, Handled, Input, Msg};
 use super::jobs::{JobKind, Output};
 use super::render::block;
 use crate::flow::{Direction, Protocol};
@@ -23,6 +25,7 @@ use crate::stats::tcp_graph::{self, TcpGraph};
 use crate::stats::Selection;
 use crate::text::sanitize;
 use crate::ui::keymap::Action;
+use crate::ui::stats_charts::{axis_labels, draw_rtt, draw_throughput, zoomed, Zoom};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::symbols::Marker;
@@ -42,6 +45,15 @@ pub enum StatsTab {
     Endpoints,
     IoGraph,
     TcpGraph,
+    Throughput,
+    Rtt,
+}
+
+impl StatsTab {
+    /// A chart (zoomed and panned with the arrows) rather than a list.
+    pub fn is_chart(self) -> bool {
+        !matches!(self, StatsTab::Hierarchy | StatsTab::Endpoints)
+    }
 }
 
 /// Everything the statistics screens show, computed in one job.
@@ -101,6 +113,57 @@ pub struct StatsPane {
     pub offset: usize,
     /// The job computing `data` is running.
     pub building: bool,
+    /// The charts' window on their x axis.
+    pub zoom: Zoom,
+    /// The endpoints table's order, and its selected row.
+    pub endpoint_sort: EndpointSort,
+    pub endpoint: usize,
+}
+
+/// The orders of the endpoints table (`s` goes to the next).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EndpointSort {
+    /// Most packets first (tshark's order).
+    #[default]
+    Packets,
+    Bytes,
+    TxBytes,
+    RxBytes,
+    Address,
+}
+
+impl EndpointSort {
+    fn next(self) -> EndpointSort {
+        match self {
+            EndpointSort::Packets => EndpointSort::Bytes,
+            EndpointSort::Bytes => EndpointSort::TxBytes,
+            EndpointSort::TxBytes => EndpointSort::RxBytes,
+            EndpointSort::RxBytes => EndpointSort::Address,
+            EndpointSort::Address => EndpointSort::Packets,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            EndpointSort::Packets => "packets",
+            EndpointSort::Bytes => "bytes",
+            EndpointSort::TxBytes => "Tx bytes",
+            EndpointSort::RxBytes => "Rx bytes",
+            EndpointSort::Address => "address",
+        }
+    }
+
+    /// Sorts `list` (stable: ties keep tshark's order).
+    fn apply(self, list: &mut [endpoints::Endpoint]) {
+        use std::cmp::Reverse;
+        match self {
+            EndpointSort::Packets => list.sort_by_key(|e| Reverse(e.packets())),
+            EndpointSort::Bytes => list.sort_by_key(|e| Reverse(e.bytes())),
+            EndpointSort::TxBytes => list.sort_by_key(|e| Reverse(e.tx_bytes)),
+            EndpointSort::RxBytes => list.sort_by_key(|e| Reverse(e.rx_bytes)),
+            EndpointSort::Address => list.sort_by_key(|e| e.address),
+        }
+    }
 }
 
 fn bar(fraction: f64, width: usize) -> String {
@@ -144,16 +207,33 @@ impl StatsPane {
         self.offset = 0;
     }
 
-    pub fn handle(&mut self, input: Input) -> Handled {
+    pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
         match input {
+            Input::Action(a) if self.tab == StatsTab::Endpoints && a != Action::Toggle => {
+                self.endpoints_key(a, cx)
+            }
             Input::Action(Action::Toggle) => {
                 self.tab = match self.tab {
                     StatsTab::Hierarchy => StatsTab::Endpoints,
                     StatsTab::Endpoints => StatsTab::IoGraph,
                     StatsTab::IoGraph => StatsTab::TcpGraph,
-                    StatsTab::TcpGraph => StatsTab::Hierarchy,
+                    StatsTab::TcpGraph => StatsTab::Throughput,
+                    StatsTab::Throughput => StatsTab::Rtt,
+                    StatsTab::Rtt => StatsTab::Hierarchy,
                 };
                 self.offset = 0;
+                self.zoom = Zoom::default();
+                Handled::Consumed
+            }
+            Input::Action(a) if self.tab.is_chart() => {
+                match a {
+                    Action::Up => self.zoom.zoom(true),
+                    Action::Down => self.zoom.zoom(false),
+                    Action::Fold => self.zoom.pan(false),
+                    Action::Unfold => self.zoom.pan(true),
+                    Action::Top => self.zoom = Zoom::default(),
+                    _ => return Handled::Ignored,
+                }
                 Handled::Consumed
             }
             Input::Action(a) => match movement(a, 10) {
@@ -175,6 +255,37 @@ impl StatsPane {
             }
             Input::Click(_) => Handled::Ignored,
         }
+    }
+
+    /// The endpoints table's keys: move, `s` sorts, Enter applies the
+    /// selected endpoint as the packet list's display filter.
+    fn endpoints_key(&mut self, a: Action, cx: &Ctx) -> Handled {
+        let Some(d) = self.data.as_mut() else {
+            return Handled::Ignored;
+        };
+        let n = d.endpoints.list.len();
+        if let Some(delta) = movement(a, 10) {
+            self.endpoint = crate::ui::app::step(self.endpoint, delta, n);
+            return Handled::Consumed;
+        }
+        match a {
+            Action::Sort => {
+                self.endpoint_sort = self.endpoint_sort.next();
+                self.endpoint_sort.apply(&mut d.endpoints.list);
+                self.endpoint = 0;
+                cx.post(Msg::Status(format!(
+                    "endpoints by {}",
+                    self.endpoint_sort.name()
+                )));
+            }
+            Action::Activate => {
+                if let Some(e) = d.endpoints.list.get(self.endpoint) {
+                    cx.post(Msg::ApplyFilter(e.filter(d.endpoints.kind)));
+                }
+            }
+            _ => return Handled::Ignored,
+        }
+        Handled::Consumed
     }
 
     /// Rows of the screen shown (for scrolling).
@@ -201,9 +312,17 @@ impl StatsPane {
         };
         match self.tab {
             StatsTab::Hierarchy => draw_hierarchy(frame, area, &data.hierarchy, self.offset),
-            StatsTab::Endpoints => draw_endpoints(frame, area, &data.endpoints, self.offset),
-            StatsTab::IoGraph => draw_io(frame, area, data.io.as_ref()),
-            StatsTab::TcpGraph => draw_tcp(frame, area, data.tcp.as_ref()),
+            StatsTab::Endpoints => {
+                let title = format!(
+                    " by {} (s: sort, Enter: apply as filter)",
+                    self.endpoint_sort.name()
+                );
+                draw_endpoints(frame, area, &data.endpoints, self.endpoint, &title)
+            }
+            StatsTab::IoGraph => draw_io(frame, area, data.io.as_ref(), &self.zoom),
+            StatsTab::TcpGraph => draw_tcp(frame, area, data.tcp.as_ref(), &self.zoom),
+            StatsTab::Throughput => draw_throughput(frame, area, data.tcp.as_ref(), &self.zoom),
+            StatsTab::Rtt => draw_rtt(frame, area, data.tcp.as_ref(), &self.zoom),
         }
     }
 }
@@ -235,7 +354,15 @@ pub fn draw_hierarchy(frame: &mut Frame<'_>, area: Rect, h: &Hierarchy, offset: 
 }
 
 /// The endpoints table, most packets first.
-pub fn draw_endpoints(frame: &mut Frame<'_>, area: Rect, e: &Endpoints, offset: usize) {
+pub fn draw_endpoints(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    e: &Endpoints,
+    selected: usize,
+    note: &str,
+) {
+    let height = usize::from(area.height.saturating_sub(3)).max(1);
+    let offset = selected.saturating_sub(height - 1);
     let header = Row::new([
         "Address", "Packets", "Bytes", "Tx Pkts", "Tx Bytes", "Rx Pkts", "Rx Bytes",
     ])
@@ -243,9 +370,15 @@ pub fn draw_endpoints(frame: &mut Frame<'_>, area: Rect, e: &Endpoints, offset: 
     let rows: Vec<Row<'_>> = e
         .list
         .iter()
+        .enumerate()
         .skip(offset)
-        .take(usize::from(area.height.saturating_sub(3)))
-        .map(|p| {
+        .take(height)
+        .map(|(i, p)| {
+            let style = if i == selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
             Row::new([
                 sanitize(&p.address.to_string()).into_owned(),
                 p.packets().to_string(),
@@ -255,6 +388,7 @@ pub fn draw_endpoints(frame: &mut Frame<'_>, area: Rect, e: &Endpoints, offset: 
                 p.rx_packets.to_string(),
                 p.rx_bytes.to_string(),
             ])
+            .style(style)
         })
         .collect();
     let widths = [
@@ -266,7 +400,7 @@ pub fn draw_endpoints(frame: &mut Frame<'_>, area: Rect, e: &Endpoints, offset: 
         Constraint::Length(8),
         Constraint::Length(10),
     ];
-    let title = format!("{} Endpoints ({})", e.kind.title(), e.list.len());
+    let title = format!("{} Endpoints ({}){note}", e.kind.title(), e.list.len());
     frame.render_widget(
         Table::new(rows, widths)
             .header(header)
@@ -275,24 +409,8 @@ pub fn draw_endpoints(frame: &mut Frame<'_>, area: Rect, e: &Endpoints, offset: 
     );
 }
 
-fn axis_labels(bounds: [f64; 2], unit: &str) -> Vec<Line<'static>> {
-    let span = bounds[1] - bounds[0];
-    // Enough decimals to tell the three labels apart.
-    let decimals = match span {
-        s if s >= 100.0 => 0,
-        s if s >= 1.0 => 2,
-        s if s >= 0.01 => 4,
-        _ => 6,
-    };
-    let mid = bounds[0] + span / 2.0;
-    [bounds[0], mid, bounds[1]]
-        .iter()
-        .map(|v| Line::from(format!("{v:.decimals$}{unit}")))
-        .collect()
-}
-
 /// The I/O graph: frames per interval against time.
-pub fn draw_io(frame: &mut Frame<'_>, area: Rect, io: Option<&IoStat>) {
+pub fn draw_io(frame: &mut Frame<'_>, area: Rect, io: Option<&IoStat>, zoom: &Zoom) {
     let Some(io) = io.filter(|s| !s.rows.is_empty()) else {
         frame.render_widget(
             Paragraph::new("no interval to draw: the capture has no duration")
@@ -313,14 +431,17 @@ pub fn draw_io(frame: &mut Frame<'_>, area: Rect, io: Option<&IoStat>) {
             )
         })
         .collect();
-    let xs = scale::bounds_of(points.iter().map(|p| p.0));
-    let ys = scale::axis_bounds(0.0, points.iter().map(|p| p.1).fold(0.0, f64::max));
+    let (points, xs, ys) = zoomed(&points, zoom, true);
     let dataset = Dataset::default()
         .name("frames")
         .marker(Marker::Braille)
         .graph_type(GraphType::Line)
         .data(&points);
-    let title = format!("I/O Graph: frames per {} s", io.interval_us as f64 / 1e6);
+    let title = format!(
+        "I/O Graph: frames per {} s{}",
+        io.interval_us as f64 / 1e6,
+        zoom.note()
+    );
     let chart = Chart::new(vec![dataset])
         .block(block(&title, true))
         .x_axis(Axis::default().bounds(xs).labels(axis_labels(xs, "s")))
@@ -329,7 +450,7 @@ pub fn draw_io(frame: &mut Frame<'_>, area: Rect, io: Option<&IoStat>) {
 }
 
 /// The TCP stream graph: Stevens points and the receive-window line.
-pub fn draw_tcp(frame: &mut Frame<'_>, area: Rect, g: Option<&TcpGraph>) {
+pub fn draw_tcp(frame: &mut Frame<'_>, area: Rect, g: Option<&TcpGraph>, zoom: &Zoom) {
     let Some(g) = g.filter(|g| !g.segments.is_empty()) else {
         frame.render_widget(
             Paragraph::new("no TCP data segments to draw").block(block("TCP Stream Graph", true)),
@@ -339,7 +460,11 @@ pub fn draw_tcp(frame: &mut Frame<'_>, area: Rect, g: Option<&TcpGraph>) {
     };
     let stevens = g.stevens();
     let window = g.window_line();
-    let xs = scale::bounds_of(stevens.iter().chain(window.iter()).map(|p| p.0));
+    let both: Vec<(f64, f64)> = stevens.iter().chain(window.iter()).copied().collect();
+    let (_, xs, _) = zoomed(&both, zoom, false);
+    let inside = |p: &&(f64, f64)| p.0 >= xs[0] && p.0 <= xs[1];
+    let stevens: Vec<(f64, f64)> = stevens.iter().filter(inside).copied().collect();
+    let window: Vec<(f64, f64)> = window.iter().filter(inside).copied().collect();
     let ys = scale::bounds_of(stevens.iter().chain(window.iter()).map(|p| p.1));
     let datasets = vec![
         Dataset::default()
@@ -354,10 +479,11 @@ pub fn draw_tcp(frame: &mut Frame<'_>, area: Rect, g: Option<&TcpGraph>) {
             .data(&window),
     ];
     let title = format!(
-        "TCP Stream Graph (Stevens), tcp.stream {}: {} segments, {} retransmitted",
+        "TCP Stream Graph (Stevens), tcp.stream {}: {} segments, {} retransmitted{}",
         g.stream,
         g.segments.len(),
-        g.segments.iter().filter(|s| s.retransmission).count()
+        g.segments.iter().filter(|s| s.retransmission).count(),
+        zoom.note()
     );
     let chart = Chart::new(datasets)
         .block(block(&title, true))
@@ -404,6 +530,8 @@ mod tests {
             (StatsTab::Endpoints, "endpoints"),
             (StatsTab::IoGraph, "io_graph"),
             (StatsTab::TcpGraph, "tcp_graph"),
+            (StatsTab::Throughput, "throughput"),
+            (StatsTab::Rtt, "rtt"),
         ] {
             pane.tab = tab;
             for (w, h) in [(80, 24), (200, 50)] {
@@ -462,6 +590,106 @@ mod tests {
         assert!(draw(&mut app).contains("I/O Graph"));
         press(&mut app, ' ');
         assert!(draw(&mut app).contains("TCP Stream Graph"));
+        press(&mut app, ' ');
+        assert!(draw(&mut app).contains("Throughput, tcp.stream 0"));
+        // ↑ zooms in, ← → pan, g shows the whole again.
+        let key = |app: &mut App, code: KeyCode| {
+            app.handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+            app.settle();
+        };
+        key(&mut app, KeyCode::Up);
+        key(&mut app, KeyCode::Up);
+        assert!(draw(&mut app).contains("zoom ×4"));
+        key(&mut app, KeyCode::Left);
+        assert_eq!(app.stats.zoom.center, 0.4375);
+        key(&mut app, KeyCode::Char('g'));
+        assert!(app.stats.zoom.is_whole());
+        press(&mut app, ' ');
+        assert!(draw(&mut app).contains("Round Trip Time, tcp.stream 0"));
+        press(&mut app, ' ');
+        assert!(draw(&mut app).contains("Protocol Hierarchy"));
+    }
+
+    #[test]
+    fn endpoints_sort_and_apply_as_filter() {
+        use crate::ui::app::{App, View};
+        use crate::ui::event::Event;
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-captures/textbook-visit.pcap");
+        let trace = crate::trace::Trace::open(&path).expect("sample capture");
+        let mut app = App::with_trace("textbook-visit.pcap".into(), trace);
+        let key = |app: &mut App, code: KeyCode| {
+            app.handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+            app.settle();
+        };
+        key(&mut app, KeyCode::Char('z'));
+        key(&mut app, KeyCode::Char(' '));
+        assert_eq!(app.stats.tab, StatsTab::Endpoints);
+        let list = |app: &App| -> Vec<String> {
+            let d = app.stats.data.as_ref().expect("computed");
+            d.endpoints
+                .list
+                .iter()
+                .map(|e| e.address.to_string())
+                .collect()
+        };
+        // tshark's order: most packets first; by address the other way here.
+        assert_eq!(list(&app), ["10.77.0.1", "10.77.0.2"]);
+        for _ in 0..4 {
+            key(&mut app, KeyCode::Char('s'));
+        }
+        assert_eq!(app.stats.endpoint_sort, EndpointSort::Address);
+        assert!(
+            app.status.contains("endpoints by address"),
+            "{}",
+            app.status
+        );
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.view, View::Packets);
+        assert_eq!(
+            app.packets.filter_text.as_deref(),
+            Some("ip.addr == 10.77.0.2")
+        );
+    }
+
+    #[test]
+    fn endpoint_filters_name_the_layer() {
+        use endpoints::{Address, Endpoint, Kind};
+        let e = |address| Endpoint {
+            address,
+            tx_packets: 0,
+            tx_bytes: 0,
+            rx_packets: 0,
+            rx_bytes: 0,
+        };
+        let v4: std::net::IpAddr = "10.0.0.1".parse().expect("ip");
+        let v6: std::net::IpAddr = "fe80::1".parse().expect("ip");
+        assert_eq!(e(Address::Ip(v4)).filter(Kind::Ip), "ip.addr == 10.0.0.1");
+        assert_eq!(
+            e(Address::Ip(v6)).filter(Kind::Ipv6),
+            "ipv6.addr == fe80::1"
+        );
+        assert_eq!(
+            e(Address::Port(v4, 80)).filter(Kind::Tcp),
+            "ip.addr == 10.0.0.1 && tcp.port == 80"
+        );
+        assert_eq!(
+            e(Address::Port(v6, 53)).filter(Kind::Udp),
+            "ipv6.addr == fe80::1 && udp.port == 53"
+        );
+        assert_eq!(
+            e(Address::Ether([2, 0, 0, 0, 0, 1])).filter(Kind::Eth),
+            "eth.addr == 02:00:00:00:00:01"
+        );
+        for f in [
+            e(Address::Ip(v6)).filter(Kind::Ipv6),
+            e(Address::Port(v4, 80)).filter(Kind::Tcp),
+            e(Address::Ether([2, 0, 0, 0, 0, 1])).filter(Kind::Eth),
+        ] {
+            assert!(crate::filter::Filter::compile(&f).is_ok(), "{f}");
+        }
     }
 
     #[test]
@@ -482,6 +710,8 @@ mod tests {
             StatsTab::Endpoints,
             StatsTab::IoGraph,
             StatsTab::TcpGraph,
+            StatsTab::Throughput,
+            StatsTab::Rtt,
         ] {
             pane.tab = tab;
             for (w, h) in [(80, 24), (1, 1), (200, 50)] {

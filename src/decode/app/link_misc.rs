@@ -4,7 +4,8 @@
 //!   Cost = 0  Port = 0x8193` (also `Conf.`, `MST.`, `TC + `, and
 //!   `Topology Change Notification`);
 //! - the Ethernet configuration testing protocol (EtherType 0x9000, LOOP):
-//!   the first function, `Forward Data` or `Reply`.
+//!   the first function, `Forward Data` or `Reply`;
+//! - LLDP (EtherType 0x88cc), in `lldp`.
 
 use super::Summary;
 
@@ -67,6 +68,7 @@ pub fn summary(ether_type: Option<u16>, payload: &[u8]) -> Option<Summary> {
     match ether_type {
         None if payload.get(..3) == Some(&[0x42, 0x42, 0x03][..]) => stp(&payload[3..]),
         Some(0x9000) => loopback(payload),
+        Some(0x88cc) => super::lldp::summary(payload),
         _ => None,
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP: the messages the HTTP index completes in this packet, each header a
 //! field (`http.host`, `http.user_agent`, ...), the request line's parts,
-//! the full request URI, and the body's size; or the `Data` layer for TCP
+//! the full request URI, and the body's size (its media layers are
+//! `body`'s); or the `Data` layer for TCP
 //! payload nothing dissects.
 
 use super::Node;
@@ -52,7 +53,6 @@ fn media_protocol(content_type: &str) -> Option<&'static str> {
         | "text/plain"
         | "text/css"
         | "text/javascript"
-        | "application/javascript"
         | "application/x-javascript" => "data-text-lines",
         "text/xml" | "application/xml" => "xml",
         "application/json" => "json",
@@ -64,6 +64,16 @@ fn media_protocol(content_type: &str) -> Option<&'static str> {
         "" => return None,
         _ => "media",
     })
+}
+
+/// The media type as tshark names a body layer: lowercase, parameters off.
+fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 fn s(v: &str) -> Value<'static> {
@@ -84,7 +94,7 @@ pub fn is_segment(view: &PacketView<'_>) -> bool {
 
 /// "[N Reassembled TCP Segments (B bytes): #8(1448), ...]": the packets of
 /// the connection's direction whose payload holds the message's bytes.
-fn reassembled(view: &PacketView<'_>, m: &Message) -> Option<Node> {
+fn reassembled(view: &PacketView<'_>, m: &Message, bytes: Option<&[u8]>) -> Option<Node> {
     let store = &view.trace.store;
     let (c, dir) = view.trace.conversations.of_packet(store, view.index)?;
     let mut parts: Vec<(usize, u64, u64)> = Vec::new();
@@ -156,6 +166,21 @@ fn reassembled(view: &PacketView<'_>, m: &Message) -> Option<Node> {
         0..0,
         Value::UInt(total),
     ));
+    if let Some(b) = bytes {
+        let hex: String = b.iter().take(36).map(|x| format!("{x:02x}")).collect();
+        let more = if b.len() > 36 { "…" } else { "" };
+        n.add(Node::field(
+            "tcp.reassembled.data",
+            format!("[Reassembled TCP Data: {hex}{more}]"),
+            0..0,
+            Value::Str(Cow::Owned(
+                b.iter()
+                    .map(|x| format!("{x:02x}"))
+                    .collect::<Vec<_>>()
+                    .join(":"),
+            )),
+        ));
+    }
     Some(n)
 }
 
@@ -184,7 +209,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             .map(|e| e.ts_ns)
     };
     let mut any = false;
-    let mut body_protocol = None;
+    let mut body_protocol: Option<(&'static str, Option<&'static str>)> = None;
     for (mref, m) in refs {
         let Some(head) = m.head(store) else { continue };
         let Some(http) = view.http else { continue };
@@ -192,8 +217,18 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             protocols.push("http");
             any = true;
         }
-        if m.first_packet as usize != view.index {
-            if let Some(seg) = reassembled(view, m) {
+        let reassembled_here = m.first_packet as usize != view.index;
+        let streams = (reassembled_here || !m.body.is_empty())
+            .then(|| http.streams(store, &view.trace.conversations, m.conversation));
+        if reassembled_here {
+            let tcp_bytes = streams
+                .as_ref()
+                .filter(|_| http.tls.of_conversation(m.conversation).is_none())
+                .and_then(|st| {
+                    let b = &st[m.dir.index()].bytes;
+                    b.get(usize::try_from(m.start).ok()?..usize::try_from(m.end).ok()?)
+                });
+            if let Some(seg) = reassembled(view, m, tcp_bytes) {
                 out.push(seg);
             }
         }
@@ -331,14 +366,6 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 0..0,
                 Value::UInt(u64::from(number)),
             ));
-            if let Some(p) = prev.and_then(|p| p.response.as_ref()) {
-                n.add(Node::field(
-                    "http.prev_response_in",
-                    format!("[Prev response in frame: {}]", p.last_packet + 1),
-                    0..0,
-                    Value::UInt(u64::from(p.last_packet + 1)),
-                ));
-            }
             if let Some(req) = tr.and_then(|t| t.request.as_ref()) {
                 if let (Some(a), Some(b)) = (ts(req.last_packet), ts(view.index as u32)) {
                     let dt = b.saturating_sub(a);
@@ -347,6 +374,23 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                         format!("[Time since request: {} seconds]", super::bits::secs(dt)),
                         0..0,
                         Value::Time(dt),
+                    ));
+                }
+                // tshark shows both links of a response here.
+                if let Some(p) = prev.and_then(|p| p.request.as_ref()) {
+                    n.add(Node::field(
+                        "http.prev_request_in",
+                        format!("[Prev request in frame: {}]", p.last_packet + 1),
+                        0..0,
+                        Value::UInt(u64::from(p.last_packet + 1)),
+                    ));
+                }
+                if let Some(p) = prev.and_then(|p| p.response.as_ref()) {
+                    n.add(Node::field(
+                        "http.prev_response_in",
+                        format!("[Prev response in frame: {}]", p.last_packet + 1),
+                        0..0,
+                        Value::UInt(u64::from(p.last_packet + 1)),
                     ));
                 }
                 n.add(Node::field(
@@ -365,22 +409,64 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 }
             }
         }
+        let mut body_layers = Vec::new();
         if !m.body.is_empty() {
-            if let Some(p) = head.header("content-type").and_then(media_protocol) {
-                body_protocol = Some(p);
+            let ctype = head.header("content-type").unwrap_or("");
+            let proto = media_protocol(ctype);
+            let raw = streams.as_ref().map(|st| m.body_in(st)).unwrap_or_default();
+            let codings = head.codings();
+            let body = if codings.is_empty() {
+                raw.clone()
+            } else {
+                m.decode_codings(&codings, &raw, crate::limits::MAX_DECODED_BODY)
+                    .bytes
+            };
+            if !codings.is_empty() {
+                n.add(Node::text(
+                    format!(
+                        "Content-encoded entity body ({}): {} bytes -> {} bytes",
+                        codings.join(", "),
+                        raw.len(),
+                        body.len()
+                    ),
+                    r.clone(),
+                ));
             }
             n.add(Node::field(
                 "http.file_data",
-                format!("File Data: {} bytes", m.body.len),
+                format!("File Data: {} bytes", body.len()),
                 r.clone(),
                 Value::Present,
             ));
+            let media_type = media_type(ctype);
+            let mut then = None;
+            match proto {
+                Some("data-text-lines") => {
+                    body_layers.push(super::body::text_lines(&media_type, &body, r.clone()));
+                }
+                Some("json")
+                    if super::body::json(&media_type, &body, r.clone(), &mut body_layers) =>
+                {
+                    // Not JSON after all: tshark shows it as text.
+                    then = Some("data-text-lines");
+                }
+                Some("media") => {
+                    body_layers.push(super::body::media(&media_type, &body, r.clone()));
+                }
+                _ => {}
+            }
+            if let Some(p) = proto {
+                body_protocol = Some((p, then));
+            }
         }
         out.push(n);
+        out.append(&mut body_layers);
     }
-    // The body's dissector closes the chain of `frame.protocols` (its own
-    // layer is not in the tree yet).
-    protocols.extend(body_protocol);
+    // The body's dissectors close the chain of `frame.protocols`.
+    if let Some((p, then)) = body_protocol {
+        protocols.push(p);
+        protocols.extend(then);
+    }
     if !any && !payload.is_empty() && !is_segment(view) && !super::tcp::retransmitted(view) {
         protocols.push("data");
         out.push(super::udp::data(payload, at));

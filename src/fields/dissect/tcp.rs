@@ -3,12 +3,17 @@
 //! blocks, timestamps), `[Timestamps]`, `[SEQ/ACK analysis]` with the
 //! analysis flags as expert notes, and the payload.
 
-use super::bits::{be16, be32, bitfield, secs, set};
+use super::bits::{bitfield, secs, set};
 use super::Node;
 use crate::decode::Transport;
 use crate::fields::{PacketView, Value};
 use crate::flow::analysis::flags as af;
 use std::borrow::Cow;
+
+mod options;
+pub mod seq_ack;
+
+use options::options;
 
 /// Most earlier packets of a stream walked for `[Conversation completeness]`
 /// and the time since the previous frame of the stream; past it both are
@@ -102,238 +107,6 @@ const NOTE_ORDER: [u16; 15] = [
     af::OUT_OF_ORDER,
 ];
 
-fn option_name(kind: u8) -> &'static str {
-    match kind {
-        0 => "End of Option List (EOL)",
-        1 => "No-Operation (NOP)",
-        2 => "Maximum segment size",
-        3 => "Window scale",
-        4 => "SACK permitted",
-        5 => "SACK",
-        8 => "Timestamps",
-        30 => "Multipath TCP",
-        34 => "TCP Fast Open",
-        _ => "Unknown",
-    }
-}
-
-fn kind_text(kind: u8) -> String {
-    let name = match kind {
-        0 => "End of Option List",
-        1 => "No-Operation",
-        2 => "Maximum Segment Size",
-        3 => "Window Scale",
-        4 => "SACK Permitted",
-        5 => "SACK",
-        8 => "Time Stamp Option",
-        34 => "TCP Fast Open Cookie",
-        _ => "Unknown",
-    };
-    format!("Kind: {name} ({kind})")
-}
-
-/// The options node, each option with its kind, length and values.
-fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
-    let mut names = Vec::new();
-    let mut items = Vec::new();
-    let mut pos = 0;
-    while pos < opts.len() {
-        let kind = opts[pos];
-        let o = at + pos;
-        let len = match kind {
-            0 | 1 => 1,
-            _ => match opts.get(pos + 1) {
-                Some(&l) if l >= 2 && pos + usize::from(l) <= opts.len() => usize::from(l),
-                _ => {
-                    items.push(Node::text(
-                        format!("TCP Option - {}: malformed", option_name(kind)),
-                        o..at + opts.len(),
-                    ));
-                    break;
-                }
-            },
-        };
-        let r = o..o + len;
-        let body = &opts[pos..pos + len];
-        names.push(option_name(kind));
-        let kind_node = Node::field(
-            "tcp.option_kind",
-            kind_text(kind),
-            o..o + 1,
-            Value::UInt(u64::from(kind)),
-        );
-        let len_node = || {
-            Node::field(
-                "tcp.option_len",
-                format!("Length: {len}"),
-                o + 1..o + 2,
-                Value::UInt(len as u64),
-            )
-        };
-        let mut n = match kind {
-            0 => Node::field(
-                "tcp.options.eol",
-                "TCP Option - End of Option List (EOL)",
-                r.clone(),
-                Value::Present,
-            ),
-            1 => Node::field(
-                "tcp.options.nop",
-                "TCP Option - No-Operation (NOP)",
-                r.clone(),
-                Value::Present,
-            ),
-            2 => {
-                let mss = be16(body, 2).unwrap_or(0);
-                let mut n = Node::field(
-                    "tcp.options.mss",
-                    format!("TCP Option - Maximum segment size: {mss} bytes"),
-                    r.clone(),
-                    Value::Present,
-                );
-                n.add(kind_node.clone());
-                n.add(len_node());
-                n.add(Node::field(
-                    "tcp.options.mss_val",
-                    format!("MSS Value: {mss}"),
-                    o + 2..o + 4,
-                    Value::UInt(u64::from(mss)),
-                ));
-                n
-            }
-            3 => {
-                let shift = body.get(2).copied().unwrap_or(0);
-                let mult = 1u64 << shift.min(14);
-                let mut n = Node::field(
-                    "tcp.options.wscale",
-                    format!("TCP Option - Window scale: {shift} (multiply by {mult})"),
-                    r.clone(),
-                    Value::Present,
-                );
-                n.add(kind_node.clone());
-                n.add(len_node());
-                n.add(Node::field(
-                    "tcp.options.wscale.shift",
-                    format!("Shift count: {shift}"),
-                    o + 2..o + 3,
-                    Value::UInt(u64::from(shift)),
-                ));
-                n.add(Node::field(
-                    "tcp.options.wscale.multiplier",
-                    format!("[Multiplier: {mult}]"),
-                    o + 2..o + 3,
-                    Value::UInt(mult),
-                ));
-                n
-            }
-            4 => {
-                let mut n = Node::field(
-                    "tcp.options.sack_perm",
-                    "TCP Option - SACK permitted",
-                    r.clone(),
-                    Value::Present,
-                );
-                n.add(kind_node.clone());
-                n.add(len_node());
-                n
-            }
-            5 => {
-                let base = base_ack.unwrap_or(0);
-                let mut edges = Vec::new();
-                let mut i = 2;
-                while i + 8 <= len {
-                    let l = be32(body, i).unwrap_or(0).wrapping_sub(base);
-                    let rr = be32(body, i + 4).unwrap_or(0).wrapping_sub(base);
-                    edges.push((l, rr, o + i));
-                    i += 8;
-                }
-                let list: Vec<String> = edges
-                    .iter()
-                    .map(|(l, r, _)| format!("SLE={l} SRE={r}"))
-                    .collect();
-                let mut n = Node::field(
-                    "tcp.options.sack",
-                    format!("TCP Option - SACK {}", list.join(" ")),
-                    r.clone(),
-                    Value::Present,
-                );
-                n.add(kind_node.clone());
-                n.add(len_node());
-                for (l, rr, p) in &edges {
-                    n.add(Node::field(
-                        "tcp.options.sack_le",
-                        format!("left edge = {l} (relative)"),
-                        *p..p + 4,
-                        Value::UInt(u64::from(*l)),
-                    ));
-                    n.add(Node::field(
-                        "tcp.options.sack_re",
-                        format!("right edge = {rr} (relative)"),
-                        p + 4..p + 8,
-                        Value::UInt(u64::from(*rr)),
-                    ));
-                }
-                n
-            }
-            8 => {
-                let tsv = be32(body, 2).unwrap_or(0);
-                let tse = be32(body, 6).unwrap_or(0);
-                let mut n = Node::field(
-                    "tcp.options.timestamp",
-                    format!("TCP Option - Timestamps: TSval {tsv}, TSecr {tse}"),
-                    r.clone(),
-                    Value::Present,
-                );
-                n.add(kind_node.clone());
-                n.add(len_node());
-                n.add(Node::field(
-                    "tcp.options.timestamp.tsval",
-                    format!("Timestamp value: {tsv}"),
-                    o + 2..o + 6,
-                    Value::UInt(u64::from(tsv)),
-                ));
-                n.add(Node::field(
-                    "tcp.options.timestamp.tsecr",
-                    format!("Timestamp echo reply: {tse}"),
-                    o + 6..o + 10,
-                    Value::UInt(u64::from(tse)),
-                ));
-                n
-            }
-            k => {
-                let mut n = Node::field(
-                    "tcp.options.unknown",
-                    format!(
-                        "TCP Option - {}",
-                        if k == 34 { "TCP Fast Open" } else { "Unknown" }
-                    ),
-                    r.clone(),
-                    Value::Present,
-                );
-                n.add(kind_node.clone());
-                n.add(len_node());
-                n
-            }
-        };
-        if kind <= 1 {
-            n.add(kind_node);
-        }
-        items.push(n);
-        if kind == 0 {
-            break;
-        }
-        pos += len;
-    }
-    let mut head = format!("Options: ({} bytes)", opts.len());
-    for n in &names {
-        head.push_str(", ");
-        head.push_str(n);
-    }
-    let mut node = Node::field("tcp.options", head, at..at + opts.len(), Value::Present);
-    node.children = items;
-    node
-}
-
 /// A retransmission: tshark shows its payload as "Retransmitted TCP segment
 /// data" and hands it to no dissector.
 pub fn retransmitted(view: &PacketView<'_>) -> bool {
@@ -384,6 +157,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     let mut completeness = 0u8;
     let mut prev_ts: Option<i64> = None;
     let mut walked_all = true;
+    let mut tracker = seq_ack::Tracker::default();
     if let Some((c, _)) = conv {
         n.add(Node::field(
             "tcp.stream",
@@ -400,6 +174,9 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 break;
             }
             let Some(e) = store.entry(i) else { break };
+            if let Some(s) = seq_ack::Segment::of(view.trace, i) {
+                tracker.step(&s);
+            }
             if e.has_timestamp() {
                 prev_ts = Some(e.ts_ns);
             }
@@ -479,6 +256,20 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             at + 8..at + 12,
             Value::UInt(u64::from(ack)),
         ));
+    } else if t.acknowledgment_number() != 0 {
+        // tshark shows the raw number then, and says so.
+        let raw = t.acknowledgment_number();
+        let a = n.add(Node::field(
+            "tcp.ack",
+            format!("Acknowledgment Number: {raw}"),
+            at + 8..at + 12,
+            Value::UInt(u64::from(raw)),
+        ));
+        a.expert(
+            "Note",
+            "Protocol",
+            "The acknowledgment number field is nonzero while the ACK flag is not set",
+        );
     } else {
         n.add(Node::field(
             "tcp.ack",
@@ -675,47 +466,23 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             Value::Time(prev),
         ));
     }
-    // [SEQ/ACK analysis]: the handshake RTT once the handshake is done, and
-    // the analysis flags.
-    let mut seq_ack = Node::field("tcp.analysis", "[SEQ/ACK analysis]", 0..0, Value::Present);
-    if let Some((c, _)) = conv {
-        if let Some(tcp) = c.tcp.as_ref() {
-            if let (Some(rtt), Some(hs)) = (tcp.initial_rtt_ns, tcp.handshake_ack) {
-                if view.index >= hs as usize {
-                    seq_ack.add(Node::field(
-                        "tcp.analysis.initial_rtt",
-                        format!("[iRTT: {} seconds]", secs(rtt)),
-                        0..0,
-                        Value::Time(rtt),
-                    ));
-                }
-            }
-        }
-    }
     let analysis = entry.map_or(0, |e| e.analysis);
-    if analysis != 0 {
-        let dup = entry.map_or(0, |e| e.dup_ack_num);
-        let mut fl = Node::field(
-            "tcp.analysis.flags",
-            "[TCP Analysis Flags]",
-            0..0,
-            Value::Present,
-        );
-        for bit in NOTE_ORDER {
-            if analysis & bit == 0 {
-                continue;
-            }
-            if let Some((sev, msg)) = analysis_note(bit, dup) {
-                let group = "Sequence";
-                fl.bytes = at..at + hl;
-                fl.expert(sev, group, &msg);
-            }
-        }
-        fl.bytes = 0..0;
-        seq_ack.add(fl);
-    }
-    if !seq_ack.children.is_empty() {
-        n.add(seq_ack);
+    let values = (conv.is_some() && walked_all)
+        .then(|| seq_ack::Segment::of(view.trace, view.index))
+        .flatten()
+        .map(|s| tracker.step(&s));
+    let shown = values.map_or(analysis != 0, |v| v.shown);
+    if shown {
+        let first_rtt = values.is_some().then_some(tracker.first_rtt_ns);
+        n.add(seq_ack_node(
+            view,
+            conv,
+            values,
+            analysis,
+            at..at + hl,
+            tracker.limit_hit,
+            first_rtt,
+        ));
     }
     let payload_at = at + hl;
     let captured = t.payload().len();
@@ -749,4 +516,115 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         }
     }
     out.push(n);
+}
+
+/// `[SEQ/ACK analysis]` as tshark 4.0 prints it: the acknowledged frame and
+/// its RTT, the handshake RTT once the handshake is done, the bytes in flight
+/// and since the last PSH, then the analysis flags as expert notes.
+fn seq_ack_node(
+    view: &PacketView<'_>,
+    conv: Option<(&crate::flow::Conversation, crate::flow::Direction)>,
+    values: Option<seq_ack::Values>,
+    analysis: u16,
+    header: std::ops::Range<usize>,
+    limit_hit: bool,
+    first_rtt: Option<Option<i64>>,
+) -> Node {
+    let mut node = Node::field("tcp.analysis", "[SEQ/ACK analysis]", 0..0, Value::Present);
+    let v = values.unwrap_or_default();
+    if let Some(frame) = v.acks_frame {
+        node.add(Node::field(
+            "tcp.analysis.acks_frame",
+            format!("[This is an ACK to the segment in frame: {frame}]"),
+            0..0,
+            Value::UInt(u64::from(frame)),
+        ));
+        if let Some(rtt) = v.ack_rtt_ns {
+            node.add(Node::field(
+                "tcp.analysis.ack_rtt",
+                format!("[The RTT to ACK the segment was: {} seconds]", secs(rtt)),
+                0..0,
+                Value::Time(rtt),
+            ));
+        }
+    }
+    // The stream's own walk knows the RTT as tshark's single pass has it;
+    // past the walk's bound, the conversation's handshake RTT.
+    let first_rtt = match first_rtt {
+        Some(rtt) => rtt,
+        None => conv.and_then(|(c, _)| c.tcp.as_ref()).and_then(|tcp| {
+            let hs = tcp.handshake_ack?;
+            (view.index >= hs as usize).then_some(tcp.initial_rtt_ns?)
+        }),
+    };
+    if let Some(rtt) = first_rtt {
+        node.add(Node::field(
+            "tcp.analysis.initial_rtt",
+            format!("[iRTT: {} seconds]", secs(rtt)),
+            0..0,
+            Value::Time(rtt),
+        ));
+    }
+    if v.bytes_in_flight != 0 {
+        node.add(Node::field(
+            "tcp.analysis.bytes_in_flight",
+            format!("[Bytes in flight: {}]", v.bytes_in_flight),
+            0..0,
+            Value::UInt(u64::from(v.bytes_in_flight)),
+        ));
+        node.add(Node::field(
+            "tcp.analysis.push_bytes_sent",
+            format!("[Bytes sent since last PSH flag: {}]", v.push_bytes_sent),
+            0..0,
+            Value::UInt(u64::from(v.push_bytes_sent)),
+        ));
+    }
+    if limit_hit {
+        node.add(Node::text(
+            format!(
+                "[Segments awaiting an ACK past {} per direction are not tracked (limits::MAX_UNACKED_SEGMENTS)]",
+                crate::limits::MAX_UNACKED_SEGMENTS
+            ),
+            0..0,
+        ));
+    }
+    if analysis != 0 {
+        let dup = view
+            .trace
+            .store
+            .entry(view.index)
+            .map_or(0, |e| e.dup_ack_num);
+        let mut fl = Node::field(
+            "tcp.analysis.flags",
+            "[TCP Analysis Flags]",
+            0..0,
+            Value::Present,
+        );
+        for bit in NOTE_ORDER {
+            if analysis & bit == 0 {
+                continue;
+            }
+            if let Some((sev, msg)) = analysis_note(bit, dup) {
+                fl.bytes = header.clone();
+                fl.expert(sev, "Sequence", &msg);
+            }
+        }
+        fl.bytes = 0..0;
+        if let Some((rto, frame)) = v.rto {
+            fl.add(Node::field(
+                "tcp.analysis.rto",
+                format!("[The RTO for this segment was: {} seconds]", secs(rto)),
+                0..0,
+                Value::Time(rto),
+            ));
+            fl.add(Node::field(
+                "tcp.analysis.rto_frame",
+                format!("[RTO based on delta from frame: {frame}]"),
+                0..0,
+                Value::UInt(u64::from(frame)),
+            ));
+        }
+        node.add(fl);
+    }
+    node
 }

@@ -55,6 +55,7 @@ impl App {
                 }
                 true
             }
+            LoadEvent::Live(ev) => self.on_live(ev),
             LoadEvent::Done(Err(e)) => {
                 self.load_finished();
                 self.cx.load_error = Some(e.to_string());
@@ -64,12 +65,13 @@ impl App {
     }
 
     fn load_finished(&mut self) {
+        self.live_ended();
         self.cx.loading = false;
         self.loader_running = false;
     }
 
     /// Shows `trace` (a preview, then the whole file).
-    fn install_trace(&mut self, trace: Arc<Session>) {
+    pub(super) fn install_trace(&mut self, trace: Arc<Session>) {
         let old = self.cx.trace.replace(Arc::clone(&trace));
         // Marks made on the preview stay (both number packets alike).
         if let Some(old) = &old {

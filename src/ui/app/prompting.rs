@@ -68,7 +68,7 @@ impl App {
         match action {
             Some(PromptAction::Cancel) => {
                 self.status = match prompt.kind {
-                    PromptKind::Export(_) => "export cancelled".into(),
+                    PromptKind::Export(_) | PromptKind::ExportAll(_) => "export cancelled".into(),
                     _ => String::new(),
                 };
                 self.prompt = None;
@@ -128,6 +128,27 @@ impl App {
                         ..prompt
                     });
                 }
+            }
+            PromptKind::KeyLog => self.load_key_log(prompt),
+            PromptKind::ExportAll(ref transactions) => {
+                let (Some(session), dir) = (self.cx.trace.clone(), self.cx.export_dir.clone())
+                else {
+                    return;
+                };
+                let transactions = std::sync::Arc::clone(transactions);
+                self.status = format!("writing {} bodies …", transactions.len());
+                self.cx.jobs.start(JobKind::Export, move |_| {
+                    let written = crate::ui::export_all::write_all(
+                        &dir,
+                        &prompt.input,
+                        &session,
+                        &transactions,
+                    );
+                    Some(Output::Export(written.map_err(|error| Prompt {
+                        error: Some(error),
+                        ..prompt
+                    })))
+                });
             }
             PromptKind::Save(_) => self.start_save(prompt),
             PromptKind::AddColumn | PromptKind::HideColumn => {

@@ -69,6 +69,8 @@ impl App {
             Output::Export(Ok(message)) => self.status = message,
             // Kept open with its error, so the name can be changed.
             Output::Export(Err(prompt)) => self.prompt = Some(prompt),
+            Output::KeyLog(Ok((session, message))) => self.key_log_loaded(session, message),
+            Output::KeyLog(Err(prompt)) => self.prompt = Some(prompt),
             Output::Find(found, what) => self.found(found, what),
             Output::Save(Ok(message)) => self.status = message,
             Output::Save(Err(prompt)) => self.prompt = Some(prompt),

@@ -104,3 +104,71 @@ fn the_journey_strip_sits_above_the_ladder() {
         insta::assert_snapshot!(format!("journey_ladder_{w}x{h}"), s);
     }
 }
+
+#[test]
+fn e_exports_the_selected_body_and_capital_e_every_listed_one() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut app = keepalive();
+    app.cx.export_dir = tmp.path().to_path_buf();
+    key(&mut app, KeyCode::Char('W'));
+    // e: the first row's body, under the name the prompt suggests.
+    key(&mut app, KeyCode::Char('e'));
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("Export as"), "{s}");
+    assert!(s.contains("index.html"), "{s}");
+    key(&mut app, KeyCode::Enter);
+    let content = manifest().join("sample-captures/content");
+    let want = |f: &str| std::fs::read(content.join(f)).expect("content");
+    assert_eq!(
+        std::fs::read(tmp.path().join("index.html")).expect("written"),
+        want("index.html")
+    );
+    // E: every listed body into a directory.
+    key(&mut app, KeyCode::Char('E'));
+    let s = screen(&mut app, 120, 30);
+    assert!(
+        s.contains("Export every listed body into the directory: http-objects"),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("wrote 3 bodies"), "{s}");
+    let dir = tmp.path().join("http-objects");
+    for f in ["index.html", "style.css", "data.json"] {
+        assert_eq!(std::fs::read(dir.join(f)).expect("written"), want(f), "{f}");
+    }
+    // Again: nothing is overwritten, and the status says so.
+    key(&mut app, KeyCode::Char('E'));
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("wrote 0 bodies"), "{s}");
+    assert!(s.contains("3 not written"), "{s}");
+}
+
+#[test]
+fn n_and_a_click_on_the_journey_strip_jump_to_a_phase() {
+    let mut app = keepalive();
+    key(&mut app, KeyCode::Char('g'));
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Down);
+    }
+    // Frame 6: GET /index.html.
+    key(&mut app, KeyCode::Char('l'));
+    key(&mut app, KeyCode::Char('n'));
+    let s = screen(&mut app, 200, 50);
+    assert!(s.contains("receive phase: frame 8"), "{s}");
+    assert_eq!(app.packets.selected, 7);
+    key(&mut app, KeyCode::Char('N'));
+    let s = screen(&mut app, 200, 50);
+    assert!(s.contains("phase: frame 6"), "{s}");
+    assert_eq!(app.packets.selected, 5);
+    // The strip's bar starts with the DNS lookup, which opens the capture.
+    let y = s
+        .lines()
+        .position(|l| l.contains("Journey: 3 transactions"))
+        .expect("the strip") as u16;
+    click(&mut app, 1, y + 1);
+    let s = screen(&mut app, 200, 50);
+    assert!(s.contains("dns phase: frame 1"), "{s}");
+    assert_eq!(app.packets.selected, 0);
+}

@@ -66,9 +66,10 @@ fn ladder_folds_unfold_and_select_packets() {
     assert_eq!(app.packets.selected, 2, "first segment is frame 3");
     key(&mut app, KeyCode::Down);
     assert_eq!(app.packets.selected, 3);
-    // A click on a row selects it: row 0 of the pane is its header.
+    // A click on a row selects it: row 0 of the ladder is its header (the
+    // journey strip, when drawn, sits above it).
     screen(&mut app, 120, 40);
-    let area = app.ladder.area;
+    let area = app.ladder.ladder_area();
     click(&mut app, area.x + 20, area.y + 2 + 3);
     assert_eq!(
         app.packets.selected, 4,
@@ -259,4 +260,93 @@ fn follow_toggles_to_the_decrypted_tls_data() {
     key(&mut app, KeyCode::Char('t'));
     let s = screen(&mut app, 100, 24);
     assert!(s.contains("Follow TCP stream 0"), "{s}");
+}
+
+#[test]
+fn a_key_log_loaded_after_opening_decrypts_the_views() {
+    let path = manifest().join("sample-captures/tls12-gcm-h1.pcap");
+    let trace = Trace::open(&path).expect("sample capture");
+    let mut app = App::with_trace("tls12-gcm-h1.pcap".into(), trace);
+    if let Some(s) = app.cx.trace.as_deref() {
+        let _ = s.http();
+    }
+    let s = screen(&mut app, 160, 70);
+    assert!(!s.contains("GET /style.css"), "{s}");
+    assert!(s.contains("Application Data"), "{s}");
+    // A file that cannot be read keeps the prompt open with the error.
+    key(&mut app, KeyCode::Char('K'));
+    keys(&mut app, "/nonexistent/keys.log");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 70);
+    assert!(s.contains("TLS key log file: /nonexistent/keys.log"), "{s}");
+    assert!(s.contains("No such file"), "{s}");
+    for _ in 0.."/nonexistent/keys.log".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    let keys_path = manifest().join("sample-captures/tls12-gcm-h1.keys");
+    keys(&mut app, keys_path.to_str().expect("utf-8 path"));
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 70);
+    assert!(s.contains("GET /style.css HTTP/1.1"), "{s}");
+    assert!(
+        s.contains("1 new secrets, 1 of 1 TLS connections decrypted"),
+        "{s}"
+    );
+    // The HTTP view of the stream now lists both requests.
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Char('h'));
+    let s = screen(&mut app, 160, 70);
+    assert!(s.contains("/submit"), "{s}");
+}
+
+/// The ladder's arrows name the HTTP messages they start, and a pause of
+/// the connection shows on its time axis: the keep-alive sample with three
+/// seconds added before frame 24 (the second request).
+#[test]
+fn ladder_annotates_http_messages_and_marks_idle_pauses() {
+    let mut bytes = std::fs::read(manifest().join("sample-captures/keepalive-3-requests.pcap"))
+        .expect("sample");
+    assert_eq!(&bytes[..4], &[0xd4, 0xc3, 0xb2, 0xa1], "little-endian pcap");
+    let (mut at, mut frame) = (24usize, 1u32);
+    while at + 16 <= bytes.len() {
+        let len = u32::from_le_bytes(bytes[at + 8..at + 12].try_into().expect("4 bytes")) as usize;
+        if frame >= 24 {
+            let sec = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) + 3;
+            bytes[at..at + 4].copy_from_slice(&sec.to_le_bytes());
+        }
+        at += 16 + len;
+        frame += 1;
+    }
+    let capture = crate::capture::Capture::from_bytes(
+        crate::capture::CaptureBytes::Owned(bytes),
+        "paused.pcap".into(),
+    )
+    .expect("capture");
+    let trace = Trace::load(capture, |_| true).expect("trace");
+    let mut app = App::with_trace("paused.pcap".into(), trace);
+    if let Some(s) = app.cx.trace.as_deref() {
+        let _ = s.http();
+    }
+    key(&mut app, KeyCode::Char('g'));
+    for _ in 1..6 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Char('l'));
+    let s = screen(&mut app, 200, 50);
+    let line = |needle: &str| {
+        s.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} in\n{s}"))
+            .to_string()
+    };
+    assert!(line("GET /index.html · [PSH, ACK]").contains("│─"), "{s}");
+    assert!(line("200 OK, 11,088 B").contains("8 segments"), "{s}");
+    let paused = line("GET /style.css");
+    assert!(
+        paused.contains("⋯ 3.00 s idle · GET /style.css"),
+        "{paused}"
+    );
+    assert!(paused.contains("┊"), "{paused}");
+    // Only the one pause is idle.
+    assert_eq!(s.matches(" idle · ").count(), 1, "{s}");
 }

@@ -1,0 +1,225 @@
+//! Wireshark's Flow Graph (Statistics ▸ Flow Graph) as text, laid out as
+//! tshark 4.0 prints `-z flow,any,network` (ui/tap-sequence-analysis.c,
+//! `sequence_analysis_dump_to_file`): one column per address in order of
+//! appearance, two lines per packet (its Info over the arrow between the
+//! columns, then the arrow with both ports), and `PROTOCOL: Info` as the
+//! comment. So a page load's DNS, TCP and HTTP across connections read as
+//! one ladder.
+//!
+//! Columns are [`NODE_WIDTH`] characters; positions are counted in
+//! characters (tshark's `overwrite` works on UTF-8 characters), and a label
+//! longer than its arrow is cut to it.
+
+use super::{for_blocks, Selection};
+use crate::fields::columns;
+use crate::fields::PacketView;
+use crate::http::HttpIndex;
+use crate::trace::Trace;
+use std::collections::HashMap;
+
+/// Characters per node column (tshark's `NODE_CHARS_WIDTH`).
+pub const NODE_WIDTH: usize = 20;
+
+/// One packet of the graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// 0-based packet index.
+    pub packet: u32,
+    /// `frame.time_relative` as tshark's column prints it.
+    pub time: String,
+    /// Node indices of the source and destination.
+    pub src: usize,
+    pub dst: usize,
+    pub src_port: u16,
+    pub dst_port: u16,
+    /// The Info column (drawn over the arrow) and `Protocol: Info`.
+    pub label: String,
+    pub comment: String,
+}
+
+/// The nodes (addresses as the Source and Destination columns show them)
+/// and the packets between them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlowGraph {
+    pub nodes: Vec<String>,
+    pub items: Vec<Item>,
+}
+
+/// The flow graph of the selected packets (those with both a source and a
+/// destination address).
+pub fn compute(trace: &Trace, http: Option<&HttpIndex>, selection: &Selection) -> FlowGraph {
+    type Part = (u32, String, String, String, u16, u16, String, String);
+    let parts: Vec<Vec<Part>> = for_blocks(trace, selection, |block| {
+        block
+            .filter_map(|i| {
+                let view = PacketView::with_http(trace, http, i);
+                let row = columns::row(&view);
+                if row.source.is_empty() || row.destination.is_empty() {
+                    return None;
+                }
+                let (sp, dp) = view.decoded.ports().unwrap_or((0, 0));
+                let comment = format!("{}: {}", row.protocol, row.info);
+                Some((
+                    i as u32,
+                    row.time,
+                    row.source,
+                    row.destination,
+                    sp,
+                    dp,
+                    row.info,
+                    comment,
+                ))
+            })
+            .collect()
+    });
+    let mut g = FlowGraph::default();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut node = |g: &mut FlowGraph, a: String| -> usize {
+        *index.entry(a).or_insert_with_key(|a| {
+            g.nodes.push(a.clone());
+            g.nodes.len() - 1
+        })
+    };
+    for (packet, time, src, dst, src_port, dst_port, label, comment) in parts.into_iter().flatten()
+    {
+        let src = node(&mut g, src);
+        let dst = node(&mut g, dst);
+        g.items.push(Item {
+            packet,
+            time,
+            src,
+            dst,
+            src_port,
+            dst_port,
+            label,
+            comment,
+        });
+    }
+    g
+}
+
+/// `s` padded with `fill` to `len` characters (never cut).
+fn enlarge(s: &mut Vec<char>, len: usize, fill: char) {
+    while s.len() < len {
+        s.push(fill);
+    }
+}
+
+/// tshark's `overwrite`: `text` written over `line` between `p1` and `p2`
+/// (either order), cut to that width. As there (GLib's `g_string_erase`
+/// refuses a range past the end), text that would run past the end of the
+/// line is inserted without erasing: the line grows, as it does for a
+/// packet from an address to itself.
+fn overwrite(line: &mut Vec<char>, text: &str, p1: usize, p2: usize) {
+    if p1 == p2 {
+        return;
+    }
+    let (pos, width) = (p1.min(p2), p1.abs_diff(p2));
+    let ins: Vec<char> = text.chars().take(width).collect();
+    let pos = pos.min(line.len());
+    let erase = if pos + ins.len() <= line.len() {
+        ins.len()
+    } else {
+        0
+    };
+    line.splice(pos..pos + erase, ins);
+}
+
+/// The graph as tshark 4.0 prints it.
+pub fn write_text(g: &FlowGraph, out: &mut String) {
+    if g.nodes.is_empty() {
+        return;
+    }
+    let s = |v: &[char]| v.iter().collect::<String>();
+    let mut empty: Vec<char> = Vec::new();
+    let mut head: Vec<char> = "|Time     ".chars().collect();
+    for n in g.nodes.iter().step_by(2) {
+        let mut label: Vec<char> = format!("| {n}").chars().collect();
+        enlarge(&mut label, NODE_WIDTH * 2, ' ');
+        head.extend(label);
+        let mut gap: Vec<char> = "| ".chars().collect();
+        enlarge(&mut gap, NODE_WIDTH, ' ');
+        empty.extend(gap);
+    }
+    out.push_str(&s(&head));
+    out.push_str("|\n");
+    let mut second: Vec<char> = "|         ".chars().collect();
+    let mut gap: Vec<char> = "| ".chars().collect();
+    enlarge(&mut gap, NODE_WIDTH, ' ');
+    second.extend(&gap);
+    for n in g.nodes.iter().skip(1).step_by(2) {
+        let mut label: Vec<char> = format!("| {n}").chars().collect();
+        if label.len() < NODE_WIDTH {
+            enlarge(&mut label, NODE_WIDTH, ' ');
+            label.extend("| ".chars());
+        }
+        enlarge(&mut label, NODE_WIDTH * 2, ' ');
+        second.extend(label);
+        empty.extend(&gap);
+    }
+    out.push_str(&s(&second));
+    out.push('\n');
+    empty.push('|');
+    for it in &g.items {
+        let start = it.src * NODE_WIDTH + NODE_WIDTH / 2;
+        let (end, width) = match it.dst * NODE_WIDTH + NODE_WIDTH / 2 {
+            e if e == start => (start + NODE_WIDTH, NODE_WIDTH),
+            e => (e, start.abs_diff(e)),
+        };
+        let mut time: Vec<char> = format!("|{}", it.time).chars().collect();
+        enlarge(&mut time, 10, ' ');
+        out.push_str(&s(&time));
+        let mut line = empty.clone();
+        overwrite(&mut line, &it.label, start, end);
+        out.push_str(&s(&line));
+        out.push_str(&it.comment);
+        out.push('\n');
+        out.push_str("|         ");
+        let mut line = empty.clone();
+        let arrow: String = if start < end {
+            let mut a: Vec<char> = Vec::new();
+            enlarge(&mut a, width.saturating_sub(2), '-');
+            a.push('>');
+            s(&a)
+        } else {
+            let mut a = vec!['<'];
+            enlarge(&mut a, width.saturating_sub(1), '-');
+            s(&a)
+        };
+        overwrite(&mut line, &arrow, start, end);
+        let (sp, dp) = (format!("({})", it.src_port), format!("({})", it.dst_port));
+        if start < end {
+            overwrite(&mut line, &sp, start - 9, start - 1);
+            overwrite(&mut line, &dp, end + 1, end + 9);
+        } else {
+            overwrite(&mut line, &sp, start + 1, start + 9);
+            overwrite(&mut line, &dp, end - 9, end + 1);
+        }
+        out.push_str(&s(&line));
+        out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overwrite_keeps_the_line_length_and_cuts_the_text() {
+        let mut line: Vec<char> = "|                   |".chars().collect();
+        overwrite(&mut line, "60918 → 80 [SYN] Seq=0", 10, 5);
+        assert_eq!(line.iter().collect::<String>(), "|    60918          |");
+        overwrite(&mut line, "ab", 1, 1);
+        assert_eq!(line.len(), 21);
+        // Past the end: inserted, the line grows (tshark's loopback rows).
+        overwrite(&mut line, "xyz", 19, 30);
+        assert_eq!(line.iter().collect::<String>(), "|    60918         xyz |");
+    }
+
+    #[test]
+    fn nothing_to_draw_prints_nothing() {
+        let mut s = String::new();
+        write_text(&FlowGraph::default(), &mut s);
+        assert!(s.is_empty());
+    }
+}

@@ -1,0 +1,228 @@
+//! The statistics charts' zoom and pan, and the TCP throughput and
+//! round-trip-time charts (Wireshark's TCP Stream Graphs ▸ Throughput and
+//! Round Trip Time). A [`Zoom`] is a window on the x axis as fractions of
+//! the whole series, so it stays valid whatever the data; every chart shows
+//! the points inside its window with the y axis fitted to them, through
+//! [`crate::stats::scale`] (no division by zero on a one-point or
+//! zero-duration series).
+
+use super::render::block;
+use crate::stats::scale;
+use crate::stats::tcp_graph::TcpGraph;
+use ratatui::layout::Rect;
+use ratatui::symbols::Marker;
+use ratatui::text::Line;
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
+use ratatui::Frame;
+
+/// The narrowest window, as a fraction of the whole x range.
+const MIN_SPAN: f64 = 1.0 / 4096.0;
+
+/// The part of a chart's x range shown: centre and width as fractions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Zoom {
+    pub center: f64,
+    pub span: f64,
+}
+
+impl Default for Zoom {
+    fn default() -> Zoom {
+        Zoom {
+            center: 0.5,
+            span: 1.0,
+        }
+    }
+}
+
+impl Zoom {
+    pub fn is_whole(&self) -> bool {
+        self.span >= 1.0
+    }
+
+    /// Twice as close (`in_`), or twice as far, around the centre.
+    pub fn zoom(&mut self, in_: bool) {
+        self.span = if in_ {
+            (self.span / 2.0).max(MIN_SPAN)
+        } else {
+            (self.span * 2.0).min(1.0)
+        };
+        self.clamp();
+    }
+
+    /// A quarter of the window to the right (`right`) or left.
+    pub fn pan(&mut self, right: bool) {
+        let step = self.span / 4.0;
+        self.center += if right { step } else { -step };
+        self.clamp();
+    }
+
+    fn clamp(&mut self) {
+        let half = self.span / 2.0;
+        self.center = self.center.clamp(half, 1.0 - half);
+    }
+
+    /// The window of `whole` (x bounds) this zoom shows.
+    pub fn window(&self, whole: [f64; 2]) -> [f64; 2] {
+        let w = whole[1] - whole[0];
+        if self.is_whole() || !w.is_finite() || w <= 0.0 {
+            return whole;
+        }
+        let lo = whole[0] + (self.center - self.span / 2.0) * w;
+        scale::axis_bounds(lo, lo + self.span * w)
+    }
+
+    /// The title's note: how much is shown, and the keys.
+    pub fn note(&self) -> String {
+        if self.is_whole() {
+            " (↑: zoom in)".into()
+        } else {
+            format!(" (zoom ×{:.0}, ↑↓ zoom, ←→ pan, g: whole)", 1.0 / self.span)
+        }
+    }
+}
+
+/// The points of `points` inside `zoom`'s window of their x range, the x
+/// bounds shown and the y bounds fitted to the points shown (from 0 when
+/// `from_zero`).
+pub fn zoomed(
+    points: &[(f64, f64)],
+    zoom: &Zoom,
+    from_zero: bool,
+) -> (Vec<(f64, f64)>, [f64; 2], [f64; 2]) {
+    let xs = zoom.window(scale::bounds_of(points.iter().map(|p| p.0)));
+    let shown: Vec<(f64, f64)> = points
+        .iter()
+        .copied()
+        .filter(|p| p.0 >= xs[0] && p.0 <= xs[1])
+        .collect();
+    let ys = if from_zero {
+        scale::axis_bounds(0.0, shown.iter().map(|p| p.1).fold(0.0, f64::max))
+    } else {
+        scale::bounds_of(shown.iter().map(|p| p.1))
+    };
+    (shown, xs, ys)
+}
+
+/// Three labels for an axis: its ends and middle, with enough decimals to
+/// tell them apart.
+pub fn axis_labels(bounds: [f64; 2], unit: &str) -> Vec<Line<'static>> {
+    let span = bounds[1] - bounds[0];
+    let decimals = match span {
+        s if s >= 100.0 => 0,
+        s if s >= 1.0 => 2,
+        s if s >= 0.01 => 4,
+        _ => 6,
+    };
+    let mid = bounds[0] + span / 2.0;
+    [bounds[0], mid, bounds[1]]
+        .iter()
+        .map(|v| Line::from(format!("{v:.decimals$}{unit}")))
+        .collect()
+}
+
+fn nothing(frame: &mut Frame<'_>, area: Rect, title: &str, why: &str) {
+    frame.render_widget(
+        Paragraph::new(why.to_string()).block(block(title, true)),
+        area,
+    );
+}
+
+/// Throughput: bits per second over the last second after each segment
+/// (Wireshark's default averaging window).
+pub fn draw_throughput(frame: &mut Frame<'_>, area: Rect, g: Option<&TcpGraph>, zoom: &Zoom) {
+    let Some(g) = g.filter(|g| !g.throughput.is_empty()) else {
+        return nothing(frame, area, "Throughput", "no TCP data segments to draw");
+    };
+    let (points, xs, ys) = zoomed(&g.throughput, zoom, true);
+    let peak = g.throughput.iter().map(|p| p.1).fold(0.0, f64::max);
+    let title = format!(
+        "Throughput, tcp.stream {}: bits/s over 1 s, peak {:.0} bit/s{}",
+        g.stream,
+        peak,
+        zoom.note()
+    );
+    let dataset = Dataset::default()
+        .name("bit/s")
+        .marker(Marker::Braille)
+        .graph_type(GraphType::Line)
+        .data(&points);
+    let chart = Chart::new(vec![dataset])
+        .block(block(&title, true))
+        .x_axis(Axis::default().bounds(xs).labels(axis_labels(xs, "s")))
+        .y_axis(Axis::default().bounds(ys).labels(axis_labels(ys, "")));
+    frame.render_widget(chart, area);
+}
+
+/// Round-trip time: each segment acknowledged without a retransmission
+/// (Karn's rule), its RTT in milliseconds against the time it was sent.
+pub fn draw_rtt(frame: &mut Frame<'_>, area: Rect, g: Option<&TcpGraph>, zoom: &Zoom) {
+    let Some(g) = g.filter(|g| !g.rtt.is_empty()) else {
+        return nothing(
+            frame,
+            area,
+            "Round Trip Time",
+            "no acknowledged segment to draw",
+        );
+    };
+    let all: Vec<(f64, f64)> = g.rtt.iter().map(|r| (r.0, r.2)).collect();
+    let (points, xs, ys) = zoomed(&all, zoom, true);
+    let max = all.iter().map(|p| p.1).fold(0.0, f64::max);
+    let title = format!(
+        "Round Trip Time, tcp.stream {}: {} samples, max {:.3} ms{}",
+        g.stream,
+        all.len(),
+        max,
+        zoom.note()
+    );
+    let dataset = Dataset::default()
+        .name("RTT ms")
+        .marker(Marker::Braille)
+        .graph_type(GraphType::Scatter)
+        .data(&points);
+    let chart = Chart::new(vec![dataset])
+        .block(block(&title, true))
+        .x_axis(Axis::default().bounds(xs).labels(axis_labels(xs, "s")))
+        .y_axis(Axis::default().bounds(ys).labels(axis_labels(ys, "ms")));
+    frame.render_widget(chart, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zoom_stays_inside_the_whole_range() {
+        let mut z = Zoom::default();
+        assert_eq!(z.window([0.0, 10.0]), [0.0, 10.0]);
+        z.zoom(true);
+        assert_eq!(z.window([0.0, 10.0]), [2.5, 7.5]);
+        for _ in 0..10 {
+            z.pan(true);
+        }
+        assert_eq!(z.window([0.0, 10.0]), [5.0, 10.0]);
+        for _ in 0..40 {
+            z.zoom(true);
+        }
+        assert!(z.span >= MIN_SPAN);
+        let w = z.window([0.0, 10.0]);
+        assert!(w[0] < w[1] && w[1] <= 10.0, "{w:?}");
+        for _ in 0..40 {
+            z.zoom(false);
+        }
+        assert!(z.is_whole());
+        // Degenerate ranges: one point, nothing, extremes.
+        z.zoom(true);
+        for whole in [[3.0, 3.0], [0.0, 1.0], [-f64::MAX, f64::MAX]] {
+            let w = z.window(whole);
+            assert!(
+                w[0].is_finite() && w[1].is_finite() && w[0] <= w[1],
+                "{w:?}"
+            );
+        }
+        let (shown, xs, ys) = zoomed(&[(1.0, 5.0)], &z, true);
+        assert_eq!(shown.len(), 1);
+        assert!(xs[0] < xs[1] && ys[0] < ys[1]);
+        let (shown, _, ys) = zoomed(&[], &z, false);
+        assert!(shown.is_empty() && ys[0] < ys[1]);
+    }
+}
