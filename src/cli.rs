@@ -7,6 +7,7 @@ pub mod export;
 pub mod fields_out;
 pub mod flows;
 pub mod follow;
+pub mod generate;
 pub mod http;
 pub mod journey;
 pub mod json;
@@ -38,6 +39,25 @@ pub struct Cli {
     pub keylog: Vec<PathBuf>,
     #[command(flatten)]
     pub capture: capture::CaptureArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Options of every command: configuration and exit status.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Read the configuration from FILE instead of
+    /// $XDG_CONFIG_HOME/wirelens/config.toml (~/.config/wirelens/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Write the default configuration (to --config FILE, or the default
+    /// path) and exit; an existing file is never replaced.
+    #[arg(long)]
+    pub write_config: bool,
+    /// Exit with status 1 when nothing matched (no packet, row, chunk or file
+    /// printed), as grep does; without it an empty result exits 0.
+    #[arg(long, global = true)]
+    pub fail_empty: bool,
 }
 
 /// The key logs of `--keylog`, read once by `main` ([`set_keys`]) and given
@@ -121,14 +141,77 @@ pub enum Command {
     /// io,stat,INTERVAL[,SERIES...], http,tree, http_req,tree, dns,tree, and
     /// the TCP stream graphs' series (tcp-graph,STREAM).
     Stats(stats::StatsArgs),
+    /// A shell completion script (bash, zsh, fish, elvish, powershell),
+    /// generated from these definitions.
+    Completions(generate::CompletionsArgs),
+    /// The man page (roff), generated from these definitions: `wirelens man | man -l -`.
+    Man,
 }
 
-/// What a command ends with, for the process exit status.
+/// What a command ends with, for the process exit status: 0 success, 1
+/// nothing matched (only with `--fail-empty`), 2 bad input or usage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Ok,
+    /// Nothing matched: no packet, row, chunk or file (exit status 1 with
+    /// `--fail-empty`, else 0).
+    Empty,
     /// Output was produced, but the capture is damaged (exit status 2).
     Damaged,
+}
+
+impl Outcome {
+    /// [`Outcome::Empty`] instead of [`Outcome::Ok`] when `empty`; damage
+    /// wins over emptiness.
+    pub fn or_empty(self, empty: bool) -> Outcome {
+        match self {
+            Outcome::Ok if empty => Outcome::Empty,
+            other => other,
+        }
+    }
+
+    /// The process exit status.
+    pub fn exit_status(self, fail_empty: bool) -> u8 {
+        match self {
+            Outcome::Ok => 0,
+            Outcome::Empty => u8::from(fail_empty),
+            Outcome::Damaged => 2,
+        }
+    }
+}
+
+/// The configuration read by `main` ([`load_config`]), for the interactive view.
+static CONFIG: std::sync::OnceLock<crate::config::Config> = std::sync::OnceLock::new();
+
+/// Reads the configuration (`--config FILE`, else the default path if the
+/// file exists, else the built-in defaults), prints a warning per colouring
+/// rule that cannot be used, and keeps it for [`config`].
+pub fn load_config(explicit: Option<&Path>) -> anyhow::Result<&'static crate::config::Config> {
+    let config = crate::config::Config::load(explicit)?;
+    for w in config.colors.warnings() {
+        // The built-in rules name protocols wirelens does not dissect; only
+        // a user's own file is worth a word.
+        if config.path.is_some() {
+            eprintln!("wirelens: warning: {w}");
+        }
+    }
+    Ok(CONFIG.get_or_init(|| config))
+}
+
+/// The configuration [`load_config`] read, or the defaults.
+pub fn config() -> &'static crate::config::Config {
+    CONFIG.get_or_init(crate::config::Config::default)
+}
+
+/// `--write-config`: the default configuration written to `explicit` or
+/// the default path.
+pub fn write_config(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => crate::config::default_path()?,
+    };
+    crate::config::write_default(&path)?;
+    Ok(path)
 }
 
 /// Opens a capture, turning a failure into a one-line error naming the file;

@@ -106,7 +106,7 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
     let damage = report_damage(&args.file, trace);
     // Like cp, an export in which any file failed ends with an error.
     match (failed, written) {
-        (0, _) => Ok(damage),
+        (0, w) => Ok(damage.or_empty(w == 0)),
         (_, 0) => anyhow::bail!("no file could be written"),
         (f, w) => anyhow::bail!("{f} of {} files could not be written", f + w),
     }

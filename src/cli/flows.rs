@@ -152,5 +152,5 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, trace))
+    Ok(report_damage(&args.file, trace).or_empty(rows.is_empty()))
 }

@@ -83,6 +83,7 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
         Which::Client => s == Side::Client,
         Which::Server => s == Side::Server,
     };
+    let empty = !stream.chunks.iter().any(|c| wanted(c.side));
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let written = (|| -> std::io::Result<()> {
         let chunks = stream.chunks.iter().filter(|c| wanted(c.side));
@@ -176,7 +177,7 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, trace))
+    Ok(report_damage(&args.file, trace).or_empty(empty))
 }
 
 /// `follow --tls`: the decrypted application data of the stream's TLS
@@ -206,6 +207,7 @@ fn run_tls(args: &FollowArgs, session: &crate::session::Session) -> Result<Outco
         Which::Client => d == client,
         Which::Server => d != client,
     };
+    let empty = !conn.app_data().iter().any(|(d, _)| wanted(*d));
     let written = (|| -> std::io::Result<()> {
         if args.format == Format::Tshark {
             let text = crate::tls::follow::tshark_raw(
@@ -262,5 +264,5 @@ fn run_tls(args: &FollowArgs, session: &crate::session::Session) -> Result<Outco
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, trace))
+    Ok(report_damage(&args.file, trace).or_empty(empty))
 }

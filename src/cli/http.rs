@@ -218,6 +218,7 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
     let matching = super::matching_by_conversation(&session, filter.as_ref());
     let index = session.http();
     let mut out = stdout();
+    let mut count = 0usize;
     let written = (|| -> std::io::Result<()> {
         if !args.json {
             writeln!(
@@ -226,6 +227,7 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
             )?;
         }
         for r in rows(trace, index, matching.as_ref()) {
+            count += 1;
             if args.json {
                 let number = |s: &str| s.parse::<u64>().ok();
                 let v = json!({
@@ -266,5 +268,5 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, trace))
+    Ok(report_damage(&args.file, trace).or_empty(count == 0))
 }

@@ -401,8 +401,10 @@ pub fn run(args: &JourneyArgs) -> Result<Outcome> {
                 .is_none_or(|m| m.get(&j.conversation).is_some_and(|p| spans_match(j, p)))
     });
     let mut out = stdout();
+    let mut count = 0usize;
     let written = (|| -> std::io::Result<()> {
         for (i, j) in kept.enumerate() {
+            count += 1;
             if args.json {
                 writeln!(out, "{}", to_json(j))?;
             } else {
@@ -417,5 +419,5 @@ pub fn run(args: &JourneyArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, session.trace()))
+    Ok(report_damage(&args.file, session.trace()).or_empty(count == 0))
 }

@@ -76,7 +76,7 @@ pub fn run(args: &LadderArgs) -> Result<Outcome> {
             out.flush()
         })();
         finish_output(written)?;
-        return Ok(report_damage(&args.file, trace));
+        return Ok(report_damage(&args.file, trace).or_empty(ladder.rows.is_empty()));
     }
     let text = render_text_with_heads(
         &ladder,
@@ -92,5 +92,5 @@ pub fn run(args: &LadderArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, trace))
+    Ok(report_damage(&args.file, trace).or_empty(ladder.rows.is_empty()))
 }

@@ -98,18 +98,24 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
             .map(|i| i as u32)
             .collect();
         super::save::save(trace, &frames, &args.save, path)?;
-        return Ok(report_damage(&args.file, trace));
+        return Ok(report_damage(&args.file, trace).or_empty(frames.is_empty()));
     }
     let mut out = stdout();
+    // How many packets were shown, for --fail-empty.
+    let mut count = 0u64;
     let written = (|| -> std::io::Result<()> {
         if args.verbose || tree_json {
             let http = needs_http(args, &defs, filter.as_ref()).then(|| session.http());
+            let shown_count = std::cell::Cell::new(0u64);
             let shown = |index: usize| {
-                filter
+                let s = filter
                     .as_ref()
-                    .is_none_or(|f| f.matches(trace, http, index))
+                    .is_none_or(|f| f.matches(trace, http, index));
+                shown_count.set(shown_count.get() + u64::from(s));
+                s
             };
             super::list_tree::write(&mut out, trace, http, &shown, tree_json)?;
+            count = shown_count.get();
         } else {
             if !defs.is_empty() && format.header && !args.json {
                 header(&mut out, &defs, &format)?;
@@ -120,12 +126,12 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
                 format: &format,
                 filter: filter.as_ref(),
             };
-            rows.write(&mut out, &session, 0..trace.store.len())?;
+            count = rows.write(&mut out, &session, 0..trace.store.len())?;
         }
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, session.trace()))
+    Ok(report_damage(&args.file, session.trace()).or_empty(count == 0))
 }
 
 /// `list` of a pipe: the rows of the records that arrived, after each
@@ -144,6 +150,7 @@ fn run_stream(
     };
     let mut out = stdout();
     let mut printed = 0;
+    let mut count = 0u64;
     let mut failed: Option<std::io::Error> = None;
     if !defs.is_empty() && format.header && !args.json {
         if let Err(e) = header(&mut out, defs, format) {
@@ -153,7 +160,7 @@ fn run_stream(
     let mut show = |session: &Session, out: &mut _| -> std::io::Result<()> {
         let len = session.trace().store.len();
         let from = std::mem::replace(&mut printed, len);
-        rows.write(out, session, from..len)?;
+        count += rows.write(out, session, from..len)?;
         std::io::Write::flush(out)
     };
     let ended = crate::live::read_stream(&args.file, |update| {
@@ -176,7 +183,7 @@ fn run_stream(
         }
     }
     finish_output(failed.map_or(Ok(()), Err))?;
-    Ok(report_damage(&args.file, session.trace()))
+    Ok(report_damage(&args.file, session.trace()).or_empty(count == 0))
 }
 
 /// Whether the HTTP index is needed: the Info column, an `http.*` field or
@@ -208,18 +215,20 @@ struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    /// The rows of the packets in `range` that the filter shows.
+    /// The rows of the packets in `range` that the filter shows; returns
+    /// how many.
     fn write(
         &self,
         out: &mut impl Write,
         session: &Session,
         range: std::ops::Range<usize>,
-    ) -> std::io::Result<()> {
+    ) -> std::io::Result<u64> {
         let (args, defs, format, filter) = (self.args, self.defs, self.format, self.filter);
         let trace = session.trace();
         if range.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
+        let mut count = 0u64;
         let http = needs_http(args, defs, filter).then(|| session.http());
         let shown = |index: usize| filter.is_none_or(|f| f.matches(trace, http, index));
         let names = args.names.then(|| session.names());
@@ -227,6 +236,7 @@ impl Rows<'_> {
             for index in range.filter(|&i| shown(i)) {
                 let view = PacketView::with_http(trace, http, index);
                 super::json::line(out, &super::json::fields(&view, defs))?;
+                count += 1;
             }
         } else if defs.is_empty() {
             // Blocks of rows are formatted on all cores into their own
@@ -240,13 +250,17 @@ impl Rows<'_> {
             for wave in blocks.chunks(BLOCKS_PER_WAVE) {
                 let texts = crate::parallel::map_in_order(wave, |block| {
                     let mut text = Vec::with_capacity(block.len() * 128);
+                    let mut rows = 0u64;
                     for index in block.clone().filter(|&i| shown(i)) {
                         write_row(&mut text, trace, http, names, index)?;
+                        rows += 1;
                     }
-                    Ok::<_, std::io::Error>(text)
+                    Ok::<_, std::io::Error>((text, rows))
                 });
                 for text in texts {
-                    out.write_all(&text?)?;
+                    let (text, rows) = text?;
+                    out.write_all(&text)?;
+                    count += rows;
                 }
             }
         } else {
@@ -267,9 +281,10 @@ impl Rows<'_> {
                     format.cell(&texts, &mut line);
                 }
                 writeln!(out, "{line}")?;
+                count += 1;
             }
         }
-        Ok(())
+        Ok(count)
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Unlike tshark, an existing file is never replaced unless `--overwrite`
 //! asks for it: a mistyped `-w` must not destroy a capture. `-w -` writes
-//! to standard output.
+//! to standard output (a pipe or file, never a terminal).
 
 use crate::capture::write::{save_frames, write_frames, Overwrite, SaveFormat};
 use crate::trace::Trace;
@@ -39,6 +39,11 @@ fn parse_format(name: &str) -> Result<SaveFormat, String> {
 pub fn save(trace: &Trace, frames: &[u32], args: &SaveArgs, path: &Path) -> anyhow::Result<()> {
     let capture = trace.store.capture();
     if path.as_os_str() == "-" {
+        use std::io::IsTerminal;
+        // Packet bytes never reach the terminal raw.
+        if std::io::stdout().is_terminal() {
+            anyhow::bail!("not writing a capture to a terminal: redirect -w - to a file or a pipe");
+        }
         let out = std::io::stdout().lock();
         return super::finish_output(
             write_frames(capture, frames, args.format, out)

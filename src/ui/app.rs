@@ -220,6 +220,8 @@ impl App {
     /// [`crate::config::Config::effective_theme`]; tests a fixed one).
     pub fn configure(&mut self, config: crate::config::Config, theme: crate::config::Theme) {
         self.packets.time_format = config.time_format;
+        self.packets.columns = super::packets_pane::Columns::from_config(&config.columns);
+        self.packets.columns_generation += 1;
         self.cx.theme = theme;
         self.cx.config = Arc::new(config);
     }

@@ -111,7 +111,7 @@ const CONVERSATIONS: &str = "conversations; s: sort, S: reverse, /: apply as fil
 /// One help row for the panes and the details' folds.
 const PANES: &str = "next / previous pane; ← →: fold / unfold a details layer";
 /// One help row for follow and its switches.
-const FOLLOW: &str = "follow; x hex, t TLS, K key log, d direction; r wrap, ←→ scroll";
+const FOLLOW: &str = "follow: x hex, t TLS, K key log, d direction, r wrap, ←→ pan";
 /// One help row for find packet and the next / previous match.
 const FIND: &str = "find packet (Tab: type); n N: next / previous (ladder: phase)";
 /// One help row for the ways of writing files.

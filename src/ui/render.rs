@@ -141,7 +141,8 @@ fn draw_prompt(frame: &mut Frame<'_>, area: Rect, app: &App) {
     );
     frame.render_widget(Paragraph::new(lines), area);
     // The terminal's own cursor too, where the next character goes.
-    let at = 1 + label.chars().count() + cursor.saturating_sub(skip);
+    let at = (1 + label.chars().count() + cursor.saturating_sub(skip))
+        .min(usize::from(input_row.width.saturating_sub(1)));
     frame.set_cursor_position((input_row.x + at as u16, input_row.y));
     if let Some(c) = &prompt.completion {
         let column =

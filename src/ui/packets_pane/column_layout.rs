@@ -47,6 +47,42 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// The columns of the configuration's `columns` list: built-in ones
+    /// left out or hidden there are hidden (Info always shows), fields become
+    /// custom columns. The list's order and fixed widths are not followed:
+    /// the built-in columns keep Wireshark's order and size to their content.
+    pub fn from_config(list: &[crate::config::Column]) -> Columns {
+        use crate::config::ColumnKind as K;
+        if list.is_empty() {
+            return Columns::default();
+        }
+        let mut c = Columns {
+            hidden: [true, true, true, true, true, true, false],
+            custom: Vec::new(),
+        };
+        for col in list {
+            let builtin = match col.kind {
+                K::Number => Some(0),
+                K::Time => Some(1),
+                K::Source => Some(2),
+                K::Destination => Some(3),
+                K::Protocol => Some(4),
+                K::Length => Some(5),
+                K::Info => Some(6),
+                K::Field(def) => {
+                    if !col.hidden && c.custom.len() < MAX_CUSTOM {
+                        c.custom.push((def.name, def.id));
+                    }
+                    None
+                }
+            };
+            if let Some(i) = builtin {
+                c.hidden[i] = col.hidden && i != 6;
+            }
+        }
+        c
+    }
+
     /// Adds the column of field `name`, or shows a hidden built-in one;
     /// returns the status message or why not.
     pub fn add(&mut self, name: &str) -> Result<String, String> {
@@ -243,6 +279,18 @@ mod tests {
         let (cols, w) = layout(c.shown(false), short, header, 120, false, 11);
         assert_eq!(cols.len(), 7);
         assert_eq!(&w[..6], &[7, 11, 16, 16, 8, 6]);
+    }
+
+    #[test]
+    fn the_config_s_columns_are_followed() {
+        let config = crate::config::Config::from_toml(
+            "[display]\ncolumns = [\"No.\", \"Source\", \"Info\", { title = \"Window\", field = \"tcp.window_size\" }]\n",
+        )
+        .expect("a config with columns");
+        let c = Columns::from_config(&config.columns);
+        assert_eq!(c.hidden, [false, true, false, true, true, true, false]);
+        assert_eq!(c.custom.len(), 1);
+        assert_eq!(Columns::from_config(&[]), Columns::default());
     }
 
     #[test]

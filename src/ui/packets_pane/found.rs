@@ -88,7 +88,10 @@ impl PacketsPane {
             return;
         };
         // The layer heading above the line.
-        if let Some(h) = d.lines[..=line.min(d.lines.len().saturating_sub(1))]
+        if let Some(h) = d
+            .lines
+            .get(..=line.min(d.lines.len().saturating_sub(1)))
+            .unwrap_or_default()
             .iter()
             .rev()
             .find(|l| l.depth == 0)

@@ -660,3 +660,47 @@ fn follow_opens_udp_streams() {
     assert!(s.contains("(35 bytes)") && s.contains("(51 bytes)"), "{s}");
     assert!(s.contains("wirelens"), "{s}");
 }
+
+#[test]
+fn every_new_key_on_tiny_screens_and_a_one_packet_capture_never_panics() {
+    let mut apps = vec![sample(), App::with_trace("v6".into(), ipv6_trace())];
+    for app in &mut apps {
+        for (w, h) in [(12, 5), (30, 8), (80, 24)] {
+            screen(app, w, h);
+            for c in ['m', ']', '[', 'M', '<', '>', 'T', 'r', 'd', 'S'] {
+                key(app, KeyCode::Char(c));
+                screen(app, w, h);
+            }
+            for c in ['f', 'g', 't'] {
+                ctrl(app, c);
+                keys(app, "tcp.flags.s");
+                key(app, KeyCode::Tab);
+                key(app, KeyCode::Tab);
+                screen(app, w, h);
+                for _ in 0..30 {
+                    key(app, KeyCode::Left);
+                }
+                ctrl(app, 'k');
+                ctrl(app, 'w');
+                key(app, KeyCode::Delete);
+                app.handle(Event::Paste("\u{1b}[31m\n".into()));
+                screen(app, w, h);
+                key(app, KeyCode::Enter);
+                key(app, KeyCode::Esc);
+            }
+            for c in ['w', '+', '-'] {
+                key(app, KeyCode::Char(c));
+                key(app, KeyCode::Tab);
+                screen(app, w, h);
+                key(app, KeyCode::Esc);
+            }
+            key(app, KeyCode::Char('n'));
+            key(app, KeyCode::Char('N'));
+            key(app, KeyCode::Char('f'));
+            key(app, KeyCode::Char('r'));
+            key(app, KeyCode::Right);
+            screen(app, w, h);
+            key(app, KeyCode::Esc);
+        }
+    }
+}

@@ -110,7 +110,7 @@ fn e_exports_the_selected_body_and_capital_e_every_listed_one() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut app = keepalive();
     app.cx.export_dir = tmp.path().to_path_buf();
-    key(&mut app, KeyCode::Char('w'));
+    key(&mut app, KeyCode::Char('W'));
     // e: the first row's body, under the name the prompt suggests.
     key(&mut app, KeyCode::Char('e'));
     let s = screen(&mut app, 120, 30);
