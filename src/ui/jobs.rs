@@ -57,8 +57,6 @@ pub enum JobKind {
     Stats,
     /// A key log loaded after opening, and the HTTP index rebuilt with it.
     KeyLog,
-    /// The names from the capture's DNS answers (the names toggle).
-    Names,
 }
 
 impl JobKind {
@@ -78,7 +76,6 @@ impl JobKind {
             JobKind::Journeys => "tracing the journeys",
             JobKind::Stats => "computing statistics",
             JobKind::KeyLog => "decrypting with the key log",
-            JobKind::Names => "reading names from the captured DNS",
         }
     }
 }
@@ -87,8 +84,6 @@ impl JobKind {
 pub enum Output {
     /// The HTTP index is built (the trace keeps it).
     HttpIndex,
-    /// The name map is read (the session keeps it).
-    Names,
     /// How every conversation ended is worked out (the session keeps it).
     Endings,
     /// The conversations (indices) in this order.

@@ -33,8 +33,6 @@ pub enum Action {
     Tls,
     /// `K`: load a TLS key log (the views are decrypted again).
     KeyLog,
-    /// `r`: names from the capture's DNS answers in Source and Destination.
-    Names,
     /// `/`: the display filter, or the search in Follow.
     Find,
     NextMatch,
@@ -77,9 +75,6 @@ const fn plain(c: char) -> Key {
 
 /// One help row for `l` and `z` (the help fits 80x24).
 const STREAM_AND_STATS: &str = "ladder of the packet's TCP stream; z: statistics (Space: next)";
-
-/// One help row for `f` and `r`.
-const FOLLOW_AND_NAMES: &str = "follow the packet's TCP stream; r: names from captured DNS";
 
 /// One help row for `x`, `t` and `K`.
 const FOLLOW_AND_KEYS: &str = "follow: ASCII / hex; TCP / decrypted TLS; K: load a key log";
@@ -195,13 +190,7 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('f')],
         label: "f",
         action: Action::Follow,
-        help: FOLLOW_AND_NAMES,
-    },
-    Binding {
-        keys: &[plain('r')],
-        label: "r",
-        action: Action::Names,
-        help: FOLLOW_AND_NAMES,
+        help: "follow the packet's TCP stream",
     },
     Binding {
         keys: &[plain('x')],

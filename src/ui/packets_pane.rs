@@ -7,7 +7,6 @@
 
 use super::app::{movement, row_in, scroll_into_view, step, Ctx, Handled, Input, Msg};
 use super::filter_bar::ActiveFilter;
-use super::jobs::{JobKind, Output};
 use super::keymap::Action;
 use super::prompt::{Prompt, PromptKind};
 use super::render::block;
@@ -15,7 +14,6 @@ use crate::columns;
 use crate::decode::tcp_flags::TcpFlags;
 use crate::dissect as details;
 use crate::fields::PacketView;
-use crate::journey::NameMap;
 use crate::session::Session;
 use crate::store::PacketKind;
 use crate::text::{ascii_or_dot, sanitize};
@@ -76,8 +74,6 @@ struct RowsKey {
     offset: usize,
     height: usize,
     http: bool,
-    /// Names from the captured DNS shown.
-    names: bool,
 }
 
 /// The selected packet's tree and bytes.
@@ -91,8 +87,6 @@ struct Selected {
 #[derive(Default)]
 pub struct PacketsPane {
     pub focus: Pane,
-    /// `r`: names from the captured DNS in Source and Destination.
-    pub names: bool,
     /// Selected packet (0-based) and the first row shown.
     pub selected: usize,
     pub offset: usize,
@@ -158,15 +152,9 @@ fn bad_checksum(view: &PacketView<'_>) -> bool {
 }
 
 /// Decodes packet `index` into a row of the list.
-fn list_row(trace: &Session, index: usize, names: Option<&NameMap>) -> ListRow {
+fn list_row(trace: &Session, index: usize) -> ListRow {
     let view = trace.packet(index);
-    let mut r = columns::row(&view);
-    if names.is_some() {
-        // As Wireshark's name resolution: the address's name as of this packet.
-        let at = index as u32;
-        r.source = crate::cli::journey::named_text(&r.source, names, at);
-        r.destination = crate::cli::journey::named_text(&r.destination, names, at);
-    }
+    let r = columns::row(&view);
     let e = trace.store.entry(index).copied();
     let style = e
         .map(|e| {
@@ -202,28 +190,6 @@ fn trace_id(cx: &Ctx) -> usize {
 }
 
 impl PacketsPane {
-    /// `r`: names from the capture's DNS answers in Source and Destination,
-    /// or the addresses again; the names are read in a job the first time.
-    fn toggle_names(&mut self, cx: &Ctx) {
-        self.names = !self.names;
-        let Some(session) = cx.trace.clone() else {
-            return;
-        };
-        if !self.names {
-            cx.post(Msg::Status("addresses in Source and Destination".into()));
-            return;
-        }
-        cx.post(Msg::Status(
-            "names from the captured DNS in Source and Destination (r: addresses)".into(),
-        ));
-        if session.names_if_ready().is_none() {
-            cx.jobs.start(JobKind::Names, move |_| {
-                let _ = session.names();
-                Some(Output::Names)
-            });
-        }
-    }
-
     /// Rows of the list (the filter's matches, or every packet).
     pub fn list_len(&self, cx: &Ctx) -> usize {
         match &self.filter {
@@ -303,23 +269,17 @@ impl PacketsPane {
             return;
         };
         let http = trace.http_if_ready().is_some();
-        let names = if self.names {
-            trace.names_if_ready()
-        } else {
-            None
-        };
         let key = RowsKey {
             trace: trace_id(cx),
             filter: self.filter_generation,
             offset: self.offset,
             height,
             http,
-            names: names.is_some(),
         };
         if self.rows_key != Some(key) {
             self.rows = (self.offset..(self.offset + height).min(self.list_len(cx)))
                 .filter_map(|pos| self.list_packet(cx, pos))
-                .map(|i| list_row(trace, i, names))
+                .map(|i| list_row(trace, i))
                 .collect();
             self.rows_key = Some(key);
         }
@@ -476,7 +436,6 @@ impl PacketsPane {
                         let input = self.filter_text.clone().unwrap_or_default();
                         cx.post(Msg::OpenPrompt(Prompt::new(PromptKind::Filter, input)));
                     }
-                    Action::Names => self.toggle_names(cx),
                     _ => return Handled::Ignored,
                 }
                 Handled::Consumed
