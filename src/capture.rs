@@ -15,6 +15,7 @@ mod error;
 mod pcap;
 mod pcapng;
 mod source;
+pub mod write;
 
 pub use error::{CaptureError, CaptureWarning};
 pub use source::CaptureBytes;
@@ -147,6 +148,15 @@ impl Capture {
         })
     }
 
+    /// Wraps bytes whose format is known (a capture being read as it grows).
+    pub fn with_format(bytes: CaptureBytes, format: Format, name: String) -> Capture {
+        Capture {
+            bytes,
+            format,
+            name,
+        }
+    }
+
     pub fn format(&self) -> Format {
         self.format
     }
@@ -170,16 +180,12 @@ impl Capture {
 
     /// A reader over every record, in file order.
     pub fn records(&self) -> Result<RecordReader<'_>, CaptureError> {
-        let data = self.bytes.as_slice();
-        let inner = match self.format {
-            Format::Pcap { .. } => Inner::Pcap(pcap::PcapReader::new(data)?),
-            Format::PcapNg => Inner::PcapNg(pcapng::PcapNgReader::new(data)?),
-        };
-        Ok(RecordReader { inner })
+        RecordReader::new(self.bytes.as_slice(), self.format)
     }
 }
 
-fn detect_format(data: &[u8]) -> Result<Format, CaptureError> {
+/// The container format of a capture from its first four bytes.
+pub fn detect_format(data: &[u8]) -> Result<Format, CaptureError> {
     let Some(magic) = data.get(..4) else {
         return Err(CaptureError::TruncatedHeader {
             offset: 0,
@@ -223,6 +229,29 @@ pub struct RecordReader<'a> {
 }
 
 impl<'a> RecordReader<'a> {
+    /// A reader over the records of `data`, a capture in `format`.
+    pub fn new(data: &'a [u8], format: Format) -> Result<RecordReader<'a>, CaptureError> {
+        let inner = match format {
+            Format::Pcap { .. } => Inner::Pcap(pcap::PcapReader::new(data)?),
+            Format::PcapNg => Inner::PcapNg(pcapng::PcapNgReader::new(data)?),
+        };
+        Ok(RecordReader { inner })
+    }
+
+    /// This reader moved onto `data`, which repeats the bytes it was reading
+    /// and perhaps has more (a capture still being written, see
+    /// [`crate::live`]). A walk that ended at the end of the bytes or in a
+    /// record cut short goes on from where it stopped, with the warning
+    /// cleared; one that stopped at corrupt data stays stopped. Moved onto
+    /// fewer bytes than it read (`&[]`, to keep it aside), it yields nothing.
+    pub fn rebind(self, data: &[u8]) -> RecordReader<'_> {
+        let inner = match self.inner {
+            Inner::Pcap(r) => Inner::Pcap(r.rebind(data)),
+            Inner::PcapNg(r) => Inner::PcapNg(r.rebind(data)),
+        };
+        RecordReader { inner }
+    }
+
     /// The interfaces seen so far (all of them once iteration has ended).
     pub fn interfaces(&self) -> &[Interface] {
         match &self.inner {
@@ -233,9 +262,9 @@ impl<'a> RecordReader<'a> {
 
     /// The TLS key logs found in pcapng Decryption Secrets Blocks so far
     /// (NSS key log text), none for pcap.
-    pub fn tls_secrets(&self) -> &[&'a [u8]] {
+    pub fn tls_secrets(&self) -> Vec<&'a [u8]> {
         match &self.inner {
-            Inner::Pcap(_) => &[],
+            Inner::Pcap(_) => Vec::new(),
             Inner::PcapNg(r) => r.tls_secrets(),
         }
     }

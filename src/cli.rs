@@ -2,15 +2,18 @@
 //! export | journey | stats`): argument definitions and one module per command, each a thin
 //! layer that prints what the library computes.
 
+pub mod capture;
 pub mod export;
 pub mod fields_out;
 pub mod flows;
 pub mod follow;
 pub mod http;
 pub mod journey;
+pub mod json;
 pub mod ladder;
 pub mod list;
 pub mod list_tree;
+pub mod save;
 pub mod stats;
 
 use crate::session::Session;
@@ -33,6 +36,8 @@ pub struct Cli {
     /// Keys in a pcapng's Decryption Secrets Blocks are used without it.
     #[arg(long, global = true, value_name = "FILE")]
     pub keylog: Vec<PathBuf>,
+    #[command(flatten)]
+    pub capture: capture::CaptureArgs,
 }
 
 /// The key logs of `--keylog`, read once by `main` ([`set_keys`]) and given
@@ -129,11 +134,17 @@ pub enum Outcome {
 /// Opens a capture, turning a failure into a one-line error naming the file;
 /// the `--keylog` keys ([`set_keys`]) join the capture's own.
 pub fn open_session(path: &Path) -> anyhow::Result<Session> {
-    let mut trace = Trace::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let trace = Trace::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(with_keys(trace))
+}
+
+/// A session of `trace` with the `--keylog` keys ([`set_keys`]) joined to
+/// the capture's own.
+pub fn with_keys(mut trace: Trace) -> Session {
     if let Some(keys) = KEYS.get().filter(|k| !k.is_empty()) {
         trace.keys.merge(keys.clone());
     }
-    Ok(Session::from(trace))
+    Session::from(trace)
 }
 
 /// Reports damage found while loading, and each bound reached (once), after

@@ -129,6 +129,21 @@ impl Filter {
         eval::eval(&self.root, &eval::Packet::new(trace, http, index))
     }
 
+    /// Like [`Filter::matches`], with `frame.marked` true when `marked`
+    /// (the TUI's marks; elsewhere no frame is marked, as in tshark).
+    pub fn matches_marked(
+        &self,
+        trace: &Trace,
+        http: Option<&HttpIndex>,
+        index: usize,
+        marked: bool,
+    ) -> bool {
+        eval::eval(
+            &self.root,
+            &eval::Packet::new(trace, http, index).marked(marked),
+        )
+    }
+
     /// The 0-based indices of the packets of `trace` that pass.
     pub fn select<'a>(
         &'a self,

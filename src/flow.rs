@@ -213,7 +213,7 @@ impl Iterator for ConversationPackets<'_> {
 }
 
 /// Every conversation of a capture.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Conversations {
     list: Vec<Conversation>,
     tcp_ids: Vec<u32>,

@@ -12,6 +12,7 @@ mod app_rows;
 mod connection;
 pub mod content;
 pub mod export;
+pub mod form;
 pub mod media;
 pub mod parse;
 

@@ -29,6 +29,7 @@
 
 pub mod capture;
 pub mod cli;
+pub mod config;
 pub mod decode;
 pub mod fields;
 // The packet list's columns and the details tree are field producers (Wireshark
@@ -41,6 +42,7 @@ pub mod http;
 pub mod http2;
 pub mod journey;
 pub mod limits;
+pub mod live;
 pub mod parallel;
 pub mod session;
 pub mod stats;

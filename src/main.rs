@@ -14,6 +14,11 @@ fn main() -> ExitCode {
         }
     };
     cli::set_keys(keys.clone());
+    let captured = args
+        .command
+        .is_none()
+        .then(|| cli::capture::run(&args.capture, &keys))
+        .flatten();
     let result = match &args.command {
         Some(Command::List(a)) => cli::list::run(a),
         Some(Command::Http(a)) => cli::http::run(a),
@@ -23,6 +28,8 @@ fn main() -> ExitCode {
         Some(Command::Ladder(a)) => cli::ladder::run(a),
         Some(Command::Journey(a)) => cli::journey::run(a),
         Some(Command::Stats(a)) => cli::stats::run(a),
+        // -D, -i: an interface instead of a file.
+        None if captured.is_some() => captured.unwrap_or(Ok(Outcome::Ok)),
         None => {
             let path = args.file.clone().unwrap_or_else(|| {
                 concat!(

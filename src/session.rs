@@ -17,6 +17,8 @@
 //! # Ok::<(), wirelens::capture::CaptureError>(())
 //! ```
 
+pub mod marks;
+
 use crate::capture::CaptureError;
 use crate::fields::PacketView;
 use crate::filter::Filter;
@@ -43,6 +45,8 @@ pub struct Session {
     http: OnceLock<HttpIndex>,
     endings: OnceLock<Vec<String>>,
     names: OnceLock<NameMap>,
+    /// The frames the user marked (`frame.marked`).
+    marks: marks::Marks,
 }
 
 impl std::ops::Deref for Session {
@@ -68,6 +72,7 @@ impl Session {
             http: OnceLock::new(),
             endings: OnceLock::new(),
             names: OnceLock::new(),
+            marks: marks::Marks::default(),
         }
     }
 
@@ -157,17 +162,24 @@ impl Session {
         PacketView::with_http(&self.trace, Some(self.http()), index)
     }
 
+    /// The frames the user marked; `frame.marked` reads them.
+    pub fn marks(&self) -> &marks::Marks {
+        &self.marks
+    }
+
     /// The 0-based indices of the packets that pass `filter` (building the
     /// HTTP index first when the filter reads HTTP fields), or `None` when
-    /// `cancel` was raised meanwhile.
+    /// `cancel` was raised meanwhile. `frame.marked` is true for the frames
+    /// marked when the call starts.
     pub fn select(&self, filter: &Filter, cancel: &AtomicBool) -> Option<Vec<u32>> {
         let http = filter.needs_http().then(|| self.http());
+        let marked = self.marks.snapshot();
         let mut out = Vec::new();
         for index in 0..self.trace.store.len() {
             if index % CANCEL_CHECK_EVERY == 0 && cancel.load(Ordering::Relaxed) {
                 return None;
             }
-            if filter.matches(&self.trace, http, index) {
+            if filter.matches_marked(&self.trace, http, index, marked.contains(index)) {
                 out.push(index as u32);
             }
         }

@@ -219,7 +219,7 @@ impl WalkEnd {
 /// The next record of the walk with the link type of its interface, or how
 /// the walk ends (`Err(None)` at the end of the file). `count` records came
 /// before it.
-fn next_record(
+pub(crate) fn next_record(
     reader: &mut RecordReader<'_>,
     count: u64,
 ) -> Result<(Record, LinkType), Option<CaptureError>> {
@@ -244,7 +244,7 @@ fn next_record(
 }
 
 /// Decodes one record into its store entry and what the flow builder needs.
-fn decode_record<'a>(
+pub(crate) fn decode_record<'a>(
     bytes: &'a [u8],
     record: &Record,
     link: LinkType,

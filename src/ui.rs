@@ -11,26 +11,32 @@
 //! screen also shows. The terminal is restored on every way out ([`terminal`]).
 
 pub mod app;
+pub mod completion;
 pub mod conversations_pane;
 pub mod event;
 pub mod export_all;
 pub mod filter_bar;
+pub mod find;
 pub mod follow_pane;
 pub mod help_pane;
 pub mod http_pane;
 pub mod jobs;
 pub mod keymap;
 pub mod ladder_pane;
+pub mod line_edit;
 pub mod loader;
+pub mod long_lines;
 pub mod network_pane;
 pub mod packets_pane;
 pub mod prompt;
 pub mod render;
+pub mod save;
 pub mod stats_charts;
 pub mod stats_pane;
 pub mod terminal;
 #[cfg(test)]
 mod tests;
+pub mod time_format;
 
 use std::path::PathBuf;
 
@@ -51,10 +57,63 @@ pub fn run(path: PathBuf) -> std::io::Result<Exit> {
 /// Runs the TUI on `path`, decrypting TLS with `keys` (from `--keylog`) and
 /// with the keys the capture itself carries.
 pub fn run_with_keys(path: PathBuf, keys: crate::tls::KeyLog) -> std::io::Result<Exit> {
+    // The user's config.toml, or the defaults when there is none; a broken
+    // one is said on the status line and the defaults are used.
+    let (config, problem) = user_config();
+    run_with_config(path, keys, config, problem)
+}
+
+/// Runs the TUI on `path` with the settings of `config` (`problem`: why the
+/// user's file could not be used, shown on the status line).
+pub fn run_with_config(
+    path: PathBuf,
+    keys: crate::tls::KeyLog,
+    config: crate::config::Config,
+    problem: Option<String>,
+) -> std::io::Result<Exit> {
+    let name = path.display().to_string();
+    run_app(name, config, problem, move |tx| {
+        loader::spawn_loader(path, keys, tx)
+    })
+}
+
+/// Runs the TUI on a capture from a network interface, until the user quits.
+#[cfg(feature = "live")]
+pub fn run_capture(
+    started: crate::live::iface::Started,
+    keys: crate::tls::KeyLog,
+) -> std::io::Result<Exit> {
+    let name = started.interface().to_string();
+    let (config, problem) = user_config();
+    run_app(name, config, problem, move |tx| {
+        loader::spawn_capture(started, keys, tx)
+    })
+}
+
+/// The user's config.toml, or the defaults with why the file was not used.
+fn user_config() -> (crate::config::Config, Option<String>) {
+    match crate::config::Config::load(None) {
+        Ok(c) => (c, None),
+        Err(e) => (crate::config::Config::default(), Some(e.to_string())),
+    }
+}
+
+/// The TUI over what `spawn_loader` starts loading.
+fn run_app(
+    name: String,
+    config: crate::config::Config,
+    problem: Option<String>,
+    spawn_loader: impl FnOnce(std::sync::mpsc::Sender<event::Event>),
+) -> std::io::Result<Exit> {
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut app = app::App::new(path.display().to_string(), tx.clone());
+    let mut app = app::App::new(name, tx.clone());
+    let theme = config.effective_theme();
+    app.configure(config, theme);
+    if let Some(p) = problem {
+        app.status = format!("config: {p} (using the defaults)");
+    }
     app.loader_started();
-    loader::spawn_loader(path, keys, tx.clone());
+    spawn_loader(tx.clone());
     let mut guard = terminal::Guard::enter()?;
     event::spawn_input(tx, guard.stop_flag());
     let mut events = event::Channel::new(rx);

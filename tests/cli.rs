@@ -142,9 +142,16 @@ fn flows_json_and_http_with_a_filter() {
         path(&sample("keepalive-3-requests.pcap")),
         "--json",
     ]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("flows --json is JSON");
-    let rows = v.as_array().expect("an array");
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("flows --json is JSON Lines"))
+        .collect();
     assert_eq!(rows.len(), 2, "one DNS and one TCP conversation");
+    assert_eq!(rows[1]["protocol"], "TCP");
+    assert!(
+        rows[1]["packets_client_to_server"].is_u64(),
+        "numbers are numbers"
+    );
     let (out, _) = text(&run(&["http", path(&sample("keepalive-3-requests.pcap"))]));
     assert_eq!(
         out.lines().count(),

@@ -112,7 +112,7 @@ fn compare_counts_in_order() {
     assert_eq!(compare("a\n\nb", "a\n\nx").0, 1);
 }
 
-/// `list --json`: valid JSON in tshark's `-T json` shape; per packet the
+/// `list -T json`: valid JSON in tshark's `-T json` shape; per packet the
 /// layer keys, `ip.ttl` and `_index` equal those of `tshark -T json`
 /// (committed as `textbook-visit.json-layers.txt`), frame 22's body layer
 /// (`data-text-lines`) included.
@@ -122,7 +122,7 @@ fn json_layers_match_tshark() {
     let out = Command::new(env!("CARGO_BIN_EXE_wirelens"))
         .arg("list")
         .arg(root.join("sample-captures/textbook-visit.pcap"))
-        .arg("--json")
+        .args(["-T", "json"])
         .output()
         .expect("run wirelens");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");

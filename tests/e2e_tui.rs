@@ -2,7 +2,10 @@
 //! server socket), driven by keys: the ladder, follow and HTTP views of the
 //! sample capture, an export written into the current directory, the filter
 //! bar, and a clean exit that leaves no TUI on the screen; a file that cannot
-//! be read is shown, then exits 2. Skipped when tmux is not installed. The
+//! be read is shown, then exits 2; on a generated capture of 1500 frames,
+//! find a string, go to packet 1000, mark three packets and save them, the
+//! saved file checked byte for byte and against tshark's reading of the same
+//! frames (`tests/fixtures/tui_save`). Skipped when tmux is not installed. The
 //! latency on a big capture is measured by `benches/tui_latency.rs`.
 
 #[path = "e2e_tui/tmux.rs"]
@@ -105,4 +108,101 @@ fn an_unreadable_file_is_shown_then_exits_non_zero() {
         "the error again on the normal screen:\n{s}"
     );
     assert!(!s.contains('┌'), "TUI left on screen:\n{s}");
+}
+
+#[path = "e2e_tui/generated.rs"]
+mod generated;
+
+/// The records (timestamp header and bytes) of a little-endian pcap file.
+fn pcap_records(file: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut at = 24;
+    while at + 16 <= file.len() {
+        let len = u32::from_le_bytes(file[at + 8..at + 12].try_into().expect("4 bytes")) as usize;
+        out.push(&file[at..at + 16 + len]);
+        at += 16 + len;
+    }
+    out
+}
+
+#[test]
+fn find_go_to_mark_three_and_save_them() {
+    if !tmux::available() {
+        println!("tmux not found; e2e skipped");
+        return;
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let original = generated::capture();
+    let pcap = dir.path().join("generated.pcap");
+    std::fs::write(&pcap, &original).expect("write the capture");
+    // To make the fixture again (see tests/fixtures/tui_save/README.md).
+    if let Some(keep) = std::env::var_os("WIRELENS_WRITE_GENERATED") {
+        std::fs::write(keep, &original).expect("keep the capture");
+    }
+    let command = format!(
+        "{} {}; echo EXITED $?; sleep 5",
+        sh_quote(Path::new(env!("CARGO_BIN_EXE_wirelens"))),
+        sh_quote(&pcap)
+    );
+    let tmux = Tmux::start(&command, dir.path(), 120, 40);
+    tmux.wait_for("1500 packets");
+
+    // Find a string in the packet bytes: Ctrl-F, Tab twice for the kind.
+    tmux.keys(&["C-f"]);
+    tmux.wait_for("Find [display filter]");
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.wait_for("Find [string in packet bytes]");
+    tmux.keys(&[generated::NEEDLE, "Enter"]);
+    let s = tmux.wait_for("in frame 777");
+    assert!(s.contains("Frame 777:"), "{s}");
+
+    // Go to packet 1000, mark it and the next two.
+    tmux.keys(&["C-g"]);
+    tmux.wait_for("Go to packet:");
+    tmux.keys(&["1000", "Enter"]);
+    tmux.wait_for("Frame 1000:");
+    tmux.keys(&["m", "j", "m", "j", "m"]);
+    let s = tmux.wait_for("frame 1002 marked (3 marked)");
+    assert!(s.contains("3 marked"), "{s}");
+
+    // Save them: the prompt offers the marked packets.
+    tmux.keys(&["w"]);
+    tmux.wait_for("Save marked packets as");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("wrote 3 marked packets");
+    let saved_path = dir.path().join("generated-marked.pcap");
+    let saved = std::fs::read(&saved_path).expect("saved file");
+    // Byte for byte: the file header, then records 1000 to 1002 (times and bytes).
+    assert_eq!(saved[..24], original[..24]);
+    let want: Vec<&[u8]> = pcap_records(&original)[999..1002].to_vec();
+    assert_eq!(pcap_records(&saved), want);
+
+    // Saving again does not replace the file unasked.
+    tmux.keys(&["w"]);
+    tmux.wait_for("Save marked packets as");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("exists: Enter again replaces it");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("1500 packets");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXITED 0");
+
+    // What tshark 4.0 says of the same three frames (tests/fixtures/tui_save).
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_wirelens"))
+        .args(["list", &saved_path.display().to_string()])
+        .args([
+            "-e",
+            "frame.number",
+            "-e",
+            "frame.time_epoch",
+            "-e",
+            "frame.len",
+        ])
+        .args(["-e", "ip.id", "-e", "udp.srcport", "-e", "udp.payload"])
+        .output()
+        .expect("run");
+    let want =
+        std::fs::read_to_string(root.join("tests/fixtures/tui_save/marked.tsv")).expect("fixture");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), want);
 }

@@ -240,8 +240,11 @@ fn names_from_the_capture_on_list_flows_and_ladder() {
     assert_eq!(fields.lines().nth(2), Some("10.77.0.2"));
     let flows = wirelens(&["flows", &path, "-N"]);
     assert!(flows.contains("www.wirelens.test:80"), "{flows}");
-    let json: serde_json::Value =
-        serde_json::from_str(&wirelens(&["flows", &path, "-N", "--json"])).expect("json");
+    let flows_json = wirelens(&["flows", &path, "-N", "--json"]);
+    let json: Vec<serde_json::Value> = flows_json
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON Lines"))
+        .collect();
     assert_eq!(json[1]["server_name"], "www.wirelens.test");
     assert_eq!(json[1]["server"], "10.77.0.2:80");
     let ladder = wirelens(&["ladder", &path, "--stream", "0", "-N"]);

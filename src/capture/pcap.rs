@@ -20,6 +20,8 @@ pub(crate) struct PcapReader<'a> {
     packets: u64,
     warning: Option<CaptureWarning>,
     done: bool,
+    /// The walk stopped at corrupt data (it cannot go on when more arrives).
+    failed: bool,
 }
 
 impl<'a> PcapReader<'a> {
@@ -55,7 +57,26 @@ impl<'a> PcapReader<'a> {
             packets: 0,
             warning: None,
             done: false,
+            failed: false,
         })
+    }
+
+    /// This reader over `data`, the bytes it read so far and perhaps more
+    /// (a capture still being written): a walk that ended at the end of the
+    /// bytes, or in a record cut short, goes on from where it stopped.
+    pub(crate) fn rebind(self, data: &[u8]) -> PcapReader<'_> {
+        let more = !self.failed && data.len() >= self.pos;
+        PcapReader {
+            data,
+            pos: self.pos,
+            big_endian: self.big_endian,
+            frac_ns: self.frac_ns,
+            interfaces: self.interfaces,
+            packets: self.packets,
+            warning: if more { None } else { self.warning },
+            done: !more,
+            failed: self.failed,
+        }
     }
 
     pub(crate) fn interfaces(&self) -> &[Interface] {
@@ -92,6 +113,7 @@ impl<'a> PcapReader<'a> {
         let orig_len = read_u32(self.data, at + 12, be);
         if cap_len > MAX_RECORD_LEN {
             self.done = true;
+            self.failed = true;
             return Some(Err(CaptureError::AbsurdRecordLength {
                 packet,
                 offset: at as u64,

@@ -46,10 +46,14 @@ pub(crate) struct PcapNgReader<'a> {
     warning: Option<CaptureWarning>,
     done: bool,
     /// TLS key logs of the Decryption Secrets Blocks seen so far.
-    tls_secrets: Vec<&'a [u8]>,
+    /// Where they are in `data` (start, length): ranges, so that a reader
+    /// moved onto more of the same bytes ([`PcapNgReader::rebind`]) keeps them.
+    tls_secrets: Vec<(usize, usize)>,
     tls_secrets_bytes: u64,
     /// [`MAX_TLS_SECRETS`] reached: before which record.
     tls_secrets_cut: Option<u64>,
+    /// The walk stopped at corrupt data (it cannot go on when more arrives).
+    failed: bool,
 }
 
 impl<'a> PcapNgReader<'a> {
@@ -74,6 +78,7 @@ impl<'a> PcapNgReader<'a> {
             tls_secrets: Vec::new(),
             tls_secrets_bytes: 0,
             tls_secrets_cut: None,
+            failed: false,
         };
         reader.read_byte_order(0)?;
         Ok(reader)
@@ -89,8 +94,12 @@ impl<'a> PcapNgReader<'a> {
 
     /// The TLS key logs (NSS format text) of the Decryption Secrets Blocks
     /// read so far, bounded by [`MAX_TLS_SECRETS`].
-    pub(crate) fn tls_secrets(&self) -> &[&'a [u8]] {
-        &self.tls_secrets
+    pub(crate) fn tls_secrets(&self) -> Vec<&'a [u8]> {
+        let data = self.data;
+        self.tls_secrets
+            .iter()
+            .filter_map(|&(start, len)| data.get(start..start + len))
+            .collect()
     }
 
     /// [`MAX_TLS_SECRETS`] reached, with the packet (0-based) the first
@@ -102,6 +111,28 @@ impl<'a> PcapNgReader<'a> {
 
     pub(crate) fn position(&self) -> u64 {
         self.pos as u64
+    }
+
+    /// This reader over `data`, the bytes it read so far and perhaps more
+    /// (a capture still being written): a walk that ended at the end of the
+    /// bytes, or in a block cut short, goes on from where it stopped.
+    pub(crate) fn rebind(self, data: &[u8]) -> PcapNgReader<'_> {
+        let more = !self.failed && data.len() >= self.pos;
+        PcapNgReader {
+            data,
+            pos: self.pos,
+            big_endian: self.big_endian,
+            interfaces: self.interfaces,
+            ts_offsets: self.ts_offsets,
+            section_base: self.section_base,
+            records: self.records,
+            warning: if more { None } else { self.warning },
+            done: !more,
+            tls_secrets: self.tls_secrets,
+            tls_secrets_cut: self.tls_secrets_cut,
+            tls_secrets_bytes: self.tls_secrets_bytes,
+            failed: self.failed,
+        }
     }
 
     /// Sets the byte order from the Section Header Block at `at`.
@@ -127,6 +158,7 @@ impl<'a> PcapNgReader<'a> {
                 Ok(None) => continue,
                 Err(e) => {
                     self.done = true;
+                    self.failed = true;
                     return Some(Err(e));
                 }
             }
@@ -185,11 +217,12 @@ impl<'a> PcapNgReader<'a> {
             DSB if body.len() >= 8 => {
                 let secrets_type = read_u32(body, 0, be);
                 let len = read_u32(body, 4, be) as usize;
-                let data = body.get(8..8 + len.min(body.len() - 8)).unwrap_or(&[]);
+                let len = len.min(body.len() - 8);
                 if secrets_type == SECRETS_TLS_KEY_LOG {
-                    if self.tls_secrets_bytes + data.len() as u64 <= MAX_TLS_SECRETS {
-                        self.tls_secrets_bytes += data.len() as u64;
-                        self.tls_secrets.push(data);
+                    if self.tls_secrets_bytes + len as u64 <= MAX_TLS_SECRETS {
+                        self.tls_secrets_bytes += len as u64;
+                        // The body starts 8 bytes into the block, the secrets 8 more.
+                        self.tls_secrets.push((at + 16, len));
                     } else {
                         self.tls_secrets_cut.get_or_insert(self.records);
                     }

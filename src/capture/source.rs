@@ -24,7 +24,7 @@ impl CaptureBytes {
         let mut file = std::fs::File::open(path).map_err(io)?;
         let meta = file.metadata().map_err(io)?;
         if meta.is_file() && meta.len() > 0 {
-            if let Ok(map) = map_file(&file) {
+            if let Ok(map) = map_file(&file, None) {
                 return Ok(CaptureBytes::Mapped(map));
             }
         }
@@ -44,6 +44,19 @@ impl CaptureBytes {
                 source,
             })?;
         Ok(CaptureBytes::Owned(buf))
+    }
+
+    /// The first `len` bytes of `file`, mapped: a file that only grows (a
+    /// capture being written, see [`crate::live`]) can be mapped again,
+    /// longer, while earlier maps stay valid.
+    pub fn map_prefix(file: &std::fs::File, len: u64) -> std::io::Result<CaptureBytes> {
+        if len == 0 {
+            return Ok(CaptureBytes::Owned(Vec::new()));
+        }
+        let len = usize::try_from(len).map_err(|_| {
+            std::io::Error::other("capture too large for this machine's address space")
+        })?;
+        map_file(file, Some(len)).map(CaptureBytes::Mapped)
     }
 
     pub fn as_slice(&self) -> &[u8] {
@@ -91,10 +104,17 @@ impl CaptureBytes {
 /// Safety: the map is only read. If another process truncates the file while it is
 /// mapped, reads may fault (SIGBUS); this is the accepted trade-off of every
 /// memory-mapping packet tool (tshark reads instead, at a large cost in speed).
+///
+/// A growing file is mapped up to `len` (what was written so far): only
+/// appended to, never truncated, its mapped part does not change.
 #[allow(unsafe_code)]
-fn map_file(file: &std::fs::File) -> std::io::Result<memmap2::Mmap> {
+fn map_file(file: &std::fs::File, len: Option<usize>) -> std::io::Result<memmap2::Mmap> {
+    let mut options = memmap2::MmapOptions::new();
+    if let Some(len) = len {
+        options.len(len);
+    }
     // SAFETY: read-only mapping of a file we opened; see the function doc.
-    unsafe { memmap2::Mmap::map(file) }
+    unsafe { options.map(file) }
 }
 
 #[cfg(test)]

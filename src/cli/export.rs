@@ -29,6 +29,10 @@ pub struct ExportArgs {
     /// Stop decoding a body past this many bytes (decompression bombs).
     #[arg(long, value_name = "BYTES", default_value_t = crate::http::content::DEFAULT_DECODED_LIMIT)]
     pub max_decoded: u64,
+    /// One JSON object per line per file written (`name`, `bytes`,
+    /// `frame.number`, `partial`, `note`); the summary goes to standard error.
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: &ExportArgs) -> Result<Outcome> {
@@ -62,13 +66,22 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
                 if let Some(n) = &w.note {
                     note.push_str(&format!(" ({})", sanitize(n)));
                 }
-                println!(
-                    "{}\t{} bytes\tframe {}{}",
-                    sanitize(&w.name),
-                    w.bytes,
-                    w.frame,
-                    note
-                );
+                if args.json {
+                    let v = serde_json::json!({
+                        "name": sanitize(&w.name), "bytes": w.bytes, "frame.number": w.frame,
+                        "partial": w.partial, "note": w.note.as_deref().map(sanitize),
+                    });
+                    let mut out = std::io::stdout().lock();
+                    super::finish_output(super::json::line(&mut out, &v))?;
+                } else {
+                    println!(
+                        "{}\t{} bytes\tframe {}{}",
+                        sanitize(&w.name),
+                        w.bytes,
+                        w.frame,
+                        note
+                    );
+                }
             }
             Err(e) => {
                 failed += 1;
@@ -76,7 +89,7 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
             }
         }
     }
-    println!(
+    let summary = format!(
         "{written} files, {bytes} bytes written to {}{}",
         sanitize(&dir.display().to_string()),
         if failed > 0 {
@@ -85,6 +98,11 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
             String::new()
         }
     );
+    if args.json {
+        eprintln!("wirelens: {summary}");
+    } else {
+        println!("{summary}");
+    }
     let damage = report_damage(&args.file, trace);
     // Like cp, an export in which any file failed ends with an error.
     match (failed, written) {

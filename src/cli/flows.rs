@@ -29,7 +29,7 @@ pub enum ProtoFilter {
 pub struct FlowsArgs {
     /// Capture file.
     pub file: PathBuf,
-    /// Print a JSON array of objects.
+    /// One JSON object per line per conversation.
     #[arg(long)]
     pub json: bool,
     /// Order of the rows (bytes, packets and duration: largest first).
@@ -86,34 +86,30 @@ pub fn run(args: &FlowsArgs) -> Result<Outcome> {
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
         if args.json {
-            let list: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|(r, ending, first)| {
-                    let name = |a: std::net::SocketAddr| {
-                        names
-                            .and_then(|n| n.name_at(a.ip(), *first))
-                            .map(|n| sanitize(n).into_owned())
-                    };
-                    json!({
-                        "client_name": name(r.client),
-                        "server_name": name(r.server),
-                        "stream": r.stream,
-                        "protocol": r.protocol.name(),
-                        "client": r.client,
-                        "server": r.server,
-                        "packets_client_to_server": r.packets[0],
-                        "packets_server_to_client": r.packets[1],
-                        "bytes_client_to_server": r.bytes[0],
-                        "bytes_server_to_client": r.bytes[1],
-                        "start": secs(r.start_ns),
-                        "duration": secs(r.duration_ns),
-                        "handshake_rtt": r.rtt_ns.map(secs),
-                        "ended": if r.protocol == Protocol::Tcp { Some(ending) } else { None },
-                    })
-                })
-                .collect();
-            let text = serde_json::to_string_pretty(&list).map_err(std::io::Error::other)?;
-            writeln!(out, "{text}")?;
+            for (r, ending, first) in &rows {
+                let name = |a: std::net::SocketAddr| {
+                    names
+                        .and_then(|n| n.name_at(a.ip(), *first))
+                        .map(|n| sanitize(n).into_owned())
+                };
+                let v = json!({
+                    "client_name": name(r.client),
+                    "server_name": name(r.server),
+                    "stream": r.stream,
+                    "protocol": r.protocol.name(),
+                    "client": r.client,
+                    "server": r.server,
+                    "packets_client_to_server": r.packets[0],
+                    "packets_server_to_client": r.packets[1],
+                    "bytes_client_to_server": r.bytes[0],
+                    "bytes_server_to_client": r.bytes[1],
+                    "start": secs(r.start_ns),
+                    "duration": secs(r.duration_ns),
+                    "handshake_rtt": r.rtt_ns.map(secs),
+                    "ended": if r.protocol == Protocol::Tcp { Some(ending) } else { None },
+                });
+                super::json::line(&mut out, &v)?;
+            }
         } else {
             writeln!(
                 out,

@@ -47,6 +47,21 @@ pub struct FollowArgs {
     /// exact text of `tshark -q -z follow,tls,raw,N`.
     #[arg(long)]
     pub tls: bool,
+    /// One JSON object per line per chunk of the stream: `tcp.stream`,
+    /// `direction`, `frame.number`, `offset`, `length`, and `data` (hex) or
+    /// `gap` (why the bytes are missing).
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 pub fn run(args: &FollowArgs) -> Result<Outcome> {
@@ -71,7 +86,31 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let written = (|| -> std::io::Result<()> {
         let chunks = stream.chunks.iter().filter(|c| wanted(c.side));
-        if args.format == Format::Raw {
+        if args.json {
+            for c in chunks {
+                let v = match c.piece {
+                    Piece::Data {
+                        packet,
+                        offset,
+                        bytes,
+                    } => serde_json::json!({
+                        "tcp.stream": args.stream, "direction": c.side.name(),
+                        "frame.number": packet + 1, "offset": offset,
+                        "length": bytes.len(), "data": hex(bytes), "gap": null,
+                    }),
+                    Piece::Gap {
+                        offset,
+                        len,
+                        reason,
+                    } => serde_json::json!({
+                        "tcp.stream": args.stream, "direction": c.side.name(),
+                        "frame.number": null, "offset": offset,
+                        "length": len, "data": null, "gap": reason.description(),
+                    }),
+                };
+                super::json::line(&mut out, &v)?;
+            }
+        } else if args.format == Format::Raw {
             for c in chunks {
                 match c.piece {
                     Piece::Data { bytes, .. } => out.write_all(bytes)?,
@@ -117,7 +156,7 @@ pub fn run(args: &FollowArgs) -> Result<Outcome> {
             });
             failed?;
         }
-        if args.format != Format::Raw {
+        if args.format != Format::Raw && !args.json {
             for side in [Side::Client, Side::Server]
                 .into_iter()
                 .filter(|&s| wanted(s))
@@ -185,6 +224,16 @@ fn run_tls(args: &FollowArgs, session: &crate::session::Session) -> Result<Outco
             } else {
                 Side::Server
             };
+            if args.json {
+                let o = &mut offsets[dir.index()];
+                let v = serde_json::json!({
+                    "tcp.stream": args.stream, "direction": side.name(), "frame.number": null,
+                    "offset": *o, "length": bytes.len(), "data": hex(bytes), "gap": null,
+                });
+                *o += bytes.len() as u64;
+                super::json::line(&mut out, &v)?;
+                continue;
+            }
             match args.format {
                 Format::Raw => out.write_all(bytes)?,
                 Format::Ascii => {

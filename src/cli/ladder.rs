@@ -1,7 +1,7 @@
 //! `wirelens ladder`: the ladder diagram of one TCP stream, as text.
 
 use super::{finish_output, open_session, report_damage, stdout, Outcome};
-use crate::flow::ladder::{ladder_with_tls, render_text_with_heads};
+use crate::flow::ladder::{ladder_with_tls, render_text_with_heads, Row};
 use crate::text::sanitize;
 use anyhow::Result;
 use clap::Args;
@@ -25,6 +25,33 @@ pub struct LadderArgs {
     /// Width of the diagram in columns.
     #[arg(long, default_value_t = 100)]
     pub width: usize,
+    /// One JSON object per line per row: `type` (phase, segment or fold),
+    /// then a phase's `label`; a segment's `frame.number`,
+    /// `tcp.time_relative`, `direction`, `tcp.flags`, `flag_names`
+    /// (Wireshark's names), `tcp.seq`, `tcp.ack`, `tcp.len`,
+    /// `tcp.window_size` and `analysis`; a fold's `direction`, first and last
+    /// `frames`, `segments`, `bytes`, `acks`, `start` and `end`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn row_json(row: &Row) -> serde_json::Value {
+    use super::json::seconds;
+    match row {
+        Row::Phase(p) => serde_json::json!({"type": "phase", "label": p.label()}),
+        Row::Segment(s) => serde_json::json!({
+            "type": "segment", "frame.number": s.packet + 1,
+            "tcp.time_relative": seconds(s.time_ns), "direction": s.from.name(),
+            "tcp.flags": s.flags.bits(), "flag_names": s.flag_names(), "tcp.seq": s.seq,
+            "tcp.ack": s.ack, "tcp.len": s.len, "tcp.window_size": s.win,
+            "analysis": s.analysis,
+        }),
+        Row::Fold(f) => serde_json::json!({
+            "type": "fold", "direction": f.from.name(),
+            "frames": [f.first_packet + 1, f.last_packet + 1], "segments": f.segments,
+            "bytes": f.bytes, "acks": f.acks, "start": seconds(f.start_ns), "end": seconds(f.end_ns),
+        }),
+    }
 }
 
 pub fn run(args: &LadderArgs) -> Result<Outcome> {
@@ -39,8 +66,20 @@ pub fn run(args: &LadderArgs) -> Result<Outcome> {
         .and_then(crate::tls::TlsConnection::handshake_packets);
     let names = args.names.then(|| session.names());
     let head = |addr| super::journey::named_endpoint(addr, names, conv.first_packet);
+    let ladder = ladder_with_tls(&trace.store, &trace.conversations, conv, args.all, tls);
+    if args.json {
+        let mut out = stdout();
+        let written = (|| -> std::io::Result<()> {
+            for row in &ladder.rows {
+                super::json::line(&mut out, &row_json(row))?;
+            }
+            out.flush()
+        })();
+        finish_output(written)?;
+        return Ok(report_damage(&args.file, trace));
+    }
     let text = render_text_with_heads(
-        &ladder_with_tls(&trace.store, &trace.conversations, conv, args.all, tls),
+        &ladder,
         args.width,
         &head(conv.client()),
         &head(conv.server()),

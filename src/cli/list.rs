@@ -5,6 +5,7 @@ use crate::columns;
 use crate::fields::{self, FieldDef, PacketView, Value};
 use crate::filter::Filter;
 use crate::journey::NameMap;
+use crate::session::Session;
 use crate::text::sanitize;
 use anyhow::Result;
 use clap::Args;
@@ -38,9 +39,18 @@ pub struct ListArgs {
     /// Print each packet's details tree, as `tshark -V`.
     #[arg(short = 'V', long = "verbose", conflicts_with = "fields")]
     pub verbose: bool,
-    /// Print each packet's tree as JSON, as `tshark -T json`.
-    #[arg(long, conflicts_with_all = ["fields", "verbose"])]
+    /// One JSON object per line per packet: the fields of -e (or, without
+    /// -e, the columns as the `_ws.col.*` fields) keyed by field name,
+    /// numbers as numbers.
+    #[arg(long, conflicts_with = "verbose")]
     pub json: bool,
+    /// `-T json`: each packet's tree as JSON, as `tshark -T json` prints it
+    /// (`-T fields` and `-T text` are the default outputs).
+    #[arg(short = 'T', value_name = "FORMAT", value_parser = ["json", "fields", "text"],
+          conflicts_with_all = ["verbose", "json"])]
+    pub output: Option<String>,
+    #[command(flatten)]
+    pub save: super::save::SaveArgs,
 }
 
 pub fn run(args: &ListArgs) -> Result<Outcome> {
@@ -55,40 +65,177 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
             })
         })
         .collect::<Result<_>>()?;
+    let tree_json = args.output.as_deref() == Some("json");
+    let defs = if args.json && defs.is_empty() {
+        COLUMN_FIELDS
+            .iter()
+            .filter_map(|n| fields::lookup(n))
+            .collect()
+    } else {
+        defs
+    };
     let filter = args
         .display_filter
         .as_deref()
         .map(Filter::compile)
         .transpose()
         .map_err(|e| anyhow::anyhow!("invalid display filter:\n{e}"))?;
+    // A pipe is listed as it arrives, as `tshark -r -` does (the trees of
+    // -V and -T json, and -w, wait for the end).
+    if crate::live::is_stream(&args.file)
+        && !args.verbose
+        && !tree_json
+        && args.save.write.is_none()
+    {
+        return run_stream(args, &defs, &format, filter.as_ref());
+    }
     let session = open_session(&args.file)?;
     let trace = session.trace();
-    // The HTTP index is built only when something shown reads it: the Info
-    // column, an `http.*` field or filter.
-    let needs_http = defs.is_empty()
-        || args.verbose
-        || args.json
-        || defs.iter().any(|d| d.id.is_http())
-        || filter.as_ref().is_some_and(Filter::needs_http);
-    let http = needs_http.then(|| session.http());
-    let shown = |index: usize| {
-        filter
-            .as_ref()
-            .is_none_or(|f| f.matches(trace, http, index))
-    };
-    let names = args.names.then(|| session.names());
+    if let Some(path) = &args.save.write {
+        let http = needs_http(args, &defs, filter.as_ref()).then(|| session.http());
+        let frames: Vec<u32> = (0..trace.store.len())
+            .filter(|&i| filter.as_ref().is_none_or(|f| f.matches(trace, http, i)))
+            .map(|i| i as u32)
+            .collect();
+        super::save::save(trace, &frames, &args.save, path)?;
+        return Ok(report_damage(&args.file, trace));
+    }
     let mut out = stdout();
     let written = (|| -> std::io::Result<()> {
-        if args.verbose || args.json {
-            super::list_tree::write(&mut out, trace, http, &shown, args.json)?;
+        if args.verbose || tree_json {
+            let http = needs_http(args, &defs, filter.as_ref()).then(|| session.http());
+            let shown = |index: usize| {
+                filter
+                    .as_ref()
+                    .is_none_or(|f| f.matches(trace, http, index))
+            };
+            super::list_tree::write(&mut out, trace, http, &shown, tree_json)?;
+        } else {
+            if !defs.is_empty() && format.header && !args.json {
+                header(&mut out, &defs, &format)?;
+            }
+            let rows = Rows {
+                args,
+                defs: &defs,
+                format: &format,
+                filter: filter.as_ref(),
+            };
+            rows.write(&mut out, &session, 0..trace.store.len())?;
+        }
+        out.flush()
+    })();
+    finish_output(written)?;
+    Ok(report_damage(&args.file, session.trace()))
+}
+
+/// `list` of a pipe: the rows of the records that arrived, after each
+/// snapshot of the growing trace.
+fn run_stream(
+    args: &ListArgs,
+    defs: &[&'static FieldDef],
+    format: &super::fields_out::FieldsFormat,
+    filter: Option<&Filter>,
+) -> Result<Outcome> {
+    let rows = Rows {
+        args,
+        defs,
+        format,
+        filter,
+    };
+    let mut out = stdout();
+    let mut printed = 0;
+    let mut failed: Option<std::io::Error> = None;
+    if !defs.is_empty() && format.header && !args.json {
+        if let Err(e) = header(&mut out, defs, format) {
+            failed = Some(e);
+        }
+    }
+    let mut show = |session: &Session, out: &mut _| -> std::io::Result<()> {
+        let len = session.trace().store.len();
+        let from = std::mem::replace(&mut printed, len);
+        rows.write(out, session, from..len)?;
+        std::io::Write::flush(out)
+    };
+    let ended = crate::live::read_stream(&args.file, |update| {
+        if failed.is_some() {
+            return false;
+        }
+        if let crate::live::Update::Snapshot(trace) = update {
+            if let Err(e) = show(&super::with_keys(*trace), &mut out) {
+                failed = Some(e);
+                return false;
+            }
+        }
+        true
+    });
+    let trace = ended.map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let session = super::with_keys(trace);
+    if failed.is_none() {
+        if let Err(e) = show(&session, &mut out) {
+            failed = Some(e);
+        }
+    }
+    finish_output(failed.map_or(Ok(()), Err))?;
+    Ok(report_damage(&args.file, session.trace()))
+}
+
+/// Whether the HTTP index is needed: the Info column, an `http.*` field or
+/// filter read it.
+fn needs_http(args: &ListArgs, defs: &[&'static FieldDef], filter: Option<&Filter>) -> bool {
+    defs.is_empty()
+        || args.verbose
+        || args.output.as_deref() == Some("json")
+        || defs.iter().any(|d| d.id.is_http())
+        || filter.is_some_and(Filter::needs_http)
+}
+
+/// The `-E header=y` line of field names.
+fn header(
+    out: &mut impl Write,
+    defs: &[&'static FieldDef],
+    format: &super::fields_out::FieldsFormat,
+) -> std::io::Result<()> {
+    let names: Vec<&str> = defs.iter().map(|d| d.name).collect();
+    writeln!(out, "{}", names.join(&format.separator))
+}
+
+/// What `list` prints per packet: the columns, or the `-e` fields.
+struct Rows<'a> {
+    args: &'a ListArgs,
+    defs: &'a [&'static FieldDef],
+    format: &'a super::fields_out::FieldsFormat,
+    filter: Option<&'a Filter>,
+}
+
+impl Rows<'_> {
+    /// The rows of the packets in `range` that the filter shows.
+    fn write(
+        &self,
+        out: &mut impl Write,
+        session: &Session,
+        range: std::ops::Range<usize>,
+    ) -> std::io::Result<()> {
+        let (args, defs, format, filter) = (self.args, self.defs, self.format, self.filter);
+        let trace = session.trace();
+        if range.is_empty() {
+            return Ok(());
+        }
+        let http = needs_http(args, defs, filter).then(|| session.http());
+        let shown = |index: usize| filter.is_none_or(|f| f.matches(trace, http, index));
+        let names = args.names.then(|| session.names());
+        if args.json {
+            for index in range.filter(|&i| shown(i)) {
+                let view = PacketView::with_http(trace, http, index);
+                super::json::line(out, &super::json::fields(&view, defs))?;
+            }
         } else if defs.is_empty() {
             // Blocks of rows are formatted on all cores into their own
             // buffers, written out in order a wave of blocks at a time (the
             // buffers stay a few megabytes).
-            let count = trace.store.len();
-            let blocks: Vec<std::ops::Range<usize>> = (0..count)
+            let blocks: Vec<std::ops::Range<usize>> = range
+                .clone()
                 .step_by(ROWS_PER_BLOCK)
-                .map(|s| s..(s + ROWS_PER_BLOCK).min(count))
+                .map(|s| s..(s + ROWS_PER_BLOCK).min(range.end))
                 .collect();
             for wave in blocks.chunks(BLOCKS_PER_WAVE) {
                 let texts = crate::parallel::map_in_order(wave, |block| {
@@ -103,14 +250,10 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
                 }
             }
         } else {
-            if format.header {
-                let names: Vec<&str> = defs.iter().map(|d| d.name).collect();
-                writeln!(out, "{}", names.join(&format.separator))?;
-            }
             let mut values: Vec<Value<'_>> = Vec::new();
             let mut texts: Vec<String> = Vec::new();
             let mut line = String::new();
-            for index in (0..trace.store.len()).filter(|&i| shown(i)) {
+            for index in range.filter(|&i| shown(i)) {
                 let view = PacketView::with_http(trace, http, index);
                 line.clear();
                 for (i, def) in defs.iter().enumerate() {
@@ -126,10 +269,8 @@ pub fn run(args: &ListArgs) -> Result<Outcome> {
                 writeln!(out, "{line}")?;
             }
         }
-        out.flush()
-    })();
-    finish_output(written)?;
-    Ok(report_damage(&args.file, trace))
+        Ok(())
+    }
 }
 
 /// Packets formatted together by one thread.
@@ -167,6 +308,17 @@ fn write_row(
     out.write_all(sanitize(&r.info).as_bytes())?;
     out.write_all(b"\n")
 }
+
+/// The fields `list --json` prints without -e: the packet list's columns.
+const COLUMN_FIELDS: [&str; 7] = [
+    "_ws.col.No.",
+    "_ws.col.Time",
+    "_ws.col.Source",
+    "_ws.col.Destination",
+    "_ws.col.Protocol",
+    "_ws.col.Length",
+    "_ws.col.Info",
+];
 
 /// Writes `s` padded with spaces to `width` characters, on the left when
 /// `right` (aligned right) else on the right, as `{:>w}` / `{:<w}` do.

@@ -52,6 +52,7 @@ fields! {
     FrameInterfaceId "frame.interface_id" UInt "Capture interface";
     FrameProtocols "frame.protocols" Str "Protocols in the frame";
     FrameBytes "frame.bytes" Bytes "The frame's captured bytes";
+    FrameMarked "frame.marked" Bool "Frame is marked (in the TUI; 0 elsewhere, as in tshark)";
     Eth "eth" Protocol "Ethernet";
     EthSrc "eth.src" Ether "Ethernet source";
     EthDst "eth.dst" Ether "Ethernet destination";

@@ -170,6 +170,9 @@ impl<'t> PacketView<'t> {
         let one: Option<Value<'t>> = match field {
             F::Frame => Some(Value::Present),
             F::FrameNumber => Some(Value::UInt(self.index as u64 + 1)),
+            // No frame is marked outside the TUI (tshark prints 0); the
+            // filter takes the TUI's marks from the session.
+            F::FrameMarked => Some(Value::Bool(false)),
             F::WsColProtocol => Some(Value::Str(Cow::Owned(super::columns::row(self).protocol))),
             F::WsColInfo => Some(Value::Str(Cow::Owned(super::columns::row(self).info))),
             F::FrameTimeEpoch => entry.has_timestamp().then_some(Value::Time(entry.ts_ns)),

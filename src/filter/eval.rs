@@ -19,6 +19,8 @@ pub struct Packet<'t> {
     trace: &'t Trace,
     http: Option<&'t HttpIndex>,
     index: usize,
+    /// `frame.marked` (the TUI's marks).
+    marked: bool,
     view: OnceCell<PacketView<'t>>,
 }
 
@@ -28,8 +30,14 @@ impl<'t> Packet<'t> {
             trace,
             http,
             index,
+            marked: false,
             view: OnceCell::new(),
         }
+    }
+
+    /// The packet with `frame.marked` set to `marked`.
+    pub fn marked(self, marked: bool) -> Packet<'t> {
+        Packet { marked, ..self }
     }
 
     /// Whether the packet has been decoded (for tests of laziness).
@@ -39,6 +47,10 @@ impl<'t> Packet<'t> {
 
     /// The field's values, as [`PacketView::values`] gives them.
     pub fn values(&self, field: FieldId, out: &mut Vec<Value<'t>>) {
+        if field == FieldId::FrameMarked {
+            out.push(Value::Bool(self.marked));
+            return;
+        }
         if !fast_values(self.trace, self.index, field, out) {
             self.view
                 .get_or_init(|| PacketView::with_http(self.trace, self.http, self.index))
@@ -85,6 +97,7 @@ pub fn fast_values<'t>(
     let one = match field {
         F::Frame => Some(Value::Present),
         F::FrameNumber => Some(Value::UInt(index as u64 + 1)),
+        F::FrameMarked => Some(Value::Bool(false)),
         F::FrameLen => Some(Value::UInt(u64::from(e.orig_len))),
         F::FrameCapLen => Some(Value::UInt(u64::from(e.cap_len))),
         F::FrameInterfaceId => Some(Value::UInt(u64::from(e.interface))),

@@ -93,6 +93,17 @@ impl<'a> FlowInput<'a> {
     }
 }
 
+/// A conversation none of whose packets had a timestamp (pcapng Simple
+/// Packet Blocks) starts and ends at 0: no duration.
+fn untimed_at_zero(conversations: &mut Conversations) {
+    for c in &mut conversations.list {
+        if c.first_ts == NO_TIMESTAMP {
+            c.first_ts = 0;
+            c.last_ts = 0;
+        }
+    }
+}
+
 /// Groups packets into conversations as they are read.
 pub struct FlowBuilder {
     conversations: Conversations,
@@ -127,15 +138,17 @@ impl FlowBuilder {
 
     /// The conversations; the lookup map is dropped.
     pub fn finish(mut self) -> Conversations {
-        // A conversation none of whose packets had a timestamp (pcapng
-        // Simple Packet Blocks) starts and ends at 0: no duration.
-        for c in &mut self.conversations.list {
-            if c.first_ts == NO_TIMESTAMP {
-                c.first_ts = 0;
-                c.last_ts = 0;
-            }
-        }
+        untimed_at_zero(&mut self.conversations);
         self.conversations
+    }
+
+    /// The conversations so far, as [`FlowBuilder::finish`] would give them
+    /// now; the builder goes on (a capture still being read, see
+    /// [`crate::live`]).
+    pub fn snapshot(&self) -> Conversations {
+        let mut conversations = self.conversations.clone();
+        untimed_at_zero(&mut conversations);
+        conversations
     }
 
     /// Heap bytes of the lookup map while building (peak, not kept).

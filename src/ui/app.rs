@@ -14,7 +14,9 @@
 //! `app/keylog.rs` (a key log loaded after opening).
 
 mod keylog;
+pub mod live;
 mod loading;
+mod navigation;
 mod prompting;
 mod results;
 mod views;
@@ -100,9 +102,15 @@ pub struct Ctx {
     /// A preview is shown while the whole file is still loading.
     pub loading: bool,
     pub load_error: Option<String>,
+    /// A capture that grows (a pipe, an interface): rates, tail following.
+    pub live: Option<live::LiveState>,
     pub jobs: Jobs,
     /// Where exports are written (the current directory unless a test says otherwise).
     pub export_dir: PathBuf,
+    /// The user's settings (colouring rules, time format; see [`App::configure`]).
+    pub config: Arc<crate::config::Config>,
+    /// The theme drawn with (`none` when `NO_COLOR` is set).
+    pub theme: crate::config::Theme,
     queue: RefCell<Vec<Msg>>,
 }
 
@@ -136,6 +144,8 @@ pub struct App {
     pub stats: StatsPane,
     pub prompt: Option<Prompt>,
     pub status: String,
+    /// Find, marks, go to: what the packet list's navigation remembers.
+    pub nav: navigation::Navigation,
     /// Filters applied before, oldest first.
     pub filter_history: Vec<String>,
     pub should_quit: bool,
@@ -159,8 +169,11 @@ impl App {
                 progress: Progress::default(),
                 loading: false,
                 load_error: None,
+                live: None,
                 jobs: Jobs::new(tx),
                 export_dir: PathBuf::from("."),
+                config: Arc::new(crate::config::Config::default()),
+                theme: crate::config::Theme::default(),
                 queue: RefCell::new(Vec::new()),
             },
             view: View::Packets,
@@ -174,6 +187,7 @@ impl App {
             help: HelpPane::default(),
             prompt: None,
             status: String::new(),
+            nav: navigation::Navigation::default(),
             filter_history: Vec::new(),
             should_quit: false,
             input_error: None,
@@ -200,6 +214,14 @@ impl App {
         )))));
         app.settle();
         app
+    }
+
+    /// Uses `config`, drawn with `theme` (the binary passes
+    /// [`crate::config::Config::effective_theme`]; tests a fixed one).
+    pub fn configure(&mut self, config: crate::config::Config, theme: crate::config::Theme) {
+        self.packets.time_format = config.time_format;
+        self.cx.theme = theme;
+        self.cx.config = Arc::new(config);
     }
 
     /// Says a loader thread will report to this app.
@@ -232,9 +254,14 @@ impl App {
 
     /// Handles one event; returns whether the screen must be redrawn.
     pub fn handle(&mut self, event: Event) -> bool {
+        // A message says what the last key did: the next key or click that
+        // says nothing new makes it stale, so it goes (a resize changes no fact).
+        let user = matches!(event, Event::Key(_) | Event::Mouse(_));
+        let before = self.status.clone();
         let mut changed = match event {
             Event::Key(key) => self.on_key(key),
             Event::Mouse(m) => self.on_mouse(m),
+            Event::Paste(text) => self.on_paste(&text),
             Event::Resize(w, h) => {
                 self.size = Rect::new(0, 0, w, h);
                 true
@@ -250,6 +277,10 @@ impl App {
             }
         };
         changed |= self.run_queue();
+        if user && self.status == before && !self.status.is_empty() {
+            self.status.clear();
+            changed = true;
+        }
         self.prepare();
         changed
     }
@@ -301,6 +332,14 @@ impl App {
         // No key is bound with Alt: an Alt+key is an Esc that arrived in one
         // read with the key after it (a terminal cannot tell them apart),
         // so it is handled as both, in order.
+        // In a prompt, Alt+b/f/d and Alt+arrows are readline's word keys.
+        let word_key = matches!(
+            key.code,
+            KeyCode::Char('b' | 'f' | 'd') | KeyCode::Backspace | KeyCode::Left | KeyCode::Right
+        );
+        if key.modifiers.contains(KeyModifiers::ALT) && self.prompt.is_some() && word_key {
+            return self.on_prompt_key(key);
+        }
         if key.modifiers.contains(KeyModifiers::ALT) {
             let esc = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
             let rest = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
@@ -312,6 +351,7 @@ impl App {
         let Some(action) = keymap::lookup(keymap::BINDINGS, &key) else {
             return false;
         };
+        self.live_input(Some(action));
         if self.route(Input::Action(action)) == Handled::Consumed {
             return true;
         }
@@ -355,7 +395,7 @@ impl App {
                 self.view = View::Stats;
             }
             Action::KeyLog => self.open_key_log_prompt(),
-            _ => return false,
+            _ => return self.navigate(action),
         }
         true
     }
@@ -368,6 +408,7 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) => Input::Click(at),
             _ => return false,
         };
+        self.live_input(None);
         self.route(input) == Handled::Consumed
     }
 

@@ -29,6 +29,8 @@ pub struct ConversationsPane {
     /// First row shown (set when drawn).
     pub first: usize,
     pub area: Rect,
+    /// The order reversed (`S`).
+    pub reversed: bool,
 }
 
 impl Default for ConversationsPane {
@@ -40,6 +42,7 @@ impl Default for ConversationsPane {
             sorting: None,
             first: 0,
             area: Rect::default(),
+            reversed: false,
         }
     }
 }
@@ -51,6 +54,11 @@ fn count(cx: &Ctx) -> usize {
 impl ConversationsPane {
     /// The conversation (index) on row `pos`.
     pub fn conversation_at(&self, cx: &Ctx, pos: usize) -> Option<u32> {
+        let pos = if self.reversed {
+            count(cx).checked_sub(pos + 1)?
+        } else {
+            pos
+        };
         if self.sort == ConversationSort::Start || self.order.is_empty() {
             return (pos < count(cx)).then_some(pos as u32);
         }
@@ -96,6 +104,9 @@ impl ConversationsPane {
             (Some(id), _) => self.order.iter().position(|&c| c == id).unwrap_or(0),
             (None, _) => 0,
         };
+        if self.reversed {
+            self.selected = count(cx).saturating_sub(self.selected + 1);
+        }
         format!("conversations by {}", sort.name())
     }
 
@@ -134,6 +145,28 @@ impl ConversationsPane {
                         }
                     }
                     Action::Activate => self.open(cx),
+                    Action::ReverseSort => {
+                        self.reversed = !self.reversed;
+                        self.selected = count(cx).saturating_sub(self.selected + 1);
+                        cx.post(Msg::Status(format!(
+                            "conversations by {}{}",
+                            self.sort.name(),
+                            if self.reversed { ", reversed" } else { "" }
+                        )));
+                    }
+                    // Wireshark's Prepare / Apply as Filter: Enter applies it.
+                    Action::Find => {
+                        let filter = cx
+                            .trace()
+                            .and_then(|t| t.conversations.get(self.current(cx)?))
+                            .map(conversation_filter);
+                        if let Some(f) = filter {
+                            cx.post(Msg::OpenPrompt(super::prompt::Prompt::new(
+                                super::prompt::PromptKind::Filter,
+                                f,
+                            )));
+                        }
+                    }
                     _ => return Handled::Ignored,
                 }
                 Handled::Consumed
@@ -164,6 +197,8 @@ impl ConversationsPane {
             return;
         };
         let count = trace.conversations.all().len();
+        // A → B and B → A (client to server, server to client) when there is room.
+        let wide = area.width >= 150;
         let height = usize::from(area.height.saturating_sub(3)).max(1);
         let first = self.selected.saturating_sub(height - 1);
         self.first = first;
@@ -189,16 +224,23 @@ impl ConversationsPane {
                     None => pending.to_string(),
                 };
                 let r = ConversationRow::of(c, capture_start);
-                Row::new(vec![
+                let mut cells = vec![
                     format!("{} {}", r.protocol.name(), r.stream),
                     sanitize(&r.client.to_string()).into_owned(),
                     sanitize(&r.server.to_string()).into_owned(),
                     r.total_packets().to_string(),
                     r.total_bytes().to_string(),
-                    crate::text::seconds(r.duration_ns),
-                    ending,
-                ])
-                .style(style)
+                ];
+                if wide {
+                    cells.extend([
+                        r.packets[0].to_string(),
+                        r.bytes[0].to_string(),
+                        r.packets[1].to_string(),
+                        r.bytes[1].to_string(),
+                    ]);
+                }
+                cells.extend([crate::text::seconds(r.duration_ns), ending]);
+                Row::new(cells).style(style)
             })
             .collect();
         let sorting = match self.sorting {
@@ -206,28 +248,50 @@ impl ConversationsPane {
             None => String::new(),
         };
         let title = format!(
-            "Conversations by {}{sorting} (s: sort, Enter: packets, l: ladder, f: follow, h: HTTP, Esc: back)",
-            self.sort.name()
+            "Conversations by {}{}{sorting} (s: sort, S: reverse, /: filter, Enter: packets, l: ladder, f: follow, h: HTTP, Esc: back)",
+            self.sort.name(),
+            if self.reversed { ", reversed" } else { "" }
         );
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Length(9),
-                Constraint::Min(16),
-                Constraint::Min(16),
-                Constraint::Length(8),
+        let mut widths = vec![
+            Constraint::Length(9),
+            Constraint::Min(16),
+            Constraint::Min(16),
+            Constraint::Length(8),
+            Constraint::Length(10),
+        ];
+        let mut header = vec!["Stream", "Client (A)", "Server (B)", "Packets", "Bytes"];
+        if wide {
+            widths.extend([
                 Constraint::Length(10),
-                Constraint::Length(12),
-                Constraint::Min(12),
-            ],
-        )
-        .header(
-            Row::new(vec![
-                "Stream", "Client", "Server", "Packets", "Bytes", "Duration", "Ended",
-            ])
-            .style(Style::default().add_modifier(Modifier::BOLD)),
-        )
-        .block(block(&title, true));
+                Constraint::Length(11),
+                Constraint::Length(10),
+                Constraint::Length(11),
+            ]);
+            header.extend(["Pkts A→B", "Bytes A→B", "Pkts B→A", "Bytes B→A"]);
+        }
+        widths.extend([Constraint::Length(12), Constraint::Min(12)]);
+        header.extend(["Duration", "Ended"]);
+        let table = Table::new(rows, widths)
+            .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
+            .block(block(&title, true));
         frame.render_widget(table, area);
     }
+}
+
+/// The display filter selecting conversation `c`, as Wireshark's
+/// Conversations window prepares it (`ip.addr==A && tcp.port==P && ...`).
+pub fn conversation_filter(c: &crate::flow::Conversation) -> String {
+    let (a, b) = (c.client(), c.server());
+    let l3 = if a.is_ipv6() { "ipv6" } else { "ip" };
+    let l4 = match c.protocol {
+        crate::flow::Protocol::Tcp => "tcp",
+        crate::flow::Protocol::Udp => "udp",
+    };
+    format!(
+        "{l3}.addr=={} && {l4}.port=={} && {l3}.addr=={} && {l4}.port=={}",
+        a.ip(),
+        a.port(),
+        b.ip(),
+        b.port()
+    )
 }

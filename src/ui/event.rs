@@ -17,6 +17,8 @@ use std::time::Duration;
 pub enum Event {
     Key(KeyEvent),
     Mouse(MouseEvent),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
     /// The terminal's new size (columns, rows).
     Resize(u16, u16),
     /// Nothing happened for a while (animates progress).
@@ -76,6 +78,7 @@ pub fn spawn_input(tx: Sender<Event>, stop: Arc<AtomicBool>) {
                 Ok(None) => continue,
                 Ok(Some(Term::Key(k))) if k.kind == KeyEventKind::Press => Event::Key(k),
                 Ok(Some(Term::Mouse(m))) => Event::Mouse(m),
+                Ok(Some(Term::Paste(text))) => Event::Paste(text),
                 Ok(Some(Term::Resize(w, h))) => Event::Resize(w, h),
                 Ok(Some(_)) => continue,
                 Err(e) => {

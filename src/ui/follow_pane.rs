@@ -21,7 +21,6 @@ use crate::text::sanitize;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use std::ops::ControlFlow;
 
@@ -55,6 +54,48 @@ pub struct FollowState {
     pub tls: bool,
     /// The stream has decrypted TLS data (the title offers `t`).
     pub tls_available: bool,
+    /// A UDP stream (Follow UDP Stream): datagrams in order.
+    pub udp: bool,
+    /// Which directions show (`d`), as Wireshark's follow dialog offers.
+    pub direction: FollowDirection,
+    /// With one direction: the lines (indices) that show; `offset` counts in it.
+    pub shown: Option<Vec<u32>>,
+}
+
+/// The directions the follow view shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FollowDirection {
+    #[default]
+    Both,
+    ClientToServer,
+    ServerToClient,
+}
+
+impl FollowDirection {
+    pub fn next(self) -> FollowDirection {
+        match self {
+            FollowDirection::Both => FollowDirection::ClientToServer,
+            FollowDirection::ClientToServer => FollowDirection::ServerToClient,
+            FollowDirection::ServerToClient => FollowDirection::Both,
+        }
+    }
+
+    /// Whether a line of `side` shows (gap notes always do).
+    fn shows(self, side: Option<Side>) -> bool {
+        match (self, side) {
+            (FollowDirection::Both, _) | (_, None) => true,
+            (FollowDirection::ClientToServer, Some(s)) => s == Side::Client,
+            (FollowDirection::ServerToClient, Some(s)) => s == Side::Server,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            FollowDirection::Both => "entire conversation",
+            FollowDirection::ClientToServer => "client → server only",
+            FollowDirection::ServerToClient => "server → client only",
+        }
+    }
 }
 
 impl FollowState {
@@ -139,7 +180,49 @@ impl FollowState {
             gaps,
             tls: decrypted.is_some(),
             tls_available: FollowState::has_tls(trace, conversation),
+            direction: FollowDirection::Both,
+            shown: None,
+            udp: conv.protocol == crate::flow::Protocol::Udp,
         })
+    }
+
+    /// Shows only the lines of `direction` (the search keeps to them too).
+    pub fn set_direction(&mut self, direction: FollowDirection) {
+        let first = self.line_at(self.offset);
+        self.direction = direction;
+        self.shown = (direction != FollowDirection::Both).then(|| {
+            self.lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| direction.shows(l.side))
+                .map(|(i, _)| i as u32)
+                .collect()
+        });
+        if let Some(q) = self.query.clone() {
+            self.search(&q);
+        }
+        self.offset = self.pos_of(first);
+    }
+
+    /// How many lines show.
+    pub fn shown_len(&self) -> usize {
+        self.shown.as_ref().map_or(self.lines.len(), Vec::len)
+    }
+
+    /// The line shown at position `pos`.
+    fn line_at(&self, pos: usize) -> usize {
+        match &self.shown {
+            Some(s) => s.get(pos).map_or(self.lines.len(), |&l| l as usize),
+            None => pos,
+        }
+    }
+
+    /// The position of line `line` among those shown (or of the next shown one).
+    fn pos_of(&self, line: usize) -> usize {
+        match &self.shown {
+            Some(s) => s.partition_point(|&l| (l as usize) < line),
+            None => line,
+        }
     }
 
     /// The same stream with the TCP bytes and the decrypted TLS data
@@ -167,7 +250,7 @@ impl FollowState {
         self.offset = self
             .offset
             .saturating_add_signed(delta)
-            .min(self.lines.len().saturating_sub(1));
+            .min(self.shown_len().saturating_sub(1));
     }
 
     /// Finds `query` (case-insensitive); returns a status message.
@@ -182,14 +265,16 @@ impl FollowState {
             .lines
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.text.to_ascii_lowercase().contains(&q))
+            .filter(|(_, l)| {
+                self.direction.shows(l.side) && l.text.to_ascii_lowercase().contains(&q)
+            })
             .map(|(i, _)| i)
             .collect();
         self.query = Some(q);
         self.current = self
             .matches
             .iter()
-            .position(|&m| m >= self.offset)
+            .position(|&m| m >= self.line_at(self.offset))
             .unwrap_or(0);
         self.show_current(query)
     }
@@ -213,7 +298,7 @@ impl FollowState {
     fn show_current(&mut self, query: &str) -> String {
         match self.matches.get(self.current) {
             Some(&line) => {
-                self.offset = line.saturating_sub(2);
+                self.offset = self.pos_of(line).saturating_sub(2);
                 format!(
                     "match {} of {} for \"{}\"",
                     self.current + 1,
@@ -287,6 +372,8 @@ pub struct FollowPane {
     /// The conversation a job is following.
     pub building: Option<u32>,
     pub area: Rect,
+    /// Long lines wrapped or cut (kept from stream to stream).
+    pub long: super::long_lines::LongLines,
 }
 
 impl FollowPane {
@@ -343,8 +430,16 @@ impl FollowPane {
         });
     }
 
-    pub fn install(&mut self, state: FollowState) {
+    pub fn install(&mut self, mut state: FollowState) {
         self.building = None;
+        // The direction chosen stays when the stream is built again.
+        if let Some(old) = &self.state {
+            if old.conversation == state.conversation && old.direction != state.direction {
+                let offset = state.offset;
+                state.set_direction(old.direction);
+                state.offset = offset;
+            }
+        }
         self.state = Some(state);
     }
 
@@ -377,7 +472,17 @@ impl FollowPane {
             state.scroll_by(delta);
             return Handled::Consumed;
         }
+        if self.long.handle(action) {
+            return Handled::Consumed;
+        }
         match action {
+            Action::Direction => {
+                state.set_direction(state.direction.next());
+                cx.post(Msg::Status(format!(
+                    "following {}",
+                    state.direction.describe()
+                )));
+            }
             Action::Hex => {
                 let (Some(trace), current) = (cx.trace.clone(), state.clone()) else {
                     return Handled::Consumed;
@@ -429,15 +534,21 @@ impl FollowPane {
     pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
         self.area = area;
         match self.state.as_mut() {
-            Some(state) => draw_state(frame, area, state, self.building.is_some()),
+            Some(state) => draw_state(frame, area, state, self.building.is_some(), self.long),
             None => building(frame, area, cx, "Follow", JobKind::Follow, self.building),
         }
     }
 }
 
-fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut FollowState, switching: bool) {
+fn draw_state(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    state: &mut FollowState,
+    switching: bool,
+    long: super::long_lines::LongLines,
+) {
     let height = usize::from(area.height.saturating_sub(3)).max(1);
-    state.offset = state.offset.min(state.lines.len().saturating_sub(height));
+    state.offset = state.offset.min(state.shown_len().saturating_sub(height));
     let state = &*state;
     let current_line = state.matches.get(state.current).copied();
     let mut legend = vec![
@@ -457,34 +568,47 @@ fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut FollowState, switch
             Style::default().fg(Color::Yellow),
         ));
     }
+    if state.direction != FollowDirection::Both {
+        legend.push(Span::styled(
+            format!(" [{}; d: next]", state.direction.describe()),
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+    }
     let mut lines = vec![Line::from(legend)];
+    let width = usize::from(area.width.saturating_sub(2));
+    let shown = (state.offset..state.shown_len().min(state.offset + height))
+        .map(|pos| state.line_at(pos))
+        .filter_map(|i| Some((i, state.lines.get(i)?)));
     lines.extend(
-        state
-            .lines
-            .iter()
-            .enumerate()
-            .skip(state.offset)
-            .take(height)
-            .map(|(i, l)| {
-                let style = match l.side {
-                    Some(side) => Style::default().fg(side_color(side)),
-                    None => Style::default()
-                        .fg(Color::Yellow)
-                        .add_modifier(Modifier::BOLD),
-                };
-                // Lines are printable ASCII already; sanitised anyway.
-                let text = sanitize(&l.text);
-                highlighted(
-                    &text,
-                    state.query.as_deref(),
-                    style,
-                    Some(i) == current_line,
-                )
-            }),
+        long.fit(
+            shown
+                .map(|(i, l)| {
+                    let style = match l.side {
+                        Some(side) => Style::default().fg(side_color(side)),
+                        None => Style::default()
+                            .fg(Color::Yellow)
+                            .add_modifier(Modifier::BOLD),
+                    };
+                    // Lines are printable ASCII already; sanitised anyway.
+                    let text = sanitize(&l.text);
+                    highlighted(
+                        &text,
+                        state.query.as_deref(),
+                        style,
+                        Some(i) == current_line,
+                    )
+                })
+                .collect(),
+            width,
+        ),
     );
     let title = format!(
-        "Follow {} stream {} ({}{}) x: {},{} /: search, e: export",
-        if state.tls { "TLS" } else { "TCP" },
+        "Follow {} stream {} ({}{}) x: {},{} /: search, e: export, {}",
+        match (state.tls, state.udp) {
+            (true, _) => "TLS",
+            (false, true) => "UDP",
+            (false, false) => "TCP",
+        },
         state.stream,
         if state.hex { "hex" } else { "ASCII" },
         if switching { ", building…" } else { "" },
@@ -494,6 +618,7 @@ fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut FollowState, switch
             (true, false) => " t: TLS,",
             (true, true) => " t: TCP,",
         },
+        long.describe(),
     );
-    frame.render_widget(Paragraph::new(lines).block(block(&title, true)), area);
+    frame.render_widget(long.paragraph(lines).block(block(&title, true)), area);
 }

@@ -21,7 +21,7 @@ use ratatui::layout::Position;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::widgets::{Row, Table};
 use ratatui::Frame;
 use std::sync::Arc;
 
@@ -274,7 +274,27 @@ fn message_lines(
             sanitize(&e.to_string())
         )));
     }
-    let kind = media::kind(head.header("content-type"), &decoded.bytes);
+    let content_type = head.header("content-type");
+    if crate::http::form::is_form(content_type) {
+        // As Wireshark's "HTML Form URL Encoded" layer lists the items.
+        let (items, more) = crate::http::form::items(&decoded.bytes);
+        out.push(Line::from(Span::styled(
+            "HTML Form URL Encoded: application/x-www-form-urlencoded",
+            Style::default().add_modifier(Modifier::BOLD),
+        )));
+        out.extend(items.iter().take(MAX_BODY_LINES).map(|(k, v)| {
+            Line::from(format!(
+                "  Form item: \"{}\" = \"{}\"",
+                sanitize(k),
+                sanitize(v)
+            ))
+        }));
+        if more || items.len() > MAX_BODY_LINES {
+            out.push(note("[more form items; e exports the whole body]".into()));
+        }
+        return;
+    }
+    let kind = media::kind(content_type, &decoded.bytes);
     let (body_lines, total) = body_lines(kind, &decoded.bytes);
     out.extend(body_lines.into_iter().map(Line::from));
     if total > MAX_BODY_LINES {
@@ -397,6 +417,8 @@ pub struct HttpPane {
     /// The conversation a job is looking at.
     pub building: Option<u32>,
     pub areas: Areas,
+    /// The message's long lines wrapped or cut.
+    pub long: super::long_lines::LongLines,
 }
 
 impl HttpPane {
@@ -540,6 +562,7 @@ impl HttpPane {
                         }
                     }
                     Action::Export => self.export(cx),
+                    _ if self.long.handle(action) => {}
                     _ => return Handled::Ignored,
                 }
             }
@@ -601,14 +624,14 @@ impl HttpPane {
             message: message_area,
         };
         let rebuilding = self.building.is_some();
-        draw_state(frame, self.areas, (state, rebuilding), http, cx);
+        draw_state(frame, self.areas, (state, rebuilding, self.long), http, cx);
     }
 }
 
 fn draw_state(
     frame: &mut Frame<'_>,
     areas: Areas,
-    (state, rebuilding): (&mut HttpState, bool),
+    (state, rebuilding, long): (&mut HttpState, bool, super::long_lines::LongLines),
     http: &HttpIndex,
     cx: &Ctx,
 ) {
@@ -690,13 +713,16 @@ fn draw_state(
     .block(block(&title, state.focus == HttpFocus::List));
     frame.render_widget(table, list_area);
     let lines: Vec<Line<'static>> = if state.message_ready() {
-        state
-            .message
-            .iter()
-            .skip(state.message_offset)
-            .take(message_height)
-            .cloned()
-            .collect()
+        long.fit(
+            state
+                .message
+                .iter()
+                .skip(state.message_offset)
+                .take(message_height)
+                .cloned()
+                .collect(),
+            usize::from(message_area.width.saturating_sub(2)),
+        )
     } else {
         let p = cx
             .jobs
@@ -708,11 +734,10 @@ fn draw_state(
             JobKind::Body.describe()
         ))]
     };
+    let title = format!("Request / response ({})", long.describe());
     frame.render_widget(
-        Paragraph::new(lines).block(block(
-            "Request / response",
-            state.focus == HttpFocus::Message,
-        )),
+        long.paragraph(lines)
+            .block(block(&title, state.focus == HttpFocus::Message)),
         message_area,
     );
 }

@@ -57,6 +57,10 @@ pub enum JobKind {
     Stats,
     /// A key log loaded after opening, and the HTTP index rebuilt with it.
     KeyLog,
+    /// Find packet (Ctrl-F, n, N).
+    Find,
+    /// Saving packets as a capture file (`w`).
+    Save,
 }
 
 impl JobKind {
@@ -76,6 +80,8 @@ impl JobKind {
             JobKind::Journeys => "tracing the journeys",
             JobKind::Stats => "computing statistics",
             JobKind::KeyLog => "decrypting with the key log",
+            JobKind::Find => "finding",
+            JobKind::Save => "saving packets",
         }
     }
 }
@@ -108,6 +114,10 @@ pub enum Output {
     /// The session decrypting with a key log, and the status line; or why
     /// the file could not be read (the prompt back with its error).
     KeyLog(Result<(Arc<Session>, String), Prompt>),
+    /// A find's match (none: nothing matched), and what was looked for.
+    Find(Option<super::find::Found>, String),
+    /// The status message, or the save prompt back with why not.
+    Save(Result<String, Prompt>),
 }
 
 /// What a worker reports.

@@ -17,6 +17,8 @@ pub enum Action {
     PrevPane,
     Conversations,
     Sort,
+    /// `S`: the conversations in the reverse order.
+    ReverseSort,
     /// Enter: open a conversation, fold/unfold a ladder run or a layer.
     Activate,
     Fold,
@@ -33,6 +35,10 @@ pub enum Action {
     Tls,
     /// `K`: load a TLS key log (the views are decrypted again).
     KeyLog,
+    /// `r`: wrap long lines (follow, HTTP messages) or cut them.
+    Wrap,
+    /// `d`: follow both directions, the client's only, the server's only.
+    Direction,
     /// `/`: the display filter, or the search in Follow.
     Find,
     NextMatch,
@@ -43,6 +49,30 @@ pub enum Action {
     Export,
     /// `E`: every body listed (the network tab).
     ExportAll,
+    /// Ctrl-F: find a packet (display filter, string, hex), as Wireshark.
+    FindPacket,
+    /// Ctrl-G: go to a packet by number.
+    GoTo,
+    /// `m`: mark / unmark the selected packet (Wireshark's Ctrl-M, which a
+    /// terminal cannot tell from Enter).
+    Mark,
+    NextMark,
+    PrevMark,
+    /// `M`: unmark every packet.
+    ClearMarks,
+    /// Ctrl-T: set / unset the packet as a time reference.
+    TimeRef,
+    /// First / last packet of the selected packet's conversation.
+    ConversationFirst,
+    ConversationLast,
+    /// `w`: save packets (displayed, marked, the stream) as a capture file.
+    Save,
+    /// `T`: the next time display format.
+    TimeFormat,
+    /// `+`: add a column of any field (or show a hidden one).
+    AddColumn,
+    /// `-`: hide a column.
+    HideColumn,
     Back,
     Help,
     Quit,
@@ -76,11 +106,19 @@ const fn plain(c: char) -> Key {
 /// One help row for `l` and `z` (the help fits 80x24).
 const STREAM_AND_STATS: &str = "ladder of the packet's TCP stream; z: statistics (Space: next)";
 
-/// One help row for `x`, `t` and `K`.
-const FOLLOW_AND_KEYS: &str = "follow: ASCII / hex; TCP / decrypted TLS; K: load a key log";
-
-/// One help row for `e` and `E`.
-const EXPORT: &str = "export a body (HTTP, network; E: all listed), stream (Follow)";
+/// One help row for the conversations table.
+const CONVERSATIONS: &str = "conversations; s: sort, S: reverse, /: apply as filter";
+/// One help row for the panes and the details' folds.
+const PANES: &str = "next / previous pane; ← →: fold / unfold a details layer";
+/// One help row for follow and its switches.
+const FOLLOW: &str = "follow: x hex, t TLS, K key log, d direction, r wrap, ←→ pan";
+/// One help row for find packet and the next / previous match.
+const FIND: &str = "find packet (Tab: type); n N: next / previous (ladder: phase)";
+/// One help row for the ways of writing files.
+const SAVE: &str = "e: export body / stream; E: every listed body; w: save packets";
+/// One help row for go to, time references and formats.
+const GOTO: &str = "go to packet; Ctrl-T: time reference; T: time format";
+const BACK: &str = "back to the packet list; ?: this help";
 
 /// Every key outside a prompt.
 pub const BINDINGS: &[Binding<Action>] = &[
@@ -100,67 +138,73 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[(KeyCode::PageUp, false)],
         label: "PgUp",
         action: Action::PageUp,
-        help: "page up / down",
+        help: "page up / down; first / last row",
     },
     Binding {
         keys: &[(KeyCode::PageDown, false)],
         label: "PgDn",
         action: Action::PageDown,
-        help: "page up / down",
+        help: "page up / down; first / last row",
     },
     Binding {
         keys: &[plain('g'), (KeyCode::Home, false)],
         label: "g/Home",
         action: Action::Top,
-        help: "first / last row",
+        help: "page up / down; first / last row",
     },
     Binding {
         keys: &[plain('G'), (KeyCode::End, false)],
         label: "G/End",
         action: Action::Bottom,
-        help: "first / last row",
+        help: "page up / down; first / last row",
     },
     Binding {
         keys: &[(KeyCode::Tab, false)],
         label: "Tab",
         action: Action::NextPane,
-        help: "next / previous pane",
+        help: PANES,
     },
     Binding {
         keys: &[(KeyCode::BackTab, false)],
         label: "Shift-Tab",
         action: Action::PrevPane,
-        help: "next / previous pane",
+        help: PANES,
+    },
+    Binding {
+        keys: &[(KeyCode::Left, false)],
+        label: "←",
+        action: Action::Fold,
+        help: PANES,
+    },
+    Binding {
+        keys: &[(KeyCode::Right, false)],
+        label: "→",
+        action: Action::Unfold,
+        help: PANES,
     },
     Binding {
         keys: &[plain('c')],
         label: "c",
         action: Action::Conversations,
-        help: "conversations; s sorts them (packets, bytes, duration)",
+        help: CONVERSATIONS,
     },
     Binding {
         keys: &[plain('s')],
         label: "s",
         action: Action::Sort,
-        help: "conversations; s sorts them (packets, bytes, duration)",
+        help: CONVERSATIONS,
+    },
+    Binding {
+        keys: &[plain('S')],
+        label: "S",
+        action: Action::ReverseSort,
+        help: CONVERSATIONS,
     },
     Binding {
         keys: &[(KeyCode::Enter, false)],
         label: "Enter",
         action: Action::Activate,
         help: "open a conversation; fold/unfold a ladder run or a layer",
-    },
-    Binding {
-        keys: &[(KeyCode::Left, false)],
-        label: "←",
-        action: Action::Fold,
-        help: "details: fold / unfold the selected layer",
-    },
-    Binding {
-        keys: &[(KeyCode::Right, false)],
-        label: "→",
-        action: Action::Unfold,
-        help: "details: fold / unfold the selected layer",
     },
     Binding {
         keys: &[plain('l')],
@@ -190,25 +234,37 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('f')],
         label: "f",
         action: Action::Follow,
-        help: "follow the packet's TCP stream",
+        help: FOLLOW,
     },
     Binding {
         keys: &[plain('x')],
         label: "x",
         action: Action::Hex,
-        help: FOLLOW_AND_KEYS,
+        help: FOLLOW,
     },
     Binding {
         keys: &[plain('t')],
         label: "t",
         action: Action::Tls,
-        help: FOLLOW_AND_KEYS,
+        help: FOLLOW,
     },
     Binding {
         keys: &[plain('K')],
         label: "K",
         action: Action::KeyLog,
-        help: FOLLOW_AND_KEYS,
+        help: FOLLOW,
+    },
+    Binding {
+        keys: &[plain('d')],
+        label: "d",
+        action: Action::Direction,
+        help: FOLLOW,
+    },
+    Binding {
+        keys: &[plain('r')],
+        label: "r",
+        action: Action::Wrap,
+        help: FOLLOW,
     },
     Binding {
         keys: &[plain('/')],
@@ -217,16 +273,22 @@ pub const BINDINGS: &[Binding<Action>] = &[
         help: "display filter (packet list) / search (Follow)",
     },
     Binding {
+        keys: &[(KeyCode::Char('f'), true)],
+        label: "Ctrl-F",
+        action: Action::FindPacket,
+        help: FIND,
+    },
+    Binding {
         keys: &[plain('n')],
         label: "n",
         action: Action::NextMatch,
-        help: "follow: next / previous match; ladder: journey phase",
+        help: FIND,
     },
     Binding {
         keys: &[plain('N')],
         label: "N",
         action: Action::PrevMatch,
-        help: "follow: next / previous match; ladder: journey phase",
+        help: FIND,
     },
     Binding {
         keys: &[plain('h')],
@@ -235,8 +297,8 @@ pub const BINDINGS: &[Binding<Action>] = &[
         help: "HTTP of the packet's TCP stream / all of it as a waterfall",
     },
     Binding {
-        keys: &[plain('w')],
-        label: "w",
+        keys: &[plain('W')],
+        label: "W",
         action: Action::Network,
         help: "HTTP of the packet's TCP stream / all of it as a waterfall",
     },
@@ -244,25 +306,97 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('e')],
         label: "e",
         action: Action::Export,
-        help: EXPORT,
+        help: SAVE,
     },
     Binding {
         keys: &[plain('E')],
         label: "E",
         action: Action::ExportAll,
-        help: EXPORT,
+        help: SAVE,
+    },
+    Binding {
+        keys: &[plain('w')],
+        label: "w",
+        action: Action::Save,
+        help: SAVE,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('g'), true)],
+        label: "Ctrl-G",
+        action: Action::GoTo,
+        help: GOTO,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('t'), true)],
+        label: "Ctrl-T",
+        action: Action::TimeRef,
+        help: GOTO,
+    },
+    Binding {
+        keys: &[plain('T')],
+        label: "T",
+        action: Action::TimeFormat,
+        help: GOTO,
+    },
+    Binding {
+        keys: &[plain('+')],
+        label: "+",
+        action: Action::AddColumn,
+        help: "add a column of any field (or show one) / hide a column",
+    },
+    Binding {
+        keys: &[plain('-')],
+        label: "-",
+        action: Action::HideColumn,
+        help: "add a column of any field (or show one) / hide a column",
+    },
+    Binding {
+        keys: &[plain('m')],
+        label: "m",
+        action: Action::Mark,
+        help: "mark / unmark; next / previous mark; unmark all",
+    },
+    Binding {
+        keys: &[plain(']')],
+        label: "]",
+        action: Action::NextMark,
+        help: "mark / unmark; next / previous mark; unmark all",
+    },
+    Binding {
+        keys: &[plain('[')],
+        label: "[",
+        action: Action::PrevMark,
+        help: "mark / unmark; next / previous mark; unmark all",
+    },
+    Binding {
+        keys: &[plain('M')],
+        label: "M",
+        action: Action::ClearMarks,
+        help: "mark / unmark; next / previous mark; unmark all",
+    },
+    Binding {
+        keys: &[plain('<')],
+        label: "<",
+        action: Action::ConversationFirst,
+        help: "first / last packet of the packet's conversation",
+    },
+    Binding {
+        keys: &[plain('>')],
+        label: ">",
+        action: Action::ConversationLast,
+        help: "first / last packet of the packet's conversation",
     },
     Binding {
         keys: &[(KeyCode::Esc, false)],
         label: "Esc",
         action: Action::Back,
-        help: "back to the packet list",
+        help: BACK,
     },
     Binding {
         keys: &[plain('?')],
         label: "?",
         action: Action::Help,
-        help: "this help",
+        help: BACK,
     },
     Binding {
         keys: &[plain('q'), (KeyCode::Char('c'), true)],
@@ -306,6 +440,12 @@ pub const PROMPT_BINDINGS: &[Binding<PromptAction>] = &[
     },
 ];
 
+/// The prompt's editing keys ([`crate::ui::line_edit`]), for the help screen.
+pub const EDIT_HELP: (&str, &str) = (
+    "Ctrl-A/E/U/K/W",
+    "prompt: readline keys, ← → Alt-B/F move; Tab completes",
+);
+
 /// The mouse, for the help screen.
 pub const MOUSE_HELP: (&str, &str) = ("mouse", "click selects a row or pane, wheel scrolls");
 
@@ -342,6 +482,7 @@ pub fn help_rows() -> Vec<(String, &'static str)> {
     for b in PROMPT_BINDINGS {
         add(b.label, b.help);
     }
+    add(EDIT_HELP.0, EDIT_HELP.1);
     for b in BINDINGS.iter().skip_while(|b| b.action != Action::Back) {
         add(b.label, b.help);
     }
@@ -366,7 +507,7 @@ mod tests {
         assert!(rows
             .iter()
             .any(|(k, h)| k == "Enter Esc ⌫ ↑↓" && h.starts_with("prompt:")));
-        assert_eq!(rows.len(), 20, "fits 80x24: {rows:?}");
+        assert_eq!(rows.len(), 21, "fits 80x24: {rows:?}");
         let key = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(lookup(BINDINGS, &key), Some(Action::Quit));
         let key = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);

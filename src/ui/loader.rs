@@ -19,6 +19,8 @@ pub enum LoadEvent {
     /// The loader stopped on an internal error (a bug, not a bad file).
     Failed(String),
     Done(Result<Arc<Session>, CaptureError>),
+    /// A capture that grows: the trace so far, or the capture's counters.
+    Live(crate::ui::app::live::LiveEvent),
 }
 
 /// Packets in the preview of a big file (a few milliseconds of work).
@@ -43,9 +45,70 @@ pub fn spawn_loader(path: PathBuf, keys: crate::tls::KeyLog, tx: Sender<Event>) 
     });
 }
 
+/// Starts capturing on an interface in a background thread that reports
+/// each snapshot and the capture's counters to `tx`.
+#[cfg(feature = "live")]
+pub fn spawn_capture(
+    started: crate::live::iface::Started,
+    keys: crate::tls::KeyLog,
+    tx: Sender<Event>,
+) {
+    use crate::ui::app::live::LiveEvent;
+    std::thread::spawn(move || {
+        let send = |e: LoadEvent| tx.send(Event::Load(e)).is_ok();
+        let result = crate::live::iface::capture(started, |update, stats| {
+            let session = match update {
+                crate::live::Update::Snapshot(mut trace) => {
+                    trace.keys.merge(keys.clone());
+                    Some(Arc::new(Session::from(*trace)))
+                }
+                crate::live::Update::Idle => None,
+            };
+            send(LoadEvent::Live(LiveEvent {
+                session,
+                stats: Some(stats),
+            }))
+        });
+        match result {
+            Ok((mut trace, stats)) => {
+                trace.keys.merge(keys);
+                send(LoadEvent::Live(LiveEvent {
+                    session: None,
+                    stats: Some(stats),
+                }));
+                send(LoadEvent::Done(Ok(Arc::new(Session::from(trace)))));
+            }
+            Err(e) => {
+                send(LoadEvent::Failed(e.to_string()));
+            }
+        }
+    });
+}
+
 /// The loader thread's work: preview, then the whole file.
 fn load(path: &Path, keys: &crate::tls::KeyLog, tx: &Sender<Event>) {
     let send = |e: LoadEvent| tx.send(Event::Load(e)).is_ok();
+    if crate::live::is_stream(path) {
+        let result = crate::live::read_stream(path, |update| {
+            let session = match update {
+                crate::live::Update::Snapshot(mut trace) => {
+                    trace.keys.merge(keys.clone());
+                    Some(Arc::new(Session::from(*trace)))
+                }
+                crate::live::Update::Idle => None,
+            };
+            send(LoadEvent::Live(crate::ui::app::live::LiveEvent {
+                session,
+                stats: None,
+            }))
+        })
+        .map(|mut trace| {
+            trace.keys.merge(keys.clone());
+            Arc::new(Session::from(trace))
+        });
+        send(LoadEvent::Done(result));
+        return;
+    }
     // A regular file can be mapped twice: first its beginning, so the
     // list shows at once, then all of it.
     if path.as_os_str() != "-" {

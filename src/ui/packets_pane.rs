@@ -22,7 +22,12 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
+
+mod column_layout;
+mod found;
+pub use column_layout::{Col, Columns, BUILTIN, MAX_CUSTOM};
+pub use found::{found_style, marked_style, MARK, MAX_TIME_REFS};
 
 /// The focused pane of the packets screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -63,6 +68,8 @@ struct ListRow {
     conversation: u32,
     /// No., Time, Source, Destination, Protocol, Length, Info.
     cells: [String; 7],
+    /// The custom columns' values.
+    extra: Vec<String>,
     style: Style,
 }
 
@@ -74,6 +81,10 @@ struct RowsKey {
     offset: usize,
     height: usize,
     http: bool,
+    times: u64,
+    columns: u64,
+    /// The settings the colours came from.
+    config: (usize, crate::config::Theme),
 }
 
 /// The selected packet's tree and bytes.
@@ -112,6 +123,20 @@ pub struct PacketsPane {
     pub bytes_first: usize,
     /// The byte under the bytes pane's cursor (when it is focused).
     pub byte_cursor: usize,
+    /// The frames set as time references (Ctrl-T).
+    pub time_refs: BTreeSet<usize>,
+    /// How the Time column shows times (`T` cycles).
+    pub time_format: crate::ui::time_format::TimeFormat,
+    /// The columns shown (`+` adds, `-` hides).
+    pub columns: Columns,
+    /// Bumped whenever the custom columns change.
+    pub columns_generation: u64,
+    /// Bumped whenever the time references change.
+    time_generation: u64,
+    /// The last find's match, highlighted while its packet is selected.
+    pub found: Option<crate::ui::find::Found>,
+    /// The match's details line is still to be unfolded and selected.
+    found_pending: bool,
 }
 
 /// Wireshark-like colouring: SYN/FIN grey, RST red, analysis problems bold red, HTTP green.
@@ -144,6 +169,28 @@ fn row_style(
     }
 }
 
+/// The colours of the first colouring rule (Wireshark's `colorfilters`,
+/// from the config) that packet `index` matches; `None` when none does or
+/// colouring is off.
+fn row_colour(cx: &Ctx, trace: &Session, index: usize) -> Option<Style> {
+    let config = &cx.config;
+    if !config.colors_enabled || cx.theme == crate::config::Theme::None {
+        return None;
+    }
+    let rule = config
+        .colors
+        .matching(trace, trace.http_if_ready(), index)?;
+    let rgb = |c: crate::config::colors::Rgb| {
+        let (r, g, b) = c.to_rgb8();
+        Color::Rgb(r, g, b)
+    };
+    Some(
+        Style::default()
+            .fg(rgb(rule.foreground))
+            .bg(rgb(rule.background)),
+    )
+}
+
 /// An IPv4 header or TCP/UDP checksum that is verifiably wrong.
 fn bad_checksum(view: &PacketView<'_>) -> bool {
     use crate::decode::checksum::{self, ChecksumStatus};
@@ -152,21 +199,46 @@ fn bad_checksum(view: &PacketView<'_>) -> bool {
 }
 
 /// Decodes packet `index` into a row of the list.
-fn list_row(trace: &Session, index: usize) -> ListRow {
+fn list_row(
+    pane: &PacketsPane,
+    cx: &Ctx,
+    trace: &Session,
+    index: usize,
+    previous: Option<usize>,
+) -> ListRow {
     let view = trace.packet(index);
-    let r = columns::row(&view);
-    let e = trace.store.entry(index).copied();
-    let style = e
-        .map(|e| {
-            row_style(
-                e.kind,
-                e.tcp_flags(),
-                e.analysis,
-                &r.protocol,
-                bad_checksum(&view),
-            )
+    let mut r = columns::row(&view);
+    r.time = pane.time_cell(&trace.store, index, previous);
+    let mut values = Vec::new();
+    let extra = pane
+        .columns
+        .custom
+        .iter()
+        .map(|&(_, field)| {
+            values.clear();
+            view.values(field, &mut values);
+            let text: Vec<String> = values.iter().map(|v| v.tshark()).collect();
+            sanitize(&text.join(",")).into_owned()
         })
-        .unwrap_or_default();
+        .collect();
+    let e = trace.store.entry(index).copied();
+    // A verifiably wrong checksum outranks every rule (Wireshark would need
+    // checksum validation on to colour it); then the rules; then wirelens's own.
+    let bad = bad_checksum(&view);
+    let by_rule = if bad {
+        None
+    } else {
+        row_colour(cx, trace, index)
+    };
+    let style = by_rule.unwrap_or_else(|| {
+        e.map(|e| row_style(e.kind, e.tcp_flags(), e.analysis, &r.protocol, bad))
+            .unwrap_or_default()
+    });
+    let style = if cx.theme == crate::config::Theme::None {
+        Style::default()
+    } else {
+        style
+    };
     ListRow {
         index,
         conversation: e.map_or(crate::store::NONE, |e| e.conversation),
@@ -179,6 +251,7 @@ fn list_row(trace: &Session, index: usize) -> ListRow {
             r.length.to_string(),
             sanitize(&r.info).into_owned(),
         ],
+        extra,
         style,
     }
 }
@@ -275,11 +348,17 @@ impl PacketsPane {
             offset: self.offset,
             height,
             http,
+            times: self.time_generation,
+            columns: self.columns.custom.len() as u64 * 1_000_003 + self.columns_generation,
+            config: (std::sync::Arc::as_ptr(&cx.config) as usize, cx.theme),
         };
         if self.rows_key != Some(key) {
             self.rows = (self.offset..(self.offset + height).min(self.list_len(cx)))
-                .filter_map(|pos| self.list_packet(cx, pos))
-                .map(|i| list_row(trace, i))
+                .filter_map(|pos| {
+                    let previous = pos.checked_sub(1).and_then(|p| self.list_packet(cx, p));
+                    Some((self.list_packet(cx, pos)?, previous))
+                })
+                .map(|(i, previous)| list_row(self, cx, trace, i, previous))
                 .collect();
             self.rows_key = Some(key);
         }
@@ -299,6 +378,7 @@ impl PacketsPane {
                 .byte_cursor
                 .min(view.decoded.data.len().saturating_sub(1));
         }
+        self.reveal_found();
         let shown = self.visible_details().len();
         self.detail_selected = self.detail_selected.min(shown.saturating_sub(1));
     }
@@ -377,6 +457,11 @@ impl PacketsPane {
         }
     }
 
+    /// Selects the last row (a live capture's tail).
+    pub fn select_last(&mut self, cx: &Ctx) {
+        self.move_list(cx, isize::MAX / 2);
+    }
+
     fn move_list(&mut self, cx: &Ctx, delta: isize) {
         let pos = step(self.selected_pos(), delta, self.list_len(cx));
         if let Some(packet) = self.list_packet(cx, pos) {
@@ -433,8 +518,11 @@ impl PacketsPane {
                         self.toggle_detail(action)
                     }
                     Action::Find => {
+                        // The current filter selected: typing replaces it.
                         let input = self.filter_text.clone().unwrap_or_default();
-                        cx.post(Msg::OpenPrompt(Prompt::new(PromptKind::Filter, input)));
+                        let mut prompt = Prompt::selected(PromptKind::Filter, input);
+                        prompt.filter_error = super::filter_bar::compile(&prompt.input).err();
+                        cx.post(Msg::OpenPrompt(prompt));
                     }
                     _ => return Handled::Ignored,
                 }
@@ -487,12 +575,41 @@ impl PacketsPane {
             return;
         };
         let selected_conv = trace.store.entry(self.selected).map(|e| e.conversation);
+        let marks = trace.marks().snapshot();
         let narrow = list_area.width < 110;
+        let text_of = |r: &'_ ListRow, c: Col| -> String {
+            match c {
+                Col::Builtin(0) if marks.contains(r.index) => format!("{MARK}{}", r.cells[0]),
+                Col::Builtin(i) => r.cells[i].clone(),
+                Col::Custom(i) => r.extra.get(i).cloned().unwrap_or_default(),
+            }
+        };
+        let widest = |c: Col| -> u16 {
+            self.rows
+                .iter()
+                .map(|r| text_of(r, c).chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(usize::from(u16::MAX)) as u16
+        };
+        let (cols, col_widths) = column_layout::layout(
+            self.columns.shown(narrow),
+            widest,
+            |c| self.columns.header(c, narrow),
+            list_area.width,
+            narrow,
+            crate::ui::time_format::width(self.time_format),
+        );
+        let header: Vec<&str> = cols
+            .iter()
+            .map(|&c| self.columns.header(c, narrow))
+            .collect();
         let rows: Vec<Row<'_>> = self
             .rows
             .iter()
             .map(|r| {
-                let mut style = r.style;
+                let marked = marks.contains(r.index);
+                let mut style = if marked { marked_style() } else { r.style };
                 if r.index == self.selected {
                     style = style.add_modifier(Modifier::REVERSED);
                 } else if Some(r.conversation) == selected_conv
@@ -500,49 +617,16 @@ impl PacketsPane {
                 {
                     style = style.add_modifier(Modifier::UNDERLINED);
                 }
-                let shown: &[usize] = if narrow {
-                    &[0, 2, 3, 4, 6]
-                } else {
-                    &[0, 1, 2, 3, 4, 5, 6]
-                };
-                Row::new(shown.iter().map(|&c| Cell::from(r.cells[c].as_str()))).style(style)
+                Row::new(
+                    cols.iter()
+                        .zip(&col_widths)
+                        .map(|(&c, &w)| Cell::from(column_layout::fit(&text_of(r, c), w))),
+                )
+                .style(style)
             })
             .collect();
-        // Narrow terminals (under 110 columns) drop Time and Length to keep Info readable.
-        let (widths, header): (Vec<Constraint>, Vec<&str>) = if narrow {
-            (
-                vec![
-                    Constraint::Length(5),
-                    Constraint::Length(15),
-                    Constraint::Length(15),
-                    Constraint::Length(6),
-                    Constraint::Min(10),
-                ],
-                vec!["No.", "Source", "Destination", "Proto", "Info"],
-            )
-        } else {
-            (
-                vec![
-                    Constraint::Length(7),
-                    Constraint::Length(11),
-                    Constraint::Length(16),
-                    Constraint::Length(16),
-                    Constraint::Length(8),
-                    Constraint::Length(6),
-                    Constraint::Min(10),
-                ],
-                vec![
-                    "No.",
-                    "Time",
-                    "Source",
-                    "Destination",
-                    "Protocol",
-                    "Length",
-                    "Info",
-                ],
-            )
-        };
-        let title = match &self.filter {
+        let widths: Vec<Constraint> = col_widths.iter().map(|&w| Constraint::Length(w)).collect();
+        let mut title = match &self.filter {
             Some(f) => format!(
                 "Packets: {} of {} match \"{}\" (/: edit filter)",
                 f.matches.len(),
@@ -551,6 +635,9 @@ impl PacketsPane {
             ),
             None => "Packets (/: filter)".to_string(),
         };
+        if !marks.is_empty() {
+            title.push_str(&format!(" · {} marked", marks.len()));
+        }
         let table = Table::new(rows, widths)
             .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
             .block(block(&title, self.focus == Pane::List));
@@ -565,6 +652,11 @@ impl PacketsPane {
             .detail_selected
             .saturating_sub(detail_height.saturating_sub(1));
         self.detail_first = first;
+        let found_line = self
+            .found_line()
+            .and_then(|i| self.details.as_ref()?.lines.get(i))
+            .map(|l| l as *const details::Line);
+        let found_bytes = self.found_bytes();
         let lines = self.visible_details();
         if lines.is_empty() {
             return;
@@ -589,6 +681,9 @@ impl PacketsPane {
                 } else {
                     Style::default()
                 };
+                if Some(*l as *const details::Line) == found_line {
+                    style = style.patch(found_style());
+                }
                 if i == self.detail_selected && focus == Pane::Details {
                     style = style.add_modifier(Modifier::REVERSED);
                 }
@@ -621,6 +716,9 @@ impl PacketsPane {
         let cursor = (focus == Pane::Bytes).then_some(self.byte_cursor);
         let style_of = |at: usize| {
             let mut st = Style::default();
+            if found_bytes.contains(&at) {
+                st = found_style();
+            }
             if hl.contains(&at) {
                 st = st.add_modifier(Modifier::REVERSED);
             }

@@ -28,6 +28,16 @@ pub enum PromptKind {
     /// A directory for every body the network tab lists (these
     /// transactions).
     ExportAll(std::sync::Arc<Vec<u32>>),
+    /// Find packet (Ctrl-F) with what it looks for.
+    Find(crate::ui::find::FindMode),
+    /// Go to packet (Ctrl-G): a frame number.
+    GoTo,
+    /// Save packets (`w`): a capture file name.
+    Save(Box<crate::ui::save::SaveTarget>),
+    /// A field whose column to add (`+`), or a hidden column to show.
+    AddColumn,
+    /// A column to hide (`-`).
+    HideColumn,
 }
 
 /// An open prompt.
@@ -41,28 +51,94 @@ pub struct Prompt {
     pub filter_error: Option<FilterError>,
     /// Position in the filter history while walking it with Up/Down.
     pub history: Option<usize>,
+    /// The cursor in `input` (characters); see [`crate::ui::line_edit`].
+    pub cursor: usize,
+    /// The whole input is selected: typing replaces it.
+    pub selected: bool,
+    /// The Tab completion dropdown, when open.
+    pub completion: Option<crate::ui::completion::Completion>,
 }
 
 impl Prompt {
     pub fn new(kind: PromptKind, input: String) -> Prompt {
         Prompt {
             kind,
+            cursor: input.chars().count(),
             input,
             error: None,
             filter_error: None,
             history: None,
+            selected: false,
+            completion: None,
+        }
+    }
+
+    /// A prompt whose `input` is all selected, so typing replaces it.
+    pub fn selected(kind: PromptKind, input: String) -> Prompt {
+        Prompt {
+            selected: !input.is_empty(),
+            ..Prompt::new(kind, input)
         }
     }
 
     /// The label before the input.
     pub fn label(&self) -> &'static str {
+        use crate::ui::find::FindMode as F;
         match self.kind {
             PromptKind::Export(_) => "Export as (in the current directory): ",
             PromptKind::Search => "Search: ",
             PromptKind::Filter => "Filter: ",
             PromptKind::KeyLog => "TLS key log file: ",
             PromptKind::ExportAll(_) => "Export every listed body into the directory: ",
+            PromptKind::Find(F::DisplayFilter) => "Find [display filter] (Tab: type): ",
+            PromptKind::Find(F::HexBytes) => "Find [hex value] (Tab: type): ",
+            PromptKind::Find(F::StringInBytes) => "Find [string in packet bytes] (Tab: type): ",
+            PromptKind::Find(F::StringInDetails) => "Find [string in packet details] (Tab: type): ",
+            PromptKind::Find(F::StringInList) => "Find [string in packet list] (Tab: type): ",
+            PromptKind::GoTo => "Go to packet: ",
+            PromptKind::Save(ref t) => t.scope.label(),
+            PromptKind::AddColumn => "Add column (a field; Tab completes): ",
+            PromptKind::HideColumn => "Hide column: ",
         }
+    }
+
+    /// Whether the input is a display filter (its background shows whether it compiles).
+    pub fn is_filter(&self) -> bool {
+        matches!(
+            self.kind,
+            PromptKind::Filter | PromptKind::Find(crate::ui::find::FindMode::DisplayFilter)
+        )
+    }
+
+    /// Applies an editing key to the input; see [`crate::ui::line_edit`].
+    pub fn edit(&mut self, key: &crossterm::event::KeyEvent) -> crate::ui::line_edit::Edit {
+        self.with_line(|l| l.key(key))
+    }
+
+    /// Inserts pasted text at the cursor.
+    pub fn paste(&mut self, text: &str) -> crate::ui::line_edit::Edit {
+        self.with_line(|l| l.insert(text))
+    }
+
+    /// Replaces the input, the cursor at its end.
+    pub fn set_input(&mut self, text: String) {
+        self.cursor = text.chars().count();
+        self.input = text;
+        self.selected = false;
+    }
+
+    fn with_line<T>(&mut self, f: impl FnOnce(&mut crate::ui::line_edit::LineEdit) -> T) -> T {
+        let len = self.input.chars().count();
+        let mut line = crate::ui::line_edit::LineEdit {
+            text: std::mem::take(&mut self.input),
+            cursor: self.cursor.min(len),
+            selected: self.selected,
+        };
+        let out = f(&mut line);
+        self.input = line.text;
+        self.cursor = line.cursor;
+        self.selected = line.selected;
+        out
     }
 }
 

@@ -99,26 +99,68 @@ fn draw_prompt(frame: &mut Frame<'_>, area: Rect, app: &App) {
             Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
         )));
     }
-    // Show the end of a long input.
     let label = prompt.label();
     let room = usize::from(area.width)
         .saturating_sub(label.chars().count() + 3)
         .max(1);
-    let input = sanitize(&prompt.input);
-    let skip = input.chars().count().saturating_sub(room);
-    let shown: String = input.chars().skip(skip).collect();
-    lines.push(Line::from(vec![
-        Span::styled(
-            format!(" {label}"),
-            Style::default().add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(shown),
-        Span::styled("█", Style::default().add_modifier(Modifier::SLOW_BLINK)),
-    ]));
+    let input: Vec<char> = sanitize(&prompt.input).chars().collect();
+    let cursor = prompt.cursor.min(input.len());
+    // Scrolled so the cursor shows.
+    let skip = (cursor + 1).saturating_sub(room);
+    let text = |r: std::ops::Range<usize>| -> String {
+        input
+            .get(r.start.min(input.len())..r.end.min(input.len()))
+            .map(|c| c.iter().collect())
+            .unwrap_or_default()
+    };
+    let end = (skip + room).min(input.len());
+    let style = input_style(prompt, app.cx.theme);
+    let cursor_style = style.add_modifier(Modifier::REVERSED);
+    let mut spans = vec![Span::styled(
+        format!(" {label}"),
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
+    if prompt.selected {
+        spans.push(Span::styled(text(skip..end), cursor_style));
+        spans.push(Span::styled(" ", style));
+    } else {
+        spans.push(Span::styled(text(skip..cursor), style));
+        let at = input.get(cursor).map_or(" ".to_string(), char::to_string);
+        spans.push(Span::styled(at, cursor_style));
+        spans.push(Span::styled(text(cursor + 1..end), style));
+    }
+    lines.push(Line::from(spans));
     if let Some(e) = &prompt.filter_error {
         lines.extend(filter_bar::error_lines(e, label.chars().count() + 1, skip));
     }
+    let input_row = Rect::new(
+        area.x,
+        area.y + u16::from(prompt.error.is_some()),
+        area.width,
+        1,
+    );
     frame.render_widget(Paragraph::new(lines), area);
+    // The terminal's own cursor too, where the next character goes.
+    let at = 1 + label.chars().count() + cursor.saturating_sub(skip);
+    frame.set_cursor_position((input_row.x + at as u16, input_row.y));
+    if let Some(c) = &prompt.completion {
+        let column =
+            area.x + 1 + label.chars().count() as u16 + c.start.saturating_sub(skip) as u16;
+        super::completion::draw(frame, frame.area(), input_row, column, c);
+    }
+}
+
+/// The input's colours: a display filter's background says, as termshark's
+/// does, whether it compiles (green) or not (red) while it is typed.
+fn input_style(prompt: &Prompt, theme: crate::config::Theme) -> Style {
+    if !prompt.is_filter() || prompt.input.trim().is_empty() || theme == crate::config::Theme::None
+    {
+        return Style::default();
+    }
+    match prompt.filter_error {
+        None => Style::default().fg(Color::Black).bg(Color::Green),
+        Some(_) => Style::default().fg(Color::White).bg(Color::Red),
+    }
 }
 
 fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
@@ -133,8 +175,16 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
         (_, Some(e)) => format!(" error: {}", sanitize(e)),
         (Some(t), None) => {
             // The message first: on a narrow screen the end is cut off.
+            // The capture's damage stays said once the message is gone.
+            let damage = match (&t.error, &t.warning) {
+                (Some(e), _) => Some(format!("capture damaged: {e}")),
+                (None, Some(w)) => Some(format!("warning: {w}")),
+                _ => None,
+            };
             let message = if app.status.is_empty() {
-                String::new()
+                damage
+                    .map(|d| format!(" {} │", sanitize(&d)))
+                    .unwrap_or_default()
             } else {
                 format!(" {} │", sanitize(&app.status))
             };
@@ -142,6 +192,7 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 .file_name()
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_else(|| cx.name.as_str().into());
+            let live = cx.live.as_ref().map(|l| l.status()).unwrap_or_default();
             let loading = if cx.loading {
                 let p = cx.progress;
                 let pct = (p.bytes_read * 100).checked_div(p.bytes_total).unwrap_or(0);
@@ -150,7 +201,7 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 String::new()
             };
             format!(
-                "{message}{jobs}{loading} {} │ {} packets │ {} TCP / {} UDP streams │ ? help  q quit",
+                "{message}{jobs}{loading}{live} {} │ {} packets │ {} TCP / {} UDP streams │ ? help  q quit",
                 sanitize(&name),
                 t.store.len(),
                 t.conversations.tcp_count(),

@@ -17,7 +17,11 @@ pub struct Guard {
 }
 
 fn leave() {
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::DisableMouseCapture,
+        crossterm::event::DisableBracketedPaste
+    );
     ratatui::restore();
 }
 
@@ -38,7 +42,13 @@ impl Guard {
                 report(info);
             }
         }));
-        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+        // Bracketed paste: a pasted filter arrives as one event, its
+        // newlines not taken for Enter.
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            crossterm::event::EnableMouseCapture,
+            crossterm::event::EnableBracketedPaste
+        );
         Ok(Guard {
             terminal,
             stop: Arc::new(AtomicBool::new(false)),

@@ -103,6 +103,7 @@ fn connection(req: &[u8], resp: &[u8]) -> Trace {
 mod escapes;
 mod event_loop;
 mod http;
+mod navigation;
 mod network;
 mod packets;
 mod screens;

@@ -55,6 +55,7 @@ impl App {
                 }
                 true
             }
+            LoadEvent::Live(ev) => self.on_live(ev),
             LoadEvent::Done(Err(e)) => {
                 self.load_finished();
                 self.cx.load_error = Some(e.to_string());
@@ -64,13 +65,19 @@ impl App {
     }
 
     fn load_finished(&mut self) {
+        self.live_ended();
         self.cx.loading = false;
         self.loader_running = false;
     }
 
     /// Shows `trace` (a preview, then the whole file).
     pub(super) fn install_trace(&mut self, trace: Arc<Session>) {
-        let replaced = self.cx.trace.replace(trace).is_some();
+        let old = self.cx.trace.replace(Arc::clone(&trace));
+        // Marks made on the preview stay (both number packets alike).
+        if let Some(old) = &old {
+            trace.marks().copy_from(old.marks());
+        }
+        let replaced = old.is_some();
         // The endings of the trace before are of no use.
         self.cx.jobs.cancel(JobKind::Endings);
         self.conversations.reset(&self.cx);

@@ -6,26 +6,76 @@ use super::*;
 use crate::ui::filter_bar::{self, ActiveFilter};
 use crate::ui::jobs::{JobKind, Output};
 use crate::ui::keymap::PromptAction;
+use crate::ui::line_edit::Edit;
 use crate::ui::prompt::PromptKind;
-use crossterm::event::{KeyCode, KeyModifiers};
+use crate::ui::save;
+use crossterm::event::KeyCode;
 
 impl App {
     pub(super) fn on_prompt_key(&mut self, key: KeyEvent) -> bool {
         let Some(prompt) = self.prompt.as_mut() else {
             return false;
         };
-        match keymap::lookup(keymap::PROMPT_BINDINGS, &key) {
+        // Tab: the find prompt's kind; the filter's completion.
+        if matches!(key.code, KeyCode::Tab | KeyCode::BackTab) {
+            let forward = key.code == KeyCode::Tab;
+            return match prompt.kind {
+                PromptKind::Find(mode) => {
+                    prompt.kind = PromptKind::Find(mode.cycle(forward));
+                    prompt.error = None;
+                    super::navigation::check_find(prompt);
+                    true
+                }
+                PromptKind::Filter | PromptKind::AddColumn => {
+                    crate::ui::completion::complete(prompt, forward)
+                }
+                PromptKind::Save(ref mut target) => {
+                    let input = self.cx.trace().map(|t| t.store.capture().format());
+                    let old = input.map(|f| save::suggest_name(&self.cx.name, target.scope, f));
+                    target.scope = target.scope.cycle(forward);
+                    target.replace = None;
+                    prompt.error = None;
+                    // A suggested name follows the scope; a typed one stays.
+                    if let (Some(old), Some(f)) = (old, input) {
+                        if prompt.input == old {
+                            let new = save::suggest_name(&self.cx.name, target.scope, f);
+                            prompt.set_input(new);
+                        }
+                    }
+                    true
+                }
+                _ => false,
+            };
+        }
+        let action = keymap::lookup(keymap::PROMPT_BINDINGS, &key);
+        // A completion dropdown takes Enter (pick), Esc (close), Up/Down (choose).
+        if prompt.completion.is_some() {
+            match action {
+                Some(PromptAction::Confirm) => return crate::ui::completion::accept(prompt),
+                Some(PromptAction::Cancel) if key.code == KeyCode::Esc => {
+                    prompt.completion = None;
+                    return true;
+                }
+                Some(PromptAction::HistoryBack) => {
+                    return crate::ui::completion::complete(prompt, false)
+                }
+                Some(PromptAction::HistoryForward) => {
+                    return crate::ui::completion::complete(prompt, true)
+                }
+                _ => {}
+            }
+        }
+        match action {
             Some(PromptAction::Cancel) => {
                 self.status = match prompt.kind {
                     PromptKind::Export(_) | PromptKind::ExportAll(_) => "export cancelled".into(),
-                    PromptKind::Search | PromptKind::Filter | PromptKind::KeyLog => String::new(),
+                    _ => String::new(),
                 };
                 self.prompt = None;
             }
             Some(PromptAction::Delete) => {
-                prompt.input.pop();
-                prompt.error = None;
-                check_filter(prompt);
+                prompt.edit(&key);
+                edited(prompt);
             }
             Some(action @ (PromptAction::HistoryBack | PromptAction::HistoryForward)) => {
                 if !matches!(prompt.kind, PromptKind::Filter) {
@@ -39,21 +89,29 @@ impl App {
                     _ => None,
                 };
                 prompt.history = next;
-                prompt.input = next
-                    .and_then(|i| self.filter_history.get(i).cloned())
-                    .unwrap_or_default();
-                check_filter(prompt);
+                prompt.set_input(
+                    next.and_then(|i| self.filter_history.get(i).cloned())
+                        .unwrap_or_default(),
+                );
+                edited(prompt);
             }
             Some(PromptAction::Confirm) => self.submit_prompt(),
-            None => match key.code {
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    prompt.input.push(c);
-                    prompt.error = None;
-                    check_filter(prompt);
-                }
-                _ => return false,
+            None => match prompt.edit(&key) {
+                Edit::Changed => edited(prompt),
+                Edit::Moved => prompt.completion = None,
+                Edit::Ignored => return false,
             },
         }
+        true
+    }
+
+    /// Pasted text goes into an open prompt at its cursor.
+    pub(super) fn on_paste(&mut self, text: &str) -> bool {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return false;
+        };
+        prompt.paste(text);
+        edited(prompt);
         true
     }
 
@@ -63,10 +121,10 @@ impl App {
         };
         match prompt.kind {
             PromptKind::Search => self.status = self.follow.search(&prompt.input),
-            PromptKind::Filter => {
-                if let Err(e) = self.apply_filter(&prompt.input) {
+            PromptKind::Find(mode) => {
+                if let Err(e) = self.start_find(mode, &prompt.input, true) {
                     self.prompt = Some(Prompt {
-                        filter_error: Some(e),
+                        error: Some(e),
                         ..prompt
                     });
                 }
@@ -92,6 +150,49 @@ impl App {
                     })))
                 });
             }
+            PromptKind::Save(_) => self.start_save(prompt),
+            PromptKind::AddColumn | PromptKind::HideColumn => {
+                let columns = &mut self.packets.columns;
+                let done = if matches!(prompt.kind, PromptKind::AddColumn) {
+                    columns.add(&prompt.input)
+                } else {
+                    columns.hide(&prompt.input)
+                };
+                match done {
+                    Ok(message) => {
+                        self.packets.columns_generation += 1;
+                        self.status = message;
+                    }
+                    Err(e) => {
+                        self.prompt = Some(Prompt {
+                            error: Some(e),
+                            ..prompt
+                        })
+                    }
+                }
+            }
+            PromptKind::GoTo => {
+                if let Err(e) = self.go_to(&prompt.input) {
+                    self.prompt = Some(Prompt {
+                        error: Some(e),
+                        ..prompt
+                    });
+                }
+            }
+            PromptKind::Filter => match self.apply_filter(&prompt.input) {
+                // Applied from the conversations: the packets it selects show.
+                Ok(()) => {
+                    if self.view == View::Conversations {
+                        self.view = View::Packets;
+                    }
+                }
+                Err(e) => {
+                    self.prompt = Some(Prompt {
+                        filter_error: Some(e),
+                        ..prompt
+                    })
+                }
+            },
             PromptKind::Export(_) => {
                 let dir = self.cx.export_dir.clone();
                 self.status = "writing the export …".into();
@@ -141,9 +242,14 @@ impl App {
     }
 }
 
-/// Compiles a filter prompt's input as it is typed, to show the error.
-fn check_filter(prompt: &mut Prompt) {
-    if matches!(prompt.kind, PromptKind::Filter) {
-        prompt.filter_error = filter_bar::compile(&prompt.input).err();
+/// After the input changed: the last error and the dropdown go, and the
+/// filter is compiled again to show whether it is valid.
+fn edited(prompt: &mut Prompt) {
+    prompt.error = None;
+    prompt.completion = None;
+    match prompt.kind {
+        PromptKind::Filter => prompt.filter_error = filter_bar::compile(&prompt.input).err(),
+        PromptKind::Find(_) => super::navigation::check_find(prompt),
+        _ => {}
     }
 }

@@ -71,6 +71,9 @@ impl App {
             Output::Export(Err(prompt)) => self.prompt = Some(prompt),
             Output::KeyLog(Ok((session, message))) => self.key_log_loaded(session, message),
             Output::KeyLog(Err(prompt)) => self.prompt = Some(prompt),
+            Output::Find(found, what) => self.found(found, what),
+            Output::Save(Ok(message)) => self.status = message,
+            Output::Save(Err(prompt)) => self.prompt = Some(prompt),
             Output::Journeys(rows, session) => {
                 self.network.install(rows, session);
                 self.network

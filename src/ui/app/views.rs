@@ -32,6 +32,13 @@ impl App {
     /// open: the selected conversation in the conversations list, otherwise
     /// the selected packet's, if it is TCP.
     pub(super) fn target_conversation(&mut self) -> Option<u32> {
+        self.target_of(false)
+    }
+
+    /// [`App::target_conversation`], a UDP conversation too when `udp`
+    /// (follow shows UDP streams, as Wireshark's Follow UDP Stream).
+    fn target_of(&mut self, udp: bool) -> Option<u32> {
+        let wanted = |p: Protocol| p == Protocol::Tcp || udp && p == Protocol::Udp;
         let Some(trace) = self.cx.trace.clone() else {
             self.status = "still loading: no packets yet".into();
             return None;
@@ -40,7 +47,7 @@ impl App {
             let index = self.conversations.current(&self.cx)?;
             let c = trace.conversations.get(index)?;
             self.packets.select(&self.cx, c.first_packet as usize);
-            if c.protocol != Protocol::Tcp {
+            if !wanted(c.protocol) {
                 self.status = "not a TCP conversation".into();
                 return None;
             }
@@ -51,10 +58,11 @@ impl App {
             .store
             .entry(selected)
             .and_then(|e| Some((e.conversation, trace.conversations.get(e.conversation)?)))
-            .filter(|(_, c)| c.protocol == Protocol::Tcp)
+            .filter(|(_, c)| wanted(c.protocol))
             .map(|(i, _)| i);
         if found.is_none() {
-            self.status = format!("frame {} is not part of a TCP stream", selected + 1);
+            let what = if udp { "a TCP or UDP" } else { "a TCP" };
+            self.status = format!("frame {} is not part of {what} stream", selected + 1);
         }
         found
     }
@@ -97,7 +105,7 @@ impl App {
     }
 
     pub(super) fn open_follow(&mut self) {
-        if let Some(conv) = self.target_conversation() {
+        if let Some(conv) = self.target_of(true) {
             self.follow.open(&self.cx, conv);
             self.view = View::Follow;
         }

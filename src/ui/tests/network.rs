@@ -13,7 +13,7 @@ fn keepalive() -> App {
 fn network_tab_lists_every_transaction_with_a_waterfall() {
     for (w, h) in [(80, 24), (200, 50)] {
         let mut app = keepalive();
-        key(&mut app, KeyCode::Char('w'));
+        key(&mut app, KeyCode::Char('W'));
         assert_eq!(app.view, View::Network);
         let s = screen(&mut app, w, h);
         for uri in ["/index.html", "/style.css", "/data.json"] {
@@ -31,7 +31,7 @@ fn network_tab_lists_every_transaction_with_a_waterfall() {
 #[test]
 fn the_waterfall_shares_one_time_axis() {
     let mut app = keepalive();
-    key(&mut app, KeyCode::Char('w'));
+    key(&mut app, KeyCode::Char('W'));
     let s = screen(&mut app, 200, 50);
     // The first request's bar starts at the left edge (its DNS lookup opens
     // the capture); the last one's starts to the right of the first's start.
@@ -46,7 +46,7 @@ fn the_waterfall_shares_one_time_axis() {
 #[test]
 fn sorting_and_enter_open_the_transaction() {
     let mut app = keepalive();
-    key(&mut app, KeyCode::Char('w'));
+    key(&mut app, KeyCode::Char('W'));
     // By size, largest first: index.html (11088 bytes) stays on top, then
     // style.css (1528), data.json (933).
     keys(&mut app, "ss");
@@ -68,7 +68,7 @@ fn sorting_and_enter_open_the_transaction() {
 #[test]
 fn a_display_filter_keeps_the_transactions_it_touches() {
     let mut app = keepalive();
-    key(&mut app, KeyCode::Char('w'));
+    key(&mut app, KeyCode::Char('W'));
     key(&mut app, KeyCode::Char('/'));
     keys(&mut app, "http.request.uri == \"/style.css\"");
     key(&mut app, KeyCode::Enter);
@@ -110,7 +110,7 @@ fn e_exports_the_selected_body_and_capital_e_every_listed_one() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut app = keepalive();
     app.cx.export_dir = tmp.path().to_path_buf();
-    key(&mut app, KeyCode::Char('w'));
+    key(&mut app, KeyCode::Char('W'));
     // e: the first row's body, under the name the prompt suggests.
     key(&mut app, KeyCode::Char('e'));
     let s = screen(&mut app, 120, 30);
