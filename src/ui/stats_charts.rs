@@ -226,3 +226,71 @@ mod tests {
         assert!(shown.is_empty() && ys[0] < ys[1]);
     }
 }
+
+/// `counts` (one per interval) regrouped into `cells` sums, each cell the
+/// same number of intervals but the last (one cell per interval when there
+/// are fewer).
+pub fn regroup(counts: &[u64], cells: usize) -> Vec<u64> {
+    if cells == 0 || counts.is_empty() {
+        return Vec::new();
+    }
+    let per = counts.len().div_ceil(cells);
+    counts
+        .chunks(per)
+        .map(|c| c.iter().fold(0u64, |a, &b| a.saturating_add(b)))
+        .collect()
+}
+
+/// The whole capture's packets per second as a sparkline, with the part the
+/// zoomed chart below shows named in the title.
+pub fn draw_sparkline(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    counts: &[u64],
+    interval_us: u64,
+    zoom: &Zoom,
+) {
+    use ratatui::widgets::Sparkline;
+    let width = usize::from(area.width.saturating_sub(2));
+    let cells = regroup(counts, width);
+    let per_cell = counts.len().div_ceil(width.max(1)).max(1) as u64;
+    let cell_s = (interval_us.saturating_mul(per_cell)) as f64 / 1e6;
+    let peak = cells.iter().copied().max().unwrap_or(0);
+    let rate = if cell_s > 0.0 {
+        peak as f64 / cell_s
+    } else {
+        0.0
+    };
+    let shown = if zoom.is_whole() {
+        String::new()
+    } else {
+        let total = counts.len() as f64 * interval_us as f64 / 1e6;
+        let w = zoom.window([0.0, total]);
+        format!(", chart shows {:.3}–{:.3} s", w[0], w[1])
+    };
+    let title = format!("Packets/s over the capture: peak {rate:.0}/s{shown}");
+    frame.render_widget(
+        Sparkline::default()
+            .block(block(&title, false))
+            .data(&cells),
+        area,
+    );
+}
+
+#[cfg(test)]
+mod sparkline_tests {
+    use super::*;
+
+    #[test]
+    fn regrouping_keeps_every_packet() {
+        let counts: Vec<u64> = (0..1000).collect();
+        for cells in [1, 7, 80, 999, 1000, 5000] {
+            let g = regroup(&counts, cells);
+            assert!(g.len() <= cells.max(1), "{cells}");
+            assert_eq!(g.iter().sum::<u64>(), counts.iter().sum::<u64>(), "{cells}");
+        }
+        assert!(regroup(&[], 10).is_empty());
+        assert!(regroup(&[1, 2], 0).is_empty());
+        assert_eq!(regroup(&[u64::MAX, 1], 1), [u64::MAX]);
+    }
+}

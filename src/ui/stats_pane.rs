@@ -25,7 +25,9 @@ use crate::stats::tcp_graph::{self, TcpGraph};
 use crate::stats::Selection;
 use crate::text::sanitize;
 use crate::ui::keymap::Action;
-use crate::ui::stats_charts::{axis_labels, draw_rtt, draw_throughput, zoomed, Zoom};
+use crate::ui::stats_charts::{
+    axis_labels, draw_rtt, draw_sparkline, draw_throughput, zoomed, Zoom,
+};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::symbols::Marker;
@@ -418,6 +420,21 @@ pub fn draw_io(frame: &mut Frame<'_>, area: Rect, io: Option<&IoStat>, zoom: &Zo
             area,
         );
         return;
+    };
+    // The whole capture as a sparkline above the (zoomable) chart.
+    let area = if area.height >= 12 {
+        let [top, rest] =
+            ratatui::layout::Layout::vertical([Constraint::Length(3), Constraint::Min(8)])
+                .areas(area);
+        let counts: Vec<u64> = io
+            .rows
+            .iter()
+            .map(|cells| cells.first().map_or(0, |c| c.frames))
+            .collect();
+        draw_sparkline(frame, top, &counts, io.interval_us, zoom);
+        rest
+    } else {
+        area
     };
     let points: Vec<(f64, f64)> = io
         .rows
