@@ -85,6 +85,8 @@ pub struct Interface {
     pub ts_units_per_sec: u64,
     /// Name from the `if_name` option, if any.
     pub name: Option<String>,
+    /// Description from the `if_description` option, if any.
+    pub description: Option<String>,
 }
 
 /// What a record is.

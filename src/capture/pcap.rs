@@ -53,6 +53,7 @@ impl<'a> PcapReader<'a> {
                 snaplen: header.snaplen,
                 ts_units_per_sec: if nanos { 1_000_000_000 } else { 1_000_000 },
                 name: None,
+                description: None,
             }],
             packets: 0,
             warning: None,

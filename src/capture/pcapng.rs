@@ -29,6 +29,8 @@ const MAX_BLOCK_LEN: u32 = 16 * 1024 * 1024;
 
 const OPT_END: u16 = 0;
 const OPT_IF_NAME: u16 = 2;
+/// `if_description`: the interface's description.
+const OPT_IF_DESCRIPTION: u16 = 3;
 const OPT_IF_TSRESOL: u16 = 9;
 const OPT_IF_TSOFFSET: u16 = 14;
 
@@ -277,6 +279,7 @@ impl<'a> PcapNgReader<'a> {
         let mut units: u64 = 1_000_000;
         let mut offset_secs = 0i64;
         let mut name = None;
+        let mut description = None;
         for (code, value) in Options::new(&body[8..], be) {
             match code {
                 OPT_IF_TSRESOL if !value.is_empty() => {
@@ -302,6 +305,10 @@ impl<'a> PcapNgReader<'a> {
                     let text = String::from_utf8_lossy(value);
                     name = Some(text.trim_end_matches('\0').to_string());
                 }
+                OPT_IF_DESCRIPTION => {
+                    let text = String::from_utf8_lossy(value);
+                    description = Some(text.trim_end_matches('\0').to_string());
+                }
                 _ => {}
             }
         }
@@ -310,6 +317,7 @@ impl<'a> PcapNgReader<'a> {
             snaplen,
             ts_units_per_sec: units,
             name,
+            description,
         });
         self.ts_offsets.push(offset_secs);
         Ok(())

@@ -106,6 +106,18 @@ pub fn frame(view: &PacketView<'_>, ctx: Context) -> Node {
             0..0,
             Value::Str(Cow::Owned(iface_name.clone())),
         ));
+        let description = store
+            .interfaces()
+            .get(usize::from(iface_id))
+            .and_then(|i| i.description.clone());
+        if let Some(description) = description {
+            i.add(Node::field(
+                "frame.interface_description",
+                format!("Interface description: {description}"),
+                0..0,
+                Value::Str(Cow::Owned(description)),
+            ));
+        }
     }
     let (name, number) = encapsulation(d.link.link_type);
     f.add(Node::field(

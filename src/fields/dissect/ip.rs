@@ -326,7 +326,13 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             n.add(
                 Node::field(
                     "ipv6.flow",
-                    bitfield(w, 0x000f_ffff, 32, &format!("Flow Label: 0x{flow:05x}")),
+                    // Wireshark's field is 24 bits wide (bytes 1 to 3).
+                    bitfield(
+                        w & 0x00ff_ffff,
+                        0x000f_ffff,
+                        24,
+                        &format!("Flow Label: 0x{flow:05x}"),
+                    ),
                     at + 1..at + 4,
                     Value::Hex(flow, 5),
                 )

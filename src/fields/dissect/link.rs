@@ -267,7 +267,8 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             if l.truncated {
                 return;
             }
-            protocols.extend([if v2 { "sll2" } else { "sll" }, "ethertype"]);
+            // Wireshark names both versions "sll" in the protocol chain.
+            protocols.extend(["sll", "ethertype"]);
             let len = if v2 { 20 } else { 16 };
             let mut n = Node::field(
                 "sll",

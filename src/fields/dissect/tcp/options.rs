@@ -222,10 +222,9 @@ pub(super) fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
         if kind <= 1 {
             n.add(kind_node);
         }
+        // tshark goes on past an End of Option List: each padding byte after
+        // it is one more EOL option.
         items.push(n);
-        if kind == 0 {
-            break;
-        }
         pos += len;
     }
     let mut head = format!("Options: ({} bytes)", opts.len());
