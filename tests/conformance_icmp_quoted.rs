@@ -1,6 +1,7 @@
 //! The headers ICMP and ICMPv6 errors quote, as `-e` fields and in `-Y`
 //! filters, compared with tshark 4.0's output committed under
-//! `tests/fixtures/icmp_quoted/` (made by `make-fixtures.sh` there): tshark
+//! `tests/fixtures/icmp_quoted/` (made by `make-fixtures.sh` there; the
+//! capture and its `tshark -n -V` text live in `tests/fixtures/verbose/`): tshark
 //! lists the quoted IP header's fields after the outer ones (`ip.src` twice)
 //! and the quoted UDP/TCP ports as the packet's `udp.srcport`, ...
 
@@ -12,7 +13,7 @@ fn dir() -> PathBuf {
 }
 
 fn capture() -> PathBuf {
-    dir().join("icmp-port-unreachable.pcap")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/verbose/icmp-port-unreachable.pcap")
 }
 
 fn wirelens(args: &[&str]) -> String {
