@@ -18,7 +18,7 @@ const BASELINE: &[(&str, usize)] = &[
     ("http-get-sll2-no-response.pcap", 472),
     ("http-ipv6-null-linktype.pcap", 1130),
     ("http-vlan-8021q.pcap", 1587),
-    ("icmp-port-unreachable.pcap", 135),
+    ("icmp-port-unreachable.pcap", 232),
     ("pcapng-2-interfaces-dns.pcapng", 603),
     ("ppa-dns_query_response.pcapng", 168),
     ("ppa-tcp_handshake.pcapng", 288),

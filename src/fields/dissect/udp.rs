@@ -296,8 +296,9 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                     Value::Present,
                 ));
             }
-            quoted_layers(view, at, &mut n, protocols);
+            let data = quoted_layers(view, at, &mut n, protocols);
             out.push(n);
+            out.extend(data);
         }
         Transport::Icmpv6(i) => {
             protocols.push("icmpv6");
@@ -336,8 +337,9 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                     Value::Present,
                 ));
             }
-            quoted_layers(view, at, &mut n, protocols);
+            let data = quoted_layers(view, at, &mut n, protocols);
             out.push(n);
+            out.extend(data);
         }
         _ => {}
     }
@@ -354,11 +356,9 @@ fn quoted_layers(
     at: usize,
     icmp: &mut Node,
     protocols: &mut Vec<&'static str>,
-) {
+) -> Option<Node> {
     use crate::fields::quoted::{quoted, QuotedIp};
-    let Some(q) = quoted(&view.decoded) else {
-        return;
-    };
+    let q = quoted(&view.decoded)?;
     let ip_at = at + q.ip_at;
     match &q.ip {
         QuotedIp::V4(h) => {
@@ -366,10 +366,10 @@ fn quoted_layers(
             icmp.add(super::ip::ipv4_node(h, ip_at));
         }
         // The quoted IPv6 header's tree is not drawn yet (its fields are).
-        QuotedIp::V6(_) => return,
+        QuotedIp::V6(_) => return None,
     }
     let (Some((sp, dp)), 17) = (q.ports, q.proto) else {
-        return;
+        return None;
     };
     protocols.push("udp");
     let u_at = ip_at + q.ip_len;
@@ -412,5 +412,17 @@ fn quoted_layers(
             Value::UInt(2),
         ));
     }
+    let payload = tail.get(8..).unwrap_or_default();
+    let layer = (!payload.is_empty()).then(|| {
+        n.add(Node::field(
+            "udp.payload",
+            format!("UDP payload ({} bytes)", payload.len()),
+            u_at + 8..u_at + 8 + payload.len(),
+            Value::Present,
+        ));
+        protocols.push("data");
+        data(payload, u_at + 8)
+    });
     icmp.add(n);
+    layer
 }
