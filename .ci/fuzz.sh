@@ -5,7 +5,7 @@
 # only: new inputs go to a scratch folder); a crash leaves its input in
 # fuzz/artifacts/<target>/.
 #
-#   bash .ci/fuzz.sh                         # CI: 15 s per target (22 targets)
+#   bash .ci/fuzz.sh                         # CI: 15 s per target (every target)
 #   FUZZ_SECONDS=600 bash .ci/fuzz.sh http_connection   # a long campaign
 #
 # Runs on the stable toolchain: `-s none` needs no sanitizer runtime and no

@@ -146,6 +146,11 @@ impl Session {
         })
     }
 
+    /// The name map if it has been read; never blocks.
+    pub fn names_if_ready(&self) -> Option<&NameMap> {
+        self.names.get()
+    }
+
     /// The journey of every HTTP transaction (and of every TLS connection
     /// without one), building the HTTP index and the name map if needed.
     pub fn journeys(&self) -> Vec<Journey> {

@@ -61,6 +61,8 @@ pub enum JobKind {
     Find,
     /// Saving packets as a capture file (`w`).
     Save,
+    /// The names from the capture's DNS answers (the names toggle).
+    Names,
 }
 
 impl JobKind {
@@ -82,6 +84,7 @@ impl JobKind {
             JobKind::KeyLog => "decrypting with the key log",
             JobKind::Find => "finding",
             JobKind::Save => "saving packets",
+            JobKind::Names => "reading names from the captured DNS",
         }
     }
 }
@@ -90,6 +93,8 @@ impl JobKind {
 pub enum Output {
     /// The HTTP index is built (the trace keeps it).
     HttpIndex,
+    /// The name map is read (the session keeps it).
+    Names,
     /// How every conversation ended is worked out (the session keeps it).
     Endings,
     /// The conversations (indices) in this order.

@@ -39,6 +39,8 @@ pub enum Action {
     Wrap,
     /// `d`: follow both directions, the client's only, the server's only.
     Direction,
+    /// `R`: names from the capture's DNS answers in Source and Destination.
+    Names,
     /// `/`: the display filter, or the search in Follow.
     Find,
     NextMatch,
@@ -119,6 +121,8 @@ const SAVE: &str = "e: export body / stream; E: every listed body; w: save packe
 /// One help row for go to, time references and formats.
 const GOTO: &str = "go to packet; Ctrl-T: time reference; T: time format";
 const BACK: &str = "back to the packet list; ?: this help";
+/// One help row for columns and names.
+const COLUMNS: &str = "add / hide a column of any field; R: names from captured DNS";
 
 /// Every key outside a prompt.
 pub const BINDINGS: &[Binding<Action>] = &[
@@ -342,13 +346,19 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('+')],
         label: "+",
         action: Action::AddColumn,
-        help: "add a column of any field (or show one) / hide a column",
+        help: COLUMNS,
     },
     Binding {
         keys: &[plain('-')],
         label: "-",
         action: Action::HideColumn,
-        help: "add a column of any field (or show one) / hide a column",
+        help: COLUMNS,
+    },
+    Binding {
+        keys: &[plain('R')],
+        label: "R",
+        action: Action::Names,
+        help: COLUMNS,
     },
     Binding {
         keys: &[plain('m')],

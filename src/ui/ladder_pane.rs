@@ -7,11 +7,15 @@
 //! by a job when the view opens and unfolded by another job on the first
 //! unfold; [`LadderState`] merges the two according to which folds are open.
 //! [`LadderPane`] shows "building…" meanwhile. Drawing formats the visible rows only.
+//! Times are written in the packet list's time display format (`T`) and
+//! count from its time references, as Wireshark's Flow Graph does.
 
 use super::app::{movement, row_in, scroll_into_view, step, Ctx, Handled, Input, Msg};
 use super::jobs::{JobKind, Output};
 use super::keymap::Action;
+use super::packets_pane::PacketsPane;
 use super::render::{self, block};
+use super::time_format;
 use crate::flow::follow::Side;
 use crate::flow::ladder::{ladder_with_tls, Fold, Row};
 use crate::session::Session;
@@ -420,10 +424,6 @@ fn in_fold(row: &Row, f: &Fold) -> bool {
     }
 }
 
-fn secs(ns: i64) -> String {
-    crate::text::seconds(ns)
-}
-
 /// An arrow `gap` columns wide with `label` in its middle.
 fn arrow(label: &str, gap: usize, from: Side, fill: char) -> String {
     let inner = gap.saturating_sub(1);
@@ -442,18 +442,73 @@ fn arrow(label: &str, gap: usize, from: Side, fill: char) -> String {
     }
 }
 
-const MARGIN: usize = 16;
+/// The narrowest time column (the relative formats' `123.456789`).
+const TIME_WIDTH: usize = 9;
 
-/// One row of the diagram as a line `width` columns wide, with the HTTP
-/// message it starts (`note`) and the idle pause before it (`idle`).
+/// The time column's width for the list's time format.
+fn time_width(packets: &PacketsPane) -> usize {
+    TIME_WIDTH.max(usize::from(time_format::width(packets.time_format)))
+}
+
+/// Columns left of the client's lifeline: time, frame number, padding.
+fn margin(time_width: usize) -> usize {
+    time_width + 7
+}
+
+/// The first and last packet a row shows (none for a phase label).
+fn row_packets(row: &Row) -> Option<(u32, u32)> {
+    match row {
+        Row::Segment(s) => Some((s.packet, s.packet)),
+        Row::Fold(f) => Some((f.first_packet, f.last_packet)),
+        Row::Phase(_) => None,
+    }
+}
+
+/// The time cell of every row from `from` on (`count` of them), as the
+/// packet list writes its first packet: "previous displayed" is the last
+/// packet of the row above.
+fn time_cells(
+    rows: &[Row],
+    from: usize,
+    count: usize,
+    packets: &PacketsPane,
+    trace: Option<&Session>,
+) -> Vec<String> {
+    let Some(trace) = trace else {
+        return vec![String::new(); count.min(rows.len().saturating_sub(from))];
+    };
+    let mut previous = rows[..from.min(rows.len())]
+        .iter()
+        .rev()
+        .find_map(row_packets)
+        .map(|(_, last)| last as usize);
+    rows.iter()
+        .skip(from)
+        .take(count)
+        .map(|r| match row_packets(r) {
+            Some((first, last)) => {
+                let cell = packets.time_cell(&trace.store, first as usize, previous);
+                previous = Some(last as usize);
+                cell
+            }
+            None => String::new(),
+        })
+        .collect()
+}
+
+/// One row of the diagram as a line `width` columns wide, with its time
+/// cell (`time`, `time_width` wide), the HTTP message it starts (`note`)
+/// and the idle pause before it (`idle`).
 fn row_line(
     row: &Row,
     width: usize,
+    (time, time_width): (&str, usize),
     selected: bool,
     note: Option<&str>,
     idle: Option<i64>,
 ) -> Line<'static> {
-    let gap = width.saturating_sub(MARGIN + 3).max(8);
+    let margin = margin(time_width);
+    let gap = width.saturating_sub(margin + 3).max(8);
     let mut prefix = String::new();
     if let Some(ns) = idle {
         prefix.push_str(&format!(
@@ -475,7 +530,7 @@ fn row_line(
             (String::new(), mid, style)
         }
         Row::Segment(s) => {
-            let left = format!("{:>9} {:>5}", secs(s.time_ns), s.packet + 1);
+            let left = format!("{time:>time_width$} {:>5}", s.packet + 1);
             let label = format!("{prefix}{}", sanitize(&s.label()));
             let mut style = Style::default().fg(side_color(s.from));
             if !s.analysis.is_empty() {
@@ -484,7 +539,7 @@ fn row_line(
             (left, arrow(&label, gap, s.from, '─'), style)
         }
         Row::Fold(f) => {
-            let left = format!("{:>9} {:>5}", secs(f.start_ns), f.first_packet + 1);
+            let left = format!("{time:>time_width$} {:>5}", f.first_packet + 1);
             let label = format!("▸ {prefix}{}", f.label());
             let style = Style::default()
                 .fg(side_color(f.from))
@@ -499,7 +554,7 @@ fn row_line(
     // An idle pause also shows on the time axis: a dotted rail.
     let rail = if idle.is_some() { "┊" } else { "│" };
     Line::from(vec![
-        Span::raw(format!("{left:<MARGIN$}{rail}")),
+        Span::raw(format!("{left:<margin$}{rail}")),
         Span::styled(mid, style),
         Span::raw("│"),
     ])
@@ -670,7 +725,8 @@ impl LadderPane {
     }
 
     /// Draws the ladder view into `area`.
-    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+    /// Times are written as the packet list (`packets`) writes them.
+    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx, packets: &PacketsPane) {
         self.area = area;
         let Some(state) = self.state.as_mut() else {
             render::building(frame, area, cx, "Ladder", JobKind::Ladder, self.building);
@@ -695,7 +751,7 @@ impl LadderPane {
             }
         };
         self.rows_area = area;
-        draw_state(frame, area, state, note);
+        draw_state(frame, area, state, note, (packets, cx.trace()));
     }
 
     /// Where the ladder's rows are (the pane without the journey strip).
@@ -817,12 +873,19 @@ fn overlay(base: &[Span<'static>], top: &[Span<'static>]) -> Vec<Span<'static>> 
         .collect()
 }
 
-fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut LadderState, note: &str) {
+fn draw_state(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    state: &mut LadderState,
+    note: &str,
+    (packets, trace): (&PacketsPane, Option<&Session>),
+) {
     let height = usize::from(area.height.saturating_sub(3)).max(1);
     scroll_into_view(&mut state.offset, state.selected, height);
     let state = &*state;
     let width = usize::from(area.width.saturating_sub(2));
-    let gap = width.saturating_sub(MARGIN + 3).max(8);
+    let tw = time_width(packets);
+    let gap = width.saturating_sub(margin(tw) + 3).max(8);
     let names = format!(
         "{:<w$}{}",
         state.client,
@@ -831,12 +894,13 @@ fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut LadderState, note: 
     );
     let mut lines = vec![Line::from(vec![
         Span::styled(
-            format!("{:>9} {:>5} ", "time", "frame"),
+            format!("{:>tw$} {:>5} ", "time", "frame"),
             Style::default().add_modifier(Modifier::BOLD),
         ),
         Span::styled(names, Style::default().add_modifier(Modifier::BOLD)),
     ])];
     let pauses = pauses(&state.rows);
+    let times = time_cells(&state.rows, state.offset, height, packets, trace);
     lines.extend(
         state
             .rows
@@ -844,9 +908,11 @@ fn draw_state(frame: &mut Frame<'_>, area: Rect, state: &mut LadderState, note: 
             .enumerate()
             .skip(state.offset)
             .take(height)
-            .map(|(i, r)| {
+            .zip(&times)
+            .map(|((i, r), time)| {
                 let idle = pauses.get(i).copied().filter(|&p| p >= state.idle_ns);
-                row_line(r, width, i == state.selected, state.note_of(r), idle)
+                let selected = i == state.selected;
+                row_line(r, width, (time, tw), selected, state.note_of(r), idle)
             }),
     );
     let title = format!(

@@ -7,6 +7,7 @@
 
 use super::app::{movement, row_in, scroll_into_view, step, Ctx, Handled, Input, Msg};
 use super::filter_bar::ActiveFilter;
+use super::jobs::{JobKind, Output};
 use super::keymap::Action;
 use super::prompt::{Prompt, PromptKind};
 use super::render::block;
@@ -14,6 +15,7 @@ use crate::columns;
 use crate::decode::tcp_flags::TcpFlags;
 use crate::dissect as details;
 use crate::fields::PacketView;
+use crate::journey::NameMap;
 use crate::session::Session;
 use crate::store::PacketKind;
 use crate::text::{ascii_or_dot, sanitize};
@@ -85,6 +87,8 @@ struct RowsKey {
     columns: u64,
     /// The settings the colours came from.
     config: (usize, crate::config::Theme),
+    /// Names from the captured DNS shown.
+    names: bool,
 }
 
 /// The selected packet's tree and bytes.
@@ -98,6 +102,8 @@ struct Selected {
 #[derive(Default)]
 pub struct PacketsPane {
     pub focus: Pane,
+    /// `r`: names from the captured DNS in Source and Destination.
+    pub names: bool,
     /// Selected packet (0-based) and the first row shown.
     pub selected: usize,
     pub offset: usize,
@@ -205,10 +211,17 @@ fn list_row(
     trace: &Session,
     index: usize,
     previous: Option<usize>,
+    names: Option<&NameMap>,
 ) -> ListRow {
     let view = trace.packet(index);
     let mut r = columns::row(&view);
     r.time = pane.time_cell(&trace.store, index, previous);
+    if names.is_some() {
+        // As Wireshark's name resolution: the address's name as of this packet.
+        let at = index as u32;
+        r.source = crate::cli::journey::named_text(&r.source, names, at);
+        r.destination = crate::cli::journey::named_text(&r.destination, names, at);
+    }
     let mut values = Vec::new();
     let extra = pane
         .columns
@@ -263,6 +276,28 @@ fn trace_id(cx: &Ctx) -> usize {
 }
 
 impl PacketsPane {
+    /// `r`: names from the capture's DNS answers in Source and Destination,
+    /// or the addresses again; the names are read in a job the first time.
+    fn toggle_names(&mut self, cx: &Ctx) {
+        self.names = !self.names;
+        let Some(session) = cx.trace.clone() else {
+            return;
+        };
+        if !self.names {
+            cx.post(Msg::Status("addresses in Source and Destination".into()));
+            return;
+        }
+        cx.post(Msg::Status(
+            "names from the captured DNS in Source and Destination (r: addresses)".into(),
+        ));
+        if session.names_if_ready().is_none() {
+            cx.jobs.start(JobKind::Names, move |_| {
+                let _ = session.names();
+                Some(Output::Names)
+            });
+        }
+    }
+
     /// Rows of the list (the filter's matches, or every packet).
     pub fn list_len(&self, cx: &Ctx) -> usize {
         match &self.filter {
@@ -342,6 +377,11 @@ impl PacketsPane {
             return;
         };
         let http = trace.http_if_ready().is_some();
+        let names = if self.names {
+            trace.names_if_ready()
+        } else {
+            None
+        };
         let key = RowsKey {
             trace: trace_id(cx),
             filter: self.filter_generation,
@@ -351,6 +391,7 @@ impl PacketsPane {
             times: self.time_generation,
             columns: self.columns.custom.len() as u64 * 1_000_003 + self.columns_generation,
             config: (std::sync::Arc::as_ptr(&cx.config) as usize, cx.theme),
+            names: names.is_some(),
         };
         if self.rows_key != Some(key) {
             self.rows = (self.offset..(self.offset + height).min(self.list_len(cx)))
@@ -358,7 +399,7 @@ impl PacketsPane {
                     let previous = pos.checked_sub(1).and_then(|p| self.list_packet(cx, p));
                     Some((self.list_packet(cx, pos)?, previous))
                 })
-                .map(|(i, previous)| list_row(self, cx, trace, i, previous))
+                .map(|(i, previous)| list_row(self, cx, trace, i, previous, names))
                 .collect();
             self.rows_key = Some(key);
         }
@@ -524,6 +565,7 @@ impl PacketsPane {
                         prompt.filter_error = super::filter_bar::compile(&prompt.input).err();
                         cx.post(Msg::OpenPrompt(prompt));
                     }
+                    Action::Names => self.toggle_names(cx),
                     _ => return Handled::Ignored,
                 }
                 Handled::Consumed

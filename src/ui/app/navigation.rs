@@ -20,9 +20,11 @@ pub struct Navigation {
 }
 
 impl App {
-    /// The packet list's navigation keys; `false` for other actions or views.
+    /// The packet list's navigation keys; `false` for other actions or
+    /// views (the time format also cycles in the ladder, which shows it).
     pub(super) fn navigate(&mut self, action: Action) -> bool {
-        if self.view != View::Packets {
+        let ladder_time = self.view == View::Ladder && action == Action::TimeFormat;
+        if self.view != View::Packets && !ladder_time {
             return false;
         }
         let Some(trace) = self.cx.trace.clone() else {

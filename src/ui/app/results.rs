@@ -38,7 +38,7 @@ impl App {
     fn on_output(&mut self, output: Output) {
         match output {
             // The rows and the details gain their HTTP layer at the next prepare.
-            Output::HttpIndex => {}
+            Output::HttpIndex | Output::Names => {}
             Output::Endings => {}
             Output::Order(sort, order) => {
                 self.status = self.conversations.install(&self.cx, sort, order);

@@ -372,3 +372,37 @@ fn bytes_pane_highlights_the_field_and_a_click_on_a_byte_selects_it() {
     let s = screen(&mut app, 120, 60);
     assert!(s.contains("Destination Port: 80"), "{s}");
 }
+
+#[test]
+fn capital_r_toggles_names_from_the_captured_dns() {
+    let mut app = sample();
+    let s = screen(&mut app, 120, 30);
+    let syn = s
+        .lines()
+        .find(|l| l.contains("[SYN] Seq=0"))
+        .expect("the SYN row");
+    assert!(!syn.contains("www.wirelens.te"), "{syn}");
+    key(&mut app, KeyCode::Char('R'));
+    let s = screen(&mut app, 120, 30);
+    // Frame 3, the SYN to the server the DNS answer named (the column cuts
+    // the name to its width).
+    let syn = s
+        .lines()
+        .find(|l| l.contains("[SYN] Seq=0"))
+        .expect("the SYN row");
+    assert!(
+        syn.contains("10.77.0.1") && syn.contains("www.wirelens.te"),
+        "{syn}"
+    );
+    assert!(s.contains("names from the captured DNS"), "{s}");
+    key(&mut app, KeyCode::Char('R'));
+    let s = screen(&mut app, 120, 30);
+    let syn = s
+        .lines()
+        .find(|l| l.contains("[SYN] Seq=0"))
+        .expect("the SYN row");
+    assert!(
+        syn.contains("10.77.0.2") && !syn.contains("www.wirelens.te"),
+        "{syn}"
+    );
+}

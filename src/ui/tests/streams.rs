@@ -2,6 +2,7 @@
 //! (ASCII, hex, search, gaps, export) and their refusal outside TCP.
 
 use super::*;
+use crate::ui::time_format::TimeFormat;
 
 #[test]
 fn ladder_shows_handshake_data_and_teardown() {
@@ -19,7 +20,7 @@ fn ladder_shows_handshake_data_and_teardown() {
             "{s}"
         );
         // Frame 22 is inside the folded run: the fold row is selected.
-        assert!(s.contains("8 segments, 11352 bytes"), "{s}");
+        assert!(s.contains("8 segments, 11352 byte"), "{s}");
         // The teardown may be below the window at 80x24: go to the end.
         key(&mut app, KeyCode::Char('G'));
         let s = screen(&mut app, w, h);
@@ -349,4 +350,45 @@ fn ladder_annotates_http_messages_and_marks_idle_pauses() {
     assert!(paused.contains("┊"), "{paused}");
     // Only the one pause is idle.
     assert_eq!(s.matches(" idle · ").count(), 1, "{s}");
+}
+
+/// The ladder writes its times as the packet list does: `T` cycles the
+/// format in the ladder too, and a time reference shows `*REF*` there and
+/// restarts the count.
+#[test]
+fn ladder_times_follow_the_time_display_format() {
+    for (w, h) in [(80, 24), (200, 50)] {
+        // Frame 5 is a time reference (Ctrl-T).
+        let mut app = at_frame(5);
+        app.handle(Event::Key(KeyEvent::new(
+            KeyCode::Char('t'),
+            KeyModifiers::CONTROL,
+        )));
+        app.settle();
+        assert!(app.packets.time_refs.contains(&4));
+        key(&mut app, KeyCode::Char('l'));
+        assert_eq!(app.view, View::Ladder);
+        // Seconds since the previous displayed packet: the row above.
+        key(&mut app, KeyCode::Char('T'));
+        key(&mut app, KeyCode::Char('T'));
+        assert_eq!(app.packets.time_format, TimeFormat::DeltaDisplayed);
+        assert_eq!(app.view, View::Ladder);
+        let s = screen(&mut app, w, h);
+        // tshark -t dd -Y tcp.stream==0 -r textbook-visit.pcap: frame 4
+        // 0.000012, frame 6 0.000132 (from the reference, which is frame 5).
+        assert!(s.contains("   0.000000     3 │"), "{s}");
+        assert!(s.contains("   0.000012     4 │"), "{s}");
+        assert!(s.contains("      *REF*     5 │"), "{s}");
+        assert!(s.contains("   0.000132     6 │"), "{s}");
+        insta::assert_snapshot!(format!("ladder_delta_displayed_{w}x{h}"), s);
+        // UTC date and time: a wider time column.
+        for _ in 0..4 {
+            key(&mut app, KeyCode::Char('T'));
+        }
+        assert_eq!(app.packets.time_format, TimeFormat::UtcDate);
+        let s = screen(&mut app, w, h);
+        // tshark -t ud -r textbook-visit.pcap, frame 3.
+        assert!(s.contains("2026-11-25 21:08:29.487256     3 │"), "{s}");
+        insta::assert_snapshot!(format!("ladder_utc_date_{w}x{h}"), s);
+    }
 }
