@@ -11,6 +11,7 @@ mod catalog;
 pub mod columns;
 pub mod dissect;
 mod extract;
+pub mod quoted;
 pub mod tls;
 
 pub use catalog::{lookup, suggest, FieldDef, FieldId, FieldType, FIELDS};

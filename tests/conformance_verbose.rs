@@ -18,6 +18,7 @@ const BASELINE: &[(&str, usize)] = &[
     ("http-get-sll2-no-response.pcap", 477),
     ("http-ipv6-null-linktype.pcap", 1150),
     ("http-vlan-8021q.pcap", 1590),
+    ("icmp-port-unreachable.pcap", 232),
     ("pcapng-2-interfaces-dns.pcapng", 607),
     ("ppa-dns_query_response.pcapng", 168),
     ("ppa-tcp_handshake.pcapng", 288),

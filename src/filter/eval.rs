@@ -151,7 +151,11 @@ pub fn fast_values<'t>(
         F::TcpSrcport | F::TcpDstport | F::TcpPort | F::UdpSrcport | F::UdpDstport | F::UdpPort => {
             let tcp_field = matches!(field, F::TcpSrcport | F::TcpDstport | F::TcpPort);
             if tcp_field && !is_tcp || !tcp_field && !is_udp {
-                return e.kind != K::CustomBlock && !matches!(e.kind, K::Tcp | K::Udp);
+                // ICMP errors quote a UDP/TCP header: decode them.
+                return !matches!(
+                    e.kind,
+                    K::CustomBlock | K::Tcp | K::Udp | K::Icmp | K::Icmpv6
+                );
             }
             let Some((_, src, dst)) = conv() else {
                 return false;

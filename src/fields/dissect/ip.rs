@@ -121,170 +121,176 @@ fn ip_value(a: IpAddr) -> Value<'static> {
     Value::Ip(a)
 }
 
+/// The IPv4 header `header` at offset `at` of the frame as tshark's tree
+/// shows it (also the header an ICMP error quotes).
+pub fn ipv4_node(header: &etherparse::Ipv4HeaderSlice<'_>, at: usize) -> Node {
+    let b = header.slice();
+    let ihl = usize::from(header.ihl()) * 4;
+    let (src, dst) = (header.source_addr(), header.destination_addr());
+    let mut n = Node::field(
+        "ip",
+        format!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"),
+        at..at + ihl,
+        Value::Present,
+    );
+    let b0 = u64::from(b[0]);
+    n.add(
+        Node::field(
+            "ip.version",
+            bitfield(b0, 0xf0, 8, "Version: 4"),
+            at..at + 1,
+            Value::UInt(4),
+        )
+        .masked(0xf0),
+    );
+    n.add(
+        Node::field(
+            "ip.hdr_len",
+            bitfield(
+                b0,
+                0x0f,
+                8,
+                &format!("Header Length: {ihl} bytes ({})", header.ihl()),
+            ),
+            at..at + 1,
+            Value::UInt(ihl as u64),
+        )
+        .masked(0x0f),
+    );
+    n.add(dsfield(
+        DsNames {
+            label: "Differentiated Services Field",
+            field: "ip.dsfield",
+            dscp: "ip.dsfield.dscp",
+            ecn: "ip.dsfield.ecn",
+        },
+        b[1],
+        at + 1,
+        8,
+        0,
+        1,
+    ));
+    n.add(Node::field(
+        "ip.len",
+        format!("Total Length: {}", header.total_len()),
+        at + 2..at + 4,
+        Value::UInt(u64::from(header.total_len())),
+    ));
+    let id = header.identification();
+    n.add(Node::field(
+        "ip.id",
+        format!("Identification: 0x{id:04x} ({id})"),
+        at + 4..at + 6,
+        Value::Hex(u64::from(id), 4),
+    ));
+    let b6 = u64::from(b[6]);
+    let (rb, df, mf) = (b6 & 0x80 != 0, b6 & 0x40 != 0, b6 & 0x20 != 0);
+    let mut words = Vec::new();
+    if rb {
+        words.push("Reserved bit");
+    }
+    if df {
+        words.push("Don't fragment");
+    }
+    if mf {
+        words.push("More fragments");
+    }
+    let flags_text = if words.is_empty() {
+        format!("Flags: 0x{:x}", b6 >> 5)
+    } else {
+        format!("Flags: 0x{:x}, {}", b6 >> 5, words.join(", "))
+    };
+    let fl = n.add(
+        Node::field(
+            "ip.flags",
+            bitfield(b6, 0xe0, 8, &flags_text),
+            at + 6..at + 7,
+            Value::Hex(b6 >> 5, 2),
+        )
+        .masked(0xe0),
+    );
+    for (abbrev, mask, label, on) in [
+        ("ip.flags.rb", 0x80, "Reserved bit", rb),
+        ("ip.flags.df", 0x40, "Don't fragment", df),
+        ("ip.flags.mf", 0x20, "More fragments", mf),
+    ] {
+        fl.add(
+            Node::field(
+                abbrev,
+                bitfield(b6, mask, 8, &format!("{label}: {}", set(on))),
+                at + 6..at + 7,
+                Value::Bool(on),
+            )
+            .masked(mask),
+        );
+    }
+    let fo = u64::from(be16(b, 6).unwrap_or(0));
+    let offset = (fo & 0x1fff) * 8;
+    n.add(
+        Node::field(
+            "ip.frag_offset",
+            bitfield(fo, 0x1fff, 16, &format!("Fragment Offset: {offset}")),
+            at + 6..at + 8,
+            Value::UInt(offset),
+        )
+        .masked(0x1fff),
+    );
+    n.add(Node::field(
+        "ip.ttl",
+        format!("Time to Live: {}", header.ttl()),
+        at + 8..at + 9,
+        Value::UInt(u64::from(header.ttl())),
+    ));
+    let p = header.protocol().0;
+    n.add(Node::field(
+        "ip.proto",
+        format!("Protocol: {} ({p})", proto_name(p)),
+        at + 9..at + 10,
+        Value::UInt(u64::from(p)),
+    ));
+    let c = header.header_checksum();
+    n.add(Node::field(
+        "ip.checksum",
+        format!("Header Checksum: 0x{c:04x} [validation disabled]"),
+        at + 10..at + 12,
+        Value::Hex(u64::from(c), 4),
+    ));
+    n.add(Node::field(
+        "ip.checksum.status",
+        "[Header checksum status: Unverified]",
+        0..0,
+        Value::UInt(2),
+    ));
+    n.add(Node::field(
+        "ip.src",
+        format!("Source Address: {src}"),
+        at + 12..at + 16,
+        ip_value(IpAddr::V4(src)),
+    ));
+    n.add(Node::field(
+        "ip.dst",
+        format!("Destination Address: {dst}"),
+        at + 16..at + 20,
+        ip_value(IpAddr::V4(dst)),
+    ));
+    if ihl > 20 {
+        n.add(Node::field(
+            "ip.options",
+            format!("Options: ({} bytes)", ihl - 20),
+            at + 20..at + ihl,
+            Value::Present,
+        ));
+    }
+    n
+}
+
 pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'static str>) {
     let d = &view.decoded;
     let at = d.network_offset;
     match &d.network {
         Network::Ipv4 { header, .. } => {
             protocols.push("ip");
-            let b = header.slice();
-            let ihl = usize::from(header.ihl()) * 4;
-            let (src, dst) = (header.source_addr(), header.destination_addr());
-            let mut n = Node::field(
-                "ip",
-                format!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"),
-                at..at + ihl,
-                Value::Present,
-            );
-            let b0 = u64::from(b[0]);
-            n.add(
-                Node::field(
-                    "ip.version",
-                    bitfield(b0, 0xf0, 8, "Version: 4"),
-                    at..at + 1,
-                    Value::UInt(4),
-                )
-                .masked(0xf0),
-            );
-            n.add(
-                Node::field(
-                    "ip.hdr_len",
-                    bitfield(
-                        b0,
-                        0x0f,
-                        8,
-                        &format!("Header Length: {ihl} bytes ({})", header.ihl()),
-                    ),
-                    at..at + 1,
-                    Value::UInt(ihl as u64),
-                )
-                .masked(0x0f),
-            );
-            n.add(dsfield(
-                DsNames {
-                    label: "Differentiated Services Field",
-                    field: "ip.dsfield",
-                    dscp: "ip.dsfield.dscp",
-                    ecn: "ip.dsfield.ecn",
-                },
-                b[1],
-                at + 1,
-                8,
-                0,
-                1,
-            ));
-            n.add(Node::field(
-                "ip.len",
-                format!("Total Length: {}", header.total_len()),
-                at + 2..at + 4,
-                Value::UInt(u64::from(header.total_len())),
-            ));
-            let id = header.identification();
-            n.add(Node::field(
-                "ip.id",
-                format!("Identification: 0x{id:04x} ({id})"),
-                at + 4..at + 6,
-                Value::Hex(u64::from(id), 4),
-            ));
-            let b6 = u64::from(b[6]);
-            let (rb, df, mf) = (b6 & 0x80 != 0, b6 & 0x40 != 0, b6 & 0x20 != 0);
-            let mut words = Vec::new();
-            if rb {
-                words.push("Reserved bit");
-            }
-            if df {
-                words.push("Don't fragment");
-            }
-            if mf {
-                words.push("More fragments");
-            }
-            let flags_text = if words.is_empty() {
-                format!("Flags: 0x{:x}", b6 >> 5)
-            } else {
-                format!("Flags: 0x{:x}, {}", b6 >> 5, words.join(", "))
-            };
-            let fl = n.add(
-                Node::field(
-                    "ip.flags",
-                    bitfield(b6, 0xe0, 8, &flags_text),
-                    at + 6..at + 7,
-                    Value::Hex(b6 >> 5, 2),
-                )
-                .masked(0xe0),
-            );
-            for (abbrev, mask, label, on) in [
-                ("ip.flags.rb", 0x80, "Reserved bit", rb),
-                ("ip.flags.df", 0x40, "Don't fragment", df),
-                ("ip.flags.mf", 0x20, "More fragments", mf),
-            ] {
-                fl.add(
-                    Node::field(
-                        abbrev,
-                        bitfield(b6, mask, 8, &format!("{label}: {}", set(on))),
-                        at + 6..at + 7,
-                        Value::Bool(on),
-                    )
-                    .masked(mask),
-                );
-            }
-            let fo = u64::from(be16(b, 6).unwrap_or(0));
-            let offset = (fo & 0x1fff) * 8;
-            n.add(
-                Node::field(
-                    "ip.frag_offset",
-                    bitfield(fo, 0x1fff, 16, &format!("Fragment Offset: {offset}")),
-                    at + 6..at + 8,
-                    Value::UInt(offset),
-                )
-                .masked(0x1fff),
-            );
-            n.add(Node::field(
-                "ip.ttl",
-                format!("Time to Live: {}", header.ttl()),
-                at + 8..at + 9,
-                Value::UInt(u64::from(header.ttl())),
-            ));
-            let p = header.protocol().0;
-            n.add(Node::field(
-                "ip.proto",
-                format!("Protocol: {} ({p})", proto_name(p)),
-                at + 9..at + 10,
-                Value::UInt(u64::from(p)),
-            ));
-            let c = header.header_checksum();
-            n.add(Node::field(
-                "ip.checksum",
-                format!("Header Checksum: 0x{c:04x} [validation disabled]"),
-                at + 10..at + 12,
-                Value::Hex(u64::from(c), 4),
-            ));
-            n.add(Node::field(
-                "ip.checksum.status",
-                "[Header checksum status: Unverified]",
-                0..0,
-                Value::UInt(2),
-            ));
-            n.add(Node::field(
-                "ip.src",
-                format!("Source Address: {src}"),
-                at + 12..at + 16,
-                ip_value(IpAddr::V4(src)),
-            ));
-            n.add(Node::field(
-                "ip.dst",
-                format!("Destination Address: {dst}"),
-                at + 16..at + 20,
-                ip_value(IpAddr::V4(dst)),
-            ));
-            if ihl > 20 {
-                n.add(Node::field(
-                    "ip.options",
-                    format!("Options: ({} bytes)", ihl - 20),
-                    at + 20..at + ihl,
-                    Value::Present,
-                ));
-            }
-            out.push(n);
+            out.push(ipv4_node(header, at));
         }
         Network::Ipv6 {
             header, ext_len, ..

@@ -288,7 +288,17 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                     Value::UInt(u64::from(seq.swap_bytes())),
                 ));
             }
+            if matches!(t, 3 | 11) && b.len() >= 8 {
+                n.add(Node::field(
+                    "icmp.unused",
+                    format!("Unused: {}", hex(&b[4..8])),
+                    at + 4..at + 8,
+                    Value::Present,
+                ));
+            }
+            let data = quoted_layers(view, at, &mut n, protocols);
             out.push(n);
+            out.extend(data);
         }
         Transport::Icmpv6(i) => {
             protocols.push("icmpv6");
@@ -319,8 +329,100 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 at + 2..at + 4,
                 Value::Hex(u64::from(ck), 4),
             ));
+            if matches!(t, 1 | 3) && b.len() >= 8 {
+                n.add(Node::field(
+                    "icmpv6.reserved",
+                    format!("Reserved: {}", hex(&b[4..8])),
+                    at + 4..at + 8,
+                    Value::Present,
+                ));
+            }
+            let data = quoted_layers(view, at, &mut n, protocols);
             out.push(n);
+            out.extend(data);
         }
         _ => {}
     }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The IPv4 header and UDP header an ICMP error at frame offset `at`
+/// quotes, as tshark nests them under the ICMP layer.
+fn quoted_layers(
+    view: &PacketView<'_>,
+    at: usize,
+    icmp: &mut Node,
+    protocols: &mut Vec<&'static str>,
+) -> Option<Node> {
+    use crate::fields::quoted::{quoted, QuotedIp};
+    let q = quoted(&view.decoded)?;
+    let ip_at = at + q.ip_at;
+    match &q.ip {
+        QuotedIp::V4(h) => {
+            protocols.push("ip");
+            icmp.add(super::ip::ipv4_node(h, ip_at));
+        }
+        // The quoted IPv6 header's tree is not drawn yet (its fields are).
+        QuotedIp::V6(_) => return None,
+    }
+    let (Some((sp, dp)), 17) = (q.ports, q.proto) else {
+        return None;
+    };
+    protocols.push("udp");
+    let u_at = ip_at + q.ip_len;
+    let tail = view.decoded.data.get(u_at..).unwrap_or_default();
+    let mut n = Node::field(
+        "udp",
+        format!("User Datagram Protocol, Src Port: {sp}, Dst Port: {dp}"),
+        u_at..u_at + tail.len().min(8),
+        Value::Present,
+    );
+    n.add(Node::field(
+        "udp.srcport",
+        format!("Source Port: {sp}"),
+        u_at..u_at + 2,
+        Value::UInt(u64::from(sp)),
+    ));
+    n.add(Node::field(
+        "udp.dstport",
+        format!("Destination Port: {dp}"),
+        u_at + 2..u_at + 4,
+        Value::UInt(u64::from(dp)),
+    ));
+    if let (Some(len), Some(ck)) = (be16(tail, 4), be16(tail, 6)) {
+        n.add(Node::field(
+            "udp.length",
+            format!("Length: {len}"),
+            u_at + 4..u_at + 6,
+            Value::UInt(u64::from(len)),
+        ));
+        n.add(Node::field(
+            "udp.checksum",
+            format!("Checksum: 0x{ck:04x} [unverified]"),
+            u_at + 6..u_at + 8,
+            Value::Hex(u64::from(ck), 4),
+        ));
+        n.add(Node::field(
+            "udp.checksum.status",
+            "[Checksum Status: Unverified]",
+            0..0,
+            Value::UInt(2),
+        ));
+    }
+    let payload = tail.get(8..).unwrap_or_default();
+    let layer = (!payload.is_empty()).then(|| {
+        n.add(Node::field(
+            "udp.payload",
+            format!("UDP payload ({} bytes)", payload.len()),
+            u_at + 8..u_at + 8 + payload.len(),
+            Value::Present,
+        ));
+        protocols.push("data");
+        data(payload, u_at + 8)
+    });
+    icmp.add(n);
+    layer
 }
