@@ -9,6 +9,7 @@
 //! ([`crate::http`]). The CLI's
 //! `journey` command prints it; the TUI draws it as a waterfall.
 
+pub mod named;
 pub mod names;
 pub mod phases;
 

@@ -9,8 +9,9 @@ use anyhow::Result;
 use clap::Args;
 use serde_json::{json, Map, Value};
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::PathBuf;
+
+pub use crate::journey::named::{endpoint, named_endpoint, named_text};
 
 #[derive(Debug, Args)]
 pub struct JourneyArgs {
@@ -154,41 +155,6 @@ fn fit(s: &str, width: usize) -> String {
     let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
     out.push('\u{2026}');
     out
-}
-
-/// An endpoint, named from the capture's DNS when `names` is given.
-pub fn endpoint(addr: SocketAddr, names: Option<&NameMap>, packet: u32) -> String {
-    match names.and_then(|n| n.name_at(addr.ip(), packet)) {
-        Some(name) => format!("{}:{}", sanitize(name), addr.port()),
-        None => addr.to_string(),
-    }
-}
-
-/// An endpoint with its name and address both: `name (10.0.0.2:80)`, or
-/// the address alone when the capture does not name it (or `names` is off).
-pub fn named_endpoint(addr: SocketAddr, names: Option<&NameMap>, packet: u32) -> String {
-    match names.and_then(|n| n.name_at(addr.ip(), packet)) {
-        Some(name) => format!("{} ({addr})", sanitize(name)),
-        None => addr.to_string(),
-    }
-}
-
-/// A column's address text (an IP address, or an address and port) with the
-/// address replaced by its name when `names` has one as of `packet`;
-/// anything else unchanged.
-pub fn named_text(text: &str, names: Option<&NameMap>, packet: u32) -> String {
-    let Some(names) = names else {
-        return text.to_string();
-    };
-    if let Ok(ip) = text.parse::<std::net::IpAddr>() {
-        if let Some(n) = names.name_at(ip, packet) {
-            return sanitize(n).into_owned();
-        }
-    }
-    if let Ok(sa) = text.parse::<SocketAddr>() {
-        return endpoint(sa, Some(names), packet);
-    }
-    text.to_string()
 }
 
 /// A phase's details line, if it has one.

@@ -11,7 +11,6 @@ use super::keymap::Action;
 use super::render::block;
 pub use crate::flow::table::ConversationSort;
 use crate::flow::table::{order, ConversationRow};
-use crate::text::sanitize;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Paragraph, Row, Table};
@@ -187,7 +186,8 @@ impl ConversationsPane {
         }
     }
 
-    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+    /// Draws the table; `names`: the names toggle (`R`) is on.
+    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx, names: bool) {
         self.area = area;
         let Some(trace) = cx.trace() else {
             frame.render_widget(
@@ -197,6 +197,7 @@ impl ConversationsPane {
             return;
         };
         let count = trace.conversations.all().len();
+        let names = names.then(|| trace.names_if_ready()).flatten();
         // A → B and B → A (client to server, server to client) when there is room.
         let wide = area.width >= 150;
         let height = usize::from(area.height.saturating_sub(3)).max(1);
@@ -226,8 +227,8 @@ impl ConversationsPane {
                 let r = ConversationRow::of(c, capture_start);
                 let mut cells = vec![
                     format!("{} {}", r.protocol.name(), r.stream),
-                    sanitize(&r.client.to_string()).into_owned(),
-                    sanitize(&r.server.to_string()).into_owned(),
+                    crate::journey::named::endpoint(r.client, names, c.first_packet),
+                    crate::journey::named::endpoint(r.server, names, c.first_packet),
                     r.total_packets().to_string(),
                     r.total_bytes().to_string(),
                 ];

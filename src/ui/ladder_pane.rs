@@ -48,6 +48,9 @@ pub struct LadderState {
     pub stream: u32,
     pub client: String,
     pub server: String,
+    /// Client and server addresses and the first packet, to name the heads
+    /// (`name (10.0.0.2:80)`) when the names toggle is on.
+    heads: (std::net::SocketAddr, std::net::SocketAddr, u32),
     folded: Vec<Row>,
     /// One row per segment, built on the first unfold.
     every: Option<Vec<Row>>,
@@ -180,6 +183,7 @@ impl LadderState {
             stream: folded.stream,
             client: sanitize(&folded.client.to_string()).into_owned(),
             server: sanitize(&folded.server.to_string()).into_owned(),
+            heads: (folded.client, folded.server, conv.first_packet),
             folded: folded.rows,
             every: None,
             open: BTreeSet::new(),
@@ -886,11 +890,22 @@ fn draw_state(
     let width = usize::from(area.width.saturating_sub(2));
     let tw = time_width(packets);
     let gap = width.saturating_sub(margin(tw) + 3).max(8);
+    let named = packets.names.then(|| trace?.names_if_ready()).flatten();
+    let (client, server) = match named {
+        Some(names) => {
+            let (c, s, at) = state.heads;
+            (
+                crate::journey::named::named_endpoint(c, Some(names), at),
+                crate::journey::named::named_endpoint(s, Some(names), at),
+            )
+        }
+        None => (state.client.clone(), state.server.clone()),
+    };
     let names = format!(
         "{:<w$}{}",
-        state.client,
-        state.server,
-        w = (gap + 2).saturating_sub(state.server.chars().count())
+        client,
+        server,
+        w = (gap + 2).saturating_sub(server.chars().count())
     );
     let mut lines = vec![Line::from(vec![
         Span::styled(

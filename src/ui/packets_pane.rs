@@ -102,7 +102,7 @@ struct Selected {
 #[derive(Default)]
 pub struct PacketsPane {
     pub focus: Pane,
-    /// `r`: names from the captured DNS in Source and Destination.
+    /// `R`: names from the captured DNS in Source and Destination.
     pub names: bool,
     /// Selected packet (0-based) and the first row shown.
     pub selected: usize,
@@ -219,8 +219,8 @@ fn list_row(
     if names.is_some() {
         // As Wireshark's name resolution: the address's name as of this packet.
         let at = index as u32;
-        r.source = crate::cli::journey::named_text(&r.source, names, at);
-        r.destination = crate::cli::journey::named_text(&r.destination, names, at);
+        r.source = crate::journey::named::named_text(&r.source, names, at);
+        r.destination = crate::journey::named::named_text(&r.destination, names, at);
     }
     let mut values = Vec::new();
     let extra = pane
@@ -276,7 +276,7 @@ fn trace_id(cx: &Ctx) -> usize {
 }
 
 impl PacketsPane {
-    /// `r`: names from the capture's DNS answers in Source and Destination,
+    /// `R`: names from the capture's DNS answers in Source and Destination,
     /// or the addresses again; the names are read in a job the first time.
     fn toggle_names(&mut self, cx: &Ctx) {
         self.names = !self.names;
@@ -288,7 +288,7 @@ impl PacketsPane {
             return;
         }
         cx.post(Msg::Status(
-            "names from the captured DNS in Source and Destination (r: addresses)".into(),
+            "names from the captured DNS in Source and Destination (R: addresses)".into(),
         ));
         if session.names_if_ready().is_none() {
             cx.jobs.start(JobKind::Names, move |_| {

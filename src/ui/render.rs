@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
     let cx = &app.cx;
     match app.view {
         View::Packets => app.packets.draw(frame, main, cx),
-        View::Conversations => app.conversations.draw(frame, main, cx),
+        View::Conversations => app.conversations.draw(frame, main, cx, app.packets.names),
         View::Ladder => app.ladder.draw(frame, main, cx, &app.packets),
         View::Follow => app.follow.draw(frame, main, cx),
         View::Http => app.http.draw(frame, main, cx),

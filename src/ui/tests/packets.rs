@@ -406,3 +406,29 @@ fn capital_r_toggles_names_from_the_captured_dns() {
         "{syn}"
     );
 }
+
+#[test]
+fn the_names_toggle_names_the_conversations_and_the_ladder_heads() {
+    let mut app = sample();
+    key(&mut app, KeyCode::Char('R'));
+    key(&mut app, KeyCode::Char('c'));
+    let s = screen(&mut app, 120, 30);
+    // The TCP conversation's server, named by the DNS answer of frame 2.
+    assert!(s.contains("www.wirelens.test:80"), "{s}");
+    // Off again (in the packet list, where the toggle is).
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('R'));
+    key(&mut app, KeyCode::Char('c'));
+    let s = screen(&mut app, 120, 30);
+    assert!(!s.contains("www.wirelens.test:80"), "{s}");
+    assert!(s.contains("10.77.0.2:80"), "{s}");
+    // The ladder's heads keep the address beside the name.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('R'));
+    for _ in 0..2 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Char('l'));
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("www.wirelens.test (10.77.0.2:80)"), "{s}");
+}
