@@ -5,7 +5,7 @@
 # only: new inputs go to a scratch folder); a crash leaves its input in
 # fuzz/artifacts/<target>/.
 #
-#   bash .ci/fuzz.sh                         # CI: 15 s per target (every target)
+#   bash .ci/fuzz.sh                         # CI: 10 s per target (every target)
 #   FUZZ_SECONDS=600 bash .ci/fuzz.sh http_connection   # a long campaign
 #
 # Runs on the stable toolchain: `-s none` needs no sanitizer runtime and no
@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SECONDS_PER_TARGET="${FUZZ_SECONDS:-15}"
+SECONDS_PER_TARGET="${FUZZ_SECONDS:-10}"
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked --quiet
 fi
