@@ -138,29 +138,7 @@ fn tls_fields_without_keys() {
         "tls.handshake.ja3_full",
         "tls.handshake.ja3s",
     ];
-    let (mut total, mut bad) = (0, Vec::new());
-    for name in SAMPLES {
-        let session = open(name, false);
-        let (header, rows) = table(name, "keyless.tsv");
-        for f in fields {
-            let col = header.iter().position(|h| h == f).expect("fixture column");
-            let def = wirelens::fields::lookup(f).unwrap_or_else(|| panic!("{f} registered"));
-            for row in &rows {
-                let n: usize = row[0].parse().expect("frame number");
-                let mut values = Vec::new();
-                session.packet_with_http(n - 1).values(def.id, &mut values);
-                let ours: Vec<String> = values.iter().map(|v| v.tshark()).collect();
-                let ours = ours.join("\u{1f}");
-                total += 1;
-                if ours != row[col] {
-                    bad.push(format!(
-                        "{name} frame {n} {f}: tshark {:?}, wirelens {ours:?}",
-                        row[col]
-                    ));
-                }
-            }
-        }
-    }
+    let (total, bad) = compare_fields(&fields, false, "keyless.tsv");
     println!(
         "TLS fields without keys: {} of {total} values match",
         total - bad.len()
@@ -227,29 +205,7 @@ fn http2_fields_with_keys() {
         "http2.header.name",
         "http2.header.value",
     ];
-    let (mut total, mut bad) = (0, Vec::new());
-    for name in SAMPLES {
-        let session = open(name, true);
-        let (header, rows) = table(name, "http2.tsv");
-        for f in fields {
-            let col = header.iter().position(|h| h == f).expect("fixture column");
-            let def = wirelens::fields::lookup(f).unwrap_or_else(|| panic!("{f} registered"));
-            for row in &rows {
-                let n: usize = row[0].parse().expect("frame number");
-                let mut values = Vec::new();
-                session.packet_with_http(n - 1).values(def.id, &mut values);
-                let ours: Vec<String> = values.iter().map(|v| v.tshark()).collect();
-                let ours = ours.join("\u{1f}");
-                total += 1;
-                if ours != row[col] {
-                    bad.push(format!(
-                        "{name} frame {n} {f}: tshark {:?}, wirelens {ours:?}",
-                        row[col]
-                    ));
-                }
-            }
-        }
-    }
+    let (total, bad) = compare_fields(&fields, true, "http2.tsv");
     println!(
         "HTTP/2 fields with keys: {} of {total} values match",
         total - bad.len()
@@ -318,4 +274,33 @@ fn http2_transactions_are_listed() {
     assert!(r.is_http2());
     assert_eq!(r.last_packet + 1, 18);
     assert_eq!(t[0].response.as_ref().and_then(|m| m.code()), Some(200));
+}
+
+/// Compares `fields` on the frames of each sample's fixture `file` (with or
+/// without the key log): the values compared, and the mismatches.
+fn compare_fields(fields: &[&str], keys: bool, file: &str) -> (usize, Vec<String>) {
+    let (mut total, mut bad) = (0, Vec::new());
+    for name in SAMPLES {
+        let session = open(name, keys);
+        let (header, rows) = table(name, file);
+        for &f in fields {
+            let col = header.iter().position(|h| h == f).expect("fixture column");
+            let def = wirelens::fields::lookup(f).unwrap_or_else(|| panic!("{f} registered"));
+            for row in &rows {
+                let n: usize = row[0].parse().expect("frame number");
+                let mut values = Vec::new();
+                session.packet_with_http(n - 1).values(def.id, &mut values);
+                let ours: Vec<String> = values.iter().map(|v| v.tshark()).collect();
+                let ours = ours.join("\u{1f}");
+                total += 1;
+                if ours != row[col] {
+                    bad.push(format!(
+                        "{name} frame {n} {f}: tshark {:?}, wirelens {ours:?}",
+                        row[col]
+                    ));
+                }
+            }
+        }
+    }
+    (total, bad)
 }
