@@ -143,21 +143,24 @@ const COUNT_CHUNK: usize = 64 << 10;
 
 /// [`decode_one`]'s length and error, without keeping the bytes.
 fn count_one(data: &[u8], coding: &str, limit: u64) -> (u64, Option<ContentError>) {
-    let n = data.len();
-    match coding {
-        "gzip" | "x-gzip" => {
-            count_bounded(flate2::read::MultiGzDecoder::new(data), n, limit, coding)
-        }
-        "deflate" => {
-            if is_zlib(data) {
-                count_bounded(flate2::read::ZlibDecoder::new(data), n, limit, coding)
-            } else {
-                count_bounded(flate2::read::DeflateDecoder::new(data), n, limit, coding)
-            }
-        }
-        "br" => count_bounded(brotli::Decompressor::new(data, 4096), n, limit, coding),
-        other => (n as u64, Some(ContentError::Unsupported(other.into()))),
+    match decoder(data, coding) {
+        Some(reader) => count_bounded(reader, data.len(), limit, coding),
+        None => (
+            data.len() as u64,
+            Some(ContentError::Unsupported(coding.into())),
+        ),
     }
+}
+
+/// The reader that undoes `coding` over `data`, if it is one we know.
+fn decoder<'a>(data: &'a [u8], coding: &str) -> Option<Box<dyn Read + 'a>> {
+    Some(match coding {
+        "gzip" | "x-gzip" => Box::new(flate2::read::MultiGzDecoder::new(data)),
+        "deflate" if is_zlib(data) => Box::new(flate2::read::ZlibDecoder::new(data)),
+        "deflate" => Box::new(flate2::read::DeflateDecoder::new(data)),
+        "br" => Box::new(brotli::Decompressor::new(data, 4096)),
+        _ => return None,
+    })
 }
 
 /// zlib-wrapped deflate: the two header bytes check out (raw otherwise).
@@ -168,22 +171,11 @@ fn is_zlib(data: &[u8]) -> bool {
 }
 
 fn decode_one(data: &[u8], coding: &str, limit: u64) -> DecodedBody {
-    let n = data.len();
-    match coding {
-        "gzip" | "x-gzip" => {
-            read_bounded(flate2::read::MultiGzDecoder::new(data), n, limit, coding)
-        }
-        "deflate" => {
-            if is_zlib(data) {
-                read_bounded(flate2::read::ZlibDecoder::new(data), n, limit, coding)
-            } else {
-                read_bounded(flate2::read::DeflateDecoder::new(data), n, limit, coding)
-            }
-        }
-        "br" => read_bounded(brotli::Decompressor::new(data, 4096), n, limit, coding),
-        other => DecodedBody {
+    match decoder(data, coding) {
+        Some(reader) => read_bounded(reader, data.len(), limit, coding),
+        None => DecodedBody {
             bytes: data.to_vec(),
-            error: Some(ContentError::Unsupported(other.into())),
+            error: Some(ContentError::Unsupported(coding.into())),
         },
     }
 }
