@@ -9,6 +9,11 @@
 //! [`LadderPane`] shows "building…" meanwhile. Drawing formats the visible rows only.
 //! Times are written in the packet list's time display format (`T`) and
 //! count from its time references, as Wireshark's Flow Graph does.
+//! Beside this file: `ladder_pane/annotations.rs` (HTTP labels and idle
+//! pauses) and `ladder_pane/journey_strip.rs` (the phases above the ladder).
+
+mod annotations;
+mod journey_strip;
 
 use super::app::{movement, row_in, scroll_into_view, step, Ctx, Handled, Input, Msg};
 use super::jobs::{JobKind, Output};
@@ -20,6 +25,8 @@ use crate::flow::follow::Side;
 use crate::flow::ladder::{ladder_with_tls, Fold, Row};
 use crate::session::Session;
 use crate::text::sanitize;
+use annotations::{http_notes, idle_threshold, pauses};
+use journey_strip::{draw_journey, journey_strip_height, strip_axis};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -71,95 +78,6 @@ pub struct LadderState {
     pub notes: BTreeMap<u32, String>,
     /// A pause between two rows at least this long is marked idle.
     idle_ns: i64,
-}
-
-/// The shortest pause marked idle on the ladder's time axis...
-const IDLE_MIN_NS: i64 = 100_000_000;
-/// ... and how many times the connection's median pause it must be.
-const IDLE_FACTOR: i64 = 10;
-
-/// The HTTP messages of conversation `conversation`, by their first packet.
-fn http_notes(trace: &Session, conversation: u32) -> BTreeMap<u32, String> {
-    let mut notes = BTreeMap::new();
-    let Some(http) = trace.http_if_ready() else {
-        return notes;
-    };
-    let ts = &http.transactions;
-    let from = ts.partition_point(|t| t.conversation < conversation);
-    let time = |p: u32| trace.store.relative_ns(p as usize).unwrap_or(0);
-    for t in ts[from..]
-        .iter()
-        .take_while(|t| t.conversation == conversation)
-    {
-        if let Some(head) = t
-            .request
-            .as_ref()
-            .and_then(|m| Some((m, m.head(&trace.store)?)))
-        {
-            if let crate::http::parse::StartLine::Request { method, uri, .. } = &head.1.start {
-                notes.insert(head.0.first_packet, format!("{method} {uri}"));
-            }
-        }
-        let Some(m) = &t.response else { continue };
-        let Some(head) = m.head(&trace.store) else {
-            continue;
-        };
-        if let crate::http::parse::StartLine::Response { code, reason, .. } = &head.start {
-            let mut note = format!("{code} {reason}, {} B", grouped(m.body.len));
-            if let Some(q) = &t.request {
-                let took = time(m.last_packet) - time(q.first_packet);
-                note.push_str(&format!(", {}", crate::journey::format_duration(took)));
-            }
-            notes.insert(m.first_packet, note);
-        }
-    }
-    notes
-}
-
-/// `n` with thousands separated by commas (`8,894`).
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// When a row starts and ends (a phase label has no time).
-fn row_times(row: &Row) -> Option<(i64, i64)> {
-    match row {
-        Row::Segment(s) => Some((s.time_ns, s.time_ns)),
-        Row::Fold(f) => Some((f.start_ns, f.end_ns)),
-        Row::Phase(_) => None,
-    }
-}
-
-/// The pause before each row (0 for the first, and for phase labels).
-fn pauses(rows: &[Row]) -> Vec<i64> {
-    let mut last: Option<i64> = None;
-    rows.iter()
-        .map(|r| match row_times(r) {
-            Some((start, end)) => {
-                let pause = last.map_or(0, |l| start.saturating_sub(l).max(0));
-                last = Some(end);
-                pause
-            }
-            None => 0,
-        })
-        .collect()
-}
-
-/// The idle threshold of a connection: [`IDLE_FACTOR`] times its median
-/// pause, at least [`IDLE_MIN_NS`].
-fn idle_threshold(rows: &[Row]) -> i64 {
-    let mut p: Vec<i64> = pauses(rows).into_iter().filter(|&p| p > 0).collect();
-    p.sort_unstable();
-    let median = p.get(p.len() / 2).copied().unwrap_or(0);
-    median.saturating_mul(IDLE_FACTOR).max(IDLE_MIN_NS)
 }
 
 /// The TLS handshake's packets, once the index that knows them is built.
@@ -766,115 +684,6 @@ impl LadderPane {
             self.rows_area
         }
     }
-}
-
-/// The time axis of the journey strip: from the first phase to the last.
-fn strip_axis(journeys: &[crate::journey::Journey]) -> crate::journey::Axis {
-    let extents: Vec<_> = journeys.iter().filter_map(|j| j.extent()).collect();
-    crate::journey::Axis {
-        start_ns: extents.iter().map(|e| e.start_ns).min().unwrap_or(0),
-        end_ns: extents.iter().map(|e| e.end_ns).max().unwrap_or(0),
-    }
-}
-
-/// Rows of the journey strip above the ladder: none without journeys or
-/// room (the ladder keeps at least 8 rows).
-fn journey_strip_height(state: &LadderState, area: Rect) -> u16 {
-    if state.journeys.is_empty() || area.height < 16 {
-        0
-    } else {
-        4
-    }
-}
-
-/// The journey strip: the connection's phases as one waterfall bar on the
-/// connection's time axis, then the phases of the selected row's
-/// transaction with their durations, coloured alike.
-fn draw_journey(frame: &mut Frame<'_>, area: Rect, state: &LadderState) {
-    use crate::journey::format_duration;
-    use crate::ui::network_pane::{bar, phase_color};
-    let width = usize::from(area.width.saturating_sub(2));
-    let axis = strip_axis(&state.journeys);
-    // Every transaction's phases on one line.
-    let mut cells: Vec<Span<'static>> = vec![Span::raw(" ".repeat(width))];
-    for j in &state.journeys {
-        let spans = bar(j, axis, width);
-        if cells.len() == 1 {
-            cells = spans;
-        } else {
-            cells = overlay(&cells, &spans);
-        }
-    }
-    // The transaction of the selected row's packet (or the first).
-    let packet = state.packet_of(state.selected);
-    let current = state
-        .journeys
-        .iter()
-        .rev()
-        .find(|j| {
-            let first = j
-                .request
-                .map(|r| r.span.first)
-                .or(j.extent().map(|e| e.first));
-            packet.zip(first).is_some_and(|(p, f)| p >= f)
-        })
-        .or(state.journeys.first());
-    let mut legend: Vec<Span<'static>> = Vec::new();
-    if let Some(j) = current {
-        let what = match (&j.method, &j.uri) {
-            (Some(m), Some(u)) => format!("{} {}: ", sanitize(m), sanitize(u)),
-            _ => "TLS: ".to_string(),
-        };
-        legend.push(Span::styled(
-            what,
-            Style::default().add_modifier(Modifier::BOLD),
-        ));
-        for (i, (kind, s)) in j.phases().into_iter().enumerate() {
-            if i > 0 {
-                legend.push(Span::raw(" · "));
-            }
-            legend.push(Span::styled(
-                format!("{} {}", kind.name(), format_duration(s.duration_ns())),
-                Style::default().fg(phase_color(kind)),
-            ));
-        }
-        if j.connect.is_some_and(|c| c.reused) {
-            legend.push(Span::raw(" · connect reused"));
-        }
-    }
-    let title = format!(
-        "Journey: {} transaction{} ({})",
-        state.journeys.len(),
-        if state.journeys.len() == 1 { "" } else { "s" },
-        format_duration(axis.end_ns - axis.start_ns)
-    );
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(cells), Line::from(legend)]).block(block(&title, false)),
-        area,
-    );
-}
-
-/// `top` drawn over `base` where `top` is not blank (both one cell per char).
-fn overlay(base: &[Span<'static>], top: &[Span<'static>]) -> Vec<Span<'static>> {
-    let cells = |spans: &[Span<'static>]| -> Vec<(char, Style)> {
-        spans
-            .iter()
-            .flat_map(|s| s.content.chars().map(move |c| (c, s.style)))
-            .collect()
-    };
-    let (b, t) = (cells(base), cells(top));
-    let merged: Vec<(char, Style)> = b
-        .iter()
-        .enumerate()
-        .map(|(i, &bc)| match t.get(i) {
-            Some(&tc) if tc.0 != ' ' => tc,
-            _ => bc,
-        })
-        .collect();
-    merged
-        .into_iter()
-        .map(|(c, style)| Span::styled(c.to_string(), style))
-        .collect()
 }
 
 fn draw_state(
