@@ -209,8 +209,8 @@ fn exercise(bytes: Vec<u8>, interval_us: u64) {
             for &(t, bps) in &g.throughput {
                 assert!(t.is_finite() && bps.is_finite() && bps >= 0.0);
             }
-            for &(t, _, ms) in &g.rtt {
-                assert!(t.is_finite() && ms.is_finite() && ms >= 0.0);
+            for r in &g.rtt {
+                assert!(r.time.is_finite() && r.ms.is_finite() && r.ms >= 0.0);
             }
             let xs = stats::scale::bounds_of(g.stevens().iter().map(|p| p.0));
             let ys = stats::scale::bounds_of(g.window_line().iter().map(|p| p.1));
