@@ -1,7 +1,8 @@
 //! The statistics screens: the protocol hierarchy and the endpoints table
-//! (`stats_pane/tables.rs`), the I/O graph, the TCP stream graph (Stevens),
-//! throughput and round-trip time (`stats_pane/charts.rs`), and the flow
-//! graph (`stats_pane/flow_view.rs`). Each screen's results are computed
+//! (`stats_pane/tables.rs`), the I/O graph (`stats_pane/charts.rs`), the
+//! TCP stream graphs: Stevens, tcptrace, throughput, round-trip time and
+//! window scaling (`stats_pane/tcp_plots.rs`), and the flow graph
+//! (`stats_pane/flow_view.rs`). Each screen's results are computed
 //! by a background job when it is first shown (`stats_pane/data.rs`);
 //! drawing only reads them, and every axis goes through
 //! [`crate::stats::scale`], so a one-packet or zero-duration capture still
@@ -18,6 +19,7 @@ mod charts;
 pub mod data;
 mod flow_view;
 mod tables;
+mod tcp_plots;
 
 pub use charts::{Geometry, Pick};
 pub use data::{Need, Part, Scope, StatsData, IO_BUCKETS};
@@ -43,8 +45,10 @@ pub enum StatsTab {
     Endpoints,
     IoGraph,
     TcpGraph,
+    Tcptrace,
     Throughput,
     Rtt,
+    WindowScaling,
     Flow,
 }
 
@@ -53,7 +57,12 @@ impl StatsTab {
     pub fn is_chart(self) -> bool {
         matches!(
             self,
-            StatsTab::IoGraph | StatsTab::TcpGraph | StatsTab::Throughput | StatsTab::Rtt
+            StatsTab::IoGraph
+                | StatsTab::TcpGraph
+                | StatsTab::Tcptrace
+                | StatsTab::Throughput
+                | StatsTab::Rtt
+                | StatsTab::WindowScaling
         )
     }
 
@@ -62,9 +71,11 @@ impl StatsTab {
             StatsTab::Hierarchy => StatsTab::Endpoints,
             StatsTab::Endpoints => StatsTab::IoGraph,
             StatsTab::IoGraph => StatsTab::TcpGraph,
-            StatsTab::TcpGraph => StatsTab::Throughput,
+            StatsTab::TcpGraph => StatsTab::Tcptrace,
+            StatsTab::Tcptrace => StatsTab::Throughput,
             StatsTab::Throughput => StatsTab::Rtt,
-            StatsTab::Rtt => StatsTab::Flow,
+            StatsTab::Rtt => StatsTab::WindowScaling,
+            StatsTab::WindowScaling => StatsTab::Flow,
             StatsTab::Flow => StatsTab::Hierarchy,
         }
     }
@@ -75,7 +86,11 @@ impl StatsTab {
             StatsTab::Hierarchy => Need::Hierarchy,
             StatsTab::Endpoints => Need::Endpoints,
             StatsTab::IoGraph => Need::Io,
-            StatsTab::TcpGraph | StatsTab::Throughput | StatsTab::Rtt => Need::Tcp,
+            StatsTab::TcpGraph
+            | StatsTab::Tcptrace
+            | StatsTab::Throughput
+            | StatsTab::Rtt
+            | StatsTab::WindowScaling => Need::Tcp,
             StatsTab::Flow => Need::Flow,
         }
     }

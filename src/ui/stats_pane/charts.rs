@@ -7,10 +7,10 @@
 //! the [`Geometry`] of the plotting area, which maps a click back to data.
 
 use super::data::StatsData;
+use super::tcp_plots;
 use super::StatsTab;
 use crate::stats::io::IoStat;
 use crate::stats::scale;
-use crate::stats::tcp_graph::TcpGraph;
 use crate::ui::render::block;
 use crate::ui::stats_charts::{axis_labels, draw_sparkline, Zoom};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -34,6 +34,8 @@ pub struct Series {
     pub name: &'static str,
     pub graph: GraphType,
     pub points: Vec<(f64, f64)>,
+    /// Drawn in this colour (else the terminal's).
+    pub color: Option<Color>,
 }
 
 /// A chart ready to draw.
@@ -136,7 +138,7 @@ fn graph_area(inner: Rect, x_labels: &[Line<'_>], y_labels: &[Line<'_>]) -> Opti
 }
 
 /// The x range of all of `points`.
-fn whole(points: impl IntoIterator<Item = f64>) -> [f64; 2] {
+pub(super) fn whole(points: impl IntoIterator<Item = f64>) -> [f64; 2] {
     scale::bounds_of(points)
 }
 
@@ -176,6 +178,7 @@ pub fn io_plot(io: &IoStat, zoom: &Zoom) -> Option<Plot> {
             name: "frames",
             graph: GraphType::Line,
             points,
+            color: None,
         }],
         picks,
         from_zero: true,
@@ -185,134 +188,15 @@ pub fn io_plot(io: &IoStat, zoom: &Zoom) -> Option<Plot> {
     })
 }
 
-/// The TCP stream graph (Stevens) with the receive-window line; each
-/// segment picks itself.
-pub fn tcp_plot(g: &TcpGraph, zoom: &Zoom) -> Option<Plot> {
-    if g.segments.is_empty() {
-        return None;
-    }
-    let stevens = g.stevens();
-    let window = g.window_line();
-    Some(Plot {
-        title: format!(
-            "TCP Stream Graph (Stevens), tcp.stream {}: {} segments, {} retransmitted{}",
-            g.stream,
-            g.segments.len(),
-            g.segments.iter().filter(|s| s.retransmission).count(),
-            zoom.note()
-        ),
-        whole_x: whole(stevens.iter().chain(window.iter()).map(|p| p.0)),
-        picks: g
-            .segments
-            .iter()
-            .map(|s| Pick {
-                x: s.time,
-                y: s.seq as f64,
-                packet: s.packet,
-            })
-            .collect(),
-        series: vec![
-            Series {
-                name: "segments",
-                graph: GraphType::Scatter,
-                points: stevens,
-            },
-            Series {
-                name: "window",
-                graph: GraphType::Line,
-                points: window,
-            },
-        ],
-        from_zero: false,
-        y_unit: "",
-        by_x: false,
-        y_name: "seq",
-    })
-}
-
-/// Throughput: bits per second over the last second after each segment
-/// (Wireshark's default averaging window); each point picks its segment.
-pub fn throughput_plot(g: &TcpGraph, zoom: &Zoom) -> Option<Plot> {
-    if g.throughput.is_empty() {
-        return None;
-    }
-    let peak = g.throughput.iter().map(|p| p.1).fold(0.0, f64::max);
-    Some(Plot {
-        title: format!(
-            "Throughput, tcp.stream {}: bits/s over 1 s, peak {:.0} bit/s{}",
-            g.stream,
-            peak,
-            zoom.note()
-        ),
-        whole_x: whole(g.throughput.iter().map(|p| p.0)),
-        picks: g
-            .throughput
-            .iter()
-            .zip(&g.segments)
-            .map(|(&(x, y), s)| Pick {
-                x,
-                y,
-                packet: s.packet,
-            })
-            .collect(),
-        series: vec![Series {
-            name: "bit/s",
-            graph: GraphType::Line,
-            points: g.throughput.clone(),
-        }],
-        from_zero: true,
-        y_unit: "",
-        by_x: true,
-        y_name: "bit/s",
-    })
-}
-
-/// Round-trip time: each segment acknowledged without a retransmission
-/// (Karn's rule), its RTT in milliseconds at the time of its ACK, which the
-/// point picks.
-pub fn rtt_plot(g: &TcpGraph, zoom: &Zoom) -> Option<Plot> {
-    if g.rtt.is_empty() {
-        return None;
-    }
-    let max = g.rtt.iter().map(|r| r.ms).fold(0.0, f64::max);
-    let points: Vec<(f64, f64)> = g.rtt.iter().map(|r| (r.time, r.ms)).collect();
-    Some(Plot {
-        title: format!(
-            "Round Trip Time, tcp.stream {}: {} samples, max {:.3} ms{}",
-            g.stream,
-            points.len(),
-            max,
-            zoom.note()
-        ),
-        whole_x: whole(points.iter().map(|p| p.0)),
-        picks: g
-            .rtt
-            .iter()
-            .map(|r| Pick {
-                x: r.time,
-                y: r.ms,
-                packet: r.packet,
-            })
-            .collect(),
-        series: vec![Series {
-            name: "RTT ms",
-            graph: GraphType::Scatter,
-            points,
-        }],
-        from_zero: true,
-        y_unit: "ms",
-        by_x: false,
-        y_name: "ms",
-    })
-}
-
 /// The plot of a chart tab (None: nothing to draw, or not computed yet).
 pub fn plot_of(tab: StatsTab, data: &StatsData, zoom: &Zoom) -> Option<Plot> {
     match tab {
         StatsTab::IoGraph => io_plot(data.io.as_ref()?, zoom),
-        StatsTab::TcpGraph => tcp_plot(data.tcp.as_ref()?, zoom),
-        StatsTab::Throughput => throughput_plot(data.tcp.as_ref()?, zoom),
-        StatsTab::Rtt => rtt_plot(data.tcp.as_ref()?, zoom),
+        StatsTab::TcpGraph => tcp_plots::stevens(data.tcp.as_ref()?, zoom),
+        StatsTab::Tcptrace => tcp_plots::tcptrace(data.tcp.as_ref()?, zoom),
+        StatsTab::Throughput => tcp_plots::throughput(data.tcp.as_ref()?, zoom),
+        StatsTab::Rtt => tcp_plots::rtt(data.tcp.as_ref()?, zoom),
+        StatsTab::WindowScaling => tcp_plots::window_scaling(data.tcp.as_ref()?, zoom),
         _ => None,
     }
 }
@@ -326,6 +210,11 @@ pub fn empty_note(tab: StatsTab) -> (&'static str, &'static str) {
         ),
         StatsTab::Rtt => ("Round Trip Time", "no acknowledged segment to draw"),
         StatsTab::Throughput => ("Throughput", "no TCP data segments to draw"),
+        StatsTab::Tcptrace => (
+            "TCP Stream Graph (tcptrace)",
+            "no TCP data segments to draw",
+        ),
+        StatsTab::WindowScaling => ("Window Scaling", "no TCP data segments to draw"),
         _ => ("TCP Stream Graph", "no TCP data segments to draw"),
     }
 }
@@ -367,11 +256,15 @@ pub fn draw_plot(
         .iter()
         .zip(&shown)
         .map(|(s, points)| {
-            Dataset::default()
+            let d = Dataset::default()
                 .name(s.name)
                 .marker(Marker::Braille)
                 .graph_type(s.graph)
-                .data(points)
+                .data(points);
+            match s.color {
+                Some(c) => d.style(Style::default().fg(c)),
+                None => d,
+            }
         })
         .collect();
     if let Some(line) = &marker {
@@ -472,6 +365,7 @@ mod tests {
                 name: "s",
                 graph: GraphType::Scatter,
                 points,
+                color: None,
             }],
             from_zero: false,
             y_unit: "",

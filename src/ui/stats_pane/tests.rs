@@ -42,14 +42,26 @@ fn screen(pane: &mut StatsPane, w: u16, h: u16) -> String {
     text(terminal.backend().buffer())
 }
 
-const TABS: [(StatsTab, &str); 7] = [
+const TABS: [(StatsTab, &str); 9] = [
     (StatsTab::Hierarchy, "hierarchy"),
     (StatsTab::Endpoints, "endpoints"),
     (StatsTab::IoGraph, "io_graph"),
     (StatsTab::TcpGraph, "tcp_graph"),
+    (StatsTab::Tcptrace, "tcptrace"),
     (StatsTab::Throughput, "throughput"),
     (StatsTab::Rtt, "rtt"),
+    (StatsTab::WindowScaling, "window_scaling"),
     (StatsTab::Flow, "flow_graph"),
+];
+
+/// The chart screens.
+const CHARTS: [StatsTab; 6] = [
+    StatsTab::IoGraph,
+    StatsTab::TcpGraph,
+    StatsTab::Tcptrace,
+    StatsTab::Throughput,
+    StatsTab::Rtt,
+    StatsTab::WindowScaling,
 ];
 
 #[test]
@@ -66,7 +78,7 @@ fn every_screen_at_both_sizes() {
         }
     }
     // The charts again with the cursor on a point.
-    for (tab, name) in &TABS[2..6] {
+    for (tab, name) in &TABS[2..8] {
         pane.tab = *tab;
         pane.cursor = Some(1);
         let s = screen(&mut pane, 80, 24);
@@ -153,9 +165,11 @@ fn z_opens_the_screens_and_space_goes_through_them() {
     for want in [
         "IPv4 Endpoints",
         "I/O Graph",
-        "TCP Stream Graph",
+        "TCP Stream Graph (Stevens)",
+        "TCP Stream Graph (tcptrace)",
         "Throughput, tcp.stream 0",
         "Round Trip Time, tcp.stream 0",
+        "Window Scaling, tcp.stream 0",
         "Flow Graph: 27 packets, 2 nodes",
         "Protocol Hierarchy",
     ] {
@@ -181,12 +195,7 @@ fn zoom_and_pan_keys() {
 #[test]
 fn the_chart_cursor_selects_its_packet() {
     let mut app = app();
-    for tab in [
-        StatsTab::IoGraph,
-        StatsTab::TcpGraph,
-        StatsTab::Throughput,
-        StatsTab::Rtt,
-    ] {
+    for tab in CHARTS {
         show(&mut app, tab);
         let plot = charts::plot_of(tab, &app.stats.data, &app.stats.zoom).expect("plot");
         assert!(plot.picks.len() >= 2, "{tab:?}");
@@ -225,12 +234,7 @@ fn the_chart_cursor_selects_its_packet() {
 #[test]
 fn a_click_on_a_chart_point_selects_its_packet() {
     let mut app = app();
-    for tab in [
-        StatsTab::IoGraph,
-        StatsTab::TcpGraph,
-        StatsTab::Throughput,
-        StatsTab::Rtt,
-    ] {
+    for tab in CHARTS {
         show(&mut app, tab);
         draw(&mut app);
         let geo = app.stats.geometry.expect("drawn");
