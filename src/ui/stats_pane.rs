@@ -231,6 +231,12 @@ impl StatsPane {
         }
     }
 
+    /// The points of the chart shown that select a packet (none: not a
+    /// chart, or nothing to draw).
+    pub fn picks(&self) -> Vec<Pick> {
+        charts::plot_of(self.tab, &self.data, &self.zoom).map_or_else(Vec::new, |p| p.picks)
+    }
+
     fn scroll(&mut self, d: isize) {
         let rows = self.data.hierarchy.as_ref().map_or(0, |h| {
             let mut v = Vec::new();
