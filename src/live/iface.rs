@@ -60,10 +60,38 @@ pub enum LiveError {
     Read { interface: String, message: String },
     #[error(transparent)]
     Capture(#[from] crate::capture::CaptureError),
+    #[error("cannot handle Ctrl-C: {0}")]
+    Signals(String),
 }
 
-/// Set to stop every running capture (see [`stop_and_wait`]).
-static STOP: AtomicBool = AtomicBool::new(false);
+/// Set to stop every running capture (see [`stop_and_wait`] and
+/// [`stop_on_signals`]).
+static STOP: std::sync::LazyLock<std::sync::Arc<AtomicBool>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(AtomicBool::new(false)));
+
+/// The exit status of a process ended by a second interrupt (128 + SIGINT,
+/// as a shell reports it).
+const SECOND_SIGNAL_EXIT: i32 = 130;
+
+/// From now on, SIGINT (Ctrl-C) and SIGTERM stop the running captures as
+/// tcpdump and tshark stop theirs: what was captured is written out whole
+/// and [`capture`] returns normally, so the counters can be printed. A
+/// second signal while stopping ends the process at once (exit 130).
+pub fn stop_on_signals() -> Result<(), LiveError> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::flag;
+    for signal in [SIGINT, SIGTERM] {
+        // Registered first, so it sees the flag before this signal sets it.
+        flag::register_conditional_shutdown(
+            signal,
+            SECOND_SIGNAL_EXIT,
+            std::sync::Arc::clone(&STOP),
+        )
+        .and_then(|_| flag::register(signal, std::sync::Arc::clone(&STOP)))
+        .map_err(|e| LiveError::Signals(e.to_string()))?;
+    }
+    Ok(())
+}
 
 /// Captures running now, for [`stop_and_wait`].
 static RUNNING: std::sync::Mutex<u32> = std::sync::Mutex::new(0);
