@@ -16,6 +16,7 @@ pub mod body;
 mod dns;
 mod frame;
 mod http;
+mod icmp;
 mod ip;
 mod json;
 mod link;
@@ -192,6 +193,7 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     arp::layers(view, &mut layers, &mut protocols);
     tcp::layers(view, &mut layers, &mut protocols);
     udp::layers(view, &mut layers, &mut protocols);
+    icmp::layers(view, &mut layers, &mut protocols);
     http::layers(view, &mut layers, &mut protocols);
     let chain = protocols.join(":");
     frame::protocols_node(&mut layers[frame_at], chain);
@@ -292,7 +294,7 @@ pub fn write_verbose(tree: &Tree, out: &mut String) {
         }
         out.push_str(&sanitize(&tshark_label(&n.text, !n.abbrev.is_empty())));
         out.push('\n');
-        if depth == 0 && n.abbrev == "data" {
+        if n.abbrev == "data" {
             let hex = n.children.iter().find(|c| c.abbrev == "data.data");
             if let Some(Some(Value::Str(hex))) = hex.map(|c| &c.value) {
                 data_hex_dump(hex, out);

@@ -46,6 +46,15 @@ pub fn be32(b: &[u8], at: usize) -> Option<u32> {
 }
 
 /// Seconds with nine decimals, as tshark prints times.
+/// `N byte` or `N bytes`, as tshark's `plurality` words a count.
+pub fn bytes(n: usize) -> String {
+    if n == 1 {
+        "1 byte".into()
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 pub fn secs(ns: i64) -> String {
     let sign = if ns < 0 { "-" } else { "" };
     let a = ns.unsigned_abs();

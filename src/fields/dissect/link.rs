@@ -243,12 +243,32 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                             )),
                         ));
                     }
-                    if data.len() > pad_end {
-                        let t = &data[pad_end..];
+                    // tshark takes the last 4 bytes for an FCS when the
+                    // trailer has room for one and the buffer of the layer
+                    // that adds the trailer (the frame, or what follows the
+                    // Ethernet header and the outer tags) is 64 bytes or more.
+                    let wire = view
+                        .trace
+                        .store
+                        .entry(view.index)
+                        .map_or(data.len(), |e| e.orig_len as usize);
+                    let layer_len = if tags == 0 {
+                        wire
+                    } else {
+                        wire.saturating_sub(start - 4)
+                    };
+                    let fcs = layer_len >= 64 && wire.saturating_sub(pad_end) >= 4;
+                    let trailer_end = if fcs {
+                        data.len().min(wire - 4)
+                    } else {
+                        data.len()
+                    };
+                    if trailer_end > pad_end {
+                        let t = &data[pad_end..trailer_end];
                         tail.add(Node::field(
                             "eth.trailer",
                             format!("Trailer: {}", hex(t)),
-                            pad_end..data.len(),
+                            pad_end..trailer_end,
                             Value::Str(Cow::Owned(
                                 t.iter()
                                     .map(|x| format!("{x:02x}"))
@@ -256,6 +276,26 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                                     .join(":"),
                             )),
                         ));
+                    }
+                    if fcs {
+                        let r = wire - 4..wire;
+                        let v = data
+                            .get(r.clone())
+                            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+                        if let Some(v) = v {
+                            tail.add(Node::field(
+                                "eth.fcs",
+                                format!("Frame check sequence: 0x{v:08x} [unverified]"),
+                                r,
+                                Value::Hex(u64::from(v), 8),
+                            ));
+                            tail.add(Node::field(
+                                "eth.fcs.status",
+                                "[FCS Status: Unverified]",
+                                0..0,
+                                Value::UInt(2),
+                            ));
+                        }
                     }
                 }
             }
