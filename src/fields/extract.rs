@@ -33,7 +33,9 @@ pub enum Value<'a> {
     Ip(IpAddr),
     /// Nanoseconds.
     Time(i64),
-    Bytes(&'a [u8]),
+    /// A byte string: `-T fields` prints it as plain hex, `-T json` with
+    /// colons (see [`Value::colon_hex`]).
+    Bytes(Cow<'a, [u8]>),
     /// A protocol or marker field that is present.
     Present,
 }
@@ -44,6 +46,19 @@ impl Value<'_> {
         let mut s = String::new();
         self.write_tshark(&mut s);
         s
+    }
+
+    /// The value as `tshark -T json` prints it: a byte string with colons
+    /// between the bytes, anything else as [`Value::tshark`].
+    pub fn colon_hex(&self) -> String {
+        match self {
+            Value::Bytes(b) => b
+                .iter()
+                .map(|x| format!("{x:02x}"))
+                .collect::<Vec<_>>()
+                .join(":"),
+            other => other.tshark(),
+        }
     }
 
     pub fn write_tshark(&self, out: &mut String) {
@@ -66,10 +81,7 @@ impl Value<'_> {
                 let _ = write!(out, "{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000);
             }
             Value::Bytes(b) => {
-                for (i, x) in b.iter().enumerate() {
-                    if i > 0 {
-                        out.push(':');
-                    }
+                for x in b.iter() {
                     let _ = write!(out, "{x:02x}");
                 }
             }
@@ -201,11 +213,11 @@ impl<'t> PacketView<'t> {
                 return;
             }
             F::FrameProtocols => Some(Value::Str(Cow::Owned(protocols(d, custom)))),
-            F::FrameBytes => Some(Value::Bytes(if custom {
+            F::FrameBytes => Some(Value::Bytes(Cow::Borrowed(if custom {
                 store.data(self.index)
             } else {
                 d.data
-            })),
+            }))),
             F::Eth => ethernet.then_some(Value::Present),
             F::EthSrc => d.link.eth_src.filter(|_| ethernet).map(Value::Ether),
             F::EthDst => d.link.eth_dst.filter(|_| ethernet).map(Value::Ether),
@@ -344,7 +356,7 @@ impl<'t> PacketView<'t> {
             F::TcpPayload => tcp
                 .map(|t| t.payload())
                 .filter(|p| !p.is_empty())
-                .map(Value::Bytes),
+                .map(|p| Value::Bytes(Cow::Borrowed(p))),
             F::TcpAnalysisFlags => (analysis != 0).then_some(Value::Present),
             F::TcpAnalysisRetransmission => {
                 flag(af::RETRANSMISSION | af::FAST_RETRANSMISSION | af::SPURIOUS_RETRANSMISSION)
@@ -397,91 +409,6 @@ impl<'t> PacketView<'t> {
                     F::WsColDestination => text(r.destination),
                     _ => Some(Value::UInt(u64::from(r.length))),
                 }
-            }
-            // Fields of the details tree: built once for the packet, then read.
-            F::FrameTime
-            | F::FrameTimeDeltaDisplayed
-            | F::FrameEncapType
-            | F::EthLg
-            | F::EthIg
-            | F::VlanPriority
-            | F::VlanDei
-            | F::VlanEtype
-            | F::SllPkttype
-            | F::SllEtype
-            | F::NullFamily
-            | F::ArpHwType
-            | F::ArpProtoType
-            | F::ArpHwSize
-            | F::ArpProtoSize
-            | F::ArpSrcHwMac
-            | F::ArpSrcProtoIpv4
-            | F::ArpDstHwMac
-            | F::ArpDstProtoIpv4
-            | F::IpVersion
-            | F::IpHdrLen
-            | F::IpDsfield
-            | F::IpDsfieldDscp
-            | F::IpDsfieldEcn
-            | F::IpFlags
-            | F::IpFlagsRb
-            | F::IpFlagsDf
-            | F::IpChecksum
-            | F::Ipv6Tclass
-            | F::Ipv6Flow
-            | F::Ipv6Plen
-            | F::IcmpChecksum
-            | F::TcpCompleteness
-            | F::TcpChecksum
-            | F::TcpUrgentPointer
-            | F::TcpWindowSizeScalefactor
-            | F::TcpOptionsWscaleMultiplier
-            | F::TcpOptionsTsval
-            | F::TcpOptionsTsecr
-            | F::TcpTimeRelative
-            | F::TcpTimeDelta
-            | F::TcpAnalysisInitialRtt
-            | F::TcpAnalysisAcksFrame
-            | F::TcpAnalysisAckRtt
-            | F::TcpAnalysisBytesInFlight
-            | F::TcpAnalysisPushBytesSent
-            | F::TcpAnalysisRto
-            | F::TcpAnalysisRtoFrame
-            | F::UdpTimeRelative
-            | F::UdpTimeDelta
-            | F::DnsId
-            | F::DnsFlags
-            | F::DnsFlagsResponse
-            | F::DnsFlagsOpcode
-            | F::DnsFlagsAuthoritative
-            | F::DnsFlagsTruncated
-            | F::DnsFlagsRecdesired
-            | F::DnsFlagsRecavail
-            | F::DnsFlagsRcode
-            | F::DnsCountQueries
-            | F::DnsCountAnswers
-            | F::DnsCountAuthRr
-            | F::DnsCountAddRr
-            | F::DnsQryName
-            | F::DnsQryType
-            | F::DnsQryClass
-            | F::DnsRespName
-            | F::DnsRespType
-            | F::DnsRespTtl
-            | F::DnsA
-            | F::DnsAaaa
-            | F::DnsCname
-            | F::DnsResponseTo
-            | F::DnsTime
-            | F::HttpRequestFullUri
-            | F::WsExpert => {
-                let tree = self
-                    .tree
-                    .get_or_init(|| super::dissect::tree(self, super::dissect::Context::default()));
-                let mut found = Vec::new();
-                tree.values(field.name(), &mut found);
-                out.extend(found);
-                return;
             }
             F::Http
             | F::HttpRequest
@@ -540,6 +467,17 @@ impl<'t> PacketView<'t> {
                     }
                 }
                 None
+            }
+            // Every other field lives in the details tree: built once for
+            // the packet, then read.
+            _ => {
+                let tree = self
+                    .tree
+                    .get_or_init(|| super::dissect::tree(self, super::dissect::Context::default()));
+                let mut found = Vec::new();
+                tree.values(field.name(), &mut found);
+                out.extend(found);
+                return;
             }
         };
         if let Some(v) = one {
@@ -701,6 +639,8 @@ mod tests {
             Value::Ether([0, 0x0b, 0x82, 1, 0xfc, 0x42]).tshark(),
             "00:0b:82:01:fc:42"
         );
-        assert_eq!(Value::Bytes(&[0x47, 0x45]).tshark(), "47:45");
+        let b = Value::Bytes(Cow::Borrowed(&[0x47, 0x45]));
+        assert_eq!(b.tshark(), "4745");
+        assert_eq!(b.colon_hex(), "47:45");
     }
 }

@@ -243,7 +243,7 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
         // A query shows the AD bit only when it is set (RFC 6840 5.7).
         f.add(
             Node::field(
-                "dns.flags.ad",
+                "dns.flags.authenticated",
                 bitfield(fv, 0x0020, 16, "AD bit: Set"),
                 fr.clone(),
                 Value::Bool(true),

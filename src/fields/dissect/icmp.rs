@@ -179,12 +179,13 @@ fn echo_nodes(w: &Wording, b: &[u8], at: usize, n: &mut Node) {
             None if i == 0 => format!("{label}: 0x{v:04x}"),
             None => format!("{label}: {v}"),
         };
-        n.add(Node::field(
-            field,
-            text,
-            r.clone(),
-            Value::UInt(u64::from(v)),
-        ));
+        // ICMPv6's identifier is a hex field, its sequence a number.
+        let value = if w.little_endian_too.is_none() && i == 0 {
+            Value::Hex(u64::from(v), 4)
+        } else {
+            Value::UInt(u64::from(v))
+        };
+        n.add(Node::field(field, text, r.clone(), value));
         if let Some(le) = w.little_endian_too {
             let (field, label) = if i == 0 {
                 (le.0, "Identifier (LE)")
@@ -199,6 +200,21 @@ fn echo_nodes(w: &Wording, b: &[u8], at: usize, n: &mut Node) {
                 Value::UInt(u64::from(s)),
             ));
         }
+    }
+}
+
+/// A number as C's `%g` prints it (6 significant digits, no trailing
+/// zeros), as tshark prints a double field.
+fn general(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let digits = 5 - v.abs().log10().floor() as i32;
+    let s = format!("{:.*}", digits.max(0) as usize, v);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }
 
@@ -219,12 +235,12 @@ fn reply_link(view: &PacketView<'_>, w: &Wording, n: &mut Node) {
         return;
     };
     if req.has_timestamp() && rep.has_timestamp() {
-        let ms = format!("{:.3}", (rep.ts_ns - req.ts_ns) as f64 / 1e6);
+        let ms = (rep.ts_ns - req.ts_ns) as f64 / 1e6;
         n.add(Node::field(
             w.resptime.0,
-            format!("[{}: {ms} ms]", w.resptime.1),
+            format!("[{}: {ms:.3} ms]", w.resptime.1),
             0..0,
-            Value::Str(Cow::Owned(ms)),
+            Value::Str(Cow::Owned(general(ms))),
         ));
     }
 }
@@ -279,7 +295,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             field,
             format!("{label}: {}", super::udp::hex(&b[4..8])),
             at + 4..at + 8,
-            Value::Present,
+            super::bits::bytes_value(&b[4..8]),
         ));
     }
     if let Some((_, field, label)) = w.number_word.iter().find(|(ty, _, _)| *ty == t) {
@@ -319,6 +335,14 @@ mod tests {
         );
         // An odd length pads with a zero byte.
         assert_eq!(ones_sum(&[0x12], 0), 0x1200);
+    }
+
+    #[test]
+    fn doubles_print_as_percent_g() {
+        assert_eq!(general(1.0), "1");
+        assert_eq!(general(0.5), "0.5");
+        assert_eq!(general(1.2345678), "1.23457");
+        assert_eq!(general(123.0004), "123");
     }
 
     #[test]

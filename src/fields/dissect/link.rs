@@ -215,7 +215,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 );
                 if let Some(inner) = be16(data, at + 2) {
                     n.add(type_node(
-                        if q { "vlan.etype" } else { "ieee8021ad.etype" },
+                        if q { "vlan.etype" } else { "ieee8021ah.etype" },
                         "Type",
                         inner,
                         at + 2,
@@ -224,6 +224,12 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 vlan_nodes.push(n);
             }
             let start = 14 + 4 * tags;
+            let last_q = l
+                .vlans
+                .iter()
+                .flatten()
+                .last()
+                .is_some_and(|v| v.tpid == 0x8100);
             if let Some(used) = network_len(view) {
                 let end = start.saturating_add(used);
                 if end < data.len() {
@@ -235,12 +241,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                             "eth.padding",
                             format!("Padding: {}", hex(p)),
                             end..pad_end,
-                            Value::Str(Cow::Owned(
-                                p.iter()
-                                    .map(|x| format!("{x:02x}"))
-                                    .collect::<Vec<_>>()
-                                    .join(":"),
-                            )),
+                            super::bits::bytes_value(p),
                         ));
                     }
                     // tshark takes the last 4 bytes for an FCS when the
@@ -266,15 +267,15 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                     if trailer_end > pad_end {
                         let t = &data[pad_end..trailer_end];
                         tail.add(Node::field(
-                            "eth.trailer",
+                            // An 802.1Q layer adds it as its own field.
+                            if last_q {
+                                "vlan.trailer"
+                            } else {
+                                "eth.trailer"
+                            },
                             format!("Trailer: {}", hex(t)),
                             pad_end..trailer_end,
-                            Value::Str(Cow::Owned(
-                                t.iter()
-                                    .map(|x| format!("{x:02x}"))
-                                    .collect::<Vec<_>>()
-                                    .join(":"),
-                            )),
+                            super::bits::bytes_value(t),
                         ));
                     }
                     if fcs {

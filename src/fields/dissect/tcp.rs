@@ -510,27 +510,21 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             "tcp.payload",
             format!("TCP payload ({})", super::bits::bytes(len as usize)),
             payload_at..payload_at + captured,
-            Value::Str(Cow::Owned(
-                t.payload()
-                    .iter()
-                    .map(|x| format!("{x:02x}"))
-                    .collect::<Vec<_>>()
-                    .join(":"),
-            )),
+            super::bits::bytes_value(t.payload()),
         ));
         if retransmitted(view) {
             n.add(Node::field(
                 "tcp.segment_data",
                 format!("Retransmitted TCP segment data ({len} bytes)"),
                 payload_at..payload_at + captured,
-                Value::Present,
+                super::bits::bytes_value(t.payload()),
             ));
         } else if super::http::is_segment(view) {
             n.add(Node::field(
                 "tcp.segment_data",
                 format!("TCP segment data ({})", super::bits::bytes(len as usize)),
                 payload_at..payload_at + captured,
-                Value::Present,
+                super::bits::bytes_value(t.payload()),
             ));
         }
     }

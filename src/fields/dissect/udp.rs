@@ -2,7 +2,7 @@
 //! `Data` layer of payloads nothing else dissects, and the IP and UDP
 //! headers an ICMP error quotes (drawn under the ICMP layer of `icmp.rs`).
 
-use super::bits::{be16, secs};
+use super::bits::{be16, bytes_value, secs};
 use super::Node;
 use crate::decode::Transport;
 use crate::fields::{PacketView, Value};
@@ -22,20 +22,13 @@ pub fn data(bytes: &[u8], at: usize) -> Node {
         "data",
         format!("Data ({})", super::bits::bytes(bytes.len())),
         r.clone(),
-        Value::Present,
+        bytes_value(bytes),
     );
     n.add(Node::field(
         "data.data",
         format!("Data: {shown}"),
         r.clone(),
-        Value::Str(
-            bytes
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<Vec<_>>()
-                .join(":")
-                .into(),
-        ),
+        bytes_value(bytes),
     ));
     n.add(Node::field(
         "data.len",
@@ -162,7 +155,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         "udp.payload",
         format!("UDP payload ({})", super::bits::bytes(wire)),
         p_at..p_at + payload.len(),
-        Value::Present,
+        bytes_value(payload),
     ));
     out.push(n);
     if sp == 53 || dp == 53 {
@@ -288,7 +281,7 @@ pub(super) fn quoted_layers(
             "udp.payload",
             format!("UDP payload ({})", super::bits::bytes(payload.len())),
             u_at + 8..u_at + 8 + payload.len(),
-            Value::Present,
+            bytes_value(payload),
         ));
         protocols.push("data");
         data(payload, u_at + 8)

@@ -25,6 +25,15 @@ fn option_name(code: u16) -> Option<&'static str> {
     })
 }
 
+/// A byte-string value; tshark prints an empty one as `<MISSING>`.
+fn bytes_or_missing(b: &[u8]) -> Value<'static> {
+    if b.is_empty() {
+        Value::Str(Cow::Borrowed("<MISSING>"))
+    } else {
+        super::super::bits::bytes_value(b)
+    }
+}
+
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
@@ -77,7 +86,7 @@ pub fn options(data: &[u8], at: usize, rr: &mut Node) {
             "dns.opt.data",
             format!("Option Data: {shown}"),
             body_at..body_at + len,
-            Value::Str(Cow::Owned(hex(body))),
+            bytes_or_missing(body),
         ));
         match code {
             8 => client_subnet(body, body_at, o),
@@ -96,7 +105,7 @@ pub fn options(data: &[u8], at: usize, rr: &mut Node) {
                     "dns.opt.padding",
                     format!("Padding: {shown}"),
                     body_at..body_at + len,
-                    Value::Str(Cow::Owned(hex(body))),
+                    bytes_or_missing(body),
                 ));
             }
             _ => {}
@@ -171,7 +180,7 @@ fn cookie(body: &[u8], at: usize, o: &mut Node) {
         "dns.opt.cookie.client",
         format!("Client Cookie: {}", hex(client)),
         at..at + client.len(),
-        Value::Str(Cow::Owned(hex(client))),
+        bytes_or_missing(client),
     ));
     let server = body.get(8..).unwrap_or_default();
     let text = if server.is_empty() {
@@ -183,7 +192,7 @@ fn cookie(body: &[u8], at: usize, o: &mut Node) {
         "dns.opt.cookie.server",
         format!("Server Cookie: {text}"),
         at + 8..at + 8 + server.len(),
-        Value::Str(Cow::Owned(hex(server))),
+        bytes_or_missing(server),
     ));
 }
 
