@@ -1,6 +1,8 @@
-//! Field values of one packet, and their tshark text form.
+//! Field values of one packet ([`PacketView::values`]): the fields computed
+//! from the decoded layers, the conversations and the HTTP/TLS indexes here;
+//! every other field from the packet's details tree.
 
-use super::FieldId;
+use super::{FieldId, Value};
 use crate::capture::LinkType;
 use crate::decode::checksum::{self, ChecksumStatus};
 use crate::decode::tcp_flags::TcpFlags;
@@ -11,7 +13,6 @@ use crate::http::HttpIndex;
 use crate::store::PacketKind;
 use crate::trace::Trace;
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::net::IpAddr;
 
 /// The TCP ports of a packet, also from a header cut too short for a view.
@@ -19,75 +20,6 @@ fn tcp_ports(d: &Decoded<'_>) -> Option<(u16, u16)> {
     d.tcp()
         .map(|t| (t.source_port(), t.destination_port()))
         .or(d.tcp_short_ports)
-}
-
-/// One value of a field.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value<'a> {
-    UInt(u64),
-    /// An unsigned value tshark prints in hex with this many digits.
-    Hex(u64, u8),
-    Bool(bool),
-    Str(Cow<'a, str>),
-    Ether([u8; 6]),
-    Ip(IpAddr),
-    /// Nanoseconds.
-    Time(i64),
-    /// A byte string: `-T fields` prints it as plain hex, `-T json` with
-    /// colons (see [`Value::colon_hex`]).
-    Bytes(Cow<'a, [u8]>),
-    /// A protocol or marker field that is present.
-    Present,
-}
-
-impl Value<'_> {
-    /// The value as `tshark -T fields` prints it.
-    pub fn tshark(&self) -> String {
-        let mut s = String::new();
-        self.write_tshark(&mut s);
-        s
-    }
-
-    /// The value as `tshark -T json` prints it: a byte string with colons
-    /// between the bytes, anything else as [`Value::tshark`].
-    pub fn colon_hex(&self) -> String {
-        match self {
-            Value::Bytes(b) => b
-                .iter()
-                .map(|x| format!("{x:02x}"))
-                .collect::<Vec<_>>()
-                .join(":"),
-            other => other.tshark(),
-        }
-    }
-
-    pub fn write_tshark(&self, out: &mut String) {
-        match self {
-            Value::UInt(v) => {
-                let _ = write!(out, "{v}");
-            }
-            Value::Hex(v, width) => {
-                let _ = write!(out, "0x{:0w$x}", v, w = usize::from(*width));
-            }
-            Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
-            Value::Str(s) => out.push_str(s),
-            Value::Ether(m) => out.push_str(&crate::text::mac(*m)),
-            Value::Ip(ip) => {
-                let _ = write!(out, "{ip}");
-            }
-            Value::Time(ns) => {
-                let sign = if *ns < 0 { "-" } else { "" };
-                let a = ns.unsigned_abs();
-                let _ = write!(out, "{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000);
-            }
-            Value::Bytes(b) => {
-                for x in b.iter() {
-                    let _ = write!(out, "{x:02x}");
-                }
-            }
-            Value::Present => out.push('1'),
-        }
-    }
 }
 
 /// A packet of a trace, decoded once, whose fields can be asked for.
@@ -484,7 +416,7 @@ impl<'t> PacketView<'t> {
             out.push(v);
         }
         if !custom {
-            quoted_values(d, field, out);
+            super::quoted::values(d, field, out);
         }
     }
 
@@ -517,54 +449,6 @@ impl<'t> PacketView<'t> {
             .conversations
             .of_packet(&self.trace.store, self.index)
             .map(|(_, d)| d)
-    }
-}
-
-/// The occurrences of `field` in the packet an ICMP error quotes, after the
-/// outer ones, as tshark lists them (see [`super::quoted`]).
-fn quoted_values(d: &Decoded<'_>, field: FieldId, out: &mut Vec<Value<'_>>) {
-    use super::quoted::QuotedIp;
-    use FieldId as F;
-    let Some(q) = super::quoted::quoted(d) else {
-        return;
-    };
-    let ports = |proto: u8| q.ports.filter(|_| q.proto == proto);
-    match (&q.ip, field) {
-        (QuotedIp::V4(h), F::IpSrc) => out.push(Value::Ip(IpAddr::V4(h.source_addr()))),
-        (QuotedIp::V4(h), F::IpDst) => out.push(Value::Ip(IpAddr::V4(h.destination_addr()))),
-        (QuotedIp::V4(h), F::IpAddr) => {
-            out.push(Value::Ip(IpAddr::V4(h.source_addr())));
-            out.push(Value::Ip(IpAddr::V4(h.destination_addr())));
-        }
-        (QuotedIp::V4(h), F::IpProto) => out.push(Value::UInt(u64::from(h.protocol().0))),
-        (QuotedIp::V4(h), F::IpTtl) => out.push(Value::UInt(u64::from(h.ttl()))),
-        (QuotedIp::V4(h), F::IpLen) => out.push(Value::UInt(u64::from(h.total_len()))),
-        (QuotedIp::V4(h), F::IpId) => out.push(Value::Hex(u64::from(h.identification()), 4)),
-        (QuotedIp::V6(h), F::Ipv6Src) => out.push(Value::Ip(IpAddr::V6(h.source_addr()))),
-        (QuotedIp::V6(h), F::Ipv6Dst) => out.push(Value::Ip(IpAddr::V6(h.destination_addr()))),
-        (QuotedIp::V6(h), F::Ipv6Addr) => {
-            out.push(Value::Ip(IpAddr::V6(h.source_addr())));
-            out.push(Value::Ip(IpAddr::V6(h.destination_addr())));
-        }
-        (_, F::UdpSrcport) | (_, F::UdpDstport) | (_, F::UdpPort) => {
-            if let Some((s, t)) = ports(17) {
-                match field {
-                    F::UdpSrcport => out.push(Value::UInt(u64::from(s))),
-                    F::UdpDstport => out.push(Value::UInt(u64::from(t))),
-                    _ => out.extend([Value::UInt(u64::from(s)), Value::UInt(u64::from(t))]),
-                }
-            }
-        }
-        (_, F::TcpSrcport) | (_, F::TcpDstport) | (_, F::TcpPort) => {
-            if let Some((s, t)) = ports(6) {
-                match field {
-                    F::TcpSrcport => out.push(Value::UInt(u64::from(s))),
-                    F::TcpDstport => out.push(Value::UInt(u64::from(t))),
-                    _ => out.extend([Value::UInt(u64::from(s)), Value::UInt(u64::from(t))]),
-                }
-            }
-        }
-        _ => {}
     }
 }
 
@@ -623,24 +507,5 @@ fn http_value<'t>(m: &crate::http::parse::Head, field: FieldId) -> Option<Value<
         (F::HttpContentEncoding, _) => m.header("content-encoding").and_then(text),
         (F::HttpTransferEncoding, _) => m.header("transfer-encoding").and_then(text),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tshark_formats() {
-        assert_eq!(Value::Hex(2, 4).tshark(), "0x0002");
-        assert_eq!(Value::Time(30_107_000).tshark(), "0.030107000");
-        assert_eq!(Value::Time(-1_500_000_000).tshark(), "-1.500000000");
-        assert_eq!(
-            Value::Ether([0, 0x0b, 0x82, 1, 0xfc, 0x42]).tshark(),
-            "00:0b:82:01:fc:42"
-        );
-        let b = Value::Bytes(Cow::Borrowed(&[0x47, 0x45]));
-        assert_eq!(b.tshark(), "4745");
-        assert_eq!(b.colon_hex(), "47:45");
     }
 }
