@@ -160,10 +160,10 @@ impl ConversationsPane {
                             .and_then(|t| t.conversations.get(self.current(cx)?))
                             .map(conversation_filter);
                         if let Some(f) = filter {
-                            cx.post(Msg::OpenPrompt(super::prompt::Prompt::new(
-                                super::prompt::PromptKind::Filter,
-                                f,
-                            )));
+                            let mut p =
+                                super::prompt::Prompt::new(super::prompt::PromptKind::Filter, f);
+                            p.recheck();
+                            cx.post(Msg::OpenPrompt(Box::new(p)));
                         }
                     }
                     _ => return Handled::Ignored,
