@@ -202,6 +202,26 @@ pub fn compute(trace: &Trace, selection: &Selection, kind: Kind) -> Conversation
     }
 }
 
+/// The frames (0-based, in file order) of conversation `c` of `kind`: what
+/// its Apply as Filter selects, for saving them.
+pub fn frames(trace: &Trace, kind: Kind, c: &LayerConversation) -> Vec<u32> {
+    let parts = for_blocks(trace, &Selection::All, |block| {
+        block
+            .filter(|&i| {
+                let d = trace.store.decode(i);
+                let ends = addresses(kind, &d);
+                let stream = trace.store.entry(i).map_or(NONE, |e| e.conversation);
+                ends.is_some_and(|(s, d)| {
+                    key(s, d, if kind.has_port() { stream } else { NONE })
+                        == key(c.a, c.b, c.stream)
+                })
+            })
+            .map(|i| i as u32)
+            .collect::<Vec<u32>>()
+    });
+    parts.into_iter().flatten().collect()
+}
+
 /// A byte count as tshark's conversation table prints it (Wireshark's
 /// `format_size` with SI prefixes: whole units once there are ten of them).
 pub fn size(bytes: u64) -> String {

@@ -73,3 +73,52 @@ fn saving_marked_packets_asks_before_replacing() {
         25
     );
 }
+
+#[test]
+fn w_in_follow_and_the_conversations_saves_that_stream() {
+    let mut app = at_frame(5);
+    let dir = tempfile::tempdir().expect("tempdir");
+    app.cx.export_dir = dir.path().to_path_buf();
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.view, View::Follow);
+    key(&mut app, KeyCode::Char('w'));
+    let p = app.prompt.as_ref().expect("save prompt");
+    assert_eq!(p.input, "textbook-visit-stream.pcap");
+    snap(&mut app, "save_from_follow");
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.status.starts_with("wrote 25 stream packets"),
+        "{}",
+        app.status
+    );
+    // The conversations view: the IPv4 tab's one conversation, 27 frames.
+    key(&mut app, KeyCode::Char('c'));
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('w'));
+    ctrl(&mut app, 'u');
+    keys(&mut app, "ipv4.pcap");
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.status.starts_with("wrote 27 stream packets"),
+        "{}",
+        app.status
+    );
+    let saved = crate::session::Session::open(&dir.path().join("ipv4.pcap")).expect("saved");
+    assert_eq!(saved.store.len(), 27);
+    // The streams tab: the DNS exchange (first row), 2 frames.
+    key(&mut app, KeyCode::Char('g'));
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Tab);
+    }
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Char('w'));
+    ctrl(&mut app, 'u');
+    keys(&mut app, "dns.pcap");
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.status.starts_with("wrote 2 stream packets"),
+        "{}",
+        app.status
+    );
+}
