@@ -84,6 +84,16 @@ fn conversation_tables_equal_tsharks() {
                     hits += 1;
                 }
             }
+            // The frames a row saves (`w`) are its packets, for the first rows.
+            for row in c.list.iter().take(3) {
+                let frames = conversations::frames(&trace, kind, row);
+                assert_eq!(frames.len() as u64, row.packets(), "{name} {row}");
+                assert_eq!(
+                    frames.first().copied(),
+                    Some(row.first_packet),
+                    "{name} {row}"
+                );
+            }
             let rows_total = want.len().max(got.len());
             matched += hits;
             total += rows_total;
