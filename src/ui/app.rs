@@ -81,7 +81,7 @@ pub enum Msg {
     /// Select packet `index` (0-based) in the packet list.
     SelectPacket(usize),
     Status(String),
-    OpenPrompt(Prompt),
+    OpenPrompt(Box<Prompt>),
     Show(View),
     /// Open the HTTP view on a connection, with the transaction at
     /// `packet` (0-based) selected.
@@ -300,7 +300,7 @@ impl App {
                 match m {
                     Msg::SelectPacket(i) => self.packets.select(&self.cx, i),
                     Msg::Status(s) => self.status = s,
-                    Msg::OpenPrompt(p) => self.prompt = Some(p),
+                    Msg::OpenPrompt(p) => self.prompt = Some(*p),
                     Msg::Show(v) => self.view = v,
                     Msg::ApplyFilter(text) => {
                         if let Err(e) = self.apply_filter(&text) {
