@@ -39,7 +39,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
         View::Http => app.http.draw(frame, main, cx),
         View::Network => app.network.draw(frame, main, cx),
         View::Help => app.help.draw(frame, main, cx),
-        View::Stats => app.stats.draw(frame, main),
+        View::Stats => {
+            let names = app.packets.names.then(|| cx.trace()?.names_if_ready());
+            app.stats.draw_named(frame, main, names.flatten())
+        }
     }
     if app.prompt.is_some() {
         draw_prompt(frame, status, app);

@@ -31,6 +31,7 @@ use super::jobs::{JobKind, Output};
 use super::packets_pane::PacketsPane;
 use super::render::block;
 use crate::flow::Direction;
+use crate::journey::NameMap;
 use crate::ui::keymap::Action;
 use crate::ui::stats_charts::Zoom;
 use ratatui::layout::Rect;
@@ -320,6 +321,12 @@ impl StatsPane {
     }
 
     pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect) {
+        self.draw_named(frame, area, None)
+    }
+
+    /// Draws the screen; `names`: the names toggle (`R`) is on and the
+    /// capture's names are read (the endpoints table shows them).
+    pub fn draw_named(&mut self, frame: &mut Frame<'_>, area: Rect, names: Option<&NameMap>) {
         let d = &self.data;
         if !d.has(self.tab.need()) {
             self.geometry = None;
@@ -339,7 +346,7 @@ impl StatsPane {
                         " by {} (s: sort, Enter: apply as filter)",
                         self.endpoint_sort.name()
                     );
-                    draw_endpoints(frame, area, e, self.endpoint, &title)
+                    draw_endpoints(frame, area, e, self.endpoint, &title, names)
                 }
             }
             StatsTab::Flow => {

@@ -1,9 +1,11 @@
 //! The statistics screens that are lists: the protocol hierarchy (indented
 //! names, a bar of the share of frames, frames and bytes) and the endpoints
-//! table (sortable, the selected endpoint applied as a display filter).
+//! table (sortable, the selected endpoint applied as a display filter; with
+//! the names toggle, each address with the name the capture's DNS gave it).
 
 use super::StatsPane;
-use crate::stats::endpoints::{self, Endpoints};
+use crate::journey::NameMap;
+use crate::stats::endpoints::{self, Address, Endpoints};
 use crate::stats::hierarchy::{Hierarchy, Node};
 use crate::stats::scale;
 use crate::text::sanitize;
@@ -138,53 +140,101 @@ pub fn draw_hierarchy(frame: &mut Frame<'_>, area: Rect, h: &Hierarchy, offset: 
     frame.render_widget(Paragraph::new(lines).block(block(&title, true)), area);
 }
 
-/// The endpoints table, most packets first.
+/// An endpoint's address as the table shows it: with `names`, the name the
+/// capture's DNS first gave the address beside it (`example.com
+/// (10.0.0.1)`), else (or without a name) the address alone; sanitized.
+pub fn endpoint_text(address: &Address, names: Option<&NameMap>) -> String {
+    let ip = match address {
+        Address::Ip(ip) | Address::Port(ip, _) => Some(*ip),
+        Address::Ether(_) => None,
+    };
+    // Packet 0: the first answer naming the address, wherever it is.
+    match ip.and_then(|ip| names?.name_at(ip, 0)) {
+        Some(name) => format!("{} ({address})", sanitize(name)),
+        None => sanitize(&address.to_string()).into_owned(),
+    }
+}
+
+/// The endpoints table's column titles.
+const HEADER: [&str; 7] = [
+    "Address", "Packets", "Bytes", "Tx Pkts", "Tx Bytes", "Rx Pkts", "Rx Bytes",
+];
+
+/// The endpoints table's columns: the counts roomy when the addresses (with
+/// their names) fit beside them in `inner` cells, else each count as wide as
+/// its longest cell, so a name is not cut where it could be shown.
+fn endpoint_widths(
+    header: &[&str; 7],
+    rows: &[(usize, [String; 7])],
+    inner: u16,
+) -> [Constraint; 7] {
+    const ROOMY: [u16; 6] = [8, 10, 8, 10, 8, 10];
+    let longest = |c: usize| {
+        rows.iter()
+            .map(|(_, r)| r[c].chars().count())
+            .chain([header[c].len()])
+            .max()
+            .map_or(0, |w| u16::try_from(w).unwrap_or(u16::MAX))
+    };
+    let address = longest(0).max(16);
+    // Six gaps of one cell between the seven columns.
+    let roomy = ROOMY.iter().sum::<u16>() + 6;
+    let counts: [u16; 6] = if address.saturating_add(roomy) <= inner {
+        ROOMY
+    } else {
+        std::array::from_fn(|c| longest(c + 1))
+    };
+    let mut widths = [Constraint::Min(16); 7];
+    for (w, c) in widths[1..].iter_mut().zip(counts) {
+        *w = Constraint::Length(c);
+    }
+    widths
+}
+
+/// The endpoints table, most packets first; `names`: the names toggle is on
+/// and the capture's names are read.
 pub fn draw_endpoints(
     frame: &mut Frame<'_>,
     area: Rect,
     e: &Endpoints,
     selected: usize,
     note: &str,
+    names: Option<&NameMap>,
 ) {
     let height = usize::from(area.height.saturating_sub(3)).max(1);
     let offset = selected.saturating_sub(height - 1);
-    let header = Row::new([
-        "Address", "Packets", "Bytes", "Tx Pkts", "Tx Bytes", "Rx Pkts", "Rx Bytes",
-    ])
-    .style(Style::default().add_modifier(Modifier::BOLD));
-    let rows: Vec<Row<'_>> = e
+    let header = Row::new(HEADER).style(Style::default().add_modifier(Modifier::BOLD));
+    let cells: Vec<(usize, [String; 7])> = e
         .list
         .iter()
         .enumerate()
         .skip(offset)
         .take(height)
         .map(|(i, p)| {
-            let style = if i == selected {
-                Style::default().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::default()
-            };
-            Row::new([
-                sanitize(&p.address.to_string()).into_owned(),
+            let cells = [
+                endpoint_text(&p.address, names),
                 p.packets().to_string(),
                 p.bytes().to_string(),
                 p.tx_packets.to_string(),
                 p.tx_bytes.to_string(),
                 p.rx_packets.to_string(),
                 p.rx_bytes.to_string(),
-            ])
-            .style(style)
+            ];
+            (i, cells)
         })
         .collect();
-    let widths = [
-        Constraint::Min(16),
-        Constraint::Length(8),
-        Constraint::Length(10),
-        Constraint::Length(8),
-        Constraint::Length(10),
-        Constraint::Length(8),
-        Constraint::Length(10),
-    ];
+    let widths = endpoint_widths(&HEADER, &cells, area.width.saturating_sub(2));
+    let rows: Vec<Row<'_>> = cells
+        .into_iter()
+        .map(|(i, cells)| {
+            let style = if i == selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            Row::new(cells).style(style)
+        })
+        .collect();
     let title = format!("{} Endpoints ({}){note}", e.kind.title(), e.list.len());
     frame.render_widget(
         Table::new(rows, widths)

@@ -402,3 +402,55 @@ fn degenerate_captures_still_draw() {
         }
     }
 }
+
+#[test]
+fn endpoints_show_names_from_the_captured_dns_when_the_toggle_is_on() {
+    let mut app = app();
+    show(&mut app, StatsTab::Endpoints);
+    let plain = draw(&mut app);
+    assert!(!plain.contains("www.wirelens.test"), "{plain}");
+    // `R` in the packet list, then the endpoints again.
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.view, View::Packets);
+    key(&mut app, KeyCode::Char('R'));
+    assert!(app.packets.names);
+    show(&mut app, StatsTab::Endpoints);
+    let s = draw(&mut app);
+    // The DNS answer of frame 2 names 10.77.0.2; 10.77.0.1 has no name.
+    assert!(s.contains("www.wirelens.test (10.77.0.2)"), "{s}");
+    assert!(s.contains("│10.77.0.1 "), "{s}");
+    insta::assert_snapshot!("stats_endpoints_named_80x24", s);
+    // Wide, the pane alone.
+    let session = app.cx.trace().expect("session");
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    terminal
+        .draw(|f| app.stats.draw_named(f, f.area(), Some(session.names())))
+        .expect("draw");
+    let wide = text(terminal.backend().buffer());
+    assert!(wide.contains("www.wirelens.test (10.77.0.2)"), "{wide}");
+    insta::assert_snapshot!("stats_endpoints_named_200x50", wide);
+}
+
+#[test]
+fn endpoint_text_names_only_addresses_the_capture_named() {
+    use crate::stats::endpoints::Address;
+    let session = Session::open(&sample_path("textbook-visit.pcap")).expect("sample");
+    let names = session.names();
+    let ip = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+    assert_eq!(
+        tables::endpoint_text(&Address::Port(ip("10.77.0.2"), 80), Some(names)),
+        "www.wirelens.test (10.77.0.2)"
+    );
+    assert_eq!(
+        tables::endpoint_text(&Address::Ip(ip("10.77.0.2")), None),
+        "10.77.0.2"
+    );
+    assert_eq!(
+        tables::endpoint_text(&Address::Ip(ip("10.77.0.1")), Some(names)),
+        "10.77.0.1"
+    );
+    assert_eq!(
+        tables::endpoint_text(&Address::Ether([2, 0, 0, 0, 0, 1]), Some(names)),
+        "02:00:00:00:00:01"
+    );
+}
