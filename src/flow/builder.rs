@@ -165,6 +165,10 @@ fn untimed_at_zero(conversations: &mut Conversations) {
 pub struct FlowBuilder {
     conversations: Conversations,
     map: HashMap<ConversationKey, u32, BuildHasherDefault<WordHasher>>,
+    /// The sequence analysis state of each conversation's two directions
+    /// (by conversation index): needed while packets arrive only, so kept
+    /// here rather than in the conversations.
+    analysis: Vec<[analysis::DirectionAnalysis; 2]>,
     max_conversations: u64,
     /// Set when a packet would have started a conversation past the bound.
     pub limit_hit: Option<LimitHit>,
@@ -188,6 +192,7 @@ impl FlowBuilder {
         FlowBuilder {
             conversations: Conversations::default(),
             map: HashMap::default(),
+            analysis: Vec::new(),
             max_conversations: max,
             limit_hit: None,
         }
@@ -196,6 +201,7 @@ impl FlowBuilder {
     /// The conversations; the lookup map is dropped.
     pub fn finish(mut self) -> Conversations {
         untimed_at_zero(&mut self.conversations);
+        self.conversations.shrink_to_fit();
         self.conversations
     }
 
@@ -211,6 +217,7 @@ impl FlowBuilder {
     /// Heap bytes of the lookup map while building (peak, not kept).
     pub fn map_bytes(&self) -> usize {
         self.map.capacity() * (std::mem::size_of::<ConversationKey>() + 4 + 8)
+            + self.analysis.capacity() * std::mem::size_of::<[analysis::DirectionAnalysis; 2]>()
     }
 
     /// Adds packet `index` (already in `entries`) to its conversation.
@@ -287,8 +294,12 @@ impl FlowBuilder {
             conv.last_ts = entry.ts_ns;
         }
         let mut verdict = analysis::Verdict::default();
-        if let (Some(t), Some(state)) = (tcp, conv.tcp.as_deref_mut()) {
-            verdict = observe_tcp(state, dir, index, &entry, t);
+        if let (Some(t), Some(state), Some(analysis)) = (
+            tcp,
+            conv.tcp.as_deref_mut(),
+            self.analysis.get_mut(id as usize),
+        ) {
+            verdict = observe_tcp(state, analysis, dir, index, &entry, t);
             if reused {
                 verdict.flags |= analysis::flags::REUSED_PORTS;
             }
@@ -352,6 +363,7 @@ impl FlowBuilder {
             tcp: (protocol == Protocol::Tcp).then(Box::<TcpConversation>::default),
         });
         self.map.insert(key, id);
+        self.analysis.push(Default::default());
         id
     }
 }
@@ -359,6 +371,7 @@ impl FlowBuilder {
 /// Updates a TCP conversation with one segment; returns its analysis verdict.
 fn observe_tcp(
     state: &mut TcpConversation,
+    sequence: &mut [analysis::DirectionAnalysis; 2],
     dir: Direction,
     index: u32,
     entry: &PacketEntry,
@@ -436,9 +449,14 @@ fn observe_tcp(
         (false, Some(shift)) => raw_window << shift,
         _ => raw_window,
     };
+    let [a, b] = sequence;
+    let (fwd_analysis, rev_analysis) = match dir {
+        Direction::AtoB => (a, b),
+        Direction::BtoA => (b, a),
+    };
     analysis::analyse(
-        &mut fwd.analysis,
-        &mut rev.analysis,
+        fwd_analysis,
+        rev_analysis,
         Segment {
             seq: Seq(rel_seq),
             ack: Seq(rel_ack),
