@@ -15,6 +15,12 @@
 //! ```text
 //! cargo bench --bench live_snapshot
 //! ```
+//!
+//! Measured 2026-12-01 (32 MiB, 36,354 packets, 61 snapshots of 600
+//! records, load ~12 on 2 cores): a snapshot cost 10.2 ms at 3,600
+//! packets (HTTP index 9.6, filters 0.7) and 16.4 ms at 36,354 (11.6 and
+//! 4.5); the products of the last snapshot computed again cost 88.7 ms
+//! (52.8 and 35.9).
 
 #[allow(dead_code)]
 mod support;
