@@ -54,6 +54,8 @@ const ANON_MIB_10GB: u64 = 1024;
 #[derive(Clone, Copy)]
 struct Run {
     secs: f64,
+    /// User + system CPU seconds.
+    cpu: f64,
     anon_kib: u64,
 }
 
@@ -103,7 +105,8 @@ fn main() {
         for ((name, a), (_, b)) in first.commands.iter().zip(&second.commands) {
             let r = b.secs / a.secs;
             println!(
-                "  {name:<8} {r:>6.2}x the time for {scale:.2}x the bytes: {}",
+                "  {name:<8} {r:>6.2}x the time ({:.2}x the CPU) for {scale:.2}x the bytes: {}",
+                b.cpu / a.cpu,
                 verdict(r <= 11.0 * scale / 10.0)
             );
         }
@@ -199,7 +202,8 @@ fn measure(path: &Path) -> Measured {
             size,
             packets,
             &format!(
-                "anonymous peak {} MiB (budget {budget_mib}): {}{extra}",
+                "cpu {:.2} s, anonymous peak {} MiB (budget {budget_mib}): {}{extra}",
+                run.cpu,
                 run.anon_kib / 1024,
                 verdict(run.anon_kib / 1024 <= budget_mib)
             ),
@@ -215,7 +219,15 @@ fn measure(path: &Path) -> Measured {
             .map(|(_, r)| r.secs)
             .unwrap_or(f64::NAN)
     };
+    let cpu = |n: &str| {
+        measured
+            .iter()
+            .find(|(m, _)| *m == n)
+            .map(|(_, r)| r.cpu)
+            .unwrap_or(f64::NAN)
+    };
     let mut tcpdump = None;
+    let mut tcpdump_cpu = f64::NAN;
     if support::tools_enabled() {
         let tshark_ok = size <= TSHARK_UP_TO || std::env::var_os("WIRELENS_BENCH_TSHARK").is_some();
         let tools: &[(&str, &[&str])] = if tshark_ok {
@@ -228,16 +240,22 @@ fn measure(path: &Path) -> Measured {
             &[("tcpdump", &["-nn", "-r"])]
         };
         for (tool, args) in tools {
+            let cpu_before = support::children_cpu_secs();
             if let Some((t, rss)) = support::time_tool(tool, args, path) {
+                let tool_cpu = support::children_cpu_secs() - cpu_before;
                 support::report(
                     &format!("{tool} {}", args.join(" ")),
                     t,
                     size,
                     packets,
-                    &format!("peak RSS {} MiB (/usr/bin/time %M)", rss / 1024),
+                    &format!(
+                        "cpu {tool_cpu:.2} s, peak RSS {} MiB (/usr/bin/time %M)",
+                        rss / 1024
+                    ),
                 );
                 if *tool == "tcpdump" {
                     tcpdump = Some(t);
+                    tcpdump_cpu = tool_cpu;
                 }
             }
         }
@@ -253,6 +271,11 @@ fn measure(path: &Path) -> Measured {
         println!(
             "  list is {r:.1}x faster than tcpdump -nn -r (target >= 3x): {}",
             verdict(r >= 3.0)
+        );
+        println!(
+            "  in CPU seconds: flows {:.1}x, list {:.1}x less than tcpdump",
+            tcpdump_cpu / cpu("flows"),
+            tcpdump_cpu / cpu("list")
         );
     }
     let r = secs("http") / secs("flows");
@@ -276,6 +299,7 @@ fn measure(path: &Path) -> Measured {
 /// Runs `exe argv...` with its output discarded; wall time and the peak of
 /// its RssAnon, read every [`POLL`].
 fn run_polled(exe: &str, argv: &[&str]) -> Run {
+    let cpu_before = support::children_cpu_secs();
     let t = Instant::now();
     let mut child = Command::new(exe)
         .args(argv)
@@ -293,6 +317,7 @@ fn run_polled(exe: &str, argv: &[&str]) -> Run {
                 assert!(status.success(), "wirelens {argv:?} failed: {status}");
                 return Run {
                     secs,
+                    cpu: support::children_cpu_secs() - cpu_before,
                     anon_kib: peak,
                 };
             }

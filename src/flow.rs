@@ -95,7 +95,6 @@ pub struct TcpDirection {
     pub window_shift: Option<u8>,
     /// Payload bytes sent (`tcp.len` summed, retransmissions included).
     pub payload_bytes: u64,
-    pub analysis: analysis::DirectionAnalysis,
 }
 
 /// TCP-specific part of a conversation.
@@ -320,6 +319,14 @@ impl Conversations {
             + tcp * std::mem::size_of::<TcpConversation>()
             + (self.tcp_ids.capacity() + self.udp_ids.capacity()) * 4
             + self.dup_acks.capacity() * 8
+    }
+
+    /// Gives back the vectors' spare capacity (once the load is done).
+    fn shrink_to_fit(&mut self) {
+        self.list.shrink_to_fit();
+        self.tcp_ids.shrink_to_fit();
+        self.udp_ids.shrink_to_fit();
+        self.dup_acks.shrink_to_fit();
     }
 
     fn push(&mut self, conv: Conversation) -> u32 {

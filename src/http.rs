@@ -84,6 +84,21 @@ pub struct HttpIndex {
     pub http2: HashMap<u32, crate::http2::Connection>,
 }
 
+/// What one TCP connection contributes to an [`HttpIndex`]
+/// ([`HttpIndex::connection_part`]); [`HttpIndex::from_parts`] puts them
+/// together.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionPart {
+    /// The conversation of an HTTP/2 connection.
+    conversation: Option<u32>,
+    transactions: Vec<Transaction>,
+    http2: Option<crate::http2::Connection>,
+    rows: AppRows,
+    ftp: FtpChannels,
+    tls: Option<crate::tls::TlsConnection>,
+    limits: Vec<LimitHit>,
+}
+
 /// Records where the bodies of `txns` are in the capture (`streams`: their
 /// connection's reassembled TCP bytes, not decrypted ones), so they are read
 /// later without reassembly. Whoever builds transactions with
@@ -117,62 +132,19 @@ impl HttpIndex {
     /// with `keys`); over TLS, HTTP reads the decrypted application data.
     pub fn build(store: &PacketStore, conversations: &Conversations, keys: &KeyLog) -> HttpIndex {
         let convs = conversations.all();
-        let limits = LimitLog::default();
-        // Each connection: HTTP/2 when the client opens with the preface,
-        // else HTTP/1.x; over TLS both read the decrypted data.
-        type Part = (
-            Vec<Transaction>,
-            Vec<(u32, crate::http2::Connection)>,
-            AppRows,
-            FtpChannels,
-            Vec<crate::tls::TlsConnection>,
-        );
-        let parse = |range: &std::ops::Range<usize>| -> Part {
-            let mut out = (Vec::new(), Vec::new());
-            let mut rows = Vec::new();
-            let mut ftp = Vec::new();
-            let mut tls = Vec::new();
+        let parse = |range: &std::ops::Range<usize>| -> Vec<ConnectionPart> {
             let mut raw = [DirStream::default(), DirStream::default()];
-            for ci in range.clone() {
-                let Some(conv) = convs.get(ci) else { continue };
-                if conv.protocol != Protocol::Tcp {
-                    continue;
-                }
-                // One reassembly per connection, read as TLS and as HTTP,
-                // into the buffers of the connection before.
-                stream::reassemble_into(store, conv, &mut raw);
-                let tls_conn = crate::tls::connection::read(conv, ci as u32, &raw, keys);
-                let (streams, client) = match &tls_conn {
-                    Some(t) => (&t.plaintext, t.client),
-                    None => {
-                        for s in &raw {
-                            for hit in [s.limit_hit, s.reassembly_limit].into_iter().flatten() {
-                                limits.report(hit);
-                            }
-                        }
-                        (&raw, conv.client_direction().0)
-                    }
-                };
-                let mut txns = if crate::http2::is_http2(&streams[client.index()]) {
-                    let h2 = crate::http2::read(streams, client, &limits);
-                    let txns = h2.transactions(conv.stream, ci as u32);
-                    out.1.push((ci as u32, h2));
-                    txns
-                } else {
-                    let (r, f) = app_rows(conv, streams);
-                    rows.extend(r);
-                    ftp.extend(f);
-                    let txns = connection(conv, ci as u32, streams, &limits);
-                    rows.extend(websocket_rows(store, &txns, streams));
-                    txns
-                };
-                if tls_conn.is_none() {
-                    attach_spans(&mut txns, streams);
-                }
-                out.0.extend(txns);
-                tls.extend(tls_conn);
-            }
-            (out.0, out.1, rows, ftp, tls)
+            range
+                .clone()
+                .filter_map(|ci| {
+                    let conv = convs.get(ci)?;
+                    // One reassembly per connection, read as TLS and as
+                    // HTTP, into the buffers of the connection before.
+                    Some(HttpIndex::connection_part(
+                        store, conv, ci as u32, keys, &mut raw,
+                    ))
+                })
+                .collect()
         };
         // Blocks of connections keep the per-thread bookkeeping small.
         const BLOCK: usize = 64;
@@ -181,12 +153,78 @@ impl HttpIndex {
             .map(|s| s..(s + BLOCK).min(convs.len()))
             .collect();
         let parts = crate::parallel::map_in_order(&blocks, parse);
+        HttpIndex::from_parts(store, conversations, parts.into_iter().flatten())
+    }
+
+    /// What conversation `ci` (`conv`) contributes to the index, read on
+    /// its own: HTTP/2 when the client opens with the preface, else
+    /// HTTP/1.x; over TLS both read the decrypted data. It depends only on
+    /// the conversation's packets and `keys`, so a capture that grows reads
+    /// again only the connections that received packets
+    /// ([`crate::live::incremental`]). `raw` is a buffer reused between
+    /// calls.
+    pub fn connection_part(
+        store: &PacketStore,
+        conv: &Conversation,
+        ci: u32,
+        keys: &KeyLog,
+        raw: &mut [DirStream; 2],
+    ) -> ConnectionPart {
+        let mut part = ConnectionPart::default();
+        if conv.protocol != Protocol::Tcp {
+            return part;
+        }
+        let limits = LimitLog::default();
+        stream::reassemble_into(store, conv, raw);
+        let tls_conn = crate::tls::connection::read(conv, ci, raw, keys);
+        let (streams, client) = match &tls_conn {
+            Some(t) => (&t.plaintext, t.client),
+            None => {
+                for s in raw.iter() {
+                    for hit in [s.limit_hit, s.reassembly_limit].into_iter().flatten() {
+                        limits.report(hit);
+                    }
+                }
+                (&*raw, conv.client_direction().0)
+            }
+        };
+        let mut txns = if crate::http2::is_http2(&streams[client.index()]) {
+            let h2 = crate::http2::read(streams, client, &limits);
+            let txns = h2.transactions(conv.stream, ci);
+            part.http2 = Some(h2);
+            part.conversation = Some(ci);
+            txns
+        } else {
+            let (r, f) = app_rows(conv, streams);
+            part.rows = r;
+            part.ftp = f;
+            let txns = connection(conv, ci, streams, &limits);
+            part.rows.extend(websocket_rows(store, &txns, streams));
+            txns
+        };
+        if tls_conn.is_none() {
+            attach_spans(&mut txns, streams);
+        }
+        part.transactions = txns;
+        part.tls = tls_conn;
+        part.limits = limits.hits();
+        part
+    }
+
+    /// The index of the connections' parts ([`HttpIndex::connection_part`]),
+    /// given in conversation order: what [`HttpIndex::build`] makes.
+    pub fn from_parts(
+        store: &PacketStore,
+        conversations: &Conversations,
+        parts: impl IntoIterator<Item = ConnectionPart>,
+    ) -> HttpIndex {
+        let limits = LimitLog::default();
         let mut index = HttpIndex::default();
         let mut ftp = Vec::new();
         let mut tls = Vec::new();
-        for (transactions, h2, rows, f, t) in parts {
-            tls.extend(t);
-            for t in transactions {
+        for part in parts {
+            tls.extend(part.tls);
+            for t in part.transactions {
                 // HTTP/2 messages are not http.* fields for tshark: listed
                 // and exported, but not in the packets' HTTP messages.
                 if t.request.iter().chain(&t.response).any(Message::is_http2) {
@@ -195,11 +233,16 @@ impl HttpIndex {
                     index.push(t);
                 }
             }
-            index.http2.extend(h2);
-            index.app_rows.extend(rows);
-            ftp.extend(f);
+            if let (Some(h2), Some(conv)) = (part.http2, part.conversation) {
+                index.http2.insert(conv, h2);
+            }
+            index.app_rows.extend(part.rows);
+            ftp.extend(part.ftp);
+            for hit in part.limits {
+                limits.report(hit);
+            }
         }
-        ftp_data_rows(store, convs, &ftp, &mut index.app_rows);
+        ftp_data_rows(store, conversations.all(), &ftp, &mut index.app_rows);
         index
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));

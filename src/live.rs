@@ -5,18 +5,21 @@
 //! [`follow::follow`] loop maps what was written, walks the new records
 //! into a [`builder::TraceBuilder`] and hands out a snapshot of the trace
 //! (store, conversations with their analysis flags, keys) after each
-//! growth. A snapshot is what loading a file of the same bytes gives, so
-//! every later product (the HTTP index, filters, follow, ladder, statistics)
-//! is computed from it exactly as from a file.
+//! growth. A snapshot is what loading a file of the same bytes gives; the
+//! HTTP index (TLS and HTTP/2 included) and filter results of successive
+//! snapshots are appended to by [`incremental::LiveProducts`], reading
+//! again only the connections that grew, with the results of a file load.
 
 pub mod builder;
 pub mod follow;
 #[cfg(feature = "live")]
 pub mod iface;
+pub mod incremental;
 pub mod spool;
 
 pub use builder::TraceBuilder;
 pub use follow::{follow, Update};
+pub use incremental::LiveProducts;
 pub use spool::{Fed, Spool};
 
 use crate::capture::CaptureError;

@@ -47,6 +47,8 @@ pub struct Session {
     names: OnceLock<NameMap>,
     /// The frames the user marked (`frame.marked`).
     marks: marks::Marks,
+    /// The products shared with the other snapshots of a growing capture.
+    live: Option<Arc<crate::live::LiveProducts>>,
 }
 
 impl std::ops::Deref for Session {
@@ -73,7 +75,16 @@ impl Session {
             endings: OnceLock::new(),
             names: OnceLock::new(),
             marks: marks::Marks::default(),
+            live: None,
         }
+    }
+
+    /// This snapshot of a growing capture builds its HTTP index and filter
+    /// results from `products`, which the snapshots before it filled:
+    /// only what grew since is computed (see [`crate::live::incremental`]).
+    pub fn with_live(mut self, products: Arc<crate::live::LiveProducts>) -> Session {
+        self.live = Some(products);
+        self
     }
 
     /// Opens and loads a capture file (`-` for standard input).
@@ -104,7 +115,11 @@ impl Session {
     /// The trace's HTTP transactions, parsed on the first call and kept.
     pub fn http(&self) -> &HttpIndex {
         self.http.get_or_init(|| {
-            let index = HttpIndex::build(&self.trace.store, &self.trace.conversations, self.keys());
+            let (store, conversations) = (&self.trace.store, &self.trace.conversations);
+            let index = match &self.live {
+                Some(live) => live.http(store, conversations, self.keys()),
+                None => HttpIndex::build(store, conversations, self.keys()),
+            };
             for &hit in &index.limits {
                 self.trace.limits.report(hit);
             }
@@ -179,6 +194,16 @@ impl Session {
     pub fn select(&self, filter: &Filter, cancel: &AtomicBool) -> Option<Vec<u32>> {
         let http = filter.needs_http().then(|| self.http());
         let marked = self.marks.snapshot();
+        if let Some(live) = &self.live {
+            return live.select(
+                filter.text(),
+                &marked,
+                &self.trace.store,
+                &self.trace.conversations,
+                |i| filter.matches_marked(&self.trace, http, i, marked.contains(i)),
+                || cancel.load(Ordering::Relaxed),
+            );
+        }
         let mut out = Vec::new();
         for index in 0..self.trace.store.len() {
             if index % CANCEL_CHECK_EVERY == 0 && cancel.load(Ordering::Relaxed) {

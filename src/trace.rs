@@ -124,10 +124,12 @@ impl Trace {
         };
         let end = {
             let reader = capture.records()?;
-            if pipelined {
-                load_pipelined(capture.bytes(), reader, &mut builder)
-            } else {
-                load_sequential(capture.bytes(), reader, &mut builder)
+            match capture.mapped_file() {
+                Some(file) if pipelined && reader.is_pcap() => {
+                    load_windowed(file, total, reader, &mut builder)
+                }
+                _ if pipelined => load_pipelined(capture.bytes(), reader, &mut builder),
+                _ => load_sequential(capture.bytes(), reader, &mut builder),
             }
         };
         (builder.progress)(Progress {
@@ -249,13 +251,22 @@ pub(crate) fn decode_record<'a>(
     record: &Record,
     link: LinkType,
 ) -> (PacketEntry, Option<FlowInput<'a>>) {
-    if record.kind != RecordKind::Packet {
-        return (entry_from(record, None), None);
-    }
     let start = record.data_offset as usize;
     let data = bytes
         .get(start..start + record.cap_len as usize)
         .unwrap_or(&[]);
+    decode_record_data(data, record, link)
+}
+
+/// [`decode_record`] given the record's bytes.
+fn decode_record_data<'a>(
+    data: &'a [u8],
+    record: &Record,
+    link: LinkType,
+) -> (PacketEntry, Option<FlowInput<'a>>) {
+    if record.kind != RecordKind::Packet {
+        return (entry_from(record, None), None);
+    }
     if link == LinkType::ETHERNET {
         if let Some(summary) = crate::decode::fast::ethernet(data) {
             return (
@@ -412,6 +423,151 @@ fn walk<'a>(
         if last {
             return WalkEnd::of(&reader, error);
         }
+    }
+}
+
+/// Bytes read from the file at a time by [`load_windowed`] (beside the
+/// record cut at the end of the previous window): small enough to stay in
+/// the core's cache while it is walked.
+const WINDOW: usize = 256 << 10;
+
+/// The pipelined load of a mapped classic pcap file, whose records are read
+/// with `pread` into one reused window instead of being touched in the map:
+/// the first touch of each mapped page (a page fault and a cache miss per
+/// few records) costs more than copying the bytes. The walking thread reads,
+/// walks and decodes; the building one builds. Gives the trace the
+/// sequential load gives (tests/parallel_load.rs).
+fn load_windowed<P: FnMut(Progress) -> bool>(
+    file: &std::fs::File,
+    len: u64,
+    reader: RecordReader<'_>,
+    builder: &mut Builder<P>,
+) -> WalkEnd {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Decoded>(BATCHES_IN_FLIGHT);
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<Decoded>();
+    let Some(parked) = reader.rebind_at(&[], 0) else {
+        return WalkEnd {
+            warning: None,
+            error: None,
+            interfaces: Vec::new(),
+            position: 0,
+            tls_secrets: Vec::new(),
+            tls_secrets_limit: None,
+        };
+    };
+    std::thread::scope(|scope| {
+        let walker = scope.spawn(move || walk_windows(file, len, parked, &tx, &back_rx));
+        let mut stopped = false;
+        'batches: for mut batch in rx.iter() {
+            for (entry, input) in batch.drain(..) {
+                if !builder.add(entry, input.as_ref()) {
+                    stopped = true;
+                    break 'batches;
+                }
+            }
+            let _ = back_tx.send(batch);
+        }
+        drop(rx);
+        let end = walker
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        if stopped {
+            WalkEnd {
+                warning: None,
+                error: None,
+                ..end
+            }
+        } else {
+            end
+        }
+    })
+}
+
+/// A batch of decoded records, borrowing nothing.
+type Decoded = Vec<(PacketEntry, Option<FlowInput<'static>>)>;
+
+/// Reads `file[base + filled..]` into `buf[filled..]` until `buf` is full or
+/// `len` is reached; `true` at the end of the file (or of what can be read).
+fn fill(file: &std::fs::File, buf: &mut [u8], filled: &mut usize, base: u64, len: u64) -> bool {
+    use std::os::unix::fs::FileExt;
+    while *filled < buf.len() {
+        let at = base + *filled as u64;
+        if at >= len {
+            return true;
+        }
+        let want = (buf.len() - *filled).min((len - at).min(usize::MAX as u64) as usize);
+        match file.read_at(&mut buf[*filled..*filled + want], at) {
+            Ok(0) => return true,
+            Ok(n) => *filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            // What cannot be read ends the walk there: a record cut by it
+            // is reported as cut short.
+            Err(_) => return true,
+        }
+    }
+    base + *filled as u64 >= len
+}
+
+/// The walking thread of [`load_windowed`].
+fn walk_windows(
+    file: &std::fs::File,
+    len: u64,
+    mut parked: RecordReader<'static>,
+    tx: &std::sync::mpsc::SyncSender<Decoded>,
+    back: &std::sync::mpsc::Receiver<Decoded>,
+) -> WalkEnd {
+    let mut buf = vec![0u8; WINDOW + crate::capture::MAX_RECORD_LEN as usize + 16];
+    let (mut base, mut filled) = (0u64, 0usize);
+    let mut count: u64 = 0;
+    let mut batch: Decoded = Vec::with_capacity(BATCH);
+    loop {
+        // Keep the bytes from the next record on; read after them.
+        let keep = (parked.position().saturating_sub(base) as usize).min(filled);
+        buf.copy_within(keep..filled, 0);
+        filled -= keep;
+        base += keep as u64;
+        let at_end = fill(file, &mut buf, &mut filled, base, len);
+        // (A pcap reader always rebinds; `None` is for pcapng.)
+        let unbound = WalkEnd::of(&parked, None);
+        let Some(mut reader) = parked.rebind_at(&buf[..filled], base) else {
+            return unbound;
+        };
+        let error = loop {
+            match next_record(&mut reader, count) {
+                Ok((record, link)) => {
+                    count += 1;
+                    let start = (record.data_offset - base) as usize;
+                    let data = buf
+                        .get(start..start + record.cap_len as usize)
+                        .unwrap_or(&[]);
+                    let (entry, input) = decode_record_data(data, &record, link);
+                    batch.push((entry, input.map(FlowInput::detach)));
+                    if batch.len() == BATCH {
+                        let next = back
+                            .try_recv()
+                            .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                        if tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                            // The builder stopped early.
+                            return WalkEnd::of(&reader, None);
+                        }
+                    }
+                }
+                Err(error) => break error,
+            }
+        };
+        if at_end || error.is_some() {
+            let end = WalkEnd::of(&reader, error);
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            return end;
+        }
+        let position = reader.position();
+        let unbound = WalkEnd::of(&reader, None);
+        parked = match reader.rebind_at(&[], position) {
+            Some(r) => r,
+            None => return unbound,
+        };
     }
 }
 

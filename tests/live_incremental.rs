@@ -2,25 +2,55 @@
 //! a [`TraceBuilder`] record by record, each record in two steps (half of
 //! it, then the rest), must give a trace whose every product equals a load
 //! of the whole file: store entries, conversations with their analysis
-//! flags, the damage, the HTTP index, the packet list rows and how each
-//! connection ended. Snapshots taken on the way equal loads of the same
-//! prefix of the file.
+//! flags, the damage, the HTTP transactions, the TLS connections, the
+//! HTTP/2 connections, display filter results, statistics (protocol
+//! hierarchy, endpoints, HTTP and DNS trees), the packet list rows and how
+//! each connection ended. Snapshots taken on the way equal loads of the
+//! same prefix of the file.
+//!
+//! The HTTP index and the filters of the snapshots come from one
+//! [`LiveProducts`], which each snapshot appends to (only the connections
+//! that grew are read again, only their packets and the new ones filtered
+//! again): snapshots are taken every few records (every record for the
+//! samples), so that every step of that is checked. The TLS samples get
+//! their key log half-way through, as a Decryption Secrets Block would
+//! bring it: the connections read before without keys must be read again.
 
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use wirelens::capture::{Capture, CaptureBytes};
 use wirelens::columns;
 use wirelens::fields::PacketView;
-use wirelens::live::TraceBuilder;
+use wirelens::filter::Filter;
+use wirelens::live::{LiveProducts, TraceBuilder};
 use wirelens::session::Session;
+use wirelens::stats::{self, Selection};
 use wirelens::trace::Trace;
 
-/// Every product of a trace, as text to compare.
-fn products(trace: Trace) -> Vec<String> {
-    let session = Session::from(trace);
+/// Filters whose results are compared: HTTP, TLS and HTTP/2 fields (read
+/// from the index), conversation state and per-packet fields.
+const FILTERS: [&str; 9] = [
+    "http",
+    "http.request.method == \"GET\" || http.response.code == 200",
+    "tls.handshake.type == 1 || tls.record.content_type == 23",
+    "http2.type == 1",
+    "tcp.analysis.retransmission || tcp.analysis.duplicate_ack",
+    "tcp.completeness == 31",
+    "dns",
+    "frame.len > 100 && tcp",
+    "tcp.stream == 1 || udp.stream == 0",
+];
+
+/// Every product of a session, as text to compare.
+fn products(session: &Session) -> Vec<String> {
     let trace = session.trace();
     let http = session.http();
+    let mut h2: Vec<_> = http.http2.iter().collect();
+    h2.sort_by_key(|(c, _)| **c);
+    let go = AtomicBool::new(false);
     let mut out = vec![
         format!("{:?}", trace.store.entries()),
         format!("{:?}", trace.store.interfaces()),
@@ -32,9 +62,30 @@ fn products(trace: Trace) -> Vec<String> {
             trace.error.as_ref().map(|e| e.to_string())
         ),
         format!("{:?}", http.transactions),
+        format!("{:?}", http.tls.connections),
+        format!("{h2:?}"),
+        format!("{:?}", http.limits),
         format!("{:?}", session.endings()),
         format!("{:?}", trace.limits.hits()),
+        format!(
+            "{:?}",
+            stats::hierarchy::compute(trace, http, &Selection::All)
+        ),
+        format!(
+            "{:?}",
+            stats::endpoints::compute(trace, &Selection::All, stats::endpoints::Kind::Ip)
+        ),
+        format!(
+            "{:?}",
+            stats::http::packet_counter(trace, http, &Selection::All)
+        ),
+        format!("{:?}", stats::http::requests(trace, http, &Selection::All)),
+        format!("{:?}", stats::dns::compute(trace, &Selection::All)),
     ];
+    for text in FILTERS {
+        let filter = Filter::compile(text).expect("filter compiles");
+        out.push(format!("{text}: {:?}", session.select(&filter, &go)));
+    }
     for index in 0..trace.store.len() {
         out.push(format!(
             "{:?}",
@@ -44,10 +95,33 @@ fn products(trace: Trace) -> Vec<String> {
     out
 }
 
-fn load(bytes: &[u8]) -> Trace {
+fn load(bytes: &[u8], keys: Option<&str>) -> Session {
     let capture =
         Capture::from_bytes(CaptureBytes::Owned(bytes.to_vec()), "t".into()).expect("capture");
-    Trace::load(capture, |_| true).expect("load")
+    let mut trace = Trace::load(capture, |_| true).expect("load");
+    if let Some(k) = keys {
+        trace.add_key_log(k);
+    }
+    Session::from(trace)
+}
+
+/// The session of a snapshot, its products appended to `live`.
+fn live(mut trace: Trace, keys: Option<&str>, live: &Arc<LiveProducts>) -> Session {
+    if let Some(k) = keys {
+        trace.add_key_log(k);
+    }
+    Session::from(trace).with_live(Arc::clone(live))
+}
+
+/// The products a snapshot's filters and index are appended to, worked
+/// out as the TUI and `list -` ask for them.
+fn touch(session: &Session) {
+    let go = AtomicBool::new(false);
+    let _ = session.http();
+    for text in FILTERS {
+        let filter = Filter::compile(text).expect("filter compiles");
+        let _ = session.select(&filter, &go);
+    }
 }
 
 fn assert_same(name: &str, what: &str, got: Vec<String>, want: Vec<String>) {
@@ -57,9 +131,14 @@ fn assert_same(name: &str, what: &str, got: Vec<String>, want: Vec<String>) {
     }
 }
 
+/// Snapshots per capture at most (every record for small ones): each
+/// works out the index and the filters of what grew.
+const SNAPSHOTS: usize = 40;
+
 fn check(path: &Path) {
     let name = path.display().to_string();
     let data = std::fs::read(path).expect("read capture");
+    let keys = std::fs::read_to_string(path.with_extension("keys")).ok();
     let capture =
         Capture::from_bytes(CaptureBytes::Owned(data.clone()), name.clone()).expect("capture");
     // Gzip captures are compared on their decompressed bytes (the spool holds those).
@@ -71,12 +150,16 @@ fn check(path: &Path) {
         ends.push(reader.position() as usize);
     }
     let mut builder = TraceBuilder::new("t");
+    let shared = Arc::new(LiveProducts::new());
     let mut prev = 0;
     let checkpoints = [ends.len() / 3, 2 * ends.len() / 3];
+    let every = ends.len().div_ceil(SNAPSHOTS).max(1);
     for (i, &end) in ends.iter().enumerate() {
         builder.extend(&data[..(prev + end) / 2]).expect("extend");
         builder.extend(&data[..end]).expect("extend");
         assert_eq!(builder.len(), i + 1, "{name}: record {} read once", i + 1);
+        // The key log arrives half-way.
+        let keys_now = keys.as_deref().filter(|_| i >= ends.len() / 2);
         if checkpoints.contains(&i) && i > 0 {
             let snap = builder
                 .snapshot(CaptureBytes::Owned(data[..end].to_vec()))
@@ -84,16 +167,26 @@ fn check(path: &Path) {
             assert_same(
                 &name,
                 &format!("snapshot at record {}", i + 1),
-                products(snap),
-                products(load(&data[..end])),
+                products(&live(snap, keys_now, &shared)),
+                products(&load(&data[..end], keys_now)),
             );
+        } else if i % every == 0 {
+            let snap = builder
+                .snapshot(CaptureBytes::Owned(data[..end].to_vec()))
+                .expect("snapshot");
+            touch(&live(snap, keys_now, &shared));
         }
         prev = end;
     }
     let whole = builder
         .finish(CaptureBytes::Owned(data.clone()))
         .expect("finish");
-    assert_same(&name, "the end", products(whole), products(load(&data)));
+    assert_same(
+        &name,
+        "the end",
+        products(&live(whole, keys.as_deref(), &shared)),
+        products(&load(&data, keys.as_deref())),
+    );
 }
 
 fn captures(dir: &Path) -> Vec<PathBuf> {

@@ -1,6 +1,7 @@
 //! The pipelined (two-thread) load gives exactly the trace the sequential one
 //! gives: every store entry, every conversation field (stream numbers, packet
-//! chains, TCP analysis state), the interfaces and the damage found, on the
+//! chains, TCP analysis state), the interfaces and the damage found, and so
+//! does the pipelined load of a mapped file (read in windows), on the
 //! bundled samples, the shared captures, a generated capture of some MB (whole,
 //! cut in the middle of a record, and stopped early by the progress callback);
 //! and the one-pass connection lives match the per-conversation ones.
@@ -28,10 +29,36 @@ fn load(bytes: &[u8], mode: LoadMode, stop_after: Option<u64>) -> Trace {
     trace
 }
 
-/// Asserts that both loads of `bytes` agree in everything; returns the packet count.
+/// `bytes` loaded from a file (mapped; a pipelined load of a classic pcap
+/// file reads it in windows).
+fn load_file(bytes: &[u8], mode: LoadMode, stop_after: Option<u64>) -> Trace {
+    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    std::io::Write::write_all(&mut file, bytes).expect("write temp file");
+    let capture = Capture::open(file.path()).expect("a readable header");
+    let mut calls: Vec<u64> = Vec::new();
+    let trace = Trace::load_with(capture, mode, |p: Progress| {
+        calls.push(p.packets);
+        stop_after.is_none_or(|n| p.packets < n)
+    })
+    .expect("loads");
+    assert_eq!(calls.last().copied(), Some(trace.store.len() as u64));
+    trace
+}
+
+/// Asserts that the sequential load of `bytes`, the pipelined one and the
+/// pipelined one from a mapped file agree in everything; returns the packet
+/// count.
 fn same_both_ways(what: &str, bytes: &[u8], stop_after: Option<u64>) -> usize {
     let seq = load(bytes, LoadMode::Sequential, stop_after);
     let par = load(bytes, LoadMode::Pipelined, stop_after);
+    same_traces(what, &seq, &par);
+    let windowed = load_file(bytes, LoadMode::Pipelined, stop_after);
+    same_traces(&format!("{what} (from the file)"), &seq, &windowed);
+    seq.store.len()
+}
+
+/// Asserts that two loads of the same capture agree in everything.
+fn same_traces(what: &str, seq: &Trace, par: &Trace) {
     assert_eq!(seq.store.len(), par.store.len(), "{what}: packet count");
     for (i, (a, b)) in seq
         .store
@@ -83,7 +110,6 @@ fn same_both_ways(what: &str, bytes: &[u8], stop_after: Option<u64>) -> usize {
             "{what}: life of a conversation"
         );
     }
-    seq.store.len()
 }
 
 fn captures_in(dir: &Path) -> Vec<PathBuf> {

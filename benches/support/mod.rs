@@ -125,6 +125,25 @@ pub fn peak_rss_kib() -> u64 {
     status_kib("/proc/self/status", "VmHWM:")
 }
 
+/// CPU seconds (user + system) of this process's children that have ended
+/// and been waited for, grandchildren included (`cutime` + `cstime` of
+/// /proc/self/stat, in clock ticks of 10 ms): the difference around one
+/// child run is its CPU time, a figure that a machine shared with other jobs
+/// disturbs far less than wall time.
+pub fn children_cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // Fields 16 and 17 of the file; the first after the name is field 3.
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (tick(16 - 3) + tick(17 - 3)) as f64 / 100.0
+}
+
 /// Whether external tools are to be timed (skip with WIRELENS_BENCH_SKIP_TOOLS).
 pub fn tools_enabled() -> bool {
     std::env::var_os("WIRELENS_BENCH_SKIP_TOOLS").is_none()

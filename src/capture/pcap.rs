@@ -12,6 +12,10 @@ const RECORD_HEADER_LEN: usize = 16;
 
 pub(crate) struct PcapReader<'a> {
     data: &'a [u8],
+    /// Offset in the file of `data[0]` (0 unless the file is read in
+    /// windows, see [`PcapReader::rebind_at`]).
+    base: usize,
+    /// Offset in the file of the next record.
     pos: usize,
     big_endian: bool,
     /// Nanoseconds per unit of the timestamp's fraction field.
@@ -45,6 +49,7 @@ impl<'a> PcapReader<'a> {
         let link = u32::from(header.datalink) as u16;
         Ok(PcapReader {
             data,
+            base: 0,
             pos: FILE_HEADER_LEN,
             big_endian,
             frac_ns: if nanos { 1 } else { 1000 },
@@ -66,9 +71,17 @@ impl<'a> PcapReader<'a> {
     /// (a capture still being written): a walk that ended at the end of the
     /// bytes, or in a record cut short, goes on from where it stopped.
     pub(crate) fn rebind(self, data: &[u8]) -> PcapReader<'_> {
-        let more = !self.failed && data.len() >= self.pos;
+        let base = self.base;
+        self.rebind_at(data, base)
+    }
+
+    /// [`PcapReader::rebind`] onto a window of the file: `data` holds the
+    /// file's bytes from offset `base` (at most the next record's offset) on.
+    pub(crate) fn rebind_at(self, data: &[u8], base: usize) -> PcapReader<'_> {
+        let more = !self.failed && base <= self.pos && data.len() >= self.pos - base;
         PcapReader {
             data,
+            base,
             pos: self.pos,
             big_endian: self.big_endian,
             frac_ns: self.frac_ns,
@@ -96,7 +109,9 @@ impl<'a> PcapReader<'a> {
         if self.done {
             return None;
         }
-        let remaining = self.data.len() - self.pos;
+        // `at` indexes `data`; `self.pos` and the offsets reported are the file's.
+        let at = self.pos - self.base;
+        let remaining = self.data.len().saturating_sub(at);
         if remaining == 0 {
             self.done = true;
             return None;
@@ -105,7 +120,6 @@ impl<'a> PcapReader<'a> {
         if remaining < RECORD_HEADER_LEN {
             return self.cut_short(packet);
         }
-        let at = self.pos;
         let be = self.big_endian;
         // Seconds are read as signed, as Wireshark does.
         let secs = read_u32(self.data, at, be) as i32 as i64;
@@ -117,7 +131,7 @@ impl<'a> PcapReader<'a> {
             self.failed = true;
             return Some(Err(CaptureError::AbsurdRecordLength {
                 packet,
-                offset: at as u64,
+                offset: self.pos as u64,
                 len: cap_len,
                 max: MAX_RECORD_LEN,
             }));
@@ -126,10 +140,11 @@ impl<'a> PcapReader<'a> {
         if self.data.len() - data_at < cap_len as usize {
             return self.cut_short(packet);
         }
-        self.pos = data_at + cap_len as usize;
+        let data_offset = self.pos + RECORD_HEADER_LEN;
+        self.pos = data_offset + cap_len as usize;
         self.packets = packet;
         Some(Ok(Record {
-            data_offset: data_at as u64,
+            data_offset: data_offset as u64,
             cap_len,
             orig_len,
             ts_ns: secs * 1_000_000_000 + frac * self.frac_ns,

@@ -163,12 +163,17 @@ fn run_stream(
         count += rows.write(out, session, from..len)?;
         std::io::Write::flush(out)
     };
+    // The snapshots share what was computed of the ones before.
+    let products = std::sync::Arc::new(crate::live::LiveProducts::new());
+    let snapshot = |trace: crate::trace::Trace| {
+        super::with_keys(trace).with_live(std::sync::Arc::clone(&products))
+    };
     let ended = crate::live::read_stream(&args.file, |update| {
         if failed.is_some() {
             return false;
         }
         if let crate::live::Update::Snapshot(trace) = update {
-            if let Err(e) = show(&super::with_keys(*trace), &mut out) {
+            if let Err(e) = show(&snapshot(*trace), &mut out) {
                 failed = Some(e);
                 return false;
             }
@@ -176,7 +181,7 @@ fn run_stream(
         true
     });
     let trace = ended.map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
-    let session = super::with_keys(trace);
+    let session = snapshot(trace);
     if failed.is_none() {
         if let Err(e) = show(&session, &mut out) {
             failed = Some(e);

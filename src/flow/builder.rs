@@ -16,6 +16,7 @@ use crate::limits::{Limit, LimitHit, MAX_CONVERSATIONS};
 use crate::store::{bits, PacketEntry, NONE};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::marker::PhantomData;
 use std::net::SocketAddr;
 
 /// The hash of the conversation map: FxHash's multiply-rotate over whole
@@ -55,13 +56,16 @@ pub struct FlowInput<'a> {
 /// The TCP header fields the builder and its analysis use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct TcpInput<'a> {
+    /// Inputs are taken from a packet's bytes (and were once borrowed from them).
+    bytes: PhantomData<&'a [u8]>,
     seq: u32,
     ack: u32,
     window: u16,
     /// Segment length on the wire (`tcp.len`).
     len: u32,
-    /// The option bytes (parsed for SYNs only).
-    options: &'a [u8],
+    /// The options of a SYN (parsed when the input is taken, so that it
+    /// borrows nothing; default for other segments).
+    syn_options: SynOptions,
     /// The capture holds less than the fixed 20-byte header.
     header_cut: bool,
 }
@@ -79,11 +83,12 @@ impl<'a> FlowInput<'a> {
             _ => Protocol::Udp,
         };
         let tcp = decoded.tcp().map(|t| TcpInput {
+            bytes: PhantomData,
             seq: t.sequence_number(),
             ack: t.acknowledgment_number(),
             window: t.window_size(),
             len: decoded.tcp_len().unwrap_or(0),
-            options: t.options(),
+            syn_options: syn_options(t.syn(), t.options()),
             header_cut: t.slice().len() < 20,
         });
         Some(FlowInput {
@@ -92,6 +97,24 @@ impl<'a> FlowInput<'a> {
             dst: SocketAddr::new(dst_ip, dport),
             tcp,
         })
+    }
+
+    /// This input, borrowing nothing (inputs keep no bytes of the packet).
+    pub(crate) fn detach(self) -> FlowInput<'static> {
+        FlowInput {
+            protocol: self.protocol,
+            src: self.src,
+            dst: self.dst,
+            tcp: self.tcp.map(|t| TcpInput {
+                bytes: PhantomData,
+                seq: t.seq,
+                ack: t.ack,
+                window: t.window,
+                len: t.len,
+                syn_options: t.syn_options,
+                header_cut: t.header_cut,
+            }),
+        }
     }
 
     /// The same from the load's fast path ([`crate::decode::fast`]).
@@ -105,14 +128,25 @@ impl<'a> FlowInput<'a> {
             src: SocketAddr::new(s.src, s.src_port),
             dst: SocketAddr::new(s.dst, s.dst_port),
             tcp: s.tcp.map(|t| TcpInput {
+                bytes: PhantomData,
                 seq: t.seq,
                 ack: t.ack,
                 window: t.window,
                 len: t.len,
-                options: t.options,
+                syn_options: syn_options(t.flag_bytes[1] & 0x02 != 0, t.options),
                 header_cut: false,
             }),
         }
+    }
+}
+
+/// The options of a SYN; nothing for other segments, whose options the
+/// builder does not read.
+fn syn_options(syn: bool, options: &[u8]) -> SynOptions {
+    if syn {
+        SynOptions::parse(options)
+    } else {
+        SynOptions::default()
     }
 }
 
@@ -131,6 +165,10 @@ fn untimed_at_zero(conversations: &mut Conversations) {
 pub struct FlowBuilder {
     conversations: Conversations,
     map: HashMap<ConversationKey, u32, BuildHasherDefault<WordHasher>>,
+    /// The sequence analysis state of each conversation's two directions
+    /// (by conversation index): needed while packets arrive only, so kept
+    /// here rather than in the conversations.
+    analysis: Vec<[analysis::DirectionAnalysis; 2]>,
     max_conversations: u64,
     /// Set when a packet would have started a conversation past the bound.
     pub limit_hit: Option<LimitHit>,
@@ -154,6 +192,7 @@ impl FlowBuilder {
         FlowBuilder {
             conversations: Conversations::default(),
             map: HashMap::default(),
+            analysis: Vec::new(),
             max_conversations: max,
             limit_hit: None,
         }
@@ -162,6 +201,7 @@ impl FlowBuilder {
     /// The conversations; the lookup map is dropped.
     pub fn finish(mut self) -> Conversations {
         untimed_at_zero(&mut self.conversations);
+        self.conversations.shrink_to_fit();
         self.conversations
     }
 
@@ -177,6 +217,7 @@ impl FlowBuilder {
     /// Heap bytes of the lookup map while building (peak, not kept).
     pub fn map_bytes(&self) -> usize {
         self.map.capacity() * (std::mem::size_of::<ConversationKey>() + 4 + 8)
+            + self.analysis.capacity() * std::mem::size_of::<[analysis::DirectionAnalysis; 2]>()
     }
 
     /// Adds packet `index` (already in `entries`) to its conversation.
@@ -253,8 +294,12 @@ impl FlowBuilder {
             conv.last_ts = entry.ts_ns;
         }
         let mut verdict = analysis::Verdict::default();
-        if let (Some(t), Some(state)) = (tcp, conv.tcp.as_deref_mut()) {
-            verdict = observe_tcp(state, dir, index, &entry, t);
+        if let (Some(t), Some(state), Some(analysis)) = (
+            tcp,
+            conv.tcp.as_deref_mut(),
+            self.analysis.get_mut(id as usize),
+        ) {
+            verdict = observe_tcp(state, analysis, dir, index, &entry, t);
             if reused {
                 verdict.flags |= analysis::flags::REUSED_PORTS;
             }
@@ -318,6 +363,7 @@ impl FlowBuilder {
             tcp: (protocol == Protocol::Tcp).then(Box::<TcpConversation>::default),
         });
         self.map.insert(key, id);
+        self.analysis.push(Default::default());
         id
     }
 }
@@ -325,6 +371,7 @@ impl FlowBuilder {
 /// Updates a TCP conversation with one segment; returns its analysis verdict.
 fn observe_tcp(
     state: &mut TcpConversation,
+    sequence: &mut [analysis::DirectionAnalysis; 2],
     dir: Direction,
     index: u32,
     entry: &PacketEntry,
@@ -344,7 +391,7 @@ fn observe_tcp(
         fwd.syn = Some(index);
         fwd.syn_ack = flags.ack();
         fwd.syn_ts = entry.ts_ns;
-        fwd.syn_options = SynOptions::parse(tcp.options);
+        fwd.syn_options = tcp.syn_options;
         // Each side scales by the shift its own SYN offered; when one SYN
         // offered none, neither side scales (RFC 7323). A side whose SYN was
         // not captured keeps what is known, as Wireshark does.
@@ -402,9 +449,14 @@ fn observe_tcp(
         (false, Some(shift)) => raw_window << shift,
         _ => raw_window,
     };
+    let [a, b] = sequence;
+    let (fwd_analysis, rev_analysis) = match dir {
+        Direction::AtoB => (a, b),
+        Direction::BtoA => (b, a),
+    };
     analysis::analyse(
-        &mut fwd.analysis,
-        &mut rev.analysis,
+        fwd_analysis,
+        rev_analysis,
         Segment {
             seq: Seq(rel_seq),
             ack: Seq(rel_ack),

@@ -56,11 +56,14 @@ pub fn spawn_capture(
     use crate::ui::app::live::LiveEvent;
     std::thread::spawn(move || {
         let send = |e: LoadEvent| tx.send(Event::Load(e)).is_ok();
+        let products = Arc::new(crate::live::LiveProducts::new());
         let result = crate::live::iface::capture(started, |update, stats| {
             let session = match update {
                 crate::live::Update::Snapshot(mut trace) => {
                     trace.keys.merge(keys.clone());
-                    Some(Arc::new(Session::from(*trace)))
+                    Some(Arc::new(
+                        Session::from(*trace).with_live(Arc::clone(&products)),
+                    ))
                 }
                 crate::live::Update::Idle => None,
             };
@@ -76,7 +79,9 @@ pub fn spawn_capture(
                     session: None,
                     stats: Some(stats),
                 }));
-                send(LoadEvent::Done(Ok(Arc::new(Session::from(trace)))));
+                send(LoadEvent::Done(Ok(Arc::new(
+                    Session::from(trace).with_live(products),
+                ))));
             }
             Err(e) => {
                 send(LoadEvent::Failed(e.to_string()));
@@ -89,11 +94,15 @@ pub fn spawn_capture(
 fn load(path: &Path, keys: &crate::tls::KeyLog, tx: &Sender<Event>) {
     let send = |e: LoadEvent| tx.send(Event::Load(e)).is_ok();
     if crate::live::is_stream(path) {
+        // The snapshots share what was computed of the ones before.
+        let products = Arc::new(crate::live::LiveProducts::new());
         let result = crate::live::read_stream(path, |update| {
             let session = match update {
                 crate::live::Update::Snapshot(mut trace) => {
                     trace.keys.merge(keys.clone());
-                    Some(Arc::new(Session::from(*trace)))
+                    Some(Arc::new(
+                        Session::from(*trace).with_live(Arc::clone(&products)),
+                    ))
                 }
                 crate::live::Update::Idle => None,
             };
@@ -104,7 +113,7 @@ fn load(path: &Path, keys: &crate::tls::KeyLog, tx: &Sender<Event>) {
         })
         .map(|mut trace| {
             trace.keys.merge(keys.clone());
-            Arc::new(Session::from(trace))
+            Arc::new(Session::from(trace).with_live(products))
         });
         send(LoadEvent::Done(result));
         return;
