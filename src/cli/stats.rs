@@ -28,6 +28,10 @@ pub struct StatsArgs {
     /// JSON Lines: one object per row, numbers as numbers.
     #[arg(long)]
     pub json: bool,
+    /// Endpoints: addresses as names from the capture's own DNS answers
+    /// (as tshark's -N, from the capture only).
+    #[arg(short = 'N', long)]
+    pub names: bool,
 }
 
 /// A parsed KIND.
@@ -139,7 +143,8 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
             if args.json {
                 endpoints::write_json(&e, &mut text);
             } else {
-                endpoints::write_text(&e, filter_text, &mut text);
+                let names = args.names.then(|| session.names());
+                endpoints::write_text(&e, filter_text, names, &mut text);
             }
         }
         Kind::Io { interval_us, .. } => {

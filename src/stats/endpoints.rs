@@ -6,6 +6,7 @@
 use super::{for_blocks, frame_len, Selection};
 use crate::capture::LinkType;
 use crate::decode::{Decoded, Network, Transport};
+use crate::journey::NameMap;
 use crate::trace::Trace;
 use std::collections::HashMap;
 use std::fmt;
@@ -248,8 +249,19 @@ pub fn compute(trace: &Trace, selection: &Selection, kind: Kind) -> Endpoints {
     Endpoints { kind, list }
 }
 
-/// tshark's text table (`tshark -n -q -z endpoints,KIND`).
-pub fn write_text(e: &Endpoints, filter: Option<&str>, out: &mut String) {
+/// The address as tshark prints it with name resolution (`-N`): the name the
+/// capture's DNS first gave it, else the address.
+fn address_text(address: &Address, names: Option<&NameMap>) -> String {
+    let name = match address {
+        Address::Ip(ip) | Address::Port(ip, _) => names.and_then(|n| n.name_at(*ip, 0)),
+        Address::Ether(_) => None,
+    };
+    name.map_or_else(|| address.to_string(), str::to_string)
+}
+
+/// tshark's text table (`tshark -n -q -z endpoints,KIND`); with `names`
+/// (`-N`), addresses named from the capture's DNS.
+pub fn write_text(e: &Endpoints, filter: Option<&str>, names: Option<&NameMap>, out: &mut String) {
     use fmt::Write as _;
     let rule = "=".repeat(80);
     let _ = writeln!(out, "{rule}");
@@ -261,7 +273,7 @@ pub fn write_text(e: &Endpoints, filter: Option<&str>, out: &mut String) {
         let _ = writeln!(out, "                       |  Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |");
     }
     for p in &e.list {
-        let _ = write!(out, "{:<20}      ", p.address.to_string());
+        let _ = write!(out, "{:<20}      ", address_text(&p.address, names));
         if let Some(port) = p.address.port() {
             let _ = write!(out, "{port:>5}     ");
         }
@@ -296,5 +308,29 @@ pub fn write_json(e: &Endpoints, out: &mut String) {
         });
         out.push_str(&v.to_string());
         out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_replace_the_addresses_the_capture_named() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-captures/textbook-visit.pcap");
+        let session = crate::session::Session::open(&path).expect("sample");
+        let e = compute(session.trace(), &Selection::All, Kind::Ip);
+        let mut plain = String::new();
+        write_text(&e, None, None, &mut plain);
+        let mut named = String::new();
+        write_text(&e, None, Some(session.names()), &mut named);
+        assert!(!plain.contains("www.wirelens.test"), "{plain}");
+        // Frame 2 answers www.wirelens.test A 10.77.0.2; 10.77.0.1 is unnamed.
+        assert_eq!(
+            named,
+            plain.replace("10.77.0.2          ", "www.wirelens.test  ")
+        );
+        assert_ne!(named, plain);
     }
 }
