@@ -393,7 +393,8 @@ impl App {
                 self.view = View::Network;
             }
             Action::Stats => {
-                self.stats.open(&self.cx);
+                let scope = super::stats_pane::Scope::of(&self.packets);
+                self.stats.open(&self.cx, scope);
                 self.view = View::Stats;
             }
             Action::KeyLog => self.open_key_log_prompt(),

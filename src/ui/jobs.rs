@@ -119,8 +119,8 @@ pub enum Output {
     Export(Result<String, Prompt>),
     /// The network tab's rows, and the session they come from.
     Journeys(Vec<super::network_pane::NetworkRow>, Arc<Session>),
-    /// The statistics screens' results.
-    Stats(Box<super::stats_pane::StatsData>),
+    /// One statistics screen's results.
+    Stats(Box<super::stats_pane::Part>),
     /// The session decrypting with a key log, and the status line; or why
     /// the file could not be read (the prompt back with its error).
     KeyLog(Result<(Arc<Session>, String), Prompt>),
