@@ -128,6 +128,13 @@ pub struct PacketsPane {
     pub found: Option<crate::ui::find::Found>,
     /// The match's details line is still to be unfolded and selected.
     found_pending: bool,
+    /// The column `{` `}` picked for `(` `)` to resize (a position among
+    /// those shown).
+    pub column_picked: usize,
+    /// The columns and widths of the last draw.
+    laid_out: Vec<(Col, u16)>,
+    /// The picked column's header is highlighted (the last key resized).
+    column_picking: bool,
 }
 
 fn trace_id(cx: &Ctx) -> usize {
@@ -336,6 +343,11 @@ impl PacketsPane {
     }
 
     pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
+        use Action::{ColumnNarrow, ColumnNext, ColumnPrev, ColumnWiden};
+        self.column_picking = matches!(
+            input,
+            Input::Action(ColumnPrev | ColumnNext | ColumnNarrow | ColumnWiden)
+        );
         match input {
             Input::Action(action) => {
                 if let Some(delta) = movement(action, self.page()) {
@@ -370,6 +382,26 @@ impl PacketsPane {
                         cx.post(Msg::OpenPrompt(Box::new(prompt)));
                     }
                     Action::Names => self.toggle_names(cx),
+                    Action::ColumnPrev | Action::ColumnNext => {
+                        let n = self.laid_out.len().max(1);
+                        self.column_picked = if action == Action::ColumnNext {
+                            (self.column_picked + 1) % n
+                        } else {
+                            (self.column_picked + n - 1) % n
+                        };
+                        if let Some(&(c, w)) = self.laid_out.get(self.column_picked) {
+                            cx.post(Msg::Status(format!(
+                                "column {} picked ({w} wide): ( ) narrow / widen it",
+                                self.columns.name(c)
+                            )));
+                        }
+                    }
+                    Action::ColumnNarrow | Action::ColumnWiden => {
+                        if let Some(&(c, w)) = self.laid_out.get(self.column_picked) {
+                            let delta = if action == Action::ColumnWiden { 1 } else { -1 };
+                            cx.post(Msg::Status(self.columns.resize(c, w, delta)));
+                        }
+                    }
                     _ => return Handled::Ignored,
                 }
                 Handled::Consumed
@@ -445,7 +477,14 @@ impl PacketsPane {
             list_area.width,
             narrow,
             crate::ui::time_format::width(self.time_format),
+            |c| self.columns.fixed(c),
         );
+        self.column_picked = self.column_picked.min(cols.len().saturating_sub(1));
+        self.laid_out = cols
+            .iter()
+            .copied()
+            .zip(col_widths.iter().copied())
+            .collect();
         let header: Vec<&str> = cols
             .iter()
             .map(|&c| self.columns.header(c, narrow))
@@ -485,7 +524,19 @@ impl PacketsPane {
             title.push_str(&format!(" · {} marked", marks.len()));
         }
         let table = Table::new(rows, widths)
-            .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
+            .header(
+                Row::new(header.iter().enumerate().map(|(i, h)| {
+                    // The column `{` `}` picked, while resizing.
+                    let picked = self.column_picking && i == self.column_picked;
+                    let style = if picked {
+                        Style::default().add_modifier(Modifier::REVERSED)
+                    } else {
+                        Style::default()
+                    };
+                    Cell::from(*h).style(style)
+                }))
+                .style(Style::default().add_modifier(Modifier::BOLD)),
+            )
             .block(block(&title, self.focus == Pane::List));
         frame.render_widget(table, list_area);
         self.draw_details(frame, details_area, bytes_area);

@@ -149,3 +149,83 @@ fn rows_take_the_colouring_rules_of_the_config_and_no_color_has_none() {
         "no colour with NO_COLOR: {prompt}"
     );
 }
+
+#[test]
+fn columns_are_picked_and_resized_with_braces_and_parentheses() {
+    let mut app = sample();
+    let before = screen(&mut app, 120, 24);
+    let header_at = |s: &str, name: &str| {
+        s.lines()
+            .find(|l| l.contains("No.") && l.contains("Info"))
+            .and_then(|l| l.find(name))
+            .unwrap_or_default()
+    };
+    // No. is column 0; } picks Time, then Source.
+    key(&mut app, KeyCode::Char('}'));
+    assert!(
+        app.status.starts_with("column Time picked"),
+        "{}",
+        app.status
+    );
+    key(&mut app, KeyCode::Char('}'));
+    assert!(
+        app.status.starts_with("column Source picked"),
+        "{}",
+        app.status
+    );
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Char(')'));
+    }
+    assert!(app.status.contains("config: width = "), "{}", app.status);
+    let after = screen(&mut app, 120, 24);
+    snap(&mut app, "column_widened");
+    assert_eq!(
+        header_at(&after, "Destination"),
+        header_at(&before, "Destination") + 6,
+        "{before}\n{after}"
+    );
+    // { back to Time, ( narrows it: Source moves left by as much.
+    key(&mut app, KeyCode::Char('{'));
+    assert!(
+        app.status.starts_with("column Time picked"),
+        "{}",
+        app.status
+    );
+    key(&mut app, KeyCode::Char('('));
+    key(&mut app, KeyCode::Char('('));
+    let narrowed = screen(&mut app, 120, 24);
+    assert_eq!(
+        header_at(&narrowed, "Source"),
+        header_at(&after, "Source") - 2,
+        "{narrowed}"
+    );
+    // Info is not resized: it takes what is left.
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Char('}'));
+        if app.status.starts_with("column Info") {
+            break;
+        }
+    }
+    key(&mut app, KeyCode::Char(')'));
+    assert!(app.status.contains("Info takes"), "{}", app.status);
+}
+
+#[test]
+fn the_config_s_widths_are_followed() {
+    let config = crate::config::Config::from_toml(
+        "[display]\ncolumns = [\"No.\", { title = \"Source\", width = 30 }, \"Destination\", \"Info\"]\n",
+    )
+    .expect("config");
+    let mut app = sample();
+    app.configure(config, crate::config::Theme::Dark);
+    let s = screen(&mut app, 120, 24);
+    let header = s
+        .lines()
+        .find(|l| l.contains("No.") && l.contains("Info"))
+        .unwrap_or_default();
+    let (src, dst) = (
+        header.find("Source").unwrap_or_default(),
+        header.find("Destination").unwrap_or_default(),
+    );
+    assert_eq!(dst - src, 31, "{s}");
+}
