@@ -12,7 +12,7 @@ use crate::session::Session;
 use crate::store::PacketKind;
 use crate::text::sanitize;
 use crate::ui::app::Ctx;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Color, Style};
 
 /// One row of the list, ready to draw.
 #[derive(Debug, Clone)]
@@ -26,32 +26,31 @@ pub(super) struct ListRow {
     pub(super) style: Style,
 }
 
-/// Wireshark-like colouring: SYN/FIN grey, RST red, analysis problems bold red, HTTP green.
+/// Wireshark-like colouring in the theme's palette: SYN/FIN grey, RST red,
+/// analysis problems bold red, HTTP green, UDP blue, ARP/ICMP brown-yellow.
 fn row_style(
     kind: PacketKind,
     tcp_flags: TcpFlags,
     analysis: u16,
     protocol: &str,
     bad_checksum: bool,
+    theme: crate::config::Theme,
 ) -> Style {
+    let p = crate::ui::theme::palette(theme);
     // Wireshark's "Checksum Errors": red on black; here black on red, which
     // reads on dark and light terminals alike.
     if bad_checksum {
-        return Style::default().fg(Color::Black).bg(Color::Red);
+        return p.bad_checksum;
     }
     if analysis & !(crate::flow::analysis::flags::WINDOW_UPDATE) != 0 {
-        return Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
+        return p.problem;
     }
     match kind {
-        PacketKind::Tcp if tcp_flags.rst() => Style::default().fg(Color::Red),
-        PacketKind::Tcp if tcp_flags.intersects(TcpFlags::SYN | TcpFlags::FIN) => Style::default()
-            .fg(Color::DarkGray)
-            .add_modifier(Modifier::BOLD),
-        _ if protocol == "HTTP" => Style::default().fg(Color::Green),
-        PacketKind::Udp => Style::default().fg(Color::Cyan),
-        PacketKind::Arp | PacketKind::Icmp | PacketKind::Icmpv6 => {
-            Style::default().fg(Color::Yellow)
-        }
+        PacketKind::Tcp if tcp_flags.rst() => p.rst,
+        PacketKind::Tcp if tcp_flags.intersects(TcpFlags::SYN | TcpFlags::FIN) => p.syn_fin,
+        _ if protocol == "HTTP" => p.http,
+        PacketKind::Udp => p.udp,
+        PacketKind::Arp | PacketKind::Icmp | PacketKind::Icmpv6 => p.control,
         _ => Style::default(),
     }
 }
@@ -125,8 +124,17 @@ pub(super) fn list_row(
         row_colour(cx, trace, index)
     };
     let style = by_rule.unwrap_or_else(|| {
-        e.map(|e| row_style(e.kind, e.tcp_flags(), e.analysis, &r.protocol, bad))
-            .unwrap_or_default()
+        e.map(|e| {
+            row_style(
+                e.kind,
+                e.tcp_flags(),
+                e.analysis,
+                &r.protocol,
+                bad,
+                cx.theme,
+            )
+        })
+        .unwrap_or_default()
     });
     let style = if cx.theme == crate::config::Theme::None {
         Style::default()

@@ -229,3 +229,62 @@ fn the_config_s_widths_are_followed() {
     );
     assert_eq!(dst - src, 31, "{s}");
 }
+
+/// The foreground of each packet-list row's No. cell, one row a line.
+fn row_colours(app: &mut App, w: u16, h: u16) -> String {
+    app.handle(Event::Resize(w, h));
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal.draw(|f| app.draw(f)).expect("draw");
+    let buf = terminal.backend().buffer().clone();
+    let list = app.packets.areas.list;
+    let mut out = String::new();
+    for y in list.y + 2..list.bottom().saturating_sub(1) {
+        let cell = &buf[(list.x + 1, y)];
+        let text: String = (list.x + 1..list.x + 6)
+            .map(|x| buf[(x, y)].symbol())
+            .collect();
+        out.push_str(&format!("{} {:?} {:?}\n", text.trim(), cell.fg, cell.bg));
+    }
+    out
+}
+
+#[test]
+fn light_and_dark_themes_are_drawn_differently() {
+    let config =
+        || crate::config::Config::from_toml("[colors]\nenabled = false\n").expect("config");
+    let mut shots = Vec::new();
+    for theme in [
+        crate::config::Theme::Dark,
+        crate::config::Theme::Light,
+        crate::config::Theme::None,
+    ] {
+        let mut app = sample();
+        app.configure(config(), theme);
+        let rows = row_colours(&mut app, 200, 50);
+        key(&mut app, KeyCode::Char('/'));
+        keys(&mut app, "tcp.port ~= 80");
+        let prompt = styled_bottom(&mut app, 80, 24, 2);
+        insta::assert_snapshot!(format!("theme_{}", theme.name()), format!("{rows}{prompt}"));
+        shots.push((rows, prompt));
+    }
+    let (dark, light, none) = (&shots[0], &shots[1], &shots[2]);
+    assert_ne!(dark.0, light.0, "rows");
+    assert_ne!(dark.1, light.1, "prompt");
+    // Dark: the terminal's named colours; light: darker RGB on pale.
+    assert!(
+        dark.0.contains("Cyan") && !light.0.contains("Cyan"),
+        "{}",
+        light.0
+    );
+    assert!(
+        light.1.contains("[Rgb(255, 240, 156)]tcp.port ~= 80"),
+        "{}",
+        light.1
+    );
+    assert!(
+        !none.0.contains("Rgb") && !none.0.contains("Cyan"),
+        "{}",
+        none.0
+    );
+    assert!(!none.1.contains('['), "no colour at all: {}", none.1);
+}
