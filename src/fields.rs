@@ -13,6 +13,8 @@ pub mod dissect;
 mod extract;
 pub mod quoted;
 pub mod tls;
+mod value;
 
 pub use catalog::{lookup, suggest, FieldDef, FieldId, FieldType, FIELDS};
-pub use extract::{PacketView, Value};
+pub use extract::PacketView;
+pub use value::Value;

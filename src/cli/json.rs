@@ -33,7 +33,7 @@ pub fn value(v: &Value<'_>) -> Json {
         Value::Bool(b) => json!(b),
         Value::Time(ns) => seconds(*ns),
         Value::Present => json!(true),
-        other => text(&other.tshark()),
+        other => text(&other.colon_hex()),
     }
 }
 
@@ -70,7 +70,7 @@ mod tests {
             value(&Value::Ip("10.0.0.1".parse().expect("ip"))),
             json!("10.0.0.1")
         );
-        assert_eq!(value(&Value::Bytes(&[1, 0xab])), json!("01:ab"));
+        assert_eq!(value(&Value::Bytes([1, 0xab][..].into())), json!("01:ab"));
         // A C1 control would reach the terminal raw through plain JSON.
         let v = value(&Value::Str("a\u{9b}31mb".into()));
         assert!(!v.to_string().contains('\u{9b}'), "{v}");

@@ -16,6 +16,7 @@ pub mod body;
 mod dns;
 mod frame;
 mod http;
+mod icmp;
 mod ip;
 mod json;
 mod link;
@@ -192,6 +193,7 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     arp::layers(view, &mut layers, &mut protocols);
     tcp::layers(view, &mut layers, &mut protocols);
     udp::layers(view, &mut layers, &mut protocols);
+    icmp::layers(view, &mut layers, &mut protocols);
     http::layers(view, &mut layers, &mut protocols);
     let chain = protocols.join(":");
     frame::protocols_node(&mut layers[frame_at], chain);
@@ -292,10 +294,9 @@ pub fn write_verbose(tree: &Tree, out: &mut String) {
         }
         out.push_str(&sanitize(&tshark_label(&n.text, !n.abbrev.is_empty())));
         out.push('\n');
-        if depth == 0 && n.abbrev == "data" {
-            let hex = n.children.iter().find(|c| c.abbrev == "data.data");
-            if let Some(Some(Value::Str(hex))) = hex.map(|c| &c.value) {
-                data_hex_dump(hex, out);
+        if n.abbrev == "data" {
+            if let Some(Value::Bytes(b)) = &n.value {
+                data_hex_dump(b, out);
             }
         }
     }
@@ -329,15 +330,10 @@ fn tshark_label(text: &str, named: bool) -> Cow<'_, str> {
     Cow::Owned(s)
 }
 
-/// tshark's hex dump of a `Data` layer from its `data.data` value
-/// (`aa:bb:...`): a blank line, then rows of 16 bytes with the offset in as
+/// tshark's hex dump of a `Data` item's bytes: a blank line, then rows of 16 bytes with the offset in as
 /// many hex digits as the length needs (4 at least) and their ASCII.
-fn data_hex_dump(hex: &str, out: &mut String) {
+fn data_hex_dump(bytes: &[u8], out: &mut String) {
     use std::fmt::Write;
-    let bytes: Vec<u8> = hex
-        .split(':')
-        .filter_map(|h| u8::from_str_radix(h, 16).ok())
-        .collect();
     let digits = match bytes.len() {
         0..=0xffff => 4,
         0x1_0000..=0xf_ffff => 5,
@@ -381,8 +377,8 @@ mod tests {
     #[test]
     fn data_hex_dump_as_tshark() {
         let mut out = String::new();
-        let hex: Vec<String> = (0..20u8).map(|b| format!("{:02x}", b + 0x41)).collect();
-        data_hex_dump(&hex.join(":"), &mut out);
+        let bytes: Vec<u8> = (0..20u8).map(|b| b + 0x41).collect();
+        data_hex_dump(&bytes, &mut out);
         assert_eq!(
             out,
             "\n0000  41 42 43 44 45 46 47 48 49 4a 4b 4c 4d 4e 4f 50   ABCDEFGHIJKLMNOP\n\

@@ -1,6 +1,8 @@
-//! Field values of one packet, and their tshark text form.
+//! Field values of one packet ([`PacketView::values`]): the fields computed
+//! from the decoded layers, the conversations and the HTTP/TLS indexes here;
+//! every other field from the packet's details tree.
 
-use super::FieldId;
+use super::{FieldId, Value};
 use crate::capture::LinkType;
 use crate::decode::checksum::{self, ChecksumStatus};
 use crate::decode::tcp_flags::TcpFlags;
@@ -11,7 +13,6 @@ use crate::http::HttpIndex;
 use crate::store::PacketKind;
 use crate::trace::Trace;
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::net::IpAddr;
 
 /// The TCP ports of a packet, also from a header cut too short for a view.
@@ -19,63 +20,6 @@ fn tcp_ports(d: &Decoded<'_>) -> Option<(u16, u16)> {
     d.tcp()
         .map(|t| (t.source_port(), t.destination_port()))
         .or(d.tcp_short_ports)
-}
-
-/// One value of a field.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value<'a> {
-    UInt(u64),
-    /// An unsigned value tshark prints in hex with this many digits.
-    Hex(u64, u8),
-    Bool(bool),
-    Str(Cow<'a, str>),
-    Ether([u8; 6]),
-    Ip(IpAddr),
-    /// Nanoseconds.
-    Time(i64),
-    Bytes(&'a [u8]),
-    /// A protocol or marker field that is present.
-    Present,
-}
-
-impl Value<'_> {
-    /// The value as `tshark -T fields` prints it.
-    pub fn tshark(&self) -> String {
-        let mut s = String::new();
-        self.write_tshark(&mut s);
-        s
-    }
-
-    pub fn write_tshark(&self, out: &mut String) {
-        match self {
-            Value::UInt(v) => {
-                let _ = write!(out, "{v}");
-            }
-            Value::Hex(v, width) => {
-                let _ = write!(out, "0x{:0w$x}", v, w = usize::from(*width));
-            }
-            Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
-            Value::Str(s) => out.push_str(s),
-            Value::Ether(m) => out.push_str(&crate::text::mac(*m)),
-            Value::Ip(ip) => {
-                let _ = write!(out, "{ip}");
-            }
-            Value::Time(ns) => {
-                let sign = if *ns < 0 { "-" } else { "" };
-                let a = ns.unsigned_abs();
-                let _ = write!(out, "{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000);
-            }
-            Value::Bytes(b) => {
-                for (i, x) in b.iter().enumerate() {
-                    if i > 0 {
-                        out.push(':');
-                    }
-                    let _ = write!(out, "{x:02x}");
-                }
-            }
-            Value::Present => out.push('1'),
-        }
-    }
 }
 
 /// A packet of a trace, decoded once, whose fields can be asked for.
@@ -201,11 +145,11 @@ impl<'t> PacketView<'t> {
                 return;
             }
             F::FrameProtocols => Some(Value::Str(Cow::Owned(protocols(d, custom)))),
-            F::FrameBytes => Some(Value::Bytes(if custom {
+            F::FrameBytes => Some(Value::Bytes(Cow::Borrowed(if custom {
                 store.data(self.index)
             } else {
                 d.data
-            })),
+            }))),
             F::Eth => ethernet.then_some(Value::Present),
             F::EthSrc => d.link.eth_src.filter(|_| ethernet).map(Value::Ether),
             F::EthDst => d.link.eth_dst.filter(|_| ethernet).map(Value::Ether),
@@ -344,7 +288,7 @@ impl<'t> PacketView<'t> {
             F::TcpPayload => tcp
                 .map(|t| t.payload())
                 .filter(|p| !p.is_empty())
-                .map(Value::Bytes),
+                .map(|p| Value::Bytes(Cow::Borrowed(p))),
             F::TcpAnalysisFlags => (analysis != 0).then_some(Value::Present),
             F::TcpAnalysisRetransmission => {
                 flag(af::RETRANSMISSION | af::FAST_RETRANSMISSION | af::SPURIOUS_RETRANSMISSION)
@@ -397,91 +341,6 @@ impl<'t> PacketView<'t> {
                     F::WsColDestination => text(r.destination),
                     _ => Some(Value::UInt(u64::from(r.length))),
                 }
-            }
-            // Fields of the details tree: built once for the packet, then read.
-            F::FrameTime
-            | F::FrameTimeDeltaDisplayed
-            | F::FrameEncapType
-            | F::EthLg
-            | F::EthIg
-            | F::VlanPriority
-            | F::VlanDei
-            | F::VlanEtype
-            | F::SllPkttype
-            | F::SllEtype
-            | F::NullFamily
-            | F::ArpHwType
-            | F::ArpProtoType
-            | F::ArpHwSize
-            | F::ArpProtoSize
-            | F::ArpSrcHwMac
-            | F::ArpSrcProtoIpv4
-            | F::ArpDstHwMac
-            | F::ArpDstProtoIpv4
-            | F::IpVersion
-            | F::IpHdrLen
-            | F::IpDsfield
-            | F::IpDsfieldDscp
-            | F::IpDsfieldEcn
-            | F::IpFlags
-            | F::IpFlagsRb
-            | F::IpFlagsDf
-            | F::IpChecksum
-            | F::Ipv6Tclass
-            | F::Ipv6Flow
-            | F::Ipv6Plen
-            | F::IcmpChecksum
-            | F::TcpCompleteness
-            | F::TcpChecksum
-            | F::TcpUrgentPointer
-            | F::TcpWindowSizeScalefactor
-            | F::TcpOptionsWscaleMultiplier
-            | F::TcpOptionsTsval
-            | F::TcpOptionsTsecr
-            | F::TcpTimeRelative
-            | F::TcpTimeDelta
-            | F::TcpAnalysisInitialRtt
-            | F::TcpAnalysisAcksFrame
-            | F::TcpAnalysisAckRtt
-            | F::TcpAnalysisBytesInFlight
-            | F::TcpAnalysisPushBytesSent
-            | F::TcpAnalysisRto
-            | F::TcpAnalysisRtoFrame
-            | F::UdpTimeRelative
-            | F::UdpTimeDelta
-            | F::DnsId
-            | F::DnsFlags
-            | F::DnsFlagsResponse
-            | F::DnsFlagsOpcode
-            | F::DnsFlagsAuthoritative
-            | F::DnsFlagsTruncated
-            | F::DnsFlagsRecdesired
-            | F::DnsFlagsRecavail
-            | F::DnsFlagsRcode
-            | F::DnsCountQueries
-            | F::DnsCountAnswers
-            | F::DnsCountAuthRr
-            | F::DnsCountAddRr
-            | F::DnsQryName
-            | F::DnsQryType
-            | F::DnsQryClass
-            | F::DnsRespName
-            | F::DnsRespType
-            | F::DnsRespTtl
-            | F::DnsA
-            | F::DnsAaaa
-            | F::DnsCname
-            | F::DnsResponseTo
-            | F::DnsTime
-            | F::HttpRequestFullUri
-            | F::WsExpert => {
-                let tree = self
-                    .tree
-                    .get_or_init(|| super::dissect::tree(self, super::dissect::Context::default()));
-                let mut found = Vec::new();
-                tree.values(field.name(), &mut found);
-                out.extend(found);
-                return;
             }
             F::Http
             | F::HttpRequest
@@ -541,12 +400,23 @@ impl<'t> PacketView<'t> {
                 }
                 None
             }
+            // Every other field lives in the details tree: built once for
+            // the packet, then read.
+            _ => {
+                let tree = self
+                    .tree
+                    .get_or_init(|| super::dissect::tree(self, super::dissect::Context::default()));
+                let mut found = Vec::new();
+                tree.values(field.name(), &mut found);
+                out.extend(found);
+                return;
+            }
         };
         if let Some(v) = one {
             out.push(v);
         }
         if !custom {
-            quoted_values(d, field, out);
+            super::quoted::values(d, field, out);
         }
     }
 
@@ -579,54 +449,6 @@ impl<'t> PacketView<'t> {
             .conversations
             .of_packet(&self.trace.store, self.index)
             .map(|(_, d)| d)
-    }
-}
-
-/// The occurrences of `field` in the packet an ICMP error quotes, after the
-/// outer ones, as tshark lists them (see [`super::quoted`]).
-fn quoted_values(d: &Decoded<'_>, field: FieldId, out: &mut Vec<Value<'_>>) {
-    use super::quoted::QuotedIp;
-    use FieldId as F;
-    let Some(q) = super::quoted::quoted(d) else {
-        return;
-    };
-    let ports = |proto: u8| q.ports.filter(|_| q.proto == proto);
-    match (&q.ip, field) {
-        (QuotedIp::V4(h), F::IpSrc) => out.push(Value::Ip(IpAddr::V4(h.source_addr()))),
-        (QuotedIp::V4(h), F::IpDst) => out.push(Value::Ip(IpAddr::V4(h.destination_addr()))),
-        (QuotedIp::V4(h), F::IpAddr) => {
-            out.push(Value::Ip(IpAddr::V4(h.source_addr())));
-            out.push(Value::Ip(IpAddr::V4(h.destination_addr())));
-        }
-        (QuotedIp::V4(h), F::IpProto) => out.push(Value::UInt(u64::from(h.protocol().0))),
-        (QuotedIp::V4(h), F::IpTtl) => out.push(Value::UInt(u64::from(h.ttl()))),
-        (QuotedIp::V4(h), F::IpLen) => out.push(Value::UInt(u64::from(h.total_len()))),
-        (QuotedIp::V4(h), F::IpId) => out.push(Value::Hex(u64::from(h.identification()), 4)),
-        (QuotedIp::V6(h), F::Ipv6Src) => out.push(Value::Ip(IpAddr::V6(h.source_addr()))),
-        (QuotedIp::V6(h), F::Ipv6Dst) => out.push(Value::Ip(IpAddr::V6(h.destination_addr()))),
-        (QuotedIp::V6(h), F::Ipv6Addr) => {
-            out.push(Value::Ip(IpAddr::V6(h.source_addr())));
-            out.push(Value::Ip(IpAddr::V6(h.destination_addr())));
-        }
-        (_, F::UdpSrcport) | (_, F::UdpDstport) | (_, F::UdpPort) => {
-            if let Some((s, t)) = ports(17) {
-                match field {
-                    F::UdpSrcport => out.push(Value::UInt(u64::from(s))),
-                    F::UdpDstport => out.push(Value::UInt(u64::from(t))),
-                    _ => out.extend([Value::UInt(u64::from(s)), Value::UInt(u64::from(t))]),
-                }
-            }
-        }
-        (_, F::TcpSrcport) | (_, F::TcpDstport) | (_, F::TcpPort) => {
-            if let Some((s, t)) = ports(6) {
-                match field {
-                    F::TcpSrcport => out.push(Value::UInt(u64::from(s))),
-                    F::TcpDstport => out.push(Value::UInt(u64::from(t))),
-                    _ => out.extend([Value::UInt(u64::from(s)), Value::UInt(u64::from(t))]),
-                }
-            }
-        }
-        _ => {}
     }
 }
 
@@ -685,22 +507,5 @@ fn http_value<'t>(m: &crate::http::parse::Head, field: FieldId) -> Option<Value<
         (F::HttpContentEncoding, _) => m.header("content-encoding").and_then(text),
         (F::HttpTransferEncoding, _) => m.header("transfer-encoding").and_then(text),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tshark_formats() {
-        assert_eq!(Value::Hex(2, 4).tshark(), "0x0002");
-        assert_eq!(Value::Time(30_107_000).tshark(), "0.030107000");
-        assert_eq!(Value::Time(-1_500_000_000).tshark(), "-1.500000000");
-        assert_eq!(
-            Value::Ether([0, 0x0b, 0x82, 1, 0xfc, 0x42]).tshark(),
-            "00:0b:82:01:fc:42"
-        );
-        assert_eq!(Value::Bytes(&[0x47, 0x45]).tshark(), "47:45");
     }
 }

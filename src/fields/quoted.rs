@@ -4,8 +4,10 @@
 //! which tshark 4.0 reports as a second occurrence of `ip.src`, `ipv6.dst`,
 //! ... and as the only `udp.srcport`/`tcp.srcport` of the packet.
 
+use super::{FieldId, Value};
 use crate::decode::{Decoded, Transport};
 use etherparse::{Ipv4HeaderSlice, Ipv6HeaderSlice};
+use std::net::IpAddr;
 
 /// The quoted IP header.
 #[derive(Debug, Clone)]
@@ -82,6 +84,53 @@ fn parse(b: &[u8]) -> Option<Quoted<'_>> {
         proto,
         ports,
     })
+}
+
+/// The occurrences of `field` in the packet an ICMP error quotes, after the
+/// outer ones, as tshark lists them.
+pub(super) fn values(d: &Decoded<'_>, field: FieldId, out: &mut Vec<Value<'_>>) {
+    use FieldId as F;
+    let Some(q) = quoted(d) else {
+        return;
+    };
+    let ports = |proto: u8| q.ports.filter(|_| q.proto == proto);
+    match (&q.ip, field) {
+        (QuotedIp::V4(h), F::IpSrc) => out.push(Value::Ip(IpAddr::V4(h.source_addr()))),
+        (QuotedIp::V4(h), F::IpDst) => out.push(Value::Ip(IpAddr::V4(h.destination_addr()))),
+        (QuotedIp::V4(h), F::IpAddr) => {
+            out.push(Value::Ip(IpAddr::V4(h.source_addr())));
+            out.push(Value::Ip(IpAddr::V4(h.destination_addr())));
+        }
+        (QuotedIp::V4(h), F::IpProto) => out.push(Value::UInt(u64::from(h.protocol().0))),
+        (QuotedIp::V4(h), F::IpTtl) => out.push(Value::UInt(u64::from(h.ttl()))),
+        (QuotedIp::V4(h), F::IpLen) => out.push(Value::UInt(u64::from(h.total_len()))),
+        (QuotedIp::V4(h), F::IpId) => out.push(Value::Hex(u64::from(h.identification()), 4)),
+        (QuotedIp::V6(h), F::Ipv6Src) => out.push(Value::Ip(IpAddr::V6(h.source_addr()))),
+        (QuotedIp::V6(h), F::Ipv6Dst) => out.push(Value::Ip(IpAddr::V6(h.destination_addr()))),
+        (QuotedIp::V6(h), F::Ipv6Addr) => {
+            out.push(Value::Ip(IpAddr::V6(h.source_addr())));
+            out.push(Value::Ip(IpAddr::V6(h.destination_addr())));
+        }
+        (_, F::UdpSrcport) | (_, F::UdpDstport) | (_, F::UdpPort) => {
+            if let Some((s, t)) = ports(17) {
+                match field {
+                    F::UdpSrcport => out.push(Value::UInt(u64::from(s))),
+                    F::UdpDstport => out.push(Value::UInt(u64::from(t))),
+                    _ => out.extend([Value::UInt(u64::from(s)), Value::UInt(u64::from(t))]),
+                }
+            }
+        }
+        (_, F::TcpSrcport) | (_, F::TcpDstport) | (_, F::TcpPort) => {
+            if let Some((s, t)) = ports(6) {
+                match field {
+                    F::TcpSrcport => out.push(Value::UInt(u64::from(s))),
+                    F::TcpDstport => out.push(Value::UInt(u64::from(t))),
+                    _ => out.extend([Value::UInt(u64::from(s)), Value::UInt(u64::from(t))]),
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -269,7 +269,7 @@ fn values<'t>(packet: &Packet<'t>, field: FieldId) -> Vec<Value<'t>> {
 fn bytes_of<'a>(v: &'a Value<'_>) -> std::borrow::Cow<'a, [u8]> {
     use std::borrow::Cow;
     match v {
-        Value::Bytes(b) => Cow::Borrowed(b),
+        Value::Bytes(b) => Cow::Borrowed(b.as_ref()),
         Value::Str(s) => Cow::Borrowed(s.as_bytes()),
         Value::Ether(m) => Cow::Borrowed(m.as_slice()),
         other => Cow::Owned(other.tshark().into_bytes()),
@@ -301,7 +301,7 @@ fn order(v: &Value<'_>, c: &Const) -> Option<Ordering> {
         (Value::UInt(a) | Value::Hex(a, _), Const::UInt(b)) => a.cmp(b),
         (Value::Bool(a), Const::Bool(b)) => a.cmp(b),
         (Value::Str(a), Const::Bytes(b)) => a.as_bytes().cmp(b.as_slice()),
-        (Value::Bytes(a), Const::Bytes(b)) => (*a).cmp(b.as_slice()),
+        (Value::Bytes(a), Const::Bytes(b)) => a.as_ref().cmp(b.as_slice()),
         (Value::Ether(a), Const::Ether(b)) => a.cmp(b),
         (Value::Ip(IpAddr::V4(a)), Const::Ipv4(b, _)) => a.cmp(b),
         (Value::Ip(IpAddr::V6(a)), Const::Ipv6(b, _)) => a.cmp(b),

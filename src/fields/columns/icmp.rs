@@ -11,7 +11,7 @@ use crate::store::PacketStore;
 /// How many packets before an echo reply are searched for its request.
 pub const MAX_ECHO_LOOKBACK: usize = 1024;
 
-fn type_name(t: u8) -> &'static str {
+pub(crate) fn type_name(t: u8) -> &'static str {
     match t {
         0 => "Echo (ping) reply",
         3 => "Destination unreachable",
@@ -34,7 +34,7 @@ fn type_name(t: u8) -> &'static str {
     }
 }
 
-fn code_name(t: u8, c: u8) -> Option<&'static str> {
+pub(crate) fn code_name(t: u8, c: u8) -> Option<&'static str> {
     let name = match (t, c) {
         (3, 0) => "Network unreachable",
         (3, 1) => "Host unreachable",
@@ -93,6 +93,18 @@ fn echo_of(store: &PacketStore, index: usize) -> Option<Echo> {
     Some((i.type_u8(), id, seq, header.source(), header.destination()))
 }
 
+/// The 0-based index of the echo request the echo reply in packet `index`
+/// answers, among the [`MAX_ECHO_LOOKBACK`] packets before it.
+pub(crate) fn request_of(store: &PacketStore, index: usize) -> Option<usize> {
+    let (t, rid, rseq, src, dst) = echo_of(store, index)?;
+    if t != 0 {
+        return None;
+    }
+    (index.saturating_sub(MAX_ECHO_LOOKBACK)..index)
+        .rev()
+        .find(|&k| echo_of(store, k) == Some((8, rid, rseq, dst, src)))
+}
+
 /// The Info of the ICMP message in packet `index`.
 pub fn info(store: &PacketStore, index: usize) -> Option<String> {
     let d = store.decode(index);
@@ -112,11 +124,7 @@ pub fn info(store: &PacketStore, index: usize) -> Option<String> {
             header.ttl()
         ));
         if t == 0 {
-            let (_, rid, rseq, src, dst) = echo_of(store, index)?;
-            let found = (index.saturating_sub(MAX_ECHO_LOOKBACK)..index)
-                .rev()
-                .find(|&k| echo_of(store, k) == Some((8, rid, rseq, dst, src)));
-            if let Some(k) = found {
+            if let Some(k) = request_of(store, index) {
                 s.push_str(&format!(" (request in {})", k + 1));
             }
         }

@@ -9,7 +9,7 @@ use crate::decode::{Network, Transport};
 use crate::store::PacketStore;
 use std::net::Ipv6Addr;
 
-fn type_name(t: u8) -> Option<&'static str> {
+pub(crate) fn type_name(t: u8) -> Option<&'static str> {
     Some(match t {
         1 => "Destination Unreachable",
         2 => "Packet Too Big",
@@ -30,7 +30,7 @@ fn type_name(t: u8) -> Option<&'static str> {
     })
 }
 
-fn code_name(t: u8, c: u8) -> Option<&'static str> {
+pub(crate) fn code_name(t: u8, c: u8) -> Option<&'static str> {
     Some(match (t, c) {
         (1, 0) => "no route to destination",
         (1, 1) => "communication with destination administratively prohibited",
@@ -94,6 +94,18 @@ fn echo_of(store: &PacketStore, index: usize) -> Option<Echo> {
     ))
 }
 
+/// The 0-based index of the echo request the echo reply in packet `index`
+/// answers, among the [`super::icmp::MAX_ECHO_LOOKBACK`] packets before it.
+pub(crate) fn request_of(store: &PacketStore, index: usize) -> Option<usize> {
+    let (t, rid, rseq, src, dst) = echo_of(store, index)?;
+    if t != 129 {
+        return None;
+    }
+    (index.saturating_sub(super::icmp::MAX_ECHO_LOOKBACK)..index)
+        .rev()
+        .find(|&k| echo_of(store, k) == Some((128, rid, rseq, dst, src)))
+}
+
 /// The Info of the ICMPv6 message in packet `index`.
 pub fn info(store: &PacketStore, index: usize) -> Option<String> {
     let d = store.decode(index);
@@ -112,12 +124,7 @@ pub fn info(store: &PacketStore, index: usize) -> Option<String> {
                 header.hop_limit()
             ));
             if t == 129 {
-                let (_, rid, rseq, src, dst) = echo_of(store, index)?;
-                let lookback = super::icmp::MAX_ECHO_LOOKBACK;
-                let found = (index.saturating_sub(lookback)..index)
-                    .rev()
-                    .find(|&k| echo_of(store, k) == Some((128, rid, rseq, dst, src)));
-                if let Some(k) = found {
+                if let Some(k) = request_of(store, index) {
                     s.push_str(&format!(" (request in {})", k + 1));
                 }
             }

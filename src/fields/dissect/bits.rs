@@ -46,6 +46,20 @@ pub fn be32(b: &[u8], at: usize) -> Option<u32> {
 }
 
 /// Seconds with nine decimals, as tshark prints times.
+/// A byte-string value (`-T fields` prints it as plain hex).
+pub fn bytes_value(b: &[u8]) -> crate::fields::Value<'static> {
+    crate::fields::Value::Bytes(std::borrow::Cow::Owned(b.to_vec()))
+}
+
+/// `N byte` or `N bytes`, as tshark's `plurality` words a count.
+pub fn bytes(n: usize) -> String {
+    if n == 1 {
+        "1 byte".into()
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 pub fn secs(ns: i64) -> String {
     let sign = if ns < 0 { "-" } else { "" };
     let a = ns.unsigned_abs();

@@ -10,6 +10,8 @@ use crate::fields::{PacketView, Value};
 use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+mod edns;
+
 /// Most compression pointers followed in one name.
 const MAX_NAME_HOPS: usize = 64;
 /// Most earlier or later packets of the conversation searched for the
@@ -237,6 +239,18 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
         )
         .masked(0x0040),
     );
+    if !response && fv & 0x0020 != 0 {
+        // A query shows the AD bit only when it is set (RFC 6840 5.7).
+        f.add(
+            Node::field(
+                "dns.flags.authenticated",
+                bitfield(fv, 0x0020, 16, "AD bit: Set"),
+                fr.clone(),
+                Value::Bool(true),
+            )
+            .masked(0x0020),
+        );
+    }
     if response {
         bit(
             f,
@@ -454,6 +468,7 @@ fn record(msg: &[u8], pos: usize, at: usize) -> Option<(Node, usize)> {
             at + after + 8..at + after + 10,
             Value::UInt(len as u64),
         ));
+        edns::options(data, d.start, &mut e);
         return Some((e, end));
     }
     e.add(Node::field(

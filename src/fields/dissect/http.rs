@@ -173,12 +173,7 @@ fn reassembled(view: &PacketView<'_>, m: &Message, bytes: Option<&[u8]>) -> Opti
             "tcp.reassembled.data",
             format!("[Reassembled TCP Data: {hex}{more}]"),
             0..0,
-            Value::Str(Cow::Owned(
-                b.iter()
-                    .map(|x| format!("{x:02x}"))
-                    .collect::<Vec<_>>()
-                    .join(":"),
-            )),
+            super::bits::bytes_value(b),
         ));
     }
     Some(n)

@@ -284,6 +284,97 @@ pub fn ipv4_node(header: &etherparse::Ipv4HeaderSlice<'_>, at: usize) -> Node {
     n
 }
 
+/// The IPv6 layer of a header at frame offset `at` followed by `ext_len`
+/// bytes of extension headers (also the header an ICMPv6 error quotes).
+pub fn ipv6_node(header: &etherparse::Ipv6HeaderSlice<'_>, ext_len: usize, at: usize) -> Node {
+    let b = header.slice();
+    let (src, dst) = (header.source_addr(), header.destination_addr());
+    let mut n = Node::field(
+        "ipv6",
+        format!("Internet Protocol Version 6, Src: {src}, Dst: {dst}"),
+        at..at + 40 + ext_len,
+        Value::Present,
+    );
+    let w = u64::from(be32(b, 0).unwrap_or(0));
+    n.add(
+        Node::field(
+            "ipv6.version",
+            bitfield(w >> 24, 0xf0, 8, "Version: 6"),
+            at..at + 1,
+            Value::UInt(6),
+        )
+        .masked(0xf0),
+    );
+    let tc = header.traffic_class();
+    n.add(dsfield(
+        DsNames {
+            label: "Traffic Class",
+            field: "ipv6.tclass",
+            dscp: "ipv6.tclass.dscp",
+            ecn: "ipv6.tclass.ecn",
+        },
+        tc,
+        at,
+        32,
+        20,
+        4,
+    ));
+    let flow = w & 0x000f_ffff;
+    n.add(
+        Node::field(
+            "ipv6.flow",
+            // Wireshark's field is 24 bits wide (bytes 1 to 3).
+            bitfield(
+                w & 0x00ff_ffff,
+                0x000f_ffff,
+                24,
+                &format!("Flow Label: 0x{flow:05x}"),
+            ),
+            at + 1..at + 4,
+            Value::Hex(flow, 5),
+        )
+        .masked(0x000f_ffff),
+    );
+    n.add(Node::field(
+        "ipv6.plen",
+        format!("Payload Length: {}", header.payload_length()),
+        at + 4..at + 6,
+        Value::UInt(u64::from(header.payload_length())),
+    ));
+    let nh = header.next_header().0;
+    n.add(Node::field(
+        "ipv6.nxt",
+        format!("Next Header: {} ({nh})", proto_name(nh)),
+        at + 6..at + 7,
+        Value::UInt(u64::from(nh)),
+    ));
+    n.add(Node::field(
+        "ipv6.hlim",
+        format!("Hop Limit: {}", header.hop_limit()),
+        at + 7..at + 8,
+        Value::UInt(u64::from(header.hop_limit())),
+    ));
+    n.add(Node::field(
+        "ipv6.src",
+        format!("Source Address: {src}"),
+        at + 8..at + 24,
+        ip_value(IpAddr::V6(src)),
+    ));
+    n.add(Node::field(
+        "ipv6.dst",
+        format!("Destination Address: {dst}"),
+        at + 24..at + 40,
+        ip_value(IpAddr::V6(dst)),
+    ));
+    if ext_len > 0 {
+        n.add(Node::text(
+            format!("[Extension headers: {ext_len} bytes]"),
+            at + 40..at + 40 + ext_len,
+        ));
+    }
+    n
+}
+
 pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'static str>) {
     let d = &view.decoded;
     let at = d.network_offset;
@@ -296,92 +387,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             header, ext_len, ..
         } => {
             protocols.push("ipv6");
-            let b = header.slice();
-            let (src, dst) = (header.source_addr(), header.destination_addr());
-            let mut n = Node::field(
-                "ipv6",
-                format!("Internet Protocol Version 6, Src: {src}, Dst: {dst}"),
-                at..at + 40 + ext_len,
-                Value::Present,
-            );
-            let w = u64::from(be32(b, 0).unwrap_or(0));
-            n.add(
-                Node::field(
-                    "ipv6.version",
-                    bitfield(w >> 24, 0xf0, 8, "Version: 6"),
-                    at..at + 1,
-                    Value::UInt(6),
-                )
-                .masked(0xf0),
-            );
-            let tc = header.traffic_class();
-            n.add(dsfield(
-                DsNames {
-                    label: "Traffic Class",
-                    field: "ipv6.tclass",
-                    dscp: "ipv6.tclass.dscp",
-                    ecn: "ipv6.tclass.ecn",
-                },
-                tc,
-                at,
-                32,
-                20,
-                4,
-            ));
-            let flow = w & 0x000f_ffff;
-            n.add(
-                Node::field(
-                    "ipv6.flow",
-                    // Wireshark's field is 24 bits wide (bytes 1 to 3).
-                    bitfield(
-                        w & 0x00ff_ffff,
-                        0x000f_ffff,
-                        24,
-                        &format!("Flow Label: 0x{flow:05x}"),
-                    ),
-                    at + 1..at + 4,
-                    Value::Hex(flow, 5),
-                )
-                .masked(0x000f_ffff),
-            );
-            n.add(Node::field(
-                "ipv6.plen",
-                format!("Payload Length: {}", header.payload_length()),
-                at + 4..at + 6,
-                Value::UInt(u64::from(header.payload_length())),
-            ));
-            let nh = header.next_header().0;
-            n.add(Node::field(
-                "ipv6.nxt",
-                format!("Next Header: {} ({nh})", proto_name(nh)),
-                at + 6..at + 7,
-                Value::UInt(u64::from(nh)),
-            ));
-            n.add(Node::field(
-                "ipv6.hlim",
-                format!("Hop Limit: {}", header.hop_limit()),
-                at + 7..at + 8,
-                Value::UInt(u64::from(header.hop_limit())),
-            ));
-            n.add(Node::field(
-                "ipv6.src",
-                format!("Source Address: {src}"),
-                at + 8..at + 24,
-                ip_value(IpAddr::V6(src)),
-            ));
-            n.add(Node::field(
-                "ipv6.dst",
-                format!("Destination Address: {dst}"),
-                at + 24..at + 40,
-                ip_value(IpAddr::V6(dst)),
-            ));
-            if *ext_len > 0 {
-                n.add(Node::text(
-                    format!("[Extension headers: {ext_len} bytes]"),
-                    at + 40..at + 40 + ext_len,
-                ));
-            }
-            out.push(n);
+            out.push(ipv6_node(header, *ext_len, at));
         }
         _ => {}
     }

@@ -14,7 +14,7 @@ fn key(out: &mut String, k: &str) {
 fn value_text(n: &Node) -> String {
     match &n.value {
         Some(Value::Present) | None => String::new(),
-        Some(v) => v.tshark(),
+        Some(v) => v.colon_hex(),
     }
 }
 

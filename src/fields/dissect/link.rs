@@ -215,7 +215,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 );
                 if let Some(inner) = be16(data, at + 2) {
                     n.add(type_node(
-                        if q { "vlan.etype" } else { "ieee8021ad.etype" },
+                        if q { "vlan.etype" } else { "ieee8021ah.etype" },
                         "Type",
                         inner,
                         at + 2,
@@ -224,6 +224,12 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 vlan_nodes.push(n);
             }
             let start = 14 + 4 * tags;
+            let last_q = l
+                .vlans
+                .iter()
+                .flatten()
+                .last()
+                .is_some_and(|v| v.tpid == 0x8100);
             if let Some(used) = network_len(view) {
                 let end = start.saturating_add(used);
                 if end < data.len() {
@@ -235,27 +241,62 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                             "eth.padding",
                             format!("Padding: {}", hex(p)),
                             end..pad_end,
-                            Value::Str(Cow::Owned(
-                                p.iter()
-                                    .map(|x| format!("{x:02x}"))
-                                    .collect::<Vec<_>>()
-                                    .join(":"),
-                            )),
+                            super::bits::bytes_value(p),
                         ));
                     }
-                    if data.len() > pad_end {
-                        let t = &data[pad_end..];
+                    // tshark takes the last 4 bytes for an FCS when the
+                    // trailer has room for one and the buffer of the layer
+                    // that adds the trailer (the frame, or what follows the
+                    // Ethernet header and the outer tags) is 64 bytes or more.
+                    let wire = view
+                        .trace
+                        .store
+                        .entry(view.index)
+                        .map_or(data.len(), |e| e.orig_len as usize);
+                    let layer_len = if tags == 0 {
+                        wire
+                    } else {
+                        wire.saturating_sub(start - 4)
+                    };
+                    let fcs = layer_len >= 64 && wire.saturating_sub(pad_end) >= 4;
+                    let trailer_end = if fcs {
+                        data.len().min(wire - 4)
+                    } else {
+                        data.len()
+                    };
+                    if trailer_end > pad_end {
+                        let t = &data[pad_end..trailer_end];
                         tail.add(Node::field(
-                            "eth.trailer",
+                            // An 802.1Q layer adds it as its own field.
+                            if last_q {
+                                "vlan.trailer"
+                            } else {
+                                "eth.trailer"
+                            },
                             format!("Trailer: {}", hex(t)),
-                            pad_end..data.len(),
-                            Value::Str(Cow::Owned(
-                                t.iter()
-                                    .map(|x| format!("{x:02x}"))
-                                    .collect::<Vec<_>>()
-                                    .join(":"),
-                            )),
+                            pad_end..trailer_end,
+                            super::bits::bytes_value(t),
                         ));
+                    }
+                    if fcs {
+                        let r = wire - 4..wire;
+                        let v = data
+                            .get(r.clone())
+                            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+                        if let Some(v) = v {
+                            tail.add(Node::field(
+                                "eth.fcs",
+                                format!("Frame check sequence: 0x{v:08x} [unverified]"),
+                                r,
+                                Value::Hex(u64::from(v), 8),
+                            ));
+                            tail.add(Node::field(
+                                "eth.fcs.status",
+                                "[FCS Status: Unverified]",
+                                0..0,
+                                Value::UInt(2),
+                            ));
+                        }
                     }
                 }
             }

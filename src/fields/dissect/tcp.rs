@@ -5,6 +5,7 @@
 
 use super::bits::{bitfield, secs, set};
 use super::Node;
+use crate::decode::tcp_flags::TcpFlags;
 use crate::decode::Transport;
 use crate::fields::{PacketView, Value};
 use crate::flow::analysis::flags as af;
@@ -27,6 +28,35 @@ const C_ACK: u8 = 4;
 const C_DATA: u8 = 8;
 const C_FIN: u8 = 16;
 const C_RST: u8 = 32;
+
+/// The conversation completeness after one more packet, as tshark 4.0
+/// moves it forward: a conversation's first packet counts only as a pure
+/// SYN (with data: TCP Fast Open); later ones add SYN-ACK, data (an ACK
+/// carrying payload), a pure ACK, FIN-ACK and RST.
+fn next_completeness(c: u8, first: bool, f: TcpFlags, len: u32) -> u8 {
+    let syn_ack = (f.syn(), f.ack());
+    if first {
+        return match syn_ack {
+            (true, false) if len > 0 => C_SYN | C_DATA,
+            (true, false) => C_SYN,
+            _ => 0,
+        };
+    }
+    let mut c = c;
+    match syn_ack {
+        (true, true) => c |= C_SYNACK,
+        (false, true) if len > 0 => c |= C_DATA,
+        (false, true) => c |= C_ACK,
+        _ => {}
+    }
+    if f.fin() && f.ack() {
+        c |= C_FIN;
+    }
+    if f.rst() {
+        c |= C_RST;
+    }
+    c
+}
 
 fn completeness_text(v: u8) -> String {
     let hs = C_SYN | C_SYNACK | C_ACK;
@@ -180,23 +210,12 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             if e.has_timestamp() {
                 prev_ts = Some(e.ts_ns);
             }
-            let f = e.tcp_flags();
-            if f.syn() && !f.ack() {
-                completeness |= C_SYN;
-            } else if f.syn() && f.ack() {
-                completeness |= C_SYNACK;
-            } else if f.ack() && completeness & (C_SYN | C_SYNACK) == (C_SYN | C_SYNACK) {
-                completeness |= C_ACK;
-            }
-            if f.fin() {
-                completeness |= C_FIN;
-            }
-            if f.rst() {
-                completeness |= C_RST;
-            }
-            if completeness & C_DATA == 0 && store.decode(i).tcp_len().unwrap_or(0) > 0 {
-                completeness |= C_DATA;
-            }
+            completeness = next_completeness(
+                completeness,
+                steps == 0,
+                e.tcp_flags(),
+                store.decode(i).tcp_len().unwrap_or(0),
+            );
         }
         if walked_all {
             n.add(Node::field(
@@ -489,29 +508,23 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     if len > 0 {
         n.add(Node::field(
             "tcp.payload",
-            format!("TCP payload ({len} bytes)"),
+            format!("TCP payload ({})", super::bits::bytes(len as usize)),
             payload_at..payload_at + captured,
-            Value::Str(Cow::Owned(
-                t.payload()
-                    .iter()
-                    .map(|x| format!("{x:02x}"))
-                    .collect::<Vec<_>>()
-                    .join(":"),
-            )),
+            super::bits::bytes_value(t.payload()),
         ));
         if retransmitted(view) {
             n.add(Node::field(
                 "tcp.segment_data",
                 format!("Retransmitted TCP segment data ({len} bytes)"),
                 payload_at..payload_at + captured,
-                Value::Present,
+                super::bits::bytes_value(t.payload()),
             ));
         } else if super::http::is_segment(view) {
             n.add(Node::field(
                 "tcp.segment_data",
-                format!("TCP segment data ({len} bytes)"),
+                format!("TCP segment data ({})", super::bits::bytes(len as usize)),
                 payload_at..payload_at + captured,
-                Value::Present,
+                super::bits::bytes_value(t.payload()),
             ));
         }
     }

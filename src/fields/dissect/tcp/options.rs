@@ -2,7 +2,7 @@
 //! and values (window scale with its multiplier, SACK blocks relative to the
 //! reverse direction's base, timestamps).
 
-use super::super::bits::{be16, be32};
+use super::super::bits::{be16, be32, bytes_value};
 use super::super::Node;
 use crate::fields::Value;
 
@@ -79,13 +79,13 @@ pub(super) fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
                 "tcp.options.eol",
                 "TCP Option - End of Option List (EOL)",
                 r.clone(),
-                Value::Present,
+                bytes_value(body),
             ),
             1 => Node::field(
                 "tcp.options.nop",
                 "TCP Option - No-Operation (NOP)",
                 r.clone(),
-                Value::Present,
+                bytes_value(body),
             ),
             2 => {
                 let mss = be16(body, 2).unwrap_or(0);
@@ -93,7 +93,7 @@ pub(super) fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
                     "tcp.options.mss",
                     format!("TCP Option - Maximum segment size: {mss} bytes"),
                     r.clone(),
-                    Value::Present,
+                    bytes_value(body),
                 );
                 n.add(kind_node.clone());
                 n.add(len_node());
@@ -112,7 +112,7 @@ pub(super) fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
                     "tcp.options.wscale",
                     format!("TCP Option - Window scale: {shift} (multiply by {mult})"),
                     r.clone(),
-                    Value::Present,
+                    bytes_value(body),
                 );
                 n.add(kind_node.clone());
                 n.add(len_node());
@@ -135,7 +135,7 @@ pub(super) fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
                     "tcp.options.sack_perm",
                     "TCP Option - SACK permitted",
                     r.clone(),
-                    Value::Present,
+                    bytes_value(body),
                 );
                 n.add(kind_node.clone());
                 n.add(len_node());
@@ -159,7 +159,7 @@ pub(super) fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
                     "tcp.options.sack",
                     format!("TCP Option - SACK {}", list.join(" ")),
                     r.clone(),
-                    Value::Present,
+                    bytes_value(body),
                 );
                 n.add(kind_node.clone());
                 n.add(len_node());
@@ -186,7 +186,7 @@ pub(super) fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
                     "tcp.options.timestamp",
                     format!("TCP Option - Timestamps: TSval {tsv}, TSecr {tse}"),
                     r.clone(),
-                    Value::Present,
+                    bytes_value(body),
                 );
                 n.add(kind_node.clone());
                 n.add(len_node());
@@ -212,7 +212,7 @@ pub(super) fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
                         if k == 34 { "TCP Fast Open" } else { "Unknown" }
                     ),
                     r.clone(),
-                    Value::Present,
+                    bytes_value(body),
                 );
                 n.add(kind_node.clone());
                 n.add(len_node());
@@ -232,7 +232,7 @@ pub(super) fn options(opts: &[u8], at: usize, base_ack: Option<u32>) -> Node {
         head.push_str(", ");
         head.push_str(n);
     }
-    let mut node = Node::field("tcp.options", head, at..at + opts.len(), Value::Present);
+    let mut node = Node::field("tcp.options", head, at..at + opts.len(), bytes_value(opts));
     node.children = items;
     node
 }
