@@ -9,6 +9,7 @@
 pub mod app;
 pub mod checksum;
 pub mod dns;
+pub mod fast;
 pub mod link;
 pub mod tcp;
 pub mod tcp_flags;

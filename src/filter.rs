@@ -38,6 +38,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod deprecated;
 pub mod eval;
 pub mod lexer;
 pub mod parser;

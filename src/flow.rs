@@ -337,23 +337,65 @@ impl Conversations {
     }
 }
 
-/// An endpoint pair in canonical order, the key of the conversation map.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// An endpoint pair in canonical order, the key of the conversation map:
+/// both addresses as 128-bit numbers (IPv4 in the low 32 bits, told apart by
+/// [`ConversationKey::tag`]), so that hashing and comparing it are a few word
+/// operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ConversationKey {
-    protocol: Protocol,
-    low: (IpAddr, u16),
-    high: (IpAddr, u16),
+    low_ip: u128,
+    high_ip: u128,
+    /// The low endpoint's port in the high 16 bits, the high one's below.
+    ports: u32,
+    /// Bit 0: UDP; bits 1 and 3: the low and the high address are IPv6.
+    tag: u8,
 }
 
 impl ConversationKey {
     pub(crate) fn new(protocol: Protocol, src: SocketAddr, dst: SocketAddr) -> ConversationKey {
-        let s = (src.ip(), src.port());
-        let d = (dst.ip(), dst.port());
+        let num = |ip: IpAddr| match ip {
+            IpAddr::V4(v4) => (u128::from(u32::from(v4)), 0u8),
+            IpAddr::V6(v6) => (u128::from(v6), 2u8),
+        };
+        let ((s_ip, s_v6), (d_ip, d_v6)) = (num(src.ip()), num(dst.ip()));
+        let s = (s_v6, s_ip, src.port());
+        let d = (d_v6, d_ip, dst.port());
         let (low, high) = if s <= d { (s, d) } else { (d, s) };
         ConversationKey {
-            protocol,
-            low,
-            high,
+            low_ip: low.1,
+            high_ip: high.1,
+            ports: (u32::from(low.2) << 16) | u32::from(high.2),
+            tag: (protocol == Protocol::Udp) as u8 | low.0 | (high.0 << 2),
         }
+    }
+}
+
+impl std::hash::Hash for ConversationKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.low_ip as u64);
+        state.write_u64((self.low_ip >> 64) as u64);
+        state.write_u64(self.high_ip as u64);
+        state.write_u64((self.high_ip >> 64) as u64);
+        state.write_u64((u64::from(self.ports) << 8) | u64::from(self.tag));
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_the_same_both_ways_and_tells_families_and_protocols_apart() {
+        let a: SocketAddr = "10.0.0.1:1234".parse().expect("addr");
+        let b: SocketAddr = "10.0.0.2:80".parse().expect("addr");
+        let k = ConversationKey::new(Protocol::Tcp, a, b);
+        assert_eq!(k, ConversationKey::new(Protocol::Tcp, b, a));
+        assert_ne!(k, ConversationKey::new(Protocol::Udp, a, b));
+        let a6: SocketAddr = "[::a00:1]:1234".parse().expect("addr");
+        let b6: SocketAddr = "[::a00:2]:80".parse().expect("addr");
+        assert_ne!(k, ConversationKey::new(Protocol::Tcp, a6, b6));
+        let c: SocketAddr = "10.0.0.1:80".parse().expect("addr");
+        let d: SocketAddr = "10.0.0.2:1234".parse().expect("addr");
+        assert_ne!(k, ConversationKey::new(Protocol::Tcp, c, d));
     }
 }

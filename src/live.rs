@@ -13,7 +13,6 @@ pub mod builder;
 pub mod follow;
 #[cfg(feature = "live")]
 pub mod iface;
-pub mod pcapng_out;
 pub mod spool;
 
 pub use builder::TraceBuilder;

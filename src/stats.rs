@@ -1,6 +1,7 @@
 //! Statistics over a loaded [`Trace`], as Wireshark's Statistics menu and
 //! tshark's `-z` reports compute them: the protocol hierarchy ([`hierarchy`],
-//! `-z io,phs`), endpoints ([`endpoints`], `-z endpoints,TYPE`), the I/O graph
+//! `-z io,phs`), endpoints ([`endpoints`], `-z endpoints,TYPE`), conversations
+//! ([`conversations`], `-z conv,TYPE`), the I/O graph
 //! ([`io`], `-z io,stat`), HTTP trees ([`http`], `-z http,tree` and
 //! `-z http_req,tree`), DNS ([`dns`], `-z dns,tree`) and the series of the TCP
 //! stream graphs ([`tcp_graph`]). [`scale`] holds the axis arithmetic the
@@ -22,6 +23,7 @@
 //! # Ok::<(), wirelens::capture::CaptureError>(())
 //! ```
 
+pub mod conversations;
 pub mod dns;
 pub mod endpoints;
 pub mod flow_graph;

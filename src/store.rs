@@ -8,6 +8,7 @@
 //! geometrically, so there is no heap allocation per packet.
 
 use crate::capture::{Capture, Interface, LinkType, Record, RecordKind, NO_TIMESTAMP};
+use crate::decode::fast::Summary;
 use crate::decode::tcp_flags::TcpFlags;
 use crate::decode::{decode, Decoded};
 
@@ -251,6 +252,40 @@ pub(crate) fn entry_from(record: &Record, decoded: Option<&Decoded<'_>>) -> Pack
             }
         }
         _ => {}
+    }
+    entry
+}
+
+/// [`entry_from`] for a packet the load's fast path read
+/// ([`crate::decode::fast`]).
+pub(crate) fn entry_from_summary(record: &Record, s: &Summary<'_>) -> PacketEntry {
+    let mut entry = PacketEntry {
+        data_offset: record.data_offset,
+        ts_ns: record.ts_ns,
+        cap_len: record.cap_len,
+        orig_len: record.orig_len,
+        conversation: NONE,
+        next_in_conversation: NONE,
+        interface: record.interface.min(u32::from(u16::MAX)) as u16,
+        analysis: 0,
+        dup_ack_num: 0,
+        kind: PacketKind::Udp,
+        tcp_flag_byte: 0,
+        bits: 0,
+    };
+    if record.cap_len < record.orig_len {
+        entry.bits |= bits::CUT_BY_SNAPLEN;
+    }
+    if s.ipv6 {
+        entry.bits |= bits::IPV6;
+    }
+    if let Some(t) = &s.tcp {
+        entry.kind = PacketKind::Tcp;
+        let flags = TcpFlags::from_header(t.flag_bytes[0], t.flag_bytes[1]);
+        entry.tcp_flag_byte = flags.low_byte();
+        if flags.intersects(TcpFlags::AE) {
+            entry.bits |= bits::TCP_NS;
+        }
     }
     entry
 }

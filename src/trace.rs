@@ -15,7 +15,7 @@ use crate::capture::{
 use crate::decode::decode;
 use crate::flow::{Conversations, FlowBuilder, FlowInput};
 use crate::limits::LimitLog;
-use crate::store::{entry_from, PacketEntry, PacketStore};
+use crate::store::{entry_from, entry_from_summary, PacketEntry, PacketStore};
 use crate::tls::{KeyLog, KeyLogWarning};
 use std::path::Path;
 
@@ -256,6 +256,23 @@ pub(crate) fn decode_record<'a>(
     let data = bytes
         .get(start..start + record.cap_len as usize)
         .unwrap_or(&[]);
+    if link == LinkType::ETHERNET {
+        if let Some(summary) = crate::decode::fast::ethernet(data) {
+            return (
+                entry_from_summary(record, &summary),
+                Some(FlowInput::of_summary(&summary)),
+            );
+        }
+    }
+    decode_record_fully(data, record, link)
+}
+
+/// [`decode_record`] through the full decoder (`data`: the record's bytes).
+fn decode_record_fully<'a>(
+    data: &'a [u8],
+    record: &Record,
+    link: LinkType,
+) -> (PacketEntry, Option<FlowInput<'a>>) {
     let decoded = decode(link, data, record.orig_len);
     (entry_from(record, Some(&decoded)), FlowInput::of(&decoded))
 }
@@ -408,6 +425,96 @@ fn packet_index(len: u64) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The capture files of the bundled samples and of the shared captures
+    /// (absent outside the project's machines: a failure under `CI=true`).
+    fn capture_files() -> Vec<std::path::PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let shared = root.join("../shared/captures");
+        let ci = std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1");
+        assert!(
+            shared.is_dir() || !ci,
+            "shared captures not found at {} and CI=true",
+            shared.display()
+        );
+        let mut files = Vec::new();
+        for dir in [root.join("sample-captures"), shared] {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            files.extend(
+                entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.is_file()
+                            && p.extension()
+                                .is_some_and(|x| x == "pcap" || x == "pcapng" || x == "gz")
+                    }),
+            );
+        }
+        files.sort();
+        files
+    }
+
+    /// Every packet, and every packet with one of its first bytes changed
+    /// (headers of every odd length, version and type), decodes for the
+    /// store and the flow builder exactly as the full decoder decodes it.
+    #[test]
+    fn the_fast_path_agrees_with_the_full_decoder_packet_by_packet() {
+        let files = capture_files();
+        assert!(!files.is_empty(), "no capture files found");
+        let (mut fast, mut total) = (0u64, 0u64);
+        for path in files {
+            let Ok(capture) = Capture::open(&path) else {
+                continue;
+            };
+            let Ok(mut reader) = capture.records() else {
+                continue;
+            };
+            let mut count = 0u64;
+            while let Ok((record, link)) = next_record(&mut reader, count) {
+                count += 1;
+                if record.kind != RecordKind::Packet {
+                    continue;
+                }
+                let start = record.data_offset as usize;
+                let data = &capture.bytes()[start..start + record.cap_len as usize];
+                let mut check = |data: &[u8]| {
+                    let mut r = record;
+                    r.cap_len = data.len() as u32;
+                    let full = decode_record_fully(data, &r, link);
+                    total += 1;
+                    if link == LinkType::ETHERNET {
+                        if let Some(s) = crate::decode::fast::ethernet(data) {
+                            fast += 1;
+                            let quick =
+                                (entry_from_summary(&r, &s), Some(FlowInput::of_summary(&s)));
+                            assert_eq!(quick, full, "{} packet {count}", path.display());
+                        }
+                    }
+                };
+                check(data);
+                if count <= 20 {
+                    let mut changed = data.to_vec();
+                    for at in 0..changed.len().min(80) {
+                        let was = changed[at];
+                        for v in [0, 0xff, was ^ 0x40, was ^ 0x01, 0x45, 0x60, 5] {
+                            changed[at] = v;
+                            check(&changed);
+                        }
+                        changed[at] = was;
+                    }
+                    for len in 0..data.len().min(80) {
+                        check(&data[..len]);
+                    }
+                }
+            }
+        }
+        assert!(
+            fast > total / 4,
+            "the fast path took {fast} of {total} packets"
+        );
+    }
 
     #[test]
     fn packet_indices_stop_short_of_none() {

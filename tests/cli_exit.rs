@@ -37,6 +37,10 @@ fn nothing_matched_is_1_only_when_asked() {
         vec!["flows", &visit, "-Y", none],
         vec!["http", &visit, "-Y", none],
         vec!["journey", &visit, "-Y", none],
+        vec!["stats", "io,phs", &visit, "-Y", none],
+        vec!["stats", "endpoints,ip", &visit, "-Y", none, "--json"],
+        vec!["stats", "io,stat,1", &visit, "-Y", none],
+        vec!["stats", "http,tree", &visit, "-Y", none],
     ] {
         assert_eq!(status(&args), Some(0), "{args:?}");
         let mut strict = args.clone();
@@ -49,6 +53,15 @@ fn nothing_matched_is_1_only_when_asked() {
     }
     let dns = sample("dns-over-tcp.pcap");
     assert_eq!(status(&["http", &dns, "--fail-empty"]), Some(1));
+    // Packets, but no row in the statistic: no HTTP, no UDP endpoint.
+    assert_eq!(
+        status(&["stats", "http,tree", &dns, "--fail-empty"]),
+        Some(1)
+    );
+    assert_eq!(
+        status(&["stats", "endpoints,udp", &dns, "--fail-empty"]),
+        Some(1)
+    );
     let dir = tempfile::tempdir().expect("dir");
     let out = dir.path().join("x");
     let out = out.to_str().expect("utf-8");
@@ -75,6 +88,9 @@ fn nothing_matched_is_1_only_when_asked() {
         vec!["http", &visit, "--fail-empty"],
         vec!["follow", &visit, "--stream", "0", "--fail-empty"],
         vec!["ladder", &visit, "--stream", "0", "--fail-empty"],
+        vec!["stats", "io,phs", &visit, "--fail-empty"],
+        vec!["stats", "endpoints,tcp", &dns, "--fail-empty"],
+        vec!["stats", "dns,tree", &visit, "--fail-empty"],
     ] {
         assert_eq!(status(&args), Some(0), "{args:?}");
     }

@@ -147,3 +147,28 @@ fn ladder_and_follow_json_describe_the_stream() {
         .expect("run wirelens");
     assert_eq!(total, raw.stdout.len() as u64);
 }
+
+#[test]
+fn list_json_keys_come_in_e_order() {
+    let visit = sample("textbook-visit.pcap");
+    // Not alphabetical: tcp.srcport > ip.src > frame.number.
+    let order = ["tcp.srcport", "ip.src", "frame.number", "_ws.col.Info"];
+    let mut args = vec!["list", visit.as_str(), "--json", "-Y", "frame.number <= 3"];
+    for f in order {
+        args.extend(["-e", f]);
+    }
+    let text = wirelens(&args);
+    for line in text.lines() {
+        let keys: Vec<String> = match serde_json::from_str(line) {
+            Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+            other => panic!("{line:?}: {other:?}"),
+        };
+        assert_eq!(keys, order, "{line}");
+        // The text itself, not only the parsed map, keeps the order.
+        let at: Vec<usize> = order
+            .iter()
+            .map(|k| line.find(&format!("\"{k}\"")).expect("key"))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{line}");
+    }
+}

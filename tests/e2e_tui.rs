@@ -206,3 +206,62 @@ fn find_go_to_mark_three_and_save_them() {
         std::fs::read_to_string(root.join("tests/fixtures/tui_save/marked.tsv")).expect("fixture");
     assert_eq!(String::from_utf8_lossy(&o.stdout), want);
 }
+
+#[test]
+fn conversation_tabs_apply_as_filter_save_and_a_deprecated_filter() {
+    if !tmux::available() {
+        println!("tmux not found; e2e skipped");
+        return;
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let pcap = root.join("sample-captures/textbook-visit.pcap");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let command = format!(
+        "{} {}; echo EXITED $?; sleep 5",
+        sh_quote(Path::new(env!("CARGO_BIN_EXE_wirelens"))),
+        sh_quote(&pcap)
+    );
+    let tmux = Tmux::start(&command, dir.path(), 120, 40);
+    tmux.wait_for("27 packets");
+    tmux.keys(&["c"]);
+    tmux.wait_for("[Streams · 2]");
+    // The IPv4 tab: tshark -z conv,ip counts 27 frames, 14 A→B, 13 B→A.
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("[Ethernet · 1]");
+    tmux.keys(&["Tab"]);
+    let s = tmux.wait_for("IPv4 Conversations: 1");
+    let row = s
+        .lines()
+        .find(|l| l.contains("10.77.0.1") && l.contains("10.77.0.2"))
+        .unwrap_or_default();
+    let cells: Vec<&str> = row.trim_matches('│').split_whitespace().collect();
+    assert_eq!(cells.get(2..5), Some(&["27", "13", "kB"][..]), "{s}");
+    assert_eq!(cells.get(5..7), Some(&["14", "13"][..]), "{s}");
+    tmux.keys(&["/"]);
+    tmux.wait_for("ip.addr==10.77.0.1 && ip.addr==10.77.0.2");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("27 of 27");
+    // The TCP tab's connection saved with w: its 25 frames.
+    tmux.keys(&["c"]);
+    tmux.wait_for("IPv4 Conversations");
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("[IPv6 · 0]");
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("TCP Conversations: 1");
+    tmux.keys(&["w"]);
+    tmux.wait_for("textbook-visit-stream.pcap");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("wrote 25 stream packets");
+    let saved = std::fs::read(dir.path().join("textbook-visit-stream.pcap")).expect("saved");
+    assert_eq!(pcap_records(&saved).len(), 25);
+    // A filter with the deprecated ~=: Wireshark's warning under it.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("┌Packets");
+    tmux.keys(&["/"]);
+    tmux.wait_for("Filter:");
+    tmux.keys(&["C-u", "tcp.port ~= 80"]);
+    tmux.wait_for("The operator \"~=\" is deprecated, use \"!==\" instead.");
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXITED 0");
+}

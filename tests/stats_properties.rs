@@ -2,7 +2,10 @@
 //! give finite numbers, on the captures that break scaling code: one packet,
 //! all packets at the same instant (zero duration), timestamps at the ends of
 //! the 32-bit pcap and 64-bit pcapng ranges, going backwards, and any I/O
-//! interval from 0 up.
+//! interval from 0 up. The TUI's screens are drawn from them too (every
+//! chart at 80x24, 200x50 and tiny sizes, with its cursor on its first
+//! points), and every point a chart can pick maps to a cell inside its
+//! plotting area.
 
 use proptest::prelude::*;
 use wirelens::capture::{Capture, CaptureBytes};
@@ -145,7 +148,7 @@ fn check_trees(name: &str, t: &tree::Tree) {
     finite_json(&json);
 }
 
-fn exercise(bytes: Vec<u8>, interval_us: u64) {
+fn exercise(bytes: Vec<u8>, interval_us: u64, screens: bool) {
     let Ok(capture) = Capture::from_bytes(CaptureBytes::Owned(bytes), "prop".into()) else {
         return;
     };
@@ -209,8 +212,8 @@ fn exercise(bytes: Vec<u8>, interval_us: u64) {
             for &(t, bps) in &g.throughput {
                 assert!(t.is_finite() && bps.is_finite() && bps >= 0.0);
             }
-            for &(t, _, ms) in &g.rtt {
-                assert!(t.is_finite() && ms.is_finite() && ms >= 0.0);
+            for r in &g.rtt {
+                assert!(r.time.is_finite() && r.ms.is_finite() && r.ms >= 0.0);
             }
             let xs = stats::scale::bounds_of(g.stevens().iter().map(|p| p.0));
             let ys = stats::scale::bounds_of(g.window_line().iter().map(|p| p.1));
@@ -221,6 +224,58 @@ fn exercise(bytes: Vec<u8>, interval_us: u64) {
             let mut json = String::new();
             tcp_graph::write_json(&g, &mut json);
             finite_json(&json);
+        }
+    }
+    if screens {
+        draw_screens(trace);
+    }
+}
+
+/// Every TUI statistics screen of `trace`, drawn with the cursor on each
+/// pick of the charts.
+fn draw_screens(trace: Trace) {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    use wirelens::ui::stats_pane::{Scope, StatsData, StatsPane, StatsTab};
+    let session = std::sync::Arc::new(wirelens::session::Session::from(trace));
+    let mut pane = StatsPane {
+        data: StatsData::compute_all(&session, &Scope::default()),
+        ..StatsPane::default()
+    };
+    let tabs = [
+        StatsTab::Hierarchy,
+        StatsTab::Endpoints,
+        StatsTab::IoGraph,
+        StatsTab::TcpGraph,
+        StatsTab::Tcptrace,
+        StatsTab::Throughput,
+        StatsTab::Rtt,
+        StatsTab::WindowScaling,
+        StatsTab::Flow,
+    ];
+    for tab in tabs {
+        pane.tab = tab;
+        let picks = pane.picks().len();
+        for (w, h) in [(80, 24), (200, 50), (1, 1), (12, 6)] {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+            // Each point under the cursor at 80x24; the first elsewhere.
+            let cursors = if w == 80 { picks.min(4) } else { picks.min(1) };
+            for cursor in std::iter::once(None).chain((0..cursors).map(Some)) {
+                pane.cursor = cursor;
+                terminal.draw(|f| pane.draw(f, f.area())).expect("draw");
+                let Some(geo) = pane.geometry else { continue };
+                assert!(geo.xs.iter().chain(&geo.ys).all(|v| v.is_finite()));
+                assert!(geo.xs[0] < geo.xs[1] && geo.ys[0] < geo.ys[1], "{geo:?}");
+                for p in pane.picks() {
+                    if let Some(at) = geo.cell(p.x, p.y) {
+                        assert!(
+                            geo.graph.contains(at),
+                            "{tab:?} {p:?} at {at:?} outside {geo:?}"
+                        );
+                        assert!(geo.nearest(&pane.picks(), at).is_some());
+                    }
+                }
+            }
         }
     }
 }
@@ -263,6 +318,21 @@ fn frame() -> impl Strategy<Value = Frame> {
         )
 }
 
+/// A capture of `frames` in `format` (0: pcap µs, 1: pcap ns, 2: pcapng s),
+/// all at the first frame's time when `same_instant`.
+fn capture(frames: Vec<Frame>, same_instant: bool, format: u8) -> Vec<u8> {
+    let mut frames = frames;
+    if same_instant {
+        let t = frames[0].ts;
+        frames.iter_mut().for_each(|f| f.ts = t);
+    }
+    match format {
+        0 => pcap(&frames, false),
+        1 => pcap(&frames, true),
+        _ => pcapng_seconds(&frames),
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -273,17 +343,21 @@ proptest! {
         format in 0u8..3,
         interval in prop_oneof![Just(0u64), Just(1u64), Just(u64::MAX), 1u64..10_000_000],
     ) {
-        let mut frames = frames;
-        if same_instant {
-            let t = frames[0].ts;
-            frames.iter_mut().for_each(|f| f.ts = t);
-        }
-        let bytes = match format {
-            0 => pcap(&frames, false),
-            1 => pcap(&frames, true),
-            _ => pcapng_seconds(&frames),
-        };
-        exercise(bytes, interval);
+        exercise(capture(frames, same_instant, format), interval, false);
+    }
+}
+
+proptest! {
+    // Fewer cases: each draws every screen at four sizes.
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn screens_draw_inside_their_axes(
+        frames in prop::collection::vec(frame(), 1..8),
+        same_instant in any::<bool>(),
+        format in 0u8..3,
+    ) {
+        exercise(capture(frames, same_instant, format), 1_000_000, true);
     }
 }
 
@@ -299,7 +373,7 @@ fn one_packet_and_zero_duration() {
         window: 1,
         payload: vec![],
     };
-    exercise(pcap(std::slice::from_ref(&f), false), 1_000_000);
+    exercise(pcap(std::slice::from_ref(&f), false), 1_000_000, true);
     exercise(
         pcap(
             &[
@@ -313,6 +387,7 @@ fn one_packet_and_zero_duration() {
             true,
         ),
         0,
+        true,
     );
     exercise(
         pcapng_seconds(&[
@@ -323,5 +398,6 @@ fn one_packet_and_zero_duration() {
             Frame { ts: 0, ..f },
         ]),
         1,
+        true,
     );
 }

@@ -33,25 +33,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use super::{read_u32, Capture, CaptureError, Format, Interface, Record, RecordKind, NO_TIMESTAMP};
+mod pcap;
+pub mod pcapng;
+
+use super::{Capture, CaptureError, Format, Record};
+use pcap::{pcap_copy, to_pcap};
+use pcapng::{pcap_to_pcapng, pcapng_to_pcapng};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-const SHB: u32 = 0x0A0D_0D0A;
-const IDB: u32 = 1;
-const OBSOLETE_PB: u32 = 2;
-const SPB: u32 = 3;
-const NRB: u32 = 4;
-const EPB: u32 = 6;
-const DSB: u32 = 0x0000_000A;
-const CB_COPY: u32 = 0x0000_0BAD;
-const CB_NOCOPY: u32 = 0x4000_0BAD;
-const BYTE_ORDER_MAGIC: u32 = 0x1A2B_3C4D;
-const PCAP_HEADER_LEN: usize = 24;
-const PCAP_RECORD_HEADER_LEN: u64 = 16;
-/// The snaplen of a pcap file written from pcapng, where each interface has
-/// its own: Wireshark's `WTAP_MAX_PACKET_SIZE_STANDARD`, as tshark writes.
-const PCAP_SNAPLEN_FROM_PCAPNG: u32 = crate::limits::MAX_RECORD_LEN;
 
 /// The file format to write (tshark's `-F` names: `pcap`, `nsecpcap`, `pcapng`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,13 +212,13 @@ pub fn save_frames(
 }
 
 /// A writer that counts what it wrote.
-struct Counting<W: Write> {
+pub(super) struct Counting<W: Write> {
     inner: W,
     bytes: u64,
 }
 
 impl<W: Write> Counting<W> {
-    fn put(&mut self, data: &[u8]) -> std::io::Result<()> {
+    pub(super) fn put(&mut self, data: &[u8]) -> std::io::Result<()> {
         self.inner.write_all(data)?;
         self.bytes += data.len() as u64;
         Ok(())
@@ -240,7 +229,7 @@ impl<W: Write> Counting<W> {
 /// (sorted) and the byte range from the end of the previous selected record
 /// (or the start of the file) to the end of this one. Returns the end of the
 /// last selected record and where reading stopped.
-fn for_selected(
+pub(super) fn for_selected(
     capture: &Capture,
     wanted: &[u32],
     mut each: impl FnMut(u64, &Record, (usize, usize)) -> Result<(), WriteError>,
@@ -262,291 +251,19 @@ fn for_selected(
     Ok((from, reader.position() as usize))
 }
 
-fn pcap_copy<W: Write>(
-    capture: &Capture,
-    wanted: &[u32],
-    out: &mut Counting<W>,
-) -> Result<WriteSummary, WriteError> {
-    let data = capture.bytes();
-    out.put(&data[..PCAP_HEADER_LEN])?;
-    let mut summary = WriteSummary::default();
-    for_selected(capture, wanted, |_, record, _| {
-        let start = (record.data_offset - PCAP_RECORD_HEADER_LEN) as usize;
-        let end = (record.data_offset + u64::from(record.cap_len)) as usize;
-        out.put(&data[start..end])?;
-        summary.frames += 1;
-        Ok(())
-    })?;
-    Ok(summary)
-}
-
-/// A pcap file (micro- or nanosecond) from any input.
-fn to_pcap<W: Write>(
-    capture: &Capture,
-    wanted: &[u32],
-    format: SaveFormat,
-    out: &mut Counting<W>,
-) -> Result<WriteSummary, WriteError> {
-    let data = capture.bytes();
-    let nanos = format == SaveFormat::PcapNsec;
-    let (link, snaplen) = match capture.format() {
-        Format::Pcap { big_endian, .. } => (
-            read_u32(data, 20, big_endian),
-            read_u32(data, 16, big_endian),
-        ),
-        Format::PcapNg => {
-            let interfaces = all_interfaces(capture)?;
-            let link = interfaces.first().map_or(1, |i| i.link_type.0);
-            if let Some(other) = interfaces.iter().find(|i| i.link_type.0 != link) {
-                return Err(WriteError::NotInPcap {
-                    frame: 1,
-                    format,
-                    why: format!(
-                        "the capture has interfaces of more than one link type ({} and {}), a pcap file has one",
-                        crate::capture::LinkType(link).name(),
-                        other.link_type.name()
-                    ),
-                });
-            }
-            (u32::from(link), PCAP_SNAPLEN_FROM_PCAPNG)
-        }
-    };
-    let magic: u32 = if nanos { 0xA1B2_3C4D } else { 0xA1B2_C3D4 };
-    let mut header = Vec::with_capacity(PCAP_HEADER_LEN);
-    header.extend_from_slice(&magic.to_le_bytes());
-    header.extend_from_slice(&2u16.to_le_bytes());
-    header.extend_from_slice(&4u16.to_le_bytes());
-    header.extend_from_slice(&[0; 8]);
-    header.extend_from_slice(&snaplen.to_le_bytes());
-    header.extend_from_slice(&link.to_le_bytes());
-    out.put(&header)?;
-    let mut summary = WriteSummary::default();
-    for_selected(capture, wanted, |index, record, _| {
-        if let RecordKind::CustomBlock { .. } = record.kind {
-            return Err(WriteError::NotInPcap {
-                frame: index + 1,
-                format,
-                why: "it is a pcapng Custom Block".into(),
-            });
-        }
-        let ts = if record.ts_ns == NO_TIMESTAMP {
-            0
-        } else {
-            record.ts_ns
-        };
-        let secs = u32::try_from(ts.div_euclid(1_000_000_000)).unwrap_or(0);
-        let frac = ts.rem_euclid(1_000_000_000) as u32;
-        let frac = if nanos { frac } else { frac / 1000 };
-        let mut head = [0u8; PCAP_RECORD_HEADER_LEN as usize];
-        head[0..4].copy_from_slice(&secs.to_le_bytes());
-        head[4..8].copy_from_slice(&frac.to_le_bytes());
-        head[8..12].copy_from_slice(&record.cap_len.to_le_bytes());
-        head[12..16].copy_from_slice(&record.orig_len.to_le_bytes());
-        out.put(&head)?;
-        out.put(packet_data(data, record))?;
-        summary.frames += 1;
-        Ok(())
-    })?;
-    Ok(summary)
-}
-
-fn packet_data<'a>(data: &'a [u8], record: &Record) -> &'a [u8] {
+pub(super) fn packet_data<'a>(data: &'a [u8], record: &Record) -> &'a [u8] {
     let start = record.data_offset as usize;
     data.get(start..start + record.cap_len as usize)
         .unwrap_or(&[])
 }
 
-/// Every interface of a pcapng capture (the reader learns them as it goes).
-fn all_interfaces(capture: &Capture) -> Result<Vec<Interface>, WriteError> {
-    let mut reader = capture.records()?;
-    for record in reader.by_ref() {
-        if record.is_err() {
-            break;
-        }
-    }
-    Ok(reader.interfaces().to_vec())
-}
-
-/// Pads a pcapng block body to 32 bits.
-fn pad4(v: &mut Vec<u8>) {
-    while v.len() % 4 != 0 {
-        v.push(0);
-    }
-}
-
-/// A little-endian pcapng block of `block_type` around `body` (padded).
-fn block(block_type: u32, mut body: Vec<u8>) -> Vec<u8> {
-    pad4(&mut body);
-    let len = (body.len() + 12) as u32;
-    let mut b = Vec::with_capacity(len as usize);
-    b.extend_from_slice(&block_type.to_le_bytes());
-    b.extend_from_slice(&len.to_le_bytes());
-    b.extend_from_slice(&body);
-    b.extend_from_slice(&len.to_le_bytes());
-    b
-}
-
-/// A pcapng option (code, length, value padded).
-fn option(v: &mut Vec<u8>, code: u16, value: &[u8]) {
-    v.extend_from_slice(&code.to_le_bytes());
-    v.extend_from_slice(&(value.len() as u16).to_le_bytes());
-    v.extend_from_slice(value);
-    pad4(v);
-}
-
-fn pcap_to_pcapng<W: Write>(
-    capture: &Capture,
-    wanted: &[u32],
-    out: &mut Counting<W>,
-) -> Result<WriteSummary, WriteError> {
-    let data = capture.bytes();
-    let Format::Pcap { big_endian, nanos } = capture.format() else {
-        return Ok(WriteSummary::default());
-    };
-    let mut shb = Vec::new();
-    shb.extend_from_slice(&BYTE_ORDER_MAGIC.to_le_bytes());
-    shb.extend_from_slice(&1u16.to_le_bytes());
-    shb.extend_from_slice(&0u16.to_le_bytes());
-    shb.extend_from_slice(&(-1i64).to_le_bytes());
-    option(
-        &mut shb,
-        4,
-        concat!("wirelens ", env!("CARGO_PKG_VERSION")).as_bytes(),
-    );
-    option(&mut shb, 0, &[]);
-    out.put(&block(SHB, shb))?;
-    let link = read_u32(data, 20, big_endian) as u16;
-    let snaplen = read_u32(data, 16, big_endian);
-    let mut idb = Vec::new();
-    idb.extend_from_slice(&link.to_le_bytes());
-    idb.extend_from_slice(&0u16.to_le_bytes());
-    idb.extend_from_slice(&snaplen.to_le_bytes());
-    if nanos {
-        option(&mut idb, 9, &[9]);
-        option(&mut idb, 0, &[]);
-    }
-    out.put(&block(IDB, idb))?;
-    let mut summary = WriteSummary::default();
-    for_selected(capture, wanted, |_, record, _| {
-        let ts = u64::try_from(record.ts_ns).unwrap_or(0);
-        let units = if nanos { ts } else { ts / 1000 };
-        let mut epb = Vec::with_capacity(20 + record.cap_len as usize + 3);
-        epb.extend_from_slice(&0u32.to_le_bytes());
-        epb.extend_from_slice(&((units >> 32) as u32).to_le_bytes());
-        epb.extend_from_slice(&(units as u32).to_le_bytes());
-        epb.extend_from_slice(&record.cap_len.to_le_bytes());
-        epb.extend_from_slice(&record.orig_len.to_le_bytes());
-        epb.extend_from_slice(packet_data(data, record));
-        out.put(&block(EPB, epb))?;
-        summary.frames += 1;
-        Ok(())
-    })?;
-    Ok(summary)
-}
-
-/// The blocks of a pcapng capture between two offsets the reader has
-/// already walked (so their lengths are known to be sound): start, length
-/// and type of each, with the byte order of their section.
-struct Blocks<'a> {
-    data: &'a [u8],
-    pos: usize,
-    end: usize,
-    big_endian: &'a mut bool,
-}
-
-impl Iterator for Blocks<'_> {
-    type Item = (usize, usize, u32);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.pos + 12 > self.end {
-            return None;
-        }
-        let at = self.pos;
-        // The Section Header's type reads the same in both byte orders.
-        if read_u32(self.data, at, false) == SHB {
-            *self.big_endian = read_u32(self.data, at + 8, false) != BYTE_ORDER_MAGIC;
-        }
-        let block_type = read_u32(self.data, at, *self.big_endian);
-        let len = read_u32(self.data, at + 4, *self.big_endian) as usize;
-        if len < 12 || at + len > self.end {
-            return None;
-        }
-        self.pos = at + len;
-        Some((at, len, block_type))
-    }
-}
-
-fn pcapng_to_pcapng<W: Write>(
-    capture: &Capture,
-    wanted: &[u32],
-    out: &mut Counting<W>,
-) -> Result<WriteSummary, WriteError> {
-    let data = capture.bytes();
-    let mut big_endian = false;
-    let mut summary = WriteSummary::default();
-    let (end, read_end) = for_selected(capture, wanted, |_, _, (from, to)| {
-        // Metadata and unselected records, then the record's own block last.
-        let mut last = None;
-        let blocks = Blocks {
-            data,
-            pos: from,
-            end: to,
-            big_endian: &mut big_endian,
-        };
-        for (at, len, block_type) in blocks {
-            if let Some((p_at, p_len, p_type)) = last.replace((at, len, block_type)) {
-                copy_metadata_block(&data[p_at..p_at + p_len], p_type, out)?;
-            }
-        }
-        if let Some((at, len, block_type)) = last {
-            match block_type {
-                EPB | SPB | OBSOLETE_PB | CB_COPY => {
-                    out.put(&data[at..at + len])?;
-                    summary.frames += 1;
-                }
-                CB_NOCOPY => summary.skipped += 1,
-                _ => copy_metadata_block(&data[at..at + len], block_type, out)?,
-            }
-        }
-        Ok(())
-    })?;
-    // Interfaces, secrets and sections after the last selected record.
-    let blocks = Blocks {
-        data,
-        pos: end,
-        end: read_end,
-        big_endian: &mut big_endian,
-    };
-    for (at, len, block_type) in blocks {
-        copy_metadata_block(&data[at..at + len], block_type, out)?;
-    }
-    Ok(summary)
-}
-
-/// Writes a block that is not a record if it belongs in any pcapng file.
-fn copy_metadata_block<W: Write>(
-    block: &[u8],
-    block_type: u32,
-    out: &mut Counting<W>,
-) -> std::io::Result<()> {
-    match block_type {
-        SHB => {
-            // The section's length is no longer known.
-            let mut b = block.to_vec();
-            if let Some(len) = b.get_mut(16..24) {
-                len.copy_from_slice(&[0xff; 8]);
-            }
-            out.put(&b)
-        }
-        IDB | NRB | DSB => out.put(block),
-        _ => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::pcapng::{
+        block, option, pad4, BYTE_ORDER_MAGIC, CB_COPY, CB_NOCOPY, DSB, EPB, IDB, SHB,
+    };
     use super::*;
-    use crate::capture::CaptureBytes;
+    use crate::capture::{CaptureBytes, NO_TIMESTAMP};
 
     fn open(bytes: Vec<u8>) -> Capture {
         Capture::from_bytes(CaptureBytes::Owned(bytes), "test".into()).expect("capture")

@@ -139,10 +139,42 @@ fn capture(
             crate::ui::Exit::LoadFailed(e) => Err(anyhow::anyhow!(e)),
         };
     }
+    // Ctrl-C ends the capture, not the process: the -w file is completed
+    // and the counters printed, as tcpdump and tshark do.
+    crate::live::iface::stop_on_signals()?;
     let (trace, stats) = crate::live::iface::capture(started, |_, _| true)?;
-    eprintln!(
-        "wirelens: {} packets captured on {interface} ({stats})",
-        trace.store.len()
-    );
+    eprint!("{}", counters(trace.store.len() as u64, &stats));
     Ok(Outcome::Ok)
+}
+
+/// The counters printed at the end of a quiet capture, in tcpdump's words
+/// (tshark's first line is the same).
+#[cfg(feature = "live")]
+fn counters(captured: u64, stats: &crate::live::CaptureStats) -> String {
+    let n = |n: u64| format!("{n} packet{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{} captured\n{} received by filter\n{} dropped by kernel\n{} dropped by interface\n",
+        n(captured),
+        n(stats.received),
+        n(stats.dropped_kernel),
+        n(stats.dropped_interface)
+    )
+}
+
+#[cfg(all(test, feature = "live"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_are_tcpdumps_lines() {
+        let stats = crate::live::CaptureStats {
+            received: 12,
+            dropped_kernel: 1,
+            dropped_interface: 0,
+        };
+        assert_eq!(
+            counters(11, &stats),
+            "11 packets captured\n12 packets received by filter\n1 packet dropped by kernel\n0 packets dropped by interface\n"
+        );
+    }
 }

@@ -75,7 +75,8 @@ fn secs(trace: &Trace, t: &Transaction, packet: u32) -> Option<f64> {
 }
 
 /// The decoded size of a body: its wire size when it has no content coding,
-/// else what decoding gives (the connection reassembled once, on first need).
+/// else what decoding gives (the body read out of the capture by its spans;
+/// a body without spans reassembles its direction, once per connection).
 fn decoded_len<'a>(
     trace: &Trace,
     index: &'a HttpIndex,
@@ -86,19 +87,20 @@ fn decoded_len<'a>(
     let Some(head) = head.filter(|h| !h.codings().is_empty() && !m.body.is_empty()) else {
         return m.body.len;
     };
-    // Only the message's direction is reassembled, once per connection.
-    if stream.as_ref().is_none_or(|(dir, _)| *dir != m.dir) {
-        let s = index.stream_of(&trace.store, &trace.conversations, m.conversation, m.dir);
-        *stream = Some((m.dir, s));
-    }
-    let Some((_, stream)) = stream.as_ref() else {
-        return m.body.len;
+    let raw = match &m.body_spans {
+        Some(_) => index.body_raw(&trace.store, &trace.conversations, m),
+        None => {
+            if stream.as_ref().is_none_or(|(dir, _)| *dir != m.dir) {
+                let s = index.stream_of(&trace.store, &trace.conversations, m.conversation, m.dir);
+                *stream = Some((m.dir, s));
+            }
+            let Some((_, stream)) = stream.as_ref() else {
+                return m.body.len;
+            };
+            m.body.bytes_in(&stream.bytes)
+        }
     };
-    let (len, error) = m.decoded_len(
-        &head.codings(),
-        &m.body.bytes_in(&stream.bytes),
-        DEFAULT_DECODED_LIMIT,
-    );
+    let (len, error) = m.decoded_len(&head.codings(), &raw, DEFAULT_DECODED_LIMIT);
     if let Some(ContentError::Limit(hit)) = error {
         trace.limits.report(hit);
     }

@@ -113,9 +113,13 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
     let selection = Selection::of(trace, http, filter.as_ref());
     let filter_text = args.display_filter.as_deref();
     let mut text = String::new();
+    // `--fail-empty`: nothing matched when the filter selects no packet or
+    // the statistic has no row.
+    let mut empty = selection.count(trace.store.len()) == 0;
     match kind {
         Kind::Phs => {
             let h = hierarchy::compute(trace, session.http(), &selection);
+            empty |= h.roots.is_empty();
             if h.too_deep > 0 {
                 eprintln!(
                     "wirelens: {} frames have more than {} protocols; the rest are not counted",
@@ -131,6 +135,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
         }
         Kind::Endpoints(k) => {
             let e = endpoints::compute(trace, &selection, k);
+            empty |= e.list.is_empty();
             if args.json {
                 endpoints::write_json(&e, &mut text);
             } else {
@@ -157,6 +162,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
                 ),
                 _ => ("dns,tree", stats::dns::compute(trace, &selection)),
             };
+            empty |= tree.roots.iter().all(|r| r.count == 0);
             if args.json {
                 stats::tree::write_json(name, &tree, &mut text);
             } else {
@@ -165,6 +171,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
         }
         Kind::Flow => {
             let g = stats::flow_graph::compute(trace, http, &selection);
+            empty |= g.items.is_empty();
             if args.json {
                 for it in &g.items {
                     let v = serde_json::json!({
@@ -204,7 +211,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
         out.flush()
     })();
     finish_output(written)?;
-    Ok(report_damage(&args.file, trace))
+    Ok(report_damage(&args.file, trace).or_empty(empty))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::{
     TcpDirection,
 };
 use crate::capture::NO_TIMESTAMP;
+use crate::decode::fast::Summary;
 use crate::decode::tcp_options::SynOptions;
 use crate::decode::{Decoded, Transport};
 use crate::limits::{Limit, LimitHit, MAX_CONVERSATIONS};
@@ -17,32 +18,33 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 
-/// FNV-1a: a fast, deterministic hash for the small conversation keys
-/// (no untrusted-input flooding concern beyond a slower lookup).
+/// The hash of the conversation map: FxHash's multiply-rotate over whole
+/// words (the key hashes as five `u64`s, see [`ConversationKey`]). Not
+/// resistant to crafted collisions, which cost only a slower lookup.
 #[derive(Default)]
-pub(crate) struct Fnv(u64);
+pub(crate) struct WordHasher(u64);
 
-impl Hasher for Fnv {
+const WORD_SEED: u64 = 0x517c_c1b7_2722_0a95;
+
+impl Hasher for WordHasher {
     fn finish(&self) -> u64 {
         self.0
     }
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(WORD_SEED);
+    }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
         }
-        self.0 = h;
     }
 }
 
 /// What the flow builder reads from one decoded packet: small enough to be
 /// taken on the thread that decodes and handed to the one that builds.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FlowInput<'a> {
     protocol: Protocol,
     src: SocketAddr,
@@ -51,7 +53,7 @@ pub struct FlowInput<'a> {
 }
 
 /// The TCP header fields the builder and its analysis use.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct TcpInput<'a> {
     seq: u32,
     ack: u32,
@@ -91,6 +93,27 @@ impl<'a> FlowInput<'a> {
             tcp,
         })
     }
+
+    /// The same from the load's fast path ([`crate::decode::fast`]).
+    pub fn of_summary(s: &Summary<'a>) -> FlowInput<'a> {
+        FlowInput {
+            protocol: if s.tcp.is_some() {
+                Protocol::Tcp
+            } else {
+                Protocol::Udp
+            },
+            src: SocketAddr::new(s.src, s.src_port),
+            dst: SocketAddr::new(s.dst, s.dst_port),
+            tcp: s.tcp.map(|t| TcpInput {
+                seq: t.seq,
+                ack: t.ack,
+                window: t.window,
+                len: t.len,
+                options: t.options,
+                header_cut: false,
+            }),
+        }
+    }
 }
 
 /// A conversation none of whose packets had a timestamp (pcapng Simple
@@ -107,7 +130,7 @@ fn untimed_at_zero(conversations: &mut Conversations) {
 /// Groups packets into conversations as they are read.
 pub struct FlowBuilder {
     conversations: Conversations,
-    map: HashMap<ConversationKey, u32, BuildHasherDefault<Fnv>>,
+    map: HashMap<ConversationKey, u32, BuildHasherDefault<WordHasher>>,
     max_conversations: u64,
     /// Set when a packet would have started a conversation past the bound.
     pub limit_hit: Option<LimitHit>,

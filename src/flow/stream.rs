@@ -5,17 +5,67 @@
 //!
 //! The buffer is transient: the index is built one connection at a time and
 //! keeps only offsets into the stream, so at most one connection per thread
-//! is held copied; reading a body later reassembles its direction again.
+//! is held copied. What the index keeps of a body is its [`Span`]s, ranges
+//! of the mapped capture ([`DirStream::spans`]), so reading it later needs
+//! no reassembly; segments are located without decoding the packets again
+//! (`stream/locate.rs`).
+
+mod locate;
 
 use crate::flow::reassembly::{Piece, Reassembler};
 use crate::flow::seq::Seq;
 use crate::flow::{Conversation, Direction};
 use crate::limits::{Limit, LimitHit, GAP_FILL_ALLOWANCE, MAX_GAP_FILL, MAX_GAP_FILL_RATIO};
 use crate::store::PacketStore;
+use std::ops::Range;
 
 /// The most a direction's buffer is sized for ahead of its bytes (the
 /// payload counted can exceed what was captured); past it the buffer grows.
 const RESERVE_AT_MOST: u64 = 64 << 20;
+
+/// A run of stream bytes: where they are in the capture, or a hole the
+/// stream fills with zeros ([`Span::HOLE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Byte offset in the capture, or [`Span::HOLE`].
+    pub offset: u64,
+    pub len: u32,
+}
+
+impl Span {
+    /// The offset of a hole (bytes not captured, read as zeros).
+    pub const HOLE: u64 = u64::MAX;
+
+    pub fn is_hole(&self) -> bool {
+        self.offset == Span::HOLE
+    }
+
+    /// The span's bytes out of `capture` (`None` for a hole or a span
+    /// beyond the capture).
+    pub fn bytes<'c>(&self, capture: &'c [u8]) -> Option<&'c [u8]> {
+        let start = usize::try_from(self.offset).ok()?;
+        capture.get(start..start.checked_add(self.len as usize)?)
+    }
+}
+
+/// The bytes `spans` describe, out of `capture`, holes as zeros:
+/// borrowed when they are one span, else gathered.
+pub fn span_bytes<'c>(spans: &[Span], capture: &'c [u8]) -> std::borrow::Cow<'c, [u8]> {
+    if let [one] = spans {
+        if let Some(b) = one.bytes(capture) {
+            return std::borrow::Cow::Borrowed(b);
+        }
+    }
+    let total: usize = spans.iter().map(|s| s.len as usize).sum();
+    let mut out = Vec::with_capacity(total);
+    for s in spans {
+        match s.bytes(capture) {
+            Some(b) => out.extend_from_slice(b),
+            None => out.resize(out.len() + s.len as usize, 0),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 /// One reassembled direction.
 #[derive(Debug, Default, Clone)]
@@ -84,6 +134,66 @@ impl DirStream {
         let within = start - piece_start;
         let len32 = u32::try_from(len).ok()?;
         (within + len <= u64::from(piece_len)).then_some((file_offset + within, len32))
+    }
+
+    /// Where the stream bytes of `ranges` (each clamped to the stream, as
+    /// [`crate::http::parse::Body::gather`] does) are in the capture, in
+    /// order, adjacent spans merged; `None` for a stream whose bytes are not
+    /// the capture's (decrypted data).
+    pub fn spans(&self, ranges: &[Range<u64>]) -> Option<Box<[Span]>> {
+        if self.origins.len() != self.packets.len() {
+            return None;
+        }
+        let mut out: Vec<Span> = Vec::new();
+        let mut add = |mut offset: u64, mut len: u64| {
+            while len > 0 {
+                let n = len.min(u64::from(u32::MAX));
+                let follows = |last: &Span| {
+                    let adjacent = if last.is_hole() {
+                        offset == Span::HOLE
+                    } else {
+                        offset != Span::HOLE && last.offset + u64::from(last.len) == offset
+                    };
+                    adjacent && u64::from(last.len) + n <= u64::from(u32::MAX)
+                };
+                match out.last_mut() {
+                    Some(last) if follows(last) => last.len += n as u32,
+                    _ => out.push(Span {
+                        offset,
+                        len: n as u32,
+                    }),
+                }
+                len -= n;
+                if offset != Span::HOLE {
+                    offset += n;
+                }
+            }
+        };
+        let stream_len = self.bytes.len() as u64;
+        for r in ranges {
+            let end = r.end.min(stream_len);
+            let mut p = r.start.min(end);
+            while p < end {
+                let i = self.packets.partition_point(|&(o, _)| o <= p);
+                let piece = i
+                    .checked_sub(1)
+                    .map(|k| (self.packets[k].0, self.origins[k]));
+                match piece {
+                    Some((start, (file, len))) if p < start + u64::from(len) => {
+                        let n = (start + u64::from(len)).min(end) - p;
+                        add(file + (p - start), n);
+                        p += n;
+                    }
+                    _ => {
+                        let next = self.packets.get(i).map_or(stream_len, |&(o, _)| o);
+                        let n = next.min(end).max(p + 1) - p;
+                        add(Span::HOLE, n);
+                        p += n;
+                    }
+                }
+            }
+        }
+        Some(out.into_boxed_slice())
     }
 
     /// `base`: the address of the capture's first byte, which every piece's
@@ -205,18 +315,17 @@ fn fill(
         if only.is_some_and(|o| o != dir) {
             continue;
         }
-        let d = store.decode(index);
-        let Some(tcp) = d.tcp() else {
+        let Some(tcp) = locate::segment(store, index) else {
             continue;
         };
         let i = dir.index();
         let stream = &mut out[i];
         rs[i].push(
             index as u32,
-            Seq(tcp.sequence_number()),
+            Seq(tcp.seq),
             tcp.syn(),
-            d.payload(),
-            d.tcp_len().unwrap_or(0),
+            tcp.payload,
+            tcp.wire_len,
             &mut |p| stream.push(p, base),
         );
         if (tcp.fin() || tcp.rst()) && stream.end_packet.is_none() {
@@ -226,5 +335,60 @@ fn fill(
     for (r, s) in rs.iter_mut().zip(out.iter_mut()) {
         r.finish(&mut |p| s.push(p, base));
         s.reassembly_limit = r.limit_hit;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spans of any ranges give the bytes the stream holds there, holes
+    /// as zeros, clamped at the stream's end as a body gather is.
+    #[test]
+    fn spans_read_what_the_stream_holds() {
+        let capture: Vec<u8> = (0..200u32).map(|i| (i * 7 % 251) as u8 + 1).collect();
+        let mut s = DirStream {
+            packets: vec![(0, 1), (25, 2), (55, 3)],
+            origins: vec![(10, 20), (100, 30), (131, 4)],
+            gaps: vec![(20, 5)],
+            ..DirStream::default()
+        };
+        s.bytes.extend_from_slice(&capture[10..30]);
+        s.bytes.resize(25, 0);
+        s.bytes.extend_from_slice(&capture[100..130]);
+        s.bytes.extend_from_slice(&capture[131..135]);
+        let len = s.bytes.len() as u64;
+        for a in 0..len + 3 {
+            for b in a..len + 3 {
+                let ranges = [a..b, 0..3, b..b + 2];
+                let want: Vec<u8> = ranges
+                    .iter()
+                    .flat_map(|r| {
+                        let start = (r.start as usize).min(s.bytes.len());
+                        let end = (r.end as usize).clamp(start, s.bytes.len());
+                        s.bytes[start..end].to_vec()
+                    })
+                    .collect();
+                let spans = s.spans(&ranges).expect("capture bytes");
+                assert_eq!(span_bytes(&spans, &capture).as_ref(), want.as_slice());
+                // Adjacent runs are merged: no two neighbours could be one.
+                for w in spans.windows(2) {
+                    let joined = if w[0].is_hole() {
+                        w[1].is_hole()
+                    } else {
+                        w[0].offset + u64::from(w[0].len) == w[1].offset
+                    };
+                    assert!(!joined, "{spans:?}");
+                }
+            }
+        }
+        // Decrypted bytes have no place in the capture.
+        let plain = DirStream {
+            bytes: vec![1, 2, 3],
+            packets: vec![(0, 0)],
+            ..DirStream::default()
+        };
+        let all = 0..3;
+        assert_eq!(plain.spans(std::slice::from_ref(&all)), None);
     }
 }

@@ -2,6 +2,7 @@
 //! direction (heads, bodies, resynchronising after damage), then requests
 //! and responses paired into transactions, each bound reported when hit.
 
+use super::parse::{Framing, Head, StartLine};
 use super::*;
 
 /// Records a bound reached by the message parser at stream offset `at`.
@@ -62,6 +63,7 @@ pub(super) fn message_at(
         framing,
         body,
         media,
+        body_spans: None,
     }
 }
 
@@ -80,9 +82,37 @@ pub(super) fn media_summary(
         return None;
     }
     let ct = head.header("content-type")?;
-    let raw = body.gather(stream);
-    let decoded = content::decode(&raw, &head.codings(), PEEK);
+    let codings = head.codings();
+    if codings.is_empty() {
+        // Only a multipart summary reads past the magic number: other
+        // bodies are not gathered whole.
+        let whole = summary::reads_whole_body(ct);
+        let bytes = if whole {
+            body.bytes_in(stream)
+        } else {
+            std::borrow::Cow::Owned(prefix(body, stream, PEEK as usize))
+        };
+        return (!bytes.is_empty()).then(|| summary::media_summary(ct, &bytes));
+    }
+    let raw = body.bytes_in(stream);
+    let decoded = content::decode(&raw, &codings, PEEK);
     (!decoded.bytes.is_empty()).then(|| summary::media_summary(ct, &decoded.bytes))
+}
+
+/// The first `max` bytes of `body` out of `stream` (what
+/// [`parse::Body::gather`] would give, cut at `max`).
+fn prefix(body: &parse::Body, stream: &[u8], max: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in &body.pieces {
+        if out.len() >= max {
+            break;
+        }
+        let start = (r.start as usize).min(stream.len());
+        let end = (r.end as usize).clamp(start, stream.len());
+        let take = (end - start).min(max - out.len());
+        out.extend_from_slice(&stream[start..start + take]);
+    }
+    out
 }
 
 /// Where to look for the next message after a failure at `pos`: the first

@@ -5,13 +5,13 @@
 
 use super::parse::Head;
 use super::{media, HttpIndex, Message};
-use crate::flow::stream::DirStream;
+use crate::flow::stream::{DirStream, Span};
 use crate::flow::{Conversations, Direction};
 use crate::store::PacketStore;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::fs::OpenOptions;
-use std::io::Write;
+use std::fs::{File, OpenOptions};
+use std::io::{IoSlice, Write};
 use std::path::{Path, PathBuf};
 
 /// What to export.
@@ -242,15 +242,30 @@ fn choose<'a>(store: &PacketStore, index: &'a HttpIndex, opts: &ExportOptions) -
     chosen
 }
 
-/// Reads a chosen body out of its connection's `streams` and decodes it.
+/// A chosen body's bytes, content codings still applied: out of the
+/// capture by its spans (borrowed when one span), else out of its
+/// connection's `streams`.
+fn raw_body<'s>(
+    c: &Chosen<'_>,
+    capture: &'s [u8],
+    streams: &'s [Cow<'_, DirStream>; 2],
+) -> Cow<'s, [u8]> {
+    let msg = c.msg;
+    match &msg.body_spans {
+        Some(spans) => crate::flow::stream::span_bytes(spans, capture),
+        None => msg.body.bytes_in(&streams[msg.dir.index()].bytes),
+    }
+}
+
+/// Reads a chosen body and decodes it.
 fn materialize<'s>(
     c: &Chosen<'_>,
+    capture: &'s [u8],
     streams: &'s [Cow<'_, DirStream>; 2],
     opts: &ExportOptions,
 ) -> ExportItem<'s> {
     let msg = c.msg;
-    // Borrowed from the reassembled stream when the body is one piece.
-    let raw = msg.body.bytes_in(&streams[msg.dir.index()].bytes);
+    let raw = raw_body(c, capture, streams);
     let (data, note) = if opts.raw || c.codings.is_empty() {
         (raw, None)
     } else {
@@ -278,10 +293,11 @@ pub fn plan_each<'a, E>(
     opts: &ExportOptions,
     mut each: impl FnMut(ExportItem<'a>) -> Result<(), E>,
 ) -> Result<(), E> {
+    let capture = store.capture().bytes();
     for group in by_connection(choose(store, index, opts)) {
         let streams = connection_streams(store, conversations, index, &group);
         for c in &group {
-            let item = materialize(c, &streams, opts);
+            let item = materialize(c, capture, &streams, opts);
             each(ExportItem {
                 data: Cow::Owned(item.data.into_owned()),
                 ..item
@@ -305,17 +321,22 @@ fn by_connection(chosen: Vec<Chosen<'_>>) -> Vec<Vec<Chosen<'_>>> {
 }
 
 /// The directions of the connection of a group of bodies that hold one of
-/// them, reassembled (or borrowed from the TLS connection); the other
-/// direction is left empty.
+/// them not located in the capture by spans, reassembled (or borrowed from
+/// the TLS connection); the other directions are left empty.
 fn connection_streams<'i>(
     store: &PacketStore,
     conversations: &Conversations,
     index: &'i HttpIndex,
     group: &[Chosen<'_>],
 ) -> [Cow<'i, DirStream>; 2] {
-    [Direction::AtoB, Direction::BtoA].map(|dir| match group.iter().find(|c| c.msg.dir == dir) {
-        Some(c) => index.stream_of(store, conversations, c.msg.conversation, dir),
-        None => Cow::Owned(DirStream::default()),
+    [Direction::AtoB, Direction::BtoA].map(|dir| {
+        match group
+            .iter()
+            .find(|c| c.msg.dir == dir && c.msg.body_spans.is_none())
+        {
+            Some(c) => index.stream_of(store, conversations, c.msg.conversation, dir),
+            None => Cow::Owned(DirStream::default()),
+        }
     })
 }
 
@@ -343,12 +364,29 @@ pub fn export_all(
     force: bool,
 ) -> Vec<Result<Written, ExportError>> {
     let groups = by_connection(choose(store, index, opts));
+    let capture = store.capture().bytes();
     crate::parallel::map_in_order(&groups, |group| {
         let streams = connection_streams(store, conversations, index, group);
         group
             .iter()
             .map(|c| {
-                let item = materialize(c, &streams, opts);
+                // A body kept as it is goes from the capture to the file
+                // span by span, never gathered.
+                if let Some(spans) = c.msg.body_spans.as_deref() {
+                    if (opts.raw || c.codings.is_empty()) && !spans.iter().any(Span::is_hole) {
+                        return write_spans(dir, &c.name, spans, capture, force).map(|path| {
+                            Written {
+                                name: c.name.clone(),
+                                path,
+                                bytes: spans.iter().map(|s| u64::from(s.len)).sum(),
+                                frame: u64::from(c.msg.last_packet) + 1,
+                                partial: c.msg.partial(),
+                                note: None,
+                            }
+                        });
+                    }
+                }
+                let item = materialize(c, capture, &streams, opts);
                 write_item(dir, &item, force).map(|path| Written {
                     name: item.name.clone(),
                     path,
@@ -407,10 +445,10 @@ pub fn prepare_dir(dir: &Path) -> Result<PathBuf, ExportError> {
     Ok(canon)
 }
 
-/// Writes one item into `dir` (already canonical). Without `force`, an
+/// Creates file `name` in `dir` (already canonical). Without `force`, an
 /// existing file is an error; with it, only a regular file is replaced.
-pub fn write_item(dir: &Path, item: &ExportItem, force: bool) -> Result<PathBuf, ExportError> {
-    let path = dir.join(&item.name);
+fn create_in(dir: &Path, name: &str, force: bool) -> Result<(PathBuf, File), ExportError> {
+    let path = dir.join(name);
     if path.parent() != Some(dir) {
         return Err(ExportError::NotRegular { path });
     }
@@ -423,7 +461,7 @@ pub fn write_item(dir: &Path, item: &ExportItem, force: bool) -> Result<PathBuf,
         })?,
         Err(_) => {}
     }
-    let mut f = OpenOptions::new()
+    let f = OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&path)
@@ -434,11 +472,56 @@ pub fn write_item(dir: &Path, item: &ExportItem, force: bool) -> Result<PathBuf,
                 source,
             },
         })?;
+    Ok((path, f))
+}
+
+/// Writes one item into `dir` (already canonical). Without `force`, an
+/// existing file is an error; with it, only a regular file is replaced.
+pub fn write_item(dir: &Path, item: &ExportItem, force: bool) -> Result<PathBuf, ExportError> {
+    let (path, mut f) = create_in(dir, &item.name, force)?;
     f.write_all(&item.data)
         .map_err(|source| ExportError::Write {
             path: path.clone(),
             source,
         })?;
+    Ok(path)
+}
+
+/// How many spans one vectored write hands to the kernel (Linux's
+/// `IOV_MAX`).
+const SPANS_PER_WRITE: usize = 1024;
+
+/// Writes the capture's bytes `spans` (no holes) into file `name` in `dir`,
+/// with vectored writes straight from the mapped capture.
+fn write_spans(
+    dir: &Path,
+    name: &str,
+    spans: &[Span],
+    capture: &[u8],
+    force: bool,
+) -> Result<PathBuf, ExportError> {
+    let (path, mut f) = create_in(dir, name, force)?;
+    let fail = |source| ExportError::Write {
+        path: path.clone(),
+        source,
+    };
+    for batch in spans.chunks(SPANS_PER_WRITE) {
+        let mut slices: Vec<IoSlice<'_>> = batch
+            .iter()
+            .filter_map(|s| s.bytes(capture))
+            .filter(|b| !b.is_empty())
+            .map(IoSlice::new)
+            .collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            match f.write_vectored(rest) {
+                Ok(0) => return Err(fail(std::io::ErrorKind::WriteZero.into())),
+                Ok(n) => IoSlice::advance_slices(&mut rest, n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(fail(e)),
+            }
+        }
+    }
     Ok(path)
 }
 

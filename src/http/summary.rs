@@ -30,6 +30,12 @@ pub fn media_summary(content_type: &str, body: &[u8]) -> (&'static str, String) 
     }
 }
 
+/// Whether [`media_summary`] reads more of a body of `content_type` than
+/// its first bytes (a multipart body is read for its parts' types).
+pub fn reads_whole_body(content_type: &str) -> bool {
+    essence(content_type).starts_with("multipart/")
+}
+
 /// The name tshark's image dissectors give a body, from its magic number.
 fn image_name(body: &[u8]) -> Option<&'static str> {
     if body.starts_with(b"\x89PNG") {

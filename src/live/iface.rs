@@ -1,12 +1,13 @@
 //! Capturing from a network interface with libpcap (the `live` feature):
-//! packets are written as pcapng into the spool (the `-w` file itself, or
+//! packets are written as pcapng (with [`crate::capture::write::pcapng`])
+//! into the spool (the `-w` file itself, or
 //! an unlinked temporary one), optionally also into a ring of files as
 //! tshark's `-b filesize:N -b files:N`, and the capture's counters are
 //! reported as they change.
 
-use super::pcapng_out;
 use super::spool::{Fed, Spool};
 use super::CaptureStats;
+use crate::capture::write::pcapng;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -60,10 +61,38 @@ pub enum LiveError {
     Read { interface: String, message: String },
     #[error(transparent)]
     Capture(#[from] crate::capture::CaptureError),
+    #[error("cannot handle Ctrl-C: {0}")]
+    Signals(String),
 }
 
-/// Set to stop every running capture (see [`stop_and_wait`]).
-static STOP: AtomicBool = AtomicBool::new(false);
+/// Set to stop every running capture (see [`stop_and_wait`] and
+/// [`stop_on_signals`]).
+static STOP: std::sync::LazyLock<std::sync::Arc<AtomicBool>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(AtomicBool::new(false)));
+
+/// The exit status of a process ended by a second interrupt (128 + SIGINT,
+/// as a shell reports it).
+const SECOND_SIGNAL_EXIT: i32 = 130;
+
+/// From now on, SIGINT (Ctrl-C) and SIGTERM stop the running captures as
+/// tcpdump and tshark stop theirs: what was captured is written out whole
+/// and [`capture`] returns normally, so the counters can be printed. A
+/// second signal while stopping ends the process at once (exit 130).
+pub fn stop_on_signals() -> Result<(), LiveError> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::flag;
+    for signal in [SIGINT, SIGTERM] {
+        // Registered first, so it sees the flag before this signal sets it.
+        flag::register_conditional_shutdown(
+            signal,
+            SECOND_SIGNAL_EXIT,
+            std::sync::Arc::clone(&STOP),
+        )
+        .and_then(|_| flag::register(signal, std::sync::Arc::clone(&STOP)))
+        .map_err(|e| LiveError::Signals(e.to_string()))?;
+    }
+    Ok(())
+}
 
 /// Captures running now, for [`stop_and_wait`].
 static RUNNING: std::sync::Mutex<u32> = std::sync::Mutex::new(0);
@@ -302,7 +331,7 @@ impl Started {
         mut on_stats: impl FnMut(CaptureStats),
     ) -> Result<CaptureStats, LiveError> {
         let interface = self.options.interface.clone();
-        let header = pcapng_out::file_header(self.link_type, self.snaplen, &interface);
+        let header = pcapng::file_header(self.link_type, self.snaplen, Some(&interface), true);
         let mut sinks = Sinks::new(&self.options, spool_file, header)?;
         tx.send(Fed::Grew(sinks.spooled)).ok();
         let started = Instant::now();
@@ -326,7 +355,7 @@ impl Started {
                     let ts = &p.header.ts;
                     let ns = (ts.tv_sec as i128 * 1_000_000_000 + ts.tv_usec as i128)
                         .clamp(0, u64::MAX as i128) as u64;
-                    pcapng_out::packet(&mut block, ns, p.data, p.header.len);
+                    pcapng::enhanced_packet(&mut block, ns, p.data, p.header.len);
                     count += 1;
                 }
                 Err(pcap::Error::TimeoutExpired) => {
@@ -602,7 +631,7 @@ mod tests {
     #[test]
     fn a_ring_keeps_the_last_files_each_starting_with_the_header() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let header = pcapng_out::file_header(1, 65535, "lo");
+        let header = pcapng::file_header(1, 65535, Some("lo"), true);
         let mut ring = RingFiles::new(
             &dir.path().join("cap.pcapng"),
             Ring {
@@ -613,7 +642,7 @@ mod tests {
         .expect("ring");
         for i in 0..10u64 {
             let mut block = Vec::new();
-            pcapng_out::packet(&mut block, i, &[0u8; 400], 400);
+            pcapng::enhanced_packet(&mut block, i, &[0u8; 400], 400);
             ring.write(&block, &header).expect("write");
         }
         ring.flush().expect("flush");

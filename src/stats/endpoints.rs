@@ -149,7 +149,7 @@ pub struct Endpoints {
 }
 
 /// The frames' (source, destination) at the layer of `kind`.
-fn addresses(kind: Kind, d: &Decoded<'_>) -> Option<(Address, Address)> {
+pub(crate) fn addresses(kind: Kind, d: &Decoded<'_>) -> Option<(Address, Address)> {
     match kind {
         Kind::Eth => {
             if d.link.link_type != LinkType::ETHERNET {

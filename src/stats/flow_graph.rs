@@ -9,6 +9,11 @@
 //! Columns are [`NODE_WIDTH`] characters; positions are counted in
 //! characters (tshark's `overwrite` works on UTF-8 characters), and a label
 //! longer than its arrow is cut to it.
+//!
+//! [`index`] is the same graph without its text (the nodes, and each
+//! packet's two nodes), for the TUI view, which formats only the rows it
+//! shows: on a big capture that is what keeps it in a background job of a
+//! second or two.
 
 use super::{for_blocks, Selection};
 use crate::fields::columns;
@@ -94,6 +99,81 @@ pub fn compute(trace: &Trace, http: Option<&HttpIndex>, selection: &Selection) -
             label,
             comment,
         });
+    }
+    g
+}
+
+/// An address as the Source and Destination columns show it, before it is
+/// made text (so that the index formats each node once, not each packet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum NodeKey {
+    Ip(std::net::IpAddr),
+    Mac([u8; 6]),
+}
+
+impl NodeKey {
+    /// The text the Source column shows for this address.
+    fn text(self) -> String {
+        match self {
+            NodeKey::Ip(std::net::IpAddr::V4(v4)) => crate::text::ipv4(v4),
+            NodeKey::Ip(v6) => v6.to_string(),
+            NodeKey::Mac(m) => crate::text::mac(m),
+        }
+    }
+}
+
+/// The packet's source and destination as [`columns::row`] chooses them
+/// (IP addresses, else Ethernet ones; none for a pcapng Custom Block).
+fn node_keys(trace: &Trace, index: usize) -> Option<(NodeKey, NodeKey)> {
+    let entry = trace.store.entry(index)?;
+    if entry.kind == crate::store::PacketKind::CustomBlock {
+        return None;
+    }
+    let d = trace.store.decode(index);
+    if let (Some(s), Some(t)) = (d.ip_src(), d.ip_dst()) {
+        return Some((NodeKey::Ip(s), NodeKey::Ip(t)));
+    }
+    Some((NodeKey::Mac(d.link.eth_src?), NodeKey::Mac(d.link.eth_dst?)))
+}
+
+/// One packet of a [`FlowIndex`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arrow {
+    /// 0-based packet index.
+    pub packet: u32,
+    /// Node indices of the source and destination.
+    pub src: u32,
+    pub dst: u32,
+}
+
+/// The flow graph without its text: the nodes in order of appearance (as
+/// [`FlowGraph::nodes`]) and one [`Arrow`] per packet that has both
+/// addresses (as [`FlowGraph::items`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlowIndex {
+    pub nodes: Vec<String>,
+    pub arrows: Vec<Arrow>,
+}
+
+/// The [`FlowIndex`] of the selected packets, on all cores.
+pub fn index(trace: &Trace, selection: &Selection) -> FlowIndex {
+    let parts: Vec<Vec<(u32, NodeKey, NodeKey)>> = for_blocks(trace, selection, |block| {
+        block
+            .filter_map(|i| node_keys(trace, i).map(|(s, d)| (i as u32, s, d)))
+            .collect()
+    });
+    let mut g = FlowIndex::default();
+    let mut known: HashMap<NodeKey, u32> = HashMap::new();
+    let mut node = |g: &mut FlowIndex, k: NodeKey| -> u32 {
+        *known.entry(k).or_insert_with(|| {
+            g.nodes.push(k.text());
+            (g.nodes.len() - 1) as u32
+        })
+    };
+    for (packet, s, d) in parts.into_iter().flatten() {
+        let src = node(&mut g, s);
+        let dst = node(&mut g, d);
+        g.arrows.push(Arrow { packet, src, dst });
     }
     g
 }
@@ -214,6 +294,41 @@ mod tests {
         // Past the end: inserted, the line grows (tshark's loopback rows).
         overwrite(&mut line, "xyz", 19, 30);
         assert_eq!(line.iter().collect::<String>(), "|    60918         xyz |");
+    }
+
+    #[test]
+    fn the_index_has_the_nodes_and_packets_of_the_graph() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures");
+        let mut captures = 0;
+        for e in std::fs::read_dir(&dir)
+            .expect("samples")
+            .filter_map(|e| e.ok())
+        {
+            let pcap = e
+                .path()
+                .extension()
+                .is_some_and(|x| x == "pcap" || x == "pcapng");
+            let Some(trace) = pcap.then(|| Trace::open(&e.path()).ok()).flatten() else {
+                continue;
+            };
+            captures += 1;
+            let http = HttpIndex::build(&trace.store, &trace.conversations, &trace.keys);
+            let g = compute(&trace, Some(&http), &Selection::All);
+            let x = index(&trace, &Selection::All);
+            assert_eq!(x.nodes, g.nodes, "{}", e.path().display());
+            let arrows: Vec<(u32, usize, usize)> = x
+                .arrows
+                .iter()
+                .map(|a| (a.packet, a.src as usize, a.dst as usize))
+                .collect();
+            let items: Vec<(u32, usize, usize)> =
+                g.items.iter().map(|i| (i.packet, i.src, i.dst)).collect();
+            assert_eq!(arrows, items, "{}", e.path().display());
+            let only = Selection::Only(vec![1, 2]);
+            let part = index(&trace, &only);
+            assert!(part.arrows.len() <= 2);
+        }
+        assert!(captures >= 3, "{captures} sample captures");
     }
 
     #[test]

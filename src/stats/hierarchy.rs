@@ -262,7 +262,8 @@ fn media_of(
             .map(|(m, head)| {
                 (
                     key(m),
-                    media_with(m, head, Some(&m.body.gather(&stream.bytes))),
+                    // Borrowed when the body is one piece (no copy).
+                    media_with(m, head, Some(&m.body.bytes_in(&stream.bytes))),
                 )
             })
             .collect::<Vec<_>>()

@@ -168,6 +168,9 @@ pub struct Cell {
     first_had_value: Option<bool>,
     /// The smallest value seen.
     min_all: Option<u64>,
+    /// The first frame (0-based) counted here: where selecting the interval
+    /// in the I/O graph jumps to.
+    pub first: Option<u32>,
 }
 
 impl Cell {
@@ -184,8 +187,9 @@ impl Cell {
         }
     }
 
-    fn add_frame(&mut self, calc: Calc, len: u64, values: &[u64]) {
+    fn add_frame(&mut self, calc: Calc, packet: u32, len: u64, values: &[u64]) {
         self.first_had_value.get_or_insert(!values.is_empty());
+        self.first.get_or_insert(packet);
         self.frames += 1;
         self.bytes = self.bytes.saturating_add(len);
         for &v in values {
@@ -207,6 +211,7 @@ impl Cell {
         if self.first_had_value.is_none() {
             self.first_had_value = later.first_had_value;
         }
+        self.first = self.first.or(later.first);
         self.frames += later.frames;
         self.bytes = self.bytes.saturating_add(later.bytes);
         self.values += later.values;
@@ -304,7 +309,7 @@ pub fn compute(
                     run.push((b, Cell::default()));
                 }
                 if let Some((_, cell)) = run.last_mut() {
-                    cell.add_frame(s.calc, len, &values);
+                    cell.add_frame(s.calc, i as u32, len, &values);
                 }
             }
         }
@@ -569,17 +574,22 @@ mod tests {
     #[test]
     fn min_follows_the_first_frame_and_merges_in_order() {
         let mut a = Cell::default();
-        a.add_frame(Calc::Min, 60, &[]);
-        a.add_frame(Calc::Min, 60, &[5]);
+        a.add_frame(Calc::Min, 4, 60, &[]);
+        a.add_frame(Calc::Min, 5, 60, &[5]);
         assert_eq!(a.value(Calc::Min), 0, "first frame had no value");
+        assert_eq!(a.first, Some(4));
         let mut b = Cell::default();
-        b.add_frame(Calc::Min, 60, &[9]);
+        b.add_frame(Calc::Min, 7, 60, &[9]);
         let mut c = Cell::default();
-        c.add_frame(Calc::Min, 60, &[3]);
+        c.add_frame(Calc::Min, 9, 60, &[3]);
         b.merge(Calc::Min, &c);
         assert_eq!(b.value(Calc::Min), 3);
+        assert_eq!(b.first, Some(7), "the earlier block's frame stays first");
+        let mut empty = Cell::default();
+        empty.merge(Calc::Min, &c);
+        assert_eq!(empty.first, Some(9));
         let mut avg = Cell::default();
-        avg.add_frame(Calc::Avg, 1, &[1, 2]);
+        avg.add_frame(Calc::Avg, 0, 1, &[1, 2]);
         assert_eq!(avg.value(Calc::Avg), 1);
         assert_eq!(Cell::default().value(Calc::Avg), 0);
     }

@@ -115,6 +115,31 @@ pub fn cell_of(value: f64, bounds: [f64; 2], cells: u16) -> u16 {
     }
 }
 
+/// Where `value` lies between `bounds`, from 0 to 1 (clamped; 0 for a value
+/// that is not finite).
+pub fn fraction_of(value: f64, bounds: [f64; 2]) -> f64 {
+    let [lo, hi] = axis_bounds(bounds[0], bounds[1]);
+    let f = (value - lo) / (hi - lo);
+    if f.is_finite() {
+        f.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// The value at the middle of cell `cell` of `cells` on an axis with
+/// `bounds` (the inverse of [`cell_of`]: a click's position in data units).
+pub fn value_at(cell: u16, cells: u16, bounds: [f64; 2]) -> f64 {
+    let [lo, hi] = axis_bounds(bounds[0], bounds[1]);
+    let f = (f64::from(cell.min(cells.saturating_sub(1))) + 0.5) / f64::from(cells.max(1));
+    let v = lo + f * (hi - lo);
+    if v.is_finite() {
+        v
+    } else {
+        lo
+    }
+}
+
 /// Seconds between two nanosecond timestamps as `f64`, without overflowing
 /// `i64` on extreme values.
 pub fn seconds_between(from_ns: i64, to_ns: i64) -> f64 {
@@ -163,6 +188,19 @@ mod tests {
         fn cells_stay_on_screen(v in any::<f64>(), lo in any::<f64>(), hi in any::<f64>(), cells in any::<u16>()) {
             let c = cell_of(v, [lo, hi], cells);
             prop_assert!(c < cells.max(1));
+        }
+
+        #[test]
+        fn a_click_maps_back_to_its_cell(cell in any::<u16>(), lo in any::<f64>(), hi in any::<f64>(), cells in 1u16..) {
+            let b = axis_bounds(lo, hi);
+            let v = value_at(cell, cells, b);
+            prop_assert!(v.is_finite());
+            let f = fraction_of(v, b);
+            prop_assert!((0.0..=1.0).contains(&f));
+            // Where the span is wide enough to tell the cells apart.
+            if (b[1] - b[0]) / f64::from(cells) > b[0].abs().max(b[1].abs()) * 1e-9 {
+                prop_assert_eq!(cell_of(v, b, cells), cell.min(cells - 1));
+            }
         }
 
         #[test]

@@ -44,7 +44,20 @@ pub struct Ack {
     pub sack: Vec<(u64, u64)>,
 }
 
-/// Every series of the graphs for one direction.
+/// One round-trip time: a segment and the ACK that covered it exactly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RttSample {
+    /// 0-based index of the ACK's packet (the point selects it).
+    pub packet: u32,
+    /// The ACK's time.
+    pub time: f64,
+    /// The segment's first sequence number.
+    pub seq: u64,
+    pub ms: f64,
+}
+
+/// Every series of the graphs for one direction. `throughput[i]` is taken
+/// after `segments[i]`, so both have one point per segment.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TcpGraph {
     pub stream: u32,
@@ -53,9 +66,9 @@ pub struct TcpGraph {
     pub acks: Vec<Ack>,
     /// (time, bits per second) after each segment, over [`THROUGHPUT_WINDOW_NS`].
     pub throughput: Vec<(f64, f64)>,
-    /// (time, sequence number, RTT in ms) of each segment acknowledged without
-    /// having been retransmitted (Karn's rule).
-    pub rtt: Vec<(f64, u64, f64)>,
+    /// Each segment acknowledged without having been retransmitted (Karn's
+    /// rule), at the time of its ACK.
+    pub rtt: Vec<RttSample>,
     /// (time, bytes in flight) after each segment.
     pub in_flight: Vec<(f64, u64)>,
 }
@@ -215,8 +228,12 @@ pub fn compute(trace: &Trace, conv: &Conversation, direction: Direction) -> TcpG
                 }
                 outstanding.pop_front();
                 if end == ack && !retrans {
-                    g.rtt
-                        .push((time, seq, ns.saturating_sub(sent) as f64 / 1e6));
+                    g.rtt.push(RttSample {
+                        packet: index as u32,
+                        time,
+                        seq,
+                        ms: ns.saturating_sub(sent) as f64 / 1e6,
+                    });
                 }
             }
         }
@@ -250,9 +267,9 @@ pub fn write_json(g: &TcpGraph, out: &mut String) {
             serde_json::json!({"stat": "tcp-graph", "stream": stream, "series": "throughput", "time": t, "bits_per_second": bps}),
         );
     }
-    for (t, seq, ms) in &g.rtt {
+    for r in &g.rtt {
         line(
-            serde_json::json!({"stat": "tcp-graph", "stream": stream, "series": "rtt", "time": t, "seq": seq, "rtt_ms": ms}),
+            serde_json::json!({"stat": "tcp-graph", "stream": stream, "series": "rtt", "frame": r.packet + 1, "time": r.time, "seq": r.seq, "rtt_ms": r.ms}),
         );
     }
     for (t, b) in &g.in_flight {

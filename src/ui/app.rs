@@ -81,7 +81,7 @@ pub enum Msg {
     /// Select packet `index` (0-based) in the packet list.
     SelectPacket(usize),
     Status(String),
-    OpenPrompt(Prompt),
+    OpenPrompt(Box<Prompt>),
     Show(View),
     /// Open the HTTP view on a connection, with the transaction at
     /// `packet` (0-based) selected.
@@ -300,7 +300,7 @@ impl App {
                 match m {
                     Msg::SelectPacket(i) => self.packets.select(&self.cx, i),
                     Msg::Status(s) => self.status = s,
-                    Msg::OpenPrompt(p) => self.prompt = Some(p),
+                    Msg::OpenPrompt(p) => self.prompt = Some(*p),
                     Msg::Show(v) => self.view = v,
                     Msg::ApplyFilter(text) => {
                         if let Err(e) = self.apply_filter(&text) {
@@ -393,7 +393,8 @@ impl App {
                 self.view = View::Network;
             }
             Action::Stats => {
-                self.stats.open(&self.cx);
+                let scope = super::stats_pane::Scope::of(&self.packets);
+                self.stats.open(&self.cx, scope);
                 self.view = View::Stats;
             }
             Action::KeyLog => self.open_key_log_prompt(),

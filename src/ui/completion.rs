@@ -3,10 +3,15 @@
 //! field names it starts (the longest common part at once, the rest in a
 //! dropdown that Tab / Shift-Tab / ↑ ↓ walk and Enter picks); after a field
 //! and a space, the comparison operators; after a comparison, the values the
-//! field's type allows (Booleans, HTTP methods).
+//! field's type allows (Booleans, HTTP methods) or, for any other field,
+//! the values seen in the capture ([`values`]).
+
+pub mod values;
 
 use super::prompt::Prompt;
 use crate::fields::{FieldType, FIELDS};
+use crate::http::HttpIndex;
+use crate::trace::Trace;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
@@ -23,7 +28,13 @@ pub struct Completion {
     pub selected: usize,
     /// Where the word being completed starts (characters).
     pub start: usize,
+    /// Why the items may be incomplete (a limit of [`values`]).
+    pub note: Option<String>,
 }
+
+/// Where values seen in the capture come from: the trace and, once built,
+/// its HTTP index.
+pub type Source<'a> = Option<(&'a Trace, Option<&'a HttpIndex>)>;
 
 const OPERATORS: &[&str] = &[
     "==", "!=", ">", "<", ">=", "<=", "contains", "matches", "in",
@@ -46,6 +57,18 @@ fn is_word(c: char) -> bool {
 
 /// The candidates for the word before `cursor` in `input`: where it starts and the words.
 pub fn candidates(input: &str, cursor: usize) -> (usize, Vec<String>) {
+    let (start, items, _) = candidates_in(input, cursor, None);
+    (start, items)
+}
+
+/// [`candidates`], with the values of `source` after a comparison, and the
+/// note of a limit reached.
+pub fn candidates_in(
+    input: &str,
+    cursor: usize,
+    source: Source<'_>,
+) -> (usize, Vec<String>, Option<String>) {
+    let mut note = None;
     let chars: Vec<char> = input.chars().take(cursor).collect();
     let start = chars
         .iter()
@@ -65,11 +88,18 @@ pub fn candidates(input: &str, cursor: usize) -> (usize, Vec<String>) {
                 Some(d) if d.name == "http.request.method" => HTTP_METHODS.to_vec(),
                 _ => Vec::new(),
             };
-            values
-                .into_iter()
-                .filter(|v| v.starts_with(&word))
-                .map(str::to_string)
-                .collect()
+            match (def, source) {
+                (Some(d), Some((trace, http))) if values.is_empty() => {
+                    let seen = values::seen(trace, http, &d, &word);
+                    note = seen.cut;
+                    seen.values
+                }
+                _ => values
+                    .into_iter()
+                    .filter(|v| v.starts_with(&word))
+                    .map(str::to_string)
+                    .collect(),
+            }
         }
         (Some(f), _) if word.is_empty() && field_named(Some(f)).is_some() => {
             OPERATORS.iter().map(|o| o.to_string()).collect()
@@ -82,7 +112,7 @@ pub fn candidates(input: &str, cursor: usize) -> (usize, Vec<String>) {
             .map(str::to_string)
             .collect(),
     };
-    (start, out)
+    (start, out, note)
 }
 
 /// The longest start all `items` share.
@@ -120,8 +150,9 @@ fn replace_word(prompt: &mut Prompt, start: usize, with: &str) {
 }
 
 /// Tab (`forward`) or Shift-Tab: walks an open dropdown, or completes the
-/// word under the cursor. Returns whether anything changed.
-pub fn complete(prompt: &mut Prompt, forward: bool) -> bool {
+/// word under the cursor (values from `source`). Returns whether anything
+/// changed.
+pub fn complete(prompt: &mut Prompt, forward: bool, source: Source<'_>) -> bool {
     if let Some(c) = prompt.completion.as_mut() {
         let n = c.items.len().max(1);
         c.selected = if forward {
@@ -136,7 +167,7 @@ pub fn complete(prompt: &mut Prompt, forward: bool) -> bool {
         prompt.selected = false;
         prompt.cursor = prompt.input.chars().count();
     }
-    let (start, items) = candidates(&prompt.input, prompt.cursor);
+    let (start, items, note) = candidates_in(&prompt.input, prompt.cursor, source);
     match items.len() {
         0 => false,
         1 => {
@@ -161,6 +192,7 @@ pub fn complete(prompt: &mut Prompt, forward: bool) -> bool {
                 items,
                 selected: 0,
                 start,
+                note,
             });
             true
         }
@@ -191,9 +223,7 @@ fn with_space(prompt: &Prompt, item: &str) -> String {
 }
 
 fn recheck(prompt: &mut Prompt) {
-    if matches!(prompt.kind, super::prompt::PromptKind::Filter) {
-        prompt.filter_error = super::filter_bar::compile(&prompt.input).err();
-    }
+    prompt.recheck();
 }
 
 /// Draws the dropdown above `prompt_line`, its left edge at the word's column.
@@ -232,7 +262,10 @@ pub fn draw(frame: &mut Frame<'_>, screen: Rect, prompt_line: Rect, column: u16,
             Line::styled(item.clone(), style)
         })
         .collect();
-    let title = format!("{}/{}", c.selected + 1, c.items.len());
+    let title = match &c.note {
+        Some(n) => format!("{}/{}, {n}", c.selected + 1, c.items.len()),
+        None => format!("{}/{}", c.selected + 1, c.items.len()),
+    };
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).block(
@@ -269,21 +302,21 @@ mod tests {
     #[test]
     fn tab_completes_the_common_part_then_walks_the_dropdown() {
         let mut p = Prompt::new(PromptKind::Filter, "tcp.flags.s".into());
-        assert!(complete(&mut p, true));
+        assert!(complete(&mut p, true, None));
         assert_eq!(p.input, "tcp.flags.s");
         assert_eq!(p.completion.as_ref().map(|c| c.items.len()), Some(2));
-        complete(&mut p, true);
+        complete(&mut p, true, None);
         assert!(accept(&mut p));
         assert_eq!(p.input, "tcp.flags.syn ");
         assert_eq!(p.cursor, 14);
         let mut p = Prompt::new(PromptKind::Filter, "udp.src".into());
-        complete(&mut p, true);
+        complete(&mut p, true, None);
         assert_eq!(p.input, "udp.srcport ");
         assert!(p.completion.is_none());
         // In the middle of the input, only the word before the cursor changes.
         let mut p = Prompt::new(PromptKind::Filter, "ip.sr == 1.2.3.4".into());
         p.cursor = 5;
-        complete(&mut p, true);
+        complete(&mut p, true, None);
         assert_eq!(p.input, "ip.src == 1.2.3.4");
     }
 }

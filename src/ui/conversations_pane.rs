@@ -3,7 +3,10 @@
 //! packet, packets, bytes or duration (`s`), as the library's
 //! [`crate::flow::table`] builds and orders them for `wirelens flows` too. How
 //! each ended comes from a job (it walks every conversation); until then the
-//! column says so.
+//! column says so. Tab / Shift-Tab switch to the per-layer tabs
+//! ([`layers`]: Ethernet, IPv4, IPv6, TCP, UDP, as Wireshark's window).
+
+pub mod layers;
 
 use super::app::{movement, row_in, step, Ctx, Handled, Input, Msg, View};
 use super::jobs::{JobKind, Output};
@@ -30,6 +33,10 @@ pub struct ConversationsPane {
     pub area: Rect,
     /// The order reversed (`S`).
     pub reversed: bool,
+    /// The layer tabs.
+    pub layers: layers::Layers,
+    /// First row shown in a layer tab (set when drawn).
+    layer_first: usize,
 }
 
 impl Default for ConversationsPane {
@@ -42,6 +49,8 @@ impl Default for ConversationsPane {
             first: 0,
             area: Rect::default(),
             reversed: false,
+            layers: layers::Layers::default(),
+            layer_first: 0,
         }
     }
 }
@@ -69,8 +78,115 @@ impl ConversationsPane {
         self.conversation_at(cx, self.selected)
     }
 
+    /// The conversation (index) the stream views open: the selected row of
+    /// the streams table, or of the TCP and UDP tabs.
+    pub fn target(&self, cx: &Ctx) -> Option<u32> {
+        match self.layers.shown() {
+            None => self.current(cx),
+            Some(t) => t
+                .current()
+                .map(|c| c.stream)
+                .filter(|&s| s != crate::store::NONE),
+        }
+    }
+
+    /// Switches to the next (or previous) tab, counting its table in a job
+    /// the first time.
+    fn switch_tab(&mut self, cx: &Ctx, forward: bool) {
+        let n = layers::KINDS.len() + 1;
+        self.layers.tab = (self.layers.tab + if forward { 1 } else { n - 1 }) % n;
+        self.layer_first = 0;
+        let Some(kind) = self.layers.kind() else {
+            cx.post(Msg::Status("conversations: streams".into()));
+            return;
+        };
+        cx.post(Msg::Status(format!("conversations: {}", kind.title())));
+        let counted = self.layers.shown().is_some_and(|t| t.table.is_some());
+        if counted || self.layers.counting == Some(kind) {
+            return;
+        }
+        let Some(trace) = cx.trace.clone() else {
+            return;
+        };
+        self.layers.counting = Some(kind);
+        cx.jobs.start(JobKind::Layers, move |_| {
+            let t =
+                crate::stats::conversations::compute(&trace, &crate::stats::Selection::All, kind);
+            Some(Output::Layers(Box::new(t)))
+        });
+    }
+
+    /// Keys in a layer tab.
+    fn handle_layer(&mut self, input: Input, cx: &Ctx) -> Handled {
+        let page = self.page().saturating_sub(1);
+        let Some(kind) = self.layers.kind() else {
+            return Handled::Ignored;
+        };
+        let (first, area) = (self.layer_first, self.area);
+        let Some(t) = self.layers.shown_mut() else {
+            return Handled::Ignored;
+        };
+        match input {
+            Input::Action(action) => {
+                if let Some(delta) = movement(action, page) {
+                    t.selected = step(t.selected, delta, t.len());
+                    return Handled::Consumed;
+                }
+                match action {
+                    Action::Sort | Action::ReverseSort => {
+                        if action == Action::Sort {
+                            t.sort = t.sort.next();
+                        } else {
+                            t.reversed = !t.reversed;
+                        }
+                        t.reorder();
+                        cx.post(Msg::Status(format!(
+                            "{} conversations by {}{}",
+                            kind.title(),
+                            t.sort.name(),
+                            if t.reversed { ", reversed" } else { "" }
+                        )));
+                    }
+                    // Wireshark's Prepare / Apply as Filter: Enter applies it.
+                    Action::Find => {
+                        if let Some(c) = t.current() {
+                            let mut p = super::prompt::Prompt::new(
+                                super::prompt::PromptKind::Filter,
+                                c.filter(kind),
+                            );
+                            p.recheck();
+                            cx.post(Msg::OpenPrompt(Box::new(p)));
+                        }
+                    }
+                    Action::Activate => {
+                        if let Some(c) = t.current() {
+                            cx.post(Msg::SelectPacket(c.first_packet as usize));
+                            cx.post(Msg::Status(format!("{} conversation {c}", kind.title())));
+                            cx.post(Msg::Show(View::Packets));
+                        }
+                    }
+                    _ => return Handled::Ignored,
+                }
+                Handled::Consumed
+            }
+            Input::Scroll(_, delta) => {
+                t.selected = step(t.selected, delta, t.len());
+                Handled::Consumed
+            }
+            Input::Click(at) => {
+                if let Some(r) = row_in(area, 1, at) {
+                    if first + r < t.len() {
+                        t.selected = first + r;
+                    }
+                }
+                Handled::Consumed
+            }
+        }
+    }
+
     /// A new trace: its order, no endings yet.
     pub fn reset(&mut self, cx: &Ctx) {
+        self.layers.reset();
         let _ = self.sort(cx, self.sorting.unwrap_or(self.sort));
     }
 
@@ -130,6 +246,13 @@ impl ConversationsPane {
     }
 
     pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
+        if let Input::Action(a @ (Action::NextPane | Action::PrevPane)) = input {
+            self.switch_tab(cx, a == Action::NextPane);
+            return Handled::Consumed;
+        }
+        if self.layers.tab > 0 {
+            return self.handle_layer(input, cx);
+        }
         match input {
             Input::Action(action) => {
                 if let Some(delta) = movement(action, self.page()) {
@@ -160,10 +283,10 @@ impl ConversationsPane {
                             .and_then(|t| t.conversations.get(self.current(cx)?))
                             .map(conversation_filter);
                         if let Some(f) = filter {
-                            cx.post(Msg::OpenPrompt(super::prompt::Prompt::new(
-                                super::prompt::PromptKind::Filter,
-                                f,
-                            )));
+                            let mut p =
+                                super::prompt::Prompt::new(super::prompt::PromptKind::Filter, f);
+                            p.recheck();
+                            cx.post(Msg::OpenPrompt(Box::new(p)));
                         }
                     }
                     _ => return Handled::Ignored,
@@ -188,7 +311,25 @@ impl ConversationsPane {
 
     /// Draws the table; `names`: the names toggle (`R`) is on.
     pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx, names: bool) {
+        let bar = Rect { height: 1, ..area };
+        frame.render_widget(
+            Paragraph::new(self.layers.bar(cx))
+                .style(Style::default().add_modifier(Modifier::BOLD)),
+            bar,
+        );
+        let area = Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        };
         self.area = area;
+        if let (Some(kind), Some(t)) = (self.layers.kind(), self.layers.shown()) {
+            let height = usize::from(area.height.saturating_sub(3)).max(1);
+            let first = t.selected.saturating_sub(height - 1);
+            self.layer_first = first;
+            t.draw(frame, area, kind, first);
+            return;
+        }
         let Some(trace) = cx.trace() else {
             frame.render_widget(
                 Paragraph::new("loading …").block(block("Conversations", true)),

@@ -509,7 +509,10 @@ impl FollowPane {
             }
             Action::Find => {
                 let input = state.query.clone().unwrap_or_default();
-                cx.post(Msg::OpenPrompt(Prompt::new(PromptKind::Search, input)));
+                cx.post(Msg::OpenPrompt(Box::new(Prompt::new(
+                    PromptKind::Search,
+                    input,
+                ))));
             }
             Action::NextMatch | Action::PrevMatch => {
                 cx.post(Msg::Status(state.next_match(action == Action::NextMatch)));

@@ -35,6 +35,8 @@ pub enum JobKind {
     Endings,
     /// The conversations table in another order.
     Sort,
+    /// A layer tab's conversations (Ethernet, IPv4, IPv6, TCP, UDP).
+    Layers,
     /// A display filter over every packet.
     Filter,
     /// The reassembled bytes of a TCP stream, as lines.
@@ -72,6 +74,7 @@ impl JobKind {
             JobKind::HttpIndex => "indexing HTTP",
             JobKind::Endings => "summarising conversations",
             JobKind::Sort => "sorting conversations",
+            JobKind::Layers => "counting conversations",
             JobKind::Filter => "filtering",
             JobKind::Follow => "following the stream",
             JobKind::Ladder | JobKind::LadderUnfold => "building the ladder",
@@ -99,6 +102,8 @@ pub enum Output {
     Endings,
     /// The conversations (indices) in this order.
     Order(ConversationSort, Vec<u32>),
+    /// A layer tab's conversations.
+    Layers(Box<crate::stats::conversations::Conversations>),
     Filter(ActiveFilter),
     Follow(FollowState),
     Ladder(LadderState),
@@ -114,8 +119,8 @@ pub enum Output {
     Export(Result<String, Prompt>),
     /// The network tab's rows, and the session they come from.
     Journeys(Vec<super::network_pane::NetworkRow>, Arc<Session>),
-    /// The statistics screens' results.
-    Stats(Box<super::stats_pane::StatsData>),
+    /// One statistics screen's results.
+    Stats(Box<super::stats_pane::Part>),
     /// The session decrypting with a key log, and the status line; or why
     /// the file could not be read (the prompt back with its error).
     KeyLog(Result<(Arc<Session>, String), Prompt>),

@@ -111,7 +111,7 @@ const STREAM_AND_STATS: &str = "ladder of the packet's TCP stream; z: statistics
 /// One help row for the conversations table.
 const CONVERSATIONS: &str = "conversations; s: sort, S: reverse, /: apply as filter";
 /// One help row for the panes and the details' folds.
-const PANES: &str = "next / previous pane; ← →: fold / unfold a details layer";
+const PANES: &str = "next pane / conversations tab; ← →: fold / unfold a layer";
 /// One help row for follow and its switches.
 const FOLLOW: &str = "follow: x hex, t TLS, K key log, d direction, r wrap, ←→ pan";
 /// One help row for find packet and the next / previous match.

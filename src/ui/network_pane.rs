@@ -307,10 +307,10 @@ impl NetworkPane {
             cx.post(Msg::Status("no HTTP transaction listed".into()));
             return;
         }
-        cx.post(Msg::OpenPrompt(Prompt::new(
+        cx.post(Msg::OpenPrompt(Box::new(Prompt::new(
             PromptKind::ExportAll(Arc::new(listed)),
             super::export_all::DEFAULT_DIR.into(),
-        )));
+        ))));
     }
 
     pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
@@ -338,7 +338,10 @@ impl NetworkPane {
                             .as_ref()
                             .map(|f| f.0.clone())
                             .unwrap_or_default();
-                        cx.post(Msg::OpenPrompt(Prompt::new(PromptKind::Filter, input)));
+                        cx.post(Msg::OpenPrompt(Box::new(Prompt::new(
+                            PromptKind::Filter,
+                            input,
+                        ))));
                     }
                     _ => return Handled::Ignored,
                 }

@@ -562,8 +562,8 @@ impl PacketsPane {
                         // The current filter selected: typing replaces it.
                         let input = self.filter_text.clone().unwrap_or_default();
                         let mut prompt = Prompt::selected(PromptKind::Filter, input);
-                        prompt.filter_error = super::filter_bar::compile(&prompt.input).err();
-                        cx.post(Msg::OpenPrompt(prompt));
+                        prompt.recheck();
+                        cx.post(Msg::OpenPrompt(Box::new(prompt)));
                     }
                     Action::Names => self.toggle_names(cx),
                     _ => return Handled::Ignored,

@@ -57,6 +57,9 @@ pub struct Prompt {
     pub selected: bool,
     /// The Tab completion dropdown, when open.
     pub completion: Option<crate::ui::completion::Completion>,
+    /// The filter compiles but uses something Wireshark 4.0 deprecates
+    /// ([`crate::filter::deprecated`]): drawn yellow, with the warning.
+    pub filter_warning: Option<&'static str>,
 }
 
 impl Prompt {
@@ -67,6 +70,7 @@ impl Prompt {
             input,
             error: None,
             filter_error: None,
+            filter_warning: None,
             history: None,
             selected: false,
             completion: None,
@@ -103,6 +107,20 @@ impl Prompt {
     }
 
     /// Whether the input is a display filter (its background shows whether it compiles).
+    /// Compiles a display filter's input again: its error, or its warning.
+    pub fn recheck(&mut self) {
+        if !matches!(self.kind, PromptKind::Filter) {
+            return;
+        }
+        self.filter_error = super::filter_bar::compile(&self.input).err();
+        self.filter_warning = match self.filter_error {
+            None => crate::filter::deprecated::warnings(&self.input)
+                .first()
+                .copied(),
+            Some(_) => None,
+        };
+    }
+
     pub fn is_filter(&self) -> bool {
         matches!(
             self.kind,

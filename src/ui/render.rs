@@ -19,7 +19,7 @@ use ratatui::Frame;
 pub fn split(area: Rect, prompt: Option<&Prompt>) -> (Rect, Rect) {
     let bottom = match prompt {
         Some(p) if p.filter_error.is_some() => 3,
-        Some(p) if p.error.is_some() => 2,
+        Some(p) if p.error.is_some() || p.filter_warning.is_some() => 2,
         _ => 1,
     };
     let [main, status] =
@@ -133,6 +133,12 @@ fn draw_prompt(frame: &mut Frame<'_>, area: Rect, app: &App) {
     if let Some(e) = &prompt.filter_error {
         lines.extend(filter_bar::error_lines(e, label.chars().count() + 1, skip));
     }
+    if let Some(w) = prompt.filter_warning {
+        lines.push(Line::from(Span::styled(
+            format!(" {w}"),
+            Style::default().fg(Color::Yellow),
+        )));
+    }
     let input_row = Rect::new(
         area.x,
         area.y + u16::from(prompt.error.is_some()),
@@ -152,15 +158,17 @@ fn draw_prompt(frame: &mut Frame<'_>, area: Rect, app: &App) {
 }
 
 /// The input's colours: a display filter's background says, as termshark's
-/// does, whether it compiles (green) or not (red) while it is typed.
+/// does, whether it compiles (green), compiles with a deprecation (yellow)
+/// or not (red) while it is typed.
 fn input_style(prompt: &Prompt, theme: crate::config::Theme) -> Style {
     if !prompt.is_filter() || prompt.input.trim().is_empty() || theme == crate::config::Theme::None
     {
         return Style::default();
     }
-    match prompt.filter_error {
-        None => Style::default().fg(Color::Black).bg(Color::Green),
-        Some(_) => Style::default().fg(Color::White).bg(Color::Red),
+    match (&prompt.filter_error, prompt.filter_warning) {
+        (None, None) => Style::default().fg(Color::Black).bg(Color::Green),
+        (None, Some(_)) => Style::default().fg(Color::Black).bg(Color::Yellow),
+        (Some(_), _) => Style::default().fg(Color::White).bg(Color::Red),
     }
 }
 

@@ -1,18 +1,15 @@
-//! The statistics charts' zoom and pan, and the TCP throughput and
-//! round-trip-time charts (Wireshark's TCP Stream Graphs ▸ Throughput and
-//! Round Trip Time). A [`Zoom`] is a window on the x axis as fractions of
-//! the whole series, so it stays valid whatever the data; every chart shows
-//! the points inside its window with the y axis fitted to them, through
-//! [`crate::stats::scale`] (no division by zero on a one-point or
-//! zero-duration series).
+//! The statistics charts' zoom and pan, their axis labels, and the
+//! sparkline of the whole capture. A [`Zoom`] is a window on the x axis as
+//! fractions of the whole series, so it stays valid whatever the data;
+//! every chart shows the points inside its window with the y axis fitted to
+//! them, through [`crate::stats::scale`] (no division by zero on a
+//! one-point or zero-duration series). The charts themselves are drawn by
+//! the statistics pane (`stats_pane/charts.rs`).
 
 use super::render::block;
 use crate::stats::scale;
-use crate::stats::tcp_graph::TcpGraph;
 use ratatui::layout::Rect;
-use ratatui::symbols::Marker;
 use ratatui::text::Line;
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 use ratatui::Frame;
 
 /// The narrowest window, as a fraction of the whole x range.
@@ -56,6 +53,17 @@ impl Zoom {
         self.clamp();
     }
 
+    /// Pans so that `fraction` (of the whole range) is shown, centred on
+    /// it when it was outside the window.
+    pub fn follow(&mut self, fraction: f64) {
+        let half = self.span / 2.0;
+        if !fraction.is_finite() || (self.center - half..=self.center + half).contains(&fraction) {
+            return;
+        }
+        self.center = fraction;
+        self.clamp();
+    }
+
     fn clamp(&mut self) {
         let half = self.span / 2.0;
         self.center = self.center.clamp(half, 1.0 - half);
@@ -76,31 +84,9 @@ impl Zoom {
         if self.is_whole() {
             " (↑: zoom in)".into()
         } else {
-            format!(" (zoom ×{:.0}, ↑↓ zoom, ←→ pan, g: whole)", 1.0 / self.span)
+            format!(" (zoom ×{:.0}, ↑↓ zoom, g: whole)", 1.0 / self.span)
         }
     }
-}
-
-/// The points of `points` inside `zoom`'s window of their x range, the x
-/// bounds shown and the y bounds fitted to the points shown (from 0 when
-/// `from_zero`).
-pub fn zoomed(
-    points: &[(f64, f64)],
-    zoom: &Zoom,
-    from_zero: bool,
-) -> (Vec<(f64, f64)>, [f64; 2], [f64; 2]) {
-    let xs = zoom.window(scale::bounds_of(points.iter().map(|p| p.0)));
-    let shown: Vec<(f64, f64)> = points
-        .iter()
-        .copied()
-        .filter(|p| p.0 >= xs[0] && p.0 <= xs[1])
-        .collect();
-    let ys = if from_zero {
-        scale::axis_bounds(0.0, shown.iter().map(|p| p.1).fold(0.0, f64::max))
-    } else {
-        scale::bounds_of(shown.iter().map(|p| p.1))
-    };
-    (shown, xs, ys)
 }
 
 /// Three labels for an axis: its ends and middle, with enough decimals to
@@ -118,72 +104,6 @@ pub fn axis_labels(bounds: [f64; 2], unit: &str) -> Vec<Line<'static>> {
         .iter()
         .map(|v| Line::from(format!("{v:.decimals$}{unit}")))
         .collect()
-}
-
-fn nothing(frame: &mut Frame<'_>, area: Rect, title: &str, why: &str) {
-    frame.render_widget(
-        Paragraph::new(why.to_string()).block(block(title, true)),
-        area,
-    );
-}
-
-/// Throughput: bits per second over the last second after each segment
-/// (Wireshark's default averaging window).
-pub fn draw_throughput(frame: &mut Frame<'_>, area: Rect, g: Option<&TcpGraph>, zoom: &Zoom) {
-    let Some(g) = g.filter(|g| !g.throughput.is_empty()) else {
-        return nothing(frame, area, "Throughput", "no TCP data segments to draw");
-    };
-    let (points, xs, ys) = zoomed(&g.throughput, zoom, true);
-    let peak = g.throughput.iter().map(|p| p.1).fold(0.0, f64::max);
-    let title = format!(
-        "Throughput, tcp.stream {}: bits/s over 1 s, peak {:.0} bit/s{}",
-        g.stream,
-        peak,
-        zoom.note()
-    );
-    let dataset = Dataset::default()
-        .name("bit/s")
-        .marker(Marker::Braille)
-        .graph_type(GraphType::Line)
-        .data(&points);
-    let chart = Chart::new(vec![dataset])
-        .block(block(&title, true))
-        .x_axis(Axis::default().bounds(xs).labels(axis_labels(xs, "s")))
-        .y_axis(Axis::default().bounds(ys).labels(axis_labels(ys, "")));
-    frame.render_widget(chart, area);
-}
-
-/// Round-trip time: each segment acknowledged without a retransmission
-/// (Karn's rule), its RTT in milliseconds against the time it was sent.
-pub fn draw_rtt(frame: &mut Frame<'_>, area: Rect, g: Option<&TcpGraph>, zoom: &Zoom) {
-    let Some(g) = g.filter(|g| !g.rtt.is_empty()) else {
-        return nothing(
-            frame,
-            area,
-            "Round Trip Time",
-            "no acknowledged segment to draw",
-        );
-    };
-    let all: Vec<(f64, f64)> = g.rtt.iter().map(|r| (r.0, r.2)).collect();
-    let (points, xs, ys) = zoomed(&all, zoom, true);
-    let max = all.iter().map(|p| p.1).fold(0.0, f64::max);
-    let title = format!(
-        "Round Trip Time, tcp.stream {}: {} samples, max {:.3} ms{}",
-        g.stream,
-        all.len(),
-        max,
-        zoom.note()
-    );
-    let dataset = Dataset::default()
-        .name("RTT ms")
-        .marker(Marker::Braille)
-        .graph_type(GraphType::Scatter)
-        .data(&points);
-    let chart = Chart::new(vec![dataset])
-        .block(block(&title, true))
-        .x_axis(Axis::default().bounds(xs).labels(axis_labels(xs, "s")))
-        .y_axis(Axis::default().bounds(ys).labels(axis_labels(ys, "ms")));
-    frame.render_widget(chart, area);
 }
 
 #[cfg(test)]
@@ -219,11 +139,16 @@ mod tests {
                 "{w:?}"
             );
         }
-        let (shown, xs, ys) = zoomed(&[(1.0, 5.0)], &z, true);
-        assert_eq!(shown.len(), 1);
-        assert!(xs[0] < xs[1] && ys[0] < ys[1]);
-        let (shown, _, ys) = zoomed(&[], &z, false);
-        assert!(shown.is_empty() && ys[0] < ys[1]);
+        // Following a point outside the window brings it to the middle.
+        let mut f = Zoom::default();
+        f.zoom(true);
+        f.zoom(true);
+        f.follow(0.5);
+        assert_eq!(f.center, 0.5, "inside: no move");
+        f.follow(0.9);
+        assert_eq!(f.center, 0.875, "outside: centred, kept inside");
+        f.follow(f64::NAN);
+        assert_eq!(f.center, 0.875);
     }
 }
 

@@ -100,11 +100,15 @@ fn connection(req: &[u8], resp: &[u8]) -> Trace {
     ])
 }
 
+mod columns;
+mod conversations;
 mod escapes;
 mod event_loop;
 mod http;
 mod navigation;
 mod network;
 mod packets;
+mod prompts;
+mod saving;
 mod screens;
 mod streams;

@@ -24,6 +24,17 @@ impl App {
     /// views (the time format also cycles in the ladder, which shows it).
     pub(super) fn navigate(&mut self, action: Action) -> bool {
         let ladder_time = self.view == View::Ladder && action == Action::TimeFormat;
+        // `w` in follow and the conversations saves that stream's packets.
+        if action == Action::Save && matches!(self.view, View::Follow | View::Conversations) {
+            let Some(trace) = self.cx.trace.clone() else {
+                return false;
+            };
+            match self.view_frames(&trace) {
+                Some(frames) => self.open_save(&trace, Some(frames)),
+                None => self.status = "no stream or conversation selected".into(),
+            }
+            return true;
+        }
         if self.view != View::Packets && !ladder_time {
             return false;
         }
@@ -125,7 +136,7 @@ impl App {
                     }
                 );
             }
-            Action::Save => self.open_save(&trace),
+            Action::Save => self.open_save(&trace, None),
             Action::TimeFormat => {
                 let name = self.packets.next_time_format();
                 self.status = format!("time display format: {name}");
@@ -141,20 +152,44 @@ impl App {
         true
     }
 
-    /// The save prompt, with the packets of each scope worked out now.
-    fn open_save(&mut self, trace: &Arc<crate::session::Session>) {
+    /// The packets of the stream shown in follow, or of the selected row of
+    /// the conversations view (a stream, or a layer tab's conversation).
+    fn view_frames(&self, trace: &Arc<crate::session::Session>) -> Option<Vec<u32>> {
+        if self.view == View::Follow {
+            let c = self.follow.state.as_ref()?.conversation;
+            return Some(save::stream_frames(trace, c));
+        }
+        let layers = &self.conversations.layers;
+        match (layers.kind(), layers.shown().and_then(|t| t.current())) {
+            (Some(kind), Some(c)) => Some(crate::stats::conversations::frames(trace, kind, c)),
+            (Some(_), None) => None,
+            (None, _) => Some(save::stream_frames(
+                trace,
+                self.conversations.current(&self.cx)?,
+            )),
+        }
+    }
+
+    /// The save prompt, with the packets of each scope worked out now;
+    /// `stream`: the packets of the view's stream, selected.
+    fn open_save(&mut self, trace: &Arc<crate::session::Session>, stream: Option<Vec<u32>>) {
         let displayed = match &self.packets.filter {
             Some(f) => f.matches.clone(),
             None => (0..trace.store.len() as u32).collect(),
         };
         let marked: Vec<u32> = trace.marks().snapshot().iter().map(|i| i as u32).collect();
-        let stream = trace
-            .store
-            .entry(self.packets.selected)
-            .map(|e| save::stream_frames(trace, e.conversation))
-            .unwrap_or_default();
+        let from_view = stream.is_some();
+        let stream = stream.unwrap_or_else(|| {
+            trace
+                .store
+                .entry(self.packets.selected)
+                .map(|e| save::stream_frames(trace, e.conversation))
+                .unwrap_or_default()
+        });
         // Marked packets first when there are some: that is why one marks.
-        let scope = if marked.is_empty() {
+        let scope = if from_view {
+            SaveScope::Stream
+        } else if marked.is_empty() {
             SaveScope::Displayed
         } else {
             SaveScope::Marked

@@ -26,9 +26,11 @@ impl App {
                     super::navigation::check_find(prompt);
                     true
                 }
-                PromptKind::Filter | PromptKind::AddColumn => {
-                    crate::ui::completion::complete(prompt, forward)
+                PromptKind::Filter => {
+                    let source = self.cx.trace().map(|t| (&**t, t.http_if_ready()));
+                    crate::ui::completion::complete(prompt, forward, source)
                 }
+                PromptKind::AddColumn => crate::ui::completion::complete(prompt, forward, None),
                 PromptKind::Save(ref mut target) => {
                     let input = self.cx.trace().map(|t| t.store.capture().format());
                     let old = input.map(|f| save::suggest_name(&self.cx.name, target.scope, f));
@@ -57,10 +59,10 @@ impl App {
                     return true;
                 }
                 Some(PromptAction::HistoryBack) => {
-                    return crate::ui::completion::complete(prompt, false)
+                    return crate::ui::completion::complete(prompt, false, None)
                 }
                 Some(PromptAction::HistoryForward) => {
-                    return crate::ui::completion::complete(prompt, true)
+                    return crate::ui::completion::complete(prompt, true, None)
                 }
                 _ => {}
             }
@@ -248,7 +250,7 @@ fn edited(prompt: &mut Prompt) {
     prompt.error = None;
     prompt.completion = None;
     match prompt.kind {
-        PromptKind::Filter => prompt.filter_error = filter_bar::compile(&prompt.input).err(),
+        PromptKind::Filter => prompt.recheck(),
         PromptKind::Find(_) => super::navigation::check_find(prompt),
         _ => {}
     }

@@ -40,6 +40,7 @@ impl App {
             // The rows and the details gain their HTTP layer at the next prepare.
             Output::HttpIndex | Output::Names => {}
             Output::Endings => {}
+            Output::Layers(t) => self.conversations.layers.install(*t),
             Output::Order(sort, order) => {
                 self.status = self.conversations.install(&self.cx, sort, order);
             }
@@ -49,7 +50,7 @@ impl App {
                     .filter_by(&self.cx, self.packets.filter.as_ref());
             }
             Output::Follow(state) => self.follow.install(state),
-            Output::Stats(data) => self.stats.install(*data),
+            Output::Stats(part) => self.stats.install(*part),
             Output::Ladder(state) => self.ladder.install(state),
             Output::LadderUnfold(conversation, rows) => {
                 self.ladder.unfolded(&self.cx, conversation, rows)

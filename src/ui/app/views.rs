@@ -44,7 +44,10 @@ impl App {
             return None;
         };
         if self.view == View::Conversations {
-            let index = self.conversations.current(&self.cx)?;
+            let Some(index) = self.conversations.target(&self.cx) else {
+                self.status = "not a TCP or UDP conversation".into();
+                return None;
+            };
             let c = trace.conversations.get(index)?;
             self.packets.select(&self.cx, c.first_packet as usize);
             if !wanted(c.protocol) {

@@ -334,7 +334,7 @@ fn conversations_sort_and_show_how_they_ended() {
     );
     let s = screen(&mut app, 140, 24);
     assert!(s.contains("Conversations by bytes"), "{s}");
-    let first_row = s.lines().nth(2).unwrap_or_default();
+    let first_row = s.lines().nth(3).unwrap_or_default();
     assert!(first_row.contains("TCP 0"), "{s}");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.view, View::Packets);

@@ -1,6 +1,7 @@
 //! Screen tests of the stream views: ladder (phases, folding, selection), follow
 //! (ASCII, hex, search, gaps, export) and their refusal outside TCP.
 
+use super::navigation::{ctrl, snap};
 use super::*;
 use crate::ui::time_format::TimeFormat;
 
@@ -391,4 +392,104 @@ fn ladder_times_follow_the_time_display_format() {
         assert!(s.contains("2026-11-25 21:08:29.487256     3 │"), "{s}");
         insta::assert_snapshot!(format!("ladder_utc_date_{w}x{h}"), s);
     }
+}
+
+#[test]
+fn follow_wraps_scrolls_sideways_and_picks_a_direction() {
+    let long = "a".repeat(150) + "-the-end";
+    let req = format!("GET /{long} HTTP/1.1\r\nHost: example.test\r\n\r\n");
+    let resp = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    let mut app = App::with_trace(
+        "long.pcap".into(),
+        connection(req.as_bytes(), resp.as_bytes()),
+    );
+    key(&mut app, KeyCode::Char('f'));
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("GET /aaaa") && s.contains('…'),
+        "cut with an ellipsis: {s}"
+    );
+    assert!(!s.contains("the-end"), "{s}");
+    snap(&mut app, "follow_cut");
+    for _ in 0..12 {
+        key(&mut app, KeyCode::Right);
+    }
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("the-end HTTP/1.1"), "scrolled: {s}");
+    key(&mut app, KeyCode::Char('r'));
+    snap(&mut app, "wrap");
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("│GET /aaaa") && s.contains("the-end HTTP/1.1"),
+        "wrapped: {s}"
+    );
+    // Directions: the server's only, then the client's only, then both.
+    key(&mut app, KeyCode::Char('d'));
+    assert_eq!(app.status, "following client → server only");
+    let s = screen(&mut app, 200, 50);
+    assert!(
+        s.contains("Host: example.test") && !s.contains("200 OK"),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Char('d'));
+    let s = screen(&mut app, 200, 50);
+    assert!(
+        !s.contains("Host: example.test") && s.contains("200 OK"),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Char('d'));
+    let s = screen(&mut app, 200, 50);
+    assert!(
+        s.contains("Host: example.test") && s.contains("200 OK"),
+        "{s}"
+    );
+    // The HTTP message wraps too.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('h'));
+    key(&mut app, KeyCode::Tab);
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("the-end"), "{s}");
+    key(&mut app, KeyCode::Char('r'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("the-end"), "{s}");
+}
+
+/// Two UDP datagrams between two IPv6 hosts whose addresses differ only
+/// at the end (so a cut at 16 characters would make them look alike).
+
+#[test]
+fn a_url_encoded_form_is_listed_as_its_items() {
+    let path = manifest().join("sample-captures/post-form.pcap");
+    let mut app = App::with_trace("post-form.pcap".into(), Trace::open(&path).expect("sample"));
+    ctrl(&mut app, 'g');
+    keys(&mut app, "6");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('h'));
+    let s = screen(&mut app, 200, 50);
+    // tshark -V -Y urlencoded-form: the HTML Form URL Encoded items.
+    for item in [
+        "HTML Form URL Encoded: application/x-www-form-urlencoded",
+        "Form item: \"name\" = \"Ada Lovelace\"",
+        "Form item: \"email\" = \"ada@example.test\"",
+        "Form item: \"subject\" = \"Capture does not decode\"",
+        "Form item: \"component\" = \"tcp-reassembly\"",
+        "Form item: \"version\" = \"0.3.0\"",
+        "Form item: \"os\" = \"Debian 12\"",
+        "Form item: \"severity\" = \"normal\"",
+    ] {
+        assert!(s.contains(item), "{item} missing:\n{s}");
+    }
+}
+
+#[test]
+fn follow_opens_udp_streams() {
+    let mut app = sample();
+    // Frame 1: the DNS query, UDP stream 0.
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.view, View::Follow);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("Follow UDP stream 0"), "{s}");
+    // tshark -z follow,udp,ascii,0: 35 bytes from the client, 51 back.
+    assert!(s.contains("(35 bytes)") && s.contains("(51 bytes)"), "{s}");
+    assert!(s.contains("wirelens"), "{s}");
 }
