@@ -48,6 +48,20 @@ fn cpu_seconds() -> f64 {
     (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
 }
 
+/// Whether a statistic meets the 2 s target: in wall time, or else (the
+/// machine being shared) in the CPU time it used, about what it takes on
+/// an idle machine with the capture in the page cache (it runs on up to
+/// all cores, so its wall time is then at most that).
+fn verdict(wall: f64, cpu: f64) -> &'static str {
+    if wall <= 2.0 {
+        "ok"
+    } else if cpu <= 2.0 {
+        "ok in CPU time; wall over 2 s on the shared machine"
+    } else {
+        "OVER 2 s"
+    }
+}
+
 /// Runs `f` (best of three), printing its time and the extra peak memory;
 /// `WIRELENS_BENCH_ONLY=io,phs` measures only the statistics whose name
 /// starts with it.
@@ -75,7 +89,7 @@ fn measure<R>(what: &str, f: impl Fn() -> R, describe: impl Fn(&R) -> String) ->
         last = Some(r);
     }
     let detail = last.as_ref().map(&describe).unwrap_or_default();
-    let verdict = if best <= 2.0 { "ok" } else { "OVER 2 s" };
+    let verdict = verdict(best, best_cpu);
     println!(
         "{what:<28} {best:>7.3} s  cpu {best_cpu:>6.2} s  {:>8.1} MiB extra peak  [{verdict}]  {detail}",
         extra_kib as f64 / 1024.0
@@ -162,16 +176,19 @@ fn tui_screens(session: &Arc<Session>) {
         Need::Flow,
     ] {
         let mut best = f64::MAX;
+        let mut best_cpu = f64::MAX;
         for _ in 0..3 {
+            let cpu = cpu_seconds();
             let t = Instant::now();
             let part = need.compute(session, &scope);
             best = best.min(t.elapsed().as_secs_f64());
+            best_cpu = best_cpu.min(cpu_seconds() - cpu);
             pane.install(part);
         }
-        let verdict = if best <= 2.0 { "ok" } else { "OVER 2 s" };
         println!(
-            "  job {:<24} {best:>7.3} s  [{verdict}]",
-            format!("{need:?}")
+            "  job {:<24} {best:>7.3} s  cpu {best_cpu:>6.2} s  [{}]",
+            format!("{need:?}"),
+            verdict(best, best_cpu)
         );
     }
     for (tab, expect) in [
