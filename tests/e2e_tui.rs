@@ -205,7 +205,11 @@ fn find_go_to_mark_three_and_save_them() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let want =
         std::fs::read_to_string(root.join("tests/fixtures/tui_save/marked.tsv")).expect("fixture");
-    assert_eq!(want.lines().count(), 3, "the fixture holds the three marked frames");
+    assert_eq!(
+        want.lines().count(),
+        3,
+        "the fixture holds the three marked frames"
+    );
     assert_eq!(String::from_utf8_lossy(&o.stdout), want);
 }
 
