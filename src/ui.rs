@@ -36,6 +36,7 @@ pub mod stats_pane;
 pub mod terminal;
 #[cfg(test)]
 mod tests;
+pub mod theme;
 pub mod time_format;
 
 use std::path::PathBuf;

@@ -29,6 +29,10 @@ const BASELINE: &[(&str, usize)] = &[
     // Crafted by make-tree-edges.py: EDNS0 options, the AD bit, ICMP and
     // ICMPv6 echo and errors, a bad ICMP checksum, Ethernet FCS.
     ("tree-edges.pcap", 1117),
+    // tests/fixtures/protocols/quic-initial.pcap (make-quic.py): the QUIC
+    // tree and the decrypted Initials' frames; the 20 lines left are the
+    // TLS handshake tshark reads inside CRYPTO, not drawn yet.
+    ("quic-initial.pcap", 445),
 ];
 
 /// (matched, compared) tshark lines.
@@ -65,12 +69,13 @@ fn capture_path(name: &str, shared: Option<&Path>) -> Option<PathBuf> {
     if local.is_file() {
         return Some(local);
     }
-    // Crafted captures live beside their fixtures (make-bodies.py).
-    let crafted = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/verbose")
-        .join(name);
-    if crafted.is_file() {
-        return Some(crafted);
+    // Crafted captures live beside their fixtures (make-bodies.py) or
+    // with the protocol fixtures.
+    for dir in ["tests/fixtures/verbose", "tests/fixtures/protocols"] {
+        let crafted = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(name);
+        if crafted.is_file() {
+            return Some(crafted);
+        }
     }
     shared.map(|s| s.join(name)).filter(|p| p.is_file())
 }

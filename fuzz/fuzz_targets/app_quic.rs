@@ -1,11 +1,11 @@
 //! Fuzz target: any datagram as QUIC (long and short headers, Initial
 //! decryption with the datagram's own DCID or a given one, the frames of
-//! what decrypts); must never panic, and a row is always QUIC's. Run with
+//! what decrypts, and any bytes as decrypted frames); must never panic, and a row is always QUIC's. Run with
 //! `cargo fuzz run app_quic` from this folder.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wirelens::decode::app::quic::{summary, Context};
+use wirelens::decode::app::quic::{frames, initial, summary, Context};
 
 fuzz_target!(|data: &[u8]| {
     let dcid = data.get(..8);
@@ -25,5 +25,12 @@ fuzz_target!(|data: &[u8]| {
         if let Some(s) = summary(data, ctx) {
             assert_eq!(s.protocol, "QUIC");
         }
+        if let Some(i) = initial(data, ctx) {
+            assert!(i.pn_at + i.pn_len <= data.len());
+        }
+    }
+    // Any bytes as a decrypted payload's frames: each within the payload.
+    for f in frames(data).unwrap_or_default() {
+        assert!(f.at < f.end && f.end <= data.len());
     }
 });

@@ -336,14 +336,15 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
     }
     s.push_str(" Win=");
     num(&mut s, u64::from(view.scaled_window(t.window_size())));
+    // tshark puts the urgent pointer before Len.
+    if flags.intersects(TcpFlags::URG) {
+        let _ = write!(s, " Urg={}", t.urgent_pointer());
+    }
     // tshark leaves Len out of a header cut inside its fixed 20 bytes.
     let cut_in_fixed = t.slice().len() < 20;
     if !cut_in_fixed {
         s.push_str(" Len=");
         num(&mut s, u64::from(d.tcp_len().unwrap_or(0)));
-    }
-    if flags.intersects(TcpFlags::URG) {
-        let _ = write!(s, " Urg={}", t.urgent_pointer());
     }
     let base_rev = view
         .trace

@@ -20,6 +20,7 @@ mod icmp;
 mod ip;
 mod json;
 mod link;
+mod quic;
 mod tcp;
 mod udp;
 

@@ -24,27 +24,64 @@ use std::ops::Range;
 const RESERVE_AT_MOST: u64 = 64 << 20;
 
 /// A run of stream bytes: where they are in the capture, or a hole the
-/// stream fills with zeros ([`Span::HOLE`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    /// Byte offset in the capture, or [`Span::HOLE`].
-    pub offset: u64,
-    pub len: u32,
-}
+/// stream fills with zeros. Eight bytes: the capture offset in the high 40
+/// bits (captures up to 1 TiB; [`Span::HOLE`] for a hole), the length in
+/// the low 24.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Span(u64);
 
 impl Span {
-    /// The offset of a hole (bytes not captured, read as zeros).
-    pub const HOLE: u64 = u64::MAX;
+    /// The offset of a hole (bytes not captured, read as zeros); no span
+    /// of the capture starts there or beyond.
+    pub const HOLE: u64 = (1 << 40) - 1;
+    /// The longest span; longer runs are cut into several.
+    pub const MAX_LEN: u32 = (1 << 24) - 1;
+
+    /// The capture's bytes `offset..offset + len`, if a span can say so.
+    pub fn data(offset: u64, len: u32) -> Option<Span> {
+        (offset < Span::HOLE && len <= Span::MAX_LEN).then_some(Span(offset << 24 | u64::from(len)))
+    }
+
+    /// `len` (at most [`Span::MAX_LEN`]) bytes missing.
+    pub fn hole(len: u32) -> Span {
+        Span(Span::HOLE << 24 | u64::from(len.min(Span::MAX_LEN)))
+    }
+
+    /// Byte offset in the capture, or [`Span::HOLE`].
+    pub fn offset(&self) -> u64 {
+        self.0 >> 24
+    }
+
+    pub fn len(&self) -> u32 {
+        (self.0 & u64::from(Span::MAX_LEN)) as u32
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 
     pub fn is_hole(&self) -> bool {
-        self.offset == Span::HOLE
+        self.offset() == Span::HOLE
     }
 
     /// The span's bytes out of `capture` (`None` for a hole or a span
     /// beyond the capture).
     pub fn bytes<'c>(&self, capture: &'c [u8]) -> Option<&'c [u8]> {
-        let start = usize::try_from(self.offset).ok()?;
-        capture.get(start..start.checked_add(self.len as usize)?)
+        if self.is_hole() {
+            return None;
+        }
+        let start = usize::try_from(self.offset()).ok()?;
+        capture.get(start..start.checked_add(self.len() as usize)?)
+    }
+}
+
+impl std::fmt::Debug for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_hole() {
+            write!(f, "hole({})", self.len())
+        } else {
+            write!(f, "{}+{}", self.offset(), self.len())
+        }
     }
 }
 
@@ -56,16 +93,21 @@ pub fn span_bytes<'c>(spans: &[Span], capture: &'c [u8]) -> std::borrow::Cow<'c,
             return std::borrow::Cow::Borrowed(b);
         }
     }
-    let total: usize = spans.iter().map(|s| s.len as usize).sum();
+    let total: usize = spans.iter().map(|s| s.len() as usize).sum();
     let mut out = Vec::with_capacity(total);
     for s in spans {
         match s.bytes(capture) {
             Some(b) => out.extend_from_slice(b),
-            None => out.resize(out.len() + s.len as usize, 0),
+            None => out.resize(out.len() + s.len() as usize, 0),
         }
     }
     std::borrow::Cow::Owned(out)
 }
+
+/// How many packets ahead [`fill`] touches a packet's headers.
+const LOOK_AHEAD: usize = 4;
+/// The byte touched: in the TCP header of an Ethernet/IPv4 frame.
+const TOUCHED_AT: usize = 40;
 
 /// One reassembled direction.
 #[derive(Debug, Default, Clone)]
@@ -139,32 +181,54 @@ impl DirStream {
     /// Where the stream bytes of `ranges` (each clamped to the stream, as
     /// [`crate::http::parse::Body::gather`] does) are in the capture, in
     /// order, adjacent spans merged; `None` for a stream whose bytes are not
-    /// the capture's (decrypted data).
+    /// the capture's (decrypted data), or that lie beyond what a [`Span`]
+    /// can say (1 TiB into the capture).
     pub fn spans(&self, ranges: &[Range<u64>]) -> Option<Box<[Span]>> {
         if self.origins.len() != self.packets.len() {
             return None;
         }
         let mut out: Vec<Span> = Vec::new();
-        let mut add = |mut offset: u64, mut len: u64| {
+        // Whether a capture offset could not be said by a span.
+        let mut beyond = false;
+        // `at`: the capture offset of the run, `None` for a hole.
+        let mut add = |at: Option<u64>, mut len: u64| {
+            let hole = at.is_none();
+            let mut offset = at.unwrap_or(Span::HOLE);
             while len > 0 {
-                let n = len.min(u64::from(u32::MAX));
+                let n = len.min(u64::from(Span::MAX_LEN));
                 let follows = |last: &Span| {
                     let adjacent = if last.is_hole() {
-                        offset == Span::HOLE
+                        hole
                     } else {
-                        offset != Span::HOLE && last.offset + u64::from(last.len) == offset
+                        !hole && last.offset() + u64::from(last.len()) == offset
                     };
-                    adjacent && u64::from(last.len) + n <= u64::from(u32::MAX)
+                    adjacent && u64::from(last.len()) + n <= u64::from(Span::MAX_LEN)
                 };
-                match out.last_mut() {
-                    Some(last) if follows(last) => last.len += n as u32,
-                    _ => out.push(Span {
-                        offset,
-                        len: n as u32,
-                    }),
+                let merged = match out.last_mut() {
+                    Some(last) if follows(last) => {
+                        let start = last.offset();
+                        let total = last.len() + n as u32;
+                        *last = if hole {
+                            Span::hole(total)
+                        } else {
+                            Span::data(start, total).unwrap_or(*last)
+                        };
+                        true
+                    }
+                    _ => false,
+                };
+                if !merged {
+                    match if hole {
+                        Some(Span::hole(n as u32))
+                    } else {
+                        Span::data(offset, n as u32)
+                    } {
+                        Some(span) => out.push(span),
+                        None => beyond = true,
+                    }
                 }
                 len -= n;
-                if offset != Span::HOLE {
+                if !hole {
                     offset += n;
                 }
             }
@@ -181,19 +245,19 @@ impl DirStream {
                 match piece {
                     Some((start, (file, len))) if p < start + u64::from(len) => {
                         let n = (start + u64::from(len)).min(end) - p;
-                        add(file + (p - start), n);
+                        add(Some(file + (p - start)), n);
                         p += n;
                     }
                     _ => {
                         let next = self.packets.get(i).map_or(stream_len, |&(o, _)| o);
                         let n = next.min(end).max(p + 1) - p;
-                        add(Span::HOLE, n);
+                        add(None, n);
                         p += n;
                     }
                 }
             }
         }
-        Some(out.into_boxed_slice())
+        (!beyond).then(|| out.into_boxed_slice())
     }
 
     /// `base`: the address of the capture's first byte, which every piece's
@@ -307,7 +371,14 @@ fn fill(
         }
     }
     let mut rs = [Reassembler::default(), Reassembler::default()];
+    // A few packets ahead, the first line of each packet's headers is
+    // read, so its cache miss overlaps the work on the packets before it
+    // (the chain of a conversation's packets jumps across the capture).
+    let mut ahead = conv.packets(store).skip(LOOK_AHEAD);
     for index in conv.packets(store) {
+        if let Some(next) = ahead.next() {
+            std::hint::black_box(store.data(next).get(TOUCHED_AT));
+        }
         let Some(entry) = store.entry(index) else {
             continue;
         };
@@ -376,12 +447,24 @@ mod tests {
                     let joined = if w[0].is_hole() {
                         w[1].is_hole()
                     } else {
-                        w[0].offset + u64::from(w[0].len) == w[1].offset
+                        w[0].offset() + u64::from(w[0].len()) == w[1].offset()
                     };
                     assert!(!joined, "{spans:?}");
                 }
             }
         }
+        // Long runs are cut at the longest span; offsets past 1 TiB are
+        // not said at all.
+        let far = DirStream {
+            bytes: vec![0; 40],
+            packets: vec![(0, 0), (20, 1)],
+            origins: vec![(Span::HOLE - 20, 20), (Span::HOLE, 20)],
+            ..DirStream::default()
+        };
+        assert_eq!(far.spans(&[0..20, 30..40]), None);
+        assert_eq!(far.spans(&[0..10, 10..20]).map(|s| s.len()), Some(1));
+        let long = Span::hole(u32::MAX);
+        assert_eq!((long.len(), long.is_hole()), (Span::MAX_LEN, true));
         // Decrypted bytes have no place in the capture.
         let plain = DirStream {
             bytes: vec![1, 2, 3],

@@ -378,7 +378,7 @@ pub fn export_all(
                             Written {
                                 name: c.name.clone(),
                                 path,
-                                bytes: spans.iter().map(|s| u64::from(s.len)).sum(),
+                                bytes: spans.iter().map(|s| u64::from(s.len())).sum(),
                                 frame: u64::from(c.msg.last_packet) + 1,
                                 partial: c.msg.partial(),
                                 note: None,

@@ -75,6 +75,12 @@ pub enum Action {
     AddColumn,
     /// `-`: hide a column.
     HideColumn,
+    /// `{` `}`: pick the previous / next column to resize.
+    ColumnPrev,
+    ColumnNext,
+    /// `(` `)`: narrow / widen the picked column.
+    ColumnNarrow,
+    ColumnWiden,
     Back,
     Help,
     Quit,
@@ -122,7 +128,7 @@ const SAVE: &str = "e: export body / stream; E: every listed body; w: save packe
 const GOTO: &str = "go to packet; Ctrl-T: time reference; T: time format";
 const BACK: &str = "back to the packet list; ?: this help";
 /// One help row for columns and names.
-const COLUMNS: &str = "add / hide a column of any field; R: names from captured DNS";
+const COLUMNS: &str = "add / hide a column; { } pick one, ( ) resize it; R: DNS names";
 
 /// Every key outside a prompt.
 pub const BINDINGS: &[Binding<Action>] = &[
@@ -352,6 +358,30 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[plain('-')],
         label: "-",
         action: Action::HideColumn,
+        help: COLUMNS,
+    },
+    Binding {
+        keys: &[plain('{')],
+        label: "{",
+        action: Action::ColumnPrev,
+        help: COLUMNS,
+    },
+    Binding {
+        keys: &[plain('}')],
+        label: "}",
+        action: Action::ColumnNext,
+        help: COLUMNS,
+    },
+    Binding {
+        keys: &[plain('(')],
+        label: "(",
+        action: Action::ColumnNarrow,
+        help: COLUMNS,
+    },
+    Binding {
+        keys: &[plain(')')],
+        label: ")",
+        action: Action::ColumnWiden,
         help: COLUMNS,
     },
     Binding {

@@ -11,25 +11,22 @@ use super::jobs::{JobKind, Output};
 use super::keymap::Action;
 use super::prompt::{Prompt, PromptKind};
 use super::render::block;
-use crate::columns;
-use crate::decode::tcp_flags::TcpFlags;
 use crate::dissect as details;
-use crate::fields::PacketView;
-use crate::journey::NameMap;
-use crate::session::Session;
-use crate::store::PacketKind;
 use crate::text::{ascii_or_dot, sanitize};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 use std::collections::{BTreeSet, HashSet};
 
 mod column_layout;
+mod details_view;
 mod found;
+mod rows;
 pub use column_layout::{Col, Columns, BUILTIN, MAX_CUSTOM};
 pub use found::{found_style, marked_style, MARK, MAX_TIME_REFS};
+use rows::{list_row, ListRow};
 
 /// The focused pane of the packets screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -61,18 +58,6 @@ pub fn layout(area: Rect) -> Areas {
         details,
         bytes,
     }
-}
-
-/// One row of the list, ready to draw.
-#[derive(Debug, Clone)]
-struct ListRow {
-    index: usize,
-    conversation: u32,
-    /// No., Time, Source, Destination, Protocol, Length, Info.
-    cells: [String; 7],
-    /// The custom columns' values.
-    extra: Vec<String>,
-    style: Style,
 }
 
 /// What the cached rows were built for.
@@ -143,130 +128,13 @@ pub struct PacketsPane {
     pub found: Option<crate::ui::find::Found>,
     /// The match's details line is still to be unfolded and selected.
     found_pending: bool,
-}
-
-/// Wireshark-like colouring: SYN/FIN grey, RST red, analysis problems bold red, HTTP green.
-fn row_style(
-    kind: PacketKind,
-    tcp_flags: TcpFlags,
-    analysis: u16,
-    protocol: &str,
-    bad_checksum: bool,
-) -> Style {
-    // Wireshark's "Checksum Errors": red on black; here black on red, which
-    // reads on dark and light terminals alike.
-    if bad_checksum {
-        return Style::default().fg(Color::Black).bg(Color::Red);
-    }
-    if analysis & !(crate::flow::analysis::flags::WINDOW_UPDATE) != 0 {
-        return Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
-    }
-    match kind {
-        PacketKind::Tcp if tcp_flags.rst() => Style::default().fg(Color::Red),
-        PacketKind::Tcp if tcp_flags.intersects(TcpFlags::SYN | TcpFlags::FIN) => Style::default()
-            .fg(Color::DarkGray)
-            .add_modifier(Modifier::BOLD),
-        _ if protocol == "HTTP" => Style::default().fg(Color::Green),
-        PacketKind::Udp => Style::default().fg(Color::Cyan),
-        PacketKind::Arp | PacketKind::Icmp | PacketKind::Icmpv6 => {
-            Style::default().fg(Color::Yellow)
-        }
-        _ => Style::default(),
-    }
-}
-
-/// The colours of the first colouring rule (Wireshark's `colorfilters`,
-/// from the config) that packet `index` matches; `None` when none does or
-/// colouring is off.
-fn row_colour(cx: &Ctx, trace: &Session, index: usize) -> Option<Style> {
-    let config = &cx.config;
-    if !config.colors_enabled || cx.theme == crate::config::Theme::None {
-        return None;
-    }
-    let rule = config
-        .colors
-        .matching(trace, trace.http_if_ready(), index)?;
-    let rgb = |c: crate::config::colors::Rgb| {
-        let (r, g, b) = c.to_rgb8();
-        Color::Rgb(r, g, b)
-    };
-    Some(
-        Style::default()
-            .fg(rgb(rule.foreground))
-            .bg(rgb(rule.background)),
-    )
-}
-
-/// An IPv4 header or TCP/UDP checksum that is verifiably wrong.
-fn bad_checksum(view: &PacketView<'_>) -> bool {
-    use crate::decode::checksum::{self, ChecksumStatus};
-    let bad = |s: Option<ChecksumStatus>| matches!(s, Some(ChecksumStatus::Incorrect { .. }));
-    bad(checksum::ipv4_header(&view.decoded)) || bad(checksum::transport(&view.decoded))
-}
-
-/// Decodes packet `index` into a row of the list.
-fn list_row(
-    pane: &PacketsPane,
-    cx: &Ctx,
-    trace: &Session,
-    index: usize,
-    previous: Option<usize>,
-    names: Option<&NameMap>,
-) -> ListRow {
-    let view = trace.packet(index);
-    let mut r = columns::row(&view);
-    r.time = pane.time_cell(&trace.store, index, previous);
-    if names.is_some() {
-        // As Wireshark's name resolution: the address's name as of this packet.
-        let at = index as u32;
-        r.source = crate::journey::named::named_text(&r.source, names, at);
-        r.destination = crate::journey::named::named_text(&r.destination, names, at);
-    }
-    let mut values = Vec::new();
-    let extra = pane
-        .columns
-        .custom
-        .iter()
-        .map(|&(_, field)| {
-            values.clear();
-            view.values(field, &mut values);
-            let text: Vec<String> = values.iter().map(|v| v.tshark()).collect();
-            sanitize(&text.join(",")).into_owned()
-        })
-        .collect();
-    let e = trace.store.entry(index).copied();
-    // A verifiably wrong checksum outranks every rule (Wireshark would need
-    // checksum validation on to colour it); then the rules; then wirelens's own.
-    let bad = bad_checksum(&view);
-    let by_rule = if bad {
-        None
-    } else {
-        row_colour(cx, trace, index)
-    };
-    let style = by_rule.unwrap_or_else(|| {
-        e.map(|e| row_style(e.kind, e.tcp_flags(), e.analysis, &r.protocol, bad))
-            .unwrap_or_default()
-    });
-    let style = if cx.theme == crate::config::Theme::None {
-        Style::default()
-    } else {
-        style
-    };
-    ListRow {
-        index,
-        conversation: e.map_or(crate::store::NONE, |e| e.conversation),
-        cells: [
-            r.number.to_string(),
-            r.time,
-            sanitize(&r.source).into_owned(),
-            sanitize(&r.destination).into_owned(),
-            r.protocol,
-            r.length.to_string(),
-            sanitize(&r.info).into_owned(),
-        ],
-        extra,
-        style,
-    }
+    /// The column `{` `}` picked for `(` `)` to resize (a position among
+    /// those shown).
+    pub column_picked: usize,
+    /// The columns and widths of the last draw.
+    laid_out: Vec<(Col, u16)>,
+    /// The picked column's header is highlighted (the last key resized).
+    column_picking: bool,
 }
 
 fn trace_id(cx: &Ctx) -> usize {
@@ -424,63 +292,6 @@ impl PacketsPane {
         self.detail_selected = self.detail_selected.min(shown.saturating_sub(1));
     }
 
-    /// The selected packet's tree lines that show (folded layers hidden).
-    fn visible_details(&self) -> Vec<(&details::Line, bool)> {
-        match &self.details {
-            Some(d) if d.key.1 == self.selected => details::visible(&d.lines, &self.collapsed),
-            _ => Vec::new(),
-        }
-    }
-
-    /// Folds or unfolds the layer at the details selection: Enter/Space
-    /// toggle, Left folds (from a field, its layer), Right unfolds.
-    fn toggle_detail(&mut self, action: Action) {
-        let shown = self.visible_details();
-        // The heading of the selected line's layer, and its position.
-        let Some(heading_at) = (0..=self.detail_selected.min(shown.len().saturating_sub(1)))
-            .rev()
-            .find(|&i| shown.get(i).is_some_and(|(l, _)| l.depth == 0))
-        else {
-            return;
-        };
-        let Some((heading, folded)) = shown.get(heading_at) else {
-            return;
-        };
-        let layer = details::layer_of(&heading.text).to_string();
-        let fold = match action {
-            Action::Fold => true,
-            Action::Unfold => false,
-            _ => !folded,
-        };
-        if fold {
-            self.collapsed.insert(layer);
-            self.detail_selected = heading_at;
-        } else {
-            self.collapsed.remove(&layer);
-        }
-    }
-
-    /// Puts the bytes cursor on `offset` and selects the narrowest shown
-    /// field holding it, as a click in Wireshark's bytes pane does.
-    fn select_byte(&mut self, offset: usize) {
-        let len = self.details.as_ref().map_or(0, |d| d.data.len());
-        if len == 0 {
-            return;
-        }
-        self.byte_cursor = offset.min(len - 1);
-        let at = self.byte_cursor;
-        let best = self
-            .visible_details()
-            .iter()
-            .enumerate()
-            .filter(|(_, (l, _))| l.bytes.contains(&at))
-            .min_by_key(|(i, (l, _))| (l.bytes.len(), usize::MAX - i))
-            .map(|(i, _)| i);
-        if let Some(i) = best {
-            self.detail_selected = i;
-        }
-    }
-
     /// Moves the details selection (details focused), the bytes cursor by
     /// rows (bytes focused) or the list's selection.
     fn move_by(&mut self, cx: &Ctx, delta: isize) {
@@ -532,6 +343,11 @@ impl PacketsPane {
     }
 
     pub fn handle(&mut self, input: Input, cx: &Ctx) -> Handled {
+        use Action::{ColumnNarrow, ColumnNext, ColumnPrev, ColumnWiden};
+        self.column_picking = matches!(
+            input,
+            Input::Action(ColumnPrev | ColumnNext | ColumnNarrow | ColumnWiden)
+        );
         match input {
             Input::Action(action) => {
                 if let Some(delta) = movement(action, self.page()) {
@@ -566,6 +382,26 @@ impl PacketsPane {
                         cx.post(Msg::OpenPrompt(Box::new(prompt)));
                     }
                     Action::Names => self.toggle_names(cx),
+                    Action::ColumnPrev | Action::ColumnNext => {
+                        let n = self.laid_out.len().max(1);
+                        self.column_picked = if action == Action::ColumnNext {
+                            (self.column_picked + 1) % n
+                        } else {
+                            (self.column_picked + n - 1) % n
+                        };
+                        if let Some(&(c, w)) = self.laid_out.get(self.column_picked) {
+                            cx.post(Msg::Status(format!(
+                                "column {} picked ({w} wide): ( ) narrow / widen it",
+                                self.columns.name(c)
+                            )));
+                        }
+                    }
+                    Action::ColumnNarrow | Action::ColumnWiden => {
+                        if let Some(&(c, w)) = self.laid_out.get(self.column_picked) {
+                            let delta = if action == Action::ColumnWiden { 1 } else { -1 };
+                            cx.post(Msg::Status(self.columns.resize(c, w, delta)));
+                        }
+                    }
                     _ => return Handled::Ignored,
                 }
                 Handled::Consumed
@@ -641,7 +477,14 @@ impl PacketsPane {
             list_area.width,
             narrow,
             crate::ui::time_format::width(self.time_format),
+            |c| self.columns.fixed(c),
         );
+        self.column_picked = self.column_picked.min(cols.len().saturating_sub(1));
+        self.laid_out = cols
+            .iter()
+            .copied()
+            .zip(col_widths.iter().copied())
+            .collect();
         let header: Vec<&str> = cols
             .iter()
             .map(|&c| self.columns.header(c, narrow))
@@ -681,126 +524,21 @@ impl PacketsPane {
             title.push_str(&format!(" · {} marked", marks.len()));
         }
         let table = Table::new(rows, widths)
-            .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
-            .block(block(&title, self.focus == Pane::List));
-        frame.render_widget(table, list_area);
-        self.draw_details(frame, details_area, bytes_area);
-    }
-
-    fn draw_details(&mut self, frame: &mut Frame<'_>, details_area: Rect, bytes_area: Rect) {
-        let focus = self.focus;
-        let detail_height = usize::from(details_area.height.saturating_sub(2)).max(1);
-        let first = self
-            .detail_selected
-            .saturating_sub(detail_height.saturating_sub(1));
-        self.detail_first = first;
-        let found_line = self
-            .found_line()
-            .and_then(|i| self.details.as_ref()?.lines.get(i))
-            .map(|l| l as *const details::Line);
-        let found_bytes = self.found_bytes();
-        let lines = self.visible_details();
-        if lines.is_empty() {
-            return;
-        }
-        let highlight = lines
-            .get(self.detail_selected)
-            .map(|(l, _)| l.bytes.clone())
-            .unwrap_or(0..0);
-        let text: Vec<Line<'_>> = lines
-            .iter()
-            .enumerate()
-            .skip(first)
-            .take(detail_height)
-            .map(|(i, (l, folded))| {
-                let indent = match (l.depth, folded) {
-                    (0, true) => "▸ ".to_string(),
-                    (0, false) => "▾ ".to_string(),
-                    (d, _) => "  ".repeat(usize::from(d) + 1),
-                };
-                let mut style = if l.depth == 0 {
-                    Style::default().add_modifier(Modifier::BOLD)
-                } else {
-                    Style::default()
-                };
-                if Some(*l as *const details::Line) == found_line {
-                    style = style.patch(found_style());
-                }
-                if i == self.detail_selected && focus == Pane::Details {
-                    style = style.add_modifier(Modifier::REVERSED);
-                }
-                Line::from(Span::styled(format!("{indent}{}", l.text), style))
-            })
-            .collect();
-        frame.render_widget(
-            Paragraph::new(text).block(block("Details", focus == Pane::Details)),
-            details_area,
-        );
-        let data = self.details.as_ref().map_or(&[][..], |d| &d.data[..]);
-        let bytes_height = usize::from(bytes_area.height.saturating_sub(2));
-        let hl = if focus == Pane::List { 0..0 } else { highlight };
-        // Scroll so that the highlighted bytes (or the cursor) show.
-        let height = bytes_height.max(1);
-        let rows = data.len().div_ceil(16);
-        let (want_start, want_end) = if focus == Pane::Bytes {
-            (self.byte_cursor / 16, self.byte_cursor / 16)
-        } else if hl.is_empty() {
-            (self.bytes_first, self.bytes_first)
-        } else {
-            (hl.start / 16, (hl.end - 1) / 16)
-        };
-        if want_start < self.bytes_first {
-            self.bytes_first = want_start;
-        } else if want_end >= self.bytes_first + height {
-            self.bytes_first = want_start.max((want_end + 1).saturating_sub(height));
-        }
-        self.bytes_first = self.bytes_first.min(rows.saturating_sub(height));
-        let cursor = (focus == Pane::Bytes).then_some(self.byte_cursor);
-        let style_of = |at: usize| {
-            let mut st = Style::default();
-            if found_bytes.contains(&at) {
-                st = found_style();
-            }
-            if hl.contains(&at) {
-                st = st.add_modifier(Modifier::REVERSED);
-            }
-            if cursor == Some(at) {
-                st = st.add_modifier(Modifier::UNDERLINED | Modifier::BOLD);
-            }
-            st
-        };
-        let hex_lines: Vec<Line<'_>> = data
-            .chunks(16)
-            .enumerate()
-            .skip(self.bytes_first)
-            .take(height)
-            .map(|(row, chunk)| {
-                let mut spans = vec![Span::raw(format!("{:04x}  ", row * 16))];
-                for (i, b) in chunk.iter().enumerate() {
-                    let at = row * 16 + i;
-                    spans.push(Span::styled(format!("{b:02x}"), style_of(at)));
-                    // The gap is highlighted too inside a run of bytes.
-                    let gap = if i + 1 < chunk.len() && hl.contains(&at) && hl.contains(&(at + 1)) {
+            .header(
+                Row::new(header.iter().enumerate().map(|(i, h)| {
+                    // The column `{` `}` picked, while resizing.
+                    let picked = self.column_picking && i == self.column_picked;
+                    let style = if picked {
                         Style::default().add_modifier(Modifier::REVERSED)
                     } else {
                         Style::default()
                     };
-                    spans.push(Span::styled(" ", gap));
-                }
-                spans.push(Span::raw("   ".repeat(16 - chunk.len())));
-                spans.push(Span::raw(" "));
-                for (i, &b) in chunk.iter().enumerate() {
-                    spans.push(Span::styled(
-                        ascii_or_dot(b).to_string(),
-                        style_of(row * 16 + i),
-                    ));
-                }
-                Line::from(spans)
-            })
-            .collect();
-        frame.render_widget(
-            Paragraph::new(hex_lines).block(block("Bytes", focus == Pane::Bytes)),
-            bytes_area,
-        );
+                    Cell::from(*h).style(style)
+                }))
+                .style(Style::default().add_modifier(Modifier::BOLD)),
+            )
+            .block(block(&title, self.focus == Pane::List));
+        frame.render_widget(table, list_area);
+        self.draw_details(frame, details_area, bytes_area);
     }
 }

@@ -139,7 +139,7 @@ fn draw_prompt(frame: &mut Frame<'_>, area: Rect, app: &App) {
     if let Some(w) = prompt.filter_warning {
         lines.push(Line::from(Span::styled(
             format!(" {w}"),
-            Style::default().fg(Color::Yellow),
+            super::theme::palette(app.cx.theme).warning,
         )));
     }
     let input_row = Rect::new(
@@ -168,10 +168,11 @@ fn input_style(prompt: &Prompt, theme: crate::config::Theme) -> Style {
     {
         return Style::default();
     }
+    let p = super::theme::palette(theme);
     match (&prompt.filter_error, prompt.filter_warning) {
-        (None, None) => Style::default().fg(Color::Black).bg(Color::Green),
-        (None, Some(_)) => Style::default().fg(Color::Black).bg(Color::Yellow),
-        (Some(_), _) => Style::default().fg(Color::White).bg(Color::Red),
+        (None, None) => p.valid,
+        (None, Some(_)) => p.deprecated,
+        (Some(_), _) => p.invalid,
     }
 }
 

@@ -96,7 +96,8 @@ fn expand_label(prk: &hkdf::Hkdf<sha2::Sha256>, label: &[u8], out: &mut [u8]) ->
     prk.expand(&info, out).ok()
 }
 
-/// An Initial packet's (packet number, plaintext frames), decrypted with
+/// An Initial packet's (packet number, plaintext frames, first byte without
+/// header protection), decrypted with
 /// the keys of `dcid` (the client's first DCID); `header_end` is where the
 /// packet number starts and `len` the Length field.
 fn decrypt_initial(
@@ -105,7 +106,7 @@ fn decrypt_initial(
     len: usize,
     dcid: &[u8],
     server: bool,
-) -> Option<(u64, Vec<u8>)> {
+) -> Option<(u64, Vec<u8>, u8)> {
     let (_, hk) = hkdf::Hkdf::<sha2::Sha256>::extract(Some(&INITIAL_SALT_V1), dcid);
     let mut secret = [0u8; 32];
     expand_label(
@@ -147,26 +148,96 @@ fn decrypt_initial(
             },
         )
         .ok()?;
-    Some((pn, plain))
+    Some((pn, plain, first))
 }
 
-/// The names of the frames of a decrypted payload, as tshark lists them (a
-/// run of PADDING is one frame); `None` when a frame does not parse.
-fn frame_names(mut b: &[u8]) -> Option<Vec<&'static str>> {
-    let mut names = Vec::new();
+/// A version-1 Initial packet, its header protection removed and its
+/// payload decrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Initial {
+    /// The first byte without header protection.
+    pub first: u8,
+    pub token_len: u64,
+    /// The Length field (packet number and payload).
+    pub len: u64,
+    /// Offset of the packet number in the packet.
+    pub pn_at: usize,
+    pub pn_len: usize,
+    pub pn: u64,
+    /// The protected payload as sent (after the packet number).
+    pub payload: Vec<u8>,
+    pub plain: Vec<u8>,
+}
+
+/// The first QUIC packet of `p` when it is an Initial that decrypts with
+/// the keys `ctx` derives.
+pub fn initial(p: &[u8], ctx: Context<'_>) -> Option<Initial> {
+    let first = *p.first()?;
+    if first & 0xf0 != 0xc0 {
+        return None;
+    }
+    let LongHeader {
+        version,
+        dcid,
+        rest,
+        ..
+    } = long_header(p)?;
+    if version != 1 {
+        return None;
+    }
+    let (token_len, r) = varint(rest)?;
+    let r = r.get(usize::try_from(token_len).ok()?..)?;
+    let (len, r) = varint(r)?;
+    let header_end = p.len() - r.len();
+    let key_dcid = ctx.original_dcid.unwrap_or(dcid);
+    let n = usize::try_from(len).ok()?;
+    let (pn, plain, first) = decrypt_initial(p, header_end, n, key_dcid, ctx.from_server)?;
+    let pn_len = usize::from(first & 3) + 1;
+    Some(Initial {
+        first,
+        token_len,
+        len,
+        pn_at: header_end,
+        pn_len,
+        pn,
+        payload: p.get(header_end + pn_len..header_end + n)?.to_vec(),
+        plain,
+    })
+}
+
+/// One frame of a decrypted payload: its type, name, where it starts and
+/// ends in the payload, and the numbers tshark shows for it (ACK: largest,
+/// delay, range count, first range; CRYPTO: offset, length).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    pub kind: u8,
+    pub name: &'static str,
+    pub at: usize,
+    pub end: usize,
+    pub numbers: Vec<u64>,
+}
+
+/// The frames of a decrypted payload, as tshark lists them (a run of
+/// PADDING is one frame); `None` when a frame does not parse.
+pub fn frames(payload: &[u8]) -> Option<Vec<Frame>> {
+    let mut out = Vec::new();
+    let mut b = payload;
     while let Some(&t) = b.first() {
+        let at = payload.len() - b.len();
+        let mut numbers = Vec::new();
         let (name, rest): (&'static str, &[u8]) = match t {
             0x00 => {
                 let n = b.iter().take_while(|&&x| x == 0).count();
+                numbers.push(n as u64);
                 ("PADDING", &b[n..])
             }
             0x01 => ("PING", &b[1..]),
             0x02 | 0x03 => {
-                let (_, r) = varint(&b[1..])?; // largest
-                let (_, r) = varint(r)?; // delay
-                let (ranges, mut r) = varint(r)?;
-                let (_, r2) = varint(r)?; // first range
-                r = r2;
+                let (largest, r) = varint(&b[1..])?;
+                let (delay, r) = varint(r)?;
+                let (ranges, r) = varint(r)?;
+                let (first_range, mut r) = varint(r)?;
+                numbers.extend([largest, delay, ranges, first_range]);
                 for _ in 0..ranges.min(b.len() as u64) {
                     let (_, r2) = varint(r)?;
                     let (_, r2) = varint(r2)?;
@@ -181,8 +252,9 @@ fn frame_names(mut b: &[u8]) -> Option<Vec<&'static str>> {
                 ("ACK", r)
             }
             0x06 => {
-                let (_, r) = varint(&b[1..])?;
+                let (offset, r) = varint(&b[1..])?;
                 let (len, r) = varint(r)?;
+                numbers.extend([offset, len]);
                 let len = usize::try_from(len).ok()?;
                 ("CRYPTO", r.get(len..)?)
             }
@@ -195,10 +267,22 @@ fn frame_names(mut b: &[u8]) -> Option<Vec<&'static str>> {
             }
             _ => return None,
         };
-        names.push(name);
+        out.push(Frame {
+            kind: t,
+            name,
+            at,
+            end: payload.len() - rest.len(),
+            numbers,
+        });
         b = rest;
     }
-    Some(names)
+    Some(out)
+}
+
+/// The names of the frames of a decrypted payload (see [`frames`]).
+#[cfg(test)]
+fn frame_names(b: &[u8]) -> Option<Vec<&'static str>> {
+    frames(b).map(|f| f.into_iter().map(|f| f.name).collect())
 }
 
 /// QUIC's row of a UDP datagram (its first QUIC packet), when it parses.
@@ -223,7 +307,7 @@ pub fn summary(p: &[u8], ctx: Context<'_>) -> Option<Summary> {
         version,
         dcid,
         scid,
-        rest,
+        ..
     } = long_header(p)?;
     let ids = format!("DCID={}, SCID={}", hex(dcid), hex(scid));
     if version == 0 {
@@ -240,18 +324,12 @@ pub fn summary(p: &[u8], ctx: Context<'_>) -> Option<Summary> {
     };
     let mut info = format!("{name}, {ids}");
     if name == "Initial" {
-        let (token_len, r) = varint(rest)?;
-        let r = r.get(usize::try_from(token_len).ok()?..)?;
-        let (len, r) = varint(r)?;
-        let header_end = p.len() - r.len();
-        let key_dcid = ctx.original_dcid.unwrap_or(dcid);
-        let len = usize::try_from(len).ok()?;
-        if let Some((pn, plain)) = decrypt_initial(p, header_end, len, key_dcid, ctx.from_server) {
-            info.push_str(&format!(", PKN: {pn}"));
-            if let Some(names) = frame_names(&plain) {
-                for n in names {
+        if let Some(i) = initial(p, ctx) {
+            info.push_str(&format!(", PKN: {}", i.pn));
+            if let Some(frames) = frames(&i.plain) {
+                for f in frames {
                     info.push_str(", ");
-                    info.push_str(n);
+                    info.push_str(f.name);
                 }
             }
         }

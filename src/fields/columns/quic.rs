@@ -12,6 +12,12 @@ use crate::limits::MAX_QUIC_CONTEXT_WALK;
 
 /// QUIC's row for the UDP payload `payload` of `view`'s packet.
 pub fn summary(view: &PacketView<'_>, payload: &[u8]) -> Option<Summary> {
+    with_context(view, |ctx| quic::summary(payload, ctx))
+}
+
+/// Calls `f` with what the connection's earlier datagrams tell about
+/// `view`'s packet.
+pub fn with_context<R>(view: &PacketView<'_>, f: impl FnOnce(quic::Context<'_>) -> R) -> R {
     let store = &view.trace.store;
     let mut original: Option<(usize, Vec<u8>)> = None;
     let mut scid_len: [Option<usize>; 2] = [None, None];
@@ -42,5 +48,5 @@ pub fn summary(view: &PacketView<'_>, payload: &[u8]) -> Option<Summary> {
         from_server: original.as_ref().is_some_and(|(d, _)| *d != dir_now),
         short_dcid_len: scid_len[1 - dir_now.min(1)],
     };
-    quic::summary(payload, ctx)
+    f(ctx)
 }

@@ -1,4 +1,5 @@
-//! UDP (with `[Timestamps]` of its stream), DNS over UDP port 53, the
+//! UDP (with `[Timestamps]` of its stream), DNS over UDP port 53, QUIC on
+//! port 443, the
 //! `Data` layer of payloads nothing else dissects, and the IP and UDP
 //! headers an ICMP error quotes (drawn under the ICMP layer of `icmp.rs`).
 
@@ -162,6 +163,16 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         if let Some(dns) = super::dns::dns(view, payload, p_at) {
             protocols.push("dns");
             out.push(dns);
+            return;
+        }
+    }
+    if sp == 443 || dp == 443 {
+        let quic = crate::fields::columns::quic::with_context(view, |ctx| {
+            super::quic::layer(view, payload, p_at, ctx)
+        });
+        if let Some(q) = quic {
+            protocols.push("quic");
+            out.push(q);
             return;
         }
     }

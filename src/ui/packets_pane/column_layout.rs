@@ -2,9 +2,10 @@
 //! hidden with `-`, plus custom columns of any field added with `+`, as
 //! Wireshark's "Apply as Column"), and how wide each is: as wide as the
 //! widest cell on screen, from the default width up to a cap (a full IPv6
-//! address fits), Info taking what is left. A cell wider than its column
-//! ends in an ellipsis, never a silent cut that would make two addresses
-//! look the same.
+//! address fits), Info taking what is left; or as wide as the user made it
+//! (`{` `}` pick a column, `(` `)` narrow and widen it; the config's
+//! `width`). A cell wider than its column ends in an ellipsis, never a
+//! silent cut that would make two addresses look the same.
 
 use crate::fields::FieldId;
 use crate::text::truncate_chars;
@@ -29,6 +30,8 @@ pub const ADDRESS_CAP: u16 = 39;
 pub const CUSTOM_CAP: u16 = 30;
 /// Info keeps at least this much.
 const INFO_MIN: u16 = 10;
+/// The narrowest and widest a column can be made.
+pub const RESIZE_BOUNDS: (u16, u16) = (1, 200);
 
 /// A column shown: a built-in one (index into [`BUILTIN`]) or a custom one (index into the custom fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,13 +47,15 @@ pub struct Columns {
     pub hidden: [bool; 7],
     /// Custom columns: name and field.
     pub custom: Vec<(&'static str, FieldId)>,
+    /// Widths the user set, by column name (a built-in's or a field's).
+    pub widths: std::collections::BTreeMap<&'static str, u16>,
 }
 
 impl Columns {
     /// The columns of the configuration's `columns` list: built-in ones
     /// left out or hidden there are hidden (Info always shows), fields become
-    /// custom columns. The list's order and fixed widths are not followed:
-    /// the built-in columns keep Wireshark's order and size to their content.
+    /// custom columns, and a `width` fixes the column's width. The list's
+    /// order is not followed: the built-in columns keep Wireshark's order.
     pub fn from_config(list: &[crate::config::Column]) -> Columns {
         use crate::config::ColumnKind as K;
         if list.is_empty() {
@@ -59,6 +64,7 @@ impl Columns {
         let mut c = Columns {
             hidden: [true, true, true, true, true, true, false],
             custom: Vec::new(),
+            widths: Default::default(),
         };
         for col in list {
             let builtin = match col.kind {
@@ -73,11 +79,19 @@ impl Columns {
                     if !col.hidden && c.custom.len() < MAX_CUSTOM {
                         c.custom.push((def.name, def.id));
                     }
+                    if let Some(w) = col.width {
+                        c.widths
+                            .insert(def.name, w.clamp(RESIZE_BOUNDS.0, RESIZE_BOUNDS.1));
+                    }
                     None
                 }
             };
             if let Some(i) = builtin {
                 c.hidden[i] = col.hidden && i != 6;
+                if let (Some(w), true) = (col.width, i != 6) {
+                    c.widths
+                        .insert(BUILTIN[i], w.clamp(RESIZE_BOUNDS.0, RESIZE_BOUNDS.1));
+                }
             }
         }
         c
@@ -143,6 +157,35 @@ impl Columns {
         out
     }
 
+    /// The name a column's width is kept under.
+    pub fn name(&self, col: Col) -> &'static str {
+        match col {
+            Col::Builtin(i) => BUILTIN[i],
+            Col::Custom(i) => self.custom.get(i).map_or("", |(n, _)| n),
+        }
+    }
+
+    /// The width the user set for `col`.
+    pub fn fixed(&self, col: Col) -> Option<u16> {
+        self.widths.get(self.name(col)).copied()
+    }
+
+    /// Makes `col` (now `current` wide) `delta` wider (narrower when
+    /// negative); returns the status message. Info takes what is left, so
+    /// it is not resized.
+    pub fn resize(&mut self, col: Col, current: u16, delta: i16) -> String {
+        if col == Col::Builtin(6) {
+            return "Info takes the room the other columns leave".into();
+        }
+        let (lo, hi) = RESIZE_BOUNDS;
+        // A width set before counts, even before the list is drawn again.
+        let current = self.fixed(col).unwrap_or(current);
+        let w = current.saturating_add_signed(delta).clamp(lo, hi);
+        let name = self.name(col);
+        self.widths.insert(name, w);
+        format!("column {name}: {w} wide (config: width = {w})")
+    }
+
     /// The header of a column.
     pub fn header(&self, col: Col, narrow: bool) -> &'static str {
         match col {
@@ -182,8 +225,12 @@ pub fn layout(
     width: u16,
     narrow: bool,
     time_width: u16,
+    fixed: impl Fn(Col) -> Option<u16>,
 ) -> (Vec<Col>, Vec<u16>) {
     let want = |c: Col| -> u16 {
+        if let Some(w) = fixed(c).filter(|_| c != Col::Builtin(6)) {
+            return w;
+        }
         let (min, cap) = bounds(c, narrow, time_width);
         widest(c)
             .max(header(c).chars().count() as u16)
@@ -248,7 +295,7 @@ mod tests {
             _ => 4,
         };
         let header = |k: Col| c.header(k, false);
-        let (cols, w) = layout(c.shown(false), widest, header, 120, false, 11);
+        let (cols, w) = layout(c.shown(false), widest, header, 120, false, 11, |_| None);
         let at = |k: Col| cols.iter().position(|&x| x == k).map(|i| w[i]);
         assert_eq!(
             (at(Col::Builtin(2)), at(Col::Builtin(3))),
@@ -259,7 +306,15 @@ mod tests {
         assert_eq!(at(Col::Builtin(1)), Some(11), "Time stays");
         assert!(w.iter().sum::<u16>() + 2 + (w.len() as u16 - 1) <= 120);
         // Narrower: addresses cut, with an ellipsis.
-        let (cols, w) = layout(c.shown(true), widest, |k| c.header(k, true), 80, true, 11);
+        let (cols, w) = layout(
+            c.shown(true),
+            widest,
+            |k| c.header(k, true),
+            80,
+            true,
+            11,
+            |_| None,
+        );
         let src = cols
             .iter()
             .position(|&x| x == Col::Builtin(2))
@@ -276,9 +331,42 @@ mod tests {
             Col::Builtin(2 | 3) => 9,
             _ => 2,
         };
-        let (cols, w) = layout(c.shown(false), short, header, 120, false, 11);
+        let (cols, w) = layout(c.shown(false), short, header, 120, false, 11, |_| None);
         assert_eq!(cols.len(), 7);
         assert_eq!(&w[..6], &[7, 11, 16, 16, 8, 6]);
+    }
+
+    #[test]
+    fn a_set_width_is_kept_and_info_takes_the_rest() {
+        let mut c = Columns::default();
+        let widest = |_: Col| 9;
+        assert_eq!(
+            c.resize(Col::Builtin(2), 16, 8),
+            "column Source: 24 wide (config: width = 24)"
+        );
+        c.resize(Col::Builtin(4), 8, -5);
+        let header = |k: Col| c.header(k, false);
+        let (cols, w) = layout(c.shown(false), widest, header, 150, false, 11, |k| {
+            c.fixed(k)
+        });
+        let at = |k: Col| cols.iter().position(|&x| x == k).map(|i| w[i]);
+        assert_eq!(
+            (at(Col::Builtin(2)), at(Col::Builtin(4))),
+            (Some(24), Some(3))
+        );
+        assert_eq!(
+            at(Col::Builtin(3)),
+            Some(16),
+            "Destination sizes to its content"
+        );
+        assert!(c.resize(Col::Builtin(6), 50, 1).contains("Info takes"));
+        assert_eq!(c.fixed(Col::Builtin(6)), None);
+        // Bounded both ways.
+        c.resize(Col::Builtin(0), 3, -10);
+        assert_eq!(c.fixed(Col::Builtin(0)), Some(RESIZE_BOUNDS.0));
+        c.widths.insert("No.", 195);
+        c.resize(Col::Builtin(0), 7, 10);
+        assert_eq!(c.fixed(Col::Builtin(0)), Some(RESIZE_BOUNDS.1));
     }
 
     #[test]

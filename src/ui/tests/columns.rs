@@ -149,3 +149,142 @@ fn rows_take_the_colouring_rules_of_the_config_and_no_color_has_none() {
         "no colour with NO_COLOR: {prompt}"
     );
 }
+
+#[test]
+fn columns_are_picked_and_resized_with_braces_and_parentheses() {
+    let mut app = sample();
+    let before = screen(&mut app, 120, 24);
+    let header_at = |s: &str, name: &str| {
+        s.lines()
+            .find(|l| l.contains("No.") && l.contains("Info"))
+            .and_then(|l| l.find(name))
+            .unwrap_or_default()
+    };
+    // No. is column 0; } picks Time, then Source.
+    key(&mut app, KeyCode::Char('}'));
+    assert!(
+        app.status.starts_with("column Time picked"),
+        "{}",
+        app.status
+    );
+    key(&mut app, KeyCode::Char('}'));
+    assert!(
+        app.status.starts_with("column Source picked"),
+        "{}",
+        app.status
+    );
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Char(')'));
+    }
+    assert!(app.status.contains("config: width = "), "{}", app.status);
+    let after = screen(&mut app, 120, 24);
+    snap(&mut app, "column_widened");
+    assert_eq!(
+        header_at(&after, "Destination"),
+        header_at(&before, "Destination") + 6,
+        "{before}\n{after}"
+    );
+    // { back to Time, ( narrows it: Source moves left by as much.
+    key(&mut app, KeyCode::Char('{'));
+    assert!(
+        app.status.starts_with("column Time picked"),
+        "{}",
+        app.status
+    );
+    key(&mut app, KeyCode::Char('('));
+    key(&mut app, KeyCode::Char('('));
+    let narrowed = screen(&mut app, 120, 24);
+    assert_eq!(
+        header_at(&narrowed, "Source"),
+        header_at(&after, "Source") - 2,
+        "{narrowed}"
+    );
+    // Info is not resized: it takes what is left.
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Char('}'));
+        if app.status.starts_with("column Info") {
+            break;
+        }
+    }
+    key(&mut app, KeyCode::Char(')'));
+    assert!(app.status.contains("Info takes"), "{}", app.status);
+}
+
+#[test]
+fn the_config_s_widths_are_followed() {
+    let config = crate::config::Config::from_toml(
+        "[display]\ncolumns = [\"No.\", { title = \"Source\", width = 30 }, \"Destination\", \"Info\"]\n",
+    )
+    .expect("config");
+    let mut app = sample();
+    app.configure(config, crate::config::Theme::Dark);
+    let s = screen(&mut app, 120, 24);
+    let header = s
+        .lines()
+        .find(|l| l.contains("No.") && l.contains("Info"))
+        .unwrap_or_default();
+    let (src, dst) = (
+        header.find("Source").unwrap_or_default(),
+        header.find("Destination").unwrap_or_default(),
+    );
+    assert_eq!(dst - src, 31, "{s}");
+}
+
+/// The foreground of each packet-list row's No. cell, one row a line.
+fn row_colours(app: &mut App, w: u16, h: u16) -> String {
+    app.handle(Event::Resize(w, h));
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal.draw(|f| app.draw(f)).expect("draw");
+    let buf = terminal.backend().buffer().clone();
+    let list = app.packets.areas.list;
+    let mut out = String::new();
+    for y in list.y + 2..list.bottom().saturating_sub(1) {
+        let cell = &buf[(list.x + 1, y)];
+        let text: String = (list.x + 1..list.x + 6)
+            .map(|x| buf[(x, y)].symbol())
+            .collect();
+        out.push_str(&format!("{} {:?} {:?}\n", text.trim(), cell.fg, cell.bg));
+    }
+    out
+}
+
+#[test]
+fn light_and_dark_themes_are_drawn_differently() {
+    let config =
+        || crate::config::Config::from_toml("[colors]\nenabled = false\n").expect("config");
+    let mut shots = Vec::new();
+    for theme in [
+        crate::config::Theme::Dark,
+        crate::config::Theme::Light,
+        crate::config::Theme::None,
+    ] {
+        let mut app = sample();
+        app.configure(config(), theme);
+        let rows = row_colours(&mut app, 200, 50);
+        key(&mut app, KeyCode::Char('/'));
+        keys(&mut app, "tcp.port ~= 80");
+        let prompt = styled_bottom(&mut app, 80, 24, 2);
+        insta::assert_snapshot!(format!("theme_{}", theme.name()), format!("{rows}{prompt}"));
+        shots.push((rows, prompt));
+    }
+    let (dark, light, none) = (&shots[0], &shots[1], &shots[2]);
+    assert_ne!(dark.0, light.0, "rows");
+    assert_ne!(dark.1, light.1, "prompt");
+    // Dark: the terminal's named colours; light: darker RGB on pale.
+    assert!(
+        dark.0.contains("Cyan") && !light.0.contains("Cyan"),
+        "{}",
+        light.0
+    );
+    assert!(
+        light.1.contains("[Rgb(255, 240, 156)]tcp.port ~= 80"),
+        "{}",
+        light.1
+    );
+    assert!(
+        !none.0.contains("Rgb") && !none.0.contains("Cyan"),
+        "{}",
+        none.0
+    );
+    assert!(!none.1.contains('['), "no colour at all: {}", none.1);
+}
