@@ -117,3 +117,26 @@ fn refusals_say_why() {
         assert!(err.contains(says), "{kind}: {err}");
     }
 }
+
+#[test]
+fn conv_prints_tsharks_conversation_tables() {
+    // tests/fixtures/conv holds what tshark 4.0 prints for -z conv,TYPE.
+    let file = sample("textbook-visit.pcap");
+    let file = file.to_str().expect("utf-8 path");
+    for kind in ["eth", "ip", "tcp", "udp"] {
+        let want = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/conv/textbook-visit.pcap")
+                .join(format!("conv_{kind}.txt")),
+        )
+        .expect("fixture");
+        assert!(want.contains("Conversations"), "{want}");
+        let got = stdout(&stats(&[&format!("conv,{kind}"), file]));
+        assert_eq!(got, want, "conv,{kind}");
+    }
+    let rows = json(&stats(&["conv,tcp", file, "--json"]));
+    assert!(!rows.is_empty());
+    let o = stats(&["conv,sctp", file]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown conversation type"));
+}

@@ -13,7 +13,8 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     /// What to compute, as tshark's -z spells it: `io,phs` (or `phs`),
-    /// `endpoints,eth|ip|ipv6|tcp|udp`, `io,stat,INTERVAL[,SERIES...]` where a
+    /// `endpoints,eth|ip|ipv6|tcp|udp`, `conv,eth|ip|ipv6|tcp|udp`,
+    /// `io,stat,INTERVAL[,SERIES...]` where a
     /// series is `FILTER` or `COUNT|SUM|MIN|MAX|AVG(FIELD)FILTER`,
     /// `http,tree`, `http_req,tree`, `dns,tree`, `flow,any,network` (the
     /// flow graph), or
@@ -39,6 +40,8 @@ pub struct StatsArgs {
 enum Kind {
     Phs,
     Endpoints(endpoints::Kind),
+    /// `conv,TYPE`: Wireshark's Conversations of one layer.
+    Conversations(endpoints::Kind),
     Io {
         interval_us: u64,
         series: Vec<String>,
@@ -62,6 +65,10 @@ fn parse_kind(s: &str) -> Result<Kind> {
             Some(k) => Kind::Endpoints(k),
             None => bail!("unknown endpoint type {t:?}: expected eth, ip, ipv6, tcp or udp"),
         },
+        ["conv", t] => match endpoints::Kind::parse(t) {
+            Some(k) => Kind::Conversations(k),
+            None => bail!("unknown conversation type {t:?}: expected eth, ip, ipv6, tcp or udp"),
+        },
         ["io", "stat", interval, series @ ..] => Kind::Io {
             interval_us: io::parse_interval(interval)?,
             series: series.iter().map(|s| s.to_string()).collect(),
@@ -83,7 +90,7 @@ fn parse_kind(s: &str) -> Result<Kind> {
             Kind::TcpGraph { stream, direction }
         }
         _ => bail!(
-            "unknown statistic {s:?}: expected io,phs, endpoints,TYPE, io,stat,INTERVAL[,SERIES...], http,tree, http_req,tree, dns,tree, flow,any,network or tcp-graph,STREAM[,ab|ba]"
+            "unknown statistic {s:?}: expected io,phs, endpoints,TYPE, conv,TYPE, io,stat,INTERVAL[,SERIES...], http,tree, http_req,tree, dns,tree, flow,any,network or tcp-graph,STREAM[,ab|ba]"
         ),
     })
 }
@@ -145,6 +152,15 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
             } else {
                 let names = args.names.then(|| session.names());
                 endpoints::write_text(&e, filter_text, names, &mut text);
+            }
+        }
+        Kind::Conversations(k) => {
+            let c = stats::conversations::compute(trace, &selection, k);
+            empty |= c.list.is_empty();
+            if args.json {
+                stats::conversations::write_json(&c, &mut text);
+            } else {
+                stats::conversations::write_text(&c, filter_text, &mut text);
             }
         }
         Kind::Io { interval_us, .. } => {
