@@ -258,6 +258,11 @@ mod tests {
             })
         ));
         assert!(parse_kind("endpoints,sctp").is_err());
-        assert!(parse_kind("conv,tcp").is_err());
+        assert!(matches!(
+            parse_kind("conv,tcp"),
+            Ok(Kind::Conversations(endpoints::Kind::Tcp))
+        ));
+        assert!(parse_kind("conv,sctp").is_err());
+        assert!(parse_kind("expert").is_err());
     }
 }

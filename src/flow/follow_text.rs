@@ -23,6 +23,10 @@ pub struct FollowLine {
     pub side: Option<Side>,
     /// Printable ASCII only.
     pub text: String,
+    /// The 0-based index of the packet that carried the line's first byte;
+    /// `None` for a gap line and for bytes with no packet of their own
+    /// (decrypted TLS).
+    pub packet: Option<u32>,
 }
 
 impl GapReason {
@@ -59,24 +63,32 @@ fn ascii_lines<'c, 'a: 'c>(
 ) {
     let mut current = String::new();
     let mut side = None;
-    let take = |current: &mut String, side: Option<Side>| FollowLine {
+    let mut packet = None;
+    let take = |current: &mut String, side: Option<Side>, packet: &mut Option<u32>| FollowLine {
         side,
         text: std::mem::take(current),
+        packet: packet.take(),
     };
     for c in chunks {
         if side != Some(c.side) {
-            if !current.is_empty() && emit(take(&mut current, side)).is_break() {
+            if !current.is_empty() && emit(take(&mut current, side, &mut packet)).is_break() {
                 return;
             }
+            packet = None;
             side = Some(c.side);
         }
         match c.piece {
-            Piece::Data { bytes, .. } => {
+            Piece::Data {
+                bytes,
+                packet: carrier,
+                ..
+            } => {
                 let mut iter = bytes.iter().peekable();
                 while let Some(&b) = iter.next() {
+                    packet.get_or_insert(carrier);
                     match b {
                         b'\n' => {
-                            if emit(take(&mut current, side)).is_break() {
+                            if emit(take(&mut current, side, &mut packet)).is_break() {
                                 return;
                             }
                         }
@@ -86,12 +98,14 @@ fn ascii_lines<'c, 'a: 'c>(
                 }
             }
             Piece::Gap { len, reason, .. } => {
-                if !current.is_empty() && emit(take(&mut current, side)).is_break() {
+                if !current.is_empty() && emit(take(&mut current, side, &mut packet)).is_break() {
                     return;
                 }
+                packet = None;
                 let gap = FollowLine {
                     side: None,
                     text: gap_text(len, reason),
+                    packet: None,
                 };
                 if emit(gap).is_break() {
                     return;
@@ -100,7 +114,7 @@ fn ascii_lines<'c, 'a: 'c>(
         }
     }
     if !current.is_empty() {
-        let _ = emit(take(&mut current, side));
+        let _ = emit(take(&mut current, side, &mut packet));
     }
 }
 
@@ -111,12 +125,17 @@ fn hex_lines<'c, 'a: 'c>(
     for c in chunks {
         let indent = if c.side == Side::Server { "    " } else { "" };
         match c.piece {
-            Piece::Data { bytes, offset, .. } => {
+            Piece::Data {
+                bytes,
+                offset,
+                packet,
+            } => {
                 for (i, row) in bytes.chunks(16).enumerate() {
                     let row = hex_dump_row(offset + 16 * i as u64, row);
                     let line = FollowLine {
                         side: Some(c.side),
                         text: format!("{indent}{row}"),
+                        packet: Some(packet),
                     };
                     if emit(line).is_break() {
                         return;
@@ -131,6 +150,7 @@ fn hex_lines<'c, 'a: 'c>(
                 let line = FollowLine {
                     side: None,
                     text: format!("{indent}{offset:08X}  {}", gap_text(len, reason)),
+                    packet: None,
                 };
                 if emit(line).is_break() {
                     return;
@@ -190,6 +210,39 @@ mod tests {
                 (Some(Side::Server), ".[2Jok".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn each_line_names_the_packet_of_its_first_byte() {
+        let mut chunks = vec![
+            data(Side::Client, 0, b"GET / HT"),
+            data(Side::Client, 8, b"TP/1.1\r\nHost: a\r\n"),
+            data(Side::Server, 0, b"HTTP/1.1 200 OK\r\n"),
+        ];
+        for (i, c) in chunks.iter_mut().enumerate() {
+            if let Piece::Data { packet, .. } = &mut c.piece {
+                *packet = i as u32 + 10;
+            }
+        }
+        let mut packets = Vec::new();
+        for_each_line(&chunks, TextFormat::Ascii, |l| {
+            packets.push((l.text, l.packet));
+            ControlFlow::Continue(())
+        });
+        assert_eq!(
+            packets,
+            vec![
+                ("GET / HTTP/1.1".to_string(), Some(10)),
+                ("Host: a".to_string(), Some(11)),
+                ("HTTP/1.1 200 OK".to_string(), Some(12)),
+            ]
+        );
+        let mut hex = Vec::new();
+        for_each_line(&chunks, TextFormat::Hex, |l| {
+            hex.push(l.packet);
+            ControlFlow::Continue(())
+        });
+        assert_eq!(hex, vec![Some(10), Some(11), Some(11), Some(12), Some(12)]);
     }
 
     #[test]

@@ -11,8 +11,10 @@ use super::app::{movement, Ctx, Handled, Input, Msg};
 use super::jobs::{JobKind, Output};
 use super::keymap::Action;
 use super::ladder_pane::side_color;
+use super::packets_pane::PacketsPane;
 use super::prompt::{Prompt, PromptKind};
 use super::render::{block, building};
+use super::time_format;
 use crate::flow::follow::{follow, Chunk, Side};
 use crate::flow::follow_text::{for_each_line, TextFormat};
 use crate::flow::reassembly::Piece;
@@ -157,7 +159,12 @@ impl FollowState {
                         Chunk { side, piece }
                     })
                     .collect();
-                (render_lines(&chunks, format), offsets, 0)
+                // Decrypted bytes are not one packet's: no times.
+                let mut lines = render_lines(&chunks, format);
+                for l in &mut lines {
+                    l.packet = None;
+                }
+                (lines, offsets, 0)
             }
             None => (
                 render_lines(&followed.chunks, format),
@@ -331,6 +338,7 @@ fn truncated(mut lines: Vec<FollowLine>) -> Vec<FollowLine> {
         lines.push(FollowLine {
             side: None,
             text: format!("[only the first {MAX_LINES} lines are shown; e exports everything]"),
+            packet: None,
         });
     }
     lines
@@ -374,6 +382,9 @@ pub struct FollowPane {
     pub area: Rect,
     /// Long lines wrapped or cut (kept from stream to stream).
     pub long: super::long_lines::LongLines,
+    /// Each packet's time before its first line, in the packet list's time
+    /// format (`T`), since the list showed that format; `None`: no times.
+    pub times_from: Option<crate::config::TimeFormat>,
 }
 
 impl FollowPane {
@@ -534,14 +545,64 @@ impl FollowPane {
     }
 
     /// Draws the follow view into `area`: a legend line, then the stream.
-    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+    pub fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx, packets: &PacketsPane) {
         self.area = area;
+        let times = match (self.times_from, &cx.trace) {
+            (Some(_), Some(trace)) => Some(Times {
+                packets,
+                store: &trace.store,
+            }),
+            _ => None,
+        };
         match self.state.as_mut() {
-            Some(state) => draw_state(frame, area, state, self.building.is_some(), self.long),
+            Some(state) => draw_state(
+                frame,
+                area,
+                state,
+                self.building.is_some(),
+                self.long,
+                times,
+            ),
             None => building(frame, area, cx, "Follow", JobKind::Follow, self.building),
         }
     }
 }
+
+/// What the follow view needs to write each packet's time.
+#[derive(Clone, Copy)]
+struct Times<'a> {
+    packets: &'a PacketsPane,
+    store: &'a crate::store::PacketStore,
+}
+
+impl Times<'_> {
+    /// The time column of line `i`: the time of its packet on the first line
+    /// that packet carries, blank under it, in the list's format (the
+    /// previous displayed packet being the previous line's).
+    fn cell(&self, lines: &[FollowLine], i: usize) -> String {
+        let width = usize::from(time_format::width(self.packets.time_format));
+        let packet = lines.get(i).and_then(|l| l.packet);
+        let before = |i: usize| {
+            lines[..i]
+                .iter()
+                .rev()
+                .take(MAX_LOOK_BACK)
+                .find_map(|l| l.packet)
+        };
+        match packet {
+            Some(p) if before(i) != Some(p) => {
+                let cell =
+                    self.packets
+                        .time_cell(self.store, p as usize, before(i).map(|b| b as usize));
+                format!("{cell:>width$} ")
+            }
+            _ => " ".repeat(width + 1),
+        }
+    }
+}
+
+/// How far back a line's time looks for the packet before it.
+const MAX_LOOK_BACK: usize = 4096;
 
 fn draw_state(
     frame: &mut Frame<'_>,
@@ -549,6 +610,7 @@ fn draw_state(
     state: &mut FollowState,
     switching: bool,
     long: super::long_lines::LongLines,
+    times: Option<Times<'_>>,
 ) {
     let height = usize::from(area.height.saturating_sub(3)).max(1);
     state.offset = state.offset.min(state.shown_len().saturating_sub(height));
@@ -594,12 +656,22 @@ fn draw_state(
                     };
                     // Lines are printable ASCII already; sanitised anyway.
                     let text = sanitize(&l.text);
-                    highlighted(
+                    let mut line = highlighted(
                         &text,
                         state.query.as_deref(),
                         style,
                         Some(i) == current_line,
-                    )
+                    );
+                    if let Some(t) = times {
+                        line.spans.insert(
+                            0,
+                            Span::styled(
+                                t.cell(&state.lines, i),
+                                Style::default().fg(Color::DarkGray),
+                            ),
+                        );
+                    }
+                    line
                 })
                 .collect(),
             width,

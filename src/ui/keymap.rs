@@ -119,7 +119,7 @@ const CONVERSATIONS: &str = "conversations; s: sort, S: reverse, /: apply as fil
 /// One help row for the panes and the details' folds.
 const PANES: &str = "next pane / conversations tab; ← →: fold / unfold a layer";
 /// One help row for follow and its switches.
-const FOLLOW: &str = "follow: x hex, t TLS, K key log, d direction, r wrap, ←→ pan";
+const FOLLOW: &str = "follow: x hex, t TLS, K keys, d dir, T times, r wrap, ←→ pan";
 /// One help row for find packet and the next / previous match.
 const FIND: &str = "find packet (Tab: type); n N: next / previous (ladder: phase)";
 /// One help row for the ways of writing files.

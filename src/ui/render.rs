@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
         View::Packets => app.packets.draw(frame, main, cx),
         View::Conversations => app.conversations.draw(frame, main, cx, app.packets.names),
         View::Ladder => app.ladder.draw(frame, main, cx, &app.packets),
-        View::Follow => app.follow.draw(frame, main, cx),
+        View::Follow => app.follow.draw(frame, main, cx, &app.packets),
         View::Http => app.http.draw(frame, main, cx),
         View::Network => app.network.draw(frame, main, cx),
         View::Help => app.help.draw(frame, main, cx),

@@ -21,9 +21,11 @@ pub struct Navigation {
 
 impl App {
     /// The packet list's navigation keys; `false` for other actions or
-    /// views (the time format also cycles in the ladder, which shows it).
+    /// views (the time format also cycles in the ladder and follow, which
+    /// show it).
     pub(super) fn navigate(&mut self, action: Action) -> bool {
-        let ladder_time = self.view == View::Ladder && action == Action::TimeFormat;
+        let ladder_time =
+            matches!(self.view, View::Ladder | View::Follow) && action == Action::TimeFormat;
         // `w` in follow and the conversations saves that stream's packets.
         if action == Action::Save && matches!(self.view, View::Follow | View::Conversations) {
             let Some(trace) = self.cx.trace.clone() else {
@@ -137,9 +139,23 @@ impl App {
                 );
             }
             Action::Save => self.open_save(&trace, None),
+            // In follow, T first shows each packet's time before its
+            // lines, then cycles the format; back at the format it started
+            // from, the times are hidden again.
+            Action::TimeFormat if self.view == View::Follow && self.follow.times_from.is_none() => {
+                self.follow.times_from = Some(self.packets.time_format);
+                let name = crate::ui::time_format::describe(self.packets.time_format);
+                self.status = format!("follow: packet times shown, {name}");
+            }
             Action::TimeFormat => {
                 let name = self.packets.next_time_format();
                 self.status = format!("time display format: {name}");
+                if self.view == View::Follow
+                    && self.follow.times_from == Some(self.packets.time_format)
+                {
+                    self.follow.times_from = None;
+                    self.status = "follow: packet times hidden".into();
+                }
             }
             Action::AddColumn => {
                 self.prompt = Some(Prompt::new(PromptKind::AddColumn, String::new()));

@@ -493,3 +493,45 @@ fn follow_opens_udp_streams() {
     assert!(s.contains("(35 bytes)") && s.contains("(51 bytes)"), "{s}");
     assert!(s.contains("wirelens"), "{s}");
 }
+
+/// `T` in follow puts each packet's time before the first line it carries,
+/// in the packet list's format, then cycles the format; a full turn hides
+/// the times again.
+#[test]
+fn follow_shows_packet_times_in_the_time_display_format() {
+    let mut app = at_frame(22);
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.view, View::Follow);
+    let before = screen(&mut app, 80, 24);
+    assert!(!before.contains("0.000419"), "{before}");
+    key(&mut app, KeyCode::Char('T'));
+    assert_eq!(
+        app.status,
+        "follow: packet times shown, seconds since beginning of capture"
+    );
+    let s = screen(&mut app, 80, 24);
+    // tshark -r textbook-visit.pcap -Y 'tcp.stream==0 && tcp.len>0'
+    // -e frame.time_relative: the GET in frame 6 at 0.000419, the response
+    // from frame 8 at 0.000506.
+    assert!(s.contains("   0.000419 GET / HTTP/1.1"), "{s}");
+    assert!(s.contains("   0.000506 HTTP/1.1 200 OK"), "{s}");
+    // The GET's other lines came in the same packet: no time repeated.
+    assert!(s.contains("            Host: "), "{s}");
+    insta::assert_snapshot!("follow_times_80x24", s);
+    // The next format: since the previous displayed line's packet.
+    key(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.packets.time_format, TimeFormat::Delta);
+    key(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.packets.time_format, TimeFormat::DeltaDisplayed);
+    let s = screen(&mut app, 80, 24);
+    // 0.000506 - 0.000419.
+    assert!(s.contains("   0.000087 HTTP/1.1 200 OK"), "{s}");
+    while app.follow.times_from.is_some() {
+        key(&mut app, KeyCode::Char('T'));
+    }
+    assert_eq!(app.packets.time_format, TimeFormat::Relative);
+    assert_eq!(app.status, "follow: packet times hidden");
+    // The same view as before, but for the status line.
+    let body = |s: &str| s.lines().take(23).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&screen(&mut app, 80, 24)), body(&before));
+}
