@@ -202,6 +202,20 @@ struct WalkEnd {
 }
 
 impl WalkEnd {
+    /// The end of a load the builder stopped (a packet limit): as the
+    /// sequential load, stopped before any later damage was seen.
+    fn stopped_if(self, stopped: bool) -> WalkEnd {
+        if stopped {
+            WalkEnd {
+                warning: None,
+                error: None,
+                ..self
+            }
+        } else {
+            self
+        }
+    }
+
     fn of(reader: &RecordReader<'_>, error: Option<CaptureError>) -> WalkEnd {
         WalkEnd {
             warning: reader.warning().cloned(),
@@ -354,16 +368,7 @@ fn load_pipelined<P: FnMut(Progress) -> bool>(
         let end = walker
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        if stopped {
-            // As the sequential load: stopped before any later damage was seen.
-            WalkEnd {
-                warning: None,
-                error: None,
-                ..end
-            }
-        } else {
-            end
-        }
+        end.stopped_if(stopped)
     })
 }
 
@@ -471,15 +476,7 @@ fn load_windowed<P: FnMut(Progress) -> bool>(
         let end = walker
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        if stopped {
-            WalkEnd {
-                warning: None,
-                error: None,
-                ..end
-            }
-        } else {
-            end
-        }
+        end.stopped_if(stopped)
     })
 }
 
