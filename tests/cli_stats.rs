@@ -105,7 +105,8 @@ fn refusals_say_why() {
     let file = sample("textbook-visit.pcap");
     let file = file.to_str().expect("utf-8 path");
     for (kind, says) in [
-        ("conv,tcp", "unknown statistic"),
+        ("expert", "unknown statistic"),
+        ("conv,sctp", "unknown conversation type"),
         ("endpoints,sctp", "unknown endpoint type"),
         ("io,stat,1,SUM(ip.src)", "numeric"),
         ("io,stat,soon", "invalid interval"),
