@@ -11,6 +11,7 @@
 //! screen also shows. The terminal is restored on every way out ([`terminal`]).
 
 pub mod app;
+pub mod capture_sparkline;
 pub mod completion;
 pub mod conversations_pane;
 pub mod event;

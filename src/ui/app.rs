@@ -144,6 +144,8 @@ pub struct App {
     pub stats: StatsPane,
     pub prompt: Option<Prompt>,
     pub status: String,
+    /// Packets per slice of the capture's time span, for the status bar.
+    pub sparkline: Vec<u64>,
     /// Find, marks, go to: what the packet list's navigation remembers.
     pub nav: navigation::Navigation,
     /// Filters applied before, oldest first.
@@ -187,6 +189,7 @@ impl App {
             help: HelpPane::default(),
             prompt: None,
             status: String::new(),
+            sparkline: Vec::new(),
             nav: navigation::Navigation::default(),
             filter_history: Vec::new(),
             should_quit: false,

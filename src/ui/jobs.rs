@@ -65,6 +65,8 @@ pub enum JobKind {
     Save,
     /// The names from the capture's DNS answers (the names toggle).
     Names,
+    /// The status bar's sparkline of the whole capture.
+    Sparkline,
 }
 
 impl JobKind {
@@ -88,6 +90,7 @@ impl JobKind {
             JobKind::Find => "finding",
             JobKind::Save => "saving packets",
             JobKind::Names => "reading names from the captured DNS",
+            JobKind::Sparkline => "counting packets over time",
         }
     }
 }
@@ -128,6 +131,8 @@ pub enum Output {
     Find(Option<super::find::Found>, String),
     /// The status message, or the save prompt back with why not.
     Save(Result<String, Prompt>),
+    /// Packets per slice of the capture's time span.
+    Sparkline(Vec<u64>),
 }
 
 /// What a worker reports.

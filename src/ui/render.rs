@@ -4,6 +4,7 @@
 //! string from the wire goes through `text::sanitize` first.
 
 use super::app::{App, Ctx, View};
+use super::capture_sparkline;
 use super::filter_bar;
 use super::jobs::JobKind;
 use super::prompt::Prompt;
@@ -213,8 +214,17 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
             } else {
                 String::new()
             };
+            let sparkline =
+                if area.width >= capture_sparkline::MIN_WIDTH && !app.sparkline.is_empty() {
+                    format!(
+                        " │ {}",
+                        capture_sparkline::cells(&app.sparkline, capture_sparkline::CELLS)
+                    )
+                } else {
+                    String::new()
+                };
             format!(
-                "{message}{jobs}{loading}{live} {} │ {} packets │ {} TCP / {} UDP streams │ ? help  q quit",
+                "{message}{jobs}{loading}{live} {} │ {} packets │ {} TCP / {} UDP streams{sparkline} │ ? help  q quit",
                 sanitize(&name),
                 t.store.len(),
                 t.conversations.tcp_count(),

@@ -78,6 +78,13 @@ impl App {
             trace.marks().copy_from(old.marks());
         }
         let replaced = old.is_some();
+        // The old sparkline stays until the new one is counted.
+        let counted = Arc::clone(&trace);
+        self.cx.jobs.start(JobKind::Sparkline, move |_| {
+            Some(Output::Sparkline(crate::ui::capture_sparkline::count(
+                &counted.store,
+            )))
+        });
         // The endings of the trace before are of no use.
         self.cx.jobs.cancel(JobKind::Endings);
         self.conversations.reset(&self.cx);

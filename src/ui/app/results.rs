@@ -40,6 +40,7 @@ impl App {
             // The rows and the details gain their HTTP layer at the next prepare.
             Output::HttpIndex | Output::Names => {}
             Output::Endings => {}
+            Output::Sparkline(bins) => self.sparkline = bins,
             Output::Layers(t) => self.conversations.layers.install(*t),
             Output::Order(sort, order) => {
                 self.status = self.conversations.install(&self.cx, sort, order);

@@ -84,3 +84,26 @@ fn a_stream_view_shows_building_until_its_job_is_done() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Three-way handshake"), "{s}");
 }
+
+/// The status bar's sparkline of the whole capture: drawn from 120 columns,
+/// from the counts a job made of every packet.
+#[test]
+fn the_status_bar_shows_the_capture_as_a_sparkline_on_wide_screens() {
+    let mut app = sample();
+    assert_eq!(
+        app.sparkline.iter().sum::<u64>(),
+        27,
+        "textbook-visit: 27 packets"
+    );
+    let status = |s: &str| s.lines().last().unwrap_or_default().to_string();
+    let narrow = status(&screen(&mut app, 80, 24));
+    assert!(!narrow.contains('█'), "{narrow}");
+    let wide = status(&screen(&mut app, 200, 50));
+    let cells = crate::ui::capture_sparkline::cells(&app.sparkline, 24);
+    assert!(
+        wide.contains(&format!("streams │ {cells} │ ? help")),
+        "{wide}"
+    );
+    // The busiest slice is full.
+    assert!(cells.contains('█'), "{cells}");
+}
