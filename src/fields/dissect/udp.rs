@@ -54,18 +54,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         at..at + 8,
         Value::Present,
     );
-    n.add(Node::field(
-        "udp.srcport",
-        format!("Source Port: {sp}"),
-        at..at + 2,
-        Value::UInt(u64::from(sp)),
-    ));
-    n.add(Node::field(
-        "udp.dstport",
-        format!("Destination Port: {dp}"),
-        at + 2..at + 4,
-        Value::UInt(u64::from(dp)),
-    ));
+    add_ports(&mut n, at, sp, dp);
     n.add(Node::field(
         "udp.length",
         format!("Length: {}", u.length()),
@@ -246,18 +235,7 @@ pub(super) fn quoted_layers(
         u_at..u_at + tail.len().min(8),
         Value::Present,
     );
-    n.add(Node::field(
-        "udp.srcport",
-        format!("Source Port: {sp}"),
-        u_at..u_at + 2,
-        Value::UInt(u64::from(sp)),
-    ));
-    n.add(Node::field(
-        "udp.dstport",
-        format!("Destination Port: {dp}"),
-        u_at + 2..u_at + 4,
-        Value::UInt(u64::from(dp)),
-    ));
+    add_ports(&mut n, u_at, sp, dp);
     if let (Some(len), Some(ck)) = (be16(tail, 4), be16(tail, 6)) {
         n.add(Node::field(
             "udp.length",
@@ -299,4 +277,20 @@ pub(super) fn quoted_layers(
     });
     icmp.add(n);
     layer
+}
+
+/// The two port fields of a UDP header at `at` (a datagram's or a quoted one's).
+fn add_ports(n: &mut Node, at: usize, sp: u16, dp: u16) {
+    n.add(Node::field(
+        "udp.srcport",
+        format!("Source Port: {sp}"),
+        at..at + 2,
+        Value::UInt(u64::from(sp)),
+    ));
+    n.add(Node::field(
+        "udp.dstport",
+        format!("Destination Port: {dp}"),
+        at + 2..at + 4,
+        Value::UInt(u64::from(dp)),
+    ));
 }
