@@ -439,19 +439,29 @@ impl FieldId {
     pub fn name(self) -> &'static str {
         self.def().name
     }
-    /// Whether the field's values come from the HTTP index.
+    /// Whether the field's values come from the HTTP index, or whether the
+    /// field is there at all only as the index decides.
     pub fn is_http(self) -> bool {
         let name = self.name();
-        // The Info and Protocol columns of HTTP rows and the protocol chain
-        // come from the index; TLS fields too: the TLS index is built with
-        // the HTTP index.
+        // The Info and Protocol columns of HTTP rows, the protocol chain and
+        // HTTP's expert notes come from the index; TLS fields too: the TLS
+        // index is built with the HTTP index. Where a payload is an HTTP
+        // message, a segment of one, or a body layer (JSON, media) the tree
+        // says so instead of `data`: those fields read the index as well.
         name == "http"
             || name.starts_with("http.")
             || name.starts_with("http2")
             || name == "tls"
             || name.starts_with("tls.")
-            || name.starts_with("_ws.col.")
+            || name.starts_with("_ws.")
             || name == "frame.protocols"
+            || name == "data"
+            || name.starts_with("data.")
+            || name == "json"
+            || name.starts_with("json.")
+            || name.starts_with("media.")
+            || name.starts_with("tcp.reassembled")
+            || name.starts_with("tcp.segment")
     }
 }
 
