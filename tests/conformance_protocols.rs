@@ -10,9 +10,6 @@ use std::process::Command;
 /// Rows where wirelens does not (yet) word what tshark's dissector adds:
 /// (capture, frame, what tshark shows). Each one is counted and printed.
 const NOT_DISSECTED: &[(&str, u64, &str)] = &[
-    // The message's last segment ("...\r\n.\r\n") is handed to IMF, which
-    // lists its header fields; wirelens shows the TCP row.
-    ("smtp-one-message.pcap", 18, "SMTP/IMF header summary"),
     // Port-80 bytes without a line end: tshark waits for the rest of a head
     // that never comes; wirelens, which finds no HTTP there, shows the TCP
     // row.
@@ -21,8 +18,6 @@ const NOT_DISSECTED: &[(&str, u64, &str)] = &[
         62,
         "[TCP segment of a reassembled PDU]",
     ),
-    ("smtp-imf-mime.pcap", 14, "SMTP/IMF header summary"),
-    ("smtp-imf-mime.pcap", 22, "SMTP/IMF header summary"),
 ];
 
 /// tshark escapes control bytes in Info as octal (`\033`), wirelens as its

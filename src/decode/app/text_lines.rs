@@ -3,7 +3,8 @@
 //!
 //! - SMTP (25, 587): `C: EHLO host`, `S: 250-host | PIPELINING | 8BITMIME`
 //!   (continuation lines without their code), `C: DATA fragment, N bytes`
-//!   while a message is sent (its last segment is IMF's, not worded here);
+//!   while a message is sent, and on its last segment tshark's IMF row
+//!   (`SMTP/IMF`, see [`super::imf`]);
 //! - FTP (21): `Request: USER anonymous`, `Response: 220 (vsFTPd 3.0.3)`;
 //! - POP (110): `C: USER bob`, `S: +OK` (first line of the segment);
 //! - IMAP (143): `Request: a001 LOGIN ...`, `Response: ...` (last line).
@@ -15,6 +16,10 @@ use super::{DirBytes, StreamRow, Summary};
 /// The longest line shown (a hostile peer may send megabytes without a
 /// line end).
 const MAX_LINE: usize = 4096;
+
+/// The most bytes of one SMTP message read for its IMF row (its headers and
+/// the first lines of its body; tshark's Info stops at 4095 bytes anyway).
+const MAX_MESSAGE: usize = 64 * 1024;
 
 /// Which line protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +91,8 @@ fn smtp_reply(lines: &[String]) -> String {
 fn direction_rows(p: LineProtocol, dir: DirBytes<'_>, from_server: bool) -> Vec<(u32, StreamRow)> {
     let mut out = Vec::new();
     let mut in_data = false;
+    // The message sent so far (DATA fragments), up to MAX_MESSAGE bytes.
+    let mut message: Vec<u8> = Vec::new();
     for (packet, s, e) in dir.spans() {
         let seg = &dir.bytes[s..e];
         let ls = lines(seg);
@@ -93,12 +100,26 @@ fn direction_rows(p: LineProtocol, dir: DirBytes<'_>, from_server: bool) -> Vec<
         let text = match p {
             LineProtocol::Smtp if !from_server && in_data => {
                 let ends = seg.ends_with(b"\r\n.\r\n") || seg == b".\r\n";
+                let room = MAX_MESSAGE.saturating_sub(message.len());
                 if ends {
-                    // The message's last segment: tshark's IMF row.
+                    // The message's last segment: tshark's IMF row, over
+                    // the whole message less the closing ".\r\n".
                     in_data = false;
-                    continue;
+                    let last = &seg[..seg.len() - 3];
+                    message.extend_from_slice(&last[..last.len().min(room)]);
+                    if message.is_empty() {
+                        // A bare "." ends an empty message: no IMF.
+                        first.clone()
+                    } else {
+                        let info = super::imf::info(&message);
+                        message.clear();
+                        out.push((packet, StreamRow::App(Summary::new("SMTP/IMF", info))));
+                        continue;
+                    }
+                } else {
+                    message.extend_from_slice(&seg[..seg.len().min(room)]);
+                    format!("DATA fragment, {} bytes", seg.len())
                 }
-                format!("DATA fragment, {} bytes", seg.len())
             }
             LineProtocol::Smtp if !from_server => {
                 in_data = first.eq_ignore_ascii_case("DATA");
@@ -182,6 +203,7 @@ mod tests {
                 "C: DATA",
                 "S: 354 go",
                 "C: DATA fragment, 18 bytes",
+                "subject: hi, , x  ",
             ]
         );
     }
