@@ -221,12 +221,14 @@ fn media_of(
     store: &PacketStore,
     conversations: &Conversations,
     index: &HttpIndex,
+    only: Option<&HashSet<u32>>,
 ) -> HashMap<usize, Media> {
     let key = |m: &Message| std::ptr::from_ref(m) as usize;
     let mut out = HashMap::new();
     // (conversation, direction) of the messages whose bytes are needed.
     let mut by_conv: Vec<(Side, Vec<(&Message, Head)>)> = Vec::new();
-    for t in &index.transactions {
+    let wanted = |t: &&crate::http::Transaction| only.is_none_or(|o| o.contains(&t.conversation));
+    for t in index.transactions.iter().filter(wanted) {
         let msgs = t
             .request
             .iter()
@@ -436,7 +438,7 @@ pub fn compute(trace: &Trace, index: &HttpIndex, selection: &Selection) -> Hiera
     let http = HttpView {
         index,
         conversations: index.transactions.iter().map(|t| t.conversation).collect(),
-        media: media_of(&trace.store, &trace.conversations, index),
+        media: media_of(&trace.store, &trace.conversations, index, None),
     };
     let parts = for_blocks(trace, selection, |block| {
         let mut h = Hierarchy::default();
@@ -458,6 +460,49 @@ pub fn compute(trace: &Trace, index: &HttpIndex, selection: &Selection) -> Hiera
         all.merge(p);
     }
     all
+}
+
+/// Frames' paths one at a time, for a hierarchy kept as a capture grows
+/// ([`crate::live::LiveProducts`]): a frame's path depends on the frame and
+/// on its conversation's HTTP messages only.
+pub struct Classifier<'h> {
+    trace: &'h Trace,
+    http: HttpView<'h>,
+}
+
+impl<'h> Classifier<'h> {
+    /// Classifies frames of `trace` whose HTTP messages are in `index`;
+    /// only the TCP frames of the conversations `only` (all: `None`) can be
+    /// asked for.
+    pub fn new(trace: &'h Trace, index: &'h HttpIndex, only: Option<&HashSet<u32>>) -> Self {
+        let http = HttpView {
+            index,
+            conversations: index.transactions.iter().map(|t| t.conversation).collect(),
+            media: media_of(&trace.store, &trace.conversations, index, only),
+        };
+        Classifier { trace, http }
+    }
+
+    /// Frame `i`'s path, and whether it was longer than [`MAX_DEPTH`].
+    pub fn path(&self, i: usize) -> (Vec<&'static str>, bool) {
+        let mut path = Path::new();
+        frame_path(self.trace, &self.http, i, &mut path);
+        (path.as_slice().to_vec(), path.overflow)
+    }
+}
+
+impl Hierarchy {
+    /// Adds `frames` frames of `bytes` bytes along `path` (`too_deep`: the
+    /// path was cut at [`MAX_DEPTH`]). Paths added in the order of their
+    /// first frame give the tree [`compute`] gives.
+    pub fn add_frames(&mut self, path: &[&'static str], too_deep: bool, frames: u64, bytes: u64) {
+        self.frames += frames;
+        self.bytes += bytes;
+        if too_deep {
+            self.too_deep += frames;
+        }
+        self.add_path(path, frames, bytes);
+    }
 }
 
 /// tshark's text (`tshark -q -z io,phs`).
