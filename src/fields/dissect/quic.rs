@@ -7,6 +7,7 @@
 //! `decode::app::quic`, which also names the row.
 
 mod crypto;
+mod hello;
 
 use super::bits::{be32, bitfield, bytes_value};
 use super::Node;

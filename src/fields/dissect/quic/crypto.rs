@@ -51,7 +51,10 @@ pub fn tls(data: &[u8], at: usize) -> Option<Node> {
                 m.msg_type,
                 handshake::CLIENT_HELLO | handshake::SERVER_HELLO
             ) {
-                hello_fields(h, hello, m.msg_type == handshake::CLIENT_HELLO, pos + 4);
+                let client = m.msg_type == handshake::CLIENT_HELLO;
+                let body = data.get(pos - at + 4..pos - at + len).unwrap_or(&[]);
+                let _ = super::hello::lines(h, body, pos + 4, client);
+                ja3(h, hello, client);
             }
         }
         pos += len;
@@ -76,66 +79,8 @@ pub fn tls(data: &[u8], at: usize) -> Option<Node> {
     Some(record)
 }
 
-/// tshark's name of a TLS version.
-fn version_name(v: u16) -> String {
-    let name = match v {
-        0x0300 => "SSL 3.0",
-        0x0301 => "TLS 1.0",
-        0x0302 => "TLS 1.1",
-        0x0303 => "TLS 1.2",
-        0x0304 => "TLS 1.3",
-        _ => "Unknown",
-    };
-    format!("{name} (0x{v:04x})")
-}
-
-/// The fields of a hello that answer `-e` and `-Y` (body at `at`).
-fn hello_fields(h: &mut Node, hello: &Hello, client: bool, at: usize) {
-    h.add(Node::field(
-        "tls.handshake.version",
-        format!("Version: {}", version_name(hello.legacy_version)),
-        at..at + 2,
-        Value::Hex(u64::from(hello.legacy_version), 4),
-    ));
-    let random: String = hello.random.iter().map(|b| format!("{b:02x}")).collect();
-    h.add(Node::field(
-        "tls.handshake.random",
-        format!("Random: {random}"),
-        at + 2..at + 34,
-        Value::Bytes(Cow::Owned(hello.random.to_vec())),
-    ));
-    for &c in &hello.cipher_suites {
-        h.add(Node::field(
-            "tls.handshake.ciphersuite",
-            format!("Cipher Suite: 0x{c:04x}"),
-            0..0,
-            Value::Hex(u64::from(c), 4),
-        ));
-    }
-    if let Some(name) = &hello.server_name {
-        h.add(Node::field(
-            "tls.handshake.extensions_server_name",
-            format!("Server Name: {name}"),
-            0..0,
-            s(name.clone()),
-        ));
-    }
-    for a in &hello.alpn {
-        h.add(Node::field(
-            "tls.handshake.extensions_alpn_str",
-            format!("ALPN Next Protocol: {a}"),
-            0..0,
-            s(a.clone()),
-        ));
-    }
-    for &v in &hello.supported_versions {
-        h.add(Node::field(
-            "tls.handshake.extensions.supported_version",
-            format!("Supported Version: {}", version_name(v)),
-            0..0,
-            Value::Hex(u64::from(v), 4),
-        ));
-    }
+/// The JA3 (Client Hello) or JA3S (Server Hello) lines that end a hello.
+fn ja3(h: &mut Node, hello: &Hello, client: bool) {
     let (full, full_name, md5_name, label) = if client {
         (
             handshake::ja3_full(hello),
