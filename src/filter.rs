@@ -170,6 +170,13 @@ impl Filter {
     pub fn needs_http(&self) -> bool {
         self.root.reads_http()
     }
+
+    /// The fields the filter reads.
+    pub fn fields(&self) -> Vec<crate::fields::FieldId> {
+        let mut out = Vec::new();
+        self.root.fields(&mut out);
+        out
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! growth. A snapshot is what loading a file of the same bytes gives; the
 //! HTTP index (TLS and HTTP/2 included) and filter results of successive
 //! snapshots are appended to by [`incremental::LiveProducts`], reading
-//! again only the connections that grew, with the results of a file load.
+//! again only the connections that grew, with the results of a file load;
+//! so are the statistics (endpoints, conversations, protocol hierarchy).
 
 pub mod builder;
 pub mod follow;
@@ -16,6 +17,7 @@ pub mod follow;
 pub mod iface;
 pub mod incremental;
 pub mod spool;
+mod stats;
 
 pub use builder::TraceBuilder;
 pub use follow::{follow, Update};

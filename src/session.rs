@@ -27,6 +27,9 @@ use crate::flow::ladder::{ladder, Ladder};
 use crate::flow::{life, Conversation};
 use crate::http::HttpIndex;
 use crate::journey::{Journey, NameMap};
+use crate::stats::endpoints::Kind;
+use crate::stats::io::{IoError, IoStat};
+use crate::stats::Selection;
 use crate::trace::Trace;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -102,8 +105,33 @@ impl Session {
     pub fn with_keys(&self, keys: crate::tls::KeyLog) -> Session {
         Session {
             keys: Some(keys),
+            live: self.live.clone(),
             ..Session::new(Arc::clone(&self.trace))
         }
+    }
+
+    /// `next` (a later snapshot of the same growing capture, or the whole
+    /// file after its preview: both number packets as this one does) with
+    /// what the user set on this session: its marks, and the secrets of a
+    /// key log loaded after opening ([`Session::with_keys`]), added to
+    /// those `next` carries (a Decryption Secrets Block that arrived since).
+    /// `next`'s products must not have been built yet (they would be of
+    /// the other keys); a later snapshot's are not.
+    pub fn hand_over(&self, next: Arc<Session>) -> Arc<Session> {
+        let next = match (&self.keys, &next.keys) {
+            (Some(mine), None) => {
+                let mut keys = next.keys().clone();
+                keys.merge(mine.clone());
+                Arc::new(Session {
+                    keys: Some(keys),
+                    live: next.live.clone(),
+                    ..Session::new(Arc::clone(&next.trace))
+                })
+            }
+            _ => next,
+        };
+        next.marks.copy_from(&self.marks);
+        next
     }
 
     /// The TLS secrets the products use: the trace's, or those of
@@ -137,7 +165,7 @@ impl Session {
     /// pass over the store on the first call and kept.
     pub fn endings(&self) -> &[String] {
         self.endings.get_or_init(|| {
-            life::lives(&self.trace.store, self.trace.conversations.all())
+            life::lives(&self.trace.store, &self.trace.conversations)
                 .into_iter()
                 .map(|l| l.map(|l| l.ending()).unwrap_or_default())
                 .collect()
@@ -198,6 +226,8 @@ impl Session {
             return live.select(
                 filter.text(),
                 &marked,
+                self.keys().len(),
+                crate::live::incremental::packet_local(filter),
                 &self.trace.store,
                 &self.trace.conversations,
                 |i| filter.matches_marked(&self.trace, http, i, marked.contains(i)),
@@ -214,6 +244,53 @@ impl Session {
             }
         }
         Some(out)
+    }
+
+    /// The protocol hierarchy of every packet (`-z io,phs`), building the
+    /// HTTP index if needed; a live snapshot's counts only what grew.
+    pub fn hierarchy(&self) -> crate::stats::hierarchy::Hierarchy {
+        let http = self.http();
+        match &self.live {
+            Some(live) => live.hierarchy(&self.trace, http, self.keys().len()),
+            None => crate::stats::hierarchy::compute(&self.trace, http, &Selection::All),
+        }
+    }
+
+    /// The endpoints of `kind` over every packet (`-z endpoints,TYPE`); a
+    /// live snapshot's counts only its new packets.
+    pub fn endpoints(&self, kind: Kind) -> crate::stats::endpoints::Endpoints {
+        match &self.live {
+            Some(live) => live.endpoints(&self.trace, kind),
+            None => crate::stats::endpoints::compute(&self.trace, &Selection::All, kind),
+        }
+    }
+
+    /// The conversations of `kind` over every packet (`-z conv,TYPE`); a
+    /// live snapshot's counts only its new packets.
+    pub fn layer_conversations(&self, kind: Kind) -> crate::stats::conversations::Conversations {
+        match &self.live {
+            Some(live) => live.conversations(&self.trace, kind),
+            None => crate::stats::conversations::compute(&self.trace, &Selection::All, kind),
+        }
+    }
+
+    /// The DNS tree of every packet (`-z dns,tree`); a live snapshot's
+    /// counts only its new packets.
+    pub fn dns_tree(&self) -> crate::stats::tree::Tree {
+        match &self.live {
+            Some(live) => live.dns_tree(&self.trace),
+            None => crate::stats::dns::compute(&self.trace, &Selection::All),
+        }
+    }
+
+    /// The I/O graph of every frame (one series: frames and bytes) in the
+    /// interval of the 1-2-5 series that splits the capture's duration into
+    /// at most `buckets`; a live snapshot's counts only its new frames.
+    pub fn io_graph(&self, buckets: u64) -> Result<IoStat, IoError> {
+        match &self.live {
+            Some(live) => live.io_graph(&self.trace, buckets),
+            None => io_graph_of(&self.trace, buckets),
+        }
     }
 
     /// The conversation at `index` in [`crate::flow::Conversations::all`].
@@ -237,6 +314,24 @@ impl Session {
             .filter(|c| c.tcp.is_some())
             .map(|c| ladder(&self.trace.store, &self.trace.conversations, c, all))
     }
+}
+
+/// [`Session::io_graph`] of `trace`, counted whole.
+pub(crate) fn io_graph_of(trace: &Trace, buckets: u64) -> Result<IoStat, IoError> {
+    use crate::stats::{io, scale};
+    let duration_us = (0..trace.store.len())
+        .filter_map(|i| trace.store.relative_ns(i))
+        .map(scale::ns_to_us)
+        .max()
+        .unwrap_or(0);
+    let interval = scale::fitting_interval(duration_us, buckets);
+    io::compute(
+        trace,
+        None,
+        &Selection::All,
+        interval,
+        vec![io::Series::parse("")?],
+    )
 }
 
 #[cfg(test)]

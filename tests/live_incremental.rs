@@ -4,14 +4,16 @@
 //! of the whole file: store entries, conversations with their analysis
 //! flags, the damage, the HTTP transactions, the TLS connections, the
 //! HTTP/2 connections, display filter results, statistics (protocol
-//! hierarchy, endpoints, HTTP and DNS trees), the packet list rows and how
-//! each connection ended. Snapshots taken on the way equal loads of the
+//! hierarchy, endpoints and conversations of every layer, HTTP and DNS
+//! trees), the packet list rows and how each connection ended. Snapshots taken on the way equal loads of the
 //! same prefix of the file.
 //!
 //! The HTTP index and the filters of the snapshots come from one
 //! [`LiveProducts`], which each snapshot appends to (only the connections
 //! that grew are read again, only their packets and the new ones filtered
-//! again): snapshots are taken every few records (every record for the
+//! again), and so do the statistics (the hierarchy classifies again only
+//! the frames of those connections, the tables count only new packets):
+//! snapshots are taken every few records (every record for the
 //! samples), so that every step of that is checked. The TLS samples get
 //! their key log half-way through, as a Decryption Secrets Block would
 //! bring it: the connections read before without keys must be read again.
@@ -27,6 +29,7 @@ use wirelens::fields::PacketView;
 use wirelens::filter::Filter;
 use wirelens::live::{LiveProducts, TraceBuilder};
 use wirelens::session::Session;
+use wirelens::stats::endpoints::Kind;
 use wirelens::stats::{self, Selection};
 use wirelens::trace::Trace;
 
@@ -43,6 +46,9 @@ const FILTERS: [&str; 9] = [
     "frame.len > 100 && tcp",
     "tcp.stream == 1 || udp.stream == 0",
 ];
+
+/// The layers of the endpoint and conversation tables.
+const KINDS: [Kind; 5] = [Kind::Eth, Kind::Ip, Kind::Ipv6, Kind::Tcp, Kind::Udp];
 
 /// Every product of a session, as text to compare.
 fn products(session: &Session) -> Vec<String> {
@@ -67,24 +73,25 @@ fn products(session: &Session) -> Vec<String> {
         format!("{:?}", http.limits),
         format!("{:?}", session.endings()),
         format!("{:?}", trace.limits.hits()),
-        format!(
-            "{:?}",
-            stats::hierarchy::compute(trace, http, &Selection::All)
-        ),
-        format!(
-            "{:?}",
-            stats::endpoints::compute(trace, &Selection::All, stats::endpoints::Kind::Ip)
-        ),
+        // A snapshot's statistics are kept by its LiveProducts; a whole
+        // load's are computed at once.
+        format!("{:?}", session.hierarchy()),
+        format!("{:?}", session.io_graph(200)),
+        format!("{:?}", session.io_graph(7)),
         format!(
             "{:?}",
             stats::http::packet_counter(trace, http, &Selection::All)
         ),
         format!("{:?}", stats::http::requests(trace, http, &Selection::All)),
-        format!("{:?}", stats::dns::compute(trace, &Selection::All)),
+        format!("{:?}", session.dns_tree()),
     ];
     for text in FILTERS {
         let filter = Filter::compile(text).expect("filter compiles");
         out.push(format!("{text}: {:?}", session.select(&filter, &go)));
+    }
+    for kind in KINDS {
+        out.push(format!("{:?}", session.endpoints(kind)));
+        out.push(format!("{:?}", session.layer_conversations(kind)));
     }
     for index in 0..trace.store.len() {
         out.push(format!(
@@ -121,6 +128,13 @@ fn touch(session: &Session) {
     for text in FILTERS {
         let filter = Filter::compile(text).expect("filter compiles");
         let _ = session.select(&filter, &go);
+    }
+    let _ = session.hierarchy();
+    let _ = session.io_graph(200);
+    let _ = session.dns_tree();
+    for kind in KINDS {
+        let _ = session.endpoints(kind);
+        let _ = session.layer_conversations(kind);
     }
 }
 

@@ -40,6 +40,23 @@ pub enum Node {
 }
 
 impl Node {
+    /// Every field the node reads, into `out`.
+    pub fn fields(&self, out: &mut Vec<FieldId>) {
+        match self {
+            Node::Or(a, b) | Node::Xor(a, b) | Node::And(a, b) => {
+                a.fields(out);
+                b.fields(out);
+            }
+            Node::Not(a) => a.fields(out),
+            Node::Present(f)
+            | Node::Compare(f, ..)
+            | Node::Contains(f, _)
+            | Node::Matches(f, _)
+            | Node::In(f, _) => out.push(*f),
+            Node::CompareFields(a, _, b) => out.extend([*a, *b]),
+        }
+    }
+
     /// Whether any field the node reads comes from the HTTP index.
     pub fn reads_http(&self) -> bool {
         match self {

@@ -10,19 +10,29 @@
 //! Decryption Secrets Block); the index is then put together from the kept
 //! parts. A filter's verdict on a packet depends on that packet, its
 //! conversation and the conversation's HTTP part, so only the new packets
-//! and those of the conversations that grew are evaluated again; the rest
-//! of the displayed set is kept.
+//! and those of the conversations that grew are evaluated again (only the
+//! new ones for a filter that reads nothing but the packet itself); the
+//! rest of the displayed set is kept. The statistics are kept too
+//! (`live/stats.rs`).
 //!
 //! The results are those of a load of the same bytes
 //! (`tests/live_incremental.rs` compares them on every capture). A
 //! snapshot older than the last one seen (the products went ahead) is
 //! answered by a whole computation.
 
+use crate::filter::Filter;
 use crate::flow::{Conversation, Conversations};
 use crate::http::{ConnectionPart, HttpIndex};
 use crate::session::marks::MarkSet;
+use crate::stats::conversations::Conversations as LayerConversations;
+use crate::stats::endpoints::{Endpoints, Kind};
+use crate::stats::hierarchy::Hierarchy;
+use crate::stats::io::{IoError, IoStat};
+use crate::stats::tree::Tree;
+use crate::stats::Selection;
 use crate::store::{PacketStore, NONE};
 use crate::tls::KeyLog;
+use crate::trace::Trace;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
@@ -33,6 +43,8 @@ pub struct LiveProducts {
     http: Mutex<HttpParts>,
     /// The last filters applied, the most recent last.
     filters: Mutex<Vec<FilterCache>>,
+    /// The statistics (see `live/stats.rs`).
+    stats: Mutex<super::stats::LiveStats>,
 }
 
 /// Filters whose displayed sets are kept (the display filter, and a few
@@ -52,6 +64,8 @@ struct HttpParts {
 struct FilterCache {
     text: String,
     marked: MarkSet,
+    /// Secrets the HTTP index was read with (new ones change its verdicts).
+    keys: usize,
     packets: usize,
     conversations: usize,
     shown: Vec<u32>,
@@ -59,7 +73,7 @@ struct FilterCache {
 
 /// The conversations that received packets from `from` on, or that are
 /// new since `known` conversations, ascending.
-fn grown(
+pub(super) fn grown(
     store: &PacketStore,
     conversations: &Conversations,
     from: usize,
@@ -122,15 +136,65 @@ impl LiveProducts {
         HttpIndex::from_parts(store, conversations, kept.parts.iter().cloned())
     }
 
+    /// The endpoints of `kind` in a snapshot, counting only its new packets.
+    pub fn endpoints(&self, trace: &Trace, kind: Kind) -> Endpoints {
+        match self.stats.lock() {
+            Ok(mut s) => s.endpoints(trace, kind),
+            Err(_) => crate::stats::endpoints::compute(trace, &Selection::All, kind),
+        }
+    }
+
+    /// The conversations of `kind` in a snapshot, counting only its new
+    /// packets.
+    pub fn conversations(&self, trace: &Trace, kind: Kind) -> LayerConversations {
+        match self.stats.lock() {
+            Ok(mut s) => s.conversations(trace, kind),
+            Err(_) => crate::stats::conversations::compute(trace, &Selection::All, kind),
+        }
+    }
+
+    /// The DNS tree of a snapshot, counting only its new packets.
+    pub fn dns_tree(&self, trace: &Trace) -> Tree {
+        match self.stats.lock() {
+            Ok(mut s) => s.dns(trace),
+            Err(_) => crate::stats::dns::compute(trace, &Selection::All),
+        }
+    }
+
+    /// The I/O graph of every frame of a snapshot in the interval that
+    /// splits its duration into at most `buckets` (see
+    /// [`crate::session::Session::io_graph`]), counting only its new frames.
+    pub fn io_graph(&self, trace: &Trace, buckets: u64) -> Result<IoStat, IoError> {
+        match self.stats.lock() {
+            Ok(mut s) => s.io(trace, buckets),
+            Err(_) => crate::session::io_graph_of(trace, buckets),
+        }
+    }
+
+    /// The protocol hierarchy of a snapshot whose HTTP index is `index`
+    /// (read with `keys` secrets): only the new frames and those of the
+    /// conversations that grew are classified.
+    pub fn hierarchy(&self, trace: &Trace, index: &HttpIndex, keys: usize) -> Hierarchy {
+        match self.stats.lock() {
+            Ok(mut s) => s.hierarchy(trace, index, keys),
+            Err(_) => crate::stats::hierarchy::compute(trace, index, &Selection::All),
+        }
+    }
+
     /// The packets of a snapshot that the filter `text` passes (`matches`
-    /// evaluates it on one packet), `marked` being the marks; only the new
+    /// evaluates it on one packet), `marked` being the marks and `keys` the
+    /// number of TLS secrets the HTTP index is read with; only the new
     /// packets and those of the conversations that grew are evaluated
-    /// again. `None` when `cancelled` said so meanwhile.
+    /// again, and only the new ones for a filter that reads the packet alone
+    /// (`packet_local`, see [`packet_local`]). `None` when `cancelled` said
+    /// so meanwhile.
     #[allow(clippy::too_many_arguments)]
     pub fn select(
         &self,
         text: &str,
         marked: &MarkSet,
+        keys: usize,
+        packet_local: bool,
         store: &PacketStore,
         conversations: &Conversations,
         matches: impl Fn(usize) -> bool,
@@ -145,13 +209,18 @@ impl LiveProducts {
             .map(|at| kept.remove(at))
             .filter(|c| {
                 c.marked == *marked
+                    && c.keys == keys
                     && c.packets <= store.len()
                     && c.conversations <= conversations.all().len()
             });
         let shown = match &reusable {
             None => whole(store.len(), &matches, &cancelled)?,
             Some(c) => {
-                let changed = grown(store, conversations, c.packets, c.conversations);
+                let changed = if packet_local {
+                    BTreeSet::new()
+                } else {
+                    grown(store, conversations, c.packets, c.conversations)
+                };
                 let mut again: Vec<u32> = Vec::new();
                 for &ci in &changed {
                     if let Some(conv) = conversations.get(ci) {
@@ -200,12 +269,116 @@ impl LiveProducts {
         kept.push(FilterCache {
             text: text.to_string(),
             marked: marked.clone(),
+            keys,
             packets: store.len(),
             conversations: conversations.all().len(),
             shown: shown.clone(),
         });
         Some(shown)
     }
+}
+
+/// Fields whose value in a packet depends on that packet alone (its bytes,
+/// its time, its number, its mark, the stream it opened or joined), not on
+/// the packets after it: a filter reading only these keeps its verdict on
+/// a packet when the packet's conversation grows. Relative sequence numbers,
+/// scaled windows, analysis flags, completeness and everything reassembly
+/// decides are not among them.
+const PACKET_LOCAL_FIELDS: &[&str] = &[
+    "frame",
+    "frame.number",
+    "frame.time",
+    "frame.time_epoch",
+    "frame.time_relative",
+    "frame.time_delta",
+    "frame.len",
+    "frame.cap_len",
+    "frame.interface_id",
+    "frame.marked",
+    "frame.encap_type",
+    "eth",
+    "eth.src",
+    "eth.dst",
+    "eth.addr",
+    "eth.type",
+    "eth.lg",
+    "eth.ig",
+    "vlan",
+    "vlan.id",
+    "vlan.priority",
+    "vlan.dei",
+    "vlan.etype",
+    "arp",
+    "arp.opcode",
+    "ip",
+    "ip.src",
+    "ip.dst",
+    "ip.addr",
+    "ip.proto",
+    "ip.ttl",
+    "ip.len",
+    "ip.id",
+    "ip.version",
+    "ip.hdr_len",
+    "ip.dsfield",
+    "ip.dsfield.dscp",
+    "ip.dsfield.ecn",
+    "ip.flags",
+    "ip.flags.rb",
+    "ip.flags.df",
+    "ip.flags.mf",
+    "ip.frag_offset",
+    "ipv6",
+    "ipv6.src",
+    "ipv6.dst",
+    "ipv6.addr",
+    "ipv6.nxt",
+    "ipv6.hlim",
+    "ipv6.plen",
+    "ipv6.flow",
+    "ipv6.version",
+    "ipv6.tclass",
+    "icmp",
+    "icmp.type",
+    "icmp.code",
+    "icmpv6",
+    "icmpv6.type",
+    "icmpv6.code",
+    "tcp",
+    "tcp.srcport",
+    "tcp.dstport",
+    "tcp.port",
+    "tcp.stream",
+    "tcp.len",
+    "tcp.seq_raw",
+    "tcp.ack_raw",
+    "tcp.hdr_len",
+    "tcp.flags",
+    "tcp.flags.ns",
+    "tcp.flags.cwr",
+    "tcp.flags.ece",
+    "tcp.flags.urg",
+    "tcp.flags.ack",
+    "tcp.flags.push",
+    "tcp.flags.reset",
+    "tcp.flags.syn",
+    "tcp.flags.fin",
+    "tcp.window_size_value",
+    "tcp.urgent_pointer",
+    "udp",
+    "udp.srcport",
+    "udp.dstport",
+    "udp.port",
+    "udp.length",
+    "udp.stream",
+];
+
+/// Whether `filter` reads only [`PACKET_LOCAL_FIELDS`].
+pub fn packet_local(filter: &Filter) -> bool {
+    filter
+        .fields()
+        .iter()
+        .all(|f| PACKET_LOCAL_FIELDS.contains(&f.name()))
 }
 
 /// Every packet evaluated.

@@ -103,14 +103,57 @@ fn key(src: Address, dst: Address, stream: u32) -> Key {
     }
 }
 
-/// Counters in order of first frame.
-#[derive(Default)]
-struct Table {
+/// Counters in order of first frame; [`Table::add_packet`] counts one
+/// frame, [`Table::conversations`] gives the table (a growing capture keeps
+/// one, [`crate::live::LiveProducts`]).
+#[derive(Debug, Clone, Default)]
+pub struct Table {
     index: HashMap<Key, usize>,
     list: Vec<LayerConversation>,
 }
 
 impl Table {
+    /// Counts frame `i` of `trace` at the layer of `kind`.
+    pub fn add_packet(&mut self, trace: &Trace, kind: Kind, i: usize) {
+        let d = trace.store.decode(i);
+        let Some((src, dst)) = addresses(kind, &d) else {
+            return;
+        };
+        let Some(e) = trace.store.entry(i) else {
+            return;
+        };
+        let stream = if kind.has_port() {
+            e.conversation
+        } else {
+            NONE
+        };
+        let at = time(e.ts_ns);
+        let s = self.slot(src, dst, stream, at, i as u32);
+        let c = &mut self.list[s];
+        let len = frame_len(trace, i);
+        if c.a == src && c.b == dst {
+            c.ab_packets += 1;
+            c.ab_bytes += len;
+        } else {
+            c.ba_packets += 1;
+            c.ba_bytes += len;
+        }
+        c.first_ns = c.first_ns.min(at);
+        c.last_ns = c.last_ns.max(at);
+    }
+
+    /// The conversations counted in `trace`, most frames first.
+    pub fn conversations(&self, trace: &Trace, kind: Kind) -> Conversations {
+        let mut list = self.list.clone();
+        list.sort_by_key(|c| std::cmp::Reverse(c.packets()));
+        let start_ns = trace.store.entry(0).map_or(0, |e| time(e.ts_ns));
+        Conversations {
+            kind,
+            start_ns,
+            list,
+        }
+    }
+
     fn slot(&mut self, src: Address, dst: Address, stream: u32, at: i64, packet: u32) -> usize {
         let next = self.list.len();
         let i = *self.index.entry(key(src, dst, stream)).or_insert(next);
@@ -160,31 +203,7 @@ pub fn compute(trace: &Trace, selection: &Selection, kind: Kind) -> Conversation
     let parts = for_blocks(trace, selection, |block| {
         let mut t = Table::default();
         for i in block {
-            let d = trace.store.decode(i);
-            let Some((src, dst)) = addresses(kind, &d) else {
-                continue;
-            };
-            let Some(e) = trace.store.entry(i) else {
-                continue;
-            };
-            let stream = if kind.has_port() {
-                e.conversation
-            } else {
-                NONE
-            };
-            let at = time(e.ts_ns);
-            let s = t.slot(src, dst, stream, at, i as u32);
-            let c = &mut t.list[s];
-            let len = frame_len(trace, i);
-            if c.a == src && c.b == dst {
-                c.ab_packets += 1;
-                c.ab_bytes += len;
-            } else {
-                c.ba_packets += 1;
-                c.ba_bytes += len;
-            }
-            c.first_ns = c.first_ns.min(at);
-            c.last_ns = c.last_ns.max(at);
+            t.add_packet(trace, kind, i);
         }
         t.list
     });
@@ -192,14 +211,7 @@ pub fn compute(trace: &Trace, selection: &Selection, kind: Kind) -> Conversation
     for c in parts.iter().flatten() {
         all.merge(c);
     }
-    let mut list = all.list;
-    list.sort_by_key(|c| std::cmp::Reverse(c.packets()));
-    let start_ns = trace.store.entry(0).map_or(0, |e| time(e.ts_ns));
-    Conversations {
-        kind,
-        start_ns,
-        list,
-    }
+    all.conversations(trace, kind)
 }
 
 /// The frames (0-based, in file order) of conversation `c` of `kind`: what

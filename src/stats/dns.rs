@@ -156,68 +156,124 @@ struct Seen {
 /// `-z dns,tree`.
 pub fn compute(trace: &Trace, selection: &Selection) -> Tree {
     let parts = for_blocks(trace, selection, |block| {
-        let mut v = Vec::new();
-        for i in block {
-            let d = trace.store.decode(i);
-            let Transport::Udp(u) = &d.transport else {
-                continue;
-            };
-            let (s, t) = (u.source_port(), u.destination_port());
-            if s != 53 && t != 53 {
-                continue;
-            }
-            let (Some(src), Some(dst)) = (d.ip_src(), d.ip_dst()) else {
-                continue;
-            };
-            let Some(msg) = parse(u.payload()) else {
-                continue;
-            };
-            let at = trace.store.relative_ns(i).unwrap_or(0);
-            v.push(Seen {
-                packet: i as u32,
-                at,
-                src: (src, s),
-                dst: (dst, t),
-                msg,
-            });
-        }
-        v
+        block.filter_map(|i| seen(trace, i)).collect::<Vec<_>>()
     });
-    // Children are created in the order that gives tshark's display order
-    // (ties show the latest created first).
-    let mut total = Item::new("Total Packets");
-    for n in ["Class", "Query Type", "Query/Response", "opcodes", "rcode"] {
-        total.child(n);
-    }
-    let mut payload = Item::new("Payload size");
-    let mut query = Item::new("Query Stats");
-    query.child("Qname Len").percent = false;
-    let labels = query.child("Label Stats");
-    labels.percent = false;
-    for n in ["1st Level", "2nd Level", "3rd Level", "4th Level or more"] {
-        labels.child(n).percent = false;
-    }
-    let mut response = Item::new("Response Stats");
-    for n in COUNTS.iter().rev() {
-        response.child(n).percent = false;
-    }
-    let mut service = Item::new("Service Stats");
-    for n in [
-        "no. of retransmissions",
-        "no. of unsolicited responses",
-        "request-response time (msec)",
-    ] {
-        service.child(n).percent = false;
-    }
-    // tshark keeps this one in a single-precision float.
-    service.child("request-response time (msec)").float = true;
-    let mut pending: HashMap<QueryKey, i64> = HashMap::new();
-    let (mut first, mut last) = (None, 0);
+    let mut counter = Counter::new();
     for s in parts.iter().flatten() {
+        counter.add(trace, s);
+    }
+    counter.tree()
+}
+
+/// Frame `i`'s DNS message, if it carries one on port 53.
+fn seen(trace: &Trace, i: usize) -> Option<Seen> {
+    let d = trace.store.decode(i);
+    let Transport::Udp(u) = &d.transport else {
+        return None;
+    };
+    let (s, t) = (u.source_port(), u.destination_port());
+    if s != 53 && t != 53 {
+        return None;
+    }
+    let (Some(src), Some(dst)) = (d.ip_src(), d.ip_dst()) else {
+        return None;
+    };
+    let msg = parse(u.payload())?;
+    let at = trace.store.relative_ns(i).unwrap_or(0);
+    Some(Seen {
+        packet: i as u32,
+        at,
+        src: (src, s),
+        dst: (dst, t),
+        msg,
+    })
+}
+
+/// The tree counted one message at a time, in packet order: a growing
+/// capture keeps one ([`crate::live::LiveProducts`]) and adds each new
+/// frame ([`Counter::add_packet`]).
+#[derive(Debug, Clone)]
+pub struct Counter {
+    total: Item,
+    payload: Item,
+    query: Item,
+    response: Item,
+    service: Item,
+    pending: HashMap<QueryKey, i64>,
+    first: Option<i64>,
+    last: i64,
+}
+
+impl Default for Counter {
+    fn default() -> Counter {
+        Counter::new()
+    }
+}
+
+impl Counter {
+    pub fn new() -> Counter {
+        // Children are created in the order that gives tshark's display order
+        // (ties show the latest created first).
+        let mut total = Item::new("Total Packets");
+        for n in ["Class", "Query Type", "Query/Response", "opcodes", "rcode"] {
+            total.child(n);
+        }
+        let payload = Item::new("Payload size");
+        let mut query = Item::new("Query Stats");
+        query.child("Qname Len").percent = false;
+        let labels = query.child("Label Stats");
+        labels.percent = false;
+        for n in ["1st Level", "2nd Level", "3rd Level", "4th Level or more"] {
+            labels.child(n).percent = false;
+        }
+        let mut response = Item::new("Response Stats");
+        for n in COUNTS.iter().rev() {
+            response.child(n).percent = false;
+        }
+        let mut service = Item::new("Service Stats");
+        for n in [
+            "no. of retransmissions",
+            "no. of unsolicited responses",
+            "request-response time (msec)",
+        ] {
+            service.child(n).percent = false;
+        }
+        // tshark keeps this one in a single-precision float.
+        service.child("request-response time (msec)").float = true;
+        Counter {
+            total,
+            payload,
+            query,
+            response,
+            service,
+            pending: HashMap::new(),
+            first: None,
+            last: 0,
+        }
+    }
+
+    /// Counts frame `i` of `trace` (after the frames before it).
+    pub fn add_packet(&mut self, trace: &Trace, i: usize) {
+        if let Some(s) = seen(trace, i) {
+            self.add(trace, &s);
+        }
+    }
+
+    fn add(&mut self, trace: &Trace, s: &Seen) {
+        let Counter {
+            total,
+            payload,
+            query,
+            response,
+            service,
+            pending,
+            first,
+            last,
+        } = self;
         let m = &s.msg;
         let at = s.at;
         first.get_or_insert(at);
-        last = at;
+        *last = at;
         let is_response = m.flags & 0x8000 != 0;
         total.tick(at);
         total
@@ -287,10 +343,20 @@ pub fn compute(trace: &Trace, selection: &Selection) -> Tree {
             }
         }
     }
-    Tree {
-        title: "DNS".into(),
-        roots: vec![total, payload, query, response, service],
-        elapsed_ns: first.map_or(0, |f: i64| last.saturating_sub(f)),
+
+    /// The tree of the messages counted.
+    pub fn tree(&self) -> Tree {
+        Tree {
+            title: "DNS".into(),
+            roots: vec![
+                self.total.clone(),
+                self.payload.clone(),
+                self.query.clone(),
+                self.response.clone(),
+                self.service.clone(),
+            ],
+            elapsed_ns: self.first.map_or(0, |f: i64| self.last.saturating_sub(f)),
+        }
     }
 }
 

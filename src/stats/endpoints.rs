@@ -189,14 +189,38 @@ pub(crate) fn addresses(kind: Kind, d: &Decoded<'_>) -> Option<(Address, Address
     }
 }
 
-/// Counters in order of first appearance.
-#[derive(Default)]
-struct Table {
+/// Counters in order of first appearance; [`Table::add_packet`] counts one
+/// frame, [`Table::endpoints`] gives the table (a growing capture keeps one,
+/// [`crate::live::LiveProducts`]).
+#[derive(Debug, Clone, Default)]
+pub struct Table {
     index: HashMap<Address, usize>,
     list: Vec<Endpoint>,
 }
 
 impl Table {
+    /// Counts frame `i` of `trace` at the layer of `kind`.
+    pub fn add_packet(&mut self, trace: &Trace, kind: Kind, i: usize) {
+        let d = trace.store.decode(i);
+        let Some((src, dst)) = addresses(kind, &d) else {
+            return;
+        };
+        let len = frame_len(trace, i);
+        let s = self.slot(src);
+        s.tx_packets += 1;
+        s.tx_bytes += len;
+        let r = self.slot(dst);
+        r.rx_packets += 1;
+        r.rx_bytes += len;
+    }
+
+    /// The endpoints counted, most packets first.
+    pub fn endpoints(&self, kind: Kind) -> Endpoints {
+        let mut list = self.list.clone();
+        list.sort_by_key(|e| std::cmp::Reverse(e.packets()));
+        Endpoints { kind, list }
+    }
+
     fn slot(&mut self, address: Address) -> &mut Endpoint {
         let next = self.list.len();
         let i = *self.index.entry(address).or_insert(next);
@@ -226,17 +250,7 @@ pub fn compute(trace: &Trace, selection: &Selection, kind: Kind) -> Endpoints {
     let parts = for_blocks(trace, selection, |block| {
         let mut t = Table::default();
         for i in block {
-            let d = trace.store.decode(i);
-            let Some((src, dst)) = addresses(kind, &d) else {
-                continue;
-            };
-            let len = frame_len(trace, i);
-            let s = t.slot(src);
-            s.tx_packets += 1;
-            s.tx_bytes += len;
-            let r = t.slot(dst);
-            r.rx_packets += 1;
-            r.rx_bytes += len;
+            t.add_packet(trace, kind, i);
         }
         t.list
     });
@@ -244,9 +258,7 @@ pub fn compute(trace: &Trace, selection: &Selection, kind: Kind) -> Endpoints {
     for e in parts.iter().flatten() {
         all.add(e);
     }
-    let mut list = all.list;
-    list.sort_by_key(|e| std::cmp::Reverse(e.packets()));
-    Endpoints { kind, list }
+    all.endpoints(kind)
 }
 
 /// The address as tshark prints it with name resolution (`-N`): the name the

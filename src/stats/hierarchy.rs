@@ -276,12 +276,17 @@ fn media_of(
     store: &PacketStore,
     conversations: &Conversations,
     index: &HttpIndex,
+    only: Option<&HashSet<u32>>,
 ) -> HashMap<usize, Media> {
     let key = |m: &Message| std::ptr::from_ref(m) as usize;
     // The transactions of one conversation follow each other in the index.
     let groups: Vec<&[crate::http::Transaction]> = index
         .transactions
         .chunk_by(|a, b| a.conversation == b.conversation)
+        .filter(|txns| {
+            txns.first()
+                .is_some_and(|t| only.is_none_or(|o| o.contains(&t.conversation)))
+        })
         .collect();
     let parts = crate::parallel::map_in_order(&groups, |txns| {
         let Some(conversation) = txns.first().map(|t| t.conversation) else {
@@ -484,7 +489,7 @@ pub fn compute(trace: &Trace, index: &HttpIndex, selection: &Selection) -> Hiera
     let http = HttpView {
         index,
         conversations: index.transactions.iter().map(|t| t.conversation).collect(),
-        media: media_of(&trace.store, &trace.conversations, index),
+        media: media_of(&trace.store, &trace.conversations, index, None),
     };
     let parts = for_blocks(trace, selection, |block| {
         let mut h = Hierarchy::default();
@@ -506,6 +511,49 @@ pub fn compute(trace: &Trace, index: &HttpIndex, selection: &Selection) -> Hiera
         all.merge(p);
     }
     all
+}
+
+/// Frames' paths one at a time, for a hierarchy kept as a capture grows
+/// ([`crate::live::LiveProducts`]): a frame's path depends on the frame and
+/// on its conversation's HTTP messages only.
+pub struct Classifier<'h> {
+    trace: &'h Trace,
+    http: HttpView<'h>,
+}
+
+impl<'h> Classifier<'h> {
+    /// Classifies frames of `trace` whose HTTP messages are in `index`;
+    /// only the TCP frames of the conversations `only` (all: `None`) can be
+    /// asked for.
+    pub fn new(trace: &'h Trace, index: &'h HttpIndex, only: Option<&HashSet<u32>>) -> Self {
+        let http = HttpView {
+            index,
+            conversations: index.transactions.iter().map(|t| t.conversation).collect(),
+            media: media_of(&trace.store, &trace.conversations, index, only),
+        };
+        Classifier { trace, http }
+    }
+
+    /// Frame `i`'s path, and whether it was longer than [`MAX_DEPTH`].
+    pub fn path(&self, i: usize) -> (Vec<&'static str>, bool) {
+        let mut path = Path::new();
+        frame_path(self.trace, &self.http, i, &mut path);
+        (path.as_slice().to_vec(), path.overflow)
+    }
+}
+
+impl Hierarchy {
+    /// Adds `frames` frames of `bytes` bytes along `path` (`too_deep`: the
+    /// path was cut at [`MAX_DEPTH`]). Paths added in the order of their
+    /// first frame give the tree [`compute`] gives.
+    pub fn add_frames(&mut self, path: &[&'static str], too_deep: bool, frames: u64, bytes: u64) {
+        self.frames += frames;
+        self.bytes += bytes;
+        if too_deep {
+            self.too_deep += frames;
+        }
+        self.add_path(path, frames, bytes);
+    }
 }
 
 /// tshark's text (`tshark -q -z io,phs`).

@@ -187,7 +187,7 @@ impl Cell {
         }
     }
 
-    fn add_frame(&mut self, calc: Calc, packet: u32, len: u64, values: &[u64]) {
+    pub(crate) fn add_frame(&mut self, calc: Calc, packet: u32, len: u64, values: &[u64]) {
         self.first_had_value.get_or_insert(!values.is_empty());
         self.first.get_or_insert(packet);
         self.frames += 1;

@@ -101,6 +101,14 @@ impl ConversationsPane {
             return;
         };
         cx.post(Msg::Status(format!("conversations: {}", kind.title())));
+        self.count_shown_layer(cx);
+    }
+
+    /// Counts the shown layer tab's table in a job, unless it is there.
+    fn count_shown_layer(&mut self, cx: &Ctx) {
+        let Some(kind) = self.layers.kind() else {
+            return;
+        };
         let counted = self.layers.shown().is_some_and(|t| t.table.is_some());
         if counted || self.layers.counting == Some(kind) {
             return;
@@ -110,9 +118,8 @@ impl ConversationsPane {
         };
         self.layers.counting = Some(kind);
         cx.jobs.start(JobKind::Layers, move |_| {
-            let t =
-                crate::stats::conversations::compute(&trace, &crate::stats::Selection::All, kind);
-            Some(Output::Layers(Box::new(t)))
+            // A live snapshot's counts only its new packets.
+            Some(Output::Layers(Box::new(trace.layer_conversations(kind))))
         });
     }
 
@@ -187,6 +194,8 @@ impl ConversationsPane {
     /// A new trace: its order, no endings yet.
     pub fn reset(&mut self, cx: &Ctx) {
         self.layers.reset();
+        // A layer tab shown (a live capture grew) is counted again.
+        self.count_shown_layer(cx);
         let _ = self.sort(cx, self.sorting.unwrap_or(self.sort));
     }
 

@@ -105,6 +105,7 @@ mod conversations;
 mod escapes;
 mod event_loop;
 mod http;
+mod live;
 mod navigation;
 mod network;
 mod packets;

@@ -67,6 +67,16 @@ impl App {
     /// Shows the session that decrypts with the loaded key log: the views
     /// open on the trace are built again from it.
     pub(super) fn key_log_loaded(&mut self, session: Arc<Session>, message: String) {
+        // A live capture grew while the key log was read: its secrets go
+        // to the snapshot shown now.
+        let session = match &self.cx.trace {
+            Some(now) if now.store.len() > session.store.len() => {
+                let mut keys = now.keys().clone();
+                keys.merge(session.keys().clone());
+                Arc::new(now.with_keys(keys))
+            }
+            _ => session,
+        };
         self.install_trace(session);
         self.status = message;
     }

@@ -9,8 +9,10 @@
 use super::*;
 use crate::live::CaptureStats;
 use crate::session::Session;
+use crate::ui::capture_sparkline::Growing;
 use crate::ui::jobs::{JobKind, Output};
 use std::collections::VecDeque;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The shortest time between two rounds of background jobs on a live trace.
@@ -42,6 +44,8 @@ pub struct LiveState {
     stale: bool,
     /// The capture ended (the stream closed or the capture stopped).
     pub ended: bool,
+    /// The status bar's sparkline, counted a snapshot's new packets at a time.
+    pub sparkline: Arc<Mutex<Growing>>,
 }
 
 impl LiveState {
@@ -55,6 +59,7 @@ impl LiveState {
             last_jobs: None,
             stale: false,
             ended: false,
+            sparkline: Arc::default(),
         }
     }
 
@@ -143,6 +148,13 @@ impl App {
         if let Some(session) = ev.session {
             live.stale = true;
             self.cx.loading = false;
+            // Frame numbers are stable in a capture that only grows: the
+            // marks and a key log loaded meanwhile stay.
+            let session = match &self.cx.trace {
+                Some(old) => old.hand_over(session),
+                None => session,
+            };
+            self.start_sparkline(&session);
             self.cx.trace = Some(session);
             if self.view == View::Conversations {
                 self.conversations.reset(&self.cx);

@@ -70,21 +70,35 @@ impl App {
         self.loader_running = false;
     }
 
+    /// Counts the status bar's sparkline of `trace` in a job (the old one
+    /// stays until then); a live capture's counts only its new packets.
+    pub(super) fn start_sparkline(&self, trace: &Arc<Session>) {
+        let counted = Arc::clone(trace);
+        let growing = self.cx.live.as_ref().map(|l| Arc::clone(&l.sparkline));
+        self.cx.jobs.start(JobKind::Sparkline, move |_| {
+            let bins = match growing {
+                Some(g) => match g.lock() {
+                    Ok(mut g) => g.count(&counted.store),
+                    Err(poisoned) => poisoned.into_inner().count(&counted.store),
+                },
+                None => crate::ui::capture_sparkline::count(&counted.store),
+            };
+            Some(Output::Sparkline(bins))
+        });
+    }
+
     /// Shows `trace` (a preview, then the whole file).
     pub(super) fn install_trace(&mut self, trace: Arc<Session>) {
+        // Marks made on the preview (or the snapshots of a live capture)
+        // stay, and so do the secrets of a key log loaded meanwhile: both
+        // number packets alike.
+        let trace = match &self.cx.trace {
+            Some(old) if !Arc::ptr_eq(old, &trace) => old.hand_over(trace),
+            _ => trace,
+        };
         let old = self.cx.trace.replace(Arc::clone(&trace));
-        // Marks made on the preview stay (both number packets alike).
-        if let Some(old) = &old {
-            trace.marks().copy_from(old.marks());
-        }
         let replaced = old.is_some();
-        // The old sparkline stays until the new one is counted.
-        let counted = Arc::clone(&trace);
-        self.cx.jobs.start(JobKind::Sparkline, move |_| {
-            Some(Output::Sparkline(crate::ui::capture_sparkline::count(
-                &counted.store,
-            )))
-        });
+        self.start_sparkline(&trace);
         // The endings of the trace before are of no use.
         self.cx.jobs.cancel(JobKind::Endings);
         self.conversations.reset(&self.cx);

@@ -9,8 +9,8 @@ use crate::flow::{Conversation, Direction, Protocol};
 use crate::session::Session;
 use crate::stats::endpoints::{self, Endpoints};
 use crate::stats::flow_graph::{self, FlowIndex};
-use crate::stats::hierarchy::{self, Hierarchy};
-use crate::stats::io::{self, IoStat};
+use crate::stats::hierarchy::Hierarchy;
+use crate::stats::io::IoStat;
 use crate::stats::scale;
 use crate::stats::tcp_graph::{self, TcpGraph};
 use crate::stats::Selection;
@@ -144,28 +144,24 @@ impl Need {
     /// Computes this part (seconds on a big capture: run it in a job).
     pub fn compute(self, session: &Arc<Session>, scope: &Scope) -> Part {
         let trace = session.trace();
-        let all = Selection::All;
         match self {
-            Need::Hierarchy => Part::Hierarchy(hierarchy::compute(trace, session.http(), &all)),
-            Need::Endpoints => {
-                Part::Endpoints(endpoints::compute(trace, &all, endpoints::Kind::Ip))
-            }
+            // A live snapshot's count only what grew since the last.
+            Need::Hierarchy => Part::Hierarchy(session.hierarchy()),
+            Need::Endpoints => Part::Endpoints(session.endpoints(endpoints::Kind::Ip)),
             Need::Io => {
-                let duration_us = (0..trace.store.len())
-                    .filter_map(|i| trace.store.relative_ns(i))
-                    .map(scale::ns_to_us)
-                    .max()
-                    .unwrap_or(0);
-                let interval = scale::fitting_interval(duration_us, IO_BUCKETS);
-                let computed = io::Series::parse("")
-                    .ok()
-                    .and_then(|s| io::compute(trace, None, &all, interval, vec![s]).ok());
                 // No series or too many intervals: an empty graph says so.
-                Part::Io(computed.unwrap_or(IoStat {
-                    interval_us: interval,
-                    duration_us,
-                    series: Vec::new(),
-                    rows: Vec::new(),
+                Part::Io(session.io_graph(IO_BUCKETS).unwrap_or_else(|_| {
+                    let duration_us = (0..trace.store.len())
+                        .filter_map(|i| trace.store.relative_ns(i))
+                        .map(scale::ns_to_us)
+                        .max()
+                        .unwrap_or(0);
+                    IoStat {
+                        interval_us: scale::fitting_interval(duration_us, IO_BUCKETS),
+                        duration_us,
+                        series: Vec::new(),
+                        rows: Vec::new(),
+                    }
                 }))
             }
             Need::Tcp => {
