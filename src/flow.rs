@@ -219,6 +219,24 @@ pub struct Conversations {
     udp_ids: Vec<u32>,
     /// (duplicate ACK packet, the packet it duplicates), in packet order.
     dup_acks: Vec<(u32, u32)>,
+    /// The sequence numbers and length of every TCP segment from its
+    /// conversation's first FIN on (RSTs left out), in packet order: what
+    /// [`life::lives`] reads to tell how each connection ended, instead of
+    /// decoding those packets again from the capture.
+    closing: Vec<ClosingSegment>,
+}
+
+/// One segment of [`Conversations`]' closing list: the header fields a
+/// connection's teardown is worked out from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClosingSegment {
+    /// 0-based packet index.
+    pub packet: u32,
+    /// Raw `tcp.seq` and `tcp.ack`.
+    pub seq: u32,
+    pub ack: u32,
+    /// `tcp.len`.
+    pub len: u32,
 }
 
 impl Conversations {
@@ -319,6 +337,13 @@ impl Conversations {
             + tcp * std::mem::size_of::<TcpConversation>()
             + (self.tcp_ids.capacity() + self.udp_ids.capacity()) * 4
             + self.dup_acks.capacity() * 8
+            + self.closing.capacity() * std::mem::size_of::<ClosingSegment>()
+    }
+
+    /// The segments from each TCP conversation's first FIN on, in packet
+    /// order (see [`ClosingSegment`]).
+    pub fn closing_segments(&self) -> &[ClosingSegment] {
+        &self.closing
     }
 
     /// Gives back the vectors' spare capacity (once the load is done).
@@ -327,6 +352,7 @@ impl Conversations {
         self.tcp_ids.shrink_to_fit();
         self.udp_ids.shrink_to_fit();
         self.dup_acks.shrink_to_fit();
+        self.closing.shrink_to_fit();
     }
 
     fn push(&mut self, conv: Conversation) -> u32 {

@@ -20,7 +20,7 @@ pub mod parse;
 pub mod summary;
 
 use crate::decode::app;
-use crate::decode::app::text_lines::FtpDataChannel;
+use crate::decode::app::ftp_data::FtpDataChannel;
 use crate::flow::stream::{self, DirStream};
 use crate::flow::{Conversation, Conversations, Direction, Protocol};
 use crate::limits::{Limit, LimitHit, LimitLog, MAX_HTTP_PIPELINE};

@@ -165,7 +165,7 @@ impl Session {
     /// pass over the store on the first call and kept.
     pub fn endings(&self) -> &[String] {
         self.endings.get_or_init(|| {
-            life::lives(&self.trace.store, self.trace.conversations.all())
+            life::lives(&self.trace.store, &self.trace.conversations)
                 .into_iter()
                 .map(|l| l.map(|l| l.ending()).unwrap_or_default())
                 .collect()

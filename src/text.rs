@@ -31,6 +31,20 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A `-T fields` cell made safe: as [`sanitize`], but a backspace (0x08)
+/// written `\b`, as tshark 4.0 writes it there.
+pub fn sanitize_cell(s: &str) -> Cow<'_, str> {
+    if !s.contains('\x08') {
+        return sanitize(s);
+    }
+    Cow::Owned(
+        s.split('\x08')
+            .map(|part| sanitize(part))
+            .collect::<Vec<_>>()
+            .join("\\b"),
+    )
+}
+
 /// Whether `c` must not reach a terminal (or a file name) raw: a control
 /// character, a line or paragraph separator, or a bidirectional override
 /// that would make text read in another order than it is.

@@ -1,7 +1,8 @@
 //! The flow graph (`wirelens stats flow,any,network`) against tshark 4.0's
 //! `-z flow,any,network` on the captures of tests/fixtures/flow/captures.txt
 //! (the project's samples and public captures of ../shared/captures; the
-//! fixtures are made by make.sh). Every line must be equal; prints how many.
+//! fixtures are made by make.sh). Every line must be equal, and the command's
+//! streamed rows ([`flow_graph::stream`]) the same; prints how many.
 
 mod common;
 
@@ -34,6 +35,18 @@ fn flow_graph_equals_tshark() {
         let g = flow_graph::compute(session.trace(), Some(session.http()), &Selection::All);
         let mut got = String::new();
         flow_graph::write_text(&g, &mut got);
+        // The command's way: the index, its rows streamed a batch at a time.
+        let x = flow_graph::index(session.trace(), &Selection::All);
+        let mut streamed = String::new();
+        if let Some(rows) = flow_graph::TextRows::header(&x.nodes, &mut streamed) {
+            let sink = |t: &str| {
+                streamed.push_str(t);
+                Ok::<(), std::convert::Infallible>(())
+            };
+            let fmt = |it: &flow_graph::Item, s: &mut String| rows.row(it, s);
+            let _ = flow_graph::stream(session.trace(), Some(session.http()), &x, fmt, sink);
+        }
+        assert_eq!(streamed, got, "{name}: streamed and held graphs differ");
         let want = std::fs::read_to_string(root().join(format!("tests/fixtures/flow/{name}.txt")))
             .expect("fixture");
         for (i, (g, w)) in got.lines().zip(want.lines()).enumerate() {

@@ -30,7 +30,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     // Data without a captured head: tshark calls it an HTTP "Continuation"
     // (a row with no fields) and even exports it; we do not make up messages.
     ("ppa-tcp_dupack.pcapng", "6", "frames 4 and 6 are body segments (Len=1368) of a response whose head is not in the capture"),
-    ("ppa-tcp_dupack.pcapng", "export", "tshark exports the headless continuation data as an object"),
     ("http-ipv6-keepalive-1000req-one-dropped.pcap", "7", "frame 7 follows a lost segment (Seq=239, previous segment not captured); tshark labels it Continuation"),
     ("http-ipv6-keepalive-1000req-one-dropped.pcap", "export", "http.tsv has 999 responses but tshark exports 1000 bodies (MANIFEST); the extra one is the response with the lost segment"),
     // Holes that retransmissions fill later: our reassembler completes the
@@ -45,8 +44,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     ("http-snaplen96-truncated.pcap", "8", "continuation of a cut response"),
     // Port-based choice: tshark dissects port 22 as SSH; we detect HTTP by content.
     ("nsec-http-get-to-ssh-server-rst.pcap", "4", "a complete `GET / HTTP/1.1` head sent to port 22"),
-    // HTTP/0.9 (no status line) is not parsed by us; tshark exports 7 objects.
-    ("zeek-http_09.pcap", "export", "HTTP/0.9 simple responses, no HTTP/1.x heads in the stream"),
     // tshark exports the empty body of the chunked POST (sha256 of nothing); we skip empty bodies.
     ("zeek-variant-04-te_cl_desync.pcap", "export", "empty body e3b0c442...b855"),
 ];
@@ -211,4 +208,39 @@ fn samples_export_their_content() {
     assert!(exported_bodies("textbook-visit.pcap").contains(&content("index.html")));
     assert!(exported_bodies("chunked-gzip.pcap").contains(&content("report.txt")));
     assert!(exported_bodies("post-form.pcap").contains(&content("post-body.txt")));
+}
+
+/// The crafted HTTP/0.9 capture (`tests/fixtures/protocols/
+/// http09-multi-segment.pcap`): every object tshark's `--export-objects
+/// http` wrote (`.export.sha256`, name and sha256) is exported by us under
+/// the same name with the same bytes, and nothing else: one object per
+/// segment of an answer without a status line, the binary answer and the
+/// segments tshark reads as headers left out.
+#[test]
+fn http09_segments_export_as_tshark() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/protocols");
+    let want: Vec<(String, String)> =
+        std::fs::read_to_string(root.join("http09-multi-segment.export.sha256"))
+            .expect("fixture")
+            .lines()
+            .filter_map(|l| {
+                let (h, n) = l.split_once("  ")?;
+                Some((n.to_string(), h.to_string()))
+            })
+            .collect();
+    assert_eq!(want.len(), 7, "the fixture lists tshark's 7 objects");
+    let trace = Session::open(&root.join("http09-multi-segment.pcap")).expect("open");
+    let mut got: Vec<(String, String)> = plan(
+        &trace.store,
+        &trace.conversations,
+        trace.http(),
+        &ExportOptions::default(),
+    )
+    .iter()
+    .map(|i| (i.name.clone(), hex(&Sha256::digest(&i.data))))
+    .collect();
+    got.sort();
+    let mut want = want;
+    want.sort();
+    assert_eq!(got, want);
 }

@@ -102,7 +102,7 @@ fn same_traces(what: &str, seq: &Trace, par: &Trace) {
     );
     // The one-pass connection lives (`flows`' Ended column) match the
     // per-conversation walk.
-    let lives = wirelens::flow::life::lives(&par.store, cb);
+    let lives = wirelens::flow::life::lives(&par.store, &par.conversations);
     for (c, l) in cb.iter().zip(&lives) {
         assert_eq!(
             format!("{:?}", wirelens::flow::life::life(&par.store, c)),

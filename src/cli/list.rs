@@ -282,7 +282,11 @@ impl Rows<'_> {
                     values.clear();
                     view.values(def.id, &mut values);
                     texts.clear();
-                    texts.extend(values.iter().map(|v| sanitize(&v.tshark()).into_owned()));
+                    texts.extend(
+                        values
+                            .iter()
+                            .map(|v| crate::text::sanitize_cell(&v.tshark()).into_owned()),
+                    );
                     format.cell(&texts, &mut line);
                 }
                 writeln!(out, "{line}")?;

@@ -191,22 +191,39 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
             }
         }
         Kind::Flow => {
-            let g = stats::flow_graph::compute(trace, http, &selection);
-            empty |= g.items.is_empty();
-            if args.json {
-                for it in &g.items {
+            // Streamed: the rows are made a batch at a time and written as
+            // they come, never held all at once.
+            let g = stats::flow_graph::index(trace, &selection);
+            empty |= g.arrows.is_empty();
+            let mut out = stdout();
+            let written = if args.json {
+                let json = |it: &stats::flow_graph::Item, s: &mut String| {
                     let v = serde_json::json!({
                         "frame": it.packet + 1, "time": it.time,
                         "src": g.nodes[it.src], "dst": g.nodes[it.dst],
                         "src_port": it.src_port, "dst_port": it.dst_port,
                         "label": it.label, "comment": it.comment,
                     });
-                    text.push_str(&v.to_string());
-                    text.push('\n');
-                }
+                    s.push_str(&v.to_string());
+                    s.push('\n');
+                };
+                stats::flow_graph::stream(trace, http, &g, json, |t| write_lines(&mut out, t))
             } else {
-                stats::flow_graph::write_text(&g, &mut text);
-            }
+                let mut head = String::new();
+                match stats::flow_graph::TextRows::header(&g.nodes, &mut head) {
+                    Some(rows) => write_lines(&mut out, &head).and_then(|()| {
+                        stats::flow_graph::stream(
+                            trace,
+                            http,
+                            &g,
+                            |it, s| rows.row(it, s),
+                            |t| write_lines(&mut out, t),
+                        )
+                    }),
+                    None => Ok(()),
+                }
+            };
+            finish_output(written.and_then(|()| out.flush()))?;
         }
         Kind::TcpGraph { stream, direction } => {
             let conv = super::tcp_stream(trace, &args.file, stream)?;
@@ -224,15 +241,18 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
         }
     }
     let mut out = stdout();
-    let written = (|| -> std::io::Result<()> {
-        // Host names, URIs and DNS names come from the wire.
-        for line in text.lines() {
-            writeln!(out, "{}", crate::text::sanitize(line))?;
-        }
-        out.flush()
-    })();
+    let written = write_lines(&mut out, &text).and_then(|()| out.flush());
     finish_output(written)?;
     Ok(report_damage(&args.file, trace).or_empty(empty))
+}
+
+/// `text`'s lines written to `out`, sanitized: host names, URIs, DNS
+/// names and Info text come from the wire.
+fn write_lines(out: &mut impl Write, text: &str) -> std::io::Result<()> {
+    for line in text.lines() {
+        writeln!(out, "{}", crate::text::sanitize(line))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@
 
 pub mod dhcp;
 pub mod dns_tcp;
+pub mod ftp_data;
 pub mod igmp;
+pub mod imf;
 pub mod link_misc;
 pub mod lldp;
 pub mod nbns;

@@ -311,7 +311,7 @@ fields! {
     THttpContentLengthHeader "http.content_length_header" UInt "HTTP (details tree)";
     THttpCookie "http.cookie" Str "HTTP (details tree)";
     THttpDate "http.date" Str "HTTP (details tree)";
-    THttpFileData "http.file_data" Protocol "HTTP (details tree)";
+    THttpFileData "http.file_data" Str "HTTP (details tree)";
     THttpLastModified "http.last_modified" Str "HTTP (details tree)";
     THttpLocation "http.location" Str "HTTP (details tree)";
     THttpPrevRequestIn "http.prev_request_in" UInt "HTTP (details tree)";

@@ -50,6 +50,10 @@ pub struct Node {
     pub bytes: Range<usize>,
     /// The bits of `bytes` a flag covers (0: all of them).
     pub mask: u64,
+    /// A hidden field (`http.request.line` beside `http.host`): it answers
+    /// `-e`, `-Y` and JSON as in tshark, but `-V` and the details pane do
+    /// not show it.
+    pub hidden: bool,
     pub children: Vec<Node>,
 }
 
@@ -62,6 +66,7 @@ impl Node {
             value: None,
             bytes,
             mask: 0,
+            hidden: false,
             children: Vec::new(),
         }
     }
@@ -87,6 +92,12 @@ impl Node {
     /// Sets the flag's bit mask.
     pub fn masked(mut self, mask: u64) -> Node {
         self.mask = mask;
+        self
+    }
+
+    /// Makes the field hidden (see [`Node::hidden`]).
+    pub fn hide(mut self) -> Node {
+        self.hidden = true;
         self
     }
 
@@ -134,24 +145,33 @@ pub struct Tree {
 }
 
 impl Tree {
-    /// Every node, depth first, with its depth (0 for a layer).
+    /// Every shown node (hidden ones left out), depth first, with its depth
+    /// (0 for a layer).
     pub fn walk(&self) -> Vec<(usize, &Node)> {
-        fn go<'n>(n: &'n Node, depth: usize, out: &mut Vec<(usize, &'n Node)>) {
+        self.walk_with(false)
+    }
+
+    fn walk_with(&self, hidden: bool) -> Vec<(usize, &Node)> {
+        fn go<'n>(n: &'n Node, depth: usize, hidden: bool, out: &mut Vec<(usize, &'n Node)>) {
+            if n.hidden && !hidden {
+                return;
+            }
             out.push((depth, n));
             for c in &n.children {
-                go(c, depth + 1, out);
+                go(c, depth + 1, hidden, out);
             }
         }
         let mut out = Vec::new();
         for l in &self.layers {
-            go(l, 0, &mut out);
+            go(l, 0, hidden, &mut out);
         }
         out
     }
 
-    /// The values of every node named `abbrev`, in tree order.
+    /// The values of every node named `abbrev`, hidden ones included, in
+    /// tree order.
     pub fn values(&self, abbrev: &str, out: &mut Vec<Value<'static>>) {
-        for (_, n) in self.walk() {
+        for (_, n) in self.walk_with(true) {
             if n.abbrev == abbrev {
                 out.push(n.value.clone().unwrap_or(Value::Present));
             }

@@ -304,6 +304,15 @@ impl FlowBuilder {
                 verdict.flags |= analysis::flags::REUSED_PORTS;
             }
             state.analysis_seen |= verdict.flags;
+            let fin_seen = state.dirs.iter().any(|d| d.fin.is_some());
+            if fin_seen && !flags.rst() {
+                self.conversations.closing.push(super::ClosingSegment {
+                    packet: index,
+                    seq: t.seq,
+                    ack: t.ack,
+                    len: t.len,
+                });
+            }
             if verdict.flags & analysis::flags::DUPLICATE_ACK != 0 {
                 self.conversations
                     .dup_acks

@@ -6,7 +6,7 @@
 
 use super::follow::Side;
 use super::seq::Seq;
-use super::{Conversation, Direction};
+use super::{ClosingSegment, Conversation, Conversations, Direction};
 use crate::decode::tcp_options::SynOptions;
 use crate::store::PacketStore;
 
@@ -134,7 +134,7 @@ struct Fin {
 pub fn life(store: &PacketStore, conv: &Conversation) -> Option<Life> {
     let mut walk = Walk::new(conv)?;
     for index in conv.packets(store) {
-        walk.step(store, index);
+        walk.step(store, index, None);
     }
     Some(walk.finish())
 }
@@ -142,12 +142,17 @@ pub fn life(store: &PacketStore, conv: &Conversation) -> Option<Life> {
 /// [`life`] of every conversation (`None` for UDP), in one pass over the
 /// store in packet order: a conversation's packets are the same, in the same
 /// order, as its chain gives them, but reading the store front to back costs
-/// far less than hopping along millions of chains.
-pub fn lives(store: &PacketStore, conversations: &[Conversation]) -> Vec<Option<Life>> {
-    let mut walks: Vec<Option<Walk<'_>>> = conversations.iter().map(Walk::new).collect();
+/// far less than hopping along millions of chains. The segments after each
+/// first FIN are read from the conversations' closing list rather than
+/// decoded again, so the capture's bytes are not touched.
+pub fn lives(store: &PacketStore, conversations: &Conversations) -> Vec<Option<Life>> {
+    let mut walks: Vec<Option<Walk<'_>>> = conversations.all().iter().map(Walk::new).collect();
+    let mut closing = conversations.closing_segments().iter().peekable();
     for (index, e) in store.entries().iter().enumerate() {
         if let Some(Some(walk)) = walks.get_mut(e.conversation as usize) {
-            walk.step(store, index);
+            while closing.next_if(|c| (c.packet as usize) < index).is_some() {}
+            let known = closing.next_if(|c| c.packet as usize == index);
+            walk.step(store, index, known);
         }
     }
     walks.into_iter().map(|w| w.map(Walk::finish)).collect()
@@ -194,8 +199,9 @@ impl<'c> Walk<'c> {
         })
     }
 
-    /// Takes packet `index` of the conversation into account.
-    fn step(&mut self, store: &PacketStore, index: usize) {
+    /// Takes packet `index` of the conversation into account; `known`: its
+    /// closing segment when the builder kept it (else it is decoded).
+    fn step(&mut self, store: &PacketStore, index: usize, known: Option<&ClosingSegment>) {
         let Some(e) = store.entry(index) else {
             return;
         };
@@ -254,12 +260,20 @@ impl<'c> Walk<'c> {
         if first_fin_side.is_none() && !flags.fin() {
             return;
         }
-        let decoded = store.decode(index);
-        let Some(t) = decoded.tcp() else {
-            return;
+        let (seq, ack, len) = match known {
+            Some(c) => (c.seq, c.ack, c.len),
+            None => {
+                let decoded = store.decode(index);
+                let Some(t) = decoded.tcp() else {
+                    return;
+                };
+                (
+                    t.sequence_number(),
+                    t.acknowledgment_number(),
+                    decoded.tcp_len().unwrap_or(0),
+                )
+            }
         };
-        let (seq, ack) = (t.sequence_number(), t.acknowledgment_number());
-        let len = decoded.tcp_len().unwrap_or(0);
         let other = side.other();
         // Data or FIN from the side that did not close first, after the first FIN.
         if let (Some(first), true) = (*first_fin_side, len > 0) {
@@ -461,7 +475,7 @@ pub(crate) mod tests {
                 continue;
             };
             let all = t.conversations.all();
-            let one_pass = lives(&t.store, all);
+            let one_pass = lives(&t.store, &t.conversations);
             assert_eq!(one_pass.len(), all.len());
             for (c, l) in all.iter().zip(&one_pass) {
                 assert_eq!(format!("{:?}", life(&t.store, c)), format!("{l:?}"));

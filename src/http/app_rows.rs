@@ -95,7 +95,7 @@ pub(super) fn ftp_data_rows(
             if len == 0 || retransmitted || rows.contains_key(&(index as u32)) {
                 continue;
             }
-            let info = format!("FTP Data: {len} bytes ({}) ({})", ch.mode, ch.command);
+            let info = ch.info(len);
             rows.insert(
                 index as u32,
                 app::StreamRow::App(app::Summary::new("FTP-DATA", info)),
@@ -135,7 +135,7 @@ pub(super) fn app_rows(conv: &Conversation, streams: &[DirStream; 2]) -> (AppRow
     };
     let ftp = match protocol {
         app::StreamProtocol::Lines(app::text_lines::LineProtocol::Ftp) => {
-            app::text_lines::ftp_data_channels(view(client), view(server))
+            app::ftp_data::channels(view(client), view(server))
                 .into_iter()
                 .map(|ch| {
                     let host = if ch.on_server {

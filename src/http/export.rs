@@ -14,6 +14,8 @@ use std::fs::{File, OpenOptions};
 use std::io::{IoSlice, Write};
 use std::path::{Path, PathBuf};
 
+mod headless;
+
 /// What to export.
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
@@ -209,8 +211,13 @@ struct Chosen<'a> {
     transaction: u32,
 }
 
-/// Chooses the bodies and their unique names, in transaction order.
-fn choose<'a>(store: &PacketStore, index: &'a HttpIndex, opts: &ExportOptions) -> Vec<Chosen<'a>> {
+/// Chooses the bodies and their unique names, in transaction order, and
+/// the names still free.
+fn choose<'a>(
+    store: &PacketStore,
+    index: &'a HttpIndex,
+    opts: &ExportOptions,
+) -> (Vec<Chosen<'a>>, Names) {
     let mut names = Names::default();
     let mut chosen = Vec::new();
     for (ti, t) in index.transactions.iter().enumerate() {
@@ -239,7 +246,7 @@ fn choose<'a>(store: &PacketStore, index: &'a HttpIndex, opts: &ExportOptions) -
             });
         }
     }
-    chosen
+    (chosen, names)
 }
 
 /// A chosen body's bytes, content codings still applied: out of the
@@ -294,7 +301,8 @@ pub fn plan_each<'a, E>(
     mut each: impl FnMut(ExportItem<'a>) -> Result<(), E>,
 ) -> Result<(), E> {
     let capture = store.capture().bytes();
-    for group in by_connection(choose(store, index, opts)) {
+    let (chosen, mut names) = choose(store, index, opts);
+    for group in by_connection(chosen) {
         let streams = connection_streams(store, conversations, index, &group);
         for c in &group {
             let item = materialize(c, capture, &streams, opts);
@@ -303,6 +311,9 @@ pub fn plan_each<'a, E>(
                 ..item
             })?;
         }
+    }
+    for item in headless::items(store, conversations, index, opts, &mut names) {
+        each(item)?;
     }
     Ok(())
 }
@@ -363,7 +374,8 @@ pub fn export_all(
     dir: &Path,
     force: bool,
 ) -> Vec<Result<Written, ExportError>> {
-    let groups = by_connection(choose(store, index, opts));
+    let (chosen, mut names) = choose(store, index, opts);
+    let groups = by_connection(chosen);
     let capture = store.capture().bytes();
     crate::parallel::map_in_order(&groups, |group| {
         let streams = connection_streams(store, conversations, index, group);
@@ -400,6 +412,20 @@ pub fn export_all(
     })
     .into_iter()
     .flatten()
+    .chain(
+        headless::items(store, conversations, index, opts, &mut names)
+            .iter()
+            .map(|item| {
+                write_item(dir, item, force).map(|path| Written {
+                    name: item.name.clone(),
+                    path,
+                    bytes: item.data.len() as u64,
+                    frame: item.frame,
+                    partial: false,
+                    note: None,
+                })
+            }),
+    )
     .collect()
 }
 

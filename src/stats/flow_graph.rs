@@ -205,42 +205,55 @@ fn overwrite(line: &mut Vec<char>, text: &str, p1: usize, p2: usize) {
     line.splice(pos..pos + erase, ins);
 }
 
-/// The graph as tshark 4.0 prints it.
-pub fn write_text(g: &FlowGraph, out: &mut String) {
-    if g.nodes.is_empty() {
-        return;
-    }
-    let s = |v: &[char]| v.iter().collect::<String>();
-    let mut empty: Vec<char> = Vec::new();
-    let mut head: Vec<char> = "|Time     ".chars().collect();
-    for n in g.nodes.iter().step_by(2) {
-        let mut label: Vec<char> = format!("| {n}").chars().collect();
-        enlarge(&mut label, NODE_WIDTH * 2, ' ');
-        head.extend(label);
+/// The text of a flow graph's rows, once its nodes are known: the empty
+/// line every row is drawn over, one column per node.
+pub struct TextRows {
+    empty: Vec<char>,
+}
+
+impl TextRows {
+    /// The two header lines naming the `nodes` (appended to `out`), and the
+    /// rows' writer; `None` without nodes (tshark then prints nothing).
+    pub fn header(nodes: &[String], out: &mut String) -> Option<TextRows> {
+        if nodes.is_empty() {
+            return None;
+        }
+        let s = |v: &[char]| v.iter().collect::<String>();
+        let mut empty: Vec<char> = Vec::new();
+        let mut head: Vec<char> = "|Time     ".chars().collect();
+        for n in nodes.iter().step_by(2) {
+            let mut label: Vec<char> = format!("| {n}").chars().collect();
+            enlarge(&mut label, NODE_WIDTH * 2, ' ');
+            head.extend(label);
+            let mut gap: Vec<char> = "| ".chars().collect();
+            enlarge(&mut gap, NODE_WIDTH, ' ');
+            empty.extend(gap);
+        }
+        out.push_str(&s(&head));
+        out.push_str("|\n");
+        let mut second: Vec<char> = "|         ".chars().collect();
         let mut gap: Vec<char> = "| ".chars().collect();
         enlarge(&mut gap, NODE_WIDTH, ' ');
-        empty.extend(gap);
-    }
-    out.push_str(&s(&head));
-    out.push_str("|\n");
-    let mut second: Vec<char> = "|         ".chars().collect();
-    let mut gap: Vec<char> = "| ".chars().collect();
-    enlarge(&mut gap, NODE_WIDTH, ' ');
-    second.extend(&gap);
-    for n in g.nodes.iter().skip(1).step_by(2) {
-        let mut label: Vec<char> = format!("| {n}").chars().collect();
-        if label.len() < NODE_WIDTH {
-            enlarge(&mut label, NODE_WIDTH, ' ');
-            label.extend("| ".chars());
+        second.extend(&gap);
+        for n in nodes.iter().skip(1).step_by(2) {
+            let mut label: Vec<char> = format!("| {n}").chars().collect();
+            if label.len() < NODE_WIDTH {
+                enlarge(&mut label, NODE_WIDTH, ' ');
+                label.extend("| ".chars());
+            }
+            enlarge(&mut label, NODE_WIDTH * 2, ' ');
+            second.extend(label);
+            empty.extend(&gap);
         }
-        enlarge(&mut label, NODE_WIDTH * 2, ' ');
-        second.extend(label);
-        empty.extend(&gap);
+        out.push_str(&s(&second));
+        out.push('\n');
+        empty.push('|');
+        Some(TextRows { empty })
     }
-    out.push_str(&s(&second));
-    out.push('\n');
-    empty.push('|');
-    for it in &g.items {
+
+    /// The two lines of packet `it` (appended to `out`).
+    pub fn row(&self, it: &Item, out: &mut String) {
+        let s = |v: &[char]| v.iter().collect::<String>();
         let start = it.src * NODE_WIDTH + NODE_WIDTH / 2;
         let (end, width) = match it.dst * NODE_WIDTH + NODE_WIDTH / 2 {
             e if e == start => (start + NODE_WIDTH, NODE_WIDTH),
@@ -249,13 +262,13 @@ pub fn write_text(g: &FlowGraph, out: &mut String) {
         let mut time: Vec<char> = format!("|{}", it.time).chars().collect();
         enlarge(&mut time, 10, ' ');
         out.push_str(&s(&time));
-        let mut line = empty.clone();
+        let mut line = self.empty.clone();
         overwrite(&mut line, &it.label, start, end);
         out.push_str(&s(&line));
         out.push_str(&it.comment);
         out.push('\n');
         out.push_str("|         ");
-        let mut line = empty.clone();
+        let mut line = self.empty.clone();
         let arrow: String = if start < end {
             let mut a: Vec<char> = Vec::new();
             enlarge(&mut a, width.saturating_sub(2), '-');
@@ -278,6 +291,65 @@ pub fn write_text(g: &FlowGraph, out: &mut String) {
         out.push_str(&s(&line));
         out.push('\n');
     }
+}
+
+/// The graph as tshark 4.0 prints it.
+pub fn write_text(g: &FlowGraph, out: &mut String) {
+    if let Some(rows) = TextRows::header(&g.nodes, out) {
+        for it in &g.items {
+            rows.row(it, out);
+        }
+    }
+}
+
+/// The [`Item`] of one arrow of an [`index`]: its row's columns.
+fn item(trace: &Trace, http: Option<&HttpIndex>, a: &Arrow) -> Item {
+    let view = PacketView::with_http(trace, http, a.packet as usize);
+    let row = columns::row(&view);
+    let (src_port, dst_port) = view.decoded.ports().unwrap_or((0, 0));
+    let comment = format!("{}: {}", row.protocol, row.info);
+    Item {
+        packet: a.packet,
+        time: row.time,
+        src: a.src as usize,
+        dst: a.dst as usize,
+        src_port,
+        dst_port,
+        label: row.info,
+        comment,
+    }
+}
+
+/// Arrows per piece of work in [`stream`]; a batch is one piece per core.
+const STREAM_PIECE: usize = 1 << 12;
+
+/// The rows of the flow graph of `g` (an [`index`] of the selected
+/// packets), worked out on all cores a batch at a time, each formatted by
+/// `format` and handed to `sink` in packet order; what is held at once is a
+/// batch's text, whatever the capture's size. Stops at `sink`'s first
+/// error (a closed pipe, say).
+pub fn stream<E>(
+    trace: &Trace,
+    http: Option<&HttpIndex>,
+    g: &FlowIndex,
+    format: impl Fn(&Item, &mut String) + Sync,
+    mut sink: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pieces: Vec<&[Arrow]> = g.arrows.chunks(STREAM_PIECE).collect();
+    for batch in pieces.chunks(cores.clamp(1, 8) * 2) {
+        let texts = crate::parallel::map_in_order(batch, |arrows| {
+            let mut text = String::new();
+            for a in arrows.iter() {
+                format(&item(trace, http, a), &mut text);
+            }
+            text
+        });
+        for t in &texts {
+            sink(t)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 use super::{for_blocks, frame_len, Selection};
 use crate::capture::LinkType;
 use crate::decode::{Decoded, Network, NextLayer, Transport};
-use crate::flow::{Conversations, Direction};
+use crate::flow::Conversations;
 use crate::http::parse::Head;
 use crate::http::HttpIndex;
 use crate::http::Message;
@@ -210,13 +210,68 @@ fn media_with(m: &Message, head: &Head, raw: Option<&[u8]>) -> Media {
     }
 }
 
-/// One direction of a conversation: (conversation index, direction).
-type Side = (u32, Direction);
+/// The first `n` bytes of a body read out of the capture through its spans
+/// (holes read as zeros), without gathering the rest.
+fn span_prefix(spans: &[crate::flow::stream::Span], capture: &[u8], n: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n);
+    for s in spans {
+        let want = n - out.len();
+        if want == 0 {
+            break;
+        }
+        match s.bytes(capture) {
+            Some(b) => out.extend_from_slice(&b[..b.len().min(want)]),
+            None => out.resize(out.len() + (s.len() as usize).min(want), 0),
+        }
+    }
+    out
+}
+
+/// The media of message `m` (with a body, not malformed, with a
+/// Content-Type): classified from its head alone when that says enough,
+/// else from its body read through the spans the index recorded (the first
+/// bytes of a PNG, a JSON body to parse, a short coded body to see if it is
+/// empty). `stream` is the message's direction, for a message without spans
+/// (decrypted, HTTP/2) whose bytes are needed ([`reads_stream`]).
+fn message_media(store: &PacketStore, m: &Message, head: &Head, stream: Option<&[u8]>) -> Media {
+    if !needs_bytes(
+        m,
+        head,
+        media_dissector(head.header("content-type").unwrap_or(""), &[]),
+    ) {
+        return media_with(m, head, None);
+    }
+    let media = media_dissector(head.header("content-type").unwrap_or(""), &[]);
+    let coded = !head.codings().is_empty();
+    // A PNG is told from a GIF by its first bytes; the rest is not read.
+    let prefix_only = media == "png" && !(coded && m.body.wire_len <= MAX_EMPTY_CODED);
+    let capture = store.capture().bytes();
+    match &m.body_spans {
+        Some(spans) if prefix_only => media_with(m, head, Some(&span_prefix(spans, capture, 4))),
+        Some(spans) => media_with(
+            m,
+            head,
+            Some(&crate::flow::stream::span_bytes(spans, capture)),
+        ),
+        None => media_with(m, head, Some(&m.body.bytes_in(stream.unwrap_or(&[])))),
+    }
+}
+
+/// Whether [`message_media`] needs message `m`'s direction reassembled.
+fn reads_stream(m: &Message, head: &Head) -> bool {
+    m.body_spans.is_none()
+        && needs_bytes(
+            m,
+            head,
+            media_dissector(head.header("content-type").unwrap_or(""), &[]),
+        )
+}
 
 /// Every shown message's media, keyed by the message's address in the index
 /// (never dereferenced: an identity for the lookup in the per-packet pass).
-/// Connections whose bodies must be looked at are reassembled once each, on
-/// all cores.
+/// Worked out per conversation, on all cores; bodies are read through their
+/// spans in the capture, so no connection is reassembled again (but for
+/// bodies the capture does not hold as such: decrypted ones, HTTP/2's).
 fn media_of(
     store: &PacketStore,
     conversations: &Conversations,
@@ -224,54 +279,50 @@ fn media_of(
     only: Option<&HashSet<u32>>,
 ) -> HashMap<usize, Media> {
     let key = |m: &Message| std::ptr::from_ref(m) as usize;
-    let mut out = HashMap::new();
-    // (conversation, direction) of the messages whose bytes are needed.
-    let mut by_conv: Vec<(Side, Vec<(&Message, Head)>)> = Vec::new();
-    let wanted = |t: &&crate::http::Transaction| only.is_none_or(|o| o.contains(&t.conversation));
-    for t in index.transactions.iter().filter(wanted) {
-        let msgs = t
-            .request
-            .iter()
-            .chain(t.interim.iter())
-            .chain(t.response.iter());
-        for m in msgs {
+    // The transactions of one conversation follow each other in the index.
+    let groups: Vec<&[crate::http::Transaction]> = index
+        .transactions
+        .chunk_by(|a, b| a.conversation == b.conversation)
+        .filter(|txns| {
+            txns.first()
+                .is_some_and(|t| only.is_none_or(|o| o.contains(&t.conversation)))
+        })
+        .collect();
+    let parts = crate::parallel::map_in_order(&groups, |txns| {
+        let Some(conversation) = txns.first().map(|t| t.conversation) else {
+            return Vec::new();
+        };
+        // The directions read again, for messages without spans.
+        let mut streams: [Option<std::borrow::Cow<'_, crate::flow::stream::DirStream>>; 2] =
+            [None, None];
+        let mut out = Vec::new();
+        for m in txns.iter().flat_map(|t| {
+            t.request
+                .iter()
+                .chain(t.interim.iter())
+                .chain(t.response.iter())
+        }) {
             if m.body.wire_len == 0 || m.body.malformed {
                 continue;
             }
             let Some(head) = m.head(store) else {
                 continue;
             };
-            let Some(ct) = head.header("content-type") else {
+            if head.header("content-type").is_none() {
                 continue;
-            };
-            if needs_bytes(m, &head, media_dissector(ct, &[])) {
-                let at = (t.conversation, m.dir);
-                match by_conv.iter_mut().rev().take(2).find(|(c, _)| *c == at) {
-                    Some((_, v)) => v.push((m, head)),
-                    None => by_conv.push((at, vec![(m, head)])),
-                }
-            } else {
-                out.insert(key(m), media_with(m, &head, None));
             }
+            let stream = reads_stream(m, &head).then(|| {
+                &streams[m.dir.index()]
+                    .get_or_insert_with(|| {
+                        index.stream_of(store, conversations, conversation, m.dir)
+                    })
+                    .bytes[..]
+            });
+            out.push((key(m), message_media(store, m, &head, stream)));
         }
-    }
-    let looked = crate::parallel::map_in_order(&by_conv, |((c, dir), msgs)| {
-        let Some(conv) = conversations.get(*c) else {
-            return Vec::new();
-        };
-        let stream = crate::flow::stream::reassemble_direction(store, conv, *dir);
-        msgs.iter()
-            .map(|(m, head)| {
-                (
-                    key(m),
-                    // Borrowed when the body is one piece (no copy).
-                    media_with(m, head, Some(&m.body.bytes_in(&stream.bytes))),
-                )
-            })
-            .collect::<Vec<_>>()
+        out
     });
-    out.extend(looked.into_iter().flatten());
-    out
+    parts.into_iter().flatten().collect()
 }
 
 /// tshark does not hand retransmitted bytes to a payload dissector again.

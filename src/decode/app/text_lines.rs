@@ -3,7 +3,8 @@
 //!
 //! - SMTP (25, 587): `C: EHLO host`, `S: 250-host | PIPELINING | 8BITMIME`
 //!   (continuation lines without their code), `C: DATA fragment, N bytes`
-//!   while a message is sent (its last segment is IMF's, not worded here);
+//!   while a message is sent, and on its last segment tshark's IMF row
+//!   (`SMTP/IMF`, see [`super::imf`]);
 //! - FTP (21): `Request: USER anonymous`, `Response: 220 (vsFTPd 3.0.3)`;
 //! - POP (110): `C: USER bob`, `S: +OK` (first line of the segment);
 //! - IMAP (143): `Request: a001 LOGIN ...`, `Response: ...` (last line).
@@ -15,6 +16,10 @@ use super::{DirBytes, StreamRow, Summary};
 /// The longest line shown (a hostile peer may send megabytes without a
 /// line end).
 const MAX_LINE: usize = 4096;
+
+/// The most bytes of one SMTP message read for its IMF row (its headers and
+/// the first lines of its body; tshark's Info stops at 4095 bytes anyway).
+const MAX_MESSAGE: usize = 64 * 1024;
 
 /// Which line protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +62,7 @@ impl LineProtocol {
 }
 
 /// The lines of `seg` without their line ends (a last line without one too).
-fn lines(seg: &[u8]) -> Vec<String> {
+pub(super) fn lines(seg: &[u8]) -> Vec<String> {
     seg.split(|&b| b == b'\n')
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
         .enumerate()
@@ -86,6 +91,8 @@ fn smtp_reply(lines: &[String]) -> String {
 fn direction_rows(p: LineProtocol, dir: DirBytes<'_>, from_server: bool) -> Vec<(u32, StreamRow)> {
     let mut out = Vec::new();
     let mut in_data = false;
+    // The message sent so far (DATA fragments), up to MAX_MESSAGE bytes.
+    let mut message: Vec<u8> = Vec::new();
     for (packet, s, e) in dir.spans() {
         let seg = &dir.bytes[s..e];
         let ls = lines(seg);
@@ -93,12 +100,26 @@ fn direction_rows(p: LineProtocol, dir: DirBytes<'_>, from_server: bool) -> Vec<
         let text = match p {
             LineProtocol::Smtp if !from_server && in_data => {
                 let ends = seg.ends_with(b"\r\n.\r\n") || seg == b".\r\n";
+                let room = MAX_MESSAGE.saturating_sub(message.len());
                 if ends {
-                    // The message's last segment: tshark's IMF row.
+                    // The message's last segment: tshark's IMF row, over
+                    // the whole message less the closing ".\r\n".
                     in_data = false;
-                    continue;
+                    let last = &seg[..seg.len() - 3];
+                    message.extend_from_slice(&last[..last.len().min(room)]);
+                    if message.is_empty() {
+                        // A bare "." ends an empty message: no IMF.
+                        first.clone()
+                    } else {
+                        let info = super::imf::info(&message);
+                        message.clear();
+                        out.push((packet, StreamRow::App(Summary::new("SMTP/IMF", info))));
+                        continue;
+                    }
+                } else {
+                    message.extend_from_slice(&seg[..seg.len().min(room)]);
+                    format!("DATA fragment, {} bytes", seg.len())
                 }
-                format!("DATA fragment, {} bytes", seg.len())
             }
             LineProtocol::Smtp if !from_server => {
                 in_data = first.eq_ignore_ascii_case("DATA");
@@ -112,88 +133,6 @@ fn direction_rows(p: LineProtocol, dir: DirBytes<'_>, from_server: bool) -> Vec<
         out.push((packet, StreamRow::App(Summary::new(p.name(), info))));
     }
     out
-}
-
-/// A data connection an FTP control connection announced: the port that
-/// will accept it (on the server for PASV and EPSV, on the client for PORT),
-/// how it was set up, and the command that used it, as tshark's FTP-DATA
-/// rows name them (`FTP Data: 1448 bytes (PASV) (RETR style.css)`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FtpDataChannel {
-    pub port: u16,
-    /// `PASV`, `EPSV` or `PORT`.
-    pub mode: &'static str,
-    /// Whether the port is on the server's side.
-    pub on_server: bool,
-    pub command: String,
-}
-
-/// The (packet, line) of each complete line of a direction.
-fn packet_lines(dir: DirBytes<'_>) -> Vec<(u32, String)> {
-    dir.spans()
-        .flat_map(|(p, s, e)| lines(&dir.bytes[s..e]).into_iter().map(move |l| (p, l)))
-        .collect()
-}
-
-/// The port of `h1,h2,h3,h4,p1,p2`.
-fn port_of_tuple(t: &str) -> Option<u16> {
-    let n: Vec<u16> = t
-        .split(',')
-        .map(|x| x.trim().parse().ok())
-        .collect::<Option<Vec<u16>>>()?;
-    (n.len() == 6 && n[4] < 256 && n[5] < 256).then(|| n[4] << 8 | n[5])
-}
-
-/// The data connections an FTP control connection set up.
-pub fn ftp_data_channels(client: DirBytes<'_>, server: DirBytes<'_>) -> Vec<FtpDataChannel> {
-    const TRANSFERS: [&str; 7] = ["RETR", "STOR", "LIST", "NLST", "MLSD", "APPE", "STOU"];
-    let (cl, sl) = (packet_lines(client), packet_lines(server));
-    let mut found: Vec<(u32, u16, &'static str, bool)> = Vec::new();
-    for (p, l) in &sl {
-        if let Some(rest) = l.strip_prefix("227 ") {
-            let inner = rest.split('(').nth(1).and_then(|r| r.split(')').next());
-            if let Some(port) = inner.and_then(port_of_tuple) {
-                found.push((*p, port, "PASV", true));
-            }
-        } else if let Some(rest) = l.strip_prefix("229 ") {
-            let port = rest
-                .split("(|||")
-                .nth(1)
-                .and_then(|r| r.split('|').next())
-                .and_then(|x| x.parse().ok());
-            if let Some(port) = port {
-                found.push((*p, port, "EPSV", true));
-            }
-        }
-    }
-    for (p, l) in &cl {
-        if let Some(port) = l
-            .strip_prefix("PORT ")
-            .or_else(|| l.strip_prefix("port "))
-            .and_then(port_of_tuple)
-        {
-            found.push((*p, port, "PORT", false));
-        }
-    }
-    found
-        .into_iter()
-        .filter_map(|(p, port, mode, on_server)| {
-            let command = cl
-                .iter()
-                .filter(|(q, _)| *q > p || (!on_server && *q >= p))
-                .map(|(_, l)| l)
-                .find(|l| {
-                    let verb = l.split(' ').next().unwrap_or("");
-                    TRANSFERS.iter().any(|t| t.eq_ignore_ascii_case(verb))
-                })?;
-            Some(FtpDataChannel {
-                port,
-                mode,
-                on_server,
-                command: command.clone(),
-            })
-        })
-        .collect()
 }
 
 /// The rows of a connection of line protocol `p`.
@@ -264,32 +203,8 @@ mod tests {
                 "C: DATA",
                 "S: 354 go",
                 "C: DATA fragment, 18 bytes",
+                "subject: hi, , x  ",
             ]
-        );
-    }
-
-    #[test]
-    fn ftp_data_channel_from_pasv() {
-        let c = b"USER a\r\nPASV\r\nRETR f.txt\r\n";
-        let s = b"331 ok\r\n227 Entering Passive Mode (10,0,0,2,117,48).\r\n";
-        let d = ftp_data_channels(
-            DirBytes {
-                bytes: c,
-                segments: &[(0, 1), (8, 3), (14, 5)],
-            },
-            DirBytes {
-                bytes: s,
-                segments: &[(0, 2), (8, 4)],
-            },
-        );
-        assert_eq!(
-            d,
-            vec![FtpDataChannel {
-                port: 30000,
-                mode: "PASV",
-                on_server: true,
-                command: "RETR f.txt".into()
-            }]
         );
     }
 

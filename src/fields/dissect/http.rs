@@ -4,6 +4,9 @@
 //! `body`'s); or the `Data` layer for TCP
 //! payload nothing dissects.
 
+mod file_data;
+mod lines;
+
 use super::Node;
 use crate::decode::Transport;
 use crate::fields::{PacketView, Value};
@@ -302,15 +305,19 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 ));
             }
         }
-        for (name, value) in &head.headers {
+        let raw = lines::header_lines(m.head_bytes(store.capture().bytes()), head.headers.len());
+        for (i, (name, value)) in head.headers.iter().enumerate() {
             let abbrev = header_field(name, request);
-            let text = format!("{name}: {value}\\r\\n");
+            let line = raw.as_ref().and_then(|l| l.get(i));
+            let text = line.map_or_else(|| format!("{name}: {value}\\r\\n"), |l| lines::shown(l));
+            let line_value =
+                line.map_or_else(|| format!("{name}: {value}\r\n"), |l| lines::value(l));
             let v = if abbrev.ends_with(".line") {
-                s(&format!("{name}: {value}\r\n"))
+                s(&line_value)
             } else {
                 s(value)
             };
-            let h = n.add(Node::field(abbrev, text, r.clone(), v));
+            let h = n.add(Node::field(abbrev, text.clone(), r.clone(), v));
             if abbrev == "http.content_length_header" {
                 if let Ok(len) = value.trim().parse::<u64>() {
                     h.add(Node::field(
@@ -320,6 +327,17 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                         Value::UInt(len),
                     ));
                 }
+            }
+            // tshark makes every header line an occurrence of the hidden
+            // `http.request.line` (`http.response.line`), after the header's
+            // own field.
+            if !abbrev.ends_with(".line") {
+                let line = if request {
+                    "http.request.line"
+                } else {
+                    "http.response.line"
+                };
+                n.add(Node::field(line, text, r.clone(), s(&line_value)).hide());
             }
         }
         n.add(Node::text("\\r\\n", r.clone()));
@@ -427,12 +445,22 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                     r.clone(),
                 ));
             }
-            n.add(Node::field(
+            let (value, cut) = file_data::value(&body);
+            let f = n.add(Node::field(
                 "http.file_data",
                 format!("File Data: {} bytes", body.len()),
                 r.clone(),
-                Value::Present,
+                value,
             ));
+            if cut {
+                f.add(Node::text(
+                    format!(
+                        "[Value cut at {} bytes (MAX_FILE_DATA)]",
+                        file_data::MAX_FILE_DATA
+                    ),
+                    r.clone(),
+                ));
+            }
             let media_type = media_type(ctype);
             let mut then = None;
             match proto {
