@@ -58,6 +58,8 @@ struct HttpParts {
     packets: usize,
     /// Keys the parts were read with (a key log only grows).
     keys: usize,
+    /// Interfaces known when they were read.
+    interfaces: usize,
 }
 
 /// The displayed set of one filter, as of `packets` packets.
@@ -66,6 +68,9 @@ struct FilterCache {
     marked: MarkSet,
     /// Secrets the HTTP index was read with (new ones change its verdicts).
     keys: usize,
+    /// Interfaces known (a packet read before its interface's description
+    /// decodes otherwise once it arrives).
+    interfaces: usize,
     packets: usize,
     conversations: usize,
     shown: Vec<u32>,
@@ -112,7 +117,8 @@ impl LiveProducts {
             // An older snapshot than the last one: computed on its own.
             return HttpIndex::build(store, conversations, keys);
         }
-        let changed: Vec<u32> = if keys.len() != kept.keys {
+        let interfaces = store.interfaces().len();
+        let changed: Vec<u32> = if keys.len() != kept.keys || interfaces != kept.interfaces {
             (0..convs.len() as u32).collect()
         } else {
             grown(store, conversations, kept.packets, kept.parts.len())
@@ -133,6 +139,7 @@ impl LiveProducts {
         }
         kept.packets = store.len();
         kept.keys = keys.len();
+        kept.interfaces = interfaces;
         HttpIndex::from_parts(store, conversations, kept.parts.iter().cloned())
     }
 
@@ -210,6 +217,7 @@ impl LiveProducts {
             .filter(|c| {
                 c.marked == *marked
                     && c.keys == keys
+                    && c.interfaces == store.interfaces().len()
                     && c.packets <= store.len()
                     && c.conversations <= conversations.all().len()
             });
@@ -270,6 +278,7 @@ impl LiveProducts {
             text: text.to_string(),
             marked: marked.clone(),
             keys,
+            interfaces: store.interfaces().len(),
             packets: store.len(),
             conversations: conversations.all().len(),
             shown: shown.clone(),

@@ -41,6 +41,44 @@ fn slot(kind: Kind) -> usize {
 struct Counted<T> {
     packets: usize,
     table: T,
+    seen: Interfaces,
+}
+
+impl<T: Default> Counted<T> {
+    /// Starts again when a packet counted before its interface was
+    /// described now decodes otherwise (see [`Interfaces`]).
+    fn check(&mut self, trace: &Trace) {
+        if self.seen.changed(trace) {
+            *self = Counted::default();
+        }
+    }
+}
+
+/// A packet read before the block describing its interface (a pcapng
+/// Custom Block ahead of the Interface Description Block, say) decodes with
+/// an unknown link type until the interface arrives: what was counted from
+/// it is then counted again.
+#[derive(Default)]
+struct Interfaces {
+    /// Interfaces known at the last count.
+    known: usize,
+    /// A packet counted so far named an interface not known then.
+    orphan: bool,
+}
+
+impl Interfaces {
+    /// Whether an orphan packet was counted and interfaces arrived since.
+    fn changed(&self, trace: &Trace) -> bool {
+        self.orphan && trace.store.interfaces().len() != self.known
+    }
+
+    /// Notes the packets `from..` of `trace`, just counted.
+    fn counted(&mut self, trace: &Trace, from: usize) {
+        let known = trace.store.interfaces().len();
+        let new = trace.store.entries().get(from..).unwrap_or(&[]);
+        self.orphan |= new.iter().any(|e| usize::from(e.interface) >= known);
+        self.known = known;
+    }
 }
 
 /// The statistics kept, each as of its own number of packets (a statistic
@@ -74,9 +112,11 @@ impl LiveStats {
         if n < c.packets {
             return endpoints::compute(trace, &Selection::All, kind);
         }
+        c.check(trace);
         for i in c.packets..n {
             c.table.add_packet(trace, kind, i);
         }
+        c.seen.counted(trace, c.packets);
         c.packets = n;
         c.table.endpoints(kind)
     }
@@ -88,9 +128,11 @@ impl LiveStats {
         if n < c.packets {
             return conversations::compute(trace, &Selection::All, kind);
         }
+        c.check(trace);
         for i in c.packets..n {
             c.table.add_packet(trace, kind, i);
         }
+        c.seen.counted(trace, c.packets);
         c.packets = n;
         c.table.conversations(trace, kind)
     }
@@ -103,9 +145,11 @@ impl LiveStats {
         if n < c.packets {
             return dns::compute(trace, &Selection::All);
         }
+        c.check(trace);
         for i in c.packets..n {
             c.table.add_packet(trace, i);
         }
+        c.seen.counted(trace, c.packets);
         c.packets = n;
         c.table.tree()
     }
@@ -184,6 +228,9 @@ impl LiveStats {
         if store.len() < p.packets || convs.len() < p.conversations {
             return hierarchy::compute(trace, index, &Selection::All);
         }
+        if p.seen.changed(trace) {
+            *p = Paths::default();
+        }
         let changed: HashSet<u32> = if keys != p.keys {
             (0..convs.len() as u32).collect()
         } else {
@@ -228,6 +275,7 @@ impl LiveStats {
             p.add(id, i, len);
         }
         p.find_firsts(&dirty);
+        p.seen.counted(trace, p.packets);
         p.packets = store.len();
         p.conversations = convs.len();
         p.keys = keys;
@@ -256,6 +304,7 @@ struct Paths {
     of: Vec<u32>,
     counts: Vec<PathCount>,
     ids: HashMap<(Vec<&'static str>, bool), u32>,
+    seen: Interfaces,
 }
 
 impl Paths {
