@@ -141,3 +141,28 @@ fn conv_prints_tsharks_conversation_tables() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown conversation type"));
 }
+
+#[test]
+fn flow_command_streams_tsharks_graph() {
+    // The command writes the rows as they are made; they must be tshark's.
+    for name in ["chunked-gzip.pcap", "dns-over-tcp.pcap"] {
+        let file = sample(name);
+        let file = file.to_str().expect("utf-8 path");
+        let text = stdout(&stats(&["flow,any,network", file]));
+        let want = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/flow/{name}.txt")),
+        )
+        .expect("fixture");
+        assert_eq!(
+            text.lines().collect::<Vec<_>>(),
+            want.lines().collect::<Vec<_>>(),
+            "{name}"
+        );
+        let rows = json(&stats(&["flow,any,network", file, "--json"]));
+        // Two header lines, then two lines per packet.
+        assert_eq!(rows.len(), (want.lines().count() - 2) / 2, "{name}");
+        assert!(rows
+            .windows(2)
+            .all(|w| w[0]["frame"].as_u64() < w[1]["frame"].as_u64()));
+    }
+}

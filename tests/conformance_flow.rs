@@ -44,7 +44,8 @@ fn flow_graph_equals_tshark() {
                 Ok::<(), std::convert::Infallible>(())
             };
             let fmt = |it: &flow_graph::Item, s: &mut String| rows.row(it, s);
-            let _ = flow_graph::stream(session.trace(), Some(session.http()), &x, fmt, sink);
+            let http = Some(session.http());
+            let _ = flow_graph::stream(session.trace(), http, &x, rows.row_bytes(), fmt, sink);
         }
         assert_eq!(streamed, got, "{name}: streamed and held graphs differ");
         let want = std::fs::read_to_string(root().join(format!("tests/fixtures/flow/{name}.txt")))

@@ -48,10 +48,14 @@ fn compare_dir_by_field(
         fields.iter().map(|f| (f.clone(), 0, 0)).collect();
     for name in names {
         let capture_name = name.trim_end_matches(".tsv");
-        let local = ["sample-captures", "tests/fixtures/verbose"]
-            .iter()
-            .map(|d| root.join(d).join(capture_name))
-            .find(|p| p.is_file());
+        let local = [
+            "sample-captures",
+            "tests/fixtures/verbose",
+            "tests/fixtures/protocols",
+        ]
+        .iter()
+        .map(|d| root.join(d).join(capture_name))
+        .find(|p| p.is_file());
         let capture = match (local, &shared) {
             (Some(p), _) => p,
             (None, Some(s)) => s.join(capture_name),
@@ -123,6 +127,18 @@ fn tree_only_fields_match_tshark() {
         runs >= 3,
         "the crafted and sample captures are always there"
     );
+    assert!(wrong.is_empty(), "differences:\n{}", wrong.join("\n"));
+}
+
+/// The TLS handshake inside decrypted QUIC Initials' CRYPTO frames: the
+/// `tls.handshake.*` fields (type, length, hello version and random, cipher
+/// suites, SNI, ALPN, supported versions, JA3/JA3S) against tshark on the
+/// crafted QUIC captures (`tests/fixtures/quic_tls/make.sh`).
+#[test]
+fn quic_tls_fields_match_tshark() {
+    let (matched, compared, runs, wrong) = compare_dir("quic_tls");
+    println!("QUIC TLS fields: {matched} of {compared} cells equal tshark's over {runs} captures");
+    assert_eq!(runs, 2, "the crafted QUIC captures are committed");
     assert!(wrong.is_empty(), "differences:\n{}", wrong.join("\n"));
 }
 

@@ -30,9 +30,13 @@ const BASELINE: &[(&str, usize)] = &[
     // ICMPv6 echo and errors, a bad ICMP checksum, Ethernet FCS.
     ("tree-edges.pcap", 1117),
     // tests/fixtures/protocols/quic-initial.pcap (make-quic.py): the QUIC
-    // tree and the decrypted Initials' frames; the 20 lines left are the
-    // TLS handshake tshark reads inside CRYPTO, not drawn yet.
-    ("quic-initial.pcap", 445),
+    // tree, the decrypted Initials' frames and the TLS handshake messages
+    // inside their CRYPTO frames.
+    ("quic-initial.pcap", 465),
+    // make-quic-hello.py: a whole Client Hello and Server Hello in the
+    // Initials' CRYPTO frames; the 16 lines left are the contents of the
+    // signature_algorithms and quic_transport_parameters extensions.
+    ("quic-client-hello.pcap", 254),
 ];
 
 /// (matched, compared) tshark lines.

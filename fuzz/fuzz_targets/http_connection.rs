@@ -3,11 +3,12 @@
 //! then that many payload bytes), written as a pcap after a handshake, and
 //! loaded as a trace: reassembly, message pairing, pipelining, resync after
 //! gaps, body decoding, the Info column and export names must never panic,
-//! and export names must stay inside the export folder.
+//! and export names must stay inside the export folder; a body exported
+//! without an HTTP head (HTTP/0.9) is the tail of its segment.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wirelens::http::export::base_name;
+use wirelens::http::export::{base_name, plan, ExportOptions};
 use wirelens_fuzz::Pcap;
 
 fuzz_target!(|data: &[u8]| {
@@ -57,5 +58,15 @@ fuzz_target!(|data: &[u8]| {
     }
     for i in 0..trace.store.len() {
         let _ = wirelens::columns::row(&trace.packet_with_http(i));
+    }
+    // Export, with the segments tshark exports without an HTTP head: each
+    // one a non-empty tail of its packet's payload, under a safe name.
+    for item in plan(&trace.store, &trace.conversations, http, &ExportOptions::default()) {
+        assert!(!item.name.contains('/') && !item.name.starts_with('.'), "unsafe name {:?}", item.name);
+        if item.message.is_none() {
+            let packet = usize::try_from(item.frame - 1).expect("frame");
+            let payload = trace.store.decode(packet).payload();
+            assert!(!item.data.is_empty() && payload.ends_with(&item.data), "a headless body is its segment's tail");
+        }
     }
 });

@@ -207,7 +207,11 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
                     s.push_str(&v.to_string());
                     s.push('\n');
                 };
-                stats::flow_graph::stream(trace, http, &g, json, |t| write_lines(&mut out, t))
+                // About a JSON object's size.
+                let row_bytes = 256;
+                stats::flow_graph::stream(trace, http, &g, row_bytes, json, |t| {
+                    write_lines(&mut out, t)
+                })
             } else {
                 let mut head = String::new();
                 match stats::flow_graph::TextRows::header(&g.nodes, &mut head) {
@@ -216,6 +220,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
                             trace,
                             http,
                             &g,
+                            rows.row_bytes(),
                             |it, s| rows.row(it, s),
                             |t| write_lines(&mut out, t),
                         )

@@ -330,6 +330,10 @@ fields! {
     THttpTime "http.time" Time "HTTP (details tree)";
     THttpUpgrade "http.upgrade" Str "HTTP (details tree)";
     TIcmpChecksumStatus "icmp.checksum.status" UInt "ICMP (details tree)";
+    TTlsHandshake "tls.handshake" Protocol "TLS handshake message (QUIC CRYPTO, details tree)";
+    TTlsHandshakeLength "tls.handshake.length" UInt "TLS handshake message length (QUIC CRYPTO, details tree)";
+    TTlsHandshakeVersion "tls.handshake.version" UInt "TLS hello version (QUIC CRYPTO, details tree)";
+    TTlsHandshakeRandom "tls.handshake.random" Bytes "TLS hello random (QUIC CRYPTO, details tree)";
     TIcmpIdent "icmp.ident" UInt "ICMP (details tree)";
     TIcmpIdentLe "icmp.ident_le" UInt "ICMP (details tree)";
     TIcmpRespTo "icmp.resp_to" UInt "ICMP (details tree)";

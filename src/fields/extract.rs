@@ -383,6 +383,15 @@ impl<'t> PacketView<'t> {
             | F::TlsAlertMessageDesc => {
                 if let (Some(http), true) = (self.http, tcp.is_some()) {
                     super::tls::values(&http.tls, self.index, field, &mut push);
+                } else if tcp.is_none() {
+                    // A QUIC Initial's handshake lives in its tree.
+                    let tree = self.tree.get_or_init(|| {
+                        super::dissect::tree(self, super::dissect::Context::default())
+                    });
+                    let mut found = Vec::new();
+                    tree.values(field.name(), &mut found);
+                    out.extend(found);
+                    return;
                 }
                 None
             }

@@ -21,6 +21,7 @@ use crate::fields::PacketView;
 use crate::http::HttpIndex;
 use crate::trace::Trace;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 /// Characters per node column (tshark's `NODE_CHARS_WIDTH`).
 pub const NODE_WIDTH: usize = 20;
@@ -189,26 +190,34 @@ fn enlarge(s: &mut Vec<char>, len: usize, fill: char) {
 /// (either order), cut to that width. As there (GLib's `g_string_erase`
 /// refuses a range past the end), text that would run past the end of the
 /// line is inserted without erasing: the line grows, as it does for a
-/// packet from an address to itself.
-fn overwrite(line: &mut Vec<char>, text: &str, p1: usize, p2: usize) {
+/// packet from an address to itself. `line` is ASCII (an empty row with
+/// ASCII written over it), so its positions in characters are its byte
+/// offsets; `text` may be any UTF-8, and then `line` is not written again.
+fn overwrite(line: &mut Vec<u8>, text: &str, p1: usize, p2: usize) {
     if p1 == p2 {
         return;
     }
     let (pos, width) = (p1.min(p2), p1.abs_diff(p2));
-    let ins: Vec<char> = text.chars().take(width).collect();
-    let pos = pos.min(line.len());
-    let erase = if pos + ins.len() <= line.len() {
+    let cut = text
+        .char_indices()
+        .nth(width)
+        .map_or(text.len(), |(i, _)| i);
+    let ins = &text[..cut];
+    let chars = if ins.is_ascii() {
         ins.len()
     } else {
-        0
+        ins.chars().count()
     };
-    line.splice(pos..pos + erase, ins);
+    let pos = pos.min(line.len());
+    let erase = if pos + chars <= line.len() { chars } else { 0 };
+    line.splice(pos..pos + erase, ins.bytes());
 }
 
 /// The text of a flow graph's rows, once its nodes are known: the empty
 /// line every row is drawn over, one column per node.
 pub struct TextRows {
-    empty: Vec<char>,
+    /// ASCII (`|` and spaces).
+    empty: Vec<u8>,
 }
 
 impl TextRows {
@@ -248,36 +257,35 @@ impl TextRows {
         out.push_str(&s(&second));
         out.push('\n');
         empty.push('|');
-        Some(TextRows { empty })
+        Some(TextRows {
+            empty: empty.into_iter().map(|c| c as u8).collect(),
+        })
     }
 
     /// The two lines of packet `it` (appended to `out`).
     pub fn row(&self, it: &Item, out: &mut String) {
-        let s = |v: &[char]| v.iter().collect::<String>();
         let start = it.src * NODE_WIDTH + NODE_WIDTH / 2;
         let (end, width) = match it.dst * NODE_WIDTH + NODE_WIDTH / 2 {
             e if e == start => (start + NODE_WIDTH, NODE_WIDTH),
             e => (e, start.abs_diff(e)),
         };
-        let mut time: Vec<char> = format!("|{}", it.time).chars().collect();
-        enlarge(&mut time, 10, ' ');
-        out.push_str(&s(&time));
+        let _ = write!(out, "|{:<9}", it.time);
         let mut line = self.empty.clone();
         overwrite(&mut line, &it.label, start, end);
-        out.push_str(&s(&line));
+        // Valid UTF-8: ASCII with whole characters of the label spliced in.
+        out.push_str(&String::from_utf8_lossy(&line));
         out.push_str(&it.comment);
         out.push('\n');
         out.push_str("|         ");
         let mut line = self.empty.clone();
         let arrow: String = if start < end {
-            let mut a: Vec<char> = Vec::new();
-            enlarge(&mut a, width.saturating_sub(2), '-');
+            let mut a = "-".repeat(width.saturating_sub(2));
             a.push('>');
-            s(&a)
+            a
         } else {
-            let mut a = vec!['<'];
-            enlarge(&mut a, width.saturating_sub(1), '-');
-            s(&a)
+            let mut a = String::from("<");
+            a.push_str(&"-".repeat(width.saturating_sub(2)));
+            a
         };
         overwrite(&mut line, &arrow, start, end);
         let (sp, dp) = (format!("({})", it.src_port), format!("({})", it.dst_port));
@@ -288,8 +296,14 @@ impl TextRows {
             overwrite(&mut line, &sp, start + 1, start + 9);
             overwrite(&mut line, &dp, end - 9, end + 1);
         }
-        out.push_str(&s(&line));
+        out.push_str(&String::from_utf8_lossy(&line));
         out.push('\n');
+    }
+
+    /// About how many bytes [`TextRows::row`] writes for a packet (its two
+    /// lines are as wide as the graph), to bound what is held at once.
+    pub fn row_bytes(&self) -> usize {
+        2 * (self.empty.len() + 10) + 64
     }
 }
 
@@ -320,26 +334,31 @@ fn item(trace: &Trace, http: Option<&HttpIndex>, a: &Arrow) -> Item {
     }
 }
 
-/// Arrows per piece of work in [`stream`]; a batch is one piece per core.
-const STREAM_PIECE: usize = 1 << 12;
+/// About how many bytes of text one piece of work in [`stream`] makes (a
+/// batch is one piece per core, up to 8): a wide graph's rows are long (a
+/// column per address), so the pieces are counted in bytes, not rows.
+pub const STREAM_PIECE_BYTES: usize = 4 << 20;
 
 /// The rows of the flow graph of `g` (an [`index`] of the selected
 /// packets), worked out on all cores a batch at a time, each formatted by
-/// `format` and handed to `sink` in packet order; what is held at once is a
-/// batch's text, whatever the capture's size. Stops at `sink`'s first
-/// error (a closed pipe, say).
+/// `format` (which writes about `row_bytes` for a row) and handed to `sink`
+/// in packet order: what is held at once is a batch's text, about
+/// [`STREAM_PIECE_BYTES`] per core, whatever the capture's size. Stops at
+/// `sink`'s first error (a closed pipe, say).
 pub fn stream<E>(
     trace: &Trace,
     http: Option<&HttpIndex>,
     g: &FlowIndex,
+    row_bytes: usize,
     format: impl Fn(&Item, &mut String) + Sync,
     mut sink: impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let pieces: Vec<&[Arrow]> = g.arrows.chunks(STREAM_PIECE).collect();
-    for batch in pieces.chunks(cores.clamp(1, 8) * 2) {
+    let rows = (STREAM_PIECE_BYTES / row_bytes.max(1)).max(1);
+    let pieces: Vec<&[Arrow]> = g.arrows.chunks(rows).collect();
+    for batch in pieces.chunks(cores.clamp(1, 8)) {
         let texts = crate::parallel::map_in_order(batch, |arrows| {
-            let mut text = String::new();
+            let mut text = String::with_capacity(arrows.len() * row_bytes.min(1 << 16));
             for a in arrows.iter() {
                 format(&item(trace, http, a), &mut text);
             }
@@ -358,14 +377,18 @@ mod tests {
 
     #[test]
     fn overwrite_keeps_the_line_length_and_cuts_the_text() {
-        let mut line: Vec<char> = "|                   |".chars().collect();
+        let mut line: Vec<u8> = b"|                   |".to_vec();
         overwrite(&mut line, "60918 → 80 [SYN] Seq=0", 10, 5);
-        assert_eq!(line.iter().collect::<String>(), "|    60918          |");
+        assert_eq!(line, b"|    60918          |");
         overwrite(&mut line, "ab", 1, 1);
         assert_eq!(line.len(), 21);
         // Past the end: inserted, the line grows (tshark's loopback rows).
         overwrite(&mut line, "xyz", 19, 30);
-        assert_eq!(line.iter().collect::<String>(), "|    60918         xyz |");
+        assert_eq!(line, b"|    60918         xyz |");
+        // A label of other characters is cut by characters, not bytes.
+        let mut line: Vec<u8> = b"|          |".to_vec();
+        overwrite(&mut line, "é→ü€xyz", 2, 6);
+        assert_eq!(String::from_utf8(line).as_deref(), Ok("| é→ü€     |"));
     }
 
     #[test]

@@ -6,6 +6,9 @@
 //! supported versions. The wording of the header comes from
 //! `decode::app::quic`, which also names the row.
 
+mod crypto;
+mod hello;
+
 use super::bits::{be32, bitfield, bytes_value};
 use super::Node;
 use crate::decode::app::quic::{self, Context};
@@ -184,9 +187,21 @@ fn frames(n: &mut Node, plain: &[u8], at: usize) {
             node.add(Node::field(
                 "quic.crypto.crypto_data",
                 "Crypto Data",
-                r,
+                r.clone(),
                 Value::Present,
             ));
+            // The data is the frame's last `length` bytes; tshark reads the
+            // handshake from the start of the stream (offset 0) here.
+            let len = usize::try_from(f.numbers.get(1).copied().unwrap_or(0)).unwrap_or(0);
+            let from = f.end.saturating_sub(len).max(f.at);
+            if f.numbers.first() == Some(&0) {
+                if let Some(t) = plain
+                    .get(from..f.end)
+                    .and_then(|d| crypto::tls(d, at + from))
+                {
+                    node.add(t);
+                }
+            }
         }
     }
 }
@@ -365,6 +380,14 @@ pub fn layer(view: &PacketView<'_>, p: &[u8], at: usize, ctx: Context<'_>) -> Op
     ));
     frames(&mut n, &i.plain, payload_at);
     Some(n)
+}
+
+/// Whether a QUIC layer holds a TLS handshake (in a CRYPTO frame), which
+/// tshark adds to `frame.protocols` after `quic`.
+pub fn carries_tls(quic: &Node) -> bool {
+    quic.children
+        .iter()
+        .any(|f| f.abbrev == "quic.frame" && f.children.iter().any(|c| c.abbrev == "tls"))
 }
 
 /// A variable-length integer and how many bytes it takes.

@@ -161,6 +161,9 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         });
         if let Some(q) = quic {
             protocols.push("quic");
+            if super::quic::carries_tls(&q) {
+                protocols.push("tls");
+            }
             out.push(q);
             return;
         }
