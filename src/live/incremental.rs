@@ -293,7 +293,7 @@ impl LiveProducts {
 /// a packet when the packet's conversation grows. Relative sequence numbers,
 /// scaled windows, analysis flags, completeness and everything reassembly
 /// decides are not among them.
-const PACKET_LOCAL_FIELDS: &[&str] = &[
+pub const PACKET_LOCAL_FIELDS: &[&str] = &[
     "frame",
     "frame.number",
     "frame.time",
