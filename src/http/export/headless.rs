@@ -32,9 +32,10 @@
 use super::{ExportItem, ExportOptions, Names};
 use crate::flow::{analysis::flags, Conversation, Conversations, Protocol};
 use crate::http::parse;
-use crate::http::HttpIndex;
+use crate::http::{HttpIndex, Transaction};
 use crate::store::PacketStore;
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// The TCP ports tshark 4.0's HTTP dissector is registered on.
 pub(super) const HTTP_PORTS: [u16; 10] =
@@ -109,6 +110,11 @@ pub(super) fn segments(
     stream: Option<u32>,
 ) -> Vec<Headless> {
     let capture = store.capture().bytes();
+    // The transactions of each conversation, found in one pass.
+    let mut by_conversation: HashMap<u32, Vec<&Transaction>> = HashMap::new();
+    for t in &index.transactions {
+        by_conversation.entry(t.conversation).or_default().push(t);
+    }
     let mut out = Vec::new();
     for (ci, conv) in conversations.iter().enumerate() {
         let on_port = HTTP_PORTS.contains(&conv.a.port()) || HTTP_PORTS.contains(&conv.b.port());
@@ -117,10 +123,10 @@ pub(super) fn segments(
         }
         // (first packet, last packet, whether the head parsed) of each
         // message of the connection.
-        let messages: Vec<(u32, u32, bool)> = index
-            .transactions
-            .iter()
-            .filter(|t| t.conversation == ci as u32)
+        let messages: Vec<(u32, u32, bool)> = by_conversation
+            .get(&(ci as u32))
+            .into_iter()
+            .flatten()
             .flat_map(|t| t.request.iter().chain(&t.interim).chain(&t.response))
             .map(|m| {
                 let whole = !m.is_request()
