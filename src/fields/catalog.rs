@@ -334,6 +334,14 @@ fields! {
     TTlsHandshakeLength "tls.handshake.length" UInt "TLS handshake message length (QUIC CRYPTO, details tree)";
     TTlsHandshakeVersion "tls.handshake.version" UInt "TLS hello version (QUIC CRYPTO, details tree)";
     TTlsHandshakeRandom "tls.handshake.random" Bytes "TLS hello random (QUIC CRYPTO, details tree)";
+    TTlsHandshakeFragment "tls.handshake.fragment" UInt "Frame of a fragment of a TLS handshake message (QUIC CRYPTO, details tree)";
+    TTlsHandshakeFragmentCount "tls.handshake.fragment.count" UInt "Fragments of a TLS handshake message (QUIC CRYPTO, details tree)";
+    TTlsHandshakeExtensionsSupportedGroup "tls.handshake.extensions_supported_group" UInt "TLS supported group (QUIC CRYPTO, details tree)";
+    TTlsHandshakeExtensionsKeyShareGroup "tls.handshake.extensions_key_share_group" UInt "TLS key share group (QUIC CRYPTO, details tree)";
+    TQuicCryptoOffset "quic.crypto.offset" UInt "QUIC CRYPTO frame offset (details tree)";
+    TQuicCryptoLength "quic.crypto.length" UInt "QUIC CRYPTO frame length (details tree)";
+    TQuicCryptoFragment "quic.crypto.fragment" UInt "Frame of a fragment of reassembled QUIC CRYPTO data (details tree)";
+    TQuicCryptoFragmentCount "quic.crypto.fragment.count" UInt "Fragments of reassembled QUIC CRYPTO data (details tree)";
     TTlsHandshakeSigHashAlgLen "tls.handshake.sig_hash_alg_len" UInt "TLS signature algorithms length (QUIC CRYPTO, details tree)";
     TTlsHandshakeSigHashAlg "tls.handshake.sig_hash_alg" UInt "TLS signature algorithm (QUIC CRYPTO, details tree)";
     TTlsHandshakeSigHashHash "tls.handshake.sig_hash_hash" UInt "TLS signature algorithm: hash (QUIC CRYPTO, details tree)";

@@ -8,6 +8,7 @@
 
 mod crypto;
 mod hello;
+pub mod reassembly;
 
 use super::bits::{be32, bitfield, bytes_value};
 use super::Node;
@@ -140,11 +141,13 @@ fn cannot_decrypt(n: &mut Node, why: &str, rest: &[u8], at: usize) {
     ));
 }
 
-/// The frames of a decrypted Initial whose payload starts at `at`.
-fn frames(n: &mut Node, plain: &[u8], at: usize) {
+/// The frames of a decrypted Initial whose payload starts at `at`; what
+/// became of each CRYPTO frame is in `fates`, in order.
+fn frames(n: &mut Node, plain: &[u8], at: usize, fates: Vec<reassembly::Fate>, frame: u32) {
     let Some(frames) = quic::frames(plain) else {
         return;
     };
+    let mut fates = fates.into_iter();
     for f in frames {
         let r = at + f.at..at + f.end;
         let title = match f.kind {
@@ -190,17 +193,85 @@ fn frames(n: &mut Node, plain: &[u8], at: usize) {
                 r.clone(),
                 Value::Present,
             ));
-            // The data is the frame's last `length` bytes; tshark reads the
-            // handshake from the start of the stream (offset 0) here.
+            // The data is the frame's last `length` bytes.
             let len = usize::try_from(f.numbers.get(1).copied().unwrap_or(0)).unwrap_or(0);
             let from = f.end.saturating_sub(len).max(f.at);
-            if f.numbers.first() == Some(&0) {
-                if let Some(t) = plain
-                    .get(from..f.end)
-                    .and_then(|d| crypto::tls(d, at + from))
-                {
-                    node.add(t);
-                }
+            if let Some(fate) = fates.next() {
+                crypto_fate(node, fate, at + from, frame);
+            }
+        }
+    }
+}
+
+/// Under a CRYPTO frame's node, what became of its data (at packet
+/// offset `at`), as tshark shows it.
+fn crypto_fate(node: &mut Node, fate: reassembly::Fate, at: usize, frame: u32) {
+    use reassembly::Fate;
+    let note = |node: &mut Node, text: &str| {
+        node.add(Node::text(text, 0..0))
+            .expert("Note", "Sequence", text);
+    };
+    match fate {
+        Fate::Held => {}
+        Fate::Retransmission => note(
+            node,
+            "This QUIC frame has a reused stream offset (retransmission?)",
+        ),
+        Fate::Limit => {
+            node.add(Node::text(
+                format!(
+                    "[CRYPTO data not reassembled: past {} stream bytes or {} out-of-order runs (MAX_CRYPTO_STREAM, MAX_CRYPTO_RUNS)]",
+                    reassembly::MAX_CRYPTO_STREAM,
+                    reassembly::MAX_CRYPTO_RUNS
+                ),
+                0..0,
+            ));
+        }
+        Fate::Tls { handed, skip } => {
+            if skip > 0 {
+                note(
+                    node,
+                    "This QUIC frame overlaps a previous frame in the stream",
+                );
+            }
+            if let Some(t) = crypto::tls(&handed, Some(at + skip), frame) {
+                node.add(t);
+            }
+        }
+        Fate::Reassembled { fragments, handed } => {
+            let total = handed.data.len();
+            let list = fragments
+                .iter()
+                .map(|(f, _, n)| format!("#{f}({n})"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let l = node.add(Node::text(
+                format!(
+                    "[{} Reassembled QUIC CRYPTO Data Fragments ({total} bytes): {list}]",
+                    fragments.len()
+                ),
+                0..0,
+            ));
+            for (f, off, n) in &fragments {
+                l.add(Node::field(
+                    "quic.crypto.fragment",
+                    format!(
+                        "[Frame: {f}, payload: {off}-{} ({})]",
+                        (off + *n as u64).saturating_sub(1),
+                        super::bits::bytes(*n)
+                    ),
+                    0..0,
+                    Value::UInt(u64::from(*f)),
+                ));
+            }
+            l.add(Node::field(
+                "quic.crypto.fragment.count",
+                format!("[Fragment count: {}]", fragments.len()),
+                0..0,
+                Value::UInt(fragments.len() as u64),
+            ));
+            if let Some(t) = crypto::tls(&handed, None, frame) {
+                node.add(t);
             }
         }
     }
@@ -378,7 +449,10 @@ pub fn layer(view: &PacketView<'_>, p: &[u8], at: usize, ctx: Context<'_>) -> Op
         payload_at..payload_at + i.payload.len(),
         Value::Bytes(Cow::Owned(i.payload.clone())),
     ));
-    frames(&mut n, &i.plain, payload_at);
+    let frame = u32::try_from(view.index + 1).unwrap_or(u32::MAX);
+    let pieces = reassembly::pieces(&i.plain, frame);
+    let fates = reassembly::fates(view, ctx, &pieces);
+    frames(&mut n, &i.plain, payload_at, fates, frame);
     Some(n)
 }
 
