@@ -25,6 +25,7 @@ mod tcp;
 mod udp;
 
 pub use json::write_json;
+pub use quic::crypto_stream;
 
 use crate::fields::{PacketView, Value};
 use crate::text::sanitize;

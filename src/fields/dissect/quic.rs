@@ -239,36 +239,11 @@ fn crypto_fate(node: &mut Node, fate: reassembly::Fate, at: usize, frame: u32) {
             }
         }
         Fate::Reassembled { fragments, handed } => {
-            let total = handed.data.len();
-            let list = fragments
-                .iter()
-                .map(|(f, _, n)| format!("#{f}({n})"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let l = node.add(Node::text(
-                format!(
-                    "[{} Reassembled QUIC CRYPTO Data Fragments ({total} bytes): {list}]",
-                    fragments.len()
-                ),
-                0..0,
-            ));
-            for (f, off, n) in &fragments {
-                l.add(Node::field(
-                    "quic.crypto.fragment",
-                    format!(
-                        "[Frame: {f}, payload: {off}-{} ({})]",
-                        (off + *n as u64).saturating_sub(1),
-                        super::bits::bytes(*n)
-                    ),
-                    0..0,
-                    Value::UInt(u64::from(*f)),
-                ));
-            }
-            l.add(Node::field(
-                "quic.crypto.fragment.count",
-                format!("[Fragment count: {}]", fragments.len()),
-                0..0,
-                Value::UInt(fragments.len() as u64),
+            node.add(crypto::fragment_list(
+                &fragments,
+                handed.data.len(),
+                ("QUIC CRYPTO Data Fragments", "quic.crypto.fragment"),
+                ("Fragment count", "quic.crypto.fragment.count"),
             ));
             if let Some(t) = crypto::tls(&handed, None, frame) {
                 node.add(t);
@@ -454,6 +429,27 @@ pub fn layer(view: &PacketView<'_>, p: &[u8], at: usize, ctx: Context<'_>) -> Op
     let fates = reassembly::fates(view, ctx, &pieces);
     frames(&mut n, &i.plain, payload_at, fates, frame);
     Some(n)
+}
+
+/// The nodes tshark draws under each CRYPTO frame of one direction's
+/// Initials, for `pieces` given as (frame number, stream offset, data) in
+/// the order they arrive: what reassembly makes of each (held, handed to
+/// TLS, reassembled, retransmitted), with the TLS layer it yields.
+pub fn crypto_stream(pieces: &[(u32, u64, Vec<u8>)]) -> Vec<Node> {
+    let mut stream = reassembly::Stream::default();
+    pieces
+        .iter()
+        .map(|(frame, offset, data)| {
+            let p = reassembly::Piece {
+                frame: *frame,
+                offset: *offset,
+                data: data.clone(),
+            };
+            let mut n = Node::text("CRYPTO", 0..data.len());
+            crypto_fate(&mut n, stream.push(&p), 0, *frame);
+            n
+        })
+        .collect()
 }
 
 /// Whether a QUIC layer holds a TLS handshake (in a CRYPTO frame), which

@@ -91,37 +91,19 @@ pub fn tls(h: &Handed, at: Option<usize>, frame: u32) -> Option<Node> {
                 let mut parts: Vec<(u32, usize)> =
                     h.held.iter().map(|x| (x.0, x.1.len())).collect();
                 parts.push((frame, tail));
-                let list = parts
-                    .iter()
-                    .map(|(f, n)| format!("#{f}({n})"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let l = record.add(Node::text(
-                    format!(
-                        "[{} Reassembled Handshake Fragments ({len} bytes): {list}]",
-                        parts.len()
-                    ),
-                    0..0,
-                ));
                 let mut from = 0;
-                for (f, n) in &parts {
-                    l.add(Node::field(
-                        "tls.handshake.fragment",
-                        format!(
-                            "[Frame: {f}, payload: {from}-{} ({n} byte{})]",
-                            from + n - 1,
-                            if *n == 1 { "" } else { "s" }
-                        ),
-                        0..0,
-                        Value::UInt(u64::from(*f)),
-                    ));
-                    from += n;
-                }
-                l.add(Node::field(
-                    "tls.handshake.fragment.count",
-                    format!("[Handshake Fragment count: {}]", parts.len()),
-                    0..0,
-                    Value::UInt(parts.len() as u64),
+                let parts: Vec<(u32, u64, usize)> = parts
+                    .iter()
+                    .map(|&(f, n)| {
+                        from += n as u64;
+                        (f, from - n as u64, n)
+                    })
+                    .collect();
+                record.add(fragment_list(
+                    &parts,
+                    len,
+                    ("Handshake Fragments", "tls.handshake.fragment"),
+                    ("Handshake Fragment count", "tls.handshake.fragment.count"),
                 ));
                 let mut n = message(&m, &whole[..len], 0);
                 unplaced(&mut n);
@@ -184,6 +166,49 @@ pub fn tls(h: &Handed, at: Option<usize>, frame: u32) -> Option<Node> {
     record.text = format!("TLSv1.3 Record Layer: Handshake Protocol: {title}");
     record.value = Some(s(record.text.clone()));
     Some(record)
+}
+
+/// tshark's list of the fragments a whole was put together from, each
+/// (frame, offset in the whole, length): `[N Reassembled {what} (L bytes):
+/// #f(n), ...]`, a `[Frame: f, payload: a-b (n bytes)]` line per fragment
+/// and the count (`count`: its label and field).
+pub fn fragment_list(
+    parts: &[(u32, u64, usize)],
+    total: usize,
+    (what, fragment): (&str, &'static str),
+    (count_label, count): (&str, &'static str),
+) -> Node {
+    let list = parts
+        .iter()
+        .map(|(f, _, n)| format!("#{f}({n})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut l = Node::text(
+        format!(
+            "[{} Reassembled {what} ({total} bytes): {list}]",
+            parts.len()
+        ),
+        0..0,
+    );
+    for (f, off, n) in parts {
+        l.add(Node::field(
+            fragment,
+            format!(
+                "[Frame: {f}, payload: {off}-{} ({})]",
+                (off + *n as u64).saturating_sub(1),
+                super::super::bits::bytes(*n)
+            ),
+            0..0,
+            Value::UInt(u64::from(*f)),
+        ));
+    }
+    l.add(Node::field(
+        count,
+        format!("[{count_label}: {}]", parts.len()),
+        0..0,
+        Value::UInt(parts.len() as u64),
+    ));
+    l
 }
 
 /// One whole message `bytes` (header included) at packet offset `pos`.

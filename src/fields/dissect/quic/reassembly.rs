@@ -246,7 +246,9 @@ mod tests {
         Piece {
             frame,
             offset,
-            data: (0..len).map(|i| (offset as usize).wrapping_add(i) as u8).collect(),
+            data: (0..len)
+                .map(|i| (offset as usize).wrapping_add(i) as u8)
+                .collect(),
         }
     }
 
