@@ -21,6 +21,7 @@ mod ip;
 mod json;
 mod link;
 mod quic;
+mod smtp;
 mod tcp;
 mod udp;
 
@@ -215,7 +216,9 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     tcp::layers(view, &mut layers, &mut protocols);
     udp::layers(view, &mut layers, &mut protocols);
     icmp::layers(view, &mut layers, &mut protocols);
-    http::layers(view, &mut layers, &mut protocols);
+    if !smtp::layers(view, &mut layers, &mut protocols) {
+        http::layers(view, &mut layers, &mut protocols);
+    }
     let chain = protocols.join(":");
     frame::protocols_node(&mut layers[frame_at], chain);
     if d.is_cut_by_snaplen() || d.header_truncated {
