@@ -441,6 +441,64 @@ fields! {
     TUdpChecksum "udp.checksum" UInt "UDP (details tree)";
     TVlanTrailer "vlan.trailer" Bytes "802.1Q VLAN (details tree)";
     TUdpPayload "udp.payload" Bytes "UDP (details tree)";
+    TSmtp "smtp" Protocol "SMTP (details tree)";
+    TSmtpReq "smtp.req" Bool "SMTP (details tree)";
+    TSmtpRsp "smtp.rsp" Bool "SMTP (details tree)";
+    TSmtpCommandLine "smtp.command_line" Str "SMTP (details tree)";
+    TSmtpReqCommand "smtp.req.command" Str "SMTP (details tree)";
+    TSmtpReqParameter "smtp.req.parameter" Str "SMTP (details tree)";
+    TSmtpResponse "smtp.response" Str "SMTP (details tree)";
+    TSmtpResponseCode "smtp.response.code" UInt "SMTP (details tree)";
+    TSmtpRspParameter "smtp.rsp.parameter" Str "SMTP (details tree)";
+    TSmtpEom "smtp.eom" Protocol "SMTP (details tree)";
+    TSmtpDataFragments "smtp.data.fragments" Protocol "SMTP (details tree)";
+    TSmtpDataFragment "smtp.data.fragment" UInt "SMTP (details tree)";
+    TSmtpDataFragmentCount "smtp.data.fragment.count" UInt "SMTP (details tree)";
+    TSmtpDataReassembledLength "smtp.data.reassembled.length" UInt "SMTP (details tree)";
+    TImf "imf" Protocol "IMF (details tree)";
+    TImfDate "imf.date" Str "IMF (details tree)";
+    TImfFrom "imf.from" Str "IMF (details tree)";
+    TImfSender "imf.sender" Str "IMF (details tree)";
+    TImfReplyTo "imf.reply_to" Str "IMF (details tree)";
+    TImfTo "imf.to" Str "IMF (details tree)";
+    TImfCc "imf.cc" Str "IMF (details tree)";
+    TImfBcc "imf.bcc" Str "IMF (details tree)";
+    TImfMessageId "imf.message_id" Str "IMF (details tree)";
+    TImfInReplyTo "imf.in_reply_to" Str "IMF (details tree)";
+    TImfReferences "imf.references" Str "IMF (details tree)";
+    TImfSubject "imf.subject" Str "IMF (details tree)";
+    TImfComments "imf.comments" Str "IMF (details tree)";
+    TImfUserAgent "imf.user_agent" Str "IMF (details tree)";
+    TImfKeywords "imf.keywords" Str "IMF (details tree)";
+    TImfResentDate "imf.resent.date" Str "IMF (details tree)";
+    TImfResentFrom "imf.resent.from" Str "IMF (details tree)";
+    TImfResentTo "imf.resent.to" Str "IMF (details tree)";
+    TImfResentCc "imf.resent.cc" Str "IMF (details tree)";
+    TImfResentBcc "imf.resent.bcc" Str "IMF (details tree)";
+    TImfResentMessageId "imf.resent.message_id" Str "IMF (details tree)";
+    TImfReturnPath "imf.return_path" Str "IMF (details tree)";
+    TImfReceived "imf.received" Str "IMF (details tree)";
+    TImfContentType "imf.content.type" Str "IMF (details tree)";
+    TImfContentDescription "imf.content.description" Str "IMF (details tree)";
+    TImfContentId "imf.content.id" Str "IMF (details tree)";
+    TImfContentTransferEncoding "imf.content.transfer_encoding" Str "IMF (details tree)";
+    TImfMimeVersion "imf.mime_version" Str "IMF (details tree)";
+    TImfDeliveredTo "imf.delivered_to" Str "IMF (details tree)";
+    TImfExtMailer "imf.ext.mailer" Str "IMF (details tree)";
+    TImfExtOriginalTo "imf.ext.original-to" Str "IMF (details tree)";
+    TImfExtVirusScanned "imf.ext.virus_scanned" Str "IMF (details tree)";
+    TImfPrecedence "imf.precedence" Str "IMF (details tree)";
+    TImfLines "imf.lines" Str "IMF (details tree)";
+    TImfDisplayName "imf.display_name" Str "IMF (details tree)";
+    TImfAddress "imf.address" Str "IMF (details tree)";
+    TImfMailboxListItem "imf.mailbox_list.item" Str "IMF (details tree)";
+    TImfAddressListItem "imf.address_list.item" Str "IMF (details tree)";
+    TImfContentTypeType "imf.content.type.type" Str "IMF (details tree)";
+    TImfContentTypeParameters "imf.content.type.parameters" Str "IMF (details tree)";
+    TImfExtension "imf.extension" Str "IMF (details tree)";
+    TImfExtensionType "imf.extension.type" Str "IMF (details tree)";
+    TImfExtensionValue "imf.extension.value" Str "IMF (details tree)";
+    TImfMessageText "imf.message_text" Protocol "IMF (details tree)";
 }
 
 /// Finds a field by its Wireshark name.
@@ -503,6 +561,11 @@ impl FieldId {
             || name.starts_with("media.")
             || name.starts_with("tcp.reassembled")
             || name.starts_with("tcp.segment")
+            // SMTP and IMF read the segment's row in the index.
+            || name == "smtp"
+            || name.starts_with("smtp.")
+            || name == "imf"
+            || name.starts_with("imf.")
     }
 }
 

@@ -21,6 +21,7 @@ mod ip;
 mod json;
 mod link;
 mod quic;
+mod smtp;
 mod tcp;
 mod udp;
 
@@ -217,7 +218,9 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     let above_tcp = protocols.len();
     udp::layers(view, &mut layers, &mut protocols);
     icmp::layers(view, &mut layers, &mut protocols);
-    http::layers(view, &mut layers, &mut protocols);
+    if !smtp::layers(view, &mut layers, &mut protocols) {
+        http::layers(view, &mut layers, &mut protocols);
+    }
     // What a TCP payload is comes from the frame's protocol path, as the
     // protocol hierarchy reads it.
     let tcp_top = above_tcp > 0 && protocols[above_tcp - 1] == "tcp" && d.tcp().is_some();
