@@ -65,7 +65,12 @@ pub struct MessageRef {
 #[derive(Debug, Default)]
 pub struct HttpIndex {
     pub transactions: Vec<Transaction>,
-    by_packet: HashMap<u32, Vec<MessageRef>>,
+    /// The packet completing each message, ascending (messages of one
+    /// packet in index order), and beside it (same position) the message:
+    /// two sorted arrays instead of a map of small vectors (a tiny-packet
+    /// capture has a message every few packets).
+    by_packet: Vec<u32>,
+    refs: Vec<MessageRef>,
     /// (conversation, first packet, last packet, message) of every complete
     /// message spanning several packets, sorted: answers `segment_of` by a
     /// binary search.
@@ -146,12 +151,27 @@ impl HttpIndex {
                 })
                 .collect()
         };
-        // Blocks of connections keep the per-thread bookkeeping small.
+        // Blocks of connections keep the per-thread bookkeeping small; a
+        // block also ends at a share of the bytes, so one of a few big
+        // connections is not left for last to one thread while the others
+        // wait (threads take the next block free).
         const BLOCK: usize = 64;
-        let blocks: Vec<std::ops::Range<usize>> = (0..convs.len())
-            .step_by(BLOCK)
-            .map(|s| s..(s + BLOCK).min(convs.len()))
-            .collect();
+        const BLOCKS_BY_BYTES: u64 = 512;
+        let weight = |c: &Conversation| c.bytes[0].saturating_add(c.bytes[1]);
+        let total: u64 = convs.iter().map(weight).sum();
+        let share = (total / BLOCKS_BY_BYTES).max(1);
+        let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
+        let (mut start, mut bytes) = (0usize, 0u64);
+        for (i, c) in convs.iter().enumerate() {
+            bytes = bytes.saturating_add(weight(c));
+            if i + 1 - start >= BLOCK || bytes >= share {
+                blocks.push(start..i + 1);
+                (start, bytes) = (i + 1, 0);
+            }
+        }
+        if start < convs.len() {
+            blocks.push(start..convs.len());
+        }
         let parts = crate::parallel::map_in_order(&blocks, parse);
         HttpIndex::from_parts(store, conversations, parts.into_iter().flatten())
     }
@@ -243,6 +263,7 @@ impl HttpIndex {
             }
         }
         ftp_data_rows(store, conversations.all(), &ftp, &mut index.app_rows);
+        index.sort_by_packet();
         index
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
@@ -346,7 +367,8 @@ impl HttpIndex {
                     .push((conversation, m.first_packet, m.last_packet + 1, r));
                 return;
             }
-            self.by_packet.entry(m.last_packet).or_default().push(r);
+            self.by_packet.push(m.last_packet);
+            self.refs.push(r);
             if m.first_packet < m.last_packet {
                 self.spans
                     .push((conversation, m.first_packet, m.last_packet, r));
@@ -434,12 +456,8 @@ impl HttpIndex {
                     + t.interim.capacity() * size_of::<Message>()
             })
             .sum();
-        let by_packet: usize = self
-            .by_packet
-            .values()
-            .map(|v| v.capacity() * size_of::<MessageRef>())
-            .sum::<usize>()
-            + self.by_packet.capacity() * (size_of::<u32>() + size_of::<Vec<MessageRef>>() + 1);
+        let by_packet = self.by_packet.capacity() * size_of::<u32>()
+            + self.refs.capacity() * size_of::<MessageRef>();
         self.transactions.capacity() * size_of::<Transaction>()
             + transactions
             + by_packet
@@ -449,18 +467,37 @@ impl HttpIndex {
     /// References to the messages completed in packet `index` (0-based):
     /// which transaction each belongs to (the details tree's links).
     pub fn refs_at_packet(&self, index: usize) -> &[MessageRef] {
-        self.by_packet
-            .get(&(index as u32))
-            .map_or(&[], Vec::as_slice)
+        let p = index as u32;
+        let start = self.by_packet.partition_point(|&q| q < p);
+        let end = start + self.by_packet[start..].partition_point(|&q| q == p);
+        self.refs.get(start..end).unwrap_or(&[])
+    }
+
+    /// Sorts the messages by the packet completing them, keeping the order
+    /// they were added in within a packet (what [`HttpIndex::refs_at_packet`]
+    /// gives).
+    fn sort_by_packet(&mut self) {
+        if self.by_packet.is_sorted() {
+            return;
+        }
+        let mut pairs: Vec<(u32, MessageRef)> = self
+            .by_packet
+            .iter()
+            .copied()
+            .zip(self.refs.iter().copied())
+            .collect();
+        pairs.sort_by_key(|&(p, _)| p);
+        self.by_packet = pairs.iter().map(|&(p, _)| p).collect();
+        self.refs = pairs.into_iter().map(|(_, r)| r).collect();
     }
 
     /// The messages completed in packet `index` (0-based), in stream order.
     pub fn at_packet(&self, index: usize) -> Vec<&Message> {
         let mut v: Vec<&Message> = self
-            .by_packet
-            .get(&(index as u32))
-            .map(|refs| refs.iter().filter_map(|r| self.message(*r)).collect())
-            .unwrap_or_default();
+            .refs_at_packet(index)
+            .iter()
+            .filter_map(|r| self.message(*r))
+            .collect();
         v.sort_by_key(|m| (m.start, !m.is_request()));
         v
     }

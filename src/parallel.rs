@@ -2,9 +2,12 @@
 //! over the machine's cores, with the results in the order of the input.
 
 /// Applies `f` to every item, on up to 8 threads; results come back in the
-/// items' order. Items are dealt out interleaved (0, n, 2n, ... to the first
-/// thread), which balances big and small items. A panic in `f` is propagated.
+/// items' order. Each thread takes the next item not yet taken (a shared
+/// counter), so the threads finish together however uneven the items are
+/// (a big HTTP connection no longer leaves one core idle while the other
+/// works through its share). A panic in `f` is propagated.
 pub fn map_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -14,17 +17,20 @@ pub fn map_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
         return items.iter().map(f).collect();
     }
     let f = &f;
+    let next = &AtomicUsize::new(0);
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
-            .map(|k| {
+            .map(|_| {
                 scope.spawn(move || {
-                    items
-                        .iter()
-                        .enumerate()
-                        .skip(k)
-                        .step_by(threads)
-                        .map(|(i, item)| (i, f(item)))
-                        .collect::<Vec<_>>()
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            break;
+                        };
+                        out.push((i, f(item)));
+                    }
+                    out
                 })
             })
             .collect();
@@ -33,7 +39,7 @@ pub fn map_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
-    results.sort_by_key(|(i, _)| *i);
+    results.sort_unstable_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
 }
 

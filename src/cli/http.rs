@@ -179,34 +179,46 @@ fn row<'a>(
     }
 }
 
-/// The rows of the transactions that `matching` keeps, in order, worked out
-/// connection by connection on all cores (a connection is reassembled again
-/// only when one of its bodies must be decoded to be measured).
+/// The rows of the transactions that `matching` keeps, in order, handed to
+/// `emit`: worked out connection by connection on all cores (a connection
+/// is reassembled again only when one of its bodies must be decoded to be
+/// measured), a batch of connections at a time so the rows are not all held
+/// at once.
 fn rows(
     trace: &Trace,
     index: &HttpIndex,
     matching: Option<&std::collections::HashMap<u32, Vec<u32>>>,
-) -> Vec<Row> {
-    let kept = index.transactions.iter().filter(|t| {
-        matching.is_none_or(|m| m.get(&t.conversation).is_some_and(|p| spans_match(t, p)))
-    });
-    let mut groups: Vec<Vec<&Transaction>> = Vec::new();
-    for t in kept {
+    mut emit: impl FnMut(Row) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    /// Connections whose rows are worked out together.
+    const BATCH: usize = 4096;
+    let kept: Vec<&Transaction> = index
+        .transactions
+        .iter()
+        .filter(|t| {
+            matching.is_none_or(|m| m.get(&t.conversation).is_some_and(|p| spans_match(t, p)))
+        })
+        .collect();
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, t) in kept.iter().enumerate() {
         match groups.last_mut() {
-            Some(g) if g[0].conversation == t.conversation => g.push(t),
-            _ => groups.push(vec![t]),
+            Some(g) if kept[g.start].conversation == t.conversation => g.end = i + 1,
+            _ => groups.push(i..i + 1),
         }
     }
-    crate::parallel::map_in_order(&groups, |group| {
-        let mut streams = None;
-        group
-            .iter()
-            .map(|t| row(trace, index, t, &mut streams))
-            .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect()
+    for batch in groups.chunks(BATCH) {
+        let rows = crate::parallel::map_in_order(batch, |group| {
+            let mut streams = None;
+            kept[group.clone()]
+                .iter()
+                .map(|t| row(trace, index, t, &mut streams))
+                .collect::<Vec<_>>()
+        });
+        for r in rows.into_iter().flatten() {
+            emit(r)?;
+        }
+    }
+    Ok(())
 }
 
 fn opt(v: Option<f64>) -> String {
@@ -228,7 +240,7 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
                 "stream\treq\tresp\tmethod\thost\turi\tstatus\ttype\tlength\tencodings\twire\tdecoded\tsent\tfirst\tlast\tversion"
             )?;
         }
-        for r in rows(trace, index, matching.as_ref()) {
+        rows(trace, index, matching.as_ref(), |r| {
             count += 1;
             if args.json {
                 let number = |s: &str| s.parse::<u64>().ok();
@@ -266,7 +278,8 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
                     sanitize(&r.version)
                 )?;
             }
-        }
+            Ok(())
+        })?;
         out.flush()
     })();
     finish_output(written)?;

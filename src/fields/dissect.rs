@@ -21,10 +21,12 @@ mod ip;
 mod json;
 mod link;
 mod quic;
+mod smtp;
 mod tcp;
 mod udp;
 
 pub use json::write_json;
+pub use quic::crypto_stream;
 
 use crate::fields::{PacketView, Value};
 use crate::text::sanitize;
@@ -216,7 +218,9 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     let above_tcp = protocols.len();
     udp::layers(view, &mut layers, &mut protocols);
     icmp::layers(view, &mut layers, &mut protocols);
-    http::layers(view, &mut layers, &mut protocols);
+    if !smtp::layers(view, &mut layers, &mut protocols) {
+        http::layers(view, &mut layers, &mut protocols);
+    }
     // What a TCP payload is comes from the frame's protocol path, as the
     // protocol hierarchy reads it.
     let tcp_top = above_tcp > 0 && protocols[above_tcp - 1] == "tcp" && d.tcp().is_some();
