@@ -41,8 +41,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ("nsec-http-get-to-ssh-server-rst.pcap", "http_req,tree", "the same GET"),
     ("ppa-tcp_dupack.pcapng", "phs", "frames 4 and 6, body segments without a captured head: tshark's HTTP Continuation"),
     ("ppa-tcp_dupack.pcapng", "http,tree", "the same continuation frames (Other HTTP Packets)"),
-    ("tcpdump-heapoverflow-tcp_print.pcap", "phs", "a TCP header longer than the frame"),
-    ("tcpdump-heapoverflow-tcp_print.pcap", "endpoints", "tshark's TCP tap does not run on the broken header"),
     ("tls12-handshake.pcap", "phs", "TLS records are not dissected (tshark counts records reassembled across segments)"),
     ("zeek-http_09.pcap", "phs", "HTTP/0.9 is not parsed"),
     ("zeek-http_09.pcap", "http,tree", "HTTP/0.9 is not parsed"),

@@ -223,7 +223,11 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     }
     // What a TCP payload is comes from the frame's protocol path, as the
     // protocol hierarchy reads it.
-    let tcp_top = above_tcp > 0 && protocols[above_tcp - 1] == "tcp" && d.tcp().is_some();
+    // A stream protocol the tree dissects itself (SMTP, IMF) keeps its names.
+    let own = protocols
+        .get(above_tcp)
+        .is_some_and(|p| *p != "data" && *p != "http");
+    let tcp_top = !own && above_tcp > 0 && protocols[above_tcp - 1] == "tcp" && d.tcp().is_some();
     if let (Some(index), true) = (view.http, tcp_top) {
         let mut path = crate::fields::path::Path::default();
         let http = crate::fields::path::HttpView::lazy(index);

@@ -274,6 +274,11 @@ pub fn tcp_payload(
     let (Some(entry), Some(t)) = (trace.store.entry(index), d.tcp()) else {
         return false;
     };
+    // A header longer than the frame (tcpdump-heapoverflow-tcp_print): tshark's
+    // TCP dissector stops at it and hands nothing on.
+    if d.header_truncated {
+        return false;
+    }
     let ports = (t.source_port(), t.destination_port());
     match http.index.app_row(index) {
         Some(StreamRow::App(a)) if !a.layers.is_empty() => {

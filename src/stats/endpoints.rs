@@ -177,6 +177,10 @@ pub(crate) fn addresses(kind: Kind, d: &Decoded<'_>) -> Option<(Address, Address
         },
         Kind::Tcp | Kind::Udp => {
             let ports = match (&d.transport, kind) {
+                // A TCP header cut short (tcpdump-heapoverflow-tcp_print:
+                // 60 bytes claimed, 54 captured): tshark's TCP dissector
+                // throws in the options, before it queues its tap.
+                (Transport::Tcp(_), Kind::Tcp) if d.header_truncated => return None,
                 (Transport::Tcp(t), Kind::Tcp) => (t.source_port(), t.destination_port()),
                 (Transport::Udp(u), Kind::Udp) => (u.source_port(), u.destination_port()),
                 _ => return None,
