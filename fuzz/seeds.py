@@ -81,6 +81,23 @@ for name in captures:
     if conn:
         put("http_connection", conn[:16000])
 
+# smtp_tree: the SMTP connections of the samples and of the crafted fixture
+# (the message shapes of smtp-imf-mime.pcap), in http_connection's format.
+for path in [os.path.join(SAMPLES, "smtp-one-message.pcap"),
+             os.path.join(ROOT, "tests", "fixtures", "protocols", "smtp-imf-mime.pcap")]:
+    conns = {}
+    for f in records(path):
+        seg = tcp_segments(f)
+        if seg and seg[3]:
+            sport, dport, flags, payload = seg
+            key = dport if sport == 25 else sport
+            conns.setdefault(key, b"")
+            for i in range(0, len(payload), 255):
+                part = payload[i : i + 255]
+                conns[key] += bytes([0x01 if sport == 25 else 0x00, len(part)]) + part
+    for key in sorted(conns):
+        put("smtp_tree", conns[key][:16000])
+
 # display_filter: the filters of the conformance fixture.
 for line in open(os.path.join(ROOT, "tests", "fixtures", "filters.in")):
     if "\t" in line and not line.startswith("#"):

@@ -10,6 +10,7 @@ pub mod app;
 pub mod checksum;
 pub mod dns;
 pub mod fast;
+pub mod layer;
 pub mod link;
 pub mod tcp;
 pub mod tcp_flags;

@@ -11,6 +11,7 @@ mod catalog;
 pub mod columns;
 pub mod dissect;
 mod extract;
+pub mod path;
 pub mod quoted;
 pub mod tls;
 mod value;

@@ -80,17 +80,12 @@ pub struct TcpDirection {
     pub syn: Option<u32>,
     /// That SYN carried ACK: a SYN/ACK, the server's answer.
     pub syn_ack: bool,
-    /// Time of the most recent SYN without ACK in this direction before the
-    /// handshake completed (Wireshark's `ts_mru_syn`, the start of the RTT).
-    pub syn_ts: i64,
     /// Options offered in that SYN.
     pub syn_options: SynOptions,
     /// The first FIN sent in this direction.
     pub fin: Option<u32>,
     /// The first RST sent in this direction.
     pub rst: Option<u32>,
-    /// The first packet with data sent after this direction's FIN or the other's.
-    pub data_after_fin: Option<u32>,
     /// Window scale shift in effect, once both SYNs agreed on scaling.
     pub window_shift: Option<u8>,
     /// Payload bytes sent (`tcp.len` summed, retransmissions included).
@@ -105,8 +100,6 @@ pub struct TcpConversation {
     pub handshake_ack: Option<u32>,
     /// Handshake round-trip time (SYN to the ACK of the SYN/ACK), in ns.
     pub initial_rtt_ns: Option<i64>,
-    /// Analysis flags seen on any segment, ORed.
-    pub analysis_seen: u16,
 }
 
 /// One conversation.

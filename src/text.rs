@@ -8,7 +8,7 @@ use std::borrow::Cow;
 /// `\t`, `\e` by name). Returns `s` unchanged when it has none.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
     // Printable ASCII (nearly every column cell) needs no per-char lookup.
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(is_unsafe) {
+    if printable_ascii(s.as_bytes()) || surely_safe(s.as_bytes()) || !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -29,6 +29,37 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether every byte is printable ASCII (0x20..=0x7e). Tested 16 bytes at a
+/// time without stopping early, which the compiler turns into vector code.
+fn printable_ascii(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(16);
+    let whole = chunks.by_ref().all(|c| {
+        c.iter()
+            .fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5f))
+    });
+    whole
+        && chunks
+            .remainder()
+            .iter()
+            .all(|&b| b.wrapping_sub(0x20) < 0x5f)
+}
+
+/// A byte test that rules out every character [`is_unsafe`] names without
+/// decoding UTF-8: C0 controls and DEL are bytes below 0x20 and 0x7f, the C1
+/// controls (U+0080..U+009F) start with 0xC2, and U+2028..U+202E and
+/// U+2066..U+2069 start with 0xE2 0x80 / 0xE2 0x81. `false` when unsure (the
+/// caller then tests the characters): columns with `→` pass here.
+fn surely_safe(bytes: &[u8]) -> bool {
+    let mut after_e2 = false;
+    for &b in bytes {
+        if b < 0x20 || b == 0x7f || b == 0xc2 || (after_e2 && (b == 0x80 || b == 0x81)) {
+            return false;
+        }
+        after_e2 = b == 0xe2;
+    }
+    true
 }
 
 /// A `-T fields` cell made safe: as [`sanitize`], but a backspace (0x08)
@@ -84,7 +115,7 @@ pub fn seconds(ns: i64) -> String {
         *d = b'0' + (m % 10) as u8;
         m /= 10;
     }
-    s.extend(digits.iter().map(|&d| char::from(d)));
+    s.push_str(std::str::from_utf8(&digits).unwrap_or_default());
     s
 }
 
@@ -102,7 +133,8 @@ pub fn push_decimal(s: &mut String, n: u64) {
             break;
         }
     }
-    s.extend(buf[i..].iter().map(|&d| char::from(d)));
+    // ASCII digits: valid UTF-8, pushed as one slice rather than char by char.
+    s.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// An IPv4 address as `Ipv4Addr`'s Display writes it (dotted decimal).
@@ -154,6 +186,39 @@ pub fn ascii_or_dot(b: u8) -> char {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn surely_safe_never_passes_an_unsafe_character() {
+        let mut text = String::new();
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            text.clear();
+            text.push('a');
+            text.push(c);
+            text.push('\u{2192}');
+            if super::surely_safe(text.as_bytes()) {
+                assert!(!super::is_unsafe(c), "{c:?} passed");
+            }
+        }
+        assert!(super::surely_safe("80 \u{2192} 1024 [ACK]".as_bytes()));
+        assert!(!super::surely_safe("a\u{2028}b".as_bytes()));
+        assert!(!super::surely_safe("a\u{85}b".as_bytes()));
+    }
+
+    #[test]
+    fn printable_ascii_is_the_byte_range_test() {
+        let mut bytes: Vec<u8> = (0x20..0x7f).cycle().take(100).collect();
+        for len in 0..bytes.len() {
+            assert!(super::printable_ascii(&bytes[..len]));
+        }
+        for bad in [0x00u8, 0x1f, 0x7f, 0x80, 0xff] {
+            for at in [0, 15, 16, 17, 40, 99] {
+                let keep = bytes[at];
+                bytes[at] = bad;
+                assert!(!super::printable_ascii(&bytes));
+                bytes[at] = keep;
+            }
+        }
+    }
+
     #[test]
     fn numbers_and_addresses_as_the_formatter_writes_them() {
         for n in [0u64, 7, 10, 99, 100, 65535, 4_294_967_295, u64::MAX] {

@@ -31,8 +31,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ("http-snaplen96-truncated.pcap", "phs", "heads cut by snaplen 96: tshark dissects them (http:_ws.short)"),
     ("http-snaplen96-truncated.pcap", "http,tree", "the same cut heads (GET, 200)"),
     ("http-snaplen96-truncated.pcap", "http_req,tree", "the cut GET has no Host captured; tshark still counts it"),
-    ("http-websocket-upgrade-sll.pcap", "phs", "WebSocket frames after the 101 are not dissected"),
-    ("zeek-websocket.pcap", "phs", "WebSocket frames after the 101 are not dissected"),
     ("http10-close-delimited-tcp-fastopen.pcap", "phs", "data in the SYN (TCP Fast Open): tshark reassembles it as tcp.segments:http"),
     ("http10-close-delimited-upload-rst.pcap", "phs", "close-delimited upload cut by RST"),
     ("malformed-oversized-record.pcap", "phs", "tshark reads past the oversized record; wirelens stops there"),
@@ -99,19 +97,11 @@ fn tshark_phs(text: &str) -> Numbers {
 }
 
 fn our_phs(h: &hierarchy::Hierarchy) -> Numbers {
-    fn walk(nodes: &[hierarchy::Node], prefix: &mut Vec<&'static str>, out: &mut Numbers) {
-        for n in nodes {
-            prefix.push(n.name);
-            let key = prefix.join(":");
-            out.insert(format!("{key} frames"), n.frames as f64);
-            out.insert(format!("{key} bytes"), n.bytes as f64);
-            walk(&n.children, prefix, out);
-            prefix.pop();
-        }
-    }
-    let mut out = Numbers::new();
-    walk(&h.roots, &mut Vec::new(), &mut out);
-    out
+    // Through the text tshark prints, read as tshark's: past 16 levels the
+    // indentation stops growing ("...pgsql"), and both are read alike.
+    let mut text = String::new();
+    hierarchy::write_text(h, None, &mut text);
+    tshark_phs(&text)
 }
 
 const ENDPOINT_COLUMNS: [&str; 6] = [

@@ -132,13 +132,16 @@ fn tree_only_fields_match_tshark() {
 
 /// The TLS handshake inside decrypted QUIC Initials' CRYPTO frames: the
 /// `tls.handshake.*` fields (type, length, hello version and random, cipher
-/// suites, SNI, ALPN, supported versions, JA3/JA3S) against tshark on the
-/// crafted QUIC captures (`tests/fixtures/quic_tls/make.sh`).
+/// suites, SNI, ALPN, supported versions, signature algorithms, groups,
+/// JA3/JA3S), the transport parameters (`tls.quic.parameter.*`), and the
+/// CRYPTO reassembly (`quic.crypto.*`, `tls.handshake.fragment*`,
+/// `frame.protocols`) against tshark on the crafted QUIC captures
+/// (`tests/fixtures/quic_tls/make.sh`).
 #[test]
 fn quic_tls_fields_match_tshark() {
     let (matched, compared, runs, wrong) = compare_dir("quic_tls");
     println!("QUIC TLS fields: {matched} of {compared} cells equal tshark's over {runs} captures");
-    assert_eq!(runs, 2, "the crafted QUIC captures are committed");
+    assert_eq!(runs, 3, "the crafted QUIC captures are committed");
     assert!(wrong.is_empty(), "differences:\n{}", wrong.join("\n"));
 }
 

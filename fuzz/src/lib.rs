@@ -7,6 +7,7 @@
 pub struct Pcap {
     bytes: Vec<u8>,
     packets: u32,
+    server_port: u16,
 }
 
 impl Default for Pcap {
@@ -21,16 +22,28 @@ impl Pcap {
         for x in [0xa1b2_c3d4u32, 0x0004_0002, 0, 0, 262_144, 1] {
             bytes.extend_from_slice(&x.to_le_bytes());
         }
-        Pcap { bytes, packets: 0 }
+        Pcap {
+            bytes,
+            packets: 0,
+            server_port: 80,
+        }
+    }
+
+    /// A pcap whose segments go to server port `port` (80 by default).
+    pub fn with_server_port(port: u16) -> Pcap {
+        Pcap {
+            server_port: port,
+            ..Pcap::new()
+        }
     }
 
     /// Appends one Ethernet/IPv4/TCP segment from the client (10.0.0.1:40000)
-    /// to the server (10.0.0.2:80) or back.
+    /// to the server (10.0.0.2:80, or the port given) or back.
     pub fn tcp(&mut self, from_client: bool, seq: u32, ack: u32, flags: u8, payload: &[u8]) {
         let (src, dst, sport, dport) = if from_client {
-            ([10, 0, 0, 1], [10, 0, 0, 2], 40000u16, 80u16)
+            ([10, 0, 0, 1], [10, 0, 0, 2], 40000u16, self.server_port)
         } else {
-            ([10, 0, 0, 2], [10, 0, 0, 1], 80, 40000)
+            ([10, 0, 0, 2], [10, 0, 0, 1], self.server_port, 40000)
         };
         let payload = &payload[..payload.len().min(65_000)];
         let mut p = Vec::with_capacity(54 + payload.len());

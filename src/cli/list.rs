@@ -320,7 +320,10 @@ fn write_row(
         }
     }
     // Padding by hand costs less than the formatter's, per row of millions.
-    write!(out, "{:>6} ", r.number)?;
+    let mut digits = String::with_capacity(20);
+    crate::text::push_decimal(&mut digits, r.number);
+    padded(out, &digits, 6, true)?;
+    out.write_all(b" ")?;
     padded(out, &r.time, 12, true)?;
     out.write_all(b" ")?;
     padded(out, &sanitize(&name(&r.source, names, at)), 22, true)?;
@@ -328,7 +331,11 @@ fn write_row(
     padded(out, &sanitize(&name(&r.destination, names, at)), 22, false)?;
     out.write_all(b" ")?;
     padded(out, &r.protocol, 6, false)?;
-    write!(out, " {:>6} ", r.length)?;
+    out.write_all(b" ")?;
+    digits.clear();
+    crate::text::push_decimal(&mut digits, u64::from(r.length));
+    padded(out, &digits, 6, true)?;
+    out.write_all(b" ")?;
     out.write_all(sanitize(&r.info).as_bytes())?;
     out.write_all(b"\n")
 }

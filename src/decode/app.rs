@@ -27,11 +27,17 @@ pub mod text_lines;
 pub mod udp_misc;
 pub mod websocket;
 
+use super::layer::Layer;
+
 /// A row's Protocol column and Info, from an application protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub protocol: &'static str,
     pub info: String,
+    /// The protocols the segment's payload goes through, after `tcp`, when
+    /// the dissector says (WebSocket's `http:websocket:data`, PostgreSQL's
+    /// one `pgsql` per message); empty: the protocol named by its port.
+    pub layers: Vec<Layer>,
 }
 
 impl Summary {
@@ -39,7 +45,14 @@ impl Summary {
         Summary {
             protocol,
             info: info.into(),
+            layers: Vec::new(),
         }
+    }
+
+    /// The summary with the payload's protocol path.
+    pub fn with_layers(mut self, layers: Vec<Layer>) -> Summary {
+        self.layers = layers;
+        self
     }
 }
 

@@ -88,15 +88,23 @@ impl TcpFlags {
 
     /// Wireshark's names of the set flags, e.g. `SYN, ACK`; `<None>`.
     pub fn names(self) -> String {
-        let names: Vec<&str> = TcpFlags::NAMES
-            .iter()
-            .filter(|(f, _)| self.intersects(*f))
-            .map(|(_, n)| *n)
-            .collect();
-        if names.is_empty() {
-            "<None>".into()
-        } else {
-            names.join(", ")
+        let mut s = String::new();
+        self.push_names(&mut s);
+        s
+    }
+
+    /// Appends [`TcpFlags::names`] to `s` (the packet list writes millions).
+    pub fn push_names(self, s: &mut String) {
+        let mut first = true;
+        for (_, n) in TcpFlags::NAMES.iter().filter(|(f, _)| self.intersects(*f)) {
+            if !first {
+                s.push_str(", ");
+            }
+            s.push_str(n);
+            first = false;
+        }
+        if first {
+            s.push_str("<None>");
         }
     }
 

@@ -334,6 +334,43 @@ fields! {
     TTlsHandshakeLength "tls.handshake.length" UInt "TLS handshake message length (QUIC CRYPTO, details tree)";
     TTlsHandshakeVersion "tls.handshake.version" UInt "TLS hello version (QUIC CRYPTO, details tree)";
     TTlsHandshakeRandom "tls.handshake.random" Bytes "TLS hello random (QUIC CRYPTO, details tree)";
+    TTlsHandshakeFragment "tls.handshake.fragment" UInt "Frame of a fragment of a TLS handshake message (QUIC CRYPTO, details tree)";
+    TTlsHandshakeFragmentCount "tls.handshake.fragment.count" UInt "Fragments of a TLS handshake message (QUIC CRYPTO, details tree)";
+    TTlsHandshakeExtensionsSupportedGroup "tls.handshake.extensions_supported_group" UInt "TLS supported group (QUIC CRYPTO, details tree)";
+    TTlsHandshakeExtensionsKeyShareGroup "tls.handshake.extensions_key_share_group" UInt "TLS key share group (QUIC CRYPTO, details tree)";
+    TQuicCryptoOffset "quic.crypto.offset" UInt "QUIC CRYPTO frame offset (details tree)";
+    TQuicCryptoLength "quic.crypto.length" UInt "QUIC CRYPTO frame length (details tree)";
+    TQuicCryptoFragment "quic.crypto.fragment" UInt "Frame of a fragment of reassembled QUIC CRYPTO data (details tree)";
+    TQuicCryptoFragmentCount "quic.crypto.fragment.count" UInt "Fragments of reassembled QUIC CRYPTO data (details tree)";
+    TTlsHandshakeSigHashAlgLen "tls.handshake.sig_hash_alg_len" UInt "TLS signature algorithms length (QUIC CRYPTO, details tree)";
+    TTlsHandshakeSigHashAlg "tls.handshake.sig_hash_alg" UInt "TLS signature algorithm (QUIC CRYPTO, details tree)";
+    TTlsHandshakeSigHashHash "tls.handshake.sig_hash_hash" UInt "TLS signature algorithm: hash (QUIC CRYPTO, details tree)";
+    TTlsHandshakeSigHashSig "tls.handshake.sig_hash_sig" UInt "TLS signature algorithm: signature (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterType "tls.quic.parameter.type" UInt "QUIC transport parameter type (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterLength "tls.quic.parameter.length" UInt "QUIC transport parameter length (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterValue "tls.quic.parameter.value" Bytes "QUIC transport parameter value (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterOriginalDestinationConnectionId "tls.quic.parameter.original_destination_connection_id" Bytes "QUIC transport parameter original_destination_connection_id (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterStatelessResetToken "tls.quic.parameter.stateless_reset_token" Bytes "QUIC transport parameter stateless_reset_token (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterInitialSourceConnectionId "tls.quic.parameter.initial_source_connection_id" Bytes "QUIC transport parameter initial_source_connection_id (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterRetrySourceConnectionId "tls.quic.parameter.retry_source_connection_id" Bytes "QUIC transport parameter retry_source_connection_id (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterMaxIdleTimeout "tls.quic.parameter.max_idle_timeout" UInt "QUIC transport parameter max_idle_timeout (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterMaxUdpPayloadSize "tls.quic.parameter.max_udp_payload_size" UInt "QUIC transport parameter max_udp_payload_size (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterInitialMaxData "tls.quic.parameter.initial_max_data" UInt "QUIC transport parameter initial_max_data (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterInitialMaxStreamDataBidiLocal "tls.quic.parameter.initial_max_stream_data_bidi_local" UInt "QUIC transport parameter initial_max_stream_data_bidi_local (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterInitialMaxStreamDataBidiRemote "tls.quic.parameter.initial_max_stream_data_bidi_remote" UInt "QUIC transport parameter initial_max_stream_data_bidi_remote (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterInitialMaxStreamDataUni "tls.quic.parameter.initial_max_stream_data_uni" UInt "QUIC transport parameter initial_max_stream_data_uni (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterInitialMaxStreamsBidi "tls.quic.parameter.initial_max_streams_bidi" UInt "QUIC transport parameter initial_max_streams_bidi (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterInitialMaxStreamsUni "tls.quic.parameter.initial_max_streams_uni" UInt "QUIC transport parameter initial_max_streams_uni (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterAckDelayExponent "tls.quic.parameter.ack_delay_exponent" UInt "QUIC transport parameter ack_delay_exponent (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterMaxAckDelay "tls.quic.parameter.max_ack_delay" UInt "QUIC transport parameter max_ack_delay (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterActiveConnectionIdLimit "tls.quic.parameter.active_connection_id_limit" UInt "QUIC transport parameter active_connection_id_limit (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterMaxDatagramFrameSize "tls.quic.parameter.max_datagram_frame_size" UInt "QUIC transport parameter max_datagram_frame_size (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterGoogleInitialRtt "tls.quic.parameter.google.initial_rtt" UInt "QUIC transport parameter google.initial_rtt (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterGoogleQuicVersion "tls.quic.parameter.google.quic_version" UInt "QUIC transport parameter google.quic_version (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterViChosenVersion "tls.quic.parameter.vi.chosen_version" UInt "QUIC transport parameter vi.chosen_version (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterViOtherVersion "tls.quic.parameter.vi.other_version" UInt "QUIC transport parameter vi.other_version (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterGoogleConnectionOptions "tls.quic.parameter.google.connection_options" Bytes "QUIC transport parameter google_connection_options (QUIC CRYPTO, details tree)";
+    TTlsQuicParameterGoogleUserAgent "tls.quic.parameter.google.user_agent" Str "QUIC transport parameter google_user_agent (QUIC CRYPTO, details tree)";
     TIcmpIdent "icmp.ident" UInt "ICMP (details tree)";
     TIcmpIdentLe "icmp.ident_le" UInt "ICMP (details tree)";
     TIcmpRespTo "icmp.resp_to" UInt "ICMP (details tree)";
@@ -404,6 +441,64 @@ fields! {
     TUdpChecksum "udp.checksum" UInt "UDP (details tree)";
     TVlanTrailer "vlan.trailer" Bytes "802.1Q VLAN (details tree)";
     TUdpPayload "udp.payload" Bytes "UDP (details tree)";
+    TSmtp "smtp" Protocol "SMTP (details tree)";
+    TSmtpReq "smtp.req" Bool "SMTP (details tree)";
+    TSmtpRsp "smtp.rsp" Bool "SMTP (details tree)";
+    TSmtpCommandLine "smtp.command_line" Str "SMTP (details tree)";
+    TSmtpReqCommand "smtp.req.command" Str "SMTP (details tree)";
+    TSmtpReqParameter "smtp.req.parameter" Str "SMTP (details tree)";
+    TSmtpResponse "smtp.response" Str "SMTP (details tree)";
+    TSmtpResponseCode "smtp.response.code" UInt "SMTP (details tree)";
+    TSmtpRspParameter "smtp.rsp.parameter" Str "SMTP (details tree)";
+    TSmtpEom "smtp.eom" Protocol "SMTP (details tree)";
+    TSmtpDataFragments "smtp.data.fragments" Protocol "SMTP (details tree)";
+    TSmtpDataFragment "smtp.data.fragment" UInt "SMTP (details tree)";
+    TSmtpDataFragmentCount "smtp.data.fragment.count" UInt "SMTP (details tree)";
+    TSmtpDataReassembledLength "smtp.data.reassembled.length" UInt "SMTP (details tree)";
+    TImf "imf" Protocol "IMF (details tree)";
+    TImfDate "imf.date" Str "IMF (details tree)";
+    TImfFrom "imf.from" Str "IMF (details tree)";
+    TImfSender "imf.sender" Str "IMF (details tree)";
+    TImfReplyTo "imf.reply_to" Str "IMF (details tree)";
+    TImfTo "imf.to" Str "IMF (details tree)";
+    TImfCc "imf.cc" Str "IMF (details tree)";
+    TImfBcc "imf.bcc" Str "IMF (details tree)";
+    TImfMessageId "imf.message_id" Str "IMF (details tree)";
+    TImfInReplyTo "imf.in_reply_to" Str "IMF (details tree)";
+    TImfReferences "imf.references" Str "IMF (details tree)";
+    TImfSubject "imf.subject" Str "IMF (details tree)";
+    TImfComments "imf.comments" Str "IMF (details tree)";
+    TImfUserAgent "imf.user_agent" Str "IMF (details tree)";
+    TImfKeywords "imf.keywords" Str "IMF (details tree)";
+    TImfResentDate "imf.resent.date" Str "IMF (details tree)";
+    TImfResentFrom "imf.resent.from" Str "IMF (details tree)";
+    TImfResentTo "imf.resent.to" Str "IMF (details tree)";
+    TImfResentCc "imf.resent.cc" Str "IMF (details tree)";
+    TImfResentBcc "imf.resent.bcc" Str "IMF (details tree)";
+    TImfResentMessageId "imf.resent.message_id" Str "IMF (details tree)";
+    TImfReturnPath "imf.return_path" Str "IMF (details tree)";
+    TImfReceived "imf.received" Str "IMF (details tree)";
+    TImfContentType "imf.content.type" Str "IMF (details tree)";
+    TImfContentDescription "imf.content.description" Str "IMF (details tree)";
+    TImfContentId "imf.content.id" Str "IMF (details tree)";
+    TImfContentTransferEncoding "imf.content.transfer_encoding" Str "IMF (details tree)";
+    TImfMimeVersion "imf.mime_version" Str "IMF (details tree)";
+    TImfDeliveredTo "imf.delivered_to" Str "IMF (details tree)";
+    TImfExtMailer "imf.ext.mailer" Str "IMF (details tree)";
+    TImfExtOriginalTo "imf.ext.original-to" Str "IMF (details tree)";
+    TImfExtVirusScanned "imf.ext.virus_scanned" Str "IMF (details tree)";
+    TImfPrecedence "imf.precedence" Str "IMF (details tree)";
+    TImfLines "imf.lines" Str "IMF (details tree)";
+    TImfDisplayName "imf.display_name" Str "IMF (details tree)";
+    TImfAddress "imf.address" Str "IMF (details tree)";
+    TImfMailboxListItem "imf.mailbox_list.item" Str "IMF (details tree)";
+    TImfAddressListItem "imf.address_list.item" Str "IMF (details tree)";
+    TImfContentTypeType "imf.content.type.type" Str "IMF (details tree)";
+    TImfContentTypeParameters "imf.content.type.parameters" Str "IMF (details tree)";
+    TImfExtension "imf.extension" Str "IMF (details tree)";
+    TImfExtensionType "imf.extension.type" Str "IMF (details tree)";
+    TImfExtensionValue "imf.extension.value" Str "IMF (details tree)";
+    TImfMessageText "imf.message_text" Protocol "IMF (details tree)";
 }
 
 /// Finds a field by its Wireshark name.
@@ -466,6 +561,11 @@ impl FieldId {
             || name.starts_with("media.")
             || name.starts_with("tcp.reassembled")
             || name.starts_with("tcp.segment")
+            // SMTP and IMF read the segment's row in the index.
+            || name == "smtp"
+            || name.starts_with("smtp.")
+            || name == "imf"
+            || name.starts_with("imf.")
     }
 }
 

@@ -285,9 +285,18 @@ fn tls_columns(view: &PacketView<'_>, http: &crate::http::HttpIndex) -> Option<(
 /// The `[TCP ...] ` labels of a segment's analysis flags, in Wireshark's
 /// order, as they start its Info (also when HTTP fills the rest).
 pub fn analysis_prefix(view: &PacketView<'_>) -> String {
+    let mut s = String::new();
+    push_analysis_prefix(view, &mut s);
+    s
+}
+
+/// Appends [`analysis_prefix`] to `s`.
+fn push_analysis_prefix(view: &PacketView<'_>, s: &mut String) {
     let entry = view.trace.store.entry(view.index).copied();
     let analysis = entry.map(|e| e.analysis).unwrap_or(0);
-    let mut s = String::new();
+    if analysis == 0 {
+        return;
+    }
     for (bit, _, label) in af::ALL {
         if analysis & bit != 0 {
             if bit == af::DUPLICATE_ACK {
@@ -306,7 +315,6 @@ pub fn analysis_prefix(view: &PacketView<'_>) -> String {
             }
         }
     }
-    s
 }
 
 /// Wireshark's Info text for a TCP segment.
@@ -316,7 +324,9 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
         return String::new();
     };
     let store = &view.trace.store;
-    let mut s = analysis_prefix(view);
+    // Room for a row's Info with timestamps, so that it grows at most once.
+    let mut s = String::with_capacity(TCP_INFO_CAPACITY);
+    push_analysis_prefix(view, &mut s);
     let flags = t.tcp_flags();
     let (seq, ack) = view
         .relative_seq_ack()
@@ -327,7 +337,7 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
     s.push_str(" \u{2192} ");
     num(&mut s, u64::from(t.destination_port()));
     s.push_str(" [");
-    s.push_str(&flags.names());
+    flags.push_names(&mut s);
     s.push_str("] Seq=");
     num(&mut s, u64::from(seq));
     if flags.ack() {
@@ -391,6 +401,10 @@ pub fn tcp_info(view: &PacketView<'_>) -> String {
     }
     s
 }
+
+/// The bytes first reserved for a TCP Info text (`443 → 51234 [ACK] Seq=…
+/// Ack=… Win=… Len=… TSval=… TSecr=…` is about 90).
+const TCP_INFO_CAPACITY: usize = 128;
 
 /// What tshark appends to the Info of a packet whose header is cut.
 const CUT: &str = "[Packet size limited during capture]";

@@ -21,10 +21,12 @@ mod ip;
 mod json;
 mod link;
 mod quic;
+mod smtp;
 mod tcp;
 mod udp;
 
 pub use json::write_json;
+pub use quic::crypto_stream;
 
 use crate::fields::{PacketView, Value};
 use crate::text::sanitize;
@@ -213,9 +215,22 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     ip::layers(view, &mut layers, &mut protocols);
     arp::layers(view, &mut layers, &mut protocols);
     tcp::layers(view, &mut layers, &mut protocols);
+    let above_tcp = protocols.len();
     udp::layers(view, &mut layers, &mut protocols);
     icmp::layers(view, &mut layers, &mut protocols);
-    http::layers(view, &mut layers, &mut protocols);
+    if !smtp::layers(view, &mut layers, &mut protocols) {
+        http::layers(view, &mut layers, &mut protocols);
+    }
+    // What a TCP payload is comes from the frame's protocol path, as the
+    // protocol hierarchy reads it.
+    let tcp_top = above_tcp > 0 && protocols[above_tcp - 1] == "tcp" && d.tcp().is_some();
+    if let (Some(index), true) = (view.http, tcp_top) {
+        let mut path = crate::fields::path::Path::default();
+        let http = crate::fields::path::HttpView::lazy(index);
+        crate::fields::path::tcp_payload(view.trace, &http, view.index, d, &mut path);
+        protocols.truncate(above_tcp);
+        protocols.extend(path.protocols());
+    }
     let chain = protocols.join(":");
     frame::protocols_node(&mut layers[frame_at], chain);
     if d.is_cut_by_snaplen() || d.header_truncated {

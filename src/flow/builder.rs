@@ -169,6 +169,10 @@ pub struct FlowBuilder {
     /// (by conversation index): needed while packets arrive only, so kept
     /// here rather than in the conversations.
     analysis: Vec<[analysis::DirectionAnalysis; 2]>,
+    /// Per conversation and direction, the time of the most recent SYN
+    /// without ACK before the handshake completed (Wireshark's
+    /// `ts_mru_syn`, the start of the RTT): needed while building only.
+    syn_times: Vec<[i64; 2]>,
     max_conversations: u64,
     /// Set when a packet would have started a conversation past the bound.
     pub limit_hit: Option<LimitHit>,
@@ -193,6 +197,7 @@ impl FlowBuilder {
             conversations: Conversations::default(),
             map: HashMap::default(),
             analysis: Vec::new(),
+            syn_times: Vec::new(),
             max_conversations: max,
             limit_hit: None,
         }
@@ -218,6 +223,7 @@ impl FlowBuilder {
     pub fn map_bytes(&self) -> usize {
         self.map.capacity() * (std::mem::size_of::<ConversationKey>() + 4 + 8)
             + self.analysis.capacity() * std::mem::size_of::<[analysis::DirectionAnalysis; 2]>()
+            + self.syn_times.capacity() * std::mem::size_of::<[i64; 2]>()
     }
 
     /// Adds packet `index` (already in `entries`) to its conversation.
@@ -294,16 +300,16 @@ impl FlowBuilder {
             conv.last_ts = entry.ts_ns;
         }
         let mut verdict = analysis::Verdict::default();
-        if let (Some(t), Some(state), Some(analysis)) = (
+        if let (Some(t), Some(state), Some(analysis), Some(syn_times)) = (
             tcp,
             conv.tcp.as_deref_mut(),
             self.analysis.get_mut(id as usize),
+            self.syn_times.get_mut(id as usize),
         ) {
-            verdict = observe_tcp(state, analysis, dir, index, &entry, t);
+            verdict = observe_tcp(state, analysis, syn_times, dir, index, &entry, t);
             if reused {
                 verdict.flags |= analysis::flags::REUSED_PORTS;
             }
-            state.analysis_seen |= verdict.flags;
             let fin_seen = state.dirs.iter().any(|d| d.fin.is_some());
             if fin_seen && !flags.rst() {
                 self.conversations.closing.push(super::ClosingSegment {
@@ -373,6 +379,7 @@ impl FlowBuilder {
         });
         self.map.insert(key, id);
         self.analysis.push(Default::default());
+        self.syn_times.push([0; 2]);
         id
     }
 }
@@ -381,6 +388,7 @@ impl FlowBuilder {
 fn observe_tcp(
     state: &mut TcpConversation,
     sequence: &mut [analysis::DirectionAnalysis; 2],
+    syn_times: &mut [i64; 2],
     dir: Direction,
     index: u32,
     entry: &PacketEntry,
@@ -399,7 +407,7 @@ fn observe_tcp(
     if flags.syn() && fwd.syn.is_none() {
         fwd.syn = Some(index);
         fwd.syn_ack = flags.ack();
-        fwd.syn_ts = entry.ts_ns;
+        syn_times[dir.index()] = entry.ts_ns;
         fwd.syn_options = tcp.syn_options;
         // Each side scales by the shift its own SYN offered; when one SYN
         // offered none, neither side scales (RFC 7323). A side whose SYN was
@@ -415,10 +423,7 @@ fn observe_tcp(
     // The handshake RTT runs from the most recent SYN (Wireshark's
     // `ts_mru_syn`): after a SYN retransmission, from the copy.
     if flags.syn() && !flags.ack() && state.handshake_ack.is_none() {
-        fwd.syn_ts = entry.ts_ns;
-    }
-    if len > 0 && fwd.data_after_fin.is_none() && (fwd.fin.is_some() || rev.fin.is_some()) {
-        fwd.data_after_fin = Some(index);
+        syn_times[dir.index()] = entry.ts_ns;
     }
     if flags.fin() && fwd.fin.is_none() {
         fwd.fin = Some(index);
@@ -436,8 +441,9 @@ fn observe_tcp(
         && rev.syn.is_some()
     {
         state.handshake_ack = Some(index);
-        state.initial_rtt_ns = (entry.has_timestamp() && fwd.syn_ts != NO_TIMESTAMP)
-            .then(|| entry.ts_ns.saturating_sub(fwd.syn_ts));
+        let syn_ts = syn_times[dir.index()];
+        state.initial_rtt_ns = (entry.has_timestamp() && syn_ts != NO_TIMESTAMP)
+            .then(|| entry.ts_ns.saturating_sub(syn_ts));
     }
     let first_rtt = state.initial_rtt_ns;
     let base = fwd.base_seq.unwrap_or(seq);

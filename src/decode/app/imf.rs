@@ -27,7 +27,7 @@ const IN_INFO: [&str; 2] = ["from", "subject"];
 /// `imf_find_field_end`: the start of the next field, or (with `true`,
 /// the last field) the CR of the blank line or of the message's last line
 /// end; `None` without a line end.
-fn field_end(m: &[u8], from: usize) -> Option<(usize, bool)> {
+pub fn field_end(m: &[u8], from: usize) -> Option<(usize, bool)> {
     let mut at = from;
     while at < m.len() {
         at += m[at..].iter().position(|&b| b == b'\r')? + 1;
@@ -47,7 +47,7 @@ fn field_end(m: &[u8], from: usize) -> Option<(usize, bool)> {
 
 /// `line` as tshark's `format_text_wsp`: white space as spaces (other
 /// bytes are kept; the column code escapes them).
-fn wsp(line: &[u8]) -> String {
+pub fn wsp(line: &[u8]) -> String {
     String::from_utf8_lossy(line)
         .chars()
         .map(|c| {

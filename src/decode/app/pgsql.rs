@@ -5,8 +5,15 @@
 //! (`<D<D/D/D`): tshark dissects the reassembled message, then the rest.
 //! Startup messages (SSLRequest, StartupMessage) and the one-byte SSL answer
 //! have no letter. After an `S` answer the connection is TLS: not ours.
+//!
+//! The protocol path follows tshark's TCP reassembly: a `pgsql` dissector
+//! call (in `frame.protocols`) for the reassembled message and one for the
+//! rest of the segment, and in the tree one `pgsql` item per message with
+//! `tcp.segments` after the reassembled one. A message whose header was
+//! split is reassembled with the whole segment, so its segments' item
+//! comes after all the messages that segment completes.
 
-use super::{DirBytes, StreamRow, Summary};
+use super::{DirBytes, Layer, StreamRow, Summary};
 
 /// SSLRequest and GSSENCRequest codes: the backend answers with one byte.
 const SSL_REQUEST: u32 = 80_877_103;
@@ -140,6 +147,10 @@ fn direction_rows(dir: DirBytes<'_>, messages: &[Message], arrow: char) -> Vec<(
         let mut middle = false;
         let mut opened = false;
         let mut letters: Vec<u8> = Vec::new();
+        let mut layers = Vec::new();
+        // Messages completed after the reassembled one, and whether the
+        // first of those was reassembled with this whole segment.
+        let (mut completed, mut split) = (0usize, false);
         while let Some(m) = messages.get(k) {
             // A message whose 5-byte header the earlier segment did not hold
             // whole is reassembled with all of this segment (tshark's "one
@@ -149,15 +160,24 @@ fn direction_rows(dir: DirBytes<'_>, messages: &[Message], arrow: char) -> Vec<(
                 if m.end <= e {
                     info.push(arrow);
                     info.extend(m.letter.map(char::from));
+                    layers.push(Layer::both("pgsql"));
+                    layers.push(Layer::hierarchy("tcp.segments"));
                     k += 1;
                 } else {
                     middle = true;
                     break;
                 }
             } else if m.start < e {
+                split |= !opened && header_split;
                 opened = true;
                 if m.end <= e {
                     letters.extend(m.letter);
+                    layers.push(if completed == 0 {
+                        Layer::both("pgsql")
+                    } else {
+                        Layer::hierarchy("pgsql")
+                    });
+                    completed += 1;
                     k += 1;
                 } else {
                     break;
@@ -165,6 +185,13 @@ fn direction_rows(dir: DirBytes<'_>, messages: &[Message], arrow: char) -> Vec<(
             } else {
                 break;
             }
+        }
+        if split && completed > 0 {
+            layers.push(Layer::hierarchy("tcp.segments"));
+        }
+        if opened && completed == 0 {
+            // The dissector ran but asked for more bytes: no item.
+            layers.push(Layer::protocols("pgsql"));
         }
         if opened {
             info.push(arrow);
@@ -174,7 +201,8 @@ fn direction_rows(dir: DirBytes<'_>, messages: &[Message], arrow: char) -> Vec<(
         if middle && info.is_empty() {
             out.push((packet, StreamRow::Segment { tcp_info: true }));
         } else if !info.is_empty() {
-            out.push((packet, StreamRow::App(Summary::new("PGSQL", info))));
+            let summary = Summary::new("PGSQL", info).with_layers(layers);
+            out.push((packet, StreamRow::App(summary)));
         }
     }
     out

@@ -19,7 +19,7 @@ const MAX_LINE: usize = 4096;
 
 /// The most bytes of one SMTP message read for its IMF row (its headers and
 /// the first lines of its body; tshark's Info stops at 4095 bytes anyway).
-const MAX_MESSAGE: usize = 64 * 1024;
+pub const MAX_MESSAGE: usize = 64 * 1024;
 
 /// Which line protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,28 @@
 //! client frames are masked). A frame spanning segments shows on the segment
 //! that ends it; the others read "[TCP segment of a reassembled PDU]".
 
-use super::{DirBytes, StreamRow, Summary};
+use super::{DirBytes, Layer, StreamRow, Summary};
+
+/// The dissector tshark hands a frame's payload to: text to the line
+/// dissector, binary (and continuations) to `data`, none when it is empty
+/// or a control frame's.
+fn payload_layer(opcode: u8, len: u64) -> Option<Layer> {
+    match opcode {
+        _ if len == 0 => None,
+        1 => Some(Layer::both("data-text-lines")),
+        0 | 2 => Some(Layer::both("data")),
+        _ => None,
+    }
+}
+
+/// One frame: where it starts and ends in its direction, its Info text and
+/// its protocol layers.
+struct Frame {
+    start: usize,
+    end: usize,
+    text: String,
+    layers: Vec<Layer>,
+}
 
 fn opcode_name(op: u8) -> String {
     match op {
@@ -17,13 +38,18 @@ fn opcode_name(op: u8) -> String {
     }
 }
 
-/// (start, end, text) of each frame of one direction.
-fn frames(bytes: &[u8]) -> Vec<(usize, usize, String)> {
+/// Each frame of one direction.
+fn frames(bytes: &[u8]) -> Vec<Frame> {
     let mut out = Vec::new();
     let mut pos = 0usize;
     while pos < bytes.len() {
         let (Some(&b0), Some(&b1)) = (bytes.get(pos), bytes.get(pos + 1)) else {
-            out.push((pos, usize::MAX, String::new()));
+            out.push(Frame {
+                start: pos,
+                end: usize::MAX,
+                text: String::new(),
+                layers: Vec::new(),
+            });
             break;
         };
         let masked = b1 & 0x80 != 0;
@@ -51,7 +77,14 @@ fn frames(bytes: &[u8]) -> Vec<(usize, usize, String)> {
         if masked {
             text.push_str("[MASKED]");
         }
-        out.push((pos, end, text));
+        let mut layers = vec![Layer::both("websocket")];
+        layers.extend(payload_layer(b0 & 0x0f, len));
+        out.push(Frame {
+            start: pos,
+            end,
+            text,
+            layers,
+        });
         if end == usize::MAX {
             break;
         }
@@ -66,13 +99,16 @@ fn direction_rows(dir: DirBytes<'_>) -> Vec<(u32, StreamRow)> {
     let mut k = 0usize;
     for (packet, s, e) in dir.spans() {
         let mut info = String::new();
+        // The HTTP dissector hands the frames on without an item of its own.
+        let mut layers = vec![Layer::protocols("http")];
         let mut inside = false;
-        while let Some((start, end, text)) = fr.get(k) {
-            if *start >= e {
+        while let Some(f) = fr.get(k) {
+            if f.start >= e {
                 break;
             }
-            if *end <= e {
-                info.push_str(text);
+            if f.end <= e {
+                info.push_str(&f.text);
+                layers.extend_from_slice(&f.layers);
                 k += 1;
             } else {
                 inside = true;
@@ -80,7 +116,8 @@ fn direction_rows(dir: DirBytes<'_>) -> Vec<(u32, StreamRow)> {
             }
         }
         if !info.is_empty() {
-            out.push((packet, StreamRow::App(Summary::new("WebSocket", info))));
+            let summary = Summary::new("WebSocket", info).with_layers(layers);
+            out.push((packet, StreamRow::App(summary)));
         } else if inside || s < e {
             out.push((packet, StreamRow::Segment { tcp_info: true }));
         }
@@ -127,6 +164,21 @@ mod tests {
                 "3 WebSocket Text [FIN] [MASKED]",
                 "4 WebSocket Ping [FIN] ",
                 "6 WebSocket Binary [FIN] "
+            ]
+        );
+        let names: Vec<Vec<&str>> = r
+            .iter()
+            .map(|(_, row)| match row {
+                StreamRow::App(a) => a.layers.iter().map(|l| l.name).collect(),
+                StreamRow::Segment { .. } => Vec::new(),
+            })
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                vec!["http", "websocket", "data-text-lines"],
+                vec!["http", "websocket"],
+                vec!["http", "websocket", "data"],
             ]
         );
     }

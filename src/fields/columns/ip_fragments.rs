@@ -190,7 +190,7 @@ pub fn reassembled_row(store: &PacketStore, index: usize) -> Option<(String, Str
     let udp_len = usize::from(u16::from_be_bytes([datagram[4], datagram[5]]));
     let data = datagram.get(8..udp_len.min(total)).unwrap_or_default();
     Some(match app::udp(sport, dport, data) {
-        Some(Summary { protocol, info }) => (protocol.into(), info),
+        Some(Summary { protocol, info, .. }) => (protocol.into(), info),
         None => (
             "UDP".into(),
             format!("{sport} \u{2192} {dport} Len={}", udp_len.saturating_sub(8)),

@@ -8,6 +8,7 @@
 
 mod crypto;
 mod hello;
+pub mod reassembly;
 
 use super::bits::{be32, bitfield, bytes_value};
 use super::Node;
@@ -140,11 +141,13 @@ fn cannot_decrypt(n: &mut Node, why: &str, rest: &[u8], at: usize) {
     ));
 }
 
-/// The frames of a decrypted Initial whose payload starts at `at`.
-fn frames(n: &mut Node, plain: &[u8], at: usize) {
+/// The frames of a decrypted Initial whose payload starts at `at`; what
+/// became of each CRYPTO frame is in `fates`, in order.
+fn frames(n: &mut Node, plain: &[u8], at: usize, fates: Vec<reassembly::Fate>, frame: u32) {
     let Some(frames) = quic::frames(plain) else {
         return;
     };
+    let mut fates = fates.into_iter();
     for f in frames {
         let r = at + f.at..at + f.end;
         let title = match f.kind {
@@ -190,17 +193,60 @@ fn frames(n: &mut Node, plain: &[u8], at: usize) {
                 r.clone(),
                 Value::Present,
             ));
-            // The data is the frame's last `length` bytes; tshark reads the
-            // handshake from the start of the stream (offset 0) here.
+            // The data is the frame's last `length` bytes.
             let len = usize::try_from(f.numbers.get(1).copied().unwrap_or(0)).unwrap_or(0);
             let from = f.end.saturating_sub(len).max(f.at);
-            if f.numbers.first() == Some(&0) {
-                if let Some(t) = plain
-                    .get(from..f.end)
-                    .and_then(|d| crypto::tls(d, at + from))
-                {
-                    node.add(t);
-                }
+            if let Some(fate) = fates.next() {
+                crypto_fate(node, fate, at + from, frame);
+            }
+        }
+    }
+}
+
+/// Under a CRYPTO frame's node, what became of its data (at packet
+/// offset `at`), as tshark shows it.
+fn crypto_fate(node: &mut Node, fate: reassembly::Fate, at: usize, frame: u32) {
+    use reassembly::Fate;
+    let note = |node: &mut Node, text: &str| {
+        node.add(Node::text(text, 0..0))
+            .expert("Note", "Sequence", text);
+    };
+    match fate {
+        Fate::Held => {}
+        Fate::Retransmission => note(
+            node,
+            "This QUIC frame has a reused stream offset (retransmission?)",
+        ),
+        Fate::Limit => {
+            node.add(Node::text(
+                format!(
+                    "[CRYPTO data not reassembled: past {} stream bytes or {} out-of-order runs (MAX_CRYPTO_STREAM, MAX_CRYPTO_RUNS)]",
+                    reassembly::MAX_CRYPTO_STREAM,
+                    reassembly::MAX_CRYPTO_RUNS
+                ),
+                0..0,
+            ));
+        }
+        Fate::Tls { handed, skip } => {
+            if skip > 0 {
+                note(
+                    node,
+                    "This QUIC frame overlaps a previous frame in the stream",
+                );
+            }
+            if let Some(t) = crypto::tls(&handed, Some(at + skip), frame) {
+                node.add(t);
+            }
+        }
+        Fate::Reassembled { fragments, handed } => {
+            node.add(crypto::fragment_list(
+                &fragments,
+                handed.data.len(),
+                ("QUIC CRYPTO Data Fragments", "quic.crypto.fragment"),
+                ("Fragment count", "quic.crypto.fragment.count"),
+            ));
+            if let Some(t) = crypto::tls(&handed, None, frame) {
+                node.add(t);
             }
         }
     }
@@ -378,8 +424,32 @@ pub fn layer(view: &PacketView<'_>, p: &[u8], at: usize, ctx: Context<'_>) -> Op
         payload_at..payload_at + i.payload.len(),
         Value::Bytes(Cow::Owned(i.payload.clone())),
     ));
-    frames(&mut n, &i.plain, payload_at);
+    let frame = u32::try_from(view.index + 1).unwrap_or(u32::MAX);
+    let pieces = reassembly::pieces(&i.plain, frame);
+    let fates = reassembly::fates(view, ctx, &pieces);
+    frames(&mut n, &i.plain, payload_at, fates, frame);
     Some(n)
+}
+
+/// The nodes tshark draws under each CRYPTO frame of one direction's
+/// Initials, for `pieces` given as (frame number, stream offset, data) in
+/// the order they arrive: what reassembly makes of each (held, handed to
+/// TLS, reassembled, retransmitted), with the TLS layer it yields.
+pub fn crypto_stream(pieces: &[(u32, u64, Vec<u8>)]) -> Vec<Node> {
+    let mut stream = reassembly::Stream::default();
+    pieces
+        .iter()
+        .map(|(frame, offset, data)| {
+            let p = reassembly::Piece {
+                frame: *frame,
+                offset: *offset,
+                data: data.clone(),
+            };
+            let mut n = Node::text("CRYPTO", 0..data.len());
+            crypto_fate(&mut n, stream.push(&p), 0, *frame);
+            n
+        })
+        .collect()
 }
 
 /// Whether a QUIC layer holds a TLS handshake (in a CRYPTO frame), which

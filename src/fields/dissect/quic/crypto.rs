@@ -1,82 +1,249 @@
-//! The TLS handshake inside a decrypted Initial's CRYPTO frame, as tshark
+//! The TLS handshake inside a decrypted Initial's CRYPTO frames, as tshark
 //! 4.0 draws it under the frame: a `TLSv1.3 Record Layer` line (QUIC has
 //! no records; tshark names the layer so), one `Handshake Protocol` per
 //! message with its type and length, and a hello's fields (version,
 //! random, cipher suites, SNI, ALPN, supported versions, JA3), so that
-//! `tls.handshake.*` answers on QUIC Initials as on TLS over TCP.
+//! `tls.handshake.*` answers on QUIC Initials as on TLS over TCP. A
+//! message cut over several chunks (`reassembly.rs` says which bytes TLS
+//! gets when) is a `(fragment)` until the chunk that ends it, which shows
+//! the `(last fragment)`, the fragments' list and the whole message.
 
 use super::super::Node;
+use super::reassembly::Handed;
 use crate::fields::Value;
-use crate::tls::handshake::{self, Hello};
+use crate::tls::handshake::{self, Hello, Message};
 use std::borrow::Cow;
 
 fn s(v: String) -> Value<'static> {
     Value::Str(Cow::Owned(v))
 }
 
-/// The `tls` layer for the CRYPTO data `data`, at packet offset `at`, when
-/// it holds any bytes.
-pub fn tls(data: &[u8], at: usize) -> Option<Node> {
-    if data.is_empty() {
+/// The type of the message whose first bytes are `b` when tshark takes
+/// them for the start of a message cut short (a known type, and a Hello
+/// Request only with no body); otherwise tshark calls the bytes an
+/// encrypted message.
+fn fragment_type(b: &[u8]) -> Option<u8> {
+    let t = *b.first()?;
+    let named = handshake::type_name(t) != "Encrypted Handshake Message";
+    let empty_body = b.get(1..4).is_none_or(|l| l == [0, 0, 0]);
+    (named && (t != 0 || empty_body)).then_some(t)
+}
+
+/// The message bytes TLS holds after it is handed `data` (from frame
+/// `frame`) while holding `held`: an unfinished message's bytes, or none.
+pub fn still_held(held: &[(u32, Vec<u8>)], frame: u32, data: &[u8]) -> Vec<(u32, Vec<u8>)> {
+    let mut buf: Vec<u8> = held.iter().flat_map(|h| h.1.iter().copied()).collect();
+    buf.extend_from_slice(data);
+    let messages = handshake::take_messages(&mut buf);
+    if buf.is_empty() || fragment_type(&buf).is_none() {
+        return Vec::new();
+    }
+    if messages.is_empty() {
+        let mut v = held.to_vec();
+        v.push((frame, data.to_vec()));
+        return v;
+    }
+    // The first message ended in `data`, so what is left lies in it.
+    vec![(frame, buf)]
+}
+
+/// Sets every range of `n` to nothing: bytes put together from several
+/// frames lie in none of them.
+fn unplaced(n: &mut Node) {
+    n.bytes = 0..0;
+    for c in &mut n.children {
+        unplaced(c);
+    }
+}
+
+/// The `tls` layer for the bytes `h` hands TLS, at packet offset `at`
+/// (`None` when QUIC put them together from several frames), in frame
+/// `frame`; `None` when there are no bytes.
+pub fn tls(h: &Handed, at: Option<usize>, frame: u32) -> Option<Node> {
+    if h.data.is_empty() {
         return None;
     }
-    let mut buf = data.to_vec();
-    let messages = handshake::take_messages(&mut buf);
-    let whole = data.len() - buf.len();
-    let mut record = Node::field("tls", "", at..at + data.len(), Value::Present);
-    let mut pos = at;
-    for (m, len) in &messages {
-        let r = pos..pos + len;
-        let name = m.name();
-        let h = record.add(Node::field(
-            "tls.handshake",
-            format!("Handshake Protocol: {name}"),
-            r.clone(),
-            Value::Present,
-        ));
-        h.add(Node::field(
-            "tls.handshake.type",
-            format!("Handshake Type: {name} ({})", m.msg_type),
-            pos..pos + 1,
-            Value::UInt(u64::from(m.msg_type)),
-        ));
-        h.add(Node::field(
-            "tls.handshake.length",
-            format!("Length: {}", len - 4),
-            pos + 1..pos + 4,
-            Value::UInt((len - 4) as u64),
-        ));
-        if let Some(hello) = &m.hello {
-            if matches!(
-                m.msg_type,
-                handshake::CLIENT_HELLO | handshake::SERVER_HELLO
-            ) {
-                let client = m.msg_type == handshake::CLIENT_HELLO;
-                let body = data.get(pos - at + 4..pos - at + len).unwrap_or(&[]);
-                let _ = super::hello::lines(h, body, pos + 4, client);
-                ja3(h, hello, client);
+    let data = &h.data;
+    let base = at.unwrap_or(0);
+    let mut record = Node::field("tls", "", base..base + data.len(), Value::Present);
+    // (items shown, the title when there is one item)
+    let mut items = 0;
+    let mut only = String::new();
+    let mut pos = 0;
+    if !h.held.is_empty() {
+        let mut whole: Vec<u8> = h.held.iter().flat_map(|x| x.1.iter().copied()).collect();
+        let held_len = whole.len();
+        whole.extend_from_slice(data);
+        let t = whole.first().copied().unwrap_or(0);
+        let name = handshake::type_name(t);
+        let mut buf = whole.clone();
+        let first = handshake::take_messages(&mut buf).into_iter().next();
+        items += 1;
+        match first {
+            Some((m, len)) => {
+                let tail = len - held_len;
+                record.add(Node::field(
+                    "tls.handshake",
+                    format!("Handshake Protocol: {name} (last fragment)"),
+                    base..base + tail,
+                    Value::Present,
+                ));
+                let mut parts: Vec<(u32, usize)> =
+                    h.held.iter().map(|x| (x.0, x.1.len())).collect();
+                parts.push((frame, tail));
+                let mut from = 0;
+                let parts: Vec<(u32, u64, usize)> = parts
+                    .iter()
+                    .map(|&(f, n)| {
+                        from += n as u64;
+                        (f, from - n as u64, n)
+                    })
+                    .collect();
+                record.add(fragment_list(
+                    &parts,
+                    len,
+                    ("Handshake Fragments", "tls.handshake.fragment"),
+                    ("Handshake Fragment count", "tls.handshake.fragment.count"),
+                ));
+                let mut n = message(&m, &whole[..len], 0);
+                unplaced(&mut n);
+                record.add(n);
+                only = name.to_string();
+                pos = tail;
+            }
+            None => {
+                record.add(Node::field(
+                    "tls.handshake",
+                    format!("Handshake Protocol: {name} (fragment)"),
+                    base..base + data.len(),
+                    Value::Present,
+                ));
+                // tshark 4.0 titles a message's middle fragment so
+                // (frame 8 of quic-crypto-split.pcap).
+                only = "Multiple Handshake Messages".into();
+                pos = data.len();
             }
         }
-        pos += len;
     }
-    // Bytes that do not make a whole message: tshark cannot tell them from
-    // an encrypted one.
-    if whole < data.len() {
+    let rest = &data[pos..];
+    let mut buf = rest.to_vec();
+    let messages = handshake::take_messages(&mut buf);
+    let whole = rest.len() - buf.len();
+    let mut p = pos;
+    for (m, len) in &messages {
+        let mut n = message(m, &data[p..p + len], base + p);
+        if at.is_none() {
+            unplaced(&mut n);
+        }
+        record.add(n);
+        items += 1;
+        only = m.name().to_string();
+        p += len;
+    }
+    // Bytes that do not make a whole message: the start of one cut
+    // short, or what tshark cannot tell from an encrypted message.
+    if whole < rest.len() {
+        let left = &rest[whole..];
+        let r = base + pos + whole..base + data.len();
+        let text = match fragment_type(left) {
+            Some(t) => format!("{} (fragment)", handshake::type_name(t)),
+            None => "Encrypted Handshake Message".into(),
+        };
         record.add(Node::field(
             "tls.handshake",
-            "Handshake Protocol: Encrypted Handshake Message",
-            at + whole..at + data.len(),
+            format!("Handshake Protocol: {text}"),
+            if at.is_some() { r } else { 0..0 },
             Value::Present,
         ));
+        items += 1;
+        only = text;
     }
-    let title = match (messages.as_slice(), whole < data.len()) {
-        ([(m, _)], false) => m.name(),
-        ([], true) => "Encrypted Handshake Message",
-        _ => "Multiple Handshake Messages",
+    let title = if items == 1 {
+        only
+    } else {
+        "Multiple Handshake Messages".into()
     };
     record.text = format!("TLSv1.3 Record Layer: Handshake Protocol: {title}");
     record.value = Some(s(record.text.clone()));
     Some(record)
+}
+
+/// tshark's list of the fragments a whole was put together from, each
+/// (frame, offset in the whole, length): `[N Reassembled {what} (L bytes):
+/// #f(n), ...]`, a `[Frame: f, payload: a-b (n bytes)]` line per fragment
+/// and the count (`count`: its label and field).
+pub fn fragment_list(
+    parts: &[(u32, u64, usize)],
+    total: usize,
+    (what, fragment): (&str, &'static str),
+    (count_label, count): (&str, &'static str),
+) -> Node {
+    let list = parts
+        .iter()
+        .map(|(f, _, n)| format!("#{f}({n})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut l = Node::text(
+        format!(
+            "[{} Reassembled {what} ({total} bytes): {list}]",
+            parts.len()
+        ),
+        0..0,
+    );
+    for (f, off, n) in parts {
+        l.add(Node::field(
+            fragment,
+            format!(
+                "[Frame: {f}, payload: {off}-{} ({})]",
+                (off + *n as u64).saturating_sub(1),
+                super::super::bits::bytes(*n)
+            ),
+            0..0,
+            Value::UInt(u64::from(*f)),
+        ));
+    }
+    l.add(Node::field(
+        count,
+        format!("[{count_label}: {}]", parts.len()),
+        0..0,
+        Value::UInt(parts.len() as u64),
+    ));
+    l
+}
+
+/// One whole message `bytes` (header included) at packet offset `pos`.
+fn message(m: &Message, bytes: &[u8], pos: usize) -> Node {
+    let len = bytes.len();
+    let name = m.name();
+    let mut h = Node::field(
+        "tls.handshake",
+        format!("Handshake Protocol: {name}"),
+        pos..pos + len,
+        Value::Present,
+    );
+    h.add(Node::field(
+        "tls.handshake.type",
+        format!("Handshake Type: {name} ({})", m.msg_type),
+        pos..pos + 1,
+        Value::UInt(u64::from(m.msg_type)),
+    ));
+    h.add(Node::field(
+        "tls.handshake.length",
+        format!("Length: {}", len - 4),
+        pos + 1..pos + 4,
+        Value::UInt((len - 4) as u64),
+    ));
+    if let Some(hello) = &m.hello {
+        if matches!(
+            m.msg_type,
+            handshake::CLIENT_HELLO | handshake::SERVER_HELLO
+        ) {
+            let client = m.msg_type == handshake::CLIENT_HELLO;
+            let _ = super::hello::lines(&mut h, bytes.get(4..).unwrap_or(&[]), pos + 4, client);
+            ja3(&mut h, hello, client);
+        }
+    }
+    h
 }
 
 /// The JA3 (Client Hello) or JA3S (Server Hello) lines that end a hello.
@@ -123,9 +290,16 @@ mod tests {
         out
     }
 
+    fn handed(data: &[u8]) -> Handed {
+        Handed {
+            data: data.to_vec(),
+            held: Vec::new(),
+        }
+    }
+
     #[test]
     fn messages_as_tshark_names_them() {
-        let t = tls(&[0u8; 20], 0).expect("layer");
+        let t = tls(&handed(&[0u8; 20]), Some(0), 1).expect("layer");
         assert_eq!(
             t.text,
             "TLSv1.3 Record Layer: Handshake Protocol: Multiple Handshake Messages"
@@ -140,7 +314,7 @@ mod tests {
             ]
         );
         let bytes: Vec<u8> = (0..40).collect();
-        let t = tls(&bytes, 0).expect("layer");
+        let t = tls(&handed(&bytes), Some(0), 1).expect("layer");
         assert_eq!(
             texts(&t),
             [
@@ -148,9 +322,55 @@ mod tests {
                 "Handshake Protocol: Encrypted Handshake Message"
             ]
         );
-        assert!(tls(&[], 0).is_none());
+        assert!(tls(&handed(&[]), Some(0), 1).is_none());
         for cut in 0..bytes.len() {
-            let _ = tls(&bytes[..cut], 0);
+            let _ = tls(&handed(&bytes[..cut]), Some(0), 1);
+            let _ = tls(&handed(&bytes[..cut]), None, 1);
         }
+    }
+
+    #[test]
+    fn a_message_over_three_chunks() {
+        // A Finished (20) of 6 body bytes, in chunks of 3, 4 and 3 bytes.
+        let msg = [20u8, 0, 0, 6, 1, 2, 3, 4, 5, 6];
+        let held = still_held(&[], 1, &msg[..3]);
+        assert_eq!(held, [(1, msg[..3].to_vec())]);
+        let first = tls(&handed(&msg[..3]), Some(0), 1).expect("layer");
+        assert_eq!(
+            texts(&first),
+            [
+                "TLSv1.3 Record Layer: Handshake Protocol: Finished (fragment)",
+                "Handshake Protocol: Finished (fragment)"
+            ]
+        );
+        let middle = Handed {
+            data: msg[3..7].to_vec(),
+            held: held.clone(),
+        };
+        assert_eq!(
+            tls(&middle, Some(0), 2).expect("layer").text,
+            "TLSv1.3 Record Layer: Handshake Protocol: Multiple Handshake Messages"
+        );
+        let held = still_held(&held, 2, &msg[3..7]);
+        assert_eq!(held.len(), 2);
+        let last = Handed {
+            data: msg[7..].to_vec(),
+            held: held.clone(),
+        };
+        assert!(still_held(&held, 3, &msg[7..]).is_empty());
+        let t = tls(&last, None, 3).expect("layer");
+        assert_eq!(
+            texts(&t)[..8],
+            [
+                "TLSv1.3 Record Layer: Handshake Protocol: Finished",
+                "Handshake Protocol: Finished (last fragment)",
+                "[3 Reassembled Handshake Fragments (10 bytes): #1(3), #2(4), #3(3)]",
+                "[Frame: 1, payload: 0-2 (3 bytes)]",
+                "[Frame: 2, payload: 3-6 (4 bytes)]",
+                "[Frame: 3, payload: 7-9 (3 bytes)]",
+                "[Handshake Fragment count: 3]",
+                "Handshake Protocol: Finished",
+            ]
+        );
     }
 }
