@@ -183,7 +183,7 @@ fn fragments<'b>(
         let (p, _, _) = spans[first - 1];
         let middle = matches!(
             http.app_row(p as usize),
-            Some(StreamRow::App(Summary { protocol: "SMTP", info })) if info.starts_with("C: DATA fragment")
+            Some(StreamRow::App(Summary { protocol: "SMTP", info, .. })) if info.starts_with("C: DATA fragment")
         );
         if !middle {
             break;
