@@ -87,6 +87,20 @@ fn decoded_len<'a>(
     let Some(head) = head.filter(|h| !h.codings().is_empty() && !m.body.is_empty()) else {
         return m.body.len;
     };
+    let codings = head.codings();
+    // A body over several segments of the capture is decoded where its
+    // segments lie, not gathered first (holes, rare, are gathered as zeros).
+    if let Some(spans) = m.body_spans.as_deref().filter(|s| s.len() > 1) {
+        let capture = trace.store.capture().bytes();
+        let parts: Option<Vec<&[u8]>> = spans.iter().map(|s| s.bytes(capture)).collect();
+        if let Some(parts) = parts {
+            let (len, error) = m.decoded_len_pieces(&codings, &parts, DEFAULT_DECODED_LIMIT);
+            if let Some(ContentError::Limit(hit)) = error {
+                trace.limits.report(hit);
+            }
+            return len;
+        }
+    }
     let raw = match &m.body_spans {
         Some(_) => index.body_raw(&trace.store, &trace.conversations, m),
         None => {
@@ -100,7 +114,7 @@ fn decoded_len<'a>(
             m.body.bytes_in(&stream.bytes)
         }
     };
-    let (len, error) = m.decoded_len(&head.codings(), &raw, DEFAULT_DECODED_LIMIT);
+    let (len, error) = m.decoded_len(&codings, &raw, DEFAULT_DECODED_LIMIT);
     if let Some(ContentError::Limit(hit)) = error {
         trace.limits.report(hit);
     }

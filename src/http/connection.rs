@@ -62,7 +62,7 @@ pub(super) fn message_at(
         last_packet,
         framing,
         body,
-        media,
+        media: media.map(Box::new),
         body_spans: None,
     }
 }
@@ -94,8 +94,18 @@ pub(super) fn media_summary(
         };
         return (!bytes.is_empty()).then(|| summary::media_summary(ct, &bytes));
     }
-    let raw = body.bytes_in(stream);
-    let decoded = content::decode(&raw, &codings, PEEK);
+    // Decoded from the body's pieces where they lie (a chunked body is not
+    // gathered whole for a peek at its start).
+    let parts: Vec<&[u8]> = body
+        .pieces
+        .iter()
+        .map(|r| {
+            let start = (r.start as usize).min(stream.len());
+            let end = (r.end as usize).clamp(start, stream.len());
+            &stream[start..end]
+        })
+        .collect();
+    let decoded = content::decode_pieces(&parts, &codings, PEEK);
     (!decoded.bytes.is_empty()).then(|| summary::media_summary(ct, &decoded.bytes))
 }
 

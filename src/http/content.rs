@@ -10,7 +10,10 @@ use crate::limits::{
     Limit, LimitHit, MAX_CONTENT_CODINGS, MAX_DECODED_BODY, MAX_DECOMPRESSION_RATIO,
     MIN_DECODED_ALLOWANCE,
 };
-use std::io::Read;
+use std::io::{BufRead, Read};
+
+mod pieces;
+pub use pieces::Pieces;
 
 /// Default bound on one decoded body.
 pub const DEFAULT_DECODED_LIMIT: u64 = MAX_DECODED_BODY;
@@ -143,21 +146,30 @@ const COUNT_CHUNK: usize = 64 << 10;
 
 /// [`decode_one`]'s length and error, without keeping the bytes.
 fn count_one(data: &[u8], coding: &str, limit: u64) -> (u64, Option<ContentError>) {
-    match decoder(data, coding) {
-        Some(reader) => count_bounded(reader, data.len(), limit, coding),
+    count_pieces(Pieces::new(&[data]), coding, limit)
+}
+
+/// [`count_one`] over bytes in pieces, read where they lie.
+fn count_pieces(data: Pieces<'_>, coding: &str, limit: u64) -> (u64, Option<ContentError>) {
+    let encoded = data.len();
+    let (first, n) = data.peek::<2>();
+    match decoder(data, &first[..n], coding) {
+        Some(reader) => count_bounded(reader, encoded, limit, coding),
         None => (
-            data.len() as u64,
+            encoded as u64,
             Some(ContentError::Unsupported(coding.into())),
         ),
     }
 }
 
-/// The reader that undoes `coding` over `data`, if it is one we know.
-fn decoder<'a>(data: &'a [u8], coding: &str) -> Option<Box<dyn Read + 'a>> {
+/// The reader that undoes `coding` over `data` (whose first bytes are
+/// `first`), if it is one we know. The decoders read `data`'s own buffers
+/// (no copy into one of theirs).
+fn decoder<'a>(data: impl BufRead + 'a, first: &[u8], coding: &str) -> Option<Box<dyn Read + 'a>> {
     Some(match coding {
-        "gzip" | "x-gzip" => Box::new(flate2::read::MultiGzDecoder::new(data)),
-        "deflate" if is_zlib(data) => Box::new(flate2::read::ZlibDecoder::new(data)),
-        "deflate" => Box::new(flate2::read::DeflateDecoder::new(data)),
+        "gzip" | "x-gzip" => Box::new(flate2::bufread::MultiGzDecoder::new(data)),
+        "deflate" if is_zlib(first) => Box::new(flate2::bufread::ZlibDecoder::new(data)),
+        "deflate" => Box::new(flate2::bufread::DeflateDecoder::new(data)),
         "br" => Box::new(brotli::Decompressor::new(data, 4096)),
         _ => return None,
     })
@@ -171,7 +183,7 @@ fn is_zlib(data: &[u8]) -> bool {
 }
 
 fn decode_one(data: &[u8], coding: &str, limit: u64) -> DecodedBody {
-    match decoder(data, coding) {
+    match decoder(data, data, coding) {
         Some(reader) => read_bounded(reader, data.len(), limit, coding),
         None => DecodedBody {
             bytes: data.to_vec(),
@@ -229,6 +241,41 @@ pub fn decoded_len(data: &[u8], codings: &[String], limit: u64) -> (u64, Option<
         return (inner.bytes.len() as u64, inner.error);
     }
     count_one(&inner.bytes, first_applied, limit)
+}
+
+/// [`decode`] of the bytes of `parts` one after the other, read where they
+/// lie when one coding is to be undone (nearly always), else gathered
+/// first.
+pub fn decode_pieces(parts: &[&[u8]], codings: &[String], limit: u64) -> DecodedBody {
+    match codings {
+        [one] => {
+            let data = Pieces::new(parts);
+            let encoded = data.len();
+            let (first, n) = data.peek::<2>();
+            match decoder(data, &first[..n], one) {
+                Some(reader) => read_bounded(reader, encoded, limit, one),
+                None => DecodedBody {
+                    bytes: parts.concat(),
+                    error: Some(ContentError::Unsupported(one.clone())),
+                },
+            }
+        }
+        _ => decode(&parts.concat(), codings, limit),
+    }
+}
+
+/// [`decoded_len`] of the bytes of `parts` one after the other, read where
+/// they lie when one coding is to be undone (nearly always), else gathered
+/// first.
+pub fn decoded_len_pieces(
+    parts: &[&[u8]],
+    codings: &[String],
+    limit: u64,
+) -> (u64, Option<ContentError>) {
+    match codings {
+        [one] => count_pieces(Pieces::new(parts), one, limit),
+        _ => decoded_len(&parts.concat(), codings, limit),
+    }
 }
 
 #[cfg(test)]
@@ -290,11 +337,22 @@ mod tests {
         ];
         for (data, c) in cases {
             let d = decode(&data, &codings(c), 1 << 20);
-            assert_eq!(
-                decoded_len(&data, &codings(c), 1 << 20),
-                (d.bytes.len() as u64, d.error),
-                "{c}"
-            );
+            let want = (d.bytes.len() as u64, d.error);
+            assert_eq!(decoded_len(&data, &codings(c), 1 << 20), want, "{c}");
+            // In pieces, cut anywhere (a body over several segments).
+            for cut in [0, 1, 2, 7, data.len() / 3, data.len()] {
+                let cut = cut.min(data.len());
+                let (a, b) = data.split_at(cut);
+                let (b, c2) = b.split_at(b.len() / 2);
+                let parts = [a, b, &[][..], c2];
+                assert_eq!(
+                    decoded_len_pieces(&parts, &codings(c), 1 << 20),
+                    want,
+                    "{c} cut at {cut}"
+                );
+                let d = decode_pieces(&parts, &codings(c), 1 << 20);
+                assert_eq!((d.bytes.len() as u64, d.error), want, "{c} cut at {cut}");
+            }
         }
     }
 

@@ -53,7 +53,8 @@ pub struct Message {
     /// What the body's media-type dissector adds to the row in tshark (the
     /// Protocol column and an Info suffix, see [`crate::http::summary`]), worked out when
     /// the index is built, from the first bytes of the decoded body.
-    pub media: Option<(&'static str, String)>,
+    /// Boxed: most messages have none, and the index holds many messages.
+    pub media: Option<Box<(&'static str, String)>>,
     /// Where the body's bytes are in the capture, when they are the
     /// capture's (not decrypted): read through [`crate::http::HttpIndex::body_raw`] with
     /// no reassembly. Set by [`crate::http::HttpIndex::build`].
@@ -157,6 +158,21 @@ impl Message {
         (n, error)
     }
 
+    /// [`Message::decoded_len`] of the raw body in `parts` (its segments in
+    /// the capture, in order), read where they lie.
+    pub fn decoded_len_pieces(
+        &self,
+        codings: &[String],
+        parts: &[&[u8]],
+        limit: u64,
+    ) -> (u64, Option<content::ContentError>) {
+        let (n, mut error) = content::decoded_len_pieces(parts, codings, limit);
+        if let Some(content::ContentError::Limit(hit)) = &mut error {
+            hit.packet = Some(self.last_packet);
+        }
+        (n, error)
+    }
+
     /// A message of an HTTP/2 stream (built by [`crate::http2`]).
     pub fn http2(
         head: Head,
@@ -202,7 +218,7 @@ impl Message {
     /// adds; `head` is this message's.
     pub fn protocol_and_info(&self, head: &Head) -> (&'static str, String) {
         let mut s = head.start_line_info();
-        match &self.media {
+        match self.media.as_deref() {
             Some((p, more)) => {
                 s.push_str(more);
                 (p, s)
