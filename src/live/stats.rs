@@ -52,6 +52,23 @@ impl<T: Default> Counted<T> {
             *self = Counted::default();
         }
     }
+
+    /// Counts the packets of `trace` not counted yet with `add`, and gives
+    /// the table; `None` when `trace` has fewer packets than were counted
+    /// (an older snapshot, answered by a whole count instead).
+    fn catch_up(&mut self, trace: &Trace, mut add: impl FnMut(&mut T, usize)) -> Option<&T> {
+        let n = trace.store.len();
+        if n < self.packets {
+            return None;
+        }
+        self.check(trace);
+        for i in self.packets..n {
+            add(&mut self.table, i);
+        }
+        self.seen.counted(trace, self.packets);
+        self.packets = n;
+        Some(&self.table)
+    }
 }
 
 /// A packet read before the block describing its interface (a pcapng
@@ -107,51 +124,27 @@ struct Frames {
 impl LiveStats {
     /// The endpoints of `kind` in `trace`, counting only its new packets.
     pub(super) fn endpoints(&mut self, trace: &Trace, kind: Kind) -> Endpoints {
-        let c = &mut self.endpoints[slot(kind)];
-        let n = trace.store.len();
-        if n < c.packets {
-            return endpoints::compute(trace, &Selection::All, kind);
-        }
-        c.check(trace);
-        for i in c.packets..n {
-            c.table.add_packet(trace, kind, i);
-        }
-        c.seen.counted(trace, c.packets);
-        c.packets = n;
-        c.table.endpoints(kind)
+        self.endpoints[slot(kind)]
+            .catch_up(trace, |t, i| t.add_packet(trace, kind, i))
+            .map(|t| t.endpoints(kind))
+            .unwrap_or_else(|| endpoints::compute(trace, &Selection::All, kind))
     }
 
     /// The conversations of `kind` in `trace`, counting only its new packets.
     pub(super) fn conversations(&mut self, trace: &Trace, kind: Kind) -> Conversations {
-        let c = &mut self.conversations[slot(kind)];
-        let n = trace.store.len();
-        if n < c.packets {
-            return conversations::compute(trace, &Selection::All, kind);
-        }
-        c.check(trace);
-        for i in c.packets..n {
-            c.table.add_packet(trace, kind, i);
-        }
-        c.seen.counted(trace, c.packets);
-        c.packets = n;
-        c.table.conversations(trace, kind)
+        self.conversations[slot(kind)]
+            .catch_up(trace, |t, i| t.add_packet(trace, kind, i))
+            .map(|t| t.conversations(trace, kind))
+            .unwrap_or_else(|| conversations::compute(trace, &Selection::All, kind))
     }
 
     /// The DNS tree (`-z dns,tree`) of `trace`, counting only its new
     /// packets (after the earlier ones: a response meets its query).
     pub(super) fn dns(&mut self, trace: &Trace) -> Tree {
-        let c = &mut self.dns;
-        let n = trace.store.len();
-        if n < c.packets {
-            return dns::compute(trace, &Selection::All);
-        }
-        c.check(trace);
-        for i in c.packets..n {
-            c.table.add_packet(trace, i);
-        }
-        c.seen.counted(trace, c.packets);
-        c.packets = n;
-        c.table.tree()
+        self.dns
+            .catch_up(trace, |t, i| t.add_packet(trace, i))
+            .map(dns::Counter::tree)
+            .unwrap_or_else(|| dns::compute(trace, &Selection::All))
     }
 
     /// The I/O graph of every frame in `trace` (one series, frames and

@@ -215,7 +215,7 @@ pub fn take_messages(buf: &mut Vec<u8>) -> Vec<(Message, usize)> {
 }
 
 /// A GREASE value (RFC 8701), which JA3 leaves out.
-fn grease(v: u16) -> bool {
+pub fn grease(v: u16) -> bool {
     v & 0x0f0f == 0x0a0a && v >> 8 == v & 0xff
 }
 

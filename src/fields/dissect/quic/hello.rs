@@ -1,14 +1,18 @@
 //! A Client Hello's or Server Hello's lines as tshark 4.0 draws them, read
 //! from the message body: version, random, session ID, cipher suites,
-//! compression, and each extension's type and length, with the contents
-//! of server_name, ALPN and supported_versions (whose fields answer `-e`).
+//! compression, and each extension's type and length; the contents of the
+//! extensions tshark opens come from `hello/ext.rs` (and the QUIC transport
+//! parameters from `hello/params.rs`), whose fields answer `-e`.
+
+mod ext;
+mod params;
 
 use super::super::Node;
 use crate::fields::Value;
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// A cursor over the body; reads fail at its end.
+/// A cursor over a body at packet offset `at`; reads fail at its end.
 struct Cur<'a> {
     b: &'a [u8],
     pos: usize,
@@ -16,6 +20,17 @@ struct Cur<'a> {
 }
 
 impl<'a> Cur<'a> {
+    fn new(b: &'a [u8], at: usize) -> Self {
+        Cur { b, pos: 0, at }
+    }
+    /// Whether bytes are left.
+    fn more(&self) -> bool {
+        self.pos < self.b.len()
+    }
+    /// The packet range of the bytes left.
+    fn rest(&self) -> Range<usize> {
+        self.at + self.pos..self.at + self.b.len()
+    }
     fn take(&mut self, n: usize) -> Option<(&'a [u8], Range<usize>)> {
         let s = self.b.get(self.pos..self.pos.checked_add(n)?)?;
         let r = self.at + self.pos..self.at + self.pos + n;
@@ -26,10 +41,61 @@ impl<'a> Cur<'a> {
         let (s, r) = self.take(n)?;
         Some((s.iter().fold(0u64, |v, &x| (v << 8) | u64::from(x)), r))
     }
+    /// A QUIC variable-length integer (RFC 9000, 16).
+    fn varint(&mut self) -> Option<(u64, Range<usize>)> {
+        let first = *self.b.get(self.pos)?;
+        let (v, r) = self.num(1 << (first >> 6))?;
+        let bits = 8 * (r.end - r.start) - 2;
+        Some((v & ((1u64 << bits) - 1), r))
+    }
+    /// An `n`-byte number added under `to` as `{label}: {v}`.
+    fn uint(&mut self, to: &mut Node, n: usize, abbrev: &'static str, label: &str) -> Option<u64> {
+        let (v, r) = self.num(n)?;
+        to.add(Node::field(
+            abbrev,
+            format!("{label}: {v}"),
+            r,
+            Value::UInt(v),
+        ));
+        Some(v)
+    }
+    /// A list of two-byte values behind a two-byte length: the length line
+    /// (`len_abbrev`, `len_label`), then a `{title} ({k} {unit}s)` line
+    /// holding one node per value, each made by `item`.
+    fn list16(
+        &mut self,
+        to: &mut Node,
+        (len_abbrev, len_label): (&'static str, &str),
+        (title, unit): (&str, &str),
+        item: impl Fn(u16, Range<usize>) -> Node,
+    ) -> Option<()> {
+        let n = self.uint(to, 2, len_abbrev, len_label)?;
+        let (list, r) = self.take(usize::try_from(n).ok()?)?;
+        let k = list.len() / 2;
+        let l = to.add(Node::text(
+            format!("{title} ({k} {unit}{})", plural(k)),
+            r.clone(),
+        ));
+        for (i, p) in list.chunks_exact(2).enumerate() {
+            let at = r.start + 2 * i;
+            l.add(item(u16::from_be_bytes([p[0], p[1]]), at..at + 2));
+        }
+        Some(())
+    }
 }
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A byte string's value; tshark prints an empty one as `<MISSING>`.
+fn bytes_or_missing(b: &[u8]) -> (String, Value<'static>) {
+    if b.is_empty() {
+        let m = "<MISSING>";
+        (m.into(), Value::Str(Cow::Borrowed(m)))
+    } else {
+        (hex(b), Value::Bytes(Cow::Owned(b.to_vec())))
+    }
 }
 
 /// tshark's name of a TLS version, with its number.
@@ -69,6 +135,7 @@ fn extension_name(t: u16) -> &'static str {
         51 => "key_share",
         57 => "quic_transport_parameters",
         65281 => "renegotiation_info",
+        t if crate::tls::handshake::grease(t) => "Reserved (GREASE)",
         _ => "Unknown",
     }
 }
@@ -80,46 +147,28 @@ fn suite_text(c: u16) -> String {
     }
 }
 
-fn field(abbrev: &'static str, text: String, r: Range<usize>, v: Value<'static>) -> Node {
-    Node::field(abbrev, text, r, v)
-}
-
-fn text(s: String, r: Range<usize>) -> Node {
-    Node::text(s, r)
-}
-
 /// The hello's lines under its `Handshake Protocol` node `h` (`body` at
 /// packet offset `at`); stops quietly where the body ends.
 pub fn lines(h: &mut Node, body: &[u8], at: usize, client: bool) -> Option<()> {
-    let mut c = Cur {
-        b: body,
-        pos: 0,
-        at,
-    };
+    let mut c = Cur::new(body, at);
     let (v, r) = c.num(2)?;
-    h.add(field(
+    h.add(Node::field(
         "tls.handshake.version",
         format!("Version: {}", version_text(v as u16)),
         r,
         Value::Hex(v, 4),
     ));
     let (random, r) = c.take(32)?;
-    h.add(field(
+    h.add(Node::field(
         "tls.handshake.random",
         format!("Random: {}", hex(random)),
         r,
         Value::Bytes(Cow::Owned(random.to_vec())),
     ));
-    let (sid_len, r) = c.num(1)?;
-    h.add(field(
-        "tls.handshake.session_id_length",
-        format!("Session ID Length: {sid_len}"),
-        r,
-        Value::UInt(sid_len),
-    ));
+    let sid_len = c.uint(h, 1, "tls.handshake.session_id_length", "Session ID Length")?;
     let (sid, r) = c.take(sid_len as usize)?;
     if !sid.is_empty() {
-        h.add(field(
+        h.add(Node::field(
             "tls.handshake.session_id",
             format!("Session ID: {}", hex(sid)),
             r,
@@ -127,38 +176,20 @@ pub fn lines(h: &mut Node, body: &[u8], at: usize, client: bool) -> Option<()> {
         ));
     }
     if client {
-        let (n, r) = c.num(2)?;
-        h.add(field(
-            "tls.handshake.cipher_suites_length",
-            format!("Cipher Suites Length: {n}"),
-            r,
-            Value::UInt(n),
-        ));
-        let (list, r) = c.take(n as usize)?;
-        let k = list.len() / 2;
-        let s = h.add(text(
-            format!("Cipher Suites ({k} suite{})", plural(k)),
-            r.clone(),
-        ));
-        for (i, p) in list.chunks_exact(2).enumerate() {
-            let v = u16::from_be_bytes([p[0], p[1]]);
-            let at = r.start + 2 * i;
-            s.add(field(
-                "tls.handshake.ciphersuite",
-                format!("Cipher Suite: {}", suite_text(v)),
-                at..at + 2,
-                Value::Hex(u64::from(v), 4),
-            ));
-        }
-        let (n, r) = c.num(1)?;
-        h.add(field(
+        c.list16(
+            h,
+            ("tls.handshake.cipher_suites_length", "Cipher Suites Length"),
+            ("Cipher Suites", "suite"),
+            suite,
+        )?;
+        let n = c.uint(
+            h,
+            1,
             "tls.handshake.comp_methods_length",
-            format!("Compression Methods Length: {n}"),
-            r,
-            Value::UInt(n),
-        ));
+            "Compression Methods Length",
+        )?;
         let (list, r) = c.take(n as usize)?;
-        let m = h.add(text(
+        let m = h.add(Node::text(
             format!(
                 "Compression Methods ({} method{})",
                 list.len(),
@@ -171,57 +202,37 @@ pub fn lines(h: &mut Node, body: &[u8], at: usize, client: bool) -> Option<()> {
         }
     } else {
         let (v, r) = c.num(2)?;
-        h.add(field(
-            "tls.handshake.ciphersuite",
-            format!("Cipher Suite: {}", suite_text(v as u16)),
-            r,
-            Value::Hex(v, 4),
-        ));
+        h.add(suite(v as u16, r));
         let (x, r) = c.num(1)?;
         h.add(compression(x as u8, r.start));
     }
-    let (n, r) = c.num(2)?;
-    h.add(field(
-        "tls.handshake.extensions_length",
-        format!("Extensions Length: {n}"),
-        r,
-        Value::UInt(n),
-    ));
-    while c.pos < body.len() {
+    c.uint(h, 2, "tls.handshake.extensions_length", "Extensions Length")?;
+    while c.more() {
         let (t, tr) = c.num(2)?;
         let (len, lr) = c.num(2)?;
         let (data, dr) = c.take(len as usize)?;
         let name = extension_name(t as u16);
-        let e = h.add(text(
+        let e = h.add(Node::text(
             format!("Extension: {name} (len={len})"),
             tr.start..dr.end,
         ));
-        e.add(field(
+        e.add(Node::field(
             "tls.handshake.extension.type",
             format!("Type: {name} ({t})"),
             tr,
             Value::UInt(t),
         ));
-        e.add(field(
+        e.add(Node::field(
             "tls.handshake.extension.len",
             format!("Length: {len}"),
             lr,
             Value::UInt(len),
         ));
-        let mut d = Cur {
-            b: data,
-            pos: 0,
-            at: dr.start,
-        };
-        let _ = match t {
-            0 => server_name(e, &mut d),
-            16 => alpn(e, &mut d),
-            43 => versions(e, &mut d, client),
-            10 => groups(e, &mut d),
-            45 => psk_modes(e, &mut d),
-            51 => key_share(e, &mut d, client),
-            _ => None,
-        };
+        if data.is_empty() && crate::tls::handshake::grease(t as u16) {
+            e.add(Node::text("Data: <MISSING>", dr));
+            continue;
+        }
+        let _ = ext::contents(e, t as u16, &mut Cur::new(data, dr.start), client);
     }
     Some(())
 }
@@ -234,212 +245,23 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+fn suite(v: u16, r: Range<usize>) -> Node {
+    Node::field(
+        "tls.handshake.ciphersuite",
+        format!("Cipher Suite: {}", suite_text(v)),
+        r,
+        Value::Hex(u64::from(v), 4),
+    )
+}
+
 fn compression(x: u8, at: usize) -> Node {
     let name = if x == 0 { "null" } else { "Unknown" };
-    field(
+    Node::field(
         "tls.handshake.comp_method",
         format!("Compression Method: {name} ({x})"),
         at..at + 1,
         Value::UInt(u64::from(x)),
     )
-}
-
-fn server_name(e: &mut Node, d: &mut Cur<'_>) -> Option<()> {
-    let s = e.add(text(
-        "Server Name Indication extension".into(),
-        d.at..d.at + d.b.len(),
-    ));
-    let (n, r) = d.num(2)?;
-    s.add(field(
-        "tls.handshake.extensions_server_name_list_len",
-        format!("Server Name list length: {n}"),
-        r,
-        Value::UInt(n),
-    ));
-    while d.pos < d.b.len() {
-        let (t, r) = d.num(1)?;
-        let kind = if t == 0 { "host_name" } else { "Unknown" };
-        s.add(field(
-            "tls.handshake.extensions_server_name_type",
-            format!("Server Name Type: {kind} ({t})"),
-            r,
-            Value::UInt(t),
-        ));
-        let (n, r) = d.num(2)?;
-        s.add(field(
-            "tls.handshake.extensions_server_name_len",
-            format!("Server Name length: {n}"),
-            r,
-            Value::UInt(n),
-        ));
-        let (name, r) = d.take(n as usize)?;
-        let name = String::from_utf8_lossy(name).into_owned();
-        s.add(field(
-            "tls.handshake.extensions_server_name",
-            format!("Server Name: {name}"),
-            r,
-            Value::Str(Cow::Owned(name)),
-        ));
-    }
-    Some(())
-}
-
-fn alpn(e: &mut Node, d: &mut Cur<'_>) -> Option<()> {
-    let (n, r) = d.num(2)?;
-    e.add(field(
-        "tls.handshake.extensions_alpn_len",
-        format!("ALPN Extension Length: {n}"),
-        r,
-        Value::UInt(n),
-    ));
-    let p = e.add(text("ALPN Protocol".into(), d.at + d.pos..d.at + d.b.len()));
-    while d.pos < d.b.len() {
-        let (n, r) = d.num(1)?;
-        p.add(field(
-            "tls.handshake.extensions_alpn_str_len",
-            format!("ALPN string length: {n}"),
-            r,
-            Value::UInt(n),
-        ));
-        let (s, r) = d.take(n as usize)?;
-        let s = String::from_utf8_lossy(s).into_owned();
-        p.add(field(
-            "tls.handshake.extensions_alpn_str",
-            format!("ALPN Next Protocol: {s}"),
-            r,
-            Value::Str(Cow::Owned(s)),
-        ));
-    }
-    Some(())
-}
-
-fn versions(e: &mut Node, d: &mut Cur<'_>, client: bool) -> Option<()> {
-    if client {
-        let (n, r) = d.num(1)?;
-        e.add(field(
-            "tls.handshake.extensions.supported_versions_len",
-            format!("Supported Versions length: {n}"),
-            r,
-            Value::UInt(n),
-        ));
-    }
-    while d.pos < d.b.len() {
-        let (v, r) = d.num(2)?;
-        e.add(field(
-            "tls.handshake.extensions.supported_version",
-            format!("Supported Version: {}", version_text(v as u16)),
-            r,
-            Value::Hex(v, 4),
-        ));
-    }
-    Some(())
-}
-
-fn group_name(g: u16) -> &'static str {
-    match g {
-        23 => "secp256r1",
-        24 => "secp384r1",
-        25 => "secp521r1",
-        29 => "x25519",
-        30 => "x448",
-        256 => "ffdhe2048",
-        257 => "ffdhe3072",
-        _ => "Unknown",
-    }
-}
-
-fn groups(e: &mut Node, d: &mut Cur<'_>) -> Option<()> {
-    let (n, r) = d.num(2)?;
-    e.add(field(
-        "tls.handshake.extensions_supported_groups_length",
-        format!("Supported Groups List Length: {n}"),
-        r,
-        Value::UInt(n),
-    ));
-    let (list, r) = d.take(n as usize)?;
-    let k = list.len() / 2;
-    let g = e.add(text(
-        format!("Supported Groups ({k} group{})", plural(k)),
-        r.clone(),
-    ));
-    for (i, p) in list.chunks_exact(2).enumerate() {
-        let v = u16::from_be_bytes([p[0], p[1]]);
-        let at = r.start + 2 * i;
-        g.add(field(
-            "tls.handshake.extensions_supported_group",
-            format!("Supported Group: {} (0x{v:04x})", group_name(v)),
-            at..at + 2,
-            Value::Hex(u64::from(v), 4),
-        ));
-    }
-    Some(())
-}
-
-fn psk_modes(e: &mut Node, d: &mut Cur<'_>) -> Option<()> {
-    let (n, r) = d.num(1)?;
-    e.add(field(
-        "tls.extension.psk_ke_modes_length",
-        format!("PSK Key Exchange Modes Length: {n}"),
-        r,
-        Value::UInt(n),
-    ));
-    let (list, r) = d.take(n as usize)?;
-    for (i, &m) in list.iter().enumerate() {
-        let name = match m {
-            0 => "PSK-only key establishment (psk_ke)",
-            1 => "PSK with (EC)DHE key establishment (psk_dhe_ke)",
-            _ => "Unknown",
-        };
-        e.add(field(
-            "tls.extension.psk_ke_mode",
-            format!("PSK Key Exchange Mode: {name} ({m})"),
-            r.start + i..r.start + i + 1,
-            Value::UInt(u64::from(m)),
-        ));
-    }
-    Some(())
-}
-
-fn key_share(e: &mut Node, d: &mut Cur<'_>, client: bool) -> Option<()> {
-    let k = e.add(text("Key Share extension".into(), d.at..d.at + d.b.len()));
-    if client {
-        let (n, r) = d.num(2)?;
-        k.add(field(
-            "tls.handshake.extensions_key_share_client_length",
-            format!("Client Key Share Length: {n}"),
-            r,
-            Value::UInt(n),
-        ));
-    }
-    while d.pos < d.b.len() {
-        let (g, gr) = d.num(2)?;
-        let (n, nr) = d.num(2)?;
-        let (key, kr) = d.take(n as usize)?;
-        let name = group_name(g as u16);
-        let entry = k.add(text(
-            format!("Key Share Entry: Group: {name}, Key Exchange length: {n}"),
-            gr.start..kr.end,
-        ));
-        entry.add(field(
-            "tls.handshake.extensions_key_share_group",
-            format!("Group: {name} ({g})"),
-            gr,
-            Value::UInt(g),
-        ));
-        entry.add(field(
-            "tls.handshake.extensions_key_share_key_exchange_length",
-            format!("Key Exchange Length: {n}"),
-            nr,
-            Value::UInt(n),
-        ));
-        entry.add(field(
-            "tls.handshake.extensions_key_share_key_exchange",
-            format!("Key Exchange: {}", hex(key)),
-            kr,
-            Value::Bytes(Cow::Owned(key.to_vec())),
-        ));
-    }
-    Some(())
 }
 
 #[cfg(test)]
@@ -465,5 +287,16 @@ mod tests {
             .children
             .iter()
             .any(|c| c.text == "Extension: server_name (len=5)"));
+    }
+
+    #[test]
+    fn varints_of_each_size() {
+        let mut c = Cur::new(&[0x25, 0x40, 0x25, 0x80, 0, 0x75, 0x30, 0xc0], 0);
+        assert_eq!(c.varint().map(|v| v.0), Some(37));
+        assert_eq!(c.varint().map(|v| v.0), Some(37));
+        assert_eq!(c.varint().map(|v| v.0), Some(30000));
+        assert_eq!(c.varint(), None);
+        assert_eq!(extension_name(0x0a0a), "Reserved (GREASE)");
+        assert_eq!(bytes_or_missing(&[]).0, "<MISSING>");
     }
 }
