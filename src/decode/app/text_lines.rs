@@ -12,6 +12,7 @@
 //! Text is kept as sent; the column code escapes it for a terminal.
 
 use super::{DirBytes, StreamRow, Summary};
+use crate::decode::layer::Layer;
 
 /// The longest line shown (a hostile peer may send megabytes without a
 /// line end).
@@ -48,6 +49,20 @@ impl LineProtocol {
             LineProtocol::Ftp => "FTP",
             LineProtocol::Pop => "POP",
             LineProtocol::Imap => "IMAP",
+        }
+    }
+
+    /// The protocol path tshark gives a row of this protocol (`frame.protocols`
+    /// and `-z io,phs`): FTP's hierarchy item for the working directory sits
+    /// under every FTP frame; POP and IMAP are not named (not checked).
+    fn layers(self) -> Vec<Layer> {
+        match self {
+            LineProtocol::Smtp => vec![Layer::both("smtp")],
+            LineProtocol::Ftp => vec![
+                Layer::both("ftp"),
+                Layer::hierarchy("ftp.current-working-directory"),
+            ],
+            LineProtocol::Pop | LineProtocol::Imap => Vec::new(),
         }
     }
 
@@ -113,7 +128,13 @@ fn direction_rows(p: LineProtocol, dir: DirBytes<'_>, from_server: bool) -> Vec<
                     } else {
                         let info = super::imf::info(&message);
                         message.clear();
-                        out.push((packet, StreamRow::App(Summary::new("SMTP/IMF", info))));
+                        out.push((
+                            packet,
+                            StreamRow::App(
+                                Summary::new("SMTP/IMF", info)
+                                    .with_layers(vec![Layer::both("smtp"), Layer::both("imf")]),
+                            ),
+                        ));
                         continue;
                     }
                 } else {
@@ -130,7 +151,10 @@ fn direction_rows(p: LineProtocol, dir: DirBytes<'_>, from_server: bool) -> Vec<
             LineProtocol::Ftp | LineProtocol::Pop => first.clone(),
         };
         let info = format!("{}{text}", p.prefix(from_server));
-        out.push((packet, StreamRow::App(Summary::new(p.name(), info))));
+        out.push((
+            packet,
+            StreamRow::App(Summary::new(p.name(), info).with_layers(p.layers())),
+        ));
     }
     out
 }

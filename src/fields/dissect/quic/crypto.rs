@@ -81,7 +81,9 @@ pub fn tls(h: &Handed, at: Option<usize>, frame: u32) -> Option<Node> {
         items += 1;
         match first {
             Some((m, len)) => {
-                let tail = len - held_len;
+                // A message that ends inside the held bytes takes none of
+                // this frame's (held bytes are cut messages, so it should not).
+                let tail = len.saturating_sub(held_len).min(data.len());
                 record.add(Node::field(
                     "tls.handshake",
                     format!("Handshake Protocol: {name} (last fragment)"),
