@@ -166,3 +166,20 @@ fn flow_command_streams_tsharks_graph() {
             .all(|w| w[0]["frame"].as_u64() < w[1]["frame"].as_u64()));
     }
 }
+
+#[test]
+fn phs_names_smtp_and_imf_as_tshark() {
+    // tests/fixtures/phs holds what tshark 4.0 prints for -z io,phs.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in [
+        root.join("sample-captures/smtp-one-message.pcap"),
+        root.join("tests/fixtures/protocols/smtp-imf-mime.pcap"),
+    ] {
+        let name = file.file_name().and_then(|n| n.to_str()).expect("name");
+        let want = std::fs::read_to_string(root.join(format!("tests/fixtures/phs/{name}.txt")))
+            .expect("fixture");
+        assert!(want.contains("smtp"), "{want}");
+        let got = stdout(&stats(&["io,phs", file.to_str().expect("utf-8 path")]));
+        assert_eq!(got, want, "{name}");
+    }
+}
