@@ -42,12 +42,17 @@ const BASELINE: &[(&str, usize)] = &[
     // QUIC's out-of-order runs and TLS's handshake fragments put together.
     ("quic-crypto-split.pcap", 1141),
     // SMTP and IMF (fields/dissect/smtp.rs). smtp-imf-mime.pcap is crafted
-    // by make-ftp-smtp-http09.py; its missing lines are the MIME multipart
-    // layer of frame 57 and the Arrival Time of the frames whose
+    // by make-ftp-smtp-http09.py; its missing lines are the Arrival Time of
+    // the frames whose
     // microseconds field holds 1000000 or more (tshark shows the invalid
     // fraction with an expert note, wirelens carries it into the seconds).
     ("smtp-one-message.pcap", 2457),
-    ("smtp-imf-mime.pcap", 13364),
+    ("smtp-imf-mime.pcap", 13373),
+    // MIME multipart bodies (fields/dissect/multipart.rs): form uploads and
+    // a byteranges answer of binary parts; a chunked response's chunk list.
+    ("zeek-multipart-form-data.pcap", 705),
+    ("http-post-multipart-upload-chunked-resp.pcap", 4810),
+    ("zeek-m57-long-49600-80.pcap", 5725),
 ];
 
 /// (matched, compared) tshark lines.

@@ -417,6 +417,7 @@ fields! {
     TSllSrcOther "sll.src.other" Str "Linux cooked capture (details tree)";
     TSllUnused "sll.unused" Str "Linux cooked capture (details tree)";
     TTcpAnalysis "tcp.analysis" Protocol "TCP (details tree)";
+    TTcpAnalysisDuplicateAckFrame "tcp.analysis.duplicate_ack_frame" UInt "TCP (details tree)";
     TTcpFlagsAe "tcp.flags.ae" Bool "TCP (details tree)";
     TTcpFlagsRes "tcp.flags.res" Bool "TCP (details tree)";
     TTcpOptionKind "tcp.option_kind" UInt "TCP (details tree)";
@@ -467,6 +468,16 @@ fields! {
     TImfInReplyTo "imf.in_reply_to" Str "IMF (details tree)";
     TImfReferences "imf.references" Str "IMF (details tree)";
     TImfSubject "imf.subject" Str "IMF (details tree)";
+    TMimeMultipart "mime_multipart" Protocol "MIME multipart (details tree)";
+    TMimeMultipartType "mime_multipart.type" Str "MIME multipart (details tree)";
+    TMimeMultipartPreamble "mime_multipart.preamble" Bytes "MIME multipart (details tree)";
+    TMimeMultipartFirstBoundary "mime_multipart.first_boundary" Str "MIME multipart (details tree)";
+    TMimeMultipartPart "mime_multipart.part" Str "MIME multipart (details tree)";
+    TMimeMultipartBoundary "mime_multipart.boundary" Str "MIME multipart (details tree)";
+    TMimeMultipartLastBoundary "mime_multipart.last_boundary" Str "MIME multipart (details tree)";
+    TMimeMultipartTrailer "mime_multipart.trailer" Bytes "MIME multipart (details tree)";
+    TMimeMultipartHeaderContentType "mime_multipart.header.content-type" Str "MIME multipart (details tree)";
+    TMimeMultipartHeaderContentDisposition "mime_multipart.header.content-disposition" Str "MIME multipart (details tree)";
     TImfComments "imf.comments" Str "IMF (details tree)";
     TImfUserAgent "imf.user_agent" Str "IMF (details tree)";
     TImfKeywords "imf.keywords" Str "IMF (details tree)";

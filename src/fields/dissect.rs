@@ -20,11 +20,13 @@ mod icmp;
 mod ip;
 mod json;
 mod link;
+pub mod multipart;
 mod quic;
 mod smtp;
 mod tcp;
 mod udp;
 
+pub use http::chunked;
 pub use json::write_json;
 pub use quic::crypto_stream;
 

@@ -110,18 +110,18 @@ impl<'h> HttpView<'h> {
         if let Some(map) = &self.media {
             return map
                 .get(&(std::ptr::from_ref(m) as usize))
-                .copied()
-                .unwrap_or(&[]);
+                .cloned()
+                .unwrap_or_default();
         }
         let store = &trace.store;
         if m.body.wire_len == 0 || m.body.malformed {
-            return &[];
+            return Media::default();
         }
         let Some(head) = m.head(store) else {
-            return &[];
+            return Media::default();
         };
         if head.header("content-type").is_none() {
-            return &[];
+            return Media::default();
         }
         let stream = media::reads_stream(m, &head).then(|| {
             self.index
@@ -303,7 +303,7 @@ pub fn tcp_payload(
                 path.push(Layer::hierarchy("_ws.malformed"));
                 continue;
             }
-            for &name in http.media_of(trace, m) {
+            for &name in http.media_of(trace, m).iter() {
                 path.push(Layer::both(name));
             }
             if m.first_packet < m.last_packet {

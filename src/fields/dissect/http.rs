@@ -4,6 +4,7 @@
 //! `body`'s); or the `Data` layer for TCP
 //! payload nothing dissects.
 
+pub mod chunked;
 mod file_data;
 mod lines;
 
@@ -216,7 +217,8 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             any = true;
         }
         let reassembled_here = m.first_packet as usize != view.index;
-        let streams = (reassembled_here || !m.body.is_empty())
+        let chunked = m.framing == crate::http::parse::Framing::Chunked;
+        let streams = (reassembled_here || !m.body.is_empty() || chunked)
             .then(|| http.streams(store, &view.trace.conversations, m.conversation));
         if reassembled_here {
             let tcp_bytes = streams
@@ -422,6 +424,14 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 }
             }
         }
+        if let (true, Some(st)) = (chunked, streams.as_ref()) {
+            let wire_start = m.end.saturating_sub(m.body.wire_len);
+            let wire = st[m.dir.index()]
+                .bytes
+                .get(wire_start as usize..m.end as usize)
+                .unwrap_or_default();
+            n.add(chunked::chunks(wire, r.clone()));
+        }
         let mut body_layers = Vec::new();
         if !m.body.is_empty() {
             let ctype = head.header("content-type").unwrap_or("");
@@ -475,6 +485,11 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 }
                 Some("media") => {
                     body_layers.push(super::body::media(&media_type, &body, r.clone()));
+                }
+                Some("mime_multipart") => {
+                    if let Some((layer, _)) = super::multipart::layer(ctype, &body, r.clone()) {
+                        body_layers.push(layer);
+                    }
                 }
                 _ => {}
             }

@@ -613,13 +613,31 @@ fn seq_ack_node(
             0..0,
             Value::Present,
         );
+        // A duplicate ACK's note hangs on the frame it duplicates, beside
+        // the flags (tshark's tcp_print_sequence_number_analysis).
+        let mut dup_of = None;
         for bit in NOTE_ORDER {
             if analysis & bit == 0 {
                 continue;
             }
-            if let Some((sev, msg)) = analysis_note(bit, dup) {
-                fl.bytes = header.clone();
-                fl.expert(sev, "Sequence", &msg);
+            let Some((sev, msg)) = analysis_note(bit, dup) else {
+                continue;
+            };
+            let original = view.trace.conversations.duplicate_ack_of(view.index as u32);
+            match original {
+                Some(frame) if bit == af::DUPLICATE_ACK && dup > 0 => {
+                    fl.add(Node::field(
+                        "tcp.analysis.duplicate_ack",
+                        "[This is a TCP duplicate ack]",
+                        0..0,
+                        Value::Present,
+                    ));
+                    dup_of = Some((frame + 1, sev, msg));
+                }
+                _ => {
+                    fl.bytes = header.clone();
+                    fl.expert(sev, "Sequence", &msg);
+                }
             }
         }
         fl.bytes = 0..0;
@@ -638,6 +656,22 @@ fn seq_ack_node(
             ));
         }
         node.add(fl);
+        if let Some((frame, sev, msg)) = dup_of {
+            node.add(Node::field(
+                "tcp.analysis.duplicate_ack_num",
+                format!("[Duplicate ACK #: {dup}]"),
+                0..0,
+                Value::UInt(u64::from(dup)),
+            ));
+            let f = node.add(Node::field(
+                "tcp.analysis.duplicate_ack_frame",
+                format!("[Duplicate to the ACK in frame: {frame}]"),
+                header.clone(),
+                Value::UInt(u64::from(frame)),
+            ));
+            f.expert(sev, "Sequence", &msg);
+            f.bytes = 0..0;
+        }
     }
     node
 }

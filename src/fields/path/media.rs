@@ -57,12 +57,15 @@ fn parses_as_json(body: &[u8]) -> bool {
 
 /// The dissectors tshark runs on a message's body, after `http`: none, the
 /// media dissector, or JSON falling back to lines.
-pub type Media = &'static [&'static str];
+pub type Media = std::borrow::Cow<'static, [&'static str]>;
 
 /// Whether working out a message's media needs its body bytes.
 fn needs_bytes(m: &Message, head: &Head, media: &str) -> bool {
     let coded = !head.codings().is_empty();
-    media == "png" || media == "json" || (coded && m.body.wire_len <= MAX_EMPTY_CODED)
+    media == "png"
+        || media == "json"
+        || media == "mime_multipart"
+        || (coded && m.body.wire_len <= MAX_EMPTY_CODED)
 }
 
 /// The media of a message with a body and a Content-Type; `raw` is the body
@@ -76,9 +79,9 @@ fn media_with(m: &Message, head: &Head, raw: Option<&[u8]>) -> Media {
         && m.body.wire_len <= MAX_EMPTY_CODED
         && decoded(MAX_EMPTY_CODED).is_some_and(|b| b.is_empty())
     {
-        return &[];
+        return Media::default();
     }
-    match media_dissector(content_type, raw.unwrap_or(&[])) {
+    let media: &'static [&'static str] = match media_dissector(content_type, raw.unwrap_or(&[])) {
         // tshark's JSON dissector hands text it cannot parse (an anti-XSSI
         // prefix, say) to the line dissector.
         "json" if decoded(MAX_JSON_CHECK).is_some_and(|b| !parses_as_json(&b)) => {
@@ -92,10 +95,27 @@ fn media_with(m: &Message, head: &Head, raw: Option<&[u8]>) -> Media {
         "data" => &["data"],
         "urlencoded-form" => &["urlencoded-form"],
         "image-jfif" => &["image-jfif"],
-        "mime_multipart" => &["mime_multipart"],
+        // The parts' own dissectors follow (the body cut on its boundary).
+        "mime_multipart" => {
+            let body = if coded {
+                decoded(MAX_MULTIPART_CHECK)
+            } else {
+                raw.map(<[u8]>::to_vec)
+            };
+            let mut all = vec!["mime_multipart"];
+            all.extend(crate::fields::dissect::multipart::protocols(
+                content_type,
+                body.as_deref().unwrap_or_default(),
+            ));
+            return Media::Owned(all);
+        }
         _ => &["media"],
-    }
+    };
+    Media::Borrowed(media)
 }
+
+/// Multipart bodies are cut into their parts up to this size (decoded).
+pub const MAX_MULTIPART_CHECK: u64 = 16 << 20;
 
 /// The first `n` bytes of a body read out of the capture through its spans
 /// (holes read as zeros), without gathering the rest.

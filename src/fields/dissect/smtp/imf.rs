@@ -170,15 +170,18 @@ fn items(n: &mut Node, v: &[u8], item: &'static str, r: &Range<usize>) {
 }
 
 /// The body after a Content-Type with parameters: its layer and protocol.
-fn media(ct: &[u8], body: &[u8], r: &Range<usize>) -> Option<(Node, &'static str)> {
+fn media(ct: &[u8], body: &[u8], r: &Range<usize>) -> Option<(Node, Vec<&'static str>)> {
     let ct = String::from_utf8_lossy(ct);
     let raw = ct.split(';').next().unwrap_or("").trim();
     let lower = raw.to_ascii_lowercase();
     if lower.starts_with("text/") {
-        return Some((text_lines(raw, body, r.clone()), "data-text-lines"));
+        return Some((text_lines(raw, body, r.clone()), vec!["data-text-lines"]));
+    }
+    if lower.starts_with("multipart/") {
+        return super::super::multipart::layer(&ct, body, r.clone());
     }
     if lower == "application/octet-stream" {
-        return Some((super::super::udp::data(body, r.start), "data"));
+        return Some((super::super::udp::data(body, r.start), vec!["data"]));
     }
     None
 }
@@ -278,7 +281,7 @@ pub fn message(m: &[u8], r: Range<usize>) -> (Node, Vec<&'static str>) {
         Some(ct) => {
             if let Some((n, p)) = media(ct, body, &r) {
                 layer.add(n);
-                protocols.push(p);
+                protocols.extend(p);
             }
         }
         None => {
