@@ -216,7 +216,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             any = true;
         }
         let reassembled_here = m.first_packet as usize != view.index;
-        let streams = (reassembled_here || !m.body.is_empty())
+        let streams = (reassembled_here || !m.body().is_empty())
             .then(|| http.streams(store, &view.trace.conversations, m.conversation));
         if reassembled_here {
             let tcp_bytes = streams
@@ -423,7 +423,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             }
         }
         let mut body_layers = Vec::new();
-        if !m.body.is_empty() {
+        if !m.body().is_empty() {
             let ctype = head.header("content-type").unwrap_or("");
             let proto = media_protocol(ctype);
             let raw = streams.as_ref().map(|st| m.body_in(st)).unwrap_or_default();

@@ -62,7 +62,7 @@ pub type Media = &'static [&'static str];
 /// Whether working out a message's media needs its body bytes.
 fn needs_bytes(m: &Message, head: &Head, media: &str) -> bool {
     let coded = !head.codings().is_empty();
-    media == "png" || media == "json" || (coded && m.body.wire_len <= MAX_EMPTY_CODED)
+    media == "png" || media == "json" || (coded && m.body().wire_len() <= MAX_EMPTY_CODED)
 }
 
 /// The media of a message with a body and a Content-Type; `raw` is the body
@@ -73,7 +73,7 @@ fn media_with(m: &Message, head: &Head, raw: Option<&[u8]>) -> Media {
     let decoded = |limit| raw.map(|r| m.decode_body(head, r, limit).bytes);
     // A body that decodes to nothing gets no dissector (an empty gzip member).
     if coded
-        && m.body.wire_len <= MAX_EMPTY_CODED
+        && m.body().wire_len() <= MAX_EMPTY_CODED
         && decoded(MAX_EMPTY_CODED).is_some_and(|b| b.is_empty())
     {
         return &[];
@@ -136,22 +136,22 @@ pub fn message_media(
     let media = media_dissector(head.header("content-type").unwrap_or(""), &[]);
     let coded = !head.codings().is_empty();
     // A PNG is told from a GIF by its first bytes; the rest is not read.
-    let prefix_only = media == "png" && !(coded && m.body.wire_len <= MAX_EMPTY_CODED);
+    let prefix_only = media == "png" && !(coded && m.body().wire_len() <= MAX_EMPTY_CODED);
     let capture = store.capture().bytes();
-    match &m.body_spans {
+    match m.body_spans() {
         Some(spans) if prefix_only => media_with(m, head, Some(&span_prefix(spans, capture, 4))),
         Some(spans) => media_with(
             m,
             head,
             Some(&crate::flow::stream::span_bytes(spans, capture)),
         ),
-        None => media_with(m, head, Some(&m.body.bytes_in(stream.unwrap_or(&[])))),
+        None => media_with(m, head, Some(&m.body().bytes_in(stream.unwrap_or(&[])))),
     }
 }
 
 /// Whether [`message_media`] needs message `m`'s direction reassembled.
 pub fn reads_stream(m: &Message, head: &Head) -> bool {
-    m.body_spans.is_none()
+    m.body_spans().is_none()
         && needs_bytes(
             m,
             head,
@@ -194,7 +194,7 @@ pub fn media_of(
                 .chain(t.interim.iter())
                 .chain(t.response.iter())
         }) {
-            if m.body.wire_len == 0 || m.body.malformed {
+            if m.body().wire_len() == 0 || m.body().malformed() {
                 continue;
             }
             let Some(head) = m.head(store) else {
