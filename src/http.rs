@@ -620,7 +620,7 @@ mod tests {
         assert_eq!(t.len(), 2);
         let r1 = t[1].response.as_ref().expect("resp");
         assert_eq!(r1.body().gather(server), b"hello");
-        assert_eq!(r1.body().pieces(), &[76..81]);
+        assert_eq!(r1.body().pieces(), std::slice::from_ref(&(76..81)));
         assert!(!r1.partial());
         assert_eq!(
             t[1].request

@@ -613,7 +613,7 @@ mod tests {
         assert!(m.more.is_some(), "missing bytes are out of line");
         assert_eq!(m.framing(), Framing::Length(12));
         assert_eq!((m.body().len(), m.body().wire_len()), (10, 10));
-        assert_eq!(m.body().pieces(), &[0..10]);
+        assert_eq!(m.body().pieces(), std::slice::from_ref(&(0..10)));
         assert_eq!(m.body().gather(wire), wire);
         assert_eq!(m.missing(), 2);
         assert!(m.partial() && !m.body().complete() && !m.is_request());
