@@ -28,7 +28,7 @@ use crate::store::PacketStore;
 use crate::tls::{KeyLog, TlsIndex};
 use app_rows::{app_rows, ftp_data_rows, websocket_rows, AppRows, FtpChannels};
 use connection::connection;
-pub use message::{HeadBytes, Message};
+pub use message::{BodyRef, HeadBytes, Message};
 use std::collections::HashMap;
 
 /// A request and its response (either may be missing), with interim 1xx
@@ -97,10 +97,12 @@ pub struct ConnectionPart {
     /// The conversation of an HTTP/2 connection.
     conversation: Option<u32>,
     transactions: Vec<Transaction>,
-    http2: Option<crate::http2::Connection>,
+    /// Boxed, as the TLS connection: most connections have neither, and
+    /// a live capture keeps a part per connection.
+    http2: Option<Box<crate::http2::Connection>>,
     rows: AppRows,
     ftp: FtpChannels,
-    tls: Option<crate::tls::TlsConnection>,
+    tls: Option<Box<crate::tls::TlsConnection>>,
     limits: Vec<LimitHit>,
 }
 
@@ -117,10 +119,72 @@ pub(crate) fn attach_spans(txns: &mut [Transaction], streams: &[DirStream; 2]) {
             .chain(&mut t.interim)
             .chain(&mut t.response)
         {
-            if !m.body.is_empty() {
-                m.body_spans = streams[m.dir.index()].spans(&m.body.pieces);
+            if !m.body().is_empty() {
+                let spans = streams[m.dir.index()].spans(m.body().pieces());
+                m.set_body_spans(spans);
             }
         }
+    }
+}
+
+/// How many blocks of connections [`HttpIndex::build`] reads ahead of the
+/// oldest one not yet in the index (the parts it holds at once).
+const BLOCKS_AHEAD: usize = 32;
+
+/// An [`HttpIndex`] being put together from connections' parts given in
+/// conversation order ([`HttpIndex::from_parts`], [`HttpIndex::build`]).
+#[derive(Default)]
+struct IndexBuilder {
+    index: HttpIndex,
+    limits: LimitLog,
+    ftp: FtpChannels,
+    tls: Vec<crate::tls::TlsConnection>,
+}
+
+impl IndexBuilder {
+    /// Adds the next connection's part.
+    fn add(&mut self, part: ConnectionPart) {
+        let index = &mut self.index;
+        self.tls.extend(part.tls.map(|t| *t));
+        for t in part.transactions {
+            // HTTP/2 messages are not http.* fields for tshark: listed
+            // and exported, but not in the packets' HTTP messages.
+            if t.request.iter().chain(&t.response).any(Message::is_http2) {
+                index.transactions.push(t);
+            } else {
+                index.push(t);
+            }
+        }
+        if let (Some(h2), Some(conv)) = (part.http2, part.conversation) {
+            index.http2.insert(conv, *h2);
+        }
+        index.app_rows.extend(part.rows);
+        self.ftp.extend(part.ftp);
+        for hit in part.limits {
+            self.limits.report(hit);
+        }
+    }
+
+    /// The index of the parts added.
+    fn finish(self, store: &PacketStore, conversations: &Conversations) -> HttpIndex {
+        let IndexBuilder {
+            mut index,
+            limits,
+            ftp,
+            tls,
+        } = self;
+        ftp_data_rows(store, conversations.all(), &ftp, &mut index.app_rows);
+        index.sort_by_packet();
+        index
+            .spans
+            .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
+        index.transactions.shrink_to_fit();
+        index.by_packet.shrink_to_fit();
+        index.refs.shrink_to_fit();
+        index.spans.shrink_to_fit();
+        index.limits = limits.hits();
+        index.tls = TlsIndex::from_connections(tls);
+        index
     }
 }
 
@@ -172,8 +236,14 @@ impl HttpIndex {
         if start < convs.len() {
             blocks.push(start..convs.len());
         }
-        let parts = crate::parallel::map_in_order(&blocks, parse);
-        HttpIndex::from_parts(store, conversations, parts.into_iter().flatten())
+        // Each block's parts go into the index as soon as the blocks before
+        // it have: only a window of blocks is held at once, not every
+        // connection's part beside the index they make.
+        let mut builder = IndexBuilder::default();
+        crate::parallel::for_each_in_order(&blocks, BLOCKS_AHEAD, parse, |parts| {
+            parts.into_iter().for_each(|p| builder.add(p));
+        });
+        builder.finish(store, conversations)
     }
 
     /// What conversation `ci` (`conv`) contributes to the index, read on
@@ -211,7 +281,7 @@ impl HttpIndex {
         let mut txns = if crate::http2::is_http2(&streams[client.index()]) {
             let h2 = crate::http2::read(streams, client, &limits);
             let txns = h2.transactions(conv.stream, ci);
-            part.http2 = Some(h2);
+            part.http2 = Some(Box::new(h2));
             part.conversation = Some(ci);
             txns
         } else {
@@ -226,7 +296,7 @@ impl HttpIndex {
             attach_spans(&mut txns, streams);
         }
         part.transactions = txns;
-        part.tls = tls_conn;
+        part.tls = tls_conn.map(Box::new);
         part.limits = limits.hits();
         part
     }
@@ -238,38 +308,9 @@ impl HttpIndex {
         conversations: &Conversations,
         parts: impl IntoIterator<Item = ConnectionPart>,
     ) -> HttpIndex {
-        let limits = LimitLog::default();
-        let mut index = HttpIndex::default();
-        let mut ftp = Vec::new();
-        let mut tls = Vec::new();
-        for part in parts {
-            tls.extend(part.tls);
-            for t in part.transactions {
-                // HTTP/2 messages are not http.* fields for tshark: listed
-                // and exported, but not in the packets' HTTP messages.
-                if t.request.iter().chain(&t.response).any(Message::is_http2) {
-                    index.transactions.push(t);
-                } else {
-                    index.push(t);
-                }
-            }
-            if let (Some(h2), Some(conv)) = (part.http2, part.conversation) {
-                index.http2.insert(conv, h2);
-            }
-            index.app_rows.extend(part.rows);
-            ftp.extend(part.ftp);
-            for hit in part.limits {
-                limits.report(hit);
-            }
-        }
-        ftp_data_rows(store, conversations.all(), &ftp, &mut index.app_rows);
-        index.sort_by_packet();
-        index
-            .spans
-            .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
-        index.limits = limits.hits();
-        index.tls = TlsIndex::from_connections(tls);
-        index
+        let mut builder = IndexBuilder::default();
+        parts.into_iter().for_each(|p| builder.add(p));
+        builder.finish(store, conversations)
     }
 
     /// Both directions of conversation `conversation` as its messages'
@@ -320,16 +361,18 @@ impl HttpIndex {
         conversations: &Conversations,
         m: &Message,
     ) -> std::borrow::Cow<'s, [u8]> {
-        if m.body.is_empty() {
+        if m.body().is_empty() {
             return std::borrow::Cow::Borrowed(&[]);
         }
-        match &m.body_spans {
+        match m.body_spans() {
             Some(spans) => stream::span_bytes(spans, store.capture().bytes()),
             None => {
                 let stream = self.stream_of(store, conversations, m.conversation, m.dir);
                 match stream {
-                    std::borrow::Cow::Borrowed(s) => m.body.bytes_in(&s.bytes),
-                    std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(m.body.gather(&s.bytes)),
+                    std::borrow::Cow::Borrowed(s) => m.body().bytes_in(&s.bytes),
+                    std::borrow::Cow::Owned(s) => {
+                        std::borrow::Cow::Owned(m.body().gather(&s.bytes))
+                    }
                 }
             }
         }
@@ -360,7 +403,7 @@ impl HttpIndex {
                 transaction: id,
                 role,
             };
-            if m.partial() && !m.body.malformed {
+            if m.partial() && !m.body().malformed() {
                 // Never completed: every packet that carried part of it,
                 // the last one included, is a segment of it for tshark.
                 self.spans
@@ -434,25 +477,12 @@ impl HttpIndex {
     /// lengths), for the memory budgets the benchmarks check.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
-        let message = |m: &Message| {
-            let head = match &m.head {
-                HeadBytes::Capture { .. } => 0,
-                HeadBytes::Owned(b) => b.len(),
-                HeadBytes::Decoded(h) => h.headers.iter().map(|(n, v)| n.len() + v.len()).sum(),
-            };
-            head + m.body.pieces.capacity() * size_of::<std::ops::Range<u64>>()
-                + m.body_spans
-                    .as_ref()
-                    .map_or(0, |s| s.len() * size_of::<stream::Span>())
-                + m.body.trailers.capacity() * size_of::<(String, String)>()
-        };
         let transactions: usize = self
             .transactions
             .iter()
             .map(|t| {
-                t.request.iter().map(message).sum::<usize>()
-                    + t.response.iter().map(message).sum::<usize>()
-                    + t.interim.iter().map(message).sum::<usize>()
+                let messages = t.request.iter().chain(&t.interim).chain(&t.response);
+                messages.map(Message::heap_bytes).sum::<usize>()
                     + t.interim.capacity() * size_of::<Message>()
             })
             .sum();
@@ -589,8 +619,8 @@ mod tests {
         );
         assert_eq!(t.len(), 2);
         let r1 = t[1].response.as_ref().expect("resp");
-        assert_eq!(r1.body.gather(server), b"hello");
-        assert_eq!(r1.body.pieces, vec![76..81]);
+        assert_eq!(r1.body().gather(server), b"hello");
+        assert_eq!(r1.body().pieces(), std::slice::from_ref(&(76..81)));
         assert!(!r1.partial());
         assert_eq!(
             t[1].request
@@ -610,12 +640,12 @@ mod tests {
         assert_eq!(t.len(), 3);
         assert_eq!(t[0].interim.len(), 1);
         assert_eq!(
-            t[0].request.as_ref().map(|m| m.body.gather(client)),
+            t[0].request.as_ref().map(|m| m.body().gather(client)),
             Some(b"abc".to_vec())
         );
         assert_eq!(t[1].response.as_ref().and_then(Message::code), Some(304));
         let last = t[2].response.as_ref().expect("resp");
-        assert_eq!(last.body.gather(server), b"to the end");
+        assert_eq!(last.body().gather(server), b"to the end");
         assert!(!last.partial());
     }
 

@@ -46,7 +46,6 @@ struct Half {
     /// Where the DATA frames' content sits in the direction's stream.
     body: Vec<std::ops::Range<u64>>,
     body_len: u64,
-    body_first_packet: Option<u32>,
     last_packet: Option<u32>,
     ended: bool,
     truncated: bool,
@@ -185,7 +184,6 @@ fn read_bounded(
                 }
                 frame::DATA if known && span.stream != 0 => {
                     let half = &mut conn.streams.entry(span.stream).or_default()[side];
-                    half.body_first_packet.get_or_insert(packet);
                     half.last_packet = Some(packet);
                     if !half.truncated && half.body_len + content.len() as u64 <= max_body {
                         if !content.is_empty() {
@@ -307,13 +305,7 @@ impl Connection {
                 self.client.reverse()
             };
             let last = h.last_packet.unwrap_or(first);
-            Some(Message::http2(
-                head,
-                conversation,
-                dir,
-                (first, last, h.body_first_packet),
-                body,
-            ))
+            Some(Message::http2(head, conversation, dir, (first, last), body))
         };
         self.streams
             .iter()

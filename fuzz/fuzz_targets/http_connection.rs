@@ -46,8 +46,15 @@ fuzz_target!(|data: &[u8]| {
             assert!(m.start <= m.end);
             let head = m.head(&trace.store).expect("a head that parsed once parses again");
             let _ = m.info(&head);
+            // The compact message's lengths add up: head, body on the wire,
+            // the message's extent; its pieces make its length.
+            if !m.is_http2() {
+                assert_eq!(m.start + head.len as u64 + m.body().wire_len(), m.end, "head and body make the message");
+            }
+            let pieces: u64 = m.body().pieces().iter().map(|r| r.end - r.start).sum();
+            assert_eq!(pieces, m.body().len(), "the pieces make the body");
             let raw = http.body_bytes(&trace.store, &trace.conversations, m);
-            assert_eq!(raw.len() as u64, m.body.len, "a body read again has the length found when indexing");
+            assert_eq!(raw.len() as u64, m.body().len(), "a body read again has the length found when indexing");
             let _ = m.decode_body(&head, &raw, 1 << 20);
             let request = t.request.as_ref().and_then(|r| r.head(&trace.store));
             let uri = request.as_ref().and_then(|h| h.uri());

@@ -84,13 +84,13 @@ fn decoded_len<'a>(
     head: Option<&Head>,
     stream: &mut Option<(Direction, Cow<'a, DirStream>)>,
 ) -> u64 {
-    let Some(head) = head.filter(|h| !h.codings().is_empty() && !m.body.is_empty()) else {
-        return m.body.len;
+    let Some(head) = head.filter(|h| !h.codings().is_empty() && !m.body().is_empty()) else {
+        return m.body().len();
     };
     let codings = head.codings();
     // A body over several segments of the capture is decoded where its
     // segments lie, not gathered first (holes, rare, are gathered as zeros).
-    if let Some(spans) = m.body_spans.as_deref().filter(|s| s.len() > 1) {
+    if let Some(spans) = m.body_spans().filter(|s| s.len() > 1) {
         let capture = trace.store.capture().bytes();
         let parts: Option<Vec<&[u8]>> = spans.iter().map(|s| s.bytes(capture)).collect();
         if let Some(parts) = parts {
@@ -101,7 +101,7 @@ fn decoded_len<'a>(
             return len;
         }
     }
-    let raw = match &m.body_spans {
+    let raw = match m.body_spans() {
         Some(_) => index.body_raw(&trace.store, &trace.conversations, m),
         None => {
             if stream.as_ref().is_none_or(|(dir, _)| *dir != m.dir) {
@@ -109,9 +109,9 @@ fn decoded_len<'a>(
                 *stream = Some((m.dir, s));
             }
             let Some((_, stream)) = stream.as_ref() else {
-                return m.body.len;
+                return m.body().len();
             };
-            m.body.bytes_in(&stream.bytes)
+            m.body().bytes_in(&stream.bytes)
         }
     };
     let (len, error) = m.decoded_len(&codings, &raw, DEFAULT_DECODED_LIMIT);
@@ -184,7 +184,7 @@ fn row<'a>(
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(","),
-        wire: resp.map(|m| m.body.len).unwrap_or(0),
+        wire: resp.map(|m| m.body().len()).unwrap_or(0),
         decoded,
         partial: req.is_some_and(Message::partial) || resp.is_some_and(Message::partial),
         sent: req.and_then(|m| secs(trace, t, m.first_packet)),

@@ -113,7 +113,7 @@ fn protocol_and_info(
                     // every segment, so tshark shows the start line on each.
                     Some((m, first))
                         if has_data
-                            && (first || m.framing == crate::http::parse::Framing::Chunked) =>
+                            && (first || m.framing() == crate::http::parse::Framing::Chunked) =>
                     {
                         let start = m
                             .head(&view.trace.store)

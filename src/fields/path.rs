@@ -114,7 +114,7 @@ impl<'h> HttpView<'h> {
                 .unwrap_or_default();
         }
         let store = &trace.store;
-        if m.body.wire_len == 0 || m.body.malformed {
+        if m.body().wire_len() == 0 || m.body().malformed() {
             return Media::default();
         }
         let Some(head) = m.head(store) else {
@@ -299,7 +299,7 @@ pub fn tcp_payload(
     if !messages.is_empty() {
         for m in messages {
             path.push(Layer::both("http"));
-            if m.body.malformed {
+            if m.body().malformed() {
                 path.push(Layer::hierarchy("_ws.malformed"));
                 continue;
             }

@@ -46,25 +46,21 @@ pub(super) fn message_at(
                 .into(),
         ),
     };
-    Message {
+    Message::new(message::Parts {
         head: head_bytes,
         status: head.code().unwrap_or(0),
         request: head.is_request(),
         conversation: 0,
         dir: s.dir,
         gap_bytes: s.missing_in(start, end),
-        body_first_packet: (body.wire_len > 0)
-            .then(|| s.packet_at(body_start))
-            .flatten(),
         start,
         end,
         first_packet,
         last_packet,
         framing,
         body,
-        media: media.map(Box::new),
-        body_spans: None,
-    }
+        media,
+    })
 }
 
 /// What tshark's media-type dissector adds for a message with `head` and
@@ -166,7 +162,7 @@ pub(super) fn parse_requests(s: &DirStream, limits: &LimitLog) -> Vec<(Message, 
                 let framing = parse::request_framing(&head);
                 let m = message_at(s, pos, &head, framing, closed, limits);
                 let next = m.end;
-                let stop = !m.body.complete || m.body.malformed;
+                let stop = !m.body().complete() || m.body().malformed();
                 out.push((m, head.method().unwrap_or_default().to_string()));
                 if stop {
                     match resync(s, next, parse::looks_like_request) {
@@ -187,7 +183,7 @@ pub(super) fn parse_requests(s: &DirStream, limits: &LimitLog) -> Vec<(Message, 
                 if e == parse::HeadError::Incomplete {
                     if let Some(head) = parse::partial_request(buf) {
                         let mut m = message_at(s, pos, &head, Framing::NoBody, closed, limits);
-                        m.body.complete = false;
+                        m.set_incomplete();
                         out.push((m, head.method().unwrap_or_default().to_string()));
                     }
                 }
@@ -265,7 +261,7 @@ pub(super) fn connection(
         };
         let m = message_at(ss, pos, &head, framing, closed, limits);
         let next = m.end;
-        let incomplete = !m.body.complete || m.body.malformed;
+        let incomplete = !m.body().complete() || m.body().malformed();
         if (100..200).contains(&code) && code != 101 {
             interim.push(m);
         } else {

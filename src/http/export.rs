@@ -230,7 +230,7 @@ fn choose<'a>(
             .into_iter()
             .flatten()
         {
-            if msg.body.is_empty() || (msg.partial() && !opts.all) {
+            if msg.body().is_empty() || (msg.partial() && !opts.all) {
                 continue;
             }
             let Some(head) = msg.head(store) else {
@@ -258,9 +258,9 @@ fn raw_body<'s>(
     streams: &'s [Cow<'_, DirStream>; 2],
 ) -> Cow<'s, [u8]> {
     let msg = c.msg;
-    match &msg.body_spans {
+    match msg.body_spans() {
         Some(spans) => crate::flow::stream::span_bytes(spans, capture),
-        None => msg.body.bytes_in(&streams[msg.dir.index()].bytes),
+        None => msg.body().bytes_in(&streams[msg.dir.index()].bytes),
     }
 }
 
@@ -343,7 +343,7 @@ fn connection_streams<'i>(
     [Direction::AtoB, Direction::BtoA].map(|dir| {
         match group
             .iter()
-            .find(|c| c.msg.dir == dir && c.msg.body_spans.is_none())
+            .find(|c| c.msg.dir == dir && c.msg.body_spans().is_none())
         {
             Some(c) => index.stream_of(store, conversations, c.msg.conversation, dir),
             None => Cow::Owned(DirStream::default()),
@@ -384,7 +384,7 @@ pub fn export_all(
             .map(|c| {
                 // A body kept as it is goes from the capture to the file
                 // span by span, never gathered.
-                if let Some(spans) = c.msg.body_spans.as_deref() {
+                if let Some(spans) = c.msg.body_spans() {
                     if (opts.raw || c.codings.is_empty()) && !spans.iter().any(Span::is_hole) {
                         return write_spans(dir, &c.name, spans, capture, force).map(|path| {
                             Written {

@@ -363,26 +363,12 @@ impl Body {
     /// The body's bytes out of `stream` (the bytes its offsets refer to);
     /// what lies beyond the end of `stream` is left out.
     pub fn gather(&self, stream: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.len.min(stream.len() as u64) as usize);
-        for r in &self.pieces {
-            let start = (r.start as usize).min(stream.len());
-            let end = (r.end as usize).clamp(start, stream.len());
-            out.extend_from_slice(&stream[start..end]);
-        }
-        out
+        gather(&self.pieces, stream)
     }
 
     /// [`Body::gather`], borrowed from `stream` when the body is one piece.
     pub fn bytes_in<'a>(&self, stream: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
-        match self.pieces.as_slice() {
-            [] => std::borrow::Cow::Borrowed(&[]),
-            [r] => {
-                let start = (r.start as usize).min(stream.len());
-                let end = (r.end as usize).clamp(start, stream.len());
-                std::borrow::Cow::Borrowed(&stream[start..end])
-            }
-            _ => std::borrow::Cow::Owned(self.gather(stream)),
-        }
+        pieces_in(&self.pieces, stream)
     }
 
     /// Moves the pieces `by` bytes further into the stream.
@@ -402,6 +388,37 @@ impl Body {
             _ => self.pieces.push(piece),
         }
     }
+}
+
+/// The bytes of `pieces` (ranges of stream offsets, in order) out of
+/// `stream`; what lies beyond the end of `stream` is left out.
+pub fn gather(pieces: &[Range<u64>], stream: &[u8]) -> Vec<u8> {
+    let len: u64 = pieces.iter().map(|r| r.end.saturating_sub(r.start)).sum();
+    let mut out = Vec::with_capacity(len.min(stream.len() as u64) as usize);
+    for r in pieces {
+        out.extend_from_slice(piece_in(r, stream));
+    }
+    out
+}
+
+/// [`gather`], borrowed from `stream` when there is one piece.
+pub fn pieces_in<'a>(pieces: &[Range<u64>], stream: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+    match pieces {
+        [] => std::borrow::Cow::Borrowed(&[]),
+        [r] => std::borrow::Cow::Borrowed(piece_in(r, stream)),
+        _ => std::borrow::Cow::Owned(gather(pieces, stream)),
+    }
+}
+
+/// The bytes of one piece out of `stream`, clamped to it.
+fn piece_in<'a>(r: &Range<u64>, stream: &'a [u8]) -> &'a [u8] {
+    let start = usize::try_from(r.start)
+        .unwrap_or(usize::MAX)
+        .min(stream.len());
+    let end = usize::try_from(r.end)
+        .unwrap_or(usize::MAX)
+        .clamp(start, stream.len());
+    &stream[start..end]
 }
 
 /// Reads a body delimited by `framing` at the start of `buf`; `closed` says

@@ -113,7 +113,7 @@ fn tapped<'h>(
         for m in msgs {
             // Complete messages only: tshark's HTTP tap does not fire on a
             // message whose dissection ended in an exception (malformed).
-            if m.partial() || m.body.malformed || !selected(m.last_packet) {
+            if m.partial() || m.body().malformed() || !selected(m.last_packet) {
                 continue;
             }
             out.push((m.last_packet, m.start, m));

@@ -38,7 +38,7 @@ pub fn write_all(
             let m = [t.response.as_ref(), t.request.as_ref()]
                 .into_iter()
                 .flatten()
-                .find(|m| !m.body.is_empty())?;
+                .find(|m| !m.body().is_empty())?;
             Some((i, m.is_request()))
         })
         .collect();

@@ -50,7 +50,7 @@ pub fn rows(session: &Session) -> Vec<NetworkRow> {
                 .and_then(|h| h.header("content-type").map(crate::http::media::essence))
                 .unwrap_or_default();
             NetworkRow {
-                size: response.map_or(0, |m| m.body.len),
+                size: response.map_or(0, |m| m.body().len()),
                 content_type,
                 journey,
             }

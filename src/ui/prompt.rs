@@ -169,7 +169,7 @@ pub fn http_item(trace: &Session, index: Option<usize>) -> Option<ExportItem<'_>
     let msg = [t.response.as_ref(), t.request.as_ref()]
         .into_iter()
         .flatten()
-        .find(|m| !m.body.is_empty())?;
+        .find(|m| !m.body().is_empty())?;
     let wanted = Some((index? as u32, msg.is_request()));
     let opts = ExportOptions {
         stream: Some(t.stream),

@@ -217,8 +217,8 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             any = true;
         }
         let reassembled_here = m.first_packet as usize != view.index;
-        let chunked = m.framing == crate::http::parse::Framing::Chunked;
-        let streams = (reassembled_here || !m.body.is_empty() || chunked)
+        let chunked = m.framing() == crate::http::parse::Framing::Chunked;
+        let streams = (reassembled_here || !m.body().is_empty() || chunked)
             .then(|| http.streams(store, &view.trace.conversations, m.conversation));
         if reassembled_here {
             let tcp_bytes = streams
@@ -425,7 +425,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             }
         }
         if let (true, Some(st)) = (chunked, streams.as_ref()) {
-            let wire_start = m.end.saturating_sub(m.body.wire_len);
+            let wire_start = m.end.saturating_sub(m.body().wire_len());
             let wire = st[m.dir.index()]
                 .bytes
                 .get(wire_start as usize..m.end as usize)
@@ -433,7 +433,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             n.add(chunked::chunks(wire, r.clone()));
         }
         let mut body_layers = Vec::new();
-        if !m.body.is_empty() {
+        if !m.body().is_empty() {
             let ctype = head.header("content-type").unwrap_or("");
             let proto = media_protocol(ctype);
             let raw = streams.as_ref().map(|st| m.body_in(st)).unwrap_or_default();

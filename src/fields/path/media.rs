@@ -65,7 +65,7 @@ fn needs_bytes(m: &Message, head: &Head, media: &str) -> bool {
     media == "png"
         || media == "json"
         || media == "mime_multipart"
-        || (coded && m.body.wire_len <= MAX_EMPTY_CODED)
+        || (coded && m.body().wire_len() <= MAX_EMPTY_CODED)
 }
 
 /// The media of a message with a body and a Content-Type; `raw` is the body
@@ -76,7 +76,7 @@ fn media_with(m: &Message, head: &Head, raw: Option<&[u8]>) -> Media {
     let decoded = |limit| raw.map(|r| m.decode_body(head, r, limit).bytes);
     // A body that decodes to nothing gets no dissector (an empty gzip member).
     if coded
-        && m.body.wire_len <= MAX_EMPTY_CODED
+        && m.body().wire_len() <= MAX_EMPTY_CODED
         && decoded(MAX_EMPTY_CODED).is_some_and(|b| b.is_empty())
     {
         return Media::default();
@@ -156,22 +156,22 @@ pub fn message_media(
     let media = media_dissector(head.header("content-type").unwrap_or(""), &[]);
     let coded = !head.codings().is_empty();
     // A PNG is told from a GIF by its first bytes; the rest is not read.
-    let prefix_only = media == "png" && !(coded && m.body.wire_len <= MAX_EMPTY_CODED);
+    let prefix_only = media == "png" && !(coded && m.body().wire_len() <= MAX_EMPTY_CODED);
     let capture = store.capture().bytes();
-    match &m.body_spans {
+    match m.body_spans() {
         Some(spans) if prefix_only => media_with(m, head, Some(&span_prefix(spans, capture, 4))),
         Some(spans) => media_with(
             m,
             head,
             Some(&crate::flow::stream::span_bytes(spans, capture)),
         ),
-        None => media_with(m, head, Some(&m.body.bytes_in(stream.unwrap_or(&[])))),
+        None => media_with(m, head, Some(&m.body().bytes_in(stream.unwrap_or(&[])))),
     }
 }
 
 /// Whether [`message_media`] needs message `m`'s direction reassembled.
 pub fn reads_stream(m: &Message, head: &Head) -> bool {
-    m.body_spans.is_none()
+    m.body_spans().is_none()
         && needs_bytes(
             m,
             head,
@@ -214,7 +214,7 @@ pub fn media_of(
                 .chain(t.interim.iter())
                 .chain(t.response.iter())
         }) {
-            if m.body.wire_len == 0 || m.body.malformed {
+            if m.body().wire_len() == 0 || m.body().malformed() {
                 continue;
             }
             let Some(head) = m.head(store) else {

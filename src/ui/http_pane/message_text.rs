@@ -30,8 +30,8 @@ pub(super) fn uri(head: Option<&Head>) -> Option<&str> {
 
 pub(super) fn size(m: Option<&Message>) -> String {
     match m {
-        Some(m) if m.partial() => format!("{}*", m.body.len),
-        Some(m) => m.body.len.to_string(),
+        Some(m) if m.partial() => format!("{}*", m.body().len()),
+        Some(m) => m.body().len().to_string(),
         None => "-".into(),
     }
 }
@@ -101,11 +101,11 @@ fn message_lines(
             Span::raw(sanitize(value).into_owned()),
         ]));
     }
-    if m.body.is_empty() && !m.partial() {
+    if m.body().is_empty() && !m.partial() {
         out.push(Line::from("  (no body)"));
         return;
     }
-    let framing = match m.framing {
+    let framing = match m.framing() {
         Framing::NoBody => "no body".to_string(),
         Framing::Chunked => "chunked".to_string(),
         Framing::Length(n) => format!("Content-Length {n}"),
@@ -115,7 +115,8 @@ fn message_lines(
     let codings = head.codings();
     let mut summary = format!(
         "Body: {} bytes on the wire ({framing}), {} bytes de-chunked",
-        m.body.wire_len, m.body.len
+        m.body().wire_len(),
+        m.body().len()
     );
     if !codings.is_empty() {
         summary.push_str(&format!(
@@ -130,7 +131,7 @@ fn message_lines(
     )));
     if m.partial() {
         let mut why = format!("PARTIAL body: {} bytes missing", m.missing());
-        if m.body.malformed {
+        if m.body().malformed() {
             why.push_str(", malformed chunked coding");
         }
         out.push(note(why));

@@ -38,7 +38,7 @@ pub(super) fn http_notes(trace: &Session, conversation: u32) -> BTreeMap<u32, St
             continue;
         };
         if let crate::http::parse::StartLine::Response { code, reason, .. } = &head.start {
-            let mut note = format!("{code} {reason}, {} B", grouped(m.body.len));
+            let mut note = format!("{code} {reason}, {} B", grouped(m.body().len()));
             if let Some(q) = &t.request {
                 let took = time(m.last_packet) - time(q.first_packet);
                 note.push_str(&format!(", {}", crate::journey::format_duration(took)));
