@@ -82,10 +82,11 @@ pub fn of(d: &Decoded<'_>) -> Option<Summary> {
 mod tests {
     use super::*;
 
-    /// The GRE packet of frame 16 of the tcpdump project's pptp.pcap.
+    /// The start of the GRE packet of frame 16 of the tcpdump project's
+    /// pptp.pcap, its LCP length set to the 4 bytes kept here.
     const ENHANCED: [u8; 20] = [
         0x30, 0x01, 0x88, 0x0b, 0x00, 0x30, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x03, 0xc0,
-        0x21, 0x01, 0x00, 0x00, 0x2c,
+        0x21, 0x01, 0x00, 0x00, 0x04,
     ];
 
     #[test]
@@ -97,6 +98,11 @@ mod tests {
         );
         let names: Vec<_> = s.layers.iter().map(|l| l.name).collect();
         assert_eq!(names, ["gre", "ppp", "lcp"]);
+        // The real length (44) past the bytes: malformed, as tshark.
+        let mut cut = ENHANCED;
+        cut[19] = 0x2c;
+        let s = summary(&cut).expect("lcp");
+        assert_eq!(s.info, "Configuration Request[Malformed Packet]");
     }
 
     #[test]

@@ -116,7 +116,7 @@ mod tests {
             ("PPP LCP", "Configuration Request")
         );
         assert_eq!(s.layers, vec![Layer::both("ppp"), Layer::both("lcp")]);
-        let bare = [0xc0, 0x21, 0x09, 0x01, 0x00, 0x08];
+        let bare = [0xc0, 0x21, 0x09, 0x01, 0x00, 0x08, 0, 0, 0, 0];
         assert_eq!(summary(&bare).expect("echo").info, "Echo Request");
         let ccp = [0x80, 0xfd, 0x0e, 0x01, 0x00, 0x04];
         assert_eq!(summary(&ccp).expect("ccp").info, "Reset Request");
