@@ -114,6 +114,15 @@ pub fn for_blocks<R: Send>(
     }
 }
 
+/// Whether record `index` is a pcapng Custom Block: bytes of no link
+/// layer, which tshark counts in no address table.
+pub(crate) fn custom_block(trace: &Trace, index: usize) -> bool {
+    trace
+        .store
+        .entry(index)
+        .is_some_and(|e| e.kind == crate::store::PacketKind::CustomBlock)
+}
+
 /// Frame length on the wire (`frame.len`) of packet `index`.
 pub(crate) fn frame_len(trace: &Trace, index: usize) -> u64 {
     trace

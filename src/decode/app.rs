@@ -6,7 +6,8 @@
 //!   Syslog, SNMP);
 //! - [`stream_protocol`] picks the protocol of a TCP connection and
 //!   [`stream_rows`] words each segment from the reassembled directions
-//!   (SSH, PostgreSQL, DNS over TCP, ...), since their messages span segments.
+//!   (SSH, PostgreSQL, DNS over TCP, ...), since their messages span segments;
+//! - [`gre`] and [`ppp`] word what PPTP's tunnel carries (IP protocol 47).
 //!
 //! A protocol plugs in with one line in [`udp`] or [`stream_protocol`] and one
 //! file under `app/`. HTTP has its own stage (`crate::http`).
@@ -14,12 +15,15 @@
 pub mod dhcp;
 pub mod dns_tcp;
 pub mod ftp_data;
+pub mod gre;
 pub mod igmp;
 pub mod imf;
 pub mod link_misc;
 pub mod lldp;
 pub mod nbns;
 pub mod pgsql;
+pub mod ppp;
+pub mod pptp;
 pub mod quic;
 pub mod snmp;
 pub mod ssh;
@@ -102,6 +106,8 @@ pub enum StreamProtocol {
     Ssh,
     Pgsql,
     DnsTcp,
+    /// PPTP's control connection, read segment by segment.
+    Pptp,
     /// A line-based protocol (SMTP, FTP, POP, IMAP): see [`text_lines`].
     Lines(text_lines::LineProtocol),
 }
@@ -113,6 +119,7 @@ pub fn stream_protocol(server_port: u16, client_port: u16) -> Option<StreamProto
         22 => Some(StreamProtocol::Ssh),
         53 => Some(StreamProtocol::DnsTcp),
         5432 => Some(StreamProtocol::Pgsql),
+        1723 => Some(StreamProtocol::Pptp),
         p => text_lines::LineProtocol::of_port(p).map(StreamProtocol::Lines),
     };
     by_port(server_port).or_else(|| by_port(client_port))
@@ -129,6 +136,7 @@ pub fn stream_rows(
         StreamProtocol::Ssh => ssh::rows(client, server),
         StreamProtocol::Pgsql => pgsql::rows(client, server),
         StreamProtocol::DnsTcp => dns_tcp::rows(client, server),
+        StreamProtocol::Pptp => pptp::rows(client, server),
         StreamProtocol::Lines(p) => text_lines::rows(p, client, server),
     }
 }

@@ -78,6 +78,9 @@ fn protocol_and_info(
     if custom {
         return ("PCAPNG".into(), "Custom Block".into());
     }
+    if let Some(a) = crate::decode::app::gre::of(d) {
+        return (a.protocol.into(), a.info);
+    }
     match &d.transport {
         Transport::Tcp(_) => {
             let Some(http) = http else {

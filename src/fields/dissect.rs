@@ -206,6 +206,27 @@ pub struct Context {
     pub prev_displayed: Option<usize>,
 }
 
+/// Where the tree stops without naming a payload (`...:udp:data`, an
+/// Ethernet frame ending at `ethertype`, IP carrying GRE), the names of the
+/// frame's protocol path (`crate::fields::path`), as the protocol hierarchy
+/// reads them: loopback, LLC/STP, GRE and PPP, UDP protocols by port.
+fn below_tcp_from_path(view: &PacketView<'_>, protocols: &mut Vec<&'static str>) {
+    let Some(index) = view.http else {
+        return;
+    };
+    let mut path = crate::fields::path::Path::default();
+    let http = crate::fields::path::HttpView::lazy(index);
+    crate::fields::path::frame(view.trace, &http, view.index, &mut path);
+    let names: Vec<&'static str> = path.protocols().collect();
+    let longer = names.len() > protocols.len() && names.starts_with(protocols);
+    let unnamed = matches!(protocols.last(), Some(&("data" | "ethertype")))
+        && names.first() == protocols.first()
+        && names.len() >= protocols.len();
+    if longer || unnamed {
+        *protocols = names;
+    }
+}
+
 /// Builds the tree of a packet.
 pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     let mut layers = Vec::new();
@@ -236,6 +257,9 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
         crate::fields::path::tcp_payload(view.trace, &http, view.index, d, &mut path);
         protocols.truncate(above_tcp);
         protocols.extend(path.protocols());
+    }
+    if d.tcp().is_none() {
+        below_tcp_from_path(view, &mut protocols);
     }
     let chain = protocols.join(":");
     frame::protocols_node(&mut layers[frame_at], chain);

@@ -9,6 +9,7 @@
 //! `ssh`, `dns`, …), or `data`. `_ws.short` ends the path of a frame cut
 //! short where a dissector wanted more bytes.
 
+pub mod cut_head;
 pub mod media;
 
 pub use crate::decode::layer::{Layer, Seen};
@@ -252,7 +253,10 @@ pub fn frame(trace: &Trace, http: &HttpView<'_>, index: usize, path: &mut Path) 
         Transport::Icmpv4(_) => path.push(Layer::both("icmp")),
         Transport::Icmpv6(_) => path.push(Layer::both("icmpv6")),
         Transport::None => match d.ip_protocol {
-            Some(47) => path.push(Layer::both("gre")),
+            Some(crate::decode::app::gre::IP_PROTOCOL) => match crate::decode::app::gre::of(&d) {
+                Some(row) => row.layers.into_iter().for_each(|l| path.push(l)),
+                None => path.push(Layer::both("gre")),
+            },
             Some(_) if !d.header_truncated => path.push(Layer::both("data")),
             _ => {}
         },
@@ -260,6 +264,20 @@ pub fn frame(trace: &Trace, http: &HttpView<'_>, index: usize, path: &mut Path) 
     if (app && d.is_cut_by_snaplen()) || (d.header_truncated && d.tcp().is_some()) {
         path.push(Layer::hierarchy("_ws.short"));
     }
+}
+
+/// The protocol a stream dissector named by a port of `ports` gives frame
+/// `packet` when the frame's row is that protocol's own (SSH on port 22):
+/// tshark calls that dissector, not HTTP, even for bytes that read as HTTP
+/// (nsec-http-get-to-ssh-server-rst frame 4, a GET sent to an SSH server).
+pub fn stream_claims(index: &HttpIndex, packet: usize, ports: (u16, u16)) -> Option<&'static str> {
+    let Some(StreamRow::App(a)) = index.app_row(packet) else {
+        return None;
+    };
+    if !a.layers.is_empty() {
+        return None;
+    }
+    tcp_app(ports.0, ports.1).filter(|&name| name != "pgsql")
 }
 
 /// The layers above TCP of frame `index` (decoded as `d`), into `path`;
@@ -289,11 +307,18 @@ pub fn tcp_payload(
         }
         // The middle of a PostgreSQL message: tshark's TCP reassembly keeps
         // it and calls no dissector (SSH, which reassembles on its own, is
-        // called for every segment).
-        Some(StreamRow::Segment { .. }) if tcp_app(ports.0, ports.1) == Some("pgsql") => {
+        // called for every segment). A row without layers (the backend's
+        // one-byte SSL answer) is Info only.
+        Some(StreamRow::Segment { .. } | StreamRow::App(_))
+            if tcp_app(ports.0, ports.1) == Some("pgsql") =>
+        {
             return false;
         }
         _ => {}
+    }
+    if let Some(name) = stream_claims(http.index, index, ports) {
+        path.push(Layer::both(name));
+        return true;
     }
     let messages = http.index.at_packet(index);
     if !messages.is_empty() {
@@ -319,10 +344,15 @@ pub fn tcp_payload(
     if http_port(ports.0) || http_port(ports.1) {
         // Bytes on an HTTP port of a connection where no message parsed
         // (heads cut short by the snaplen, say): tshark's HTTP dissector
-        // still claims them.
+        // still claims them, a head as far as captured, other bytes as a
+        // Continuation that reads nothing past them (see [`cut_head`]).
         if !has_http {
             path.push(Layer::both("http"));
-            return true;
+            if cut_head::parse(t.payload()).is_some() {
+                return true;
+            }
+            path.push(Layer::protocols("data"));
+            return false;
         }
     } else if !has_http {
         path.push(Layer::both(tcp_app(ports.0, ports.1).unwrap_or("data")));

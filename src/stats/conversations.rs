@@ -115,6 +115,10 @@ pub struct Table {
 impl Table {
     /// Counts frame `i` of `trace` at the layer of `kind`.
     pub fn add_packet(&mut self, trace: &Trace, kind: Kind, i: usize) {
+        // A pcapng Custom Block is no frame of any link layer.
+        if super::custom_block(trace, i) {
+            return;
+        }
         let d = trace.store.decode(i);
         let Some((src, dst)) = addresses(kind, &d) else {
             return;
@@ -220,6 +224,9 @@ pub fn frames(trace: &Trace, kind: Kind, c: &LayerConversation) -> Vec<u32> {
     let parts = for_blocks(trace, &Selection::All, |block| {
         block
             .filter(|&i| {
+                if super::custom_block(trace, i) {
+                    return false;
+                }
                 let d = trace.store.decode(i);
                 let ends = addresses(kind, &d);
                 let stream = trace.store.entry(i).map_or(NONE, |e| e.conversation);

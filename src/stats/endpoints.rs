@@ -205,6 +205,10 @@ pub struct Table {
 impl Table {
     /// Counts frame `i` of `trace` at the layer of `kind`.
     pub fn add_packet(&mut self, trace: &Trace, kind: Kind, i: usize) {
+        // A pcapng Custom Block is no frame of any link layer.
+        if super::custom_block(trace, i) {
+            return;
+        }
         let d = trace.store.decode(i);
         let Some((src, dst)) = addresses(kind, &d) else {
             return;

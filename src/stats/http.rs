@@ -1,10 +1,12 @@
 //! HTTP statistics (tshark `-z http,tree` and `-z http_req,tree`): messages by
 //! kind, method and status code, and requests per host and URI, counted from
 //! the trace's HTTP index, one tick per message in the frame that completes
-//! it (where tshark's HTTP tap fires).
+//! it (where tshark's HTTP tap fires), and the heads cut short by the
+//! snaplen that tshark dissects as far as captured.
 
 use super::tree::{Item, Tree};
 use super::Selection;
+use crate::fields::path::cut_head::{self, CutHead};
 use crate::http::{HttpIndex, Message};
 use crate::trace::Trace;
 
@@ -92,18 +94,26 @@ const CLASSES: [&str; 6] = [
     "???: broken",
 ];
 
-/// The messages tshark's HTTP tap sees, with the time (ns from the first
-/// packet) of the frame completing each, in time order.
-fn tapped<'h>(
-    trace: &Trace,
-    index: &'h HttpIndex,
+/// One tick of tshark's HTTP tap: a message of the index, or a head the
+/// index has no message for because the snaplen cut it
+/// ([`cut_head`](crate::fields::path::cut_head)).
+enum Tap<'a> {
+    Message(&'a Message),
+    Cut(CutHead<'a>),
+}
+
+/// What tshark's HTTP tap sees, with the time (ns from the first packet)
+/// of the frame completing each, in time order.
+fn tapped<'a>(
+    trace: &'a Trace,
+    index: &'a HttpIndex,
     selection: &Selection,
-) -> Vec<(i64, &'h Message)> {
+) -> Vec<(i64, Tap<'a>)> {
     let selected = |p: u32| match selection {
         Selection::All => true,
         Selection::Only(v) => v.binary_search(&p).is_ok(),
     };
-    let mut out: Vec<(u32, u64, &Message)> = Vec::new();
+    let mut out: Vec<(u32, u64, bool, Tap<'a>)> = Vec::new();
     for t in &index.transactions {
         let msgs = t
             .request
@@ -116,16 +126,36 @@ fn tapped<'h>(
             if m.partial() || m.body().malformed() || !selected(m.last_packet) {
                 continue;
             }
-            out.push((m.last_packet, m.start, m));
+            // Bytes another protocol's dissector claims by port (a GET sent
+            // to an SSH server) are no HTTP message for tshark.
+            if index.app_row(m.last_packet as usize).is_some() {
+                let d = trace.store.decode(m.last_packet as usize);
+                let claimed = d.ports().and_then(|p| {
+                    crate::fields::path::stream_claims(index, m.last_packet as usize, p)
+                });
+                if claimed.is_some() {
+                    continue;
+                }
+            }
+            out.push((m.last_packet, m.start, !m.is_request(), Tap::Message(m)));
         }
     }
-    out.sort_by_key(|&(p, s, m)| (p, s, !m.is_request()));
+    for (packet, e) in trace.store.entries().iter().enumerate() {
+        let p = packet as u32;
+        if e.cap_len >= e.orig_len || !selected(p) {
+            continue;
+        }
+        if let Some(head) = cut_head::tapped_cut_head(trace, index, packet) {
+            out.push((p, 0, head.method.is_none(), Tap::Cut(head)));
+        }
+    }
+    out.sort_by_key(|&(p, s, response, _)| (p, s, response));
     out.into_iter()
-        .map(|(p, _, m)| (trace.store.relative_ns(p as usize).unwrap_or(0), m))
+        .map(|(p, _, _, tap)| (trace.store.relative_ns(p as usize).unwrap_or(0), tap))
         .collect()
 }
 
-fn elapsed(times: &[(i64, &Message)]) -> i64 {
+fn elapsed(times: &[(i64, Tap<'_>)]) -> i64 {
     match (times.first(), times.last()) {
         (Some(a), Some(b)) => b.0.saturating_sub(a.0),
         _ => 0,
@@ -134,7 +164,7 @@ fn elapsed(times: &[(i64, &Message)]) -> i64 {
 
 /// `-z http,tree`: HTTP packets by request method and response status.
 pub fn packet_counter(trace: &Trace, http: &HttpIndex, selection: &Selection) -> Tree {
-    let messages = tapped(trace, http, selection);
+    let taps = tapped(trace, http, selection);
     let mut total = Item::new("Total HTTP Packets");
     total.child("HTTP Request Packets");
     let responses = total.child("HTTP Response Packets");
@@ -142,16 +172,24 @@ pub fn packet_counter(trace: &Trace, http: &HttpIndex, selection: &Selection) ->
         responses.child(c);
     }
     total.child("Other HTTP Packets");
-    for &(at, m) in &messages {
+    for (at, tap) in &taps {
+        let at = *at;
         total.tick(at);
-        let head = m.head(&trace.store);
-        if let Some(method) = head.as_ref().and_then(|h| h.method()) {
+        let (method, code) = match tap {
+            Tap::Message(m) => {
+                let head = m.head(&trace.store);
+                let method = head.as_ref().and_then(|h| h.method()).map(str::to_string);
+                (method, m.code())
+            }
+            Tap::Cut(h) => (h.method.map(str::to_string), h.code),
+        };
+        if let Some(method) = method {
             total
                 .child("HTTP Request Packets")
                 .tick(at)
-                .child(method)
+                .child(&method)
                 .tick(at);
-        } else if let Some(code) = m.code() {
+        } else if let Some(code) = code {
             let class = match code {
                 100..=199 => 0,
                 200..=299 => 1,
@@ -172,33 +210,47 @@ pub fn packet_counter(trace: &Trace, http: &HttpIndex, selection: &Selection) ->
     Tree {
         title: "HTTP/Packet Counter".into(),
         roots: vec![total],
-        elapsed_ns: elapsed(&messages),
+        elapsed_ns: elapsed(&taps),
     }
 }
 
 /// `-z http_req,tree`: requests per Host header and URI.
 pub fn requests(trace: &Trace, http: &HttpIndex, selection: &Selection) -> Tree {
-    let messages = tapped(trace, http, selection);
+    let taps = tapped(trace, http, selection);
     let mut root = Item::new("HTTP Requests by HTTP Host");
-    for &(at, m) in &messages {
-        if !m.is_request() {
-            continue;
-        }
-        // Every request counts at the top; those with a Host under it.
-        root.tick(at);
-        let Some(head) = m.head(&trace.store) else {
-            continue;
-        };
-        let uri = head.uri().unwrap_or("");
-        if let Some(host) = head.header("host") {
-            root.child(host).tick(at).child(uri).tick(at);
+    for (at, tap) in &taps {
+        let at = *at;
+        match tap {
+            Tap::Message(m) => {
+                if !m.is_request() {
+                    continue;
+                }
+                // Every request counts at the top; those with a Host under it.
+                root.tick(at);
+                let Some(head) = m.head(&trace.store) else {
+                    continue;
+                };
+                let uri = head.uri().unwrap_or("");
+                if let Some(host) = head.header("host") {
+                    root.child(host).tick(at).child(uri).tick(at);
+                }
+            }
+            Tap::Cut(h) => {
+                if h.method.is_none() {
+                    continue;
+                }
+                root.tick(at);
+                if let Some(host) = h.host {
+                    root.child(host).tick(at).child(h.uri).tick(at);
+                }
+            }
         }
     }
     Tree {
         title: "HTTP/Requests".into(),
         roots: vec![root],
         // tshark's tree clock runs on every HTTP message its tap sees.
-        elapsed_ns: elapsed(&messages),
+        elapsed_ns: elapsed(&taps),
     }
 }
 

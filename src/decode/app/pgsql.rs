@@ -150,7 +150,7 @@ fn direction_rows(dir: DirBytes<'_>, messages: &[Message], arrow: char) -> Vec<(
         let mut layers = Vec::new();
         // Messages completed after the reassembled one, and whether the
         // first of those was reassembled with this whole segment.
-        let (mut completed, mut split) = (0usize, false);
+        let (mut completed, mut split, mut answer) = (0usize, false, false);
         while let Some(m) = messages.get(k) {
             // A message whose 5-byte header the earlier segment did not hold
             // whole is reassembled with all of this segment (tshark's "one
@@ -170,7 +170,13 @@ fn direction_rows(dir: DirBytes<'_>, messages: &[Message], arrow: char) -> Vec<(
             } else if m.start < e {
                 split |= !opened && header_split;
                 opened = true;
-                if m.end <= e {
+                if m.end <= e && m.letter.is_none() && arrow == '<' {
+                    // The backend's one-byte SSL answer: shorter than the
+                    // 5-byte header tshark's PDU reader wants, so the call
+                    // leaves Info ("<") and no layer.
+                    answer = true;
+                    k += 1;
+                } else if m.end <= e {
                     letters.extend(m.letter);
                     layers.push(if completed == 0 {
                         Layer::both("pgsql")
@@ -189,8 +195,12 @@ fn direction_rows(dir: DirBytes<'_>, messages: &[Message], arrow: char) -> Vec<(
         if split && completed > 0 {
             layers.push(Layer::hierarchy("tcp.segments"));
         }
-        if opened && completed == 0 {
-            // The dissector ran but asked for more bytes: no item.
+        if opened && completed == 0 && info.is_empty() && !answer {
+            // The dissector ran but asked for more bytes: no item. After a
+            // reassembled message tshark's TCP drops even the call's name,
+            // as the one call that read nothing of its bytes
+            // (malformed-pgsql-file-cut-short frames 34 and 728: `<D<`,
+            // frame.protocols `...:tcp:pgsql`).
             layers.push(Layer::protocols("pgsql"));
         }
         if opened {
@@ -271,11 +281,27 @@ mod tests {
         assert_eq!(info(&r, 3), ">");
         assert_eq!(info(&r, 5), ">Q");
         assert_eq!(info(&r, 2), "<");
+        let layers = |p: u32| match r.iter().find(|(q, _)| *q == p) {
+            Some((_, StreamRow::App(s))) => s.layers.clone(),
+            _ => Vec::new(),
+        };
+        // The one-byte SSL answer: Info only, no layer.
+        assert!(layers(2).is_empty());
+        assert_eq!(layers(5), [Layer::both("pgsql")]);
         // R complete, then D begun: only what ended is listed.
         assert_eq!(info(&r, 4), "<R");
         // The first D ends here, the second starts and ends, Z starts.
         assert_eq!(info(&r, 6), "<D<D");
         assert_eq!(info(&r, 8), "<Z");
+        // The first D reassembled, then one begun: no second call listed.
+        assert_eq!(
+            layers(6),
+            [
+                Layer::both("pgsql"),
+                Layer::hierarchy("tcp.segments"),
+                Layer::both("pgsql")
+            ]
+        );
     }
 
     #[test]
