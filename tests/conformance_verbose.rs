@@ -51,7 +51,11 @@ const BASELINE: &[(&str, usize)] = &[
     // The UDP and link-layer trees (issue #14). Crafted captures of
     // tests/fixtures/protocols: NTP, SSDP and Syslog (the misses are the
     // ICMP errors' quoted UDP stream index and extension objects), LLDP and
-    // SNMP (the misses are LLDP's Ethernet trailer and UDP stream indexes),
+    // SNMP (the misses are UDP stream indexes and LLDP's "Trailer": tshark
+    // 4.0 shows the last 3 bytes of each LLDPDU, which its LLDP layer has
+    // already drawn, as an Ethernet trailer: frame 1 ends `45 58 00 00`, the
+    // "X" of "Juniper EX" and the End TLV, and tshark prints "Trailer:
+    // 580000" and a note on it; wirelens draws a trailer only after End),
     // mDNS and LLMNR with DNS's record types (CAA, SVCB, DS, DNSKEY, RRSIG,
     // NSEC3, ... are still data), IGMP after IPv6 fragments (frame 1's
     // reassembly shifts the packets compared), 802.11 (no radiotap or WLAN

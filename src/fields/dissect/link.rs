@@ -315,7 +315,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 let (lldp, used) = super::lldp::layer(pdu, start);
                 // The trailer goes to the last link layer (a tag's, if any).
                 if let Some(tail) = out.last_mut() {
-                    lldp_trailer(tail, &pdu[used..], start + used, data.len());
+                    lldp_trailer(tail, &pdu[used..], start + used);
                 }
                 out.push(lldp);
             }
@@ -447,25 +447,17 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     }
 }
 
-/// The bytes after an LLDPDU's End TLV, as tshark's Ethernet trailer (with
-/// its note when a full-sized frame's trailer is not zeros).
-fn lldp_trailer(e: &mut Node, t: &[u8], at: usize, frame_len: usize) {
+/// The bytes after an LLDPDU's End TLV, as tshark's Ethernet trailer.
+fn lldp_trailer(e: &mut Node, t: &[u8], at: usize) {
     if t.is_empty() {
         return;
     }
-    let n = e.add(Node::field(
+    e.add(Node::field(
         "eth.trailer",
         format!("Trailer: {}", super::bits::hex_shown(t)),
         at..at + t.len(),
         super::bits::bytes_value(t),
     ));
-    if frame_len >= 60 && t.iter().any(|&b| b != 0) {
-        n.expert(
-            "Note",
-            "Protocol",
-            "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.",
-        );
-    }
 }
 
 /// An 802.3 frame: its header with the length, the padding up to 60
