@@ -76,8 +76,11 @@ impl Msg<'_> {
     }
 }
 
-/// The element at the head of `b`: (tag, contents, whole element, rest).
-fn element(b: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+/// A BER element: (tag, contents, the whole element, the rest after it).
+type Element<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
+/// The element at the head of `b`.
+fn element(b: &[u8]) -> Option<Element<'_>> {
     let (t, v, rest) = tlv(b)?;
     let whole = &b[..b.len() - rest.len()];
     Some((t, v, whole, rest))
@@ -544,7 +547,7 @@ fn varbind(m: &Msg<'_>, bind: &[u8], el: &[u8], strings: &mut usize) -> Option<N
                 Node::field(abbrev, format!("Value ({kind}): {x}"), vr, Value::UInt(x)),
             )
         }
-        0x80 | 0x81 | 0x82 => {
+        0x80..=0x82 => {
             let w = ["noSuchObject", "noSuchInstance", "endOfMibView"][usize::from(tag & 3)];
             (
                 w.to_string(),
