@@ -53,6 +53,34 @@ const BASELINE: &[(&str, usize)] = &[
     ("zeek-multipart-form-data.pcap", 705),
     ("http-post-multipart-upload-chunked-resp.pcap", 4810),
     ("zeek-m57-long-49600-80.pcap", 5725),
+    // The UDP and link-layer trees (issue #14). Crafted captures of
+    // tests/fixtures/protocols: NTP, SSDP and Syslog (the misses are the
+    // ICMP errors' quoted UDP stream index and extension objects), LLDP and
+    // SNMP (the misses are UDP stream indexes and LLDP's "Trailer": tshark
+    // 4.0 shows the last 3 bytes of each LLDPDU, which its LLDP layer has
+    // already drawn, as an Ethernet trailer: frame 1 ends `45 58 00 00`, the
+    // "X" of "Juniper EX" and the End TLV, and tshark prints "Trailer:
+    // 580000" and a note on it; wirelens draws a trailer only after End),
+    // mDNS and LLMNR with DNS's record types (CAA, SVCB, DS, DNSKEY, RRSIG,
+    // NSEC3, ... are still data), IGMP after IPv6 fragments (frame 1's
+    // reassembly shifts the packets compared), 802.11 (no radiotap or WLAN
+    // tree yet).
+    ("icmp-ntp-ssdp-syslog.pcap", 3438),
+    ("lldp-snmp.pcap", 971),
+    ("dns-record-data-mdns-llmnr.pcap", 499),
+    ("ipv6-fragmented-dns-igmp.pcap", 585),
+    ("wifi-radiotap.pcap", 250),
+    // Frames 3-16 of ipv6-fragmented-dns-igmp.pcap (editcap -r): IGMP v1, v2
+    // and v3 queries and reports; the misses are IPv4's TTL expert note.
+    ("igmp-v1-v2-v3.pcap", 798),
+    // make-udp-trees.py: NBNS answers, DHCP Discover and Request options, an
+    // NTP server reply, RFC 5424 Syslog, STP configuration and TCN BPDUs.
+    ("udp-trees.pcap", 785),
+    // Shared captures: NBNS, LLMNR, mDNS and STP among a browser visit; BOOTP
+    // and DHCP cut by the snaplen among pcapng custom blocks (whose tree is
+    // not drawn yet, which shifts the packets compared).
+    ("dns-then-http-browser-visit.pcap", 12500),
+    ("pcapng-bigendian-all-block-types.pcapng", 96),
 ];
 
 /// (matched, compared) tshark lines.

@@ -2,7 +2,8 @@
 //! wrapped in well-formed frames so the fuzzer's bytes reach the parsers
 //! directly: a DNS message on UDP port 53 (EDNS0 options included), a QUIC
 //! datagram on UDP port 443, an ICMP and an ICMPv6 message (quoted
-//! packets). The tree, its `-V` text and its JSON must never panic, and
+//! packets), the UDP protocols with trees (mDNS, LLMNR, NBNS, DHCP, NTP,
+//! SSDP, Syslog, SNMP), IGMP, an 802.3 frame's LLC and STP, and LLDP. The tree, its `-V` text and its JSON must never panic, and
 //! every node's bytes lie inside the packet. Run with
 //! `cargo fuzz run tree_payloads` from this folder.
 #![no_main]
@@ -31,6 +32,14 @@ fn frame(v6: bool, proto: u8, payload: &[u8]) -> Vec<u8> {
     f
 }
 
+/// An Ethernet frame with `type_or_len` (an 802.3 length below 0x600).
+fn eth(type_or_len: u16, payload: &[u8]) -> Vec<u8> {
+    let mut f = vec![1, 0x80, 0xc2, 0, 0, 0, 0, 6, 7, 8, 9, 10];
+    f.extend(type_or_len.to_be_bytes());
+    f.extend(payload);
+    f
+}
+
 fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
     let mut u = Vec::new();
     u.extend(sport.to_be_bytes());
@@ -43,14 +52,27 @@ fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
 
 fuzz_target!(|data: &[u8]| {
     let data = &data[..data.len().min(4000)];
-    let frames = [
+    let mut llc = vec![0x42, 0x42, 3];
+    llc.extend(data);
+    let mut snap = vec![0xaa, 0xaa, 3, 0, 0, 0, 8, 0];
+    snap.extend(data);
+    let mut frames = vec![
+        frame(false, 2, data),
+        eth(llc.len().min(1500) as u16, &llc),
+        eth(snap.len().min(1500) as u16, &snap),
+        eth(0x88cc, data),
+    ];
+    for port in [5353, 5355, 137, 67, 68, 123, 1900, 514, 161, 162] {
+        frames.push(frame(false, 17, &udp(40000, port, data)));
+    }
+    frames.extend([
         frame(false, 17, &udp(40000, 53, data)),
         frame(false, 17, &udp(53, 40000, data)),
         frame(false, 17, &udp(50000, 443, data)),
         frame(false, 17, &udp(443, 50000, data)),
         frame(false, 1, data),
         frame(true, 58, data),
-    ];
+    ]);
     let mut pcap = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     pcap.extend([0, 0, 1, 0, 1, 0, 0, 0]);
     for (i, f) in frames.iter().enumerate() {

@@ -13,18 +13,29 @@
 mod arp;
 mod bits;
 pub mod body;
+mod dhcp;
 mod dns;
 mod frame;
 mod http;
 mod icmp;
+mod igmp;
 mod ip;
 mod json;
 mod link;
+mod llc;
+mod lldp;
 pub mod multipart;
+mod nbns;
+mod ntp;
 mod quic;
 mod smtp;
+mod snmp;
+mod ssdp;
+mod stp;
+mod syslog;
 mod tcp;
 mod udp;
+mod udp_app;
 
 pub use http::chunked;
 pub use json::write_json;
@@ -237,6 +248,7 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     link::layers(view, &mut layers, &mut protocols);
     ip::layers(view, &mut layers, &mut protocols);
     arp::layers(view, &mut layers, &mut protocols);
+    igmp::layers(view, &mut layers, &mut protocols);
     tcp::layers(view, &mut layers, &mut protocols);
     let above_tcp = protocols.len();
     udp::layers(view, &mut layers, &mut protocols);
@@ -264,10 +276,13 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     let chain = protocols.join(":");
     frame::protocols_node(&mut layers[frame_at], chain);
     if d.is_cut_by_snaplen() || d.header_truncated {
-        layers.push(Node::text(
-            "[Packet size limited during capture]",
-            d.data.len()..d.data.len(),
-        ));
+        // A dissector that runs out of bytes names itself, as tshark's
+        // exception text does.
+        let text = match protocols.last() {
+            Some(&"dhcp") => "[Packet size limited during capture: DHCP/BOOTP truncated]",
+            _ => "[Packet size limited during capture]",
+        };
+        layers.push(Node::text(text, d.data.len()..d.data.len()));
     }
     let mut total = 0;
     let mut kept = 0;

@@ -9,7 +9,8 @@ use super::Summary;
 /// The fixed BOOTP header, then the magic cookie.
 const OPTIONS_AT: usize = 240;
 
-fn message_type(t: u8) -> Option<&'static str> {
+/// The name of a DHCP message type (option 53).
+pub fn message_type(t: u8) -> Option<&'static str> {
     Some(match t {
         1 => "Discover",
         2 => "Offer",

@@ -11,7 +11,7 @@ fn be16(b: &[u8], at: usize) -> Option<u16> {
 
 /// The NetBIOS name at `at` (a 32-byte first-level encoding), as
 /// `NAME<xx>`, and the offset after it.
-fn name(msg: &[u8], at: usize) -> Option<(String, usize)> {
+pub fn name(msg: &[u8], at: usize) -> Option<(String, usize)> {
     let len = usize::from(*msg.get(at)?);
     let enc = msg.get(at + 1..at + 1 + len)?;
     if len != 32 {
@@ -49,7 +49,8 @@ fn name(msg: &[u8], at: usize) -> Option<(String, usize)> {
     Some((format!("{}<{suffix:02x}>", text.trim_end()), after))
 }
 
-fn type_name(t: u16) -> String {
+/// A record type's name (`NB`, `NBSTAT`).
+pub fn type_name(t: u16) -> String {
     match t {
         0x20 => "NB".into(),
         0x21 => "NBSTAT".into(),

@@ -8,7 +8,7 @@ use super::Summary;
 use crate::limits::MAX_SNMP_VARBINDS;
 
 /// One BER element: (tag, contents, the rest after it).
-fn tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+pub fn tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     let tag = *b.first()?;
     let first = *b.get(1)?;
     let (len, at) = if first < 0x80 {
@@ -34,7 +34,8 @@ fn expect(b: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
     (t == tag).then_some((v, rest))
 }
 
-fn integer(v: &[u8]) -> Option<i64> {
+/// A BER INTEGER's value (up to 8 bytes).
+pub fn integer(v: &[u8]) -> Option<i64> {
     if v.is_empty() || v.len() > 8 {
         return None;
     }
@@ -99,7 +100,8 @@ fn varbinds(mut b: &[u8], out: &mut String) -> Option<()> {
     Some(())
 }
 
-fn pdu_name(tag: u8) -> Option<&'static str> {
+/// A PDU's name by its context tag.
+pub fn pdu_name(tag: u8) -> Option<&'static str> {
     Some(match tag {
         0xa0 => "get-request",
         0xa1 => "get-next-request",

@@ -60,6 +60,40 @@ pub fn bytes(n: usize) -> String {
     }
 }
 
+/// A one-bit flag of a 16-bit field: "picture = label: on/off", its value
+/// and mask (DNS's and NBNS's flags).
+pub fn flag16(
+    fv: u64,
+    r: std::ops::Range<usize>,
+    abbrev: &'static str,
+    mask: u64,
+    (label, on, off): (&str, &str, &str),
+) -> super::Node {
+    let set = fv & mask != 0;
+    super::Node::field(
+        abbrev,
+        bitfield(
+            fv,
+            mask,
+            16,
+            &format!("{label}: {}", if set { on } else { off }),
+        ),
+        r,
+        crate::fields::Value::Bool(set),
+    )
+    .masked(mask)
+}
+
+/// A byte string as tshark shows a bytes field: hex, cut after 36 bytes
+/// with an ellipsis.
+pub fn hex_shown(b: &[u8]) -> String {
+    let mut s: String = b.iter().take(36).map(|x| format!("{x:02x}")).collect();
+    if b.len() > 36 {
+        s.push('…');
+    }
+    s
+}
+
 pub fn secs(ns: i64) -> String {
     let sign = if ns < 0 { "-" } else { "" };
     let a = ns.unsigned_abs();

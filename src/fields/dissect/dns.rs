@@ -1,7 +1,10 @@
 //! DNS over UDP: the header with its flags bit by bit, the counts, every
-//! question and resource record (A, AAAA, CNAME, NS, PTR, MX, OPT with its
-//! EDNS0 fields; others as data), and the request/response links with the
-//! response time. Names follow compression pointers with a hop limit.
+//! question and resource record (A, AAAA, CNAME, NS, PTR, MX, SRV, TXT,
+//! NSEC, OPT with its EDNS0 fields; others as data), and the
+//! request/response links with the response time. Names follow compression
+//! pointers with a hop limit. mDNS and LLMNR share the shape ([`Flavor`]):
+//! their own layer names, LLMNR's flag bits, mDNS's cache-flush and "QU"
+//! class bits.
 
 use super::bits::{be16, be32, bitfield, secs};
 use super::Node;
@@ -72,6 +75,7 @@ fn long_type(t: u16) -> String {
         28 => "AAAA (IPv6 Address)",
         33 => "SRV (Server Selection)",
         41 => "OPT",
+        47 => "NSEC (Next Secure)",
         64 => "SVCB (General Purpose Service Endpoints)",
         65 => "HTTPS (HTTPS Specific Service Endpoints)",
         255 => "* (A request for all records the server/cache has available)",
@@ -120,17 +124,40 @@ fn id_of(view: &PacketView<'_>, index: usize) -> Option<(u16, bool)> {
     Some((be16(p, 0)?, p.get(2)? & 0x80 != 0))
 }
 
+/// Which protocol of the DNS shape a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    Dns,
+    /// Multicast DNS (UDP 5353): the class's top bit is "QU"/cache flush.
+    Mdns,
+    /// LLMNR (UDP 5355): the conflict and tentative flags.
+    Llmnr,
+}
+
+impl Flavor {
+    fn layer(self) -> (&'static str, &'static str) {
+        match self {
+            Flavor::Dns => ("dns", "Domain Name System"),
+            Flavor::Mdns => ("mdns", "Multicast Domain Name System"),
+            Flavor::Llmnr => ("llmnr", "Link-local Multicast Name Resolution"),
+        }
+    }
+}
+
 pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
+    dns_as(view, msg, at, Flavor::Dns)
+}
+
+/// The layer of a message of the DNS shape at frame offset `at`.
+pub fn dns_as(view: &PacketView<'_>, msg: &[u8], at: usize, flavor: Flavor) -> Option<Node> {
     let id = be16(msg, 0)?;
     let flags = be16(msg, 2)?;
     let counts = [be16(msg, 4)?, be16(msg, 6)?, be16(msg, 8)?, be16(msg, 10)?];
     let response = flags & 0x8000 != 0;
+    let (abbrev, title) = flavor.layer();
     let mut n = Node::field(
-        "dns",
-        format!(
-            "Domain Name System ({})",
-            if response { "response" } else { "query" }
-        ),
+        abbrev,
+        format!("{title} ({})", if response { "response" } else { "query" }),
         at..at + msg.len(),
         Value::Present,
     );
@@ -155,21 +182,13 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
         Value::Hex(fv, 4),
     ));
     let bit = |f: &mut Node, abbrev: &'static str, mask: u64, label: &str, on: &str, off: &str| {
-        let set = fv & mask != 0;
-        f.add(
-            Node::field(
-                abbrev,
-                bitfield(
-                    fv,
-                    mask,
-                    16,
-                    &format!("{label}: {}", if set { on } else { off }),
-                ),
-                fr.clone(),
-                Value::Bool(set),
-            )
-            .masked(mask),
-        );
+        f.add(super::bits::flag16(
+            fv,
+            fr.clone(),
+            abbrev,
+            mask,
+            (label, on, off),
+        ));
     };
     bit(
         f,
@@ -193,6 +212,10 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
         )
         .masked(0x7800),
     );
+    if flavor == Flavor::Llmnr {
+        llmnr_flags(f, fv, &fr, response, rcode);
+        return Some(rest(view, n, msg, at, counts, flavor, id, response));
+    }
     if response {
         bit(
             f,
@@ -285,6 +308,81 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
             .masked(0x000f),
         );
     }
+    Some(rest(view, n, msg, at, counts, flavor, id, response))
+}
+
+/// LLMNR's flags (RFC 4795 2.1.1): C and T where DNS has AA and RD.
+fn llmnr_flags(f: &mut Node, fv: u64, fr: &std::ops::Range<usize>, response: bool, rcode: u16) {
+    let mut add = |abbrev: &'static str, mask: u64, text: String| {
+        f.add(
+            Node::field(
+                abbrev,
+                bitfield(fv, mask, 16, &text),
+                fr.clone(),
+                Value::Bool(fv & mask != 0),
+            )
+            .masked(mask),
+        );
+    };
+    let on = |mask: u64| fv & mask != 0;
+    add(
+        "dns.flags.conflict",
+        0x0400,
+        format!(
+            "Conflict: {}",
+            if on(0x0400) {
+                "The name is not considered unique"
+            } else {
+                "None"
+            }
+        ),
+    );
+    add(
+        "dns.flags.truncated",
+        0x0200,
+        format!(
+            "Truncated: {}",
+            if on(0x0200) {
+                "Message is truncated"
+            } else {
+                "Message is not truncated"
+            }
+        ),
+    );
+    add(
+        "dns.flags.tentative",
+        0x0100,
+        format!(
+            "Tentative: {}",
+            if on(0x0100) {
+                "Tentative"
+            } else {
+                "Not tentative"
+            }
+        ),
+    );
+    if response {
+        add(
+            "dns.flags.rcode",
+            0x000f,
+            format!("Reply code: {} ({rcode})", rcode_name(rcode)),
+        );
+    }
+}
+
+/// The counts, questions, records and links after the flags.
+#[allow(clippy::too_many_arguments)]
+fn rest(
+    view: &PacketView<'_>,
+    mut n: Node,
+    msg: &[u8],
+    at: usize,
+    counts: [u16; 4],
+    flavor: Flavor,
+    id: u16,
+    response: bool,
+) -> Node {
+    let mdns = flavor == Flavor::Mdns;
     for (i, (abbrev, label)) in [
         ("dns.count.queries", "Questions"),
         ("dns.count.answers", "Answer RRs"),
@@ -314,8 +412,19 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
                 break;
             };
             let r = at + pos..at + after + 4;
+            let qu = if !mdns {
+                ""
+            } else if c & 0x8000 != 0 {
+                ", \"QU\" question"
+            } else {
+                ", \"QM\" question"
+            };
             let mut e = Node::text(
-                format!("{qname}: type {}, class {}", type_name(t), class_name(c)),
+                format!(
+                    "{qname}: type {}, class {}{qu}",
+                    type_name(t),
+                    class_name(c)
+                ),
                 r,
             );
             e.add(Node::field(
@@ -343,12 +452,22 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
                 at + after..at + after + 2,
                 Value::UInt(u64::from(t)),
             ));
-            e.add(Node::field(
-                "dns.qry.class",
-                format!("Class: {} (0x{c:04x})", class_name(c)),
-                at + after + 2..at + after + 4,
-                Value::Hex(u64::from(c), 4),
-            ));
+            let cr = at + after + 2..at + after + 4;
+            if mdns {
+                mdns_class(
+                    &mut e,
+                    c,
+                    cr,
+                    ("dns.qry.class", "dns.qry.qu", "\"QU\" question"),
+                );
+            } else {
+                e.add(Node::field(
+                    "dns.qry.class",
+                    format!("Class: {} (0x{c:04x})", class_name(c)),
+                    cr,
+                    Value::Hex(u64::from(c), 4),
+                ));
+            }
             q.bytes.end = at + after + 4;
             q.add(e);
             pos = after + 4;
@@ -369,7 +488,7 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
             if nodes > super::MAX_NODES / 8 {
                 break;
             }
-            let Some(rr) = record(msg, pos, at) else {
+            let Some(rr) = record(msg, pos, at, mdns) else {
                 break;
             };
             pos = rr.1;
@@ -380,11 +499,51 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
         n.add(sec);
     }
     links(view, &mut n, id, response);
-    Some(n)
+    n
+}
+
+/// mDNS's class: its low 15 bits, then the top bit ("QU" in a question,
+/// cache flush in a record) as its own flag.
+fn mdns_class(
+    e: &mut Node,
+    c: u16,
+    r: std::ops::Range<usize>,
+    (class, bit, label): (&'static str, &'static str, &str),
+) {
+    let cv = u64::from(c);
+    e.add(
+        Node::field(
+            class,
+            bitfield(
+                cv,
+                0x7fff,
+                16,
+                &format!("Class: {} (0x{:04x})", class_name(c), c & 0x7fff),
+            ),
+            r.clone(),
+            Value::Hex(cv & 0x7fff, 4),
+        )
+        .masked(0x7fff),
+    );
+    let set = c & 0x8000 != 0;
+    e.add(
+        Node::field(
+            bit,
+            bitfield(
+                cv,
+                0x8000,
+                16,
+                &format!("{label}: {}", if set { "True" } else { "False" }),
+            ),
+            r,
+            Value::Bool(set),
+        )
+        .masked(0x8000),
+    );
 }
 
 /// One resource record at `pos`: its node and the offset after it.
-fn record(msg: &[u8], pos: usize, at: usize) -> Option<(Node, usize)> {
+fn record(msg: &[u8], pos: usize, at: usize, mdns: bool) -> Option<(Node, usize)> {
     let (rname, after, _) = name(msg, pos)?;
     let t = be16(msg, after)?;
     let c = be16(msg, after + 2)?;
@@ -396,12 +555,35 @@ fn record(msg: &[u8], pos: usize, at: usize) -> Option<(Node, usize)> {
     let r = at + pos..at + end;
     let d = at + data_at..at + end;
     let mut e = Node::text(String::new(), r);
-    e.add(Node::field(
-        "dns.resp.name",
-        format!("Name: {rname}"),
-        at + pos..at + after,
-        Value::Str(Cow::Owned(rname.clone())),
-    ));
+    let nr = at + pos..at + after;
+    let srv_parts = (t == 33)
+        .then(|| {
+            let (service, rest) = rname.split_once('.')?;
+            let (proto, name) = rest.split_once('.')?;
+            Some((service.to_string(), proto.to_string(), name.to_string()))
+        })
+        .flatten();
+    if let Some((service, proto, name)) = srv_parts {
+        for (abbrev, label, v) in [
+            ("dns.srv.service", "Service", service),
+            ("dns.srv.proto", "Protocol", proto),
+            ("dns.srv.name", "Name", name),
+        ] {
+            e.add(Node::field(
+                abbrev,
+                format!("{label}: {v}"),
+                nr.clone(),
+                Value::Str(Cow::Owned(v)),
+            ));
+        }
+    } else {
+        e.add(Node::field(
+            "dns.resp.name",
+            format!("Name: {rname}"),
+            nr,
+            Value::Str(Cow::Owned(rname.clone())),
+        ));
+    }
     e.add(Node::field(
         "dns.resp.type",
         format!("Type: {}", long_type(t)),
@@ -471,12 +653,22 @@ fn record(msg: &[u8], pos: usize, at: usize) -> Option<(Node, usize)> {
         edns::options(data, d.start, &mut e);
         return Some((e, end));
     }
-    e.add(Node::field(
-        "dns.resp.class",
-        format!("Class: {} (0x{c:04x})", class_name(c)),
-        at + after + 2..at + after + 4,
-        Value::Hex(u64::from(c), 4),
-    ));
+    let cr = at + after + 2..at + after + 4;
+    if mdns {
+        mdns_class(
+            &mut e,
+            c,
+            cr,
+            ("dns.resp.class", "dns.resp.cache_flush", "Cache flush"),
+        );
+    } else {
+        e.add(Node::field(
+            "dns.resp.class",
+            format!("Class: {} (0x{c:04x})", class_name(c)),
+            cr,
+            Value::Hex(u64::from(c), 4),
+        ));
+    }
     e.add(Node::field(
         "dns.resp.ttl",
         format!("Time to live: {ttl} ({})", duration(ttl)),
@@ -517,9 +709,14 @@ fn record(msg: &[u8], pos: usize, at: usize) -> Option<(Node, usize)> {
                 let (abbrev, label, word) = match t {
                     5 => ("dns.cname", "CNAME", "cname"),
                     2 => ("dns.ns", "Name Server", "ns"),
-                    _ => ("dns.ptr.domain_name", "Domain Name", "ptr"),
+                    _ => ("dns.ptr.domain_name", "Domain Name", ""),
                 };
-                extra = format!(", {word} {target}");
+                // A PTR's heading shows the name alone.
+                extra = if word.is_empty() {
+                    format!(", {target}")
+                } else {
+                    format!(", {word} {target}")
+                };
                 e.add(Node::field(
                     abbrev,
                     format!("{label}: {target}"),
@@ -546,20 +743,172 @@ fn record(msg: &[u8], pos: usize, at: usize) -> Option<(Node, usize)> {
                 ));
             }
         }
+        (33, 6..) => {
+            let v = |i: usize| be16(data, i).unwrap_or(0);
+            let target = name(msg, data_at + 6).map_or_else(String::new, |n| n.0);
+            extra = format!(
+                ", priority {}, weight {}, port {}, target {target}",
+                v(0),
+                v(2),
+                v(4)
+            );
+            for (i, (abbrev, label)) in [
+                ("dns.srv.priority", "Priority"),
+                ("dns.srv.weight", "Weight"),
+                ("dns.srv.port", "Port"),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                e.add(Node::field(
+                    abbrev,
+                    format!("{label}: {}", v(2 * i)),
+                    at + data_at + 2 * i..at + data_at + 2 * i + 2,
+                    Value::UInt(u64::from(v(2 * i))),
+                ));
+            }
+            e.add(Node::field(
+                "dns.srv.target",
+                format!("Target: {target}"),
+                at + data_at + 6..at + end,
+                Value::Str(Cow::Owned(target)),
+            ));
+        }
+        (16, _) => txt(&mut e, data, at + data_at),
+        (6, _) => extra = soa(&mut e, msg, data_at, at),
+        (47, _) => extra = nsec(&mut e, msg, data_at, end, at),
         _ => {
             e.add(Node::text(format!("Data ({len} bytes)"), d));
         }
     }
+    let flush = if mdns && c & 0x8000 != 0 {
+        ", cache flush"
+    } else {
+        ""
+    };
     e.text = format!(
-        "{rname}: type {}, class {}{extra}",
+        "{rname}: type {}, class {}{flush}{extra}",
         type_name(t),
         class_name(c)
     );
     Some((e, end))
 }
 
+/// An SOA record's names and numbers; the heading's ", mname ..." text.
+fn soa(e: &mut Node, msg: &[u8], data_at: usize, at: usize) -> String {
+    let Some((mname, after_m, _)) = name(msg, data_at) else {
+        return String::new();
+    };
+    let Some((rname, after_r, _)) = name(msg, after_m) else {
+        return String::new();
+    };
+    e.add(Node::field(
+        "dns.soa.mname",
+        format!("Primary name server: {mname}"),
+        at + data_at..at + after_m,
+        Value::Str(Cow::Owned(mname.clone())),
+    ));
+    e.add(Node::field(
+        "dns.soa.rname",
+        format!("Responsible authority's mailbox: {rname}"),
+        at + after_m..at + after_r,
+        Value::Str(Cow::Owned(rname)),
+    ));
+    for (i, (abbrev, label)) in [
+        ("dns.soa.serial_number", "Serial Number"),
+        ("dns.soa.refresh_interval", "Refresh Interval"),
+        ("dns.soa.retry_interval", "Retry Interval"),
+        ("dns.soa.expire_limit", "Expire limit"),
+        ("dns.soa.minimum_ttl", "Minimum TTL"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let o = after_r + 4 * i;
+        let Some(v) = be32(msg, o) else { break };
+        let text = if i == 0 {
+            format!("{label}: {v}")
+        } else {
+            format!("{label}: {v} ({})", duration(v))
+        };
+        e.add(Node::field(
+            abbrev,
+            text,
+            at + o..at + o + 4,
+            Value::UInt(u64::from(v)),
+        ));
+    }
+    format!(", mname {mname}")
+}
+
+/// A TXT record's strings, each as its length and text.
+fn txt(e: &mut Node, data: &[u8], at: usize) {
+    let mut i = 0;
+    while let Some(&l) = data.get(i) {
+        let l = usize::from(l);
+        let Some(t) = data.get(i + 1..i + 1 + l) else {
+            break;
+        };
+        e.add(Node::field(
+            "dns.txt.length",
+            format!("TXT Length: {l}"),
+            at + i..at + i + 1,
+            Value::UInt(l as u64),
+        ));
+        let text = super::body::format_text(t);
+        e.add(Node::field(
+            "dns.txt",
+            format!("TXT: {text}"),
+            at + i + 1..at + i + 1 + l,
+            Value::Str(Cow::Owned(text.clone())),
+        ));
+        i += 1 + l;
+    }
+}
+
+/// An NSEC record's next name and the types of its bit maps; the record
+/// header's ", next domain name ..." text.
+fn nsec(e: &mut Node, msg: &[u8], data_at: usize, end: usize, at: usize) -> String {
+    let Some((next, after, _)) = name(msg, data_at) else {
+        return String::new();
+    };
+    let after = after.min(end);
+    e.add(Node::field(
+        "dns.nsec.next_domain_name",
+        format!("Next Domain Name: {next}"),
+        at + data_at..at + after,
+        Value::Str(Cow::Owned(next.clone())),
+    ));
+    let mut i = after;
+    while let (Some(&window), Some(&len)) = (msg.get(i), msg.get(i + 1)) {
+        let Some(map) = msg
+            .get(i + 2..i + 2 + usize::from(len))
+            .filter(|_| i + 2 + usize::from(len) <= end)
+        else {
+            break;
+        };
+        for (byte, &bits) in map.iter().enumerate() {
+            for bit in 0..8 {
+                if bits & (0x80 >> bit) != 0 {
+                    let t = u16::from(window) * 256 + (byte * 8 + bit) as u16;
+                    let long = long_type(t);
+                    let long = long.strip_suffix(&format!(" ({t})")).unwrap_or(&long);
+                    e.add(Node::field(
+                        "dns.nsec.bitmap",
+                        format!("RR type in bit map: {long}"),
+                        at + i + 2 + byte..at + i + 3 + byte,
+                        Value::UInt(u64::from(t)),
+                    ));
+                }
+            }
+        }
+        i += 2 + usize::from(len);
+    }
+    format!(", next domain name {next}")
+}
+
 /// "1 hour, 2 minutes, 3 seconds", as tshark words a TTL.
-fn duration(s: u32) -> String {
+pub(super) fn duration(s: u32) -> String {
     if s == 0 {
         return "0 seconds".into();
     }
@@ -578,14 +927,17 @@ fn duration(s: u32) -> String {
 }
 
 /// `[Request In: N]` and `[Time: ...]` on a response: the nearest earlier
-/// packet of the conversation with the same id and the other QR bit. (A
-/// query's `[Response In]` needs a second pass; `tshark -V` leaves it out.)
+/// packet of the conversation with the same id and the other QR bit, or
+/// `[Unsolicited: True]` without one; on a query, the first earlier query
+/// with its id makes it a retransmission. (A query's `[Response In]` needs
+/// a second pass; `tshark -V` leaves it out.)
 fn links(view: &PacketView<'_>, n: &mut Node, id: u16, response: bool) {
     let store = &view.trace.store;
     let Some((c, _)) = view.trace.conversations.of_packet(store, view.index) else {
         return;
     };
     let mut found = None;
+    let mut first_query = None;
     for (steps, i) in c.packets(store).enumerate() {
         if steps >= MAX_MATCH_WALK {
             break;
@@ -596,14 +948,56 @@ fn links(view: &PacketView<'_>, n: &mut Node, id: u16, response: bool) {
         if i == view.index {
             continue;
         }
-        if id_of(view, i) == Some((id, !response)) {
+        let other = id_of(view, i);
+        // A query repeats an earlier one with its id that no response
+        // answered yet (tshark's transaction without a reply frame).
+        if !response && i < view.index {
+            if other == Some((id, false)) {
+                first_query = first_query.or(Some(i));
+            } else if other == Some((id, true)) {
+                first_query = None;
+            }
+        }
+        if other == Some((id, !response)) {
             found = Some(i);
             if !response && i > view.index {
                 break;
             }
         }
     }
-    let Some(other) = found else { return };
+    if let Some(q) = first_query {
+        n.add(Node::field(
+            "dns.retransmit_request_in",
+            format!("[Retransmitted request. Original request in: {}]", q + 1),
+            0..0,
+            Value::UInt(q as u64 + 1),
+        ));
+        let r = n.add(Node::field(
+            "dns.retransmission",
+            "[Retransmission: True]",
+            0..0,
+            Value::Bool(true),
+        ));
+        r.expert(
+            "Warning",
+            "Protocol",
+            &format!(
+                "DNS query retransmission. Original request in frame {}",
+                q + 1
+            ),
+        );
+    }
+    let Some(other) = found else {
+        if response {
+            n.add(Node::field(
+                "dns.unsolicited",
+                "[Unsolicited: True]",
+                0..0,
+                Value::Bool(true),
+            ));
+        }
+        return;
+    };
     if !response && other < view.index {
         return;
     }

@@ -16,7 +16,7 @@ use crate::http::{Message, MessageRef, Role};
 use std::borrow::Cow;
 
 /// The field of a header, as Wireshark names it.
-fn header_field(name: &str, request: bool) -> &'static str {
+pub(super) fn header_field(name: &str, request: bool) -> &'static str {
     match name.to_ascii_lowercase().as_str() {
         "host" => "http.host",
         "user-agent" => "http.user_agent",

@@ -1,5 +1,6 @@
-//! Link layers: Ethernet II (with its padding and trailer), 802.1Q and
-//! 802.1ad tags, Linux cooked v1 and v2, BSD NULL / OpenBSD LOOP and raw IP.
+//! Link layers: Ethernet II (with its padding and trailer), 802.3 with LLC
+//! (and STP, `llc.rs`, `stp.rs`), 802.1Q and 802.1ad tags, LLDP
+//! (`lldp.rs`), Linux cooked v1 and v2, BSD NULL / OpenBSD LOOP and raw IP.
 
 use super::bits::{be16, bitfield};
 use super::Node;
@@ -128,6 +129,11 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             let (Some(src), Some(dst)) = (l.eth_src, l.eth_dst) else {
                 return;
             };
+            // 802.3: a length where Ethernet II has a type, LLC after it.
+            if let Some(len) = be16(data, 12).filter(|&t| t < 0x0600 && l.vlans[0].is_none()) {
+                ieee8023(data, src, dst, len, out, protocols);
+                return;
+            }
             protocols.extend(["eth", "ethertype"]);
             let mut e = Node::field(
                 "eth",
@@ -302,6 +308,17 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             }
             out.push(e);
             out.extend(vlan_nodes);
+            if l.next == crate::decode::link::NextLayer::EtherType(0x88cc) {
+                let start = 14 + 4 * tags;
+                let pdu = data.get(start..).unwrap_or_default();
+                protocols.push("lldp");
+                let (lldp, used) = super::lldp::layer(pdu, start);
+                // The trailer goes to the last link layer (a tag's, if any).
+                if let Some(tail) = out.last_mut() {
+                    lldp_trailer(tail, &pdu[used..], start + used);
+                }
+                out.push(lldp);
+            }
         }
         LinkType::LINUX_SLL | LinkType::LINUX_SLL2 => {
             let v2 = l.link_type == LinkType::LINUX_SLL2;
@@ -427,6 +444,65 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             out.push(Node::field("raw", "Raw packet data", 0..0, Value::Present));
         }
         _ => {}
+    }
+}
+
+/// The bytes after an LLDPDU's End TLV, as tshark's Ethernet trailer.
+fn lldp_trailer(e: &mut Node, t: &[u8], at: usize) {
+    if t.is_empty() {
+        return;
+    }
+    e.add(Node::field(
+        "eth.trailer",
+        format!("Trailer: {}", super::bits::hex_shown(t)),
+        at..at + t.len(),
+        super::bits::bytes_value(t),
+    ));
+}
+
+/// An 802.3 frame: its header with the length, the padding up to 60
+/// bytes, then LLC and what LLC carries.
+fn ieee8023(
+    data: &[u8],
+    src: [u8; 6],
+    dst: [u8; 6],
+    len: u16,
+    out: &mut Vec<Node>,
+    protocols: &mut Vec<&'static str>,
+) {
+    protocols.push("eth");
+    let mut e = Node::field("eth", "IEEE 802.3 Ethernet ", 0..14, Value::Present);
+    e.add(address("eth.dst", "Destination", dst, 0));
+    e.add(address("eth.src", "Source", src, 6));
+    e.add(Node::field(
+        "eth.len",
+        format!("Length: {len}"),
+        12..14,
+        Value::UInt(u64::from(len)),
+    ));
+    let end = (14 + usize::from(len)).min(data.len());
+    let pad_end = data.len().min(60);
+    if pad_end > end {
+        let p = &data[end..pad_end];
+        e.add(Node::field(
+            "eth.padding",
+            format!("Padding: {}", super::bits::hex_shown(p)),
+            end..pad_end,
+            super::bits::bytes_value(p),
+        ));
+    }
+    out.push(e);
+    let payload = &data[14.min(end)..end];
+    let Some((llc, next, hlen)) = super::llc::layer(payload, 14) else {
+        return;
+    };
+    protocols.push("llc");
+    out.push(llc);
+    if next == super::llc::Next::Stp {
+        if let Some(stp) = super::stp::layer(&payload[hlen..], 14 + hlen) {
+            protocols.push("stp");
+            out.push(stp);
+        }
     }
 }
 

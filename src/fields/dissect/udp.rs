@@ -1,4 +1,5 @@
-//! UDP (with `[Timestamps]` of its stream), DNS over UDP port 53, QUIC on
+//! UDP (with `[Timestamps]` of its stream), DNS over UDP port 53, the
+//! protocols `udp_app` picks (mDNS, NBNS, NTP, Syslog, ...), QUIC on
 //! port 443, the
 //! `Data` layer of payloads nothing else dissects, and the IP and UDP
 //! headers an ICMP error quotes (drawn under the ICMP layer of `icmp.rs`).
@@ -63,13 +64,14 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     ));
     let ck = u.checksum();
     if ck == 0 {
-        n.add(Node::field(
+        // tshark nests the status under a zero checksum.
+        let c = n.add(Node::field(
             "udp.checksum",
             "Checksum: 0x0000 [zero-value ignored]",
             at + 6..at + 8,
             Value::Hex(0, 4),
         ));
-        n.add(Node::field(
+        c.add(Node::field(
             "udp.checksum.status",
             "[Checksum Status: Not present]",
             0..0,
@@ -154,6 +156,11 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             out.push(dns);
             return;
         }
+    }
+    if let Some((names, layer)) = super::udp_app::layer(view, sp, dp, payload, p_at) {
+        protocols.extend(names);
+        out.push(layer);
+        return;
     }
     if sp == 443 || dp == 443 {
         let quic = crate::fields::columns::quic::with_context(view, |ctx| {
