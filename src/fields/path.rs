@@ -287,10 +287,12 @@ pub fn tcp_payload(
             }
             return a.layers.iter().any(Layer::in_hierarchy);
         }
-        // The middle of a PostgreSQL message: tshark's TCP reassembly keeps
-        // it and calls no dissector (SSH, which reassembles on its own, is
-        // called for every segment).
-        Some(StreamRow::Segment { .. }) if tcp_app(ports.0, ports.1) == Some("pgsql") => {
+        // The middle of a PostgreSQL or DNS-over-TCP message: tshark's TCP
+        // reassembly keeps it and calls no dissector (SSH, which
+        // reassembles on its own, is called for every segment).
+        Some(StreamRow::Segment { .. })
+            if tcp_app(ports.0, ports.1) == Some("pgsql") || ports.0 == 53 || ports.1 == 53 =>
+        {
             return false;
         }
         _ => {}
