@@ -98,6 +98,36 @@ for path in [os.path.join(SAMPLES, "smtp-one-message.pcap"),
     for key in sorted(conns):
         put("smtp_tree", conns[key][:16000])
 
+# app_tree: the SSH, DNS-over-TCP, POP and IMAP connections of the samples
+# and fixtures (the first byte picks the port), and a crafted FTP session
+# whose PASV reply announces the target's data connection (bit 7).
+PORTS = {21: 0, 22: 1, 53: 2, 110: 3, 143: 4}
+for path in [os.path.join(SAMPLES, "ssh-banner-kex.pcap"),
+             os.path.join(SAMPLES, "dns-over-tcp.pcap"),
+             os.path.join(ROOT, "tests", "fixtures", "protocols", "dns-over-tcp-split.pcap"),
+             os.path.join(ROOT, "tests", "fixtures", "protocols", "pop-session.pcap"),
+             os.path.join(ROOT, "tests", "fixtures", "protocols", "imap-session.pcap")]:
+    seed = b""
+    port = None
+    for f in records(path):
+        seg = tcp_segments(f)
+        if seg and seg[3]:
+            sport, dport, flags, payload = seg
+            server = sport if sport in PORTS else dport
+            port = port or server
+            for i in range(0, len(payload), 255):
+                part = payload[i : i + 255]
+                seed += bytes([0x01 if sport == server else 0x00, len(part)]) + part
+    if port:
+        put("app_tree", bytes([PORTS[port]]) + seed[:16000])
+ftp = [(1, b"220 ready\r\n"), (0, b"USER a\r\n"), (1, b"230 ok\r\n"), (0, b"PWD\r\n"),
+       (1, b'257 "/pub" is cwd\r\n'), (0, b"CWD sub/../x\r\n"), (1, b"250 ok\r\n"),
+       (0, b"PASV\r\n"), (1, b"227 Entering Passive Mode (10,0,0,2,8,0).\r\n"),
+       (0, b"RETR f.txt\r\n"), (0x81, b"hello\r\nworld\r\n"), (0x81, b"\x00\x01bin"),
+       (0, b"EPRT |1|10.0.0.1|40002|\r\n"), (0, b"PORT 10,0,0,1,156,65\r\n"),
+       (1, b"229 Entering Extended Passive Mode (|||2048|)\r\n"), (0, b"QUIT\r\n")]
+put("app_tree", bytes([0]) + b"".join(bytes([c, len(p)]) + p for c, p in ftp))
+
 # display_filter: the filters of the conformance fixture.
 for line in open(os.path.join(ROOT, "tests", "fixtures", "filters.in")):
     if "\t" in line and not line.startswith("#"):

@@ -26,7 +26,7 @@ use crate::flow::{Conversation, Conversations, Direction, Protocol};
 use crate::limits::{Limit, LimitHit, LimitLog, MAX_HTTP_PIPELINE};
 use crate::store::PacketStore;
 use crate::tls::{KeyLog, TlsIndex};
-use app_rows::{app_rows, ftp_data_rows, websocket_rows, AppRows, FtpChannels};
+use app_rows::{app_rows, ftp_channel, ftp_data_rows, websocket_rows, AppRows, FtpChannels};
 use connection::connection;
 pub use message::{BodyRef, HeadBytes, Message};
 use std::collections::HashMap;
@@ -79,6 +79,8 @@ pub struct HttpIndex {
     /// protocol (SSH, PostgreSQL, DNS over TCP, SMTP...): worked out in the
     /// same pass, from the same reassembled directions.
     app_rows: HashMap<u32, app::StreamRow>,
+    /// The FTP data connections the control connections announced.
+    ftp: FtpChannels,
     /// Bounds reached while building (reassembly, gap fill, heads, chunk
     /// lines, pipelining), the first of each.
     pub limits: Vec<LimitHit>,
@@ -174,6 +176,7 @@ impl IndexBuilder {
             tls,
         } = self;
         ftp_data_rows(store, conversations.all(), &ftp, &mut index.app_rows);
+        index.ftp = ftp;
         index.sort_by_packet();
         index
             .spans
@@ -433,6 +436,12 @@ impl HttpIndex {
     /// protocol than HTTP (see [`crate::decode::app`]).
     pub fn app_row(&self, index: usize) -> Option<&app::StreamRow> {
         self.app_rows.get(&(index as u32))
+    }
+
+    /// The FTP data connection (tshark's FTP-DATA) that `conv` is, when a
+    /// control connection announced it.
+    pub fn ftp_data_channel(&self, conv: &crate::flow::Conversation) -> Option<&FtpDataChannel> {
+        ftp_channel(&self.ftp, conv.a, conv.b)
     }
 
     /// The message a reference points to.

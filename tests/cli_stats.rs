@@ -183,3 +183,23 @@ fn phs_names_smtp_and_imf_as_tshark() {
         assert_eq!(got, want, "{name}");
     }
 }
+
+#[test]
+fn phs_names_ftp_data_items_as_tshark() {
+    // FTP-DATA frames nest the items tshark's hierarchy counts under
+    // ftp-data (setup frame, method, command, command frame, working
+    // directory) before data-text-lines; after EPRT only the setup frame
+    // (ftp-active-eprt-epsv.pcap frame 26). Before they read data.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in [
+        root.join("sample-captures/ftp-passive-retr.pcap"),
+        root.join("tests/fixtures/protocols/ftp-active-eprt-epsv.pcap"),
+    ] {
+        let name = file.file_name().and_then(|n| n.to_str()).expect("name");
+        let want = std::fs::read_to_string(root.join(format!("tests/fixtures/phs/{name}.txt")))
+            .expect("fixture");
+        assert!(want.contains("ftp-data.setup-frame"), "{want}");
+        let got = stdout(&stats(&["io,phs", file.to_str().expect("utf-8 path")]));
+        assert_eq!(got, want, "{name}");
+    }
+}

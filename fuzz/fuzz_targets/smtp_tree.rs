@@ -9,7 +9,6 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wirelens::dissect::{self, Context};
 use wirelens_fuzz::Pcap;
 
 fuzz_target!(|data: &[u8]| {
@@ -38,16 +37,5 @@ fuzz_target!(|data: &[u8]| {
     let Some(session) = wirelens_fuzz::session(pcap.into_bytes()) else {
         return;
     };
-    let mut text = String::new();
-    for i in 0..session.store.len() {
-        let view = session.packet_with_http(i);
-        let tree = dissect::tree(&view, Context::default());
-        for (_, n) in tree.walk() {
-            assert!(n.bytes.end <= view.decoded.data.len());
-        }
-        text.clear();
-        dissect::write_verbose(&tree, &mut text);
-        dissect::write_json(&tree, "1970-01-01", &mut text);
-        let _ = wirelens::columns::row(&view);
-    }
+    wirelens_fuzz::check_trees(&session);
 });

@@ -40,10 +40,25 @@ impl Pcap {
     /// Appends one Ethernet/IPv4/TCP segment from the client (10.0.0.1:40000)
     /// to the server (10.0.0.2:80, or the port given) or back.
     pub fn tcp(&mut self, from_client: bool, seq: u32, ack: u32, flags: u8, payload: &[u8]) {
+        let ports = (40000, self.server_port);
+        self.tcp_on(ports, from_client, seq, ack, flags, payload);
+    }
+
+    /// Appends one segment of another connection between the same hosts:
+    /// `ports` are the client's (10.0.0.1) and the server's (10.0.0.2).
+    pub fn tcp_on(
+        &mut self,
+        ports: (u16, u16),
+        from_client: bool,
+        seq: u32,
+        ack: u32,
+        flags: u8,
+        payload: &[u8],
+    ) {
         let (src, dst, sport, dport) = if from_client {
-            ([10, 0, 0, 1], [10, 0, 0, 2], 40000u16, self.server_port)
+            ([10, 0, 0, 1], [10, 0, 0, 2], ports.0, ports.1)
         } else {
-            ([10, 0, 0, 2], [10, 0, 0, 1], self.server_port, 40000)
+            ([10, 0, 0, 2], [10, 0, 0, 1], ports.1, ports.0)
         };
         let payload = &payload[..payload.len().min(65_000)];
         let mut p = Vec::with_capacity(54 + payload.len());
@@ -84,6 +99,25 @@ pub fn session(bytes: Vec<u8>) -> Option<wirelens::session::Session> {
     wirelens::trace::Trace::load(capture, |_| true)
         .ok()
         .map(wirelens::session::Session::from)
+}
+
+/// Builds the details tree of every packet of `session` with its HTTP
+/// index, prints it as `-V` and as JSON and words its row: none may panic,
+/// and every node's bytes lie inside its packet.
+pub fn check_trees(session: &wirelens::session::Session) {
+    use wirelens::dissect::{self, Context};
+    let mut text = String::new();
+    for i in 0..session.store.len() {
+        let view = session.packet_with_http(i);
+        let tree = dissect::tree(&view, Context::default());
+        for (_, n) in tree.walk() {
+            assert!(n.bytes.end <= view.decoded.data.len());
+        }
+        text.clear();
+        dissect::write_verbose(&tree, &mut text);
+        dissect::write_json(&tree, "1970-01-01", &mut text);
+        let _ = wirelens::columns::row(&view);
+    }
 }
 
 /// Drives a stream-row dissector (`decode::app::*::rows`) with two arbitrary

@@ -510,6 +510,128 @@ fields! {
     TImfExtensionType "imf.extension.type" Str "IMF (details tree)";
     TImfExtensionValue "imf.extension.value" Str "IMF (details tree)";
     TImfMessageText "imf.message_text" Protocol "IMF (details tree)";
+    TFtp "ftp" Protocol "FTP (details tree)";
+    TFtpRequest "ftp.request" Bool "FTP (details tree)";
+    TFtpResponse "ftp.response" Bool "FTP (details tree)";
+    TFtpRequestCommand "ftp.request.command" Str "FTP (details tree)";
+    TFtpRequestArg "ftp.request.arg" Str "FTP (details tree)";
+    TFtpResponseCode "ftp.response.code" UInt "FTP (details tree)";
+    TFtpResponseArg "ftp.response.arg" Str "FTP (details tree)";
+    TFtpPassiveIp "ftp.passive.ip" Ipv4 "FTP (details tree)";
+    TFtpPassivePort "ftp.passive.port" UInt "FTP (details tree)";
+    TFtpPassiveNat "ftp.passive.nat" Bool "FTP (details tree)";
+    TFtpActiveCip "ftp.active.cip" Ipv4 "FTP (details tree)";
+    TFtpActivePort "ftp.active.port" UInt "FTP (details tree)";
+    TFtpActiveNat "ftp.active.nat" Bool "FTP (details tree)";
+    TFtpEprtAf "ftp.eprt.af" UInt "FTP (details tree)";
+    TFtpEprtIp "ftp.eprt.ip" Ipv4 "FTP (details tree)";
+    TFtpEprtIpv6 "ftp.eprt.ipv6" Ipv6 "FTP (details tree)";
+    TFtpEprtPort "ftp.eprt.port" UInt "FTP (details tree)";
+    TFtpEpsvIp "ftp.epsv.ip" Ipv4 "FTP (details tree)";
+    TFtpEpsvIpv6 "ftp.epsv.ipv6" Ipv6 "FTP (details tree)";
+    TFtpEpsvPort "ftp.epsv.port" UInt "FTP (details tree)";
+    TFtpCwd "ftp.current-working-directory" Str "FTP (details tree)";
+    TFtpData "ftp-data" Protocol "FTP-DATA (details tree)";
+    TFtpDataSetupFrame "ftp-data.setup-frame" UInt "FTP-DATA (details tree)";
+    TFtpDataSetupMethod "ftp-data.setup-method" Str "FTP-DATA (details tree)";
+    TFtpDataCommand "ftp-data.command" Str "FTP-DATA (details tree)";
+    TFtpDataCommandFrame "ftp-data.command-frame" UInt "FTP-DATA (details tree)";
+    TFtpDataCwd "ftp-data.current-working-directory" Str "FTP-DATA (details tree)";
+    TSsh "ssh" Protocol "SSH (details tree)";
+    TSshProtocol "ssh.protocol" Str "SSH (details tree)";
+    TSshDirection "ssh.direction" Bool "SSH (details tree)";
+    TSshPacketLength "ssh.packet_length" UInt "SSH (details tree)";
+    TSshPaddingLength "ssh.padding_length" UInt "SSH (details tree)";
+    TSshMessageCode "ssh.message_code" UInt "SSH (details tree)";
+    TSshCookie "ssh.cookie" Bytes "SSH (details tree)";
+    TSshKexAlgorithmsLength "ssh.kex_algorithms_length" UInt "SSH (details tree)";
+    TSshKexAlgorithms "ssh.kex_algorithms" Str "SSH (details tree)";
+    TSshServerHostKeyAlgorithmsLength "ssh.server_host_key_algorithms_length" UInt "SSH (details tree)";
+    TSshServerHostKeyAlgorithms "ssh.server_host_key_algorithms" Str "SSH (details tree)";
+    TSshEncryptionAlgorithmsClientToServerLength "ssh.encryption_algorithms_client_to_server_length" UInt "SSH (details tree)";
+    TSshEncryptionAlgorithmsClientToServer "ssh.encryption_algorithms_client_to_server" Str "SSH (details tree)";
+    TSshEncryptionAlgorithmsServerToClientLength "ssh.encryption_algorithms_server_to_client_length" UInt "SSH (details tree)";
+    TSshEncryptionAlgorithmsServerToClient "ssh.encryption_algorithms_server_to_client" Str "SSH (details tree)";
+    TSshMacAlgorithmsClientToServerLength "ssh.mac_algorithms_client_to_server_length" UInt "SSH (details tree)";
+    TSshMacAlgorithmsClientToServer "ssh.mac_algorithms_client_to_server" Str "SSH (details tree)";
+    TSshMacAlgorithmsServerToClientLength "ssh.mac_algorithms_server_to_client_length" UInt "SSH (details tree)";
+    TSshMacAlgorithmsServerToClient "ssh.mac_algorithms_server_to_client" Str "SSH (details tree)";
+    TSshCompressionAlgorithmsClientToServerLength "ssh.compression_algorithms_client_to_server_length" UInt "SSH (details tree)";
+    TSshCompressionAlgorithmsClientToServer "ssh.compression_algorithms_client_to_server" Str "SSH (details tree)";
+    TSshCompressionAlgorithmsServerToClientLength "ssh.compression_algorithms_server_to_client_length" UInt "SSH (details tree)";
+    TSshCompressionAlgorithmsServerToClient "ssh.compression_algorithms_server_to_client" Str "SSH (details tree)";
+    TSshLanguagesClientToServerLength "ssh.languages_client_to_server_length" UInt "SSH (details tree)";
+    TSshLanguagesClientToServer "ssh.languages_client_to_server" Str "SSH (details tree)";
+    TSshLanguagesServerToClientLength "ssh.languages_server_to_client_length" UInt "SSH (details tree)";
+    TSshLanguagesServerToClient "ssh.languages_server_to_client" Str "SSH (details tree)";
+    TSshFirstKexPacketFollows "ssh.first_kex_packet_follows" UInt "SSH (details tree)";
+    TSshKexReserved "ssh.kex.reserved" Bytes "SSH (details tree)";
+    TSshKexHasshAlgorithms "ssh.kex.hassh_algorithms" Str "SSH (details tree)";
+    TSshKexHassh "ssh.kex.hassh" Str "SSH (details tree)";
+    TSshKexHasshserverAlgorithms "ssh.kex.hasshserver_algorithms" Str "SSH (details tree)";
+    TSshKexHasshserver "ssh.kex.hasshserver" Str "SSH (details tree)";
+    TSshPaddingString "ssh.padding_string" Bytes "SSH (details tree)";
+    TSshSeqNum "ssh.seq_num" UInt "SSH (details tree)";
+    TSshPacketLengthEncrypted "ssh.packet_length_encrypted" Bytes "SSH (details tree)";
+    TSshEncryptedPacket "ssh.encrypted_packet" Bytes "SSH (details tree)";
+    TSshMpintLength "ssh.mpint_length" UInt "SSH (details tree)";
+    TSshStringLength "ssh.string_length" UInt "SSH (details tree)";
+    TSshDhE "ssh.dh.e" Bytes "SSH (details tree)";
+    TSshDhF "ssh.dh.f" Bytes "SSH (details tree)";
+    TSshDhGexMin "ssh.dh_gex.min" UInt "SSH (details tree)";
+    TSshDhGexNbits "ssh.dh_gex.nbits" UInt "SSH (details tree)";
+    TSshDhGexMax "ssh.dh_gex.max" UInt "SSH (details tree)";
+    TSshDhGexP "ssh.dh_gex.p" Bytes "SSH (details tree)";
+    TSshDhGexG "ssh.dh_gex.g" Bytes "SSH (details tree)";
+    TSshEcdhQC "ssh.ecdh.q_c" Bytes "SSH (details tree)";
+    TSshEcdhQS "ssh.ecdh.q_s" Bytes "SSH (details tree)";
+    TSshHostKeyLength "ssh.host_key.length" UInt "SSH (details tree)";
+    TSshHostKeyTypeLength "ssh.host_key.type_length" UInt "SSH (details tree)";
+    TSshHostKeyType "ssh.host_key.type" Str "SSH (details tree)";
+    TSshHostKeyRsaE "ssh.host_key.rsa.e" Bytes "SSH (details tree)";
+    TSshHostKeyRsaN "ssh.host_key.rsa.n" Bytes "SSH (details tree)";
+    TSshHostKeyDsaP "ssh.host_key.dsa.p" Bytes "SSH (details tree)";
+    TSshHostKeyDsaQ "ssh.host_key.dsa.q" Bytes "SSH (details tree)";
+    TSshHostKeyDsaG "ssh.host_key.dsa.g" Bytes "SSH (details tree)";
+    TSshHostKeyDsaY "ssh.host_key.dsa.y" Bytes "SSH (details tree)";
+    TSshHostKeyEcdsaId "ssh.host_key.ecdsa.id" Bytes "SSH (details tree)";
+    TSshHostKeyEcdsaQ "ssh.host_key.ecdsa.q" Bytes "SSH (details tree)";
+    TSshHostKeyEddsaKey "ssh.host_key.eddsa.key" Bytes "SSH (details tree)";
+    TSshHostKeyData "ssh.host_key.data" Bytes "SSH (details tree)";
+    TSshHostSigLength "ssh.host_sig.length" UInt "SSH (details tree)";
+    TSshHostSigTypeLength "ssh.host_sig.type_length" UInt "SSH (details tree)";
+    TSshHostSigType "ssh.host_sig.type" Str "SSH (details tree)";
+    TSshHostSigRsa "ssh.host_sig.rsa" Bytes "SSH (details tree)";
+    TSshHostSigDsa "ssh.host_sig.dsa" Bytes "SSH (details tree)";
+    TSshHostSigData "ssh.host_sig.data" Bytes "SSH (details tree)";
+    TDnsLength "dns.length" UInt "DNS over TCP (details tree)";
+    TPop "pop" Protocol "POP (details tree)";
+    TPopRequest "pop.request" Str "POP (details tree)";
+    TPopRequestCommand "pop.request.command" Str "POP (details tree)";
+    TPopRequestParameter "pop.request.parameter" Str "POP (details tree)";
+    TPopRequestData "pop.request.data" Str "POP (details tree)";
+    TPopResponse "pop.response" Str "POP (details tree)";
+    TPopResponseIndicator "pop.response.indicator" Str "POP (details tree)";
+    TPopResponseDescription "pop.response.description" Str "POP (details tree)";
+    TPopResponseData "pop.response.data" Str "POP (details tree)";
+    TImap "imap" Protocol "IMAP (details tree)";
+    TImapIsrequest "imap.isrequest" Bool "IMAP (details tree)";
+    TImapLine "imap.line" Str "IMAP (details tree)";
+    TImapRequest "imap.request" Str "IMAP (details tree)";
+    TImapResponse "imap.response" Str "IMAP (details tree)";
+    TImapRequestTag "imap.request_tag" Str "IMAP (details tree)";
+    TImapResponseTag "imap.response_tag" Str "IMAP (details tree)";
+    TImapTag "imap.tag" Str "IMAP (details tree)";
+    TImapRequestCommand "imap.request.command" Str "IMAP (details tree)";
+    TImapResponseStatus "imap.response.status" Str "IMAP (details tree)";
+    TImapResponseCommand "imap.response.command" Str "IMAP (details tree)";
+    TImapCommand "imap.command" Str "IMAP (details tree)";
+    TImapRequestFolder "imap.request.folder" Str "IMAP (details tree)";
+    TImapRequestUsername "imap.request.username" Str "IMAP (details tree)";
+    TImapRequestPassword "imap.request.password" Str "IMAP (details tree)";
+    TImapResponseTo "imap.response_to" UInt "IMAP (details tree)";
+    TImapTime "imap.time" Time "IMAP (details tree)";
+    TTcpPduSize "tcp.pdu.size" UInt "TCP (details tree)";
 }
 
 /// Finds a field by its Wireshark name.
@@ -577,6 +699,12 @@ impl FieldId {
             || name.starts_with("smtp.")
             || name == "imf"
             || name.starts_with("imf.")
+            // So do the other stream protocols the tree dissects.
+            || ["ftp", "ftp-data", "ssh", "pop", "imap"]
+                .iter()
+                .any(|p| name == *p || name.strip_prefix(p).is_some_and(|r| r.starts_with('.')))
+            || name == "dns.length"
+            || name == "tcp.pdu.size"
     }
 }
 

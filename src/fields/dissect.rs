@@ -15,7 +15,9 @@ mod bits;
 pub mod body;
 mod dhcp;
 mod dns;
+mod dns_tcp;
 mod frame;
+mod ftp;
 mod http;
 mod icmp;
 mod igmp;
@@ -27,9 +29,12 @@ mod lldp;
 pub mod multipart;
 mod nbns;
 mod ntp;
+mod pdu;
+mod pop_imap;
 mod quic;
 mod smtp;
 mod snmp;
+mod ssh;
 mod ssdp;
 mod stp;
 mod syslog;
@@ -253,7 +258,13 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     let above_tcp = protocols.len();
     udp::layers(view, &mut layers, &mut protocols);
     icmp::layers(view, &mut layers, &mut protocols);
-    if !smtp::layers(view, &mut layers, &mut protocols) {
+    // Stream protocols the tree dissects itself, then HTTP (or Data).
+    let own_layers = smtp::layers(view, &mut layers, &mut protocols)
+        || ftp::layers(view, &mut layers, &mut protocols)
+        || dns_tcp::layers(view, &mut layers, &mut protocols)
+        || ssh::layers(view, &mut layers, &mut protocols)
+        || pop_imap::layers(view, &mut layers, &mut protocols);
+    if !own_layers {
         http::layers(view, &mut layers, &mut protocols);
     }
     // What a TCP payload is comes from the frame's protocol path, as the
@@ -394,6 +405,14 @@ fn tshark_label(text: &str, named: bool) -> Cow<'_, str> {
     if text.len() <= LABEL_BYTES {
         return Cow::Borrowed(text);
     }
+    // A generated field's brackets come around the label tshark cut.
+    if let Some(inner) = text
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .filter(|_| named)
+    {
+        return Cow::Owned(format!("[{}]", tshark_label(inner, true)));
+    }
     let name_end = if named {
         text.find(": ").unwrap_or(0)
     } else {
@@ -453,6 +472,10 @@ mod tests {
         assert!(t.starts_with("Name [truncated]: éé"));
         assert!(t.len() <= 238);
         assert_eq!(tshark_label("short", true), "short");
+        let generated = format!("[hassh: {}]", "a".repeat(300));
+        let t = tshark_label(&generated, true);
+        assert_eq!(t.len(), 240);
+        assert!(t.starts_with("[hassh [truncated]: aa") && t.ends_with("a]"));
     }
 
     #[test]

@@ -305,12 +305,16 @@ pub fn tcp_payload(
             }
             return a.layers.iter().any(Layer::in_hierarchy);
         }
-        // The middle of a PostgreSQL message: tshark's TCP reassembly keeps
-        // it and calls no dissector (SSH, which reassembles on its own, is
-        // called for every segment). A row without layers (the backend's
-        // one-byte SSL answer) is Info only.
+        // The middle of a PostgreSQL or DNS-over-TCP message: tshark's TCP
+        // reassembly keeps it and calls no dissector (SSH, which
+        // reassembles on its own, is called for every segment). A row
+        // without layers (PostgreSQL's one-byte SSL answer) is Info only.
         Some(StreamRow::Segment { .. } | StreamRow::App(_))
             if tcp_app(ports.0, ports.1) == Some("pgsql") =>
+        {
+            return false;
+        }
+        Some(StreamRow::Segment { .. }) if ports.0 == 53 || ports.1 == 53 =>
         {
             return false;
         }

@@ -67,6 +67,19 @@ pub(super) type AppRows = Vec<(u32, app::StreamRow)>;
 /// FTP data connections announced, by the address that accepts them.
 pub(super) type FtpChannels = Vec<(std::net::SocketAddr, FtpDataChannel)>;
 
+/// The data channel a connection between `a` and `b` is, if an FTP control
+/// connection announced one of them.
+pub(super) fn ftp_channel(
+    channels: &FtpChannels,
+    a: std::net::SocketAddr,
+    b: std::net::SocketAddr,
+) -> Option<&FtpDataChannel> {
+    channels
+        .iter()
+        .find(|(at, _)| *at == a || *at == b)
+        .map(|(_, ch)| ch)
+}
+
 /// The rows of FTP data connections (tshark's FTP-DATA): every data
 /// segment of a connection to an endpoint an FTP control connection
 /// announced, named after the command that used it.
@@ -80,10 +93,7 @@ pub(super) fn ftp_data_rows(
         return;
     }
     for conv in convs.iter().filter(|c| c.protocol == Protocol::Tcp) {
-        let Some((_, ch)) = channels
-            .iter()
-            .find(|(at, _)| *at == conv.a || *at == conv.b)
-        else {
+        let Some(ch) = ftp_channel(channels, conv.a, conv.b) else {
             continue;
         };
         for index in conv.packets(store) {
@@ -96,9 +106,10 @@ pub(super) fn ftp_data_rows(
                 continue;
             }
             let info = ch.info(len);
+            let layers = ch.layers(d.tcp().map(|t| t.payload()).unwrap_or_default());
             rows.insert(
                 index as u32,
-                app::StreamRow::App(app::Summary::new("FTP-DATA", info)),
+                app::StreamRow::App(app::Summary::new("FTP-DATA", info).with_layers(layers)),
             );
         }
     }

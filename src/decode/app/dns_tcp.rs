@@ -7,7 +7,7 @@ use super::{DirBytes, StreamRow, Summary};
 
 /// (start, end) of each length-prefixed message; the last may end past the
 /// captured bytes.
-fn messages(bytes: &[u8]) -> Vec<(usize, usize)> {
+pub fn messages(bytes: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut pos = 0usize;
     while pos < bytes.len() {

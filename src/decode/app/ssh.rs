@@ -12,12 +12,12 @@ const MAX_BANNER: usize = 255;
 /// The largest clear-text binary packet accepted (RFC 4253: 35000).
 const MAX_PACKET: u32 = 35_000;
 
-const MSG_KEXINIT: u8 = 20;
-const MSG_NEWKEYS: u8 = 21;
+pub const MSG_KEXINIT: u8 = 20;
+pub const MSG_NEWKEYS: u8 = 21;
 
 /// What one direction holds, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Item {
+pub enum Item {
     /// The identification line (without its line end), `start..end`.
     Banner {
         start: usize,
@@ -35,7 +35,8 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
         .map(|x| u32::from_be_bytes([x[0], x[1], x[2], x[3]]))
 }
 
-fn parse(bytes: &[u8]) -> Vec<Item> {
+/// The banner, clear-text packets and encrypted rest of one direction.
+pub fn parse(bytes: &[u8]) -> Vec<Item> {
     let mut out = Vec::new();
     let mut pos;
     if bytes.starts_with(b"SSH-") {
@@ -93,7 +94,7 @@ fn parse(bytes: &[u8]) -> Vec<Item> {
 
 /// The `n`th name-list of a KEXINIT packet (0: key exchange, 2 and 3: the
 /// ciphers client to server and server to client).
-fn name_list(bytes: &[u8], items: &[Item], n: usize) -> Option<Vec<String>> {
+pub fn name_list(bytes: &[u8], items: &[Item], n: usize) -> Option<Vec<String>> {
     items.iter().find_map(|i| match i {
         Item::Packet {
             start,
@@ -120,14 +121,20 @@ fn name_list(bytes: &[u8], items: &[Item], n: usize) -> Option<Vec<String>> {
 
 /// The algorithm both sides agree on for name-list `n`: the client's first
 /// entry that the server offers too.
-fn negotiated(client: &[u8], server: &[u8], ci: &[Item], si: &[Item], n: usize) -> Option<String> {
+pub fn negotiated(
+    client: &[u8],
+    server: &[u8],
+    ci: &[Item],
+    si: &[Item],
+    n: usize,
+) -> Option<String> {
     let (c, s) = (name_list(client, ci, n)?, name_list(server, si, n)?);
     c.into_iter().find(|k| s.contains(k))
 }
 
 /// The ciphers tshark 4.0 can decrypt given keys: without them it shows
 /// nothing for their packets, where other ciphers read "Encrypted packet".
-fn tshark_decrypts(cipher: Option<&str>) -> bool {
+pub fn tshark_decrypts(cipher: Option<&str>) -> bool {
     matches!(
         cipher,
         Some("chacha20-poly1305@openssh.com" | "aes128-gcm@openssh.com" | "aes256-gcm@openssh.com")
@@ -167,7 +174,8 @@ fn kex_message(kex: Option<&str>, code: u8) -> String {
     name.map_or_else(|| format!("Unknown ({code})"), str::to_string)
 }
 
-fn message_name(kex: Option<&str>, code: u8) -> String {
+/// tshark's name of message `code` under key exchange method `kex`.
+pub fn message_name(kex: Option<&str>, code: u8) -> String {
     match code {
         1 => "Disconnect".into(),
         2 => "Ignore".into(),
