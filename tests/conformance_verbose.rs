@@ -48,6 +48,16 @@ const BASELINE: &[(&str, usize)] = &[
     // fraction with an expert note, wirelens carries it into the seconds).
     ("smtp-one-message.pcap", 2457),
     ("smtp-imf-mime.pcap", 13364),
+    // TLS without keys (fields/dissect/tls.rs): records, handshake
+    // messages, certificates with their X.509, key exchanges, encrypted
+    // records, reassembled records; the sample captures are read without
+    // their .keys files, tls12-handshake.pcap is the shared capture.
+    ("tls12-handshake.pcap", 2643),
+    ("tls12-gcm-h1.pcap", 2612),
+    ("tls13-h2.pcap", 4240),
+    ("tls12-chacha-h2.pcap", 3825),
+    ("tls10-cbc-sha1.pcap", 2265),
+    ("tls12-rsa-cbc-sha1.pcap", 2367),
 ];
 
 /// (matched, compared) tshark lines.

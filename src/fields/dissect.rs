@@ -21,12 +21,15 @@ mod ip;
 mod json;
 mod link;
 mod quic;
+mod segments;
 mod smtp;
 mod tcp;
+mod tls;
 mod udp;
 
 pub use json::write_json;
 pub use quic::crypto_stream;
+pub use tls::record_protocols as tls_record_protocols;
 
 use crate::fields::{PacketView, Value};
 use crate::text::sanitize;
@@ -218,6 +221,7 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     let above_tcp = protocols.len();
     udp::layers(view, &mut layers, &mut protocols);
     icmp::layers(view, &mut layers, &mut protocols);
+    tls::layers(view, &mut layers, &mut protocols);
     if !smtp::layers(view, &mut layers, &mut protocols) {
         http::layers(view, &mut layers, &mut protocols);
     }
@@ -353,6 +357,13 @@ fn tshark_label(text: &str, named: bool) -> Cow<'_, str> {
     if text.len() <= LABEL_BYTES {
         return Cow::Borrowed(text);
     }
+    // A generated item's brackets are put around its label once cut.
+    if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        if inner.len() <= LABEL_BYTES {
+            return Cow::Borrowed(text);
+        }
+        return Cow::Owned(format!("[{}]", tshark_label(inner, named)));
+    }
     let name_end = if named {
         text.find(": ").unwrap_or(0)
     } else {
@@ -412,6 +423,15 @@ mod tests {
         assert!(t.starts_with("Name [truncated]: éé"));
         assert!(t.len() <= 238);
         assert_eq!(tshark_label("short", true), "short");
+    }
+
+    #[test]
+    fn generated_labels_are_cut_inside_their_brackets() {
+        let long = format!("[JA3 Fullstring: {}]", "1-".repeat(150));
+        let t = tshark_label(&long, true);
+        assert_eq!(t.len(), 240);
+        assert!(t.starts_with("[JA3 Fullstring [truncated]: 1-1"));
+        assert!(t.ends_with(']'));
     }
 
     #[test]

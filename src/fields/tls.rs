@@ -26,7 +26,14 @@ pub fn values<'t>(
     }
     for r in records {
         match field {
-            F::TlsRecordContentType if r.protection == Protection::Plain => {
+            // A TLS 1.3 record's outer type is its "Opaque Type"
+            // (`tls.record.opaque_type`), as the tree draws it.
+            F::TlsRecordContentType
+                if r.protection == Protection::Plain
+                    || (!matches!(r.protection, Protection::Decrypted(_))
+                        && !(r.span.content_type == crate::tls::record::APPLICATION_DATA
+                            && conn.version_at(r) == Some(0x0304))) =>
+            {
                 push(Value::UInt(u64::from(r.span.content_type)));
             }
             F::TlsRecordVersion => push(hex(r.span.version)),
