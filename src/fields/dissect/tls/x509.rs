@@ -446,32 +446,35 @@ fn time(tag: u8, v: &[u8]) -> (String, &'static str, u8) {
     } else {
         ("utcTime", 0, 2)
     };
+    let text = time_text(v, year_digits).unwrap_or_else(|| String::from_utf8_lossy(v).into_owned());
+    (text, kind, k)
+}
+
+/// `YYYY-MM-DD hh:mm:ss (UTC)` from a time's digits (`year_digits`: 2 for
+/// a UTCTime, whose years 50 to 99 are 19xx).
+fn time_text(v: &[u8], year_digits: usize) -> Option<String> {
     let digits = |from: usize, n: usize| -> Option<String> {
         let d = v.get(from..from + n)?;
         d.iter()
             .all(u8::is_ascii_digit)
             .then(|| String::from_utf8_lossy(d).into_owned())
     };
-    let parts = (|| {
-        let y = digits(0, year_digits)?;
-        let year = if year_digits == 2 {
-            let yy: u32 = y.parse().ok()?;
-            (if yy < 50 { 2000 + yy } else { 1900 + yy }).to_string()
-        } else {
-            y
-        };
-        let at = year_digits;
-        Some(format!(
-            "{year}-{}-{} {}:{}:{} (UTC)",
-            digits(at, 2)?,
-            digits(at + 2, 2)?,
-            digits(at + 4, 2)?,
-            digits(at + 6, 2)?,
-            digits(at + 8, 2).unwrap_or_else(|| "00".into())
-        ))
-    })();
-    let text = parts.unwrap_or_else(|| String::from_utf8_lossy(v).into_owned());
-    (text, kind, k)
+    let y = digits(0, year_digits)?;
+    let year = if year_digits == 2 {
+        let yy: u32 = y.parse().ok()?;
+        (if yy < 50 { 2000 + yy } else { 1900 + yy }).to_string()
+    } else {
+        y
+    };
+    let at = year_digits;
+    Some(format!(
+        "{year}-{}-{} {}:{}:{} (UTC)",
+        digits(at, 2)?,
+        digits(at + 2, 2)?,
+        digits(at + 4, 2)?,
+        digits(at + 6, 2)?,
+        digits(at + 8, 2).unwrap_or_else(|| "00".into())
+    ))
 }
 
 fn validity(to: &mut Node, v: &[u8]) {
