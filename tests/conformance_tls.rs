@@ -128,6 +128,7 @@ fn columns_with_keys() {
 #[test]
 fn tls_fields_without_keys() {
     let fields = [
+        "tls.record.content_type",
         "tls.record.version",
         "tls.handshake.type",
         "tls.handshake.extensions_server_name",

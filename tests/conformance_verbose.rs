@@ -94,6 +94,16 @@ const BASELINE: &[(&str, usize)] = &[
     ("dns-over-tcp-split.pcap", 694),
     ("pop-session.pcap", 678),
     ("imap-session.pcap", 691),
+    // TLS without keys (fields/dissect/tls.rs): records, handshake
+    // messages, certificates with their X.509, key exchanges, encrypted
+    // records, reassembled records; the sample captures are read without
+    // their .keys files, tls12-handshake.pcap is the shared capture.
+    ("tls12-handshake.pcap", 2643),
+    ("tls12-gcm-h1.pcap", 2612),
+    ("tls13-h2.pcap", 4240),
+    ("tls12-chacha-h2.pcap", 3825),
+    ("tls10-cbc-sha1.pcap", 2265),
+    ("tls12-rsa-cbc-sha1.pcap", 2367),
 ];
 
 /// (matched, compared) tshark lines.

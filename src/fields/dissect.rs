@@ -32,6 +32,7 @@ mod ntp;
 mod pdu;
 mod pop_imap;
 mod quic;
+mod segments;
 mod smtp;
 mod snmp;
 mod ssh;
@@ -39,12 +40,14 @@ mod ssdp;
 mod stp;
 mod syslog;
 mod tcp;
+mod tls;
 mod udp;
 mod udp_app;
 
 pub use http::chunked;
 pub use json::write_json;
 pub use quic::crypto_stream;
+pub use tls::record_protocols as tls_record_protocols;
 
 use crate::fields::{PacketView, Value};
 use crate::text::sanitize;
@@ -258,6 +261,7 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     let above_tcp = protocols.len();
     udp::layers(view, &mut layers, &mut protocols);
     icmp::layers(view, &mut layers, &mut protocols);
+    tls::layers(view, &mut layers, &mut protocols);
     // Stream protocols the tree dissects itself, then HTTP (or Data).
     let own_layers = smtp::layers(view, &mut layers, &mut protocols)
         || ftp::layers(view, &mut layers, &mut protocols)
@@ -405,13 +409,12 @@ fn tshark_label(text: &str, named: bool) -> Cow<'_, str> {
     if text.len() <= LABEL_BYTES {
         return Cow::Borrowed(text);
     }
-    // A generated field's brackets come around the label tshark cut.
-    if let Some(inner) = text
-        .strip_prefix('[')
-        .and_then(|t| t.strip_suffix(']'))
-        .filter(|_| named)
-    {
-        return Cow::Owned(format!("[{}]", tshark_label(inner, true)));
+    // A generated item's brackets are put around its label once cut.
+    if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        if inner.len() <= LABEL_BYTES {
+            return Cow::Borrowed(text);
+        }
+        return Cow::Owned(format!("[{}]", tshark_label(inner, named)));
     }
     let name_end = if named {
         text.find(": ").unwrap_or(0)
@@ -476,6 +479,15 @@ mod tests {
         let t = tshark_label(&generated, true);
         assert_eq!(t.len(), 240);
         assert!(t.starts_with("[hassh [truncated]: aa") && t.ends_with("a]"));
+    }
+
+    #[test]
+    fn generated_labels_are_cut_inside_their_brackets() {
+        let long = format!("[JA3 Fullstring: {}]", "1-".repeat(150));
+        let t = tshark_label(&long, true);
+        assert_eq!(t.len(), 240);
+        assert!(t.starts_with("[JA3 Fullstring [truncated]: 1-1"));
+        assert!(t.ends_with(']'));
     }
 
     #[test]

@@ -174,6 +174,53 @@ fn tcp_app(src: u16, dst: u16) -> Option<&'static str> {
     by_port(src.min(dst)).or_else(|| by_port(src.max(dst)))
 }
 
+/// TLS records as the details tree draws them (`dissect/tls.rs`): a `tls`
+/// layer for each record put together from several segments (followed, in
+/// the hierarchy, by `tcp.segments`) and one for the records lying whole
+/// in the segment, or one for a segment starting a record; nothing for the
+/// middle of a record. `None` when the index holds no TLS there.
+fn tls(trace: &Trace, index: &HttpIndex, packet: usize, path: &mut Path) -> Option<bool> {
+    match index.tls.at_packet(packet)? {
+        crate::tls::AtPacket::Segment(first) => {
+            if first {
+                path.push(Layer::both("tls"));
+            }
+            Some(first)
+        }
+        crate::tls::AtPacket::Records(conn, recs) => {
+            let mut whole = false;
+            let mut x509 = Vec::new();
+            let view = crate::fields::PacketView::with_http(trace, Some(index), packet);
+            for r in recs.iter().filter_map(|&i| conn.records.get(i as usize)) {
+                if r.first_packet != r.packet {
+                    push_x509(path, &mut x509);
+                    path.push(Layer::both("tls"));
+                    crate::fields::dissect::tls_record_protocols(&view, r, &mut x509);
+                    push_x509(path, &mut x509);
+                    path.push(Layer::hierarchy("tcp.segments"));
+                    whole = false;
+                } else {
+                    if !whole {
+                        path.push(Layer::both("tls"));
+                        whole = true;
+                    }
+                    crate::fields::dissect::tls_record_protocols(&view, r, &mut x509);
+                }
+            }
+            push_x509(path, &mut x509);
+            Some(true)
+        }
+    }
+}
+
+/// The certificates' X.509 dissectors, which `frame.protocols` lists and
+/// the hierarchy leaves out.
+fn push_x509(path: &mut Path, names: &mut Vec<&'static str>) {
+    for name in names.drain(..) {
+        path.push(Layer::protocols(name));
+    }
+}
+
 fn link(d: &Decoded<'_>, path: &mut Path) {
     let ethertype = Layer::protocols("ethertype");
     match d.link.link_type {
@@ -343,6 +390,9 @@ pub fn tcp_payload(
     }
     if d.tcp_len().unwrap_or(0) == 0 || t.rst() || retransmitted(entry) {
         return false;
+    }
+    if let Some(shown) = tls(trace, http.index, index, path) {
+        return shown;
     }
     let has_http = http.has_messages(entry.conversation);
     if http_port(ports.0) || http_port(ports.1) {

@@ -26,7 +26,7 @@ pub fn values<'t>(
     }
     for r in records {
         match field {
-            F::TlsRecordContentType if r.protection == Protection::Plain => {
+            F::TlsRecordContentType if outer_content_type(conn, r) => {
                 push(Value::UInt(u64::from(r.span.content_type)));
             }
             F::TlsRecordVersion => push(hex(r.span.version)),
@@ -80,5 +80,19 @@ pub fn values<'t>(
                 _ => {}
             }
         }
+    }
+}
+
+/// Whether tshark shows a record's type as `tls.record.content_type`: a
+/// clear record, or an encrypted one before TLS 1.3 (a TLS 1.3 record's
+/// outer type is its "Opaque Type", `tls.record.opaque_type`, as the tree
+/// draws it). A decrypted record's inner type is left to the decryption.
+fn outer_content_type(conn: &crate::tls::TlsConnection, r: &crate::tls::Record) -> bool {
+    let opaque = r.span.content_type == crate::tls::record::APPLICATION_DATA
+        && conn.version_at(r) == Some(0x0304);
+    match r.protection {
+        Protection::Plain => true,
+        Protection::Decrypted(_) => false,
+        _ => !opaque,
     }
 }

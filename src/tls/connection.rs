@@ -21,7 +21,7 @@ const TLS_PORTS: &[u16] = &[
 
 mod records;
 
-pub use records::{Protection, Record};
+pub use records::{alert_description, alert_level, Protection, Record};
 
 /// One TCP connection read as TLS.
 #[derive(Debug, Clone)]
@@ -57,6 +57,28 @@ impl TlsConnection {
             .as_ref()
             .filter(|h| !h.is_hello_retry())
             .map(Hello::chosen_version)
+    }
+
+    /// The version the session has when record `r` is read, as tshark
+    /// labels the record: the Server Hello's choice for the records after
+    /// the one holding it (that direction's later records, the other
+    /// direction's from later packets); `None` before.
+    pub fn version_at(&self, r: &Record) -> Option<u16> {
+        let p = self.server_hello_packet?;
+        let server = self.client.reverse();
+        let sh = self.records.iter().find(|x| {
+            x.dir == server
+                && x.packet == p
+                && x.messages
+                    .iter()
+                    .any(|m| m.msg_type == handshake::SERVER_HELLO)
+        })?;
+        let after = if r.dir == sh.dir {
+            r.span.start > sh.span.start
+        } else {
+            r.packet > sh.packet
+        };
+        after.then(|| self.version()).flatten()
     }
 
     /// The negotiated cipher suite.

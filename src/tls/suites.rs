@@ -113,11 +113,88 @@ pub fn suite_name(id: u16) -> Option<&'static str> {
     })
 }
 
+/// The IANA name of any cipher suite Wireshark names: [`suite_name`]'s,
+/// then those wirelens only shows (hellos offer them).
+pub fn display_name(id: u16) -> Option<&'static str> {
+    if let Some(name) = suite_name(id) {
+        return Some(name);
+    }
+    Some(match id {
+        0x0003 => "TLS_RSA_EXPORT_WITH_RC4_40_MD5",
+        0x0004 => "TLS_RSA_WITH_RC4_128_MD5",
+        0x0005 => "TLS_RSA_WITH_RC4_128_SHA",
+        0x0006 => "TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5",
+        0x0007 => "TLS_RSA_WITH_IDEA_CBC_SHA",
+        0x0008 => "TLS_RSA_EXPORT_WITH_DES40_CBC_SHA",
+        0x0009 => "TLS_RSA_WITH_DES_CBC_SHA",
+        0x000a => "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+        0x0011 => "TLS_DHE_DSS_EXPORT_WITH_DES40_CBC_SHA",
+        0x0012 => "TLS_DHE_DSS_WITH_DES_CBC_SHA",
+        0x0013 => "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+        0x0014 => "TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA",
+        0x0015 => "TLS_DHE_RSA_WITH_DES_CBC_SHA",
+        0x0016 => "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA",
+        0x0032 => "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+        0x0038 => "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+        0x0040 => "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",
+        0x0041 => "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA",
+        0x0044 => "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA",
+        0x0045 => "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA",
+        0x006a => "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",
+        0x0084 => "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA",
+        0x0087 => "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA",
+        0x0088 => "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA",
+        0x0096 => "TLS_RSA_WITH_SEED_CBC_SHA",
+        0x0099 => "TLS_DHE_DSS_WITH_SEED_CBC_SHA",
+        0x009a => "TLS_DHE_RSA_WITH_SEED_CBC_SHA",
+        0x00a2 => "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256",
+        0x00a3 => "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384",
+        0x00ff => "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
+        0xc002 => "TLS_ECDH_ECDSA_WITH_RC4_128_SHA",
+        0xc003 => "TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA",
+        0xc004 => "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA",
+        0xc005 => "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA",
+        0xc007 => "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",
+        0xc008 => "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA",
+        0xc00c => "TLS_ECDH_RSA_WITH_RC4_128_SHA",
+        0xc00d => "TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA",
+        0xc00e => "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA",
+        0xc00f => "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA",
+        0xc011 => "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
+        0xc012 => "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
+        0xc01b => "TLS_SRP_SHA_RSA_WITH_3DES_EDE_CBC_SHA",
+        0xc01c => "TLS_SRP_SHA_DSS_WITH_3DES_EDE_CBC_SHA",
+        0xc01e => "TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA",
+        0xc01f => "TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA",
+        0xc021 => "TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA",
+        0xc022 => "TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA",
+        0xc025 => "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256",
+        0xc026 => "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384",
+        0xc029 => "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256",
+        0xc02a => "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384",
+        0xc02d => "TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256",
+        0xc02e => "TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384",
+        0xc031 => "TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256",
+        0xc032 => "TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Every suite that decrypts has a name, and a name says what it is.
+    #[test]
+    fn shown_names_include_the_decryptable_ones() {
+        assert_eq!(display_name(0xc02f), suite_name(0xc02f));
+        assert_eq!(
+            display_name(0x00ff),
+            Some("TLS_EMPTY_RENEGOTIATION_INFO_SCSV")
+        );
+        assert_eq!(display_name(0x0a0a), None);
+    }
+
     #[test]
     fn every_decryptable_suite_is_named() {
         for id in 0..=u16::MAX {

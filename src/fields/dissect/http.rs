@@ -99,88 +99,14 @@ pub fn is_segment(view: &PacketView<'_>) -> bool {
 /// "[N Reassembled TCP Segments (B bytes): #8(1448), ...]": the packets of
 /// the connection's direction whose payload holds the message's bytes.
 fn reassembled(view: &PacketView<'_>, m: &Message, bytes: Option<&[u8]>) -> Option<Node> {
-    let store = &view.trace.store;
-    let (c, dir) = view.trace.conversations.of_packet(store, view.index)?;
-    let mut parts: Vec<(usize, u64, u64)> = Vec::new();
-    let mut covered = m.start;
-    for (steps, i) in c.packets(store).enumerate() {
-        if steps >= super::tcp::MAX_STREAM_WALK || i > m.last_packet as usize {
-            break;
-        }
-        if i < m.first_packet as usize {
-            continue;
-        }
-        let other = PacketView::with_http(view.trace, None, i);
-        if other.direction() != Some(dir) {
-            continue;
-        }
-        let len = u64::from(other.decoded.tcp_len().unwrap_or(0));
-        let Some((seq, _)) = other.relative_seq_ack() else {
-            continue;
-        };
-        // Stream offset 0 is the byte after the SYN.
-        let from = u64::from(seq).saturating_sub(1);
-        let (lo, hi) = (from.max(covered), (from + len).min(m.end));
-        if len == 0 || hi <= lo {
-            continue;
-        }
-        parts.push((i, lo - m.start, hi - m.start));
-        covered = hi;
-    }
-    if parts.len() < 2 {
-        return None;
-    }
-    let total = m.end - m.start;
-    let list: Vec<String> = parts
-        .iter()
-        .map(|(i, lo, hi)| format!("#{}({})", i + 1, hi - lo))
-        .collect();
-    let mut n = Node::field(
-        "tcp.segments",
-        format!(
-            "[{} Reassembled TCP Segments ({total} bytes): {}]",
-            parts.len(),
-            list.join(", ")
-        ),
-        0..0,
-        Value::Present,
-    );
-    for (i, lo, hi) in &parts {
-        n.add(Node::field(
-            "tcp.segment",
-            format!(
-                "[Frame: {}, payload: {lo}-{} ({} bytes)]",
-                i + 1,
-                hi - 1,
-                hi - lo
-            ),
-            0..0,
-            Value::UInt(*i as u64 + 1),
-        ));
-    }
-    n.add(Node::field(
-        "tcp.segment.count",
-        format!("[Segment count: {}]", parts.len()),
-        0..0,
-        Value::UInt(parts.len() as u64),
-    ));
-    n.add(Node::field(
-        "tcp.reassembled.length",
-        format!("[Reassembled TCP length: {total}]"),
-        0..0,
-        Value::UInt(total),
-    ));
-    if let Some(b) = bytes {
-        let hex: String = b.iter().take(36).map(|x| format!("{x:02x}")).collect();
-        let more = if b.len() > 36 { "…" } else { "" };
-        n.add(Node::field(
-            "tcp.reassembled.data",
-            format!("[Reassembled TCP Data: {hex}{more}]"),
-            0..0,
-            super::bits::bytes_value(b),
-        ));
-    }
-    Some(n)
+    let pdu = super::segments::Pdu {
+        first_packet: m.first_packet as usize,
+        last_packet: m.last_packet as usize,
+        start: m.start,
+        end: m.end,
+    };
+    let (parts, _) = super::segments::pieces(view, pdu, false);
+    super::segments::node(&parts, m.end - m.start, bytes)
 }
 
 pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'static str>) {
@@ -505,7 +431,12 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         protocols.push(p);
         protocols.extend(then);
     }
-    if !any && !payload.is_empty() && !is_segment(view) && !super::tcp::retransmitted(view) {
+    if !any
+        && !payload.is_empty()
+        && !is_segment(view)
+        && !super::tcp::retransmitted(view)
+        && !super::tls::carries(view)
+    {
         protocols.push("data");
         out.push(super::udp::data(payload, at));
     }

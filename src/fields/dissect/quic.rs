@@ -7,7 +7,6 @@
 //! `decode::app::quic`, which also names the row.
 
 mod crypto;
-mod hello;
 pub mod reassembly;
 
 use super::bits::{be32, bitfield, bytes_value};
@@ -53,11 +52,11 @@ fn connection_number(view: &PacketView<'_>) -> Option<u64> {
     Some(n)
 }
 
-fn hex(b: &[u8]) -> String {
+pub(super) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn shown(b: &[u8]) -> String {
+pub(super) fn shown(b: &[u8]) -> String {
     if b.len() > SHOWN {
         format!("{}…", hex(&b[..SHOWN]))
     } else {
@@ -65,7 +64,7 @@ fn shown(b: &[u8]) -> String {
     }
 }
 
-fn version_text(v: u32) -> String {
+pub(super) fn version_text(v: u32) -> String {
     match v {
         0 => "Version Negotiation".into(),
         0xff00_001d => "draft-29".into(),

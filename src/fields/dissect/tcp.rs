@@ -526,6 +526,15 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 payload_at..payload_at + captured,
                 super::bits::bytes_value(t.payload()),
             ));
+        } else {
+            for part in super::tls::segment_data(view) {
+                n.add(Node::field(
+                    "tcp.segment_data",
+                    format!("TCP segment data ({})", super::bits::bytes(part)),
+                    payload_at..payload_at + captured,
+                    super::bits::bytes_value(t.payload()),
+                ));
+            }
         }
     }
     out.push(n);

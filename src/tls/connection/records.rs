@@ -96,7 +96,8 @@ impl Record {
     }
 }
 
-fn alert_level(l: u8) -> String {
+/// Wireshark's name of an alert level.
+pub fn alert_level(l: u8) -> String {
     match l {
         1 => "Warning".into(),
         2 => "Fatal".into(),
@@ -104,7 +105,8 @@ fn alert_level(l: u8) -> String {
     }
 }
 
-fn alert_description(d: u8) -> String {
+/// Wireshark's name of an alert description.
+pub fn alert_description(d: u8) -> String {
     let s = match d {
         0 => "Close Notify",
         10 => "Unexpected Message",

@@ -8,10 +8,11 @@
 //! gets when) is a `(fragment)` until the chunk that ends it, which shows
 //! the `(last fragment)`, the fragments' list and the whole message.
 
+use super::super::tls::handshake::{message, Session};
 use super::super::Node;
 use super::reassembly::Handed;
 use crate::fields::Value;
-use crate::tls::handshake::{self, Hello, Message};
+use crate::tls::handshake;
 use std::borrow::Cow;
 
 fn s(v: String) -> Value<'static> {
@@ -107,7 +108,7 @@ pub fn tls(h: &Handed, at: Option<usize>, frame: u32) -> Option<Node> {
                     ("Handshake Fragments", "tls.handshake.fragment"),
                     ("Handshake Fragment count", "tls.handshake.fragment.count"),
                 ));
-                let mut n = message(&m, &whole[..len], 0);
+                let mut n = message(&m, &whole[..len], 0, &Session::QUIC);
                 unplaced(&mut n);
                 record.add(n);
                 only = name.to_string();
@@ -133,7 +134,7 @@ pub fn tls(h: &Handed, at: Option<usize>, frame: u32) -> Option<Node> {
     let whole = rest.len() - buf.len();
     let mut p = pos;
     for (m, len) in &messages {
-        let mut n = message(m, &data[p..p + len], base + p);
+        let mut n = message(m, &data[p..p + len], base + p, &Session::QUIC);
         if at.is_none() {
             unplaced(&mut n);
         }
@@ -211,73 +212,6 @@ pub fn fragment_list(
         Value::UInt(parts.len() as u64),
     ));
     l
-}
-
-/// One whole message `bytes` (header included) at packet offset `pos`.
-fn message(m: &Message, bytes: &[u8], pos: usize) -> Node {
-    let len = bytes.len();
-    let name = m.name();
-    let mut h = Node::field(
-        "tls.handshake",
-        format!("Handshake Protocol: {name}"),
-        pos..pos + len,
-        Value::Present,
-    );
-    h.add(Node::field(
-        "tls.handshake.type",
-        format!("Handshake Type: {name} ({})", m.msg_type),
-        pos..pos + 1,
-        Value::UInt(u64::from(m.msg_type)),
-    ));
-    h.add(Node::field(
-        "tls.handshake.length",
-        format!("Length: {}", len - 4),
-        pos + 1..pos + 4,
-        Value::UInt((len - 4) as u64),
-    ));
-    if let Some(hello) = &m.hello {
-        if matches!(
-            m.msg_type,
-            handshake::CLIENT_HELLO | handshake::SERVER_HELLO
-        ) {
-            let client = m.msg_type == handshake::CLIENT_HELLO;
-            let _ = super::hello::lines(&mut h, bytes.get(4..).unwrap_or(&[]), pos + 4, client);
-            ja3(&mut h, hello, client);
-        }
-    }
-    h
-}
-
-/// The JA3 (Client Hello) or JA3S (Server Hello) lines that end a hello.
-fn ja3(h: &mut Node, hello: &Hello, client: bool) {
-    let (full, full_name, md5_name, label) = if client {
-        (
-            handshake::ja3_full(hello),
-            "tls.handshake.ja3_full",
-            "tls.handshake.ja3",
-            "JA3",
-        )
-    } else {
-        (
-            handshake::ja3s_full(hello),
-            "tls.handshake.ja3s_full",
-            "tls.handshake.ja3s",
-            "JA3S",
-        )
-    };
-    let md5 = handshake::md5_hex(&full);
-    h.add(Node::field(
-        full_name,
-        format!("[{label} Fullstring: {full}]"),
-        0..0,
-        s(full),
-    ));
-    h.add(Node::field(
-        md5_name,
-        format!("[{label}: {md5}]"),
-        0..0,
-        s(md5),
-    ));
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! The contents of the hello extensions tshark 4.0 opens in a QUIC
-//! Initial: server_name, supported_groups, signature_algorithms, ALPN,
-//! supported_versions, psk_key_exchange_modes, key_share and (in
-//! `params.rs`) quic_transport_parameters.
+//! The contents of the hello extensions tshark 4.0 opens: server_name,
+//! supported_groups, ec_point_formats, signature_algorithms, heartbeat,
+//! ALPN, padding, supported_versions, session_ticket,
+//! psk_key_exchange_modes, key_share, renegotiation_info and (in
+//! `params.rs`) QUIC's quic_transport_parameters.
 
 use super::{Cur, Node};
 use crate::fields::Value;
@@ -38,13 +39,96 @@ pub(super) fn contents(e: &mut Node, t: u16, d: &mut Cur<'_>, client: bool) -> O
             ("Signature Hash Algorithms", "algorithm"),
             signature_algorithm,
         ),
+        11 => point_formats(e, d),
+        15 => {
+            let (m, r) = d.num(1)?;
+            let mode = match m {
+                1 => "Peer allowed to send requests",
+                2 => "Peer not allowed to send requests",
+                _ => "Unknown",
+            };
+            e.add(Node::field(
+                "tls.handshake.extension.heartbeat.mode",
+                format!("Mode: {mode} ({m})"),
+                r,
+                Value::UInt(m),
+            ));
+            Some(())
+        }
         16 => alpn(e, d),
+        21 => {
+            let (p, r) = d.take(d.rest().len())?;
+            e.add(Node::field(
+                "tls.handshake.extensions_padding_data",
+                format!("Padding Data: {}", shown(p)),
+                r,
+                Value::Bytes(Cow::Owned(p.to_vec())),
+            ));
+            Some(())
+        }
+        35 => {
+            let (t, r) = d.take(d.rest().len())?;
+            if t.is_empty() {
+                e.add(Node::text("Data (0 bytes)", r));
+            } else {
+                e.add(Node::field(
+                    "tls.handshake.extensions.session_ticket",
+                    format!("Session Ticket: {}", shown(t)),
+                    r,
+                    Value::Bytes(Cow::Owned(t.to_vec())),
+                ));
+            }
+            Some(())
+        }
         43 => versions(e, d, client),
         45 => psk_modes(e, d),
         51 => key_share(e, d, client),
         57 => super::params::parameters(e, d),
+        65281 => {
+            let r = e.add(Node::text("Renegotiation Info extension", d.rest()));
+            d.uint(
+                r,
+                1,
+                "tls.handshake.extensions_reneg_info_len",
+                "Renegotiation info extension length",
+            )?;
+            Some(())
+        }
         _ => None,
     }
+}
+
+fn shown(b: &[u8]) -> String {
+    super::super::super::quic::shown(b)
+}
+
+fn point_formats(e: &mut Node, d: &mut Cur<'_>) -> Option<()> {
+    let n = d.uint(
+        e,
+        1,
+        "tls.handshake.extensions_ec_point_formats_length",
+        "EC point formats Length",
+    )?;
+    let (list, r) = d.take(usize::try_from(n).ok()?)?;
+    let l = e.add(Node::text(
+        format!("Elliptic curves point formats ({})", list.len()),
+        r.clone(),
+    ));
+    for (i, &f) in list.iter().enumerate() {
+        let name = match f {
+            0 => "uncompressed",
+            1 => "ansiX962_compressed_prime",
+            2 => "ansiX962_compressed_char2",
+            _ => "Unknown",
+        };
+        l.add(Node::field(
+            "tls.handshake.extensions_ec_point_format",
+            format!("EC point format: {name} ({f})"),
+            r.start + i..r.start + i + 1,
+            Value::UInt(u64::from(f)),
+        ));
+    }
+    Some(())
 }
 
 fn server_name(e: &mut Node, d: &mut Cur<'_>) -> Option<()> {
@@ -130,15 +214,47 @@ fn versions(e: &mut Node, d: &mut Cur<'_>, client: bool) -> Option<()> {
     Some(())
 }
 
-fn group_name(g: u16) -> &'static str {
+/// tshark's name of a supported group (named curve).
+pub(in crate::fields::dissect) fn group_name(g: u16) -> &'static str {
+    const SECT: [&str; 22] = [
+        "sect163k1",
+        "sect163r1",
+        "sect163r2",
+        "sect193r1",
+        "sect193r2",
+        "sect233k1",
+        "sect233r1",
+        "sect239k1",
+        "sect283k1",
+        "sect283r1",
+        "sect409k1",
+        "sect409r1",
+        "sect571k1",
+        "sect571r1",
+        "secp160k1",
+        "secp160r1",
+        "secp160r2",
+        "secp192k1",
+        "secp192r1",
+        "secp224k1",
+        "secp224r1",
+        "secp256k1",
+    ];
     match g {
+        1..=22 => SECT[usize::from(g) - 1],
         23 => "secp256r1",
         24 => "secp384r1",
         25 => "secp521r1",
+        26 => "brainpoolP256r1",
+        27 => "brainpoolP384r1",
+        28 => "brainpoolP512r1",
         29 => "x25519",
         30 => "x448",
         256 => "ffdhe2048",
         257 => "ffdhe3072",
+        258 => "ffdhe4096",
+        259 => "ffdhe6144",
+        260 => "ffdhe8192",
         _ => "Unknown",
     }
 }
@@ -187,7 +303,7 @@ fn scheme_name(v: u16) -> Cow<'static, str> {
     Cow::Borrowed(name)
 }
 
-fn signature_algorithm(v: u16, r: Range<usize>) -> Node {
+pub(in crate::fields::dissect) fn signature_algorithm(v: u16, r: Range<usize>) -> Node {
     let [h, s] = v.to_be_bytes();
     let mut n = Node::field(
         "tls.handshake.sig_hash_alg",
@@ -275,7 +391,7 @@ fn key_share(e: &mut Node, d: &mut Cur<'_>, client: bool) -> Option<()> {
         ));
         entry.add(Node::field(
             "tls.handshake.extensions_key_share_key_exchange",
-            format!("Key Exchange: {}", super::super::shown(key)),
+            format!("Key Exchange: {}", shown(key)),
             kr,
             Value::Bytes(Cow::Owned(key.to_vec())),
         ));

@@ -172,7 +172,10 @@ const PARAMETERS: &[(u64, &str, &str, Kind)] = {
 fn version(abbrev: &'static str, label: &str, v: u32, r: std::ops::Range<usize>) -> Node {
     Node::field(
         abbrev,
-        format!("{label}: {} (0x{v:08x})", super::super::version_text(v)),
+        format!(
+            "{label}: {} (0x{v:08x})",
+            super::super::super::quic::version_text(v)
+        ),
         r,
         Value::Hex(u64::from(v), 8),
     )

@@ -1,10 +1,12 @@
 //! A Client Hello's or Server Hello's lines as tshark 4.0 draws them, read
-//! from the message body: version, random, session ID, cipher suites,
-//! compression, and each extension's type and length; the contents of the
-//! extensions tshark opens come from `hello/ext.rs` (and the QUIC transport
-//! parameters from `hello/params.rs`), whose fields answer `-e`.
+//! from the message body, for TLS over TCP and inside QUIC's CRYPTO frames
+//! alike: version, random (with its GMT time before TLS 1.3), session ID,
+//! cipher suites, compression, and each extension's type and length; the
+//! contents of the extensions tshark opens come from `hello/ext.rs` (and
+//! the QUIC transport parameters from `hello/params.rs`), whose fields
+//! answer `-e`.
 
-mod ext;
+pub(super) mod ext;
 mod params;
 
 use super::super::Node;
@@ -118,6 +120,7 @@ fn extension_name(t: u16) -> &'static str {
         10 => "supported_groups",
         11 => "ec_point_formats",
         13 => "signature_algorithms",
+        15 => "heartbeat",
         16 => "application_layer_protocol_negotiation",
         18 => "signed_certificate_timestamp",
         21 => "padding",
@@ -141,15 +144,17 @@ fn extension_name(t: u16) -> &'static str {
 }
 
 fn suite_text(c: u16) -> String {
-    match crate::tls::suites::suite_name(c) {
+    match crate::tls::suites::display_name(c) {
         Some(n) => format!("{n} (0x{c:04x})"),
         None => format!("Unknown (0x{c:04x})"),
     }
 }
 
 /// The hello's lines under its `Handshake Protocol` node `h` (`body` at
-/// packet offset `at`); stops quietly where the body ends.
-pub fn lines(h: &mut Node, body: &[u8], at: usize, client: bool) -> Option<()> {
+/// packet offset `at`); stops quietly where the body ends. `gmt`: the
+/// random's first four bytes are shown as a time, as tshark does unless
+/// the session is TLS 1.3 (QUIC, or a Server Hello choosing 1.3).
+pub fn lines(h: &mut Node, body: &[u8], at: usize, client: bool, gmt: bool) -> Option<()> {
     let mut c = Cur::new(body, at);
     let (v, r) = c.num(2)?;
     h.add(Node::field(
@@ -159,12 +164,28 @@ pub fn lines(h: &mut Node, body: &[u8], at: usize, client: bool) -> Option<()> {
         Value::Hex(v, 4),
     ));
     let (random, r) = c.take(32)?;
-    h.add(Node::field(
+    let rn = h.add(Node::field(
         "tls.handshake.random",
         format!("Random: {}", hex(random)),
-        r,
+        r.clone(),
         Value::Bytes(Cow::Owned(random.to_vec())),
     ));
+    if gmt {
+        let t = u32::from_be_bytes([random[0], random[1], random[2], random[3]]);
+        let time = super::super::frame::time_text(i64::from(t) * 1_000_000_000);
+        rn.add(Node::field(
+            "tls.handshake.random_time",
+            format!("GMT Unix Time: {time}"),
+            r.start..r.start + 4,
+            Value::Str(Cow::Owned(time)),
+        ));
+        rn.add(Node::field(
+            "tls.handshake.random_bytes",
+            format!("Random Bytes: {}", hex(&random[4..])),
+            r.start + 4..r.end,
+            Value::Bytes(Cow::Owned(random[4..].to_vec())),
+        ));
+    }
     let sid_len = c.uint(h, 1, "tls.handshake.session_id_length", "Session ID Length")?;
     let (sid, r) = c.take(sid_len as usize)?;
     if !sid.is_empty() {
@@ -255,7 +276,12 @@ fn suite(v: u16, r: Range<usize>) -> Node {
 }
 
 fn compression(x: u8, at: usize) -> Node {
-    let name = if x == 0 { "null" } else { "Unknown" };
+    let name = match x {
+        0 => "null",
+        1 => "DEFLATE",
+        64 => "LZS",
+        _ => "Unknown",
+    };
     Node::field(
         "tls.handshake.comp_method",
         format!("Compression Method: {name} ({x})"),
@@ -277,11 +303,11 @@ mod tests {
         ]);
         for cut in 0..=body.len() {
             let mut h = Node::text("", 0..0);
-            let _ = lines(&mut h, &body[..cut], 0, true);
-            let _ = lines(&mut h, &body[..cut], 0, false);
+            let _ = lines(&mut h, &body[..cut], 0, true, true);
+            let _ = lines(&mut h, &body[..cut], 0, false, false);
         }
         let mut h = Node::text("", 0..0);
-        lines(&mut h, &body, 0, true);
+        lines(&mut h, &body, 0, true, false);
         assert_eq!(h.children[0].text, "Version: TLS 1.2 (0x0303)");
         assert!(h
             .children
