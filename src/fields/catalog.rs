@@ -700,10 +700,11 @@ impl FieldId {
             || name == "imf"
             || name.starts_with("imf.")
             // So do the other stream protocols the tree dissects.
-            || ["ftp", "ftp-data", "ssh", "pop", "imap"]
+            // DNS over TCP is read from the connection's rows, multipart
+            // parts from the HTTP message.
+            || ["ftp", "ftp-data", "ssh", "pop", "imap", "dns", "mime_multipart"]
                 .iter()
                 .any(|p| name == *p || name.strip_prefix(p).is_some_and(|r| r.starts_with('.')))
-            || name == "dns.length"
             || name == "tcp.pdu.size"
     }
 }

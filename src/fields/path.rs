@@ -361,8 +361,7 @@ pub fn tcp_payload(
         {
             return false;
         }
-        Some(StreamRow::Segment { .. }) if ports.0 == 53 || ports.1 == 53 =>
-        {
+        Some(StreamRow::Segment { .. }) if ports.0 == 53 || ports.1 == 53 => {
             return false;
         }
         _ => {}
@@ -379,8 +378,16 @@ pub fn tcp_payload(
                 path.push(Layer::hierarchy("_ws.malformed"));
                 continue;
             }
-            for &name in http.media_of(trace, m).iter() {
-                path.push(Layer::both(name));
+            // A multipart body's parts are in frame.protocols, not in the
+            // hierarchy (tshark counts them under mime_multipart's own).
+            let media = http.media_of(trace, m);
+            let multipart = media.first() == Some(&"mime_multipart");
+            for (i, &name) in media.iter().enumerate() {
+                path.push(if multipart && i > 0 {
+                    Layer::protocols(name)
+                } else {
+                    Layer::both(name)
+                });
             }
             if m.first_packet < m.last_packet {
                 path.push(Layer::hierarchy("tcp.segments"));

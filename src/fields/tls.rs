@@ -26,8 +26,10 @@ pub fn values<'t>(
     }
     for r in records {
         match field {
-            F::TlsRecordContentType if outer_content_type(conn, r) => {
-                push(Value::UInt(u64::from(r.span.content_type)));
+            F::TlsRecordContentType => {
+                if let Some(t) = shown_content_type(conn, r) {
+                    push(Value::UInt(u64::from(t)));
+                }
             }
             F::TlsRecordVersion => push(hex(r.span.version)),
             F::TlsRecordLength => push(Value::UInt(r.span.end - r.span.start - 5)),
@@ -83,16 +85,16 @@ pub fn values<'t>(
     }
 }
 
-/// Whether tshark shows a record's type as `tls.record.content_type`: a
-/// clear record, or an encrypted one before TLS 1.3 (a TLS 1.3 record's
-/// outer type is its "Opaque Type", `tls.record.opaque_type`, as the tree
-/// draws it). A decrypted record's inner type is left to the decryption.
-fn outer_content_type(conn: &crate::tls::TlsConnection, r: &crate::tls::Record) -> bool {
+/// The type tshark shows as a record's `tls.record.content_type`: a clear
+/// record's, a decrypted record's inner type, and an encrypted one's outer
+/// type before TLS 1.3 (a TLS 1.3 record's outer type is its "Opaque
+/// Type", `tls.record.opaque_type`, as the tree draws it).
+fn shown_content_type(conn: &crate::tls::TlsConnection, r: &crate::tls::Record) -> Option<u8> {
     let opaque = r.span.content_type == crate::tls::record::APPLICATION_DATA
         && conn.version_at(r) == Some(0x0304);
     match r.protection {
-        Protection::Plain => true,
-        Protection::Decrypted(_) => false,
-        _ => !opaque,
+        Protection::Plain => Some(r.span.content_type),
+        Protection::Decrypted(inner) => Some(inner),
+        _ => (!opaque).then_some(r.span.content_type),
     }
 }
