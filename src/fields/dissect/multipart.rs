@@ -166,10 +166,7 @@ fn headers(b: &[u8], at: usize) -> (Part, usize) {
         body: None,
     };
     let mut offset = at;
-    loop {
-        let Some((mut end, last)) = field_end(b, offset) else {
-            break;
-        };
+    while let Some((mut end, last)) = field_end(b, offset) {
         if last && end + 2 <= b.len() {
             end += 2;
         }

@@ -16,15 +16,14 @@ pub struct Pdu {
     pub end: u64,
 }
 
+/// One piece of a PDU: (packet, from, to), offsets within the PDU.
+pub type Piece = (usize, u64, u64);
+
 /// The pieces of `pdu`: (packet, from, to) with offsets within the PDU,
 /// each byte taken from the first packet that carries it; and, when
 /// `bytes`, the PDU's bytes (`None` when a piece's bytes were not captured).
-pub fn pieces(
-    view: &PacketView<'_>,
-    pdu: Pdu,
-    bytes: bool,
-) -> (Vec<(usize, u64, u64)>, Option<Vec<u8>>) {
-    let mut parts: Vec<(usize, u64, u64)> = Vec::new();
+pub fn pieces(view: &PacketView<'_>, pdu: Pdu, bytes: bool) -> (Vec<Piece>, Option<Vec<u8>>) {
+    let mut parts: Vec<Piece> = Vec::new();
     let mut data = bytes.then(Vec::new);
     let store = &view.trace.store;
     let Some((c, dir)) = view.trace.conversations.of_packet(store, view.index) else {

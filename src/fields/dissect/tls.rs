@@ -422,7 +422,7 @@ fn certificate_protocols(layer: &Node, protocols: &mut Vec<&'static str>) {
 
 /// The X.509 dissectors tshark calls on the certificates of record `r` of
 /// the viewed packet (none unless it holds a clear Certificate message):
-/// what [`layers`] adds to `frame.protocols`, for the protocol path.
+/// what `layers` adds to `frame.protocols`, for the protocol path.
 pub fn record_protocols(view: &PacketView<'_>, r: &Record, out: &mut Vec<&'static str>) {
     let certificate =
         r.protection == Protection::Plain && r.messages.iter().any(|m| m.msg_type == CERTIFICATE);
