@@ -94,6 +94,41 @@ pub fn hex_shown(b: &[u8]) -> String {
     s
 }
 
+/// The links tshark adds to an answer: `[LINK: N]` naming its request's
+/// frame (`request`, 0-based), then `[TIME: S seconds]` since that frame
+/// when both have timestamps. `link` and `time` are (field, label).
+pub fn request_link(
+    view: &crate::fields::PacketView<'_>,
+    n: &mut super::Node,
+    request: usize,
+    link: (&'static str, &str),
+    time: (&'static str, &str),
+) {
+    use crate::fields::Value;
+    n.add(super::Node::field(
+        link.0,
+        format!("[{}: {}]", link.1, request + 1),
+        0..0,
+        Value::UInt(request as u64 + 1),
+    ));
+    let store = &view.trace.store;
+    let ts = |i: usize| {
+        store
+            .entry(i)
+            .filter(|e| e.has_timestamp())
+            .map(|e| e.ts_ns)
+    };
+    if let (Some(a), Some(b)) = (ts(request), ts(view.index)) {
+        let dt = b.saturating_sub(a);
+        n.add(super::Node::field(
+            time.0,
+            format!("[{}: {} seconds]", time.1, secs(dt)),
+            0..0,
+            Value::Time(dt),
+        ));
+    }
+}
+
 pub fn secs(ns: i64) -> String {
     let sign = if ns < 0 { "-" } else { "" };
     let a = ns.unsigned_abs();

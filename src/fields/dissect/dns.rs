@@ -6,7 +6,7 @@
 //! their own layer names, LLMNR's flag bits, mDNS's cache-flush and "QU"
 //! class bits.
 
-use super::bits::{be16, be32, bitfield, secs};
+use super::bits::{be16, be32, bitfield};
 use super::Node;
 use crate::decode::dns::type_name;
 use crate::fields::{PacketView, Value};
@@ -1002,27 +1002,13 @@ fn links(view: &PacketView<'_>, n: &mut Node, id: u16, response: bool) {
         return;
     }
     if response {
-        n.add(Node::field(
-            "dns.response_to",
-            format!("[Request In: {}]", other + 1),
-            0..0,
-            Value::UInt(other as u64 + 1),
-        ));
-        let t = |i: usize| {
-            store
-                .entry(i)
-                .filter(|e| e.has_timestamp())
-                .map(|e| e.ts_ns)
-        };
-        if let (Some(a), Some(b)) = (t(other), t(view.index)) {
-            let dt = b.saturating_sub(a);
-            n.add(Node::field(
-                "dns.time",
-                format!("[Time: {} seconds]", secs(dt)),
-                0..0,
-                Value::Time(dt),
-            ));
-        }
+        super::bits::request_link(
+            view,
+            n,
+            other,
+            ("dns.response_to", "Request In"),
+            ("dns.time", "Time"),
+        );
     }
 }
 

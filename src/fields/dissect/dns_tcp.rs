@@ -81,28 +81,13 @@ fn link(view: &PacketView<'_>, n: &mut Node, id: u16, queries: &[(u32, u16)]) {
     else {
         return;
     };
-    n.add(Node::field(
-        "dns.response_to",
-        format!("[Request In: {}]", q + 1),
-        0..0,
-        Value::UInt(u64::from(q) + 1),
-    ));
-    let store = &view.trace.store;
-    let t = |i: usize| {
-        store
-            .entry(i)
-            .filter(|e| e.has_timestamp())
-            .map(|e| e.ts_ns)
-    };
-    if let (Some(a), Some(b)) = (t(q as usize), t(view.index)) {
-        let dt = b.saturating_sub(a);
-        n.add(Node::field(
-            "dns.time",
-            format!("[Time: {} seconds]", super::bits::secs(dt)),
-            0..0,
-            Value::Time(dt),
-        ));
-    }
+    super::bits::request_link(
+        view,
+        n,
+        q as usize,
+        ("dns.response_to", "Request In"),
+        ("dns.time", "Time"),
+    );
 }
 
 /// The DNS layers of a DNS-over-TCP segment; `false` when the packet is

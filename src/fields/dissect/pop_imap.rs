@@ -313,28 +313,13 @@ fn link(view: &PacketView<'_>, l: &mut Node, tag: &str) {
     let Some(req) = request_of(dir, tag, view.index as u32) else {
         return;
     };
-    l.add(Node::field(
-        "imap.response_to",
-        format!("[Request In: {}]", req + 1),
-        0..0,
-        Value::UInt(u64::from(req) + 1),
-    ));
-    let store = &view.trace.store;
-    let t = |i: usize| {
-        store
-            .entry(i)
-            .filter(|e| e.has_timestamp())
-            .map(|e| e.ts_ns)
-    };
-    if let (Some(a), Some(b)) = (t(req as usize), t(view.index)) {
-        let dt = b.saturating_sub(a);
-        l.add(Node::field(
-            "imap.time",
-            format!("[Response Time: {} seconds]", super::bits::secs(dt)),
-            0..0,
-            Value::Time(dt),
-        ));
-    }
+    super::bits::request_link(
+        view,
+        l,
+        req as usize,
+        ("imap.response_to", "Request In"),
+        ("imap.time", "Response Time"),
+    );
 }
 
 /// The POP or IMAP layer of a TCP segment the line parser worded; `false`

@@ -609,27 +609,13 @@ fn response_to(view: &PacketView<'_>, n: &mut Node, id: i64) {
         }
     }
     let Some(req) = found else { return };
-    n.add(Node::field(
-        "snmp.response_to",
-        format!("[Response To: {}]", req + 1),
-        0..0,
-        Value::UInt(req as u64 + 1),
-    ));
-    let t = |i: usize| {
-        store
-            .entry(i)
-            .filter(|e| e.has_timestamp())
-            .map(|e| e.ts_ns)
-    };
-    if let (Some(a), Some(b)) = (t(req), t(view.index)) {
-        let dt = b.saturating_sub(a);
-        n.add(Node::field(
-            "snmp.time",
-            format!("[Time: {} seconds]", super::bits::secs(dt)),
-            0..0,
-            Value::Time(dt),
-        ));
-    }
+    super::bits::request_link(
+        view,
+        n,
+        req,
+        ("snmp.response_to", "Response To"),
+        ("snmp.time", "Time"),
+    );
 }
 
 #[cfg(test)]
