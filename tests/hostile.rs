@@ -137,7 +137,7 @@ fn a_gzip_bomb_stops_at_the_decoded_bound_and_says_so() {
     let (o, _dir) = run(
         "gzip-bomb",
         &hostile::gzip_bomb(),
-        &["http", "FILE", "--json"],
+        &["http", "FILE", "--json", "--decoded"],
     );
     assert!(
         out(&o).contains(&format!(
@@ -148,6 +148,20 @@ fn a_gzip_bomb_stops_at_the_decoded_bound_and_says_so() {
         out(&o)
     );
     assert!(limits(&o).is_empty());
+    // Without --decoded nothing is inflated: the size is not known.
+    let (o, _dir) = run(
+        "gzip-bomb",
+        &hostile::gzip_bomb(),
+        &["http", "FILE", "--json"],
+    );
+    assert!(
+        out(&o).contains("\"decoded_body_bytes\":null"),
+        "{}",
+        out(&o)
+    );
+    let (o, _dir) = run("gzip-bomb", &hostile::gzip_bomb(), &["http", "FILE"]);
+    let row = out(&o).lines().nth(1).unwrap_or_default().to_string();
+    assert_eq!(row.split('\t').nth(11), Some("-"), "{row}");
 }
 
 #[test]
@@ -155,7 +169,7 @@ fn a_brotli_bomb_stops_at_the_decompression_ratio() {
     let (o, _dir) = run(
         "brotli-bomb",
         &hostile::brotli_bomb(),
-        &["http", "FILE", "--json"],
+        &["http", "FILE", "--json", "--decoded"],
     );
     assert!(o.status.success());
     assert!(

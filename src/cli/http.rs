@@ -25,6 +25,10 @@ pub struct HttpArgs {
     /// Keep only transactions with a packet matching this display filter.
     #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
     pub display_filter: Option<String>,
+    /// Also size content-coded bodies (gzip, deflate, br, zstd) by decoding
+    /// them; otherwise their `decoded` column reads `-` (null in JSON).
+    #[arg(long)]
+    pub decoded: bool,
 }
 
 /// Whether a transaction spans a packet of `matching` (its connection's
@@ -60,7 +64,8 @@ struct Row {
     content_length: String,
     encodings: String,
     wire: u64,
-    decoded: u64,
+    /// `None`: content-coded and not measured.
+    decoded: Option<u64>,
     partial: bool,
     sent: Option<f64>,
     first: Option<f64>,
@@ -75,18 +80,34 @@ fn secs(trace: &Trace, t: &Transaction, packet: u32) -> Option<f64> {
 }
 
 /// The decoded size of a body: its wire size when it has no content coding,
-/// else what decoding gives (the body read out of the capture by its spans;
-/// a body without spans reassembles its direction, once per connection).
+/// else, when `measure` asks for it, what decoding gives (the body read out
+/// of the capture by its spans; a body without spans reassembles its
+/// direction, once per connection), and else unknown.
 fn decoded_len<'a>(
     trace: &Trace,
     index: &'a HttpIndex,
     m: &Message,
     head: Option<&Head>,
+    measure: bool,
+    stream: &mut Option<(Direction, Cow<'a, DirStream>)>,
+) -> Option<u64> {
+    let Some(head) = head.filter(|h| !h.codings().is_empty() && !m.body().is_empty()) else {
+        return Some(m.body().len());
+    };
+    if !measure {
+        return None;
+    }
+    Some(decode_len(trace, index, m, head, stream))
+}
+
+/// What decoding `m`'s content-coded body gives, in bytes (bounded).
+fn decode_len<'a>(
+    trace: &Trace,
+    index: &'a HttpIndex,
+    m: &Message,
+    head: &Head,
     stream: &mut Option<(Direction, Cow<'a, DirStream>)>,
 ) -> u64 {
-    let Some(head) = head.filter(|h| !h.codings().is_empty() && !m.body().is_empty()) else {
-        return m.body().len();
-    };
     let codings = head.codings();
     // A body over several segments of the capture is decoded where its
     // segments lie, not gathered first (holes, rare, are gathered as zeros).
@@ -125,6 +146,7 @@ fn row<'a>(
     trace: &Trace,
     index: &'a HttpIndex,
     t: &Transaction,
+    measure: bool,
     streams: &mut Option<(Direction, Cow<'a, DirStream>)>,
 ) -> Row {
     let req = t.request.as_ref();
@@ -151,9 +173,10 @@ fn row<'a>(
             .unwrap_or("")
             .to_string()
     };
-    let decoded = resp
-        .map(|m| decoded_len(trace, index, m, resp_head.as_ref(), streams))
-        .unwrap_or(0);
+    let decoded = match resp {
+        Some(m) => decoded_len(trace, index, m, resp_head.as_ref(), measure, streams),
+        None => Some(0),
+    };
     Row {
         stream: t.stream,
         version,
@@ -196,11 +219,12 @@ fn row<'a>(
 /// The rows of the transactions that `matching` keeps, in order, handed to
 /// `emit`: worked out connection by connection on all cores (a connection
 /// is reassembled again only when one of its bodies must be decoded to be
-/// measured), a batch of connections at a time so the rows are not all held
-/// at once.
+/// measured, with `measure`), a batch of connections at a time so the rows
+/// are not all held at once.
 fn rows(
     trace: &Trace,
     index: &HttpIndex,
+    measure: bool,
     matching: Option<&std::collections::HashMap<u32, Vec<u32>>>,
     mut emit: impl FnMut(Row) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
@@ -225,7 +249,7 @@ fn rows(
             let mut streams = None;
             kept[group.clone()]
                 .iter()
-                .map(|t| row(trace, index, t, &mut streams))
+                .map(|t| row(trace, index, t, measure, &mut streams))
                 .collect::<Vec<_>>()
         });
         for r in rows.into_iter().flatten() {
@@ -254,7 +278,7 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
                 "stream\treq\tresp\tmethod\thost\turi\tstatus\ttype\tlength\tencodings\twire\tdecoded\tsent\tfirst\tlast\tversion"
             )?;
         }
-        rows(trace, index, matching.as_ref(), |r| {
+        rows(trace, index, args.decoded, matching.as_ref(), |r| {
             count += 1;
             if args.json {
                 let number = |s: &str| s.parse::<u64>().ok();
@@ -264,7 +288,6 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
                     "method": sanitize(&r.method), "host": sanitize(&r.host), "uri": sanitize(&r.uri),
                     "status": number(&r.status), "content_type": sanitize(&r.content_type),
                     "content_length": number(&r.content_length), "encodings": sanitize(&r.encodings),
-                    "body_bytes": r.decoded,
                     "wire_body_bytes": r.wire, "decoded_body_bytes": r.decoded, "partial": r.partial,
                     "request_sent": r.sent, "response_first_byte": r.first, "response_last_byte": r.last,
                 });
@@ -284,7 +307,7 @@ pub fn run(args: &HttpArgs) -> Result<Outcome> {
                     sanitize(&r.content_length),
                     sanitize(&r.encodings),
                     r.wire,
-                    r.decoded,
+                    r.decoded.map_or_else(|| "-".to_string(), |n| n.to_string()),
                     if r.partial { " (partial)" } else { "" },
                     opt(r.sent),
                     opt(r.first),
