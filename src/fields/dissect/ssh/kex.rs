@@ -90,42 +90,77 @@ fn check_value(c: &Cursor<'_>, n: &mut Node) {
     }
 }
 
-/// `KEX host key (type: ...)`.
-fn host_key(c: &mut Cursor<'_>, n: &mut Node) -> Option<()> {
+/// The names of a length-prefixed, typed blob's items (a host key, a host
+/// signature).
+struct Blob {
+    title: &'static str,
+    length: (&'static str, &'static str),
+    type_length: (&'static str, &'static str),
+    ty: (&'static str, &'static str),
+}
+
+const HOST_KEY: Blob = Blob {
+    title: "KEX host key",
+    length: ("ssh.host_key.length", "Host key length"),
+    type_length: ("ssh.host_key.type_length", "Host key type length"),
+    ty: ("ssh.host_key.type", "Host key type"),
+};
+
+const HOST_SIGNATURE: Blob = Blob {
+    title: "KEX host signature",
+    length: ("ssh.host_sig.length", "Host signature length"),
+    type_length: ("ssh.host_sig.type_length", "Host signature type length"),
+    ty: ("ssh.host_sig.type", "Host signature type"),
+};
+
+/// The head of the blob at `c`: its length, its type's length and name,
+/// drawn under a new node of `n` (returned), and a cursor after the type.
+fn typed_blob<'n, 'p>(
+    c: &Cursor<'p>,
+    n: &'n mut Node,
+    names: &Blob,
+) -> Option<(u32, u32, String, &'n mut Node, Cursor<'p>)> {
     let start = c.off;
-    let key_len = c.u32(start)?;
+    let len = c.u32(start)?;
     let type_len = c.u32(start + 4)?;
     let ty = c
         .pkt
         .get(start + 8..(start + 8).checked_add(type_len as usize)?)?;
     let ty = String::from_utf8_lossy(ty).into_owned();
     let h = n.add(Node::text(
-        format!("KEX host key (type: {ty})"),
-        c.range(start, 4 + key_len as usize),
+        format!("{} (type: {ty})", names.title),
+        c.range(start, 4 + len as usize),
     ));
     h.add(Node::field(
-        "ssh.host_key.length",
-        format!("Host key length: {key_len}"),
+        names.length.0,
+        format!("{}: {len}", names.length.1),
         c.range(start, 4),
-        Value::UInt(u64::from(key_len)),
+        Value::UInt(u64::from(len)),
     ));
     h.add(Node::field(
-        "ssh.host_key.type_length",
-        format!("Host key type length: {type_len}"),
+        names.type_length.0,
+        format!("{}: {type_len}", names.type_length.1),
         c.range(start + 4, 4),
         Value::UInt(u64::from(type_len)),
     ));
     h.add(Node::field(
-        "ssh.host_key.type",
-        format!("Host key type: {ty}"),
+        names.ty.0,
+        format!("{}: {ty}", names.ty.1),
         c.range(start + 8, type_len as usize),
         Value::Str(Cow::Owned(ty.clone())),
     ));
-    let mut k = Cursor {
+    let after = Cursor {
         pkt: c.pkt,
         base: c.base,
         off: start + 8 + type_len as usize,
     };
+    Some((len, type_len, ty, h, after))
+}
+
+/// `KEX host key (type: ...)`.
+fn host_key(c: &mut Cursor<'_>, n: &mut Node) -> Option<()> {
+    let start = c.off;
+    let (key_len, type_len, ty, h, mut k) = typed_blob(c, n, &HOST_KEY)?;
     if ty == "ssh-rsa" {
         mpint(&mut k, h, "ssh.host_key.rsa.e", "RSA public exponent (e)");
         mpint(&mut k, h, "ssh.host_key.rsa.n", "RSA modulus (N)");
@@ -163,40 +198,9 @@ fn host_key(c: &mut Cursor<'_>, n: &mut Node) -> Option<()> {
 /// `KEX host signature (type: ...)`.
 fn host_signature(c: &mut Cursor<'_>, n: &mut Node) -> Option<()> {
     let start = c.off;
-    let sig_len = c.u32(start)?;
-    let type_len = c.u32(start + 4)?;
-    let ty = c
-        .pkt
-        .get(start + 8..(start + 8).checked_add(type_len as usize)?)?;
-    let ty = String::from_utf8_lossy(ty).into_owned();
-    let h = n.add(Node::text(
-        format!("KEX host signature (type: {ty})"),
-        c.range(start, 4 + sig_len as usize),
-    ));
-    let len_at = h.children.len();
-    h.add(Node::field(
-        "ssh.host_sig.length",
-        format!("Host signature length: {sig_len}"),
-        c.range(start, 4),
-        Value::UInt(u64::from(sig_len)),
-    ));
-    h.add(Node::field(
-        "ssh.host_sig.type_length",
-        format!("Host signature type length: {type_len}"),
-        c.range(start + 4, 4),
-        Value::UInt(u64::from(type_len)),
-    ));
-    h.add(Node::field(
-        "ssh.host_sig.type",
-        format!("Host signature type: {ty}"),
-        c.range(start + 8, type_len as usize),
-        Value::Str(Cow::Owned(ty.clone())),
-    ));
-    let mut k = Cursor {
-        pkt: c.pkt,
-        base: c.base,
-        off: start + 8 + type_len as usize,
-    };
+    let (sig_len, type_len, ty, h, mut k) = typed_blob(c, n, &HOST_SIGNATURE)?;
+    // The length is the blob's first item.
+    let len_at = h.children.len() - 3;
     if ty == "ssh-rsa" {
         mpint(&mut k, h, "ssh.host_sig.rsa", "RSA signature");
     } else if ty == "ssh-dss" {
