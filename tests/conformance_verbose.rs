@@ -77,6 +77,10 @@ const BASELINE: &[(&str, usize)] = &[
     // make-dns-svcb.py: an HTTPS record with every SvcParam tshark names
     // and two unknown keys, an alias-mode SVCB.
     ("dns-svcb-params.pcap", 136),
+    // make-ipv4-fragments.py: a DNS response in two IPv4 fragments; the
+    // misses are the reassembled datagram's UDP stream index and
+    // timestamps.
+    ("ipv4-fragmented-dns.pcap", 140),
     ("wifi-radiotap.pcap", 250),
     // Frames 3-16 of ipv6-fragmented-dns-igmp.pcap (editcap -r): IGMP v1, v2
     // and v3 queries and reports, with IPv4's note on a TTL other than 1 to

@@ -1,6 +1,7 @@
-//! IPv6 fragments: the "Fragment Header for IPv6" under the IPv6 layer, the
-//! `Data` of a fragment that does not complete its datagram, and at the last
-//! fragment of one whose fragments were all captured the reassembly lines
+//! IP fragments: IPv6's "Fragment Header for IPv6" under the IPv6 layer,
+//! the `Data` of an IPv4 or IPv6 fragment that does not complete its
+//! datagram, and at the last fragment of one whose fragments were all
+//! captured the reassembly lines
 //! (`[2 IPv6 Fragments (1254 bytes): #1(1232), #2(22)]`, one line per
 //! fragment, the count and the reassembled length and data) and the layers
 //! of the reassembled datagram (UDP and what it carries), as tshark 4.0
@@ -86,9 +87,38 @@ fn fragment_header(h: &[u8], at: usize) -> Option<Node> {
     Some(n)
 }
 
-/// The reassembly lines tshark adds to the IPv6 layer of the fragment that
+/// Names of the reassembly lines of one IP version.
+struct Family {
+    /// "IPv4", "IPv6".
+    label: &'static str,
+    fragments: &'static str,
+    fragment: &'static str,
+    count: &'static str,
+    length: &'static str,
+    data: &'static str,
+}
+
+const V4: Family = Family {
+    label: "IPv4",
+    fragments: "ip.fragments",
+    fragment: "ip.fragment",
+    count: "ip.fragment.count",
+    length: "ip.reassembled.length",
+    data: "ip.reassembled.data",
+};
+
+const V6: Family = Family {
+    label: "IPv6",
+    fragments: "ipv6.fragments",
+    fragment: "ipv6.fragment",
+    count: "ipv6.fragment.count",
+    length: "ipv6.reassembled.length",
+    data: "ipv6.reassembled.data",
+};
+
+/// The reassembly lines tshark adds to the IP layer of the fragment that
 /// completes a datagram.
-fn reassembly_nodes(r: &Reassembled) -> Vec<Node> {
+fn reassembly_nodes(f: &Family, r: &Reassembled) -> Vec<Node> {
     let total = r.datagram.len();
     let list: Vec<String> = r
         .pieces
@@ -96,10 +126,11 @@ fn reassembly_nodes(r: &Reassembled) -> Vec<Node> {
         .map(|p| format!("#{}({})", p.frame + 1, p.len))
         .collect();
     let mut head = Node::field(
-        "ipv6.fragments",
+        f.fragments,
         format!(
-            "[{} IPv6 Fragments ({}): {}]",
+            "[{} {} Fragments ({}): {}]",
             r.pieces.len(),
+            f.label,
             bytes(total),
             list.join(", ")
         ),
@@ -110,7 +141,7 @@ fn reassembly_nodes(r: &Reassembled) -> Vec<Node> {
         let first = p.offset as usize;
         let last = first.saturating_add(p.len).saturating_sub(1);
         head.add(Node::field(
-            "ipv6.fragment",
+            f.fragment,
             format!(
                 "[Frame: {}, payload: {first}-{last} ({})]",
                 p.frame + 1,
@@ -121,20 +152,20 @@ fn reassembly_nodes(r: &Reassembled) -> Vec<Node> {
         ));
     }
     head.add(Node::field(
-        "ipv6.fragment.count",
+        f.count,
         format!("[Fragment count: {}]", r.pieces.len()),
         0..0,
         Value::UInt(r.pieces.len() as u64),
     ));
     head.add(Node::field(
-        "ipv6.reassembled.length",
-        format!("[Reassembled IPv6 length: {total}]"),
+        f.length,
+        format!("[Reassembled {} length: {total}]", f.label),
         0..0,
         Value::UInt(total as u64),
     ));
     head.add(Node::field(
-        "ipv6.reassembled.data",
-        format!("[Reassembled IPv6 data: {}]", hex_shown(&r.datagram)),
+        f.data,
+        format!("[Reassembled {} data: {}]", f.label, hex_shown(&r.datagram)),
         0..0,
         bytes_value(&r.datagram),
     ));
@@ -156,7 +187,8 @@ fn reassembled_udp(
         length: be16(4)?,
         checksum: be16(6)?,
     };
-    let end = usize::from(h.length).clamp(8, datagram.len());
+    // The UDP length bounds the payload, which the datagram bounds.
+    let end = usize::from(h.length).min(datagram.len());
     let payload = datagram.get(8..end).unwrap_or_default();
     let (src, dst) = (view.decoded.ip_src()?, view.decoded.ip_dst()?);
     let conv = super::udp::conversation_before(view, (src, h.src_port), (dst, h.dst_port));
@@ -168,54 +200,73 @@ fn reassembled_udp(
     Some(())
 }
 
-/// The fragment header of an IPv6 packet (added to its IPv6 layer, the
-/// last of `out`) and what follows it: the fragment's `Data`, or at the
-/// last fragment the reassembled datagram's layers.
+/// What follows an IP fragment's header: its `Data`, or at the last
+/// fragment the reassembly lines (added to the IP layer, the last of `out`)
+/// and the reassembled datagram's layers. An IPv6 fragment header is drawn
+/// under the IPv6 layer first.
 pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'static str>) {
     let d = &view.decoded;
-    let Network::Ipv6 {
-        fragment: true,
-        ext_len,
-        ..
-    } = &d.network
-    else {
-        return;
+    let (family, payload, payload_at) = match &d.network {
+        Network::Ipv6 {
+            fragment: true,
+            ext_len,
+            ..
+        } => {
+            let Some(f) = ipv6_fragment(d) else {
+                return;
+            };
+            // Only a fragment header right after the fixed header, the only
+            // extension header, is drawn (others keep the extension
+            // headers line).
+            if f.at != d.network_offset + 40 || *ext_len != 8 {
+                return;
+            }
+            let Some(header) = d
+                .data
+                .get(f.at..f.at + 8)
+                .and_then(|h| fragment_header(h, f.at))
+            else {
+                return;
+            };
+            let Some(ip) = out.last_mut().filter(|n| n.abbrev == "ipv6") else {
+                return;
+            };
+            ip.children
+                .retain(|c| !c.text.starts_with("[Extension headers: "));
+            ip.add(header);
+            protocols.push("ipv6.fraghdr");
+            (&V6, f.payload, f.at + 8)
+        }
+        Network::Ipv4 {
+            header,
+            fragment: true,
+        } => {
+            let start = d.network_offset + usize::from(header.ihl()) * 4;
+            let end = (d.network_offset + usize::from(header.total_len())).min(d.data.len());
+            let payload = d.data.get(start..end).unwrap_or_default();
+            (&V4, payload, start)
+        }
+        _ => return,
     };
-    let Some(f) = ipv6_fragment(d) else {
-        return;
-    };
-    // Only a fragment header right after the fixed header, the only
-    // extension header, is drawn (others keep the extension headers line).
-    if f.at != d.network_offset + 40 || *ext_len != 8 {
-        return;
-    }
-    let Some(header) = d
-        .data
-        .get(f.at..f.at + 8)
-        .and_then(|h| fragment_header(h, f.at))
-    else {
-        return;
-    };
-    let Some(ip) = out.last_mut().filter(|n| n.abbrev == "ipv6") else {
-        return;
-    };
-    ip.children
-        .retain(|c| !c.text.starts_with("[Extension headers: "));
-    ip.add(header);
-    protocols.push("ipv6.fraghdr");
     let whole = reassemble(&view.trace.store, view.index).filter(|r| r.protocol == 17);
-    if let Some(r) = whole {
-        ip.children.extend(reassembly_nodes(&r));
+    let ip = out
+        .last_mut()
+        .filter(|n| n.abbrev == "ip" || n.abbrev == "ipv6");
+    if let (Some(r), Some(ip)) = (whole, ip) {
+        ip.children.extend(reassembly_nodes(family, &r));
         let before = (out.len(), protocols.len());
         if reassembled_udp(view, &r.datagram, out, protocols).is_some() {
             return;
         }
         out.truncate(before.0);
         protocols.truncate(before.1);
+        if let Some(ip) = out.last_mut() {
+            ip.children.retain(|c| c.abbrev != family.fragments);
+        }
     }
-    if !f.payload.is_empty() {
+    if !payload.is_empty() {
         protocols.push("data");
-        out.push(super::udp::data(f.payload, f.at + 8));
+        out.push(super::udp::data(payload, payload_at));
     }
 }
 
@@ -261,7 +312,7 @@ mod tests {
                 },
             ],
         };
-        let n = &reassembly_nodes(&r)[0];
+        let n = &reassembly_nodes(&V6, &r)[0];
         assert_eq!(n.text, "[2 IPv6 Fragments (1254 bytes): #1(1232), #2(22)]");
         assert_eq!(
             n.children[1].text,

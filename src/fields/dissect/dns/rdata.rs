@@ -518,7 +518,7 @@ fn svc_param(r: &Rec<'_>, i: usize, key: u16, value: &[u8]) -> Node {
         }
         2 => {}
         3 if value.len() == 2 => {
-            let port = u16::from_be_bytes([value[0], value[1]]);
+            let port = be16(value, 0).unwrap_or(0);
             shown.push(port.to_string());
             p.add(Node::field(
                 "dns.svcb.svcparam.port",
