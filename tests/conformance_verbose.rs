@@ -77,6 +77,9 @@ const BASELINE: &[(&str, usize)] = &[
     // make-dns-svcb.py: an HTTPS record with every SvcParam tshark names
     // and two unknown keys, an alias-mode SVCB.
     ("dns-svcb-params.pcap", 136),
+    // make-protocols.py: a query of every DNS type (each "Type:" line as
+    // tshark describes it).
+    ("dns-record-types.pcap", 6956),
     // make-ipv4-fragments.py: a DNS response in two IPv4 fragments; the
     // misses are the reassembled datagram's UDP stream index and
     // timestamps.
