@@ -140,3 +140,24 @@ for f in ["data.len", "data", "tcp.segment_data", "tcp.segments", "json.key", "m
 for s in ["plain text", "a\x1b]0;title\x07b\x1b[2Jc", "\u202egnp.exe", "tab\tnew\nline\r\x7f\x9b", "caf\u00e9 \u2028"]:
     put("sanitize", s.encode())
 put("sanitize", b"\xff\xfe\x1b[31mred\xc2\x9b")
+
+# ip_fragments: a DNS response's UDP datagram in two fragments (16 bytes,
+# then the rest at offset 16), over IPv6 (first byte even) and IPv4 (odd).
+dns = bytes([0x66, 0x66, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0]) + b"\x01a\x07example\x00\x00\x10\x00\x01" \
+    + b"\xc0\x0c\x00\x10\x00\x01\x00\x00\x00\x3c\x00\x06\x05hello"
+udp = struct.pack(">HHHH", 53, 40000, 8 + len(dns), 0) + dns
+frags = bytes([1, 0, 16]) + udp[:16] + bytes([0, 2, len(udp) - 16]) + udp[16:]
+put("ip_fragments", b"\x00" + frags)
+put("ip_fragments", b"\x01" + frags)
+# dns_rdata: the first byte picks the type (an index of the target's TYPES).
+TYPES = [1, 2, 5, 6, 12, 13, 15, 16, 28, 29, 33, 35, 39, 41, 43, 46, 47, 48, 50, 64, 65, 99, 257, 10]
+for t, rdata in [
+    (48, bytes([1, 1, 3, 8]) + b"\xbb" * 16),
+    (46, bytes([0, 1, 8, 2, 0, 0, 0, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34]) + b"\x07example\x00" + b"\xcc" * 16),
+    (35, bytes([0, 1, 0, 2, 1]) + b"S\x03SIP\x00\x03rep\xc0\x0e"),
+    (65, b"\x00\x01\x00" + b"\x00\x01\x00\x06\x02h2\x02h3" + b"\x00\x04\x00\x08" + bytes([192, 0, 2, 1] * 2)),
+    (257, b"\x00\x05issueca.example"),
+    (29, bytes(16)),
+    (50, bytes([1, 0, 0, 10, 0, 0])),
+]:
+    put("dns_rdata", bytes([TYPES.index(t)]) + rdata)

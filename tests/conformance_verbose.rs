@@ -54,25 +54,41 @@ const BASELINE: &[(&str, usize)] = &[
     ("http-post-multipart-upload-chunked-resp.pcap", 4811),
     ("zeek-m57-long-49600-80.pcap", 5726),
     // The UDP and link-layer trees (issue #14). Crafted captures of
-    // tests/fixtures/protocols: NTP, SSDP and Syslog (the misses are the
-    // ICMP errors' quoted UDP stream index and extension objects), LLDP and
+    // tests/fixtures/protocols: NTP, SSDP and Syslog (ICMP's MTU, gateway,
+    // pointer, extended echo and extension header; the misses are the UDP
+    // stream indexes, which tshark also gives the datagrams ICMP errors
+    // quote, and NTP control's padding and authenticator), LLDP and
     // SNMP (the misses are UDP stream indexes and LLDP's "Trailer": tshark
     // 4.0 shows the last 3 bytes of each LLDPDU, which its LLDP layer has
     // already drawn, as an Ethernet trailer: frame 1 ends `45 58 00 00`, the
     // "X" of "Juniper EX" and the End TLV, and tshark prints "Trailer:
     // 580000" and a note on it; wirelens draws a trailer only after End),
     // mDNS and LLMNR with DNS's record types (CAA, SVCB, DS, DNSKEY, RRSIG,
-    // NSEC3, ... are still data), IGMP after IPv6 fragments (frame 1's
-    // reassembly shifts the packets compared), 802.11 (no radiotap or WLAN
-    // tree yet).
-    ("icmp-ntp-ssdp-syslog.pcap", 3438),
+    // NSEC3, LOC, NAPTR, ... in fields/dissect/dns/rdata.rs), IGMP after
+    // IPv6 fragments (fields/dissect/ip_frag.rs: the fragment header, the
+    // first fragment's Data, the reassembled UDP and DNS at the last; the
+    // misses are the reassembled datagram's UDP stream index and
+    // timestamps, as the conversation table holds no fragments), 802.11 (no
+    // radiotap or WLAN tree yet).
+    ("icmp-ntp-ssdp-syslog.pcap", 3458),
     ("lldp-snmp.pcap", 971),
-    ("dns-record-data-mdns-llmnr.pcap", 499),
-    ("ipv6-fragmented-dns-igmp.pcap", 585),
+    ("dns-record-data-mdns-llmnr.pcap", 585),
+    ("ipv6-fragmented-dns-igmp.pcap", 1031),
+    // make-dns-svcb.py: an HTTPS record with every SvcParam tshark names
+    // and two unknown keys, an alias-mode SVCB.
+    ("dns-svcb-params.pcap", 136),
+    // make-protocols.py: a query of every DNS type (each "Type:" line as
+    // tshark describes it).
+    ("dns-record-types.pcap", 6956),
+    // make-ipv4-fragments.py: a DNS response in two IPv4 fragments; the
+    // misses are the reassembled datagram's UDP stream index and
+    // timestamps.
+    ("ipv4-fragmented-dns.pcap", 140),
     ("wifi-radiotap.pcap", 250),
     // Frames 3-16 of ipv6-fragmented-dns-igmp.pcap (editcap -r): IGMP v1, v2
-    // and v3 queries and reports; the misses are IPv4's TTL expert note.
-    ("igmp-v1-v2-v3.pcap", 798),
+    // and v3 queries and reports, with IPv4's note on a TTL other than 1 to
+    // the Local Network Control Block.
+    ("igmp-v1-v2-v3.pcap", 854),
     // make-udp-trees.py: NBNS answers, DHCP Discover and Request options, an
     // NTP server reply, RFC 5424 Syslog, STP configuration and TCN BPDUs.
     ("udp-trees.pcap", 785),

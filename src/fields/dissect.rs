@@ -22,6 +22,7 @@ mod http;
 mod icmp;
 mod igmp;
 mod ip;
+mod ip_frag;
 mod json;
 mod link;
 mod llc;
@@ -255,6 +256,7 @@ pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
     layers.push(frame::frame(view, ctx));
     link::layers(view, &mut layers, &mut protocols);
     ip::layers(view, &mut layers, &mut protocols);
+    ip_frag::layers(view, &mut layers, &mut protocols);
     arp::layers(view, &mut layers, &mut protocols);
     igmp::layers(view, &mut layers, &mut protocols);
     tcp::layers(view, &mut layers, &mut protocols);

@@ -94,6 +94,8 @@ fn fragment_of<'a>(d: &crate::decode::Decoded<'a>) -> Option<Fragment<'a>> {
 
 /// An IPv6 fragment header and the fragment's data.
 pub struct Ipv6Fragment<'a> {
+    /// Frame offset of the fragment header.
+    pub at: usize,
     pub offset: u32,
     pub more: bool,
     pub ident: u32,
@@ -117,6 +119,7 @@ pub fn ipv6_fragment<'a>(d: &crate::decode::Decoded<'a>) -> Option<Ipv6Fragment<
                 let h = data.get(at..at + 8)?;
                 let off = u16::from_be_bytes([h[2], h[3]]);
                 return Some(Ipv6Fragment {
+                    at,
                     offset: u32::from(off >> 3) * 8,
                     more: off & 1 != 0,
                     ident: u32::from_be_bytes([h[4], h[5], h[6], h[7]]),
@@ -146,45 +149,93 @@ pub fn ipv6_fragment_info(d: &crate::decode::Decoded<'_>) -> Option<String> {
     ))
 }
 
-/// The row of packet `index` when it is the last fragment of a UDP datagram
-/// whose other fragments are in the packets before it.
-pub fn reassembled_row(store: &PacketStore, index: usize) -> Option<(String, String)> {
+/// One fragment of a reassembled datagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    /// 0-based packet index.
+    pub frame: usize,
+    /// Offset of the fragment's data in the datagram.
+    pub offset: u32,
+    /// Bytes of data the fragment carries.
+    pub len: usize,
+}
+
+/// A datagram put together from its fragments at its last one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reassembled {
+    /// The IP protocol of the datagram's payload.
+    pub protocol: u8,
+    /// The payload of the whole datagram (the UDP header first).
+    pub datagram: Vec<u8>,
+    /// The fragments that made it, by offset (then frame).
+    pub pieces: Vec<Piece>,
+}
+
+/// The datagram packet `index` completes when it is the last fragment (no
+/// more fragments, offset > 0) of one whose other fragments are all in the
+/// packets before it.
+pub fn reassemble(store: &PacketStore, index: usize) -> Option<Reassembled> {
     let last = store.decode(index);
     let (off, more, id, proto, src, dst, payload) = fragment_of(&last)?;
-    if more || off == 0 || proto != 17 {
+    if more || off == 0 {
         return None;
     }
-    let total = off as usize + payload.len();
+    let total = (off as usize).checked_add(payload.len())?;
     if total > MAX_DATAGRAM {
         return None;
     }
     let mut datagram = vec![0u8; total];
     let mut covered = vec![false; total.div_ceil(8)];
-    let mut put = |o: u32, bytes: &[u8], covered: &mut Vec<bool>| {
+    let mut pieces = Vec::new();
+    let mut put = |frame: usize, o: u32, bytes: &[u8], covered: &mut Vec<bool>| {
+        pieces.push(Piece {
+            frame,
+            offset: o,
+            len: bytes.len(),
+        });
         let o = o as usize;
-        let end = (o + bytes.len()).min(total);
-        if o < end {
-            datagram[o..end].copy_from_slice(&bytes[..end - o]);
+        let end = o.saturating_add(bytes.len()).min(total);
+        if let (Some(to), Some(from)) =
+            (datagram.get_mut(o..end), bytes.get(..end.saturating_sub(o)))
+        {
+            to.copy_from_slice(from);
             for c in covered.iter_mut().take(end.div_ceil(8)).skip(o / 8) {
                 *c = true;
             }
         }
     };
-    put(off, payload, &mut covered);
+    put(index, off, payload, &mut covered);
     for i in (index.saturating_sub(MAX_FRAGMENT_LOOKBACK)..index).rev() {
         let d = store.decode(i);
         if let Some((o, _, i_id, p, s, t, bytes)) = fragment_of(&d) {
             if (i_id, p, s, t) == (id, proto, src, dst) {
-                put(o, bytes, &mut covered);
+                put(i, o, bytes, &mut covered);
             }
         }
         if covered.iter().all(|&c| c) {
             break;
         }
     }
-    if !covered.iter().all(|&c| c) || datagram.len() < 8 {
+    if !covered.iter().all(|&c| c) {
         return None;
     }
+    pieces.sort_by_key(|p| (p.offset, p.frame));
+    Some(Reassembled {
+        protocol: proto,
+        datagram,
+        pieces,
+    })
+}
+
+/// The row of packet `index` when it is the last fragment of a UDP datagram
+/// whose other fragments are in the packets before it.
+pub fn reassembled_row(store: &PacketStore, index: usize) -> Option<(String, String)> {
+    let r = reassemble(store, index)?;
+    let datagram = &r.datagram;
+    if r.protocol != 17 || datagram.len() < 8 {
+        return None;
+    }
+    let total = datagram.len();
     let sport = u16::from_be_bytes([datagram[0], datagram[1]]);
     let dport = u16::from_be_bytes([datagram[2], datagram[3]]);
     let udp_len = usize::from(u16::from_be_bytes([datagram[4], datagram[5]]));

@@ -51,6 +51,15 @@ pub fn bytes_value(b: &[u8]) -> crate::fields::Value<'static> {
     crate::fields::Value::Bytes(std::borrow::Cow::Owned(b.to_vec()))
 }
 
+/// Moves a node and its children to `0..0`: bytes of a reassembled message
+/// are not this frame's.
+pub fn detach(n: &mut super::Node) {
+    n.bytes = 0..0;
+    for c in &mut n.children {
+        detach(c);
+    }
+}
+
 /// `N byte` or `N bytes`, as tshark's `plurality` words a count.
 pub fn bytes(n: usize) -> String {
     if n == 1 {

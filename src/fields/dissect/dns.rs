@@ -1,6 +1,7 @@
 //! DNS over UDP: the header with its flags bit by bit, the counts, every
-//! question and resource record (A, AAAA, CNAME, NS, PTR, MX, SRV, TXT,
-//! NSEC, OPT with its EDNS0 fields; others as data), and the
+//! question and resource record (A, AAAA, CNAME, NS, PTR, MX, SRV and OPT
+//! with its EDNS0 fields here, the other types `dns/rdata.rs` knows there;
+//! the rest as data), and the
 //! request/response links with the response time. Names follow compression
 //! pointers with a hop limit. mDNS and LLMNR share the shape ([`Flavor`]):
 //! their own layer names, LLMNR's flag bits, mDNS's cache-flush and "QU"
@@ -9,11 +10,13 @@
 use super::bits::{be16, be32, bitfield};
 use super::Node;
 use crate::decode::dns::type_name;
+use crate::decode::Network;
 use crate::fields::{PacketView, Value};
 use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 mod edns;
+mod rdata;
 
 /// Most compression pointers followed in one name.
 const MAX_NAME_HOPS: usize = 64;
@@ -63,22 +66,97 @@ fn name(msg: &[u8], mut at: usize) -> Option<(String, usize, usize)> {
     }
 }
 
+/// A type as tshark 4.0's "Type:" line words it (its descriptions, read off
+/// `tshark -V` of tests/fixtures/protocols/dns-record-types.pcap, which
+/// asks for every type), else `Unknown (N)`.
 fn long_type(t: u16) -> String {
     let long = match t {
         1 => "A (Host Address)",
         2 => "NS (authoritative Name Server)",
+        3 => "MD (Mail Destination)",
+        4 => "MF (Mail Forwarder)",
         5 => "CNAME (Canonical NAME for an alias)",
         6 => "SOA (Start Of a zone of Authority)",
+        7 => "MB (MailBox domain name)",
+        8 => "MG (Mail Group member)",
+        9 => "MR (Mail Rename domain)",
+        10 => "NULL RR",
+        11 => "WKS (Well Known Service)",
         12 => "PTR (domain name PoinTeR)",
+        13 => "HINFO (host information)",
+        14 => "MINFO (Mailbox or mail list information)",
         15 => "MX (Mail eXchange)",
         16 => "TXT (Text strings)",
+        17 => "RP (Responsible Person)",
+        18 => "AFSDB (AFS Data Base location)",
+        19 => "X25 (XX.25 PSDN address)",
+        20 => "ISDN (ISDN address)",
+        21 => "RT (Route Through)",
+        22 => "NSAP (NSAP address)",
+        23 => "NSAP-PTR (NSAP domain name pointer)",
+        24 => "SIG (security signature)",
+        25 => "KEY (security key)",
+        26 => "PX (X.400 mail mapping information)",
+        27 => "GPOS (Geographical Position)",
         28 => "AAAA (IPv6 Address)",
+        29 => "LOC (Location Information)",
+        30 => "NXT (Next Domain)",
+        31 => "EID (Endpoint Identifier)",
+        32 => "NIMLOC (Nimrod Locator)",
         33 => "SRV (Server Selection)",
+        34 => "ATMA (ATM Address)",
+        35 => "NAPTR (Naming Authority Pointer)",
+        36 => "KX (Key Exchanger)",
+        37 => "CERT",
+        38 => "A6 (OBSOLETE - use AAAA)",
+        39 => "DNAME",
+        40 => "SINK",
         41 => "OPT",
+        42 => "APL",
+        43 => "DS (Delegation Signer)",
+        44 => "SSHFP (SSH Key Fingerprint)",
+        45 => "IPSECKEY",
+        46 => "RRSIG (Resource Record Signature)",
         47 => "NSEC (Next Secure)",
+        48 => "DNSKEY (DNS Public Key)",
+        49 => "DHCID",
+        50 => "NSEC3",
+        51 => "NSEC3PARAM",
+        52 => "TLSA",
+        55 => "HIP (Host Identity Protocol)",
+        57 => "RKEY",
+        58 => "TALINK (Trust Anchor LINK)",
+        59 => "CDS (Child DS)",
+        60 => "CDNSKEY (DNSKEY(s) the Child wants reflected in DS)",
+        61 => "OPENPGPKEY (OpenPGP Key)",
+        62 => "CSYNC (Child-to-Parent Synchronization)",
+        63 => "ZONEMD",
         64 => "SVCB (General Purpose Service Endpoints)",
         65 => "HTTPS (HTTPS Specific Service Endpoints)",
+        99 => "SPF",
+        100 => "UINFO",
+        101 => "UID",
+        102 => "GID",
+        103 => "UNSPEC",
+        104 => "NID (NodeID)",
+        105 => "L32 (Locator32)",
+        106 => "L64 (Locator64)",
+        107 => "LP (Locator FQDN)",
+        108 => "EUI48",
+        109 => "EUI64",
+        249 => "TKEY (Transaction Key)",
+        250 => "TSIG (Transaction Signature)",
+        251 => "IXFR (incremental transfer)",
+        252 => "AXFR (transfer of an entire zone)",
+        253 => "MAILB (mailbox-related RRs)",
+        254 => "MAILA (mail agent RRs)",
         255 => "* (A request for all records the server/cache has available)",
+        256 => "URI",
+        257 => "CAA (Certification Authority Restriction)",
+        32768 => "TA (DNSSEC Trust Authorities)",
+        32769 => "DLV (DNSSEC Lookaside Validation)",
+        65281 => "WINS",
+        65282 => "WINS-R",
         _ => return format!("Unknown ({t})"),
     };
     format!("{long} ({t})")
@@ -148,8 +226,37 @@ pub fn dns(view: &PacketView<'_>, msg: &[u8], at: usize) -> Option<Node> {
     dns_as(view, msg, at, Flavor::Dns)
 }
 
-/// The layer of a message of the DNS shape at frame offset `at`.
+/// The layer of a message of the DNS shape at frame offset `at`, linked to
+/// the other messages of the packet's conversation.
 pub fn dns_as(view: &PacketView<'_>, msg: &[u8], at: usize, flavor: Flavor) -> Option<Node> {
+    let store = &view.trace.store;
+    let conv = view
+        .trace
+        .conversations
+        .of_packet(store, view.index)
+        .map(|(c, _)| c);
+    dns_in(view, msg, at, flavor, conv)
+}
+
+/// [`dns_as`] in conversation `conv` (that of a datagram reassembled from
+/// fragments, which the conversation table does not hold; `None`: no
+/// earlier packet of it).
+pub fn dns_in(
+    view: &PacketView<'_>,
+    msg: &[u8],
+    at: usize,
+    flavor: Flavor,
+    conv: Option<&crate::flow::Conversation>,
+) -> Option<Node> {
+    let mut n = message(msg, at, flavor)?;
+    let id = be16(msg, 0)?;
+    let response = be16(msg, 2)? & 0x8000 != 0;
+    links(view, conv, &mut n, id, response);
+    Some(n)
+}
+
+/// The layer of a message, without its links.
+fn message(msg: &[u8], at: usize, flavor: Flavor) -> Option<Node> {
     let id = be16(msg, 0)?;
     let flags = be16(msg, 2)?;
     let counts = [be16(msg, 4)?, be16(msg, 6)?, be16(msg, 8)?, be16(msg, 10)?];
@@ -214,7 +321,7 @@ pub fn dns_as(view: &PacketView<'_>, msg: &[u8], at: usize, flavor: Flavor) -> O
     );
     if flavor == Flavor::Llmnr {
         llmnr_flags(f, fv, &fr, response, rcode);
-        return Some(rest(view, n, msg, at, counts, flavor, id, response));
+        return Some(rest(n, msg, at, counts, flavor));
     }
     if response {
         bit(
@@ -308,7 +415,7 @@ pub fn dns_as(view: &PacketView<'_>, msg: &[u8], at: usize, flavor: Flavor) -> O
             .masked(0x000f),
         );
     }
-    Some(rest(view, n, msg, at, counts, flavor, id, response))
+    Some(rest(n, msg, at, counts, flavor))
 }
 
 /// LLMNR's flags (RFC 4795 2.1.1): C and T where DNS has AA and RD.
@@ -370,18 +477,8 @@ fn llmnr_flags(f: &mut Node, fv: u64, fr: &std::ops::Range<usize>, response: boo
     }
 }
 
-/// The counts, questions, records and links after the flags.
-#[allow(clippy::too_many_arguments)]
-fn rest(
-    view: &PacketView<'_>,
-    mut n: Node,
-    msg: &[u8],
-    at: usize,
-    counts: [u16; 4],
-    flavor: Flavor,
-    id: u16,
-    response: bool,
-) -> Node {
+/// The counts, questions and records after the flags.
+fn rest(mut n: Node, msg: &[u8], at: usize, counts: [u16; 4], flavor: Flavor) -> Node {
     let mdns = flavor == Flavor::Mdns;
     for (i, (abbrev, label)) in [
         ("dns.count.queries", "Questions"),
@@ -498,7 +595,6 @@ fn rest(
         }
         n.add(sec);
     }
-    links(view, &mut n, id, response);
     n
 }
 
@@ -556,24 +652,19 @@ fn record(msg: &[u8], pos: usize, at: usize, mdns: bool) -> Option<(Node, usize)
     let d = at + data_at..at + end;
     let mut e = Node::text(String::new(), r);
     let nr = at + pos..at + after;
-    let srv_parts = (t == 33)
-        .then(|| {
-            let (service, rest) = rname.split_once('.')?;
-            let (proto, name) = rest.split_once('.')?;
-            Some((service.to_string(), proto.to_string(), name.to_string()))
-        })
-        .flatten();
-    if let Some((service, proto, name)) = srv_parts {
-        for (abbrev, label, v) in [
-            ("dns.srv.service", "Service", service),
-            ("dns.srv.proto", "Protocol", proto),
-            ("dns.srv.name", "Name", name),
-        ] {
+    if t == 33 && !rname.is_empty() && rname != "<Root>" {
+        // tshark splits an SRV owner in at most three: service, protocol
+        // and name, each shown when there.
+        for (part, (abbrev, label)) in rname.splitn(3, '.').zip([
+            ("dns.srv.service", "Service"),
+            ("dns.srv.proto", "Protocol"),
+            ("dns.srv.name", "Name"),
+        ]) {
             e.add(Node::field(
                 abbrev,
-                format!("{label}: {v}"),
+                format!("{label}: {part}"),
                 nr.clone(),
-                Value::Str(Cow::Owned(v)),
+                Value::Str(Cow::Owned(part.to_string())),
             ));
         }
     } else {
@@ -774,12 +865,12 @@ fn record(msg: &[u8], pos: usize, at: usize, mdns: bool) -> Option<(Node, usize)
                 Value::Str(Cow::Owned(target)),
             ));
         }
-        (16, _) => txt(&mut e, data, at + data_at),
-        (6, _) => extra = soa(&mut e, msg, data_at, at),
-        (47, _) => extra = nsec(&mut e, msg, data_at, end, at),
-        _ => {
-            e.add(Node::text(format!("Data ({len} bytes)"), d));
-        }
+        _ => match rdata::data(&mut e, t, msg, data_at, end, at) {
+            Some(text) => extra = text,
+            None => {
+                e.add(Node::text(format!("Data ({len} bytes)"), d));
+            }
+        },
     }
     let flush = if mdns && c & 0x8000 != 0 {
         ", cache flush"
@@ -792,119 +883,6 @@ fn record(msg: &[u8], pos: usize, at: usize, mdns: bool) -> Option<(Node, usize)
         class_name(c)
     );
     Some((e, end))
-}
-
-/// An SOA record's names and numbers; the heading's ", mname ..." text.
-fn soa(e: &mut Node, msg: &[u8], data_at: usize, at: usize) -> String {
-    let Some((mname, after_m, _)) = name(msg, data_at) else {
-        return String::new();
-    };
-    let Some((rname, after_r, _)) = name(msg, after_m) else {
-        return String::new();
-    };
-    e.add(Node::field(
-        "dns.soa.mname",
-        format!("Primary name server: {mname}"),
-        at + data_at..at + after_m,
-        Value::Str(Cow::Owned(mname.clone())),
-    ));
-    e.add(Node::field(
-        "dns.soa.rname",
-        format!("Responsible authority's mailbox: {rname}"),
-        at + after_m..at + after_r,
-        Value::Str(Cow::Owned(rname)),
-    ));
-    for (i, (abbrev, label)) in [
-        ("dns.soa.serial_number", "Serial Number"),
-        ("dns.soa.refresh_interval", "Refresh Interval"),
-        ("dns.soa.retry_interval", "Retry Interval"),
-        ("dns.soa.expire_limit", "Expire limit"),
-        ("dns.soa.minimum_ttl", "Minimum TTL"),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let o = after_r + 4 * i;
-        let Some(v) = be32(msg, o) else { break };
-        let text = if i == 0 {
-            format!("{label}: {v}")
-        } else {
-            format!("{label}: {v} ({})", duration(v))
-        };
-        e.add(Node::field(
-            abbrev,
-            text,
-            at + o..at + o + 4,
-            Value::UInt(u64::from(v)),
-        ));
-    }
-    format!(", mname {mname}")
-}
-
-/// A TXT record's strings, each as its length and text.
-fn txt(e: &mut Node, data: &[u8], at: usize) {
-    let mut i = 0;
-    while let Some(&l) = data.get(i) {
-        let l = usize::from(l);
-        let Some(t) = data.get(i + 1..i + 1 + l) else {
-            break;
-        };
-        e.add(Node::field(
-            "dns.txt.length",
-            format!("TXT Length: {l}"),
-            at + i..at + i + 1,
-            Value::UInt(l as u64),
-        ));
-        let text = super::body::format_text(t);
-        e.add(Node::field(
-            "dns.txt",
-            format!("TXT: {text}"),
-            at + i + 1..at + i + 1 + l,
-            Value::Str(Cow::Owned(text.clone())),
-        ));
-        i += 1 + l;
-    }
-}
-
-/// An NSEC record's next name and the types of its bit maps; the record
-/// header's ", next domain name ..." text.
-fn nsec(e: &mut Node, msg: &[u8], data_at: usize, end: usize, at: usize) -> String {
-    let Some((next, after, _)) = name(msg, data_at) else {
-        return String::new();
-    };
-    let after = after.min(end);
-    e.add(Node::field(
-        "dns.nsec.next_domain_name",
-        format!("Next Domain Name: {next}"),
-        at + data_at..at + after,
-        Value::Str(Cow::Owned(next.clone())),
-    ));
-    let mut i = after;
-    while let (Some(&window), Some(&len)) = (msg.get(i), msg.get(i + 1)) {
-        let Some(map) = msg
-            .get(i + 2..i + 2 + usize::from(len))
-            .filter(|_| i + 2 + usize::from(len) <= end)
-        else {
-            break;
-        };
-        for (byte, &bits) in map.iter().enumerate() {
-            for bit in 0..8 {
-                if bits & (0x80 >> bit) != 0 {
-                    let t = u16::from(window) * 256 + (byte * 8 + bit) as u16;
-                    let long = long_type(t);
-                    let long = long.strip_suffix(&format!(" ({t})")).unwrap_or(&long);
-                    e.add(Node::field(
-                        "dns.nsec.bitmap",
-                        format!("RR type in bit map: {long}"),
-                        at + i + 2 + byte..at + i + 3 + byte,
-                        Value::UInt(u64::from(t)),
-                    ));
-                }
-            }
-        }
-        i += 2 + usize::from(len);
-    }
-    format!(", next domain name {next}")
 }
 
 /// "1 hour, 2 minutes, 3 seconds", as tshark words a TTL.
@@ -931,14 +909,28 @@ pub(super) fn duration(s: u32) -> String {
 /// `[Unsolicited: True]` without one; on a query, the first earlier query
 /// with its id makes it a retransmission. (A query's `[Response In]` needs
 /// a second pass; `tshark -V` leaves it out.)
-fn links(view: &PacketView<'_>, n: &mut Node, id: u16, response: bool) {
+fn links(
+    view: &PacketView<'_>,
+    conv: Option<&crate::flow::Conversation>,
+    n: &mut Node,
+    id: u16,
+    response: bool,
+) {
     let store = &view.trace.store;
-    let Some((c, _)) = view.trace.conversations.of_packet(store, view.index) else {
+    // Without a conversation only a reassembled datagram is linked (to
+    // nothing earlier: a response is unsolicited).
+    if conv.is_none()
+        && !matches!(
+            view.decoded.network,
+            Network::Ipv6 { fragment: true, .. } | Network::Ipv4 { fragment: true, .. }
+        )
+    {
         return;
-    };
+    }
     let mut found = None;
     let mut first_query = None;
-    for (steps, i) in c.packets(store).enumerate() {
+    let packets = conv.into_iter().flat_map(|c| c.packets(store));
+    for (steps, i) in packets.enumerate() {
         if steps >= MAX_MATCH_WALK {
             break;
         }

@@ -43,15 +43,6 @@ fn id_qr(m: &[u8]) -> Option<(u16, bool)> {
     Some((u16::from_be_bytes([b[0], b[1]]), b[2] & 0x80 != 0))
 }
 
-/// Moves a node and its children to `0..0`: bytes of a reassembled message
-/// are not this frame's.
-fn detach(n: &mut Node) {
-    n.bytes = 0..0;
-    for c in &mut n.children {
-        detach(c);
-    }
-}
-
 /// The DNS layer of one message (`m`, length prefix included) at `at`.
 fn message(view: &PacketView<'_>, m: &[u8], at: usize) -> Option<Node> {
     let mut n = super::dns::dns(view, m.get(2..)?, at + 2)?;
@@ -151,7 +142,7 @@ pub fn layers(
             let parts = super::pdu::parts(&spans, s, e);
             layers.push(super::pdu::reassembled(&parts, m));
             message(view, m, 0).map(|mut n| {
-                detach(&mut n);
+                super::bits::detach(&mut n);
                 n
             })
         };

@@ -270,6 +270,10 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     ));
     let code = match (w.code_name)(t, c) {
         Some(name) => format!("Code: {c} ({name})"),
+        // ICMP's types with a list of codes name the others.
+        None if w.proto == "icmp" && matches!(t, 3 | 5 | 11 | 12 | 42 | 43) => {
+            format!("Code: {c} (Unknown code: {c})")
+        }
         None => format!("Code: {c}"),
     };
     n.add(Node::field(
@@ -290,7 +294,8 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         }
     }
     let (types, field, label) = w.unused;
-    if types.contains(&t) && b.len() >= 8 {
+    let drawn = w.proto == "icmp" && v4_word(t, c, b, at, &mut n);
+    if !drawn && types.contains(&t) && b.len() >= 8 {
         n.add(Node::field(
             field,
             format!("{label}: {}", super::udp::hex(&b[4..8])),
@@ -322,9 +327,197 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     out.extend(data);
 }
 
+/// The word after an ICMP checksum where tshark splits it: the next hop's
+/// MTU of "fragmentation needed", a redirect's gateway, a parameter
+/// problem's pointer, an extended echo request's fields and its extension
+/// structure. Whether it was drawn.
+fn v4_word(t: u8, c: u8, b: &[u8], at: usize, n: &mut Node) -> bool {
+    let Some(word) = b.get(4..8) else {
+        return false;
+    };
+    let r = |a: usize, z: usize| at + a..at + z;
+    match (t, c) {
+        (3, 4) => {
+            let mtu = be16(b, 6).unwrap_or(0);
+            n.add(Node::field(
+                "icmp.unused",
+                format!("Unused: {}", super::udp::hex(&word[..2])),
+                r(4, 6),
+                super::bits::bytes_value(&word[..2]),
+            ));
+            n.add(Node::field(
+                "icmp.mtu",
+                format!("MTU of next hop: {mtu}"),
+                r(6, 8),
+                Value::UInt(u64::from(mtu)),
+            ));
+        }
+        (5, _) => {
+            let g = std::net::Ipv4Addr::new(word[0], word[1], word[2], word[3]);
+            n.add(Node::field(
+                "icmp.redir_gw",
+                format!("Gateway Address: {g}"),
+                r(4, 8),
+                Value::Ip(std::net::IpAddr::V4(g)),
+            ));
+        }
+        (12, _) => {
+            n.add(Node::field(
+                "icmp.pointer",
+                format!("Pointer: {}", word[0]),
+                r(4, 5),
+                Value::UInt(u64::from(word[0])),
+            ));
+            n.add(Node::field(
+                "icmp.unused",
+                format!("Unused: {}", super::udp::hex(&word[1..])),
+                r(5, 8),
+                super::bits::bytes_value(&word[1..]),
+            ));
+        }
+        (42, _) => {
+            let id = be16(b, 4).unwrap_or(0);
+            let s = id.swap_bytes();
+            n.add(Node::field(
+                "icmp.ident",
+                format!("Identifier (BE): {id} (0x{id:04x})"),
+                r(4, 6),
+                Value::UInt(u64::from(id)),
+            ));
+            n.add(Node::field(
+                "icmp.ident_le",
+                format!("Identifier (LE): {s} (0x{s:04x})"),
+                r(4, 6),
+                Value::UInt(u64::from(s)),
+            ));
+            n.add(Node::field(
+                "icmp.seq",
+                format!("Sequence Number: {} (0x{:02x})", word[2], word[2]),
+                r(6, 7),
+                Value::UInt(u64::from(word[2])),
+            ));
+            let v = u64::from(word[3]);
+            n.add(
+                Node::field(
+                    "icmp.ext.res",
+                    super::bits::bitfield(v, 0xfe, 8, &format!("Reserved: 0x{:02x}", v >> 1)),
+                    r(7, 8),
+                    Value::Hex(v >> 1, 2),
+                )
+                .masked(0xfe),
+            );
+            let local = v & 1 != 0;
+            n.add(
+                Node::field(
+                    "icmp.int_info.l",
+                    super::bits::bitfield(
+                        v,
+                        0x01,
+                        8,
+                        &format!("Local bit: {}", super::bits::set(local)),
+                    ),
+                    r(7, 8),
+                    Value::Bool(local),
+                )
+                .masked(0x01),
+            );
+            if let Some(ext) = b.get(8..).filter(|e| e.len() >= 4) {
+                n.add(extensions(ext, at + 8));
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// An ICMP extension structure (RFC 4884) of a version other than 2,
+/// which tshark does not read past its header and checksum.
+fn extensions(ext: &[u8], at: usize) -> Node {
+    let head = u64::from(be16(ext, 0).unwrap_or(0));
+    let version = head >> 12;
+    let mut n = Node::field(
+        "icmp.ext",
+        if version == 2 {
+            "ICMP Multi-Part Extensions"
+        } else {
+            "ICMP Multi-Part Extensions (unsupported version)"
+        },
+        at..at + ext.len(),
+        Value::Present,
+    );
+    n.add(
+        Node::field(
+            "icmp.ext.version",
+            format!("Version: {version}"),
+            at..at + 1,
+            Value::UInt(version),
+        )
+        .masked(0xf0),
+    );
+    n.add(
+        Node::field(
+            "icmp.ext.res",
+            super::bits::bitfield(
+                head,
+                0x0fff,
+                16,
+                &format!("Reserved: 0x{:03x}", head & 0x0fff),
+            ),
+            at..at + 2,
+            Value::Hex(head & 0x0fff, 3),
+        )
+        .masked(0x0fff),
+    );
+    let ck = be16(ext, 2).unwrap_or(0);
+    let mut sum = ones_sum(ext.get(..2).unwrap_or_default(), 0);
+    sum = ones_sum(ext.get(4..).unwrap_or_default(), sum);
+    let should = !(sum as u16);
+    let good = should == ck;
+    let c = n.add(Node::field(
+        "icmp.ext.checksum",
+        if good {
+            format!("Checksum: 0x{ck:04x} [correct]")
+        } else {
+            format!("Checksum: 0x{ck:04x} incorrect, should be 0x{should:04x}")
+        },
+        at + 2..at + 4,
+        Value::Hex(u64::from(ck), 4),
+    ));
+    if !good {
+        c.expert(
+            "Warning",
+            "Checksum",
+            &format!("Bad checksum [should be 0x{should:04x}]"),
+        );
+    }
+    n.add(Node::field(
+        "icmp.ext.checksum.status",
+        format!("[Checksum Status: {}]", if good { "Good" } else { "Bad" }),
+        0..0,
+        Value::UInt(u64::from(good)),
+    ));
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extension_header_of_frame_19() {
+        // The quoted IPv4 header tshark reads as an extension structure of
+        // version 4 (icmp-ntp-ssdp-syslog.pcap, frame 19).
+        let ext = [
+            0x45, 0x00, 0x00, 0x21, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x66, 0xc9, 10, 0, 0, 1,
+            10, 0, 0, 2, 0x9c, 0x40, 0x82, 0x9a, 0x00, 0x0d, 0x89, 0x24,
+        ];
+        let n = extensions(&ext, 0);
+        let texts: Vec<&str> = n.children.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(n.text, "ICMP Multi-Part Extensions (unsupported version)");
+        assert_eq!(texts[0], "Version: 4");
+        assert_eq!(texts[1], ".... 0101 0000 0000 = Reserved: 0x500");
+        assert_eq!(texts[2], "Checksum: 0x0021 incorrect, should be 0x5814");
+    }
 
     #[test]
     fn ones_complement_sum_folds() {

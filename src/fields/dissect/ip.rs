@@ -121,6 +121,25 @@ fn ip_value(a: IpAddr) -> Value<'static> {
     Value::Ip(a)
 }
 
+/// The TTL Wireshark expects of a packet of protocol `proto` sent to `dst`
+/// in the Local Network Control Block (224.0.0.0/24, RFC 3171): 1, but 255
+/// for VRRP (224.0.0.18), GLBP (224.0.0.102) and mDNS (224.0.0.251), and any
+/// for LLMNR (224.0.0.252); IGMP is always expected at 1 (as tshark 4.0
+/// notes it). `None`: no expectation.
+fn control_block_ttl(dst: [u8; 4], proto: u8) -> Option<u8> {
+    if dst[..3] != [224, 0, 0] {
+        return None;
+    }
+    if proto == 2 {
+        return Some(1);
+    }
+    match dst[3] {
+        18 | 102 | 251 => Some(255),
+        252 => None,
+        _ => Some(1),
+    }
+}
+
 /// The IPv4 header `header` at offset `at` of the frame as tshark's tree
 /// shows it (also the header an ICMP error quotes).
 pub fn ipv4_node(header: &etherparse::Ipv4HeaderSlice<'_>, at: usize) -> Node {
@@ -235,13 +254,23 @@ pub fn ipv4_node(header: &etherparse::Ipv4HeaderSlice<'_>, at: usize) -> Node {
         )
         .masked(0x1fff),
     );
-    n.add(Node::field(
+    let p = header.protocol().0;
+    let ttl = n.add(Node::field(
         "ip.ttl",
         format!("Time to Live: {}", header.ttl()),
         at + 8..at + 9,
         Value::UInt(u64::from(header.ttl())),
     ));
-    let p = header.protocol().0;
+    if let Some(want) = control_block_ttl(dst.octets(), p).filter(|&w| w != header.ttl()) {
+        ttl.expert(
+            "Note",
+            "Sequence",
+            &format!(
+                "\"Time To Live\" != {want} for a packet sent to the Local Network Control \
+                 Block (see RFC 3171)"
+            ),
+        );
+    }
     n.add(Node::field(
         "ip.proto",
         format!("Protocol: {} ({p})", proto_name(p)),
@@ -390,5 +419,22 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             out.push(ipv6_node(header, *ext_len, at));
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_network_control_block_ttls() {
+        assert_eq!(control_block_ttl([224, 0, 0, 1], 2), Some(1));
+        // IGMP to the mDNS group is still expected at 1, mDNS at 255.
+        assert_eq!(control_block_ttl([224, 0, 0, 251], 2), Some(1));
+        assert_eq!(control_block_ttl([224, 0, 0, 251], 17), Some(255));
+        assert_eq!(control_block_ttl([224, 0, 0, 18], 112), Some(255));
+        assert_eq!(control_block_ttl([224, 0, 0, 252], 17), None);
+        assert_eq!(control_block_ttl([224, 0, 1, 1], 17), None);
+        assert_eq!(control_block_ttl([10, 0, 0, 1], 2), None);
     }
 }

@@ -41,14 +41,49 @@ pub fn data(bytes: &[u8], at: usize) -> Node {
     n
 }
 
+/// The fields of a UDP header.
+#[derive(Debug, Clone, Copy)]
+pub struct Header {
+    pub src_port: u16,
+    pub dst_port: u16,
+    pub length: u16,
+    pub checksum: u16,
+}
+
 pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'static str>) {
     let d = &view.decoded;
     let at = d.transport_offset.unwrap_or(0);
     let Transport::Udp(u) = &d.transport else {
         return;
     };
+    let h = Header {
+        src_port: u.source_port(),
+        dst_port: u.destination_port(),
+        length: u.length(),
+        checksum: u.checksum(),
+    };
+    let store = &view.trace.store;
+    let conv = view
+        .trace
+        .conversations
+        .of_packet(store, view.index)
+        .map(|(c, _)| c);
+    datagram_layers(view, h, u.payload(), at, conv, out, protocols);
+}
+
+/// The UDP layer of a datagram whose header is at `at` (its payload
+/// follows), in conversation `conv`, and the layer of its payload.
+pub fn datagram_layers(
+    view: &PacketView<'_>,
+    h: Header,
+    payload: &[u8],
+    at: usize,
+    conv: Option<&crate::flow::Conversation>,
+    out: &mut Vec<Node>,
+    protocols: &mut Vec<&'static str>,
+) {
     protocols.push("udp");
-    let (sp, dp) = (u.source_port(), u.destination_port());
+    let (sp, dp) = (h.src_port, h.dst_port);
     let mut n = Node::field(
         "udp",
         format!("User Datagram Protocol, Src Port: {sp}, Dst Port: {dp}"),
@@ -58,11 +93,11 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     add_ports(&mut n, at, sp, dp);
     n.add(Node::field(
         "udp.length",
-        format!("Length: {}", u.length()),
+        format!("Length: {}", h.length),
         at + 4..at + 6,
-        Value::UInt(u64::from(u.length())),
+        Value::UInt(u64::from(h.length)),
     ));
-    let ck = u.checksum();
+    let ck = h.checksum;
     if ck == 0 {
         // tshark nests the status under a zero checksum.
         let c = n.add(Node::field(
@@ -92,8 +127,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         ));
     }
     let store = &view.trace.store;
-    let conv = view.trace.conversations.of_packet(store, view.index);
-    if let Some((c, _)) = conv {
+    if let Some(c) = conv {
         n.add(Node::field(
             "udp.stream",
             format!("[Stream index: {}]", c.stream),
@@ -140,9 +174,8 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             }
         }
     }
-    let payload = u.payload();
     let p_at = at + 8;
-    let wire = usize::from(u.length()).saturating_sub(8);
+    let wire = usize::from(h.length).saturating_sub(8);
     n.add(Node::field(
         "udp.payload",
         format!("UDP payload ({})", super::bits::bytes(wire)),
@@ -151,7 +184,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
     ));
     out.push(n);
     if sp == 53 || dp == 53 {
-        if let Some(dns) = super::dns::dns(view, payload, p_at) {
+        if let Some(dns) = super::dns::dns_in(view, payload, p_at, super::dns::Flavor::Dns, conv) {
             protocols.push("dns");
             out.push(dns);
             return;
@@ -194,6 +227,18 @@ const MAX_QUOTED_LOOKUP: usize = 100_000;
 /// conversation of its two endpoints seen before the error, as tshark finds
 /// it (none past [`MAX_QUOTED_LOOKUP`] conversations).
 fn quoted_stream(view: &PacketView<'_>, src: (IpAddr, u16), dst: (IpAddr, u16)) -> Option<u32> {
+    conversation_before(view, src, dst).map(|c| c.stream)
+}
+
+/// The last UDP conversation between two endpoints whose first packet
+/// comes before this one (none past [`MAX_QUOTED_LOOKUP`] conversations):
+/// that of a datagram not in the table (quoted by an ICMP error, or
+/// reassembled from fragments).
+pub(super) fn conversation_before<'t>(
+    view: &PacketView<'t>,
+    src: (IpAddr, u16),
+    dst: (IpAddr, u16),
+) -> Option<&'t crate::flow::Conversation> {
     let (a, b) = (SocketAddr::from(src), SocketAddr::from(dst));
     view.trace
         .conversations
@@ -203,7 +248,6 @@ fn quoted_stream(view: &PacketView<'_>, src: (IpAddr, u16), dst: (IpAddr, u16)) 
         .filter(|c| c.protocol == Protocol::Udp && (c.first_packet as usize) < view.index)
         .filter(|c| (c.a == a && c.b == b) || (c.a == b && c.b == a))
         .last()
-        .map(|c| c.stream)
 }
 
 pub(super) fn quoted_layers(
