@@ -32,6 +32,7 @@ mod ntp;
 mod pdu;
 mod pop_imap;
 mod quic;
+mod radiotap;
 mod segments;
 mod smtp;
 mod snmp;
@@ -43,6 +44,9 @@ mod tcp;
 mod tls;
 mod udp;
 mod udp_app;
+mod wifi;
+mod wlan;
+mod wlan_mgt;
 
 pub use http::chunked;
 pub use json::write_json;

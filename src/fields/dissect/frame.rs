@@ -4,6 +4,7 @@
 use super::bits::{bits_of, secs};
 use super::{Context, Node};
 use crate::capture::{Format, LinkType};
+use crate::decode::link::wifi;
 use crate::fields::{PacketView, Value};
 use std::borrow::Cow;
 
@@ -18,6 +19,9 @@ fn encapsulation(lt: LinkType) -> (&'static str, u32) {
         LinkType::IPV4 => ("Raw IPv4", 129),
         LinkType::IPV6 => ("Raw IPv6", 130),
         LinkType::LINUX_SLL2 => ("Linux cooked-mode capture v2", 210),
+        wifi::IEEE802_11 => ("IEEE 802.11 Wireless LAN", 20),
+        wifi::RADIOTAP => ("IEEE 802.11 plus radiotap radio header", 23),
+        wifi::PPI => ("Per-Packet Information header", 97),
         _ => ("Unknown", 0),
     }
 }
