@@ -29,6 +29,7 @@ mod lldp;
 pub mod multipart;
 mod nbns;
 mod ntp;
+mod pcapng_block;
 mod pdu;
 mod pop_imap;
 mod quic;
@@ -252,8 +253,15 @@ fn below_tcp_from_path(view: &PacketView<'_>, protocols: &mut Vec<&'static str>)
 
 /// Builds the tree of a packet.
 pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
-    let mut layers = Vec::new();
     let d = &view.decoded;
+    // A pcapng record that is not a packet has a tree of its own.
+    if let Some(mut layers) = pcapng_block::custom_block(view) {
+        for l in &mut layers {
+            l.clamp(d.data.len());
+        }
+        return Tree { layers };
+    }
+    let mut layers = Vec::new();
     let mut protocols: Vec<&'static str> = Vec::new();
     let frame_at = layers.len();
     layers.push(frame::frame(view, ctx));
