@@ -34,6 +34,7 @@ mod pdu;
 mod pop_imap;
 mod quic;
 mod radiotap;
+mod radiotap_fields;
 mod segments;
 mod smtp;
 mod snmp;

@@ -2,8 +2,8 @@
 //! radiotap (link type 127: revision, pad, length and the present-flags
 //! words with a line per bit) and PPI (192: version, flags, length, DLT),
 //! then the "802.11 radio information" layer tshark adds before the frame
-//! (`wlan.rs`). Radiotap's Flags field is read for its FCS bit; the
-//! fields' own lines (and PPI's) are not drawn.
+//! (`wlan.rs`). Radiotap's fields are `radiotap_fields.rs`'s; the Flags
+//! field is read here for its FCS bit; PPI's fields are not drawn.
 
 use super::bits::bitfield;
 use super::Node;
@@ -138,6 +138,9 @@ pub fn layer(data: &[u8]) -> Option<(Node, usize)> {
         }
     }
     n.add(present);
+    if let Some(first) = le32(data, 4).filter(|_| at > 4) {
+        super::radiotap_fields::fields(data, first, at, len, &mut n);
+    }
     Some((n, len))
 }
 
