@@ -73,10 +73,10 @@ const BASELINE: &[(&str, usize)] = &[
     // make-wifi-trees.py: data frames of each DS status, QoS from and to an
     // AP, PS-Poll, CF-End, a beacon's many tags, association and
     // authentication bodies, radiotap fields; PPI. The misses are what is
-    // not drawn yet: a Block Ack Request's body, the RSN, HT and extended
+    // not drawn yet: a Block Ack Request's body, the HT and extended
     // capabilities' contents, vendor-specific elements (and the malformed
     // note of the beacon's cut WME element), the radio information's items.
-    ("wifi-trees.pcap", 1447),
+    ("wifi-trees.pcap", 1471),
     ("wifi-ppi.pcap", 101),
     // Frames 3-16 of ipv6-fragmented-dns-igmp.pcap (editcap -r): IGMP v1, v2
     // and v3 queries and reports; the misses are IPv4's TTL expert note.

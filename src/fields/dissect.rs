@@ -49,6 +49,7 @@ mod udp_app;
 mod wifi;
 mod wlan;
 mod wlan_mgt;
+mod wlan_rsn;
 
 pub use http::chunked;
 pub use json::write_json;

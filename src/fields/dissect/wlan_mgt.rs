@@ -3,7 +3,8 @@
 //! subtype (timestamp, beacon interval, capabilities, listen interval,
 //! current AP, status, association ID, reason, authentication) and the
 //! tagged parameters: SSID, supported and extended rates, DS parameter
-//! set, TIM, country, ERP; other tags show their number and length.
+//! set, TIM, country, ERP, RSN (`wlan_rsn.rs`); other tags show their
+//! number and length.
 
 use super::bits::{bitfield, set};
 use super::Node;
@@ -522,6 +523,10 @@ fn tag(id: u8, v: &[u8], at: usize) -> Node {
             );
             kids.push(c);
             "ERP Information".to_string()
+        }
+        48 => {
+            kids.extend(super::wlan_rsn::items(v, at + 2));
+            tag_name(id).to_string()
         }
         _ => tag_name(id).to_string(),
     };
