@@ -14,6 +14,7 @@
 mod error;
 mod pcap;
 mod pcapng;
+pub use pcapng::custom_block_header;
 mod source;
 pub mod write;
 

@@ -462,6 +462,27 @@ impl<'a> Iterator for Options<'a> {
     }
 }
 
+/// Whether the Custom Block whose record data starts at `data_offset` of
+/// the capture `bytes` may be copied, and its Private Enterprise Number.
+/// The block's type (before its length and the PEN) says the byte order:
+/// 0x00000BAD or 0x40000BAD read one way only.
+pub fn custom_block_header(bytes: &[u8], data_offset: u64) -> Option<(bool, u32)> {
+    let at = usize::try_from(data_offset).ok()?;
+    let t = bytes.get(at.checked_sub(12)?..at.checked_sub(8)?)?;
+    let (be, le) = (
+        u32::from_be_bytes([t[0], t[1], t[2], t[3]]),
+        u32::from_le_bytes([t[0], t[1], t[2], t[3]]),
+    );
+    let big_endian = match (be, le) {
+        (CB_COPY | CB_NOCOPY, _) => true,
+        (_, CB_COPY | CB_NOCOPY) => false,
+        _ => return None,
+    };
+    let block_type = if big_endian { be } else { le };
+    bytes.get(at - 4..at)?;
+    Some((block_type == CB_COPY, read_u32(bytes, at - 4, big_endian)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,9 +30,12 @@ mod lldp;
 pub mod multipart;
 mod nbns;
 mod ntp;
+mod pcapng_block;
 mod pdu;
 mod pop_imap;
 mod quic;
+mod radiotap;
+mod radiotap_fields;
 mod segments;
 mod smtp;
 mod snmp;
@@ -44,6 +47,10 @@ mod tcp;
 mod tls;
 mod udp;
 mod udp_app;
+mod wifi;
+mod wlan;
+mod wlan_mgt;
+mod wlan_rsn;
 
 pub use http::chunked;
 pub use json::write_json;
@@ -249,8 +256,15 @@ fn below_tcp_from_path(view: &PacketView<'_>, protocols: &mut Vec<&'static str>)
 
 /// Builds the tree of a packet.
 pub fn tree(view: &PacketView<'_>, ctx: Context) -> Tree {
-    let mut layers = Vec::new();
     let d = &view.decoded;
+    // A pcapng record that is not a packet has a tree of its own.
+    if let Some(mut layers) = pcapng_block::custom_block(view) {
+        for l in &mut layers {
+            l.clamp(d.data.len());
+        }
+        return Tree { layers };
+    }
+    let mut layers = Vec::new();
     let mut protocols: Vec<&'static str> = Vec::new();
     let frame_at = layers.len();
     layers.push(frame::frame(view, ctx));

@@ -39,7 +39,7 @@ pub fn frame_offset(link_type: LinkType, data: &[u8]) -> Option<usize> {
 }
 
 /// The length of a data frame's MAC header (addresses, QoS, HT control).
-fn data_header_len(fc0: u8, flags: u8) -> usize {
+pub fn data_header_len(fc0: u8, flags: u8) -> usize {
     let mut len = 24;
     if flags & 0x03 == 0x03 {
         len += 6;
@@ -96,7 +96,7 @@ pub fn decode(link: &mut LinkLayer, data: &[u8]) {
     }
 }
 
-fn subtype_name(kind: u8, sub: u8) -> Option<&'static str> {
+pub fn subtype_name(kind: u8, sub: u8) -> Option<&'static str> {
     Some(match (kind, sub) {
         (0, 0) => "Association Request",
         (0, 1) => "Association Response",
@@ -120,7 +120,7 @@ fn subtype_name(kind: u8, sub: u8) -> Option<&'static str> {
         (1, 11) => "Request-to-send",
         (1, 12) => "Clear-to-send",
         (1, 13) => "Acknowledgement",
-        (1, 14) => "CF-End",
+        (1, 14) => "CF-End (Control-frame)",
         (1, 15) => "CF-End + CF-Ack",
         (2, 0) => "Data",
         (2, 1) => "Data + CF-Ack",
@@ -142,7 +142,7 @@ fn subtype_name(kind: u8, sub: u8) -> Option<&'static str> {
 }
 
 /// tshark's flags string: one character per bit, most significant first.
-fn flags_text(flags: u8) -> String {
+pub fn flags_text(flags: u8) -> String {
     b"opmPRMFT"
         .iter()
         .enumerate()

@@ -9,6 +9,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 fn opcode_name(op: u16) -> &'static str {
     match op {
+        0 => "reserved",
         1 => "request",
         2 => "reply",
         3 => "reverse request",
@@ -38,7 +39,11 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         at..at + b.len(),
         Value::Present,
     );
-    let hw_name = if hw == 1 { "Ethernet" } else { "Unknown" };
+    let hw_name = match hw {
+        0 => "NET/ROM pseudo",
+        1 => "Ethernet",
+        _ => "Unknown",
+    };
     n.add(Node::field(
         "arp.hw.type",
         format!("Hardware type: {hw_name} ({hw})"),

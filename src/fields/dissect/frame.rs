@@ -4,6 +4,7 @@
 use super::bits::{bits_of, secs};
 use super::{Context, Node};
 use crate::capture::{Format, LinkType};
+use crate::decode::link::wifi;
 use crate::fields::{PacketView, Value};
 use std::borrow::Cow;
 
@@ -18,6 +19,9 @@ fn encapsulation(lt: LinkType) -> (&'static str, u32) {
         LinkType::IPV4 => ("Raw IPv4", 129),
         LinkType::IPV6 => ("Raw IPv6", 130),
         LinkType::LINUX_SLL2 => ("Linux cooked-mode capture v2", 210),
+        wifi::IEEE802_11 => ("IEEE 802.11 Wireless LAN", 20),
+        wifi::RADIOTAP => ("IEEE 802.11 plus radiotap radio header", 23),
+        wifi::PPI => ("Per-Packet Information header", 97),
         _ => ("Unknown", 0),
     }
 }
@@ -61,6 +65,27 @@ pub fn time_text(ns: i64) -> String {
 pub fn iso_date(ns: i64) -> String {
     let (y, m, d) = civil(ns.div_euclid(1_000_000_000).div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Records looked back through for a time (see [`carried_ts`]).
+const MAX_TS_LOOKBACK: usize = 1024;
+
+/// The time tshark gives record `i`: its own; for a packet without one (a
+/// Simple Packet Block) 0, as wiretap sets it; for a Custom Block, which
+/// wiretap leaves the previous record's time, that record's (0 before any).
+pub fn carried_ts(store: &crate::store::PacketStore, i: usize) -> i64 {
+    for j in (0..=i).rev().take(MAX_TS_LOOKBACK) {
+        let Some(e) = store.entry(j) else {
+            return 0;
+        };
+        if e.has_timestamp() {
+            return e.ts_ns;
+        }
+        if e.kind != crate::store::PacketKind::CustomBlock {
+            return 0;
+        }
+    }
+    0
 }
 
 pub fn frame(view: &PacketView<'_>, ctx: Context) -> Node {
@@ -148,10 +173,7 @@ pub fn frame(view: &PacketView<'_>, ctx: Context) -> Node {
             Value::Time(ts),
         ));
         let delta_to = |other: Option<usize>| -> i64 {
-            other
-                .and_then(|i| store.entry(i))
-                .filter(|p| p.has_timestamp())
-                .map_or(0, |p| ts.saturating_sub(p.ts_ns))
+            other.map_or(0, |i| ts.saturating_sub(carried_ts(store, i)))
         };
         let prev = view.index.checked_sub(1);
         let captured = delta_to(prev);
@@ -174,7 +196,12 @@ pub fn frame(view: &PacketView<'_>, ctx: Context) -> Node {
             0..0,
             Value::Time(displayed),
         ));
-        let rel = store.relative_ns(view.index).unwrap_or(0);
+        // A first record without a time (a Custom Block) is tshark's
+        // reference at time 0.
+        let rel = match store.entry(0) {
+            Some(first) if !first.has_timestamp() => ts.saturating_sub(carried_ts(store, 0)),
+            _ => store.relative_ns(view.index).unwrap_or(0),
+        };
         f.add(Node::field(
             "frame.time_relative",
             format!(

@@ -1,6 +1,7 @@
 //! Link layers: Ethernet II (with its padding and trailer), 802.3 with LLC
 //! (and STP, `llc.rs`, `stp.rs`), 802.1Q and 802.1ad tags, LLDP
-//! (`lldp.rs`), Linux cooked v1 and v2, BSD NULL / OpenBSD LOOP and raw IP.
+//! (`lldp.rs`), Linux cooked v1 and v2, BSD NULL / OpenBSD LOOP, raw IP
+//! and 802.11 behind its radio headers (`wifi.rs`).
 
 use super::bits::{be16, bitfield};
 use super::Node;
@@ -443,6 +444,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             protocols.push("raw");
             out.push(Node::field("raw", "Raw packet data", 0..0, Value::Present));
         }
+        _ if super::wifi::carries(view) => super::wifi::layers(view, out, protocols),
         _ => {}
     }
 }

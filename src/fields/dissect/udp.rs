@@ -134,10 +134,11 @@ pub fn datagram_layers(
             0..0,
             Value::UInt(u64::from(c.stream)),
         ));
+        // A datagram without a time (a Simple Packet Block's) is at 0 for
+        // tshark, which still draws its timestamps.
         let ts = store
             .entry(view.index)
-            .filter(|e| e.has_timestamp())
-            .map(|e| e.ts_ns);
+            .map(|_| super::frame::carried_ts(store, view.index));
         if let Some(ts) = ts {
             let mut prev = None;
             let mut complete = true;
@@ -149,11 +150,7 @@ pub fn datagram_layers(
                     complete = false;
                     break;
                 }
-                prev = store
-                    .entry(i)
-                    .filter(|e| e.has_timestamp())
-                    .map(|e| e.ts_ns)
-                    .or(prev);
+                prev = Some(super::frame::carried_ts(store, i));
             }
             if complete {
                 let first = ts.saturating_sub(c.first_ts);
@@ -175,7 +172,8 @@ pub fn datagram_layers(
         }
     }
     let p_at = at + 8;
-    let wire = usize::from(h.length).saturating_sub(8);
+    // tshark counts the payload it has: cut by the snaplen, the captured bytes.
+    let wire = usize::from(h.length).saturating_sub(8).min(payload.len());
     n.add(Node::field(
         "udp.payload",
         format!("UDP payload ({})", super::bits::bytes(wire)),

@@ -1,6 +1,8 @@
 //! The tree layer of a UDP payload an application protocol claims: the same
 //! choice as the Protocol column's (`decode::app::udp`), so the tree and
-//! the packet list always name the same protocol.
+//! the packet list always name the same protocol; and Dropbox's LAN sync
+//! discovery on port 17500 (the port table of `fields::path::udp_app`),
+//! whose JSON body `body.rs` draws.
 
 use super::dns::{dns_as, Flavor};
 use super::Node;
@@ -19,6 +21,11 @@ pub fn layer(
     // DHCP, though its row stays UDP's.
     if [sp, dp].iter().any(|p| matches!(p, 67 | 68)) {
         return Some((&["dhcp"][..], super::dhcp::layer(payload, at)?));
+    }
+    if crate::fields::path::udp_app(sp, dp) == Some("db-lsp-disc") {
+        if let Some(n) = db_lsp_disc(payload, at) {
+            return Some((&["db-lsp-disc", "json"][..], n));
+        }
     }
     let summary = crate::decode::app::udp(sp, dp, payload)?;
     let layer = match summary.protocol {
@@ -42,4 +49,38 @@ pub fn layer(
         _ => return None,
     };
     Some(layer)
+}
+
+/// "Dropbox LAN sync Discovery Protocol": its JSON announcement, or `None`
+/// when the payload is not JSON.
+fn db_lsp_disc(payload: &[u8], at: usize) -> Option<Node> {
+    let r = at..at + payload.len();
+    let mut json = Vec::new();
+    if super::body::json("", payload, r.clone(), &mut json) {
+        return None;
+    }
+    let mut j = json.into_iter().next()?;
+    j.text = "JavaScript Object Notation".into();
+    let mut n = Node::field(
+        "db-lsp-disc",
+        "Dropbox LAN sync Discovery Protocol",
+        r,
+        crate::fields::Value::Present,
+    );
+    n.add(j);
+    Some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropbox_discovery_is_json_or_nothing() {
+        let n = db_lsp_disc(br#"{"port": 17500, "version": [1, 8]}"#, 42).expect("json");
+        assert_eq!(n.text, "Dropbox LAN sync Discovery Protocol");
+        assert_eq!(n.children[0].text, "JavaScript Object Notation");
+        assert_eq!(n.children[0].children[0].text, "Object");
+        assert!(db_lsp_disc(b"not json", 42).is_none());
+    }
 }
