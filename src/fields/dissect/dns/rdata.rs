@@ -213,8 +213,11 @@ fn bitmaps(e: &mut Node, r: &Rec<'_>, mut i: usize, abbrev: &'static str) {
         for (byte, &bits) in map.iter().enumerate() {
             for bit in 0..8 {
                 if bits & (0x80 >> bit) != 0 {
-                    let t = u16::from(window) * 256 + (byte * 8 + bit) as u16;
-                    let long = long_type(t);
+                    // A map longer than RFC 4034's 32 bytes in window 255
+                    // numbers types past 65535, as tshark's 32-bit count.
+                    let t = u32::from(window) * 256 + (byte * 8 + bit) as u32;
+                    let long =
+                        u16::try_from(t).map_or_else(|_| format!("Unknown ({t})"), long_type);
                     let long = long.strip_suffix(&format!(" ({t})")).unwrap_or(&long);
                     e.add(Node::field(
                         abbrev,
@@ -1048,5 +1051,28 @@ mod tests {
         assert!(data(&mut e, 46, &[0; 17], 0, 17, 0).is_none());
         assert!(e.children.is_empty());
         assert!(data(&mut e, 99, b"\x04spf1", 0, 5, 0).is_some());
+    }
+
+    /// A bit map of window 255 longer than RFC 4034's 32 bytes numbers types
+    /// past 65535 (found by fuzzing dns_rdata: it overflowed a u16).
+    #[test]
+    fn a_long_last_window_counts_past_u16() {
+        let mut msg = vec![255, 40];
+        msg.extend([0u8; 39]);
+        msg.push(0x01);
+        let r = Rec {
+            msg: &msg,
+            data_at: 0,
+            end: msg.len(),
+            at: 0,
+        };
+        let mut e = Node::text("", 0..0);
+        bitmaps(&mut e, &r, 0, "dns.nsec.bitmap");
+        assert_eq!(e.children.len(), 1);
+        assert_eq!(e.children[0].text, "RR type in bit map: Unknown");
+        assert!(matches!(
+            e.children[0].value,
+            Some(Value::UInt(t)) if t == 255 * 256 + 39 * 8 + 7
+        ));
     }
 }
