@@ -243,8 +243,10 @@ impl HttpIndex {
         // it have: only a window of blocks is held at once, not every
         // connection's part beside the index they make.
         let mut builder = IndexBuilder::default();
+        let mut trim = crate::heap::Trim::every(crate::heap::TRIM_EVERY_BLOCKS);
         crate::parallel::for_each_in_order(&blocks, BLOCKS_AHEAD, parse, |parts| {
             parts.into_iter().for_each(|p| builder.add(p));
+            trim.tick();
         });
         builder.finish(store, conversations)
     }

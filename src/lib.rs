@@ -12,7 +12,8 @@
 //! demand (the HTTP index, connection endings, filter results); it is the one
 //! entry point that [`cli`] (headless commands) and [`ui`] (the TUI) share,
 //! two faces that own no protocol logic. [`text`] makes wire text safe for a
-//! terminal, [`parallel`] spreads independent work over the cores and
+//! terminal, [`parallel`] spreads independent work over the cores, [`heap`] hands
+//! freed memory back during long builds, and
 //! [`limits`] names every bound a capture can reach.
 //!
 //! ```no_run
@@ -38,6 +39,7 @@ pub mod fields;
 pub use fields::{columns, dissect};
 pub mod filter;
 pub mod flow;
+pub mod heap;
 pub mod http;
 pub mod http2;
 pub mod journey;

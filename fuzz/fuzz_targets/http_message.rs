@@ -2,7 +2,8 @@
 //! byte picks request or response, whether the connection closed, and which
 //! content codings (gzip, deflate, br, stacked) to undo. Heads, every
 //! framing (chunked, Content-Length, to the end) and bounded decoding must
-//! never panic, never read past the buffer and never exceed their bounds.
+//! never panic, never read past the buffer and never exceed their bounds;
+//! decoding into a writer (the export's way) gives the same bytes and error.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -35,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
             let codings = head.header("content-encoding").map(content::codings).unwrap_or(codings);
             let d = content::decode(&bytes, &codings, LIMIT);
             assert!(d.bytes.len() as u64 <= LIMIT.max(bytes.len() as u64));
+            same_when_streamed(&bytes, &codings, &d);
         }
         Err(_) => {
             // Every framing over raw bytes, and decoding them.
@@ -44,6 +46,18 @@ fuzz_target!(|data: &[u8]| {
             }
             let d = content::decode(buf, &codings, LIMIT);
             assert!(d.bytes.len() as u64 <= LIMIT.max(buf.len() as u64));
+            same_when_streamed(buf, &codings, &d);
         }
     }
 });
+
+/// Decoding into a writer (what the export does), from the bytes cut in
+/// two pieces, gives what decoding into memory gave.
+fn same_when_streamed(bytes: &[u8], codings: &[String], want: &content::DecodedBody) {
+    let (a, b) = bytes.split_at(bytes.len() / 2);
+    let mut out = Vec::new();
+    let (n, error) = content::decode_pieces_to(&[a, b], codings, LIMIT, &mut out).expect("a Vec takes every write");
+    assert_eq!(out, want.bytes, "streamed bytes differ");
+    assert_eq!(n, out.len() as u64);
+    assert_eq!(error, want.error, "streamed error differs");
+}

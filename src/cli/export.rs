@@ -1,7 +1,7 @@
 //! `wirelens export`: writes HTTP bodies into a directory.
 
 use super::{open_session, report_damage, Outcome};
-use crate::http::export::{export_all, prepare_dir, ExportOptions};
+use crate::http::export::{export_each, prepare_dir, ExportError, ExportOptions, Written};
 use crate::text::sanitize;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -46,49 +46,32 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
     };
     let dir = prepare_dir(&args.dir).context("export")?;
     let (mut bytes, mut written, mut failed) = (0u64, 0usize, 0usize);
-    // Bodies are decoded and written in parallel; lines print in capture order.
-    for result in export_all(
+    // Bodies are decoded and written in parallel; lines print in capture
+    // order, each as soon as its body is written.
+    let mut output: Result<()> = Ok(());
+    let mut report = |result: Result<Written, ExportError>| match result {
+        Ok(w) => {
+            bytes += w.bytes;
+            written += 1;
+            if output.is_ok() {
+                output = print_written(&w, args.json);
+            }
+        }
+        Err(e) => {
+            failed += 1;
+            eprintln!("wirelens: {}", sanitize(&e.to_string()));
+        }
+    };
+    export_each(
         &trace.store,
         &trace.conversations,
         session.http(),
         &opts,
         &dir,
         args.force,
-    ) {
-        match result {
-            Ok(w) => {
-                bytes += w.bytes;
-                written += 1;
-                let mut note = String::new();
-                if w.partial {
-                    note.push_str(" (partial)");
-                }
-                if let Some(n) = &w.note {
-                    note.push_str(&format!(" ({})", sanitize(n)));
-                }
-                if args.json {
-                    let v = serde_json::json!({
-                        "name": sanitize(&w.name), "bytes": w.bytes, "frame.number": w.frame,
-                        "partial": w.partial, "note": w.note.as_deref().map(sanitize),
-                    });
-                    let mut out = std::io::stdout().lock();
-                    super::finish_output(super::json::line(&mut out, &v))?;
-                } else {
-                    println!(
-                        "{}\t{} bytes\tframe {}{}",
-                        sanitize(&w.name),
-                        w.bytes,
-                        w.frame,
-                        note
-                    );
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("wirelens: {}", sanitize(&e.to_string()));
-            }
-        }
-    }
+        &mut report,
+    );
+    output?;
     let summary = format!(
         "{written} files, {bytes} bytes written to {}{}",
         sanitize(&dir.display().to_string()),
@@ -110,4 +93,31 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
         (_, 0) => anyhow::bail!("no file could be written"),
         (f, w) => anyhow::bail!("{f} of {} files could not be written", f + w),
     }
+}
+
+/// One line for a body written: tab-separated text, or a JSON object.
+fn print_written(w: &Written, json: bool) -> Result<()> {
+    if json {
+        let v = serde_json::json!({
+            "name": sanitize(&w.name), "bytes": w.bytes, "frame.number": w.frame,
+            "partial": w.partial, "note": w.note.as_deref().map(sanitize),
+        });
+        let mut out = std::io::stdout().lock();
+        return super::finish_output(super::json::line(&mut out, &v));
+    }
+    let mut note = String::new();
+    if w.partial {
+        note.push_str(" (partial)");
+    }
+    if let Some(n) = &w.note {
+        note.push_str(&format!(" ({})", sanitize(n)));
+    }
+    println!(
+        "{}\t{} bytes\tframe {}{}",
+        sanitize(&w.name),
+        w.bytes,
+        w.frame,
+        note
+    );
+    Ok(())
 }

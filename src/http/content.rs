@@ -10,7 +10,7 @@ use crate::limits::{
     Limit, LimitHit, MAX_CONTENT_CODINGS, MAX_DECODED_BODY, MAX_DECOMPRESSION_RATIO,
     MIN_DECODED_ALLOWANCE,
 };
-use std::io::{BufRead, Read};
+use std::io::{BufRead, Read, Write};
 
 mod pieces;
 pub use pieces::Pieces;
@@ -51,53 +51,48 @@ pub fn codings(value: &str) -> Vec<String> {
 }
 
 /// Decodes with `r` up to `limit` bytes, or up to the ratio bound over the
-/// `encoded` size when that is smaller (reported as such).
-fn read_bounded(mut r: impl Read, encoded: usize, limit: u64, coding: &str) -> DecodedBody {
-    let by_ratio = (encoded as u64)
-        .saturating_mul(MAX_DECOMPRESSION_RATIO)
-        .max(MIN_DECODED_ALLOWANCE);
-    let (bound, hit) = if by_ratio < limit {
-        (by_ratio, LimitHit::new(Limit::DecompressionRatio, None))
-    } else {
-        (
-            limit,
-            LimitHit {
-                limit: Limit::DecodedBody,
-                value: limit,
-                packet: None,
-            },
-        )
-    };
+/// `encoded` size when that is smaller (reported as such). The bytes come
+/// through [`copy_bounded`], as they do when written or counted, so all
+/// three stop at the same byte on corrupt data.
+fn read_bounded(r: impl Read, encoded: usize, limit: u64, coding: &str) -> DecodedBody {
     // Sized for a typical expansion up front: fewer copies as it grows.
-    let mut out = Vec::with_capacity(
+    let mut bytes = Vec::with_capacity(
         (encoded as u64)
             .saturating_mul(EXPECTED_RATIO)
-            .min(bound.saturating_add(1)) as usize,
+            .min(limit.saturating_add(1))
+            .min(MAX_PRESIZE) as usize,
     );
-    let res = (&mut r).take(bound.saturating_add(1)).read_to_end(&mut out);
-    let error = match res {
-        Err(e) => Some(ContentError::Corrupt {
-            coding: coding.into(),
-            decoded: out.len() as u64,
-            message: e.to_string(),
-        }),
-        Ok(_) if out.len() as u64 > bound => {
-            out.truncate(bound as usize);
-            Some(ContentError::Limit(hit))
-        }
-        Ok(_) => None,
-    };
-    DecodedBody { bytes: out, error }
+    // Writing to a Vec never fails.
+    let (_, error) = copy_bounded(r, encoded, limit, coding, &mut bytes).unwrap_or_default();
+    DecodedBody { bytes, error }
 }
 
-/// Like [`read_bounded`], counting the decoded bytes instead of keeping them
-/// (the same bound, the same error): what `wirelens http` shows of a body.
+/// The most a decoded body's buffer is sized for before any byte is decoded.
+const MAX_PRESIZE: u64 = 16 << 20;
+
+/// [`copy_bounded`] counting the decoded bytes instead of keeping them (the
+/// same bound, the same error): what `wirelens http` shows of a body.
 fn count_bounded(
-    mut r: impl Read,
+    r: impl Read,
     encoded: usize,
     limit: u64,
     coding: &str,
 ) -> (u64, Option<ContentError>) {
+    // Writing to a sink never fails.
+    copy_bounded(r, encoded, limit, coding, &mut std::io::sink()).unwrap_or_default()
+}
+
+/// Decodes with `r` into `out` as the bytes come (through one
+/// [`COUNT_CHUNK`] buffer), up to `limit` bytes or up to the ratio bound
+/// over the `encoded` size when that is smaller (reported as such); the
+/// length written and why it stopped early. `Err` is a failure to write.
+fn copy_bounded(
+    mut r: impl Read,
+    encoded: usize,
+    limit: u64,
+    coding: &str,
+    out: &mut dyn Write,
+) -> std::io::Result<(u64, Option<ContentError>)> {
     let by_ratio = (encoded as u64)
         .saturating_mul(MAX_DECOMPRESSION_RATIO)
         .max(MIN_DECODED_ALLOWANCE);
@@ -119,7 +114,13 @@ fn count_bounded(
     loop {
         match r.read(&mut scratch) {
             Ok(0) => break,
-            Ok(k) => n += k as u64,
+            Ok(k) => {
+                // What lies past the bound is read (to tell that there is
+                // more) but not kept.
+                let keep = (k as u64).min(bound.saturating_sub(n)) as usize;
+                out.write_all(&scratch[..keep])?;
+                n += k as u64;
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => {
                 let error = ContentError::Corrupt {
@@ -127,15 +128,15 @@ fn count_bounded(
                     decoded: n,
                     message: e.to_string(),
                 };
-                return (n, Some(error));
+                return Ok((n, Some(error)));
             }
         }
     }
-    if n > bound {
+    Ok(if n > bound {
         (bound, Some(ContentError::Limit(hit)))
     } else {
         (n, None)
-    }
+    })
 }
 
 /// The expansion a decoded body's buffer is first sized for.
@@ -183,13 +184,15 @@ fn is_zlib(data: &[u8]) -> bool {
 }
 
 fn decode_one(data: &[u8], coding: &str, limit: u64) -> DecodedBody {
-    match decoder(data, data, coding) {
+    let parts = [data];
+    let decoded = match decoder(Pieces::new(&parts), data, coding) {
         Some(reader) => read_bounded(reader, data.len(), limit, coding),
         None => DecodedBody {
             bytes: data.to_vec(),
             error: Some(ContentError::Unsupported(coding.into())),
         },
-    }
+    };
+    decoded
 }
 
 /// Undoes `codings` (as listed in Content-Encoding, so the last applied is
@@ -264,6 +267,63 @@ pub fn decode_pieces(parts: &[&[u8]], codings: &[String], limit: u64) -> Decoded
     }
 }
 
+/// [`decode_pieces`] written to `out` as it is decoded, never held whole:
+/// the same bytes, the length written and the same error. One coding (nearly
+/// always) is undone straight from where the pieces lie; the inner layers
+/// of stacked codings are decoded into memory first. `Err` is a failure to
+/// write.
+pub fn decode_pieces_to(
+    parts: &[&[u8]],
+    codings: &[String],
+    limit: u64,
+    out: &mut dyn Write,
+) -> std::io::Result<(u64, Option<ContentError>)> {
+    let Some((first_applied, rest)) = codings.split_first() else {
+        return write_parts(parts, out).map(|n| (n, None));
+    };
+    if codings.len() as u64 > MAX_CONTENT_CODINGS {
+        let error = ContentError::Limit(LimitHit::new(Limit::ContentCodings, None));
+        return write_parts(parts, out).map(|n| (n, Some(error)));
+    }
+    if rest.is_empty() {
+        return undo_one_to(parts, first_applied, limit, out);
+    }
+    let inner = decode(&parts.concat(), rest, limit);
+    if let Some(error) = inner.error {
+        return write_parts(&[&inner.bytes], out).map(|n| (n, Some(error)));
+    }
+    undo_one_to(&[&inner.bytes], first_applied, limit, out)
+}
+
+/// Undoes one `coding` over the bytes of `parts` into `out` (them as they
+/// are when the coding is unknown, as [`decode_one`] keeps them).
+fn undo_one_to(
+    parts: &[&[u8]],
+    coding: &str,
+    limit: u64,
+    out: &mut dyn Write,
+) -> std::io::Result<(u64, Option<ContentError>)> {
+    let data = Pieces::new(parts);
+    let encoded = data.len();
+    let (first, n) = data.peek::<2>();
+    match decoder(data, &first[..n], coding) {
+        Some(reader) => copy_bounded(reader, encoded, limit, coding, out),
+        None => {
+            write_parts(parts, out).map(|n| (n, Some(ContentError::Unsupported(coding.into()))))
+        }
+    }
+}
+
+/// Writes `parts` one after the other; their length.
+fn write_parts(parts: &[&[u8]], out: &mut dyn Write) -> std::io::Result<u64> {
+    let mut n = 0u64;
+    for p in parts {
+        out.write_all(p)?;
+        n += p.len() as u64;
+    }
+    Ok(n)
+}
+
 /// [`decoded_len`] of the bytes of `parts` one after the other, read where
 /// they lie when one coding is to be undone (nearly always), else gathered
 /// first.
@@ -287,6 +347,67 @@ mod tests {
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         e.write_all(d).expect("write");
         e.finish().expect("finish")
+    }
+
+    /// Decoding into a writer gives what decoding into memory gives: the
+    /// same bytes and the same error, for every kind of body and bound.
+    #[test]
+    fn decoding_to_a_writer_equals_decoding_in_memory() {
+        let text = b"streamed straight to the file ".repeat(400);
+        let gz = gzip(&text);
+        let mut corrupt = gz.clone();
+        corrupt.truncate(gz.len() / 2);
+        let bomb = gzip(&vec![0u8; 4 << 20]);
+        // Corrupt in the middle of a deflate stream several input windows
+        // long: a decoder fails in the middle of a call, so how much is
+        // kept depends on where the calls fall, which must not depend on
+        // how the bytes were cut.
+        let numbers: String = (0..30_000u32)
+            .map(|i| format!("{} ", i * 7919 % 10007))
+            .collect();
+        let mut flipped = gzip(numbers.as_bytes());
+        assert!(flipped.len() > 2 * pieces::INPUT_WINDOW);
+        let mid = flipped.len() / 2;
+        flipped[mid..mid + 8].iter_mut().for_each(|b| *b ^= 0x5a);
+        let mut flipped_early = gzip(&text);
+        flipped_early[20..28].iter_mut().for_each(|b| *b ^= 0x5a);
+        let stacked = "gzip,".repeat(MAX_CONTENT_CODINGS as usize + 1);
+        let cases: Vec<(Vec<u8>, &str, u64)> = vec![
+            (gz.clone(), "gzip", 1 << 20),
+            (gz.clone(), "gzip", 100),
+            (gzip(&gz), "gzip, gzip", 1 << 20),
+            (gz.clone(), "gzip, zz-unknown", 1 << 20),
+            (gz.clone(), "zz-unknown", 1 << 20),
+            (corrupt, "gzip", 1 << 20),
+            (flipped, "gzip", 1 << 20),
+            (flipped_early, "gzip", 1 << 20),
+            (bomb, "gzip", 64 << 20),
+            (text.clone(), "", 1 << 20),
+            (text.clone(), &stacked, 1 << 20),
+        ];
+        for (data, coding, limit) in cases {
+            let cs = codings(coding);
+            let want = decode(&data, &cs, limit);
+            let mut cuts: Vec<Vec<&[u8]>> = [1, data.len() / 3, data.len()]
+                .into_iter()
+                .map(|cut| {
+                    let (a, b) = data.split_at(cut.min(data.len()));
+                    vec![a, b]
+                })
+                .collect();
+            cuts.push(data.chunks(1448).collect());
+            for parts in cuts {
+                let at = parts[0].len();
+                let mut out = Vec::new();
+                let (n, error) = decode_pieces_to(&parts, &cs, limit, &mut out).expect("write");
+                assert_eq!(out, want.bytes, "{coding} at {at}");
+                assert_eq!(n, want.bytes.len() as u64, "{coding} at {at}");
+                assert_eq!(error, want.error, "{coding} at {at}");
+                assert_eq!(decode_pieces(&parts, &cs, limit), want, "{coding} at {at}");
+                let counted = decoded_len_pieces(&parts, &cs, limit);
+                assert_eq!(counted, (n, error), "{coding} at {at}");
+            }
+        }
     }
 
     #[test]

@@ -362,71 +362,86 @@ pub struct Written {
     pub note: Option<String>,
 }
 
+/// How many connections' bodies the export threads write ahead of the
+/// oldest one whose results are not handed over yet.
+const GROUPS_AHEAD: usize = 64;
+
 /// Decodes and writes every chosen body into `dir` (already prepared with
-/// [`prepare_dir`]), spreading the bodies over the machine's cores; one
-/// result per body, in the order [`plan`] gives them. Each thread holds one
-/// decoded body at a time.
-pub fn export_all(
+/// [`prepare_dir`]), spreading the connections over the machine's cores,
+/// and hands each body's result to `each` as soon as those before it have
+/// been, in the order [`plan`] gives them: results are not collected, so
+/// an export of a million bodies holds a window of them. A body goes from
+/// the capture to its file span by span; one with a content coding is
+/// decoded straight into its file through one bounded buffer.
+pub fn export_each(
     store: &PacketStore,
     conversations: &Conversations,
     index: &HttpIndex,
     opts: &ExportOptions,
     dir: &Path,
     force: bool,
-) -> Vec<Result<Written, ExportError>> {
+    mut each: impl FnMut(Result<Written, ExportError>),
+) {
     let (chosen, mut names) = choose(store, index, opts);
     let groups = by_connection(chosen);
     let capture = store.capture().bytes();
-    crate::parallel::map_in_order(&groups, |group| {
+    let write_group = |group: &Vec<Chosen<'_>>| {
         let streams = connection_streams(store, conversations, index, group);
         group
             .iter()
-            .map(|c| {
-                // A body kept as it is goes from the capture to the file
-                // span by span, never gathered.
-                if let Some(spans) = c.msg.body_spans() {
-                    if (opts.raw || c.codings.is_empty()) && !spans.iter().any(Span::is_hole) {
-                        return write_spans(dir, &c.name, spans, capture, force).map(|path| {
-                            Written {
-                                name: c.name.clone(),
-                                path,
-                                bytes: spans.iter().map(|s| u64::from(s.len())).sum(),
-                                frame: u64::from(c.msg.last_packet) + 1,
-                                partial: c.msg.partial(),
-                                note: None,
-                            }
-                        });
-                    }
-                }
-                let item = materialize(c, capture, &streams, opts);
-                write_item(dir, &item, force).map(|path| Written {
-                    name: item.name.clone(),
-                    path,
-                    bytes: item.data.len() as u64,
-                    frame: item.frame,
-                    partial: item.partial,
-                    note: item.note.clone(),
-                })
-            })
+            .map(|c| write_chosen(c, dir, capture, &streams, opts, force))
             .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .chain(
-        headless::items(store, conversations, index, opts, &mut names)
-            .iter()
-            .map(|item| {
-                write_item(dir, item, force).map(|path| Written {
-                    name: item.name.clone(),
-                    path,
-                    bytes: item.data.len() as u64,
-                    frame: item.frame,
-                    partial: false,
-                    note: None,
-                })
-            }),
-    )
-    .collect()
+    };
+    crate::parallel::for_each_in_order(&groups, GROUPS_AHEAD, write_group, |results| {
+        results.into_iter().for_each(&mut each);
+    });
+    for item in headless::items(store, conversations, index, opts, &mut names) {
+        each(write_item(dir, &item, force).map(|path| Written {
+            name: item.name.clone(),
+            path,
+            bytes: item.data.len() as u64,
+            frame: item.frame,
+            partial: false,
+            note: None,
+        }));
+    }
+}
+
+/// Writes one chosen body into `dir`: from the capture's spans when it
+/// has them (decoded on the way when it has a content coding to undo),
+/// else read out of its connection's `streams` first.
+fn write_chosen(
+    c: &Chosen<'_>,
+    dir: &Path,
+    capture: &[u8],
+    streams: &[Cow<'_, DirStream>; 2],
+    opts: &ExportOptions,
+    force: bool,
+) -> Result<Written, ExportError> {
+    let msg = c.msg;
+    let written = |path, bytes, note| Written {
+        name: c.name.clone(),
+        path,
+        bytes,
+        frame: u64::from(msg.last_packet) + 1,
+        partial: msg.partial(),
+        note,
+    };
+    if let Some(spans) = msg.body_spans().filter(|s| !s.iter().any(Span::is_hole)) {
+        if opts.raw || c.codings.is_empty() {
+            let bytes = spans.iter().map(|s| u64::from(s.len())).sum();
+            return write_spans(dir, &c.name, spans, capture, force)
+                .map(|path| written(path, bytes, None));
+        }
+        let parts: Vec<&[u8]> = spans.iter().filter_map(|s| s.bytes(capture)).collect();
+        let (path, mut file) = create_in(dir, &c.name, force)?;
+        return match msg.decode_codings_to(&c.codings, &parts, opts.limit, &mut file) {
+            Ok((bytes, error)) => Ok(written(path, bytes, error.map(|e| e.to_string()))),
+            Err(source) => Err(ExportError::Write { path, source }),
+        };
+    }
+    let item = materialize(c, capture, streams, opts);
+    write_item(dir, &item, force).map(|path| written(path, item.data.len() as u64, item.note))
 }
 
 /// Names handed out so far; a repeated name gets `-1`, `-2`, ... before its

@@ -469,6 +469,23 @@ impl Message {
         d
     }
 
+    /// [`Message::decode_codings`] of the body's `parts` written to `out`
+    /// as it is decoded, never held whole: the length written and the
+    /// error. `Err` is a failure to write.
+    pub fn decode_codings_to(
+        &self,
+        codings: &[String],
+        parts: &[&[u8]],
+        limit: u64,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<(u64, Option<content::ContentError>)> {
+        let (n, mut error) = content::decode_pieces_to(parts, codings, limit, out)?;
+        if let Some(content::ContentError::Limit(hit)) = &mut error {
+            hit.packet = Some(self.last_packet);
+        }
+        Ok((n, error))
+    }
+
     /// The size [`Message::decode_codings`] would give, and its error,
     /// without keeping the decoded bytes.
     pub fn decoded_len(
