@@ -49,7 +49,9 @@ fn dscp(v: u8) -> (String, String) {
         44 => fixed("VA", "Voice-Admit"),
         46 => fixed("EF PHB", "Expedited Forwarding"),
         1 => fixed("LE", "Lower Effort"),
-        v => (format!("Unknown ({v})"), "Unknown".to_string()),
+        // Wireshark has no name for the rest: "DSCP: Unknown" in the head,
+        // "Unknown (N)" in the codepoint line.
+        _ => fixed("Unknown", "Unknown"),
     }
 }
 

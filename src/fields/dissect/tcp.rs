@@ -195,6 +195,15 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             0..0,
             Value::UInt(u64::from(c.stream)),
         ));
+        // A data connection an FTP control connection announced already
+        // exists for tshark when its SYN arrives (the FTP dissector made
+        // it), so the SYN does not count as the conversation's first packet.
+        // Not after EPRT, which tshark 4.0 does not set a conversation up for
+        // (its data Info names no setup either).
+        let announced = view
+            .http
+            .and_then(|h| h.ftp_data_channel(c))
+            .is_some_and(|ch| ch.mode != "EPRT");
         for (steps, i) in c.packets(store).enumerate() {
             if i >= view.index {
                 break;
@@ -212,7 +221,7 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
             }
             completeness = next_completeness(
                 completeness,
-                steps == 0,
+                steps == 0 && !announced,
                 e.tcp_flags(),
                 store.decode(i).tcp_len().unwrap_or(0),
             );
