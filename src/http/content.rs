@@ -109,7 +109,11 @@ fn copy_bounded(
         )
     };
     let mut r = (&mut r).take(bound.saturating_add(1));
-    let mut scratch = vec![0u8; COUNT_CHUNK];
+    // No bigger than what may be kept (a peek at a body's start reads a few
+    // KiB): the same for every path given the same bound, so they all make
+    // the same calls.
+    let chunk = (bound.saturating_add(1)).min(COUNT_CHUNK as u64) as usize;
+    let mut scratch = vec![0u8; chunk];
     let mut n: u64 = 0;
     loop {
         match r.read(&mut scratch) {
