@@ -463,9 +463,7 @@ impl Message {
         limit: u64,
     ) -> content::DecodedBody {
         let mut d = content::decode(raw, codings, limit);
-        if let Some(content::ContentError::Limit(hit)) = &mut d.error {
-            hit.packet = Some(self.last_packet);
-        }
+        self.place_limit(&mut d.error);
         d
     }
 
@@ -480,9 +478,7 @@ impl Message {
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<(u64, Option<content::ContentError>)> {
         let (n, mut error) = content::decode_pieces_to(parts, codings, limit, out)?;
-        if let Some(content::ContentError::Limit(hit)) = &mut error {
-            hit.packet = Some(self.last_packet);
-        }
+        self.place_limit(&mut error);
         Ok((n, error))
     }
 
@@ -495,9 +491,7 @@ impl Message {
         limit: u64,
     ) -> (u64, Option<content::ContentError>) {
         let (n, mut error) = content::decoded_len(raw, codings, limit);
-        if let Some(content::ContentError::Limit(hit)) = &mut error {
-            hit.packet = Some(self.last_packet);
-        }
+        self.place_limit(&mut error);
         (n, error)
     }
 
@@ -510,10 +504,16 @@ impl Message {
         limit: u64,
     ) -> (u64, Option<content::ContentError>) {
         let (n, mut error) = content::decoded_len_pieces(parts, codings, limit);
-        if let Some(content::ContentError::Limit(hit)) = &mut error {
+        self.place_limit(&mut error);
+        (n, error)
+    }
+
+    /// A bound reached while decoding this message's body is placed at
+    /// its last packet (the decoders do not know the packets).
+    fn place_limit(&self, error: &mut Option<content::ContentError>) {
+        if let Some(content::ContentError::Limit(hit)) = error {
             hit.packet = Some(self.last_packet);
         }
-        (n, error)
     }
 
     /// A message of an HTTP/2 stream (built by [`crate::http2`]): `packets`

@@ -110,14 +110,16 @@ impl BufRead for Pieces<'_> {
         }
         if !self.gathered_holds_pos() {
             self.gathered.clear();
-            let (mut i, mut from) = (self.part, self.pos - self.part_start);
+            let mut from = self.pos - self.part_start;
             let mut want = end - self.pos;
-            while want > 0 {
-                let take = &self.parts[i][from..];
+            for p in self.parts.iter().skip(self.part) {
+                if want == 0 {
+                    break;
+                }
+                let take = p.get(from..).unwrap_or(&[]);
                 let take = &take[..take.len().min(want)];
                 self.gathered.extend_from_slice(take);
                 want -= take.len();
-                i += 1;
                 from = 0;
             }
             self.gathered_from = self.pos;
