@@ -351,7 +351,7 @@ fn connection_streams<'i>(
     })
 }
 
-/// What [`export_all`] wrote for one body.
+/// What [`export_each`] wrote for one body.
 #[derive(Debug, Clone)]
 pub struct Written {
     pub name: String,
