@@ -706,6 +706,9 @@ impl FieldId {
                 .iter()
                 .any(|p| name == *p || name.strip_prefix(p).is_some_and(|r| r.starts_with('.')))
             || name == "tcp.pdu.size"
+            // Whether a SYN counts depends on an FTP control connection
+            // having announced the data connection, which the index holds.
+            || name == "tcp.completeness"
     }
 }
 
