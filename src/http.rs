@@ -129,6 +129,24 @@ pub(crate) fn attach_spans(txns: &mut [Transaction], streams: &[DirStream; 2]) {
     }
 }
 
+/// Whether a connection's directions, reassembled without their bytes
+/// ([`stream::reassemble_spans_into`]), can be read in place: no port names
+/// a stream protocol (whose rows read a direction whole), and neither
+/// direction starts like a TLS record or the HTTP/2 preface (TLS and
+/// HTTP/2 read theirs whole). Cleartext HTTP/1 is read in place.
+fn reads_in_place(conv: &Conversation, raw: &[DirStream; 2], capture: &[u8]) -> bool {
+    use stream::StreamBytes;
+    if app::stream_protocol(conv.b.port(), conv.a.port()).is_some() {
+        return false;
+    }
+    let preface = crate::http2::frame::PREFACE;
+    raw.iter().all(|s| {
+        let view = stream::StreamView::new(s, capture);
+        let start = view.window(0, preface.len());
+        !start.starts_with(preface) && crate::tls::record::header_at(&start).is_none()
+    })
+}
+
 /// How many blocks of connections [`HttpIndex::build`] reads ahead of the
 /// oldest one not yet in the index (the parts it holds at once).
 const BLOCKS_AHEAD: usize = 32;
@@ -256,8 +274,9 @@ impl HttpIndex {
     /// HTTP/1.x; over TLS both read the decrypted data. It depends only on
     /// the conversation's packets and `keys`, so a capture that grows reads
     /// again only the connections that received packets
-    /// ([`crate::live::incremental`]). `raw` is a buffer reused between
-    /// calls.
+    /// ([`crate::live::incremental`]). Cleartext HTTP/1 is read in place
+    /// out of the capture ([`reads_in_place`]); other connections are
+    /// copied into `raw`, buffers reused between calls.
     pub fn connection_part(
         store: &PacketStore,
         conv: &Conversation,
@@ -270,7 +289,14 @@ impl HttpIndex {
             return part;
         }
         let limits = LimitLog::default();
-        stream::reassemble_into(store, conv, raw);
+        let capture = store.capture().bytes();
+        // Read in place unless a reader needs each direction as one buffer.
+        stream::reassemble_spans_into(store, conv, raw);
+        if !reads_in_place(conv, raw, capture) {
+            for s in raw.iter_mut() {
+                s.fill_bytes(capture);
+            }
+        }
         let tls_conn = crate::tls::connection::read(conv, ci, raw, keys);
         let (streams, client) = match &tls_conn {
             Some(t) => (&t.plaintext, t.client),
@@ -293,8 +319,24 @@ impl HttpIndex {
             let (r, f) = app_rows(conv, streams);
             part.rows = r;
             part.ftp = f;
-            let txns = connection(conv, ci, streams, &limits);
-            part.rows.extend(websocket_rows(store, &txns, streams));
+            let views = [0, 1].map(|i| stream::StreamView::new(&streams[i], capture));
+            let txns = connection(conv, ci, &views, &limits);
+            // WebSocket frames are read from one buffer: an upgraded
+            // connection read in place is copied for them.
+            let upgraded = txns
+                .iter()
+                .any(|t| t.response.as_ref().and_then(Message::code) == Some(101));
+            let copied;
+            let ws_streams = if upgraded && streams.iter().any(|s| s.unfilled_len.is_some()) {
+                copied = streams.clone().map(|mut s| {
+                    s.fill_bytes(capture);
+                    s
+                });
+                &copied
+            } else {
+                streams
+            };
+            part.rows.extend(websocket_rows(store, &txns, ws_streams));
             txns
         };
         if tls_conn.is_none() {
@@ -611,13 +653,122 @@ mod tests {
         }
     }
 
+    /// A direction read in place: `len` bytes of `capture` from `at`, in
+    /// pieces of three bytes, so that every head and chunk line is read
+    /// across pieces.
+    fn in_pieces(at: u64, len: usize, closed: bool) -> DirStream {
+        let n = len.div_ceil(3);
+        DirStream {
+            packets: (0..n).map(|i| ((i * 3) as u64, 0)).collect(),
+            origins: (0..n)
+                .map(|i| (at + (i * 3) as u64, (len - i * 3).min(3) as u32))
+                .collect(),
+            unfilled_len: Some(len as u64),
+            end_packet: closed.then_some(1),
+            ..DirStream::default()
+        }
+    }
+
+    /// `bytes` (at `at` in a capture) cut into pieces of the `cuts` lengths
+    /// in turn, the pieces `holes` marks lost: the direction copied (holes
+    /// as zeros) and the same direction to be read in place.
+    fn cut(bytes: &[u8], at: u64, cuts: &[usize], holes: &[bool]) -> (DirStream, DirStream) {
+        let mut copied = DirStream::default();
+        let mut off = 0usize;
+        let mut k = 0usize;
+        while off < bytes.len() {
+            let len = cuts[k % cuts.len()].clamp(1, bytes.len() - off);
+            if k > 0 && holes[k % holes.len()] {
+                copied.gaps.push((off as u64, len as u64));
+                copied.bytes.resize(off + len, 0);
+            } else {
+                copied.packets.push((off as u64, k as u32));
+                copied.origins.push((at + off as u64, len as u32));
+                copied.bytes.extend_from_slice(&bytes[off..off + len]);
+            }
+            off += len;
+            k += 1;
+        }
+        let in_place = DirStream {
+            bytes: Vec::new(),
+            unfilled_len: Some(bytes.len() as u64),
+            ..copied.clone()
+        };
+        (copied, in_place)
+    }
+
+    proptest::proptest! {
+        /// HTTP/1 read in place from the capture's pieces finds what it finds
+        /// in the copied stream, whatever the pieces and holes.
+        #[test]
+        fn read_in_place_as_copied(
+            client in proptest::collection::vec(0usize..TOKENS.len(), 0..40),
+            server in proptest::collection::vec(0usize..TOKENS.len(), 0..40),
+            cuts in proptest::collection::vec(1usize..40, 1..8),
+            holes in proptest::collection::vec(proptest::bool::weighted(0.1), 1..8),
+            closed in proptest::bool::ANY,
+        ) {
+            let text = |t: &[usize]| t.iter().flat_map(|&i| TOKENS[i].iter().copied()).collect::<Vec<u8>>();
+            let (c, s) = (text(&client), text(&server));
+            let capture = [c.as_slice(), s.as_slice()].concat();
+            let (mut cc, mut ci) = cut(&c, 0, &cuts, &holes);
+            let (mut sc, mut si) = cut(&s, c.len() as u64, &cuts, &holes);
+            sc.dir = Direction::BtoA;
+            si.dir = Direction::BtoA;
+            for d in [&mut cc, &mut ci, &mut sc, &mut si] {
+                d.end_packet = closed.then_some(1000);
+            }
+            let read = |a: &DirStream, b: &DirStream| {
+                let views = [stream::StreamView::new(a, &capture), stream::StreamView::new(b, &capture)];
+                format!("{:?}", connection(&conv(), 0, &views, &LimitLog::default()))
+            };
+            proptest::prop_assert_eq!(read(&cc, &sc), read(&ci, &si));
+        }
+    }
+
+    /// What the connections of [`read_in_place_as_copied`] are made of.
+    const TOKENS: &[&[u8]] = &[
+        b"GET /a HTTP/1.1\r\n",
+        b"POST /b HTTP/1.0\r\n",
+        b"GET /zeek.html\n",
+        b"HTTP/1.1 200 OK\r\n",
+        b"HTTP/1.1 100 Continue\r\n\r\n",
+        b"HTTP/1.0 304 Not Modified\r\n",
+        b"Host: x\r\n",
+        b"Content-Length: 5\r\n",
+        b"Transfer-Encoding: chunked\r\n",
+        b"Content-Type: image/png\r\n",
+        b"Content-Type: multipart/mixed; boundary=b\r\n",
+        b"Content-Encoding: gzip\r\n",
+        b"\r\n",
+        b"\n",
+        b"hello",
+        b"5\r\nhello\r\n",
+        b"0\r\n\r\n",
+        b"0\r\nX-T: 1\r\n\r\n",
+        b"zz\r\n",
+        b"\x89PNG\r\n\x1a\n",
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcbH\xcd\xc9\xc9\x07\x00\x86\xa6\x106\x05\x00\x00\x00",
+        b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n",
+        b"\x00\x01",
+    ];
+
+    /// The transactions of a connection, which must be the same read from
+    /// one buffer per direction and read in place from many pieces.
     fn run(c: &[u8], s: &[u8], closed: bool) -> Vec<Transaction> {
-        connection(
-            &conv(),
-            0,
-            &[dir(c, closed), dir(s, closed)],
-            &LimitLog::default(),
-        )
+        let read = |streams: &[DirStream; 2], capture: &[u8]| {
+            let views = [0, 1].map(|i| stream::StreamView::new(&streams[i], capture));
+            connection(&conv(), 0, &views, &LimitLog::default())
+        };
+        let copied = read(&[dir(c, closed), dir(s, closed)], &[]);
+        let capture = [c, s].concat();
+        let pieces = [
+            in_pieces(0, c.len(), closed),
+            in_pieces(c.len() as u64, s.len(), closed),
+        ];
+        let in_place = read(&pieces, &capture);
+        assert_eq!(format!("{copied:?}"), format!("{in_place:?}"));
+        copied
     }
 
     #[test]

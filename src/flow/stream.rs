@@ -1,16 +1,23 @@
 //! The byte stream of one direction of a TCP conversation, for the HTTP
-//! parser: reassembled with [`Reassembler`], copied into one buffer (holes
-//! filled with zeros and remembered as gaps), with the packet that carried
-//! each byte so a message can be mapped back to frame numbers.
+//! parser: reassembled with [`Reassembler`] into the pieces it delivers in
+//! order (where each lies in the capture, which packet carried it) and the
+//! holes between them (read as zeros, remembered as gaps), so a message can
+//! be mapped back to frame numbers.
 //!
-//! The buffer is transient: the index is built one connection at a time and
-//! keeps only offsets into the stream, so at most one connection per thread
-//! is held copied. What the index keeps of a body is its [`Span`]s, ranges
-//! of the mapped capture ([`DirStream::spans`]), so reading it later needs
-//! no reassembly; segments are located without decoding the packets again
-//! (`stream/locate.rs`).
+//! The HTTP index reads cleartext HTTP/1 in place
+//! ([`reassemble_spans_into`], read through a [`StreamView`]): nothing of a
+//! connection is copied. Readers that need a direction as one buffer (TLS,
+//! HTTP/2, the stream protocols of `decode::app`, WebSocket) have its bytes
+//! copied ([`reassemble`], [`DirStream::fill_bytes`]), one connection per
+//! thread at a time. What the index keeps of a body is its [`Span`]s,
+//! ranges of the mapped capture ([`DirStream::spans`]), so reading it later
+//! needs no reassembly; segments are located without decoding the packets
+//! again (`stream/locate.rs`).
 
 mod locate;
+mod view;
+
+pub use view::{StreamBytes, StreamView};
 
 use crate::flow::reassembly::{Piece, Reassembler};
 use crate::flow::seq::Seq;
@@ -112,7 +119,8 @@ const TOUCHED_AT: usize = 40;
 /// One reassembled direction.
 #[derive(Debug, Default, Clone)]
 pub struct DirStream {
-    /// The stream's bytes, holes zero-filled.
+    /// The stream's bytes, holes zero-filled; empty when they were not
+    /// copied (`unfilled_len`).
     pub bytes: Vec<u8>,
     /// `(offset, packet)` where each delivered piece starts, ascending.
     pub packets: Vec<(u64, u32)>,
@@ -135,9 +143,39 @@ pub struct DirStream {
     pub limit_hit: Option<LimitHit>,
     /// The reassembler's bound reached in this direction, if one was.
     pub reassembly_limit: Option<LimitHit>,
+    /// The stream's length when its bytes were not copied into `bytes`
+    /// ([`reassemble_spans_into`]): they are read where they lie in the
+    /// capture, through a [`StreamView`].
+    pub(crate) unfilled_len: Option<u64>,
 }
 
 impl DirStream {
+    /// The stream's length, copied or not.
+    pub fn len(&self) -> u64 {
+        self.unfilled_len.unwrap_or(self.bytes.len() as u64)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Copies the bytes of a stream reassembled without them
+    /// ([`reassemble_spans_into`]) out of `capture`, holes as zeros, so
+    /// that code reading `bytes` whole (TLS, HTTP/2, WebSocket) can read
+    /// it. Nothing changes for a stream that has its bytes.
+    pub fn fill_bytes(&mut self, capture: &[u8]) {
+        let Some(len) = self.unfilled_len else {
+            return;
+        };
+        let mut bytes = std::mem::take(&mut self.bytes);
+        bytes.clear();
+        bytes.reserve(len.min(RESERVE_AT_MOST) as usize);
+        let view = StreamView::new(self, capture);
+        view.for_each_run(0, len, &mut |run| bytes.extend_from_slice(run));
+        self.bytes = bytes;
+        self.unfilled_len = None;
+    }
+
     /// The packet carrying the byte at `offset` (the last one for an offset
     /// at or past the end).
     pub fn packet_at(&self, offset: u64) -> Option<u32> {
@@ -233,7 +271,7 @@ impl DirStream {
                 }
             }
         };
-        let stream_len = self.bytes.len() as u64;
+        let stream_len = self.len();
         for r in ranges {
             let end = r.end.min(stream_len);
             let mut p = r.start.min(end);
@@ -272,8 +310,11 @@ impl DirStream {
                 let file_offset = (bytes.as_ptr() as usize).wrapping_sub(base) as u64;
                 self.origins
                     .push((file_offset, u32::try_from(bytes.len()).unwrap_or(u32::MAX)));
-                self.packets.push((self.bytes.len() as u64, packet));
-                self.bytes.extend_from_slice(bytes);
+                self.packets.push((self.len(), packet));
+                match &mut self.unfilled_len {
+                    Some(n) => *n += bytes.len() as u64,
+                    None => self.bytes.extend_from_slice(bytes),
+                }
                 self.data_bytes += bytes.len() as u64;
             }
             Piece::Gap { len, .. } => {
@@ -295,8 +336,11 @@ impl DirStream {
                     return;
                 }
                 self.filled += len;
-                self.gaps.push((self.bytes.len() as u64, len));
-                self.bytes.resize(self.bytes.len() + len as usize, 0);
+                self.gaps.push((self.len(), len));
+                match &mut self.unfilled_len {
+                    Some(n) => *n += len,
+                    None => self.bytes.resize(self.bytes.len() + len as usize, 0),
+                }
             }
         }
     }
@@ -341,6 +385,29 @@ pub fn reassemble_into(store: &PacketStore, conv: &Conversation, out: &mut [DirS
     fill(store, conv, None, out);
 }
 
+/// [`reassemble_into`] without copying the bytes: each direction knows
+/// its pieces (where they lie in the capture), holes and packets, and is
+/// read through a [`StreamView`] ([`DirStream::fill_bytes`] copies it when
+/// a reader needs one buffer).
+pub fn reassemble_spans_into(store: &PacketStore, conv: &Conversation, out: &mut [DirStream; 2]) {
+    for (s, dir) in out.iter_mut().zip([Direction::AtoB, Direction::BtoA]) {
+        let bytes = std::mem::take(&mut s.bytes);
+        let mut packets = std::mem::take(&mut s.packets);
+        let mut origins = std::mem::take(&mut s.origins);
+        packets.clear();
+        origins.clear();
+        *s = DirStream {
+            bytes,
+            packets,
+            origins,
+            dir,
+            unfilled_len: Some(0),
+            ..DirStream::default()
+        };
+    }
+    fill(store, conv, None, out);
+}
+
 fn reassemble_only(
     store: &PacketStore,
     conv: &Conversation,
@@ -364,7 +431,7 @@ fn fill(
     // copied once instead of again at every doubling of the buffer.
     if let Some(tcp) = &conv.tcp {
         for (i, s) in out.iter_mut().enumerate() {
-            if only.is_none_or(|o| o.index() == i) {
+            if only.is_none_or(|o| o.index() == i) && s.unfilled_len.is_none() {
                 let sent = tcp.dirs[i].payload_bytes.min(conv.bytes[i]);
                 s.bytes.reserve(sent.min(RESERVE_AT_MOST) as usize);
             }
@@ -377,7 +444,7 @@ fn fill(
     let mut ahead = conv.packets(store).skip(LOOK_AHEAD);
     for index in conv.packets(store) {
         if let Some(next) = ahead.next() {
-            std::hint::black_box(store.data(next).get(TOUCHED_AT));
+            std::hint::black_box(store.data(next).get(TOUCHED_AT).copied());
         }
         let Some(entry) = store.entry(index) else {
             continue;

@@ -1,26 +1,49 @@
 //! HTTP/1.x over one connection: messages framed out of each reassembled
 //! direction (heads, bodies, resynchronising after damage), then requests
 //! and responses paired into transactions, each bound reported when hit.
+//! The directions are read in place ([`StreamView`]): heads, chunk lines
+//! and the start of a body are read where they lie, a body's data is
+//! skipped over, never copied.
 
 use super::parse::{Framing, Head, StartLine};
 use super::*;
+use crate::flow::stream::{StreamBytes, StreamView};
 
 /// Records a bound reached by the message parser at stream offset `at`.
 pub(super) fn report(limits: &LimitLog, s: &DirStream, limit: Limit, at: u64) {
     limits.report(LimitHit::new(limit, s.packet_at(at)));
 }
 
+/// The most bytes [`parse::looks_like_request`] and
+/// [`parse::looks_like_response`] read.
+const LOOK: usize = 16;
+
+/// The head parsed at `at` by `parse` (one of [`parse::parse_request`] and
+/// [`parse::parse_response`]), read in place: on the piece holding `at`,
+/// then on wider windows while the head runs past what was read.
+fn head_at(
+    v: &StreamView<'_>,
+    at: u64,
+    parse: fn(&[u8]) -> Result<Head, parse::HeadError>,
+) -> Result<Head, parse::HeadError> {
+    // The start line is told from what it starts with (LOOK bytes) before
+    // the head is parsed.
+    v.parse_at(at, LOOK, parse::MAX_HEAD, parse, |r| {
+        matches!(r, Err(parse::HeadError::Incomplete))
+    })
+}
+
 pub(super) fn message_at(
-    s: &DirStream,
+    v: &StreamView<'_>,
     start: u64,
     head: &Head,
     framing: Framing,
     closed: bool,
     limits: &LimitLog,
 ) -> Message {
+    let s = v.stream;
     let body_start = start + head.len as u64;
-    let rest = s.bytes.get(body_start as usize..).unwrap_or(&[]);
-    let mut body = parse::read_body(rest, framing, closed);
+    let mut body = parse::read_body_at(v, body_start, framing, closed);
     if let Some(limit) = body.limit {
         report(limits, s, limit, body_start + body.wire_len);
     }
@@ -35,16 +58,11 @@ pub(super) fn message_at(
             last_packet = last_packet.max(p);
         }
     }
-    let media = media_summary(head, &body, &s.bytes);
+    let media = media_summary(head, &body, v);
     let head_len = head.len as u64;
     let head_bytes = match s.capture_range(start, head_len) {
         Some((offset, len)) => HeadBytes::Capture { offset, len },
-        None => HeadBytes::Owned(
-            s.bytes
-                .get(start as usize..(start + head_len) as usize)
-                .unwrap_or(&[])
-                .into(),
-        ),
+        None => HeadBytes::Owned(v.window(start, head.len).into_owned().into()),
     };
     Message::new(message::Parts {
         head: head_bytes,
@@ -66,14 +84,14 @@ pub(super) fn message_at(
 /// What tshark's media-type dissector adds for a message with `head` and
 /// `body` (offsets into `stream`): only a body that is not empty once its
 /// content codings are undone gets a summary.
-pub(super) fn media_summary(
+pub(super) fn media_summary<S: StreamBytes + ?Sized>(
     head: &Head,
     body: &parse::Body,
-    stream: &[u8],
+    stream: &S,
 ) -> Option<(&'static str, String)> {
     // Enough of the decoded body to tell it from an empty one and to see
     // its magic number.
-    const PEEK: u64 = 4096;
+    const PEEK: usize = 4096;
     if body.is_empty() {
         return None;
     }
@@ -82,64 +100,78 @@ pub(super) fn media_summary(
     if codings.is_empty() {
         // Only a multipart summary reads past the magic number: other
         // bodies are not gathered whole.
-        let whole = summary::reads_whole_body(ct);
-        let bytes = if whole {
-            body.bytes_in(stream)
+        let max = if summary::reads_whole_body(ct) {
+            usize::MAX
         } else {
-            std::borrow::Cow::Owned(prefix(body, stream, PEEK as usize))
+            PEEK
         };
+        let bytes = prefix(body, stream, max);
         return (!bytes.is_empty()).then(|| summary::media_summary(ct, &bytes));
     }
     // Decoded from the body's pieces where they lie (a chunked body is not
     // gathered whole for a peek at its start).
-    let parts: Vec<&[u8]> = body
-        .pieces
-        .iter()
-        .map(|r| {
-            let start = (r.start as usize).min(stream.len());
-            let end = (r.end as usize).clamp(start, stream.len());
-            &stream[start..end]
-        })
-        .collect();
-    let decoded = content::decode_pieces(&parts, &codings, PEEK);
+    let mut parts: Vec<&[u8]> = Vec::new();
+    for r in &body.pieces {
+        stream.for_each_run(r.start, r.end, &mut |run| parts.push(run));
+    }
+    let decoded = content::decode_pieces(&parts, &codings, PEEK as u64);
     (!decoded.bytes.is_empty()).then(|| summary::media_summary(ct, &decoded.bytes))
 }
 
 /// The first `max` bytes of `body` out of `stream` (what
-/// [`parse::Body::gather`] would give, cut at `max`).
-fn prefix(body: &parse::Body, stream: &[u8], max: usize) -> Vec<u8> {
-    let mut out = Vec::new();
-    for r in &body.pieces {
-        if out.len() >= max {
-            break;
+/// [`parse::Body::gather`] would give, cut at `max`): borrowed when they lie
+/// in one run of the stream.
+fn prefix<'s, S: StreamBytes + ?Sized>(
+    body: &parse::Body,
+    stream: &'s S,
+    max: usize,
+) -> std::borrow::Cow<'s, [u8]> {
+    let take = |r: &std::ops::Range<u64>, room: usize| {
+        let len = r.end.saturating_sub(r.start).min(room as u64) as usize;
+        stream.window(r.start, len)
+    };
+    match body.pieces.as_slice() {
+        [] => std::borrow::Cow::Borrowed(&[]),
+        [one] => take(one, max),
+        pieces => {
+            let mut out = Vec::new();
+            for r in pieces {
+                if out.len() >= max {
+                    break;
+                }
+                out.extend_from_slice(&take(r, max - out.len()));
+            }
+            std::borrow::Cow::Owned(out)
         }
-        let start = (r.start as usize).min(stream.len());
-        let end = (r.end as usize).clamp(start, stream.len());
-        let take = (end - start).min(max - out.len());
-        out.extend_from_slice(&stream[start..start + take]);
     }
-    out
 }
 
 /// Where to look for the next message after a failure at `pos`: the first
 /// line start after the next gap that looks like a message, or the first
 /// later segment that starts like one (tshark hands every segment to HTTP, so
 /// a stray byte such as a keep-alive probe before a request does not hide it).
-pub(super) fn resync(s: &DirStream, pos: u64, looks: fn(&[u8]) -> bool) -> Option<u64> {
-    let bytes = &s.bytes;
+pub(super) fn resync(v: &StreamView<'_>, pos: u64, looks: fn(&[u8]) -> bool) -> Option<u64> {
+    let s = v.stream;
     let at_segment = s
         .packets
         .iter()
         .map(|&(o, _)| o)
         .filter(|&o| o > pos)
-        .find(|&o| bytes.get(o as usize..).is_some_and(looks));
+        .find(|&o| looks(&v.window(o, LOOK)));
     let after_gap = s.next_gap_after(pos).and_then(|(o, l)| {
-        let mut p = (o + l).max(pos + 1) as usize;
-        while p < bytes.len() {
-            if (p == 0 || bytes[p - 1] == b'\n') && looks(&bytes[p..]) {
-                return Some(p as u64);
+        // A line start at or after `from`: just after a `\n` at `from - 1`
+        // or later (`from` is at least 1).
+        let from = (o + l).max(pos + 1);
+        let mut nl_from = from - 1;
+        while let Some(nl) = v.find_newline(nl_from, u64::MAX) {
+            let p = nl + 1;
+            if p >= v.len() {
+                return None;
             }
-            p += 1;
+            if looks(&v.window(p, LOOK)) {
+                return Some(p);
+            }
+            nl_from = p;
         }
         None
     });
@@ -151,21 +183,21 @@ pub(super) fn resync(s: &DirStream, pos: u64, looks: fn(&[u8]) -> bool) -> Optio
 
 /// The requests of a client stream, each with its method (which frames the
 /// response).
-pub(super) fn parse_requests(s: &DirStream, limits: &LimitLog) -> Vec<(Message, String)> {
+pub(super) fn parse_requests(v: &StreamView<'_>, limits: &LimitLog) -> Vec<(Message, String)> {
+    let s = v.stream;
     let mut out = Vec::new();
     let mut pos = 0u64;
     let closed = s.end_packet.is_some();
-    while (pos as usize) < s.bytes.len() {
-        let buf = &s.bytes[pos as usize..];
-        match parse::parse_request(buf) {
+    while pos < v.len() {
+        match head_at(v, pos, parse::parse_request) {
             Ok(head) => {
                 let framing = parse::request_framing(&head);
-                let m = message_at(s, pos, &head, framing, closed, limits);
+                let m = message_at(v, pos, &head, framing, closed, limits);
                 let next = m.end;
                 let stop = !m.body().complete() || m.body().malformed();
                 out.push((m, head.method().unwrap_or_default().to_string()));
                 if stop {
-                    match resync(s, next, parse::looks_like_request) {
+                    match resync(v, next, parse::looks_like_request) {
                         Some(p) => pos = p,
                         None => break,
                     }
@@ -179,20 +211,22 @@ pub(super) fn parse_requests(s: &DirStream, limits: &LimitLog) -> Vec<(Message, 
                 }
                 // The stream ends inside a request head (an HTTP/0.9 request
                 // line, or a capture cut short): tshark shows its start line
-                // on the segments that carried it.
+                // on the segments that carried it. (Incomplete means all
+                // that is left is shorter than the head bound.)
                 if e == parse::HeadError::Incomplete {
-                    if let Some(head) = parse::partial_request(buf) {
-                        let mut m = message_at(s, pos, &head, Framing::NoBody, closed, limits);
+                    if let Some(head) = parse::partial_request(&v.window(pos, parse::MAX_HEAD)) {
+                        let mut m = message_at(v, pos, &head, Framing::NoBody, closed, limits);
                         m.set_incomplete();
                         out.push((m, head.method().unwrap_or_default().to_string()));
                     }
                 }
                 // Skip blank lines between messages (RFC 9112 2.2).
-                if buf.starts_with(b"\r\n") || buf.starts_with(b"\n") {
-                    pos += if buf[0] == b'\r' { 2 } else { 1 };
+                let lead = v.window(pos, 2);
+                if lead.starts_with(b"\r\n") || lead.starts_with(b"\n") {
+                    pos += if lead[0] == b'\r' { 2 } else { 1 };
                     continue;
                 }
-                match resync(s, pos, parse::looks_like_request) {
+                match resync(v, pos, parse::looks_like_request) {
                     Some(p) => pos = p,
                     None => break,
                 }
@@ -206,12 +240,13 @@ pub(super) fn parse_requests(s: &DirStream, limits: &LimitLog) -> Vec<(Message, 
 pub(super) fn connection(
     conv: &Conversation,
     ci: u32,
-    streams: &[DirStream; 2],
+    streams: &[StreamView<'_>; 2],
     limits: &LimitLog,
 ) -> Vec<Transaction> {
     let (mut cdir, _) = conv.client_direction();
-    let looks_c = |d: crate::flow::Direction| parse::looks_like_request(&streams[d.index()].bytes);
-    let looks_s = |d: crate::flow::Direction| parse::looks_like_response(&streams[d.index()].bytes);
+    let start = |d: crate::flow::Direction| streams[d.index()].window(0, LOOK);
+    let looks_c = |d| parse::looks_like_request(&start(d));
+    let looks_s = |d| parse::looks_like_response(&start(d));
     if (!looks_c(cdir) && looks_c(cdir.reverse()))
         || (!looks_c(cdir) && looks_s(cdir) && !looks_s(cdir.reverse()))
     {
@@ -220,7 +255,7 @@ pub(super) fn connection(
     let cs = &streams[cdir.index()];
     let ss = &streams[cdir.reverse().index()];
     let mut requests = parse_requests(cs, limits);
-    let server_http = parse::looks_like_response(&ss.bytes);
+    let server_http = parse::looks_like_response(&ss.window(0, LOOK));
     if requests.is_empty() && !server_http {
         return Vec::new();
     }
@@ -229,17 +264,16 @@ pub(super) fn connection(
     let mut interim: Vec<Message> = Vec::new();
     let mut responses: Vec<(Vec<Message>, Message)> = Vec::new();
     let mut pos = 0u64;
-    let closed = ss.end_packet.is_some();
+    let closed = ss.stream.end_packet.is_some();
     let mut upgraded_at: Option<usize> = None;
-    while (pos as usize) < ss.bytes.len() {
-        let buf = &ss.bytes[pos as usize..];
-        let head = match parse::parse_response(buf) {
+    while pos < ss.len() {
+        let head = match head_at(ss, pos, parse::parse_response) {
             Ok(h) => h,
             Err(e) => {
                 if let Some(limit) = e.limit() {
-                    report(limits, ss, limit, pos);
+                    report(limits, ss.stream, limit, pos);
                 }
-                if buf.starts_with(b"\r\n") {
+                if ss.window(pos, 2).starts_with(b"\r\n") {
                     pos += 2;
                     continue;
                 }

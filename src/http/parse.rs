@@ -7,6 +7,7 @@
 //! size that overflows `u64` is malformed, a chunk-size line longer than
 //! `MAX_HTTP_CHUNK_LINE` is reported, and nothing is read past the buffer.
 
+use crate::flow::stream::StreamBytes;
 use crate::limits::{Limit, MAX_HTTP_CHUNK_LINE, MAX_HTTP_HEAD, MAX_HTTP_HEADERS};
 
 mod lenient;
@@ -424,13 +425,26 @@ fn piece_in<'a>(r: &Range<u64>, stream: &'a [u8]) -> &'a [u8] {
 /// Reads a body delimited by `framing` at the start of `buf`; `closed` says
 /// whether the connection's end was seen in this direction.
 pub fn read_body(buf: &[u8], framing: Framing, closed: bool) -> Body {
+    read_body_at(buf, 0, framing, closed)
+}
+
+/// [`read_body`] of the body starting at offset `start` of `stream`, read
+/// in place (a chunked body's size lines a window at a time, its data not
+/// read at all); the pieces are relative to `start`.
+pub fn read_body_at<S: StreamBytes + ?Sized>(
+    stream: &S,
+    start: u64,
+    framing: Framing,
+    closed: bool,
+) -> Body {
+    let rest = stream.len().saturating_sub(start);
     match framing {
         Framing::NoBody => Body {
             complete: true,
             ..Body::default()
         },
         Framing::Length(n) => {
-            let have = (buf.len() as u64).min(n);
+            let have = rest.min(n);
             let mut body = Body {
                 wire_len: have,
                 complete: have == n,
@@ -442,14 +456,14 @@ pub fn read_body(buf: &[u8], framing: Framing, closed: bool) -> Body {
         }
         Framing::Close => {
             let mut body = Body {
-                wire_len: buf.len() as u64,
+                wire_len: rest,
                 complete: closed,
                 ..Body::default()
             };
-            body.push(0..buf.len() as u64);
+            body.push(0..rest);
             body
         }
-        Framing::Chunked => read_chunked(buf),
+        Framing::Chunked => read_chunked(stream, start),
     }
 }
 
@@ -499,12 +513,16 @@ fn chunk_size_line(buf: &[u8]) -> Result<Option<(u64, usize)>, ChunkLineError> {
     Ok(Some((size, nl + 1)))
 }
 
-fn read_chunked(buf: &[u8]) -> Body {
+/// A chunked body at `start` of `stream`; offsets relative to `start`.
+fn read_chunked<S: StreamBytes + ?Sized>(stream: &S, start: u64) -> Body {
     let mut body = Body::default();
-    let mut pos = 0usize;
+    let len = stream.len().saturating_sub(start);
+    let mut pos = 0u64;
     loop {
-        let rest = &buf[pos..];
-        let (size, line) = match chunk_size_line(rest) {
+        let line = stream.parse_at(start + pos, 0, MAX_CHUNK_LINE, chunk_size_line, |r| {
+            matches!(r, Ok(None))
+        });
+        let (size, line) = match line {
             Ok(Some(x)) => x,
             Ok(None) => break,
             Err(e) => {
@@ -515,21 +533,23 @@ fn read_chunked(buf: &[u8]) -> Body {
                 break;
             }
         };
-        pos += line;
+        pos += line as u64;
         if size == 0 {
             // Trailers up to an empty line.
             loop {
-                let rest = &buf[pos..];
-                let Some(nl) = rest.iter().take(MAX_HEAD).position(|&b| b == b'\n') else {
-                    body.wire_len = pos as u64;
+                let found = stream
+                    .find_newline(start + pos, MAX_HEAD as u64)
+                    .map(|at| at - (start + pos));
+                let Some(nl) = found else {
+                    body.wire_len = pos;
                     return body;
                 };
-                let l = &rest[..nl];
-                let l = l.strip_suffix(b"\r").unwrap_or(l);
+                let l = stream.window(start + pos, nl as usize);
+                let l = l.strip_suffix(b"\r").unwrap_or(&l);
                 pos += nl + 1;
                 if l.is_empty() {
                     body.complete = true;
-                    body.wire_len = pos as u64;
+                    body.wire_len = pos;
                     return body;
                 }
                 let text = String::from_utf8_lossy(l);
@@ -538,30 +558,31 @@ fn read_chunked(buf: &[u8]) -> Body {
                 }
             }
         }
-        let avail = (buf.len() - pos) as u64;
+        let avail = len - pos;
         if size > avail {
-            body.push(pos as u64..buf.len() as u64);
+            body.push(pos..len);
             body.missing = size - avail;
-            pos = buf.len();
+            pos = len;
             break;
         }
-        let end = pos + size as usize;
-        body.push(pos as u64..end as u64);
+        let end = pos + size;
+        body.push(pos..end);
         pos = end;
         // The CRLF after the data.
-        if buf[pos..].starts_with(b"\r\n") {
+        let after = stream.window(start + pos, 2);
+        if after.starts_with(b"\r\n") {
             pos += 2;
-        } else if buf[pos..].starts_with(b"\n") {
+        } else if after.starts_with(b"\n") {
             pos += 1;
-        } else if buf.len() - pos < 2 {
-            pos = buf.len();
+        } else if len - pos < 2 {
+            pos = len;
             break;
         } else {
             body.malformed = true;
             break;
         }
     }
-    body.wire_len = pos as u64;
+    body.wire_len = pos;
     body
 }
 
