@@ -14,6 +14,7 @@ pub mod follow;
 pub mod follow_text;
 pub mod ladder;
 pub mod life;
+pub mod lists;
 pub mod reassembly;
 pub mod seq;
 pub mod stream;

@@ -1,4 +1,6 @@
-//! Handing freed heap back to the operating system during long builds.
+//! Memory hints for long builds: handing freed heap back to the operating
+//! system ([`Trim`]), and fetching a cache line ahead of its use
+//! ([`prefetch`]).
 //!
 //! glibc's allocator gives each thread an arena and keeps what a thread
 //! frees there for its next allocations. The HTTP index build reassembles
@@ -56,6 +58,27 @@ pub fn release_free_memory() {
             libc::malloc_trim(0);
         }
     }
+}
+
+/// Asks the processor to bring the cache line holding the start of `value`
+/// in, without waiting for it: a walk that jumps across the capture issues
+/// this a few steps ahead, so the miss overlaps the work in between. A hint
+/// only; nothing on other architectures.
+#[inline]
+pub fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: a prefetch reads nothing the program sees and cannot fault
+        // (the address is a live reference besides).
+        #[allow(unsafe_code)]
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                std::ptr::from_ref(value).cast::<i8>(),
+            );
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
 }
 
 #[cfg(test)]

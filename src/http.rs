@@ -222,6 +222,7 @@ impl HttpIndex {
     /// with `keys`); over TLS, HTTP reads the decrypted application data.
     pub fn build(store: &PacketStore, conversations: &Conversations, keys: &KeyLog) -> HttpIndex {
         let convs = conversations.all();
+        let lists = crate::flow::lists::PacketLists::build(store, convs.len());
         let parse = |range: &std::ops::Range<usize>| -> Vec<ConnectionPart> {
             let mut raw = [DirStream::default(), DirStream::default()];
             range
@@ -231,7 +232,12 @@ impl HttpIndex {
                     // One reassembly per connection, read as TLS and as
                     // HTTP, into the buffers of the connection before.
                     Some(HttpIndex::connection_part(
-                        store, conv, ci as u32, keys, &mut raw,
+                        store,
+                        conv,
+                        ci as u32,
+                        Some(lists.of(ci as u32)),
+                        keys,
+                        &mut raw,
                     ))
                 })
                 .collect()
@@ -276,11 +282,14 @@ impl HttpIndex {
     /// again only the connections that received packets
     /// ([`crate::live::incremental`]). Cleartext HTTP/1 is read in place
     /// out of the capture ([`reads_in_place`]); other connections are
-    /// copied into `raw`, buffers reused between calls.
+    /// copied into `raw`, buffers reused between calls. `list`: the
+    /// conversation's packets when known ([`crate::flow::lists`]), else its
+    /// chain is followed.
     pub fn connection_part(
         store: &PacketStore,
         conv: &Conversation,
         ci: u32,
+        list: Option<&[u32]>,
         keys: &KeyLog,
         raw: &mut [DirStream; 2],
     ) -> ConnectionPart {
@@ -291,7 +300,7 @@ impl HttpIndex {
         let limits = LimitLog::default();
         let capture = store.capture().bytes();
         // Read in place unless a reader needs each direction as one buffer.
-        stream::reassemble_spans_into(store, conv, raw);
+        stream::reassemble_spans_into(store, conv, list, raw);
         if !reads_in_place(conv, raw, capture) {
             for s in raw.iter_mut() {
                 s.fill_bytes(capture);

@@ -112,7 +112,7 @@ pub fn span_bytes<'c>(spans: &[Span], capture: &'c [u8]) -> std::borrow::Cow<'c,
 }
 
 /// How many packets ahead [`fill`] touches a packet's headers.
-const LOOK_AHEAD: usize = 4;
+const LOOK_AHEAD: usize = 8;
 /// The byte touched: in the TCP header of an Ethernet/IPv4 frame.
 const TOUCHED_AT: usize = 40;
 
@@ -382,14 +382,20 @@ pub fn reassemble_into(store: &PacketStore, conv: &Conversation, out: &mut [DirS
             ..DirStream::default()
         };
     }
-    fill(store, conv, None, out);
+    fill(store, conv, None, None, out);
 }
 
 /// [`reassemble_into`] without copying the bytes: each direction knows
 /// its pieces (where they lie in the capture), holes and packets, and is
 /// read through a [`StreamView`] ([`DirStream::fill_bytes`] copies it when
-/// a reader needs one buffer).
-pub fn reassemble_spans_into(store: &PacketStore, conv: &Conversation, out: &mut [DirStream; 2]) {
+/// a reader needs one buffer). `list`: the conversation's packets, when
+/// known ([`crate::flow::lists::PacketLists`]).
+pub fn reassemble_spans_into(
+    store: &PacketStore,
+    conv: &Conversation,
+    list: Option<&[u32]>,
+    out: &mut [DirStream; 2],
+) {
     for (s, dir) in out.iter_mut().zip([Direction::AtoB, Direction::BtoA]) {
         let bytes = std::mem::take(&mut s.bytes);
         let mut packets = std::mem::take(&mut s.packets);
@@ -405,7 +411,7 @@ pub fn reassemble_spans_into(store: &PacketStore, conv: &Conversation, out: &mut
             ..DirStream::default()
         };
     }
-    fill(store, conv, None, out);
+    fill(store, conv, list, None, out);
 }
 
 fn reassemble_only(
@@ -415,14 +421,17 @@ fn reassemble_only(
 ) -> [DirStream; 2] {
     let mut out = [DirStream::default(), DirStream::default()];
     out[1].dir = Direction::BtoA;
-    fill(store, conv, only, &mut out);
+    fill(store, conv, None, only, &mut out);
     out
 }
 
-/// Reassembles `conv` (only one direction when asked) into `out`, empty.
+/// Reassembles `conv` (only one direction when asked) into `out`, empty;
+/// `list`, when given, is its packets ([`crate::flow::lists`]), else they
+/// are followed along the conversation's chain.
 fn fill(
     store: &PacketStore,
     conv: &Conversation,
+    list: Option<&[u32]>,
     only: Option<Direction>,
     out: &mut [DirStream; 2],
 ) {
@@ -438,23 +447,16 @@ fn fill(
         }
     }
     let mut rs = [Reassembler::default(), Reassembler::default()];
-    // A few packets ahead, the first line of each packet's headers is
-    // read, so its cache miss overlaps the work on the packets before it
-    // (the chain of a conversation's packets jumps across the capture).
-    let mut ahead = conv.packets(store).skip(LOOK_AHEAD);
-    for index in conv.packets(store) {
-        if let Some(next) = ahead.next() {
-            std::hint::black_box(store.data(next).get(TOUCHED_AT).copied());
-        }
+    let mut step = |index: usize| {
         let Some(entry) = store.entry(index) else {
-            continue;
+            return;
         };
         let dir = Direction::of(entry);
         if only.is_some_and(|o| o != dir) {
-            continue;
+            return;
         }
         let Some(tcp) = locate::segment(store, index) else {
-            continue;
+            return;
         };
         let i = dir.index();
         let stream = &mut out[i];
@@ -468,6 +470,41 @@ fn fill(
         );
         if (tcp.fin() || tcp.rst()) && stream.end_packet.is_none() {
             stream.end_packet = Some(index as u32);
+        }
+    };
+    let touch = |index: usize| {
+        if let Some(byte) = store.data(index).get(TOUCHED_AT) {
+            crate::heap::prefetch(byte);
+        }
+    };
+    match list {
+        // The packets known up front: entries are fetched twice as far
+        // ahead as the headers they point to.
+        Some(list) => {
+            for (k, &index) in list.iter().enumerate() {
+                if let Some(e) = list
+                    .get(k + 2 * LOOK_AHEAD)
+                    .and_then(|&i| store.entry(i as usize))
+                {
+                    crate::heap::prefetch(e);
+                }
+                if let Some(&next) = list.get(k + LOOK_AHEAD) {
+                    touch(next as usize);
+                }
+                step(index as usize);
+            }
+        }
+        // Along the chain, a few packets ahead, the first line of each
+        // packet's headers is fetched, so its cache miss overlaps the work
+        // on the packets before it.
+        None => {
+            let mut ahead = conv.packets(store).skip(LOOK_AHEAD);
+            for index in conv.packets(store) {
+                if let Some(next) = ahead.next() {
+                    touch(next);
+                }
+                step(index);
+            }
         }
     }
     for (r, s) in rs.iter_mut().zip(out.iter_mut()) {

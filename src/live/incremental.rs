@@ -128,7 +128,7 @@ impl LiveProducts {
         let read = crate::parallel::map_in_order(&changed, |&ci| {
             let mut raw = Default::default();
             convs.get(ci as usize).map(|conv: &Conversation| {
-                HttpIndex::connection_part(store, conv, ci, keys, &mut raw)
+                HttpIndex::connection_part(store, conv, ci, None, keys, &mut raw)
             })
         });
         kept.parts.resize_with(convs.len(), ConnectionPart::default);
