@@ -281,7 +281,7 @@ impl HttpIndex {
     /// the conversation's packets and `keys`, so a capture that grows reads
     /// again only the connections that received packets
     /// ([`crate::live::incremental`]). Cleartext HTTP/1 is read in place
-    /// out of the capture ([`reads_in_place`]); other connections are
+    /// out of the capture (`reads_in_place`); other connections are
     /// copied into `raw`, buffers reused between calls. `list`: the
     /// conversation's packets when known ([`crate::flow::lists`]), else its
     /// chain is followed.
