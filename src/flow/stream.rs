@@ -363,33 +363,14 @@ pub fn reassemble_direction(store: &PacketStore, conv: &Conversation, dir: Direc
     }
 }
 
-/// [`reassemble`] into `out`, whose buffers are cleared and reused: a
-/// thread reading connection after connection allocates (and the kernel
-/// zeroes) fresh pages only when a connection is bigger than any before.
-pub fn reassemble_into(store: &PacketStore, conv: &Conversation, out: &mut [DirStream; 2]) {
-    for (s, dir) in out.iter_mut().zip([Direction::AtoB, Direction::BtoA]) {
-        let mut bytes = std::mem::take(&mut s.bytes);
-        let mut packets = std::mem::take(&mut s.packets);
-        let mut origins = std::mem::take(&mut s.origins);
-        bytes.clear();
-        packets.clear();
-        origins.clear();
-        *s = DirStream {
-            bytes,
-            packets,
-            origins,
-            dir,
-            ..DirStream::default()
-        };
-    }
-    fill(store, conv, None, None, out);
-}
-
-/// [`reassemble_into`] without copying the bytes: each direction knows
-/// its pieces (where they lie in the capture), holes and packets, and is
-/// read through a [`StreamView`] ([`DirStream::fill_bytes`] copies it when
-/// a reader needs one buffer). `list`: the conversation's packets, when
-/// known ([`crate::flow::lists::PacketLists`]).
+/// Reassembles both directions of `conv` into `out` without copying the
+/// bytes: each direction knows its pieces (where they lie in the capture),
+/// holes and packets, and is read through a [`StreamView`]
+/// ([`DirStream::fill_bytes`] copies it when a reader needs one buffer).
+/// `out`'s buffers are cleared and reused, so a thread reading connection
+/// after connection allocates only when one is bigger than any before.
+/// `list`: the conversation's packets, when known
+/// ([`crate::flow::lists::PacketLists`]).
 pub fn reassemble_spans_into(
     store: &PacketStore,
     conv: &Conversation,
