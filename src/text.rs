@@ -8,7 +8,7 @@ use std::borrow::Cow;
 /// `\t`, `\e` by name). Returns `s` unchanged when it has none.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
     // Printable ASCII (nearly every column cell) needs no per-char lookup.
-    if printable_ascii(s.as_bytes()) || surely_safe(s.as_bytes()) || !s.chars().any(is_unsafe) {
+    if surely_safe(s.as_bytes()) || !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -31,35 +31,33 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether every byte is printable ASCII (0x20..=0x7e). Tested 16 bytes at a
-/// time without stopping early, which the compiler turns into vector code.
-fn printable_ascii(bytes: &[u8]) -> bool {
+/// Whether no byte is a C0 control or DEL (`.0`), and whether any is
+/// outside ASCII (`.1`). Tested 16 bytes at a time without stopping early,
+/// which the compiler turns into vector code.
+fn control_and_high(bytes: &[u8]) -> (bool, bool) {
+    let test = |(clean, high): (bool, bool), &b: &u8| {
+        (clean & (b >= 0x20) & (b != 0x7f), high | (b >= 0x80))
+    };
     let mut chunks = bytes.chunks_exact(16);
-    let whole = chunks.by_ref().all(|c| {
-        c.iter()
-            .fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5f))
-    });
-    whole
-        && chunks
-            .remainder()
-            .iter()
-            .all(|&b| b.wrapping_sub(0x20) < 0x5f)
+    let whole = chunks
+        .by_ref()
+        .fold((true, false), |acc, c| c.iter().fold(acc, test));
+    chunks.remainder().iter().fold(whole, test)
 }
 
 /// A byte test that rules out every character [`is_unsafe`] names without
 /// decoding UTF-8: C0 controls and DEL are bytes below 0x20 and 0x7f, the C1
 /// controls (U+0080..U+009F) start with 0xC2, and U+2028..U+202E and
 /// U+2066..U+2069 start with 0xE2 0x80 / 0xE2 0x81. `false` when unsure (the
-/// caller then tests the characters): columns with `→` pass here.
+/// caller then tests the characters): columns with `→` (0xE2 0x86 0x92) pass
+/// here. Printable ASCII, nearly every column cell, takes one vector pass.
 fn surely_safe(bytes: &[u8]) -> bool {
-    let mut after_e2 = false;
-    for &b in bytes {
-        if b < 0x20 || b == 0x7f || b == 0xc2 || (after_e2 && (b == 0x80 || b == 0x81)) {
-            return false;
-        }
-        after_e2 = b == 0xe2;
+    match control_and_high(bytes) {
+        (false, _) => false,
+        (true, false) => true,
+        (true, true) => memchr::memchr2_iter(0xc2, 0xe2, bytes)
+            .all(|i| bytes[i] == 0xe2 && !matches!(bytes.get(i + 1), Some(0x80 | 0x81))),
     }
-    true
 }
 
 /// A `-T fields` cell made safe: as [`sanitize`], but a backspace (0x08)
@@ -101,52 +99,72 @@ pub fn mac(m: [u8; 6]) -> String {
 /// Nanoseconds as seconds with six decimals, as Wireshark's Time column
 /// shows them (`-0.000001`, `12.345678`).
 pub fn seconds(ns: i64) -> String {
-    let a = ns.unsigned_abs();
     let mut s = String::with_capacity(20);
+    push_seconds(&mut s, ns);
+    s
+}
+
+/// Appends [`seconds`] of `ns` to `s`.
+pub fn push_seconds(s: &mut String, ns: i64) {
+    let a = ns.unsigned_abs();
     if ns < 0 {
         s.push('-');
     }
-    push_decimal(&mut s, a / 1_000_000_000);
+    push_decimal(s, a / 1_000_000_000);
     s.push('.');
-    let micros = (a % 1_000_000_000) / 1000;
-    let mut digits = [b'0'; 6];
-    let mut m = micros;
-    for d in digits.iter_mut().rev() {
-        *d = b'0' + (m % 10) as u8;
-        m /= 10;
-    }
-    s.push_str(std::str::from_utf8(&digits).unwrap_or_default());
-    s
+    let micros = ((a % 1_000_000_000) / 1000) as usize;
+    push_pair(s, micros / 10_000);
+    push_pair(s, micros / 100 % 100);
+    push_pair(s, micros % 100);
+}
+
+/// The numbers 00 to 99, two digits each, one after another: a number is
+/// written a pair of digits at a time, and a slice of this (ASCII) needs no
+/// UTF-8 check, unlike digits assembled in a byte buffer.
+const DIGIT_PAIRS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/// Appends the two digits of `pair` (below 100).
+fn push_pair(s: &mut String, pair: usize) {
+    s.push_str(DIGIT_PAIRS.get(2 * pair..2 * pair + 2).unwrap_or("??"));
 }
 
 /// Appends `n` in decimal, as `{n}` formats it, without the formatter (the
 /// packet list writes millions of numbers).
 pub fn push_decimal(s: &mut String, n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
+    // Pairs from the lowest; u64::MAX has 20 digits: at most 9 below the top.
+    let mut low = [0u8; 10];
+    let mut count = 0;
     let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    while n >= 100 && count < low.len() {
+        low[count] = (n % 100) as u8;
+        n /= 100;
+        count += 1;
     }
-    // ASCII digits: valid UTF-8, pushed as one slice rather than char by char.
-    s.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    if n < 10 {
+        s.push(char::from(b'0' + n as u8));
+    } else {
+        push_pair(s, n as usize);
+    }
+    for &pair in low[..count].iter().rev() {
+        push_pair(s, usize::from(pair));
+    }
 }
 
 /// An IPv4 address as `Ipv4Addr`'s Display writes it (dotted decimal).
 pub fn ipv4(a: std::net::Ipv4Addr) -> String {
     let mut s = String::with_capacity(15);
+    push_ipv4(&mut s, a);
+    s
+}
+
+/// Appends [`ipv4`] of `a` to `s`.
+pub fn push_ipv4(s: &mut String, a: std::net::Ipv4Addr) {
     for (i, o) in a.octets().into_iter().enumerate() {
         if i > 0 {
             s.push('.');
         }
-        push_decimal(&mut s, u64::from(o));
+        push_decimal(s, u64::from(o));
     }
-    s
 }
 
 /// One row of a follow-style hex dump: offset, 16 bytes in two groups of
@@ -204,16 +222,26 @@ mod tests {
     }
 
     #[test]
-    fn printable_ascii_is_the_byte_range_test() {
+    fn control_and_high_is_the_byte_range_test() {
         let mut bytes: Vec<u8> = (0x20..0x7f).cycle().take(100).collect();
         for len in 0..bytes.len() {
-            assert!(super::printable_ascii(&bytes[..len]));
+            assert_eq!(super::control_and_high(&bytes[..len]), (true, false));
         }
-        for bad in [0x00u8, 0x1f, 0x7f, 0x80, 0xff] {
+        for (bad, expected) in [
+            (0x00u8, (false, false)),
+            (0x1f, (false, false)),
+            (0x7f, (false, false)),
+            (0x80, (true, true)),
+            (0xff, (true, true)),
+        ] {
             for at in [0, 15, 16, 17, 40, 99] {
                 let keep = bytes[at];
                 bytes[at] = bad;
-                assert!(!super::printable_ascii(&bytes));
+                assert_eq!(
+                    super::control_and_high(&bytes),
+                    expected,
+                    "{bad:#x} at {at}"
+                );
                 bytes[at] = keep;
             }
         }
@@ -221,7 +249,14 @@ mod tests {
 
     #[test]
     fn numbers_and_addresses_as_the_formatter_writes_them() {
-        for n in [0u64, 7, 10, 99, 100, 65535, 4_294_967_295, u64::MAX] {
+        let powers = (0..20).flat_map(|k| {
+            let p = 10u64.pow(k);
+            [p - 1, p, p + 1]
+        });
+        for n in (0..10_100u64)
+            .chain(powers)
+            .chain([65535, 4_294_967_295, u64::MAX])
+        {
             let mut s = String::new();
             super::push_decimal(&mut s, n);
             assert_eq!(s, n.to_string());

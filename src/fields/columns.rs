@@ -17,16 +17,18 @@ const SEGMENT: &str = "[TCP segment of a reassembled PDU]";
 use crate::fields::PacketView;
 use crate::flow::analysis::flags as af;
 use crate::store::PacketKind;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// The seven columns of one row, as text (not yet sanitised for a terminal).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Row {
     pub number: u64,
     pub time: String,
     pub source: String,
     pub destination: String,
-    pub protocol: String,
+    /// Nearly always a fixed name ("TCP", "HTTP"): borrowed, not allocated.
+    pub protocol: Cow<'static, str>,
     pub length: u32,
     pub info: String,
 }
@@ -34,46 +36,55 @@ pub struct Row {
 /// Builds the row of a packet. HTTP rows need the view's HTTP index: without
 /// one (a UI still building it in the background) they show as TCP rows.
 pub fn row(view: &PacketView<'_>) -> Row {
+    let mut row = Row::default();
+    row_into(view, &mut row);
+    row
+}
+
+/// [`row`] into `row`, reusing its strings' room (the packet list fills
+/// millions of rows, one after another).
+pub fn row_into(view: &PacketView<'_>, row: &mut Row) {
     let http = view.http;
     let store = &view.trace.store;
     let entry = store.entry(view.index).copied();
     let d = &view.decoded;
     let custom = entry.is_some_and(|e| e.kind == PacketKind::CustomBlock);
-    let time = match store.relative_ns(view.index) {
-        Some(ns) => crate::text::seconds(ns),
-        None => String::new(),
-    };
-    let (source, destination) = if custom {
-        (String::new(), String::new())
-    } else if let (Some(s), Some(t)) = (d.ip_src(), d.ip_dst()) {
-        let text = |a: std::net::IpAddr| match a {
-            std::net::IpAddr::V4(v4) => crate::text::ipv4(v4),
-            v6 => v6.to_string(),
-        };
-        (text(s), text(t))
-    } else {
-        (
-            d.link.eth_src.map(crate::text::mac).unwrap_or_default(),
-            d.link.eth_dst.map(crate::text::mac).unwrap_or_default(),
-        )
-    };
-    let (protocol, info) = protocol_and_info(view, custom, http);
-    Row {
-        number: view.index as u64 + 1,
-        time,
-        source,
-        destination,
-        protocol,
-        length: entry.map(|e| e.orig_len).unwrap_or(0),
-        info,
+    row.number = view.index as u64 + 1;
+    row.time.clear();
+    if let Some(ns) = store.relative_ns(view.index) {
+        crate::text::push_seconds(&mut row.time, ns);
     }
+    row.source.clear();
+    row.destination.clear();
+    if custom {
+    } else if let (Some(s), Some(t)) = (d.ip_src(), d.ip_dst()) {
+        let push = |out: &mut String, a: std::net::IpAddr| match a {
+            std::net::IpAddr::V4(v4) => crate::text::push_ipv4(out, v4),
+            v6 => {
+                let _ = write!(out, "{v6}");
+            }
+        };
+        push(&mut row.source, s);
+        push(&mut row.destination, t);
+    } else {
+        if let Some(m) = d.link.eth_src {
+            row.source.push_str(&crate::text::mac(m));
+        }
+        if let Some(m) = d.link.eth_dst {
+            row.destination.push_str(&crate::text::mac(m));
+        }
+    }
+    let (protocol, info) = protocol_and_info(view, custom, http);
+    row.protocol = protocol;
+    row.length = entry.map(|e| e.orig_len).unwrap_or(0);
+    row.info = info;
 }
 
 fn protocol_and_info(
     view: &PacketView<'_>,
     custom: bool,
     http: Option<&crate::http::HttpIndex>,
-) -> (String, String) {
+) -> (Cow<'static, str>, String) {
     let d = &view.decoded;
     if custom {
         return ("PCAPNG".into(), "Custom Block".into());
@@ -92,7 +103,7 @@ fn protocol_and_info(
                     return (a.protocol.into(), format!("{prefix}{}", a.info))
                 }
                 Some(StreamRow::Segment { tcp_info: true }) => {
-                    return ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view)))
+                    return ("TCP".into(), with_segment_note(tcp_info(view)))
                 }
                 Some(StreamRow::Segment { tcp_info: false }) => {
                     return ("TCP".into(), format!("{prefix}{SEGMENT}"))
@@ -124,7 +135,7 @@ fn protocol_and_info(
                             .unwrap_or_default();
                         ("TCP".into(), format!("{prefix}{start} {SEGMENT}"))
                     }
-                    Some(_) if has_data => ("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))),
+                    Some(_) if has_data => ("TCP".into(), with_segment_note(tcp_info(view))),
                     _ => ("TCP".into(), tcp_info(view)),
                 }
             } else {
@@ -214,9 +225,10 @@ fn protocol_and_info(
                 }
                 let mut info = format!("IP protocol {}", header.protocol().0);
                 if *fragment {
-                    if let Some(row) = ip_fragments::reassembled_row(&view.trace.store, view.index)
+                    if let Some((p, i)) =
+                        ip_fragments::reassembled_row(&view.trace.store, view.index)
                     {
-                        return row;
+                        return (p.into(), i);
                     }
                     info = ip_fragments::fragment_info(
                         header.protocol().0,
@@ -230,9 +242,10 @@ fn protocol_and_info(
                 header, fragment, ..
             } => {
                 if *fragment {
-                    if let Some(row) = ip_fragments::reassembled_row(&view.trace.store, view.index)
+                    if let Some((p, i)) =
+                        ip_fragments::reassembled_row(&view.trace.store, view.index)
                     {
-                        return row;
+                        return (p.into(), i);
                     }
                     if let Some(info) = ip_fragments::ipv6_fragment_info(d) {
                         return ("IPv6".into(), info);
@@ -266,21 +279,32 @@ fn protocol_and_info(
     }
 }
 
+/// `info` followed by tshark's segment label, in the same string.
+fn with_segment_note(mut info: String) -> String {
+    info.push(' ');
+    info.push_str(SEGMENT);
+    info
+}
+
 /// Protocol and Info of a packet that carries TLS records (or part of one).
-fn tls_columns(view: &PacketView<'_>, http: &crate::http::HttpIndex) -> Option<(String, String)> {
+fn tls_columns(
+    view: &PacketView<'_>,
+    http: &crate::http::HttpIndex,
+) -> Option<(Cow<'static, str>, String)> {
     let entry = view.trace.store.entry(view.index)?;
     if let Some(h2) = http.http2.get(&entry.conversation) {
-        if let Some(cols) = h2.columns(view.index as u32) {
-            return Some(cols);
+        if let Some((p, i)) = h2.columns(view.index as u32) {
+            return Some((p.into(), i));
         }
     }
     match http.tls.at_packet(view.index)? {
         crate::tls::AtPacket::Records(conn, recs) => {
-            Some(crate::tls::TlsIndex::columns(conn, recs, view.index as u32))
+            let (p, i) = crate::tls::TlsIndex::columns(conn, recs, view.index as u32);
+            Some((p.into(), i))
         }
         crate::tls::AtPacket::Segment(true) => Some(("TCP".into(), SEGMENT.into())),
         crate::tls::AtPacket::Segment(false) => {
-            Some(("TCP".into(), format!("{} {SEGMENT}", tcp_info(view))))
+            Some(("TCP".into(), with_segment_note(tcp_info(view))))
         }
     }
 }

@@ -117,7 +117,7 @@ impl<'t> PacketView<'t> {
             // No frame is marked outside the TUI (tshark prints 0); the
             // filter takes the TUI's marks from the session.
             F::FrameMarked => Some(Value::Bool(false)),
-            F::WsColProtocol => Some(Value::Str(Cow::Owned(super::columns::row(self).protocol))),
+            F::WsColProtocol => Some(Value::Str(super::columns::row(self).protocol)),
             F::WsColInfo => Some(Value::Str(Cow::Owned(super::columns::row(self).info))),
             F::FrameTimeEpoch => entry.has_timestamp().then_some(Value::Time(entry.ts_ns)),
             F::FrameTimeRelative => store.relative_ns(self.index).map(Value::Time),

@@ -149,7 +149,7 @@ pub(super) fn list_row(
             r.time,
             sanitize(&r.source).into_owned(),
             sanitize(&r.destination).into_owned(),
-            r.protocol,
+            r.protocol.into_owned(),
             r.length.to_string(),
             sanitize(&r.info).into_owned(),
         ],
