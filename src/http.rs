@@ -71,10 +71,17 @@ pub struct HttpIndex {
     /// capture has a message every few packets).
     by_packet: Vec<u32>,
     refs: Vec<MessageRef>,
+    /// One bit per packet: whether it completes a message. Most packets
+    /// complete none, and the packet list asks of each: the bit spares
+    /// them a binary search of `by_packet` (a cache miss per step).
+    completing: Vec<u64>,
     /// (conversation, first packet, last packet, message) of every complete
     /// message spanning several packets, sorted: answers `segment_of` by a
     /// binary search.
     spans: Vec<(u32, u32, u32, MessageRef)>,
+    /// Where each conversation's entries start in `spans`, by conversation
+    /// index (one more at the end): `segment_of` searches only its own.
+    span_starts: Vec<u32>,
     /// Rows of the segments of connections that carry another stream
     /// protocol (SSH, PostgreSQL, DNS over TCP, SMTP...): worked out in the
     /// same pass, from the same reassembled directions.
@@ -199,6 +206,7 @@ impl IndexBuilder {
         index
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
+        index.index_lookups(conversations.all().len());
         index.transactions.shrink_to_fit();
         index.by_packet.shrink_to_fit();
         index.refs.shrink_to_fit();
@@ -521,9 +529,17 @@ impl HttpIndex {
         let conv = conversations.get(entry.conversation)?;
         let from_client = (crate::flow::Direction::of(entry)) == conv.client_direction().0;
         let packet = index as u32;
-        let end = self
-            .spans
-            .partition_point(|&(c, first, _, _)| (c, first) <= (entry.conversation, packet));
+        let c = entry.conversation as usize;
+        let own = match (self.span_starts.get(c), self.span_starts.get(c + 1)) {
+            (Some(&lo), Some(&hi)) => lo as usize..hi as usize,
+            _ => 0..0,
+        };
+        let end = own.start
+            + self
+                .spans
+                .get(own)
+                .unwrap_or_default()
+                .partition_point(|&(_, first, _, _)| first <= packet);
         self.spans[..end]
             .iter()
             .rev()
@@ -554,15 +570,37 @@ impl HttpIndex {
             + transactions
             + by_packet
             + self.spans.capacity() * size_of::<(u32, u32, u32, MessageRef)>()
+            + self.completing.capacity() * size_of::<u64>()
+            + self.span_starts.capacity() * size_of::<u32>()
     }
 
     /// References to the messages completed in packet `index` (0-based):
     /// which transaction each belongs to (the details tree's links).
     pub fn refs_at_packet(&self, index: usize) -> &[MessageRef] {
         let p = index as u32;
+        let word = self.completing.get(index / 64).copied().unwrap_or(0);
+        if word & (1 << (index % 64)) == 0 {
+            return &[];
+        }
         let start = self.by_packet.partition_point(|&q| q < p);
         let end = start + self.by_packet[start..].partition_point(|&q| q == p);
         self.refs.get(start..end).unwrap_or(&[])
+    }
+
+    /// Builds `completing` and `span_starts` from `by_packet` and the
+    /// sorted `spans`.
+    fn index_lookups(&mut self, conversations: usize) {
+        let packets = self.by_packet.last().map_or(0, |&p| p as usize + 1);
+        self.completing = vec![0; packets.div_ceil(64)];
+        for &p in &self.by_packet {
+            if let Some(word) = self.completing.get_mut(p as usize / 64) {
+                *word |= 1 << (p % 64);
+            }
+        }
+        let conversations = conversations.max(self.spans.last().map_or(0, |s| s.0 as usize + 1));
+        self.span_starts = (0..=conversations as u32)
+            .map(|c| self.spans.partition_point(|&(sc, ..)| sc < c) as u32)
+            .collect();
     }
 
     /// Sorts the messages by the packet completing them, keeping the order

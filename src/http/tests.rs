@@ -37,6 +37,69 @@ fn bodies_over_tls_read_from_the_decrypted_stream() {
     }
 }
 
+/// The per-packet lookups (`completing` bits, `span_starts`) answer as
+/// searches of the whole arrays do, for every packet of captures with
+/// several connections, pipelining and segmented bodies.
+#[test]
+fn packet_lookups_agree_with_whole_array_searches() {
+    let dir = format!("{}/sample-captures", env!("CARGO_MANIFEST_DIR"));
+    let mut checked = (0, 0);
+    for name in [
+        "textbook-visit",
+        "keepalive-3-requests",
+        "chunked-gzip",
+        "post-form",
+    ] {
+        let trace = crate::trace::Trace::open(std::path::Path::new(&format!("{dir}/{name}.pcap")))
+            .expect("sample");
+        let index = HttpIndex::build(&trace.store, &trace.conversations, &trace.keys);
+        for i in 0..trace.store.len() {
+            let p = i as u32;
+            let want: Vec<MessageRef> = index
+                .by_packet
+                .iter()
+                .zip(&index.refs)
+                .filter(|(&q, _)| q == p)
+                .map(|(_, &r)| r)
+                .collect();
+            assert_eq!(
+                index.refs_at_packet(i),
+                want.as_slice(),
+                "{name} packet {i}"
+            );
+            checked.0 += want.len();
+            let Some(entry) = trace.store.entry(i) else {
+                continue;
+            };
+            let end = index
+                .spans
+                .partition_point(|&(c, first, _, _)| (c, first) <= (entry.conversation, p));
+            let conv = trace.conversations.get(entry.conversation);
+            let want = conv.and_then(|conv| {
+                let from_client = crate::flow::Direction::of(entry) == conv.client_direction().0;
+                index.spans[..end]
+                    .iter()
+                    .rev()
+                    .take_while(|&&(c, _, _, _)| c == entry.conversation)
+                    .take(SPAN_LOOKBACK)
+                    .filter(|&&(_, _, last, _)| p < last)
+                    .filter_map(|&(_, _, _, r)| index.message(r))
+                    .find(|m| m.is_request() == from_client)
+                    .map(|m| (m.first_packet, m.last_packet))
+            });
+            let got = index
+                .segment_of(&trace.store, &trace.conversations, i)
+                .map(|(m, _)| (m.first_packet, m.last_packet));
+            assert_eq!(got, want, "{name} packet {i}");
+            checked.1 += usize::from(want.is_some());
+        }
+    }
+    assert!(
+        checked.0 > 10 && checked.1 > 10,
+        "too little checked: {checked:?}"
+    );
+}
+
 fn dir(bytes: &[u8], closed: bool) -> DirStream {
     DirStream {
         bytes: bytes.to_vec(),
