@@ -11,6 +11,7 @@
 mod app_rows;
 mod connection;
 pub mod content;
+pub mod continuation;
 pub mod export;
 pub mod form;
 pub mod media;
@@ -28,6 +29,7 @@ use crate::store::PacketStore;
 use crate::tls::{KeyLog, TlsIndex};
 use app_rows::{app_rows, ftp_channel, ftp_data_rows, websocket_rows, AppRows, FtpChannels};
 use connection::connection;
+pub use continuation::Fresh;
 pub use message::{BodyRef, HeadBytes, Message};
 use std::collections::HashMap;
 
@@ -86,6 +88,9 @@ pub struct HttpIndex {
     /// protocol (SSH, PostgreSQL, DNS over TCP, SMTP...): worked out in the
     /// same pass, from the same reassembled directions.
     app_rows: HashMap<u32, app::StreamRow>,
+    /// Segments of HTTP ports tshark's HTTP dissector takes fresh, without
+    /// a message ([`continuation`]), by packet.
+    fresh: Vec<(u32, Fresh)>,
     /// The FTP data connections the control connections announced.
     ftp: FtpChannels,
     /// Bounds reached while building (reassembly, gap fill, heads, chunk
@@ -110,6 +115,7 @@ pub struct ConnectionPart {
     /// a live capture keeps a part per connection.
     http2: Option<Box<crate::http2::Connection>>,
     rows: AppRows,
+    fresh: Vec<(u32, Fresh)>,
     ftp: FtpChannels,
     tls: Option<Box<crate::tls::TlsConnection>>,
     limits: Vec<LimitHit>,
@@ -186,6 +192,7 @@ impl IndexBuilder {
             index.http2.insert(conv, *h2);
         }
         index.app_rows.extend(part.rows);
+        index.fresh.extend(part.fresh);
         self.ftp.extend(part.ftp);
         for hit in part.limits {
             self.limits.report(hit);
@@ -203,6 +210,7 @@ impl IndexBuilder {
         ftp_data_rows(store, conversations.all(), &ftp, &mut index.app_rows);
         index.ftp = ftp;
         index.sort_by_packet();
+        index.fresh.sort_unstable_by_key(|&(p, _)| p);
         index
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
@@ -354,6 +362,9 @@ impl HttpIndex {
                 streams
             };
             part.rows.extend(websocket_rows(store, &txns, ws_streams));
+            let (rows, fresh) = continuation::rows(store, conv, &txns, &part.rows);
+            part.rows.extend(rows);
+            part.fresh = fresh;
             txns
         };
         if tls_conn.is_none() {
@@ -497,6 +508,19 @@ impl HttpIndex {
     /// protocol than HTTP (see [`crate::decode::app`]).
     pub fn app_row(&self, index: usize) -> Option<&app::StreamRow> {
         self.app_rows.get(&(index as u32))
+    }
+
+    /// How tshark's HTTP dissector takes packet `index` when it is a fresh
+    /// segment of an HTTP port without a message ([`continuation`]).
+    pub fn fresh(&self, index: usize) -> Option<Fresh> {
+        let p = index as u32;
+        let i = self.fresh.partition_point(|&(q, _)| q < p);
+        self.fresh.get(i).filter(|&&(q, _)| q == p).map(|&(_, f)| f)
+    }
+
+    /// Every fresh segment ([`HttpIndex::fresh`]), by packet.
+    pub fn fresh_segments(&self) -> &[(u32, Fresh)] {
+        &self.fresh
     }
 
     /// The FTP data connection (tshark's FTP-DATA) that `conv` is, when a

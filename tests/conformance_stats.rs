@@ -21,7 +21,6 @@ mod common;
 /// with their frames in `tests/conformance_http.rs`); the test fails when a
 /// listed statistic matches fully, so that the list stays true.
 const KNOWN: &[(&str, &str, &str)] = &[
-    ("http-ipv6-keepalive-1000req-one-dropped.pcap", "phs", "frame 7 after the lost segment: tshark's HTTP Continuation"),
     ("http-pipelined-chunked-with-gap.pcap", "phs", "the image/jpeg completed by retransmissions 161/163 in frame 165 (tshark gives up on it)"),
     ("http-pipelined-chunked-with-gap.pcap", "http,tree", "the same 200 image/jpeg response"),
     ("http-range-retrans-ooo-rst.pcap", "phs", "the 206 completed with out-of-order segments (frame 953), and tshark's _ws.malformed frames"),
@@ -41,15 +40,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
     // can be read without guessing where a record starts.
     ("malformed-oversized-record.pcap", "phs", "tshark misreads the file as modified libpcap (see above)"),
     ("malformed-oversized-record.pcap", "endpoints", "the same misread: its frame 1's Ethernet addresses are IPv4 header bytes"),
-    ("ppa-tcp_dupack.pcapng", "phs", "frames 4 and 6, body segments without a captured head: tshark's HTTP Continuation"),
-    ("ppa-tcp_dupack.pcapng", "http,tree", "the same continuation frames (Other HTTP Packets)"),
-    // The HTTP/0.9 requests themselves (frames 4, 14, 24) agree. The last two
-    // connections open with a line that is no request (`T /zeek.html\n`,
-    // frame 34; `T\n`, frame 44), answered by `bad method\n` (36, 46).
-    ("zeek-http_09.pcap", "phs", "frames 34, 36, 44, 46: port-80 lines that are no request, where no request parsed; tshark's frame.protocols stops at tcp, wirelens says http:data"),
-    ("zeek-http_09.pcap", "http,tree", "tshark's tap counts 7 Other HTTP Packets (by its burst start, the answers and the lines above) that its frame.protocols does not show as http; wirelens counts none"),
-    ("zeek-http_09.pcap", "http_req,tree", "Rate only: tshark's clock runs from those 7 tapped packets; wirelens has no HTTP packet to time"),
-    ("http-ipv6-keepalive-1000req-one-dropped.pcap", "http,tree", "frame 7 after the lost segment: tshark's Continuation counts under Other HTTP Packets"),
     ("http-pipelined-chunked-with-gap.pcap", "http_req,tree", "Rate only: the tree's clock ends at the last HTTP message, and tshark's last one differs (frame 165 above)"),
     ("tcp-syn-payload-rawip.pcap", "phs", "a GET head in the SYN between two port-80 ends: tshark dissects it twice (frame.protocols raw:ip:tcp:http:data, Info \"GET ... Continuation\")"),
     // tshark is wrong here: the capture's own oracle (NAME.oracle/packets.tsv)

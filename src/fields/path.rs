@@ -133,7 +133,7 @@ impl<'h> HttpView<'h> {
 }
 
 /// tshark does not hand retransmitted bytes to a payload dissector again.
-fn retransmitted(e: &crate::store::PacketEntry) -> bool {
+pub(crate) fn retransmitted(e: &crate::store::PacketEntry) -> bool {
     use crate::flow::analysis::flags as af;
     e.analysis & (af::RETRANSMISSION | af::FAST_RETRANSMISSION | af::SPURIOUS_RETRANSMISSION) != 0
 }
@@ -156,7 +156,7 @@ pub fn udp_app(src: u16, dst: u16) -> Option<&'static str> {
 }
 
 /// The TCP ports tshark 4.0's HTTP dissector is registered on.
-fn http_port(p: u16) -> bool {
+pub(crate) fn http_port(p: u16) -> bool {
     matches!(
         p,
         80 | 3128 | 3132 | 5985 | 8080 | 8088 | 11371 | 1900 | 2869 | 2710
@@ -344,6 +344,11 @@ pub fn tcp_payload(
     if d.header_truncated {
         return false;
     }
+    // A segment tshark's HTTP takes fresh: a Continuation, or untitled.
+    if let Some(f) = http.index.fresh(index) {
+        f.layers().into_iter().for_each(|l| path.push(l));
+        return false;
+    }
     let ports = (t.source_port(), t.destination_port());
     match http.index.app_row(index) {
         Some(StreamRow::App(a)) if !a.layers.is_empty() => {
@@ -403,17 +408,12 @@ pub fn tcp_payload(
     }
     let has_http = http.has_messages(entry.conversation);
     if http_port(ports.0) || http_port(ports.1) {
-        // Bytes on an HTTP port of a connection where no message parsed
-        // (heads cut short by the snaplen, say): tshark's HTTP dissector
-        // still claims them, a head as far as captured, other bytes as a
-        // Continuation that reads nothing past them (see [`cut_head`]).
-        if !has_http {
+        // A head cut short by the snaplen on a connection where no message
+        // parsed: tshark dissects it as far as captured (see [`cut_head`]);
+        // other bytes are fresh segments (above) or TCP's.
+        if !has_http && cut_head::parse(t.payload()).is_some() {
             path.push(Layer::both("http"));
-            if cut_head::parse(t.payload()).is_some() {
-                return true;
-            }
-            path.push(Layer::protocols("data"));
-            return false;
+            return true;
         }
     } else if !has_http {
         path.push(Layer::both(tcp_app(ports.0, ports.1).unwrap_or("data")));

@@ -100,6 +100,9 @@ const CLASSES: [&str; 6] = [
 enum Tap<'a> {
     Message(&'a Message),
     Cut(CutHead<'a>),
+    /// A fresh segment of an HTTP port that is no message
+    /// ([`crate::http::continuation`]): an "Other HTTP Packet".
+    Other,
 }
 
 /// What tshark's HTTP tap sees, with the time (ns from the first packet)
@@ -149,6 +152,11 @@ fn tapped<'a>(
             out.push((p, 0, head.method.is_none(), Tap::Cut(head)));
         }
     }
+    for &(p, f) in index.fresh_segments() {
+        if f.tapped && selected(p) {
+            out.push((p, 0, false, Tap::Other));
+        }
+    }
     out.sort_by_key(|&(p, s, response, _)| (p, s, response));
     out.into_iter()
         .map(|(p, _, _, tap)| (trace.store.relative_ns(p as usize).unwrap_or(0), tap))
@@ -182,6 +190,7 @@ pub fn packet_counter(trace: &Trace, http: &HttpIndex, selection: &Selection) ->
                 (method, m.code())
             }
             Tap::Cut(h) => (h.method.map(str::to_string), h.code),
+            Tap::Other => (None, None),
         };
         if let Some(method) = method {
             total
@@ -235,6 +244,7 @@ pub fn requests(trace: &Trace, http: &HttpIndex, selection: &Selection) -> Tree 
                     root.child(host).tick(at).child(uri).tick(at);
                 }
             }
+            Tap::Other => {}
             Tap::Cut(h) => {
                 if h.method.is_none() {
                     continue;
