@@ -190,6 +190,9 @@ pub fn classify(payload: &[u8], seen_request: bool, cut: bool) -> Outcome {
     })
 }
 
+/// The fresh segments of a connection, by packet.
+pub(super) type FreshSegments = Vec<(u32, Fresh)>;
+
 /// The fresh segments of a connection on an HTTP port, in packet order,
 /// and the "Continuation" rows among them. `taken`: packets that already
 /// have a row (WebSocket after an Upgrade).
@@ -198,7 +201,7 @@ pub(super) fn rows(
     conv: &Conversation,
     txns: &[Transaction],
     taken: &[(u32, StreamRow)],
-) -> (Vec<(u32, StreamRow)>, Vec<(u32, Fresh)>) {
+) -> (Vec<(u32, StreamRow)>, FreshSegments) {
     let (mut rows, mut fresh) = (Vec::new(), Vec::new());
     let port = crate::fields::path::http_port;
     if !(port(conv.a.port()) || port(conv.b.port())) {
