@@ -7,6 +7,7 @@
 //! use. A corrupt asset (it is compiled in, so only a broken build) yields
 //! an empty table: every lookup then answers `None`.
 
+pub mod enterprise;
 pub mod oui;
 
 use std::io::Read;
