@@ -46,6 +46,7 @@ pub mod journey;
 pub mod limits;
 pub mod live;
 pub mod parallel;
+pub mod registry;
 pub mod session;
 pub mod stats;
 pub mod store;

@@ -172,6 +172,9 @@ pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<Summary> {
     if either(161) || either(162) {
         return snmp::summary(payload);
     }
+    if either(17500) {
+        return udp_misc::db_lsp_disc(payload);
+    }
     None
 }
 

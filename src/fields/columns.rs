@@ -87,7 +87,15 @@ fn protocol_and_info(
 ) -> (Cow<'static, str>, String) {
     let d = &view.decoded;
     if custom {
-        return ("PCAPNG".into(), "Custom Block".into());
+        let store = &view.trace.store;
+        let header = store.entry(view.index).and_then(|e| {
+            crate::capture::custom_block_header(store.capture().bytes(), e.data_offset)
+        });
+        let info = match header {
+            Some((copy, pen)) => super::dissect::pcapng_block::custom_info(copy, pen),
+            None => "Custom Block".into(),
+        };
+        return ("PCAPNG".into(), info);
     }
     if let Some(a) = crate::decode::app::gre::of(d) {
         return (a.protocol.into(), a.info);

@@ -30,7 +30,7 @@ mod lldp;
 pub mod multipart;
 mod nbns;
 mod ntp;
-mod pcapng_block;
+pub(crate) mod pcapng_block;
 mod pdu;
 mod pop_imap;
 mod quic;

@@ -1,8 +1,11 @@
 //! DHCP (BOOTP with a message-type option, UDP 67/68) for the Info column,
 //! as tshark 4.0: `DHCP Offer    - Transaction ID 0x3d1d` (the type padded
-//! to eight characters). Plain BOOTP without that option reads `Boot
-//! Request`/`Boot Reply` in tshark with vendor names from its OUI table,
-//! which wirelens does not carry: such packets stay UDP rows.
+//! to eight characters). BOOTP without that option (none, or the packet
+//! cut by the snaplen before it) is a `BOOTP` row as tshark words it: `Boot
+//! Request from 00:0b:82:01:fc:42 (Grandstr_01:fc:42)` (the client's
+//! vendor from [`crate::registry::oui`]) or `Boot Reply`, with tshark's
+//! `[Packet size limited during capture]` when the bytes end before the
+//! options do.
 
 use super::Summary;
 
@@ -29,33 +32,101 @@ pub fn message_type(t: u8) -> Option<&'static str> {
     })
 }
 
-/// The row of a DHCP message, or `None` when it is not one.
+/// The fixed header up to the client hardware address's padding: what a
+/// BOOTP row needs (tshark's Info reads the op, htype, hlen and chaddr).
+const CHADDR_END: usize = 44;
+
+/// What tshark appends to the Info of a message cut before its end.
+const CUT: &str = "[Packet size limited during capture]";
+
+/// The row of a DHCP or BOOTP message, or `None` when it is neither.
 pub fn summary(msg: &[u8]) -> Option<Summary> {
     let xid = msg
         .get(4..8)
         .map(|x| u32::from_be_bytes([x[0], x[1], x[2], x[3]]))?;
-    if msg.get(236..240) != Some(&[99, 130, 83, 99][..]) {
-        return None;
+    match message_type_option(msg) {
+        Options::Type(t) => {
+            let name = message_type(t)?;
+            Some(Summary::new(
+                "DHCP",
+                format!("DHCP {name:<8} - Transaction ID 0x{xid:x}"),
+            ))
+        }
+        Options::Complete => bootp(msg, false),
+        Options::Cut => bootp(msg, true),
+        Options::Bad => None,
+    }
+}
+
+/// How the options of a message end.
+enum Options {
+    /// A DHCP message type option (53) with this value.
+    Type(u8),
+    /// No type option, the bytes holding the whole message.
+    Complete,
+    /// The bytes end before the fixed header or the options do.
+    Cut,
+    /// A magic cookie other than DHCP's.
+    Bad,
+}
+
+fn message_type_option(msg: &[u8]) -> Options {
+    let Some(cookie) = msg.get(236..240) else {
+        return Options::Cut;
+    };
+    if cookie != [99, 130, 83, 99] {
+        return Options::Bad;
     }
     let mut at = OPTIONS_AT;
-    while let Some(&code) = msg.get(at) {
+    loop {
+        let Some(&code) = msg.get(at) else {
+            return Options::Cut;
+        };
         match code {
             0 => at += 1,
-            255 => break,
+            255 => return Options::Complete,
             _ => {
-                let len = usize::from(*msg.get(at + 1)?);
+                let Some(&len) = msg.get(at + 1) else {
+                    return Options::Cut;
+                };
                 if code == 53 && len >= 1 {
-                    let name = message_type(*msg.get(at + 2)?)?;
-                    return Some(Summary::new(
-                        "DHCP",
-                        format!("DHCP {name:<8} - Transaction ID 0x{xid:x}"),
-                    ));
+                    return match msg.get(at + 2) {
+                        Some(&t) => Options::Type(t),
+                        None => Options::Cut,
+                    };
                 }
-                at += 2 + len;
+                at += 2 + usize::from(len);
             }
         }
     }
-    None
+}
+
+/// A BOOTP row: tshark names the client's address (and its vendor) in a
+/// request of Ethernet type and length.
+fn bootp(msg: &[u8], cut: bool) -> Option<Summary> {
+    let fixed = msg.get(..CHADDR_END)?;
+    let mut info = match fixed[0] {
+        1 if fixed[1] == 1 && fixed[2] == 6 => {
+            let mut mac = [0u8; 6];
+            mac.copy_from_slice(&fixed[28..34]);
+            let plain = mac
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(":");
+            format!(
+                "Boot Request from {plain} ({})",
+                crate::registry::oui::ether_name(mac)
+            )
+        }
+        1 => "Boot Request".to_string(),
+        2 => "Boot Reply".to_string(),
+        _ => return None,
+    };
+    if cut {
+        info.push_str(CUT);
+    }
+    Some(Summary::new("BOOTP", info))
 }
 
 #[cfg(test)]
@@ -73,6 +144,32 @@ mod tests {
             summary(&m).map(|s| s.info),
             Some("DHCP Offer    - Transaction ID 0x3d1d".into())
         );
-        assert!(summary(&m[..100]).is_none());
+        assert!(summary(&m[..40]).is_none());
+        m[236] = 0;
+        assert!(summary(&m).is_none(), "not DHCP's magic cookie");
+    }
+
+    #[test]
+    fn cut_bootp_as_tshark() {
+        // pcapng-bigendian-all-block-types.pcapng frame 2: 54 of 272 bytes.
+        let mut m = vec![0u8; 54];
+        m[..3].copy_from_slice(&[1, 1, 6]);
+        m[28..34].copy_from_slice(&[0x00, 0x0b, 0x82, 0x01, 0xfc, 0x42]);
+        let s = summary(&m).expect("a BOOTP row");
+        assert_eq!(s.protocol, "BOOTP");
+        assert_eq!(
+            s.info,
+            "Boot Request from 00:0b:82:01:fc:42 (Grandstr_01:fc:42)[Packet size limited during capture]"
+        );
+        m[0] = 2;
+        assert_eq!(
+            summary(&m).map(|s| s.info),
+            Some("Boot Reply[Packet size limited during capture]".into())
+        );
+        // A whole BOOTP message without a DHCP type: no note.
+        let mut whole = vec![0u8; 241];
+        whole[0] = 2;
+        whole[236..241].copy_from_slice(&[99, 130, 83, 99, 255]);
+        assert_eq!(summary(&whole).map(|s| s.info), Some("Boot Reply".into()));
     }
 }

@@ -4,7 +4,9 @@
 //!   tshark adds its request fields);
 //! - SSDP (1900): the first line and a space, `M-SEARCH * HTTP/1.1 `;
 //! - Syslog (514): `LOCAL0.INFO: message` from the `<PRI>` prefix, or the
-//!   message alone without one.
+//!   message alone without one;
+//! - Dropbox LAN sync discovery (17500): a JSON announcement,
+//!   `DB-LSP-DISC/JSON` and tshark's two protocol names as Info.
 
 use super::Summary;
 
@@ -13,6 +15,17 @@ const MAX_TEXT: usize = 1024;
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(&b[..b.len().min(MAX_TEXT)]).into_owned()
+}
+
+/// Dropbox LAN sync discovery's row, when the datagram is one JSON value
+/// (serde_json's parser bounds its nesting, so hostile input cannot
+/// recurse deep).
+pub fn db_lsp_disc(msg: &[u8]) -> Option<Summary> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(msg).ok()?;
+    Some(Summary::new(
+        "DB-LSP-DISC/JSON",
+        "Dropbox LAN sync Discovery Protocol, JavaScript Object Notation",
+    ))
 }
 
 /// NTP's row, from its first byte (leap, version, mode).
@@ -99,5 +112,17 @@ mod tests {
             Some("LOGAUDIT.NOTICE: x".into())
         );
         assert_eq!(syslog(b"plain").map(|s| s.info), Some("plain".into()));
+    }
+
+    #[test]
+    fn dropbox_discovery_row_is_json_only() {
+        let s = db_lsp_disc(br#"{"host_int": 4094514483, "version": [1, 8]}"#).expect("json");
+        assert_eq!(s.protocol, "DB-LSP-DISC/JSON");
+        assert_eq!(
+            s.info,
+            "Dropbox LAN sync Discovery Protocol, JavaScript Object Notation"
+        );
+        assert!(db_lsp_disc(b"{\"port\": 175").is_none());
+        assert!(db_lsp_disc(&[b'['; 10_000]).is_none());
     }
 }

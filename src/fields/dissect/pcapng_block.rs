@@ -8,18 +8,20 @@ use super::Node;
 use crate::fields::{PacketView, Value};
 use std::borrow::Cow;
 
-/// Names of Private Enterprise Numbers (IANA's registry, as tshark's
-/// `enterprises` file words them) for the numbers pcapng's tests and
-/// examples use.
-fn pen_name(pen: u32) -> &'static str {
-    match pen {
-        0 => "Reserved",
-        9 => "ciscoSystems",
-        311 => "Microsoft",
-        32473 => "Example Enterprise Number for Documentation Use",
-        36724 => "Kaplan Research and Application Prototyping",
-        _ => "Unknown",
-    }
+/// The name of a Private Enterprise Number (IANA's registry, as tshark's
+/// `enterprises.tsv` words them), `Unknown` for one not registered.
+pub fn pen_name(pen: u32) -> &'static str {
+    crate::registry::enterprise::name(pen).unwrap_or("Unknown")
+}
+
+/// A Custom Block's Info as tshark's: `Custom Block: PEN = NAME (N), will
+/// be copied` (block type 0x00000BAD) or `will not be copied` (0x40000BAD).
+pub fn custom_info(copy: bool, pen: u32) -> String {
+    let will = if copy { "will" } else { "will not" };
+    format!(
+        "Custom Block: PEN = {} ({pen}), {will} be copied",
+        pen_name(pen)
+    )
 }
 
 /// The layers of a Custom Block record, or `None` for any other record.
@@ -113,7 +115,16 @@ mod tests {
             pen_name(32473),
             "Example Enterprise Number for Documentation Use"
         );
-        assert_eq!(pen_name(1), "Unknown");
+        assert_eq!(pen_name(1), "NxNetworks");
+        assert_eq!(pen_name(u32::MAX), "Unknown");
+        assert_eq!(
+            custom_info(false, 36724),
+            "Custom Block: PEN = Kaplan Research and Application Prototyping (36724), will not be copied"
+        );
+        assert_eq!(
+            custom_info(true, 32473),
+            "Custom Block: PEN = Example Enterprise Number for Documentation Use (32473), will be copied"
+        );
         // A big-endian copyable block and a little-endian one not to copy.
         let mut be = vec![0, 0, 0x0b, 0xad, 0, 0, 0, 20, 0, 0, 0x7e, 0xd9];
         be.extend_from_slice(b"data");

@@ -1,8 +1,8 @@
 //! The tree layer of a UDP payload an application protocol claims: the same
 //! choice as the Protocol column's (`decode::app::udp`), so the tree and
 //! the packet list always name the same protocol; and Dropbox's LAN sync
-//! discovery on port 17500 (the port table of `fields::path::udp_app`),
-//! whose JSON body `body.rs` draws.
+//! discovery on port 17500 (whose row is `DB-LSP-DISC/JSON` when the
+//! datagram is JSON), whose JSON body `body.rs` draws.
 
 use super::dns::{dns_as, Flavor};
 use super::Node;
@@ -22,12 +22,16 @@ pub fn layer(
     if [sp, dp].iter().any(|p| matches!(p, 67 | 68)) {
         return Some((&["dhcp"][..], super::dhcp::layer(payload, at)?));
     }
-    if crate::fields::path::udp_app(sp, dp) == Some("db-lsp-disc") {
+    let row = crate::decode::app::udp(sp, dp, payload);
+    if row
+        .as_ref()
+        .is_some_and(|s| s.protocol == "DB-LSP-DISC/JSON")
+    {
         if let Some(n) = db_lsp_disc(payload, at) {
             return Some((&["db-lsp-disc", "json"][..], n));
         }
     }
-    let summary = crate::decode::app::udp(sp, dp, payload)?;
+    let summary = row?;
     let layer = match summary.protocol {
         "MDNS" => (&["mdns"][..], dns_as(view, payload, at, Flavor::Mdns)?),
         "LLMNR" => (&["llmnr"][..], dns_as(view, payload, at, Flavor::Llmnr)?),
