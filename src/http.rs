@@ -219,6 +219,7 @@ impl IndexBuilder {
         index.by_packet.shrink_to_fit();
         index.refs.shrink_to_fit();
         index.spans.shrink_to_fit();
+        index.fresh.shrink_to_fit();
         index.limits = limits.hits();
         index.tls = TlsIndex::from_connections(tls);
         index
@@ -596,6 +597,7 @@ impl HttpIndex {
             + self.spans.capacity() * size_of::<(u32, u32, u32, MessageRef)>()
             + self.completing.capacity() * size_of::<u64>()
             + self.span_starts.capacity() * size_of::<u32>()
+            + self.fresh.capacity() * size_of::<(u32, Fresh)>()
     }
 
     /// References to the messages completed in packet `index` (0-based):
