@@ -181,15 +181,26 @@ pub fn type_name(t: u16) -> String {
     name.into()
 }
 
+/// tshark's name of DNS reply code `r`, for the codes it names (0 to 5):
+/// the one table the Info text, the details tree and the DNS statistics
+/// read, each writing the other codes its own way.
+pub fn rcode_text(r: u16) -> Option<&'static str> {
+    Some(match r {
+        0 => "No error",
+        1 => "Format error",
+        2 => "Server failure",
+        3 => "No such name",
+        4 => "Not implemented",
+        5 => "Refused",
+        _ => return None,
+    })
+}
+
+/// The reply code as Info shows it after "response": nothing for no error.
 fn rcode_name(r: u16) -> Option<&'static str> {
     match r {
         0 => None,
-        1 => Some("Format error"),
-        2 => Some("Server failure"),
-        3 => Some("No such name"),
-        4 => Some("Not implemented"),
-        5 => Some("Refused"),
-        _ => Some("Unknown error"),
+        _ => Some(rcode_text(r).unwrap_or("Unknown error")),
     }
 }
 

@@ -49,16 +49,7 @@ pub fn qtype_name(t: u16) -> String {
 }
 
 fn rcode_name(r: u16) -> String {
-    let s = match r {
-        0 => "No error",
-        1 => "Format error",
-        2 => "Server failure",
-        3 => "No such name",
-        4 => "Not implemented",
-        5 => "Refused",
-        r => return format!("Unknown ({r})"),
-    };
-    s.into()
+    crate::decode::dns::rcode_text(r).map_or_else(|| format!("Unknown ({r})"), Into::into)
 }
 
 fn opcode_name(o: u16) -> String {

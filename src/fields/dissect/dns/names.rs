@@ -108,15 +108,7 @@ pub(super) fn class_name(c: u16) -> String {
 }
 
 pub(super) fn rcode_name(r: u16) -> &'static str {
-    match r {
-        0 => "No error",
-        1 => "Format error",
-        2 => "Server failure",
-        3 => "No such name",
-        4 => "Not implemented",
-        5 => "Refused",
-        _ => "Unknown",
-    }
+    crate::decode::dns::rcode_text(r).unwrap_or("Unknown")
 }
 
 pub(super) fn opcode_name(o: u16) -> &'static str {
