@@ -89,8 +89,8 @@ pub(super) fn media_summary<S: StreamBytes + ?Sized>(
     body: &parse::Body,
     stream: &S,
 ) -> Option<(&'static str, String)> {
-    // Enough of the decoded body to tell it from an empty one and to see
-    // its magic number.
+    // How much of a content-coded multipart body is decoded for its parts'
+    // types (other bodies are read up to their magic number).
     const PEEK: usize = 4096;
     if body.is_empty() {
         return None;
@@ -103,7 +103,7 @@ pub(super) fn media_summary<S: StreamBytes + ?Sized>(
         let max = if summary::reads_whole_body(ct) {
             usize::MAX
         } else {
-            PEEK
+            summary::MAGIC_LEN
         };
         let bytes = prefix(body, stream, max);
         return (!bytes.is_empty()).then(|| summary::media_summary(ct, &bytes));
@@ -114,7 +114,14 @@ pub(super) fn media_summary<S: StreamBytes + ?Sized>(
     for r in &body.pieces {
         stream.for_each_run(r.start, r.end, &mut |run| parts.push(run));
     }
-    let decoded = content::decode_pieces(&parts, &codings, PEEK as u64);
+    // Past an empty body and an image's magic number, only a multipart
+    // summary reads the decoded bytes (each inflated byte costs).
+    let peek = if summary::reads_whole_body(ct) {
+        PEEK
+    } else {
+        summary::MAGIC_LEN
+    };
+    let decoded = content::decode_pieces(&parts, &codings, peek as u64);
     (!decoded.bytes.is_empty()).then(|| summary::media_summary(ct, &decoded.bytes))
 }
 

@@ -36,6 +36,9 @@ pub fn reads_whole_body(content_type: &str) -> bool {
     essence(content_type).starts_with("multipart/")
 }
 
+/// How many of a body's first bytes [`image_name`] reads.
+pub const MAGIC_LEN: usize = 10;
+
 /// The name tshark's image dissectors give a body, from its magic number.
 fn image_name(body: &[u8]) -> Option<&'static str> {
     if body.starts_with(b"\x89PNG") {
