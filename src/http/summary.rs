@@ -36,7 +36,7 @@ pub fn reads_whole_body(content_type: &str) -> bool {
     essence(content_type).starts_with("multipart/")
 }
 
-/// How many of a body's first bytes [`image_name`] reads.
+/// How many of a body's first bytes the image magic-number check reads.
 pub const MAGIC_LEN: usize = 10;
 
 /// The name tshark's image dissectors give a body, from its magic number.
