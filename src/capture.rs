@@ -125,8 +125,6 @@ pub struct Capture {
     format: Format,
     /// Name used in messages (the path, or `-` for standard input).
     name: String,
-    /// The file whose bytes are mapped (none for owned bytes).
-    file: Option<std::fs::File>,
 }
 
 impl Capture {
@@ -134,21 +132,12 @@ impl Capture {
     /// standard input when `path` is `-`.
     pub fn open(path: &Path) -> Result<Capture, CaptureError> {
         let name = path.display().to_string();
-        let (bytes, file) = if path.as_os_str() == "-" {
-            (CaptureBytes::from_stdin()?, None)
+        let bytes = if path.as_os_str() == "-" {
+            CaptureBytes::from_stdin()?
         } else {
-            CaptureBytes::open_file(path)?
+            CaptureBytes::open(path)?
         };
-        let mut capture = Capture::from_bytes(bytes, name)?;
-        if matches!(capture.bytes, CaptureBytes::Mapped(_)) {
-            capture.file = file;
-        }
-        Ok(capture)
-    }
-
-    /// The file whose bytes [`Capture::bytes`] maps, when they are mapped.
-    pub fn mapped_file(&self) -> Option<&std::fs::File> {
-        self.file.as_ref()
+        Capture::from_bytes(bytes, name)
     }
 
     /// Wraps bytes already in memory (decompressing gzip if needed).
@@ -159,7 +148,6 @@ impl Capture {
             bytes,
             format,
             name,
-            file: None,
         })
     }
 
@@ -169,7 +157,6 @@ impl Capture {
             bytes,
             format,
             name,
-            file: None,
         }
     }
 
@@ -266,24 +253,6 @@ impl<'a> RecordReader<'a> {
             Inner::PcapNg(r) => Inner::PcapNg(r.rebind(data)),
         };
         RecordReader { inner }
-    }
-
-    /// [`RecordReader::rebind`] onto a window of a classic pcap file:
-    /// `data` holds the file's bytes from offset `base` (at most
-    /// [`RecordReader::position`]) on; offsets stay the file's. `None` for
-    /// pcapng, which is read whole.
-    pub fn rebind_at(self, data: &[u8], base: u64) -> Option<RecordReader<'_>> {
-        match self.inner {
-            Inner::Pcap(r) => Some(RecordReader {
-                inner: Inner::Pcap(r.rebind_at(data, usize::try_from(base).ok()?)),
-            }),
-            Inner::PcapNg(_) => None,
-        }
-    }
-
-    /// Whether this reads a classic pcap file (which [`RecordReader::rebind_at`] can window).
-    pub fn is_pcap(&self) -> bool {
-        matches!(self.inner, Inner::Pcap(_))
     }
 
     /// The interfaces seen so far (all of them once iteration has ended).

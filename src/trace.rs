@@ -18,6 +18,7 @@ use crate::limits::LimitLog;
 use crate::store::{entry_from, entry_from_summary, PacketEntry, PacketStore};
 use crate::tls::{KeyLog, KeyLogWarning};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Progress of a load, reported every few thousand packets.
 #[derive(Debug, Clone, Copy, Default)]
@@ -69,6 +70,13 @@ const BATCH: usize = 2048;
 /// Batches in flight between the two threads (bounds the memory in between).
 const BATCHES_IN_FLIGHT: usize = 4;
 
+/// Queued batches from which the walking thread decodes the next batch
+/// itself instead of leaving it to the building thread: the split follows
+/// whichever thread is behind (on the 1 GB bench capture the walk is, on
+/// 1.8 M tiny packets of short connections the build is), where a fixed
+/// every-other-batch split left one of them waiting on either capture.
+const DECODE_WHEN_QUEUED: usize = 2;
+
 /// How a capture is loaded. Every mode gives the same trace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LoadMode {
@@ -78,9 +86,10 @@ pub enum LoadMode {
     Auto,
     /// One thread walks, decodes and builds.
     Sequential,
-    /// Two threads: one walks the records and decodes every other batch,
-    /// the other decodes the remaining batches and builds the store and
-    /// conversations in record order.
+    /// Two threads: one walks the records and decodes batches of them while
+    /// the other is busy ([`DECODE_WHEN_QUEUED`]); the other decodes the
+    /// remaining batches and builds the store and conversations in record
+    /// order.
     Pipelined,
 }
 
@@ -124,12 +133,10 @@ impl Trace {
         };
         let end = {
             let reader = capture.records()?;
-            match capture.mapped_file() {
-                Some(file) if pipelined && reader.is_pcap() => {
-                    load_windowed(file, total, reader, &mut builder)
-                }
-                _ if pipelined => load_pipelined(capture.bytes(), reader, &mut builder),
-                _ => load_sequential(capture.bytes(), reader, &mut builder),
+            if pipelined {
+                load_pipelined(capture.bytes(), reader, &mut builder)
+            } else {
+                load_sequential(capture.bytes(), reader, &mut builder)
             }
         };
         (builder.progress)(Progress {
@@ -329,6 +336,11 @@ enum Batch<'a> {
     Raw(Vec<(Record, LinkType)>),
 }
 
+/// The load on two threads, over the capture's bytes where they are (the
+/// map of a file). Reading a file with `pread` into a reused window instead
+/// was measured against it on the 1 GB bench capture (kernel 6.18, page
+/// cache warm): the map, whose first touches fault in large folios, walks
+/// in 0.21-0.22 s where the window's copy took 0.28 s.
 fn load_pipelined<P: FnMut(Progress) -> bool>(
     bytes: &[u8],
     reader: RecordReader<'_>,
@@ -337,10 +349,14 @@ fn load_pipelined<P: FnMut(Progress) -> bool>(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(BATCHES_IN_FLIGHT);
     // Emptied vectors go back to the walker, so batches do not allocate.
     let (back_tx, back_rx) = std::sync::mpsc::channel::<Batch<'_>>();
+    // Batches sent and not yet taken by the builder.
+    let queued = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let walker = scope.spawn(move || walk(bytes, reader, &tx, &back_rx));
+        let queued_ref = &queued;
+        let walker = scope.spawn(move || walk(bytes, reader, &tx, &back_rx, queued_ref));
         let mut stopped = false;
         'batches: for mut batch in rx.iter() {
+            queued.fetch_sub(1, Ordering::Relaxed);
             match &mut batch {
                 Batch::Decoded(items) => {
                     for (entry, input) in items.drain(..) {
@@ -373,18 +389,19 @@ fn load_pipelined<P: FnMut(Progress) -> bool>(
 }
 
 /// The walking thread: reads records in order and sends them in batches,
-/// decoding every other batch itself.
+/// decoding those it sends while the builder has [`DECODE_WHEN_QUEUED`]
+/// batches or more still to take.
 fn walk<'a>(
     bytes: &'a [u8],
     mut reader: RecordReader<'a>,
     tx: &std::sync::mpsc::SyncSender<Batch<'a>>,
     back: &std::sync::mpsc::Receiver<Batch<'a>>,
+    queued: &AtomicUsize,
 ) -> WalkEnd {
     let mut count: u64 = 0;
     let mut raw: Vec<(Record, LinkType)> = Vec::with_capacity(BATCH);
     let mut decoded: Vec<(PacketEntry, Option<FlowInput<'a>>)> = Vec::new();
     let mut spare_raw: Vec<Vec<(Record, LinkType)>> = Vec::new();
-    let mut batches: u64 = 0;
     loop {
         let next = next_record(&mut reader, count);
         let error = match next {
@@ -407,7 +424,10 @@ fn walk<'a>(
                     Batch::Decoded(_) => {}
                 }
             }
-            let batch = if batches % 2 == 0 {
+            // The walker decodes a batch itself while the builder has work
+            // queued, and leaves it to the builder while the builder waits.
+            let builder_busy = queued.load(Ordering::Relaxed) >= DECODE_WHEN_QUEUED;
+            let batch = if builder_busy {
                 decoded.clear();
                 decoded.extend(
                     raw.iter()
@@ -419,7 +439,7 @@ fn walk<'a>(
                 let next = spare_raw.pop().unwrap_or_else(|| Vec::with_capacity(BATCH));
                 Batch::Raw(std::mem::replace(&mut raw, next))
             };
-            batches += 1;
+            queued.fetch_add(1, Ordering::Relaxed);
             if tx.send(batch).is_err() {
                 // The builder stopped early.
                 return WalkEnd::of(&reader, None);
@@ -428,143 +448,6 @@ fn walk<'a>(
         if last {
             return WalkEnd::of(&reader, error);
         }
-    }
-}
-
-/// Bytes read from the file at a time by [`load_windowed`] (beside the
-/// record cut at the end of the previous window): small enough to stay in
-/// the core's cache while it is walked.
-const WINDOW: usize = 256 << 10;
-
-/// The pipelined load of a mapped classic pcap file, whose records are read
-/// with `pread` into one reused window instead of being touched in the map:
-/// the first touch of each mapped page (a page fault and a cache miss per
-/// few records) costs more than copying the bytes. The walking thread reads,
-/// walks and decodes; the building one builds. Gives the trace the
-/// sequential load gives (tests/parallel_load.rs).
-fn load_windowed<P: FnMut(Progress) -> bool>(
-    file: &std::fs::File,
-    len: u64,
-    reader: RecordReader<'_>,
-    builder: &mut Builder<P>,
-) -> WalkEnd {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Decoded>(BATCHES_IN_FLIGHT);
-    let (back_tx, back_rx) = std::sync::mpsc::channel::<Decoded>();
-    let Some(parked) = reader.rebind_at(&[], 0) else {
-        return WalkEnd {
-            warning: None,
-            error: None,
-            interfaces: Vec::new(),
-            position: 0,
-            tls_secrets: Vec::new(),
-            tls_secrets_limit: None,
-        };
-    };
-    std::thread::scope(|scope| {
-        let walker = scope.spawn(move || walk_windows(file, len, parked, &tx, &back_rx));
-        let mut stopped = false;
-        'batches: for mut batch in rx.iter() {
-            for (entry, input) in batch.drain(..) {
-                if !builder.add(entry, input.as_ref()) {
-                    stopped = true;
-                    break 'batches;
-                }
-            }
-            let _ = back_tx.send(batch);
-        }
-        drop(rx);
-        let end = walker
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        end.stopped_if(stopped)
-    })
-}
-
-/// A batch of decoded records, borrowing nothing.
-type Decoded = Vec<(PacketEntry, Option<FlowInput<'static>>)>;
-
-/// Reads `file[base + filled..]` into `buf[filled..]` until `buf` is full or
-/// `len` is reached; `true` at the end of the file (or of what can be read).
-fn fill(file: &std::fs::File, buf: &mut [u8], filled: &mut usize, base: u64, len: u64) -> bool {
-    use std::os::unix::fs::FileExt;
-    while *filled < buf.len() {
-        let at = base + *filled as u64;
-        if at >= len {
-            return true;
-        }
-        let want = (buf.len() - *filled).min((len - at).min(usize::MAX as u64) as usize);
-        match file.read_at(&mut buf[*filled..*filled + want], at) {
-            Ok(0) => return true,
-            Ok(n) => *filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            // What cannot be read ends the walk there: a record cut by it
-            // is reported as cut short.
-            Err(_) => return true,
-        }
-    }
-    base + *filled as u64 >= len
-}
-
-/// The walking thread of [`load_windowed`].
-fn walk_windows(
-    file: &std::fs::File,
-    len: u64,
-    mut parked: RecordReader<'static>,
-    tx: &std::sync::mpsc::SyncSender<Decoded>,
-    back: &std::sync::mpsc::Receiver<Decoded>,
-) -> WalkEnd {
-    let mut buf = vec![0u8; WINDOW + crate::capture::MAX_RECORD_LEN as usize + 16];
-    let (mut base, mut filled) = (0u64, 0usize);
-    let mut count: u64 = 0;
-    let mut batch: Decoded = Vec::with_capacity(BATCH);
-    loop {
-        // Keep the bytes from the next record on; read after them.
-        let keep = (parked.position().saturating_sub(base) as usize).min(filled);
-        buf.copy_within(keep..filled, 0);
-        filled -= keep;
-        base += keep as u64;
-        let at_end = fill(file, &mut buf, &mut filled, base, len);
-        // (A pcap reader always rebinds; `None` is for pcapng.)
-        let unbound = WalkEnd::of(&parked, None);
-        let Some(mut reader) = parked.rebind_at(&buf[..filled], base) else {
-            return unbound;
-        };
-        let error = loop {
-            match next_record(&mut reader, count) {
-                Ok((record, link)) => {
-                    count += 1;
-                    let start = (record.data_offset - base) as usize;
-                    let data = buf
-                        .get(start..start + record.cap_len as usize)
-                        .unwrap_or(&[]);
-                    let (entry, input) = decode_record_data(data, &record, link);
-                    batch.push((entry, input.map(FlowInput::detach)));
-                    if batch.len() == BATCH {
-                        let next = back
-                            .try_recv()
-                            .unwrap_or_else(|_| Vec::with_capacity(BATCH));
-                        if tx.send(std::mem::replace(&mut batch, next)).is_err() {
-                            // The builder stopped early.
-                            return WalkEnd::of(&reader, None);
-                        }
-                    }
-                }
-                Err(error) => break error,
-            }
-        };
-        if at_end || error.is_some() {
-            let end = WalkEnd::of(&reader, error);
-            if !batch.is_empty() {
-                let _ = tx.send(batch);
-            }
-            return end;
-        }
-        let position = reader.position();
-        let unbound = WalkEnd::of(&reader, None);
-        parked = match reader.rebind_at(&[], position) {
-            Some(r) => r,
-            None => return unbound,
-        };
     }
 }
 

@@ -17,12 +17,6 @@ impl CaptureBytes {
     /// Maps a regular file; falls back to reading it when it cannot be mapped
     /// (pipes, special files, empty files).
     pub fn open(path: &Path) -> Result<CaptureBytes, CaptureError> {
-        CaptureBytes::open_file(path).map(|(bytes, _)| bytes)
-    }
-
-    /// [`CaptureBytes::open`], with the file that was mapped (a load reads
-    /// it in windows, see [`crate::trace`]); no file when it was read.
-    pub fn open_file(path: &Path) -> Result<(CaptureBytes, Option<std::fs::File>), CaptureError> {
         let io = |source| CaptureError::Io {
             path: path.to_path_buf(),
             source,
@@ -31,12 +25,12 @@ impl CaptureBytes {
         let meta = file.metadata().map_err(io)?;
         if meta.is_file() && meta.len() > 0 {
             if let Ok(map) = map_file(&file, None) {
-                return Ok((CaptureBytes::Mapped(map), Some(file)));
+                return Ok(CaptureBytes::Mapped(map));
             }
         }
         let mut buf = Vec::new();
         file.read_to_end(&mut buf).map_err(io)?;
-        Ok((CaptureBytes::Owned(buf), None))
+        Ok(CaptureBytes::Owned(buf))
     }
 
     /// Reads all of standard input.

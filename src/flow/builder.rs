@@ -99,24 +99,6 @@ impl<'a> FlowInput<'a> {
         })
     }
 
-    /// This input, borrowing nothing (inputs keep no bytes of the packet).
-    pub(crate) fn detach(self) -> FlowInput<'static> {
-        FlowInput {
-            protocol: self.protocol,
-            src: self.src,
-            dst: self.dst,
-            tcp: self.tcp.map(|t| TcpInput {
-                bytes: PhantomData,
-                seq: t.seq,
-                ack: t.ack,
-                window: t.window,
-                len: t.len,
-                syn_options: t.syn_options,
-                header_cut: t.header_cut,
-            }),
-        }
-    }
-
     /// The same from the load's fast path ([`crate::decode::fast`]).
     pub fn of_summary(s: &Summary<'a>) -> FlowInput<'a> {
         FlowInput {

@@ -14,7 +14,7 @@
 //! needs no reassembly; segments are located without decoding the packets
 //! again (`stream/locate.rs`).
 
-mod locate;
+pub(crate) mod locate;
 mod view;
 
 pub use view::{StreamBytes, StreamView};

@@ -246,6 +246,12 @@ pub(super) fn rows(
         {
             continue;
         }
+        // Most uncovered segments are bare ACKs: their headers say so
+        // without decoding the packet.
+        match crate::flow::stream::locate::segment(store, index) {
+            Some(s) if !s.payload.is_empty() && !s.rst() => {}
+            _ => continue,
+        }
         let d = store.decode(index);
         let Some(t) = d.tcp() else { continue };
         if t.rst() || d.header_truncated || t.payload().is_empty() {
