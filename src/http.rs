@@ -284,10 +284,15 @@ impl HttpIndex {
         // it have: only a window of blocks is held at once, not every
         // connection's part beside the index they make.
         let mut builder = IndexBuilder::default();
-        let mut trim = crate::heap::Trim::every(crate::heap::TRIM_EVERY_BLOCKS);
+        let mut trim = crate::heap::Trim::every(crate::heap::TRIM_EVERY_BYTES);
+        let mut block_bytes = blocks.iter().map(|r| {
+            convs
+                .get(r.clone())
+                .map_or(0, |c| c.iter().map(weight).sum())
+        });
         crate::parallel::for_each_in_order(&blocks, BLOCKS_AHEAD, parse, |parts| {
             parts.into_iter().for_each(|p| builder.add(p));
-            trim.tick();
+            trim.tick(block_bytes.next().unwrap_or(0));
         });
         builder.finish(store, conversations)
     }
