@@ -75,7 +75,7 @@ const BATCHES_IN_FLIGHT: usize = 4;
 /// whichever thread is behind (on the 1 GB bench capture the walk is, on
 /// 1.8 M tiny packets of short connections the build is), where a fixed
 /// every-other-batch split left one of them waiting on either capture.
-const DECODE_WHEN_QUEUED: usize = 2;
+pub const DECODE_WHEN_QUEUED: usize = 2;
 
 /// How a capture is loaded. Every mode gives the same trace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
