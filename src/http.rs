@@ -91,6 +91,10 @@ pub struct HttpIndex {
     /// Segments of HTTP ports tshark's HTTP dissector takes fresh, without
     /// a message ([`continuation`]), by packet.
     fresh: Vec<(u32, Fresh)>,
+    /// Packets whose segment ends, after the messages it completes, in a
+    /// "Continuation" ([`continuation::trailing`]), in order, with the
+    /// number of those bytes.
+    trailing: Vec<(u32, u32)>,
     /// The FTP data connections the control connections announced.
     ftp: FtpChannels,
     /// Bounds reached while building (reassembly, gap fill, heads, chunk
@@ -116,6 +120,7 @@ pub struct ConnectionPart {
     http2: Option<Box<crate::http2::Connection>>,
     rows: AppRows,
     fresh: Vec<(u32, Fresh)>,
+    trailing: Vec<(u32, u32)>,
     ftp: FtpChannels,
     tls: Option<Box<crate::tls::TlsConnection>>,
     limits: Vec<LimitHit>,
@@ -193,6 +198,7 @@ impl IndexBuilder {
         }
         index.app_rows.extend(part.rows);
         index.fresh.extend(part.fresh);
+        index.trailing.extend(part.trailing);
         self.ftp.extend(part.ftp);
         for hit in part.limits {
             self.limits.report(hit);
@@ -211,6 +217,7 @@ impl IndexBuilder {
         index.ftp = ftp;
         index.sort_by_packet();
         index.fresh.sort_unstable_by_key(|&(p, _)| p);
+        index.trailing.sort_unstable();
         index
             .spans
             .sort_unstable_by_key(|&(c, first, last, _)| (c, first, last));
@@ -220,6 +227,7 @@ impl IndexBuilder {
         index.refs.shrink_to_fit();
         index.spans.shrink_to_fit();
         index.fresh.shrink_to_fit();
+        index.trailing.shrink_to_fit();
         index.limits = limits.hits();
         index.tls = TlsIndex::from_connections(tls);
         index
@@ -371,6 +379,9 @@ impl HttpIndex {
             let (rows, fresh) = continuation::rows(store, conv, &txns, &part.rows);
             part.rows.extend(rows);
             part.fresh = fresh;
+            if tls_conn.is_none() {
+                part.trailing = continuation::trailing(conv, &txns, streams, &views);
+            }
             txns
         };
         if tls_conn.is_none() {
@@ -524,6 +535,23 @@ impl HttpIndex {
         self.fresh.get(i).filter(|&&(q, _)| q == p).map(|&(_, f)| f)
     }
 
+    /// Whether packet `index`'s segment ends, after the messages it
+    /// completes, in bytes tshark's HTTP takes as a "Continuation".
+    pub fn continues_after_messages(&self, index: usize) -> bool {
+        self.continuation_after_messages(index).is_some()
+    }
+
+    /// How many bytes end packet `index`'s segment after the messages it
+    /// completes, when tshark's HTTP takes them as a "Continuation".
+    pub fn continuation_after_messages(&self, index: usize) -> Option<u32> {
+        let p = u32::try_from(index).ok()?;
+        let i = self.trailing.partition_point(|&(q, _)| q < p);
+        self.trailing
+            .get(i)
+            .filter(|&&(q, _)| q == p)
+            .map(|&(_, n)| n)
+    }
+
     /// Every fresh segment ([`HttpIndex::fresh`]), by packet.
     pub fn fresh_segments(&self) -> &[(u32, Fresh)] {
         &self.fresh
@@ -603,6 +631,7 @@ impl HttpIndex {
             + self.completing.capacity() * size_of::<u64>()
             + self.span_starts.capacity() * size_of::<u32>()
             + self.fresh.capacity() * size_of::<(u32, Fresh)>()
+            + self.trailing.capacity() * size_of::<(u32, u32)>()
     }
 
     /// References to the messages completed in packet `index` (0-based):

@@ -74,15 +74,6 @@ const EXPLAINED: &[(&str, Option<&[u64]>, &str, &str)] = &[
         "[Packet size limited during capture]",
         "the snaplen note in Info",
     ),
-    // A GET in a SYN's payload: tshark prints the request line, then
-    // "Continuation" for the headers it did not frame; wirelens lists the
-    // request alone.
-    (
-        "tcp-syn-payload-rawip.pcap",
-        Some(&[1]),
-        "Continuation",
-        "tshark's Continuation after a SYN-carried request",
-    ),
     // A chunk size of 2^64 overflows tshark's chunk parser.
     (
         "zeek-variant-01-chunk_2pow64_overflow.pcap",

@@ -159,6 +159,11 @@ fn protocol_and_info(
                         info.push_str(&i);
                     }
                 }
+                // Bytes after the last message that start none.
+                if http.continues_after_messages(view.index) {
+                    protocol = "HTTP";
+                    info.push_str("Continuation");
+                }
                 (protocol.into(), info)
             }
         }

@@ -377,7 +377,15 @@ pub fn tcp_payload(
     }
     let messages = http.index.at_packet(index);
     if !messages.is_empty() {
+        // A message the FIN completes, in a segment of no payload (a
+        // close-delimited body): tshark's TCP reassembles it at the FIN and
+        // puts its segment tree before the message, not after.
+        let at_fin = t.fin() && d.tcp_len().unwrap_or(0) == 0;
         for m in messages {
+            let segmented = m.first_packet < m.last_packet;
+            if segmented && at_fin {
+                path.push(Layer::hierarchy("tcp.segments"));
+            }
             path.push(Layer::both("http"));
             if m.body().malformed() {
                 path.push(Layer::hierarchy("_ws.malformed"));
@@ -394,9 +402,15 @@ pub fn tcp_payload(
                     Layer::both(name)
                 });
             }
-            if m.first_packet < m.last_packet {
+            if segmented && !at_fin {
                 path.push(Layer::hierarchy("tcp.segments"));
             }
+        }
+        // Bytes after the last message that start none: a second HTTP item
+        // holding `data` (the hierarchy does not look inside HTTP's items).
+        if http.index.continues_after_messages(index) {
+            path.push(Layer::hierarchy("http"));
+            path.push(Layer::protocols("data"));
         }
         return true;
     }

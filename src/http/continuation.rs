@@ -10,9 +10,10 @@
 //! `http` layer shows only when a line looked like a header (a layer that
 //! added no tree item is dropped from `frame.protocols`).
 
-use super::Transaction;
+use super::{Message, Transaction};
 use crate::decode::app::{StreamRow, Summary};
 use crate::decode::layer::Layer;
+use crate::flow::stream::{DirStream, StreamBytes};
 use crate::flow::{Conversation, Direction};
 use crate::store::PacketStore;
 
@@ -270,6 +271,71 @@ pub(super) fn rows(
         }
     }
     (rows, fresh)
+}
+
+/// The most bytes after a message that are read to tell a Continuation
+/// ([`classify`] looks at the first line and byte).
+const TRAILING_PEEK: usize = 256;
+
+/// The packets of a connection on an HTTP port whose segment, after the
+/// last message it completes, holds bytes that start no message: tshark's
+/// HTTP dissector loops over the rest of the segment and makes them a
+/// "Continuation" beside the message (tcp-syn-payload-rawip frame 1: a GET
+/// head, then 14 zero bytes; Info "GET … HTTP/1.1 Continuation", a second
+/// `http` item holding `data`). In packet order, with the number of bytes
+/// after the message.
+pub(super) fn trailing<S: StreamBytes>(
+    conv: &Conversation,
+    txns: &[Transaction],
+    streams: &[DirStream; 2],
+    views: &[S; 2],
+) -> Vec<(u32, u32)> {
+    let port = crate::fields::path::http_port;
+    if !(port(conv.a.port()) || port(conv.b.port())) {
+        return Vec::new();
+    }
+    let mut messages: Vec<&Message> = txns
+        .iter()
+        .flat_map(|t| t.request.iter().chain(&t.interim).chain(&t.response))
+        .filter(|m| !m.partial() && !m.is_http2())
+        .collect();
+    messages.sort_by_key(|m| (m.dir.index(), m.start));
+    let first_request = messages
+        .iter()
+        .filter(|m| m.is_request())
+        .map(|m| m.last_packet)
+        .min();
+    let mut out = Vec::new();
+    for m in &messages {
+        let (stream, view) = (&streams[m.dir.index()], &views[m.dir.index()]);
+        let Some(last) = m.end.checked_sub(1) else {
+            continue;
+        };
+        let piece = stream.packets.partition_point(|&(o, _)| o <= last);
+        let Some(&(_, packet)) = piece.checked_sub(1).and_then(|i| stream.packets.get(i)) else {
+            continue;
+        };
+        let piece_end = stream.packets.get(piece).map_or(stream.len(), |&(o, _)| o);
+        // The first message of the direction starting at or after this one's end.
+        let next = messages.partition_point(|n| (n.dir.index(), n.start) < (m.dir.index(), m.end));
+        let next_starts = messages
+            .get(next)
+            .is_some_and(|n| n.dir == m.dir && n.start < piece_end);
+        if packet != m.last_packet || m.end >= piece_end || next_starts {
+            continue;
+        }
+        let rest = view.window(m.end, TRAILING_PEEK.min((piece_end - m.end) as usize));
+        let seen = first_request.is_some_and(|f| f <= packet);
+        if let Outcome::Fresh(f) = classify(&rest, seen, false) {
+            if f.titled {
+                let len = u32::try_from(piece_end - m.end).unwrap_or(u32::MAX);
+                out.push((packet, len));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]

@@ -310,3 +310,20 @@ fn non_http_is_ignored_and_partial_is_marked() {
     assert!(r.partial());
     assert_eq!(r.missing(), 95);
 }
+
+#[test]
+fn bytes_after_the_last_message_of_a_segment_are_a_continuation() {
+    // tcp-syn-payload-rawip frame 1: a GET head, then 14 zero bytes.
+    let head = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    let trailing_of = |client: &[u8]| {
+        let streams = [dir(client, false), dir(b"", false)];
+        let views = [0, 1].map(|i| stream::StreamView::new(&streams[i], &[]));
+        let txns = connection(&conv(), 0, &views, &LimitLog::default());
+        continuation::trailing(&conv(), &txns, &streams, &views)
+    };
+    assert_eq!(trailing_of(&[&head[..], &[0u8; 14]].concat()), [(0, 14)]);
+    // A segment that ends with its message, or whose rest is the next
+    // message, has no Continuation.
+    assert_eq!(trailing_of(head), []);
+    assert_eq!(trailing_of(&[&head[..], &head[..]].concat()), []);
+}

@@ -426,10 +426,34 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
         out.push(n);
         out.append(&mut body_layers);
     }
+    // Bytes after the last message that start none: tshark's "Continuation",
+    // a second HTTP item holding them as data.
+    let mut continuation = false;
+    if let Some(n) = view
+        .http
+        .and_then(|h| h.continuation_after_messages(view.index))
+    {
+        let from = payload.len().saturating_sub(n as usize);
+        let rest = &payload[from..];
+        if any && !rest.is_empty() {
+            let mut item = Node::field(
+                "http",
+                "Hypertext Transfer Protocol",
+                at + from..at + payload.len(),
+                Value::Present,
+            );
+            item.add(super::udp::data(rest, at + from));
+            out.push(item);
+            continuation = true;
+        }
+    }
     // The body's dissectors close the chain of `frame.protocols`.
     if let Some((p, then)) = body_protocol {
         protocols.push(p);
         protocols.extend(then);
+    }
+    if continuation {
+        protocols.push("data");
     }
     if !any
         && !payload.is_empty()
