@@ -495,7 +495,7 @@ impl HttpIndex {
                 transaction: id,
                 role,
             };
-            if m.partial() && !m.body().malformed() {
+            if !m.dissected() {
                 // Never completed: every packet that carried part of it,
                 // the last one included, is a segment of it for tshark.
                 self.spans

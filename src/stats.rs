@@ -62,6 +62,14 @@ impl Selection {
         Selection::Only(parts.into_iter().flatten().collect())
     }
 
+    /// Whether packet `p` (0-based) is selected.
+    pub fn contains(&self, p: u32) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only(v) => v.binary_search(&p).is_ok(),
+        }
+    }
+
     /// How many packets are selected out of `total`.
     pub fn count(&self, total: usize) -> usize {
         match self {

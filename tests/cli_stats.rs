@@ -93,6 +93,20 @@ fn trees_and_tcp_graph() {
     assert_eq!(get["count"], 3);
     let reqs = json(&stats(&["http_req,tree", file, "--json"]));
     assert_eq!(reqs[0]["count"], 3);
+    // tshark's http.time of the three responses: 0.000126, 0.000057 and
+    // 0.000039 s.
+    let times = json(&stats(&["http_time,tree", file, "--json"]));
+    assert_eq!(times[0]["item"], "HTTP Response Time (ms)");
+    assert_eq!(times[0]["count"], 3);
+    assert!((times[0]["min"].as_f64().expect("min") - 0.039).abs() < 1e-9);
+    assert!((times[0]["max"].as_f64().expect("max") - 0.126).abs() < 1e-9);
+    let fastest = times
+        .iter()
+        .find(|r| r["item"] == "0 - 1 ms")
+        .expect("bucket");
+    assert_eq!(fastest["count"], 3);
+    let host = times.iter().find(|r| r["item"] == "www.wirelens.test");
+    assert_eq!(host.expect("host row")["count"], 3);
     let graph = json(&stats(&["tcp-graph,0", file, "--json"]));
     assert!(graph.iter().any(|p| p["series"] == "segment"));
     assert!(graph.iter().any(|p| p["series"] == "ack"));

@@ -6,7 +6,10 @@
 //! is compared with what `wirelens::stats` computes. A number tshark prints
 //! that wirelens does not have (or the other way round) counts as a mismatch.
 //!
-//! `-z dns,tree` is compared too.
+//! wirelens's own `-z http_time,tree` (the response time distribution,
+//! which tshark 4.0 lacks) is compared with tshark's `http.time` of every
+//! response (`http_time.txt`): the count, sum, min, max and the number in
+//! each bucket.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -40,6 +43,11 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ),
     (
         "http-pipelined-chunked-with-gap.pcap",
+        "http_time,tree",
+        "the same response: its http.time, 7.406065 s after the request in frame 113",
+    ),
+    (
+        "http-pipelined-chunked-with-gap.pcap",
         "http_req,tree",
         "Rate only: the tree's clock ends at the last HTTP message, frame 165 above",
     ),
@@ -47,7 +55,7 @@ const KNOWN: &[(&str, &str, &str)] = &[
     // (tcp.reassemble_out_of_order: FALSE), so the 206 whose segments
     // arrive out of order (completed in frame 953) stays unreassembled, and
     // its 52 frames become _ws.malformed. With the preference on, tshark's
-    // phs and http,tree are exactly wirelens's:
+    // phs, http,tree and http.time are exactly wirelens's:
     // `out_of_order_reassembly_is_tsharks_with_the_preference_on` checks it
     // against the fixtures `*.out_of_order.txt`.
     (
@@ -59,6 +67,11 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "http-range-retrans-ooo-rst.pcap",
         "http,tree",
         "the same 206 response",
+    ),
+    (
+        "http-range-retrans-ooo-rst.pcap",
+        "http_time,tree",
+        "the same 206 response: http.time 0.880136 s in frame 953",
     ),
     // tshark is wrong here. The file is plain little-endian pcap (magic
     // d4 c3 b2 a1, version 2.4, linktype 1); record 1 (offset 24) holds 188
@@ -279,6 +292,50 @@ fn our_tree(t: &tree::Tree) -> Numbers {
     tshark_tree(&text)
 }
 
+/// tshark's `http.time` values (`frame<TAB>seconds` lines) as the response
+/// time tree's numbers, in ms.
+fn tshark_http_time(text: &str) -> Numbers {
+    let ms: Vec<f64> = text
+        .lines()
+        .filter_map(|l| l.split('\t').nth(1)?.trim().parse::<f64>().ok())
+        .map(|s| s * 1000.0)
+        .collect();
+    let mut n = Numbers::new();
+    n.insert("count".into(), ms.len() as f64);
+    if !ms.is_empty() {
+        n.insert("sum ms".into(), ms.iter().sum());
+        n.insert("min ms".into(), ms.iter().copied().fold(f64::MAX, f64::min));
+        n.insert("max ms".into(), ms.iter().copied().fold(f64::MIN, f64::max));
+    }
+    for (upper, name) in stats::http::RESPONSE_TIME_BUCKETS {
+        let lower = stats::http::RESPONSE_TIME_BUCKETS
+            .iter()
+            .map(|b| b.0)
+            .filter(|&u| u < upper)
+            .fold(f64::MIN, f64::max);
+        let c = ms.iter().filter(|&&m| m >= lower && m < upper).count();
+        n.insert(format!("bucket {name}"), c as f64);
+    }
+    n
+}
+
+fn our_http_time(t: &tree::Tree) -> Numbers {
+    let mut n = Numbers::new();
+    let Some(all) = t.roots.first() else {
+        return n;
+    };
+    n.insert("count".into(), all.count as f64);
+    if let Some(v) = all.values {
+        n.insert("sum ms".into(), v.sum);
+        n.insert("min ms".into(), v.min);
+        n.insert("max ms".into(), v.max);
+    }
+    for c in &all.children {
+        n.insert(format!("bucket {}", c.name), c.count as f64);
+    }
+    n
+}
+
 fn same(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(1.0)
 }
@@ -395,6 +452,11 @@ fn statistics_match_tshark() {
             our_tree(&stats::http::requests(&trace, &http, &all)),
         );
         check(
+            "http_time,tree",
+            tshark_http_time(&read(&dir, "http_time.txt")),
+            our_http_time(&stats::http::response_times(&trace, &http, &all)),
+        );
+        check(
             "dns,tree",
             tshark_tree(&read(&dir, "dns_tree.txt")),
             our_tree(&stats::dns::compute(&trace, &all)),
@@ -454,11 +516,19 @@ fn out_of_order_reassembly_is_tsharks_with_the_preference_on() {
         &our_tree(&stats::http::packet_counter(&trace, &http, &all)),
         &mut tally,
     );
+    let time = compare(
+        &tshark_http_time(&read(&dir, "http_time.out_of_order.txt")),
+        &our_http_time(&stats::http::response_times(&trace, &http, &all)),
+        &mut tally,
+    );
     println!(
         "{} numbers compared, {} matched",
         tally.compared, tally.matched
     );
-    assert!(phs.is_empty() && tree.is_empty(), "{phs:#?} {tree:#?}");
+    assert!(
+        phs.is_empty() && tree.is_empty() && time.is_empty(),
+        "{phs:#?} {tree:#?} {time:#?}"
+    );
     assert!(
         tally.compared > 20,
         "too little compared: {}",

@@ -16,8 +16,9 @@ pub struct StatsArgs {
     /// `endpoints,eth|ip|ipv6|tcp|udp`, `conv,eth|ip|ipv6|tcp|udp`,
     /// `io,stat,INTERVAL[,SERIES...]` where a
     /// series is `FILTER` or `COUNT|SUM|MIN|MAX|AVG(FIELD)FILTER`,
-    /// `http,tree`, `http_req,tree`, `dns,tree`, `flow,any,network` (the
-    /// flow graph), or
+    /// `http,tree`, `http_req,tree`, `http_time,tree` (wirelens's own: the
+    /// response time distribution, overall and per host), `dns,tree`,
+    /// `flow,any,network` (the flow graph), or
     /// `tcp-graph,STREAM[,ab|ba]` (segments, ACKs, window, throughput, RTT of
     /// the data sent A→B or B→A; default: the direction that sent more).
     pub kind: String,
@@ -48,6 +49,8 @@ enum Kind {
     },
     HttpTree,
     HttpReqTree,
+    /// `http_time,tree`: wirelens's own, tshark has none.
+    HttpTimeTree,
     DnsTree,
     TcpGraph {
         stream: u32,
@@ -75,6 +78,7 @@ fn parse_kind(s: &str) -> Result<Kind> {
         },
         ["http", "tree"] => Kind::HttpTree,
         ["http_req", "tree"] => Kind::HttpReqTree,
+        ["http_time", "tree"] => Kind::HttpTimeTree,
         ["dns", "tree"] => Kind::DnsTree,
         ["flow", "any", "network" | "standard"] => Kind::Flow,
         ["tcp-graph" | "tcp_graph", stream, rest @ ..] => {
@@ -90,7 +94,7 @@ fn parse_kind(s: &str) -> Result<Kind> {
             Kind::TcpGraph { stream, direction }
         }
         _ => bail!(
-            "unknown statistic {s:?}: expected io,phs, endpoints,TYPE, conv,TYPE, io,stat,INTERVAL[,SERIES...], http,tree, http_req,tree, dns,tree, flow,any,network or tcp-graph,STREAM[,ab|ba]"
+            "unknown statistic {s:?}: expected io,phs, endpoints,TYPE, conv,TYPE, io,stat,INTERVAL[,SERIES...], http,tree, http_req,tree, http_time,tree, dns,tree, flow,any,network or tcp-graph,STREAM[,ab|ba]"
         ),
     })
 }
@@ -117,7 +121,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
     // The HTTP index is built only for what reads it.
     let wants_http = matches!(
         kind,
-        Kind::Phs | Kind::HttpTree | Kind::HttpReqTree | Kind::Flow
+        Kind::Phs | Kind::HttpTree | Kind::HttpReqTree | Kind::HttpTimeTree | Kind::Flow
     ) || filter.as_ref().is_some_and(|f| f.needs_http())
         || series.iter().any(io::Series::needs_http);
     let http = wants_http.then(|| session.http());
@@ -171,7 +175,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
                 io::write_text(&s, &mut text);
             }
         }
-        Kind::HttpTree | Kind::HttpReqTree | Kind::DnsTree => {
+        Kind::HttpTree | Kind::HttpReqTree | Kind::HttpTimeTree | Kind::DnsTree => {
             let (name, tree) = match kind {
                 Kind::HttpTree => (
                     "http,tree",
@@ -180,6 +184,10 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
                 Kind::HttpReqTree => (
                     "http_req,tree",
                     stats::http::requests(trace, session.http(), &selection),
+                ),
+                Kind::HttpTimeTree => (
+                    "http_time,tree",
+                    stats::http::response_times(trace, session.http(), &selection),
                 ),
                 _ => ("dns,tree", stats::dns::compute(trace, &selection)),
             };

@@ -269,7 +269,10 @@ pub(super) fn connection(
     // Responses, paired with requests in order.
     let mut txns: Vec<Transaction> = Vec::new();
     let mut interim: Vec<Message> = Vec::new();
-    let mut responses: Vec<(Vec<Message>, Message)> = Vec::new();
+    // `None`: a response lost in a gap of the capture (see below).
+    let mut responses: Vec<(Vec<Message>, Option<Message>)> = Vec::new();
+    // Server bytes skipped to find this response head included a gap.
+    let mut after_lost_bytes = false;
     let mut pos = 0u64;
     let closed = ss.stream.end_packet.is_some();
     let mut upgraded_at: Option<usize> = None;
@@ -286,6 +289,7 @@ pub(super) fn connection(
                 }
                 match resync(ss, pos, parse::looks_like_response) {
                     Some(p) => {
+                        after_lost_bytes |= ss.stream.next_gap_after(pos).is_some_and(|g| g.0 < p);
                         pos = p;
                         continue;
                     }
@@ -293,6 +297,22 @@ pub(super) fn connection(
                 }
             }
         };
+        // A response head found past a gap, when the client had already sent
+        // the request after the oldest unanswered one: that one's response
+        // was in the gap (a client that waits for each answer sends the next
+        // request only once it has it), so it pairs with none and this one
+        // with the next. tshark pairs so too (it pairs each response with
+        // the latest request).
+        if std::mem::take(&mut after_lost_bytes) {
+            let next_request = requests.get(responses.len() + 1);
+            let here = ss.stream.packet_at(pos);
+            if next_request
+                .zip(here)
+                .is_some_and(|((next, _), here)| next.first_packet < here)
+            {
+                responses.push((std::mem::take(&mut interim), None));
+            }
+        }
         let k = responses.len();
         let method = requests.get(k).map(|(_, method)| method.clone());
         let framing = parse::response_framing(&head, method.as_deref());
@@ -306,7 +326,7 @@ pub(super) fn connection(
         if (100..200).contains(&code) && code != 101 {
             interim.push(m);
         } else {
-            responses.push((std::mem::take(&mut interim), m));
+            responses.push((std::mem::take(&mut interim), Some(m)));
         }
         let tunnel =
             code == 101 || (method.as_deref() == Some("CONNECT") && (200..300).contains(&code));
@@ -346,10 +366,7 @@ pub(super) fn connection(
         if req.is_none() && resp.is_none() {
             break;
         }
-        let (interim, response) = match resp {
-            Some((i, r)) => (i, Some(r)),
-            None => (Vec::new(), None),
-        };
+        let (interim, response) = resp.unwrap_or_default();
         let mut t = Transaction {
             stream: conv.stream,
             conversation: ci,

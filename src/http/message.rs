@@ -389,6 +389,13 @@ impl Message {
         !body.complete() || body.malformed() || self.gap_bytes() > 0
     }
 
+    /// Whether tshark dissects the message in its last packet: complete,
+    /// or malformed (dissected as far as it goes); else it never completed
+    /// and its packets are only segments of it.
+    pub fn dissected(&self) -> bool {
+        !self.partial() || self.body().malformed()
+    }
+
     /// Bytes known to be missing.
     pub fn missing(&self) -> u64 {
         self.body().missing() + self.gap_bytes()

@@ -9,6 +9,7 @@ use super::Selection;
 use crate::fields::path::cut_head::{self, CutHead};
 use crate::http::{HttpIndex, Message};
 use crate::trace::Trace;
+use std::collections::HashMap;
 
 /// Wireshark's phrase for a status code (its `vals_http_status_code`), which
 /// the tree shows whatever reason the server sent.
@@ -112,10 +113,7 @@ fn tapped<'a>(
     index: &'a HttpIndex,
     selection: &Selection,
 ) -> Vec<(i64, Tap<'a>)> {
-    let selected = |p: u32| match selection {
-        Selection::All => true,
-        Selection::Only(v) => v.binary_search(&p).is_ok(),
-    };
+    let selected = |p: u32| selection.contains(p);
     let mut out: Vec<(u32, u64, bool, Tap<'a>)> = Vec::new();
     for t in &index.transactions {
         let msgs = t
@@ -261,6 +259,96 @@ pub fn requests(trace: &Trace, http: &HttpIndex, selection: &Selection) -> Tree 
         roots: vec![root],
         // tshark's tree clock runs on every HTTP message its tap sees.
         elapsed_ns: elapsed(&taps),
+    }
+}
+
+/// The buckets of the response time distribution: each upper bound (ms,
+/// exclusive) and its name; the last is open.
+pub const RESPONSE_TIME_BUCKETS: [(f64, &str); 6] = [
+    (1.0, "0 - 1 ms"),
+    (10.0, "1 - 10 ms"),
+    (100.0, "10 - 100 ms"),
+    (1_000.0, "100 ms - 1 s"),
+    (10_000.0, "1 - 10 s"),
+    (f64::INFINITY, "10 s or more"),
+];
+
+/// `-z http_time,tree` (wirelens's own; tshark 4.0 has no such tree): the
+/// time from each request to its response, as Wireshark's `http.time` (the
+/// frame completing the request to the frame completing the response), in
+/// ms: its distribution in decades, and per Host header. Counted where
+/// tshark dissects the response (see [`Message::dissected`]), when its
+/// request was dissected too.
+pub fn response_times(trace: &Trace, http: &HttpIndex, selection: &Selection) -> Tree {
+    let mut times: Vec<(i64, f64, Option<String>)> = Vec::new();
+    for t in &http.transactions {
+        let (Some(req), Some(resp)) = (&t.request, &t.response) else {
+            continue;
+        };
+        if !req.dissected() || !resp.dissected() || !selection.contains(resp.last_packet) {
+            continue;
+        }
+        let ts = |p: u32| trace.store.relative_ns(p as usize);
+        let (Some(a), Some(b)) = (ts(req.last_packet), ts(resp.last_packet)) else {
+            continue;
+        };
+        let ms = b.saturating_sub(a) as f64 / 1e6;
+        let host = req
+            .head(&trace.store)
+            .and_then(|h| h.header("host").map(str::to_string));
+        times.push((b, ms, host));
+    }
+    // Heads cut by the snaplen, on connections where the index parsed no
+    // message: tshark pairs each response with the connection's latest
+    // request still unanswered.
+    let mut latest: HashMap<u32, (i64, Option<String>)> = HashMap::new();
+    for (packet, e) in trace.store.entries().iter().enumerate() {
+        if e.cap_len >= e.orig_len {
+            continue;
+        }
+        let Some(head) = cut_head::tapped_cut_head(trace, http, packet) else {
+            continue;
+        };
+        let at = trace.store.relative_ns(packet).unwrap_or(0);
+        if head.method.is_some() {
+            latest.insert(e.conversation, (at, head.host.map(str::to_string)));
+        } else if let Some((asked, host)) = latest.remove(&e.conversation) {
+            if selection.contains(packet as u32) {
+                times.push((at, at.saturating_sub(asked) as f64 / 1e6, host));
+            }
+        }
+    }
+    times.sort_by_key(|t| t.0);
+    let mut all = Item::new("HTTP Response Time (ms)");
+    all.float = true;
+    all.ordered = true;
+    for (_, name) in RESPONSE_TIME_BUCKETS {
+        all.child(name).float = true;
+    }
+    let mut by_host = Item::new("Response Time by HTTP Host (ms)");
+    by_host.float = true;
+    for (at, ms, host) in &times {
+        let (at, ms) = (*at, *ms);
+        all.value(at, ms);
+        let bucket = RESPONSE_TIME_BUCKETS
+            .iter()
+            .position(|(upper, _)| ms < *upper)
+            .unwrap_or(RESPONSE_TIME_BUCKETS.len() - 1);
+        all.children[bucket].value(at, ms);
+        by_host.value(at, ms);
+        if let Some(host) = host {
+            let h = by_host.child(host);
+            h.float = true;
+            h.value(at, ms);
+        }
+    }
+    Tree {
+        title: "HTTP/Response Time".into(),
+        roots: vec![all, by_host],
+        elapsed_ns: match (times.first(), times.last()) {
+            (Some(a), Some(b)) => b.0.saturating_sub(a.0),
+            _ => 0,
+        },
     }
 }
 

@@ -27,6 +27,9 @@ pub struct Item {
     pub percent: bool,
     /// Values are single-precision floats, printed with six decimals.
     pub float: bool,
+    /// Children are ranges shown in the order they were made (tshark's
+    /// range nodes), not by count.
+    pub ordered: bool,
     pub children: Vec<Item>,
     /// Time (ns from the first packet) of the first and last count.
     pub first_ns: Option<i64>,
@@ -161,8 +164,12 @@ impl Item {
         (self.count > 0).then(|| v.sum / self.count as f64)
     }
 
-    /// Children in tshark's order: most counted first, ties latest-created first.
+    /// Children in tshark's order: most counted first, ties latest-created
+    /// first; ranges in their own order.
     pub fn sorted_children(&self) -> Vec<&Item> {
+        if self.ordered {
+            return self.children.iter().collect();
+        }
         let mut v: Vec<&Item> = self.children.iter().rev().collect();
         v.sort_by_key(|c| std::cmp::Reverse(c.count));
         v

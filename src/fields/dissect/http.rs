@@ -307,7 +307,12 @@ pub fn layers(view: &PacketView<'_>, out: &mut Vec<Node>, protocols: &mut Vec<&'
                 0..0,
                 Value::UInt(u64::from(number)),
             ));
-            if let Some(req) = tr.and_then(|t| t.request.as_ref()) {
+            // A request tshark never dissected (cut short by a reset) is
+            // not one a response can be paired with.
+            let req = tr
+                .and_then(|t| t.request.as_ref())
+                .filter(|r| r.dissected());
+            if let Some(req) = req {
                 if let (Some(a), Some(b)) = (ts(req.last_packet), ts(view.index as u32)) {
                     let dt = b.saturating_sub(a);
                     n.add(Node::field(
