@@ -174,6 +174,8 @@ fn tui_screens(session: &Arc<Session>) {
         Need::Io,
         Need::Tcp,
         Need::Flow,
+        Need::Http,
+        Need::Dns,
     ] {
         let mut best = f64::MAX;
         let mut best_cpu = f64::MAX;
@@ -201,6 +203,8 @@ fn tui_screens(session: &Arc<Session>) {
         (StatsTab::Rtt, "Round Trip Time"),
         (StatsTab::WindowScaling, "Window Scaling"),
         (StatsTab::Flow, "Flow Graph"),
+        (StatsTab::Http, "HTTP/Packet Counter"),
+        (StatsTab::Dns, "DNS Statistics"),
     ] {
         pane.tab = tab;
         // With the cursor on a point for the charts, as a user has it.

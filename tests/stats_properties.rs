@@ -252,6 +252,8 @@ fn draw_screens(trace: Trace) {
         StatsTab::Rtt,
         StatsTab::WindowScaling,
         StatsTab::Flow,
+        StatsTab::Http,
+        StatsTab::Dns,
     ];
     for tab in tabs {
         pane.tab = tab;

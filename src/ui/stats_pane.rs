@@ -2,7 +2,8 @@
 //! (`stats_pane/tables.rs`), the I/O graph (`stats_pane/charts.rs`), the
 //! TCP stream graphs: Stevens, tcptrace, throughput, round-trip time and
 //! window scaling (`stats_pane/tcp_plots.rs`), and the flow graph
-//! (`stats_pane/flow_view.rs`). Each screen's results are computed
+//! (`stats_pane/flow_view.rs`), and the HTTP and DNS trees
+//! (`stats_pane/trees.rs`). Each screen's results are computed
 //! by a background job when it is first shown (`stats_pane/data.rs`);
 //! drawing only reads them, and every axis goes through
 //! [`crate::stats::scale`], so a one-packet or zero-duration capture still
@@ -20,6 +21,7 @@ pub mod data;
 mod flow_view;
 mod tables;
 mod tcp_plots;
+mod trees;
 
 pub use charts::{Geometry, Pick};
 pub use data::{Need, Part, Scope, StatsData, IO_BUCKETS};
@@ -51,6 +53,11 @@ pub enum StatsTab {
     Rtt,
     WindowScaling,
     Flow,
+    /// HTTP statistics: tshark's http,tree and http_req,tree, and the
+    /// response time distribution.
+    Http,
+    /// DNS statistics: tshark's dns,tree.
+    Dns,
 }
 
 impl StatsTab {
@@ -77,7 +84,9 @@ impl StatsTab {
             StatsTab::Throughput => StatsTab::Rtt,
             StatsTab::Rtt => StatsTab::WindowScaling,
             StatsTab::WindowScaling => StatsTab::Flow,
-            StatsTab::Flow => StatsTab::Hierarchy,
+            StatsTab::Flow => StatsTab::Http,
+            StatsTab::Http => StatsTab::Dns,
+            StatsTab::Dns => StatsTab::Hierarchy,
         }
     }
 
@@ -93,6 +102,8 @@ impl StatsTab {
             | StatsTab::Rtt
             | StatsTab::WindowScaling => Need::Tcp,
             StatsTab::Flow => Need::Flow,
+            StatsTab::Http => Need::Http,
+            StatsTab::Dns => Need::Dns,
         }
     }
 }
@@ -239,11 +250,19 @@ impl StatsPane {
     }
 
     fn scroll(&mut self, d: isize) {
-        let rows = self.data.hierarchy.as_ref().map_or(0, |h| {
-            let mut v = Vec::new();
-            tables::flatten(&h.roots, 0, &mut v);
-            v.len()
-        });
+        let data = &self.data;
+        let rows = match self.tab {
+            StatsTab::Http => data.http.as_deref().map_or(0, |t| trees::rows(t).len()),
+            StatsTab::Dns => data
+                .dns
+                .as_ref()
+                .map_or(0, |t| trees::rows(std::slice::from_ref(t)).len()),
+            _ => data.hierarchy.as_ref().map_or(0, |h| {
+                let mut v = Vec::new();
+                tables::flatten(&h.roots, 0, &mut v);
+                v.len()
+            }),
+        };
         self.offset = self
             .offset
             .saturating_add_signed(d)
@@ -352,6 +371,18 @@ impl StatsPane {
             StatsTab::Flow => {
                 if let Some(flow) = &d.flow {
                     self.flow.draw(frame, area, flow)
+                }
+            }
+            StatsTab::Http => {
+                if let Some(t) = &d.http {
+                    let title = "HTTP Statistics (http,tree, http_req,tree, http_time,tree)";
+                    trees::draw_trees(frame, area, title, t, self.offset)
+                }
+            }
+            StatsTab::Dns => {
+                if let Some(t) = &d.dns {
+                    let title = "DNS Statistics (dns,tree)";
+                    trees::draw_trees(frame, area, title, std::slice::from_ref(t), self.offset)
                 }
             }
             tab => {

@@ -13,6 +13,7 @@ use crate::stats::hierarchy::Hierarchy;
 use crate::stats::io::IoStat;
 use crate::stats::scale;
 use crate::stats::tcp_graph::{self, TcpGraph};
+use crate::stats::tree::Tree;
 use crate::stats::Selection;
 use std::sync::Arc;
 
@@ -28,6 +29,9 @@ pub enum Need {
     Io,
     Tcp,
     Flow,
+    /// The HTTP trees: packet counter, requests, response times.
+    Http,
+    Dns,
 }
 
 /// Which packets and which connection the screens are about, as the packet
@@ -72,6 +76,8 @@ pub enum Part {
     Io(IoStat),
     Tcp(TcpGraph),
     Flow(FlowData),
+    Http(Vec<Tree>),
+    Dns(Tree),
 }
 
 /// The parts computed so far (`None`: not yet).
@@ -82,6 +88,8 @@ pub struct StatsData {
     pub io: Option<IoStat>,
     pub tcp: Option<TcpGraph>,
     pub flow: Option<FlowData>,
+    pub http: Option<Vec<Tree>>,
+    pub dns: Option<Tree>,
 }
 
 impl StatsData {
@@ -94,6 +102,8 @@ impl StatsData {
             Need::Io,
             Need::Tcp,
             Need::Flow,
+            Need::Http,
+            Need::Dns,
         ] {
             d.install(need.compute(session, scope));
         }
@@ -107,6 +117,8 @@ impl StatsData {
             Need::Io => self.io.is_some(),
             Need::Tcp => self.tcp.is_some(),
             Need::Flow => self.flow.is_some(),
+            Need::Http => self.http.is_some(),
+            Need::Dns => self.dns.is_some(),
         }
     }
 
@@ -117,6 +129,8 @@ impl StatsData {
             Part::Io(s) => self.io = Some(s),
             Part::Tcp(g) => self.tcp = Some(g),
             Part::Flow(f) => self.flow = Some(f),
+            Part::Http(t) => self.http = Some(t),
+            Part::Dns(t) => self.dns = Some(t),
         }
     }
 }
@@ -180,6 +194,16 @@ impl Need {
                 session: session.clone(),
                 filter: scope.filter_text().map(str::to_string),
             }),
+            Need::Http => {
+                let http = session.http();
+                let all = Selection::All;
+                Part::Http(vec![
+                    crate::stats::http::packet_counter(trace, http, &all),
+                    crate::stats::http::requests(trace, http, &all),
+                    crate::stats::http::response_times(trace, http, &all),
+                ])
+            }
+            Need::Dns => Part::Dns(session.dns_tree()),
         }
     }
 }

@@ -64,7 +64,7 @@ impl EndpointSort {
     }
 }
 
-fn bar(fraction: f64, width: usize) -> String {
+pub(super) fn bar(fraction: f64, width: usize) -> String {
     let cells = (fraction.clamp(0.0, 1.0) * width as f64).round() as usize;
     format!(
         "{}{}",

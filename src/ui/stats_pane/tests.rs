@@ -42,7 +42,7 @@ fn screen(pane: &mut StatsPane, w: u16, h: u16) -> String {
     text(terminal.backend().buffer())
 }
 
-const TABS: [(StatsTab, &str); 9] = [
+const TABS: [(StatsTab, &str); 11] = [
     (StatsTab::Hierarchy, "hierarchy"),
     (StatsTab::Endpoints, "endpoints"),
     (StatsTab::IoGraph, "io_graph"),
@@ -52,6 +52,8 @@ const TABS: [(StatsTab, &str); 9] = [
     (StatsTab::Rtt, "rtt"),
     (StatsTab::WindowScaling, "window_scaling"),
     (StatsTab::Flow, "flow_graph"),
+    (StatsTab::Http, "http_trees"),
+    (StatsTab::Dns, "dns_tree"),
 ];
 
 /// The chart screens.
@@ -102,6 +104,41 @@ fn charts_of_a_second_sample() {
             insta::assert_snapshot!(format!("keepalive_{name}_{w}x{h}"), s);
         }
     }
+}
+
+#[test]
+fn http_and_dns_trees_count_the_visit() {
+    let mut pane = StatsPane {
+        data: data("textbook-visit.pcap"),
+        tab: StatsTab::Http,
+        ..StatsPane::default()
+    };
+    let s = screen(&mut pane, 200, 50);
+    for want in [
+        "HTTP/Packet Counter",
+        "HTTP/Requests",
+        "HTTP/Response Time",
+        "GET",
+        "200 OK",
+        "www.wirelens.test",
+        "0 - 1 ms",
+    ] {
+        assert!(s.contains(want), "{want}: {s}");
+    }
+    // Scrolling moves the first line shown, and stops at the last.
+    pane.scroll(3);
+    assert_eq!(pane.offset, 3);
+    pane.scroll(1000);
+    let rows = trees::rows(pane.data.http.as_deref().expect("trees")).len();
+    assert_eq!(pane.offset, rows - 1);
+    pane.tab = StatsTab::Dns;
+    pane.offset = 0;
+    let s = screen(&mut pane, 200, 50);
+    assert!(
+        s.contains("DNS Statistics") && s.contains("A (Host Address)"),
+        "{s}"
+    );
+    assert!(s.contains("request-response time (msec)"), "{s}");
 }
 
 #[test]
@@ -171,6 +208,8 @@ fn z_opens_the_screens_and_space_goes_through_them() {
         "Round Trip Time, tcp.stream 0",
         "Window Scaling, tcp.stream 0",
         "Flow Graph: 27 packets, 2 nodes",
+        "HTTP Statistics",
+        "DNS Statistics",
         "Protocol Hierarchy",
     ] {
         key(&mut app, KeyCode::Char(' '));
@@ -393,6 +432,8 @@ fn degenerate_captures_still_draw() {
             session,
             filter: None,
         }),
+        http: Some(vec![Default::default()]),
+        dns: Some(Default::default()),
     };
     for (tab, _) in TABS {
         pane.tab = tab;
