@@ -286,6 +286,11 @@ fn main() {
         |t| format!("{} requests", t.roots[0].count),
     );
     measure(
+        "http_time,tree",
+        || stats::http::response_times(trace, http, &all),
+        |t| format!("{} responses timed", t.roots[0].count),
+    );
+    measure(
         "dns,tree",
         || stats::dns::compute(trace, &all),
         |t| format!("{} DNS messages", t.roots[0].count),

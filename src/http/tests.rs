@@ -327,3 +327,39 @@ fn bytes_after_the_last_message_of_a_segment_are_a_continuation() {
     assert_eq!(trailing_of(head), []);
     assert_eq!(trailing_of(&[&head[..], &head[..]].concat()), []);
 }
+
+/// A response head found past a gap pairs with the next request when the
+/// client had already sent it (the oldest one's answer was in the gap),
+/// else with the oldest.
+#[test]
+fn a_response_lost_in_a_gap_leaves_its_request_unanswered() {
+    let get = b"GET /a HTTP/1.1\r\n\r\n";
+    let c = [get.as_slice(), get].concat();
+    let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+    let s = [[0u8; 10].as_slice(), b"hello", ok].concat();
+    let pair = |second_request_packet: u32| {
+        let client = DirStream {
+            packets: vec![(0, 0), (get.len() as u64, second_request_packet)],
+            ..dir(&c, false)
+        };
+        let server = DirStream {
+            packets: vec![(10, 1), (15, 3)],
+            gaps: vec![(0, 10)],
+            dir: Direction::BtoA,
+            ..dir(&s, false)
+        };
+        let views = [
+            stream::StreamView::new(&client, &[]),
+            stream::StreamView::new(&server, &[]),
+        ];
+        connection(&conv(), 0, &views, &LimitLog::default())
+            .iter()
+            .map(|t| {
+                let first = |m: &Option<Message>| m.as_ref().map(|m| m.first_packet);
+                (first(&t.request), first(&t.response))
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pair(2), [(Some(0), None), (Some(2), Some(3))]);
+    assert_eq!(pair(4), [(Some(0), Some(3)), (Some(4), None)]);
+}
