@@ -256,8 +256,8 @@ pub fn write_text(tree: &Tree, out: &mut String) {
                         out,
                         "{:<14}{:<14}{:<14}",
                         format!("{avg:.2}"),
-                        trim(v.min),
-                        trim(v.max)
+                        value_text(v.min, 6),
+                        value_text(v.max, 6)
                     );
                 }
                 _ => {
@@ -296,12 +296,13 @@ pub fn write_text(tree: &Tree, out: &mut String) {
     let _ = writeln!(out, "\n{}", "-".repeat(width));
 }
 
-/// A value as tshark prints Min/Max: integers without decimals.
-fn trim(v: f64) -> String {
+/// A value as tshark prints Min/Max: integers without decimals, else with
+/// `decimals` (tshark: 6; the TUI's trees: 3).
+pub fn value_text(v: f64, decimals: usize) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
-        format!("{v:.6}")
+        format!("{v:.decimals$}")
     }
 }
 

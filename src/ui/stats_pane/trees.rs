@@ -52,11 +52,7 @@ pub fn rows(trees: &[Tree]) -> Vec<TreeRow<'_>> {
 
 /// A value as the screen shows it: integers bare, else three decimals.
 fn value(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v:.3}")
-    }
+    crate::stats::tree::value_text(v, 3)
 }
 
 /// Draws `trees` from line `offset` under the title `title`.
