@@ -72,6 +72,18 @@ pub struct PacketEntry {
     pub tcp_flag_byte: u8,
     /// See [`bits`].
     pub bits: u8,
+    /// The TCP sequence number, when `tcp_payload_at` is noted.
+    pub tcp_seq: u32,
+    /// Length of the TCP payload, on the wire and captured, when
+    /// `tcp_payload_at` is noted.
+    pub tcp_payload_len: u16,
+    /// Offset of the TCP payload from the packet's first byte, noted by the
+    /// load for the common frame (`flow::stream::locate`'s quick path: the
+    /// whole IP packet captured) so that reassembly reads only the entry,
+    /// not the capture's headers a cache and TLB miss apart; 0 when not
+    /// noted. With `tcp_seq` and `tcp_payload_len`, seven bytes that fill
+    /// what was the entry's padding.
+    pub tcp_payload_at: u8,
 }
 
 impl PacketEntry {
@@ -212,6 +224,9 @@ pub(crate) fn entry_from(record: &Record, decoded: Option<&Decoded<'_>>) -> Pack
         kind: PacketKind::Other,
         tcp_flag_byte: 0,
         bits: 0,
+        tcp_seq: 0,
+        tcp_payload_len: 0,
+        tcp_payload_at: 0,
     };
     if cap_len < orig_len {
         entry.bits |= bits::CUT_BY_SNAPLEN;
@@ -272,6 +287,9 @@ pub(crate) fn entry_from_summary(record: &Record, s: &Summary<'_>) -> PacketEntr
         kind: PacketKind::Udp,
         tcp_flag_byte: 0,
         bits: 0,
+        tcp_seq: 0,
+        tcp_payload_len: 0,
+        tcp_payload_at: 0,
     };
     if record.cap_len < record.orig_len {
         entry.bits |= bits::CUT_BY_SNAPLEN;

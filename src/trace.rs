@@ -290,13 +290,14 @@ fn decode_record_data<'a>(
     }
     if link == LinkType::ETHERNET {
         if let Some(summary) = crate::decode::fast::ethernet(data) {
-            return (
-                entry_from_summary(record, &summary),
-                Some(FlowInput::of_summary(&summary)),
-            );
+            let mut entry = entry_from_summary(record, &summary);
+            crate::flow::stream::locate::note(&mut entry, link, data);
+            return (entry, Some(FlowInput::of_summary(&summary)));
         }
     }
-    decode_record_fully(data, record, link)
+    let (mut entry, input) = decode_record_fully(data, record, link);
+    crate::flow::stream::locate::note(&mut entry, link, data);
+    (entry, input)
 }
 
 /// [`decode_record`] through the full decoder (`data`: the record's bytes).

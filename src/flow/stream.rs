@@ -453,9 +453,13 @@ fn fill(
             stream.end_packet = Some(index as u32);
         }
     };
+    // A segment the load noted is read from its entry alone; only the
+    // others' headers are fetched ahead.
     let touch = |index: usize| {
-        if let Some(byte) = store.data(index).get(TOUCHED_AT) {
-            crate::heap::prefetch(byte);
+        if store.entry(index).is_some_and(|e| e.tcp_payload_at == 0) {
+            if let Some(byte) = store.data(index).get(TOUCHED_AT) {
+                crate::heap::prefetch(byte);
+            }
         }
     };
     match list {

@@ -7,9 +7,11 @@
 //! its headers; anything else (VLAN tags, tunnels, other link types, cut or
 //! odd headers) goes through the full decoder, whose answer the quick path
 //! equals (tested on every TCP packet of the sample and shared captures).
+//! The load notes the quick path's answer in the packet's entry
+//! ([`note`]), so reassembly of a common frame reads the entry alone.
 
 use crate::capture::LinkType;
-use crate::store::PacketStore;
+use crate::store::{PacketEntry, PacketKind, PacketStore};
 
 /// What reassembly reads of one TCP segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,9 +44,46 @@ const IPPROTO_TCP: u8 = 6;
 const TCP_FIXED: usize = 20;
 const IPV6_HEADER: usize = 40;
 
-/// Packet `index`'s TCP segment, if it carries one.
+/// Packet `index`'s TCP segment, if it carries one: as the load noted it
+/// in the entry, else read from the headers.
 pub(crate) fn segment(store: &PacketStore, index: usize) -> Option<Segment<'_>> {
+    if let Some(noted) = store.entry(index).and_then(|e| noted(e, store.data(index))) {
+        return Some(noted);
+    }
     quick(store.link_type(index), store.data(index)).or_else(|| decoded(store, index))
+}
+
+/// Notes in `entry` (a TCP packet's, `data` its bytes) where the quick path
+/// finds its segment, when it does; the entry is left as it is otherwise.
+pub(crate) fn note(entry: &mut PacketEntry, link: LinkType, data: &[u8]) {
+    if entry.kind != PacketKind::Tcp {
+        return;
+    }
+    let Some(s) = quick(link, data) else {
+        return;
+    };
+    let at = (s.payload.as_ptr() as usize).wrapping_sub(data.as_ptr() as usize);
+    if let (Ok(at @ 1..), Ok(len)) = (u8::try_from(at), u16::try_from(s.payload.len())) {
+        if s.wire_len == u32::from(len) && s.flags == entry.tcp_flag_byte {
+            entry.tcp_seq = s.seq;
+            entry.tcp_payload_len = len;
+            entry.tcp_payload_at = at;
+        }
+    }
+}
+
+/// The segment noted in `entry` ([`note`]); `data`: the packet's bytes.
+fn noted<'a>(entry: &PacketEntry, data: &'a [u8]) -> Option<Segment<'a>> {
+    if entry.tcp_payload_at == 0 {
+        return None;
+    }
+    let at = usize::from(entry.tcp_payload_at);
+    Some(Segment {
+        seq: entry.tcp_seq,
+        flags: entry.tcp_flag_byte,
+        payload: data.get(at..at + usize::from(entry.tcp_payload_len))?,
+        wire_len: u32::from(entry.tcp_payload_len),
+    })
 }
 
 /// The segment as the full decoder reads it.
@@ -133,7 +172,7 @@ mod tests {
             }
         }
         assert!(!files.is_empty(), "no capture to read");
-        let (mut quick_hits, mut total) = (0usize, 0usize);
+        let (mut quick_hits, mut noted_hits, mut total) = (0usize, 0usize, 0usize);
         for path in &files {
             let Ok(trace) = crate::trace::Trace::open(path) else {
                 continue;
@@ -147,9 +186,17 @@ mod tests {
                 }
                 total += usize::from(slow.is_some());
                 assert_eq!(segment(store, i), slow);
+                if let Some(e) = store.entry(i) {
+                    noted_hits += usize::from(e.tcp_payload_at != 0);
+                    if let Some(n) = noted(e, store.data(i)) {
+                        assert_eq!(Some(n), slow, "{} packet {} noted", path.display(), i + 1);
+                    }
+                }
             }
         }
         // The quick path is the common one, not a path never taken.
         assert!(quick_hits * 2 > total, "{quick_hits} of {total}");
+        // The load notes every segment the quick path reads.
+        assert_eq!(noted_hits, quick_hits);
     }
 }
